@@ -1,0 +1,74 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SealQ",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sealq", targets: ["sealq"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // System libraries: only SealCrypto may import these.
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        /// Hashes, MACs and randomness over libsodium and OpenSSL's libcrypto.
+        .target(name: "SealCrypto", dependencies: ["CSodium", "COpenSSL"]),
+        /// AWS Signature Version 4: parsing, canonical requests, signing.
+        .target(name: "SigV4", dependencies: ["SealCrypto"]),
+        /// Queues, messages, visibility and their rules; knows no HTTP, SQL or ciphers.
+        .target(name: "QueueEngine", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        /// SQLite (GRDB) implementation of the engine's store ports, with group commit.
+        .target(
+            name: "Storage",
+            dependencies: ["QueueEngine", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
+        ),
+        /// SQS wire codecs: AWS JSON 1.0 and Query/XML, error mapping, MD5 digests.
+        .target(name: "SQSWire", dependencies: ["QueueEngine", "SealCrypto"]),
+        /// The Hummingbird application: the request path, metrics, background services.
+        .target(
+            name: "SealQServer",
+            dependencies: [
+                "QueueEngine", "Storage", "SQSWire", "SigV4", "SealCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        /// Load generator: SigV4-signed SQS requests over keep-alive HTTP/1.1 connections.
+        .target(
+            name: "SealQBench",
+            dependencies: [
+                "SigV4", "SealCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "sealq",
+            dependencies: [
+                "SealQServer", "SealQBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "SealCryptoTests", dependencies: ["SealCrypto"]),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
+        .testTarget(name: "QueueEngineTests", dependencies: ["QueueEngine", "Storage"]),
+        .testTarget(name: "SQSWireTests", dependencies: ["SQSWire", "QueueEngine"]),
+    ]
+)
