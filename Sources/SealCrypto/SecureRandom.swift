@@ -8,7 +8,7 @@ public enum SecureRandom {
     public static func bytes(_ count: Int) -> [UInt8] {
         precondition(initialized, "libsodium failed to initialize")
         var output = [UInt8](repeating: 0, count: count)
-        output.withUnsafeMutableBytes { randombytes_buf($0.baseAddress, count) }
+        output.withUnsafeMutableBytes { randombytes_buf($0.baseAddress!, count) }
         return output
     }
 
