@@ -27,7 +27,10 @@ let package = Package(
         /// AWS Signature Version 4: parsing, canonical requests, signing.
         .target(name: "SigV4", dependencies: ["SealCrypto"]),
         /// Queues, messages, visibility and their rules; knows no HTTP, SQL or ciphers.
-        .target(name: "QueueEngine", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "QueueEngine",
+            dependencies: [.product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics")]
+        ),
         /// SQLite (GRDB) implementation of the engine's store ports, with group commit.
         .target(
             name: "Storage",

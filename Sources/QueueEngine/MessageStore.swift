@@ -1,0 +1,112 @@
+/// The persistence port of the engine. `Storage` implements it over SQLite.
+///
+/// Every mutating call is durable when it returns. Calls that take a receipt (sequence +
+/// receive count) check it inside the same transaction that applies the change.
+public protocol MessageStore: Sendable {
+    /// All live queues.
+    func loadQueues() async throws -> [QueueRecord]
+    /// Creates a queue unless a live one has the name, or one was deleted after `deletedAfter`.
+    func createQueue(
+        name: String, settings: QueueSettings, tags: [String: String], now: Int64, deletedAfter: Int64
+    ) async throws -> QueueCreation
+    /// Replaces a queue's settings and tags, bumping its version; nil when it no longer exists.
+    func updateQueue(id: Int64, settings: QueueSettings, tags: [String: String], now: Int64) async throws -> QueueRecord?
+    /// Deletes a queue and its messages; false when it did not exist.
+    func deleteQueue(id: Int64, now: Int64) async throws -> Bool
+    /// Moves a queue to a fresh message space (its old messages become unreachable at once);
+    /// nil when it no longer exists.
+    func purgeQueue(id: Int64, now: Int64) async throws -> QueueRecord?
+
+    /// Stores messages in one space; returns their sequence numbers in order.
+    func insert(_ messages: [NewMessage], space: Int64) async throws -> [Int64]
+    /// Claims up to `limit` messages visible at `now` and sent after `sentAfter`, making each
+    /// invisible until `visibleUntil` and counting the receive.
+    func claim(space: Int64, now: Int64, sentAfter: Int64, limit: Int, visibleUntil: Int64) async throws -> [StoredMessage]
+    /// Deletes the messages whose receipts are current; one outcome per receipt.
+    func delete(space: Int64, receipts: [MessageReceipt]) async throws -> [ReceiptOutcome]
+    /// Sets new visibility deadlines for in-flight messages; one outcome per change.
+    func changeVisibility(space: Int64, changes: [VisibilityChange], now: Int64) async throws -> [ReceiptOutcome]
+
+    /// Message counts of a space at `now`.
+    func counts(space: Int64, now: Int64) async throws -> MessageCounts
+    /// The earliest future moment a message of the space becomes visible, if any.
+    func nextVisibleAt(space: Int64, after now: Int64) async throws -> Int64?
+    /// Removes expired messages of the given spaces and leftovers of purged or deleted queues.
+    /// Returns how many rows it removed.
+    func sweep(retentionCutoffs: [Int64: Int64], limit: Int) async throws -> Int
+}
+
+/// The result of `createQueue`.
+public enum QueueCreation: Sendable {
+    /// The queue was created.
+    case created(QueueRecord)
+    /// A live queue has the name already.
+    case exists(QueueRecord)
+    /// A queue of that name was deleted too recently.
+    case deletedRecently
+}
+
+/// What a receipt handle names: one receive of one message.
+public struct MessageReceipt: Sendable, Equatable {
+    /// The message's sequence number.
+    public var sequence: Int64
+    /// The receive count at the receive that issued the handle.
+    public var receiveCount: Int
+
+    /// Creates a receipt.
+    public init(sequence: Int64, receiveCount: Int) {
+        self.sequence = sequence
+        self.receiveCount = receiveCount
+    }
+}
+
+/// A requested visibility change.
+public struct VisibilityChange: Sendable {
+    /// Which receive of which message.
+    public var receipt: MessageReceipt
+    /// The new deadline, ms since the epoch.
+    public var visibleAt: Int64
+    /// Latest allowed deadline (12 hours after the receive), checked against the stored receive time.
+    public var maximumSpanMilliseconds: Int64
+
+    /// Creates a change.
+    public init(receipt: MessageReceipt, visibleAt: Int64, maximumSpanMilliseconds: Int64) {
+        self.receipt = receipt
+        self.visibleAt = visibleAt
+        self.maximumSpanMilliseconds = maximumSpanMilliseconds
+    }
+}
+
+/// The outcome of one receipt-checked change.
+public enum ReceiptOutcome: Sendable, Equatable {
+    /// Applied.
+    case applied
+    /// The message no longer exists.
+    case messageGone
+    /// The message has been received again since this receipt was issued.
+    case superseded
+    /// The message's visibility timeout has already expired.
+    case notInFlight
+    /// The change would keep the message invisible beyond the 12-hour limit.
+    case beyondLimit
+}
+
+/// Counters of one message space.
+public struct MessageCounts: Sendable, Equatable {
+    /// Messages that can be received now.
+    public var visible: Int
+    /// Received messages whose visibility timeout has not expired.
+    public var inFlight: Int
+    /// Never-received messages still delayed.
+    public var delayed: Int
+    /// Send time of the oldest message, ms since the epoch.
+    public var oldestSentAt: Int64?
+
+    /// Creates counts.
+    public init(visible: Int, inFlight: Int, delayed: Int, oldestSentAt: Int64?) {
+        self.visible = visible
+        self.inFlight = inFlight
+        self.delayed = delayed
+        self.oldestSentAt = oldestSentAt
+    }
+}

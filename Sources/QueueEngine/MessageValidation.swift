@@ -1,0 +1,154 @@
+/// AWS's rules for message bodies, attributes and batch entry ids.
+public enum MessageValidation {
+    /// Throws `InvalidMessageContents` unless every character is one XML 1.0 allows.
+    public static func checkBody(_ body: String) throws(SQSError) {
+        for scalar in body.unicodeScalars {
+            let value = scalar.value
+            let allowed = value == 0x9 || value == 0xA || value == 0xD || (0x20...0xD7FF).contains(value)
+                || (0xE000...0xFFFD).contains(value) || (0x10000...0x10FFFF).contains(value)
+            if !allowed {
+                throw SQSError(
+                    .invalidMessageContents,
+                    "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF")
+            }
+        }
+    }
+
+    /// Validates user message attributes: at most 10, legal names, typed values.
+    public static func checkAttributes(_ attributes: [String: MessageAttributeValue]) throws(SQSError) {
+        guard attributes.count <= 10 else {
+            throw SQSError(
+                .invalidParameterValue,
+                "Number of message attributes [\(attributes.count)] exceeds the allowed maximum [10].")
+        }
+        for (name, value) in attributes {
+            try checkAttributeName(name)
+            try checkValue(value, name: name)
+        }
+    }
+
+    /// Validates system attributes: only `AWSTraceHeader`, of type String.
+    public static func checkSystemAttributes(_ attributes: [String: MessageAttributeValue]) throws(SQSError) {
+        for (name, value) in attributes {
+            guard name == "AWSTraceHeader" else {
+                throw SQSError(.invalidParameterValue, "Message system attribute name '\(name)' is invalid.")
+            }
+            guard value.dataType == "String", let text = value.stringValue, !text.isEmpty else {
+                throw SQSError(
+                    .invalidParameterValue, "Message system attribute '\(name)' must be of type String with a value.")
+            }
+        }
+    }
+
+    /// The size SQS counts for a message: body plus every attribute's name, type and value.
+    public static func size(body: String, attributes: [String: MessageAttributeValue]) -> Int {
+        var total = body.utf8.count
+        for (name, value) in attributes {
+            total += name.utf8.count + value.dataType.utf8.count
+            total += value.stringValue?.utf8.count ?? 0
+            total += value.binaryValue?.count ?? 0
+        }
+        return total
+    }
+
+    /// Throws `InvalidParameterValue` unless `name` follows SQS's message attribute name rules.
+    static func checkAttributeName(_ name: String) throws(SQSError) {
+        let legal = !name.isEmpty && name.utf8.count <= 256
+            && name.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+            && !name.hasPrefix(".") && !name.hasSuffix(".") && !name.contains("..")
+        guard legal else {
+            throw SQSError(
+                .invalidParameterValue,
+                "Message (user) attribute name '\(name)' is invalid. The attribute name can contain alphanumeric characters and the underscore (_), hyphen (-), and period (.) characters, must not start or end with a period, must not have successive periods, and must be at most 256 characters.")
+        }
+        let lower = name.lowercased()
+        guard !lower.hasPrefix("aws."), !lower.hasPrefix("amazon.") else {
+            throw SQSError(
+                .invalidParameterValue,
+                "Message (user) attribute name '\(name)' is invalid. The attribute name can not start with a reserved prefix ('AWS.' or 'Amazon.').")
+        }
+    }
+
+    private static func checkValue(_ value: MessageAttributeValue, name: String) throws(SQSError) {
+        let type = value.dataType
+        guard !type.isEmpty else {
+            throw SQSError(.invalidParameterValue, "The message attribute '\(name)' must contain non-empty message attribute type.")
+        }
+        guard type.utf8.count <= 256 else {
+            throw SQSError(.invalidParameterValue, "The message attribute '\(name)' has a type that is longer than 256 characters.")
+        }
+        switch value.baseType {
+        case "String", "Number":
+            guard let text = value.stringValue, !text.isEmpty, value.binaryValue == nil else {
+                throw SQSError(
+                    .invalidParameterValue,
+                    "The message attribute '\(name)' with type '\(value.baseType)' must use field 'String'.")
+            }
+            if value.baseType == "Number" { try checkNumber(text, name: name) }
+            try checkBody(text)
+        case "Binary":
+            guard let bytes = value.binaryValue, !bytes.isEmpty, value.stringValue == nil else {
+                throw SQSError(.invalidParameterValue, "The message attribute '\(name)' with type 'Binary' must use field 'Binary'.")
+            }
+        default:
+            throw SQSError(
+                .invalidParameterValue,
+                "The type of message (user) attribute '\(name)' is invalid. You must use only the following supported type prefixes: Binary, Number, String.")
+        }
+    }
+
+    private static func checkNumber(_ text: String, name: String) throws(SQSError) {
+        // AWS accepts up to 38 significant digits and magnitudes between 10^-128 and 10^+126.
+        guard let number = Double(text), number.isFinite, text.utf8.count <= 128 else {
+            throw SQSError(.invalidParameterValue, "Can't cast the value of message (user) attribute '\(name)' to a number.")
+        }
+    }
+
+    /// Throws `InvalidBatchEntryId` unless `id` is 1–80 characters of `[A-Za-z0-9_-]`.
+    public static func checkBatchEntryId(_ id: String) throws(SQSError) {
+        let legal = !id.isEmpty && id.utf8.count <= 80
+            && id.utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+        guard legal else {
+            throw SQSError(
+                .invalidBatchEntryId,
+                "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.")
+        }
+    }
+
+    /// Checks a batch's entry count and id rules, in AWS's order.
+    public static func checkBatch(ids: [String], action: String) throws(SQSError) {
+        guard !ids.isEmpty else {
+            throw SQSError(.emptyBatchRequest, "There should be at least one \(action)RequestEntry in the request.")
+        }
+        guard ids.count <= 10 else {
+            throw SQSError(.tooManyEntriesInBatchRequest, "Maximum number of entries per request are 10. You have sent \(ids.count).")
+        }
+        for id in ids { try checkBatchEntryId(id) }
+        guard Set(ids).count == ids.count else {
+            throw SQSError(.batchEntryIdsNotDistinct, "Id \(firstDuplicate(ids)) repeated.")
+        }
+    }
+
+    /// Throws `InvalidParameterValue` unless a FIFO group or deduplication id is 1–128 characters
+    /// of alphanumerics and ASCII punctuation.
+    public static func checkFifoToken(_ value: String, parameter: String) throws(SQSError) {
+        let legal = !value.isEmpty && value.utf8.count <= 128
+            && value.utf8.allSatisfy { isAlphanumeric($0) || (0x21...0x7E).contains($0) }
+        guard legal else {
+            throw SQSError.invalidParameter(
+                parameter, value: value,
+                reason: "\(parameter) can only include alphanumeric and punctuation characters. 1 to 128 in length.")
+        }
+    }
+
+    private static func firstDuplicate(_ ids: [String]) -> String {
+        var seen = Set<String>()
+        for id in ids where !seen.insert(id).inserted { return id }
+        return ""
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+}

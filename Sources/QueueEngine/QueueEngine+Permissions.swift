@@ -1,0 +1,81 @@
+import Foundation
+
+extension QueueEngine {
+    /// AddPermission: adds a statement labelled `label` to the queue's Policy attribute, as AWS does.
+    public func addPermission(name: String, label: String, accountIds: [String], actions: [String]) async throws {
+        let queue = try requireQueue(name)
+        try Self.checkLabel(label)
+        guard !accountIds.isEmpty else { throw SQSError.missingParameter("AWSAccountIds") }
+        guard !actions.isEmpty else { throw SQSError.missingParameter("Actions") }
+        for account in accountIds where account.count != 12 || !account.allSatisfy(\.isNumber) {
+            throw SQSError.invalidParameter("AWSAccountIds", value: account, reason: "Account ids must be 12 digits.")
+        }
+        let shareable: Set<String> = [
+            "*", "SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "GetQueueAttributes",
+            "GetQueueUrl", "ListDeadLetterSourceQueues", "PurgeQueue",
+        ]
+        for action in actions where !shareable.contains(action) {
+            throw SQSError.invalidParameter("Actions", value: action, reason: "Only the queue owner is allowed to invoke this action.")
+        }
+        var policy = try Self.policyDocument(queue.settings.policy, arn: queueArn(name))
+        var statements = policy["Statement"] as? [[String: Any]] ?? []
+        guard !statements.contains(where: { $0["Sid"] as? String == label }) else {
+            throw SQSError.invalidParameter("Label", value: label, reason: "Already exists.")
+        }
+        let principals = accountIds.map { "arn:aws:iam::\($0):root" }
+        let actionNames = actions.map { "SQS:\($0)" }
+        statements.append([
+            "Sid": label, "Effect": "Allow",
+            "Principal": ["AWS": principals.count == 1 ? principals[0] as Any : principals as Any],
+            "Action": actionNames.count == 1 ? actionNames[0] as Any : actionNames as Any,
+            "Resource": queueArn(name),
+        ])
+        policy["Statement"] = statements
+        var settings = queue.settings
+        settings.policy = try Self.render(policy)
+        try await update(queue, settings: settings, tags: queue.tags)
+    }
+
+    /// RemovePermission: removes the statement labelled `label` from the queue's Policy.
+    public func removePermission(name: String, label: String) async throws {
+        let queue = try requireQueue(name)
+        var policy = try Self.policyDocument(queue.settings.policy, arn: queueArn(name))
+        var statements = policy["Statement"] as? [[String: Any]] ?? []
+        guard let index = statements.firstIndex(where: { $0["Sid"] as? String == label }) else {
+            throw SQSError.invalidParameter("Label", value: label, reason: "can't find label on existing policy.")
+        }
+        statements.remove(at: index)
+        var settings = queue.settings
+        if statements.isEmpty {
+            settings.policy = nil
+        } else {
+            policy["Statement"] = statements
+            settings.policy = try Self.render(policy)
+        }
+        try await update(queue, settings: settings, tags: queue.tags)
+    }
+
+    private static func checkLabel(_ label: String) throws(SQSError) {
+        let legal = (1...80).contains(label.utf8.count)
+            && label.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "_" }
+        guard legal else {
+            throw SQSError.invalidParameter(
+                "Label", value: label,
+                reason: "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
+        }
+    }
+
+    private static func policyDocument(_ text: String?, arn: String) throws -> [String: Any] {
+        guard let text, let data = text.data(using: .utf8),
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else {
+            return ["Version": "2012-10-17", "Id": "\(arn)/SQSDefaultPolicy", "Statement": [[String: Any]]()]
+        }
+        return object
+    }
+
+    private static func render(_ policy: [String: Any]) throws -> String {
+        let data = try JSONSerialization.data(withJSONObject: policy, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+
+extension QueueEngine {
+    /// CreateQueue: creates the queue, or returns the existing one when the given attributes match it.
+    public func createQueue(name: String, attributes: [String: String], tags: [String: String]) async throws -> QueueRecord {
+        var settings = QueueSettings()
+        try settings.apply(attributes, creating: true)
+        try Self.checkQueueName(name, fifo: settings.fifoQueue)
+        try Self.checkTags(tags)
+        if let existing = catalog.queue(named: name) { return try Self.matching(existing, attributes) }
+        let now = time.nowMilliseconds()
+        switch try await store.createQueue(name: name, settings: settings, tags: tags, now: now, deletedAfter: now - 60_000) {
+        case .created(let record):
+            catalog.upsert(record)
+            logger.info("queue created", metadata: ["queue.name": "\(name)"])
+            return record
+        case .exists(let record):
+            catalog.upsert(record)
+            return try Self.matching(record, attributes)
+        case .deletedRecently:
+            throw SQSError(
+                .queueDeletedRecently,
+                "You must wait 60 seconds after deleting a queue before you can create another with the same name.")
+        }
+    }
+
+    /// GetQueueUrl: the queue's record (the wire builds the URL).
+    public func getQueue(name: String) throws(SQSError) -> QueueRecord {
+        try requireQueue(name)
+    }
+
+    /// ListQueues: names with the prefix, sorted, paginated when `maxResults` is given.
+    public func listQueues(prefix: String?, maxResults: Int?, nextToken: String?) throws(SQSError) -> QueueListing {
+        if let maxResults, !(1...1000).contains(maxResults) {
+            throw SQSError.invalidParameter("MaxResults", value: String(maxResults), reason: "MaxResults must be an integer between 1 and 1000.")
+        }
+        var after: String?
+        if let nextToken {
+            guard let data = Data(base64Encoded: nextToken), let name = String(data: data, encoding: .utf8) else {
+                throw SQSError.invalidParameter("NextToken", value: nextToken, reason: "Invalid NextToken value.")
+            }
+            after = name
+        }
+        let names = catalog.all().map(\.name).filter { name in
+            (prefix.map { name.hasPrefix($0) } ?? true) && (after.map { name > $0 } ?? true)
+        }.sorted()
+        let pageSize = maxResults ?? 1000
+        let page = Array(names.prefix(pageSize))
+        let more = maxResults != nil && names.count > pageSize
+        return QueueListing(names: page, nextToken: more ? Data(page.last!.utf8).base64EncodedString() : nil)
+    }
+
+    /// DeleteQueue: removes the queue and its messages.
+    public func deleteQueue(name: String) async throws {
+        let queue = try requireQueue(name)
+        _ = try await store.deleteQueue(id: queue.id, now: time.nowMilliseconds())
+        catalog.remove(named: name, id: queue.id)
+        waiters.notify(queueId: queue.id)
+        logger.info("queue deleted", metadata: ["queue.name": "\(name)"])
+    }
+
+    /// GetQueueAttributes: the requested attributes (none when none are named).
+    public func queueAttributes(name: String, names requested: [String]) async throws -> [String: String] {
+        let queue = try requireQueue(name)
+        var wanted = Set<QueueAttributeName>()
+        for text in requested {
+            guard let attribute = QueueAttributeName(rawValue: text), !(attribute.isFifoOnly && !queue.settings.fifoQueue) else {
+                throw SQSError(.invalidAttributeName, "Unknown Attribute \(text).")
+            }
+            if attribute == .all {
+                wanted.formUnion(QueueAttributeName.allCases)
+            } else {
+                wanted.insert(attribute)
+            }
+        }
+        var values = queue.settings.attributeValues()
+        values[.queueArn] = queueArn(queue.name)
+        values[.createdTimestamp] = String(queue.createdAt / 1000)
+        values[.lastModifiedTimestamp] = String(queue.lastModifiedAt / 1000)
+        let counters: Set<QueueAttributeName> = [
+            .approximateNumberOfMessages, .approximateNumberOfMessagesNotVisible, .approximateNumberOfMessagesDelayed,
+        ]
+        if !wanted.isDisjoint(with: counters) {
+            let counts = try await messageCounts(of: queue)
+            values[.approximateNumberOfMessages] = String(counts.visible)
+            values[.approximateNumberOfMessagesNotVisible] = String(counts.inFlight)
+            values[.approximateNumberOfMessagesDelayed] = String(counts.delayed)
+        }
+        var result: [String: String] = [:]
+        for attribute in wanted { if let value = values[attribute] { result[attribute.rawValue] = value } }
+        return result
+    }
+
+    /// SetQueueAttributes: validates all values, then applies them together.
+    public func setQueueAttributes(name: String, attributes: [String: String]) async throws {
+        let queue = try requireQueue(name)
+        var settings = queue.settings
+        try settings.apply(attributes, creating: false)
+        try await update(queue, settings: settings, tags: queue.tags)
+    }
+
+    /// PurgeQueue: drops every message at once; once per 60 seconds.
+    public func purgeQueue(name: String) async throws {
+        let queue = try requireQueue(name)
+        let now = time.nowMilliseconds()
+        if let last = queue.lastPurgeAt, now - last < 60_000 {
+            throw SQSError(
+                .purgeQueueInProgress,
+                "Only one PurgeQueue operation on \(name) is allowed every 60 seconds.")
+        }
+        guard let record = try await store.purgeQueue(id: queue.id, now: now) else { throw SQSError.queueDoesNotExist }
+        catalog.upsert(record)
+        logger.info("queue purged", metadata: ["queue.name": "\(name)"])
+    }
+
+    /// TagQueue: adds or overwrites tags (at most 50 per queue).
+    public func tagQueue(name: String, tags: [String: String]) async throws {
+        let queue = try requireQueue(name)
+        guard !tags.isEmpty else { throw SQSError.missingParameter("Tags") }
+        let merged = queue.tags.merging(tags) { $1 }
+        try Self.checkTags(merged)
+        try await update(queue, settings: queue.settings, tags: merged)
+    }
+
+    /// UntagQueue: removes tags by key.
+    public func untagQueue(name: String, keys: [String]) async throws {
+        let queue = try requireQueue(name)
+        guard !keys.isEmpty else { throw SQSError.missingParameter("TagKeys") }
+        var tags = queue.tags
+        for key in keys { tags[key] = nil }
+        try await update(queue, settings: queue.settings, tags: tags)
+    }
+
+    /// ListQueueTags: the queue's tags.
+    public func queueTags(name: String) throws(SQSError) -> [String: String] {
+        try requireQueue(name).tags
+    }
+
+    func update(_ queue: QueueRecord, settings: QueueSettings, tags: [String: String]) async throws {
+        guard let record = try await store.updateQueue(id: queue.id, settings: settings, tags: tags, now: time.nowMilliseconds())
+        else { throw SQSError.queueDoesNotExist }
+        catalog.upsert(record)
+    }
+
+    static func checkQueueName(_ name: String, fifo: Bool) throws(SQSError) {
+        let stem = fifo && name.hasSuffix(".fifo") ? String(name.dropLast(5)) : name
+        let legal = !stem.isEmpty && name.utf8.count <= 80
+            && stem.utf8.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            }
+        if fifo && (!name.hasSuffix(".fifo") || !legal) {
+            throw SQSError(
+                .invalidParameterValue,
+                "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
+        }
+        guard legal else {
+            throw SQSError(
+                .invalidParameterValue, "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
+        }
+    }
+
+    static func checkTags(_ tags: [String: String]) throws(SQSError) {
+        guard tags.count <= 50 else {
+            throw SQSError(.invalidParameterValue, "Too many tags added for queue. The maximum number of tags per queue is 50.")
+        }
+        for (key, value) in tags {
+            guard (1...128).contains(key.utf8.count), value.utf8.count <= 256 else {
+                throw SQSError(
+                    .invalidParameterValue,
+                    "Tag keys must be 1 to 128 characters and tag values at most 256 characters.")
+            }
+        }
+    }
+
+    private static func matching(_ existing: QueueRecord, _ attributes: [String: String]) throws -> QueueRecord {
+        var candidate = existing.settings
+        try candidate.apply(attributes, creating: true)
+        guard candidate == existing.settings else {
+            throw SQSError(.queueNameExists, "A queue already exists with the same name and a different value for attribute(s) \(attributes.keys.sorted().joined(separator: ", ")).")
+        }
+        return existing
+    }
+}

@@ -1,0 +1,158 @@
+extension QueueEngine {
+    /// ReceiveMessage, long-polling up to the wait time when nothing is visible.
+    public func receiveMessages(queue name: String, _ request: ReceiveRequest) async throws -> [ReceivedMessage] {
+        let queue = try requireQueue(name)
+        let limit = request.maxNumberOfMessages ?? 1
+        guard (1...10).contains(limit) else {
+            throw SQSError.invalidParameter(
+                "MaxNumberOfMessages", value: String(limit), reason: "Must be between 1 and 10, if provided.")
+        }
+        let visibility = request.visibilityTimeout ?? queue.settings.visibilityTimeout
+        guard (0...43_200).contains(visibility) else {
+            throw SQSError.invalidParameter(
+                "VisibilityTimeout", value: String(visibility), reason: "Must be between 0 and 43200, if provided.")
+        }
+        let wait = request.waitTimeSeconds ?? queue.settings.receiveMessageWaitTimeSeconds
+        guard (0...20).contains(wait) else {
+            throw SQSError.invalidParameter(
+                "WaitTimeSeconds", value: String(wait), reason: "Must be >= 0 and <= 20, if provided.")
+        }
+        let selection = try AttributeSelection(system: request.systemAttributeNames, message: request.messageAttributeNames)
+        let deadline = time.nowMilliseconds() + Int64(wait) * 1000
+        while true {
+            let now = time.nowMilliseconds()
+            let current = catalog.queue(named: name) ?? queue
+            guard current.id == queue.id else { return [] }
+            let claimed = try await store.claim(
+                space: current.messageSpace, now: now,
+                sentAfter: now - Int64(current.settings.messageRetentionPeriod) * 1000, limit: limit,
+                visibleUntil: now + Int64(visibility) * 1000)
+            if !claimed.isEmpty {
+                count("sealq_messages_received_total", queue: name, by: claimed.count)
+                return claimed.map { received($0, queue: current, selection: selection) }
+            }
+            let remaining = deadline - now
+            guard remaining > 0, !waiters.isClosed else { return [] }
+            var nap = remaining
+            if let next = try await store.nextVisibleAt(space: current.messageSpace, after: now) {
+                nap = min(nap, max(next - now, 1))
+            }
+            await waiters.wait(queueId: queue.id, milliseconds: nap)
+        }
+    }
+
+    /// DeleteMessage.
+    public func deleteMessage(queue name: String, receiptHandle: String) async throws {
+        let queue = try requireQueue(name)
+        let handle = try decodeHandle(receiptHandle, queue: queue)
+        guard handle.space == queue.messageSpace else { return }
+        let outcomes = try await store.delete(space: queue.messageSpace, receipts: [handle.receipt])
+        if outcomes.first == .applied { count("sealq_messages_deleted_total", queue: name, by: 1) }
+    }
+
+    /// DeleteMessageBatch.
+    public func deleteMessageBatch(queue name: String, _ entries: [BatchEntry<String>]) async throws -> BatchOutcome<Void> {
+        let queue = try requireQueue(name)
+        try MessageValidation.checkBatch(ids: entries.map(\.id), action: "DeleteMessageBatch")
+        var outcome = BatchOutcome<Void>()
+        var pending: [(id: String, receipt: MessageReceipt)] = []
+        for entry in entries {
+            switch Result(catching: { () throws(SQSError) in try decodeHandle(entry.payload, queue: queue) }) {
+            case .success(let handle) where handle.space == queue.messageSpace: pending.append((entry.id, handle.receipt))
+            case .success: outcome.successes.append((entry.id, ()))
+            case .failure(let error): outcome.failures.append((entry.id, error))
+            }
+        }
+        let results = pending.isEmpty ? [] : try await store.delete(space: queue.messageSpace, receipts: pending.map(\.receipt))
+        outcome.successes += pending.map { ($0.id, ()) }
+        count("sealq_messages_deleted_total", queue: name, by: results.filter { $0 == .applied }.count)
+        return outcome
+    }
+
+    /// ChangeMessageVisibility.
+    public func changeVisibility(queue name: String, receiptHandle: String, visibilityTimeout: Int) async throws {
+        let outcome = try await changeVisibilityBatch(
+            queue: name, [BatchEntry(id: "single", payload: (receiptHandle, visibilityTimeout))], single: true)
+        if let failure = outcome.failures.first { throw failure.error }
+    }
+
+    /// ChangeMessageVisibilityBatch.
+    public func changeVisibilityBatch(
+        queue name: String, _ entries: [BatchEntry<(receiptHandle: String, visibilityTimeout: Int)>]
+    ) async throws -> BatchOutcome<Void> {
+        try await changeVisibilityBatch(queue: name, entries, single: false)
+    }
+
+    private func changeVisibilityBatch(
+        queue name: String, _ entries: [BatchEntry<(receiptHandle: String, visibilityTimeout: Int)>], single: Bool
+    ) async throws -> BatchOutcome<Void> {
+        let queue = try requireQueue(name)
+        if !single { try MessageValidation.checkBatch(ids: entries.map(\.id), action: "ChangeMessageVisibilityBatch") }
+        let now = time.nowMilliseconds()
+        var outcome = BatchOutcome<Void>()
+        var pending: [(id: String, handle: String, timeout: Int, change: VisibilityChange)] = []
+        for entry in entries {
+            let (text, timeout) = entry.payload
+            switch Result(catching: { () throws(SQSError) in try visibilityChange(text, timeout: timeout, queue: queue, now: now) }) {
+            case .success(let change): pending.append((entry.id, text, timeout, change))
+            case .failure(let error) where single: throw error
+            case .failure(let error): outcome.failures.append((entry.id, error))
+            }
+        }
+        let results = pending.isEmpty ? [] : try await store.changeVisibility(space: queue.messageSpace, changes: pending.map(\.change), now: now)
+        var madeVisible = false
+        for (item, result) in zip(pending, results) {
+            switch result {
+            case .applied:
+                outcome.successes.append((item.id, ()))
+                madeVisible = madeVisible || item.timeout == 0
+            case .messageGone, .superseded:
+                outcome.failures.append((item.id, Self.notAvailable(item.handle)))
+            case .notInFlight:
+                outcome.failures.append((item.id, SQSError(.messageNotInflight, "Message is not in flight: visibility timeout has expired.")))
+            case .beyondLimit:
+                outcome.failures.append((item.id, SQSError.invalidParameter(
+                    "VisibilityTimeout", value: String(item.timeout),
+                    reason: "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")))
+            }
+        }
+        if madeVisible { waiters.notify(queueId: queue.id) }
+        return outcome
+    }
+
+    private func visibilityChange(_ text: String, timeout: Int, queue: QueueRecord, now: Int64) throws(SQSError) -> VisibilityChange {
+        guard (0...43_200).contains(timeout) else {
+            throw SQSError.invalidParameter(
+                "VisibilityTimeout", value: String(timeout), reason: "Must be between 0 and 43200, if provided.")
+        }
+        let handle = try decodeHandle(text, queue: queue)
+        guard handle.space == queue.messageSpace else { throw Self.notAvailable(text) }
+        return VisibilityChange(receipt: handle.receipt, visibleAt: now + Int64(timeout) * 1000, maximumSpanMilliseconds: 43_200_000)
+    }
+
+    private static func notAvailable(_ handle: String) -> SQSError {
+        SQSError.invalidParameter(
+            "ReceiptHandle", value: handle,
+            reason: "Message does not exist or is not available for visibility timeout change.")
+    }
+
+    private func decodeHandle(_ text: String, queue: QueueRecord) throws(SQSError) -> ReceiptHandle {
+        guard !text.isEmpty else { throw SQSError.missingParameter("ReceiptHandle") }
+        guard let handle = receipts.decode(text), handle.queueId == queue.id else {
+            throw SQSError(.receiptHandleIsInvalid, "The input receipt handle \"\(text.prefix(200))\" is not a valid receipt handle.")
+        }
+        return handle
+    }
+
+    private func received(_ message: StoredMessage, queue: QueueRecord, selection: AttributeSelection) -> ReceivedMessage {
+        let handle = ReceiptHandle(
+            queueId: queue.id, space: queue.messageSpace,
+            receipt: MessageReceipt(sequence: message.sequence, receiveCount: message.receiveCount))
+        return ReceivedMessage(
+            messageId: message.content.messageId,
+            receiptHandle: receipts.encode(handle, salt: UInt32.random(in: .min ... .max)),
+            body: message.content.body,
+            attributes: selection.systemAttributes(of: message),
+            messageAttributes: selection.messageAttributes(of: message.content.attributes))
+    }
+}

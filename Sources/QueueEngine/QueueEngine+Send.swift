@@ -1,0 +1,95 @@
+import Foundation
+
+extension QueueEngine {
+    /// SendMessage.
+    public func sendMessage(queue name: String, _ message: OutgoingMessage, caller: Caller) async throws -> SentMessage {
+        let queue = try requireQueue(name)
+        let prepared = try prepare(message, for: queue, caller: caller, now: time.nowMilliseconds())
+        _ = try await store.insert([prepared], space: queue.messageSpace)
+        delivered([prepared], to: queue)
+        return SentMessage(messageId: prepared.messageId, sequenceNumber: nil)
+    }
+
+    /// SendMessageBatch: entries that fail validation are reported; the rest are stored together.
+    public func sendMessageBatch(
+        queue name: String, _ entries: [BatchEntry<OutgoingMessage>], caller: Caller
+    ) async throws -> BatchOutcome<SentMessage> {
+        let queue = try requireQueue(name)
+        try MessageValidation.checkBatch(ids: entries.map(\.id), action: "SendMessageBatch")
+        let total = entries.reduce(0) { $0 + MessageValidation.size(body: $1.payload.body, attributes: $1.payload.attributes) }
+        guard total <= 1_048_576 else {
+            throw SQSError(
+                .batchRequestTooLong, "Batch requests cannot be longer than 1048576 bytes. You have sent \(total) bytes.")
+        }
+        let now = time.nowMilliseconds()
+        var outcome = BatchOutcome<SentMessage>()
+        var accepted: [(id: String, message: NewMessage)] = []
+        for entry in entries {
+            switch Result(catching: { () throws(SQSError) in try prepare(entry.payload, for: queue, caller: caller, now: now) }) {
+            case .success(let message): accepted.append((entry.id, message))
+            case .failure(let error): outcome.failures.append((entry.id, error))
+            }
+        }
+        if !accepted.isEmpty {
+            _ = try await store.insert(accepted.map(\.message), space: queue.messageSpace)
+            delivered(accepted.map(\.message), to: queue)
+        }
+        outcome.successes = accepted.map { ($0.id, SentMessage(messageId: $0.message.messageId, sequenceNumber: nil)) }
+        return outcome
+    }
+
+    private func delivered(_ messages: [NewMessage], to queue: QueueRecord) {
+        count("sealq_messages_sent_total", queue: queue.name, by: messages.count)
+        if messages.contains(where: { $0.visibleAt <= $0.sentAt }) { waiters.notify(queueId: queue.id) }
+    }
+
+    private func prepare(_ message: OutgoingMessage, for queue: QueueRecord, caller: Caller, now: Int64) throws(SQSError) -> NewMessage {
+        guard !message.body.isEmpty else { throw SQSError.missingParameter("MessageBody") }
+        try MessageValidation.checkBody(message.body)
+        try MessageValidation.checkAttributes(message.attributes)
+        try MessageValidation.checkSystemAttributes(message.systemAttributes)
+        let size = MessageValidation.size(body: message.body, attributes: message.attributes)
+        guard size <= queue.settings.maximumMessageSize else {
+            throw SQSError(
+                .invalidParameterValue,
+                "One or more parameters are invalid. Reason: Message must be shorter than \(queue.settings.maximumMessageSize) bytes.")
+        }
+        let delay = try delaySeconds(of: message, queue: queue)
+        try checkFifoParameters(of: message, queue: queue)
+        return NewMessage(
+            messageId: UUID().uuidString.lowercased(), body: message.body, attributes: message.attributes,
+            systemAttributes: message.systemAttributes, senderId: caller.senderId, sentAt: now,
+            visibleAt: now + Int64(delay) * 1000, groupId: message.groupId, deduplicationId: message.deduplicationId)
+    }
+
+    private func delaySeconds(of message: OutgoingMessage, queue: QueueRecord) throws(SQSError) -> Int {
+        guard let delay = message.delaySeconds else { return queue.settings.delaySeconds }
+        guard (0...900).contains(delay) else {
+            throw SQSError.invalidParameter("DelaySeconds", value: String(delay), reason: "DelaySeconds must be >= 0 and <= 900.")
+        }
+        if queue.settings.fifoQueue {
+            throw SQSError.invalidParameter(
+                "DelaySeconds", value: String(delay), reason: "The request include parameter that is not valid for this queue type.")
+        }
+        return delay
+    }
+
+    private func checkFifoParameters(of message: OutgoingMessage, queue: QueueRecord) throws(SQSError) {
+        if let group = message.groupId { try MessageValidation.checkFifoToken(group, parameter: "MessageGroupId") }
+        if let dedup = message.deduplicationId {
+            guard queue.settings.fifoQueue else {
+                throw SQSError.invalidParameter(
+                    "MessageDeduplicationId", value: dedup,
+                    reason: "The request include parameter that is not valid for this queue type.")
+            }
+            try MessageValidation.checkFifoToken(dedup, parameter: "MessageDeduplicationId")
+        }
+        guard queue.settings.fifoQueue else { return }
+        guard message.groupId != nil else { throw SQSError.missingParameter("MessageGroupId") }
+        if message.deduplicationId == nil && !queue.settings.contentBasedDeduplication {
+            throw SQSError(
+                .invalidParameterValue,
+                "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Logging
+import Metrics
+
+/// The SQS semantics: queues, messages, visibility, long polling.
+///
+/// It validates every request by AWS's rules, keeps live queues in memory, and persists
+/// through a `MessageStore`. It knows nothing of HTTP, SQL or cipher names.
+public final class QueueEngine: Sendable {
+    /// Account and region the engine serves.
+    public struct Configuration: Sendable {
+        /// The 12-digit account id in ARNs.
+        public var accountId: String
+        /// The region in ARNs.
+        public var region: String
+
+        /// Creates a configuration.
+        public init(accountId: String, region: String) {
+            self.accountId = accountId
+            self.region = region
+        }
+    }
+
+    let configuration: Configuration
+    let store: any MessageStore
+    let time: any TimeSource
+    let receipts: ReceiptHandleCodec
+    let catalog = QueueCatalog()
+    let waiters = LongPollWaiters()
+    let logger: Logger
+
+    /// Creates an engine; call `start()` before serving requests.
+    public init(
+        configuration: Configuration, store: any MessageStore, time: any TimeSource,
+        receiptAuthenticator: any ReceiptAuthenticator, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.time = time
+        self.receipts = ReceiptHandleCodec(authenticator: receiptAuthenticator)
+        self.logger = logger
+    }
+
+    /// Loads the live queues from the store.
+    public func start() async throws {
+        for record in try await store.loadQueues() { catalog.upsert(record) }
+        logger.info("queue engine started", metadata: ["queues.count": "\(catalog.all().count)"])
+    }
+
+    /// Ends every long poll with an empty answer and refuses to start new waits.
+    public func shutdown() {
+        waiters.close()
+    }
+
+    /// The ARN of a queue.
+    public func queueArn(_ name: String) -> String {
+        "arn:aws:sqs:\(configuration.region):\(configuration.accountId):\(name)"
+    }
+
+    /// All live queues (for metrics and maintenance).
+    public func liveQueues() -> [QueueRecord] {
+        catalog.all()
+    }
+
+    /// Counts of a live queue's messages now.
+    public func messageCounts(of queue: QueueRecord) async throws -> MessageCounts {
+        try await store.counts(space: queue.messageSpace, now: time.nowMilliseconds())
+    }
+
+    /// Removes expired messages and what purges and deletions left behind; returns rows removed.
+    public func sweepExpiredMessages(limit: Int) async throws -> Int {
+        let now = time.nowMilliseconds()
+        var cutoffs: [Int64: Int64] = [:]
+        for queue in catalog.all() {
+            cutoffs[queue.messageSpace] = now - Int64(queue.settings.messageRetentionPeriod) * 1000
+        }
+        return try await store.sweep(retentionCutoffs: cutoffs, limit: limit)
+    }
+
+    func requireQueue(_ name: String) throws(SQSError) -> QueueRecord {
+        guard let queue = catalog.queue(named: name) else { throw SQSError.queueDoesNotExist }
+        return queue
+    }
+
+    func count(_ metric: String, queue: String, by amount: Int) {
+        guard amount > 0 else { return }
+        Counter(label: metric, dimensions: [("queue", queue)]).increment(by: amount)
+    }
+}

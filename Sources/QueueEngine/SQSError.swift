@@ -1,0 +1,54 @@
+/// A failure of an SQS operation, named by the error shape of the SQS API model.
+///
+/// The wire modules map each `Code` to its JSON `__type`, Query code and HTTP status in one place.
+public struct SQSError: Error, Sendable, Equatable {
+    /// The error shapes the engine can raise.
+    public enum Code: String, Sendable, CaseIterable {
+        case queueDoesNotExist = "QueueDoesNotExist"
+        case queueNameExists = "QueueNameExists"
+        case queueDeletedRecently = "QueueDeletedRecently"
+        case purgeQueueInProgress = "PurgeQueueInProgress"
+        case overLimit = "OverLimit"
+        case messageNotInflight = "MessageNotInflight"
+        case receiptHandleIsInvalid = "ReceiptHandleIsInvalid"
+        case invalidIdFormat = "InvalidIdFormat"
+        case invalidMessageContents = "InvalidMessageContents"
+        case invalidAttributeName = "InvalidAttributeName"
+        case invalidAttributeValue = "InvalidAttributeValue"
+        case batchEntryIdsNotDistinct = "BatchEntryIdsNotDistinct"
+        case tooManyEntriesInBatchRequest = "TooManyEntriesInBatchRequest"
+        case emptyBatchRequest = "EmptyBatchRequest"
+        case invalidBatchEntryId = "InvalidBatchEntryId"
+        case batchRequestTooLong = "BatchRequestTooLong"
+        case unsupportedOperation = "UnsupportedOperation"
+        case resourceNotFound = "ResourceNotFoundException"
+        case invalidParameterValue = "InvalidParameterValueException"
+        case missingParameter = "MissingRequiredParameterException"
+        case accessDenied = "AccessDeniedException"
+        case internalError = "InternalError"
+    }
+
+    /// Which error.
+    public var code: Code
+    /// The human-readable message, in AWS's wording where AWS documents one.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// `QueueDoesNotExist` with AWS's message.
+    public static let queueDoesNotExist = SQSError(.queueDoesNotExist, "The specified queue does not exist.")
+
+    /// `InvalidParameterValue` in AWS's "Value … for parameter … is invalid" form.
+    public static func invalidParameter(_ name: String, value: String, reason: String) -> SQSError {
+        SQSError(.invalidParameterValue, "Value \(value) for parameter \(name) is invalid. Reason: \(reason)")
+    }
+
+    /// `MissingParameter` for a required parameter that was not given.
+    public static func missingParameter(_ name: String) -> SQSError {
+        SQSError(.missingParameter, "The request must contain the parameter \(name).")
+    }
+}
