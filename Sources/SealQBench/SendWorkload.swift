@@ -1,0 +1,85 @@
+import NIOCore
+
+/// Sends messages, one per `SendMessage` or several per `SendMessageBatch`, until told to stop or,
+/// with a message limit (prefill), until that many messages are sent.
+final class SendWorkload: ConnectionWorkload {
+    /// How messages are packed into requests.
+    enum Packing {
+        /// One `SendMessage` per message.
+        case single
+        /// `SendMessageBatch` of this many messages.
+        case batch(Int)
+    }
+
+    private let factory: SQSRequestFactory
+    private let queueURL: String
+    private let packing: Packing
+    private let body: String
+    private let fullPayload: SQSPayload
+    private var remaining: Int?
+
+    /// - Parameter messageLimit: the messages this connection sends in total; nil for no limit.
+    init(
+        configuration: BenchmarkConfiguration, queueURL: String, packing: Packing, tag: String, messageLimit: Int?
+    ) {
+        factory = SQSRequestFactory(configuration: configuration)
+        self.queueURL = queueURL
+        self.packing = packing
+        body = MessageBody.make(tag: tag, size: configuration.messageSize)
+        fullPayload = Self.payload(queueURL: queueURL, body: body, packing: packing)
+        remaining = messageLimit
+    }
+
+    func nextRequest() -> BenchRequest? {
+        var payload = fullPayload
+        var count = packing.messagesPerRequest
+        if let remaining {
+            guard remaining > 0 else { return nil }
+            if remaining < count {
+                count = remaining
+                payload = Self.payload(queueURL: queueURL, body: body, packing: .batch(count))
+            }
+            self.remaining = remaining - count
+        }
+        return factory.request(packing.action, payload: payload)
+    }
+
+    func accept(_ body: ByteBuffer, into tally: inout Tally) {
+        guard case .batch = packing else {
+            tally.sent += 1
+            return
+        }
+        do {
+            let result = try SQSBatchResult(parsing: body)
+            tally.sent += result.successfulIds.count
+            for failure in result.failures { tally.recordError("SendMessageBatch entry failed: \(failure)") }
+        } catch {
+            tally.recordError("SendMessageBatch answer is not JSON: \(error)")
+        }
+    }
+
+    func requestFailed() {}
+
+    private static func payload(queueURL: String, body: String, packing: Packing) -> SQSPayload {
+        switch packing {
+        case .single: SQSBodies.sendMessage(queueURL: queueURL, body: body)
+        case .batch(let count): SQSBodies.sendMessageBatch(queueURL: queueURL, body: body, count: count)
+        }
+    }
+}
+
+extension SendWorkload.Packing {
+    fileprivate var messagesPerRequest: Int {
+        switch self {
+        case .single: 1
+        case .batch(let count): count
+        }
+    }
+
+    fileprivate var action: SQSRequestFactory.Action {
+        switch self {
+        case .single: .sendMessage
+        case .batch: .sendMessageBatch
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+import QueueEngine
+
+extension SQLiteMessageStore {
+    public func insert(_ messages: [NewMessage], space: Int64) async throws -> [Int64] {
+        let rows = messages.map { message -> StatementArguments in
+            [
+                space, message.messageId, message.body, AttributeCodec.encode(message.attributes).map { Data($0) },
+                AttributeCodec.encode(message.systemAttributes).map { Data($0) }, message.senderId, message.sentAt,
+                message.visibleAt, message.groupId, message.deduplicationId,
+            ]
+        }
+        let sequences = try await writer.perform { db -> [Int64] in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO messages (space, message_id, body, attributes, system_attributes, sender_id, sent_at,
+                                          visible_at, group_id, deduplication_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            return try rows.map { arguments in
+                try statement.execute(arguments: arguments)
+                return db.lastInsertedRowID
+            }
+        }
+        adjustTotal(space: space, by: messages.count)
+        return sequences
+    }
+
+    public func claim(space: Int64, now: Int64, sentAfter: Int64, limit: Int, visibleUntil: Int64) async throws -> [StoredMessage] {
+        try await writer.perform { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM messages
+                        WHERE space = ? AND visible_at <= ? AND sent_at > ?
+                        ORDER BY visible_at, seq LIMIT ?
+                        """),
+                arguments: [space, now, sentAfter, limit])
+            let update = try db.cachedStatement(
+                sql: "UPDATE messages SET visible_at = ?, receive_count = ?, first_received_at = ?, received_at = ? WHERE seq = ?")
+            return try rows.map { row in
+                let sequence: Int64 = row["seq"]
+                let receiveCount = (row["receive_count"] as Int) + 1
+                let firstReceivedAt = (row["first_received_at"] as Int64?) ?? now
+                try update.execute(arguments: [visibleUntil, receiveCount, firstReceivedAt, now, sequence])
+                return StoredMessage(
+                    sequence: sequence, content: try Self.content(of: row), receiveCount: receiveCount,
+                    firstReceivedAt: firstReceivedAt, receivedAt: now)
+            }
+        }
+    }
+
+    public func delete(space: Int64, receipts: [MessageReceipt]) async throws -> [ReceiptOutcome] {
+        let outcomes = try await writer.perform { db in
+            let delete = try db.cachedStatement(sql: "DELETE FROM messages WHERE seq = ? AND space = ? AND receive_count = ?")
+            return try receipts.map { receipt -> ReceiptOutcome in
+                try delete.execute(arguments: [receipt.sequence, space, receipt.receiveCount])
+                if db.changesCount == 1 { return .applied }
+                let exists = try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM messages WHERE seq = ? AND space = ?", arguments: [receipt.sequence, space]) ?? false
+                return exists ? .superseded : .messageGone
+            }
+        }
+        adjustTotal(space: space, by: -outcomes.filter { $0 == .applied }.count)
+        return outcomes
+    }
+
+    public func changeVisibility(space: Int64, changes: [VisibilityChange], now: Int64) async throws -> [ReceiptOutcome] {
+        try await writer.perform { db in
+            let select = try db.cachedStatement(
+                sql: "SELECT receive_count, visible_at, received_at FROM messages WHERE seq = ? AND space = ?")
+            let update = try db.cachedStatement(sql: "UPDATE messages SET visible_at = ? WHERE seq = ?")
+            return try changes.map { change -> ReceiptOutcome in
+                guard let row = try Row.fetchOne(select, arguments: [change.receipt.sequence, space]) else { return .messageGone }
+                guard (row["receive_count"] as Int) == change.receipt.receiveCount else { return .superseded }
+                guard (row["visible_at"] as Int64) > now else { return .notInFlight }
+                let receivedAt = (row["received_at"] as Int64?) ?? now
+                guard change.visibleAt - receivedAt <= change.maximumSpanMilliseconds else { return .beyondLimit }
+                try update.execute(arguments: [change.visibleAt, change.receipt.sequence])
+                return .applied
+            }
+        }
+    }
+
+    public func counts(space: Int64, now: Int64) async throws -> MessageCounts {
+        let total = totals.withLock { $0[space] ?? 0 }
+        return try await database.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS invisible, COALESCE(SUM(receive_count > 0), 0) AS in_flight
+                    FROM messages WHERE space = ? AND visible_at > ?
+                    """,
+                arguments: [space, now])
+            let invisible: Int = row?["invisible"] ?? 0
+            let inFlight: Int = row?["in_flight"] ?? 0
+            let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(sent_at) FROM messages WHERE space = ?", arguments: [space])
+            return MessageCounts(
+                visible: max(total - invisible, 0), inFlight: inFlight, delayed: invisible - inFlight, oldestSentAt: oldest)
+        }
+    }
+
+    public func nextVisibleAt(space: Int64, after now: Int64) async throws -> Int64? {
+        try await database.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT MIN(visible_at) FROM messages WHERE space = ? AND visible_at > ?", arguments: [space, now])
+        }
+    }
+
+    public func sweep(retentionCutoffs: [Int64: Int64], limit: Int) async throws -> Int {
+        let removed = try await writer.perform { db -> [Int64: Int] in
+            var removed: [Int64: Int] = [:]
+            var budget = limit
+            for (space, cutoff) in retentionCutoffs where budget > 0 {
+                try db.execute(
+                    sql: "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE space = ? AND sent_at <= ? LIMIT ?)",
+                    arguments: [space, cutoff, budget])
+                removed[space] = db.changesCount
+                budget -= db.changesCount
+            }
+            let retired = try Int64.fetchAll(db, sql: "SELECT id FROM message_spaces WHERE retired_at IS NOT NULL")
+            for space in retired where budget > 0 {
+                try db.execute(
+                    sql: "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE space = ? LIMIT ?)",
+                    arguments: [space, budget])
+                budget -= db.changesCount
+                if db.changesCount == 0 { try db.execute(sql: "DELETE FROM message_spaces WHERE id = ?", arguments: [space]) }
+            }
+            return removed
+        }
+        for (space, count) in removed { adjustTotal(space: space, by: -count) }
+        return removed.values.reduce(0, +)
+    }
+
+    private func adjustTotal(space: Int64, by delta: Int) {
+        guard delta != 0 else { return }
+        totals.withLock { $0[space, default: 0] += delta }
+    }
+
+    private static func content(of row: Row) throws -> NewMessage {
+        NewMessage(
+            messageId: row["message_id"], body: row["body"],
+            attributes: try AttributeCodec.decode((row["attributes"] as Data?).map { [UInt8]($0) }),
+            systemAttributes: try AttributeCodec.decode((row["system_attributes"] as Data?).map { [UInt8]($0) }),
+            senderId: row["sender_id"], sentAt: row["sent_at"], visibleAt: row["visible_at"], groupId: row["group_id"],
+            deduplicationId: row["deduplication_id"])
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import Logging
+import QueueEngine
+import Synchronization
+
+/// The engine's `MessageStore` on SQLite: WAL, `synchronous=FULL`, group commit.
+///
+/// Per-space message totals are kept in memory (loaded once at open, adjusted after each
+/// commit), so no hot path counts rows.
+public final class SQLiteMessageStore: MessageStore {
+    let database: any DatabaseWriter
+    let writer: GroupCommitWriter
+    let totals = Mutex<[Int64: Int]>([:])
+
+    /// Opens (creating if needed) the database file at `path` and migrates it.
+    public convenience init(path: String, logger: Logger) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        try self.init(database: try DatabasePool(path: path, configuration: configuration), logger: logger)
+    }
+
+    /// An in-memory database, for tests.
+    public static func inMemory(logger: Logger) throws -> SQLiteMessageStore {
+        try SQLiteMessageStore(database: try DatabaseQueue(), logger: logger)
+    }
+
+    init(database: any DatabaseWriter, logger: Logger) throws {
+        self.database = database
+        self.writer = GroupCommitWriter(database)
+        try Schema.migrator.migrate(database)
+        let counts = try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT space, COUNT(*) AS total FROM messages GROUP BY space")
+                .map { (row: Row) in (row["space"] as Int64, row["total"] as Int) }
+        }
+        totals.withLock { $0 = Dictionary(uniqueKeysWithValues: counts) }
+        logger.info("storage opened", metadata: ["messages.count": "\(counts.reduce(0) { $0 + $1.1 })"])
+    }
+
+    /// Flushes the write-ahead log into the main database file (used at shutdown).
+    public func checkpoint() throws {
+        try database.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
+    public func loadQueues() async throws -> [QueueRecord] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM queues").map(Self.queueRecord)
+        }
+    }
+
+    public func createQueue(
+        name: String, settings: QueueSettings, tags: [String: String], now: Int64, deletedAfter: Int64
+    ) async throws -> QueueCreation {
+        let settingsJSON = try Self.json(settings)
+        let tagsJSON = try Self.json(tags)
+        return try await writer.perform { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM queues WHERE name = ?", arguments: [name]) {
+                return .exists(try Self.queueRecord(row))
+            }
+            let deletedRecently = try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM queue_tombstones WHERE name = ? AND deleted_at > ?", arguments: [name, deletedAfter]) ?? false
+            if deletedRecently { return .deletedRecently }
+            try db.execute(sql: "INSERT INTO message_spaces (retired_at) VALUES (NULL)")
+            let space = db.lastInsertedRowID
+            try db.execute(
+                sql: """
+                    INSERT INTO queues (name, settings, tags, created_at, last_modified_at, message_space, version)
+                    VALUES (?, ?, ?, ?, ?, ?, 1)
+                    """,
+                arguments: [name, settingsJSON, tagsJSON, now, now, space])
+            return .created(
+                QueueRecord(
+                    id: db.lastInsertedRowID, name: name, settings: settings, tags: tags, createdAt: now,
+                    lastModifiedAt: now, messageSpace: space, lastPurgeAt: nil, version: 1))
+        }
+    }
+
+    public func updateQueue(id: Int64, settings: QueueSettings, tags: [String: String], now: Int64) async throws -> QueueRecord? {
+        let settingsJSON = try Self.json(settings)
+        let tagsJSON = try Self.json(tags)
+        return try await writer.perform { db in
+            try db.execute(
+                sql: "UPDATE queues SET settings = ?, tags = ?, last_modified_at = ?, version = version + 1 WHERE id = ?",
+                arguments: [settingsJSON, tagsJSON, now, id])
+            return try Row.fetchOne(db, sql: "SELECT * FROM queues WHERE id = ?", arguments: [id]).map(Self.queueRecord)
+        }
+    }
+
+    public func deleteQueue(id: Int64, now: Int64) async throws -> Bool {
+        let space: Int64? = try await writer.perform { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT name, message_space FROM queues WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            let space: Int64 = row["message_space"]
+            try db.execute(sql: "DELETE FROM queues WHERE id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE message_spaces SET retired_at = ? WHERE id = ?", arguments: [now, space])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO queue_tombstones (name, deleted_at) VALUES (?, ?)",
+                arguments: [row["name"] as String, now])
+            return space
+        }
+        guard let space else { return false }
+        totals.withLock { _ = $0.removeValue(forKey: space) }
+        return true
+    }
+
+    public func purgeQueue(id: Int64, now: Int64) async throws -> QueueRecord? {
+        let result: (QueueRecord, Int64)? = try await writer.perform { db in
+            guard let old = try Int64.fetchOne(db, sql: "SELECT message_space FROM queues WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            try db.execute(sql: "UPDATE message_spaces SET retired_at = ? WHERE id = ?", arguments: [now, old])
+            try db.execute(sql: "INSERT INTO message_spaces (retired_at) VALUES (NULL)")
+            try db.execute(
+                sql: "UPDATE queues SET message_space = ?, last_purge_at = ?, version = version + 1 WHERE id = ?",
+                arguments: [db.lastInsertedRowID, now, id])
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM queues WHERE id = ?", arguments: [id]) else { return nil }
+            return (try Self.queueRecord(row), old)
+        }
+        guard let (record, oldSpace) = result else { return nil }
+        totals.withLock { _ = $0.removeValue(forKey: oldSpace) }
+        return record
+    }
+
+    static func queueRecord(_ row: Row) throws -> QueueRecord {
+        let decoder = JSONDecoder()
+        return QueueRecord(
+            id: row["id"], name: row["name"],
+            settings: try decoder.decode(QueueSettings.self, from: Data((row["settings"] as String).utf8)),
+            tags: try decoder.decode([String: String].self, from: Data((row["tags"] as String).utf8)),
+            createdAt: row["created_at"], lastModifiedAt: row["last_modified_at"], messageSpace: row["message_space"],
+            lastPurgeAt: row["last_purge_at"], version: row["version"])
+    }
+
+    private static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
