@@ -37,7 +37,7 @@ let package = Package(
             dependencies: ["QueueEngine", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
         /// SQS wire codecs: AWS JSON 1.0 and Query/XML, error mapping, MD5 digests.
-        .target(name: "SQSWire", dependencies: ["QueueEngine", "SealCrypto"]),
+        .target(name: "SQSWire", dependencies: ["QueueEngine", "SealCrypto", "SigV4"]),
         /// The Hummingbird application: the request path, metrics, background services.
         .target(
             name: "SealQServer",

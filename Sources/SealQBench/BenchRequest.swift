@@ -14,3 +14,12 @@ struct BenchRequest: Sendable {
         return BenchRequest(head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/health", headers: headers), body: nil)
     }
 }
+
+extension BenchRequest {
+    /// Writes the request (head, body, end) into `context` and flushes once, so it leaves in one write.
+    func write(to context: ChannelHandlerContext) {
+        context.write(NIOAny(HTTPClientRequestPart.head(head)), promise: nil)
+        if let body { context.write(NIOAny(HTTPClientRequestPart.body(.byteBuffer(body))), promise: nil) }
+        context.writeAndFlush(NIOAny(HTTPClientRequestPart.end(nil)), promise: nil)
+    }
+}

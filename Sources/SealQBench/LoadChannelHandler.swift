@@ -96,8 +96,6 @@ final class LoadChannelHandler: ChannelInboundHandler {
         }
         budget -= 1
         sentAt = now
-        context.write(wrapOutboundOut(.head(request.head)), promise: nil)
-        if let body = request.body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        request.write(to: context)
     }
 }

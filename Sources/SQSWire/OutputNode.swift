@@ -1,0 +1,101 @@
+/// A response tree that both serializers walk: JSON ignores the XML element names, XML uses
+/// them for SQS's flattened lists and maps.
+indirect enum OutputNode {
+    /// A text value.
+    case text(String)
+    /// A structure whose members keep their order.
+    case structure([(String, OutputNode)])
+    /// A list; XML writes each item as `<itemName>` without a wrapper.
+    case list(itemName: String, [OutputNode])
+    /// A map; XML writes each entry as `<entryName><keyName>k</keyName><valueName>v</valueName></entryName>`.
+    case map(entryName: String, keyName: String, valueName: String, [(String, OutputNode)])
+    /// A boolean.
+    case boolean(Bool)
+}
+
+/// Serializes an `OutputNode` as JSON.
+enum JSONWriter {
+    static func write(_ node: OutputNode, into output: inout [UInt8]) {
+        switch node {
+        case .text(let text): writeString(text, into: &output)
+        case .boolean(let value): output += Array((value ? "true" : "false").utf8)
+        case .structure(let members):
+            output.append(UInt8(ascii: "{"))
+            for (index, (name, value)) in members.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                writeString(name, into: &output)
+                output.append(UInt8(ascii: ":"))
+                write(value, into: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        case .list(_, let items):
+            output.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                write(item, into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .map(_, _, _, let entries):
+            write(.structure(entries), into: &output)
+        }
+    }
+
+    static func writeString(_ text: String, into output: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x0A: output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20:
+                output += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}
+
+/// Serializes an `OutputNode` as the Query protocol's XML.
+enum XMLWriter {
+    static func write(_ node: OutputNode, into output: inout [UInt8]) {
+        switch node {
+        case .text(let text): escape(text, into: &output)
+        case .boolean(let value): output += Array((value ? "true" : "false").utf8)
+        case .structure(let members):
+            for (name, value) in members { element(name, value, into: &output) }
+        case .list(let itemName, let items):
+            for item in items { element(itemName, item, into: &output) }
+        case .map(let entryName, let keyName, let valueName, let entries):
+            for (key, value) in entries {
+                element(entryName, .structure([(keyName, .text(key)), (valueName, value)]), into: &output)
+            }
+        }
+    }
+
+    static func element(_ name: String, _ value: OutputNode, into output: inout [UInt8]) {
+        if case .list = value { return write(value, into: &output) }
+        if case .map = value { return write(value, into: &output) }
+        output += Array("<\(name)>".utf8)
+        write(value, into: &output)
+        output += Array("</\(name)>".utf8)
+    }
+
+    /// Escapes text for XML content, keeping `\r` as a character reference so parsers do not drop it.
+    static func escape(_ text: String, into output: inout [UInt8]) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): output += Array("&amp;".utf8)
+            case UInt8(ascii: "<"): output += Array("&lt;".utf8)
+            case UInt8(ascii: ">"): output += Array("&gt;".utf8)
+            case UInt8(ascii: "\""): output += Array("&quot;".utf8)
+            case UInt8(ascii: "'"): output += Array("&apos;".utf8)
+            case 0x0D: output += Array("&#13;".utf8)
+            default: output.append(byte)
+            }
+        }
+    }
+}

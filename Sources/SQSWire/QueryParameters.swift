@@ -1,0 +1,72 @@
+import Foundation
+import QueueEngine
+
+/// Request members from a flattened Query parameter set (`Attribute.1.Name=…`).
+struct QueryParameters: RequestParameters {
+    let values: [String: String]
+    let prefix: String
+
+    init(values: [String: String], prefix: String = "") {
+        self.values = values
+        self.prefix = prefix
+    }
+
+    func string(_ name: String) throws(WireError) -> String? {
+        values[prefix + name]
+    }
+
+    func integer(_ name: String) throws(WireError) -> Int? {
+        guard let text = values[prefix + name] else { return nil }
+        guard let value = Int(text) else {
+            throw WireError(SQSError.invalidParameter(name, value: text, reason: "Must be an integer."))
+        }
+        return value
+    }
+
+    func strings(_ name: String, query: String) throws(WireError) -> [String] {
+        indices(of: query).compactMap { values["\(prefix)\(query).\($0)"] }
+    }
+
+    func stringMap(_ name: String, query: String, key: String, value: String) throws(WireError) -> [String: String] {
+        var result: [String: String] = [:]
+        for index in indices(of: query) {
+            guard let entryKey = values["\(prefix)\(query).\(index).\(key)"] else { continue }
+            result[entryKey] = values["\(prefix)\(query).\(index).\(value)"] ?? ""
+        }
+        return result
+    }
+
+    func attributeValues(_ name: String, query: String) throws(WireError) -> [String: MessageAttributeValue] {
+        var result: [String: MessageAttributeValue] = [:]
+        for index in indices(of: query) {
+            let entry = "\(prefix)\(query).\(index)."
+            guard let attributeName = values[entry + "Name"] else { continue }
+            var binary: [UInt8]?
+            if let text = values[entry + "Value.BinaryValue"] {
+                guard let data = Data(base64Encoded: text) else {
+                    throw WireError(SQSError.invalidParameter("BinaryValue", value: text, reason: "Invalid base64 value."))
+                }
+                binary = [UInt8](data)
+            }
+            result[attributeName] = MessageAttributeValue(
+                dataType: values[entry + "Value.DataType"] ?? "", stringValue: values[entry + "Value.StringValue"],
+                binaryValue: binary)
+        }
+        return result
+    }
+
+    func structures(_ name: String, query: String) throws(WireError) -> [any RequestParameters] {
+        indices(of: query).map { QueryParameters(values: values, prefix: "\(prefix)\(query).\($0).") }
+    }
+
+    /// The distinct positive indices `N` of `prefix + element + ".N"` keys, in numeric order.
+    private func indices(of element: String) -> [Int] {
+        let head = prefix + element + "."
+        var found = Set<Int>()
+        for key in values.keys where key.hasPrefix(head) {
+            let rest = key.dropFirst(head.count)
+            if let index = Int(rest.prefix(while: \.isNumber)), index > 0 { found.insert(index) }
+        }
+        return found.sorted()
+    }
+}

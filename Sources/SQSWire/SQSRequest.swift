@@ -1,0 +1,78 @@
+import QueueEngine
+
+/// A decoded SQS API call, the same whichever wire protocol carried it.
+public enum SQSRequest: Sendable {
+    case createQueue(name: String, attributes: [String: String], tags: [String: String])
+    case getQueueUrl(name: String)
+    case listQueues(prefix: String?, maxResults: Int?, nextToken: String?)
+    case deleteQueue(queue: String)
+    case getQueueAttributes(queue: String, names: [String])
+    case setQueueAttributes(queue: String, attributes: [String: String])
+    case purgeQueue(queue: String)
+    case sendMessage(queue: String, OutgoingMessage)
+    case sendMessageBatch(queue: String, [BatchEntry<OutgoingMessage>])
+    case receiveMessage(queue: String, ReceiveRequest)
+    case deleteMessage(queue: String, receiptHandle: String)
+    case deleteMessageBatch(queue: String, [BatchEntry<String>])
+    case changeMessageVisibility(queue: String, receiptHandle: String, visibilityTimeout: Int)
+    case changeMessageVisibilityBatch(queue: String, [BatchEntry<(receiptHandle: String, visibilityTimeout: Int)>])
+    case tagQueue(queue: String, tags: [String: String])
+    case untagQueue(queue: String, keys: [String])
+    case listQueueTags(queue: String)
+    case addPermission(queue: String, label: String, accountIds: [String], actions: [String])
+    case removePermission(queue: String, label: String)
+    /// An action of the SQS API that a later part of SealQ implements (DLQ sources, move tasks).
+    case notYetSupported(action: String)
+
+    /// The queue the call acts on, if it names one.
+    public var queueName: String? {
+        switch self {
+        case .createQueue(let name, _, _), .getQueueUrl(let name): return name
+        case .listQueues, .notYetSupported: return nil
+        case .deleteQueue(let queue), .getQueueAttributes(let queue, _), .setQueueAttributes(let queue, _),
+            .purgeQueue(let queue), .sendMessage(let queue, _), .sendMessageBatch(let queue, _),
+            .receiveMessage(let queue, _), .deleteMessage(let queue, _), .deleteMessageBatch(let queue, _),
+            .changeMessageVisibility(let queue, _, _), .changeMessageVisibilityBatch(let queue, _),
+            .tagQueue(let queue, _), .untagQueue(let queue, _), .listQueueTags(let queue),
+            .addPermission(let queue, _, _, _), .removePermission(let queue, _):
+            return queue
+        }
+    }
+}
+
+/// The SQS actions, by their API names.
+public enum SQSAction: String, Sendable, CaseIterable {
+    case addPermission = "AddPermission"
+    case cancelMessageMoveTask = "CancelMessageMoveTask"
+    case changeMessageVisibility = "ChangeMessageVisibility"
+    case changeMessageVisibilityBatch = "ChangeMessageVisibilityBatch"
+    case createQueue = "CreateQueue"
+    case deleteMessage = "DeleteMessage"
+    case deleteMessageBatch = "DeleteMessageBatch"
+    case deleteQueue = "DeleteQueue"
+    case getQueueAttributes = "GetQueueAttributes"
+    case getQueueUrl = "GetQueueUrl"
+    case listDeadLetterSourceQueues = "ListDeadLetterSourceQueues"
+    case listMessageMoveTasks = "ListMessageMoveTasks"
+    case listQueueTags = "ListQueueTags"
+    case listQueues = "ListQueues"
+    case purgeQueue = "PurgeQueue"
+    case receiveMessage = "ReceiveMessage"
+    case removePermission = "RemovePermission"
+    case sendMessage = "SendMessage"
+    case sendMessageBatch = "SendMessageBatch"
+    case setQueueAttributes = "SetQueueAttributes"
+    case startMessageMoveTask = "StartMessageMoveTask"
+    case tagQueue = "TagQueue"
+    case untagQueue = "UntagQueue"
+
+    /// The IAM action a call is authorized as (batches authorize as their single action).
+    public var iamAction: String {
+        switch self {
+        case .sendMessageBatch: return "sqs:SendMessage"
+        case .deleteMessageBatch: return "sqs:DeleteMessage"
+        case .changeMessageVisibilityBatch: return "sqs:ChangeMessageVisibility"
+        default: return "sqs:" + rawValue
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/// What one scenario measured.
+public struct BenchmarkReport: Sendable, CustomStringConvertible {
+    /// The scenario measured.
+    public let scenario: BenchmarkScenario
+    /// Concurrent connections used.
+    public let connections: Int
+    /// Messages the queue was prefilled with before the measurement.
+    public let prefilledMessages: Int
+    /// Requests answered within the measured phase (any status).
+    public let requests: Int
+    /// Messages moved: sent (`send`, `batch`) or sent, received and deleted within the phase (`pipeline`).
+    public let messages: Int
+    /// Messages the server accepted.
+    public let sentMessages: Int
+    /// Messages received and deleted, whether sent during the phase or before (`pipeline`).
+    public let deletedMessages: Int
+    /// Non-2xx answers, transport errors and failed batch entries.
+    public let errors: Int
+    /// The first error, to show once.
+    public let firstError: String?
+    /// How long the measured phase took, up to its last counted answer.
+    public let elapsed: Duration
+    /// Median request latency in milliseconds.
+    public let latencyP50: Double
+    /// 90th percentile request latency in milliseconds.
+    public let latencyP90: Double
+    /// 99th percentile request latency in milliseconds.
+    public let latencyP99: Double
+
+    init(scenario: BenchmarkScenario, connections: Int, prefilledMessages: Int, tally: Tally, elapsed: Duration) {
+        self.scenario = scenario
+        self.connections = connections
+        self.prefilledMessages = prefilledMessages
+        requests = tally.requests
+        messages = scenario == .pipeline ? tally.roundTrips : tally.sent
+        sentMessages = tally.sent
+        deletedMessages = tally.deleted
+        errors = tally.errors
+        firstError = tally.firstError
+        self.elapsed = elapsed
+        latencyP50 = tally.latency.quantile(0.50) / 1000
+        latencyP90 = tally.latency.quantile(0.90) / 1000
+        latencyP99 = tally.latency.quantile(0.99) / 1000
+    }
+
+    /// Requests answered per second.
+    public var requestsPerSecond: Double { rate(requests) }
+
+    /// Messages moved per second (see ``messages``).
+    public var messagesPerSecond: Double { rate(messages) }
+
+    /// A table of every figure.
+    public var description: String {
+        var lines = ["\(scenario.rawValue): \(connections) connections, \(TextFormat.fixed(TextFormat.seconds(elapsed), decimals: 2)) s"
+            + (prefilledMessages > 0 ? ", queue prefilled with \(TextFormat.grouped(prefilledMessages)) messages" : "")]
+        func row(_ label: String, _ count: Int, perSecond: Bool = true, note: String = "") {
+            let rateText = perSecond ? TextFormat.right(TextFormat.fixed(rate(count)), 14) + " /s" : ""
+            lines.append("  " + TextFormat.left(label, 10) + TextFormat.right(TextFormat.grouped(count), 12) + rateText + note)
+        }
+        row("requests", requests)
+        switch scenario {
+        case .send, .batch: row("messages", messages)
+        case .pipeline:
+            row("messages", messages, note: "   sent, received and deleted in this run")
+            row("sent", sentMessages)
+            row("deleted", deletedMessages, note: "   received and deleted, prefilled ones included")
+        case .health, .all: break
+        }
+        row("errors", errors, perSecond: false)
+        lines.append("  latency   p50 \(TextFormat.fixed(latencyP50, decimals: 2)) ms   p90 \(TextFormat.fixed(latencyP90, decimals: 2)) ms"
+            + "   p99 \(TextFormat.fixed(latencyP99, decimals: 2)) ms")
+        if let firstError { lines.append("  first error: \(firstError)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One line per report with its rates, and each request rate as a share of the `health` one (the
+    /// ceiling of the HTTP stack) when a `health` report is among them.
+    public static func comparisonTable(_ reports: [BenchmarkReport]) -> String {
+        let ceiling = reports.first { $0.scenario == .health }?.requestsPerSecond
+        let widths = [10, 14, 14, 10, 10, 10, 11]
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).enumerated().map { $0 == 0 ? TextFormat.left($1.0, $1.1) : TextFormat.right($1.0, $1.1) }.joined()
+        }
+        var lines = [line(["scenario", "req/s", "msg/s", "p50 ms", "p99 ms", "errors", "vs health"])]
+        for report in reports {
+            let share = ceiling.map { $0 > 0 ? TextFormat.fixed(100 * report.requestsPerSecond / $0) + " %" : "-" } ?? "-"
+            lines.append(line([
+                report.scenario.rawValue, TextFormat.fixed(report.requestsPerSecond),
+                report.scenario == .health ? "-" : TextFormat.fixed(report.messagesPerSecond),
+                TextFormat.fixed(report.latencyP50, decimals: 2), TextFormat.fixed(report.latencyP99, decimals: 2),
+                TextFormat.grouped(report.errors), share,
+            ]))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func rate(_ count: Int) -> Double {
+        let seconds = TextFormat.seconds(elapsed)
+        return seconds > 0 ? Double(count) / seconds : 0
+    }
+}

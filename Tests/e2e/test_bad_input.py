@@ -1,0 +1,305 @@
+"""Malformed requests, raw AWS JSON error shapes, and authentication failures.
+After every bad request the daemon must still be alive and healthy."""
+
+import json
+import socket
+
+import pytest
+import requests
+from botocore.exceptions import ClientError
+
+from conftest import (ADMIN_KEY, UNKNOWN_KEY, expect_error, make_client, signed_request, unique_name)
+
+
+@pytest.fixture(autouse=True)
+def still_healthy(daemon):
+    yield
+    assert daemon.alive(), "daemon died:\n" + daemon.stderr_tail()
+    assert daemon.healthy(), "daemon no longer healthy"
+
+
+def _json_err(r):
+    body = r.json()
+    return body.get("__type", ""), r.headers.get("x-amzn-query-error", ""), body
+
+
+def _create(sqs):
+    name = unique_name("bad")
+    return name, sqs.create_queue(QueueName=name)["QueueUrl"]
+
+
+# ---------------------------------------------------------------- raw JSON error shapes
+
+def test_json_success_shape(json_call, sqs):
+    name, url = _create(sqs)
+    r = json_call("GetQueueUrl", {"QueueName": name})
+    assert r.status_code == 200
+    assert r.headers.get("x-amzn-RequestId")
+    assert r.headers["Content-Type"].startswith("application/x-amz-json-1.0")
+    assert r.json() == {"QueueUrl": url}
+
+
+def test_json_empty_success_body(json_call, sqs):
+    _, url = _create(sqs)
+    r = json_call("SetQueueAttributes", {"QueueUrl": url, "Attributes": {"DelaySeconds": "1"}})
+    assert r.status_code == 200
+    assert r.content.strip() in (b"", b"{}")
+
+
+def test_json_nonexistent_queue_shape(json_call):
+    r = json_call("GetQueueUrl", {"QueueName": unique_name("nope")})
+    assert r.status_code == 400
+    typ, qerr, body = _json_err(r)
+    assert typ == "com.amazonaws.sqs#QueueDoesNotExist"
+    assert qerr == "AWS.SimpleQueueService.NonExistentQueue;Sender"
+    assert body.get("message")
+    assert r.headers.get("x-amzn-RequestId")
+
+
+def test_json_queue_name_exists_shape(json_call, sqs):
+    name = unique_name("exists")
+    sqs.create_queue(QueueName=name, Attributes={"DelaySeconds": "1"})
+    r = json_call("CreateQueue", {"QueueName": name, "Attributes": {"DelaySeconds": "2"}})
+    assert r.status_code == 400
+    typ, qerr, _ = _json_err(r)
+    assert typ == "com.amazonaws.sqs#QueueNameExists"
+    assert qerr == "QueueAlreadyExists;Sender"
+
+
+def test_json_receipt_handle_invalid_shape(json_call, sqs):
+    _, url = _create(sqs)
+    r = json_call("DeleteMessage", {"QueueUrl": url, "ReceiptHandle": "forged"})
+    assert r.status_code == 400
+    typ, qerr, _ = _json_err(r)
+    assert typ == "com.amazonaws.sqs#ReceiptHandleIsInvalid"
+    assert qerr == "ReceiptHandleIsInvalid;Sender"
+
+
+def test_json_invalid_parameter_value_shape(json_call, sqs):
+    _, url = _create(sqs)
+    r = json_call("ReceiveMessage", {"QueueUrl": url, "MaxNumberOfMessages": 11})
+    assert r.status_code == 400
+    typ, qerr, _ = _json_err(r)
+    assert qerr == "InvalidParameterValue;Sender"
+    assert typ.endswith("#InvalidParameterValueException"), typ
+
+
+def test_json_missing_required_parameter(json_call, sqs):
+    _, url = _create(sqs)
+    r = json_call("SendMessage", {"QueueUrl": url})
+    assert r.status_code == 400
+    typ, qerr, _ = _json_err(r)
+    assert qerr == "MissingParameter;Sender"
+    assert typ.endswith("#MissingRequiredParameterException"), typ
+    r = json_call("CreateQueue", {})
+    assert r.status_code == 400
+    assert _json_err(r)[1] == "MissingParameter;Sender"
+
+
+def test_json_purge_in_progress_shape(json_call, sqs):
+    _, url = _create(sqs)
+    assert json_call("PurgeQueue", {"QueueUrl": url}).status_code == 200
+    r = json_call("PurgeQueue", {"QueueUrl": url})
+    assert r.status_code == 403
+    typ, qerr, _ = _json_err(r)
+    assert typ == "com.amazonaws.sqs#PurgeQueueInProgress"
+    assert qerr == "AWS.SimpleQueueService.PurgeQueueInProgress;Sender"
+
+
+def test_json_batch_error_shape(json_call, sqs):
+    _, url = _create(sqs)
+    r = json_call("SendMessageBatch", {"QueueUrl": url, "Entries": []})
+    assert r.status_code == 400
+    typ, qerr, _ = _json_err(r)
+    assert typ == "com.amazonaws.sqs#EmptyBatchRequest"
+    assert qerr == "AWS.SimpleQueueService.EmptyBatchRequest;Sender"
+
+
+# ---------------------------------------------------------------- malformed requests
+
+@pytest.mark.parametrize("raw", [
+    b"{not json",
+    b"",
+    b"[1, 2, 3]",
+    b"\"just a string\"",
+    b"{\"QueueName\": \"x\"",
+    b"Action=ListQueues&Version=2012-11-05",
+], ids=["garbage", "empty", "array", "string", "truncated", "form-in-json"])
+def test_malformed_json_body(json_call, raw):
+    r = json_call("CreateQueue", raw_body=raw)
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+
+
+def test_unknown_target_action(json_call):
+    r = json_call(None, {}, target="AmazonSQS.NoSuchOperation")
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+
+
+def test_unknown_target_service(json_call):
+    r = json_call(None, {}, target="NoSuchService.ListQueues")
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+
+
+def test_no_target_and_no_action(daemon):
+    r = signed_request("POST", daemon.url + "/", b"{}", headers={"Content-Type": "application/x-amz-json-1.0"})
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+
+
+@pytest.mark.parametrize("payload", [
+    {"QueueName": 5},
+    {"QueueName": ["a"]},
+    {"QueueName": None},
+    {"QueueName": "ok-name", "Attributes": "not-a-map"},
+    {"QueueName": "ok-name", "Attributes": {"DelaySeconds": 5}},
+    {"QueueName": "ok-name", "tags": ["a"]},
+], ids=["number", "list", "null", "attrs-string", "attr-number", "tags-list"])
+def test_wrong_json_types_create(json_call, payload):
+    if isinstance(payload.get("QueueName"), str):
+        payload = dict(payload, QueueName=unique_name("typ"))
+    r = json_call("CreateQueue", payload)
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+
+
+@pytest.mark.parametrize("extra", [
+    {"MaxNumberOfMessages": "ten"},
+    {"MaxNumberOfMessages": 1.5},
+    {"WaitTimeSeconds": True},
+    {"MessageAttributeNames": "All"},
+    {"VisibilityTimeout": 99999999999999999999},
+], ids=["string-int", "float-int", "bool-int", "string-list", "huge-int"])
+def test_wrong_json_types_receive(json_call, sqs, extra):
+    _, url = _create(sqs)
+    payload = {"QueueUrl": url}
+    payload.update(extra)
+    r = json_call("ReceiveMessage", payload)
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+
+
+def test_wrong_json_types_send(json_call, sqs):
+    _, url = _create(sqs)
+    for payload in ({"QueueUrl": url, "MessageBody": 42},
+                    {"QueueUrl": url, "MessageBody": "x", "MessageAttributes": {"a": "not-a-struct"}},
+                    {"QueueUrl": url, "MessageBody": "x",
+                     "MessageAttributes": {"a": {"DataType": "Binary", "BinaryValue": "***not base64***"}}},
+                    {"QueueUrl": 7, "MessageBody": "x"}):
+        r = json_call("SendMessage", payload)
+        assert 400 <= r.status_code < 500, (payload, r.status_code, r.text[:300])
+    assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])[
+        "Attributes"]["ApproximateNumberOfMessages"] == "0"
+
+
+def test_invalid_utf8_json(json_call, sqs):
+    _, url = _create(sqs)
+    raw = b'{"QueueUrl": "' + url.encode() + b'", "MessageBody": "bad \xff\xfe bytes"}'
+    r = json_call("SendMessage", raw_body=raw)
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+    r = json_call("CreateQueue", raw_body=b'{"QueueName": "q\xc3"}')
+    assert 400 <= r.status_code < 500
+
+
+def test_invalid_utf8_query(daemon, sqs):
+    _, url = _create(sqs)
+    form = b"Action=SendMessage&Version=2012-11-05&QueueUrl=" + requests.utils.quote(url, safe="").encode() \
+        + b"&MessageBody=bad%FF%FEbytes"
+    r = signed_request("POST", daemon.url + "/", form,
+                       headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+
+
+def test_lone_surrogate_in_json(json_call, sqs):
+    _, url = _create(sqs)
+    raw = ('{"QueueUrl": "%s", "MessageBody": "x\\ud800y"}' % url).encode()
+    r = json_call("SendMessage", raw_body=raw)
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+
+
+def _post_raw(daemon, headers, body, timeout=20):
+    """Send a request over a raw socket; returns the status code, or None when the
+    server closed the connection before answering (acceptable for oversized bodies)."""
+    s = socket.create_connection(("127.0.0.1", daemon.port), timeout=timeout)
+    try:
+        head = "POST / HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" % daemon.port
+        head += "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        head += f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        try:
+            s.sendall(head.encode() + body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        data = b""
+        try:
+            while b"\r\n" not in data:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except (ConnectionResetError, socket.timeout):
+            pass
+        if not data:
+            return None
+        return int(data.split(b" ", 2)[1])
+    finally:
+        s.close()
+
+
+def test_oversize_body_json(daemon, sqs):
+    _, url = _create(sqs)
+    body = json.dumps({"QueueUrl": url, "MessageBody": "x" * (3 * 1024 * 1024)}).encode()
+    st = _post_raw(daemon, {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "AmazonSQS.SendMessage",
+                            "Authorization": f"AWS4-HMAC-SHA256 Credential={ADMIN_KEY}/20250101/us-east-1/sqs/"
+                                             "aws4_request, SignedHeaders=host, Signature=00"}, body)
+    assert st is None or 400 <= st < 500, st
+    assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])[
+        "Attributes"]["ApproximateNumberOfMessages"] == "0"
+
+
+def test_oversize_body_signed_via_boto(sqs):
+    _, url = _create(sqs)
+    accepted = False
+    try:
+        sqs.send_message(QueueUrl=url, MessageBody="y" * (3 * 1024 * 1024))
+        accepted = True
+    except ClientError as e:
+        assert 400 <= e.response["ResponseMetadata"]["HTTPStatusCode"] < 500
+    except Exception as e:  # the server closing the connection early is acceptable
+        assert "connection" in (type(e).__name__ + str(e)).lower(), repr(e)
+    assert not accepted, "a 3 MiB message was accepted"
+
+
+def test_oversize_query_form(daemon):
+    form = b"Action=ListQueues&Version=2012-11-05&Pad=" + b"z" * (3 * 1024 * 1024)
+    st = _post_raw(daemon, {"Content-Type": "application/x-www-form-urlencoded"}, form)
+    assert st is None or 400 <= st < 500, st
+
+
+def test_many_bad_requests_in_a_row(json_call, query):
+    for i in range(30):
+        json_call("CreateQueue", raw_body=b"{" * (i + 1))
+        query.raw("NoSuchAction", {"x": "y" * i})
+    r = json_call("ListQueues", {})
+    assert r.status_code == 200
+
+
+# ---------------------------------------------------------------- authentication
+
+def test_unknown_access_key_json(daemon):
+    c = make_client(daemon, key=UNKNOWN_KEY, secret="some-secret")
+    expect_error(c.list_queues, "InvalidClientTokenId", 403)
+
+
+def test_unsigned_json(daemon):
+    c = make_client(daemon, unsigned=True)
+    expect_error(c.list_queues, "MissingAuthenticationToken", 403)
+
+
+def test_unknown_access_key_does_not_act(daemon, sqs):
+    c = make_client(daemon, key=UNKNOWN_KEY, secret="some-secret")
+    name = unique_name("auth")
+    expect_error(c.create_queue, "InvalidClientTokenId", 403, QueueName=name)
+    expect_error(sqs.get_queue_url, "AWS.SimpleQueueService.NonExistentQueue", 400, QueueName=name)
+
+
+def test_unsigned_raw_json(json_call):
+    r = json_call("ListQueues", {}, sign=False)
+    assert r.status_code == 403
+    typ, qerr, _ = _json_err(r)
+    assert "MissingAuthenticationToken" in typ + qerr

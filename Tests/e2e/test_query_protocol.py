@@ -1,0 +1,302 @@
+"""The Query protocol (Action=...&Version=2012-11-05, XML answers), SigV4-signed with botocore."""
+
+import json
+import uuid
+
+import pytest
+
+from conftest import (ACCOUNT, NS, UNKNOWN_KEY, arn_of, md5_hex, unique_name, xfind, xfindall, xtext,
+                      xml_attributes, xml_error)
+
+
+def _ok(st, root, op):
+    assert st == 200, (st, xml_error(root))
+    assert root.tag == f"{{{NS}}}{op}Response", root.tag
+    rid = xtext(root, "ResponseMetadata/RequestId")
+    assert rid, "missing ResponseMetadata/RequestId"
+    return xfind(root, f"{op}Result")
+
+
+def _err(st, root, status, code):
+    assert st == status, (st, xml_error(root))
+    assert root.tag.rsplit("}", 1)[-1] == "ErrorResponse", root.tag
+    typ, c, msg = xml_error(root)
+    assert c == code, (c, msg)
+    assert typ == "Sender"
+    assert msg, "error without a message"
+    assert xtext(root, "RequestId"), "error without RequestId"
+
+
+def _create(query, name=None, params=None):
+    name = name or unique_name("qp")
+    p = {"QueueName": name}
+    p.update(params or {})
+    st, root = query("CreateQueue", p)
+    res = _ok(st, root, "CreateQueue")
+    return name, xtext(res, "QueueUrl")
+
+
+def test_create_get_list_delete(query, daemon):
+    name, url = _create(query)
+    assert url == f"{daemon.url}/{ACCOUNT}/{name}"
+
+    st, root = query("GetQueueUrl", {"QueueName": name})
+    assert xtext(_ok(st, root, "GetQueueUrl"), "QueueUrl") == url
+
+    st, root = query("ListQueues", {"QueueNamePrefix": name})
+    res = _ok(st, root, "ListQueues")
+    assert [e.text for e in xfindall(res, "QueueUrl")] == [url]
+
+    st, root = query("DeleteQueue", {"QueueUrl": url})
+    _ok(st, root, "DeleteQueue")
+    st, root = query("GetQueueUrl", {"QueueName": name})
+    _err(st, root, 400, "AWS.SimpleQueueService.NonExistentQueue")
+
+
+def test_list_queues_pagination(query):
+    prefix = "qpg" + uuid.uuid4().hex[:8]
+    urls = {_create(query, f"{prefix}-{i}")[1] for i in range(3)}
+    seen, token = [], None
+    for _ in range(5):
+        p = {"QueueNamePrefix": prefix, "MaxResults": "2"}
+        if token:
+            p["NextToken"] = token
+        res = _ok(*query("ListQueues", p), "ListQueues")
+        page = [e.text for e in xfindall(res, "QueueUrl")]
+        assert len(page) <= 2
+        seen += page
+        token = xtext(res, "NextToken")
+        if not token:
+            break
+    assert sorted(seen) == sorted(urls)
+
+
+def test_create_with_attributes_and_tags(query):
+    name, url = _create(query, params={
+        "Attribute.1.Name": "VisibilityTimeout", "Attribute.1.Value": "45",
+        "Attribute.2.Name": "DelaySeconds", "Attribute.2.Value": "2",
+        "Tag.1.Key": "team", "Tag.1.Value": "core"})
+    res = _ok(*query("GetQueueAttributes", {"QueueUrl": url, "AttributeName.1": "All"}), "GetQueueAttributes")
+    a = xml_attributes(res)
+    assert a["VisibilityTimeout"] == "45"
+    assert a["DelaySeconds"] == "2"
+    assert a["QueueArn"] == arn_of(url)
+    assert a["MaximumMessageSize"] == "1048576"
+    res = _ok(*query("ListQueueTags", {"QueueUrl": url}), "ListQueueTags")
+    assert {xtext(t, "Key"): xtext(t, "Value") for t in xfindall(res, "Tag")} == {"team": "core"}
+    # same attributes again: same URL; different: QueueAlreadyExists
+    _, url2 = _create(query, name, {"Attribute.1.Name": "VisibilityTimeout", "Attribute.1.Value": "45",
+                                    "Attribute.2.Name": "DelaySeconds", "Attribute.2.Value": "2"})
+    assert url2 == url
+    st, root = query("CreateQueue", {"QueueName": name, "Attribute.1.Name": "VisibilityTimeout",
+                                     "Attribute.1.Value": "46"})
+    _err(st, root, 400, "QueueAlreadyExists")
+
+
+def test_set_and_get_attributes(query):
+    _, url = _create(query)
+    _ok(*query("SetQueueAttributes", {"QueueUrl": url, "Attribute.1.Name": "VisibilityTimeout",
+                                      "Attribute.1.Value": "77"}), "SetQueueAttributes")
+    res = _ok(*query("GetQueueAttributes", {"QueueUrl": url, "AttributeName.1": "VisibilityTimeout",
+                                            "AttributeName.2": "DelaySeconds"}), "GetQueueAttributes")
+    assert xml_attributes(res) == {"VisibilityTimeout": "77", "DelaySeconds": "0"}
+    st, root = query("SetQueueAttributes", {"QueueUrl": url, "Attribute.1.Name": "VisibilityTimeout",
+                                            "Attribute.1.Value": "43201"})
+    _err(st, root, 400, "InvalidAttributeValue")
+    st, root = query("GetQueueAttributes", {"QueueUrl": url, "AttributeName.1": "Bogus"})
+    _err(st, root, 400, "InvalidAttributeName")
+
+
+def test_send_receive_delete(query):
+    _, url = _create(query)
+    st, root = query("SendMessage", {"QueueUrl": url, "MessageBody": "hello query", "DelaySeconds": "0"})
+    res = _ok(st, root, "SendMessage")
+    mid = xtext(res, "MessageId")
+    assert xtext(res, "MD5OfMessageBody") == md5_hex("hello query")
+    uuid.UUID(mid)
+
+    res = _ok(*query("ReceiveMessage", {"QueueUrl": url, "MaxNumberOfMessages": "10", "WaitTimeSeconds": "1",
+                                        "AttributeName.1": "All", "VisibilityTimeout": "30"}), "ReceiveMessage")
+    msgs = xfindall(res, "Message")
+    assert len(msgs) == 1
+    m = msgs[0]
+    assert xtext(m, "MessageId") == mid
+    assert xtext(m, "Body") == "hello query"
+    assert xtext(m, "MD5OfBody") == md5_hex("hello query")
+    a = xml_attributes(m)
+    assert a["ApproximateReceiveCount"] == "1"
+    assert a["SentTimestamp"].isdigit() and a["SenderId"]
+    handle = xtext(m, "ReceiptHandle")
+
+    _ok(*query("ChangeMessageVisibility", {"QueueUrl": url, "ReceiptHandle": handle, "VisibilityTimeout": "60"}),
+        "ChangeMessageVisibility")
+    _ok(*query("DeleteMessage", {"QueueUrl": url, "ReceiptHandle": handle}), "DeleteMessage")
+    res = _ok(*query("ReceiveMessage", {"QueueUrl": url}), "ReceiveMessage")
+    assert xfindall(res, "Message") == []
+
+    st, root = query("DeleteMessage", {"QueueUrl": url, "ReceiptHandle": "forged"})
+    _err(st, root, 400, "ReceiptHandleIsInvalid")
+
+
+@pytest.mark.parametrize("body", [
+    "line1\r\nline2\r\n",
+    "lone\rcarriage",
+    "\r",
+    "<tag attr=\"x\">&amp; 'apos' ]]> &#13;</tag>",
+    "tab\there \u00fc \U0001F600 \ue000",
+    "  leading and trailing spaces  ",
+], ids=["crlf", "cr", "only-cr", "markup", "unicode", "spaces"])
+def test_xml_escaping_round_trip(query, body):
+    _, url = _create(query)
+    res = _ok(*query("SendMessage", {"QueueUrl": url, "MessageBody": body}), "SendMessage")
+    assert xtext(res, "MD5OfMessageBody") == md5_hex(body)
+    res = _ok(*query("ReceiveMessage", {"QueueUrl": url, "WaitTimeSeconds": "1"}), "ReceiveMessage")
+    m = xfind(res, "Message")
+    assert xtext(m, "Body") == body
+    assert xtext(m, "MD5OfBody") == md5_hex(body)
+
+
+def test_get_request(query):
+    name, url = _create(query)
+    st, root = query("ListQueues", {"QueueNamePrefix": name}, method="GET")
+    res = _ok(st, root, "ListQueues")
+    assert [e.text for e in xfindall(res, "QueueUrl")] == [url]
+    st, root = query("SendMessage", {"QueueUrl": url, "MessageBody": "via get \u00fc"}, method="GET")
+    assert xtext(_ok(st, root, "SendMessage"), "MD5OfMessageBody") == md5_hex("via get \u00fc")
+
+
+def test_form_posted_to_queue_path(query):
+    name, url = _create(query)
+    path = f"/{ACCOUNT}/{name}"
+    res = _ok(*query("SendMessage", {"MessageBody": "by path"}, path=path), "SendMessage")
+    assert xtext(res, "MD5OfMessageBody") == md5_hex("by path")
+    res = _ok(*query("GetQueueAttributes", {"AttributeName.1": "ApproximateNumberOfMessages"}, path=path),
+              "GetQueueAttributes")
+    assert xml_attributes(res) == {"ApproximateNumberOfMessages": "1"}
+    res = _ok(*query("ReceiveMessage", {"WaitTimeSeconds": "1"}, path=path), "ReceiveMessage")
+    m = xfind(res, "Message")
+    assert xtext(m, "Body") == "by path"
+    _ok(*query("DeleteMessage", {"ReceiptHandle": xtext(m, "ReceiptHandle")}, path=path), "DeleteMessage")
+    res = _ok(*query("GetQueueAttributes", {"AttributeName.1": "All"}, path=path), "GetQueueAttributes")
+    assert xml_attributes(res)["ApproximateNumberOfMessagesNotVisible"] == "0"
+
+
+def test_form_posted_to_queue_path_without_version(query):
+    name, url = _create(query)
+    path = f"/{ACCOUNT}/{name}"
+    st, root = query("SendMessage", {"MessageBody": "no version"}, path=path, version=None)
+    assert st == 200, xml_error(root)
+    assert xtext(root, "SendMessageResult/MD5OfMessageBody") == md5_hex("no version")
+
+
+def test_queue_path_of_missing_queue(query):
+    st, root = query("SendMessage", {"MessageBody": "x"}, path=f"/{ACCOUNT}/{unique_name('gone')}")
+    _err(st, root, 400, "AWS.SimpleQueueService.NonExistentQueue")
+
+
+def test_invalid_action(query, daemon):
+    st, root = query("NoSuchAction", {})
+    _err(st, root, 400, "InvalidAction")
+    assert daemon.healthy()
+
+
+def test_missing_parameter(query):
+    _, url = _create(query)
+    st, root = query("SendMessage", {"QueueUrl": url})
+    _err(st, root, 400, "MissingParameter")
+    st, root = query("CreateQueue", {})
+    _err(st, root, 400, "MissingParameter")
+
+
+def test_query_errors(query):
+    _, url = _create(query)
+    st, root = query("SendMessage", {"QueueUrl": url, "MessageBody": "bad\u0000"})
+    _err(st, root, 400, "InvalidMessageContents")
+    st, root = query("ReceiveMessage", {"QueueUrl": url, "MaxNumberOfMessages": "11"})
+    _err(st, root, 400, "InvalidParameterValue")
+    st, root = query("CreateQueue", {"QueueName": "bad name"})
+    _err(st, root, 400, "InvalidParameterValue")
+    st, root = query("PurgeQueue", {"QueueUrl": url})
+    _ok(st, root, "PurgeQueue")
+    st, root = query("PurgeQueue", {"QueueUrl": url})
+    _err(st, root, 403, "AWS.SimpleQueueService.PurgeQueueInProgress")
+    st, root = query("ChangeMessageVisibility", {"QueueUrl": url, "ReceiptHandle": "forged", "VisibilityTimeout": "1"})
+    _err(st, root, 400, "ReceiptHandleIsInvalid")
+
+
+def test_batches(query):
+    _, url = _create(query)
+    st, root = query("SendMessageBatch", {
+        "QueueUrl": url,
+        "SendMessageBatchRequestEntry.1.Id": "a", "SendMessageBatchRequestEntry.1.MessageBody": "A",
+        "SendMessageBatchRequestEntry.2.Id": "b", "SendMessageBatchRequestEntry.2.MessageBody": "B",
+        "SendMessageBatchRequestEntry.2.DelaySeconds": "0",
+        "SendMessageBatchRequestEntry.3.Id": "c", "SendMessageBatchRequestEntry.3.MessageBody": "bad\u0001"})
+    res = _ok(st, root, "SendMessageBatch")
+    ok = sorted(xtext(e, "Id") for e in xfindall(res, "SendMessageBatchResultEntry"))
+    assert ok == ["a", "b"]
+    fails = xfindall(res, "BatchResultErrorEntry")
+    assert [(xtext(f, "Id"), xtext(f, "SenderFault"), xtext(f, "Code")) for f in fails] == [
+        ("c", "true", "InvalidMessageContents")]
+
+    res = _ok(*query("ReceiveMessage", {"QueueUrl": url, "MaxNumberOfMessages": "10", "WaitTimeSeconds": "1"}),
+              "ReceiveMessage")
+    handles = [xtext(m, "ReceiptHandle") for m in xfindall(res, "Message")]
+    if len(handles) < 2:
+        res = _ok(*query("ReceiveMessage", {"QueueUrl": url, "MaxNumberOfMessages": "10", "WaitTimeSeconds": "1"}),
+                  "ReceiveMessage")
+        handles += [xtext(m, "ReceiptHandle") for m in xfindall(res, "Message")]
+    assert len(handles) == 2
+
+    res = _ok(*query("ChangeMessageVisibilityBatch", {
+        "QueueUrl": url,
+        "ChangeMessageVisibilityBatchRequestEntry.1.Id": "v1",
+        "ChangeMessageVisibilityBatchRequestEntry.1.ReceiptHandle": handles[0],
+        "ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout": "60"}), "ChangeMessageVisibilityBatch")
+    assert [xtext(e, "Id") for e in xfindall(res, "ChangeMessageVisibilityBatchResultEntry")] == ["v1"]
+
+    res = _ok(*query("DeleteMessageBatch", {
+        "QueueUrl": url,
+        "DeleteMessageBatchRequestEntry.1.Id": "d1", "DeleteMessageBatchRequestEntry.1.ReceiptHandle": handles[0],
+        "DeleteMessageBatchRequestEntry.2.Id": "d2", "DeleteMessageBatchRequestEntry.2.ReceiptHandle": handles[1],
+        "DeleteMessageBatchRequestEntry.3.Id": "d3", "DeleteMessageBatchRequestEntry.3.ReceiptHandle": "forged"}),
+        "DeleteMessageBatch")
+    assert sorted(xtext(e, "Id") for e in xfindall(res, "DeleteMessageBatchResultEntry")) == ["d1", "d2"]
+    fails = xfindall(res, "BatchResultErrorEntry")
+    assert [(xtext(f, "Id"), xtext(f, "Code")) for f in fails] == [("d3", "ReceiptHandleIsInvalid")]
+
+    st, root = query("SendMessageBatch", {
+        "QueueUrl": url,
+        "SendMessageBatchRequestEntry.1.Id": "x", "SendMessageBatchRequestEntry.1.MessageBody": "1",
+        "SendMessageBatchRequestEntry.2.Id": "x", "SendMessageBatchRequestEntry.2.MessageBody": "2"})
+    _err(st, root, 400, "AWS.SimpleQueueService.BatchEntryIdsNotDistinct")
+
+
+def test_tags_and_permissions(query):
+    _, url = _create(query)
+    _ok(*query("TagQueue", {"QueueUrl": url, "Tag.1.Key": "k1", "Tag.1.Value": "v1",
+                            "Tag.2.Key": "k2", "Tag.2.Value": "v2"}), "TagQueue")
+    _ok(*query("UntagQueue", {"QueueUrl": url, "TagKey.1": "k1"}), "UntagQueue")
+    res = _ok(*query("ListQueueTags", {"QueueUrl": url}), "ListQueueTags")
+    assert {xtext(t, "Key"): xtext(t, "Value") for t in xfindall(res, "Tag")} == {"k2": "v2"}
+
+    _ok(*query("AddPermission", {"QueueUrl": url, "Label": "qperm", "AWSAccountId.1": "111122223333",
+                                 "ActionName.1": "SendMessage", "ActionName.2": "GetQueueUrl"}), "AddPermission")
+    res = _ok(*query("GetQueueAttributes", {"QueueUrl": url, "AttributeName.1": "Policy"}), "GetQueueAttributes")
+    pol = json.loads(xml_attributes(res)["Policy"])
+    assert [s["Sid"] for s in pol["Statement"]] == ["qperm"]
+    _ok(*query("RemovePermission", {"QueueUrl": url, "Label": "qperm"}), "RemovePermission")
+    st, root = query("RemovePermission", {"QueueUrl": url, "Label": "qperm"})
+    _err(st, root, 400, "InvalidParameterValue")
+
+
+def test_unknown_access_key(query):
+    st, root = query("ListQueues", {}, key=UNKNOWN_KEY, secret="whatever-secret")
+    assert st == 403
+    assert xml_error(root)[1] == "InvalidClientTokenId"
+
+
+def test_unsigned_request(query):
+    st, root = query("ListQueues", {}, sign=False)
+    assert st == 403
+    assert xml_error(root)[1] == "MissingAuthenticationToken"

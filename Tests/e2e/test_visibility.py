@@ -1,0 +1,174 @@
+"""Visibility timeouts, ChangeMessageVisibility, receipt handles (real time, short waits)."""
+
+import time
+
+import pytest
+
+from conftest import alter_handle, expect_error, queue_counts
+
+NOT_INFLIGHT = "AWS.SimpleQueueService.MessageNotInflight"
+
+
+def _one(sqs, url, **kw):
+    args = dict(QueueUrl=url, WaitTimeSeconds=1, MessageSystemAttributeNames=["ApproximateReceiveCount"])
+    args.update(kw)
+    msgs = sqs.receive_message(**args).get("Messages", [])
+    assert len(msgs) == 1, msgs
+    return msgs[0]
+
+
+def _wait_receive(sqs, url, limit, **kw):
+    t = time.monotonic()
+    while time.monotonic() - t < limit:
+        msgs = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1,
+                                   MessageSystemAttributeNames=["ApproximateReceiveCount"], **kw).get("Messages", [])
+        if msgs:
+            return msgs[0]
+    return None
+
+
+def test_queue_visibility_timeout_applies(sqs, make_queue):
+    url = make_queue({"VisibilityTimeout": 1})
+    sqs.send_message(QueueUrl=url, MessageBody="vis")
+    t0 = time.monotonic()
+    m1 = _one(sqs, url)
+    assert sqs.receive_message(QueueUrl=url).get("Messages", []) == []
+    assert queue_counts(sqs, url) == (0, 1, 0)
+    m2 = _wait_receive(sqs, url, 5)
+    el = time.monotonic() - t0
+    assert m2 is not None and m2["MessageId"] == m1["MessageId"]
+    assert 0.8 <= el < 4, el
+    assert m2["Attributes"]["ApproximateReceiveCount"] == "2"
+    assert m2["ReceiptHandle"] != m1["ReceiptHandle"]
+
+
+def test_default_visibility_is_thirty_seconds(sqs, queue):
+    sqs.send_message(QueueUrl=queue, MessageBody="thirty")
+    _one(sqs, queue)
+    time.sleep(1.5)
+    assert sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages", []) == []
+    assert queue_counts(sqs, queue) == (0, 1, 0)
+
+
+def test_receive_visibility_override(sqs, queue):
+    sqs.send_message(QueueUrl=queue, MessageBody="override")
+    t0 = time.monotonic()
+    m1 = _one(sqs, queue, VisibilityTimeout=1)
+    m2 = _wait_receive(sqs, queue, 5)
+    assert m2 is not None and m2["MessageId"] == m1["MessageId"]
+    assert time.monotonic() - t0 < 4
+
+
+def test_receive_with_zero_visibility(sqs, queue):
+    sqs.send_message(QueueUrl=queue, MessageBody="zero")
+    m1 = _one(sqs, queue, VisibilityTimeout=0)
+    m2 = _one(sqs, queue, VisibilityTimeout=30)
+    assert m1["MessageId"] == m2["MessageId"]
+    assert m2["Attributes"]["ApproximateReceiveCount"] == "2"
+
+
+def test_change_visibility_to_zero(sqs, queue):
+    sqs.send_message(QueueUrl=queue, MessageBody="cv0")
+    m1 = _one(sqs, queue, VisibilityTimeout=60)
+    assert queue_counts(sqs, queue) == (0, 1, 0)
+    sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=m1["ReceiptHandle"], VisibilityTimeout=0)
+    assert queue_counts(sqs, queue) == (1, 0, 0)
+    m2 = _one(sqs, queue, WaitTimeSeconds=0)
+    assert m2["MessageId"] == m1["MessageId"]
+
+
+def test_change_visibility_extends(sqs, queue):
+    sqs.send_message(QueueUrl=queue, MessageBody="extend")
+    m = _one(sqs, queue, VisibilityTimeout=1)
+    sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=20)
+    time.sleep(1.5)
+    assert sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages", []) == []
+    # the handle is still valid for delete
+    sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
+    assert queue_counts(sqs, queue) == (0, 0, 0)
+
+
+def test_change_visibility_shortens(sqs, queue):
+    sqs.send_message(QueueUrl=queue, MessageBody="shorten")
+    m = _one(sqs, queue, VisibilityTimeout=60)
+    t0 = time.monotonic()
+    sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=1)
+    m2 = _wait_receive(sqs, queue, 5)
+    assert m2 is not None and m2["MessageId"] == m["MessageId"]
+    assert 0.7 <= time.monotonic() - t0 < 4
+
+
+def test_change_visibility_after_expiry_not_inflight(sqs, queue):
+    sqs.send_message(QueueUrl=queue, MessageBody="expired")
+    m = _one(sqs, queue, VisibilityTimeout=1)
+    time.sleep(1.6)
+    expect_error(sqs.change_message_visibility, NOT_INFLIGHT, 400,
+                 QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=10)
+    # it is visible (not hidden by the refused change)
+    assert queue_counts(sqs, queue) == (1, 0, 0)
+
+
+def test_change_visibility_beyond_twelve_hours(sqs, queue):
+    sqs.send_message(QueueUrl=queue, MessageBody="12h")
+    m = _one(sqs, queue, VisibilityTimeout=43200)
+    time.sleep(1.2)
+    expect_error(sqs.change_message_visibility, "InvalidParameterValue", 400,
+                 QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=43200)
+    # a change that stays within 12 h of the receive works
+    sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=60)
+    assert queue_counts(sqs, queue) == (0, 1, 0)
+
+
+@pytest.mark.parametrize("v", [43201, -1])
+def test_change_visibility_out_of_range(sqs, queue, v):
+    sqs.send_message(QueueUrl=queue, MessageBody="range")
+    m = _one(sqs, queue, VisibilityTimeout=60)
+    expect_error(sqs.change_message_visibility, "InvalidParameterValue", 400,
+                 QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=v)
+
+
+def test_change_visibility_forged_handle(sqs, queue):
+    expect_error(sqs.change_message_visibility, "ReceiptHandleIsInvalid", 400,
+                 QueueUrl=queue, ReceiptHandle="forged", VisibilityTimeout=0)
+
+
+def test_change_visibility_altered_handle(sqs, queue):
+    sqs.send_message(QueueUrl=queue, MessageBody="altered-cv")
+    m = _one(sqs, queue, VisibilityTimeout=60)
+    bad = alter_handle(m["ReceiptHandle"])
+    assert bad != m["ReceiptHandle"]
+    expect_error(sqs.change_message_visibility, "ReceiptHandleIsInvalid", 400,
+                 QueueUrl=queue, ReceiptHandle=bad, VisibilityTimeout=0)
+    assert queue_counts(sqs, queue) == (0, 1, 0)
+
+
+def test_delete_with_altered_handle_leaves_message(sqs, queue):
+    sqs.send_message(QueueUrl=queue, MessageBody="altered-del")
+    m = _one(sqs, queue, VisibilityTimeout=1)
+    bad = alter_handle(m["ReceiptHandle"])
+    assert bad != m["ReceiptHandle"]
+    expect_error(sqs.delete_message, "ReceiptHandleIsInvalid", 400, QueueUrl=queue, ReceiptHandle=bad)
+    truncated = m["ReceiptHandle"][: len(m["ReceiptHandle"]) // 2]
+    expect_error(sqs.delete_message, "ReceiptHandleIsInvalid", 400, QueueUrl=queue, ReceiptHandle=truncated)
+    # untouched: it comes back after its visibility timeout, with the same body
+    m2 = _wait_receive(sqs, queue, 5)
+    assert m2 is not None and m2["MessageId"] == m["MessageId"] and m2["Body"] == "altered-del"
+    assert m2["Attributes"]["ApproximateReceiveCount"] == "2"
+
+
+def test_delete_with_latest_handle_after_rereceive(sqs, queue):
+    sqs.send_message(QueueUrl=queue, MessageBody="latest")
+    _one(sqs, queue, VisibilityTimeout=0)
+    m2 = _one(sqs, queue, VisibilityTimeout=30)
+    sqs.delete_message(QueueUrl=queue, ReceiptHandle=m2["ReceiptHandle"])
+    assert queue_counts(sqs, queue) == (0, 0, 0)
+
+
+def test_in_flight_message_not_delivered_twice(sqs, queue):
+    for i in range(5):
+        sqs.send_message(QueueUrl=queue, MessageBody=f"once{i}")
+    seen = []
+    for _ in range(8):
+        for m in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, VisibilityTimeout=30).get("Messages", []):
+            seen.append(m["MessageId"])
+    assert len(seen) == 5 and len(set(seen)) == 5
