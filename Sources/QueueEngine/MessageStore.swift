@@ -31,9 +31,9 @@ public protocol MessageStore: Sendable {
     func counts(space: Int64, now: Int64) async throws -> MessageCounts
     /// The earliest future moment a message of the space becomes visible, if any.
     func nextVisibleAt(space: Int64, after now: Int64) async throws -> Int64?
-    /// Removes expired messages of the given spaces and leftovers of purged or deleted queues.
-    /// Returns how many rows it removed.
-    func sweep(retentionCutoffs: [Int64: Int64], limit: Int) async throws -> Int
+    /// Removes messages sent at or before their space's cutoff, leftovers of purged or deleted
+    /// queues, and deletion records older than `tombstoneCutoff`. Returns how many messages it removed.
+    func sweep(retentionCutoffs: [Int64: Int64], tombstoneCutoff: Int64, limit: Int) async throws -> Int
 }
 
 /// The result of `createQueue`.

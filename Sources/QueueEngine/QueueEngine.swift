@@ -73,7 +73,7 @@ public final class QueueEngine: Sendable {
         for queue in catalog.all() {
             cutoffs[queue.messageSpace] = now - Int64(queue.settings.messageRetentionPeriod) * 1000
         }
-        return try await store.sweep(retentionCutoffs: cutoffs, limit: limit)
+        return try await store.sweep(retentionCutoffs: cutoffs, tombstoneCutoff: now - 60_000, limit: limit)
     }
 
     func requireQueue(_ name: String) throws(SQSError) -> QueueRecord {

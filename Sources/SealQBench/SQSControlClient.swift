@@ -8,7 +8,7 @@ struct SQSControlClient: Sendable {
     let configuration: BenchmarkConfiguration
     let group: MultiThreadedEventLoopGroup
 
-    private static let timeout = TimeAmount.seconds(30)
+    private static let timeoutSeconds = 30
 
     /// Creates a standard queue and returns its URL.
     func createQueue(name: String) async throws -> String {
@@ -44,7 +44,10 @@ struct SQSControlClient: Sendable {
             promise.fail(error)
             throw BenchmarkError.unreachable(endpoint, "\(error)")
         }
-        let timeout = loop.scheduleTask(in: Self.timeout) { channel.close(promise: nil) }
+        let timeout = loop.scheduleTask(in: .seconds(Int64(Self.timeoutSeconds))) {
+            promise.fail(BenchmarkError.serverStalled(seconds: Self.timeoutSeconds))
+            channel.close(promise: nil)
+        }
         defer {
             timeout.cancel()
             channel.close(promise: nil)
@@ -52,8 +55,10 @@ struct SQSControlClient: Sendable {
         let answer: ExchangeHandler.Answer
         do {
             answer = try await promise.futureResult.get()
+        } catch let error as BenchmarkError {
+            throw error
         } catch {
-            throw BenchmarkError.unexpectedResponse(action: action.rawValue, "no complete answer: \(error)")
+            throw BenchmarkError.unexpectedResponse(action: action.rawValue, "connection lost before the answer: \(error)")
         }
         guard (200..<300).contains(answer.status.code) else {
             throw BenchmarkError.requestFailed(action: action.rawValue, status: Int(answer.status.code), body: String(buffer: answer.body))

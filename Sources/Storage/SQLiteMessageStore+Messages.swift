@@ -108,8 +108,8 @@ extension SQLiteMessageStore {
         }
     }
 
-    public func sweep(retentionCutoffs: [Int64: Int64], limit: Int) async throws -> Int {
-        let removed = try await writer.perform { db -> [Int64: Int] in
+    public func sweep(retentionCutoffs: [Int64: Int64], tombstoneCutoff: Int64, limit: Int) async throws -> Int {
+        let (removed, total) = try await writer.perform { db -> ([Int64: Int], Int) in
             var removed: [Int64: Int] = [:]
             var budget = limit
             for (space, cutoff) in retentionCutoffs where budget > 0 {
@@ -127,10 +127,11 @@ extension SQLiteMessageStore {
                 budget -= db.changesCount
                 if db.changesCount == 0 { try db.execute(sql: "DELETE FROM message_spaces WHERE id = ?", arguments: [space]) }
             }
-            return removed
+            try db.execute(sql: "DELETE FROM queue_tombstones WHERE deleted_at < ?", arguments: [tombstoneCutoff])
+            return (removed, limit - budget)
         }
         for (space, count) in removed { adjustTotal(space: space, by: -count) }
-        return removed.values.reduce(0, +)
+        return total
     }
 
     private func adjustTotal(space: Int64, by delta: Int) {

@@ -1,0 +1,51 @@
+import Foundation
+import SealCrypto
+
+/// The admin principal's access keys: fixed by the environment, or generated on first start
+/// and kept in an AWS-style shared credentials file (mode 0600) in the data directory.
+struct AdminCredentials: Sendable {
+    let accessKeyId: String
+    let secretAccessKey: String
+
+    /// The profile name in the credentials file (a `[default]` section holds the same keys).
+    static let profile = "sealq-admin"
+
+    /// Resolves the admin keys for `configuration`, writing the credentials file when needed.
+    static func resolve(_ configuration: ServerConfiguration) throws -> AdminCredentials {
+        let path = configuration.adminCredentialsPath
+        if let id = configuration.adminAccessKeyId, let secret = configuration.adminSecretAccessKey {
+            let credentials = AdminCredentials(accessKeyId: id, secretAccessKey: secret)
+            try SecretFiles.write(Array(credentials.fileText.utf8), to: path)
+            return credentials
+        }
+        if let data = FileManager.default.contents(atPath: path), let parsed = parse(String(decoding: data, as: UTF8.self)) {
+            return parsed
+        }
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        let id = "AKIA" + String(SecureRandom.bytes(16).map { alphabet[Int($0) % alphabet.count] })
+        let secret = Data(SecureRandom.bytes(30)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "A").replacingOccurrences(of: "/", with: "B")
+        let credentials = AdminCredentials(accessKeyId: id, secretAccessKey: secret)
+        try SecretFiles.write(Array(credentials.fileText.utf8), to: path)
+        return credentials
+    }
+
+    private var fileText: String {
+        ["default", Self.profile].map {
+            "[\($0)]\naws_access_key_id = \(accessKeyId)\naws_secret_access_key = \(secretAccessKey)\n"
+        }.joined(separator: "\n")
+    }
+
+    private static func parse(_ text: String) -> AdminCredentials? {
+        var id: String?
+        var secret: String?
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { continue }
+            if parts[0] == "aws_access_key_id" { id = id ?? parts[1] }
+            if parts[0] == "aws_secret_access_key" { secret = secret ?? parts[1] }
+        }
+        guard let id, let secret else { return nil }
+        return AdminCredentials(accessKeyId: id, secretAccessKey: secret)
+    }
+}

@@ -1,0 +1,59 @@
+import Prometheus
+import QueueEngine
+import Synchronization
+
+/// `GET /metrics`: the Prometheus registry, with per-queue gauges refreshed at each scrape
+/// (like CloudWatch's SQS metrics: visible, in flight, delayed, age of the oldest message).
+final class MetricsEndpoint: Sendable {
+    private struct QueueGauges {
+        var visible: Gauge
+        var inFlight: Gauge
+        var delayed: Gauge
+        var oldestAge: Gauge
+        var all: [Gauge] { [visible, inFlight, delayed, oldestAge] }
+    }
+
+    private let registry: PrometheusCollectorRegistry
+    private let engine: QueueEngine
+    private let gauges = Mutex<[String: QueueGauges]>([:])
+
+    init(registry: PrometheusCollectorRegistry, engine: QueueEngine) {
+        self.registry = registry
+        self.engine = engine
+    }
+
+    /// The exposition text.
+    func render() async -> [UInt8] {
+        let queues = engine.liveQueues()
+        var readings: [(String, MessageCounts)] = []
+        for queue in queues {
+            if let counts = try? await engine.messageCounts(of: queue) { readings.append((queue.name, counts)) }
+        }
+        let wallClock = SystemTimeSource().nowMilliseconds()
+        gauges.withLock { gauges in
+            let live = Set(queues.map(\.name))
+            for (name, stale) in gauges where !live.contains(name) {
+                stale.all.forEach(registry.unregisterGauge)
+                gauges[name] = nil
+            }
+            for (name, counts) in readings {
+                let set = gauges[name] ?? makeGauges(queue: name)
+                gauges[name] = set
+                set.visible.set(Double(counts.visible))
+                set.inFlight.set(Double(counts.inFlight))
+                set.delayed.set(Double(counts.delayed))
+                set.oldestAge.set(counts.oldestSentAt.map { Double(max(wallClock - $0, 0)) / 1000 } ?? 0)
+            }
+        }
+        return registry.emitToBuffer()
+    }
+
+    private func makeGauges(queue: String) -> QueueGauges {
+        let labels = [("queue", queue)]
+        return QueueGauges(
+            visible: registry.makeGauge(name: "sealq_messages_visible", labels: labels),
+            inFlight: registry.makeGauge(name: "sealq_messages_in_flight", labels: labels),
+            delayed: registry.makeGauge(name: "sealq_messages_delayed", labels: labels),
+            oldestAge: registry.makeGauge(name: "sealq_oldest_message_age_seconds", labels: labels))
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import QueueEngine
+import SQSWire
+
+/// The request path of DESIGN.md for SQS calls: decode → authenticate → authorize → execute →
+/// record → encode. Every call passes every stage; no stage has a private copy elsewhere.
+struct RequestPipeline: Sendable {
+    let decoder: SQSRequestDecoder
+    let authenticator: Authenticator
+    let authorizer: Authorizer
+    let executor: SQSExecutor
+    let recorder: RequestRecorder
+    let encoder: SQSResponseEncoder
+    let logger: Logger
+
+    /// Runs one call through every stage and returns the bytes to answer with.
+    func handle(_ call: IncomingCall) async -> EncodedResponse {
+        let requestId = UUID().uuidString.lowercased()
+        let wireProtocol = Self.protocolOf(call)
+        var record = RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP)
+        do {
+            let decoded = decode(call, protocol: wireProtocol)
+            let identity = try authenticator.authenticate(call, queryParameters: decoded.parameters)
+            record.principalArn = identity.principal.arn
+            record.accessKeyId = identity.accessKeyId
+            let (action, request) = try decoded.result.get()
+            record.action = action.rawValue
+            record.queue = request.queueName
+            let decision = authorizer.authorize(identity.principal, action: action.iamAction, resource: request.queueName)
+            record.allowed = decision.allowed
+            guard decision.allowed else { throw WireError.accessDenied }
+            let response = try await executor.execute(request, caller: Caller(senderId: identity.principal.principalId))
+            recorder.record(record)
+            return encoder.encode(response, action: action, protocol: wireProtocol, baseURL: call.baseURL, requestId: requestId)
+        } catch {
+            let wireError = wire(error, requestId: requestId)
+            record.errorCode = wireError.queryCode
+            recorder.record(record)
+            return encoder.encode(wireError, protocol: wireProtocol, requestId: requestId)
+        }
+    }
+
+    private struct Decoded {
+        var parameters: [String: String]
+        var result: Result<(SQSAction, SQSRequest), WireError>
+    }
+
+    /// Stage 1: the typed call (or the error decoding it), plus the raw Query parameters the
+    /// authenticate stage may need for presigned requests.
+    private func decode(_ call: IncomingCall, protocol wireProtocol: SQSProtocol) -> Decoded {
+        var parameters: [String: String] = [:]
+        do throws(WireError) {
+            try FormDecoding.parameters(Substring(call.query), into: &parameters)
+            switch wireProtocol {
+            case .json:
+                let target = call.headers["x-amz-target"] ?? ""
+                let action = target.hasPrefix("AmazonSQS.") ? String(target.dropFirst("AmazonSQS.".count)) : target
+                return Decoded(parameters: parameters, result: .success(try decoder.decodeJSON(action: action, body: call.body)))
+            case .query:
+                if call.method == "POST", (call.headers["content-type"] ?? "").hasPrefix("application/x-www-form-urlencoded") {
+                    guard let text = String(validating: call.body, as: UTF8.self) else { throw WireError.malformedQueryString }
+                    try FormDecoding.parameters(Substring(text), into: &parameters)
+                }
+                return Decoded(parameters: parameters, result: .success(try decoder.decodeQuery(parameters: parameters, path: call.path)))
+            }
+        } catch {
+            return Decoded(parameters: parameters, result: .failure(error))
+        }
+    }
+
+    static func protocolOf(_ call: IncomingCall) -> SQSProtocol {
+        if call.headers["x-amz-target"] != nil { return .json }
+        if (call.headers["content-type"] ?? "").contains("amz-json") { return .json }
+        return .query
+    }
+
+    private func wire(_ error: any Error, requestId: String) -> WireError {
+        switch error {
+        case let error as WireError: return error
+        case let error as SQSError: return WireError(error)
+        default:
+            logger.error("request failed", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
+            return WireError.internalFailure
+        }
+    }
+}
+
+extension RequestPipeline {
+    /// Answers a call refused before it could be decoded (an oversize body), still recording it.
+    func reject(_ call: IncomingCall, with error: WireError) -> EncodedResponse {
+        let requestId = UUID().uuidString.lowercased()
+        recorder.record(
+            RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP, errorCode: error.queryCode))
+        return encoder.encode(error, protocol: Self.protocolOf(call), requestId: requestId)
+    }
+}

@@ -1,0 +1,31 @@
+import Logging
+
+/// What the record stage knows of one finished request. Never payloads or secrets.
+struct RequestRecord: Sendable {
+    var requestId: String
+    var action: String
+    var principalArn: String?
+    var accessKeyId: String?
+    var sourceIP: String
+    var queue: String?
+    var allowed: Bool?
+    var errorCode: String?
+}
+
+/// Stage 5 of the request path: one record per request, allowed or denied.
+///
+/// Today it writes a structured log line; the audit trail (issue 7) makes this durable and
+/// tamper-evident without touching the other stages.
+struct RequestRecorder: Sendable {
+    let logger: Logger
+
+    func record(_ record: RequestRecord) {
+        logger.debug(
+            "request",
+            metadata: [
+                "request.id": "\(record.requestId)", "request.action": "\(record.action)",
+                "principal.arn": "\(record.principalArn ?? "-")", "source.ip": "\(record.sourceIP)",
+                "queue.name": "\(record.queue ?? "-")", "error.code": "\(record.errorCode ?? "-")",
+            ])
+    }
+}

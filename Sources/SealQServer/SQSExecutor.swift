@@ -1,0 +1,60 @@
+import QueueEngine
+import SQSWire
+
+/// Stage 4 of the request path for SQS: runs a decoded call on the queue engine.
+struct SQSExecutor: Sendable {
+    let engine: QueueEngine
+
+    /// Executes `request` for `caller`.
+    func execute(_ request: SQSRequest, caller: Caller) async throws -> SQSResponse {
+        switch request {
+        case .createQueue(let name, let attributes, let tags):
+            return .queueUrl(try await engine.createQueue(name: name, attributes: attributes, tags: tags).name)
+        case .getQueueUrl(let name):
+            return .queueUrl(try engine.getQueue(name: name).name)
+        case .listQueues(let prefix, let maxResults, let nextToken):
+            let listing = try engine.listQueues(prefix: prefix, maxResults: maxResults, nextToken: nextToken)
+            return .queueUrls(listing.names, nextToken: listing.nextToken)
+        case .deleteQueue(let queue):
+            try await engine.deleteQueue(name: queue)
+        case .getQueueAttributes(let queue, let names):
+            return .queueAttributes(try await engine.queueAttributes(name: queue, names: names))
+        case .setQueueAttributes(let queue, let attributes):
+            try await engine.setQueueAttributes(name: queue, attributes: attributes)
+        case .purgeQueue(let queue):
+            try await engine.purgeQueue(name: queue)
+        case .sendMessage(let queue, let message):
+            return .sendMessage(try await engine.sendMessage(queue: queue, message, caller: caller), message)
+        case .sendMessageBatch(let queue, let entries):
+            let outcome = try await engine.sendMessageBatch(queue: queue, entries, caller: caller)
+            let messages = Dictionary(entries.map { ($0.id, $0.payload) }, uniquingKeysWith: { first, _ in first })
+            return .sendMessageBatch(
+                successes: outcome.successes.map { ($0.id, $0.result, messages[$0.id]!) }, failures: outcome.failures)
+        case .receiveMessage(let queue, let receive):
+            return .receiveMessage(try await engine.receiveMessages(queue: queue, receive))
+        case .deleteMessage(let queue, let receiptHandle):
+            try await engine.deleteMessage(queue: queue, receiptHandle: receiptHandle)
+        case .deleteMessageBatch(let queue, let entries):
+            let outcome = try await engine.deleteMessageBatch(queue: queue, entries)
+            return .batch(successIds: outcome.successes.map(\.id), failures: outcome.failures)
+        case .changeMessageVisibility(let queue, let receiptHandle, let timeout):
+            try await engine.changeVisibility(queue: queue, receiptHandle: receiptHandle, visibilityTimeout: timeout)
+        case .changeMessageVisibilityBatch(let queue, let entries):
+            let outcome = try await engine.changeVisibilityBatch(queue: queue, entries)
+            return .batch(successIds: outcome.successes.map(\.id), failures: outcome.failures)
+        case .tagQueue(let queue, let tags):
+            try await engine.tagQueue(name: queue, tags: tags)
+        case .untagQueue(let queue, let keys):
+            try await engine.untagQueue(name: queue, keys: keys)
+        case .listQueueTags(let queue):
+            return .tags(try engine.queueTags(name: queue))
+        case .addPermission(let queue, let label, let accountIds, let actions):
+            try await engine.addPermission(name: queue, label: label, accountIds: accountIds, actions: actions)
+        case .removePermission(let queue, let label):
+            try await engine.removePermission(name: queue, label: label)
+        case .notYetSupported(let action):
+            throw SQSError(.unsupportedOperation, "\(action) is not supported by this server yet.")
+        }
+        return .empty
+    }
+}

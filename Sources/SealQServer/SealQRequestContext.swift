@@ -1,0 +1,16 @@
+import Hummingbird
+import NIOCore
+
+/// The request context: Hummingbird's core storage plus the peer address.
+public struct SealQRequestContext: RequestContext {
+    /// Hummingbird's per-request storage.
+    public var coreContext: CoreRequestContextStorage
+    /// The connected client's address.
+    public let remoteAddress: SocketAddress?
+
+    /// Creates the context for a request arriving on `source.channel`.
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}

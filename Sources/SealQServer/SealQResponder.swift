@@ -1,0 +1,54 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SQSWire
+
+/// Routes HTTP requests: `/health` and `/metrics` directly, every API call through the pipeline.
+struct SealQResponder: HTTPResponder {
+    typealias Context = SealQRequestContext
+
+    let pipeline: RequestPipeline
+    let metrics: MetricsEndpoint
+    let maximumBodyBytes: Int
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        var request = request
+        let path = request.uri.path
+        if request.method == .get && path == "/health" {
+            return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        if request.method == .get && path == "/metrics" {
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: await metrics.render())))
+        }
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { "\($0),\(field.value)" } ?? field.value
+        }
+        let call = IncomingCall(
+            method: request.method.rawValue, path: path, query: request.uri.query ?? "", headers: headers, body: [],
+            sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1", host: request.head.authority ?? headers["host"] ?? "localhost")
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maximumBodyBytes {
+            return respond(pipeline.reject(call, with: .requestTooLarge(limit: maximumBodyBytes)))
+        }
+        var filled = call
+        do {
+            filled.body = Array(buffer: try await request.collectBody(upTo: maximumBodyBytes))
+        } catch {
+            return respond(pipeline.reject(call, with: .requestTooLarge(limit: maximumBodyBytes)))
+        }
+        return respond(await pipeline.handle(filled))
+    }
+
+    private func respond(_ encoded: EncodedResponse) -> Response {
+        var fields = HTTPFields()
+        for (name, value) in encoded.headers {
+            if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: encoded.status), headers: fields,
+            body: .init(byteBuffer: ByteBuffer(bytes: encoded.body)))
+    }
+}

@@ -1,0 +1,33 @@
+/// Everything `sealq serve` needs to start, from flags, environment and defaults.
+public struct ServerConfiguration: Sendable {
+    /// Address to listen on.
+    public var host = "127.0.0.1"
+    /// Port to listen on.
+    public var port = 9324
+    /// Directory holding the database, secrets and the admin credentials file.
+    public var dataDirectory = "./data"
+    /// Directory of declarative key definitions.
+    public var keysDirectory = "./keys"
+    /// Directory of principal and policy definitions.
+    public var policiesDirectory = "./policies"
+    /// Region in ARNs and credential scopes.
+    public var region = "us-east-1"
+    /// Account id in ARNs and queue URLs.
+    public var accountId = "000000000000"
+    /// Fixed admin access key id (with `adminSecretAccessKey`), instead of generated ones.
+    public var adminAccessKeyId: String?
+    /// Fixed admin secret access key.
+    public var adminSecretAccessKey: String?
+    /// Largest request body accepted, in bytes; larger ones are refused from Content-Length.
+    public var maximumRequestBodyBytes = 4 * 1024 * 1024
+
+    /// The defaults: 127.0.0.1:9324, ./data, us-east-1, account 000000000000.
+    public init() {}
+
+    /// Path of the SQLite database.
+    public var databasePath: String { dataDirectory + "/sealq.sqlite" }
+    /// Path of the admin credentials file.
+    public var adminCredentialsPath: String { dataDirectory + "/admin-credentials" }
+    /// Path of the receipt-handle key.
+    public var receiptKeyPath: String { dataDirectory + "/receipt-handle.key" }
+}

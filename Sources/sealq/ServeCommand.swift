@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import SealQServer
+
+/// `sealq serve`: runs the daemon until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Start the daemon (default 127.0.0.1:9324, data in ./data).",
+        discussion: "Every option can also be set by its environment variable (SEALQ_HOST, SEALQ_PORT, …); a flag wins over the environment.")
+
+    @Option(help: "Address to listen on [env: SEALQ_HOST] (default: 127.0.0.1).")
+    var host: String?
+    @Option(help: "Port to listen on [env: SEALQ_PORT] (default: 9324).")
+    var port: Int?
+    @Option(name: .customLong("data-dir"), help: "Data directory [env: SEALQ_DATA_DIR] (default: ./data).")
+    var dataDirectory: String?
+    @Option(name: .customLong("keys"), help: "Key definitions directory [env: SEALQ_KEYS] (default: ./keys).")
+    var keysDirectory: String?
+    @Option(name: .customLong("policies"), help: "Principal and policy definitions directory [env: SEALQ_POLICIES] (default: ./policies).")
+    var policiesDirectory: String?
+    @Option(help: "Region in ARNs [env: SEALQ_REGION] (default: us-east-1).")
+    var region: String?
+    @Option(name: .customLong("account-id"), help: "12-digit account id [env: SEALQ_ACCOUNT_ID] (default: 000000000000).")
+    var accountId: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error [env: SEALQ_LOG_LEVEL] (default: info).")
+    var logLevel: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = ServerConfiguration()
+        configuration.host = host ?? environment["SEALQ_HOST"] ?? configuration.host
+        if let port = try port ?? environment["SEALQ_PORT"].map(Self.parsePort) { configuration.port = port }
+        configuration.dataDirectory = dataDirectory ?? environment["SEALQ_DATA_DIR"] ?? configuration.dataDirectory
+        configuration.keysDirectory = keysDirectory ?? environment["SEALQ_KEYS"] ?? configuration.keysDirectory
+        configuration.policiesDirectory = policiesDirectory ?? environment["SEALQ_POLICIES"] ?? configuration.policiesDirectory
+        configuration.region = region ?? environment["SEALQ_REGION"] ?? configuration.region
+        configuration.accountId = accountId ?? environment["SEALQ_ACCOUNT_ID"] ?? configuration.accountId
+        configuration.adminAccessKeyId = environment["SEALQ_ADMIN_ACCESS_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.adminSecretAccessKey = environment["SEALQ_ADMIN_SECRET_ACCESS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        guard configuration.accountId.count == 12, configuration.accountId.allSatisfy(\.isNumber) else {
+            throw ValidationError("--account-id must be 12 digits.")
+        }
+        guard (configuration.adminAccessKeyId == nil) == (configuration.adminSecretAccessKey == nil) else {
+            throw ValidationError("Set both SEALQ_ADMIN_ACCESS_KEY_ID and SEALQ_ADMIN_SECRET_ACCESS_KEY, or neither.")
+        }
+        let levelName = logLevel ?? environment["SEALQ_LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else { throw ValidationError("Unknown log level \(levelName).") }
+
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "sealq")
+        logger.logLevel = level
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let application = try await buildApplication(configuration: configuration, registry: registry, logger: logger)
+        try await application.runService()
+    }
+
+    private static func parsePort(_ text: String) throws -> Int {
+        guard let port = Int(text), (0...65535).contains(port) else { throw ValidationError("SEALQ_PORT must be a port number.") }
+        return port
+    }
+}
