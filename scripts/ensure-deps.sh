@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Makes sure the build and test prerequisites are present on a Debian machine.
+# As root it installs what is missing with apt-get (and pip for the test clients);
+# otherwise it names exactly what is missing and exits non-zero.
+# Usage: scripts/ensure-deps.sh [--with-test-clients]
+set -euo pipefail
+
+want_clients=no
+[ "${1:-}" = "--with-test-clients" ] && want_clients=yes
+
+packages=(libsodium-dev libsqlite3-dev libssl-dev pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "installing: ${missing[*]}" >&2
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+        echo "missing Debian packages: ${missing[*]}" >&2
+        echo "install them with: sudo apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+
+if ! command -v swift >/dev/null; then
+    echo "missing: the Swift 6 toolchain (swift). Install Swift 6.x from swift.org and put it on PATH." >&2
+    exit 1
+fi
+
+if [ "$want_clients" = yes ]; then
+    need_pip=()
+    python3 -c 'import boto3' 2>/dev/null || need_pip+=(boto3)
+    python3 -c 'import pytest' 2>/dev/null || need_pip+=(pytest)
+    python3 -c 'import requests' 2>/dev/null || need_pip+=(requests)
+    command -v aws >/dev/null || need_pip+=(awscli)
+    if [ ${#need_pip[@]} -gt 0 ]; then
+        if ! command -v python3 >/dev/null; then
+            echo "missing: python3 (apt-get install python3 python3-pip)" >&2
+            exit 1
+        fi
+        echo "installing Python test clients: ${need_pip[*]}" >&2
+        python3 -m pip install -q "${need_pip[@]}" || python3 -m pip install -q --break-system-packages "${need_pip[@]}"
+    fi
+fi
