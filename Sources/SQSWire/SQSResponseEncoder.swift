@@ -90,7 +90,8 @@ struct SQSResultTree {
         case .queueUrl(let name):
             return .structure([("QueueUrl", .text(url(name)))])
         case .queueUrls(let names, let nextToken):
-            var members: [(String, OutputNode)] = [("QueueUrls", .list(itemName: "QueueUrl", names.map { .text(url($0)) }))]
+            var members: [(String, OutputNode)] = []
+            if !names.isEmpty { members.append(("QueueUrls", .list(itemName: "QueueUrl", names.map { .text(url($0)) }))) }
             if let nextToken { members.append(("NextToken", .text(nextToken))) }
             return .structure(members)
         case .queueAttributes(let attributes):
@@ -104,7 +105,8 @@ struct SQSResultTree {
                 ("Failed", .list(itemName: "BatchResultErrorEntry", failures.map(failure))),
             ])
         case .receiveMessage(let messages):
-            return .structure([("Messages", .list(itemName: "Message", messages.map(message)))])
+            // Like SQS, an empty receive has no Messages member at all.
+            return .structure(messages.isEmpty ? [] : [("Messages", .list(itemName: "Message", messages.map(message)))])
         case .batch(let successIds, let failures):
             return .structure([
                 ("Successful", .list(itemName: "\(action.rawValue)ResultEntry", successIds.map { .structure([("Id", .text($0))]) })),

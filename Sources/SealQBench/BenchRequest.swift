@@ -11,7 +11,8 @@ struct BenchRequest: Sendable {
     /// `GET /health`.
     static func health(endpoint: BenchmarkEndpoint) -> BenchRequest {
         let headers = HTTPHeaders([("Host", endpoint.hostHeader)])
-        return BenchRequest(head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/health", headers: headers), body: nil)
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/health", headers: headers)
+        return BenchRequest(head: head, body: nil)
     }
 }
 

@@ -34,7 +34,9 @@ public struct Benchmark: Sendable {
         }
     }
 
-    private func run(_ scenario: BenchmarkScenario, on group: MultiThreadedEventLoopGroup) async throws -> BenchmarkReport {
+    private func run(
+        _ scenario: BenchmarkScenario, on group: MultiThreadedEventLoopGroup
+    ) async throws -> BenchmarkReport {
         guard scenario.needsQueue else {
             let endpoint = configuration.endpoint
             return try await measure(scenario, on: group, prefilled: 0) { _ in HealthWorkload(endpoint: endpoint) }
@@ -42,7 +44,8 @@ public struct Benchmark: Sendable {
         let control = SQSControlClient(configuration: configuration, group: group)
         let name = "sealq-bench-\(scenario.rawValue)-\(Hex.encode(SecureRandom.bytes(4)))"
         let queueURL = try await control.createQueue(name: name)
-        StandardError.print("[\(scenario.rawValue)] queue arn:aws:sqs:\(configuration.region):\(configuration.accountId):\(name)")
+        let arn = "arn:aws:sqs:\(configuration.region):\(configuration.accountId):\(name)"
+        StandardError.print("[\(scenario.rawValue)] queue \(arn)")
         do {
             let prefilled = try await prefill(queueURL: queueURL, on: group)
             let report = try await measure(scenario, on: group, prefilled: prefilled) { [configuration] index in

@@ -62,7 +62,8 @@ public struct BenchmarkConfiguration: Sendable {
         try require(connections >= 1, "connections must be at least 1")
         try require(duration > .zero, "duration must be positive")
         try require(requestLimit.map { $0 >= 1 } ?? true, "the request limit must be at least 1")
-        try require(messageSize >= MessageBody.minimumSize, "message size must be at least \(MessageBody.minimumSize) bytes")
+        try require(
+            messageSize >= MessageBody.minimumSize, "message size must be at least \(MessageBody.minimumSize) bytes")
         try require((1...10).contains(batchSize), "batch size must be between 1 and 10")
         try require(prefill >= 0, "prefill must not be negative")
         try require(

@@ -33,7 +33,7 @@ public struct BenchmarkCredentials: Sendable, Equatable {
         for case let (id?, secret?) in candidates where !id.isEmpty && !secret.isEmpty {
             return BenchmarkCredentials(accessKeyId: id, secretAccessKey: secret)
         }
-        let path = dataDirectory.hasSuffix("/") ? dataDirectory + "admin-credentials" : dataDirectory + "/admin-credentials"
+        let path = (dataDirectory.hasSuffix("/") ? dataDirectory : dataDirectory + "/") + "admin-credentials"
         guard let data = FileManager.default.contents(atPath: path) else {
             throw BenchmarkError.missingCredentials(
                 "pass --access-key-id/--secret-access-key, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
@@ -41,7 +41,8 @@ public struct BenchmarkCredentials: Sendable, Equatable {
         }
         let profile = profileValues(String(decoding: data, as: UTF8.self), section: "sealq-admin")
         guard let id = profile["aws_access_key_id"], let secret = profile["aws_secret_access_key"] else {
-            throw BenchmarkError.missingCredentials("\(path) has no [sealq-admin] aws_access_key_id/aws_secret_access_key")
+            throw BenchmarkError.missingCredentials(
+                "\(path) has no [sealq-admin] aws_access_key_id/aws_secret_access_key")
         }
         return BenchmarkCredentials(accessKeyId: id, secretAccessKey: secret)
     }

@@ -51,11 +51,13 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
 
     /// A table of every figure.
     public var description: String {
-        var lines = ["\(scenario.rawValue): \(connections) connections, \(TextFormat.fixed(TextFormat.seconds(elapsed), decimals: 2)) s"
-            + (prefilledMessages > 0 ? ", queue prefilled with \(TextFormat.grouped(prefilledMessages)) messages" : "")]
+        var title = "\(scenario.rawValue): \(connections) connections, \(TextFormat.fixed(seconds, decimals: 2)) s"
+        if prefilledMessages > 0 { title += ", queue prefilled with \(TextFormat.grouped(prefilledMessages)) messages" }
+        var lines = [title]
         func row(_ label: String, _ count: Int, perSecond: Bool = true, note: String = "") {
+            let countText = TextFormat.left(label, 10) + TextFormat.right(TextFormat.grouped(count), 12)
             let rateText = perSecond ? TextFormat.right(TextFormat.fixed(rate(count)), 14) + " /s" : ""
-            lines.append("  " + TextFormat.left(label, 10) + TextFormat.right(TextFormat.grouped(count), 12) + rateText + note)
+            lines.append("  " + countText + rateText + note)
         }
         row("requests", requests)
         switch scenario {
@@ -67,8 +69,7 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
         case .health, .all: break
         }
         row("errors", errors, perSecond: false)
-        lines.append("  latency   p50 \(TextFormat.fixed(latencyP50, decimals: 2)) ms   p90 \(TextFormat.fixed(latencyP90, decimals: 2)) ms"
-            + "   p99 \(TextFormat.fixed(latencyP99, decimals: 2)) ms")
+        lines.append("  latency   p50 \(Self.ms(latencyP50))   p90 \(Self.ms(latencyP90))   p99 \(Self.ms(latencyP99))")
         if let firstError { lines.append("  first error: \(firstError)") }
         return lines.joined(separator: "\n")
     }
@@ -76,14 +77,16 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
     /// One line per report with its rates, and each request rate as a share of the `health` one (the
     /// ceiling of the HTTP stack) when a `health` report is among them.
     public static func comparisonTable(_ reports: [BenchmarkReport]) -> String {
-        let ceiling = reports.first { $0.scenario == .health }?.requestsPerSecond
+        let ceiling = reports.first { $0.scenario == .health }?.requestsPerSecond ?? 0
         let widths = [10, 14, 14, 10, 10, 10, 11]
         func line(_ cells: [String]) -> String {
-            zip(cells, widths).enumerated().map { $0 == 0 ? TextFormat.left($1.0, $1.1) : TextFormat.right($1.0, $1.1) }.joined()
+            zip(cells, widths).enumerated().map { column, cell in
+                column == 0 ? TextFormat.left(cell.0, cell.1) : TextFormat.right(cell.0, cell.1)
+            }.joined()
         }
         var lines = [line(["scenario", "req/s", "msg/s", "p50 ms", "p99 ms", "errors", "vs health"])]
         for report in reports {
-            let share = ceiling.map { $0 > 0 ? TextFormat.fixed(100 * report.requestsPerSecond / $0) + " %" : "-" } ?? "-"
+            let share = ceiling > 0 ? TextFormat.fixed(100 * report.requestsPerSecond / ceiling) + " %" : "-"
             lines.append(line([
                 report.scenario.rawValue, TextFormat.fixed(report.requestsPerSecond),
                 report.scenario == .health ? "-" : TextFormat.fixed(report.messagesPerSecond),
@@ -94,8 +97,13 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
         return lines.joined(separator: "\n")
     }
 
+    private var seconds: Double { TextFormat.seconds(elapsed) }
+
+    private static func ms(_ milliseconds: Double) -> String {
+        TextFormat.fixed(milliseconds, decimals: 2) + " ms"
+    }
+
     private func rate(_ count: Int) -> Double {
-        let seconds = TextFormat.seconds(elapsed)
-        return seconds > 0 ? Double(count) / seconds : 0
+        seconds > 0 ? Double(count) / seconds : 0
     }
 }

@@ -1,7 +1,7 @@
 import NIOCore
 
 /// A parsed JSON document: enough of JSON to read SQS answers without Foundation.
-enum JSONValue: Sendable, Equatable {
+enum JSONValue: Sendable {
     case object([String: JSONValue])
     case array([JSONValue])
     case string(String)

@@ -36,7 +36,8 @@ struct SQSControlClient: Sendable {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        try channel.pipeline.syncOperations.addHandler(ExchangeHandler(request: request, promise: promise))
+                        let handler = ExchangeHandler(request: request, promise: promise)
+                        try channel.pipeline.syncOperations.addHandler(handler)
                     }
                 }
                 .connect(host: endpoint.host, port: endpoint.port).get()
@@ -58,10 +59,12 @@ struct SQSControlClient: Sendable {
         } catch let error as BenchmarkError {
             throw error
         } catch {
-            throw BenchmarkError.unexpectedResponse(action: action.rawValue, "connection lost before the answer: \(error)")
+            throw BenchmarkError.unexpectedResponse(
+                action: action.rawValue, "connection lost before the answer: \(error)")
         }
         guard (200..<300).contains(answer.status.code) else {
-            throw BenchmarkError.requestFailed(action: action.rawValue, status: Int(answer.status.code), body: String(buffer: answer.body))
+            throw BenchmarkError.requestFailed(
+                action: action.rawValue, status: Int(answer.status.code), body: String(buffer: answer.body))
         }
         guard answer.body.readableBytes > 0 else { return .object([:]) }
         do {

@@ -32,8 +32,9 @@ final class SQSRequestFactory {
     /// A signed `POST /` calling `action` with `payload`.
     func request(_ action: Action, payload: SQSPayload) -> BenchRequest {
         let target = "AmazonSQS." + action.rawValue
-        var headers: [(String, String)] = [("Host", host), ("Content-Type", Self.contentType), ("X-Amz-Target", target)]
-        headers += signer.sign(method: "POST", path: "/", query: "", headers: headers, payload: payload.bytes, amzDate: clock.now())
+        var headers = [("Host", host), ("Content-Type", Self.contentType), ("X-Amz-Target", target)]
+        headers += signer.sign(
+            method: "POST", path: "/", query: "", headers: headers, payload: payload.bytes, amzDate: clock.now())
         headers.append(("Content-Length", String(payload.bytes.count)))
         return BenchRequest(
             head: HTTPRequestHead(version: .http1_1, method: .POST, uri: "/", headers: HTTPHeaders(headers)),

@@ -7,11 +7,22 @@ import SealCrypto
 import ServiceLifecycle
 import Storage
 
+/// Runs the daemon until SIGTERM or SIGINT, then shuts down in order: waiting long polls are
+/// answered empty first, then the HTTP server drains, then storage is checkpointed.
+public func runDaemon(configuration: ServerConfiguration, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
+    let (application, engine) = try await buildApplication(configuration: configuration, registry: registry, logger: logger)
+    let group = ServiceGroup(
+        configuration: .init(
+            services: [application, LongPollDrain(engine: engine)], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+    try await group.run()
+}
+
 /// Builds the SealQ application: storage, engine, request path, HTTP server and background
-/// services. `sealq serve` runs it; tests can build it with their own configuration.
+/// services, and returns it with its engine.
 public func buildApplication(
     configuration: ServerConfiguration, registry: PrometheusCollectorRegistry, logger: Logger
-) async throws -> some ApplicationProtocol {
+) async throws -> (some ApplicationProtocol, QueueEngine) {
     try SecretFiles.ensureDirectory(configuration.dataDirectory)
     let store = try SQLiteMessageStore(path: configuration.databasePath, logger: logger)
     let receiptKey = try SecretFiles.readOrCreate(configuration.receiptKeyPath) { SecureRandom.bytes(32) }
@@ -47,19 +58,28 @@ public func buildApplication(
         logger: logger)
     application.addServices(
         MaintenanceService(engine: engine, logger: logger),
-        ShutdownHook(engine: engine, store: store, logger: logger))
-    return application
+        StorageCheckpoint(store: store, logger: logger))
+    return (application, engine)
 }
 
-/// On graceful shutdown: answers waiting long polls with empty results and checkpoints the WAL.
-struct ShutdownHook: Service {
+/// Shut down before the HTTP server: answers waiting long polls with empty results, so the
+/// server can drain at once and clients never see a 5xx during a long poll.
+struct LongPollDrain: Service {
     let engine: QueueEngine
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        engine.shutdown()
+    }
+}
+
+/// Shut down after the HTTP server: checkpoints the write-ahead log into the database file.
+struct StorageCheckpoint: Service {
     let store: SQLiteMessageStore
     let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
-        engine.shutdown()
         do {
             try store.checkpoint()
         } catch {

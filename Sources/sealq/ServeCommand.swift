@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Hummingbird
 import Logging
 import Metrics
 import Prometheus
@@ -56,8 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = level
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let application = try await buildApplication(configuration: configuration, registry: registry, logger: logger)
-        try await application.runService()
+        try await runDaemon(configuration: configuration, registry: registry, logger: logger)
     }
 
     private static func parsePort(_ text: String) throws -> Int {
