@@ -1,5 +1,3 @@
-import Foundation
-
 /// Queue URLs (`http://HOST/ACCOUNT/NAME`) and the names in them.
 public enum QueueURL {
     /// The URL of `name` for a client that reached the server at `baseURL` (`http://host:port`).
@@ -9,15 +7,16 @@ public enum QueueURL {
 
     /// The queue name in a queue URL or path, if it belongs to `accountId`.
     public static func queueName(in url: String, accountId: String) -> String? {
-        var path = Substring(url)
-        if let scheme = url.range(of: "://") {
-            let rest = url[scheme.upperBound...]
-            guard let slash = rest.firstIndex(of: "/") else { return nil }
-            path = rest[slash...]
+        var path = Array(url.utf8)[...]
+        let scheme = Array("://".utf8)
+        if let schemeEnd = path.indices.first(where: { path[$0...].starts(with: scheme) }) {
+            path = path[(schemeEnd + scheme.count)...]
+            guard let slash = path.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+            path = path[slash...]
         }
-        if let query = path.firstIndex(of: "?") { path = path[..<query] }
-        let parts = path.split(separator: "/")
-        guard parts.count == 2, parts[0] == accountId else { return nil }
-        return String(parts[1])
+        if let query = path.firstIndex(of: UInt8(ascii: "?")) { path = path[..<query] }
+        let parts = path.split(separator: UInt8(ascii: "/"))
+        guard parts.count == 2, parts[0].elementsEqual(accountId.utf8) else { return nil }
+        return String(decoding: parts[1], as: UTF8.self)
     }
 }

@@ -13,16 +13,13 @@ public struct SQSRequestDecoder: Sendable {
     /// Decodes an AWS JSON 1.0 request (`X-Amz-Target: AmazonSQS.<Action>`).
     public func decodeJSON(action name: String, body: [UInt8]) throws(WireError) -> (SQSAction, SQSRequest) {
         guard let action = SQSAction(rawValue: name) else { throw WireError.invalidAction(name) }
-        let object: [String: JSONValue]
+        let value: JSONValue
         do {
-            let value = try JSONDecoder().decode(JSONValue.self, from: Data(body.isEmpty ? Array("{}".utf8) : body))
-            guard case .object(let members) = value else { throw WireError.serialization("The request body must be a JSON object.") }
-            object = members
-        } catch let error as WireError {
-            throw error
+            value = try JSONParser.parse(body.isEmpty ? Array("{}".utf8) : body)
         } catch {
             throw WireError.serialization("The request body is not valid JSON.")
         }
+        guard case .object(let object) = value else { throw WireError.serialization("The request body must be a JSON object.") }
         return (action, try decode(action, JSONParameters(object: object), pathQueue: nil))
     }
 

@@ -20,39 +20,60 @@ public struct AuthorizationHeader: Sendable, Equatable {
 
     /// Parses the header value; throws `ParseError` naming the missing or malformed part.
     public init(parsing value: String) throws {
-        let trimmed = value.drop(while: { $0 == " " })
-        guard trimmed.hasPrefix(Self.algorithm + " ") else {
+        let bytes = Array(value.utf8)
+        var index = 0
+        while index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+        let prefix = Array((Self.algorithm + " ").utf8)
+        guard bytes.count - index >= prefix.count, Array(bytes[index..<index + prefix.count]) == prefix else {
             throw ParseError(reason: "Authorization header requires the \(Self.algorithm) algorithm.")
         }
-        var fields: [String: String] = [:]
-        for part in trimmed.dropFirst(Self.algorithm.count + 1).split(separator: ",") {
-            let pair = part.trimmingSpaces()
-            guard let equals = pair.firstIndex(of: "=") else {
+        var credential: String?
+        var signedHeaders: String?
+        var signature: String?
+        for part in bytes[(index + prefix.count)...].split(separator: UInt8(ascii: ",")) {
+            let pair = Self.trimmed(part)
+            guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else {
                 throw ParseError(reason: "Authorization header has a malformed element.")
             }
-            let key = String(pair[..<equals])
-            guard fields[key] == nil else {
-                throw ParseError(reason: "Authorization header repeats the '\(key)' element.")
+            let key = String(decoding: pair[..<equals], as: UTF8.self)
+            let text = String(decoding: pair[(equals + 1)...], as: UTF8.self)
+            switch key {
+            case "Credential": try Self.store(text, key, in: &credential)
+            case "SignedHeaders": try Self.store(text, key, in: &signedHeaders)
+            case "Signature": try Self.store(text, key, in: &signature)
+            default: continue
             }
-            fields[key] = String(pair[pair.index(after: equals)...])
         }
         var missing: [String] = []
-        for name in ["Credential", "SignedHeaders", "Signature"] where fields[name] == nil { missing.append(name) }
-        guard missing.isEmpty else {
-            throw ParseError(
-                reason: "Authorization header requires \(missing.map { "'\($0)'" }.joined(separator: ", ")) parameter(s).")
+        if credential == nil { missing.append("'Credential'") }
+        if signedHeaders == nil { missing.append("'SignedHeaders'") }
+        if signature == nil { missing.append("'Signature'") }
+        guard let credential, let signedHeaders, let signature else {
+            throw ParseError(reason: "Authorization header requires \(missing.joined(separator: ", ")) parameter(s).")
         }
-        let credential = fields["Credential"]!.split(separator: "/", omittingEmptySubsequences: false)
-        guard credential.count == 5, !credential[0].isEmpty, credential[4] == "aws4_request" else {
+        let scopeParts = credential.split(separator: "/", omittingEmptySubsequences: false)
+        guard scopeParts.count == 5, !scopeParts[0].isEmpty, scopeParts[4] == "aws4_request" else {
             throw ParseError(reason: "Credential should be scoped to a valid region and service, like 'KEY/DATE/REGION/SERVICE/aws4_request'.")
         }
-        accessKeyId = String(credential[0])
-        scope = CredentialScope(date: String(credential[1]), region: String(credential[2]), service: String(credential[3]))
-        signedHeaders = fields["SignedHeaders"]!.split(separator: ";").map { $0.lowercased() }
-        signature = fields["Signature"]!
-        guard !signedHeaders.isEmpty, !signature.isEmpty else {
+        accessKeyId = String(scopeParts[0])
+        scope = CredentialScope(date: String(scopeParts[1]), region: String(scopeParts[2]), service: String(scopeParts[3]))
+        self.signedHeaders = signedHeaders.split(separator: ";").map { $0.lowercased() }
+        self.signature = signature
+        guard !self.signedHeaders.isEmpty, !signature.isEmpty else {
             throw ParseError(reason: "Authorization header has an empty SignedHeaders or Signature.")
         }
+    }
+
+    private static func store(_ value: String, _ key: String, in slot: inout String?) throws {
+        guard slot == nil else { throw ParseError(reason: "Authorization header repeats the '\(key)' element.") }
+        slot = value
+    }
+
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = bytes
+        while slice.first == UInt8(ascii: " ") { slice = slice.dropFirst() }
+        while slice.last == UInt8(ascii: " ") { slice = slice.dropLast() }
+        return slice
     }
 }
 
@@ -74,13 +95,4 @@ public struct CredentialScope: Sendable, Equatable {
 
     /// `date/region/service/aws4_request`.
     public var path: String { "\(date)/\(region)/\(service)/aws4_request" }
-}
-
-extension Substring {
-    func trimmingSpaces() -> Substring {
-        var slice = self
-        while slice.first == " " { slice = slice.dropFirst() }
-        while slice.last == " " { slice = slice.dropLast() }
-        return slice
-    }
 }
