@@ -1,5 +1,3 @@
-import Foundation
-
 extension QueueEngine {
     /// SendMessage.
     public func sendMessage(queue name: String, _ message: OutgoingMessage, caller: Caller) async throws -> SentMessage {
@@ -57,7 +55,7 @@ extension QueueEngine {
         let delay = try delaySeconds(of: message, queue: queue)
         try checkFifoParameters(of: message, queue: queue)
         return NewMessage(
-            messageId: UUID().uuidString.lowercased(), body: message.body, attributes: message.attributes,
+            messageId: RandomIdentifier.uuid(), body: message.body, attributes: message.attributes,
             systemAttributes: message.systemAttributes, senderId: caller.senderId, sentAt: now,
             visibleAt: now + Int64(delay) * 1000, groupId: message.groupId, deduplicationId: message.deduplicationId)
     }

@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import QueueEngine
 import SQSWire
@@ -16,7 +15,7 @@ struct RequestPipeline: Sendable {
 
     /// Runs one call through every stage and returns the bytes to answer with.
     func handle(_ call: IncomingCall) async -> EncodedResponse {
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = RandomIdentifier.uuid()
         let wireProtocol = Self.protocolOf(call)
         var record = RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP)
         do {
@@ -89,7 +88,7 @@ struct RequestPipeline: Sendable {
 extension RequestPipeline {
     /// Answers a call refused before it could be decoded (an oversize body), still recording it.
     func reject(_ call: IncomingCall, with error: WireError) -> EncodedResponse {
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = RandomIdentifier.uuid()
         recorder.record(
             RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP, errorCode: error.queryCode))
         return encoder.encode(error, protocol: Self.protocolOf(call), requestId: requestId)
