@@ -44,24 +44,20 @@ public struct CanonicalRequest: Sendable {
         return pairs.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
 
+    /// Trims a header value and collapses runs of spaces and tabs into one space (SigV4's rule).
     private static func collapseSpaces(_ value: String) -> String {
-        var result = ""
-        var previousWasSpace = false
-        for character in value.trimmingCharacters(in: " \t") {
-            let isSpace = character == " " || character == "\t"
-            if isSpace && previousWasSpace { continue }
-            result.append(isSpace ? " " : character)
-            previousWasSpace = isSpace
+        var output = [UInt8]()
+        output.reserveCapacity(value.utf8.count)
+        var pendingSpace = false
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+                pendingSpace = !output.isEmpty
+                continue
+            }
+            if pendingSpace { output.append(UInt8(ascii: " ")) }
+            pendingSpace = false
+            output.append(byte)
         }
-        return result
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> Substring {
-        var slice = Substring(self)
-        while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
-        while let last = slice.last, set.contains(last) { slice = slice.dropLast() }
-        return slice
+        return String(decoding: output, as: UTF8.self)
     }
 }

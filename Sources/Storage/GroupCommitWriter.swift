@@ -6,12 +6,14 @@ import Synchronization
 /// Runs the write work of concurrent requests in shared transactions: one commit (and one
 /// fsync) answers every request that arrived while the previous commit was on its way to disk.
 ///
-/// Each piece of work runs in its own savepoint, so one failing request rolls back alone.
+/// A failing piece of work must not take its neighbours down: when one throws, the shared
+/// transaction is rolled back and every piece is retried in a transaction of its own, so
+/// each caller gets exactly its own outcome.
 /// A caller is resumed only after the transaction holding its work has committed. Commits run
 /// on one dedicated thread, so a request costs no thread hops beyond its own resumption.
 final class GroupCommitWriter: Sendable {
     private struct Job: Sendable {
-        let execute: @Sendable (Database) -> Void
+        let execute: @Sendable (Database) throws -> Void
         let complete: @Sendable ((any Error)?) -> Void
     }
 
@@ -21,7 +23,7 @@ final class GroupCommitWriter: Sendable {
     }
 
     private final class ResultBox<T>: @unchecked Sendable {
-        // Written by the writer queue inside the transaction, read after it commits.
+        // Written by the commit thread inside the transaction, read after it commits.
         var result: Result<T, any Error>?
     }
 
@@ -44,18 +46,16 @@ final class GroupCommitWriter: Sendable {
             let job = Job(
                 execute: { db in
                     do {
-                        var value: T?
-                        try db.inSavepoint {
-                            value = try work(db)
-                            return .commit
-                        }
-                        box.result = .success(value!)
+                        box.result = .success(try work(db))
                     } catch {
                         box.result = .failure(error)
+                        throw error
                     }
                 },
                 complete: { commitError in
-                    if let commitError {
+                    if case .failure? = box.result {
+                        continuation.resume(with: box.result!)
+                    } else if let commitError {
                         continuation.resume(throwing: commitError)
                     } else {
                         continuation.resume(with: box.result!)
@@ -74,6 +74,18 @@ final class GroupCommitWriter: Sendable {
         if wasIdle { wakeUp.signal() }
     }
 
+    /// After a failed group: each job alone, so a failure rolls back only its own work.
+    private func commitOneByOne(_ batch: [Job]) {
+        for job in batch {
+            do {
+                try writer.write { db in try job.execute(db) }
+                job.complete(nil)
+            } catch {
+                job.complete(error)
+            }
+        }
+    }
+
     private func commitLoop() {
         while true {
             let batch = state.withLock { state -> [Job] in
@@ -88,11 +100,11 @@ final class GroupCommitWriter: Sendable {
             }
             do {
                 try writer.write { db in
-                    for job in batch { job.execute(db) }
+                    for job in batch { try job.execute(db) }
                 }
                 for job in batch { job.complete(nil) }
             } catch {
-                for job in batch { job.complete(error) }
+                commitOneByOne(batch)
             }
         }
     }
