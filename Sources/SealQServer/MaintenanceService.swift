@@ -3,24 +3,29 @@ import QueueEngine
 import ServiceLifecycle
 
 /// Background upkeep: removes messages past their retention period and what purges and
-/// deleted queues left behind, in bounded chunks, until the service group shuts down.
+/// deleted queues left behind, until the service group shuts down.
+///
+/// It deletes in bounded chunks with a pause between them, so a large cleanup (a purged queue
+/// of millions) proceeds at a steady pace instead of starving the requests.
 struct MaintenanceService: Service {
     let engine: QueueEngine
     let logger: Logger
-    var interval: Duration = .seconds(1)
-    var chunk = 5_000
+    /// Pause when there is nothing (more) to remove.
+    var idleInterval: Duration = .seconds(1)
+    /// Pause between two full chunks.
+    var busyInterval: Duration = .milliseconds(100)
+    /// Rows removed per transaction.
+    var chunk = 2_000
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var removed = 0
             do {
-                var removed = try await engine.sweepExpiredMessages(limit: chunk)
-                while removed == chunk, !Task.isShuttingDownGracefully {
-                    removed = try await engine.sweepExpiredMessages(limit: chunk)
-                }
+                removed = try await engine.sweepExpiredMessages(limit: chunk)
             } catch {
                 logger.error("maintenance sweep failed", metadata: ["error": "\(error)"])
             }
-            try? await gracefulShutdownAwareSleep(interval)
+            try? await gracefulShutdownAwareSleep(removed == chunk ? busyInterval : idleInterval)
         }
     }
 
