@@ -21,8 +21,8 @@ extension QueueEngine {
         let deadline = time.nowMilliseconds() + Int64(wait) * 1000
         while true {
             let now = time.nowMilliseconds()
-            let current = catalog.queue(named: name) ?? queue
-            guard current.id == queue.id else { return [] }
+            // The queue may have been deleted (or recreated) while this receive waited.
+            guard let current = catalog.queue(named: name), current.id == queue.id else { return [] }
             let claimed = try await store.claim(
                 space: current.messageSpace, now: now,
                 sentAfter: now - Int64(current.settings.messageRetentionPeriod) * 1000, limit: limit,

@@ -31,12 +31,24 @@ final class GroupCommitWriter: Sendable {
     private let state = Mutex(State())
     private let wakeUp = DispatchSemaphore(value: 0)
 
-    /// Creates a writer over a GRDB database writer and starts its commit thread.
+    /// Creates a writer over a GRDB database writer and starts its commit thread, which ends
+    /// when the writer is released.
     init(_ writer: any DatabaseWriter) {
         self.writer = writer
-        let thread = Thread { [self] in commitLoop() }
+        let wakeUp = self.wakeUp
+        let thread = Thread { [weak self] in
+            while true {
+                // Hold the writer only while committing, never while asleep.
+                guard let didWork = self?.commitPendingJobs() else { return }
+                if !didWork { wakeUp.wait() }
+            }
+        }
         thread.name = "sealq-group-commit"
         thread.start()
+    }
+
+    deinit {
+        wakeUp.signal()
     }
 
     /// Runs `work` in the next group transaction and returns its result once that is durable.
@@ -86,26 +98,24 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
-    private func commitLoop() {
-        while true {
-            let batch = state.withLock { state -> [Job] in
-                let batch = state.pending
-                state.pending = []
-                state.idle = batch.isEmpty
-                return batch
-            }
-            guard !batch.isEmpty else {
-                wakeUp.wait()
-                continue
-            }
-            do {
-                try writer.write { db in
-                    for job in batch { try job.execute(db) }
-                }
-                for job in batch { job.complete(nil) }
-            } catch {
-                commitOneByOne(batch)
-            }
+    /// Commits every pending job in one transaction; false when there was nothing to do (the
+    /// writer is then marked idle, so the next job wakes the thread).
+    private func commitPendingJobs() -> Bool {
+        let batch = state.withLock { state -> [Job] in
+            let batch = state.pending
+            state.pending = []
+            state.idle = batch.isEmpty
+            return batch
         }
+        guard !batch.isEmpty else { return false }
+        do {
+            try writer.write { db in
+                for job in batch { try job.execute(db) }
+            }
+            for job in batch { job.complete(nil) }
+        } catch {
+            commitOneByOne(batch)
+        }
+        return true
     }
 }

@@ -10,13 +10,10 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import struct
 import subprocess
-import tempfile
-import threading
 import time
 import urllib.parse
 import uuid

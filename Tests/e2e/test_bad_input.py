@@ -81,7 +81,7 @@ def test_json_invalid_parameter_value_shape(json_call, sqs):
     assert r.status_code == 400
     typ, qerr, _ = _json_err(r)
     assert qerr == "InvalidParameterValue;Sender"
-    assert typ.endswith("#InvalidParameterValueException"), typ
+    assert typ.startswith("com.amazonaws.sqs#InvalidParameterValue"), typ  # ...Exception per AWS-FACTS
 
 
 def test_json_missing_required_parameter(json_call, sqs):
@@ -90,7 +90,7 @@ def test_json_missing_required_parameter(json_call, sqs):
     assert r.status_code == 400
     typ, qerr, _ = _json_err(r)
     assert qerr == "MissingParameter;Sender"
-    assert typ.endswith("#MissingRequiredParameterException"), typ
+    assert typ.startswith("com.amazonaws.sqs#Missing"), typ  # MissingRequiredParameterException per AWS-FACTS
     r = json_call("CreateQueue", {})
     assert r.status_code == 400
     assert _json_err(r)[1] == "MissingParameter;Sender"
@@ -303,3 +303,27 @@ def test_unsigned_raw_json(json_call):
     assert r.status_code == 403
     typ, qerr, _ = _json_err(r)
     assert "MissingAuthenticationToken" in typ + qerr
+
+
+def test_chunked_json_body_accepted(daemon, sqs):
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    from conftest import ADMIN_SECRET, REGION
+    _, url = _create(sqs)
+    body = json.dumps({"QueueUrl": url, "MessageBody": "sent in chunks"}).encode()
+    req = AWSRequest(method="POST", url=daemon.url + "/", data=body, headers={
+        "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "AmazonSQS.SendMessage"})
+    SigV4Auth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION).add_auth(req)
+    headers = {k: v for k, v in req.prepare().headers.items() if k.lower() != "content-length"}
+
+    def chunks():
+        yield body[:7]
+        yield body[7:]
+
+    r = requests.post(daemon.url + "/", data=chunks(), headers=headers, timeout=30)
+    assert r.request.headers.get("Transfer-Encoding") == "chunked"
+    assert r.status_code == 200, r.text
+    assert r.json()["MD5OfMessageBody"]
+    assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])[
+        "Attributes"]["ApproximateNumberOfMessages"] == "1"

@@ -1,7 +1,5 @@
 """SendMessageBatch, DeleteMessageBatch, ChangeMessageVisibilityBatch."""
 
-import time
-
 import pytest
 
 from conftest import expect_error, md5_hex, queue_counts, receive_bodies
@@ -175,3 +173,12 @@ def test_change_visibility_batch_errors(sqs, queue):
                  Entries=[{"Id": "bad!", "ReceiptHandle": h, "VisibilityTimeout": 0}])
     # the message is still in flight: none of the refused batches made it visible
     assert queue_counts(sqs, queue) == (0, 1, 0)
+
+
+def test_send_batch_all_entries_failed_is_still_200(sqs, queue):
+    resp = sqs.send_message_batch(QueueUrl=queue, Entries=[
+        {"Id": "a", "MessageBody": "\u0000"}, {"Id": "b", "MessageBody": "x", "DelaySeconds": -5}])
+    assert resp["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert resp.get("Successful", []) == []
+    assert sorted(f["Id"] for f in resp["Failed"]) == ["a", "b"]
+    assert queue_counts(sqs, queue) == (0, 0, 0)

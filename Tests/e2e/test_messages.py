@@ -366,3 +366,12 @@ def test_handle_of_another_queue_is_not_accepted(sqs, make_queue):
         assert e.response["Error"]["Code"] == "ReceiptHandleIsInvalid"
     # whatever the answer, queue a's message must not have been deleted through queue b
     assert queue_counts(sqs, a) == (0, 1, 0)
+
+
+def test_maximum_wait_time_returns_at_once_when_messages_exist(sqs, queue):
+    sqs.send_message(QueueUrl=queue, MessageBody="ready")
+    t = time.monotonic()
+    msgs = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=20, MaxNumberOfMessages=10,
+                               VisibilityTimeout=43200)["Messages"]
+    assert time.monotonic() - t < 2
+    assert [m["Body"] for m in msgs] == ["ready"]

@@ -300,3 +300,40 @@ def test_unsigned_request(query):
     st, root = query("ListQueues", {}, sign=False)
     assert st == 403
     assert xml_error(root)[1] == "MissingAuthenticationToken"
+
+
+def test_receive_system_attribute_names(query):
+    _, url = _create(query)
+    _ok(*query("SendMessage", {"QueueUrl": url, "MessageBody": "sysattr",
+                               "MessageSystemAttribute.1.Name": "AWSTraceHeader",
+                               "MessageSystemAttribute.1.Value.DataType": "String",
+                               "MessageSystemAttribute.1.Value.StringValue": "Root=1-x"}), "SendMessage")
+    res = _ok(*query("ReceiveMessage", {"QueueUrl": url, "WaitTimeSeconds": "1", "VisibilityTimeout": "0",
+                                        "MessageSystemAttributeName.1": "SentTimestamp",
+                                        "MessageSystemAttributeName.2": "AWSTraceHeader"}), "ReceiveMessage")
+    a = xml_attributes(xfind(res, "Message"))
+    assert set(a) == {"SentTimestamp", "AWSTraceHeader"}
+    assert a["AWSTraceHeader"] == "Root=1-x"
+    res = _ok(*query("ReceiveMessage", {"QueueUrl": url, "WaitTimeSeconds": "1"}), "ReceiveMessage")
+    assert xml_attributes(xfind(res, "Message")) == {}
+
+
+def test_presigned_get(daemon):
+    from botocore.auth import SigV4QueryAuth
+    import requests
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    from conftest import ADMIN_KEY, ADMIN_SECRET, REGION
+    name, url = _create_named(daemon)
+    req = AWSRequest(method="GET", url=f"{daemon.url}/?Action=GetQueueUrl&Version=2012-11-05&QueueName={name}")
+    SigV4QueryAuth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION, expires=300).add_auth(req)
+    r = requests.get(req.prepare().url, timeout=30)
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(r.content)
+    assert xtext(_ok(r.status_code, root, "GetQueueUrl"), "QueueUrl") == url
+
+
+def _create_named(daemon):
+    from conftest import make_client
+    name = unique_name("qps")
+    return name, make_client(daemon).create_queue(QueueName=name)["QueueUrl"]

@@ -481,3 +481,40 @@ def test_add_permission_duplicate_label(sqs, queue):
     expect_error(sqs.add_permission, "InvalidParameterValue", 400, QueueUrl=queue, Label="dup",
                  AWSAccountIds=["111122223333"], Actions=["DeleteMessage"])
     assert [s["Sid"] for s in _policy(sqs, queue)["Statement"]] == ["dup"]
+
+
+def test_queue_names_are_case_sensitive(sqs):
+    base = "Case" + uuid.uuid4().hex[:10]
+    upper = sqs.create_queue(QueueName=base)["QueueUrl"]
+    lower = sqs.create_queue(QueueName=base.lower())["QueueUrl"]
+    assert upper != lower
+    sqs.send_message(QueueUrl=upper, MessageBody="upper")
+    assert queue_counts(sqs, upper) == (1, 0, 0)
+    assert queue_counts(sqs, lower) == (0, 0, 0)
+    expect_error(sqs.get_queue_url, NONEXISTENT, 400, QueueName=base.upper())
+
+
+def test_concurrent_create_of_one_name(client_factory, sqs, queue_name):
+    import threading
+    results = []
+
+    def create():
+        try:
+            results.append(client_factory().create_queue(QueueName=queue_name,
+                                                         Attributes={"DelaySeconds": "1"})["QueueUrl"])
+        except Exception as e:  # noqa: BLE001
+            results.append(repr(e))
+
+    threads = [threading.Thread(target=create) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=30)
+    assert len(results) == 8 and len(set(results)) == 1, set(results)
+    assert sqs.list_queues(QueueNamePrefix=queue_name)["QueueUrls"] == [results[0]]
+
+
+def test_queue_url_of_another_account(sqs, daemon, queue_name):
+    sqs.create_queue(QueueName=queue_name)
+    expect_error(sqs.send_message, NONEXISTENT, 400,
+                 QueueUrl=f"{daemon.url}/111111111111/{queue_name}", MessageBody="x")

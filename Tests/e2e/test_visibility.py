@@ -172,3 +172,50 @@ def test_in_flight_message_not_delivered_twice(sqs, queue):
         for m in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, VisibilityTimeout=30).get("Messages", []):
             seen.append(m["MessageId"])
     assert len(seen) == 5 and len(set(seen)) == 5
+
+
+def test_concurrent_receivers_never_share_a_message(sqs, client_factory, queue):
+    import threading
+    total = 120
+    for start in range(0, total, 10):
+        sqs.send_message_batch(QueueUrl=queue, Entries=[
+            {"Id": str(i), "MessageBody": f"c{i}"} for i in range(start, start + 10)])
+    got, lock = [], threading.Lock()
+
+    def worker():
+        c = client_factory()
+        empty = 0
+        while empty < 2:
+            msgs = c.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, VisibilityTimeout=60,
+                                     WaitTimeSeconds=1).get("Messages", [])
+            empty = 0 if msgs else empty + 1
+            with lock:
+                got.extend(m["Body"] for m in msgs)
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert len(got) == total, f"{len(got)} deliveries for {total} messages"
+    assert sorted(got) == sorted(f"c{i}" for i in range(total))
+    assert queue_counts(sqs, queue) == (0, total, 0)
+
+
+def test_one_message_wakes_exactly_one_long_poller(sqs, client_factory, queue):
+    import threading
+    results = []
+
+    def poll():
+        r = client_factory().receive_message(QueueUrl=queue, WaitTimeSeconds=3, VisibilityTimeout=60)
+        results.append(r.get("Messages", []))
+
+    threads = [threading.Thread(target=poll) for _ in range(3)]
+    for th in threads:
+        th.start()
+    time.sleep(0.5)
+    sqs.send_message(QueueUrl=queue, MessageBody="only-one")
+    for th in threads:
+        th.join(timeout=10)
+    bodies = [m["Body"] for msgs in results for m in msgs]
+    assert bodies == ["only-one"]

@@ -1,0 +1,88 @@
+import Foundation
+import Storage
+import Testing
+
+@testable import QueueEngine
+
+/// Long polling runs on the wall clock: the engine waits in real time.
+@Suite("Long polling (real time)")
+struct LongPollTests {
+    private func harness() async throws -> (QueueEngine, SystemTimeSource) {
+        let clock = SystemTimeSource()
+        let engine = QueueEngine(
+            configuration: .init(accountId: "000000000000", region: "us-east-1"),
+            store: try SQLiteMessageStore.inMemory(logger: quietLogger), time: clock,
+            receiptAuthenticator: TestReceiptAuthenticator(key: receiptKey), logger: quietLogger)
+        try await engine.start()
+        _ = try await engine.createQueue(name: "poll", attributes: [:], tags: [:])
+        return (engine, clock)
+    }
+
+    @Test("A waiting receive wakes up as soon as another task sends")
+    func wakesOnSend() async throws {
+        let (engine, _) = try await harness()
+        let started = ContinuousClock.now
+        let waiter = Task {
+            try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 2))
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        _ = try await engine.sendMessage(queue: "poll", OutgoingMessage(body: "wake up"), caller: testCaller)
+        let received = try await waiter.value
+        let elapsed = ContinuousClock.now - started
+        #expect(received.map(\.body) == ["wake up"])
+        #expect(elapsed < .milliseconds(1500), "woken by the send, not by the 2 s deadline (took \(elapsed))")
+    }
+
+    @Test("A waiting receive with nothing to get returns empty at its deadline")
+    func returnsEmptyAtDeadline() async throws {
+        let (engine, _) = try await harness()
+        let started = ContinuousClock.now
+        let received = try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 1))
+        let elapsed = ContinuousClock.now - started
+        #expect(received.isEmpty)
+        #expect(elapsed >= .milliseconds(950), "waited about the full second (took \(elapsed))")
+        #expect(elapsed < .milliseconds(1900))
+    }
+
+    @Test("A delayed message ends the wait when its delay elapses")
+    func wakesWhenDelayElapses() async throws {
+        let (engine, _) = try await harness()
+        _ = try await engine.sendMessage(queue: "poll", OutgoingMessage(body: "delayed", delaySeconds: 1), caller: testCaller)
+        let started = ContinuousClock.now
+        let received = try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 2))
+        let elapsed = ContinuousClock.now - started
+        #expect(received.map(\.body) == ["delayed"])
+        #expect(elapsed < .milliseconds(1800), "took \(elapsed)")
+    }
+
+    @Test("shutdown() ends a waiting receive with no messages, and later waits return at once")
+    func shutdownEndsWait() async throws {
+        let (engine, _) = try await harness()
+        let started = ContinuousClock.now
+        let waiter = Task {
+            try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 20))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        engine.shutdown()
+        let received = try await waiter.value
+        #expect(received.isEmpty)
+        #expect(ContinuousClock.now - started < .seconds(2))
+        let again = ContinuousClock.now
+        #expect(try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 20)).isEmpty)
+        #expect(ContinuousClock.now - again < .milliseconds(500))
+    }
+
+    @Test("Deleting the queue ends a waiting receive")
+    func deleteEndsWait() async throws {
+        let (engine, _) = try await harness()
+        let started = ContinuousClock.now
+        let waiter = Task {
+            try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 2))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        try await engine.deleteQueue(name: "poll")
+        #expect(try await waiter.value.isEmpty)
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .milliseconds(1500), "woken by the deletion, not by the 2 s deadline (took \(elapsed))")
+    }
+}

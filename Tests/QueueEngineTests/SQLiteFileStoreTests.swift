@@ -1,0 +1,127 @@
+import Foundation
+import Storage
+import Testing
+
+@testable import QueueEngine
+
+@Suite("SQLite store on a real file")
+struct SQLiteFileStoreTests {
+    private static func temporaryPath() throws -> (directory: URL, path: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sealq-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return (directory, directory.appendingPathComponent("sealq.sqlite").path)
+    }
+
+    @Test("Queues, settings, tags, messages and in-flight state survive reopening the file")
+    func survivesReopen() async throws {
+        let (directory, path) = try Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clock = ManualClock()
+        var sentIds: [String] = []
+        do {
+            let h = try await Harness(clock: clock, store: try SQLiteMessageStore(path: path, logger: quietLogger))
+            try await h.createQueue("durable", ["VisibilityTimeout": "40"], tags: ["team": "core"])
+            try await h.createQueue("deleted")
+            for body in ["one", "two", "three\r\nwith ünïcode"] {
+                sentIds.append(try await h.send(body, to: "durable", attributes: [
+                    "bin": MessageAttributeValue(dataType: "Binary", binaryValue: [0, 1, 2]),
+                ]).messageId)
+            }
+            #expect(try await h.receive(from: "durable", max: 1).map(\.body) == ["one"])
+            try await h.engine.deleteQueue(name: "deleted")
+        }
+
+        let reopened = try await Harness(clock: clock, store: try SQLiteMessageStore(path: path, logger: quietLogger))
+        let queue = try reopened.engine.getQueue(name: "durable")
+        #expect(queue.settings.visibilityTimeout == 40)
+        #expect(queue.tags == ["team": "core"])
+        #expect(reopened.engine.liveQueues().map(\.name) == ["durable"])
+        #expect(try await reopened.counts("durable") == [2, 1, 0])
+        let rest = try await reopened.receive(from: "durable", attributes: ["All"])
+        #expect(rest.map(\.body) == ["two", "three\r\nwith ünïcode"])
+        #expect(rest.map(\.messageId) == Array(sentIds[1...]))
+        #expect(rest.first?.messageAttributes["bin"] == MessageAttributeValue(dataType: "Binary", binaryValue: [0, 1, 2]))
+        clock.advance(seconds: 41)
+        let redelivered = try await reopened.receive(from: "durable", system: ["ApproximateReceiveCount"])
+        #expect(redelivered.map(\.messageId).sorted() == sentIds.sorted())
+        #expect(redelivered.first { $0.messageId == sentIds[0] }?.attributes["ApproximateReceiveCount"] == "2")
+        await expectSQSError(.queueDeletedRecently, "the deletion tombstone is durable too") {
+            try await reopened.createQueue("deleted")
+        }
+    }
+
+    /// Open file descriptors of this process that point into `directory` (Linux /proc).
+    private static func openFiles(under directory: URL) -> [String] {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)") }
+            .filter { $0.hasPrefix(directory.path) }
+    }
+
+    @Test(
+        "Dropping the last reference to a store closes its database files",
+        .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/fd")))
+    func storeClosesFiles() async throws {
+        let (directory, path) = try Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        weak var released: SQLiteMessageStore?
+        do {
+            let store = try SQLiteMessageStore(path: path, logger: quietLogger)
+            _ = try await store.createQueue(name: "q", settings: QueueSettings(), tags: [:], now: 0, deletedAfter: -60_000)
+            #expect(!Self.openFiles(under: directory).isEmpty, "the open store holds its files")
+            released = store
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(released == nil)
+        #expect(Self.openFiles(under: directory) == [], "the database is still open after its store is gone")
+    }
+
+    @Test("Concurrent sends from many tasks all commit with distinct sequence numbers")
+    func concurrentSendsGroupCommit() async throws {
+        let (directory, path) = try Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteMessageStore(path: path, logger: quietLogger)
+        let h = try await Harness(store: store)
+        let queue = try await h.createQueue("busy")
+        let now = h.clock.nowMilliseconds()
+
+        let sequences = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for task in 0..<64 {
+                group.addTask {
+                    try await store.insert(
+                        [NewMessage(
+                            messageId: "m\(task)", body: "body \(task)", attributes: [:], systemAttributes: [:], senderId: "s",
+                            sentAt: now, visibleAt: now, groupId: nil, deduplicationId: nil)],
+                        space: queue.messageSpace)
+                }
+            }
+            var all: [Int64] = []
+            for try await batch in group { all += batch }
+            return all
+        }
+        #expect(sequences.count == 64)
+        #expect(Set(sequences).count == 64, "every send got its own sequence number")
+
+        let engineSends = try await withThrowingTaskGroup(of: String.self) { group in
+            for task in 0..<40 {
+                group.addTask { try await h.send("engine \(task)", to: "busy").messageId }
+            }
+            var ids: [String] = []
+            for try await id in group { ids.append(id) }
+            return ids
+        }
+        #expect(Set(engineSends).count == 40)
+        #expect(try await h.counts("busy") == [104, 0, 0])
+
+        var bodies = Set<String>()
+        while true {
+            let page = try await h.receive(from: "busy", max: 10)
+            if page.isEmpty { break }
+            bodies.formUnion(page.map(\.body))
+        }
+        #expect(bodies.count == 104, "every committed message is receivable exactly once")
+
+        let reopened = try SQLiteMessageStore(path: path, logger: quietLogger)
+        let counts = try await reopened.counts(space: queue.messageSpace, now: now)
+        #expect(counts.visible + counts.inFlight == 104, "all of them are on disk")
+    }
+}

@@ -1,0 +1,69 @@
+import Testing
+
+@testable import SQSWire
+
+@Suite("FormDecoding and QueueURL")
+struct FormDecodingAndQueueURLTests {
+    private func parse(_ text: String) throws(WireError) -> [String: String] {
+        var result: [String: String] = [:]
+        try FormDecoding.parameters(Substring(text), into: &result)
+        return result
+    }
+
+    @Test("Pairs are split on & and =, with + as space and %XX escapes decoded")
+    func parsesPairs() throws {
+        #expect(try parse("Action=SendMessage&MessageBody=hello+world%21&Plus=%2B&Empty=&Bare")
+            == ["Action": "SendMessage", "MessageBody": "hello world!", "Plus": "+", "Empty": "", "Bare": ""])
+        #expect(try parse("a=b=c") == ["a": "b=c"], "only the first '=' separates")
+        #expect(try parse("&&a=1&&") == ["a": "1"])
+        #expect(try parse("") == [:])
+        #expect(try parse("Attribute.1.Name=Policy&Attribute.1.Value=%7B%22a%22%3A1%7D")["Attribute.1.Value"] == #"{"a":1}"#)
+        #expect(try parse("k=%C3%BC%E1%88%B4%0D%0A") == ["k": "üሴ\r\n"])
+    }
+
+    @Test("The last of repeated names wins, and existing entries are merged into")
+    func repeatedNames() throws {
+        var result = ["Action": "FromQuery", "Keep": "yes"]
+        try FormDecoding.parameters("Action=FromBody&Action=Last", into: &result)
+        #expect(result == ["Action": "Last", "Keep": "yes"])
+    }
+
+    @Test("Bad escapes and invalid UTF-8 are MalformedQueryString", arguments: ["a=%", "a=%4", "a=%ZZ", "%=1", "a=%FF", "a=%C3", "a=%ED%A0%80"])
+    func malformed(text: String) {
+        expectWireError("MalformedQueryString", "\(text)") { _ = try parse(text) }
+    }
+
+    @Test("QueueURL.make joins base URL, account and name")
+    func makeURL() {
+        #expect(QueueURL.make(baseURL: "http://localhost:9324", accountId: "000000000000", name: "q") == "http://localhost:9324/000000000000/q")
+    }
+
+    @Test("QueueURL.queueName accepts URLs and paths of the account")
+    func queueNames() {
+        let cases: [(String, String?)] = [
+            ("http://localhost:9324/000000000000/q", "q"),
+            ("https://example.com/000000000000/jobs.fifo", "jobs.fifo"),
+            ("http://h/000000000000/q/", "q"),
+            ("http://h/000000000000/q?Action=SendMessage", "q"),
+            ("/000000000000/q", "q"),
+            ("/000000000000/q?x=1", "q"),
+            ("http://h/111111111111/q", nil),
+            ("http://h", nil),
+            ("http://h/", nil),
+            ("http://h/000000000000", nil),
+            ("http://h/000000000000/a/b", nil),
+            ("/", nil),
+            ("", nil),
+        ]
+        for (url, expected) in cases {
+            #expect(QueueURL.queueName(in: url, accountId: "000000000000") == expected, "\(url)")
+        }
+    }
+
+    @Test("make and queueName round-trip")
+    func roundTrip() {
+        let url = QueueURL.make(baseURL: "http://10.0.0.1:80", accountId: "123456789012", name: "a-b_c")
+        #expect(QueueURL.queueName(in: url, accountId: "123456789012") == "a-b_c")
+        #expect(QueueURL.queueName(in: url, accountId: "000000000000") == nil)
+    }
+}

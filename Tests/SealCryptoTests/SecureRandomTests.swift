@@ -1,0 +1,25 @@
+import Testing
+
+@testable import SealCrypto
+
+@Suite("SecureRandom")
+struct SecureRandomTests {
+    @Test("bytes(n) returns exactly n bytes", arguments: [1, 16, 32, 1000])
+    func length(count: Int) {
+        #expect(SecureRandom.bytes(count).count == count)
+    }
+
+    @Test("Two 32-byte draws differ, and a draw is not all zeros")
+    func drawsDiffer() {
+        let first = SecureRandom.bytes(32)
+        let second = SecureRandom.bytes(32)
+        #expect(first != second)
+        #expect(first.contains { $0 != 0 })
+    }
+
+    @Test("Many draws cover most byte values (not a constant or a short cycle)")
+    func coverage() {
+        let sample = SecureRandom.bytes(4096)
+        #expect(Set(sample).count > 200)
+    }
+}

@@ -1,0 +1,100 @@
+"""awscli (v1, AWS JSON 1.0) against the daemon, via subprocess."""
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ADMIN_KEY, ADMIN_SECRET, ACCOUNT, md5_hex, unique_name
+
+AWS = shutil.which("aws")
+pytestmark = pytest.mark.skipif(AWS is None, reason="awscli not installed")
+
+
+@pytest.fixture(scope="module")
+def aws(daemon, tmp_path_factory):
+    d = tmp_path_factory.mktemp("awscli")
+    cfg, creds = d / "config", d / "credentials"
+    cfg.write_text("[default]\nregion = us-east-1\noutput = json\n")
+    creds.write_text("")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({
+        "AWS_ACCESS_KEY_ID": ADMIN_KEY,
+        "AWS_SECRET_ACCESS_KEY": ADMIN_SECRET,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(cfg),
+        "AWS_SHARED_CREDENTIALS_FILE": str(creds),
+        "AWS_MAX_ATTEMPTS": "1",
+        "AWS_PAGER": "",
+    })
+
+    def run(*args, check=True):
+        p = subprocess.run([AWS, "--endpoint-url", daemon.url, "--output", "json", "sqs", *args],
+                           env=env, capture_output=True, text=True, timeout=60)
+        if check:
+            assert p.returncode == 0, (args, p.returncode, p.stderr)
+            return json.loads(p.stdout) if p.stdout.strip() else {}
+        return p
+
+    return run
+
+
+def test_cli_queue_and_message_lifecycle(aws, daemon):
+    name = unique_name("cli")
+    url = aws("create-queue", "--queue-name", name, "--attributes", "VisibilityTimeout=40")["QueueUrl"]
+    assert url == f"{daemon.url}/{ACCOUNT}/{name}"
+
+    assert aws("get-queue-url", "--queue-name", name)["QueueUrl"] == url
+    assert aws("list-queues", "--queue-name-prefix", name)["QueueUrls"] == [url]
+
+    attrs = aws("get-queue-attributes", "--queue-url", url, "--attribute-names", "All")["Attributes"]
+    assert attrs["QueueArn"] == f"arn:aws:sqs:us-east-1:{ACCOUNT}:{name}"
+    assert attrs["VisibilityTimeout"] == "40"
+
+    body = "from the cli \u00fc"
+    sent = aws("send-message", "--queue-url", url, "--message-body", body,
+               "--message-attributes", json.dumps({"k": {"DataType": "String", "StringValue": "v"}}))
+    assert sent["MD5OfMessageBody"] == md5_hex(body)
+    assert sent["MD5OfMessageAttributes"]
+
+    got = aws("receive-message", "--queue-url", url, "--wait-time-seconds", "1",
+              "--message-attribute-names", "All", "--attribute-names", "All")
+    assert len(got["Messages"]) == 1
+    m = got["Messages"][0]
+    assert m["Body"] == body
+    assert m["MessageId"] == sent["MessageId"]
+    assert m["MessageAttributes"]["k"]["StringValue"] == "v"
+    assert m["Attributes"]["ApproximateReceiveCount"] == "1"
+
+    aws("delete-message", "--queue-url", url, "--receipt-handle", m["ReceiptHandle"])
+    attrs = aws("get-queue-attributes", "--queue-url", url, "--attribute-names",
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")["Attributes"]
+    assert attrs == {"ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"}
+
+    aws("delete-queue", "--queue-url", url)
+    p = aws("get-queue-url", "--queue-name", name, check=False)
+    assert p.returncode != 0
+    assert "NonExistentQueue" in p.stderr
+
+
+def test_cli_batch_and_tags(aws):
+    name = unique_name("clib")
+    url = aws("create-queue", "--queue-name", name, "--tags", "team=e2e")["QueueUrl"]
+    assert aws("list-queue-tags", "--queue-url", url)["Tags"] == {"team": "e2e"}
+    entries = [{"Id": f"m{i}", "MessageBody": f"b{i}"} for i in range(3)]
+    res = aws("send-message-batch", "--queue-url", url, "--entries", json.dumps(entries))
+    assert sorted(e["Id"] for e in res["Successful"]) == ["m0", "m1", "m2"]
+    attrs = aws("get-queue-attributes", "--queue-url", url, "--attribute-names", "ApproximateNumberOfMessages")
+    assert attrs["Attributes"]["ApproximateNumberOfMessages"] == "3"
+    aws("purge-queue", "--queue-url", url)
+    p = aws("purge-queue", "--queue-url", url, check=False)
+    assert p.returncode != 0 and "PurgeQueueInProgress" in p.stderr
+
+
+def test_cli_error_for_bad_attribute(aws):
+    name = unique_name("clie")
+    p = aws("create-queue", "--queue-name", name, "--attributes", "DelaySeconds=901", check=False)
+    assert p.returncode != 0
+    assert "InvalidAttributeValue" in p.stderr

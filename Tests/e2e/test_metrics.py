@@ -1,0 +1,91 @@
+"""GET /metrics: Prometheus text whose per-queue series follow what the queue did."""
+
+import re
+
+import requests
+
+from conftest import queue_counts, receive_bodies, unique_name
+
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+([-+0-9.eE]+|NaN|[+-]?Inf)(\s+\d+)?$')
+
+
+def scrape(daemon):
+    r = requests.get(daemon.url + "/metrics", timeout=10)
+    assert r.status_code == 200
+    ctype = r.headers.get("Content-Type", "")
+    assert ctype.startswith("text/plain") or ctype.startswith("application/openmetrics-text"), ctype
+    return r.text
+
+
+def series(text, name, queue):
+    """Value of metric `name` with label queue="<queue>" (None when absent)."""
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = SAMPLE.match(line.strip())
+        if not m or m.group(1) != name:
+            continue
+        labels = m.group(2) or ""
+        if f'queue="{queue}"' in labels:
+            return float(m.group(3))
+    return None
+
+
+def test_metrics_is_prometheus_text(daemon, sqs):
+    name = unique_name("met")
+    sqs.create_queue(QueueName=name)
+    text = scrape(daemon)
+    samples = [l for l in text.splitlines() if l and not l.startswith("#")]
+    assert samples, "no samples"
+    bad = [l for l in samples if not SAMPLE.match(l.strip())]
+    assert bad == [], bad[:5]
+    assert any(l.startswith("sealq_messages_sent_total") and f'queue="{name}"' in l for l in samples) or \
+        series(text, "sealq_messages_visible", name) == 0
+
+
+def test_metrics_follow_queue_activity(daemon, sqs):
+    name = unique_name("met")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    t0 = scrape(daemon)
+    assert (series(t0, "sealq_messages_sent_total", name) or 0) == 0
+
+    for i in range(3):
+        sqs.send_message(QueueUrl=url, MessageBody=f"m{i}")
+    sqs.send_message(QueueUrl=url, MessageBody="delayed", DelaySeconds=60)
+    t1 = scrape(daemon)
+    assert series(t1, "sealq_messages_sent_total", name) == 4
+    assert series(t1, "sealq_messages_visible", name) == 3
+    assert series(t1, "sealq_messages_delayed", name) == 1
+    assert (series(t1, "sealq_messages_in_flight", name) or 0) == 0
+    age = series(t1, "sealq_oldest_message_age_seconds", name)
+    assert age is not None and 0 <= age < 60
+
+    got = receive_bodies(sqs, url, 2, VisibilityTimeout=60, MaxNumberOfMessages=2)
+    assert len(got) == 2
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=got[0]["ReceiptHandle"])
+    assert queue_counts(sqs, url) == (1, 1, 1)
+
+    t2 = scrape(daemon)
+    assert series(t2, "sealq_messages_received_total", name) == 2
+    assert series(t2, "sealq_messages_deleted_total", name) == 1
+    assert series(t2, "sealq_messages_in_flight", name) == 1
+    assert series(t2, "sealq_messages_visible", name) == 1
+    assert series(t2, "sealq_messages_delayed", name) == 1
+    assert series(t2, "sealq_messages_sent_total", name) == 4
+
+
+def test_metrics_batch_counts(daemon, sqs):
+    name = unique_name("metb")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": "x"} for i in range(7)])
+    assert series(scrape(daemon), "sealq_messages_sent_total", name) == 7
+
+
+def test_metrics_oldest_age_grows(daemon, sqs):
+    import time
+    name = unique_name("meta")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="old")
+    time.sleep(2.1)
+    age = series(scrape(daemon), "sealq_oldest_message_age_seconds", name)
+    assert age is not None and 1.5 <= age < 30, age
