@@ -1,16 +1,28 @@
 /// AWS's rules for message bodies, attributes and batch entry ids.
 public enum MessageValidation {
     /// Throws `InvalidMessageContents` unless every character is one XML 1.0 allows.
+    ///
+    /// Works on the UTF-8 bytes: a Swift string holds no surrogates, so the only characters to
+    /// refuse are C0 controls other than tab, line feed and carriage return, and U+FFFE/U+FFFF
+    /// (`EF BF BE`, `EF BF BF`).
     public static func checkBody(_ body: String) throws(SQSError) {
-        for scalar in body.unicodeScalars {
-            let value = scalar.value
-            let allowed = value == 0x9 || value == 0xA || value == 0xD || (0x20...0xD7FF).contains(value)
-                || (0xE000...0xFFFD).contains(value) || (0x10000...0x10FFFF).contains(value)
-            if !allowed {
-                throw SQSError(
-                    .invalidMessageContents,
-                    "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF")
+        var body = body
+        let allowed = body.withUTF8 { bytes -> Bool in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x20 && byte != 0x9 && byte != 0xA && byte != 0xD { return false }
+                if byte == 0xEF && index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE {
+                    return false
+                }
+                index += 1
             }
+            return true
+        }
+        guard allowed else {
+            throw SQSError(
+                .invalidMessageContents,
+                "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF")
         }
     }
 
