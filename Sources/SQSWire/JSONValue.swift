@@ -25,21 +25,26 @@ struct JSONParser {
     /// Why a body is not valid JSON.
     struct Failure: Error {}
 
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
     private static let maximumDepth = 64
 
     /// Parses a whole document.
     static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
-        let value = try parser.value()
-        parser.skipWhitespace()
-        guard parser.position == bytes.count else { throw Failure() }
-        return value
+        let result = bytes.withUnsafeBufferPointer { buffer -> Result<JSONValue, Failure> in
+            var parser = JSONParser(bytes: buffer)
+            return Result { () throws(Failure) in
+                let value = try parser.value()
+                parser.skipWhitespace()
+                guard parser.position == buffer.count else { throw Failure() }
+                return value
+            }
+        }
+        return try result.get()
     }
 
-    private init(bytes: [UInt8]) {
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
@@ -231,7 +236,7 @@ struct JSONParser {
         position < bytes.count ? bytes[position] : nil
     }
 
-    private static func text(_ slice: ArraySlice<UInt8>) throws(Failure) -> String {
+    private static func text<Bytes: Collection<UInt8>>(_ slice: Bytes) throws(Failure) -> String {
         guard let text = String(validating: slice, as: UTF8.self) else { throw Failure() }
         return text
     }
