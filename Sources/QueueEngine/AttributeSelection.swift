@@ -25,7 +25,7 @@ struct AttributeSelection {
     }
 
     /// The requested system attributes of a received message.
-    func systemAttributes(of message: StoredMessage) -> [String: String] {
+    func systemAttributes(of message: StoredMessage, fifo: Bool) -> [String: String] {
         var result: [String: String] = [:]
         let content = message.content
         if wants("SenderId") { result["SenderId"] = content.senderId }
@@ -39,6 +39,7 @@ struct AttributeSelection {
         }
         if wants("MessageGroupId"), let group = content.groupId { result["MessageGroupId"] = group }
         if wants("MessageDeduplicationId"), let dedup = content.deduplicationId { result["MessageDeduplicationId"] = dedup }
+        if fifo && wants("SequenceNumber") { result["SequenceNumber"] = SequenceNumber.format(message.sequence) }
         return result
     }
 

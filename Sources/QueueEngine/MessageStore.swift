@@ -22,8 +22,19 @@ public protocol MessageStore: Sendable {
     /// Claims up to `limit` messages visible at `now` and sent after `sentAfter`, making each
     /// invisible until `visibleUntil` and counting the receive.
     func claim(space: Int64, now: Int64, sentAfter: Int64, limit: Int, visibleUntil: Int64) async throws -> [StoredMessage]
-    /// Deletes the messages whose receipts are current; one outcome per receipt.
-    func delete(space: Int64, receipts: [MessageReceipt]) async throws -> [ReceiptOutcome]
+    /// Deletes the messages whose receipts are current; one outcome per receipt. With
+    /// `requireInFlight` (FIFO), a receipt whose visibility timeout has expired deletes nothing.
+    func delete(space: Int64, receipts: [MessageReceipt], now: Int64, requireInFlight: Bool) async throws -> [ReceiptOutcome]
+
+    /// FIFO: stores each message unless its deduplication id was stored within its window, in
+    /// which case the original is reported and nothing is enqueued.
+    func insertDeduplicated(_ messages: [DeduplicatedMessage], space: Int64, now: Int64) async throws -> [DeduplicationOutcome]
+    /// FIFO: claims up to `limit` messages in sequence order from groups with nothing in flight,
+    /// several per group when available. With an attempt id seen within its window, returns the
+    /// messages that attempt claimed (those still in flight) instead.
+    func claimInOrder(
+        space: Int64, now: Int64, sentAfter: Int64, limit: Int, visibleUntil: Int64, attempt: ReceiveAttempt?
+    ) async throws -> [StoredMessage]
     /// Sets new visibility deadlines for in-flight messages; one outcome per change.
     func changeVisibility(space: Int64, changes: [VisibilityChange], now: Int64) async throws -> [ReceiptOutcome]
 
@@ -32,8 +43,9 @@ public protocol MessageStore: Sendable {
     /// The earliest future moment a message of the space becomes visible, if any.
     func nextVisibleAt(space: Int64, after now: Int64) async throws -> Int64?
     /// Removes messages sent at or before their space's cutoff, leftovers of purged or deleted
-    /// queues, and deletion records older than `tombstoneCutoff`. Returns how many messages it removed.
-    func sweep(retentionCutoffs: [Int64: Int64], tombstoneCutoff: Int64, limit: Int) async throws -> Int
+    /// queues, deduplication entries expired at `now`, and queue-deletion records and FIFO
+    /// receive attempts older than `forgetBefore`. Returns how many messages it removed.
+    func sweep(retentionCutoffs: [Int64: Int64], forgetBefore: Int64, now: Int64, limit: Int) async throws -> Int
 }
 
 /// The result of `createQueue`.
@@ -108,5 +120,47 @@ public struct MessageCounts: Sendable, Equatable {
         self.inFlight = inFlight
         self.delayed = delayed
         self.oldestSentAt = oldestSentAt
+    }
+}
+
+/// A FIFO message with the deduplication key it is stored under.
+public struct DeduplicatedMessage: Sendable {
+    /// The message.
+    public var message: NewMessage
+    /// `""` for queue-wide deduplication, else the message group id.
+    public var scope: String
+    /// The deduplication id (given, or derived from the body).
+    public var deduplicationId: String
+    /// When the deduplication entry lapses, ms since the epoch.
+    public var expiresAt: Int64
+
+    /// Creates a deduplicated message.
+    public init(message: NewMessage, scope: String, deduplicationId: String, expiresAt: Int64) {
+        self.message = message
+        self.scope = scope
+        self.deduplicationId = deduplicationId
+        self.expiresAt = expiresAt
+    }
+}
+
+/// The result of storing one deduplicated message.
+public enum DeduplicationOutcome: Sendable, Equatable {
+    /// Stored under this sequence number.
+    case stored(sequence: Int64)
+    /// A duplicate of the message stored earlier with this id and sequence number.
+    case duplicate(messageId: String, sequence: Int64)
+}
+
+/// A FIFO receive attempt id and how far back a retry of it counts.
+public struct ReceiveAttempt: Sendable {
+    /// The caller's ReceiveRequestAttemptId.
+    public var id: String
+    /// Attempts made before this moment (ms since the epoch) are forgotten.
+    public var notBefore: Int64
+
+    /// Creates an attempt.
+    public init(id: String, notBefore: Int64) {
+        self.id = id
+        self.notBefore = notBefore
     }
 }

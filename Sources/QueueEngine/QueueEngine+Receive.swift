@@ -18,15 +18,20 @@ extension QueueEngine {
                 "WaitTimeSeconds", value: String(wait), reason: "Must be >= 0 and <= 20, if provided.")
         }
         let selection = try AttributeSelection(system: request.systemAttributeNames, message: request.messageAttributeNames)
+        let attempt = try receiveAttemptId(request.receiveRequestAttemptId, queue: queue)
         let deadline = time.nowMilliseconds() + Int64(wait) * 1000
         while true {
             let now = time.nowMilliseconds()
             // The queue may have been deleted (or recreated) while this receive waited.
             guard let current = catalog.queue(named: name), current.id == queue.id else { return [] }
-            let claimed = try await store.claim(
-                space: current.messageSpace, now: now,
-                sentAfter: now - Int64(current.settings.messageRetentionPeriod) * 1000, limit: limit,
-                visibleUntil: now + Int64(visibility) * 1000)
+            let sentAfter = now - Int64(current.settings.messageRetentionPeriod) * 1000
+            let visibleUntil = now + Int64(visibility) * 1000
+            let claimed = current.settings.fifoQueue
+                ? try await store.claimInOrder(
+                    space: current.messageSpace, now: now, sentAfter: sentAfter, limit: limit, visibleUntil: visibleUntil,
+                    attempt: attempt.map { ReceiveAttempt(id: $0, notBefore: now - Self.fifoWindowMilliseconds) })
+                : try await store.claim(
+                    space: current.messageSpace, now: now, sentAfter: sentAfter, limit: limit, visibleUntil: visibleUntil)
             if !claimed.isEmpty {
                 count("sealq_messages_received_total", queue: name, by: claimed.count)
                 return claimed.map { received($0, queue: current, selection: selection) }
@@ -46,8 +51,12 @@ extension QueueEngine {
         let queue = try requireQueue(name)
         let handle = try decodeHandle(receiptHandle, queue: queue)
         guard handle.space == queue.messageSpace else { return }
-        let outcomes = try await store.delete(space: queue.messageSpace, receipts: [handle.receipt])
-        if outcomes.first == .applied { count("sealq_messages_deleted_total", queue: name, by: 1) }
+        let outcome = try await store.delete(
+            space: queue.messageSpace, receipts: [handle.receipt], now: time.nowMilliseconds(),
+            requireInFlight: queue.settings.fifoQueue
+        ).first
+        if outcome == .applied { count("sealq_messages_deleted_total", queue: name, by: 1) }
+        if let outcome, let error = Self.deleteError(outcome, queue: queue) { throw error }
     }
 
     /// DeleteMessageBatch.
@@ -63,8 +72,18 @@ extension QueueEngine {
             case .failure(let error): outcome.failures.append((entry.id, error))
             }
         }
-        let results = pending.isEmpty ? [] : try await store.delete(space: queue.messageSpace, receipts: pending.map(\.receipt))
-        outcome.successes += pending.map { ($0.id, ()) }
+        let results = pending.isEmpty
+            ? []
+            : try await store.delete(
+                space: queue.messageSpace, receipts: pending.map(\.receipt), now: time.nowMilliseconds(),
+                requireInFlight: queue.settings.fifoQueue)
+        for (item, result) in zip(pending, results) {
+            if let error = Self.deleteError(result, queue: queue) {
+                outcome.failures.append((item.id, error))
+            } else {
+                outcome.successes.append((item.id, ()))
+            }
+        }
         count("sealq_messages_deleted_total", queue: name, by: results.filter { $0 == .applied }.count)
         return outcome
     }
@@ -130,6 +149,19 @@ extension QueueEngine {
         return VisibilityChange(receipt: handle.receipt, visibleAt: now + Int64(timeout) * 1000, maximumSpanMilliseconds: 43_200_000)
     }
 
+    /// Standard queues accept a stale receipt handle (the delete may do nothing, as AWS
+    /// documents); FIFO queues refuse a handle whose receive has expired.
+    private static func deleteError(_ outcome: ReceiptOutcome, queue: QueueRecord) -> SQSError? {
+        guard queue.settings.fifoQueue, outcome == .superseded || outcome == .notInFlight else { return nil }
+        return SQSError(.receiptHandleIsInvalid, "The receipt handle has expired.")
+    }
+
+    private func receiveAttemptId(_ id: String?, queue: QueueRecord) throws(SQSError) -> String? {
+        guard let id else { return nil }
+        try MessageValidation.checkFifoToken(id, parameter: "ReceiveRequestAttemptId")
+        return queue.settings.fifoQueue ? id : nil
+    }
+
     private static func notAvailable(_ handle: String) -> SQSError {
         SQSError.invalidParameter(
             "ReceiptHandle", value: handle,
@@ -150,9 +182,10 @@ extension QueueEngine {
             receipt: MessageReceipt(sequence: message.sequence, receiveCount: message.receiveCount))
         return ReceivedMessage(
             messageId: message.content.messageId,
-            receiptHandle: receipts.encode(handle, salt: UInt32.random(in: .min ... .max)),
+            // The salt is the receive time, so a replayed FIFO receive attempt gets the same handle.
+            receiptHandle: receipts.encode(handle, salt: UInt32(truncatingIfNeeded: message.receivedAt)),
             body: message.content.body,
-            attributes: selection.systemAttributes(of: message),
+            attributes: selection.systemAttributes(of: message, fifo: queue.settings.fifoQueue),
             messageAttributes: selection.messageAttributes(of: message.content.attributes))
     }
 }

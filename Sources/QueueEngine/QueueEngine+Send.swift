@@ -3,9 +3,35 @@ extension QueueEngine {
     public func sendMessage(queue name: String, _ message: OutgoingMessage, caller: Caller) async throws -> SentMessage {
         let queue = try requireQueue(name)
         let prepared = try prepare(message, for: queue, caller: caller, now: time.nowMilliseconds())
-        _ = try await store.insert([prepared], space: queue.messageSpace)
-        delivered([prepared], to: queue)
-        return SentMessage(messageId: prepared.messageId, sequenceNumber: nil)
+        return try await persist([prepared], in: queue)[0]
+    }
+
+    /// Stores prepared messages: FIFO ones through deduplication, with sequence numbers.
+    private func persist(_ messages: [NewMessage], in queue: QueueRecord) async throws -> [SentMessage] {
+        guard queue.settings.fifoQueue else {
+            _ = try await store.insert(messages, space: queue.messageSpace)
+            delivered(messages, to: queue)
+            return messages.map { SentMessage(messageId: $0.messageId, sequenceNumber: nil) }
+        }
+        let now = messages.first?.sentAt ?? time.nowMilliseconds()
+        let keyed = messages.map { message in
+            DeduplicatedMessage(
+                message: message, scope: queue.settings.deduplicationScope == "messageGroup" ? message.groupId ?? "" : "",
+                deduplicationId: message.deduplicationId ?? "", expiresAt: now + Self.fifoWindowMilliseconds)
+        }
+        let outcomes = try await store.insertDeduplicated(keyed, space: queue.messageSpace, now: now)
+        var stored: [NewMessage] = []
+        let sent = zip(messages, outcomes).map { message, outcome -> SentMessage in
+            switch outcome {
+            case .stored(let sequence):
+                stored.append(message)
+                return SentMessage(messageId: message.messageId, sequenceNumber: SequenceNumber.format(sequence))
+            case .duplicate(let messageId, let sequence):
+                return SentMessage(messageId: messageId, sequenceNumber: SequenceNumber.format(sequence))
+            }
+        }
+        delivered(stored, to: queue)
+        return sent
     }
 
     /// SendMessageBatch: entries that fail validation are reported; the rest are stored together.
@@ -28,11 +54,8 @@ extension QueueEngine {
             case .failure(let error): outcome.failures.append((entry.id, error))
             }
         }
-        if !accepted.isEmpty {
-            _ = try await store.insert(accepted.map(\.message), space: queue.messageSpace)
-            delivered(accepted.map(\.message), to: queue)
-        }
-        outcome.successes = accepted.map { ($0.id, SentMessage(messageId: $0.message.messageId, sequenceNumber: nil)) }
+        let sent = accepted.isEmpty ? [] : try await persist(accepted.map(\.message), in: queue)
+        outcome.successes = zip(accepted, sent).map { ($0.id, $1) }
         return outcome
     }
 
@@ -54,10 +77,15 @@ extension QueueEngine {
         }
         let delay = try delaySeconds(of: message, queue: queue)
         try checkFifoParameters(of: message, queue: queue)
+        var deduplicationId = message.deduplicationId
+        if queue.settings.fifoQueue && deduplicationId == nil {
+            guard let contentDigest else { throw SQSError(.internalError, "Content-based deduplication is unavailable.") }
+            deduplicationId = contentDigest(message.body)
+        }
         return NewMessage(
             messageId: RandomIdentifier.uuid(), body: message.body, attributes: message.attributes,
             systemAttributes: message.systemAttributes, senderId: caller.senderId, sentAt: now,
-            visibleAt: now + Int64(delay) * 1000, groupId: message.groupId, deduplicationId: message.deduplicationId)
+            visibleAt: now + Int64(delay) * 1000, groupId: message.groupId, deduplicationId: deduplicationId)
     }
 
     private func delaySeconds(of message: OutgoingMessage, queue: QueueRecord) throws(SQSError) -> Int {

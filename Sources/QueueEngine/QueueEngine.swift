@@ -20,23 +20,32 @@ public final class QueueEngine: Sendable {
         }
     }
 
+    /// FIFO deduplication and receive-attempt window: 5 minutes.
+    static let fifoWindowMilliseconds: Int64 = 300_000
+
     let configuration: Configuration
     let store: any MessageStore
     let time: any TimeSource
     let receipts: ReceiptHandleCodec
+    let contentDigest: (@Sendable (String) -> String)?
     let catalog = QueueCatalog()
     let waiters = LongPollWaiters()
     let logger: Logger
 
     /// Creates an engine; call `start()` before serving requests.
+    ///
+    /// - Parameter contentDigest: the hex SHA-256 of a message body, for FIFO queues with
+    ///   ContentBasedDeduplication (the server supplies it from its crypto module).
     public init(
         configuration: Configuration, store: any MessageStore, time: any TimeSource,
-        receiptAuthenticator: any ReceiptAuthenticator, logger: Logger
+        receiptAuthenticator: any ReceiptAuthenticator, logger: Logger,
+        contentDigest: (@Sendable (String) -> String)? = nil
     ) {
         self.configuration = configuration
         self.store = store
         self.time = time
         self.receipts = ReceiptHandleCodec(authenticator: receiptAuthenticator)
+        self.contentDigest = contentDigest
         self.logger = logger
     }
 
@@ -73,7 +82,7 @@ public final class QueueEngine: Sendable {
         for queue in catalog.all() {
             cutoffs[queue.messageSpace] = now - Int64(queue.settings.messageRetentionPeriod) * 1000
         }
-        return try await store.sweep(retentionCutoffs: cutoffs, tombstoneCutoff: now - 60_000, limit: limit)
+        return try await store.sweep(retentionCutoffs: cutoffs, forgetBefore: now - Self.fifoWindowMilliseconds, now: now, limit: limit)
     }
 
     func requireQueue(_ name: String) throws(SQSError) -> QueueRecord {

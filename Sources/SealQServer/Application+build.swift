@@ -28,7 +28,8 @@ public func buildApplication(
     let receiptKey = try SecretFiles.readOrCreate(configuration.receiptKeyPath) { SecureRandom.bytes(32) }
     let engine = QueueEngine(
         configuration: .init(accountId: configuration.accountId, region: configuration.region), store: store,
-        time: SystemTimeSource(), receiptAuthenticator: HMACReceiptAuthenticator(key: receiptKey), logger: logger)
+        time: SystemTimeSource(), receiptAuthenticator: HMACReceiptAuthenticator(key: receiptKey), logger: logger,
+        contentDigest: { Hex.encode(Digest.sha256(Array($0.utf8))) })
     try await engine.start()
     let admin = try AdminCredentials.resolve(configuration)
     let pipeline = RequestPipeline(

@@ -3,21 +3,24 @@ import GRDB
 import QueueEngine
 
 extension SQLiteMessageStore {
+    static let insertSQL = """
+        INSERT INTO messages (space, message_id, body, attributes, system_attributes, sender_id, sent_at,
+                              visible_at, group_id, deduplication_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    static func insertArguments(_ message: NewMessage, space: Int64) -> StatementArguments {
+        [
+            space, message.messageId, message.body, AttributeCodec.encode(message.attributes).map { Data($0) },
+            AttributeCodec.encode(message.systemAttributes).map { Data($0) }, message.senderId, message.sentAt,
+            message.visibleAt, message.groupId, message.deduplicationId,
+        ]
+    }
+
     public func insert(_ messages: [NewMessage], space: Int64) async throws -> [Int64] {
-        let rows = messages.map { message -> StatementArguments in
-            [
-                space, message.messageId, message.body, AttributeCodec.encode(message.attributes).map { Data($0) },
-                AttributeCodec.encode(message.systemAttributes).map { Data($0) }, message.senderId, message.sentAt,
-                message.visibleAt, message.groupId, message.deduplicationId,
-            ]
-        }
+        let rows = messages.map { Self.insertArguments($0, space: space) }
         let sequences = try await writer.perform { db -> [Int64] in
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO messages (space, message_id, body, attributes, system_attributes, sender_id, sent_at,
-                                          visible_at, group_id, deduplication_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+            let statement = try db.cachedStatement(sql: Self.insertSQL)
             return try rows.map { arguments in
                 try statement.execute(arguments: arguments)
                 return db.lastInsertedRowID
@@ -37,29 +40,25 @@ extension SQLiteMessageStore {
                         ORDER BY visible_at, seq LIMIT ?
                         """),
                 arguments: [space, now, sentAfter, limit])
-            let update = try db.cachedStatement(
-                sql: "UPDATE messages SET visible_at = ?, receive_count = ?, first_received_at = ?, received_at = ? WHERE seq = ?")
-            return try rows.map { row in
-                let sequence: Int64 = row["seq"]
-                let receiveCount = (row["receive_count"] as Int) + 1
-                let firstReceivedAt = (row["first_received_at"] as Int64?) ?? now
-                try update.execute(arguments: [visibleUntil, receiveCount, firstReceivedAt, now, sequence])
-                return StoredMessage(
-                    sequence: sequence, content: try Self.content(of: row), receiveCount: receiveCount,
-                    firstReceivedAt: firstReceivedAt, receivedAt: now)
-            }
+            return try rows.map { try Self.markReceived(db, row: $0, now: now, visibleUntil: visibleUntil) }
         }
     }
 
-    public func delete(space: Int64, receipts: [MessageReceipt]) async throws -> [ReceiptOutcome] {
+    public func delete(space: Int64, receipts: [MessageReceipt], now: Int64, requireInFlight: Bool) async throws -> [ReceiptOutcome] {
+        let earliestDeadline = requireInFlight ? now + 1 : Int64.min
         let outcomes = try await writer.perform { db in
-            let delete = try db.cachedStatement(sql: "DELETE FROM messages WHERE seq = ? AND space = ? AND receive_count = ?")
+            let delete = try db.cachedStatement(
+                sql: "DELETE FROM messages WHERE seq = ? AND space = ? AND receive_count = ? AND visible_at >= ? RETURNING group_id")
             return try receipts.map { receipt -> ReceiptOutcome in
-                try delete.execute(arguments: [receipt.sequence, space, receipt.receiveCount])
-                if db.changesCount == 1 { return .applied }
-                let exists = try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM messages WHERE seq = ? AND space = ?", arguments: [receipt.sequence, space]) ?? false
-                return exists ? .superseded : .messageGone
+                let deleted = try Row.fetchOne(delete, arguments: [receipt.sequence, space, receipt.receiveCount, earliestDeadline])
+                if let deleted {
+                    if let group = deleted["group_id"] as String? { try Self.refreshGroup(db, space: space, group: group) }
+                    return .applied
+                }
+                guard let row = try Row.fetchOne(
+                    db, sql: "SELECT receive_count FROM messages WHERE seq = ? AND space = ?", arguments: [receipt.sequence, space])
+                else { return .messageGone }
+                return (row["receive_count"] as Int) == receipt.receiveCount ? .notInFlight : .superseded
             }
         }
         adjustTotal(space: space, by: -outcomes.filter { $0 == .applied }.count)
@@ -69,7 +68,7 @@ extension SQLiteMessageStore {
     public func changeVisibility(space: Int64, changes: [VisibilityChange], now: Int64) async throws -> [ReceiptOutcome] {
         try await writer.perform { db in
             let select = try db.cachedStatement(
-                sql: "SELECT receive_count, visible_at, received_at FROM messages WHERE seq = ? AND space = ?")
+                sql: "SELECT receive_count, visible_at, received_at, group_id FROM messages WHERE seq = ? AND space = ?")
             let update = try db.cachedStatement(sql: "UPDATE messages SET visible_at = ? WHERE seq = ?")
             return try changes.map { change -> ReceiptOutcome in
                 guard let row = try Row.fetchOne(select, arguments: [change.receipt.sequence, space]) else { return .messageGone }
@@ -78,6 +77,7 @@ extension SQLiteMessageStore {
                 let receivedAt = (row["received_at"] as Int64?) ?? now
                 guard change.visibleAt - receivedAt <= change.maximumSpanMilliseconds else { return .beyondLimit }
                 try update.execute(arguments: [change.visibleAt, change.receipt.sequence])
+                if let group = row["group_id"] as String? { try Self.refreshGroup(db, space: space, group: group) }
                 return .applied
             }
         }
@@ -108,38 +108,63 @@ extension SQLiteMessageStore {
         }
     }
 
-    public func sweep(retentionCutoffs: [Int64: Int64], tombstoneCutoff: Int64, limit: Int) async throws -> Int {
+    public func sweep(retentionCutoffs: [Int64: Int64], forgetBefore: Int64, now: Int64, limit: Int) async throws -> Int {
         let (removed, total) = try await writer.perform { db -> ([Int64: Int], Int) in
             var removed: [Int64: Int] = [:]
             var budget = limit
             for (space, cutoff) in retentionCutoffs where budget > 0 {
-                try db.execute(
-                    sql: "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE space = ? AND sent_at <= ? LIMIT ?)",
+                let groups = try Optional<String>.fetchAll(
+                    db,
+                    sql: """
+                        DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE space = ? AND sent_at <= ? LIMIT ?)
+                        RETURNING group_id
+                        """,
                     arguments: [space, cutoff, budget])
                 removed[space] = db.changesCount
                 budget -= db.changesCount
+                for group in Set(groups.compactMap { $0 }) { try Self.refreshGroup(db, space: space, group: group) }
             }
+            try db.execute(sql: "DELETE FROM deduplication WHERE expires_at <= ?", arguments: [now])
+            try db.execute(sql: "DELETE FROM receive_attempts WHERE created_at < ?", arguments: [forgetBefore])
             let retired = try Int64.fetchAll(db, sql: "SELECT id FROM message_spaces WHERE retired_at IS NOT NULL")
             for space in retired where budget > 0 {
                 try db.execute(
                     sql: "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE space = ? LIMIT ?)",
                     arguments: [space, budget])
                 budget -= db.changesCount
-                if db.changesCount == 0 { try db.execute(sql: "DELETE FROM message_spaces WHERE id = ?", arguments: [space]) }
+                if db.changesCount == 0 {
+                    try db.execute(sql: "DELETE FROM message_spaces WHERE id = ?", arguments: [space])
+                    try db.execute(sql: "DELETE FROM fifo_groups WHERE space = ?", arguments: [space])
+                    try db.execute(sql: "DELETE FROM deduplication WHERE space = ?", arguments: [space])
+                    try db.execute(sql: "DELETE FROM receive_attempts WHERE space = ?", arguments: [space])
+                }
             }
-            try db.execute(sql: "DELETE FROM queue_tombstones WHERE deleted_at < ?", arguments: [tombstoneCutoff])
+            try db.execute(sql: "DELETE FROM queue_tombstones WHERE deleted_at < ?", arguments: [forgetBefore])
             return (removed, limit - budget)
         }
         for (space, count) in removed { adjustTotal(space: space, by: -count) }
         return total
     }
 
-    private func adjustTotal(space: Int64, by delta: Int) {
+    /// Counts a receive of the message in `row`: hidden until `visibleUntil`, one more receive.
+    static func markReceived(_ db: Database, row: Row, now: Int64, visibleUntil: Int64) throws -> StoredMessage {
+        let sequence: Int64 = row["seq"]
+        let receiveCount = (row["receive_count"] as Int) + 1
+        let firstReceivedAt = (row["first_received_at"] as Int64?) ?? now
+        try db.cachedStatement(
+            sql: "UPDATE messages SET visible_at = ?, receive_count = ?, first_received_at = ?, received_at = ? WHERE seq = ?"
+        ).execute(arguments: [visibleUntil, receiveCount, firstReceivedAt, now, sequence])
+        return StoredMessage(
+            sequence: sequence, content: try content(of: row), receiveCount: receiveCount, firstReceivedAt: firstReceivedAt,
+            receivedAt: now)
+    }
+
+    func adjustTotal(space: Int64, by delta: Int) {
         guard delta != 0 else { return }
         totals.withLock { $0[space, default: 0] += delta }
     }
 
-    private static func content(of row: Row) throws -> NewMessage {
+    static func content(of row: Row) throws -> NewMessage {
         NewMessage(
             messageId: row["message_id"], body: row["body"],
             attributes: try AttributeCodec.decode((row["attributes"] as Data?).map { [UInt8]($0) }),

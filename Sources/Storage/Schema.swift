@@ -46,6 +46,38 @@ enum Schema {
                     CREATE INDEX messages_by_age ON messages(space, sent_at);
                     """)
         }
+        migrator.registerMigration("v2-fifo-groups-deduplication-attempts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE fifo_groups (
+                        space INTEGER NOT NULL,
+                        group_id TEXT NOT NULL,
+                        head_seq INTEGER NOT NULL,
+                        busy_until INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (space, group_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX fifo_groups_by_head ON fifo_groups(space, head_seq);
+                    CREATE INDEX messages_by_group ON messages(space, group_id, seq) WHERE group_id IS NOT NULL;
+                    CREATE TABLE deduplication (
+                        space INTEGER NOT NULL,
+                        scope TEXT NOT NULL,
+                        deduplication_id TEXT NOT NULL,
+                        message_id TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        PRIMARY KEY (space, scope, deduplication_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX deduplication_by_expiry ON deduplication(expires_at);
+                    CREATE TABLE receive_attempts (
+                        space INTEGER NOT NULL,
+                        attempt_id TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        receipts TEXT NOT NULL,
+                        PRIMARY KEY (space, attempt_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX receive_attempts_by_age ON receive_attempts(created_at);
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+import QueueEngine
+
+/// FIFO queues: deduplication, groups in sequence order, receive attempts.
+///
+/// `fifo_groups` holds one row per group with messages: its head (lowest sequence number) and
+/// `busy_until`, the latest visibility deadline of its received messages. A group is available
+/// when `busy_until` has passed, so a receive walks groups in head order and never looks at the
+/// messages of busy groups.
+extension SQLiteMessageStore {
+    public func insertDeduplicated(_ messages: [DeduplicatedMessage], space: Int64, now: Int64) async throws -> [DeduplicationOutcome] {
+        let rows = messages.map { Self.insertArguments($0.message, space: space) }
+        let outcomes = try await writer.perform { db -> [DeduplicationOutcome] in
+            let insert = try db.cachedStatement(sql: Self.insertSQL)
+            let findDuplicate = try db.cachedStatement(
+                sql: """
+                    SELECT message_id, seq FROM deduplication
+                    WHERE space = ? AND scope = ? AND deduplication_id = ? AND expires_at > ?
+                    """)
+            let remember = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO deduplication (space, scope, deduplication_id, message_id, seq, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+            let addGroup = try db.cachedStatement(
+                sql: "INSERT INTO fifo_groups (space, group_id, head_seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+            return try zip(messages, rows).map { item, arguments in
+                if let original = try Row.fetchOne(
+                    findDuplicate, arguments: [space, item.scope, item.deduplicationId, now])
+                {
+                    return .duplicate(messageId: original["message_id"], sequence: original["seq"])
+                }
+                try insert.execute(arguments: arguments)
+                let sequence = db.lastInsertedRowID
+                try remember.execute(
+                    arguments: [space, item.scope, item.deduplicationId, item.message.messageId, sequence, item.expiresAt])
+                try addGroup.execute(arguments: [space, item.message.groupId ?? "", sequence])
+                return .stored(sequence: sequence)
+            }
+        }
+        adjustTotal(space: space, by: outcomes.filter { if case .stored = $0 { true } else { false } }.count)
+        return outcomes
+    }
+
+    public func claimInOrder(
+        space: Int64, now: Int64, sentAfter: Int64, limit: Int, visibleUntil: Int64, attempt: ReceiveAttempt?
+    ) async throws -> [StoredMessage] {
+        try await writer.perform { db in
+            if let attempt, let earlier = try Self.replay(db, space: space, attempt: attempt, now: now) { return earlier }
+            let groups = try db.cachedStatement(
+                sql: """
+                    SELECT group_id, head_seq FROM fifo_groups
+                    WHERE space = ? AND busy_until <= ? AND head_seq > ?
+                    ORDER BY head_seq LIMIT 16
+                    """)
+            let members = try db.cachedStatement(
+                sql: "SELECT * FROM messages WHERE space = ? AND group_id = ? ORDER BY seq LIMIT ?")
+            var claimed: [StoredMessage] = []
+            var after: Int64 = -1
+            scan: while claimed.count < limit {
+                let page = try Row.fetchAll(groups, arguments: [space, now, after])
+                if page.isEmpty { break }
+                for group in page {
+                    after = group["head_seq"]
+                    let groupId: String = group["group_id"]
+                    for row in try Row.fetchAll(members, arguments: [space, groupId, limit - claimed.count]) {
+                        // Stop at the first message of the group that is not deliverable yet.
+                        guard (row["visible_at"] as Int64) <= now, (row["sent_at"] as Int64) > sentAfter else { break }
+                        claimed.append(try Self.markReceived(db, row: row, now: now, visibleUntil: visibleUntil))
+                    }
+                    try Self.refreshGroup(db, space: space, group: groupId)
+                    if claimed.count == limit { break scan }
+                }
+            }
+            if let attempt {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO receive_attempts (space, attempt_id, created_at, receipts) VALUES (?, ?, ?, ?)",
+                    arguments: [
+                        space, attempt.id, now, claimed.map { "\($0.sequence):\($0.receiveCount)" }.joined(separator: ","),
+                    ])
+            }
+            return claimed
+        }
+    }
+
+    /// Recomputes a FIFO group's head and busy deadline, or forgets the group when it has no
+    /// messages left. A group without a row (standard queues' fair groups) is left alone.
+    static func refreshGroup(_ db: Database, space: Int64, group: String) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM fifo_groups WHERE space = ? AND group_id = ?", arguments: [space, group]) == true
+        else { return }
+        let summary = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT MIN(seq) AS head, COALESCE(MAX(CASE WHEN receive_count > 0 THEN visible_at END), 0) AS busy
+                    FROM messages WHERE space = ? AND group_id = ?
+                    """),
+            arguments: [space, group])
+        if let head = summary?["head"] as Int64? {
+            try db.execute(
+                sql: "UPDATE fifo_groups SET head_seq = ?, busy_until = ? WHERE space = ? AND group_id = ?",
+                arguments: [head, summary?["busy"] as Int64? ?? 0, space, group])
+        } else {
+            try db.execute(sql: "DELETE FROM fifo_groups WHERE space = ? AND group_id = ?", arguments: [space, group])
+        }
+    }
+
+    /// The messages an earlier attempt with the same id claimed, if it is recent and they are
+    /// still in flight under that receive.
+    private static func replay(_ db: Database, space: Int64, attempt: ReceiveAttempt, now: Int64) throws -> [StoredMessage]? {
+        guard let receipts = try String.fetchOne(
+            db, sql: "SELECT receipts FROM receive_attempts WHERE space = ? AND attempt_id = ? AND created_at >= ?",
+            arguments: [space, attempt.id, attempt.notBefore])
+        else { return nil }
+        var messages: [StoredMessage] = []
+        for receipt in receipts.split(separator: ",") {
+            let parts = receipt.split(separator: ":").compactMap { Int64($0) }
+            guard parts.count == 2,
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM messages WHERE seq = ? AND space = ? AND receive_count = ? AND visible_at > ?",
+                    arguments: [parts[0], space, parts[1], now])
+            else { continue }
+            messages.append(
+                StoredMessage(
+                    sequence: parts[0], content: try content(of: row), receiveCount: Int(parts[1]),
+                    firstReceivedAt: row["first_received_at"] ?? now, receivedAt: row["received_at"] ?? now))
+        }
+        return messages
+    }
+}
