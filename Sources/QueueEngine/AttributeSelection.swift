@@ -39,6 +39,7 @@ struct AttributeSelection {
         }
         if wants("MessageGroupId"), let group = content.groupId { result["MessageGroupId"] = group }
         if wants("MessageDeduplicationId"), let dedup = content.deduplicationId { result["MessageDeduplicationId"] = dedup }
+        if wants("DeadLetterQueueSourceArn"), let source = content.deadLetterSourceArn { result["DeadLetterQueueSourceArn"] = source }
         if fifo && wants("SequenceNumber") { result["SequenceNumber"] = SequenceNumber.format(message.sequence) }
         return result
     }

@@ -38,13 +38,16 @@ public struct NewMessage: Sendable {
     public var groupId: String?
     /// FIFO deduplication id.
     public var deduplicationId: String?
+    /// The ARN of the queue a dead-lettered message came from.
+    public var deadLetterSourceArn: String?
 
     /// Creates a message.
     public init(
         messageId: String, body: String, attributes: [String: MessageAttributeValue],
         systemAttributes: [String: MessageAttributeValue], senderId: String, sentAt: Int64, visibleAt: Int64,
-        groupId: String?, deduplicationId: String?
+        groupId: String?, deduplicationId: String?, deadLetterSourceArn: String? = nil
     ) {
+        self.deadLetterSourceArn = deadLetterSourceArn
         self.messageId = messageId
         self.body = body
         self.attributes = attributes

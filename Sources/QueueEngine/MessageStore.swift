@@ -20,8 +20,9 @@ public protocol MessageStore: Sendable {
     /// Stores messages in one space; returns their sequence numbers in order.
     func insert(_ messages: [NewMessage], space: Int64) async throws -> [Int64]
     /// Claims up to `limit` messages visible at `now` and sent after `sentAfter`, making each
-    /// invisible until `visibleUntil` and counting the receive.
-    func claim(space: Int64, now: Int64, sentAfter: Int64, limit: Int, visibleUntil: Int64) async throws -> [StoredMessage]
+    /// invisible until `visibleUntil` and counting the receive. Messages already received
+    /// `maxReceiveCount` times move to the dead-letter target instead.
+    func claim(_ request: ClaimRequest) async throws -> ClaimResult
     /// Deletes the messages whose receipts are current; one outcome per receipt. With
     /// `requireInFlight` (FIFO), a receipt whose visibility timeout has expired deletes nothing.
     func delete(space: Int64, receipts: [MessageReceipt], now: Int64, requireInFlight: Bool) async throws -> [ReceiptOutcome]
@@ -32,9 +33,7 @@ public protocol MessageStore: Sendable {
     /// FIFO: claims up to `limit` messages in sequence order from groups with nothing in flight,
     /// several per group when available. With an attempt id seen within its window, returns the
     /// messages that attempt claimed (those still in flight) instead.
-    func claimInOrder(
-        space: Int64, now: Int64, sentAfter: Int64, limit: Int, visibleUntil: Int64, attempt: ReceiveAttempt?
-    ) async throws -> [StoredMessage]
+    func claimInOrder(_ request: ClaimRequest, attempt: ReceiveAttempt?) async throws -> ClaimResult
     /// Sets new visibility deadlines for in-flight messages; one outcome per change.
     func changeVisibility(space: Int64, changes: [VisibilityChange], now: Int64) async throws -> [ReceiptOutcome]
 
@@ -162,5 +161,65 @@ public struct ReceiveAttempt: Sendable {
     public init(id: String, notBefore: Int64) {
         self.id = id
         self.notBefore = notBefore
+    }
+}
+
+/// What a receive asks of the store.
+public struct ClaimRequest: Sendable {
+    /// The queue's message space.
+    public var space: Int64
+    /// The receive's time, ms since the epoch.
+    public var now: Int64
+    /// Messages sent at or before this moment have outlived the retention period.
+    public var sentAfter: Int64
+    /// At most this many messages.
+    public var limit: Int
+    /// The new visibility deadline of claimed messages.
+    public var visibleUntil: Int64
+    /// Where messages received too often go, if the queue has a redrive policy.
+    public var deadLetter: DeadLetterTarget?
+
+    /// Creates a claim request.
+    public init(space: Int64, now: Int64, sentAfter: Int64, limit: Int, visibleUntil: Int64, deadLetter: DeadLetterTarget? = nil) {
+        self.space = space
+        self.now = now
+        self.sentAfter = sentAfter
+        self.limit = limit
+        self.visibleUntil = visibleUntil
+        self.deadLetter = deadLetter
+    }
+}
+
+/// A dead-letter queue as the store needs it for a move.
+public struct DeadLetterTarget: Sendable {
+    /// The dead-letter queue's message space.
+    public var space: Int64
+    /// Receives after which a message moves.
+    public var maxReceiveCount: Int
+    /// Whether the dead-letter queue is FIFO (its groups must be tracked).
+    public var fifo: Bool
+    /// The source queue's ARN, reported as `DeadLetterQueueSourceArn`.
+    public var sourceArn: String
+
+    /// Creates a target.
+    public init(space: Int64, maxReceiveCount: Int, fifo: Bool, sourceArn: String) {
+        self.space = space
+        self.maxReceiveCount = maxReceiveCount
+        self.fifo = fifo
+        self.sourceArn = sourceArn
+    }
+}
+
+/// What a claim did.
+public struct ClaimResult: Sendable {
+    /// The messages received.
+    public var messages: [StoredMessage]
+    /// How many messages moved to the dead-letter queue instead.
+    public var movedToDeadLetter: Int
+
+    /// Creates a result.
+    public init(messages: [StoredMessage], movedToDeadLetter: Int) {
+        self.messages = messages
+        self.movedToDeadLetter = movedToDeadLetter
     }
 }

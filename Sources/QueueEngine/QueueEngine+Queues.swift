@@ -8,6 +8,7 @@ extension QueueEngine {
         try Self.checkQueueName(name, fifo: settings.fifoQueue)
         try Self.checkTags(tags)
         if let existing = catalog.queue(named: name) { return try Self.matching(existing, attributes) }
+        try checkRedrive(settings, queueName: name)
         let now = time.nowMilliseconds()
         switch try await store.createQueue(name: name, settings: settings, tags: tags, now: now, deletedAfter: now - 60_000) {
         case .created(let record):
@@ -96,6 +97,7 @@ extension QueueEngine {
         let queue = try requireQueue(name)
         var settings = queue.settings
         try settings.apply(attributes, creating: false)
+        try checkRedrive(settings, queueName: name)
         try await update(queue, settings: settings, tags: queue.tags)
     }
 

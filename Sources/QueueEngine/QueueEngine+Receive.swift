@@ -26,12 +26,19 @@ extension QueueEngine {
             guard let current = catalog.queue(named: name), current.id == queue.id else { return [] }
             let sentAfter = now - Int64(current.settings.messageRetentionPeriod) * 1000
             let visibleUntil = now + Int64(visibility) * 1000
-            let claimed = current.settings.fifoQueue
+            let deadLetter = deadLetterRoute(of: current)
+            let claim = ClaimRequest(
+                space: current.messageSpace, now: now, sentAfter: sentAfter, limit: limit, visibleUntil: visibleUntil,
+                deadLetter: deadLetter?.target)
+            let result = current.settings.fifoQueue
                 ? try await store.claimInOrder(
-                    space: current.messageSpace, now: now, sentAfter: sentAfter, limit: limit, visibleUntil: visibleUntil,
-                    attempt: attempt.map { ReceiveAttempt(id: $0, notBefore: now - Self.fifoWindowMilliseconds) })
-                : try await store.claim(
-                    space: current.messageSpace, now: now, sentAfter: sentAfter, limit: limit, visibleUntil: visibleUntil)
+                    claim, attempt: attempt.map { ReceiveAttempt(id: $0, notBefore: now - Self.fifoWindowMilliseconds) })
+                : try await store.claim(claim)
+            if result.movedToDeadLetter > 0, let deadLetter {
+                count("sealq_messages_dead_lettered_total", queue: name, by: result.movedToDeadLetter)
+                waiters.notify(queueId: deadLetter.queue.id)
+            }
+            let claimed = result.messages
             if !claimed.isEmpty {
                 count("sealq_messages_received_total", queue: name, by: claimed.count)
                 return claimed.map { received($0, queue: current, selection: selection) }

@@ -21,6 +21,7 @@ public enum SQSRequest: Sendable {
     case listQueueTags(queue: String)
     case addPermission(queue: String, label: String, accountIds: [String], actions: [String])
     case removePermission(queue: String, label: String)
+    case listDeadLetterSourceQueues(queue: String, maxResults: Int?, nextToken: String?)
     /// An action of the SQS API that a later part of SealQ implements (DLQ sources, move tasks).
     case notYetSupported(action: String)
 
@@ -34,7 +35,8 @@ public enum SQSRequest: Sendable {
             .receiveMessage(let queue, _), .deleteMessage(let queue, _), .deleteMessageBatch(let queue, _),
             .changeMessageVisibility(let queue, _, _), .changeMessageVisibilityBatch(let queue, _),
             .tagQueue(let queue, _), .untagQueue(let queue, _), .listQueueTags(let queue),
-            .addPermission(let queue, _, _, _), .removePermission(let queue, _):
+            .addPermission(let queue, _, _, _), .removePermission(let queue, _),
+            .listDeadLetterSourceQueues(let queue, _, _):
             return queue
         }
     }

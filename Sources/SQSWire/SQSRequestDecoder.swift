@@ -123,7 +123,11 @@ public struct SQSRequestDecoder: Sendable {
                 actions: try p.strings("Actions", query: "ActionName"))
         case .removePermission:
             return .removePermission(queue: try queue(p, pathQueue: pathQueue), label: try p.requiredString("Label"))
-        case .listDeadLetterSourceQueues, .startMessageMoveTask, .cancelMessageMoveTask, .listMessageMoveTasks:
+        case .listDeadLetterSourceQueues:
+            return .listDeadLetterSourceQueues(
+                queue: try queue(p, pathQueue: pathQueue), maxResults: try p.integer("MaxResults"),
+                nextToken: try p.string("NextToken"))
+        case .startMessageMoveTask, .cancelMessageMoveTask, .listMessageMoveTasks:
             return .notYetSupported(action: action.rawValue)
         }
     }

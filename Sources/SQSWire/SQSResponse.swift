@@ -8,6 +8,8 @@ public enum SQSResponse: Sendable {
     case queueUrl(String)
     /// ListQueues.
     case queueUrls([String], nextToken: String?)
+    /// ListDeadLetterSourceQueues (whose JSON member is spelled `queueUrls`).
+    case deadLetterSourceQueues([String], nextToken: String?)
     /// GetQueueAttributes.
     case queueAttributes([String: String])
     /// SendMessage: the result and the message as sent (for its checksums).

@@ -94,6 +94,10 @@ struct SQSResultTree {
             if !names.isEmpty { members.append(("QueueUrls", .list(itemName: "QueueUrl", names.map { .text(url($0)) }))) }
             if let nextToken { members.append(("NextToken", .text(nextToken))) }
             return .structure(members)
+        case .deadLetterSourceQueues(let names, let nextToken):
+            var members: [(String, OutputNode)] = [("queueUrls", .list(itemName: "QueueUrl", names.map { .text(url($0)) }))]
+            if let nextToken { members.append(("NextToken", .text(nextToken))) }
+            return .structure(members)
         case .queueAttributes(let attributes):
             return .structure([("Attributes", stringMap(attributes, entry: "Attribute", key: "Name"))])
         case .sendMessage(let sent, let message):

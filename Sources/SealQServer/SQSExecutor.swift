@@ -52,6 +52,9 @@ struct SQSExecutor: Sendable {
             try await engine.addPermission(name: queue, label: label, accountIds: accountIds, actions: actions)
         case .removePermission(let queue, let label):
             try await engine.removePermission(name: queue, label: label)
+        case .listDeadLetterSourceQueues(let queue, let maxResults, let nextToken):
+            let listing = try engine.deadLetterSourceQueues(name: queue, maxResults: maxResults, nextToken: nextToken)
+            return .deadLetterSourceQueues(listing.names, nextToken: listing.nextToken)
         case .notYetSupported(let action):
             throw SQSError(.unsupportedOperation, "\(action) is not supported by this server yet.")
         }

@@ -43,11 +43,12 @@ extension SQLiteMessageStore {
         return outcomes
     }
 
-    public func claimInOrder(
-        space: Int64, now: Int64, sentAfter: Int64, limit: Int, visibleUntil: Int64, attempt: ReceiveAttempt?
-    ) async throws -> [StoredMessage] {
-        try await writer.perform { db in
-            if let attempt, let earlier = try Self.replay(db, space: space, attempt: attempt, now: now) { return earlier }
+    public func claimInOrder(_ request: ClaimRequest, attempt: ReceiveAttempt?) async throws -> ClaimResult {
+        let (space, now, limit) = (request.space, request.now, request.limit)
+        let result = try await writer.perform { db -> ClaimResult in
+            if let attempt, let earlier = try Self.replay(db, space: space, attempt: attempt, now: now) {
+                return ClaimResult(messages: earlier, movedToDeadLetter: 0)
+            }
             let groups = try db.cachedStatement(
                 sql: """
                     SELECT group_id, head_seq FROM fifo_groups
@@ -57,17 +58,26 @@ extension SQLiteMessageStore {
             let members = try db.cachedStatement(
                 sql: "SELECT * FROM messages WHERE space = ? AND group_id = ? ORDER BY seq LIMIT ?")
             var claimed: [StoredMessage] = []
+            var moved = 0
             var after: Int64 = -1
+            var visited = Set<String>()  // a group's head moves on as it is served; serve it once
             scan: while claimed.count < limit {
                 let page = try Row.fetchAll(groups, arguments: [space, now, after])
                 if page.isEmpty { break }
                 for group in page {
                     after = group["head_seq"]
                     let groupId: String = group["group_id"]
+                    guard visited.insert(groupId).inserted else { continue }
                     for row in try Row.fetchAll(members, arguments: [space, groupId, limit - claimed.count]) {
                         // Stop at the first message of the group that is not deliverable yet.
-                        guard (row["visible_at"] as Int64) <= now, (row["sent_at"] as Int64) > sentAfter else { break }
-                        claimed.append(try Self.markReceived(db, row: row, now: now, visibleUntil: visibleUntil))
+                        guard (row["visible_at"] as Int64) <= now, (row["sent_at"] as Int64) > request.sentAfter else { break }
+                        if let target = request.deadLetter, (row["receive_count"] as Int) >= target.maxReceiveCount {
+                            // The group waits for the next receive, so order holds around the move.
+                            try Self.moveToDeadLetter(db, row: row, from: space, to: target, now: now)
+                            moved += 1
+                            break
+                        }
+                        claimed.append(try Self.markReceived(db, row: row, now: now, visibleUntil: request.visibleUntil))
                     }
                     try Self.refreshGroup(db, space: space, group: groupId)
                     if claimed.count == limit { break scan }
@@ -80,8 +90,10 @@ extension SQLiteMessageStore {
                         space, attempt.id, now, claimed.map { "\($0.sequence):\($0.receiveCount)" }.joined(separator: ","),
                     ])
             }
-            return claimed
+            return ClaimResult(messages: claimed, movedToDeadLetter: moved)
         }
+        recordMove(result, from: request)
+        return result
     }
 
     /// Recomputes a FIFO group's head and busy deadline, or forgets the group when it has no

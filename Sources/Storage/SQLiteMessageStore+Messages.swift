@@ -30,18 +30,35 @@ extension SQLiteMessageStore {
         return sequences
     }
 
-    public func claim(space: Int64, now: Int64, sentAfter: Int64, limit: Int, visibleUntil: Int64) async throws -> [StoredMessage] {
-        try await writer.perform { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT * FROM messages
-                        WHERE space = ? AND visible_at <= ? AND sent_at > ?
-                        ORDER BY visible_at, seq LIMIT ?
-                        """),
-                arguments: [space, now, sentAfter, limit])
-            return try rows.map { try Self.markReceived(db, row: $0, now: now, visibleUntil: visibleUntil) }
+    public func claim(_ request: ClaimRequest) async throws -> ClaimResult {
+        let result = try await writer.perform { db -> ClaimResult in
+            let select = try db.cachedStatement(
+                sql: """
+                    SELECT * FROM messages
+                    WHERE space = ? AND visible_at <= ? AND sent_at > ?
+                    ORDER BY visible_at, seq LIMIT ?
+                    """)
+            var claimed: [StoredMessage] = []
+            var moved = 0
+            // Moved messages leave the space, so each pass sees only messages not yet looked at.
+            while claimed.count < request.limit {
+                let rows = try Row.fetchAll(
+                    select, arguments: [request.space, request.now, request.sentAfter, request.limit - claimed.count])
+                if rows.isEmpty { break }
+                for row in rows {
+                    if let target = request.deadLetter, (row["receive_count"] as Int) >= target.maxReceiveCount {
+                        try Self.moveToDeadLetter(db, row: row, from: request.space, to: target, now: request.now)
+                        moved += 1
+                    } else {
+                        claimed.append(try Self.markReceived(db, row: row, now: request.now, visibleUntil: request.visibleUntil))
+                    }
+                }
+                if moved == 0 { break }
+            }
+            return ClaimResult(messages: claimed, movedToDeadLetter: moved)
         }
+        recordMove(result, from: request)
+        return result
     }
 
     public func delete(space: Int64, receipts: [MessageReceipt], now: Int64, requireInFlight: Bool) async throws -> [ReceiptOutcome] {
@@ -146,6 +163,32 @@ extension SQLiteMessageStore {
         return total
     }
 
+    /// Moves a message received too often to its dead-letter queue: visible there at once,
+    /// with its receive count and (standard queues) its original send time, as AWS does.
+    static func moveToDeadLetter(_ db: Database, row: Row, from space: Int64, to target: DeadLetterTarget, now: Int64) throws {
+        let sequence: Int64 = row["seq"]
+        try db.execute(
+            sql: "UPDATE messages SET space = ?, visible_at = ?, dead_letter_source = ?, sent_at = ? WHERE seq = ?",
+            arguments: [target.space, now, target.sourceArn, target.fifo ? now : row["sent_at"] as Int64, sequence])
+        guard let group = row["group_id"] as String? else { return }
+        try refreshGroup(db, space: space, group: group)
+        if target.fifo {
+            try db.execute(
+                sql: """
+                    INSERT INTO fifo_groups (space, group_id, head_seq) VALUES (?, ?, ?)
+                    ON CONFLICT DO UPDATE SET head_seq = MIN(head_seq, excluded.head_seq)
+                    """,
+                arguments: [target.space, group, sequence])
+        }
+    }
+
+    /// Moves the totals of dead-lettered messages from the source space to the target's.
+    func recordMove(_ result: ClaimResult, from request: ClaimRequest) {
+        guard result.movedToDeadLetter > 0, let target = request.deadLetter else { return }
+        adjustTotal(space: request.space, by: -result.movedToDeadLetter)
+        adjustTotal(space: target.space, by: result.movedToDeadLetter)
+    }
+
     /// Counts a receive of the message in `row`: hidden until `visibleUntil`, one more receive.
     static func markReceived(_ db: Database, row: Row, now: Int64, visibleUntil: Int64) throws -> StoredMessage {
         let sequence: Int64 = row["seq"]
@@ -170,6 +213,6 @@ extension SQLiteMessageStore {
             attributes: try AttributeCodec.decode((row["attributes"] as Data?).map { [UInt8]($0) }),
             systemAttributes: try AttributeCodec.decode((row["system_attributes"] as Data?).map { [UInt8]($0) }),
             senderId: row["sender_id"], sentAt: row["sent_at"], visibleAt: row["visible_at"], groupId: row["group_id"],
-            deduplicationId: row["deduplication_id"])
+            deduplicationId: row["deduplication_id"], deadLetterSourceArn: row["dead_letter_source"])
     }
 }

@@ -78,6 +78,47 @@ enum Schema {
                     CREATE INDEX receive_attempts_by_age ON receive_attempts(created_at);
                     """)
         }
+        migrator.registerMigration("v3-dead-letter-source") { db in
+            try db.execute(sql: "ALTER TABLE messages ADD COLUMN dead_letter_source TEXT")
+        }
+        // Sequence numbers must never be reused: without AUTOINCREMENT SQLite hands the rowid
+        // of a deleted newest message to the next one, which would repeat FIFO sequence numbers
+        // and let an old receipt handle match a new message.
+        migrator.registerMigration("v4-never-reuse-sequence-numbers") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE messages_v4 (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        space INTEGER NOT NULL,
+                        message_id TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        attributes BLOB,
+                        system_attributes BLOB,
+                        sender_id TEXT NOT NULL,
+                        sent_at INTEGER NOT NULL,
+                        visible_at INTEGER NOT NULL,
+                        receive_count INTEGER NOT NULL DEFAULT 0 CHECK (receive_count >= 0),
+                        first_received_at INTEGER,
+                        received_at INTEGER,
+                        group_id TEXT,
+                        deduplication_id TEXT,
+                        dead_letter_source TEXT
+                    );
+                    INSERT INTO messages_v4 SELECT seq, space, message_id, body, attributes, system_attributes, sender_id,
+                        sent_at, visible_at, receive_count, first_received_at, received_at, group_id, deduplication_id,
+                        dead_letter_source FROM messages;
+                    INSERT INTO sqlite_sequence (name, seq)
+                        SELECT 'messages_v4', COALESCE((SELECT MAX(seq) FROM deduplication), 0)
+                        WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'messages_v4');
+                    UPDATE sqlite_sequence SET seq = MAX(seq, COALESCE((SELECT MAX(seq) FROM deduplication), 0))
+                        WHERE name = 'messages_v4';
+                    DROP TABLE messages;
+                    ALTER TABLE messages_v4 RENAME TO messages;
+                    CREATE INDEX messages_by_visibility ON messages(space, visible_at, seq);
+                    CREATE INDEX messages_by_age ON messages(space, sent_at);
+                    CREATE INDEX messages_by_group ON messages(space, group_id, seq) WHERE group_id IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

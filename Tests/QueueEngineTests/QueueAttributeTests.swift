@@ -155,8 +155,11 @@ struct QueueAttributeTests {
     func redrivePoliciesAreJSON(name: String) async throws {
         let h = try await Harness()
         try await h.createQueue("q")
+        try await h.createQueue("dlq")
         await expectSQSError(.invalidAttributeValue) { try await h.engine.setQueueAttributes(name: "q", attributes: [name: "{oops"]) }
-        let value = #"{"redrivePermission":"allowAll","maxReceiveCount":"5"}"#
+        let value = name == "RedrivePolicy"
+            ? #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":"5"}"#
+            : #"{"redrivePermission":"allowAll"}"#
         try await h.engine.setQueueAttributes(name: "q", attributes: [name: value])
         #expect(try await h.attribute(name) == value)
     }

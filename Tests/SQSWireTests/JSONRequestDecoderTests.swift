@@ -139,7 +139,7 @@ struct JSONRequestDecoderTests {
 
     @Test(
         "DLQ-source and move-task actions decode as not yet supported",
-        arguments: ["ListDeadLetterSourceQueues", "StartMessageMoveTask", "CancelMessageMoveTask", "ListMessageMoveTasks"])
+        arguments: ["StartMessageMoveTask", "CancelMessageMoveTask", "ListMessageMoveTasks"])
     func notYetSupported(action: String) throws {
         guard case .notYetSupported(let name) = try decodeJSON(action, "{\(q)}") else { Issue.record(); return }
         #expect(name == action)
@@ -159,7 +159,7 @@ struct JSONRequestDecoderTests {
         let (decoded, request) = try wireDecoder.decodeJSON(action: action.rawValue, body: Array(body.utf8))
         #expect(decoded == action)
         let queueless: Set<SQSAction> = [
-            .listQueues, .listDeadLetterSourceQueues, .startMessageMoveTask, .cancelMessageMoveTask, .listMessageMoveTasks,
+            .listQueues, .startMessageMoveTask, .cancelMessageMoveTask, .listMessageMoveTasks,
         ]
         #expect(request.queueName == (queueless.contains(action) ? nil : "q"))
     }

@@ -1,0 +1,108 @@
+import QueueEngine
+import Testing
+
+@Suite("Dead-letter queues: redrive policies and moves")
+struct DeadLetterQueueTests {
+    private static let dlqArn = "arn:aws:sqs:us-east-1:000000000000:dlq"
+
+    private func redrive(_ max: Int, to arn: String = dlqArn) -> [String: String] {
+        ["RedrivePolicy": #"{"deadLetterTargetArn":"\#(arn)","maxReceiveCount":\#(max)}"#]
+    }
+
+    @Test("A message moves on the receive after maxReceiveCount, with DeadLetterQueueSourceArn")
+    func movesAfterMaxReceiveCount() async throws {
+        let h = try await Harness()
+        try await h.createQueue("dlq")
+        try await h.createQueue("source", redrive(2))
+        try await h.send("poison", to: "source")
+        for attempt in 1...2 {
+            let got = try await h.receive(from: "source", visibility: 0)
+            #expect(got.map(\.body) == ["poison"], "receive \(attempt) still delivers")
+        }
+        #expect(try await h.receive(from: "source", visibility: 0).isEmpty, "receive 3 moves it instead")
+        let moved = try await h.receive(from: "dlq", system: ["All"])
+        #expect(moved.map(\.body) == ["poison"])
+        #expect(moved.first?.attributes["DeadLetterQueueSourceArn"] == "arn:aws:sqs:us-east-1:000000000000:source")
+        #expect(try await h.counts("source") == [0, 0, 0])
+    }
+
+    @Test("A standard message keeps its send time in the dead-letter queue")
+    func standardKeepsSentTimestamp() async throws {
+        let h = try await Harness()
+        try await h.createQueue("dlq")
+        try await h.createQueue("source", redrive(1))
+        try await h.send("m", to: "source")
+        let sent = try await h.receive(from: "source", visibility: 0, system: ["SentTimestamp"])
+        h.clock.advance(seconds: 5)
+        _ = try await h.receive(from: "source")
+        let moved = try await h.receive(from: "dlq", system: ["SentTimestamp"])
+        #expect(moved.first?.attributes["SentTimestamp"] == sent.first?.attributes["SentTimestamp"])
+    }
+
+    @Test("The dead-letter target must exist, be of the same type, and allow the source")
+    func targetRules() async throws {
+        let h = try await Harness()
+        try await h.createQueue("source")
+        await expectSQSError(.invalidParameterValue) {
+            try await h.engine.setQueueAttributes(name: "source", attributes: redrive(3))
+        }
+        try await h.createQueue("dlq.fifo", ["FifoQueue": "true"])
+        await expectSQSError(.invalidParameterValue) {
+            try await h.engine.setQueueAttributes(
+                name: "source", attributes: redrive(3, to: "arn:aws:sqs:us-east-1:000000000000:dlq.fifo"))
+        }
+        try await h.createQueue("dlq", ["RedriveAllowPolicy": #"{"redrivePermission":"denyAll"}"#])
+        await expectSQSError(.invalidParameterValue) {
+            try await h.engine.setQueueAttributes(name: "source", attributes: redrive(3))
+        }
+        let byQueue = #"{"redrivePermission":"byQueue","sourceQueueArns":["arn:aws:sqs:us-east-1:000000000000:source"]}"#
+        try await h.engine.setQueueAttributes(name: "dlq", attributes: ["RedriveAllowPolicy": byQueue])
+        try await h.engine.setQueueAttributes(name: "source", attributes: redrive(3))
+    }
+
+    @Test("maxReceiveCount must be 1–1000 and RedriveAllowPolicy well formed", arguments: [0, 1001])
+    func policyValidation(max: Int) async throws {
+        let h = try await Harness()
+        try await h.createQueue("dlq")
+        try await h.createQueue("source")
+        await expectSQSError(.invalidParameterValue) {
+            try await h.engine.setQueueAttributes(name: "source", attributes: redrive(max))
+        }
+        for bad in [#"{"redrivePermission":"sometimes"}"#, #"{"redrivePermission":"byQueue"}"#,
+                    #"{"redrivePermission":"allowAll","sourceQueueArns":["x"]}"#] {
+            await expectSQSError(.invalidParameterValue, "\(bad)") {
+                try await h.engine.setQueueAttributes(name: "dlq", attributes: ["RedriveAllowPolicy": bad])
+            }
+        }
+    }
+
+    @Test("ListDeadLetterSourceQueues lists the sources, paginated")
+    func listsSources() async throws {
+        let h = try await Harness()
+        try await h.createQueue("dlq")
+        for name in ["s1", "s2", "s3"] { try await h.createQueue(name, redrive(5)) }
+        try await h.createQueue("other")
+        let first = try h.engine.deadLetterSourceQueues(name: "dlq", maxResults: 2, nextToken: nil)
+        #expect(first.names == ["s1", "s2"])
+        let second = try h.engine.deadLetterSourceQueues(name: "dlq", maxResults: 2, nextToken: first.nextToken)
+        #expect(second.names == ["s3"] && second.nextToken == nil)
+    }
+
+    @Test("A FIFO message moves to a FIFO dead-letter queue and keeps its group order there")
+    func fifoMove() async throws {
+        let h = try await Harness()
+        try await h.createQueue("dlq.fifo", ["FifoQueue": "true"])
+        try await h.createQueue(
+            "source.fifo",
+            ["FifoQueue": "true", "RedrivePolicy": #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq.fifo","maxReceiveCount":1}"#])
+        for body in ["m1", "m2"] {
+            _ = try await h.engine.sendMessage(
+                queue: "source.fifo", OutgoingMessage(body: body, groupId: "g", deduplicationId: body), caller: testCaller)
+        }
+        #expect(try await h.receive(from: "source.fifo", max: 1, visibility: 0).map(\.body) == ["m1"])
+        let second = try await h.receive(from: "source.fifo", max: 1, visibility: 0, system: ["All"])
+        #expect(second.isEmpty, "m1 moves; the group waits: \(second.map { ($0.body, $0.attributes) })")
+        #expect(try await h.receive(from: "source.fifo", max: 1, visibility: 0).map(\.body) == ["m2"])
+        #expect(try await h.receive(from: "dlq.fifo").map(\.body) == ["m1"])
+    }
+}
