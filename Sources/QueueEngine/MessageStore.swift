@@ -37,6 +37,14 @@ public protocol MessageStore: Sendable {
     /// Sets new visibility deadlines for in-flight messages; one outcome per change.
     func changeVisibility(space: Int64, changes: [VisibilityChange], now: Int64) async throws -> [ReceiptOutcome]
 
+    /// Every message move task, newest first.
+    func loadMoveTasks() async throws -> [MessageMoveTask]
+    /// Creates or replaces a task record.
+    func saveMoveTask(_ task: MessageMoveTask) async throws
+    /// Moves up to `limit` visible messages out of `space` along `routes` and adds their number
+    /// to the moved count of task `taskId`, in one transaction.
+    func moveMessages(from space: Int64, routes: MoveRoutes, limit: Int, now: Int64, taskId: String) async throws -> MoveStep
+
     /// Message counts of a space at `now`.
     func counts(space: Int64, now: Int64) async throws -> MessageCounts
     /// The earliest future moment a message of the space becomes visible, if any.

@@ -30,6 +30,7 @@ public final class QueueEngine: Sendable {
     let contentDigest: (@Sendable (String) -> String)?
     let catalog = QueueCatalog()
     let waiters = LongPollWaiters()
+    let moveTasks = MoveTaskBoard()
     let logger: Logger
 
     /// Creates an engine; call `start()` before serving requests.
@@ -52,6 +53,7 @@ public final class QueueEngine: Sendable {
     /// Loads the live queues from the store.
     public func start() async throws {
         for record in try await store.loadQueues() { catalog.upsert(record) }
+        moveTasks.load(try await store.loadMoveTasks())
         logger.info("queue engine started", metadata: ["queues.count": "\(catalog.all().count)"])
     }
 

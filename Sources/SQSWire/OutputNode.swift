@@ -11,6 +11,8 @@ indirect enum OutputNode {
     case map(entryName: String, keyName: String, valueName: String, [(String, OutputNode)])
     /// A boolean.
     case boolean(Bool)
+    /// An integer.
+    case number(Int64)
 }
 
 /// Serializes an `OutputNode` as JSON.
@@ -19,6 +21,7 @@ enum JSONWriter {
         switch node {
         case .text(let text): writeString(text, into: &output)
         case .boolean(let value): output += Array((value ? "true" : "false").utf8)
+        case .number(let value): output += Array(String(value).utf8)
         case .structure(let members):
             output.append(UInt8(ascii: "{"))
             for (index, (name, value)) in members.enumerated() {
@@ -65,6 +68,7 @@ enum XMLWriter {
         switch node {
         case .text(let text): escape(text, into: &output)
         case .boolean(let value): output += Array((value ? "true" : "false").utf8)
+        case .number(let value): output += Array(String(value).utf8)
         case .structure(let members):
             for (name, value) in members { element(name, value, into: &output) }
         case .list(let itemName, let items):

@@ -22,14 +22,17 @@ public enum SQSRequest: Sendable {
     case addPermission(queue: String, label: String, accountIds: [String], actions: [String])
     case removePermission(queue: String, label: String)
     case listDeadLetterSourceQueues(queue: String, maxResults: Int?, nextToken: String?)
-    /// An action of the SQS API that a later part of SealQ implements (DLQ sources, move tasks).
-    case notYetSupported(action: String)
+    case startMessageMoveTask(sourceArn: String, destinationArn: String?, maxNumberOfMessagesPerSecond: Int?)
+    case cancelMessageMoveTask(taskHandle: String)
+    case listMessageMoveTasks(sourceArn: String, maxResults: Int?)
 
     /// The queue the call acts on, if it names one.
     public var queueName: String? {
         switch self {
         case .createQueue(let name, _, _), .getQueueUrl(let name): return name
-        case .listQueues, .notYetSupported: return nil
+        case .listQueues, .cancelMessageMoveTask: return nil
+        case .startMessageMoveTask(let arn, _, _), .listMessageMoveTasks(let arn, _):
+            return arn.split(separator: ":").last.map(String.init)
         case .deleteQueue(let queue), .getQueueAttributes(let queue, _), .setQueueAttributes(let queue, _),
             .purgeQueue(let queue), .sendMessage(let queue, _), .sendMessageBatch(let queue, _),
             .receiveMessage(let queue, _), .deleteMessage(let queue, _), .deleteMessageBatch(let queue, _),

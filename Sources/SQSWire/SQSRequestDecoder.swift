@@ -127,8 +127,14 @@ public struct SQSRequestDecoder: Sendable {
             return .listDeadLetterSourceQueues(
                 queue: try queue(p, pathQueue: pathQueue), maxResults: try p.integer("MaxResults"),
                 nextToken: try p.string("NextToken"))
-        case .startMessageMoveTask, .cancelMessageMoveTask, .listMessageMoveTasks:
-            return .notYetSupported(action: action.rawValue)
+        case .startMessageMoveTask:
+            return .startMessageMoveTask(
+                sourceArn: try p.requiredString("SourceArn"), destinationArn: try p.string("DestinationArn"),
+                maxNumberOfMessagesPerSecond: try p.integer("MaxNumberOfMessagesPerSecond"))
+        case .cancelMessageMoveTask:
+            return .cancelMessageMoveTask(taskHandle: try p.requiredString("TaskHandle"))
+        case .listMessageMoveTasks:
+            return .listMessageMoveTasks(sourceArn: try p.requiredString("SourceArn"), maxResults: try p.integer("MaxResults"))
         }
     }
 

@@ -22,4 +22,10 @@ public enum SQSResponse: Sendable {
     case batch(successIds: [String], failures: [(id: String, error: SQSError)])
     /// ListQueueTags.
     case tags([String: String])
+    /// StartMessageMoveTask.
+    case moveTaskStarted(handle: String)
+    /// CancelMessageMoveTask.
+    case moveTaskCancelled(moved: Int)
+    /// ListMessageMoveTasks: each task with its handle while it runs.
+    case moveTasks([(task: MessageMoveTask, handle: String?)])
 }

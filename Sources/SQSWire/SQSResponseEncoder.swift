@@ -118,6 +118,12 @@ struct SQSResultTree {
             ])
         case .tags(let tags):
             return .structure([("Tags", stringMap(tags, entry: "Tag", key: "Key"))])
+        case .moveTaskStarted(let handle):
+            return .structure([("TaskHandle", .text(handle))])
+        case .moveTaskCancelled(let moved):
+            return .structure([("ApproximateNumberOfMessagesMoved", .number(Int64(moved)))])
+        case .moveTasks(let tasks):
+            return .structure([("Results", .list(itemName: "ListMessageMoveTasksResultEntry", tasks.map(moveTask)))])
         }
     }
 
@@ -145,6 +151,21 @@ struct SQSResultTree {
             ("Id", .text(item.id)), ("SenderFault", .boolean(item.error.code != .internalError)), ("Code", .text(code)),
             ("Message", .text(item.error.message)),
         ])
+    }
+
+    private func moveTask(_ item: (task: MessageMoveTask, handle: String?)) -> OutputNode {
+        let task = item.task
+        var members: [(String, OutputNode)] = []
+        if let handle = item.handle { members.append(("TaskHandle", .text(handle))) }
+        members.append(("Status", .text(task.status.rawValue)))
+        members.append(("SourceArn", .text(task.sourceArn)))
+        if let destination = task.destinationArn { members.append(("DestinationArn", .text(destination))) }
+        if let rate = task.maxNumberOfMessagesPerSecond { members.append(("MaxNumberOfMessagesPerSecond", .number(Int64(rate)))) }
+        members.append(("ApproximateNumberOfMessagesMoved", .number(Int64(task.moved))))
+        members.append(("ApproximateNumberOfMessagesToMove", .number(Int64(task.toMove))))
+        if let reason = task.failureReason { members.append(("FailureReason", .text(reason))) }
+        members.append(("StartedTimestamp", .number(task.startedAt)))
+        return .structure(members)
     }
 
     private func message(_ message: ReceivedMessage) -> OutputNode {

@@ -59,6 +59,7 @@ public func buildApplication(
         logger: logger)
     application.addServices(
         MaintenanceService(engine: engine, logger: logger),
+        MoveTaskService(engine: engine, logger: logger),
         StorageCheckpoint(store: store, logger: logger))
     return (application, engine)
 }

@@ -55,8 +55,13 @@ struct SQSExecutor: Sendable {
         case .listDeadLetterSourceQueues(let queue, let maxResults, let nextToken):
             let listing = try engine.deadLetterSourceQueues(name: queue, maxResults: maxResults, nextToken: nextToken)
             return .deadLetterSourceQueues(listing.names, nextToken: listing.nextToken)
-        case .notYetSupported(let action):
-            throw SQSError(.unsupportedOperation, "\(action) is not supported by this server yet.")
+        case .startMessageMoveTask(let sourceArn, let destinationArn, let rate):
+            return .moveTaskStarted(
+                handle: try await engine.startMessageMoveTask(sourceArn: sourceArn, destinationArn: destinationArn, maxPerSecond: rate))
+        case .cancelMessageMoveTask(let handle):
+            return .moveTaskCancelled(moved: try await engine.cancelMessageMoveTask(handle: handle))
+        case .listMessageMoveTasks(let sourceArn, let maxResults):
+            return .moveTasks(try engine.listMessageMoveTasks(sourceArn: sourceArn, maxResults: maxResults))
         }
         return .empty
     }

@@ -23,8 +23,6 @@ extension SQLiteMessageStore {
                     INSERT OR REPLACE INTO deduplication (space, scope, deduplication_id, message_id, seq, expires_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """)
-            let addGroup = try db.cachedStatement(
-                sql: "INSERT INTO fifo_groups (space, group_id, head_seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
             return try zip(messages, rows).map { item, arguments in
                 if let original = try Row.fetchOne(
                     findDuplicate, arguments: [space, item.scope, item.deduplicationId, now])
@@ -35,7 +33,7 @@ extension SQLiteMessageStore {
                 let sequence = db.lastInsertedRowID
                 try remember.execute(
                     arguments: [space, item.scope, item.deduplicationId, item.message.messageId, sequence, item.expiresAt])
-                try addGroup.execute(arguments: [space, item.message.groupId ?? "", sequence])
+                try Self.trackGroup(db, space: space, group: item.message.groupId ?? "", sequence: sequence)
                 return .stored(sequence: sequence)
             }
         }
@@ -94,6 +92,17 @@ extension SQLiteMessageStore {
         }
         recordMove(result, from: request)
         return result
+    }
+
+    /// Makes sure a FIFO group that just received message `sequence` is tracked, with the
+    /// lowest sequence number as its head.
+    static func trackGroup(_ db: Database, space: Int64, group: String, sequence: Int64) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO fifo_groups (space, group_id, head_seq) VALUES (?, ?, ?)
+                ON CONFLICT DO UPDATE SET head_seq = MIN(head_seq, excluded.head_seq)
+                """
+        ).execute(arguments: [space, group, sequence])
     }
 
     /// Recomputes a FIFO group's head and busy deadline, or forgets the group when it has no

@@ -172,14 +172,7 @@ extension SQLiteMessageStore {
             arguments: [target.space, now, target.sourceArn, target.fifo ? now : row["sent_at"] as Int64, sequence])
         guard let group = row["group_id"] as String? else { return }
         try refreshGroup(db, space: space, group: group)
-        if target.fifo {
-            try db.execute(
-                sql: """
-                    INSERT INTO fifo_groups (space, group_id, head_seq) VALUES (?, ?, ?)
-                    ON CONFLICT DO UPDATE SET head_seq = MIN(head_seq, excluded.head_seq)
-                    """,
-                arguments: [target.space, group, sequence])
-        }
+        if target.fifo { try trackGroup(db, space: target.space, group: group, sequence: sequence) }
     }
 
     /// Moves the totals of dead-lettered messages from the source space to the target's.

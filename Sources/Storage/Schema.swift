@@ -119,6 +119,22 @@ enum Schema {
                     CREATE INDEX messages_by_group ON messages(space, group_id, seq) WHERE group_id IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("v5-message-move-tasks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE move_tasks (
+                        task_id TEXT PRIMARY KEY,
+                        source_arn TEXT NOT NULL,
+                        destination_arn TEXT,
+                        max_per_second INTEGER,
+                        status TEXT NOT NULL,
+                        moved INTEGER NOT NULL,
+                        to_move INTEGER NOT NULL,
+                        started_at INTEGER NOT NULL,
+                        failure_reason TEXT
+                    );
+                    """)
+        }
         return migrator
     }
 }

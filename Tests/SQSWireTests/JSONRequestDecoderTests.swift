@@ -137,12 +137,21 @@ struct JSONRequestDecoderTests {
         guard case .removePermission("q", "L") = try decodeJSON("RemovePermission", #"{\#(q),"Label":"L"}"#) else { Issue.record(); return }
     }
 
-    @Test(
-        "DLQ-source and move-task actions decode as not yet supported",
-        arguments: ["StartMessageMoveTask", "CancelMessageMoveTask", "ListMessageMoveTasks"])
-    func notYetSupported(action: String) throws {
-        guard case .notYetSupported(let name) = try decodeJSON(action, "{\(q)}") else { Issue.record(); return }
-        #expect(name == action)
+    @Test("Move-task and dead-letter actions decode with their members")
+    func moveTaskActions() throws {
+        let arn = "arn:aws:sqs:us-east-1:000000000000:dlq"
+        guard case .startMessageMoveTask(arn, "d", 5) = try decodeJSON(
+            "StartMessageMoveTask", #"{"SourceArn":"\#(arn)","DestinationArn":"d","MaxNumberOfMessagesPerSecond":5}"#)
+        else { Issue.record(); return }
+        guard case .cancelMessageMoveTask("h") = try decodeJSON("CancelMessageMoveTask", #"{"TaskHandle":"h"}"#) else {
+            Issue.record(); return
+        }
+        guard case .listMessageMoveTasks(arn, 3) = try decodeJSON("ListMessageMoveTasks", #"{"SourceArn":"\#(arn)","MaxResults":3}"#)
+        else { Issue.record(); return }
+        guard case .listDeadLetterSourceQueues("q", 2, "t") = try decodeJSON(
+            "ListDeadLetterSourceQueues", #"{\#(q),"MaxResults":2,"NextToken":"t"}"#)
+        else { Issue.record(); return }
+        expectWireError("MissingParameter") { _ = try decodeJSON("StartMessageMoveTask", "{}") }
     }
 
     @Test("null members count as absent")
@@ -155,12 +164,10 @@ struct JSONRequestDecoderTests {
 
     @Test("Every SQS action name decodes (none falls through to an error)", arguments: SQSAction.allCases)
     func everyActionKnown(action: SQSAction) throws {
-        let body = #"{\#(q),"QueueName":"q","Attributes":{"A":"1"},"Tags":{"k":"v"},"TagKeys":["k"],"Label":"L","ReceiptHandle":"h","VisibilityTimeout":1,"MessageBody":"b","Entries":[]}"#
+        let body = #"{\#(q),"QueueName":"q","Attributes":{"A":"1"},"Tags":{"k":"v"},"TagKeys":["k"],"Label":"L","ReceiptHandle":"h","VisibilityTimeout":1,"MessageBody":"b","Entries":[],"SourceArn":"arn:aws:sqs:us-east-1:000000000000:q","TaskHandle":"h"}"#
         let (decoded, request) = try wireDecoder.decodeJSON(action: action.rawValue, body: Array(body.utf8))
         #expect(decoded == action)
-        let queueless: Set<SQSAction> = [
-            .listQueues, .startMessageMoveTask, .cancelMessageMoveTask, .listMessageMoveTasks,
-        ]
+        let queueless: Set<SQSAction> = [.listQueues, .cancelMessageMoveTask]
         #expect(request.queueName == (queueless.contains(action) ? nil : "q"))
     }
 }

@@ -161,12 +161,16 @@ struct QueryRequestDecoderTests {
         expectWireError("MissingParameter") { _ = try decodeQuery(["Action": "PurgeQueue"], path: "/") }
     }
 
-    @Test(
-        "DLQ-source and move-task actions decode as not yet supported",
-        arguments: ["StartMessageMoveTask", "CancelMessageMoveTask", "ListMessageMoveTasks"])
-    func notYetSupported(action: String) throws {
-        guard case .notYetSupported(let name) = try decodeQuery(query(action)) else { Issue.record(); return }
-        #expect(name == action)
+    @Test("Move-task actions decode from Query parameters")
+    func moveTaskActions() throws {
+        guard case .startMessageMoveTask("arn:x", nil, nil) = try decodeQuery(["Action": "StartMessageMoveTask", "SourceArn": "arn:x"])
+        else { Issue.record(); return }
+        guard case .cancelMessageMoveTask("h") = try decodeQuery(["Action": "CancelMessageMoveTask", "TaskHandle": "h"]) else {
+            Issue.record(); return
+        }
+        guard case .listMessageMoveTasks("arn:x", 10) = try decodeQuery(
+            ["Action": "ListMessageMoveTasks", "SourceArn": "arn:x", "MaxResults": "10"])
+        else { Issue.record(); return }
     }
 
     @Test("Absent list elements give empty lists and maps")

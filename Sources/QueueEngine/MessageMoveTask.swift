@@ -1,0 +1,76 @@
+/// A message move task (DLQ redrive), as StartMessageMoveTask creates it.
+public struct MessageMoveTask: Sendable, Equatable {
+    /// Task states, as the SQS API spells them.
+    public enum Status: String, Sendable {
+        case running = "RUNNING"
+        case completed = "COMPLETED"
+        case cancelled = "CANCELLED"
+        case failed = "FAILED"
+    }
+
+    /// Unique id of the task.
+    public var taskId: String
+    /// ARN of the dead-letter queue being drained.
+    public var sourceArn: String
+    /// Where messages go; nil sends each back to the queue it was dead-lettered from.
+    public var destinationArn: String?
+    /// Messages per second, 1–500; nil moves as fast as the server can.
+    public var maxNumberOfMessagesPerSecond: Int?
+    /// The state.
+    public var status: Status
+    /// Messages moved so far.
+    public var moved: Int
+    /// Messages in the source queue when the task started.
+    public var toMove: Int
+    /// Start time, ms since the epoch.
+    public var startedAt: Int64
+    /// Why the task failed, if it did.
+    public var failureReason: String?
+
+    /// Creates a task record.
+    public init(
+        taskId: String, sourceArn: String, destinationArn: String?, maxNumberOfMessagesPerSecond: Int?, status: Status,
+        moved: Int, toMove: Int, startedAt: Int64, failureReason: String?
+    ) {
+        self.taskId = taskId
+        self.sourceArn = sourceArn
+        self.destinationArn = destinationArn
+        self.maxNumberOfMessagesPerSecond = maxNumberOfMessagesPerSecond
+        self.status = status
+        self.moved = moved
+        self.toMove = toMove
+        self.startedAt = startedAt
+        self.failureReason = failureReason
+    }
+}
+
+/// Where a move step sends messages.
+public struct MoveRoutes: Sendable {
+    /// A fixed destination space (with its FIFO-ness), or nil to route by each message's origin.
+    public var destination: (space: Int64, fifo: Bool)?
+    /// Live queues by ARN: space and FIFO-ness, for routing messages back to their origin.
+    public var origins: [String: (space: Int64, fifo: Bool)]
+
+    /// Creates routes.
+    public init(destination: (space: Int64, fifo: Bool)?, origins: [String: (space: Int64, fifo: Bool)]) {
+        self.destination = destination
+        self.origins = origins
+    }
+}
+
+/// What one move step did.
+public struct MoveStep: Sendable {
+    /// Messages moved, and the spaces they went to.
+    public var movedTo: [Int64: Int]
+    /// Whether the source had no more visible messages to move.
+    public var sourceDrained: Bool
+    /// The ARN of a message's origin that no longer exists, which fails the task.
+    public var missingOrigin: String?
+
+    /// Creates a step result.
+    public init(movedTo: [Int64: Int], sourceDrained: Bool, missingOrigin: String?) {
+        self.movedTo = movedTo
+        self.sourceDrained = sourceDrained
+        self.missingOrigin = missingOrigin
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+
+extension QueueEngine {
+    /// StartMessageMoveTask: starts draining a dead-letter queue back to its sources or to a
+    /// destination; returns the task handle.
+    public func startMessageMoveTask(sourceArn: String, destinationArn: String?, maxPerSecond: Int?) async throws -> String {
+        guard let source = deadLetterQueue(arn: sourceArn) else {
+            throw SQSError(.resourceNotFound, "The resource that you specified for the SourceArn parameter doesn't exist.")
+        }
+        let isDeadLetterQueue = catalog.all().contains { queue in
+            queue.settings.redrivePolicy.flatMap { try? RedrivePolicy(json: $0) }?.deadLetterTargetArn == sourceArn
+        }
+        guard isDeadLetterQueue else {
+            throw SQSError.invalidParameter("SourceArn", value: sourceArn, reason: "Source queue must be configured as a Dead Letter Queue.")
+        }
+        if let destinationArn {
+            guard let destination = deadLetterQueue(arn: destinationArn) else {
+                throw SQSError(.resourceNotFound, "The resource that you specified for the DestinationArn parameter doesn't exist.")
+            }
+            guard destination.settings.fifoQueue == source.settings.fifoQueue, destination.id != source.id else {
+                throw SQSError.invalidParameter(
+                    "DestinationArn", value: destinationArn,
+                    reason: "The destination must be another queue of the same type as the source.")
+            }
+        }
+        if let maxPerSecond, !(1...500).contains(maxPerSecond) {
+            throw SQSError.invalidParameter(
+                "MaxNumberOfMessagesPerSecond", value: String(maxPerSecond), reason: "Must be between 1 and 500, if provided.")
+        }
+        let now = time.nowMilliseconds()
+        let toMove = try await messageCounts(of: source).visible
+        let task = MessageMoveTask(
+            taskId: RandomIdentifier.uuid(), sourceArn: sourceArn, destinationArn: destinationArn,
+            maxNumberOfMessagesPerSecond: maxPerSecond, status: .running, moved: 0, toMove: toMove, startedAt: now,
+            failureReason: nil)
+        try moveTasks.begin(task)
+        do {
+            try await store.saveMoveTask(task)
+        } catch {
+            moveTasks.forget(task.taskId)
+            throw error
+        }
+        return MoveTaskHandle.encode(taskId: task.taskId, sourceArn: sourceArn)
+    }
+
+    /// ListMessageMoveTasks: the most recent tasks of a source queue, newest first (1–10, default 1).
+    public func listMessageMoveTasks(sourceArn: String, maxResults: Int?) throws(SQSError) -> [(task: MessageMoveTask, handle: String?)] {
+        guard deadLetterQueue(arn: sourceArn) != nil else {
+            throw SQSError(.resourceNotFound, "The resource that you specified for the SourceArn parameter doesn't exist.")
+        }
+        let limit = maxResults ?? 1
+        guard (1...10).contains(limit) else {
+            throw SQSError.invalidParameter("MaxResults", value: String(limit), reason: "Must be between 1 and 10, if provided.")
+        }
+        return moveTasks.recent(sourceArn: sourceArn, limit: limit).map { task in
+            (task, task.status == .running ? MoveTaskHandle.encode(taskId: task.taskId, sourceArn: task.sourceArn) : nil)
+        }
+    }
+
+    /// CancelMessageMoveTask: stops a running task; returns how many messages it had moved.
+    public func cancelMessageMoveTask(handle: String) async throws -> Int {
+        guard let taskId = MoveTaskHandle.taskId(in: handle), var task = moveTasks.task(taskId) else {
+            throw SQSError(.resourceNotFound, "Task does not exist.")
+        }
+        guard task.status == .running else {
+            throw SQSError(.unsupportedOperation, "Only a task whose status is RUNNING can be cancelled.")
+        }
+        task.status = .cancelled
+        try await finish(task)
+        return task.moved
+    }
+
+    /// Moves the next messages of every running task: at its rate for `elapsedMilliseconds`
+    /// (fractions carry over), or up to 1,000 per call for tasks without a rate.
+    public func advanceMoveTasks(elapsedMilliseconds: Int64) async throws {
+        for var task in moveTasks.running() {
+            guard let source = deadLetterQueue(arn: task.sourceArn) else {
+                task.status = .failed
+                task.failureReason = "AWS.SimpleQueueService.NonExistentQueue"
+                try await finish(task)
+                continue
+            }
+            let allowance = moveTasks.allowance(taskId: task.taskId, rate: task.maxNumberOfMessagesPerSecond, elapsedMilliseconds: elapsedMilliseconds)
+            let limit = min(allowance, max(task.toMove - task.moved, 0))
+            guard limit > 0 || task.moved >= task.toMove else { continue }
+            let step = limit == 0
+                ? MoveStep(movedTo: [:], sourceDrained: true, missingOrigin: nil)
+                : try await store.moveMessages(
+                    from: source.messageSpace, routes: routes(for: task), limit: limit, now: time.nowMilliseconds(),
+                    taskId: task.taskId)
+            let moved = step.movedTo.values.reduce(0, +)
+            task.moved += moved
+            moveTasks.record(task, spent: moved)
+            wakeReceivers(ofSpaces: Set(step.movedTo.keys))
+            guard moveTasks.task(task.taskId)?.status == .running else { continue }  // cancelled meanwhile
+            if let origin = step.missingOrigin {
+                task.status = .failed
+                task.failureReason = "AWS.SimpleQueueService.NonExistentQueue: \(origin)"
+                try await finish(task)
+            } else if step.sourceDrained || task.moved >= task.toMove {
+                task.status = .completed
+                try await finish(task)
+            }
+        }
+    }
+
+    private func finish(_ task: MessageMoveTask) async throws {
+        try await store.saveMoveTask(task)
+        moveTasks.record(task, spent: 0)
+    }
+
+    private func routes(for task: MessageMoveTask) -> MoveRoutes {
+        var origins: [String: (space: Int64, fifo: Bool)] = [:]
+        for queue in catalog.all() { origins[queueArn(queue.name)] = (queue.messageSpace, queue.settings.fifoQueue) }
+        return MoveRoutes(destination: task.destinationArn.flatMap { origins[$0] }, origins: origins)
+    }
+
+    private func wakeReceivers(ofSpaces spaces: Set<Int64>) {
+        for queue in catalog.all() where spaces.contains(queue.messageSpace) { waiters.notify(queueId: queue.id) }
+    }
+}
+
+/// Task handles: base64 of a small JSON object naming the task and its source, like AWS's.
+enum MoveTaskHandle {
+    static func encode(taskId: String, sourceArn: String) -> String {
+        let object = ["taskId": taskId, "sourceArn": sourceArn]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return data.base64EncodedString()
+    }
+
+    static func taskId(in handle: String) -> String? {
+        guard let data = Data(base64Encoded: handle),
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        else { return nil }
+        return object["taskId"] as? String
+    }
+}

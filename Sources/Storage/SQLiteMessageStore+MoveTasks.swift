@@ -1,0 +1,74 @@
+import GRDB
+import QueueEngine
+
+/// Message move tasks (DLQ redrive): their records, and the moves themselves.
+extension SQLiteMessageStore {
+    public func loadMoveTasks() async throws -> [MessageMoveTask] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM move_tasks ORDER BY started_at DESC, task_id").map { row in
+                MessageMoveTask(
+                    taskId: row["task_id"], sourceArn: row["source_arn"], destinationArn: row["destination_arn"],
+                    maxNumberOfMessagesPerSecond: row["max_per_second"],
+                    status: MessageMoveTask.Status(rawValue: row["status"]) ?? .failed, moved: row["moved"],
+                    toMove: row["to_move"], startedAt: row["started_at"], failureReason: row["failure_reason"])
+            }
+        }
+    }
+
+    public func saveMoveTask(_ task: MessageMoveTask) async throws {
+        try await writer.perform { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO move_tasks
+                        (task_id, source_arn, destination_arn, max_per_second, status, moved, to_move, started_at, failure_reason)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    task.taskId, task.sourceArn, task.destinationArn, task.maxNumberOfMessagesPerSecond, task.status.rawValue,
+                    task.moved, task.toMove, task.startedAt, task.failureReason,
+                ])
+        }
+    }
+
+    public func moveMessages(from space: Int64, routes: MoveRoutes, limit: Int, now: Int64, taskId: String) async throws -> MoveStep {
+        let step = try await writer.perform { db -> MoveStep in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM messages WHERE space = ? AND visible_at <= ? ORDER BY seq LIMIT ?",
+                arguments: [space, now, limit])
+            var movedTo: [Int64: Int] = [:]
+            var missingOrigin: String?
+            for row in rows {
+                let origin: String? = row["dead_letter_source"]
+                guard let target = routes.destination ?? origin.flatMap({ routes.origins[$0] }) else {
+                    missingOrigin = origin ?? "unknown"
+                    break
+                }
+                try Self.redrive(db, row: row, from: space, to: target, now: now)
+                movedTo[target.space, default: 0] += 1
+            }
+            let moved = movedTo.values.reduce(0, +)
+            try db.execute(sql: "UPDATE move_tasks SET moved = moved + ? WHERE task_id = ?", arguments: [moved, taskId])
+            return MoveStep(movedTo: movedTo, sourceDrained: rows.count < limit && missingOrigin == nil, missingOrigin: missingOrigin)
+        }
+        let moved = step.movedTo.values.reduce(0, +)
+        adjustTotal(space: space, by: -moved)
+        for (target, count) in step.movedTo { adjustTotal(space: target, by: count) }
+        return step
+    }
+
+    /// Puts a dead-lettered message back into circulation in another space: visible at once,
+    /// never received there, no longer marked as dead-lettered.
+    private static func redrive(_ db: Database, row: Row, from space: Int64, to target: (space: Int64, fifo: Bool), now: Int64) throws {
+        let sequence: Int64 = row["seq"]
+        try db.execute(
+            sql: """
+                UPDATE messages SET space = ?, visible_at = ?, receive_count = 0, first_received_at = NULL,
+                    received_at = NULL, dead_letter_source = NULL
+                WHERE seq = ?
+                """,
+            arguments: [target.space, now, sequence])
+        guard let group = row["group_id"] as String? else { return }
+        try refreshGroup(db, space: space, group: group)
+        if target.fifo { try trackGroup(db, space: target.space, group: group, sequence: sequence) }
+    }
+}
