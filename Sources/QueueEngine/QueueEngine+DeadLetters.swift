@@ -1,27 +1,11 @@
-import Foundation
-
 extension QueueEngine {
     /// ListDeadLetterSourceQueues: queues whose RedrivePolicy targets `name`, sorted, paginated.
     public func deadLetterSourceQueues(name: String, maxResults: Int?, nextToken: String?) throws(SQSError) -> QueueListing {
         let target = queueArn(try requireQueue(name).name)
-        if let maxResults, !(1...1000).contains(maxResults) {
-            throw SQSError.invalidParameter("MaxResults", value: String(maxResults), reason: "MaxResults must be an integer between 1 and 1000.")
-        }
-        var after: String?
-        if let nextToken {
-            guard let data = Data(base64Encoded: nextToken), let last = String(data: data, encoding: .utf8) else {
-                throw SQSError.invalidParameter("NextToken", value: nextToken, reason: "Invalid NextToken value.")
-            }
-            after = last
-        }
         let sources = catalog.all().filter { queue in
-            guard let text = queue.settings.redrivePolicy, let policy = try? RedrivePolicy(json: text) else { return false }
-            return policy.deadLetterTargetArn == target && (after.map { queue.name > $0 } ?? true)
-        }.map(\.name).sorted()
-        let pageSize = maxResults ?? 1000
-        let page = Array(sources.prefix(pageSize))
-        let more = maxResults != nil && sources.count > pageSize
-        return QueueListing(names: page, nextToken: more ? Data(page.last!.utf8).base64EncodedString() : nil)
+            queue.settings.redrivePolicy.flatMap { try? RedrivePolicy(json: $0) }?.deadLetterTargetArn == target
+        }
+        return try Self.page(of: sources.map(\.name), maxResults: maxResults, nextToken: nextToken)
     }
 
     /// Checks the redrive settings of queue `name` against the queues they name: the DLQ must

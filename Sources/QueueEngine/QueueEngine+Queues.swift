@@ -32,6 +32,13 @@ extension QueueEngine {
 
     /// ListQueues: names with the prefix, sorted, paginated when `maxResults` is given.
     public func listQueues(prefix: String?, maxResults: Int?, nextToken: String?) throws(SQSError) -> QueueListing {
+        let names = catalog.all().map(\.name).filter { name in prefix.map { name.hasPrefix($0) } ?? true }
+        return try Self.page(of: names, maxResults: maxResults, nextToken: nextToken)
+    }
+
+    /// One page of sorted queue names: all of them (up to 1,000) without `maxResults`, else
+    /// `maxResults` (1–1,000) after the name the token carries, with a token for the rest.
+    static func page(of names: [String], maxResults: Int?, nextToken: String?) throws(SQSError) -> QueueListing {
         if let maxResults, !(1...1000).contains(maxResults) {
             throw SQSError.invalidParameter("MaxResults", value: String(maxResults), reason: "MaxResults must be an integer between 1 and 1000.")
         }
@@ -42,12 +49,10 @@ extension QueueEngine {
             }
             after = name
         }
-        let names = catalog.all().map(\.name).filter { name in
-            (prefix.map { name.hasPrefix($0) } ?? true) && (after.map { name > $0 } ?? true)
-        }.sorted()
+        let remaining = names.filter { name in after.map { name > $0 } ?? true }.sorted()
         let pageSize = maxResults ?? 1000
-        let page = Array(names.prefix(pageSize))
-        let more = maxResults != nil && names.count > pageSize
+        let page = Array(remaining.prefix(pageSize))
+        let more = maxResults != nil && remaining.count > pageSize
         return QueueListing(names: page, nextToken: more ? Data(page.last!.utf8).base64EncodedString() : nil)
     }
 
