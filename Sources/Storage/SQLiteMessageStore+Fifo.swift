@@ -94,35 +94,46 @@ extension SQLiteMessageStore {
         return result
     }
 
-    /// Makes sure a FIFO group that just received message `sequence` is tracked, with the
-    /// lowest sequence number as its head.
-    static func trackGroup(_ db: Database, space: Int64, group: String, sequence: Int64) throws {
+    /// `busy_until` of a fair (standard-queue) group: such groups are never held back.
+    static let fairGroupMarker: Int64 = -1
+
+    /// Makes sure a group that just got message `sequence` is tracked, with the lowest
+    /// sequence number as its head. `fair` groups belong to standard queues.
+    static func trackGroup(_ db: Database, space: Int64, group: String, sequence: Int64, fair: Bool = false) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO fifo_groups (space, group_id, head_seq) VALUES (?, ?, ?)
+                INSERT INTO fifo_groups (space, group_id, head_seq, busy_until) VALUES (?, ?, ?, ?)
                 ON CONFLICT DO UPDATE SET head_seq = MIN(head_seq, excluded.head_seq)
                 """
-        ).execute(arguments: [space, group, sequence])
+        ).execute(arguments: [space, group, sequence, fair ? fairGroupMarker : 0])
     }
 
-    /// Recomputes a FIFO group's head and busy deadline, or forgets the group when it has no
-    /// messages left. A group without a row (standard queues' fair groups) is left alone.
+    /// Recomputes a group's head and busy deadline, or forgets the group when it has no
+    /// messages left. A group without a row is left alone.
+    ///
+    /// FIFO delivers a group in order, so its received messages are always the first ones:
+    /// the walk stops at the first message never received, and costs what is in flight, not
+    /// the size of the group.
     static func refreshGroup(_ db: Database, space: Int64, group: String) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM fifo_groups WHERE space = ? AND group_id = ?", arguments: [space, group]) == true
+        guard let tracked = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT busy_until FROM fifo_groups WHERE space = ? AND group_id = ?"), arguments: [space, group])
         else { return }
-        let summary = try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT MIN(seq) AS head, COALESCE(MAX(CASE WHEN receive_count > 0 THEN visible_at END), 0) AS busy
-                    FROM messages WHERE space = ? AND group_id = ?
-                    """),
+        let fair = tracked == fairGroupMarker
+        let walk = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT seq, visible_at, receive_count FROM messages WHERE space = ? AND group_id = ? ORDER BY seq"),
             arguments: [space, group])
-        if let head = summary?["head"] as Int64? {
-            try db.execute(
-                sql: "UPDATE fifo_groups SET head_seq = ?, busy_until = ? WHERE space = ? AND group_id = ?",
-                arguments: [head, summary?["busy"] as Int64? ?? 0, space, group])
+        var head: Int64?
+        var busyUntil: Int64 = 0
+        while let row = try walk.next() {
+            if head == nil { head = row["seq"] }
+            guard !fair, (row["receive_count"] as Int) > 0 else { break }
+            busyUntil = max(busyUntil, row["visible_at"])
+        }
+        if let head {
+            try db.cachedStatement(sql: "UPDATE fifo_groups SET head_seq = ?, busy_until = ? WHERE space = ? AND group_id = ?")
+                .execute(arguments: [head, fair ? fairGroupMarker : busyUntil, space, group])
         } else {
-            try db.execute(sql: "DELETE FROM fifo_groups WHERE space = ? AND group_id = ?", arguments: [space, group])
+            try db.cachedStatement(sql: "DELETE FROM fifo_groups WHERE space = ? AND group_id = ?").execute(arguments: [space, group])
         }
     }
 

@@ -21,9 +21,14 @@ extension SQLiteMessageStore {
         let rows = messages.map { Self.insertArguments($0, space: space) }
         let sequences = try await writer.perform { db -> [Int64] in
             let statement = try db.cachedStatement(sql: Self.insertSQL)
-            return try rows.map { arguments in
+            return try zip(messages, rows).map { message, arguments in
                 try statement.execute(arguments: arguments)
-                return db.lastInsertedRowID
+                let sequence = db.lastInsertedRowID
+                // A MessageGroupId on a standard queue makes it a fair queue: track the tenant.
+                if let group = message.groupId {
+                    try Self.trackGroup(db, space: space, group: group, sequence: sequence, fair: true)
+                }
+                return sequence
             }
         }
         adjustTotal(space: space, by: messages.count)
@@ -42,8 +47,9 @@ extension SQLiteMessageStore {
             var moved = 0
             // Moved messages leave the space, so each pass sees only messages not yet looked at.
             while claimed.count < request.limit {
-                let rows = try Row.fetchAll(
-                    select, arguments: [request.space, request.now, request.sentAfter, request.limit - claimed.count])
+                let wanted = request.limit - claimed.count
+                let rows = try Self.fairCandidates(db, request, count: wanted)
+                    ?? Row.fetchAll(select, arguments: [request.space, request.now, request.sentAfter, wanted])
                 if rows.isEmpty { break }
                 for row in rows {
                     if let target = request.deadLetter, (row["receive_count"] as Int) >= target.maxReceiveCount {
@@ -172,7 +178,7 @@ extension SQLiteMessageStore {
             arguments: [target.space, now, target.sourceArn, target.fifo ? now : row["sent_at"] as Int64, sequence])
         guard let group = row["group_id"] as String? else { return }
         try refreshGroup(db, space: space, group: group)
-        if target.fifo { try trackGroup(db, space: target.space, group: group, sequence: sequence) }
+        try trackGroup(db, space: target.space, group: group, sequence: sequence, fair: !target.fifo)
     }
 
     /// Moves the totals of dead-lettered messages from the source space to the target's.

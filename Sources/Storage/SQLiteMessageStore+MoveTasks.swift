@@ -69,6 +69,6 @@ extension SQLiteMessageStore {
             arguments: [target.space, now, sequence])
         guard let group = row["group_id"] as String? else { return }
         try refreshGroup(db, space: space, group: group)
-        if target.fifo { try trackGroup(db, space: target.space, group: group, sequence: sequence) }
+        try trackGroup(db, space: target.space, group: group, sequence: sequence, fair: !target.fifo)
     }
 }
