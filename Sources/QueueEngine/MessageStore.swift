@@ -42,8 +42,13 @@ public protocol MessageStore: Sendable {
     /// Creates or replaces a task record.
     func saveMoveTask(_ task: MessageMoveTask) async throws
     /// Moves up to `limit` visible messages out of `space` along `routes` and adds their number
-    /// to the moved count of task `taskId`, in one transaction.
+    /// to the moved count of task `taskId`, in one transaction; moves nothing once the task is
+    /// no longer running.
     func moveMessages(from space: Int64, routes: MoveRoutes, limit: Int, now: Int64, taskId: String) async throws -> MoveStep
+
+    /// Marks a running task cancelled in the same order as its moves; returns its final moved
+    /// count, or nil when it was not running.
+    func cancelMoveTask(taskId: String) async throws -> Int?
 
     /// Message counts of a space at `now`.
     func counts(space: Int64, now: Int64) async throws -> MessageCounts

@@ -62,12 +62,13 @@ extension QueueEngine {
         guard let taskId = MoveTaskHandle.taskId(in: handle), var task = moveTasks.task(taskId) else {
             throw SQSError(.resourceNotFound, "Task does not exist.")
         }
-        guard task.status == .running else {
+        guard task.status == .running, let moved = try await store.cancelMoveTask(taskId: taskId) else {
             throw SQSError(.unsupportedOperation, "Only a task whose status is RUNNING can be cancelled.")
         }
         task.status = .cancelled
-        try await finish(task)
-        return task.moved
+        task.moved = moved
+        moveTasks.record(task, spent: 0)
+        return moved
     }
 
     /// Moves the next messages of every running task: at its rate for `elapsedMilliseconds`

@@ -5,9 +5,9 @@ import SealCrypto
 /// Loads a SealQ daemon with SigV4-signed SQS requests over many keep-alive HTTP/1.1 connections
 /// and reports throughput and latency.
 ///
-/// Each scenario that needs a queue creates its own (`sealq-bench-<scenario>-<random>`), optionally
-/// prefills it, measures, and deletes it again, also when the measurement fails. Progress goes to
-/// stderr once per second.
+/// Each step that needs a queue creates its own (`sealq-bench-<scenario>-<random>`, with `.fifo` for a
+/// FIFO queue), optionally prefills it, measures, and deletes it again, also when the measurement
+/// fails. Progress goes to stderr once per second.
 public struct Benchmark: Sendable {
     /// The validated settings of this benchmark.
     public let configuration: BenchmarkConfiguration
@@ -23,8 +23,8 @@ public struct Benchmark: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         do {
             var reports: [BenchmarkReport] = []
-            for scenario in configuration.scenario.steps {
-                reports.append(try await run(scenario, on: group))
+            for step in configuration.steps {
+                reports.append(try await run(step, on: group))
             }
             try await group.shutdownGracefully()
             return reports
@@ -34,22 +34,25 @@ public struct Benchmark: Sendable {
         }
     }
 
-    private func run(
-        _ scenario: BenchmarkScenario, on group: MultiThreadedEventLoopGroup
-    ) async throws -> BenchmarkReport {
-        guard scenario.needsQueue else {
+    private func run(_ step: BenchmarkStep, on group: MultiThreadedEventLoopGroup) async throws -> BenchmarkReport {
+        guard step.scenario.needsQueue else {
             let endpoint = configuration.endpoint
-            return try await measure(scenario, on: group, prefilled: 0) { _ in HealthWorkload(endpoint: endpoint) }
+            return try await measure(step, on: group, prefilled: 0) { _ in HealthWorkload(endpoint: endpoint) }
         }
         let control = SQSControlClient(configuration: configuration, group: group)
-        let name = "sealq-bench-\(scenario.rawValue)-\(Hex.encode(SecureRandom.bytes(4)))"
-        let queueURL = try await control.createQueue(name: name)
+        let fifo = step.queue.isFIFO
+        let name = "sealq-bench-\(step.scenario.rawValue)-\(Hex.encode(SecureRandom.bytes(4)))" + (fifo ? ".fifo" : "")
+        let queueURL = try await control.createQueue(name: name, fifo: fifo)
         let arn = "arn:aws:sqs:\(configuration.region):\(configuration.accountId):\(name)"
-        StandardError.print("[\(scenario.rawValue)] queue \(arn)")
+        StandardError.print("[\(Self.label(step))] \(fifo ? "FIFO" : "standard") queue \(arn)")
         do {
-            let prefilled = try await prefill(queueURL: queueURL, on: group)
-            let report = try await measure(scenario, on: group, prefilled: prefilled) { [configuration] index in
-                Self.workload(for: scenario, index: index, configuration: configuration, queueURL: queueURL)
+            let prefilled = try await prefill(queueURL: queueURL, queue: step.queue, on: group)
+            let order: FIFOOrderCheck? =
+                if step.scenario == .fifoReceive, case .fifo(let groups) = step.queue {
+                    FIFOOrderCheck(groups: groups)
+                } else { nil }
+            let report = try await measure(step, on: group, prefilled: prefilled) { [configuration] index in
+                Self.workload(for: step, index: index, configuration: configuration, queueURL: queueURL, order: order)
             }
             try await control.deleteQueue(url: queueURL)
             return report
@@ -60,21 +63,25 @@ public struct Benchmark: Sendable {
     }
 
     private func measure(
-        _ scenario: BenchmarkScenario, on group: MultiThreadedEventLoopGroup, prefilled: Int,
+        _ step: BenchmarkStep, on group: MultiThreadedEventLoopGroup, prefilled: Int,
         workload: @escaping @Sendable (Int) -> any ConnectionWorkload
     ) async throws -> BenchmarkReport {
         let phase = LoadPhase(
-            name: scenario.rawValue, endpoint: configuration.endpoint, connections: configuration.connections,
+            name: Self.label(step), endpoint: configuration.endpoint, connections: configuration.connections,
             duration: configuration.duration, requestLimit: configuration.requestLimit, messageGoal: nil,
             makeWorkload: workload)
         let outcome = try await phase.run(on: group)
         return BenchmarkReport(
-            scenario: scenario, connections: configuration.connections, prefilledMessages: prefilled,
-            tally: outcome.tally, elapsed: outcome.elapsed)
+            step: step, connections: configuration.connections, prefilledMessages: prefilled, outcome: outcome)
     }
 
     /// Sends `configuration.prefill` messages in batches of 10 over all connections; returns how many were accepted.
-    private func prefill(queueURL: String, on group: MultiThreadedEventLoopGroup) async throws -> Int {
+    ///
+    /// A FIFO queue gets its messages round-robin over its groups, each group sent by one connection so
+    /// that its order is known (see ``FIFOMessageSource/Share/ownedGroups(connection:connections:goal:)``).
+    private func prefill(
+        queueURL: String, queue: BenchmarkQueue, on group: MultiThreadedEventLoopGroup
+    ) async throws -> Int {
         let goal = configuration.prefill
         guard goal > 0 else { return 0 }
         let connections = configuration.connections
@@ -82,9 +89,20 @@ public struct Benchmark: Sendable {
             name: "prefill", endpoint: configuration.endpoint, connections: connections, duration: nil,
             requestLimit: nil, messageGoal: goal
         ) { [configuration] index in
-            SendWorkload(
-                configuration: configuration, queueURL: queueURL, packing: .batch(10), tag: MessageBody.prefillTag,
-                messageLimit: goal / connections + (index < goal % connections ? 1 : 0))
+            switch queue {
+            case .standard:
+                SendWorkload(
+                    configuration: configuration, queueURL: queueURL, packing: .batch(10),
+                    tag: MessageBody.prefillTag,
+                    messageLimit: goal / connections + (index < goal % connections ? 1 : 0))
+            case .fifo(let groups):
+                SendWorkload(
+                    configuration: configuration, queueURL: queueURL, packing: .batch(10),
+                    tag: MessageBody.prefillTag, messageLimit: nil,
+                    fifo: FIFOMessageSource(
+                        share: .ownedGroups(connection: index, connections: connections, goal: goal), groups: groups,
+                        tag: MessageBody.prefillTag, size: configuration.messageSize, idPrefix: "p"))
+            }
         }
         let tally = try await phase.run(on: group).tally
         StandardError.print(
@@ -95,19 +113,42 @@ public struct Benchmark: Sendable {
 
     /// The workload of connection `index`: in `pipeline`, the first half sends and the second half receives.
     private static func workload(
-        for scenario: BenchmarkScenario, index: Int, configuration: BenchmarkConfiguration, queueURL: String
+        for step: BenchmarkStep, index: Int, configuration: BenchmarkConfiguration, queueURL: String,
+        order: FIFOOrderCheck?
     ) -> any ConnectionWorkload {
-        switch scenario {
-        case .pipeline where index >= (configuration.connections + 1) / 2:
-            ReceiveDeleteWorkload(configuration: configuration, queueURL: queueURL)
-        case .batch:
-            SendWorkload(
-                configuration: configuration, queueURL: queueURL, packing: .batch(configuration.batchSize),
-                tag: MessageBody.measuredTag, messageLimit: nil)
-        default:
-            SendWorkload(
-                configuration: configuration, queueURL: queueURL, packing: .single, tag: MessageBody.measuredTag,
-                messageLimit: nil)
+        let senders = (configuration.connections + 1) / 2
+        /// The measured FIFO messages of a connection among `stride` sending ones; nil for a standard queue.
+        func fifo(stride: Int) -> FIFOMessageSource? {
+            guard case .fifo(let groups) = step.queue else { return nil }
+            return FIFOMessageSource(
+                share: .interleaved(first: index, stride: stride), groups: groups, tag: MessageBody.measuredTag,
+                size: configuration.messageSize, idPrefix: "m")
         }
+        switch step.scenario {
+        case .pipeline where index >= senders:
+            return ReceiveDeleteWorkload(configuration: configuration, queueURL: queueURL)
+        case .pipeline:
+            return SendWorkload(
+                configuration: configuration, queueURL: queueURL, packing: .single, tag: MessageBody.measuredTag,
+                messageLimit: nil, fifo: fifo(stride: senders))
+        case .fifoReceive:
+            return ReceiveDeleteWorkload(
+                configuration: configuration, queueURL: queueURL,
+                receiving: .fifoInOrder(order ?? FIFOOrderCheck(groups: 0)))
+        case .batch:
+            return SendWorkload(
+                configuration: configuration, queueURL: queueURL, packing: .batch(configuration.batchSize),
+                tag: MessageBody.measuredTag, messageLimit: nil, fifo: fifo(stride: configuration.connections))
+        default:
+            return SendWorkload(
+                configuration: configuration, queueURL: queueURL, packing: .single, tag: MessageBody.measuredTag,
+                messageLimit: nil, fifo: fifo(stride: configuration.connections))
+        }
+    }
+
+    /// `send`, or `send FIFO/1,000` for a step on a FIFO queue with 1,000 groups: names progress lines.
+    private static func label(_ step: BenchmarkStep) -> String {
+        guard case .fifo(let groups) = step.queue, step.scenario.needsQueue else { return step.scenario.rawValue }
+        return "\(step.scenario.rawValue) FIFO/\(TextFormat.grouped(groups))"
     }
 }

@@ -24,6 +24,11 @@ public struct BenchmarkConfiguration: Sendable {
     public var prefill: Int
     /// What to measure.
     public var scenario: BenchmarkScenario
+    /// Run `send`, `batch` and `pipeline` against a FIFO queue instead of a standard one
+    /// (`fifo-receive` always uses a FIFO queue, `fifo-all` chooses its own queues).
+    public var fifo: Bool
+    /// Message groups of a FIFO queue: each message goes to the next of `g0` … `g{groups-1}`.
+    public var groups: Int
 
     /// A configuration; the defaults match `sealq bench` without options.
     public init(
@@ -38,7 +43,9 @@ public struct BenchmarkConfiguration: Sendable {
         messageSize: Int = 1024,
         batchSize: Int = 10,
         prefill: Int = 0,
-        scenario: BenchmarkScenario = .all
+        scenario: BenchmarkScenario = .all,
+        fifo: Bool = false,
+        groups: Int = 1
     ) {
         self.endpoint = endpoint
         self.accessKeyId = accessKeyId
@@ -52,6 +59,25 @@ public struct BenchmarkConfiguration: Sendable {
         self.batchSize = batchSize
         self.prefill = prefill
         self.scenario = scenario
+        self.fifo = fifo
+        self.groups = groups
+    }
+
+    /// The phases this configuration runs, in order.
+    public var steps: [BenchmarkStep] {
+        let queue: BenchmarkQueue = fifo ? .fifo(groups: groups) : .standard
+        switch scenario {
+        case .all:
+            return [.health, .send, .batch, .pipeline].map { BenchmarkStep(scenario: $0, queue: queue) }
+        case .fifoReceive:
+            return [BenchmarkStep(scenario: .fifoReceive, queue: .fifo(groups: groups))]
+        case .fifoAll:
+            return [BenchmarkQueue.standard, .fifo(groups: 1), .fifo(groups: 1_000)].flatMap { queue in
+                [BenchmarkStep(scenario: .send, queue: queue), BenchmarkStep(scenario: .batch, queue: queue)]
+            }
+        case .health, .send, .batch, .pipeline:
+            return [BenchmarkStep(scenario: scenario, queue: queue)]
+        }
     }
 
     /// Throws ``BenchmarkError/invalidConfiguration(_:)`` for a setting out of range.
@@ -66,8 +92,11 @@ public struct BenchmarkConfiguration: Sendable {
             messageSize >= MessageBody.minimumSize, "message size must be at least \(MessageBody.minimumSize) bytes")
         try require((1...10).contains(batchSize), "batch size must be between 1 and 10")
         try require(prefill >= 0, "prefill must not be negative")
+        try require(groups >= 1, "groups must be at least 1")
         try require(
-            connections >= 2 || !scenario.steps.contains(.pipeline),
+            scenario != .fifoReceive || prefill >= 1, "the fifo-receive scenario needs a prefill of at least 1 message")
+        try require(
+            connections >= 2 || !steps.contains { $0.scenario == .pipeline },
             "the pipeline scenario needs at least 2 connections (senders and receivers)")
     }
 }

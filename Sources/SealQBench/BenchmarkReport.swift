@@ -2,19 +2,30 @@
 public struct BenchmarkReport: Sendable, CustomStringConvertible {
     /// The scenario measured.
     public let scenario: BenchmarkScenario
+    /// The kind of queue it was measured on.
+    public let queue: BenchmarkQueue
     /// Concurrent connections used.
     public let connections: Int
     /// Messages the queue was prefilled with before the measurement.
     public let prefilledMessages: Int
     /// Requests answered within the measured phase (any status).
     public let requests: Int
-    /// Messages moved: sent (`send`, `batch`) or sent, received and deleted within the phase (`pipeline`).
+    /// Messages moved: sent (`send`, `batch`), sent, received and deleted within the phase (`pipeline`),
+    /// or received (`fifo-receive`).
     public let messages: Int
     /// Messages the server accepted.
     public let sentMessages: Int
     /// Messages received and deleted, whether sent during the phase or before (`pipeline`).
     public let deletedMessages: Int
-    /// Non-2xx answers, transport errors and failed batch entries.
+    /// `ReceiveMessage` requests answered with a readable 2xx answer.
+    public let receives: Int
+    /// Of those, the ones that returned no message.
+    public let emptyReceives: Int
+    /// Messages received.
+    public let receivedMessages: Int
+    /// Received FIFO prefill messages that were not the next of their group (`fifo-receive`; also errors).
+    public let outOfOrderMessages: Int
+    /// Non-2xx answers, transport errors, failed batch entries and answers that do not add up.
     public let errors: Int
     /// The first error, to show once.
     public let firstError: String?
@@ -26,21 +37,44 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
     public let latencyP90: Double
     /// 99th percentile request latency in milliseconds.
     public let latencyP99: Double
+    /// Median `ReceiveMessage` latency in milliseconds.
+    public let receiveLatencyP50: Double
+    /// 90th percentile `ReceiveMessage` latency in milliseconds.
+    public let receiveLatencyP90: Double
+    /// 99th percentile `ReceiveMessage` latency in milliseconds.
+    public let receiveLatencyP99: Double
+    /// From the start of the phase to the last `ReceiveMessage` answer that held messages; nil if none did.
+    public let lastReceiptAfter: Duration?
 
-    init(scenario: BenchmarkScenario, connections: Int, prefilledMessages: Int, tally: Tally, elapsed: Duration) {
-        self.scenario = scenario
+    init(step: BenchmarkStep, connections: Int, prefilledMessages: Int, outcome: LoadPhase.Outcome) {
+        let tally = outcome.tally
+        scenario = step.scenario
+        queue = step.queue
         self.connections = connections
         self.prefilledMessages = prefilledMessages
         requests = tally.requests
-        messages = scenario == .pipeline ? tally.roundTrips : tally.sent
+        messages =
+            switch scenario {
+            case .pipeline: tally.roundTrips
+            case .fifoReceive: tally.received
+            default: tally.sent
+            }
         sentMessages = tally.sent
         deletedMessages = tally.deleted
+        receives = tally.receives
+        emptyReceives = tally.emptyReceives
+        receivedMessages = tally.received
+        outOfOrderMessages = tally.outOfOrder
         errors = tally.errors
         firstError = tally.firstError
-        self.elapsed = elapsed
+        elapsed = outcome.elapsed
+        lastReceiptAfter = outcome.lastReceiptAfter
         latencyP50 = tally.latency.quantile(0.50) / 1000
         latencyP90 = tally.latency.quantile(0.90) / 1000
         latencyP99 = tally.latency.quantile(0.99) / 1000
+        receiveLatencyP50 = tally.receiveLatency.quantile(0.50) / 1000
+        receiveLatencyP90 = tally.receiveLatency.quantile(0.90) / 1000
+        receiveLatencyP99 = tally.receiveLatency.quantile(0.99) / 1000
     }
 
     /// Requests answered per second.
@@ -51,12 +85,17 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
 
     /// A table of every figure.
     public var description: String {
-        var title = "\(scenario.rawValue): \(connections) connections, \(TextFormat.fixed(seconds, decimals: 2)) s"
+        var title = "\(scenario.rawValue): "
+        if case .fifo(let groups) = queue {
+            title += "FIFO queue, \(TextFormat.grouped(groups)) message group\(groups == 1 ? "" : "s"), "
+        }
+        title += "\(connections) connections, \(TextFormat.fixed(seconds, decimals: 2)) s"
         if prefilledMessages > 0 { title += ", queue prefilled with \(TextFormat.grouped(prefilledMessages)) messages" }
         var lines = [title]
         func row(_ label: String, _ count: Int, perSecond: Bool = true, note: String = "") {
             let countText = TextFormat.left(label, 10) + TextFormat.right(TextFormat.grouped(count), 12)
-            let rateText = perSecond ? TextFormat.right(TextFormat.fixed(rate(count)), 14) + " /s" : ""
+            let blank = TextFormat.left("", note.isEmpty ? 0 : 17)
+            let rateText = perSecond ? TextFormat.right(TextFormat.fixed(rate(count)), 14) + " /s" : blank
             lines.append("  " + countText + rateText + note)
         }
         row("requests", requests)
@@ -66,10 +105,27 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
             row("messages", messages, note: "   sent, received and deleted in this run")
             row("sent", sentMessages)
             row("deleted", deletedMessages, note: "   received and deleted, prefilled ones included")
-        case .health, .all: break
+        case .fifoReceive:
+            row("receives", receives, note: "   ReceiveMessage answers (up to 10 messages, no wait)")
+            row("empty", emptyReceives, note: "   receives that returned no message")
+            row("messages", messages, note: "   received")
+            row("deleted", deletedMessages)
+            row("misordered", outOfOrderMessages, perSecond: false, note: "   not the next of their group (errors too)")
+        case .health, .all, .fifoAll: break
         }
         row("errors", errors, perSecond: false)
         lines.append("  latency   p50 \(Self.ms(latencyP50))   p90 \(Self.ms(latencyP90))   p99 \(Self.ms(latencyP99))")
+        if scenario == .fifoReceive {
+            lines.append(
+                "  receive   p50 \(Self.ms(receiveLatencyP50))   p90 \(Self.ms(receiveLatencyP90))"
+                    + "   p99 \(Self.ms(receiveLatencyP99))   (ReceiveMessage alone)")
+            if let drainedAfter, drainedAfter > .zero {
+                let drainSeconds = TextFormat.seconds(drainedAfter)
+                lines.append(
+                    "  the queue ran dry after \(TextFormat.fixed(drainSeconds, decimals: 2)) s: "
+                        + "\(TextFormat.fixed(Double(receivedMessages) / drainSeconds)) messages/s until then")
+            }
+        }
         if let firstError { lines.append("  first error: \(firstError)") }
         return lines.joined(separator: "\n")
     }
@@ -95,6 +151,12 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
             ]))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// When every prefilled message was received: the time of the last receipt; nil otherwise.
+    public var drainedAfter: Duration? {
+        guard scenario == .fifoReceive, prefilledMessages > 0, receivedMessages >= prefilledMessages else { return nil }
+        return lastReceiptAfter
     }
 
     private var seconds: Double { TextFormat.seconds(elapsed) }

@@ -11,11 +11,19 @@ public enum BenchmarkScenario: String, CaseIterable, Sendable {
     case pipeline
     /// `health`, `send`, `batch` and `pipeline` one after another.
     case all
+    /// The cost of receiving from a prefilled FIFO queue: every connection receives (up to 10, visibility
+    /// timeout 30 s, no wait) and deletes what it received with `DeleteMessageBatch`; the prefill is
+    /// spread round-robin over the message groups and its order per group is checked on receipt.
+    case fifoReceive = "fifo-receive"
+    /// `send` and `batch` on a standard queue, then on a FIFO queue with 1 message group and on one
+    /// with 1,000 groups.
+    case fifoAll = "fifo-all"
 
-    /// The scenarios this one runs, in order.
-    public var steps: [BenchmarkScenario] {
-        self == .all ? [.health, .send, .batch, .pipeline] : [self]
-    }
+    /// The groups of a FIFO queue when `--groups` is not given: 10,000 for `fifo-receive`, else 1.
+    public var defaultGroups: Int { self == .fifoReceive ? 10_000 : 1 }
+
+    /// The prefill when `--prefill` is not given: 100,000 for `fifo-receive`, else 0.
+    public var defaultPrefill: Int { self == .fifoReceive ? 100_000 : 0 }
 
     /// Whether the scenario works on a queue (everything but `health`).
     var needsQueue: Bool { self != .health }

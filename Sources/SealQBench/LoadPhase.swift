@@ -11,6 +11,8 @@ struct LoadPhase: Sendable {
         let tally: Tally
         /// From the start signal to the last counted answer.
         let elapsed: Duration
+        /// From the start signal to the last `ReceiveMessage` answer that held messages; nil if none did.
+        let lastReceiptAfter: Duration?
     }
 
     /// Shown at the start of each progress line.
@@ -51,7 +53,9 @@ struct LoadPhase: Sendable {
         if let stalledFor { throw BenchmarkError.serverStalled(seconds: Int(TextFormat.seconds(stalledFor))) }
         let tally = try await Self.total(of: tallies)
         let end = tally.lastAnswer ?? min(deadline, .now())
-        return Outcome(tally: tally, elapsed: Duration(end - start))
+        return Outcome(
+            tally: tally, elapsed: Duration(end - start),
+            lastReceiptAfter: tally.lastReceipt.map { Duration($0 - start) })
     }
 
     private func connect(loops: [any EventLoop], tallies: [NIOLoopBoundBox<Tally>]) async throws -> [any Channel] {

@@ -17,4 +17,33 @@ enum MessageBody {
         }
         return body
     }
+
+    /// A prefill body for a FIFO queue that tells its place: the prefill tag, then `g<group>#<position>;`
+    /// (position 0 is the group's first message), padded to `size` (longer when the place does not fit).
+    static func fifoPrefill(group: Int, position: Int, size: Int) -> String {
+        make(tag: prefillTag + "g\(group)#\(position);", size: size)
+    }
+
+    /// The group and position of a body made by ``fifoPrefill(group:position:size:)``; nil for any other body.
+    static func fifoPlace(of body: String) -> (group: Int, position: Int)? {
+        var bytes = body.utf8[...]
+        guard bytes.starts(with: prefillTag.utf8) else { return nil }
+        bytes = bytes.dropFirst(prefillTag.utf8.count)
+        func number(after marker: UInt8) -> Int? {
+            guard bytes.first == marker else { return nil }
+            bytes = bytes.dropFirst()
+            var value = 0
+            var digits = 0
+            while let byte = bytes.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte), digits < 18 {
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+                bytes = bytes.dropFirst()
+            }
+            return digits > 0 ? value : nil
+        }
+        guard let group = number(after: UInt8(ascii: "g")), let position = number(after: UInt8(ascii: "#")),
+            bytes.first == UInt8(ascii: ";")
+        else { return nil }
+        return (group, position)
+    }
 }

@@ -4,6 +4,8 @@ import NIOCore
 struct SQSBatchResult {
     /// Ids of the entries that succeeded.
     let successfulIds: [String]
+    /// Ids of the entries that failed.
+    let failedIds: [String]
     /// `Code: Message` of each entry that failed.
     let failures: [String]
 
@@ -11,7 +13,9 @@ struct SQSBatchResult {
     init(parsing body: ByteBuffer) throws {
         let json = try JSONValue(parsing: body)
         successfulIds = (json["Successful"]?.array ?? []).compactMap { $0["Id"]?.string }
-        failures = (json["Failed"]?.array ?? []).map { entry in
+        let failed = json["Failed"]?.array ?? []
+        failedIds = failed.compactMap { $0["Id"]?.string }
+        failures = failed.map { entry in
             "\(entry["Code"]?.string ?? "UnknownError"): \(entry["Message"]?.string ?? "")"
         }
     }

@@ -5,6 +5,13 @@ enum SQSBodies {
         SQSPayload("{\"QueueName\":\(JSONText.quoted(name))}")
     }
 
+    /// `CreateQueue` of a FIFO queue without content-based deduplication; `name` must end in `.fifo`.
+    static func createFIFOQueue(name: String) -> SQSPayload {
+        SQSPayload(
+            "{\"QueueName\":\(JSONText.quoted(name)),"
+                + "\"Attributes\":{\"FifoQueue\":\"true\",\"ContentBasedDeduplication\":\"false\"}}")
+    }
+
     /// `DeleteQueue` of `queueURL`.
     static func deleteQueue(queueURL: String) -> SQSPayload {
         SQSPayload("{\"QueueUrl\":\(JSONText.quoted(queueURL))}")
@@ -22,14 +29,43 @@ enum SQSBodies {
         return SQSPayload("{\"QueueUrl\":\(JSONText.quoted(queueURL)),\"Entries\":[\(entries.joined(separator: ","))]}")
     }
 
+    /// `SendMessage` of one FIFO message.
+    static func sendFIFOMessage(queueURL: String, message: FIFOMessage) -> SQSPayload {
+        SQSPayload(
+            "{\"QueueUrl\":\(JSONText.quoted(queueURL)),\"MessageBody\":\(message.quotedBody)"
+                + fifoIds(message) + "}")
+    }
+
+    /// `SendMessageBatch` of FIFO `messages`, with their positions as entry ids.
+    static func sendFIFOMessageBatch(queueURL: String, messages: [FIFOMessage]) -> SQSPayload {
+        let entries = messages.enumerated().map { index, message in
+            "{\"Id\":\"\(index)\",\"MessageBody\":\(message.quotedBody)" + fifoIds(message) + "}"
+        }
+        return SQSPayload("{\"QueueUrl\":\(JSONText.quoted(queueURL)),\"Entries\":[\(entries.joined(separator: ","))]}")
+    }
+
     /// `ReceiveMessage` of up to 10 messages, long polling for 1 second.
     static func receiveMessage(queueURL: String) -> SQSPayload {
         SQSPayload("{\"QueueUrl\":\(JSONText.quoted(queueURL)),\"MaxNumberOfMessages\":10,\"WaitTimeSeconds\":1}")
+    }
+
+    /// `ReceiveMessage` of up to 10 messages with `visibilityTimeout` seconds of visibility timeout and
+    /// `waitSeconds` of long polling (0: answer at once).
+    static func receiveMessage(queueURL: String, visibilityTimeout: Int, waitSeconds: Int) -> SQSPayload {
+        SQSPayload(
+            "{\"QueueUrl\":\(JSONText.quoted(queueURL)),\"MaxNumberOfMessages\":10,"
+                + "\"VisibilityTimeout\":\(visibilityTimeout),\"WaitTimeSeconds\":\(waitSeconds)}")
     }
 
     /// `DeleteMessageBatch` of `receiptHandles`, with their positions as entry ids.
     static func deleteMessageBatch(queueURL: String, receiptHandles: [String]) -> SQSPayload {
         let entries = receiptHandles.enumerated().map { "{\"Id\":\"\($0)\",\"ReceiptHandle\":\(JSONText.quoted($1))}" }
         return SQSPayload("{\"QueueUrl\":\(JSONText.quoted(queueURL)),\"Entries\":[\(entries.joined(separator: ","))]}")
+    }
+
+    /// `,"MessageGroupId":…,"MessageDeduplicationId":…` of `message`.
+    private static func fifoIds(_ message: FIFOMessage) -> String {
+        ",\"MessageGroupId\":\(JSONText.quoted(message.groupId)),"
+            + "\"MessageDeduplicationId\":\(JSONText.quoted(message.deduplicationId))"
     }
 }

@@ -10,9 +10,10 @@ struct SQSControlClient: Sendable {
 
     private static let timeoutSeconds = 30
 
-    /// Creates a standard queue and returns its URL.
-    func createQueue(name: String) async throws -> String {
-        let answer = try await call(.createQueue, payload: SQSBodies.createQueue(name: name))
+    /// Creates a standard queue, or a FIFO one (whose `name` must end in `.fifo`), and returns its URL.
+    func createQueue(name: String, fifo: Bool) async throws -> String {
+        let payload = fifo ? SQSBodies.createFIFOQueue(name: name) : SQSBodies.createQueue(name: name)
+        let answer = try await call(.createQueue, payload: payload)
         guard let url = answer["QueueUrl"]?.string else {
             throw BenchmarkError.unexpectedResponse(action: "CreateQueue", "no QueueUrl")
         }

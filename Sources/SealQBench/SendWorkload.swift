@@ -1,7 +1,8 @@
 import NIOCore
 
 /// Sends messages, one per `SendMessage` or several per `SendMessageBatch`, until told to stop or,
-/// with a message limit (prefill), until that many messages are sent.
+/// with a message limit (prefill), until that many messages are sent; to a FIFO queue, the messages
+/// (and when they run out) come from a ``FIFOMessageSource``.
 final class SendWorkload: ConnectionWorkload {
     /// How messages are packed into requests.
     enum Packing {
@@ -17,10 +18,14 @@ final class SendWorkload: ConnectionWorkload {
     private let body: String
     private let fullPayload: SQSPayload
     private var remaining: Int?
+    private var fifo: FIFOMessageSource?
 
-    /// - Parameter messageLimit: the messages this connection sends in total; nil for no limit.
+    /// - Parameters:
+    ///   - messageLimit: the messages this connection sends in total; nil for no limit.
+    ///   - fifo: for a FIFO queue, the messages to send, bodies included (`tag` is then not used).
     init(
-        configuration: BenchmarkConfiguration, queueURL: String, packing: Packing, tag: String, messageLimit: Int?
+        configuration: BenchmarkConfiguration, queueURL: String, packing: Packing, tag: String, messageLimit: Int?,
+        fifo: FIFOMessageSource? = nil
     ) {
         factory = SQSRequestFactory(configuration: configuration)
         self.queueURL = queueURL
@@ -28,9 +33,11 @@ final class SendWorkload: ConnectionWorkload {
         body = MessageBody.make(tag: tag, size: configuration.messageSize)
         fullPayload = Self.payload(queueURL: queueURL, body: body, packing: packing)
         remaining = messageLimit
+        self.fifo = fifo
     }
 
     func nextRequest() -> BenchRequest? {
+        if fifo != nil { return nextFIFORequest() }
         var payload = fullPayload
         var count = packing.messagesPerRequest
         if let remaining {
@@ -40,6 +47,23 @@ final class SendWorkload: ConnectionWorkload {
                 payload = Self.payload(queueURL: queueURL, body: body, packing: .batch(count))
             }
             self.remaining = remaining - count
+        }
+        return factory.request(packing.action, payload: payload)
+    }
+
+    /// The next request to a FIFO queue: each message with its own group and deduplication ids.
+    private func nextFIFORequest() -> BenchRequest? {
+        guard var source = fifo else { return nil }
+        let count = min(packing.messagesPerRequest, remaining ?? .max)
+        var messages: [FIFOMessage] = []
+        messages.reserveCapacity(count)
+        while messages.count < count, let message = source.next() { messages.append(message) }
+        fifo = source
+        guard !messages.isEmpty else { return nil }
+        remaining = remaining.map { $0 - messages.count }
+        let payload: SQSPayload = switch packing {
+        case .single: SQSBodies.sendFIFOMessage(queueURL: queueURL, message: messages[0])
+        case .batch: SQSBodies.sendFIFOMessageBatch(queueURL: queueURL, messages: messages)
         }
         return factory.request(packing.action, payload: payload)
     }

@@ -32,6 +32,10 @@ extension SQLiteMessageStore {
 
     public func moveMessages(from space: Int64, routes: MoveRoutes, limit: Int, now: Int64, taskId: String) async throws -> MoveStep {
         let step = try await writer.perform { db -> MoveStep in
+            let status = try String.fetchOne(db, sql: "SELECT status FROM move_tasks WHERE task_id = ?", arguments: [taskId])
+            guard status == MessageMoveTask.Status.running.rawValue else {
+                return MoveStep(movedTo: [:], sourceDrained: false, missingOrigin: nil)
+            }
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM messages WHERE space = ? AND visible_at <= ? ORDER BY seq LIMIT ?",
                 arguments: [space, now, limit])
@@ -54,6 +58,14 @@ extension SQLiteMessageStore {
         adjustTotal(space: space, by: -moved)
         for (target, count) in step.movedTo { adjustTotal(space: target, by: count) }
         return step
+    }
+
+    public func cancelMoveTask(taskId: String) async throws -> Int? {
+        try await writer.perform { db in
+            try Int.fetchOne(
+                db, sql: "UPDATE move_tasks SET status = ? WHERE task_id = ? AND status = ? RETURNING moved",
+                arguments: [MessageMoveTask.Status.cancelled.rawValue, taskId, MessageMoveTask.Status.running.rawValue])
+        }
     }
 
     /// Puts a dead-lettered message back into circulation in another space: visible at once,

@@ -10,6 +10,22 @@ struct BenchCommand: AsyncParsableCommand {
             Each queue scenario creates its own queue and deletes it at the end. Credentials come from \
             --access-key-id/--secret-access-key, else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else \
             SEALQ_ADMIN_ACCESS_KEY_ID/SEALQ_ADMIN_SECRET_ACCESS_KEY, else <data-dir>/admin-credentials.
+
+            FIFO queues: with --fifo, send, batch and pipeline (also within all) run against a FIFO queue \
+            (ContentBasedDeduplication false); each message gets a unique MessageDeduplicationId and the \
+            next of --groups MessageGroupIds g0...g{N-1}, round-robin. fifo-all runs send and batch on a \
+            standard queue, then on FIFO queues with 1 and with 1,000 groups, and compares their msg/s.
+
+            fifo-receive measures what receiving from a FIFO queue costs: it prefills a FIFO queue with \
+            --prefill messages (default 100,000) round-robin over --groups groups (default 10,000), then \
+            every connection calls ReceiveMessage (MaxNumberOfMessages 10, VisibilityTimeout 30, \
+            WaitTimeSeconds 0) and deletes what it got with DeleteMessageBatch, for --duration seconds. It \
+            reports receives/s, empty receives and messages/s, and checks that each group comes out in \
+            order. A run without messages says nothing, so compare a large queue with a small one holding \
+            the same 10 messages per group:
+              sealq bench --scenario fifo-receive --prefill 100000 --groups 10000
+              sealq bench --scenario fifo-receive --prefill 1000 --groups 100
+            The small queue empties within the run; its report then also gives the rate until it ran dry.
             """)
 
     @Option(help: "The daemon's URL.")
@@ -30,8 +46,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Messages per SendMessageBatch in the batch scenario (1-10).")
     var batchSize = 10
 
-    @Option(help: "Messages put into each queue before it is measured.")
-    var prefill = 0
+    @Option(help: "Messages put into each queue before it is measured (default 0; 100,000 for fifo-receive).")
+    var prefill: Int?
+
+    @Flag(help: "Run send, batch and pipeline against a FIFO queue.")
+    var fifo = false
+
+    @Option(help: "MessageGroupIds of a FIFO queue, used round-robin (default 1; 10,000 for fifo-receive).")
+    var groups: Int?
 
     @Option(help: "Stop each measured phase after this many requests.")
     var requests: Int?
@@ -51,6 +73,21 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Data directory holding admin-credentials, used when no other credentials are given.")
     var dataDir = "./data"
 
+    func validate() throws {
+        guard let scenario = BenchmarkScenario(rawValue: scenario) else {
+            throw ValidationError("unknown scenario '\(self.scenario)'")
+        }
+        if scenario == .fifoAll && (fifo || groups != nil) {
+            throw ValidationError("fifo-all chooses its own queues; drop --fifo and --groups")
+        }
+        if scenario == .health && fifo {
+            throw ValidationError("health uses no queue; drop --fifo")
+        }
+        if groups != nil && !fifo && scenario != .fifoReceive {
+            throw ValidationError("--groups needs --fifo (or --scenario fifo-receive)")
+        }
+    }
+
     func run() async throws {
         guard let scenario = BenchmarkScenario(rawValue: scenario) else {
             throw ValidationError("unknown scenario '\(self.scenario)'")
@@ -61,11 +98,14 @@ struct BenchCommand: AsyncParsableCommand {
             endpoint: try BenchmarkEndpoint(url: endpoint),
             accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey,
             region: region, accountId: accountId, connections: connections, duration: .seconds(duration),
-            requestLimit: requests, messageSize: messageSize, batchSize: batchSize, prefill: prefill,
-            scenario: scenario)
+            requestLimit: requests, messageSize: messageSize, batchSize: batchSize,
+            prefill: prefill ?? scenario.defaultPrefill, scenario: scenario, fifo: fifo,
+            groups: groups ?? scenario.defaultGroups)
         let reports = try await Benchmark(configuration: configuration).run()
         print(reports.map(\.description).joined(separator: "\n\n"))
-        if reports.count > 1 {
+        if scenario == .fifoAll {
+            print("\n" + BenchmarkReport.fifoComparisonTable(reports))
+        } else if reports.count > 1 {
             print("\n" + BenchmarkReport.comparisonTable(reports))
         }
     }

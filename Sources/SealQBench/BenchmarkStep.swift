@@ -1,0 +1,13 @@
+/// One measured phase of a run: a scenario against a fresh queue of some kind.
+public struct BenchmarkStep: Sendable, Equatable {
+    /// What is measured.
+    public let scenario: BenchmarkScenario
+    /// The queue it is measured on (ignored by `health`, which uses none).
+    public let queue: BenchmarkQueue
+
+    /// A step.
+    public init(scenario: BenchmarkScenario, queue: BenchmarkQueue) {
+        self.scenario = scenario
+        self.queue = queue
+    }
+}
