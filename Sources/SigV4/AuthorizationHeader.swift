@@ -51,13 +51,17 @@ public struct AuthorizationHeader: Sendable, Equatable {
         guard let credential, let signedHeaders, let signature else {
             throw ParseError(reason: "Authorization header requires \(missing.joined(separator: ", ")) parameter(s).")
         }
-        let scopeParts = credential.split(separator: "/", omittingEmptySubsequences: false)
+        let scopeParts = credential.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
         guard scopeParts.count == 5, !scopeParts[0].isEmpty, scopeParts[4] == "aws4_request" else {
             throw ParseError(reason: "Credential should be scoped to a valid region and service, like 'KEY/DATE/REGION/SERVICE/aws4_request'.")
         }
-        accessKeyId = String(scopeParts[0])
-        scope = CredentialScope(date: String(scopeParts[1]), region: String(scopeParts[2]), service: String(scopeParts[3]))
-        self.signedHeaders = signedHeaders.split(separator: ";").map { $0.lowercased() }
+        accessKeyId = scopeParts[0]
+        scope = CredentialScope(date: scopeParts[1], region: scopeParts[2], service: scopeParts[3])
+        self.signedHeaders = signedHeaders.utf8.split(separator: UInt8(ascii: ";")).map { name in
+            // SigV4 signs lower-case names; fold ASCII capitals without Unicode case mapping.
+            String(decoding: name.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+        }
         self.signature = signature
         guard !self.signedHeaders.isEmpty, !signature.isEmpty else {
             throw ParseError(reason: "Authorization header has an empty SignedHeaders or Signature.")
