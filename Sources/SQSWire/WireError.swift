@@ -34,10 +34,10 @@ public struct WireError: Error, Sendable, Equatable {
     public static let invalidClientTokenId = service(
         "UnrecognizedClientException", "InvalidClientTokenId", 403,
         "The security token included in the request is invalid.")
-    /// The signature does not match.
-    public static let signatureDoesNotMatch = service(
-        "InvalidSignatureException", "SignatureDoesNotMatch", 403,
-        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
+    /// The signature, or its scope, does not match.
+    public static func signatureDoesNotMatch(_ reason: String) -> WireError {
+        service("InvalidSignatureException", "SignatureDoesNotMatch", 403, reason)
+    }
     /// The Authorization header is malformed.
     public static func incompleteSignature(_ reason: String) -> WireError {
         service("IncompleteSignatureException", "IncompleteSignature", 400, reason)

@@ -34,7 +34,8 @@ public func buildApplication(
     let admin = try AdminCredentials.resolve(configuration)
     let pipeline = RequestPipeline(
         decoder: SQSRequestDecoder(accountId: configuration.accountId),
-        authenticator: Authenticator(directory: PrincipalDirectory(admin: admin, accountId: configuration.accountId)),
+        authenticator: Authenticator(
+            directory: PrincipalDirectory(admin: admin, accountId: configuration.accountId), region: configuration.region),
         authorizer: Authorizer(accountId: configuration.accountId),
         executor: SQSExecutor(engine: engine),
         recorder: RequestRecorder(logger: logger),

@@ -1,13 +1,20 @@
+import Foundation
 import SQSWire
 import SigV4
 
 /// Stage 2 of the request path: who is calling.
 ///
-/// Reads the SigV4 `Authorization` header (or the presigned `X-Amz-Credential` query
-/// parameter) and maps its access key id to a principal. Signature verification itself is
-/// the next step of this stage (issue 4); the stage's interface stays as it is.
+/// Verifies the AWS Signature Version 4 of the call (Authorization header or presigned query
+/// string: scope, time, payload hash, signature) and maps its access key id to a principal.
 struct Authenticator: Sendable {
     let directory: PrincipalDirectory
+    let verifier: SignatureVerifier
+
+    /// Creates the stage for requests scoped to `region`.
+    init(directory: PrincipalDirectory, region: String) {
+        self.directory = directory
+        self.verifier = SignatureVerifier(region: region, secrets: { [directory] in directory.secret(forAccessKey: $0) })
+    }
 
     /// The calling principal and the access key it used.
     struct Identity: Sendable {
@@ -17,24 +24,26 @@ struct Authenticator: Sendable {
         var accessKeyId: String
     }
 
-    /// Authenticates a call, or throws the AWS authentication error it deserves.
-    func authenticate(_ call: IncomingCall, queryParameters: [String: String]) throws(WireError) -> Identity {
+    /// Authenticates a call to `service`, or throws the AWS authentication error it deserves.
+    func authenticate(_ call: IncomingCall, service: String) throws(WireError) -> Identity {
+        var queryParameters: [String: String] = [:]
+        try FormDecoding.parameters(Substring(call.query), into: &queryParameters)
+        let request = SignatureVerifier.Request(
+            method: call.method, path: call.path, query: call.query, queryParameters: queryParameters,
+            headers: call.headers, body: call.body)
         let accessKeyId: String
-        if let header = call.headers["authorization"] {
-            do {
-                accessKeyId = try AuthorizationHeader(parsing: header).accessKeyId
-            } catch {
-                throw WireError.incompleteSignature((error as? AuthorizationHeader.ParseError)?.reason ?? "Authorization header is malformed.")
+        do {
+            accessKeyId = try verifier.verify(request, service: service, now: Int64(Date().timeIntervalSince1970))
+        } catch {
+            switch error {
+            case .missingAuthenticationToken: throw .missingAuthenticationToken
+            case .invalidClientTokenId: throw .invalidClientTokenId
+            case .incompleteSignature(let reason): throw .incompleteSignature(reason)
+            case .signatureDoesNotMatch(let reason): throw .signatureDoesNotMatch(reason)
+            case .requestExpired(let reason): throw .requestExpired(reason)
             }
-        } else if let credential = queryParameters["X-Amz-Credential"] {
-            guard let key = credential.split(separator: "/").first, !key.isEmpty else {
-                throw WireError.incompleteSignature("X-Amz-Credential is malformed.")
-            }
-            accessKeyId = String(key)
-        } else {
-            throw WireError.missingAuthenticationToken
         }
-        guard let principal = directory.principal(forAccessKey: accessKeyId) else { throw WireError.invalidClientTokenId }
+        guard let principal = directory.principal(forAccessKey: accessKeyId) else { throw .invalidClientTokenId }
         return Identity(principal: principal, accessKeyId: accessKeyId)
     }
 }

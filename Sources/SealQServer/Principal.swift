@@ -10,9 +10,10 @@ public struct Principal: Sendable, Equatable {
     public var principalId: String
 }
 
-/// The principals the server knows, by access key id.
+/// The principals the server knows, by access key id, with their secret access keys.
 struct PrincipalDirectory: Sendable {
     private let byAccessKey: [String: Principal]
+    private let secrets: [String: String]
 
     /// A directory holding the admin principal.
     init(admin credentials: AdminCredentials, accountId: String) {
@@ -20,6 +21,12 @@ struct PrincipalDirectory: Sendable {
             arn: "arn:aws:iam::\(accountId):user/admin", accountId: accountId, userName: "admin",
             principalId: "AIDA" + String(credentials.accessKeyId.dropFirst(4).prefix(17)))
         byAccessKey = [credentials.accessKeyId: admin]
+        secrets = [credentials.accessKeyId: credentials.secretAccessKey]
+    }
+
+    /// The secret access key of `accessKeyId`, for signature verification only.
+    func secret(forAccessKey accessKeyId: String) -> String? {
+        secrets[accessKeyId]
     }
 
     /// The principal owning `accessKeyId`, if any.

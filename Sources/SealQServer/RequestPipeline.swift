@@ -20,10 +20,10 @@ struct RequestPipeline: Sendable {
         var record = RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP)
         do {
             let decoded = decode(call, protocol: wireProtocol)
-            let identity = try authenticator.authenticate(call, queryParameters: decoded.parameters)
+            let identity = try authenticator.authenticate(call, service: "sqs")
             record.principalArn = identity.principal.arn
             record.accessKeyId = identity.accessKeyId
-            let (action, request) = try decoded.result.get()
+            let (action, request) = try decoded.get()
             record.action = action.rawValue
             record.queue = request.queueName
             let decision = authorizer.authorize(identity.principal, action: action.iamAction, resource: request.queueName)
@@ -40,31 +40,24 @@ struct RequestPipeline: Sendable {
         }
     }
 
-    private struct Decoded {
-        var parameters: [String: String]
-        var result: Result<(SQSAction, SQSRequest), WireError>
-    }
-
-    /// Stage 1: the typed call (or the error decoding it), plus the raw Query parameters the
-    /// authenticate stage may need for presigned requests.
-    private func decode(_ call: IncomingCall, protocol wireProtocol: SQSProtocol) -> Decoded {
-        var parameters: [String: String] = [:]
-        do throws(WireError) {
-            try FormDecoding.parameters(Substring(call.query), into: &parameters)
+    /// Stage 1: the typed call, or the error decoding it (raised after authentication, so an
+    /// unsigned request is told about its signature first, as AWS does).
+    private func decode(_ call: IncomingCall, protocol wireProtocol: SQSProtocol) -> Result<(SQSAction, SQSRequest), WireError> {
+        Result { () throws(WireError) in
             switch wireProtocol {
             case .json:
                 let target = call.headers["x-amz-target"] ?? ""
                 let action = target.hasPrefix("AmazonSQS.") ? String(target.dropFirst("AmazonSQS.".count)) : target
-                return Decoded(parameters: parameters, result: .success(try decoder.decodeJSON(action: action, body: call.body)))
+                return try decoder.decodeJSON(action: action, body: call.body)
             case .query:
+                var parameters: [String: String] = [:]
+                try FormDecoding.parameters(Substring(call.query), into: &parameters)
                 if call.method == "POST", (call.headers["content-type"] ?? "").hasPrefix("application/x-www-form-urlencoded") {
                     guard let text = String(validating: call.body, as: UTF8.self) else { throw WireError.malformedQueryString }
                     try FormDecoding.parameters(Substring(text), into: &parameters)
                 }
-                return Decoded(parameters: parameters, result: .success(try decoder.decodeQuery(parameters: parameters, path: call.path)))
+                return try decoder.decodeQuery(parameters: parameters, path: call.path)
             }
-        } catch {
-            return Decoded(parameters: parameters, result: .failure(error))
         }
     }
 

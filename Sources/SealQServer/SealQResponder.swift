@@ -27,6 +27,8 @@ struct SealQResponder: HTTPResponder {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { "\($0),\(field.value)" } ?? field.value
         }
+        // HTTP/1.1's Host travels as the :authority pseudo-header in HTTPTypes; SigV4 signs it as `host`.
+        if headers["host"] == nil, let authority = request.head.authority { headers["host"] = authority }
         let call = IncomingCall(
             method: request.method.rawValue, path: path, query: request.uri.query ?? "", headers: headers, body: [],
             sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1", host: request.head.authority ?? headers["host"] ?? "localhost")

@@ -10,11 +10,16 @@ public struct CanonicalRequest: Sendable {
     /// Builds the canonical request.
     ///
     /// - Parameters:
-    ///   - path: the request path as sent (already URI-encoded by the client).
+    ///   - path: the request path as sent; each segment is URI-encoded once more, as SigV4
+    ///     does for every service but S3.
     ///   - query: the raw query string (without `?`), canonicalized here.
     ///   - headers: the headers to sign.
     ///   - payloadHash: hex SHA-256 of the body, or `UNSIGNED-PAYLOAD`.
-    public init(method: String, path: String, query: String, headers: [(String, String)], payloadHash: String) {
+    ///   - queryIsCanonical: the query is already in canonical form (used as it is).
+    public init(
+        method: String, path: String, query: String, headers: [(String, String)], payloadHash: String,
+        queryIsCanonical: Bool = false
+    ) {
         var grouped: [String: [String]] = [:]
         for (name, value) in headers {
             grouped[name.lowercased(), default: []].append(Self.collapseSpaces(value))
@@ -23,7 +28,8 @@ public struct CanonicalRequest: Sendable {
         signedHeaderList = names.joined(separator: ";")
         let headerBlock = names.map { "\($0):\(grouped[$0]!.joined(separator: ","))\n" }.joined()
         text = [
-            method, path.isEmpty ? "/" : path, Self.canonicalQuery(query), headerBlock, signedHeaderList, payloadHash,
+            method, Self.canonicalPath(path), queryIsCanonical ? query : Self.canonicalQuery(query), headerBlock,
+            signedHeaderList, payloadHash,
         ].joined(separator: "\n")
     }
 
@@ -32,8 +38,27 @@ public struct CanonicalRequest: Sendable {
         "\(AuthorizationHeader.algorithm)\n\(amzDate)\n\(scope.path)\n\(Hex.encode(Digest.sha256(Array(text.utf8))))"
     }
 
+    /// Encodes each segment of the path (so `%` in a sent path becomes `%25`), keeping `/`.
+    static func canonicalPath(_ path: String) -> String {
+        guard !path.isEmpty else { return "/" }
+        return path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { URIEncoding.encode(String($0)) }
+            .joined(separator: "/")
+    }
+
+    /// The query's pairs sorted as sent, without re-encoding: how botocore signs a URL whose
+    /// query it did not encode itself (spaces as `+`, for example).
+    public static func sortedRawQuery(_ query: String) -> String {
+        let pairs: [(name: String, value: String)] = query.split(separator: "&").map { part in
+            let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (String(pieces[0]), pieces.count > 1 ? String(pieces[1]) : "")
+        }
+        let sorted = pairs.sorted { $0.name == $1.name ? $0.value < $1.value : $0.name < $1.name }
+        return sorted.map { $0.name + "=" + $0.value }.joined(separator: "&")
+    }
+
     /// Sorts the query's parameters by name then value, re-encoding each per RFC 3986.
-    static func canonicalQuery(_ query: String) -> String {
+    public static func canonicalQuery(_ query: String) -> String {
         guard !query.isEmpty else { return "" }
         let pairs = query.split(separator: "&").map { part -> (String, String) in
             let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -1,0 +1,220 @@
+import SealCrypto
+import Synchronization
+
+/// Verifies AWS Signature Version 4 on incoming requests: the Authorization-header form and
+/// the presigned query-string form, the credential scope, the request time, the payload hash,
+/// and the signature itself (compared in constant time). Derived signing keys are cached.
+public final class SignatureVerifier: Sendable {
+    /// A request as the verifier needs it.
+    public struct Request: Sendable {
+        /// HTTP method.
+        public var method: String
+        /// The path as sent, without the query.
+        public var path: String
+        /// The raw query string, without `?`.
+        public var query: String
+        /// The decoded query parameters.
+        public var queryParameters: [String: String]
+        /// Header values by lower-case name (repeated headers joined with `,`).
+        public var headers: [String: String]
+        /// The body.
+        public var body: [UInt8]
+
+        /// Creates a request.
+        public init(
+            method: String, path: String, query: String, queryParameters: [String: String], headers: [String: String],
+            body: [UInt8]
+        ) {
+            self.method = method
+            self.path = path
+            self.query = query
+            self.queryParameters = queryParameters
+            self.headers = headers
+            self.body = body
+        }
+    }
+
+    /// Why a request is not authentic; each case is one AWS error code.
+    public enum Failure: Error, Sendable, Equatable {
+        /// No signature at all (`MissingAuthenticationToken`).
+        case missingAuthenticationToken
+        /// A malformed or incomplete signature (`IncompleteSignature`).
+        case incompleteSignature(String)
+        /// The access key id is unknown (`InvalidClientTokenId`).
+        case invalidClientTokenId
+        /// The signature or its scope is wrong (`SignatureDoesNotMatch`).
+        case signatureDoesNotMatch(String)
+        /// The request is too old or too far in the future (`RequestExpired`).
+        case requestExpired(String)
+    }
+
+    /// Where the verifier finds secrets: the secret access key of an access key id, if known.
+    public typealias SecretLookup = @Sendable (String) -> String?
+
+    private let region: String
+    private let secrets: SecretLookup
+    private let signingKeys = Mutex<[String: [UInt8]]>([:])
+    /// How far the request time may be from the server's clock.
+    public static let allowedSkewSeconds: Int64 = 15 * 60
+
+    /// A verifier for requests scoped to `region`.
+    public init(region: String, secrets: @escaping SecretLookup) {
+        self.region = region
+        self.secrets = secrets
+    }
+
+    /// Verifies `request` for `service` at `now` (seconds since the epoch); returns the access key id.
+    public func verify(_ request: Request, service: String, now: Int64) throws(Failure) -> String {
+        let claim = try Self.claim(of: request)
+        guard let secret = secrets(claim.accessKeyId) else { throw .invalidClientTokenId }
+        guard let requestTime = AmzDate.seconds(claim.amzDate) else {
+            throw .incompleteSignature("Date must be in ISO-8601 'basic format'. Got '\(claim.amzDate)'.")
+        }
+        guard claim.scope.date == String(claim.amzDate.prefix(8)) else {
+            throw .signatureDoesNotMatch("Credential should be scoped to a valid date, not '\(claim.scope.date)'.")
+        }
+        guard claim.scope.region == region else {
+            throw .signatureDoesNotMatch("Credential should be scoped to a valid region, not '\(claim.scope.region)'.")
+        }
+        guard claim.scope.service == service else {
+            throw .signatureDoesNotMatch("Credential should be scoped to correct service: '\(service)'.")
+        }
+        if let expires = claim.expiresSeconds {
+            guard now <= requestTime + expires else { throw .requestExpired("Request has expired.") }
+            guard requestTime - now <= Self.allowedSkewSeconds else { throw .requestExpired("Request is not yet valid.") }
+        } else if abs(now - requestTime) > Self.allowedSkewSeconds {
+            throw .requestExpired(
+                "Signature expired: \(claim.amzDate) is now earlier or later than the allowed 15 minutes of the server time.")
+        }
+        guard claim.signedHeaders.contains("host") else {
+            throw .signatureDoesNotMatch("'Host' must be a signed header.")
+        }
+        var signed: [(String, String)] = []
+        for name in claim.signedHeaders {
+            guard let value = request.headers[name] else {
+                throw .signatureDoesNotMatch("The request does not carry the signed header '\(name)'.")
+            }
+            signed.append((name, value))
+        }
+        let bodyHash = Hex.encode(Digest.sha256(request.body))
+        var payloadHash = bodyHash
+        if let declared = request.headers["x-amz-content-sha256"] {
+            guard declared == bodyHash || declared == "UNSIGNED-PAYLOAD" else {
+                throw .signatureDoesNotMatch("The provided 'x-amz-content-sha256' header does not match what was computed.")
+            }
+            payloadHash = declared
+        }
+        let key = signingKey(secret: secret, scope: claim.scope)
+        let given = Self.bytes(fromHex: claim.signature) ?? []
+        // The RFC 3986 form first; then the query exactly as sent, which clients that sign a
+        // URL they encoded themselves (spaces as `+`) use.
+        let strict = CanonicalRequest.canonicalQuery(claim.query)
+        let raw = CanonicalRequest.sortedRawQuery(claim.query)
+        for query in strict == raw ? [strict] : [strict, raw] {
+            let canonical = CanonicalRequest(
+                method: request.method, path: request.path, query: query, headers: signed, payloadHash: payloadHash,
+                queryIsCanonical: true)
+            let stringToSign = canonical.stringToSign(amzDate: claim.amzDate, scope: claim.scope)
+            if HMAC.constantTimeEquals(HMAC.sha256(key: key, message: Array(stringToSign.utf8)), given) {
+                return claim.accessKeyId
+            }
+        }
+        throw .signatureDoesNotMatch(
+            "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
+    }
+
+    private struct Claim {
+        var accessKeyId: String
+        var scope: CredentialScope
+        var signedHeaders: [String]
+        var signature: String
+        var amzDate: String
+        var expiresSeconds: Int64?
+        /// The query whose pairs were signed (without `X-Amz-Signature` when presigned).
+        var query: String
+    }
+
+    private static func claim(of request: Request) throws(Failure) -> Claim {
+        if let header = request.headers["authorization"] {
+            let parsed: AuthorizationHeader
+            do {
+                parsed = try AuthorizationHeader(parsing: header)
+            } catch {
+                throw .incompleteSignature((error as? AuthorizationHeader.ParseError)?.reason ?? "Authorization header is malformed.")
+            }
+            guard let amzDate = request.headers["x-amz-date"] else {
+                throw .incompleteSignature("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+            }
+            return Claim(
+                accessKeyId: parsed.accessKeyId, scope: parsed.scope, signedHeaders: parsed.signedHeaders,
+                signature: parsed.signature, amzDate: amzDate, expiresSeconds: nil, query: request.query)
+        }
+        let parameters = request.queryParameters
+        guard parameters["X-Amz-Signature"] != nil || parameters["X-Amz-Credential"] != nil else {
+            throw .missingAuthenticationToken
+        }
+        var missing: [String] = []
+        for name in ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature"]
+        where parameters[name] == nil {
+            missing.append(name)
+        }
+        guard missing.isEmpty else {
+            throw .incompleteSignature("AWS query-string parameters must include \(missing.map { "'\($0)'" }.joined(separator: ", ")).")
+        }
+        guard parameters["X-Amz-Algorithm"] == AuthorizationHeader.algorithm else {
+            throw .incompleteSignature("X-Amz-Algorithm must be \(AuthorizationHeader.algorithm).")
+        }
+        let credential = parameters["X-Amz-Credential"]!.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard credential.count == 5, !credential[0].isEmpty, credential[4] == "aws4_request" else {
+            throw .incompleteSignature("Credential should be scoped to a valid region and service, like 'KEY/DATE/REGION/SERVICE/aws4_request'.")
+        }
+        var expires: Int64 = 900
+        if let text = parameters["X-Amz-Expires"] {
+            guard let value = Int64(text), (1...604_800).contains(value) else {
+                throw .incompleteSignature("X-Amz-Expires must be a number of seconds between 1 and 604800.")
+            }
+            expires = value
+        }
+        let unsigned = request.query.split(separator: "&").filter { !$0.hasPrefix("X-Amz-Signature=") }.joined(separator: "&")
+        return Claim(
+            accessKeyId: credential[0],
+            scope: CredentialScope(date: credential[1], region: credential[2], service: credential[3]),
+            signedHeaders: parameters["X-Amz-SignedHeaders"]!.split(separator: ";").map { $0.lowercased() },
+            signature: parameters["X-Amz-Signature"]!, amzDate: parameters["X-Amz-Date"]!, expiresSeconds: expires,
+            query: unsigned)
+    }
+
+    private func signingKey(secret: String, scope: CredentialScope) -> [UInt8] {
+        let cacheKey = "\(Digest.sha256(Array(secret.utf8)).prefix(8))/\(scope.path)"
+        if let key = signingKeys.withLock({ $0[cacheKey] }) { return key }
+        let key = SigningKey.derive(secretAccessKey: secret, date: scope.date, region: scope.region, service: scope.service)
+        signingKeys.withLock { keys in
+            if keys.count > 1024 { keys.removeAll() }
+            keys[cacheKey] = key
+        }
+        return key
+    }
+
+    private static func bytes(fromHex text: String) -> [UInt8]? {
+        let digits = Array(text.utf8)
+        guard digits.count == 64 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        var index = 0
+        while index < digits.count {
+            guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
+    }
+
+    private static func nibble(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return digit - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}

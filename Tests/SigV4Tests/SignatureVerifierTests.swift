@@ -1,0 +1,86 @@
+import Foundation
+import SigV4
+import Testing
+
+@Suite("SignatureVerifier: header-signed requests")
+struct SignatureVerifierTests {
+    private let verifier = SignatureVerifier(region: "us-east-1") { $0 == "AKIDEXAMPLE" ? "secret-one" : nil }
+    private let now: Int64 = 1_440_938_160  // 2015-08-30T12:36:00Z
+
+    private func signed(
+        body: String = "{}", secret: String = "secret-one", amzDate: String = "20150830T123600Z", region: String = "us-east-1"
+    ) -> SignatureVerifier.Request {
+        let signer = RequestSigner(accessKeyId: "AKIDEXAMPLE", secretAccessKey: secret, region: region, service: "sqs")
+        var headers = ["host": "127.0.0.1:9324", "x-amz-target": "AmazonSQS.ListQueues"]
+        let added = signer.sign(
+            method: "POST", path: "/", query: "", headers: headers.map { ($0.key, $0.value) }, payload: Array(body.utf8),
+            amzDate: amzDate)
+        for (name, value) in added { headers[name.lowercased()] = value }
+        return SignatureVerifier.Request(method: "POST", path: "/", query: "", queryParameters: [:], headers: headers, body: Array(body.utf8))
+    }
+
+    @Test("A correctly signed request verifies and names its access key")
+    func verifies() throws {
+        #expect(try verifier.verify(signed(), service: "sqs", now: now) == "AKIDEXAMPLE")
+    }
+
+    @Test("A changed body, header or secret fails with SignatureDoesNotMatch")
+    func tampering() throws {
+        var request = signed()
+        request.body = Array("{\"x\":1}".utf8)
+        #expect(throws: SignatureVerifier.Failure.self) { try verifier.verify(request, service: "sqs", now: now) }
+        request = signed()
+        request.headers["x-amz-target"] = "AmazonSQS.PurgeQueue"
+        #expect {
+            try verifier.verify(request, service: "sqs", now: now)
+        } throws: { error in
+            if case .signatureDoesNotMatch = error as? SignatureVerifier.Failure { return true }
+            return false
+        }
+        #expect(throws: SignatureVerifier.Failure.self) { try verifier.verify(signed(secret: "other"), service: "sqs", now: now) }
+    }
+
+    @Test("Unknown keys, missing signatures, stale dates and foreign scopes get their own failures")
+    func failures() throws {
+        var unknown = signed()
+        unknown.headers["authorization"] = unknown.headers["authorization"]!.replacingFirst("AKIDEXAMPLE", with: "AKIDUNKNOWN")
+        #expect(throws: SignatureVerifier.Failure.invalidClientTokenId) { try verifier.verify(unknown, service: "sqs", now: now) }
+        var bare = signed()
+        bare.headers["authorization"] = nil
+        #expect(throws: SignatureVerifier.Failure.missingAuthenticationToken) { try verifier.verify(bare, service: "sqs", now: now) }
+        #expect {
+            try verifier.verify(signed(), service: "sqs", now: now + 16 * 60)
+        } throws: { error in
+            if case .requestExpired = error as? SignatureVerifier.Failure { return true }
+            return false
+        }
+        #expect(throws: SignatureVerifier.Failure.self) { try verifier.verify(signed(region: "eu-west-1"), service: "sqs", now: now) }
+        #expect(throws: SignatureVerifier.Failure.self) { try verifier.verify(signed(), service: "kms", now: now) }
+        var noDate = signed()
+        noDate.headers["x-amz-date"] = nil
+        #expect {
+            try verifier.verify(noDate, service: "sqs", now: now)
+        } throws: { error in
+            if case .incompleteSignature = error as? SignatureVerifier.Failure { return true }
+            return false
+        }
+    }
+
+    @Test("AMZ dates convert to epoch seconds; malformed ones are refused")
+    func amzDates() {
+        #expect(AmzDate.seconds("20150830T123600Z") == now)
+        #expect(AmzDate.seconds("19700101T000000Z") == 0)
+        #expect(AmzDate.seconds("20240229T235959Z") == 1_709_251_199)
+        for bad in ["2015-08-30T12:36:00Z", "20151330T123600Z", "20150830T123600", "", "2015083OT123600Z"] {
+            #expect(AmzDate.seconds(bad) == nil, "\(bad)")
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingFirst(_ target: String, with replacement: String) -> String {
+        let parts = components(separatedBy: target)
+        guard parts.count > 1 else { return self }
+        return parts[0] + replacement + parts.dropFirst().joined(separator: target)
+    }
+}

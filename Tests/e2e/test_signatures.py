@@ -1,0 +1,84 @@
+"""SigV4 verification on every request: what a wrong secret, a stale date, a tampered
+body, a foreign region and a presigned URL get, in both protocols."""
+import datetime
+import json
+from unittest import mock
+
+import botocore.auth
+import requests
+from botocore.auth import SigV4Auth, SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+from conftest import ADMIN_KEY, ADMIN_SECRET, REGION
+
+LIST_QUEUES = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "AmazonSQS.ListQueues"}
+
+
+def _send(daemon, body=b"{}", secret=ADMIN_SECRET, region=REGION, when=None, tamper=None):
+    req = AWSRequest(method="POST", url=daemon.url + "/", data=body, headers=dict(LIST_QUEUES))
+    if when is None:
+        SigV4Auth(Credentials(ADMIN_KEY, secret), "sqs", region).add_auth(req)
+    else:
+        fake = mock.MagicMock(wraps=datetime.datetime)
+        fake.now.return_value = when
+        fake.utcnow.return_value = when.replace(tzinfo=None)
+        with mock.patch.object(botocore.auth.datetime, "datetime", fake):
+            SigV4Auth(Credentials(ADMIN_KEY, secret), "sqs", region).add_auth(req)
+    prepared = req.prepare()
+    data = tamper if tamper is not None else prepared.body
+    return requests.post(prepared.url, headers=dict(prepared.headers.items()), data=data, timeout=30)
+
+
+def _code(response):
+    return response.headers.get("x-amzn-query-error", "").split(";")[0]
+
+
+def test_correct_signature_is_accepted(daemon):
+    assert _send(daemon).status_code == 200
+
+
+def test_wrong_secret_is_signature_does_not_match(daemon):
+    response = _send(daemon, secret="not-the-secret")
+    assert response.status_code == 403
+    assert _code(response) == "SignatureDoesNotMatch"
+    assert json.loads(response.content)["__type"].endswith("InvalidSignatureException")
+
+
+def test_tampered_body_is_refused(daemon):
+    response = _send(daemon, body=b'{"QueueNamePrefix":"a"}', tamper=b'{"QueueNamePrefix":"b"}')
+    assert response.status_code == 403
+    assert _code(response) == "SignatureDoesNotMatch"
+
+
+def test_stale_and_future_dates_are_request_expired(daemon):
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for skew in (datetime.timedelta(minutes=-20), datetime.timedelta(minutes=20)):
+        response = _send(daemon, when=now + skew)
+        assert response.status_code == 403, skew
+        assert _code(response) == "RequestExpired", skew
+    assert _send(daemon, when=now - datetime.timedelta(minutes=10)).status_code == 200
+
+
+def test_foreign_region_scope_is_refused(daemon):
+    response = _send(daemon, region="eu-west-1")
+    assert response.status_code == 403
+    assert _code(response) == "SignatureDoesNotMatch"
+    assert "region" in json.loads(response.content)["message"]
+
+
+def test_presigned_get_works_and_expires(daemon):
+    url = daemon.url + "/?Action=ListQueues&Version=2012-11-05"
+    req = AWSRequest(method="GET", url=url)
+    SigV4QueryAuth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION, expires=60).add_auth(req)
+    assert requests.get(req.prepare().url, timeout=30).status_code == 200
+    forged = req.prepare().url.replace("Action=ListQueues", "Action=ListQueuez")
+    response = requests.get(forged, timeout=30)
+    assert response.status_code == 403 and b"SignatureDoesNotMatch" in response.content
+
+
+def test_incomplete_authorization_header(daemon):
+    headers = dict(LIST_QUEUES, Authorization="AWS4-HMAC-SHA256 Credential=" + ADMIN_KEY + "/20200101/us-east-1/sqs/aws4_request")
+    response = requests.post(daemon.url + "/", data=b"{}", headers=headers, timeout=30)
+    assert response.status_code == 400
+    assert _code(response) == "IncompleteSignature"
