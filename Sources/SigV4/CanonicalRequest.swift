@@ -20,17 +20,43 @@ public struct CanonicalRequest: Sendable {
         method: String, path: String, query: String, headers: [(String, String)], payloadHash: String,
         queryIsCanonical: Bool = false
     ) {
-        var grouped: [String: [String]] = [:]
+        // Lower-case names (ASCII only, as SigV4 does), values trimmed and space-collapsed,
+        // repeated names joined with commas, then everything sorted by name.
+        var grouped: [(name: String, values: [String])] = []
         for (name, value) in headers {
-            grouped[name.lowercased(), default: []].append(Self.collapseSpaces(value))
+            let lower = Self.asciiLowercased(name)
+            let collapsed = Self.collapseSpaces(value)
+            if let index = grouped.firstIndex(where: { $0.name == lower }) {
+                grouped[index].values.append(collapsed)
+            } else {
+                grouped.append((lower, [collapsed]))
+            }
         }
-        let names = grouped.keys.sorted()
-        signedHeaderList = names.joined(separator: ";")
-        let headerBlock = names.map { "\($0):\(grouped[$0]!.joined(separator: ","))\n" }.joined()
-        text = [
-            method, Self.canonicalPath(path), queryIsCanonical ? query : Self.canonicalQuery(query), headerBlock,
-            signedHeaderList, payloadHash,
-        ].joined(separator: "\n")
+        grouped.sort { $0.name < $1.name }
+        signedHeaderList = grouped.map(\.name).joined(separator: ";")
+        var text = method
+        text.reserveCapacity(256)
+        text += "\n"
+        text += Self.canonicalPath(path)
+        text += "\n"
+        text += queryIsCanonical ? query : Self.canonicalQuery(query)
+        text += "\n"
+        for header in grouped {
+            text += header.name
+            text += ":"
+            text += header.values.count == 1 ? header.values[0] : header.values.joined(separator: ",")
+            text += "\n"
+        }
+        text += "\n"
+        text += signedHeaderList
+        text += "\n"
+        text += payloadHash
+        self.text = text
+    }
+
+    private static func asciiLowercased(_ name: String) -> String {
+        guard name.utf8.contains(where: { (65...90).contains($0) }) else { return name }
+        return String(decoding: name.utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
     }
 
     /// The string to sign for this request at `amzDate` within `scope`.
@@ -41,6 +67,7 @@ public struct CanonicalRequest: Sendable {
     /// Encodes each segment of the path (so `%` in a sent path becomes `%25`), keeping `/`.
     static func canonicalPath(_ path: String) -> String {
         guard !path.isEmpty else { return "/" }
+        if path == "/" { return path }
         return path.split(separator: "/", omittingEmptySubsequences: false)
             .map { URIEncoding.encode(String($0)) }
             .joined(separator: "/")
@@ -49,6 +76,7 @@ public struct CanonicalRequest: Sendable {
     /// The query's pairs sorted as sent, without re-encoding: how botocore signs a URL whose
     /// query it did not encode itself (spaces as `+`, for example).
     public static func sortedRawQuery(_ query: String) -> String {
+        guard !query.isEmpty else { return "" }
         let pairs: [(name: String, value: String)] = query.split(separator: "&").map { part in
             let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return (String(pieces[0]), pieces.count > 1 ? String(pieces[1]) : "")
