@@ -16,6 +16,7 @@ final class BackgroundCheckpointer: Sendable {
     /// `passes × 20 ms` until stopped; the connection closes when the thread ends.
     init(path: String, passes: Int = 10) throws {
         var configuration = Configuration()
+        configuration.busyMode = .timeout(5)  // wait out the other connection's brief locks
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }

@@ -17,6 +17,7 @@ public final class SQLiteMessageStore: MessageStore {
     /// Opens (creating if needed) the database file at `path` and migrates it.
     public convenience init(path: String, logger: Logger) throws {
         var configuration = Configuration()
+        configuration.busyMode = .timeout(5)  // wait out the other connection's brief locks
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // BackgroundCheckpointer copies the log into the file from its own thread; the
