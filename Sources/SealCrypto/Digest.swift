@@ -2,14 +2,18 @@ import COpenSSL
 
 /// One-shot message digests computed by OpenSSL's libcrypto.
 public enum Digest {
+    // Fetched once: OpenSSL 3 otherwise looks the algorithm up again on every call.
+    nonisolated(unsafe) private static let md5Algorithm = EVP_MD_fetch(nil, "MD5", nil)
+    nonisolated(unsafe) private static let sha256Algorithm = EVP_MD_fetch(nil, "SHA256", nil)
+
     /// MD5 of `bytes` (used only for SQS wire checksums, never for security).
     public static func md5<Bytes: ContiguousBytes>(_ bytes: Bytes) -> [UInt8] {
-        compute(bytes, algorithm: EVP_md5(), length: 16)
+        compute(bytes, algorithm: md5Algorithm, length: 16)
     }
 
     /// SHA-256 of `bytes`.
     public static func sha256<Bytes: ContiguousBytes>(_ bytes: Bytes) -> [UInt8] {
-        compute(bytes, algorithm: EVP_sha256(), length: 32)
+        compute(bytes, algorithm: sha256Algorithm, length: 32)
     }
 
     private static func compute<Bytes: ContiguousBytes>(
