@@ -36,8 +36,10 @@ let package = Package(
             name: "Storage",
             dependencies: ["QueueEngine", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
+        /// A strict JSON parser shared by the wire codecs and the load generator.
+        .target(name: "WireJSON"),
         /// SQS wire codecs: AWS JSON 1.0 and Query/XML, error mapping, MD5 digests.
-        .target(name: "SQSWire", dependencies: ["QueueEngine", "SealCrypto", "SigV4"]),
+        .target(name: "SQSWire", dependencies: ["QueueEngine", "SealCrypto", "SigV4", "WireJSON"]),
         /// The Hummingbird application: the request path, metrics, background services.
         .target(
             name: "SealQServer",
@@ -54,7 +56,7 @@ let package = Package(
         .target(
             name: "SealQBench",
             dependencies: [
-                "SigV4", "SealCrypto",
+                "SigV4", "SealCrypto", "WireJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -72,6 +74,6 @@ let package = Package(
         .testTarget(name: "SealCryptoTests", dependencies: ["SealCrypto"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(name: "QueueEngineTests", dependencies: ["QueueEngine", "Storage"]),
-        .testTarget(name: "SQSWireTests", dependencies: ["SQSWire", "QueueEngine"]),
+        .testTarget(name: "SQSWireTests", dependencies: ["SQSWire", "QueueEngine", "WireJSON"]),
     ]
 )

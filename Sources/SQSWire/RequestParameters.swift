@@ -1,3 +1,4 @@
+import WireJSON
 import Foundation
 import QueueEngine
 

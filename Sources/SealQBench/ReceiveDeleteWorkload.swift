@@ -1,3 +1,4 @@
+import WireJSON
 import NIOCore
 
 /// Receives up to 10 messages, deletes them with one `DeleteMessageBatch`, and counts each deleted

@@ -1,3 +1,4 @@
+import WireJSON
 import NIOCore
 
 /// The `Successful` and `Failed` lists of a `SendMessageBatch` or `DeleteMessageBatch` answer.

@@ -1,3 +1,4 @@
+import WireJSON
 import NIOCore
 import NIOHTTP1
 import NIOPosix

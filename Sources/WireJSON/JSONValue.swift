@@ -1,5 +1,5 @@
 /// A parsed JSON value that keeps strings, numbers and booleans apart.
-enum JSONValue: Sendable {
+public enum JSONValue: Sendable {
     case string(String)
     case number(Double)
     case bool(Bool)
@@ -7,8 +7,23 @@ enum JSONValue: Sendable {
     case object([String: JSONValue])
     case null
 
+    /// The member `key` of an object; nil for anything else.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { members[key] } else { nil }
+    }
+
+    /// The text of a string value.
+    public var string: String? {
+        if case .string(let text) = self { text } else { nil }
+    }
+
+    /// The elements of an array value.
+    public var array: [JSONValue]? {
+        if case .array(let elements) = self { elements } else { nil }
+    }
+
     /// The JSON type name, for error messages.
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .string: return "STRING_VALUE"
         case .number: return "NUMBER_VALUE"
@@ -20,10 +35,11 @@ enum JSONValue: Sendable {
     }
 }
 
-/// A strict RFC 8259 parser for request bodies: UTF-8 only, bounded nesting, no trailing data.
-struct JSONParser {
+/// A strict RFC 8259 parser for request and response bodies: UTF-8 only, bounded nesting,
+/// no trailing data.
+public struct JSONParser {
     /// Why a body is not valid JSON.
-    struct Failure: Error {}
+    public struct Failure: Error {}
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
@@ -31,7 +47,7 @@ struct JSONParser {
     private static let maximumDepth = 64
 
     /// Parses a whole document.
-    static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
         let result = bytes.withUnsafeBufferPointer { buffer -> Result<JSONValue, Failure> in
             var parser = JSONParser(bytes: buffer)
             return Result { () throws(Failure) in
