@@ -9,6 +9,7 @@ import QueueEngine
 /// when `busy_until` has passed, so a receive walks groups in head order and never looks at the
 /// messages of busy groups.
 extension SQLiteMessageStore {
+    /// Stores FIFO messages through the deduplication table, tracking their groups.
     public func insertDeduplicated(_ messages: [DeduplicatedMessage], space: Int64, now: Int64) async throws -> [DeduplicationOutcome] {
         let rows = messages.map { Self.insertArguments($0.message, space: space) }
         let outcomes = try await writer.perform { db -> [DeduplicationOutcome] in
@@ -41,6 +42,7 @@ extension SQLiteMessageStore {
         return outcomes
     }
 
+    /// Claims FIFO messages group by group in head order, or replays a recent receive attempt.
     public func claimInOrder(_ request: ClaimRequest, attempt: ReceiveAttempt?) async throws -> ClaimResult {
         let (space, now, limit) = (request.space, request.now, request.limit)
         let result = try await writer.perform { db -> ClaimResult in

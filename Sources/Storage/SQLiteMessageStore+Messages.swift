@@ -17,6 +17,7 @@ extension SQLiteMessageStore {
         ]
     }
 
+    /// Inserts messages in one group-commit job; grouped messages make their groups tracked (fair queues).
     public func insert(_ messages: [NewMessage], space: Int64) async throws -> [Int64] {
         let rows = messages.map { Self.insertArguments($0, space: space) }
         let sequences = try await writer.perform { db -> [Int64] in
@@ -35,6 +36,7 @@ extension SQLiteMessageStore {
         return sequences
     }
 
+    /// Claims visible messages in age order (fair order when the queue has tenants), dead-lettering those received too often.
     public func claim(_ request: ClaimRequest) async throws -> ClaimResult {
         let result = try await writer.perform { db -> ClaimResult in
             let select = try db.cachedStatement(
@@ -67,6 +69,7 @@ extension SQLiteMessageStore {
         return result
     }
 
+    /// Deletes messages whose receipts are current, keeping their groups up to date.
     public func delete(space: Int64, receipts: [MessageReceipt], now: Int64, requireInFlight: Bool) async throws -> [ReceiptOutcome] {
         let earliestDeadline = requireInFlight ? now + 1 : Int64.min
         let outcomes = try await writer.perform { db in
@@ -88,6 +91,7 @@ extension SQLiteMessageStore {
         return outcomes
     }
 
+    /// Moves visibility deadlines of in-flight messages after checking each receipt.
     public func changeVisibility(space: Int64, changes: [VisibilityChange], now: Int64) async throws -> [ReceiptOutcome] {
         try await writer.perform { db in
             let select = try db.cachedStatement(
@@ -106,6 +110,7 @@ extension SQLiteMessageStore {
         }
     }
 
+    /// Visible, in-flight and delayed counts from the in-memory total and the visibility index.
     public func counts(space: Int64, now: Int64) async throws -> MessageCounts {
         let total = totals.withLock { $0[space] ?? 0 }
         return try await database.read { db in
@@ -124,6 +129,7 @@ extension SQLiteMessageStore {
         }
     }
 
+    /// The next visibility deadline of the space, from the visibility index.
     public func nextVisibleAt(space: Int64, after now: Int64) async throws -> Int64? {
         try await database.read { db in
             try Int64.fetchOne(
@@ -131,6 +137,7 @@ extension SQLiteMessageStore {
         }
     }
 
+    /// Deletes expired and orphaned rows in one bounded transaction.
     public func sweep(retentionCutoffs: [Int64: Int64], forgetBefore: Int64, now: Int64, limit: Int) async throws -> Int {
         let (removed, total) = try await writer.perform { db -> ([Int64: Int], Int) in
             var removed: [Int64: Int] = [:]

@@ -3,6 +3,7 @@ import QueueEngine
 
 /// Message move tasks (DLQ redrive): their records, and the moves themselves.
 extension SQLiteMessageStore {
+    /// Reads every message move task, newest first.
     public func loadMoveTasks() async throws -> [MessageMoveTask] {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM move_tasks ORDER BY started_at DESC, task_id").map { row in
@@ -15,6 +16,7 @@ extension SQLiteMessageStore {
         }
     }
 
+    /// Writes a move task record.
     public func saveMoveTask(_ task: MessageMoveTask) async throws {
         try await writer.perform { db in
             try db.execute(
@@ -30,6 +32,7 @@ extension SQLiteMessageStore {
         }
     }
 
+    /// Moves one step of a task's messages and counts them on the task, atomically.
     public func moveMessages(from space: Int64, routes: MoveRoutes, limit: Int, now: Int64, taskId: String) async throws -> MoveStep {
         let step = try await writer.perform { db -> MoveStep in
             let status = try String.fetchOne(db, sql: "SELECT status FROM move_tasks WHERE task_id = ?", arguments: [taskId])
@@ -60,6 +63,7 @@ extension SQLiteMessageStore {
         return step
     }
 
+    /// Cancels a running task in commit order and returns its settled count.
     public func cancelMoveTask(taskId: String) async throws -> Int? {
         try await writer.perform { db in
             try Int.fetchOne(

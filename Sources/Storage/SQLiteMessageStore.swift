@@ -57,12 +57,14 @@ public final class SQLiteMessageStore: MessageStore {
         try database.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
     }
 
+    /// Reads every live queue.
     public func loadQueues() async throws -> [QueueRecord] {
         try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM queues").map(Self.queueRecord)
         }
     }
 
+    /// Creates a queue with a fresh message space, honouring recent deletions.
     public func createQueue(
         name: String, settings: QueueSettings, tags: [String: String], now: Int64, deletedAfter: Int64
     ) async throws -> QueueCreation {
@@ -90,6 +92,7 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
+    /// Rewrites a queue's settings and tags, bumping its version.
     public func updateQueue(id: Int64, settings: QueueSettings, tags: [String: String], now: Int64) async throws -> QueueRecord? {
         let settingsJSON = try Self.json(settings)
         let tagsJSON = try Self.json(tags)
@@ -101,6 +104,7 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
+    /// Deletes a queue, retires its message space and remembers the name for 60 seconds.
     public func deleteQueue(id: Int64, now: Int64) async throws -> Bool {
         let space: Int64? = try await writer.perform { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT name, message_space FROM queues WHERE id = ?", arguments: [id]) else {
@@ -119,6 +123,7 @@ public final class SQLiteMessageStore: MessageStore {
         return true
     }
 
+    /// Gives a queue a fresh message space and retires the old one.
     public func purgeQueue(id: Int64, now: Int64) async throws -> QueueRecord? {
         let result: (QueueRecord, Int64)? = try await writer.perform { db in
             guard let old = try Int64.fetchOne(db, sql: "SELECT message_space FROM queues WHERE id = ?", arguments: [id]) else {
