@@ -8,13 +8,26 @@ public enum MessageValidation {
     public static func checkBody(_ body: String) throws(SQSError) {
         var body = body
         let allowed = body.withUTF8 { bytes -> Bool in
-            var index = 0
-            while index < bytes.count {
+            func allowedByte(at index: Int) -> Bool {
                 let byte = bytes[index]
                 if byte < 0x20 && byte != 0x9 && byte != 0xA && byte != 0xD { return false }
-                if byte == 0xEF && index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE {
-                    return false
+                return !(byte == 0xEF && index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE)
+            }
+            // Whole 8-byte words with no byte below 0x20 and no 0xEF lead byte need no closer look.
+            let lows: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            var index = 0
+            while index + 8 <= bytes.count {
+                let word = UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let xored = word ^ (lows &* 0xEF)
+                let suspicious = ((word &- lows &* 0x20) & ~word & highs) | ((xored &- lows) & ~xored & highs)
+                if suspicious != 0 {
+                    for position in index..<index + 8 where !allowedByte(at: position) { return false }
                 }
+                index += 8
+            }
+            while index < bytes.count {
+                if !allowedByte(at: index) { return false }
                 index += 1
             }
             return true

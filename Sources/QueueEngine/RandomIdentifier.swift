@@ -4,18 +4,36 @@ import Glibc
 import Darwin
 #endif
 
-/// Random version-4 UUIDs from the C library's `arc4random_buf` (a CSPRNG seeded by the
-/// kernel), without a system call or Foundation's open of `/dev/urandom` per id: message ids
-/// and request ids are made on every request.
+import Synchronization
+
+/// Random version-4 UUIDs for message ids and request ids, made on every request: bytes from
+/// the C library's `arc4random_buf` (the kernel's CSPRNG), drawn 4 KiB at a time so an id
+/// costs neither a system call nor Foundation's open of `/dev/urandom`.
 public enum RandomIdentifier {
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let pool = Mutex<(bytes: [UInt8], used: Int)>(([UInt8](repeating: 0, count: 4096), 4096))
+
+    private static func next16() -> (UInt64, UInt64) {
+        pool.withLock { pool in
+            if pool.used + 16 > pool.bytes.count {
+                pool.bytes.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, $0.count) }
+                pool.used = 0
+            }
+            defer {
+                // Never hand the same bytes out twice.
+                for index in pool.used..<pool.used + 16 { pool.bytes[index] = 0 }
+                pool.used += 16
+            }
+            return pool.bytes.withUnsafeBytes { raw in
+                (raw.loadUnaligned(fromByteOffset: pool.used, as: UInt64.self),
+                 raw.loadUnaligned(fromByteOffset: pool.used + 8, as: UInt64.self))
+            }
+        }
+    }
 
     /// A new lowercase UUID string, such as `6f1c…-…`.
     public static func uuid() -> String {
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        withUnsafeMutableBytes(of: &high) { arc4random_buf($0.baseAddress!, 8) }
-        withUnsafeMutableBytes(of: &low) { arc4random_buf($0.baseAddress!, 8) }
+        var (high, low) = next16()
         high = (high & ~0xF000) | 0x4000
         low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
         var text = [UInt8]()
