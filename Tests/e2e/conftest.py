@@ -481,3 +481,16 @@ def alter_handle(handle):
         if c.isalpha() and c.isascii():
             return handle[:j] + ("x" if c != "x" else "y") + handle[j + 1:]
     raise AssertionError("cannot alter receipt handle " + handle)
+
+
+def normalized_attributes(attrs):
+    """Message attributes as plain dicts, with boto3's BinaryValue turned into bytes."""
+    out = {}
+    for k, v in attrs.items():
+        e = {"DataType": v["DataType"]}
+        if "StringValue" in v:
+            e["StringValue"] = v["StringValue"]
+        if "BinaryValue" in v:
+            e["BinaryValue"] = bytes(v["BinaryValue"])
+        out[k] = e
+    return out

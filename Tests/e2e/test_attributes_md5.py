@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from conftest import (expect_error, md5_hex, md5_of_attributes, xfind, xfindall, xtext,
+from conftest import (normalized_attributes, expect_error, md5_hex, md5_of_attributes, xfind, xfindall, xtext,
                       xml_attributes, xml_message_attributes)
 
 GZ = gzip.compress(b"compressed payload " * 10, mtime=0)
@@ -24,17 +24,6 @@ ATTRS = {
 }
 
 
-def _norm(attrs):
-    """boto3 returns BinaryValue as bytes; compare value-by-value."""
-    out = {}
-    for k, v in attrs.items():
-        e = {"DataType": v["DataType"]}
-        if "StringValue" in v:
-            e["StringValue"] = v["StringValue"]
-        if "BinaryValue" in v:
-            e["BinaryValue"] = bytes(v["BinaryValue"])
-        out[k] = e
-    return out
 
 
 def test_md5_helper_matches_reference_vector():
@@ -54,7 +43,7 @@ def test_send_and_receive_all_attribute_kinds(sqs, queue):
     assert sent["MD5OfMessageBody"] == md5_hex(body)
     assert sent["MD5OfMessageAttributes"] == md5_of_attributes(ATTRS)
     m = sqs.receive_message(QueueUrl=queue, MessageAttributeNames=["All"], WaitTimeSeconds=1)["Messages"][0]
-    assert _norm(m["MessageAttributes"]) == _norm(ATTRS)
+    assert normalized_attributes(m["MessageAttributes"]) == normalized_attributes(ATTRS)
     assert m["MD5OfMessageAttributes"] == md5_of_attributes(ATTRS)
     assert m["MD5OfBody"] == md5_hex(body)
 
@@ -83,12 +72,12 @@ def test_receive_attributes_by_name_and_prefix(sqs, queue):
 
     m = recv(["pre.*"])
     sub = {k: attrs[k] for k in ("pre.a", "pre.b")}
-    assert _norm(m["MessageAttributes"]) == _norm(sub)
+    assert normalized_attributes(m["MessageAttributes"]) == normalized_attributes(sub)
     assert m["MD5OfMessageAttributes"] == md5_of_attributes(sub)
 
     m = recv(["other", "missing"])
     sub = {"other": attrs["other"]}
-    assert _norm(m["MessageAttributes"]) == _norm(sub)
+    assert normalized_attributes(m["MessageAttributes"]) == normalized_attributes(sub)
     assert m["MD5OfMessageAttributes"] == md5_of_attributes(sub)
 
     m = recv(["prefix", "pre.a"])
@@ -222,7 +211,7 @@ def test_query_md5_send_and_receive(query, queue):
     assert xtext(m, "Body") == body
     assert xtext(m, "MD5OfBody") == md5_hex(body)
     assert xtext(m, "MD5OfMessageAttributes") == md5_of_attributes(ATTRS)
-    assert _norm(xml_message_attributes(m)) == _norm(ATTRS)
+    assert normalized_attributes(xml_message_attributes(m)) == normalized_attributes(ATTRS)
     a = xml_attributes(m)
     assert a["AWSTraceHeader"] == "Root=1-q"
     assert a["ApproximateReceiveCount"] == "1"

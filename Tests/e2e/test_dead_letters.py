@@ -13,7 +13,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import (ACCOUNT, REGION, arn_of, expect_error, make_client, md5_hex, md5_of_attributes, queue_counts,
+from conftest import (normalized_attributes, ACCOUNT, REGION, arn_of, expect_error, make_client, md5_hex, md5_of_attributes, queue_counts,
                       unique_name, wait_until, xfind, xfindall, xml_attributes, xml_error,
                       xml_message_attributes, xtext)
 
@@ -128,16 +128,6 @@ def _expect_one_of(fn, allowed, **kw):
     return got
 
 
-def _norm_attrs(attrs):
-    out = {}
-    for k, v in attrs.items():
-        e = {"DataType": v["DataType"]}
-        if "StringValue" in v:
-            e["StringValue"] = v["StringValue"]
-        if "BinaryValue" in v:
-            e["BinaryValue"] = bytes(v["BinaryValue"])
-        out[k] = e
-    return out
 
 
 def _qok(st, root, op):
@@ -381,7 +371,7 @@ def test_message_moves_after_max_receive_count(sqs):
     m = moved[0]
     assert m["Body"] == "poison \u00e9 body"
     assert m["MD5OfBody"] == md5_hex("poison \u00e9 body") == sent["MD5OfMessageBody"]
-    assert _norm_attrs(m["MessageAttributes"]) == _norm_attrs(ATTRS)
+    assert normalized_attributes(m["MessageAttributes"]) == normalized_attributes(ATTRS)
     assert m["MD5OfMessageAttributes"] == md5_of_attributes(ATTRS) == sent["MD5OfMessageAttributes"]
     assert m["Attributes"]["DeadLetterQueueSourceArn"] == _arn(src)
     assert m["Attributes"]["SentTimestamp"] == sent_ts  # standard queue: original enqueue time
@@ -562,7 +552,7 @@ def test_move_task_back_to_original_sources(sqs):
     assert sorted(x["Body"] for x in got1) == b1
     assert sorted(x["Body"] for x in got2) == b2
     with_attrs = [x for x in got2 if x["Body"] == b2[0]][0]
-    assert _norm_attrs(with_attrs["MessageAttributes"]) == _norm_attrs(ATTRS)
+    assert normalized_attributes(with_attrs["MessageAttributes"]) == normalized_attributes(ATTRS)
     assert with_attrs["MD5OfMessageAttributes"] == md5_of_attributes(ATTRS)
 
 
