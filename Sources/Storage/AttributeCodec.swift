@@ -1,26 +1,14 @@
 import QueueEngine
 
-/// The on-disk form of message attributes: a version byte, then for each attribute its name,
-/// data type and value, every field length-prefixed.
+/// The on-disk form of message attributes: a version byte, then SQS's canonical attribute
+/// bytes (`AttributeEncoding`).
 enum AttributeCodec {
     private static let version: UInt8 = 1
 
     /// Encodes attributes; nil for none.
     static func encode(_ attributes: [String: MessageAttributeValue]) -> [UInt8]? {
         guard !attributes.isEmpty else { return nil }
-        var bytes: [UInt8] = [version]
-        for (name, value) in attributes.sorted(by: { $0.key < $1.key }) {
-            appendField(Array(name.utf8), to: &bytes)
-            appendField(Array(value.dataType.utf8), to: &bytes)
-            if let binary = value.binaryValue {
-                bytes.append(2)
-                appendField(binary, to: &bytes)
-            } else {
-                bytes.append(1)
-                appendField(Array((value.stringValue ?? "").utf8), to: &bytes)
-            }
-        }
-        return bytes
+        return [version] + AttributeEncoding.canonicalBytes(attributes)
     }
 
     /// Decodes what `encode` wrote; throws `StorageError.corrupt` on anything else.
@@ -41,11 +29,6 @@ enum AttributeCodec {
                 : MessageAttributeValue(dataType: type, stringValue: String(decoding: value, as: UTF8.self))
         }
         return result
-    }
-
-    private static func appendField(_ field: [UInt8], to bytes: inout [UInt8]) {
-        withUnsafeBytes(of: UInt32(field.count).bigEndian) { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: field)
     }
 
     private static func readField(_ bytes: [UInt8], _ offset: inout Int) throws -> [UInt8] {
