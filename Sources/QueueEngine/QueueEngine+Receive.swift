@@ -17,6 +17,14 @@ extension QueueEngine {
             throw SQSError.invalidParameter(
                 "WaitTimeSeconds", value: String(wait), reason: "Must be >= 0 and <= 20, if provided.")
         }
+        if wait == 0 {
+            let inFlight = try await self.inFlight.count(space: queue.messageSpace, now: time.nowMilliseconds()) {
+                try await messageCounts(of: queue).inFlight
+            }
+            guard inFlight < configuration.maxInFlight else {
+                throw SQSError(.overLimit, "Too many messages in flight: the queue already has \(inFlight) (limit \(configuration.maxInFlight)).")
+            }
+        }
         let selection = try AttributeSelection(system: request.systemAttributeNames, message: request.messageAttributeNames)
         let attempt = try receiveAttemptId(request.receiveRequestAttemptId, queue: queue)
         let deadline = time.nowMilliseconds() + Int64(wait) * 1000
@@ -39,6 +47,7 @@ extension QueueEngine {
                 waiters.notify(queueId: deadLetter.queue.id)
             }
             let claimed = result.messages
+            inFlight.add(claimed.count, space: current.messageSpace)
             if !claimed.isEmpty {
                 count("sealq_messages_received_total", queue: name, by: claimed.count)
                 return claimed.map { received($0, queue: current, selection: selection) }

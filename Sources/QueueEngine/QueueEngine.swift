@@ -12,11 +12,15 @@ public final class QueueEngine: Sendable {
         public var accountId: String
         /// The region in ARNs.
         public var region: String
+        /// Messages a queue may hold in flight before short-poll receives fail with OverLimit
+        /// (AWS's quota: about 120,000 for standard and FIFO queues).
+        public var maxInFlight: Int
 
         /// Creates a configuration.
-        public init(accountId: String, region: String) {
+        public init(accountId: String, region: String, maxInFlight: Int = 120_000) {
             self.accountId = accountId
             self.region = region
+            self.maxInFlight = maxInFlight
         }
     }
 
@@ -31,6 +35,7 @@ public final class QueueEngine: Sendable {
     let catalog = QueueCatalog()
     let waiters = LongPollWaiters()
     let moveTasks = MoveTaskBoard()
+    let inFlight = InFlightGauge()
     let logger: Logger
 
     /// Creates an engine; call `start()` before serving requests.
