@@ -29,7 +29,10 @@ let package = Package(
         /// Queues, messages, visibility and their rules; knows no HTTP, SQL or ciphers.
         .target(
             name: "QueueEngine",
-            dependencies: [.product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics")]
+            dependencies: [
+                "WireJSON", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
         ),
         /// SQLite (GRDB) implementation of the engine's store ports, with group commit.
         .target(

@@ -1,4 +1,4 @@
-import Foundation
+import WireJSON
 
 /// A queue's RedrivePolicy attribute: where messages go after too many receives.
 public struct RedrivePolicy: Sendable, Equatable {
@@ -10,10 +10,17 @@ public struct RedrivePolicy: Sendable, Equatable {
     /// Parses the attribute's JSON; throws `InvalidParameterValue` naming what is wrong.
     public init(json text: String) throws(SQSError) {
         guard let object = Self.object(text) else { throw Self.invalid(text, "Redrive policy is not a valid JSON map.") }
-        guard let arn = object["deadLetterTargetArn"] as? String, !arn.isEmpty else {
+        guard let arn = object["deadLetterTargetArn"]?.string, !arn.isEmpty else {
             throw Self.invalid(text, "Redrive policy does not contain mandatory attribute: deadLetterTargetArn.")
         }
-        guard let count = Self.integer(in: text, member: "maxReceiveCount") else { throw Self.invalid(text, "Redrive policy does not contain mandatory attribute: maxReceiveCount.") }
+        // AWS accepts the count as a JSON number or a numeric string.
+        let count: Int?
+        switch object["maxReceiveCount"] {
+        case .number(let number)? where number.rounded() == number && abs(number) < 1e9: count = Int(number)
+        case .string(let digits)?: count = Int(digits)
+        default: count = nil
+        }
+        guard let count else { throw Self.invalid(text, "Redrive policy does not contain mandatory attribute: maxReceiveCount.") }
         guard (1...1000).contains(count) else {
             throw Self.invalid(text, "Invalid value for maxReceiveCount: \(count), valid values are from 1 to 1000 both inclusive.")
         }
@@ -21,22 +28,10 @@ public struct RedrivePolicy: Sendable, Equatable {
         maxReceiveCount = count
     }
 
-    /// An integer member given as a JSON number or a numeric string (AWS accepts both).
-    private static func integer(in text: String, member: String) -> Int? {
-        struct Member: Decodable {
-            let value: Int?
-            init(from decoder: any Decoder) throws {
-                let container = try decoder.singleValueContainer()
-                value = (try? container.decode(Int.self)) ?? (try? container.decode(String.self)).flatMap { Int($0) }
-            }
-        }
-        let members = try? JSONDecoder().decode([String: Member].self, from: Data(text.utf8))
-        return members?[member]?.value
-    }
-
-    static func object(_ text: String) -> [String: Any]? {
-        guard let data = text.data(using: .utf8) else { return nil }
-        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    /// The members of a JSON object, or nil when `text` is not one.
+    static func object(_ text: String) -> [String: JSONValue]? {
+        guard case .object(let members)? = try? JSONParser.parse(Array(text.utf8)) else { return nil }
+        return members
     }
 
     static func invalid(_ text: String, _ reason: String) -> SQSError {
@@ -56,12 +51,13 @@ public struct RedriveAllowPolicy: Sendable, Equatable {
         guard let object = RedrivePolicy.object(text) else {
             throw Self.invalid(text, "Redrive allow policy is not a valid JSON map.")
         }
-        guard let permission = object["redrivePermission"] as? String, ["allowAll", "denyAll", "byQueue"].contains(permission) else {
+        guard let permission = object["redrivePermission"]?.string, ["allowAll", "denyAll", "byQueue"].contains(permission) else {
             throw Self.invalid(text, "Invalid value for redrivePermission. Valid values are allowAll, denyAll and byQueue.")
         }
         let arns = object["sourceQueueArns"]
         if permission == "byQueue" {
-            guard let list = arns as? [String], (1...10).contains(list.count) else {
+            let list = arns?.array?.compactMap(\.string) ?? []
+            guard list.count == arns?.array?.count, (1...10).contains(list.count) else {
                 throw Self.invalid(
                     text, "sourceQueueArns must be a list of 1 to 10 queue ARNs when redrivePermission is byQueue.")
             }
