@@ -41,13 +41,22 @@ let package = Package(
         ),
         /// A strict JSON parser shared by the wire codecs and the load generator.
         .target(name: "WireJSON"),
+        /// Answer trees with their JSON and XML writers, and form decoding, shared by the wire modules.
+        .target(name: "WireFormat", dependencies: ["SigV4"]),
         /// SQS wire codecs: AWS JSON 1.0 and Query/XML, error mapping, MD5 digests.
-        .target(name: "SQSWire", dependencies: ["QueueEngine", "SealCrypto", "SigV4", "WireJSON"]),
+        .target(name: "SQSWire", dependencies: ["QueueEngine", "SealCrypto", "SigV4", "WireJSON", "WireFormat"]),
+        /// IAM policy grammar, evaluation, explanation and validation (pure).
+        .target(name: "PolicyEngine", dependencies: ["WireJSON"]),
+        /// Principals, groups and their policies from `policies/`, and access keys sealed in the data directory.
+        .target(name: "Principals", dependencies: ["PolicyEngine", "SealCrypto", "WireJSON"]),
+        /// IAM (policy simulation) and STS (caller identity) Query codecs.
+        .target(name: "IdentityWire", dependencies: ["WireFormat", "WireJSON"]),
         /// The Hummingbird application: the request path, metrics, background services.
         .target(
             name: "SealQServer",
             dependencies: [
-                "QueueEngine", "Storage", "SQSWire", "SigV4", "SealCrypto",
+                "QueueEngine", "Storage", "SQSWire", "SigV4", "SealCrypto", "PolicyEngine", "Principals",
+                "IdentityWire", "WireFormat", "WireJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -59,7 +68,7 @@ let package = Package(
         .target(
             name: "SealQBench",
             dependencies: [
-                "SigV4", "SealCrypto", "WireJSON",
+                "SigV4", "SealCrypto", "WireJSON", "PolicyEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -68,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "sealq",
             dependencies: [
-                "SealQServer", "SealQBench",
+                "SealQServer", "SealQBench", "Principals", "PolicyEngine", "IdentityWire", "WireJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -77,6 +86,9 @@ let package = Package(
         .testTarget(name: "SealCryptoTests", dependencies: ["SealCrypto"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(name: "QueueEngineTests", dependencies: ["QueueEngine", "Storage"]),
-        .testTarget(name: "SQSWireTests", dependencies: ["SQSWire", "QueueEngine", "WireJSON"]),
+        .testTarget(name: "SQSWireTests", dependencies: ["SQSWire", "QueueEngine", "WireJSON", "WireFormat"]),
+        .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "WireJSON"]),
+        .testTarget(name: "PrincipalsTests", dependencies: ["Principals", "PolicyEngine"]),
+        .testTarget(name: "IdentityWireTests", dependencies: ["IdentityWire", "WireJSON"]),
     ]
 )

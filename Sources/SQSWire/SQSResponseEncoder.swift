@@ -1,5 +1,6 @@
 import Foundation
 import QueueEngine
+import WireFormat
 
 /// The two SQS wire protocols.
 public enum SQSProtocol: Sendable {

@@ -26,8 +26,7 @@ struct Authenticator: Sendable {
 
     /// Authenticates a call to `service`, or throws the AWS authentication error it deserves.
     func authenticate(_ call: IncomingCall, service: String) throws(WireError) -> Identity {
-        var queryParameters: [String: String] = [:]
-        try FormDecoding.parameters(Substring(call.query), into: &queryParameters)
+        let queryParameters = try call.queryParameters()
         let request = SignatureVerifier.Request(
             method: call.method, path: call.path, query: call.query, queryParameters: queryParameters,
             headers: call.headers, body: call.body)

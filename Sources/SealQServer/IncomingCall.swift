@@ -1,3 +1,6 @@
+import SQSWire
+import WireFormat
+
 /// One HTTP request as the pipeline sees it: no Hummingbird types past the responder.
 struct IncomingCall: Sendable {
     /// HTTP method, upper case.
@@ -17,4 +20,27 @@ struct IncomingCall: Sendable {
 
     /// `http://HOST` as the client addressed the server.
     var baseURL: String { "http://\(host)" }
+}
+
+extension IncomingCall {
+    /// The decoded query string; a bad escape is `MalformedQueryString`.
+    func queryParameters() throws(WireError) -> [String: String] {
+        var parameters: [String: String] = [:]
+        try Self.decodeForm(query, into: &parameters)
+        return parameters
+    }
+
+    /// The query string and, for a form POST, the body's parameters, the body winning ties.
+    func formParameters() throws(WireError) -> [String: String] {
+        var parameters = try queryParameters()
+        if method == "POST", (headers["content-type"] ?? "").hasPrefix("application/x-www-form-urlencoded") {
+            guard let text = String(validating: body, as: UTF8.self) else { throw WireError.malformedQueryString }
+            try Self.decodeForm(text, into: &parameters)
+        }
+        return parameters
+    }
+
+    private static func decodeForm(_ text: String, into parameters: inout [String: String]) throws(WireError) {
+        do { try FormDecoding.parameters(Substring(text), into: &parameters) } catch { throw WireError.malformedQueryString }
+    }
 }

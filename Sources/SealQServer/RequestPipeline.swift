@@ -50,13 +50,7 @@ struct RequestPipeline: Sendable {
                 let action = target.hasPrefix("AmazonSQS.") ? String(target.dropFirst("AmazonSQS.".count)) : target
                 return try decoder.decodeJSON(action: action, body: call.body)
             case .query:
-                var parameters: [String: String] = [:]
-                try FormDecoding.parameters(Substring(call.query), into: &parameters)
-                if call.method == "POST", (call.headers["content-type"] ?? "").hasPrefix("application/x-www-form-urlencoded") {
-                    guard let text = String(validating: call.body, as: UTF8.self) else { throw WireError.malformedQueryString }
-                    try FormDecoding.parameters(Substring(text), into: &parameters)
-                }
-                return try decoder.decodeQuery(parameters: parameters, path: call.path)
+                return try decoder.decodeQuery(parameters: try call.formParameters(), path: call.path)
             }
         }
     }

@@ -1,6 +1,6 @@
 /// A response tree that both serializers walk: JSON ignores the XML element names, XML uses
 /// them for SQS's flattened lists and maps.
-indirect enum OutputNode {
+public indirect enum OutputNode {
     /// A text value.
     case text(String)
     /// A structure whose members keep their order.
@@ -16,8 +16,9 @@ indirect enum OutputNode {
 }
 
 /// Serializes an `OutputNode` as JSON.
-enum JSONWriter {
-    static func write(_ node: OutputNode, into output: inout [UInt8]) {
+public enum JSONWriter {
+    /// Appends `node` as JSON to `output`.
+    public static func write(_ node: OutputNode, into output: inout [UInt8]) {
         switch node {
         case .text(let text): writeString(text, into: &output)
         case .boolean(let value): output += Array((value ? "true" : "false").utf8)
@@ -43,7 +44,8 @@ enum JSONWriter {
         }
     }
 
-    static func writeString(_ text: String, into output: inout [UInt8]) {
+    /// Appends `text` as a JSON string literal to `output`.
+    public static func writeString(_ text: String, into output: inout [UInt8]) {
         let hex = Array("0123456789abcdef".utf8)
         output.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
@@ -63,8 +65,9 @@ enum JSONWriter {
 }
 
 /// Serializes an `OutputNode` as the Query protocol's XML.
-enum XMLWriter {
-    static func write(_ node: OutputNode, into output: inout [UInt8]) {
+public enum XMLWriter {
+    /// Appends `node` as XML content (no enclosing element) to `output`.
+    public static func write(_ node: OutputNode, into output: inout [UInt8]) {
         switch node {
         case .text(let text): escape(text, into: &output)
         case .boolean(let value): output += Array((value ? "true" : "false").utf8)
@@ -80,7 +83,8 @@ enum XMLWriter {
         }
     }
 
-    static func element(_ name: String, _ value: OutputNode, into output: inout [UInt8]) {
+    /// Appends `value` wrapped in `<name>`; lists and maps are flattened, without the wrapper.
+    public static func element(_ name: String, _ value: OutputNode, into output: inout [UInt8]) {
         if case .list = value { return write(value, into: &output) }
         if case .map = value { return write(value, into: &output) }
         output += Array("<\(name)>".utf8)
@@ -89,7 +93,7 @@ enum XMLWriter {
     }
 
     /// Escapes text for XML content, keeping `\r` as a character reference so parsers do not drop it.
-    static func escape(_ text: String, into output: inout [UInt8]) {
+    public static func escape(_ text: String, into output: inout [UInt8]) {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "&"): output += Array("&amp;".utf8)

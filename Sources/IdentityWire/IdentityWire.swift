@@ -1,0 +1,1 @@
+// The IdentityWire module; its types arrive with issue 4.

@@ -1,0 +1,1 @@
+// The PolicyEngine module; its types arrive with issue 4.

@@ -1,0 +1,1 @@
+// The Principals module; its types arrive with issue 4.
