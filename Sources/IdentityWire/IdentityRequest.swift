@@ -1,0 +1,53 @@
+/// A decoded IAM or STS Query request, ready for authorization and execution.
+public enum IdentityRequest: Sendable, Equatable {
+    /// STS `GetCallerIdentity`: who signed the request.
+    case getCallerIdentity
+    /// IAM `SimulateCustomPolicy` or `SimulatePrincipalPolicy`.
+    case simulatePolicy(SimulationRequest)
+
+    /// The request's Query `Action` name.
+    public var actionName: String {
+        switch self {
+        case .getCallerIdentity: "GetCallerIdentity"
+        case .simulatePolicy(let request): request.operation.actionName
+        }
+    }
+
+    /// The service the request belongs to.
+    public var service: IdentityService {
+        switch self {
+        case .getCallerIdentity: .sts
+        case .simulatePolicy: .iam
+        }
+    }
+}
+
+/// A policy simulation: which operation asked for it, and its input.
+public struct SimulationRequest: Sendable, Equatable {
+    /// `SimulateCustomPolicy`, or `SimulatePrincipalPolicy` with the principal whose policies to include.
+    public var operation: SimulationOperation
+    /// The members both simulation operations share.
+    public var input: SimulationInput
+
+    /// Creates a simulation request.
+    public init(operation: SimulationOperation, input: SimulationInput) {
+        self.operation = operation
+        self.input = input
+    }
+}
+
+/// The two IAM simulation operations.
+public enum SimulationOperation: Sendable, Equatable {
+    /// `SimulateCustomPolicy`: only the policies given in the request.
+    case custom
+    /// `SimulatePrincipalPolicy`: the policies attached to `policySourceArn` (a user, group or role ARN), plus the given ones.
+    case principal(policySourceArn: String)
+
+    /// The Query `Action` name.
+    public var actionName: String {
+        switch self {
+        case .custom: "SimulateCustomPolicy"
+        case .principal: "SimulatePrincipalPolicy"
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import WireFormat
+
+/// An HTTP answer ready to send.
+public struct EncodedIdentityResponse: Sendable {
+    /// HTTP status.
+    public var status: Int
+    /// Headers to add.
+    public var headers: [(String, String)]
+    /// Body bytes.
+    public var body: [UInt8]
+}
+
+/// Encodes identity results and errors as the Query protocol's XML, as IAM and STS answer.
+public enum IdentityResponseEncoder {
+    /// The `SimulateCustomPolicyResponse` or `SimulatePrincipalPolicyResponse` document.
+    public static func encode(_ result: SimulationResult, operation: SimulationOperation, requestId: String) -> EncodedIdentityResponse {
+        envelope(action: operation.actionName, service: .iam, result: IdentityResultTree.simulation(result), requestId: requestId)
+    }
+
+    /// The `GetCallerIdentityResponse` document.
+    public static func encode(_ identity: CallerIdentity, requestId: String) -> EncodedIdentityResponse {
+        envelope(action: "GetCallerIdentity", service: .sts, result: IdentityResultTree.callerIdentity(identity), requestId: requestId)
+    }
+
+    /// The `ErrorResponse` document of `error`, in `service`'s namespace, with the error's HTTP status.
+    public static func encode(_ error: IdentityError, service: IdentityService, requestId: String) -> EncodedIdentityResponse {
+        var body = Array("<?xml version=\"1.0\"?><ErrorResponse xmlns=\"\(service.xmlNamespace)\">".utf8)
+        let fields: OutputNode = .structure([
+            ("Type", .text(error.senderFault ? "Sender" : "Receiver")), ("Code", .text(error.code)), ("Message", .text(error.message)),
+        ])
+        XMLWriter.element("Error", fields, into: &body)
+        XMLWriter.element("RequestId", .text(requestId), into: &body)
+        body += Array("</ErrorResponse>".utf8)
+        return response(status: error.status, body: body, requestId: requestId)
+    }
+
+    private static func envelope(action: String, service: IdentityService, result: OutputNode, requestId: String) -> EncodedIdentityResponse {
+        var body = Array("<?xml version=\"1.0\"?><\(action)Response xmlns=\"\(service.xmlNamespace)\">".utf8)
+        XMLWriter.element("\(action)Result", wrappingLists(result), into: &body)
+        XMLWriter.element("ResponseMetadata", .structure([("RequestId", .text(requestId))]), into: &body)
+        body += Array("</\(action)Response>".utf8)
+        return response(status: 200, body: body, requestId: requestId)
+    }
+
+    private static func response(status: Int, body: [UInt8], requestId: String) -> EncodedIdentityResponse {
+        EncodedIdentityResponse(status: status, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestId)], body: body)
+    }
+
+    /// IAM and STS never flatten lists or maps: `XMLWriter` writes items bare, so each list or map goes inside a
+    /// structure whose one member carries the items (`<Name><member>…</member></Name>`).
+    static func wrappingLists(_ node: OutputNode) -> OutputNode {
+        switch node {
+        case .text, .boolean, .number:
+            return node
+        case .structure(let members):
+            return .structure(members.map { ($0.0, wrappingLists($0.1)) })
+        case .list(let itemName, let items):
+            return .structure([(itemName, .list(itemName: itemName, items.map(wrappingLists)))])
+        case .map(let entryName, let keyName, let valueName, let entries):
+            let wrapped = entries.map { ($0.0, wrappingLists($0.1)) }
+            return .structure([(entryName, .map(entryName: entryName, keyName: keyName, valueName: valueName, wrapped))])
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import WireFormat
+
+/// Builds the protocol-neutral answer trees of the identity operations, with the model's member names in the
+/// model's order; the XML and awscli-JSON encoders both walk them.
+enum IdentityResultTree {
+    /// `SimulatePolicyResponse`.
+    static func simulation(_ result: SimulationResult) -> OutputNode {
+        var members: [(String, OutputNode)] = [
+            ("EvaluationResults", evaluationResults(result.evaluationResults)), ("IsTruncated", .boolean(result.isTruncated)),
+        ]
+        if let marker = result.marker { members.append(("Marker", .text(marker))) }
+        return .structure(members)
+    }
+
+    /// The `EvaluationResults` list.
+    static func evaluationResults(_ results: [EvaluationResult]) -> OutputNode {
+        list(results.map(evaluationResult))
+    }
+
+    /// `GetCallerIdentityResponse`.
+    static func callerIdentity(_ identity: CallerIdentity) -> OutputNode {
+        .structure([("UserId", .text(identity.userId)), ("Account", .text(identity.account)), ("Arn", .text(identity.arn))])
+    }
+
+    /// A list of nodes; IAM names each item `member`.
+    static func list(_ items: [OutputNode]) -> OutputNode {
+        .list(itemName: "member", items)
+    }
+
+    private static func evaluationResult(_ result: EvaluationResult) -> OutputNode {
+        var members: [(String, OutputNode)] = [("EvalActionName", .text(result.evalActionName))]
+        if let resource = result.evalResourceName { members.append(("EvalResourceName", .text(resource))) }
+        members.append(("EvalDecision", .text(result.evalDecision.rawValue)))
+        members.append(("MatchedStatements", list(result.matchedStatements.map(statement))))
+        members.append(("MissingContextValues", list(result.missingContextValues.map { .text($0) })))
+        if let allowed = result.allowedByOrganizations {
+            members.append(("OrganizationsDecisionDetail", .structure([("AllowedByOrganizations", .boolean(allowed))])))
+        }
+        if let allowed = result.allowedByPermissionsBoundary { members.append(boundaryDetail(allowed)) }
+        if let details = result.evalDecisionDetails { members.append(("EvalDecisionDetails", decisionDetails(details))) }
+        if let specific = result.resourceSpecificResults {
+            members.append(("ResourceSpecificResults", list(specific.map(resourceSpecificResult))))
+        }
+        return .structure(members)
+    }
+
+    private static func resourceSpecificResult(_ result: ResourceSpecificResult) -> OutputNode {
+        var members: [(String, OutputNode)] = [
+            ("EvalResourceName", .text(result.evalResourceName)),
+            ("EvalResourceDecision", .text(result.evalResourceDecision.rawValue)),
+            ("MatchedStatements", list(result.matchedStatements.map(statement))),
+            ("MissingContextValues", list(result.missingContextValues.map { .text($0) })),
+        ]
+        if let details = result.evalDecisionDetails { members.append(("EvalDecisionDetails", decisionDetails(details))) }
+        if let allowed = result.allowedByPermissionsBoundary { members.append(boundaryDetail(allowed)) }
+        return .structure(members)
+    }
+
+    private static func statement(_ statement: MatchedStatement) -> OutputNode {
+        var members: [(String, OutputNode)] = []
+        if let id = statement.sourcePolicyId { members.append(("SourcePolicyId", .text(id))) }
+        if let type = statement.sourcePolicyType { members.append(("SourcePolicyType", .text(type.rawValue))) }
+        if let start = statement.startPosition { members.append(("StartPosition", position(start))) }
+        if let end = statement.endPosition { members.append(("EndPosition", position(end))) }
+        return .structure(members)
+    }
+
+    private static func position(_ position: Position) -> OutputNode {
+        .structure([("Line", .number(Int64(position.line))), ("Column", .number(Int64(position.column)))])
+    }
+
+    private static func boundaryDetail(_ allowed: Bool) -> (String, OutputNode) {
+        ("PermissionsBoundaryDecisionDetail", .structure([("AllowedByPermissionsBoundary", .boolean(allowed))]))
+    }
+
+    /// A map in key order, so the XML and the JSON agree on it.
+    private static func decisionDetails(_ details: [String: EvalDecision]) -> OutputNode {
+        .map(
+            entryName: "entry", keyName: "key", valueName: "value",
+            details.sorted { $0.key < $1.key }.map { ($0.key, .text($0.value.rawValue)) })
+    }
+}

@@ -1,1 +1,0 @@
-// The IdentityWire module; its types arrive with issue 4.

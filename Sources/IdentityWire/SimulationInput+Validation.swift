@@ -1,0 +1,88 @@
+extension SimulationInput {
+    /// Checks the IAM model's constraints (required members, lengths, patterns, the `MaxItems` range) and that
+    /// at least one action is named, as IAM does before it simulates anything.
+    public func validate(operation: SimulationOperation) throws(IdentityError) {
+        try validate(operation: operation, decodingViolations: [])
+    }
+
+    /// `validate(operation:)`, reporting `decodingViolations` (values that did not even decode) after the model's own.
+    func validate(operation: SimulationOperation, decodingViolations: [String]) throws(IdentityError) {
+        let violations = constraintViolations(operation: operation) + decodingViolations
+        guard violations.isEmpty else { throw .validation(violations) }
+        guard !actionNames.isEmpty else { throw .invalidInput("The list of action names must not be empty.") }
+    }
+
+    /// The model's constraint violations, in member order, as `Value … at 'path' failed to satisfy constraint: …`.
+    private func constraintViolations(operation: SimulationOperation) -> [String] {
+        var check = ConstraintCheck()
+        if case .principal(let arn) = operation { check.length(arn, at: "policySourceArn", 20...2048) }
+        if let policyInputList {
+            check.policies(policyInputList, at: "policyInputList")
+        } else if operation == .custom {
+            check.violations.append("Value null at 'policyInputList' failed to satisfy constraint: Member must not be null")
+        }
+        if let permissionsBoundaryPolicyInputList {
+            check.policies(permissionsBoundaryPolicyInputList, at: "permissionsBoundaryPolicyInputList")
+        }
+        for (index, name) in actionNames.enumerated() { check.length(name, at: "actionNames.\(index + 1).member", 3...128) }
+        for (index, arn) in (resourceArns ?? []).enumerated() {
+            check.length(arn, at: "resourceArns.\(index + 1).member", 1...2048)
+        }
+        if let resourcePolicy { check.policy(resourcePolicy, at: "resourcePolicy") }
+        if let resourceOwner { check.length(resourceOwner, at: "resourceOwner", 1...2048) }
+        if let callerArn { check.length(callerArn, at: "callerArn", 1...2048) }
+        for (index, entry) in (contextEntries ?? []).enumerated() {
+            if let name = entry.contextKeyName {
+                check.length(name, at: "contextEntries.\(index + 1).member.contextKeyName", 5...256)
+            }
+        }
+        if let resourceHandlingOption { check.length(resourceHandlingOption, at: "resourceHandlingOption", 1...64) }
+        if let maxItems, !(1...1000).contains(maxItems) {
+            let bound = maxItems < 1 ? "greater than or equal to 1" : "less than or equal to 1000"
+            check.violations.append("Value '\(maxItems)' at 'maxItems' failed to satisfy constraint: Member must have value \(bound)")
+        }
+        if let marker {
+            check.length(marker, at: "marker", 1...320)
+            check.pattern(marker, at: "marker", quoted: true, allowed: { (0x20...0xFF).contains($0) }, shown: #"[\u0020-\u00FF]+"#)
+        }
+        return check.violations
+    }
+}
+
+/// Collects constraint violations in the wording of AWS's request validation.
+private struct ConstraintCheck {
+    var violations: [String] = []
+
+    /// Lengths count UTF-16 code units, as the service's validation does.
+    mutating func length(_ value: String, at path: String, _ range: ClosedRange<Int>, quoted: Bool = true) {
+        let length = value.utf16.count
+        let shown = quoted ? "Value '\(value)'" : "Value"
+        if length < range.lowerBound {
+            violations.append(
+                "\(shown) at '\(path)' failed to satisfy constraint: Member must have length greater than or equal to \(range.lowerBound)")
+        } else if length > range.upperBound {
+            violations.append(
+                "\(shown) at '\(path)' failed to satisfy constraint: Member must have length less than or equal to \(range.upperBound)")
+        }
+    }
+
+    mutating func pattern(
+        _ value: String, at path: String, quoted: Bool, allowed: (UInt32) -> Bool, shown pattern: String
+    ) {
+        guard !value.unicodeScalars.allSatisfy({ allowed($0.value) }) else { return }
+        let shown = quoted ? "Value '\(value)'" : "Value"
+        violations.append("\(shown) at '\(path)' failed to satisfy constraint: Member must satisfy regular expression pattern: \(pattern)")
+    }
+
+    mutating func policies(_ documents: [String], at path: String) {
+        for (index, document) in documents.enumerated() { policy(document, at: "\(path).\(index + 1).member") }
+    }
+
+    /// Policy documents are checked like any string but, being long, are not echoed back.
+    mutating func policy(_ document: String, at path: String) {
+        length(document, at: path, 1...131_072, quoted: false)
+        pattern(
+            document, at: path, quoted: false, allowed: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20...0xFF).contains($0) },
+            shown: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#)
+    }
+}
