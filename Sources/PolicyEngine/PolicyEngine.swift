@@ -1,1 +1,0 @@
-// The PolicyEngine module; its types arrive with issue 4.

@@ -1,0 +1,93 @@
+/// IAM's evaluation logic over identity policies, one resource policy and permissions boundaries.
+///
+/// An explicit deny in any policy wins. Otherwise the request is allowed by an identity-policy
+/// allow or a resource-policy allow; when permissions boundaries are given, every boundary must
+/// allow it too, except through a resource-policy allow that names the caller's own ARN (a
+/// user or session), which boundaries do not limit. Otherwise it is implicitly denied.
+public enum PolicyEvaluator {
+    /// Evaluates `request`; with `explain` true, also reports every statement of every policy.
+    public static func evaluate(
+        _ request: AuthorizationRequest, identityPolicies: [Policy], resourcePolicy: Policy?,
+        permissionsBoundaries: [Policy] = [], explain: Bool = false
+    ) -> Evaluation {
+        var tally = Tally(request: PreparedRequest(request), explain: explain)
+        for policy in identityPolicies { tally.add(policy, as: .identity) }
+        if let resourcePolicy { tally.add(resourcePolicy, as: .resource) }
+        for boundary in permissionsBoundaries { tally.add(boundary, as: .boundary) }
+        return tally.evaluation(boundaryCount: permissionsBoundaries.count)
+    }
+
+    /// Which slot of the evaluation a policy fills.
+    private enum Role {
+        case identity, resource, boundary
+    }
+
+    /// The statements gathered so far and what they said.
+    private struct Tally {
+        let request: PreparedRequest
+        let explain: Bool
+        var denies: [MatchedStatement] = []
+        var identityAllows: [MatchedStatement] = []
+        var resourceAllows: [MatchedStatement] = []
+        /// Resource-policy allows that name the caller's own ARN: not limited by boundaries.
+        var resourceAllowsByArn: [MatchedStatement] = []
+        var boundariesAllowing = 0
+        var missingKeys: [(key: String, name: String)] = []
+        var explanation: [StatementExplanation] = []
+
+        init(request: PreparedRequest, explain: Bool) {
+            self.request = request
+            self.explain = explain
+        }
+
+        mutating func add(_ policy: Policy, as role: Role) {
+            var boundaryAllows = false
+            for statement in policy.statements {
+                let assessment = statement.assess(request, explain: explain)
+                if assessment.reachedConditions { noteMissingKeys(of: statement) }
+                if explain { explanation.append(Self.explanation(statement, policy, role, assessment)) }
+                guard assessment.matched else { continue }
+                let matched = MatchedStatement(statement, of: policy)
+                switch (statement.effect, role) {
+                case (.deny, _): denies.append(matched)
+                case (.allow, .identity): identityAllows.append(matched)
+                case (.allow, .resource):
+                    resourceAllows.append(matched)
+                    if assessment.principalExact { resourceAllowsByArn.append(matched) }
+                case (.allow, .boundary): boundaryAllows = true
+                }
+            }
+            if boundaryAllows { boundariesAllowing += 1 }
+        }
+
+        private mutating func noteMissingKeys(of statement: Statement) {
+            for (key, name) in statement.referencedKeys where request.context.values(lowercasedKey: key) == nil {
+                if !missingKeys.contains(where: { $0.key == key }) { missingKeys.append((key, name)) }
+            }
+        }
+
+        func evaluation(boundaryCount: Int) -> Evaluation {
+            let boundaryAllows: Bool? = boundaryCount == 0 ? nil : boundariesAllowing == boundaryCount
+            let missing = missingKeys.map(\.name).sorted()
+            if !denies.isEmpty {
+                return Evaluation(
+                    decision: .explicitDeny, matchedStatements: denies, missingContextKeys: missing,
+                    allowedByPermissionsBoundary: boundaryAllows, explanation: explanation)
+            }
+            let allowing = boundaryAllows == false ? resourceAllowsByArn : identityAllows + resourceAllows
+            return Evaluation(
+                decision: allowing.isEmpty ? .implicitDeny : .allowed, matchedStatements: allowing,
+                missingContextKeys: missing, allowedByPermissionsBoundary: boundaryAllows, explanation: explanation)
+        }
+
+        private static func explanation(
+            _ statement: Statement, _ policy: Policy, _ role: Role, _ assessment: StatementAssessment
+        ) -> StatementExplanation {
+            StatementExplanation(
+                policyId: policy.id, kind: policy.kind, isPermissionsBoundary: role == .boundary, sid: statement.sid,
+                effect: statement.effect, start: statement.start, end: statement.end,
+                actionMatched: assessment.actionMatched, resourceMatched: assessment.resourceMatched,
+                principalMatched: assessment.principalMatched, conditions: assessment.conditions, matched: assessment.matched)
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import WireJSON
+
+/// The best-practice and quota checks of `PolicyValidator`, over located JSON. Tolerant: it
+/// reads whatever parts of the document have the expected shape and skips the rest (the
+/// compiler reports grammar errors).
+struct PolicyLinter {
+    let quotas: PolicyQuotas?
+    private(set) var findings: [ValidationFinding] = []
+    private var sids: Set<String> = []
+    private var principalCount = 0
+    private var conditionCount = 0
+    private var variablesEnabled = false
+
+    init(quotas: PolicyQuotas?) {
+        self.quotas = quotas
+    }
+
+    mutating func lint(_ document: LocatedJSON, text: String) {
+        checkSize(text, at: document.position)
+        guard case .object(let members) = document.value else { return }
+        let version = members.first { $0.key == "Version" }
+        if version == nil {
+            add(.warning, "MISSING_VERSION", "Add \"Version\": \"2012-10-17\" to the policy: without it policy variables are read as literal text.", document.position)
+        }
+        if case .string(let text)? = version?.value.value { variablesEnabled = text == Policy.variablesVersion }
+        guard let statement = members.first(where: { $0.key == "Statement" }) else { return }
+        var statements: [LocatedJSON] = []
+        switch statement.value.value {
+        case .object: statements = [statement.value]
+        case .array(let items): statements = items
+        default: return
+        }
+        if let maximum = quotas?.maximumStatements, statements.count > maximum {
+            add(.error, "STATEMENT_QUOTA_EXCEEDED", "The policy has \(statements.count) statements; at most \(maximum) are allowed.", statements[maximum].position)
+        }
+        for statement in statements {
+            if case .object(let members) = statement.value { lintStatement(members) }
+        }
+    }
+
+    private mutating func checkSize(_ text: String, at position: SourcePosition) {
+        if let maximum = quotas?.maximumBytes, text.utf8.count > maximum {
+            add(.error, "POLICY_SIZE_EXCEEDED", "The policy is \(text.utf8.count) bytes; at most \(maximum) are allowed.", position)
+        }
+        if let maximum = quotas?.maximumNonWhitespaceCharacters {
+            let count = text.unicodeScalars.count { !$0.properties.isWhitespace }
+            if count > maximum {
+                add(.error, "POLICY_SIZE_EXCEEDED", "The policy has \(count) characters besides whitespace; at most \(maximum) are allowed.", position)
+            }
+        }
+    }
+
+    private mutating func lintStatement(_ members: [LocatedJSON.Member]) {
+        let element = Dictionary(members.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        if case .string(let sid)? = element["Sid"]?.value.value, !sids.insert(sid).inserted {
+            add(.error, "UNIQUE_SIDS_REQUIRED", "Duplicate Sid \"\(sid)\": statement ids must be unique within a policy.", element["Sid"]!.value.position)
+        }
+        if case .string("Allow")? = element["Effect"]?.value.value, let notPrincipal = element["NotPrincipal"] {
+            add(.securityWarning, "ALLOW_WITH_NOT_PRINCIPAL", "Allow with NotPrincipal grants access to every principal not listed, anonymous callers included; list the principals in Principal instead.", SourcePosition(notPrincipal.keyStart))
+        }
+        for name in ["Action", "NotAction"] {
+            guard let member = element[name] else { continue }
+            let count = emptyArrayCheck(member, code: "EMPTY_ARRAY_ACTION")
+            if let maximum = quotas?.maximumActionsPerStatement, count > maximum {
+                add(.error, "ACTION_QUOTA_EXCEEDED", "\(name) lists \(count) actions; at most \(maximum) are allowed per statement.", SourcePosition(member.keyStart))
+            }
+        }
+        for name in ["Resource", "NotResource"] {
+            guard let member = element[name] else { continue }
+            _ = emptyArrayCheck(member, code: "EMPTY_ARRAY_RESOURCE")
+            for value in strings(member.value) { checkVariables(value) }
+        }
+        for name in ["Principal", "NotPrincipal"] {
+            guard let member = element[name] else { continue }
+            lintPrincipal(member)
+        }
+        if let condition = element["Condition"] { lintCondition(condition) }
+    }
+
+    private mutating func lintPrincipal(_ member: LocatedJSON.Member) {
+        var named: [LocatedJSON] = []
+        switch member.value.value {
+        case .string: named = [member.value]
+        case .object(let types):
+            if types.isEmpty { add(.suggestion, "EMPTY_OBJECT_PRINCIPAL", "\(member.key) is an empty object: it names no principal.", member.value.position) }
+            for type in types {
+                if case .array(let items) = type.value.value, items.isEmpty {
+                    add(.suggestion, "EMPTY_ARRAY_PRINCIPAL", "\(member.key).\(type.key) is an empty array: remove it.", type.value.position)
+                }
+                named += strings(type.value)
+            }
+        default: return
+        }
+        for value in named {
+            principalCount += 1
+            if let maximum = quotas?.maximumPrincipals, principalCount == maximum + 1 {
+                add(.error, "PRINCIPAL_QUOTA_EXCEEDED", "The policy names more than \(maximum) principals.", value.position)
+            }
+        }
+    }
+
+    private mutating func lintCondition(_ member: LocatedJSON.Member) {
+        guard case .object(let operators) = member.value.value else { return }
+        if operators.isEmpty { add(.suggestion, "EMPTY_OBJECT_CONDITION", "Condition is an empty object: remove it.", member.value.position) }
+        for operatorMember in operators {
+            guard case .object(let keys) = operatorMember.value.value else { continue }
+            let op = ConditionOperator(operatorMember.key)
+            if op?.base == .null, op?.ifExists == true {
+                add(.error, "NULL_WITH_IF_EXISTS", "\(operatorMember.key): the Null operator cannot take IfExists; use Null.", SourcePosition(operatorMember.keyStart))
+            }
+            for keyMember in keys {
+                lintConditionKey(keyMember, operator: op)
+            }
+        }
+    }
+
+    private mutating func lintConditionKey(_ keyMember: LocatedJSON.Member, operator op: ConditionOperator?) {
+        conditionCount += 1
+        if let maximum = quotas?.maximumConditions, conditionCount == maximum + 1 {
+            add(.error, "CONDITION_QUOTA_EXCEEDED", "The policy has more than \(maximum) conditions.", SourcePosition(keyMember.keyStart))
+        }
+        if case .array(let items) = keyMember.value.value, items.isEmpty {
+            add(.suggestion, "EMPTY_ARRAY_CONDITION", "Condition key \(keyMember.key) has an empty array of values.", keyMember.value.position)
+        }
+        guard let op else { return }
+        if op.qualifier == .forAllValues, ConditionKeyCatalog.isSingleValued(keyMember.key) {
+            add(.securityWarning, "FORALLVALUES_WITH_SINGLE_VALUED_KEY", "Using ForAllValues qualifier with the single-valued condition key \(keyMember.key) can be overly permissive (it holds when the key is absent). Remove ForAllValues:.", SourcePosition(keyMember.keyStart))
+        }
+        for value in strings(keyMember.value) {
+            if op.base.takesVariables { checkVariables(value) }
+            checkEqualsWildcard(value, op)
+        }
+    }
+
+    /// `StringEquals` and friends compare `*` and `?` literally; `ArnEquals` treats them as
+    /// wildcards just as `ArnLike` does. Either way the intent reads better with a `…Like` operator.
+    private mutating func checkEqualsWildcard(_ value: LocatedJSON, _ op: ConditionOperator) {
+        guard case .string(let text) = value.value else { return }
+        let unescaped = variablesEnabled ? text.replacing("${*}", with: "").replacing("${?}", with: "") : text
+        guard unescaped.contains("*") || unescaped.contains("?") else { return }
+        switch op.base {
+        case .stringEquals, .stringNotEquals, .stringEqualsIgnoreCase, .stringNotEqualsIgnoreCase:
+            add(.warning, "WILDCARD_IN_EQUALS_OPERATOR", "\(op.text) compares \"\(text)\" literally: * and ? are not wildcards here. Use StringLike (or StringNotLike) to match a pattern.", value.position)
+        case .arnEquals, .arnNotEquals:
+            add(.warning, "WILDCARD_IN_EQUALS_OPERATOR", "\(op.text) value \"\(text)\" holds a wildcard; use ArnLike (or ArnNotLike) to say so.", value.position)
+        default: break
+        }
+    }
+
+    /// Policy variables are plain text unless the policy declares Version 2012-10-17.
+    private mutating func checkVariables(_ value: LocatedJSON) {
+        guard !variablesEnabled, case .string(let text) = value.value, text.contains("${") else { return }
+        add(.error, "VARIABLE_UNSUPPORTED_IN_VERSION", "\"\(text)\" holds a policy variable, but variables need \"Version\": \"2012-10-17\"; under this version it is literal text.", value.position)
+    }
+
+    /// Counts the entries of an element and suggests removing an empty array.
+    private mutating func emptyArrayCheck(_ member: LocatedJSON.Member, code: String) -> Int {
+        guard case .array(let items) = member.value.value else { return 1 }
+        if items.isEmpty { add(.suggestion, code, "\(member.key) is an empty array: the statement matches nothing.", member.value.position) }
+        return items.count
+    }
+
+    /// The string values of a scalar or array.
+    private func strings(_ value: LocatedJSON) -> [LocatedJSON] {
+        switch value.value {
+        case .string: [value]
+        case .array(let items): items.filter { if case .string = $0.value { true } else { false } }
+        default: []
+        }
+    }
+
+    private mutating func add(_ severity: ValidationFinding.Severity, _ code: String, _ message: String, _ position: SourcePosition) {
+        findings.append(ValidationFinding(severity: severity, code: code, message: message, position: position))
+    }
+}
