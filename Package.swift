@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "sealq",
             dependencies: [
-                "SealQServer", "SealQBench", "Principals", "PolicyEngine", "IdentityWire", "WireJSON",
+                "SealQServer", "SealQBench", "Principals", "PolicyEngine", "IdentityWire", "WireJSON", "WireFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -89,6 +89,6 @@ let package = Package(
         .testTarget(name: "SQSWireTests", dependencies: ["SQSWire", "QueueEngine", "WireJSON", "WireFormat"]),
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "WireJSON"]),
         .testTarget(name: "PrincipalsTests", dependencies: ["Principals", "PolicyEngine"]),
-        .testTarget(name: "IdentityWireTests", dependencies: ["IdentityWire", "WireJSON"]),
+        .testTarget(name: "IdentityWireTests", dependencies: ["IdentityWire", "WireJSON", "WireFormat"]),
     ]
 )

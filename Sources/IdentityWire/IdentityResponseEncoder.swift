@@ -1,29 +1,19 @@
 import WireFormat
 
-/// An HTTP answer ready to send.
-public struct EncodedIdentityResponse: Sendable {
-    /// HTTP status.
-    public var status: Int
-    /// Headers to add.
-    public var headers: [(String, String)]
-    /// Body bytes.
-    public var body: [UInt8]
-}
-
 /// Encodes identity results and errors as the Query protocol's XML, as IAM and STS answer.
 public enum IdentityResponseEncoder {
     /// The `SimulateCustomPolicyResponse` or `SimulatePrincipalPolicyResponse` document.
-    public static func encode(_ result: SimulationResult, operation: SimulationOperation, requestId: String) -> EncodedIdentityResponse {
+    public static func encode(_ result: SimulationResult, operation: SimulationOperation, requestId: String) -> EncodedResponse {
         envelope(action: operation.actionName, service: .iam, result: IdentityResultTree.simulation(result), requestId: requestId)
     }
 
     /// The `GetCallerIdentityResponse` document.
-    public static func encode(_ identity: CallerIdentity, requestId: String) -> EncodedIdentityResponse {
+    public static func encode(_ identity: CallerIdentity, requestId: String) -> EncodedResponse {
         envelope(action: "GetCallerIdentity", service: .sts, result: IdentityResultTree.callerIdentity(identity), requestId: requestId)
     }
 
     /// The `ErrorResponse` document of `error`, in `service`'s namespace, with the error's HTTP status.
-    public static func encode(_ error: IdentityError, service: IdentityService, requestId: String) -> EncodedIdentityResponse {
+    public static func encode(_ error: IdentityError, service: IdentityService, requestId: String) -> EncodedResponse {
         var body = Array("<?xml version=\"1.0\"?><ErrorResponse xmlns=\"\(service.xmlNamespace)\">".utf8)
         let fields: OutputNode = .structure([
             ("Type", .text(error.senderFault ? "Sender" : "Receiver")), ("Code", .text(error.code)), ("Message", .text(error.message)),
@@ -34,7 +24,7 @@ public enum IdentityResponseEncoder {
         return response(status: error.status, body: body, requestId: requestId)
     }
 
-    private static func envelope(action: String, service: IdentityService, result: OutputNode, requestId: String) -> EncodedIdentityResponse {
+    private static func envelope(action: String, service: IdentityService, result: OutputNode, requestId: String) -> EncodedResponse {
         var body = Array("<?xml version=\"1.0\"?><\(action)Response xmlns=\"\(service.xmlNamespace)\">".utf8)
         XMLWriter.element("\(action)Result", wrappingLists(result), into: &body)
         XMLWriter.element("ResponseMetadata", .structure([("RequestId", .text(requestId))]), into: &body)
@@ -42,8 +32,8 @@ public enum IdentityResponseEncoder {
         return response(status: 200, body: body, requestId: requestId)
     }
 
-    private static func response(status: Int, body: [UInt8], requestId: String) -> EncodedIdentityResponse {
-        EncodedIdentityResponse(status: status, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestId)], body: body)
+    private static func response(status: Int, body: [UInt8], requestId: String) -> EncodedResponse {
+        EncodedResponse(status: status, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestId)], body: body)
     }
 
     /// IAM and STS never flatten lists or maps: `XMLWriter` writes items bare, so each list or map goes inside a

@@ -57,6 +57,12 @@ extension QueueEngine {
         }
     }
 
+    /// The source queue ARN of the task `handle` names, as recorded (not as the handle claims),
+    /// for authorizing a cancel; nil when there is no such task.
+    public func moveTaskSourceArn(handle: String) -> String? {
+        MoveTaskHandle.taskId(in: handle).flatMap { moveTasks.task($0)?.sourceArn }
+    }
+
     /// CancelMessageMoveTask: stops a running task; returns how many messages it had moved.
     public func cancelMessageMoveTask(handle: String) async throws -> Int {
         guard let taskId = MoveTaskHandle.taskId(in: handle), var task = moveTasks.task(taskId) else {

@@ -10,16 +10,6 @@ public enum SQSProtocol: Sendable {
     case query
 }
 
-/// An HTTP answer ready to send.
-public struct EncodedResponse: Sendable {
-    /// HTTP status.
-    public var status: Int
-    /// Headers to add.
-    public var headers: [(String, String)]
-    /// Body bytes.
-    public var body: [UInt8]
-}
-
 /// Encodes SQS results and errors in the protocol the caller spoke.
 public struct SQSResponseEncoder: Sendable {
     private static let namespace = "http://queue.amazonaws.com/doc/2012-11-05/"

@@ -1,5 +1,5 @@
 import Foundation
-import SealCrypto
+import Principals
 
 /// The admin principal's access keys: fixed by the environment, or generated on first start
 /// and kept in an AWS-style shared credentials file (mode 0600) in the data directory.
@@ -21,11 +21,8 @@ struct AdminCredentials: Sendable {
         if let data = FileManager.default.contents(atPath: path), let parsed = parse(String(decoding: data, as: UTF8.self)) {
             return parsed
         }
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-        let id = "AKIA" + String(SecureRandom.bytes(16).map { alphabet[Int($0) % alphabet.count] })
-        let secret = Data(SecureRandom.bytes(30)).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "A").replacingOccurrences(of: "/", with: "B")
-        let credentials = AdminCredentials(accessKeyId: id, secretAccessKey: secret)
+        let credentials = AdminCredentials(
+            accessKeyId: AccessKeyFactory.newAccessKeyId(), secretAccessKey: AccessKeyFactory.newSecretAccessKey())
         try SecretFiles.write(Array(credentials.fileText.utf8), to: path)
         return credentials
     }

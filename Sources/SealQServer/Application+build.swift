@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Principals
 import Prometheus
 import QueueEngine
 import SQSWire
@@ -31,18 +32,23 @@ public func buildApplication(
         time: SystemTimeSource(), receiptAuthenticator: HMACReceiptAuthenticator(key: receiptKey), logger: logger,
         contentDigest: { Hex.encode(Digest.sha256(Array($0.utf8))) })
     try await engine.start()
-    let admin = try AdminCredentials.resolve(configuration)
-    let pipeline = RequestPipeline(
-        decoder: SQSRequestDecoder(accountId: configuration.accountId),
-        authenticator: Authenticator(
-            directory: PrincipalDirectory(admin: admin, accountId: configuration.accountId), region: configuration.region),
-        authorizer: Authorizer(accountId: configuration.accountId),
-        executor: SQSExecutor(engine: engine),
-        recorder: RequestRecorder(logger: logger),
-        encoder: SQSResponseEncoder(accountId: configuration.accountId),
-        logger: logger)
+    let catalog = try PrincipalCatalog.load(directory: configuration.policiesDirectory, accountId: configuration.accountId)
+    let directory = PrincipalDirectory(
+        admin: try AdminCredentials.resolve(configuration), catalog: catalog,
+        accessKeys: try AccessKeyStore(dataDirectory: configuration.dataDirectory))
+    let authenticator = Authenticator(directory: directory, region: configuration.region)
+    let authorizer = Authorizer(region: configuration.region)
+    let recorder = RequestRecorder(logger: logger)
+    let router = ServiceRouter(
+        sqs: RequestPipeline(
+            decoder: SQSRequestDecoder(accountId: configuration.accountId), authenticator: authenticator,
+            authorizer: authorizer, targets: SQSAuthorizationTarget(engine: engine), executor: SQSExecutor(engine: engine),
+            recorder: recorder, encoder: SQSResponseEncoder(accountId: configuration.accountId), logger: logger),
+        identity: IdentityPipeline(
+            authenticator: authenticator, authorizer: authorizer, simulator: PolicySimulator(catalog: catalog),
+            recorder: recorder, logger: logger))
     let responder = SealQResponder(
-        pipeline: pipeline, metrics: MetricsEndpoint(registry: registry, engine: engine),
+        router: router, metrics: MetricsEndpoint(registry: registry, engine: engine),
         maximumBodyBytes: configuration.maximumRequestBodyBytes)
     let address = "http://\(configuration.host):\(configuration.port)"
     var application = Application(

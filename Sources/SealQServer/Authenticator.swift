@@ -1,11 +1,14 @@
 import Foundation
+import Principals
 import SQSWire
 import SigV4
 
 /// Stage 2 of the request path: who is calling.
 ///
 /// Verifies the AWS Signature Version 4 of the call (Authorization header or presigned query
-/// string: scope, time, payload hash, signature) and maps its access key id to a principal.
+/// string: scope, time, payload hash, signature) and maps its access key id to a principal. A
+/// call with no signature at all is anonymous: authorization lets it through only where a
+/// resource policy grants `"*"`, and otherwise answers MissingAuthenticationToken.
 struct Authenticator: Sendable {
     let directory: PrincipalDirectory
     let verifier: SignatureVerifier
@@ -16,33 +19,55 @@ struct Authenticator: Sendable {
         self.verifier = SignatureVerifier(region: region, secrets: { [directory] in directory.secret(forAccessKey: $0) })
     }
 
-    /// The calling principal and the access key it used.
+    /// The caller: a principal with the access key it signed with, or nobody.
     struct Identity: Sendable {
-        /// The principal.
-        var principal: Principal
+        /// The principal; nil for an unsigned (anonymous) call.
+        var principal: Principal?
         /// The access key id from the credential.
-        var accessKeyId: String
+        var accessKeyId: String?
+
+        /// The anonymous caller.
+        static let anonymous = Identity(principal: nil, accessKeyId: nil)
     }
 
-    /// Authenticates a call to `service`, or throws the AWS authentication error it deserves.
-    func authenticate(_ call: IncomingCall, service: String) throws(WireError) -> Identity {
-        let queryParameters = try call.queryParameters()
+    /// Why a call is not authentic; each service's pipeline words it in its own protocol.
+    enum Failure: Error {
+        /// The signature is wrong, incomplete, stale, or made with an unknown or inactive key.
+        case signature(SignatureVerifier.Failure)
+        /// The query string cannot be decoded.
+        case malformedQueryString
+    }
+
+    /// Authenticates a call to `service`, or throws why it is not authentic.
+    func authenticate(_ call: IncomingCall, service: String) throws(Failure) -> Identity {
+        let queryParameters: [String: String]
+        do { queryParameters = try call.queryParameters() } catch { throw .malformedQueryString }
         let request = SignatureVerifier.Request(
             method: call.method, path: call.path, query: call.query, queryParameters: queryParameters,
             headers: call.headers, body: call.body)
         let accessKeyId: String
         do {
             accessKeyId = try verifier.verify(request, service: service, now: Int64(Date().timeIntervalSince1970))
+        } catch .missingAuthenticationToken {
+            return .anonymous
         } catch {
-            switch error {
-            case .missingAuthenticationToken: throw .missingAuthenticationToken
-            case .invalidClientTokenId: throw .invalidClientTokenId
-            case .incompleteSignature(let reason): throw .incompleteSignature(reason)
-            case .signatureDoesNotMatch(let reason): throw .signatureDoesNotMatch(reason)
-            case .requestExpired(let reason): throw .requestExpired(reason)
-            }
+            throw .signature(error)
         }
-        guard let principal = directory.principal(forAccessKey: accessKeyId) else { throw .invalidClientTokenId }
+        guard let principal = directory.principal(forAccessKey: accessKeyId) else { throw .signature(.invalidClientTokenId) }
         return Identity(principal: principal, accessKeyId: accessKeyId)
+    }
+}
+
+extension WireError {
+    /// An authentication failure as SQS answers it.
+    init(_ failure: Authenticator.Failure) {
+        switch failure {
+        case .malformedQueryString: self = .malformedQueryString
+        case .signature(.missingAuthenticationToken): self = .missingAuthenticationToken
+        case .signature(.invalidClientTokenId): self = .invalidClientTokenId
+        case .signature(.incompleteSignature(let reason)): self = .incompleteSignature(reason)
+        case .signature(.signatureDoesNotMatch(let reason)): self = .signatureDoesNotMatch(reason)
+        case .signature(.requestExpired(let reason)): self = .requestExpired(reason)
+        }
     }
 }

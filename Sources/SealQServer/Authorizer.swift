@@ -1,23 +1,85 @@
-/// Stage 3 of the request path: may this principal do this action on this resource?
-///
-/// Until principals and policies are loaded from `policies/` (issue 4), the only principal is
-/// the account's admin, who may do everything; any other principal is denied.
-struct Authorizer: Sendable {
-    let accountId: String
+import Foundation
+import PolicyEngine
+import Principals
+import Synchronization
 
-    /// The verdict, with the reason the audit log will record.
-    struct Decision: Sendable {
-        /// Whether the call may proceed.
-        var allowed: Bool
-        /// Why, in words.
-        var reason: String
+/// Stage 3 of the request path: may this caller do this action on this resource?
+///
+/// Evaluates the caller's identity policies together with the resource's policy (the queue's
+/// Policy attribute) on the same evaluator that `sealq policy simulate` and IAM's
+/// SimulateCustomPolicy use: an explicit deny anywhere wins, then an allow from either side,
+/// else the implicit deny. Condition keys are filled from the request, the caller and the
+/// resource.
+struct Authorizer: Sendable {
+    /// What a call asks to do, as authorization sees it.
+    struct Target: Sendable {
+        /// The IAM action, such as `sqs:SendMessage` (batches carry their single action).
+        var action: String
+        /// The resource ARN, or `*` for actions without a resource.
+        var resource: String
+        /// The resource's policy text, if it has one.
+        var resourcePolicy: String? = nil
+        /// The resource's tags (`aws:ResourceTag/KEY`).
+        var resourceTags: [String: String] = [:]
+        /// Tags the call sets (`aws:RequestTag/KEY`).
+        var requestTags: [String: String] = [:]
+        /// Tag keys the call names (`aws:TagKeys`).
+        var tagKeys: [String] = []
     }
 
-    /// Decides one call.
-    func authorize(_ principal: Principal, action: String, resource: String?) -> Decision {
-        if principal.arn == "arn:aws:iam::\(accountId):user/admin" {
-            return Decision(allowed: true, reason: "account administrator")
+    let region: String
+    private let resourcePolicies = ResourcePolicyCache()
+
+    init(region: String) {
+        self.region = region
+    }
+
+    /// Decides one call made by `identity` from `call` at `now`.
+    func authorize(_ identity: Authenticator.Identity, _ target: Target, call: IncomingCall, now: Date = Date()) -> Evaluation {
+        var context = ConditionContext()
+        let epoch = Int64(now.timeIntervalSince1970)
+        context.set("aws:SourceIp", [call.sourceIP], type: .ip)
+        context.set("aws:CurrentTime", [Self.iso8601(epoch)], type: .date)
+        context.set("aws:EpochTime", [String(epoch)], type: .numeric)
+        context.set("aws:SecureTransport", ["false"], type: .boolean)
+        context.set("aws:RequestedRegion", [region])
+        if let agent = call.headers["user-agent"] { context.set("aws:UserAgent", [agent]) }
+        identity.principal?.addConditionKeys(to: &context)
+        for (key, value) in target.resourceTags { context.set("aws:ResourceTag/\(key)", [value]) }
+        for (key, value) in target.requestTags { context.set("aws:RequestTag/\(key)", [value]) }
+        if !target.tagKeys.isEmpty { context.set("aws:TagKeys", target.tagKeys, type: .stringList) }
+        let request = AuthorizationRequest(
+            action: target.action, resource: target.resource, principal: identity.principal?.requestPrincipal, context: context)
+        return PolicyEvaluator.evaluate(
+            request, identityPolicies: identity.principal?.policies ?? [],
+            resourcePolicy: target.resourcePolicy.flatMap { resourcePolicies.policy(for: $0) })
+    }
+
+    /// `2026-11-25T16:51:58Z` for `epoch` seconds.
+    static func iso8601(_ epoch: Int64) -> String {
+        var seconds = time_t(epoch)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+    }
+}
+
+/// Parsed resource policies by text, so a queue's Policy is parsed once, not on every call.
+/// A stored policy that no longer parses grants nothing.
+final class ResourcePolicyCache: Sendable {
+    private let parsed = Mutex<[String: Policy?]>([:])
+    private static let capacity = 4096
+
+    /// The policy `text` parses to, or nil.
+    func policy(for text: String) -> Policy? {
+        if let known = parsed.withLock({ $0[text] }) { return known }
+        let policy = try? Policy.parse(text, kind: .resource, id: "ResourcePolicy")
+        parsed.withLock { cache in
+            if cache.count >= Self.capacity { cache.removeAll() }
+            cache[text] = .some(policy)
         }
-        return Decision(allowed: false, reason: "no policy allows \(action)")
+        return policy
     }
 }

@@ -1,4 +1,6 @@
+import WireFormat
 import Logging
+import PolicyEngine
 import QueueEngine
 import SQSWire
 
@@ -8,6 +10,7 @@ struct RequestPipeline: Sendable {
     let decoder: SQSRequestDecoder
     let authenticator: Authenticator
     let authorizer: Authorizer
+    let targets: SQSAuthorizationTarget
     let executor: SQSExecutor
     let recorder: RequestRecorder
     let encoder: SQSResponseEncoder
@@ -20,16 +23,19 @@ struct RequestPipeline: Sendable {
         var record = RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP)
         do {
             let decoded = decode(call, protocol: wireProtocol)
-            let identity = try authenticator.authenticate(call, service: "sqs")
-            record.principalArn = identity.principal.arn
+            let identity: Authenticator.Identity
+            do { identity = try authenticator.authenticate(call, service: "sqs") } catch { throw WireError(error) }
+            record.principalArn = identity.principal?.arn
             record.accessKeyId = identity.accessKeyId
             let (action, request) = try decoded.get()
             record.action = action.rawValue
             record.queue = request.queueName
-            let decision = authorizer.authorize(identity.principal, action: action.iamAction, resource: request.queueName)
-            record.allowed = decision.allowed
-            guard decision.allowed else { throw WireError.accessDenied }
-            let response = try await executor.execute(request, caller: Caller(senderId: identity.principal.principalId))
+            let evaluation = authorizer.authorize(identity, targets.target(of: request, action: action), call: call)
+            record.decision = evaluation.decision
+            guard evaluation.decision == .allowed else {
+                throw identity.principal == nil ? WireError.missingAuthenticationToken : WireError.accessDenied
+            }
+            let response = try await executor.execute(request, caller: Caller(senderId: identity.principal?.userId ?? call.sourceIP))
             recorder.record(record)
             return encoder.encode(response, action: action, protocol: wireProtocol, baseURL: call.baseURL, requestId: requestId)
         } catch {

@@ -1,4 +1,5 @@
 import Logging
+import PolicyEngine
 
 /// What the record stage knows of one finished request. Never payloads or secrets.
 struct RequestRecord: Sendable {
@@ -8,7 +9,7 @@ struct RequestRecord: Sendable {
     var accessKeyId: String?
     var sourceIP: String
     var queue: String?
-    var allowed: Bool?
+    var decision: Decision?
     var errorCode: String?
 }
 
@@ -25,7 +26,7 @@ struct RequestRecorder: Sendable {
             metadata: [
                 "request.id": "\(record.requestId)", "request.action": "\(record.action)",
                 "principal.arn": "\(record.principalArn ?? "-")", "source.ip": "\(record.sourceIP)",
-                "queue.name": "\(record.queue ?? "-")", "error.code": "\(record.errorCode ?? "-")",
+                "queue.name": "\(record.queue ?? "-")", "decision": "\(record.decision?.rawValue ?? "-")", "error.code": "\(record.errorCode ?? "-")",
             ])
     }
 }

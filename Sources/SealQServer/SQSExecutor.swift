@@ -1,3 +1,4 @@
+import PolicyEngine
 import QueueEngine
 import SQSWire
 
@@ -7,6 +8,12 @@ struct SQSExecutor: Sendable {
 
     /// Executes `request` for `caller`.
     func execute(_ request: SQSRequest, caller: Caller) async throws -> SQSResponse {
+        switch request {
+        case .createQueue(_, let attributes, _), .setQueueAttributes(_, let attributes):
+            if let policy = attributes["Policy"], !policy.isEmpty { try Self.checkQueuePolicy(policy) }
+        default:
+            break
+        }
         switch request {
         case .createQueue(let name, let attributes, let tags):
             return .queueUrl(try await engine.createQueue(name: name, attributes: attributes, tags: tags).name)
@@ -64,5 +71,13 @@ struct SQSExecutor: Sendable {
             return .moveTasks(try engine.listMessageMoveTasks(sourceArn: sourceArn, maxResults: maxResults))
         }
         return .empty
+    }
+
+    /// Refuses a queue Policy that does not parse as a resource policy or breaks SQS's quotas
+    /// (8,192 bytes, 20 statements, 50 principals, 10 conditions, 7 actions per statement).
+    private static func checkQueuePolicy(_ text: String) throws(SQSError) {
+        let errors = PolicyValidator.validate(text, kind: .resource, quotas: .sqsQueuePolicy).filter { $0.severity == .error }
+        guard let first = errors.first else { return }
+        throw SQSError(.invalidAttributeValue, "Invalid value for the parameter Policy. Reason: \(first.message)")
     }
 }

@@ -1,3 +1,4 @@
+import WireFormat
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -7,7 +8,7 @@ import SQSWire
 struct SealQResponder: HTTPResponder {
     typealias Context = SealQRequestContext
 
-    let pipeline: RequestPipeline
+    let router: ServiceRouter
     let metrics: MetricsEndpoint
     let maximumBodyBytes: Int
 
@@ -33,15 +34,15 @@ struct SealQResponder: HTTPResponder {
             method: request.method.rawValue, path: path, query: request.uri.query ?? "", headers: headers, body: [],
             sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1", host: request.head.authority ?? headers["host"] ?? "localhost")
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maximumBodyBytes {
-            return respond(pipeline.reject(call, with: .requestTooLarge(limit: maximumBodyBytes)))
+            return respond(router.reject(call, with: .requestTooLarge(limit: maximumBodyBytes)))
         }
         var filled = call
         do {
             filled.body = Array(buffer: try await request.collectBody(upTo: maximumBodyBytes))
         } catch {
-            return respond(pipeline.reject(call, with: .requestTooLarge(limit: maximumBodyBytes)))
+            return respond(router.reject(call, with: .requestTooLarge(limit: maximumBodyBytes)))
         }
-        return respond(await pipeline.handle(filled))
+        return respond(await router.handle(filled))
     }
 
     private func respond(_ encoded: EncodedResponse) -> Response {

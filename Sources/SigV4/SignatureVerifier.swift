@@ -1,4 +1,5 @@
 import SealCrypto
+import Foundation
 import Synchronization
 
 /// Verifies AWS Signature Version 4 on incoming requests: the Authorization-header form and
@@ -121,6 +122,21 @@ public final class SignatureVerifier: Sendable {
         }
         throw .signatureDoesNotMatch(
             "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
+    }
+
+    /// The service named in the credential scope of a signed request (`sqs`, `kms`, `iam`,
+    /// `sts`, …), without verifying anything: how one endpoint tells services apart.
+    public static func scopedService(headers: [String: String], queryParameters: [String: String]) -> String? {
+        let credential: Substring
+        if let header = headers["authorization"], let start = header.range(of: "Credential=") {
+            credential = header[start.upperBound...].prefix { $0 != "," && $0 != " " }
+        } else if let parameter = queryParameters["X-Amz-Credential"] {
+            credential = Substring(parameter)
+        } else {
+            return nil
+        }
+        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 5 ? String(parts[3]) : nil
     }
 
     private struct Claim {

@@ -16,16 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
     var host: String?
     @Option(help: "Port to listen on [env: SEALQ_PORT] (default: 9324).")
     var port: Int?
-    @Option(name: .customLong("data-dir"), help: "Data directory [env: SEALQ_DATA_DIR] (default: ./data).")
-    var dataDirectory: String?
+    @OptionGroup var locations: LocationOptions
     @Option(name: .customLong("keys"), help: "Key definitions directory [env: SEALQ_KEYS] (default: ./keys).")
     var keysDirectory: String?
-    @Option(name: .customLong("policies"), help: "Principal and policy definitions directory [env: SEALQ_POLICIES] (default: ./policies).")
-    var policiesDirectory: String?
-    @Option(help: "Region in ARNs [env: SEALQ_REGION] (default: us-east-1).")
-    var region: String?
-    @Option(name: .customLong("account-id"), help: "12-digit account id [env: SEALQ_ACCOUNT_ID] (default: 000000000000).")
-    var accountId: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error [env: SEALQ_LOG_LEVEL] (default: info).")
     var logLevel: String?
 
@@ -34,16 +27,13 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration()
         configuration.host = host ?? environment["SEALQ_HOST"] ?? configuration.host
         if let port = try port ?? environment["SEALQ_PORT"].map(Self.parsePort) { configuration.port = port }
-        configuration.dataDirectory = dataDirectory ?? environment["SEALQ_DATA_DIR"] ?? configuration.dataDirectory
+        configuration.dataDirectory = locations.resolvedDataDirectory
         configuration.keysDirectory = keysDirectory ?? environment["SEALQ_KEYS"] ?? configuration.keysDirectory
-        configuration.policiesDirectory = policiesDirectory ?? environment["SEALQ_POLICIES"] ?? configuration.policiesDirectory
-        configuration.region = region ?? environment["SEALQ_REGION"] ?? configuration.region
-        configuration.accountId = accountId ?? environment["SEALQ_ACCOUNT_ID"] ?? configuration.accountId
+        configuration.policiesDirectory = locations.resolvedPoliciesDirectory
+        configuration.region = locations.resolvedRegion
+        configuration.accountId = try locations.resolvedAccountId()
         configuration.adminAccessKeyId = environment["SEALQ_ADMIN_ACCESS_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.adminSecretAccessKey = environment["SEALQ_ADMIN_SECRET_ACCESS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        guard configuration.accountId.count == 12, configuration.accountId.allSatisfy(\.isNumber) else {
-            throw ValidationError("--account-id must be 12 digits.")
-        }
         guard (configuration.adminAccessKeyId == nil) == (configuration.adminSecretAccessKey == nil) else {
             throw ValidationError("Set both SEALQ_ADMIN_ACCESS_KEY_ID and SEALQ_ADMIN_SECRET_ACCESS_KEY, or neither.")
         }

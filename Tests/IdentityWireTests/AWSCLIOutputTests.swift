@@ -1,3 +1,4 @@
+import WireFormat
 import Testing
 
 @testable import IdentityWire

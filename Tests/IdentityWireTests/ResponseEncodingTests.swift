@@ -1,10 +1,11 @@
+import WireFormat
 import Testing
 
 @testable import IdentityWire
 
 @Suite("Query XML answers and errors")
 struct ResponseEncodingTests {
-    private func text(_ response: EncodedIdentityResponse) -> String {
+    private func text(_ response: EncodedResponse) -> String {
         String(decoding: response.body, as: UTF8.self)
     }
 

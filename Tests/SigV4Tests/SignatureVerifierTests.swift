@@ -84,3 +84,17 @@ extension String {
         return parts[0] + replacement + parts.dropFirst().joined(separator: target)
     }
 }
+
+@Suite("Credential scope service")
+struct ScopedServiceTests {
+    @Test("The service comes from the Authorization header's Credential, or X-Amz-Credential when presigned")
+    func service() {
+        let header = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261125/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00"
+        #expect(SignatureVerifier.scopedService(headers: ["authorization": header], queryParameters: [:]) == "sts")
+        #expect(
+            SignatureVerifier.scopedService(headers: [:], queryParameters: ["X-Amz-Credential": "AKID/20261125/us-east-1/iam/aws4_request"])
+                == "iam")
+        #expect(SignatureVerifier.scopedService(headers: [:], queryParameters: [:]) == nil)
+        #expect(SignatureVerifier.scopedService(headers: ["authorization": "AWS4-HMAC-SHA256 Credential=AKID/x"], queryParameters: [:]) == nil)
+    }
+}

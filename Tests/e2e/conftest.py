@@ -59,8 +59,9 @@ def free_port():
 class Daemon:
     """One `sealq serve` process on 127.0.0.1 with its own data directory."""
 
-    def __init__(self, base_dir, port=None):
+    def __init__(self, base_dir, port=None, policies_dir=None):
         self.base_dir = base_dir
+        self.policies_dir = policies_dir
         self.data_dir = os.path.join(base_dir, "data")
         os.makedirs(self.data_dir, exist_ok=True)
         self.port = port or free_port()
@@ -88,6 +89,8 @@ class Daemon:
         env["SEALQ_ADMIN_SECRET_ACCESS_KEY"] = ADMIN_SECRET
         cmd = [SEALQ_BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port),
                "--data-dir", self.data_dir]
+        if self.policies_dir is not None:
+            cmd += ["--policies", self.policies_dir]
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(cmd, env=env, cwd=self.base_dir, stdout=out,
                                          stderr=err, stdin=subprocess.DEVNULL)
@@ -168,8 +171,8 @@ def fresh_daemon(tmp_path_factory):
     """Factory for function-scoped daemons: `d = fresh_daemon()` starts one."""
     made = []
 
-    def make(start=True):
-        d = Daemon(str(tmp_path_factory.mktemp("sealq-fresh")))
+    def make(start=True, policies_dir=None):
+        d = Daemon(str(tmp_path_factory.mktemp("sealq-fresh")), policies_dir=policies_dir)
         made.append(d)
         if start:
             d.start()

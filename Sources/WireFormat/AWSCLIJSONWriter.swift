@@ -1,5 +1,3 @@
-import WireFormat
-
 /// Writes an `OutputNode` exactly as awscli's default `json` output does (Python's
 /// `json.dump(indent=4, ensure_ascii=False)` plus a final newline), so `sealq` can print what `aws` prints.
 public enum AWSCLIJSONWriter {

@@ -2,15 +2,15 @@ import Foundation
 import SealCrypto
 
 /// Small secret files in the data directory, written with mode 0600 and never logged.
-enum SecretFiles {
+public enum SecretFiles {
     /// Creates `directory` (mode 0700) if it does not exist.
-    static func ensureDirectory(_ directory: String) throws {
+    public static func ensureDirectory(_ directory: String) throws {
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 
     /// Reads the file, or creates it with `make()` and mode 0600.
-    static func readOrCreate(_ path: String, make: () -> [UInt8]) throws -> [UInt8] {
+    public static func readOrCreate(_ path: String, make: () -> [UInt8]) throws -> [UInt8] {
         if let data = FileManager.default.contents(atPath: path) { return [UInt8](data) }
         let bytes = make()
         try write(bytes, to: path)
@@ -18,7 +18,7 @@ enum SecretFiles {
     }
 
     /// Writes `bytes` atomically with mode 0600.
-    static func write(_ bytes: [UInt8], to path: String) throws {
+    public static func write(_ bytes: [UInt8], to path: String) throws {
         let temporary = path + ".tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])

@@ -1,0 +1,165 @@
+import Foundation
+import SealCrypto
+import Synchronization
+
+/// Access keys of the principals defined in `policies/`, kept in the data directory.
+///
+/// `access-keys.json` (mode 0600) lists each key with its secret sealed by XChaCha20-Poly1305
+/// under `access-keys.key` (32 random bytes, mode 0600), bound to its access key id, so the
+/// file alone reveals no secret and sealed secrets cannot be swapped between keys. The CLI
+/// writes the file under an exclusive lock; a running daemon notices the change (file size,
+/// modification time and inode) and reloads, so a new, disabled or deleted key acts at once.
+public final class AccessKeyStore: Sendable {
+    /// A key that is not in the store, or a store file that cannot be read.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        /// What went wrong, in words that never include a secret.
+        public var description: String
+    }
+
+    /// A key as the verifier needs it.
+    public struct ActiveKey: Sendable {
+        /// The principal the key belongs to.
+        public var userName: String
+        /// The secret access key.
+        public var secretAccessKey: String
+    }
+
+    private struct StoredKey: Codable {
+        var metadata: AccessKeyMetadata
+        var sealedSecret: String
+
+        enum CodingKeys: String, CodingKey { case metadata = "Key", sealedSecret = "SealedSecret" }
+    }
+
+    private struct Snapshot {
+        var stamp: FileStamp?
+        var checkedAt: ContinuousClock.Instant
+        var keys: [StoredKey]
+        var active: [String: ActiveKey]
+    }
+
+    private struct FileStamp: Equatable {
+        var size: Int64
+        var modified: Int
+        var modifiedNanoseconds: Int
+        var inode: UInt64
+    }
+
+    private let path: String
+    private let lockPath: String
+    private let box: SecretBox
+    private let snapshot: Mutex<Snapshot>
+    /// How long a successful lookup trusts the loaded file before looking at it again.
+    private static let recheckInterval: Duration = .milliseconds(250)
+
+    /// Opens (creating the sealing key if needed) the store in `dataDirectory`.
+    public init(dataDirectory: String) throws {
+        try SecretFiles.ensureDirectory(dataDirectory)
+        path = dataDirectory + "/access-keys.json"
+        lockPath = dataDirectory + "/access-keys.lock"
+        box = SecretBox(key: try SecretFiles.readOrCreate(dataDirectory + "/access-keys.key") { SecureRandom.bytes(SecretBox.keyLength) })
+        snapshot = Mutex(Snapshot(stamp: nil, checkedAt: .now, keys: [], active: [:]))
+        try snapshot.withLock { try reload(&$0) }
+    }
+
+    /// The active key `accessKeyId`, if there is one: looks at the file again when the key is
+    /// unknown or the last look is older than a quarter of a second.
+    public func activeKey(_ accessKeyId: String) -> ActiveKey? {
+        snapshot.withLock { state in
+            let stale = ContinuousClock.now - state.checkedAt > Self.recheckInterval
+            if stale || state.active[accessKeyId] == nil { try? reloadIfChanged(&state) }
+            return state.active[accessKeyId]
+        }
+    }
+
+    /// Every key, without secrets, oldest first.
+    public func list() throws -> [AccessKeyMetadata] {
+        try snapshot.withLock { state in
+            try reloadIfChanged(&state)
+            return state.keys.map(\.metadata)
+        }
+    }
+
+    /// Creates an active key for `userName` and returns it with its secret, which is shown once
+    /// and kept only sealed.
+    public func create(for userName: String, now: Date = Date()) throws -> (AccessKeyMetadata, secretAccessKey: String) {
+        let accessKeyId = AccessKeyFactory.newAccessKeyId()
+        let secret = AccessKeyFactory.newSecretAccessKey()
+        let metadata = AccessKeyMetadata(
+            accessKeyId: accessKeyId, userName: userName, status: "Active",
+            createDate: ISO8601DateFormatter().string(from: now))
+        let sealed = box.seal(Array(secret.utf8), context: Array(accessKeyId.utf8))
+        try update { $0.append(StoredKey(metadata: metadata, sealedSecret: Data(sealed).base64EncodedString())) }
+        return (metadata, secret)
+    }
+
+    /// Marks `accessKeyId` `Active` or `Inactive`; an inactive key is refused as an invalid token.
+    public func setStatus(_ accessKeyId: String, active: Bool) throws {
+        try update { keys in
+            guard let index = keys.firstIndex(where: { $0.metadata.accessKeyId == accessKeyId }) else {
+                throw Failure(description: "no access key \(accessKeyId)")
+            }
+            keys[index].metadata.status = active ? "Active" : "Inactive"
+        }
+    }
+
+    /// Deletes `accessKeyId` for good.
+    public func delete(_ accessKeyId: String) throws {
+        try update { keys in
+            guard let index = keys.firstIndex(where: { $0.metadata.accessKeyId == accessKeyId }) else {
+                throw Failure(description: "no access key \(accessKeyId)")
+            }
+            keys.remove(at: index)
+        }
+    }
+
+    /// Applies `change` to the key list under the file lock and writes it back atomically.
+    private func update(_ change: (inout [StoredKey]) throws -> Void) throws {
+        let lock = open(lockPath, O_CREAT | O_RDWR, 0o600)
+        guard lock >= 0 else { throw Failure(description: "cannot open \(lockPath)") }
+        defer { close(lock) }
+        guard flock(lock, LOCK_EX) == 0 else { throw Failure(description: "cannot lock \(lockPath)") }
+        try snapshot.withLock { state in
+            try reload(&state)
+            var keys = state.keys
+            try change(&keys)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try SecretFiles.write(Array(try encoder.encode(["AccessKeys": keys])), to: path)
+            try reload(&state)
+        }
+    }
+
+    private func reloadIfChanged(_ state: inout Snapshot) throws {
+        if Self.stamp(path) != state.stamp { try reload(&state) }
+        state.checkedAt = .now
+    }
+
+    private func reload(_ state: inout Snapshot) throws {
+        let stamp = Self.stamp(path)
+        var keys: [StoredKey] = []
+        if stamp != nil, let data = FileManager.default.contents(atPath: path) {
+            do {
+                keys = try JSONDecoder().decode([String: [StoredKey]].self, from: data)["AccessKeys"] ?? []
+            } catch {
+                throw Failure(description: "\(path) is not a valid access key file")
+            }
+        }
+        var active: [String: ActiveKey] = [:]
+        for key in keys where key.metadata.status == "Active" {
+            guard let sealed = Data(base64Encoded: key.sealedSecret),
+                let secret = try? box.open([UInt8](sealed), context: Array(key.metadata.accessKeyId.utf8))
+            else { throw Failure(description: "\(path): the secret of \(key.metadata.accessKeyId) does not open with access-keys.key") }
+            active[key.metadata.accessKeyId] = ActiveKey(userName: key.metadata.userName, secretAccessKey: String(decoding: secret, as: UTF8.self))
+        }
+        state = Snapshot(stamp: stamp, checkedAt: .now, keys: keys, active: active)
+    }
+
+    private static func stamp(_ path: String) -> FileStamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileStamp(
+            size: Int64(info.st_size), modified: info.st_mtim.tv_sec, modifiedNanoseconds: info.st_mtim.tv_nsec,
+            inode: UInt64(info.st_ino))
+    }
+}

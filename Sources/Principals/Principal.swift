@@ -1,0 +1,52 @@
+import PolicyEngine
+
+/// An authenticated caller, IAM-style: who it is, which tags it carries, and the identity
+/// policies that apply to it (its own and its groups').
+public struct Principal: Sendable {
+    /// What kind of caller this is.
+    public enum Kind: String, Sendable {
+        /// An IAM user, calling with its own access key.
+        case user
+        /// A role, calling with an access key issued to it (shown as an assumed-role session).
+        case role
+    }
+
+    /// User or role.
+    public var kind: Kind
+    /// The user or role name.
+    public var name: String
+    /// The account the principal belongs to.
+    public var accountId: String
+    /// The caller's ARN: `arn:aws:iam::ACCOUNT:user/PATH/NAME` or
+    /// `arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`.
+    public var arn: String
+    /// The ARN that policies name: the user's, or the role's (`arn:aws:iam::ACCOUNT:role/NAME`).
+    public var principalArn: String
+    /// The stable unique id: `AIDA…` for users, `AROA…:SESSION` for role sessions (SQS's SenderId).
+    public var userId: String
+    /// Principal tags (`aws:PrincipalTag/KEY`).
+    public var tags: [String: String]
+    /// The identity policies in force for this principal.
+    public var policies: [Policy]
+
+    /// The session name role callers carry in their ARN and user id.
+    public static let roleSessionName = "sealq"
+
+    /// The principal as the policy evaluator matches it against Principal elements.
+    public var requestPrincipal: RequestPrincipal {
+        RequestPrincipal(arn: principalArn, accountId: accountId, kind: .aws)
+    }
+
+    /// `aws:PrincipalType`: `User` or `AssumedRole`.
+    public var principalType: String { kind == .user ? "User" : "AssumedRole" }
+
+    /// Fills the global condition keys that describe the caller.
+    public func addConditionKeys(to context: inout ConditionContext) {
+        context.set("aws:PrincipalArn", [principalArn])
+        context.set("aws:PrincipalAccount", [accountId])
+        context.set("aws:PrincipalType", [principalType])
+        context.set("aws:userid", [userId])
+        if kind == .user { context.set("aws:username", [name]) }
+        for (key, value) in tags { context.set("aws:PrincipalTag/\(key)", [value]) }
+    }
+}

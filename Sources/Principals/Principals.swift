@@ -1,1 +1,0 @@
-// The Principals module; its types arrive with issue 4.

@@ -1,0 +1,88 @@
+import PolicyEngine
+import Principals
+import QueueEngine
+import Storage
+
+/// `sealq policy who-can`: every known principal that may do an action on a resource, with the
+/// statements that allow it and the conditions under which the allow holds.
+///
+/// Runs the enforcing evaluator once per principal of `policies/` (and once for an unsigned
+/// caller) with the keys known before any request is made: the principal's own keys and the
+/// resource's tags. Conditions on keys only a request supplies (source IP, time, request tags)
+/// are reported as the conditions under which the answer holds; a deny that depends on them is
+/// reported as an exception. A statement that grants `"*"` is shown as a wildcard grant.
+public struct AccessReport: Sendable {
+    /// One principal that may act, and why.
+    public struct Grant: Sendable {
+        /// The principal's ARN, or `*` for anonymous callers.
+        public var principal: String
+        /// The statements that allow, each with the conditions it still needs.
+        public var allowedBy: [Reason]
+        /// Deny statements that apply when their conditions hold.
+        public var unless: [Reason]
+    }
+
+    /// A statement, with the conditions that decide whether it applies.
+    public struct Reason: Sendable {
+        /// The policy the statement is in.
+        public var policyId: String
+        /// Identity or resource policy.
+        public var kind: PolicyKind
+        /// The statement id, if any.
+        public var sid: String?
+        /// Where the statement is.
+        public var position: SourcePosition
+        /// Conditions on keys that only a request supplies.
+        public var conditions: [ConditionExplanation]
+    }
+
+    let catalog: PrincipalCatalog
+
+    /// A report over the principals of `catalog`.
+    public init(catalog: PrincipalCatalog) {
+        self.catalog = catalog
+    }
+
+    /// The queue `name` in the data directory, if it exists: its ARN parts, policy and tags.
+    public static func queue(named name: String, dataDirectory: String) throws -> QueueRecord? {
+        let path = dataDirectory + "/sealq.sqlite"
+        return try SQLiteMessageStore.readQueues(path: path).first { $0.name == name }
+    }
+
+    /// Who may do `action` on `resource`, given the resource's policy and tags.
+    public func grants(action: String, resource: String, resourcePolicy: Policy?, resourceTags: [String: String]) -> [Grant] {
+        var grants: [Grant] = []
+        for principal in catalog.principals.values.sorted(by: { $0.principalArn < $1.principalArn }) {
+            var context = ConditionContext()
+            principal.addConditionKeys(to: &context)
+            for (key, value) in resourceTags { context.set("aws:ResourceTag/\(key)", [value]) }
+            let request = AuthorizationRequest(action: action, resource: resource, principal: principal.requestPrincipal, context: context)
+            if let grant = grant(principal.principalArn, request, identityPolicies: principal.policies, resourcePolicy: resourcePolicy) {
+                grants.append(grant)
+            }
+        }
+        var context = ConditionContext()
+        for (key, value) in resourceTags { context.set("aws:ResourceTag/\(key)", [value]) }
+        let anonymous = AuthorizationRequest(action: action, resource: resource, principal: nil, context: context)
+        if let grant = grant("*", anonymous, identityPolicies: [], resourcePolicy: resourcePolicy) { grants.append(grant) }
+        return grants
+    }
+
+    private func grant(_ name: String, _ request: AuthorizationRequest, identityPolicies: [Policy], resourcePolicy: Policy?) -> Grant? {
+        let evaluation = PolicyEvaluator.evaluate(request, identityPolicies: identityPolicies, resourcePolicy: resourcePolicy, explain: true)
+        var allows: [Reason] = []
+        var denies: [Reason] = []
+        for statement in evaluation.explanation
+        where statement.actionMatched && statement.resourceMatched && statement.principalMatched != false {
+            // Conditions on keys the principal or resource supplies are decided now; the rest
+            // depend on the request.
+            guard statement.conditions.allSatisfy({ !$0.keyPresent || $0.result }) else { continue }
+            let reason = Reason(
+                policyId: statement.policyId, kind: statement.kind, sid: statement.sid, position: statement.start,
+                conditions: statement.conditions.filter { !$0.keyPresent })
+            if statement.effect == .allow { allows.append(reason) } else { denies.append(reason) }
+        }
+        guard !allows.isEmpty, !denies.contains(where: { $0.conditions.isEmpty }) else { return nil }
+        return Grant(principal: name, allowedBy: allows, unless: denies)
+    }
+}

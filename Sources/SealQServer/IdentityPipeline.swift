@@ -1,0 +1,96 @@
+import Foundation
+import IdentityWire
+import Logging
+import PolicyEngine
+import QueueEngine
+import WireFormat
+
+/// The request path of DESIGN.md for IAM and STS calls (policy simulation and caller identity)
+/// over the Query protocol: the same authenticate, authorize and record stages as SQS calls,
+/// with IAM's codecs on either side.
+struct IdentityPipeline: Sendable {
+    let authenticator: Authenticator
+    let authorizer: Authorizer
+    let simulator: PolicySimulator
+    let recorder: RequestRecorder
+    let logger: Logger
+
+    /// Runs one IAM or STS call through every stage.
+    func handle(_ call: IncomingCall, service: IdentityService) -> EncodedResponse {
+        let requestId = RandomIdentifier.uuid()
+        var record = RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP)
+        do {
+            let decoded = decode(call, service: service)
+            let identity: Authenticator.Identity
+            do { identity = try authenticator.authenticate(call, service: service.rawValue) } catch { throw IdentityError(error) }
+            record.principalArn = identity.principal?.arn
+            record.accessKeyId = identity.accessKeyId
+            let request = try decoded.get()
+            record.action = request.actionName
+            guard let principal = identity.principal else { throw IdentityError.missingAuthenticationToken }
+            let target = Self.target(of: request)
+            let evaluation = authorizer.authorize(identity, target, call: call)
+            // STS answers GetCallerIdentity for every authenticated caller, even under a deny.
+            let allowed = evaluation.decision == .allowed || request == .getCallerIdentity
+            record.decision = allowed ? .allowed : evaluation.decision
+            guard allowed else {
+                throw IdentityError.accessDenied(principalArn: principal.arn, action: target.action, resource: target.resource)
+            }
+            let response: EncodedResponse
+            switch request {
+            case .getCallerIdentity:
+                response = IdentityResponseEncoder.encode(
+                    CallerIdentity(userId: principal.userId, account: principal.accountId, arn: principal.arn), requestId: requestId)
+            case .simulatePolicy(let simulation):
+                let (result, _) = try simulator.simulate(simulation)
+                response = IdentityResponseEncoder.encode(result, operation: simulation.operation, requestId: requestId)
+            }
+            recorder.record(record)
+            return response
+        } catch {
+            let identityError = error as? IdentityError ?? .internalFailure
+            if !(error is IdentityError) {
+                logger.error("request failed", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
+            }
+            record.errorCode = identityError.code
+            recorder.record(record)
+            return IdentityResponseEncoder.encode(identityError, service: service, requestId: requestId)
+        }
+    }
+
+    /// Stage 1: the typed call, or the error decoding it (raised after authentication).
+    private func decode(_ call: IncomingCall, service: IdentityService) -> Result<IdentityRequest, IdentityError> {
+        Result { () throws(IdentityError) in
+            let parameters: [String: String]
+            do { parameters = try call.formParameters() } catch { throw .malformedQueryString }
+            return try IdentityRequestDecoder.decode(parameters, service: service)
+        }
+    }
+
+    /// The IAM action and resource a call is authorized as.
+    private static func target(of request: IdentityRequest) -> Authorizer.Target {
+        switch request {
+        case .getCallerIdentity:
+            return Authorizer.Target(action: "sts:GetCallerIdentity", resource: "*")
+        case .simulatePolicy(let simulation):
+            switch simulation.operation {
+            case .custom: return Authorizer.Target(action: "iam:SimulateCustomPolicy", resource: "*")
+            case .principal(let arn): return Authorizer.Target(action: "iam:SimulatePrincipalPolicy", resource: arn)
+            }
+        }
+    }
+}
+
+extension IdentityError {
+    /// An authentication failure as IAM and STS answer it.
+    init(_ failure: Authenticator.Failure) {
+        switch failure {
+        case .malformedQueryString: self = .malformedQueryString
+        case .signature(.missingAuthenticationToken): self = .missingAuthenticationToken
+        case .signature(.invalidClientTokenId): self = .invalidClientTokenId
+        case .signature(.incompleteSignature(let reason)): self = .incompleteSignature(reason)
+        case .signature(.signatureDoesNotMatch(let reason)): self = .signatureDoesNotMatch(reason)
+        case .signature(.requestExpired(let reason)): self = .requestExpired(reason)
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import IdentityWire
+import PolicyEngine
+import Principals
+
+/// IAM's SimulateCustomPolicy and SimulatePrincipalPolicy on the evaluator that enforces every
+/// call: the same answers over the IAM Query API and from `sealq policy simulate`.
+///
+/// One evaluation result per action and resource (`*` when no resource is given), with the
+/// statements that decided, their positions, and the condition keys the policies use that the
+/// request did not supply.
+public struct PolicySimulator: Sendable {
+    let catalog: PrincipalCatalog
+
+    /// A simulator over the principals and managed policies of `catalog`.
+    public init(catalog: PrincipalCatalog) {
+        self.catalog = catalog
+    }
+
+    /// Runs `request`; with `explain`, also says per statement why it matched or not.
+    public func simulate(_ request: SimulationRequest, explain: Bool = false) throws(IdentityError) -> (SimulationResult, SimulationExplanation?) {
+        let input = request.input
+        var identityPolicies: [Policy] = []
+        var principal: RequestPrincipal?
+        var sourceTypes: [String: PolicySourceType] = [:]
+        switch request.operation {
+        case .custom:
+            if let arn = input.callerArn { principal = RequestPrincipal(arn: arn, accountId: Self.account(of: arn)) }
+        case .principal(let policySourceArn):
+            let (policies, caller, type) = try policiesOf(policySourceArn)
+            identityPolicies = policies
+            principal = caller ?? input.callerArn.map { RequestPrincipal(arn: $0, accountId: Self.account(of: $0)) }
+            for policy in policies { sourceTypes[policy.id] = policy.id == "AdministratorAccess" ? .awsManaged : type }
+        }
+        for (index, text) in (input.policyInputList ?? []).enumerated() {
+            identityPolicies.append(try Self.parse(text, kind: .identity, id: "PolicyInputList.\(index + 1)"))
+        }
+        let boundaries = try (input.permissionsBoundaryPolicyInputList ?? []).enumerated().map { (index, text) throws(IdentityError) in
+            try Self.parse(text, kind: .identity, id: "PermissionsBoundaryPolicyInputList.\(index + 1)")
+        }
+        var resourcePolicy: Policy?
+        if let text = input.resourcePolicy {
+            guard principal != nil else {
+                throw .invalidInput("CallerArn must be specified to simulate a policy with a resource policy.")
+            }
+            resourcePolicy = try Self.parse(text, kind: .resource, id: "ResourcePolicy")
+            sourceTypes["ResourcePolicy"] = .resource
+        }
+        var context = ConditionContext()
+        for entry in input.contextEntries ?? [] {
+            guard let name = entry.contextKeyName else { continue }
+            let type = entry.contextKeyType.flatMap { ContextValueType(rawValue: $0.rawValue) } ?? .string
+            context.set(name, entry.contextKeyValues ?? [], type: type)
+        }
+        let resources = (input.resourceArns ?? []).isEmpty ? ["*"] : input.resourceArns!
+        var results: [EvaluationResult] = []
+        var explanations: [ResultExplanation] = []
+        for action in input.actionNames {
+            for resource in resources {
+                let evaluation = PolicyEvaluator.evaluate(
+                    AuthorizationRequest(action: action, resource: resource, principal: principal, context: context),
+                    identityPolicies: identityPolicies, resourcePolicy: resourcePolicy, permissionsBoundaries: boundaries,
+                    explain: explain)
+                results.append(
+                    EvaluationResult(
+                        evalActionName: action, evalResourceName: resource,
+                        evalDecision: EvalDecision(rawValue: evaluation.decision.rawValue) ?? .implicitDeny,
+                        matchedStatements: evaluation.matchedStatements.map { statement in
+                            IdentityWire.MatchedStatement(
+                                sourcePolicyId: statement.policyId, sourcePolicyType: sourceTypes[statement.policyId],
+                                startPosition: Position(line: statement.start.line, column: statement.start.column),
+                                endPosition: Position(line: statement.end.line, column: statement.end.column))
+                        },
+                        missingContextValues: evaluation.missingContextKeys,
+                        allowedByPermissionsBoundary: evaluation.allowedByPermissionsBoundary))
+                if explain {
+                    explanations.append(
+                        ResultExplanation(
+                            actionName: action, resourceName: resource,
+                            statements: evaluation.explanation.map(Self.explanation)))
+                }
+            }
+        }
+        return (try Self.page(results, input: input), explain ? SimulationExplanation(results: explanations) : nil)
+    }
+
+    /// The identity policies of the user, role or group `arn` names, the caller it stands for
+    /// (none for a group), and the source type its policies are reported with.
+    private func policiesOf(_ arn: String) throws(IdentityError) -> ([Policy], RequestPrincipal?, PolicySourceType) {
+        if let principal = catalog.principals.values.first(where: { $0.principalArn == arn }) {
+            return (principal.policies, principal.requestPrincipal, .userManaged)
+        }
+        let prefix = "arn:aws:iam::"
+        if arn.hasPrefix(prefix), let groupName = arn.split(separator: "/").last.map(String.init), arn.contains(":group/"),
+            catalog.groups[groupName] != nil
+        {
+            return (catalog.groupPolicies[groupName] ?? [], nil, .group)
+        }
+        throw .noSuchEntity("The user or role with name \(arn.split(separator: "/").last.map(String.init) ?? arn) cannot be found.")
+    }
+
+    private static func parse(_ text: String, kind: PolicyKind, id: String) throws(IdentityError) -> Policy {
+        do {
+            return try Policy.parse(text, kind: kind, id: id)
+        } catch {
+            throw .malformedPolicyDocument("\(id): \(error)")
+        }
+    }
+
+    private static func account(of arn: String) -> String {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count > 4 ? String(parts[4]) : ""
+    }
+
+    /// MaxItems and Marker: the marker is the index of the first result of the next page.
+    private static func page(_ results: [EvaluationResult], input: SimulationInput) throws(IdentityError) -> SimulationResult {
+        var start = 0
+        if let marker = input.marker {
+            guard let index = Int(marker), (0...results.count).contains(index) else { throw .invalidInput("Invalid Marker.") }
+            start = index
+        }
+        let size = input.maxItems ?? 100
+        let end = min(results.count, start + size)
+        let truncated = end < results.count
+        return SimulationResult(
+            evaluationResults: Array(results[start..<end]), isTruncated: truncated, marker: truncated ? String(end) : nil)
+    }
+
+    private static func explanation(_ statement: PolicyEngine.StatementExplanation) -> IdentityWire.StatementExplanation {
+        var reasons: [String] = []
+        if !statement.actionMatched { reasons.append("the action is not in Action (or is in NotAction)") }
+        if !statement.resourceMatched { reasons.append("the resource is not in Resource (or is in NotResource)") }
+        if statement.principalMatched == false { reasons.append("the caller is not in Principal (or is in NotPrincipal)") }
+        if statement.conditions.contains(where: { !$0.result }) { reasons.append("a condition does not hold") }
+        let reason = statement.matched
+            ? "matches: action, resource\(statement.principalMatched == nil ? "" : ", principal") and every condition apply"
+            : "does not match: " + reasons.joined(separator: "; ")
+        return IdentityWire.StatementExplanation(
+            sourcePolicyId: statement.policyId, sid: statement.sid, effect: statement.effect.rawValue, matched: statement.matched,
+            reason: reason,
+            conditions: statement.conditions.map {
+                IdentityWire.ConditionExplanation(
+                    conditionOperator: $0.operator, key: $0.key, requestValues: $0.keyPresent ? $0.requestValues : nil,
+                    policyValues: $0.policyValues, result: $0.result)
+            })
+    }
+}

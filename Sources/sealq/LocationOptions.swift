@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+
+/// Where SealQ keeps its state and configuration, shared by every subcommand that reads them.
+struct LocationOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "Data directory [env: SEALQ_DATA_DIR] (default: ./data).")
+    var dataDirectory: String?
+    @Option(name: .customLong("policies"), help: "Principal and policy definitions directory [env: SEALQ_POLICIES] (default: ./policies).")
+    var policiesDirectory: String?
+    @Option(name: .customLong("account-id"), help: "12-digit account id [env: SEALQ_ACCOUNT_ID] (default: 000000000000).")
+    var accountId: String?
+    @Option(help: "Region in ARNs [env: SEALQ_REGION] (default: us-east-1).")
+    var region: String?
+
+    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The data directory: flag, then `SEALQ_DATA_DIR`, then `./data`.
+    var resolvedDataDirectory: String { dataDirectory ?? environment["SEALQ_DATA_DIR"] ?? "./data" }
+    /// The policies directory: flag, then `SEALQ_POLICIES`, then `./policies`.
+    var resolvedPoliciesDirectory: String { policiesDirectory ?? environment["SEALQ_POLICIES"] ?? "./policies" }
+    /// The region: flag, then `SEALQ_REGION`, then `us-east-1`.
+    var resolvedRegion: String { region ?? environment["SEALQ_REGION"] ?? "us-east-1" }
+
+    /// The account id: flag, then `SEALQ_ACCOUNT_ID`, then `000000000000`; 12 digits.
+    func resolvedAccountId() throws -> String {
+        let account = accountId ?? environment["SEALQ_ACCOUNT_ID"] ?? "000000000000"
+        guard account.count == 12, account.allSatisfy(\.isNumber) else { throw ValidationError("--account-id must be 12 digits.") }
+        return account
+    }
+}

@@ -1,0 +1,162 @@
+import ArgumentParser
+import Foundation
+import IdentityWire
+import PolicyEngine
+import Principals
+import SealQServer
+
+/// `sealq policy`: test policies before deploying them, on the evaluator the daemon enforces with.
+struct PolicyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policy",
+        abstract: "Simulate, explain and validate IAM policies; ask who can do what.",
+        subcommands: [Simulate.self, WhoCan.self, Validate.self])
+
+    /// Ends the command with `message` on standard error and exit code 1 (or `code`).
+    static func fail(_ message: String, code: Int32 = 1) -> ExitCode {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        return ExitCode(code)
+    }
+
+    struct Simulate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run `aws iam simulate-custom-policy --cli-input-json` locally and print the same JSON.",
+            discussion: """
+                FILE holds the JSON `aws iam simulate-custom-policy --cli-input-json file://FILE` takes \
+                (PolicyInputList, ActionNames, ResourceArns, ResourcePolicy, CallerArn, ContextEntries, …). \
+                With --explain, an Explanation key follows: per statement whether and why it matched, and each \
+                condition with its key, the request's values, the policy's values and the result.
+                """)
+
+        @Option(name: .customLong("cli-input-json"), help: "The input JSON file (a file:// prefix is accepted).")
+        var inputFile: String
+        @Flag(help: "Explain every statement and condition.")
+        var explain = false
+        @OptionGroup var locations: LocationOptions
+
+        func run() throws {
+            let path = inputFile.hasPrefix("file://") ? String(inputFile.dropFirst("file://".count)) : inputFile
+            guard let data = FileManager.default.contents(atPath: path) else { throw PolicyCommand.fail("Cannot read \(path).", code: 255) }
+            let input: SimulationInput
+            do { input = try CLIInputDecoder.simulateCustomPolicy([UInt8](data)) } catch {
+                throw PolicyCommand.fail(error.message, code: 252)
+            }
+            let catalog = try PrincipalCatalog.load(directory: locations.resolvedPoliciesDirectory, accountId: try locations.resolvedAccountId())
+            let simulator = PolicySimulator(catalog: catalog)
+            // Follow every page, as awscli does.
+            var request = SimulationRequest(operation: .custom, input: input)
+            var results: [EvaluationResult] = []
+            var explanations: [ResultExplanation] = []
+            while true {
+                let (page, explanation): (SimulationResult, SimulationExplanation?)
+                do { (page, explanation) = try simulator.simulate(request, explain: explain) } catch {
+                    throw PolicyCommand.fail(error.awscliMessage(operation: SimulationOperation.custom.actionName), code: 254)
+                }
+                results += page.evaluationResults
+                explanations += explanation?.results ?? []
+                guard page.isTruncated, let marker = page.marker else { break }
+                request.input.marker = marker
+            }
+            let output = AWSCLIOutput.simulation(
+                SimulationResult(evaluationResults: results), explanation: explain ? SimulationExplanation(results: explanations) : nil)
+            FileHandle.standardOutput.write(Data(output))
+        }
+    }
+
+    struct WhoCan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "who-can",
+            abstract: "List every known principal allowed to do an action on a queue or resource, and why.",
+            discussion: """
+                Principals come from the policies directory; the queue's Policy and tags from the data \
+                directory (read-only, safe while the daemon runs). Conditions that depend on the request \
+                (source IP, time, request tags) are listed as the conditions under which the answer holds.
+                """)
+
+        @Option(help: "The IAM action, such as sqs:SendMessage.")
+        var action: String
+        @Option(help: "A queue name in the data directory.")
+        var queue: String?
+        @Option(help: "Any resource ARN (a key, a queue in another region, …) instead of --queue.")
+        var resource: String?
+        @Option(name: .customLong("resource-policy"), help: "A resource policy file to use with --resource.")
+        var resourcePolicyFile: String?
+        @Option(help: "Output format: text or json.")
+        var output: String = "text"
+        @OptionGroup var locations: LocationOptions
+
+        func run() throws {
+            guard (queue == nil) != (resource == nil) else { throw ValidationError("Give one of --queue or --resource.") }
+            guard output == "text" || output == "json" else { throw ValidationError("--output is text or json.") }
+            let accountId = try locations.resolvedAccountId()
+            let catalog = try PrincipalCatalog.load(directory: locations.resolvedPoliciesDirectory, accountId: accountId)
+            var resourceArn = resource ?? ""
+            var policyText: String?
+            var tags: [String: String] = [:]
+            if let queue {
+                resourceArn = "arn:aws:sqs:\(locations.resolvedRegion):\(accountId):\(queue)"
+                if let record = try AccessReport.queue(named: queue, dataDirectory: locations.resolvedDataDirectory) {
+                    policyText = record.settings.policy
+                    tags = record.tags
+                } else {
+                    FileHandle.standardError.write(Data("note: queue \(queue) does not exist in \(locations.resolvedDataDirectory); no queue policy applies.\n".utf8))
+                }
+            }
+            if let resourcePolicyFile {
+                guard let data = FileManager.default.contents(atPath: resourcePolicyFile) else {
+                    throw PolicyCommand.fail("Cannot read \(resourcePolicyFile).")
+                }
+                policyText = String(decoding: data, as: UTF8.self)
+            }
+            var resourcePolicy: Policy?
+            if let policyText {
+                do { resourcePolicy = try Policy.parse(policyText, kind: .resource, id: queue.map { "\($0) queue policy" } ?? "resource policy") } catch {
+                    throw PolicyCommand.fail("The resource policy does not parse: \(error)")
+                }
+            }
+            let grants = AccessReport(catalog: catalog).grants(
+                action: action, resource: resourceArn, resourcePolicy: resourcePolicy, resourceTags: tags)
+            print(output == "json" ? WhoCanOutput.json(grants, action: action, resource: resourceArn) : WhoCanOutput.text(grants, action: action, resource: resourceArn), terminator: "")
+        }
+    }
+
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check policy files: grammar errors with line and column, and Access-Analyzer-style findings.",
+            discussion: "Exits 1 when any file has an ERROR finding. --queue-policy also checks SQS's queue policy quotas.")
+
+        @Argument(help: "Policy files.")
+        var files: [String]
+        @Option(help: "identity or resource; by default a policy with Principal/NotPrincipal is a resource policy.")
+        var kind: String?
+        @Flag(name: .customLong("queue-policy"), help: "Treat the files as SQS queue policies (resource policies with SQS's quotas).")
+        var queuePolicy = false
+
+        func run() throws {
+            var failed = false
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    print("\(file): ERROR CANNOT_READ: the file cannot be read")
+                    failed = true
+                    continue
+                }
+                let text = String(decoding: data, as: UTF8.self)
+                let policyKind: PolicyKind
+                switch kind {
+                case "identity": policyKind = .identity
+                case "resource": policyKind = .resource
+                case nil: policyKind = queuePolicy || text.contains("\"Principal\"") || text.contains("\"NotPrincipal\"") ? .resource : .identity
+                default: throw ValidationError("--kind is identity or resource.")
+                }
+                let findings = PolicyValidator.validate(text, kind: policyKind, quotas: queuePolicy ? .sqsQueuePolicy : nil)
+                if findings.isEmpty { print("\(file): OK") }
+                for finding in findings {
+                    let place = finding.position.map { ":\($0.line):\($0.column)" } ?? ""
+                    print("\(file)\(place): \(finding.severity.rawValue) \(finding.code): \(finding.message)")
+                    if finding.severity == .error { failed = true }
+                }
+            }
+            if failed { throw ExitCode(1) }
+        }
+    }
+}

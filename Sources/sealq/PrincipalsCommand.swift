@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import Principals
+import WireFormat
+
+/// `sealq principals`: manages the access keys of the principals defined in `policies/`.
+///
+/// Keys live in the data directory, their secrets sealed at rest; a running daemon picks up
+/// every change at once. Output is JSON shaped like `aws iam create-access-key` and
+/// `aws iam list-access-keys`.
+struct PrincipalsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "principals",
+        abstract: "Manage the access keys of the principals defined in policies/.",
+        subcommands: [CreateAccessKey.self, List.self, Disable.self, Enable.self, Delete.self])
+
+    /// Prints `node` as awscli prints JSON.
+    static func printJSON(_ node: OutputNode) {
+        FileHandle.standardOutput.write(Data(AWSCLIJSONWriter.document(node)))
+    }
+
+    /// An access key's metadata as IAM lists it, with the secret only when it was just made.
+    static func node(_ key: AccessKeyMetadata, secretAccessKey: String? = nil) -> OutputNode {
+        var members: [(String, OutputNode)] = [
+            ("UserName", .text(key.userName)), ("AccessKeyId", .text(key.accessKeyId)), ("Status", .text(key.status)),
+        ]
+        if let secretAccessKey { members.append(("SecretAccessKey", .text(secretAccessKey))) }
+        members.append(("CreateDate", .text(key.createDate)))
+        return .structure(members)
+    }
+
+    struct CreateAccessKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-access-key", abstract: "Create an access key for a user or role; the secret is shown once.")
+
+        @OptionGroup var locations: LocationOptions
+        @Argument(help: "The user or role name, as defined in policies/principals.json.")
+        var name: String
+
+        func run() throws {
+            let catalog = try PrincipalCatalog.load(directory: locations.resolvedPoliciesDirectory, accountId: try locations.resolvedAccountId())
+            guard catalog.principal(named: name) != nil else {
+                throw PolicyCommand.fail("No user or role named \(name) in \(locations.resolvedPoliciesDirectory)/principals.json.")
+            }
+            let store = try AccessKeyStore(dataDirectory: locations.resolvedDataDirectory)
+            let (key, secret) = try store.create(for: name)
+            PrincipalsCommand.printJSON(.structure([("AccessKey", PrincipalsCommand.node(key, secretAccessKey: secret))]))
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List access keys (never their secrets).")
+
+        @OptionGroup var locations: LocationOptions
+        @Argument(help: "Only the keys of this user or role.")
+        var name: String?
+
+        func run() throws {
+            let keys = try AccessKeyStore(dataDirectory: locations.resolvedDataDirectory).list()
+            let listed = keys.filter { name == nil || $0.userName == name }.map { PrincipalsCommand.node($0) }
+            PrincipalsCommand.printJSON(.structure([("AccessKeyMetadata", .list(itemName: "member", listed))]))
+        }
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make an access key Inactive: calls signed with it are refused.")
+
+        @OptionGroup var locations: LocationOptions
+        @Argument(help: "The access key id.")
+        var accessKeyId: String
+
+        func run() throws {
+            try AccessKeyStore(dataDirectory: locations.resolvedDataDirectory).setStatus(accessKeyId, active: false)
+        }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make an Inactive access key Active again.")
+
+        @OptionGroup var locations: LocationOptions
+        @Argument(help: "The access key id.")
+        var accessKeyId: String
+
+        func run() throws {
+            try AccessKeyStore(dataDirectory: locations.resolvedDataDirectory).setStatus(accessKeyId, active: true)
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete an access key for good.")
+
+        @OptionGroup var locations: LocationOptions
+        @Argument(help: "The access key id.")
+        var accessKeyId: String
+
+        func run() throws {
+            try AccessKeyStore(dataDirectory: locations.resolvedDataDirectory).delete(accessKeyId)
+        }
+    }
+}
