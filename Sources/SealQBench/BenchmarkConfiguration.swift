@@ -77,6 +77,8 @@ public struct BenchmarkConfiguration: Sendable {
             }
         case .health, .send, .batch, .pipeline:
             return [BenchmarkStep(scenario: scenario, queue: queue)]
+        case .authz:
+            return []
         }
     }
 

@@ -111,7 +111,7 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
             row("messages", messages, note: "   received")
             row("deleted", deletedMessages)
             row("misordered", outOfOrderMessages, perSecond: false, note: "   not the next of their group (errors too)")
-        case .health, .all, .fifoAll: break
+        case .health, .all, .fifoAll, .authz: break
         }
         row("errors", errors, perSecond: false)
         lines.append("  latency   p50 \(Self.ms(latencyP50))   p90 \(Self.ms(latencyP90))   p99 \(Self.ms(latencyP99))")

@@ -18,6 +18,9 @@ public enum BenchmarkScenario: String, CaseIterable, Sendable {
     /// `send` and `batch` on a standard queue, then on a FIFO queue with 1 message group and on one
     /// with 1,000 groups.
     case fifoAll = "fifo-all"
+    /// In this process, no daemon: the cost per request of authorizing (a 20-statement policy with
+    /// 10 conditions) and of verifying a SigV4 signature, with quantiles.
+    case authz
 
     /// The groups of a FIFO queue when `--groups` is not given: 10,000 for `fifo-receive`, else 1.
     public var defaultGroups: Int { self == .fifoReceive ? 10_000 : 1 }
@@ -26,5 +29,5 @@ public enum BenchmarkScenario: String, CaseIterable, Sendable {
     public var defaultPrefill: Int { self == .fifoReceive ? 100_000 : 0 }
 
     /// Whether the scenario works on a queue (everything but `health`).
-    var needsQueue: Bool { self != .health }
+    var needsQueue: Bool { self != .health && self != .authz }
 }

@@ -36,8 +36,11 @@ public func buildApplication(
     let directory = PrincipalDirectory(
         admin: try AdminCredentials.resolve(configuration), catalog: catalog,
         accessKeys: try AccessKeyStore(dataDirectory: configuration.dataDirectory))
-    let authenticator = Authenticator(directory: directory, region: configuration.region)
-    let authorizer = Authorizer(region: configuration.region)
+    let authenticator = Authenticator(directory: directory, region: configuration.region, enforcing: configuration.accessControl)
+    let authorizer = Authorizer(region: configuration.region, enforcing: configuration.accessControl)
+    if !configuration.accessControl {
+        logger.warning("access control is OFF (--insecure-skip-auth): every call runs as the admin, unsigned calls included")
+    }
     let recorder = RequestRecorder(logger: logger)
     let router = ServiceRouter(
         sqs: RequestPipeline(

@@ -31,8 +31,9 @@ struct IdentityPipeline: Sendable {
             let target = Self.target(of: request)
             let evaluation = authorizer.authorize(identity, target, call: call)
             // STS answers GetCallerIdentity for every authenticated caller, even under a deny.
-            let allowed = evaluation.decision == .allowed || request == .getCallerIdentity
-            record.decision = allowed ? .allowed : evaluation.decision
+            let decision = evaluation?.decision ?? .allowed
+            let allowed = decision == .allowed || request == .getCallerIdentity
+            record.decision = allowed ? .allowed : decision
             guard allowed else {
                 throw IdentityError.accessDenied(principalArn: principal.arn, action: target.action, resource: target.resource)
             }

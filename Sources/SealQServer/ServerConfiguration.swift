@@ -21,6 +21,10 @@ public struct ServerConfiguration: Sendable {
     /// Largest request body accepted, in bytes; larger ones are refused from Content-Length.
     public var maximumRequestBodyBytes = 4 * 1024 * 1024
 
+    /// Whether calls are authenticated and authorized. Off only for measuring what access
+    /// control costs (`sealq serve --insecure-skip-auth`): every call then runs as the admin.
+    public var accessControl = true
+
     /// The defaults: 127.0.0.1:9324, ./data, us-east-1, account 000000000000.
     public init() {}
 

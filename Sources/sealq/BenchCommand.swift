@@ -26,6 +26,10 @@ struct BenchCommand: AsyncParsableCommand {
               sealq bench --scenario fifo-receive --prefill 100000 --groups 10000
               sealq bench --scenario fifo-receive --prefill 1000 --groups 100
             The small queue empties within the run; its report then also gives the rate until it ran dry.
+
+            authz needs no daemon: it times, call by call, authorizing an sqs:SendMessage against a \
+            20-statement identity policy with 10 conditions and verifying the SigV4 signature of a 1 KiB \
+            SendMessage, and prints p50/p99/p99.9 in microseconds (--requests sets the calls, default 200,000).
             """)
 
     @Option(help: "The daemon's URL.")
@@ -91,6 +95,10 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         guard let scenario = BenchmarkScenario(rawValue: scenario) else {
             throw ValidationError("unknown scenario '\(self.scenario)'")
+        }
+        if scenario == .authz {
+            for measurement in try AuthorizationBenchmark(calls: requests ?? 200_000).run() { print(measurement) }
+            return
         }
         let credentials = try BenchmarkCredentials.resolve(
             accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, dataDirectory: dataDir)

@@ -19,6 +19,10 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var locations: LocationOptions
     @Option(name: .customLong("keys"), help: "Key definitions directory [env: SEALQ_KEYS] (default: ./keys).")
     var keysDirectory: String?
+    @Flag(
+        name: .customLong("insecure-skip-auth"),
+        help: "Benchmarks only: skip authentication and authorization; every call runs as the admin. Loopback hosts only.")
+    var insecureSkipAuth = false
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error [env: SEALQ_LOG_LEVEL] (default: info).")
     var logLevel: String?
 
@@ -36,6 +40,12 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.adminSecretAccessKey = environment["SEALQ_ADMIN_SECRET_ACCESS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         guard (configuration.adminAccessKeyId == nil) == (configuration.adminSecretAccessKey == nil) else {
             throw ValidationError("Set both SEALQ_ADMIN_ACCESS_KEY_ID and SEALQ_ADMIN_SECRET_ACCESS_KEY, or neither.")
+        }
+        if insecureSkipAuth {
+            guard ["127.0.0.1", "::1", "localhost"].contains(configuration.host) else {
+                throw ValidationError("--insecure-skip-auth is refused unless --host is a loopback address.")
+            }
+            configuration.accessControl = false
         }
         let levelName = logLevel ?? environment["SEALQ_LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else { throw ValidationError("Unknown log level \(levelName).") }

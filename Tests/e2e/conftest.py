@@ -497,3 +497,58 @@ def normalized_attributes(attrs):
             e["BinaryValue"] = bytes(v["BinaryValue"])
         out[k] = e
     return out
+
+
+# --------------------------------------------------------------------------
+# Principals, access keys and policies directories
+# --------------------------------------------------------------------------
+
+REPO_POLICIES = os.path.join(REPO_ROOT, "policies")
+
+
+def user_arn(name, path="/"):
+    return f"arn:aws:iam::{ACCOUNT}:user{path}{name}"
+
+
+def run_sealq(*args, timeout=60, env=None):
+    """Run the sealq binary with `args`; returns the CompletedProcess (text mode)."""
+    if not os.path.exists(SEALQ_BIN):
+        pytest.fail(f"sealq binary not found at {SEALQ_BIN} (set SEALQ_BIN)")
+    return subprocess.run([SEALQ_BIN, *args], capture_output=True, text=True, timeout=timeout,
+                          env=env, stdin=subprocess.DEVNULL)
+
+
+def principals_cli(*args, data_dir, policies_dir=None, check=True):
+    """`sealq principals ARGS --data-dir D [--policies P]`; asserts success when `check`."""
+    cmd = ["principals", *args, "--data-dir", data_dir]
+    if policies_dir is not None:
+        cmd += ["--policies", policies_dir]
+    p = run_sealq(*cmd)
+    if check:
+        assert p.returncode == 0, (cmd, p.returncode, p.stdout, p.stderr)
+    return p
+
+
+def create_access_key(name, data_dir, policies_dir):
+    """`sealq principals create-access-key NAME`; returns (access key id, secret)."""
+    p = principals_cli("create-access-key", name, data_dir=data_dir, policies_dir=policies_dir)
+    key = json.loads(p.stdout)["AccessKey"]
+    return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def write_policies_dir(path, principals, policies):
+    """Write principals.json and one NAME.json per entry of `policies` (a dict, or raw text)."""
+    os.makedirs(path, exist_ok=True)
+    with open(os.path.join(path, "principals.json"), "w") as f:
+        f.write(principals if isinstance(principals, str) else json.dumps(principals, indent=4))
+    for name, doc in policies.items():
+        with open(os.path.join(path, name + ".json"), "w") as f:
+            f.write(doc if isinstance(doc, str) else json.dumps(doc, indent=4))
+    return path
+
+
+def make_sts_client(daemon, key=ADMIN_KEY, secret=ADMIN_SECRET):
+    return boto3.session.Session().client(
+        "sts", endpoint_url=daemon.url, region_name=REGION,
+        aws_access_key_id=key, aws_secret_access_key=secret,
+        config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30))
