@@ -169,9 +169,12 @@ public final class SignatureVerifier: Sendable {
         guard parameters["X-Amz-Signature"] != nil || parameters["X-Amz-Credential"] != nil else {
             throw .missingAuthenticationToken
         }
+        let names = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Expires"]
+        for name in names where request.query.split(separator: "&").filter({ $0.hasPrefix(name + "=") }).count > 1 {
+            throw .incompleteSignature("AWS query-string parameter '\(name)' must appear once.")
+        }
         var missing: [String] = []
-        for name in ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Signature"]
-        where parameters[name] == nil {
+        for name in names.dropLast() where parameters[name] == nil {
             missing.append(name)
         }
         guard missing.isEmpty else {

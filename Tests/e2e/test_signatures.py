@@ -2,6 +2,7 @@
 body, a foreign region and a presigned URL get, in both protocols."""
 import datetime
 import json
+import re
 from unittest import mock
 
 import botocore.auth
@@ -75,6 +76,18 @@ def test_presigned_get_works_and_expires(daemon):
     forged = req.prepare().url.replace("Action=ListQueues", "Action=ListQueuez")
     response = requests.get(forged, timeout=30)
     assert response.status_code == 403 and b"SignatureDoesNotMatch" in response.content
+
+
+def test_presigned_url_with_a_repeated_signature_part_is_incomplete(daemon):
+    url = daemon.url + "/?Action=ListQueues&Version=2012-11-05"
+    req = AWSRequest(method="GET", url=url)
+    SigV4QueryAuth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION, expires=60).add_auth(req)
+    signed = req.prepare().url
+    for name in ("X-Amz-Signature", "X-Amz-Credential", "X-Amz-Date"):
+        value = re.search(name + "=([^&]*)", signed).group(1)
+        response = requests.get(signed + "&" + name + "=" + value, timeout=30)
+        assert response.status_code == 400, name
+        assert b"<Code>IncompleteSignature</Code>" in response.content, name
 
 
 def test_incomplete_authorization_header(daemon):
