@@ -140,9 +140,9 @@ struct PolicyLinter {
         guard unescaped.contains("*") || unescaped.contains("?") else { return }
         switch op.base {
         case .stringEquals, .stringNotEquals, .stringEqualsIgnoreCase, .stringNotEqualsIgnoreCase:
-            add(.warning, "WILDCARD_IN_EQUALS_OPERATOR", "\(op.text) compares \"\(text)\" literally: * and ? are not wildcards here. Use StringLike (or StringNotLike) to match a pattern.", value.position)
+            add(.warning, "WILDCARD_WITHOUT_LIKE_OPERATOR", "\(op.text) compares \"\(text)\" literally: * and ? are not wildcards here. Use StringLike (or StringNotLike) to match a pattern.", value.position)
         case .arnEquals, .arnNotEquals:
-            add(.warning, "WILDCARD_IN_EQUALS_OPERATOR", "\(op.text) value \"\(text)\" holds a wildcard; use ArnLike (or ArnNotLike) to say so.", value.position)
+            add(.warning, "WILDCARD_WITHOUT_LIKE_OPERATOR", "\(op.text) value \"\(text)\" holds a wildcard; use ArnLike (or ArnNotLike) to say so.", value.position)
         default: break
         }
     }

@@ -28,6 +28,32 @@ public struct Principal: Sendable {
     public var tags: [String: String]
     /// The identity policies in force for this principal.
     public var policies: [Policy]
+    /// The global condition keys that describe the caller (`aws:PrincipalArn`, `aws:userid`,
+    /// `aws:PrincipalTag/…`, …), built once so that each call only adds its own keys.
+    public let conditionKeys: ConditionContext
+
+    /// A principal; its condition keys are derived from the other members.
+    public init(
+        kind: Kind, name: String, accountId: String, arn: String, principalArn: String, userId: String, tags: [String: String],
+        policies: [Policy]
+    ) {
+        self.kind = kind
+        self.name = name
+        self.accountId = accountId
+        self.arn = arn
+        self.principalArn = principalArn
+        self.userId = userId
+        self.tags = tags
+        self.policies = policies
+        var context = ConditionContext()
+        context.set("aws:PrincipalArn", [principalArn])
+        context.set("aws:PrincipalAccount", [accountId])
+        context.set("aws:PrincipalType", [kind == .user ? "User" : "AssumedRole"])
+        context.set("aws:userid", [userId])
+        if kind == .user { context.set("aws:username", [name]) }
+        for (key, value) in tags { context.set("aws:PrincipalTag/\(key)", [value]) }
+        conditionKeys = context
+    }
 
     /// The session name role callers carry in their ARN and user id.
     public static let roleSessionName = "sealq"
@@ -39,14 +65,4 @@ public struct Principal: Sendable {
 
     /// `aws:PrincipalType`: `User` or `AssumedRole`.
     public var principalType: String { kind == .user ? "User" : "AssumedRole" }
-
-    /// Fills the global condition keys that describe the caller.
-    public func addConditionKeys(to context: inout ConditionContext) {
-        context.set("aws:PrincipalArn", [principalArn])
-        context.set("aws:PrincipalAccount", [accountId])
-        context.set("aws:PrincipalType", [principalType])
-        context.set("aws:userid", [userId])
-        if kind == .user { context.set("aws:username", [name]) }
-        for (key, value) in tags { context.set("aws:PrincipalTag/\(key)", [value]) }
-    }
 }

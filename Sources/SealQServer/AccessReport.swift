@@ -53,8 +53,7 @@ public struct AccessReport: Sendable {
     public func grants(action: String, resource: String, resourcePolicy: Policy?, resourceTags: [String: String]) -> [Grant] {
         var grants: [Grant] = []
         for principal in catalog.principals.values.sorted(by: { $0.principalArn < $1.principalArn }) {
-            var context = ConditionContext()
-            principal.addConditionKeys(to: &context)
+            var context = principal.conditionKeys
             for (key, value) in resourceTags { context.set("aws:ResourceTag/\(key)", [value]) }
             let request = AuthorizationRequest(action: action, resource: resource, principal: principal.requestPrincipal, context: context)
             if let grant = grant(principal.principalArn, request, identityPolicies: principal.policies, resourcePolicy: resourcePolicy) {

@@ -41,7 +41,7 @@ struct Authorizer: Sendable {
     /// access control is off.
     func authorize(_ identity: Authenticator.Identity, _ target: Target, call: IncomingCall, now: Date = Date()) -> Evaluation? {
         guard enforcing else { return nil }
-        var context = ConditionContext()
+        var context = identity.principal?.conditionKeys ?? ConditionContext()
         let epoch = Int64(now.timeIntervalSince1970)
         context.set("aws:SourceIp", [call.sourceIP], type: .ip)
         context.set("aws:CurrentTime", [Self.iso8601(epoch)], type: .date)
@@ -49,7 +49,6 @@ struct Authorizer: Sendable {
         context.set("aws:SecureTransport", ["false"], type: .boolean)
         context.set("aws:RequestedRegion", [region])
         if let agent = call.headers["user-agent"] { context.set("aws:UserAgent", [agent]) }
-        identity.principal?.addConditionKeys(to: &context)
         for (key, value) in target.resourceTags { context.set("aws:ResourceTag/\(key)", [value]) }
         for (key, value) in target.requestTags { context.set("aws:RequestTag/\(key)", [value]) }
         if !target.tagKeys.isEmpty { context.set("aws:TagKeys", target.tagKeys, type: .stringList) }
@@ -60,14 +59,17 @@ struct Authorizer: Sendable {
             resourcePolicy: target.resourcePolicy.flatMap { resourcePolicies.policy(for: $0) })
     }
 
-    /// `2026-11-25T16:51:58Z` for `epoch` seconds.
+    /// `2026-11-25T16:51:58Z` for `epoch` seconds (no Foundation formatter: this runs per call).
     static func iso8601(_ epoch: Int64) -> String {
         var seconds = time_t(epoch)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        func digits(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        return digits(parts.tm_year + 1900, 4) + "-" + digits(parts.tm_mon + 1, 2) + "-" + digits(parts.tm_mday, 2) + "T"
+            + digits(parts.tm_hour, 2) + ":" + digits(parts.tm_min, 2) + ":" + digits(parts.tm_sec, 2) + "Z"
     }
 }
 

@@ -67,7 +67,8 @@ public struct PolicySimulator: Sendable {
                         matchedStatements: evaluation.matchedStatements.map { statement in
                             IdentityWire.MatchedStatement(
                                 sourcePolicyId: statement.policyId, sourcePolicyType: sourceTypes[statement.policyId],
-                                startPosition: Position(line: statement.start.line, column: statement.start.column),
+                                // IAM reports a statement as starting just after its `{`.
+                                startPosition: Position(line: statement.start.line, column: statement.start.column + 1),
                                 endPosition: Position(line: statement.end.line, column: statement.end.column))
                         },
                         missingContextValues: evaluation.missingContextKeys,

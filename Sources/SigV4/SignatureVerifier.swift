@@ -54,7 +54,8 @@ public final class SignatureVerifier: Sendable {
 
     private let region: String
     private let secrets: SecretLookup
-    private let signingKeys = Mutex<[String: [UInt8]]>([:])
+    /// Derived signing keys by access key id and scope, with the secret they were derived from.
+    private let signingKeys = Mutex<[String: (secret: String, key: [UInt8])]>([:])
     /// How far the request time may be from the server's clock.
     public static let allowedSkewSeconds: Int64 = 15 * 60
 
@@ -105,7 +106,7 @@ public final class SignatureVerifier: Sendable {
             }
             payloadHash = declared
         }
-        let key = signingKey(secret: secret, scope: claim.scope)
+        let key = signingKey(accessKeyId: claim.accessKeyId, secret: secret, scope: claim.scope)
         let given = Self.bytes(fromHex: claim.signature) ?? []
         // The RFC 3986 form first; then the query exactly as sent, which clients that sign a
         // URL they encoded themselves (spaces as `+`) use.
@@ -203,13 +204,13 @@ public final class SignatureVerifier: Sendable {
             query: unsigned)
     }
 
-    private func signingKey(secret: String, scope: CredentialScope) -> [UInt8] {
-        let cacheKey = "\(Digest.sha256(Array(secret.utf8)).prefix(8))/\(scope.path)"
-        if let key = signingKeys.withLock({ $0[cacheKey] }) { return key }
+    private func signingKey(accessKeyId: String, secret: String, scope: CredentialScope) -> [UInt8] {
+        let cacheKey = accessKeyId + "/" + scope.path
+        if let cached = signingKeys.withLock({ $0[cacheKey] }), cached.secret == secret { return cached.key }
         let key = SigningKey.derive(secretAccessKey: secret, date: scope.date, region: scope.region, service: scope.service)
         signingKeys.withLock { keys in
             if keys.count > 1024 { keys.removeAll() }
-            keys[cacheKey] = key
+            keys[cacheKey] = (secret, key)
         }
         return key
     }

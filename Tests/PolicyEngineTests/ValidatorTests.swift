@@ -69,7 +69,7 @@ import Testing
 
     @Test func wildcardInAnEqualsOperator() {
         let text = #"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": ["red", "blue-*"]}, "ArnEquals": {"aws:SourceArn": "arn:aws:sns:*:*:t"}, "StringLike": {"aws:UserAgent": "x*"}}}}"#
-        let result = findings(text).filter { $0.code == "WILDCARD_IN_EQUALS_OPERATOR" }
+        let result = findings(text).filter { $0.code == "WILDCARD_WITHOUT_LIKE_OPERATOR" }
         #expect(result.count == 2, "StringEquals and ArnEquals, not StringLike")
         #expect(result.first?.severity == .warning && result.first?.position == SourcePosition(line: 1, column: 156))
     }
