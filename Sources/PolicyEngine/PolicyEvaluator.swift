@@ -6,11 +6,13 @@
 /// user or session), which boundaries do not limit. Otherwise it is implicitly denied.
 public enum PolicyEvaluator {
     /// Evaluates `request`; with `explain` true, also reports every statement of every policy.
+    /// Enforcement passes `reportingMissingKeys: false`: only simulation asks which condition
+    /// keys the request lacked, and finding out costs a lookup per key per statement.
     public static func evaluate(
         _ request: AuthorizationRequest, identityPolicies: [Policy], resourcePolicy: Policy?,
-        permissionsBoundaries: [Policy] = [], explain: Bool = false
+        permissionsBoundaries: [Policy] = [], explain: Bool = false, reportingMissingKeys: Bool = true
     ) -> Evaluation {
-        var tally = Tally(request: PreparedRequest(request), explain: explain)
+        var tally = Tally(request: PreparedRequest(request), explain: explain, reportingMissingKeys: reportingMissingKeys)
         for policy in identityPolicies { tally.add(policy, as: .identity) }
         if let resourcePolicy { tally.add(resourcePolicy, as: .resource) }
         for boundary in permissionsBoundaries { tally.add(boundary, as: .boundary) }
@@ -26,6 +28,7 @@ public enum PolicyEvaluator {
     private struct Tally {
         let request: PreparedRequest
         let explain: Bool
+        let reportingMissingKeys: Bool
         var denies: [MatchedStatement] = []
         var identityAllows: [MatchedStatement] = []
         var resourceAllows: [MatchedStatement] = []
@@ -35,16 +38,17 @@ public enum PolicyEvaluator {
         var missingKeys: [(key: String, name: String)] = []
         var explanation: [StatementExplanation] = []
 
-        init(request: PreparedRequest, explain: Bool) {
+        init(request: PreparedRequest, explain: Bool, reportingMissingKeys: Bool) {
             self.request = request
             self.explain = explain
+            self.reportingMissingKeys = reportingMissingKeys
         }
 
         mutating func add(_ policy: Policy, as role: Role) {
             var boundaryAllows = false
             for statement in policy.statements {
                 let assessment = statement.assess(request, explain: explain)
-                if assessment.reachedConditions { noteMissingKeys(of: statement) }
+                if reportingMissingKeys && assessment.reachedConditions { noteMissingKeys(of: statement) }
                 if explain { explanation.append(Self.explanation(statement, policy, role, assessment)) }
                 guard assessment.matched else { continue }
                 let matched = MatchedStatement(statement, of: policy)

@@ -1,5 +1,8 @@
 /// One compiled statement of a policy: who, what, on which resources, under which conditions.
-public struct Statement: Sendable {
+///
+/// A class, so that walking a policy's statements on every call shares them instead of copying
+/// each statement's matchers.
+public final class Statement: Sendable {
     /// The `Sid`, if any.
     public let sid: String?
     /// `Allow` or `Deny`.
@@ -24,6 +27,26 @@ public struct Statement: Sendable {
     let conditions: [Condition]
     /// Condition keys and variable keys (without defaults) the statement reads: lowercased, as written.
     let referencedKeys: [(key: String, name: String)]
+
+    init(
+        sid: String?, effect: Effect, index: Int, start: SourcePosition, end: SourcePosition, actions: ActionSet,
+        actionsNegated: Bool, resources: ResourceSet, resourcesNegated: Bool, principals: PrincipalSet?,
+        principalsNegated: Bool, conditions: [Condition], referencedKeys: [(key: String, name: String)]
+    ) {
+        self.sid = sid
+        self.effect = effect
+        self.index = index
+        self.start = start
+        self.end = end
+        self.actions = actions
+        self.actionsNegated = actionsNegated
+        self.resources = resources
+        self.resourcesNegated = resourcesNegated
+        self.principals = principals
+        self.principalsNegated = principalsNegated
+        self.conditions = conditions
+        self.referencedKeys = referencedKeys
+    }
 
     /// Every condition key the statement tests, as written.
     public var conditionKeys: [String] { conditions.map(\.keyName) }

@@ -56,7 +56,7 @@ struct Authorizer: Sendable {
             action: target.action, resource: target.resource, principal: identity.principal?.requestPrincipal, context: context)
         return PolicyEvaluator.evaluate(
             request, identityPolicies: identity.principal?.policies ?? [],
-            resourcePolicy: target.resourcePolicy.flatMap { resourcePolicies.policy(for: $0) })
+            resourcePolicy: target.resourcePolicy.flatMap { resourcePolicies.policy(for: $0) }, reportingMissingKeys: false)
     }
 
     /// `2026-11-25T16:51:58Z` for `epoch` seconds (no Foundation formatter: this runs per call).

@@ -19,29 +19,41 @@ public struct AuthorizationHeader: Sendable, Equatable {
     public static let algorithm = "AWS4-HMAC-SHA256"
 
     /// Parses the header value; throws `ParseError` naming the missing or malformed part.
-    public init(parsing value: String) throws {
+    public init(parsing value: String) throws(ParseError) {
         let bytes = Array(value.utf8)
-        var index = 0
-        while index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
-        let prefix = Array((Self.algorithm + " ").utf8)
-        guard bytes.count - index >= prefix.count, Array(bytes[index..<index + prefix.count]) == prefix else {
+        var start = 0
+        while start < bytes.count, bytes[start] == UInt8(ascii: " ") { start += 1 }
+        let prefix = Self.algorithm.utf8
+        guard bytes.count - start > prefix.count, bytes[start..<start + prefix.count].elementsEqual(prefix),
+            bytes[start + prefix.count] == UInt8(ascii: " ")
+        else {
             throw ParseError(reason: "Authorization header requires the \(Self.algorithm) algorithm.")
         }
-        var credential: String?
-        var signedHeaders: String?
-        var signature: String?
-        for part in bytes[(index + prefix.count)...].split(separator: UInt8(ascii: ",")) {
-            let pair = Self.trimmed(part)
-            guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else {
+        // Elements are `name=value`, separated by commas and optional spaces.
+        var credential: Range<Int>?
+        var signedHeaders: Range<Int>?
+        var signature: Range<Int>?
+        var cursor = start + prefix.count + 1
+        while cursor <= bytes.count {
+            var end = cursor
+            while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+            var first = cursor
+            var last = end
+            while first < last, bytes[first] == UInt8(ascii: " ") { first += 1 }
+            while last > first, bytes[last - 1] == UInt8(ascii: " ") { last -= 1 }
+            cursor = end + 1
+            if first == last { continue }
+            guard let equals = bytes[first..<last].firstIndex(of: UInt8(ascii: "=")) else {
                 throw ParseError(reason: "Authorization header has a malformed element.")
             }
-            let key = String(decoding: pair[..<equals], as: UTF8.self)
-            let text = String(decoding: pair[(equals + 1)...], as: UTF8.self)
-            switch key {
-            case "Credential": try Self.store(text, key, in: &credential)
-            case "SignedHeaders": try Self.store(text, key, in: &signedHeaders)
-            case "Signature": try Self.store(text, key, in: &signature)
-            default: continue
+            let name = bytes[first..<equals]
+            let text = (equals + 1)..<last
+            if name.elementsEqual("Credential".utf8) {
+                try Self.store(text, "Credential", in: &credential)
+            } else if name.elementsEqual("SignedHeaders".utf8) {
+                try Self.store(text, "SignedHeaders", in: &signedHeaders)
+            } else if name.elementsEqual("Signature".utf8) {
+                try Self.store(text, "Signature", in: &signature)
             }
         }
         var missing: [String] = []
@@ -51,33 +63,27 @@ public struct AuthorizationHeader: Sendable, Equatable {
         guard let credential, let signedHeaders, let signature else {
             throw ParseError(reason: "Authorization header requires \(missing.joined(separator: ", ")) parameter(s).")
         }
-        let scopeParts = credential.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-            .map { String(decoding: $0, as: UTF8.self) }
-        guard scopeParts.count == 5, !scopeParts[0].isEmpty, scopeParts[4] == "aws4_request" else {
+        let scopeParts = bytes[credential].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard scopeParts.count == 5, !scopeParts[0].isEmpty, scopeParts[4].elementsEqual("aws4_request".utf8) else {
             throw ParseError(reason: "Credential should be scoped to a valid region and service, like 'KEY/DATE/REGION/SERVICE/aws4_request'.")
         }
-        accessKeyId = scopeParts[0]
-        scope = CredentialScope(date: scopeParts[1], region: scopeParts[2], service: scopeParts[3])
-        self.signedHeaders = signedHeaders.utf8.split(separator: UInt8(ascii: ";")).map { name in
-            // SigV4 signs lower-case names; fold ASCII capitals without Unicode case mapping.
+        accessKeyId = String(decoding: scopeParts[0], as: UTF8.self)
+        scope = CredentialScope(
+            date: String(decoding: scopeParts[1], as: UTF8.self), region: String(decoding: scopeParts[2], as: UTF8.self),
+            service: String(decoding: scopeParts[3], as: UTF8.self))
+        // SigV4 signs lower-case names; fold ASCII capitals without Unicode case mapping.
+        self.signedHeaders = bytes[signedHeaders].split(separator: UInt8(ascii: ";")).map { name in
             String(decoding: name.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
         }
-        self.signature = signature
+        self.signature = String(decoding: bytes[signature], as: UTF8.self)
         guard !self.signedHeaders.isEmpty, !signature.isEmpty else {
             throw ParseError(reason: "Authorization header has an empty SignedHeaders or Signature.")
         }
     }
 
-    private static func store(_ value: String, _ key: String, in slot: inout String?) throws {
+    private static func store(_ value: Range<Int>, _ key: String, in slot: inout Range<Int>?) throws(ParseError) {
         guard slot == nil else { throw ParseError(reason: "Authorization header repeats the '\(key)' element.") }
         slot = value
-    }
-
-    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var slice = bytes
-        while slice.first == UInt8(ascii: " ") { slice = slice.dropFirst() }
-        while slice.last == UInt8(ascii: " ") { slice = slice.dropLast() }
-        return slice
     }
 }
 

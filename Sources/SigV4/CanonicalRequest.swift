@@ -21,37 +21,44 @@ public struct CanonicalRequest: Sendable {
         queryIsCanonical: Bool = false
     ) {
         // Lower-case names (ASCII only, as SigV4 does), values trimmed and space-collapsed,
-        // repeated names joined with commas, then everything sorted by name.
-        var grouped: [(name: String, values: [String])] = []
+        // repeated names joined with commas, then everything sorted by name (signers send them
+        // sorted already, so the sort is usually skipped).
+        var grouped: [(name: String, value: String)] = []
+        grouped.reserveCapacity(headers.count)
+        var sorted = true
         for (name, value) in headers {
             let lower = Self.asciiLowercased(name)
             let collapsed = Self.collapseSpaces(value)
             if let index = grouped.firstIndex(where: { $0.name == lower }) {
-                grouped[index].values.append(collapsed)
+                grouped[index].value += "," + collapsed
             } else {
-                grouped.append((lower, [collapsed]))
+                if let last = grouped.last, last.name > lower { sorted = false }
+                grouped.append((lower, collapsed))
             }
         }
-        grouped.sort { $0.name < $1.name }
-        signedHeaderList = grouped.map(\.name).joined(separator: ";")
+        if !sorted { grouped.sort { $0.name < $1.name } }
+        var signedHeaderList = ""
         var text = method
-        text.reserveCapacity(256)
+        text.reserveCapacity(512)
         text += "\n"
         text += Self.canonicalPath(path)
         text += "\n"
         text += queryIsCanonical ? query : Self.canonicalQuery(query)
         text += "\n"
-        for header in grouped {
+        for (index, header) in grouped.enumerated() {
             text += header.name
             text += ":"
-            text += header.values.count == 1 ? header.values[0] : header.values.joined(separator: ",")
+            text += header.value
             text += "\n"
+            if index > 0 { signedHeaderList += ";" }
+            signedHeaderList += header.name
         }
         text += "\n"
         text += signedHeaderList
         text += "\n"
         text += payloadHash
         self.text = text
+        self.signedHeaderList = signedHeaderList
     }
 
     private static func asciiLowercased(_ name: String) -> String {
@@ -61,7 +68,15 @@ public struct CanonicalRequest: Sendable {
 
     /// The string to sign for this request at `amzDate` within `scope`.
     public func stringToSign(amzDate: String, scope: CredentialScope) -> String {
-        "\(AuthorizationHeader.algorithm)\n\(amzDate)\n\(scope.path)\n\(Hex.encode(Digest.sha256(Array(text.utf8))))"
+        var result = AuthorizationHeader.algorithm
+        result.reserveCapacity(160)
+        result += "\n"
+        result += amzDate
+        result += "\n"
+        result += scope.path
+        result += "\n"
+        result += Hex.encode(Digest.sha256(Array(text.utf8)))
+        return result
     }
 
     /// Encodes each segment of the path (so `%` in a sent path becomes `%25`), keeping `/`.
@@ -99,6 +114,7 @@ public struct CanonicalRequest: Sendable {
 
     /// Trims a header value and collapses runs of spaces and tabs into one space (SigV4's rule).
     private static func collapseSpaces(_ value: String) -> String {
+        if isCollapsed(value) { return value }
         var output = [UInt8]()
         output.reserveCapacity(value.utf8.count)
         var pendingSpace = false
@@ -112,5 +128,18 @@ public struct CanonicalRequest: Sendable {
             output.append(byte)
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// True when `value` has no tab, no leading or trailing space and no run of spaces: the
+    /// common case, which needs no copy.
+    private static func isCollapsed(_ value: String) -> Bool {
+        var previousWasSpace = true
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: "\t") { return false }
+            let isSpace = byte == UInt8(ascii: " ")
+            if isSpace && previousWasSpace { return false }
+            previousWasSpace = isSpace
+        }
+        return !previousWasSpace || value.isEmpty
     }
 }

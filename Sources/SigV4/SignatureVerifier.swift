@@ -154,11 +154,7 @@ public final class SignatureVerifier: Sendable {
     private static func claim(of request: Request) throws(Failure) -> Claim {
         if let header = request.headers["authorization"] {
             let parsed: AuthorizationHeader
-            do {
-                parsed = try AuthorizationHeader(parsing: header)
-            } catch {
-                throw .incompleteSignature((error as? AuthorizationHeader.ParseError)?.reason ?? "Authorization header is malformed.")
-            }
+            do { parsed = try AuthorizationHeader(parsing: header) } catch { throw .incompleteSignature(error.reason) }
             guard let amzDate = request.headers["x-amz-date"] else {
                 throw .incompleteSignature("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
             }
