@@ -10,7 +10,7 @@ import Synchronization
 /// SimulateCustomPolicy use: an explicit deny anywhere wins, then an allow from either side,
 /// else the implicit deny. Condition keys are filled from the request, the caller and the
 /// resource.
-struct Authorizer: Sendable {
+final class Authorizer: Sendable {
     /// What a call asks to do, as authorization sees it.
     struct Target: Sendable {
         /// The IAM action, such as `sqs:SendMessage` (batches carry their single action).
@@ -31,6 +31,8 @@ struct Authorizer: Sendable {
     /// False only in `--insecure-skip-auth` benchmarks: every call is allowed unevaluated.
     let enforcing: Bool
     private let resourcePolicies = ResourcePolicyCache()
+    /// `aws:CurrentTime` of the last second seen: formatted once a second, not once a call.
+    private let currentTime = Mutex<(epoch: Int64, text: String)>((-1, ""))
 
     init(region: String, enforcing: Bool = true) {
         self.region = region
@@ -44,7 +46,7 @@ struct Authorizer: Sendable {
         var context = identity.principal?.conditionKeys ?? ConditionContext()
         let epoch = Int64(now.timeIntervalSince1970)
         context.set("aws:SourceIp", [call.sourceIP], type: .ip)
-        context.set("aws:CurrentTime", [Self.iso8601(epoch)], type: .date)
+        context.set("aws:CurrentTime", [currentTimeText(epoch)], type: .date)
         context.set("aws:EpochTime", [String(epoch)], type: .numeric)
         context.set("aws:SecureTransport", ["false"], type: .boolean)
         context.set("aws:RequestedRegion", [region])
@@ -57,6 +59,13 @@ struct Authorizer: Sendable {
         return PolicyEvaluator.evaluate(
             request, identityPolicies: identity.principal?.policies ?? [],
             resourcePolicy: target.resourcePolicy.flatMap { resourcePolicies.policy(for: $0) }, reportingMissingKeys: false)
+    }
+
+    private func currentTimeText(_ epoch: Int64) -> String {
+        if let text = currentTime.withLock({ $0.epoch == epoch ? $0.text : nil }) { return text }
+        let text = Self.iso8601(epoch)
+        currentTime.withLock { $0 = (epoch, text) }
+        return text
     }
 
     /// `2026-11-25T16:51:58Z` for `epoch` seconds (no Foundation formatter: this runs per call).
