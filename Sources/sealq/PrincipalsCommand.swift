@@ -62,39 +62,36 @@ struct PrincipalsCommand: ParsableCommand {
         }
     }
 
-    struct Disable: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make an access key Inactive: calls signed with it are refused.")
-
+    /// The access key a key command acts on, and where the keys are kept.
+    struct AccessKeyTarget: ParsableArguments {
         @OptionGroup var locations: LocationOptions
         @Argument(help: "The access key id.")
         var accessKeyId: String
 
-        func run() throws {
-            try AccessKeyStore(dataDirectory: locations.resolvedDataDirectory).setStatus(accessKeyId, active: false)
+        /// The key store of the data directory.
+        func store() throws -> AccessKeyStore {
+            try AccessKeyStore(dataDirectory: locations.resolvedDataDirectory)
         }
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make an access key Inactive: calls signed with it are refused.")
+        @OptionGroup var target: AccessKeyTarget
+
+        func run() throws { try target.store().setStatus(target.accessKeyId, active: false) }
     }
 
     struct Enable: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make an Inactive access key Active again.")
+        @OptionGroup var target: AccessKeyTarget
 
-        @OptionGroup var locations: LocationOptions
-        @Argument(help: "The access key id.")
-        var accessKeyId: String
-
-        func run() throws {
-            try AccessKeyStore(dataDirectory: locations.resolvedDataDirectory).setStatus(accessKeyId, active: true)
-        }
+        func run() throws { try target.store().setStatus(target.accessKeyId, active: true) }
     }
 
     struct Delete: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete an access key for good.")
+        @OptionGroup var target: AccessKeyTarget
 
-        @OptionGroup var locations: LocationOptions
-        @Argument(help: "The access key id.")
-        var accessKeyId: String
-
-        func run() throws {
-            try AccessKeyStore(dataDirectory: locations.resolvedDataDirectory).delete(accessKeyId)
-        }
+        func run() throws { try target.store().delete(target.accessKeyId) }
     }
 }

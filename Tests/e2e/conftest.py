@@ -6,6 +6,9 @@ paths are resolved against the repository root).
 """
 
 import base64
+import botocore.auth
+from unittest import mock
+import datetime
 import hashlib
 import json
 import os
@@ -552,3 +555,27 @@ def make_sts_client(daemon, key=ADMIN_KEY, secret=ADMIN_SECRET):
         "sts", endpoint_url=daemon.url, region_name=REGION,
         aws_access_key_id=key, aws_secret_access_key=secret,
         config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30))
+
+
+def signed_sqs_json(daemon, action, body, key=ADMIN_KEY, secret=ADMIN_SECRET, region=REGION, when=None, tamper=None):
+    """POSTs an AWS JSON 1.0 SQS call signed with SigV4 as botocore signs it, optionally as if
+    signed at `when` (a timezone-aware datetime) or with `tamper` sent instead of the signed body."""
+    headers = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": f"AmazonSQS.{action}"}
+    req = AWSRequest(method="POST", url=daemon.url + "/", data=body, headers=headers)
+    signer = SigV4Auth(Credentials(key, secret), "sqs", region)
+    if when is None:
+        signer.add_auth(req)
+    else:
+        fake = mock.MagicMock(wraps=datetime.datetime)
+        fake.now.return_value = when
+        fake.utcnow.return_value = when.replace(tzinfo=None)
+        with mock.patch.object(botocore.auth.datetime, "datetime", fake):
+            signer.add_auth(req)
+    prepared = req.prepare()
+    data = tamper if tamper is not None else prepared.body
+    return requests.post(prepared.url, headers=dict(prepared.headers.items()), data=data, timeout=30)
+
+
+def query_error_code(response):
+    """The legacy error code of an AWS JSON 1.0 answer (its `x-amzn-query-error` header)."""
+    return response.headers.get("x-amzn-query-error", "").split(";")[0]

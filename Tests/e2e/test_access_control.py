@@ -12,17 +12,11 @@ import shutil
 import subprocess
 import time
 from types import SimpleNamespace
-from unittest import mock
 
-import botocore.auth
 import pytest
-import requests
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, REPO_POLICIES, SEALQ_BIN,
+from conftest import (query_error_code, signed_sqs_json, ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, REPO_POLICIES, SEALQ_BIN,
                       Daemon, JsonClient, QueryClient, arn_of, create_access_key, expect_error,
                       free_port, make_client, make_sts_client, queue_counts, receive_bodies,
                       unique_name, user_arn, write_policies_dir, xml_error, xtext)
@@ -502,23 +496,10 @@ def test_aws_cli_with_a_producer_key(iam, tmp_path):
 # --------------------------------------------------------------------------- signatures
 
 def _signed_json(daemon, key, secret, action, payload, when=None, tamper=None):
-    headers = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": f"AmazonSQS.{action}"}
-    req = AWSRequest(method="POST", url=daemon.url + "/", data=json.dumps(payload).encode(), headers=headers)
-    if when is None:
-        SigV4Auth(Credentials(key, secret), "sqs", REGION).add_auth(req)
-    else:
-        fake = mock.MagicMock(wraps=datetime.datetime)
-        fake.now.return_value = when
-        fake.utcnow.return_value = when.replace(tzinfo=None)
-        with mock.patch.object(botocore.auth.datetime, "datetime", fake):
-            SigV4Auth(Credentials(key, secret), "sqs", REGION).add_auth(req)
-    prepared = req.prepare()
-    body = tamper if tamper is not None else prepared.body
-    return requests.post(prepared.url, headers=dict(prepared.headers.items()), data=body, timeout=30)
+    return signed_sqs_json(daemon, action, json.dumps(payload).encode(), key=key, secret=secret, when=when, tamper=tamper)
 
 
-def _code(response):
-    return response.headers.get("x-amzn-query-error", "").split(";")[0]
+_code = query_error_code
 
 
 def test_signature_errors_with_a_non_admin_key(iam):

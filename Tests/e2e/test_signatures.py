@@ -3,36 +3,22 @@ body, a foreign region and a presigned URL get, in both protocols."""
 import datetime
 import json
 import re
-from unittest import mock
 
-import botocore.auth
 import requests
-from botocore.auth import SigV4Auth, SigV4QueryAuth
+from botocore.auth import SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from conftest import ADMIN_KEY, ADMIN_SECRET, REGION
+from conftest import ADMIN_KEY, ADMIN_SECRET, REGION, query_error_code, signed_sqs_json
 
 LIST_QUEUES = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "AmazonSQS.ListQueues"}
 
 
 def _send(daemon, body=b"{}", secret=ADMIN_SECRET, region=REGION, when=None, tamper=None):
-    req = AWSRequest(method="POST", url=daemon.url + "/", data=body, headers=dict(LIST_QUEUES))
-    if when is None:
-        SigV4Auth(Credentials(ADMIN_KEY, secret), "sqs", region).add_auth(req)
-    else:
-        fake = mock.MagicMock(wraps=datetime.datetime)
-        fake.now.return_value = when
-        fake.utcnow.return_value = when.replace(tzinfo=None)
-        with mock.patch.object(botocore.auth.datetime, "datetime", fake):
-            SigV4Auth(Credentials(ADMIN_KEY, secret), "sqs", region).add_auth(req)
-    prepared = req.prepare()
-    data = tamper if tamper is not None else prepared.body
-    return requests.post(prepared.url, headers=dict(prepared.headers.items()), data=data, timeout=30)
+    return signed_sqs_json(daemon, "ListQueues", body, secret=secret, region=region, when=when, tamper=tamper)
 
 
-def _code(response):
-    return response.headers.get("x-amzn-query-error", "").split(";")[0]
+_code = query_error_code
 
 
 def test_correct_signature_is_accepted(daemon):
