@@ -12,4 +12,31 @@ public struct Evaluation: Sendable {
     public var allowedByPermissionsBoundary: Bool?
     /// Every statement of every policy, when asked for with `explain: true`; else empty.
     public var explanation: [StatementExplanation]
+    /// Which policies allowed, before explicit denies are applied: what a KMS key policy needs
+    /// to tell a grant to the caller from a delegation to its account's IAM policies.
+    public var allowSources: AllowSources
+}
+
+/// Where the allows of an evaluation came from.
+public struct AllowSources: Sendable, Equatable {
+    /// How the resource policy allowed.
+    public enum ResourcePolicyAllow: Sendable, Equatable {
+        /// No resource-policy statement allowed.
+        case none
+        /// Only statements naming the caller's account (`arn:aws:iam::ACCOUNT:root`) allowed.
+        case account
+        /// A statement naming the caller, its role, or everyone (`*`) allowed.
+        case caller
+    }
+
+    /// An identity policy allowed (within the permissions boundaries, when given).
+    public var identityPolicy: Bool
+    /// How the resource policy allowed.
+    public var resourcePolicy: ResourcePolicyAllow
+
+    /// Sources as given.
+    public init(identityPolicy: Bool, resourcePolicy: ResourcePolicyAllow) {
+        self.identityPolicy = identityPolicy
+        self.resourcePolicy = resourcePolicy
+    }
 }

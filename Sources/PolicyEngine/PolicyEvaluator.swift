@@ -34,6 +34,8 @@ public enum PolicyEvaluator {
         var resourceAllows: [MatchedStatement] = []
         /// Resource-policy allows that name the caller's own ARN: not limited by boundaries.
         var resourceAllowsByArn: [MatchedStatement] = []
+        /// Whether a resource-policy allow names the caller (or everyone), not just its account.
+        var resourceAllowsCaller = false
         var boundariesAllowing = 0
         var missingKeys: [(key: String, name: String)] = []
         var explanation: [StatementExplanation] = []
@@ -58,6 +60,7 @@ public enum PolicyEvaluator {
                 case (.allow, .resource):
                     resourceAllows.append(matched)
                     if assessment.principalExact { resourceAllowsByArn.append(matched) }
+                    if !assessment.principalViaAccount { resourceAllowsCaller = true }
                 case (.allow, .boundary): boundaryAllows = true
                 }
             }
@@ -73,15 +76,19 @@ public enum PolicyEvaluator {
         func evaluation(boundaryCount: Int) -> Evaluation {
             let boundaryAllows: Bool? = boundaryCount == 0 ? nil : boundariesAllowing == boundaryCount
             let missing = missingKeys.map(\.name).sorted()
+            let sources = AllowSources(
+                identityPolicy: !identityAllows.isEmpty && boundaryAllows != false,
+                resourcePolicy: resourceAllows.isEmpty ? .none : resourceAllowsCaller ? .caller : .account)
             if !denies.isEmpty {
                 return Evaluation(
                     decision: .explicitDeny, matchedStatements: denies, missingContextKeys: missing,
-                    allowedByPermissionsBoundary: boundaryAllows, explanation: explanation)
+                    allowedByPermissionsBoundary: boundaryAllows, explanation: explanation, allowSources: sources)
             }
             let allowing = boundaryAllows == false ? resourceAllowsByArn : identityAllows + resourceAllows
             return Evaluation(
                 decision: allowing.isEmpty ? .implicitDeny : .allowed, matchedStatements: allowing,
-                missingContextKeys: missing, allowedByPermissionsBoundary: boundaryAllows, explanation: explanation)
+                missingContextKeys: missing, allowedByPermissionsBoundary: boundaryAllows, explanation: explanation,
+                allowSources: sources)
         }
 
         private static func explanation(

@@ -23,24 +23,29 @@ struct PrincipalSet: Sendable {
     let entries: [Entry]
 
     /// How a caller matched a `Principal` element.
-    enum Match {
+    enum Match: Comparable {
         case none
-        /// Through a wildcard, an account or a role.
+        /// Only through the caller's account (`arn:aws:iam::ACCOUNT:root` or a bare account id):
+        /// in a KMS key policy, a delegation to the account's IAM policies.
+        case account
+        /// Through a wildcard, a role or a service.
         case indirect
         /// By the caller's own ARN: a resource-policy allow that is not limited by permissions boundaries.
         case exact
     }
 
-    /// How `principal` matches (`Principal` semantics).
+    /// How `principal` matches (`Principal` semantics): the closest of its entries.
     func match(_ principal: RequestPrincipal?) -> Match {
         var best = Match.none
         for entry in entries {
             switch entry {
-            case .everyone: best = .indirect
+            case .everyone: best = max(best, .indirect)
             case .exact(let arn):
                 if let principal, principal.kind == .aws, principal.arn == arn { return .exact }
+            case .account:
+                if let principal, Self.entry(entry, names: Identity(principal), exactly: false) { best = max(best, .account) }
             default:
-                if let principal, Self.entry(entry, names: Identity(principal), exactly: false) { best = .indirect }
+                if let principal, Self.entry(entry, names: Identity(principal), exactly: false) { best = max(best, .indirect) }
             }
         }
         return best

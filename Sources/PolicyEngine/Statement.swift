@@ -70,6 +70,7 @@ public final class Statement: Sendable {
                 let match = principals.match(request.principal)
                 assessment.principalMatched = match != .none
                 assessment.principalExact = match == .exact
+                assessment.principalViaAccount = match == .account
             }
         }
         guard explain || assessment.reachedConditions else { return assessment }

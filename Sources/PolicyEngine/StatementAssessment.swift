@@ -8,6 +8,8 @@ struct StatementAssessment {
     var principalMatched: Bool?
     /// Matched by the caller's own ARN (not via a wildcard, account or role).
     var principalExact = false
+    /// Matched only through the caller's account.
+    var principalViaAccount = false
     var conditionsHeld = false
     /// Filled only when explaining.
     var conditions: [ConditionExplanation] = []

@@ -246,4 +246,22 @@ import Testing
         #expect(ContextValueType.stringList.rawValue == "stringList")
         #expect(ContextValueType.ipList.isList && !ContextValueType.ip.isList)
     }
+
+    @Test(
+        "allowSources tells a grant to the caller from a delegation to its account (KMS key policies)",
+        arguments: [
+            (#""arn:aws:iam::111122223333:root""#, AllowSources.ResourcePolicyAllow.account),
+            (#""111122223333""#, .account),
+            (#""arn:aws:iam::111122223333:user/alice""#, .caller),
+            (#""*""#, .caller),
+            (#"["arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:user/alice"]"#, .caller),
+            (#""arn:aws:iam::999999999999:root""#, .none),
+        ])
+    func allowSourcesOfAResourcePolicy(principal: String, expected: AllowSources.ResourcePolicyAllow) {
+        let keyPolicy = Fixture.resource(#"{"Effect": "Allow", "Principal": {"AWS": \#(principal)}, "Action": "*", "Resource": "*"}"#)
+        let alone = PolicyEvaluator.evaluate(Fixture.request(), identityPolicies: [], resourcePolicy: keyPolicy)
+        #expect(alone.allowSources == AllowSources(identityPolicy: false, resourcePolicy: expected))
+        let withIdentity = PolicyEvaluator.evaluate(Fixture.request(), identityPolicies: [allowSend], resourcePolicy: keyPolicy)
+        #expect(withIdentity.allowSources == AllowSources(identityPolicy: true, resourcePolicy: expected))
+    }
 }
