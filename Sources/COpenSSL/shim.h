@@ -3,3 +3,4 @@
 #include <openssl/crypto.h>
 #include <openssl/params.h>
 #include <openssl/core_names.h>
+#include <openssl/kdf.h>

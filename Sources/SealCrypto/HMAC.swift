@@ -47,11 +47,13 @@ public enum HMAC {
         return output
     }
 
-    /// Compares two MACs in time that does not depend on where they differ.
-    public static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        var difference: UInt8 = 0
-        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
-        return difference == 0
+    /// Compares two MACs, or any two secrets, in time that does not depend on where they differ
+    /// (OpenSSL's `CRYPTO_memcmp`); byte strings of different lengths are unequal.
+    public static func constantTimeEquals<Left: ContiguousBytes, Right: ContiguousBytes>(_ lhs: Left, _ rhs: Right) -> Bool {
+        lhs.withUnsafeBytes { lhs in
+            rhs.withUnsafeBytes { rhs in
+                lhs.count == rhs.count && (lhs.isEmpty || CRYPTO_memcmp(lhs.baseAddress, rhs.baseAddress, lhs.count) == 0)
+            }
+        }
     }
 }

@@ -59,7 +59,7 @@ struct HMACTests {
     func constantTimeEquals() {
         let mac = HMAC.sha256(key: Self.bytes("k"), message: Self.bytes("m"))
         #expect(HMAC.constantTimeEquals(mac, mac))
-        #expect(HMAC.constantTimeEquals([], []))
+        #expect(HMAC.constantTimeEquals([UInt8](), [UInt8]()))
         for index in [0, 15, 31] {
             var altered = mac
             altered[index] ^= 0x80
@@ -67,6 +67,6 @@ struct HMACTests {
         }
         #expect(!HMAC.constantTimeEquals(mac, Array(mac.prefix(31))), "a truncated MAC is not equal")
         #expect(!HMAC.constantTimeEquals(Array(mac.prefix(16)), mac))
-        #expect(!HMAC.constantTimeEquals([], [0]))
+        #expect(!HMAC.constantTimeEquals([UInt8](), [UInt8(0)]))
     }
 }

@@ -31,3 +31,15 @@ struct SecretBoxTests {
         #expect(throws: SecretBox.OpenFailure.self) { try box.open(Array(sealed.prefix(39)), context: Array("A".utf8)) }
     }
 }
+
+extension SecretBoxTests {
+    @Test("The sealed format is unchanged: 24-byte nonce, then XChaCha20-Poly1305 ciphertext and tag")
+    func format() throws {
+        let key = [UInt8](repeating: 7, count: 32)
+        let sealed = box.seal(Array("secret".utf8), context: Array("AKIA1".utf8))
+        let opened = try AEAD.xChaCha20Poly1305.open(
+            sealed.dropFirst(24), key: key, nonce: sealed.prefix(24), associatedData: Array("AKIA1".utf8))
+        #expect(opened == Array("secret".utf8))
+        #expect(throws: SecretBox.OpenFailure.self) { try box.open(Array(sealed.prefix(23)), context: Array("AKIA1".utf8)) }
+    }
+}
