@@ -51,6 +51,7 @@ let package = Package(
         .target(name: "Principals", dependencies: ["PolicyEngine", "SealCrypto", "WireJSON"]),
         /// IAM (policy simulation) and STS (caller identity) Query codecs.
         .target(name: "IdentityWire", dependencies: ["WireFormat", "WireJSON"]),
+        .target(name: "KMSWire", dependencies: ["WireFormat", "WireJSON"]),
         /// The Hummingbird application: the request path, metrics, background services.
         .target(
             name: "SealQServer",
@@ -90,5 +91,6 @@ let package = Package(
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "WireJSON"]),
         .testTarget(name: "PrincipalsTests", dependencies: ["Principals", "PolicyEngine"]),
         .testTarget(name: "IdentityWireTests", dependencies: ["IdentityWire", "WireJSON", "WireFormat"]),
+        .testTarget(name: "KMSWireTests", dependencies: ["KMSWire", "WireJSON", "WireFormat"]),
     ]
 )

@@ -1,0 +1,50 @@
+import Foundation
+
+/// A KMS result for the encoder to write: plain data the server fills, one case per answer shape.
+/// Key ids in crypto results are key ARNs, as KMS returns them.
+public enum KMSResponse: Sendable, Equatable {
+    /// No output members (CreateAlias, UpdateAlias, DeleteAlias, EnableKey, DisableKey, EnableKeyRotation,
+    /// DisableKeyRotation, PutKeyPolicy, TagResource, UntagResource, RevokeGrant, RetireGrant): `{}`.
+    case empty
+    /// CreateKey, DescribeKey: `{"KeyMetadata":{…}}`.
+    case keyMetadata(KMSKeyMetadata)
+    /// ListKeys.
+    case keys([KMSKeyListEntry], KMSPage)
+    /// ListAliases.
+    case aliases([KMSAliasListEntry], KMSPage)
+    /// Encrypt.
+    case encrypt(ciphertextBlob: [UInt8], keyId: String, encryptionAlgorithm: KMSEncryptionAlgorithm)
+    /// Decrypt.
+    case decrypt(keyId: String, plaintext: [UInt8], encryptionAlgorithm: KMSEncryptionAlgorithm, keyMaterialId: String?)
+    /// ReEncrypt.
+    case reEncrypt(
+        ciphertextBlob: [UInt8], sourceKeyId: String, keyId: String, sourceEncryptionAlgorithm: KMSEncryptionAlgorithm,
+        destinationEncryptionAlgorithm: KMSEncryptionAlgorithm)
+    /// GenerateDataKey (with `plaintext`) and GenerateDataKeyWithoutPlaintext (`plaintext` nil).
+    case dataKey(ciphertextBlob: [UInt8], plaintext: [UInt8]?, keyId: String, keyMaterialId: String?)
+    /// GenerateRandom.
+    case random(plaintext: [UInt8])
+    /// GenerateMac.
+    case mac(mac: [UInt8], macAlgorithm: KMSMacAlgorithm, keyId: String)
+    /// VerifyMac (a MAC that does not verify is `KMSError.invalidMac`, not `macValid: false`).
+    case macVerified(keyId: String, macValid: Bool, macAlgorithm: KMSMacAlgorithm)
+    /// ScheduleKeyDeletion.
+    case deletionScheduled(keyId: String, deletionDate: Date, keyState: KMSKeyState, pendingWindowInDays: Int)
+    /// CancelKeyDeletion, RotateKeyOnDemand: `{"KeyId":"arn:…"}`.
+    case keyId(String)
+    /// GetKeyRotationStatus.
+    case rotationStatus(
+        keyRotationEnabled: Bool, keyId: String, rotationPeriodInDays: Int?, nextRotationDate: Date?, onDemandRotationStartDate: Date?)
+    /// ListKeyRotations.
+    case rotations([KMSRotationListEntry], KMSPage)
+    /// GetKeyPolicy.
+    case keyPolicy(policy: String, policyName: String)
+    /// ListKeyPolicies.
+    case policyNames([String], KMSPage)
+    /// ListResourceTags.
+    case tags([KMSTag], KMSPage)
+    /// CreateGrant.
+    case grantCreated(grantToken: String, grantId: String)
+    /// ListGrants, ListRetirableGrants.
+    case grants([KMSGrantListEntry], KMSPage)
+}
