@@ -34,10 +34,15 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
-        /// SQLite (GRDB) implementation of the engine's store ports, with group commit.
+        /// The local key service: KMS keys, versions, aliases, grants and their cryptography.
+        .target(name: "KeyService", dependencies: ["SealCrypto", .product(name: "Logging", package: "swift-log")]),
+        /// SQLite (GRDB) implementation of the engine's and key service's store ports, with group commit.
         .target(
             name: "Storage",
-            dependencies: ["QueueEngine", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "QueueEngine", "KeyService", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         /// A strict JSON parser shared by the wire codecs and the load generator.
         .target(name: "WireJSON"),
@@ -90,6 +95,9 @@ let package = Package(
         .testTarget(name: "SQSWireTests", dependencies: ["SQSWire", "QueueEngine", "WireJSON", "WireFormat"]),
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "WireJSON"]),
         .testTarget(name: "PrincipalsTests", dependencies: ["Principals", "PolicyEngine"]),
+        .testTarget(
+            name: "KeyServiceTests",
+            dependencies: ["KeyService", "Storage", "SealCrypto", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "IdentityWireTests", dependencies: ["IdentityWire", "WireJSON", "WireFormat"]),
         .testTarget(name: "KMSWireTests", dependencies: ["KMSWire", "WireJSON", "WireFormat"]),
     ]

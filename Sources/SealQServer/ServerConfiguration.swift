@@ -21,6 +21,14 @@ public struct ServerConfiguration: Sendable {
     /// Largest request body accepted, in bytes; larger ones are refused from Content-Length.
     public var maximumRequestBodyBytes = 4 * 1024 * 1024
 
+    /// The passphrase the root key is derived from (`SEALQ_ROOT_PASSPHRASE`), if set.
+    public var rootPassphrase: String?
+    /// A 32-byte root key file (`--root-key-file`, mode 0600), if given.
+    public var rootKeyFile: String?
+    /// The shortest ScheduleKeyDeletion window, in days: 7 as AWS, shorter only for tests
+    /// (`--kms-minimum-deletion-days`).
+    public var minimumKeyDeletionDays: Double = 7
+
     /// Whether calls are authenticated and authorized. Off only for measuring what access
     /// control costs (`sealq serve --insecure-skip-auth`): every call then runs as the admin.
     public var accessControl = true

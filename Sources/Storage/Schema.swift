@@ -135,6 +135,16 @@ enum Schema {
                     );
                     """)
         }
+        migrator.registerMigration("v6-key-service") { db in
+            // Key records hold only root-key-wrapped material; `revision` keeps the newest
+            // record when saves race.
+            try db.execute(
+                sql: """
+                    CREATE TABLE kms_keys (key_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, record TEXT NOT NULL);
+                    CREATE TABLE kms_aliases (name TEXT PRIMARY KEY, key_id TEXT NOT NULL, record TEXT NOT NULL);
+                    CREATE TABLE kms_grants (grant_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, record TEXT NOT NULL);
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,59 @@
+extension KeyService {
+    /// CreateAlias: `alias/NAME` (1–256 of `A–Z a–z 0–9 / _ -`), not under `alias/aws/`.
+    public func createAlias(_ name: String, target identifier: String) async throws {
+        try Self.checkAliasName(name)
+        let key = try resolve(identifier, aliases: false)
+        try key.state.check(.management, arn: key.arn)
+        guard alias(named: name) == nil else {
+            throw KeyServiceError(.alreadyExists, "An alias with the name \(aliasArn(name)) already exists")
+        }
+        try await saveAlias(KeyAlias(name: name, targetKeyId: key.keyId, createdAt: now(), updatedAt: now()))
+    }
+
+    /// UpdateAlias: points an existing alias at another key of the same spec.
+    public func updateAlias(_ name: String, target identifier: String) async throws {
+        try Self.checkAliasName(name)
+        guard var alias = alias(named: name) else { throw KeyServiceError(.notFound, "Alias \(aliasArn(name)) is not found.") }
+        let key = try resolve(identifier, aliases: false)
+        try key.state.check(.management, arn: key.arn)
+        if let current = self.key(keyId: alias.targetKeyId), current.spec != key.spec {
+            throw KeyServiceError(.validation, "\(key.arn) is not the same key spec as the alias's current key.")
+        }
+        alias.targetKeyId = key.keyId
+        alias.updatedAt = now()
+        try await saveAlias(alias)
+    }
+
+    /// DeleteAlias.
+    public func deleteAlias(_ name: String) async throws {
+        try Self.checkAliasName(name)
+        guard alias(named: name) != nil else { throw KeyServiceError(.notFound, "Alias \(aliasArn(name)) is not found.") }
+        try await store.deleteAlias(name)
+        _ = keyring.withLock { $0.aliases.removeValue(forKey: name) }
+    }
+
+    /// ListAliases, optionally only those of one key, by name.
+    public func listAliases(keyIdentifier: String?, limit: Int?, marker: String?) throws(KeyServiceError) -> ([KeyAlias], String?) {
+        let target = try keyIdentifier.map { identifier throws(KeyServiceError) in try resolve(identifier, aliases: false).keyId }
+        let all = keyring.withLock { Array($0.aliases.values) }.filter { target == nil || $0.targetKeyId == target }
+            .sorted { $0.name < $1.name }
+        return try Self.page(all, limit: limit, marker: marker, id: \.name)
+    }
+
+    /// The aliases pointing at `keyId`.
+    public func aliases(of keyId: String) -> [KeyAlias] {
+        keyring.withLock { Array($0.aliases.values) }.filter { $0.targetKeyId == keyId }.sorted { $0.name < $1.name }
+    }
+
+    static func checkAliasName(_ name: String) throws(KeyServiceError) {
+        let allowed = name.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "/_-".unicodeScalars.contains(scalar))
+        }
+        guard name.hasPrefix("alias/"), (7...256).contains(name.utf8.count), allowed else {
+            throw KeyServiceError(.validation, "Alias must start with the prefix \"alias/\" and hold only A-Z a-z 0-9 / _ -.")
+        }
+        guard !name.hasPrefix(KeyAlias.awsPrefix) else {
+            throw KeyServiceError(.invalidAliasName, "Alias \(name) must not begin with alias/aws/, which is reserved for AWS managed keys.")
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import SealCrypto
+
+extension KeyService {
+    /// What Encrypt and GenerateDataKey answer.
+    public struct Sealed: Sendable {
+        /// The key that encrypted (its ARN is what KMS reports).
+        public var key: ManagedKey
+        /// The ciphertext blob.
+        public var ciphertextBlob: [UInt8]
+    }
+
+    /// What Decrypt answers.
+    public struct Opened: Sendable {
+        /// The key that decrypted.
+        public var key: ManagedKey
+        /// The plaintext (the caller's own data; never logged).
+        public var plaintext: [UInt8]
+    }
+
+    /// Encrypt: 1 to 4,096 bytes under the key's newest version, bound to `context`.
+    public func encrypt(_ identifier: String, plaintext: [UInt8], context: [String: String]) throws(KeyServiceError) -> Sealed {
+        let key = try resolve(identifier)
+        try requireUsable(key, for: .symmetricDefault)
+        guard (1...4096).contains(plaintext.count) else {
+            throw KeyServiceError(
+                .validation,
+                "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length between 1 and 4096")
+        }
+        let version = key.currentVersion.number
+        let material = try self.material(key, version: version)
+        let nonce = SecureRandom.bytes(CiphertextBlob.nonceLength)
+        var blob = CiphertextBlob(keyId: key.keyId, keyVersion: version, nonce: nonce, sealed: [])
+        let associated = blob.header + EncryptionContext.canonicalBytes(context)
+        blob.sealed = AEAD.aes256GCM.seal(plaintext, key: material, nonce: nonce, associatedData: associated)
+        return Sealed(key: key, ciphertextBlob: blob.bytes)
+    }
+
+    /// Decrypt: finds the key and version from the blob; with `identifier`, the blob must be
+    /// that key's (IncorrectKeyException otherwise). Any change to the blob or the context is
+    /// InvalidCiphertextException, with no hint.
+    public func decrypt(_ ciphertext: [UInt8], identifier: String?, context: [String: String]) throws(KeyServiceError) -> Opened {
+        guard let blob = CiphertextBlob(parsing: ciphertext) else { throw .invalidCiphertext }
+        if let identifier {
+            let named = try resolve(identifier)
+            guard named.keyId == blob.keyId else {
+                throw KeyServiceError(.incorrectKey, "The key ID in the request does not identify a CMK that can perform this operation.")
+            }
+        }
+        guard let key = key(keyId: blob.keyId) else { throw .invalidCiphertext }
+        try requireUsable(key, for: .symmetricDefault)
+        guard key.versions.contains(where: { $0.number == blob.keyVersion }) else { throw .invalidCiphertext }
+        let material = try self.material(key, version: blob.keyVersion)
+        let associated = blob.header + EncryptionContext.canonicalBytes(context)
+        guard let plaintext = try? AEAD.aes256GCM.open(blob.sealed, key: material, nonce: blob.nonce, associatedData: associated) else {
+            throw .invalidCiphertext
+        }
+        return Opened(key: key, plaintext: plaintext)
+    }
+
+    /// The key a ciphertext blob names, if it parses: for authorizing a Decrypt without KeyId.
+    public func keyIdOfCiphertext(_ ciphertext: [UInt8]) -> String? {
+        CiphertextBlob(parsing: ciphertext)?.keyId
+    }
+
+    /// GenerateDataKey: `count` random bytes, returned in the clear and sealed under the key.
+    public func generateDataKey(_ identifier: String, count: Int, context: [String: String]) throws(KeyServiceError) -> (Sealed, plaintext: [UInt8]) {
+        let dataKey = SecureRandom.bytes(count)
+        return (try encrypt(identifier, plaintext: dataKey, context: context), dataKey)
+    }
+
+    /// GenerateRandom: random bytes.
+    public func generateRandom(count: Int) -> [UInt8] {
+        SecureRandom.bytes(count)
+    }
+
+    /// GenerateMac: HMAC-SHA-256 of `message` under an HMAC_256 key.
+    public func generateMac(_ identifier: String, message: [UInt8], algorithm: String) throws(KeyServiceError) -> (ManagedKey, [UInt8]) {
+        let key = try resolve(identifier)
+        try requireUsable(key, for: .hmac256)
+        guard algorithm == "HMAC_SHA_256" else {
+            throw KeyServiceError(.invalidKeyUsage, "\(algorithm) is not supported by \(key.arn) (HMAC_256 supports HMAC_SHA_256).")
+        }
+        let material = try self.material(key, version: key.currentVersion.number)
+        return (key, HMAC.sha256(key: material, message: message))
+    }
+
+    /// VerifyMac: constant-time comparison; a wrong MAC is KMSInvalidMacException.
+    public func verifyMac(_ identifier: String, message: [UInt8], mac: [UInt8], algorithm: String) throws(KeyServiceError) -> ManagedKey {
+        let (key, expected) = try generateMac(identifier, message: message, algorithm: algorithm)
+        guard HMAC.constantTimeEquals(expected, mac) else { throw KeyServiceError(.invalidMac, "") }
+        return key
+    }
+
+    /// The state and usage checks of a cryptographic call.
+    private func requireUsable(_ key: ManagedKey, for spec: ManagedKey.Spec) throws(KeyServiceError) {
+        try key.state.check(.cryptographic, arn: key.arn)
+        guard key.spec == spec else {
+            let operation = spec == .symmetricDefault ? "encryption" : "MAC"
+            throw KeyServiceError(.invalidKeyUsage, "\(key.arn) key usage is \(key.spec.usage), which does not allow \(operation).")
+        }
+    }
+
+    /// The clear material of `version`, unwrapped once into guarded memory and kept there.
+    func material(_ key: ManagedKey, version: Int) throws(KeyServiceError) -> SecretBytes {
+        let name = "\(key.keyId)/\(version)"
+        if let cached = materials.withLock({ $0[name] }) { return cached }
+        guard let wrapped = key.versions.first(where: { $0.number == version }) else { throw .invalidCiphertext }
+        let nonceLength = AEAD.xChaCha20Poly1305.nonceLength
+        let sealed = wrapped.wrappedMaterial
+        guard sealed.count > nonceLength,
+            let material = try? AEAD.xChaCha20Poly1305.openSecret(
+                Array(sealed.dropFirst(nonceLength)), key: rootKey, nonce: Array(sealed.prefix(nonceLength)),
+                associatedData: Self.wrapContext(key.keyId, version))
+        else {
+            logger.error("key material does not open with the root key", metadata: ["key.id": "\(key.keyId)"])
+            throw KeyServiceError(.invalidState, "\(key.arn) material cannot be unwrapped with this root key.")
+        }
+        materials.withLock { $0[name] = material }
+        return material
+    }
+}

@@ -1,0 +1,104 @@
+import SealCrypto
+
+extension KeyService {
+    /// The operations a grant may give.
+    public static let grantableOperations: Set<String> = [
+        "Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo",
+        "CreateGrant", "RetireGrant", "DescribeKey", "GenerateMac", "VerifyMac",
+    ]
+
+    /// CreateGrant; repeating a named grant with the same parameters returns the first one.
+    public func createGrant(
+        _ identifier: String, grantee: String, retiring: String?, operations: [String], name: String?,
+        contextSubset: [String: String]?, contextEquals: [String: String]?, issuingAccount: String
+    ) async throws -> KeyGrant {
+        let key = try resolve(identifier, aliases: false)
+        try key.state.check(.management, arn: key.arn)
+        guard !operations.isEmpty, operations.allSatisfy(Self.grantableOperations.contains) else {
+            throw KeyServiceError(.validation, "Operations must be one or more of \(Self.grantableOperations.sorted().joined(separator: ", ")).")
+        }
+        guard contextSubset == nil || contextEquals == nil else {
+            throw KeyServiceError(.validation, "A grant constraint can have EncryptionContextSubset or EncryptionContextEquals, not both.")
+        }
+        let grant = KeyGrant(
+            grantId: Hex.encode(SecureRandom.bytes(32)), grantToken: Hex.encode(SecureRandom.bytes(48)), keyId: key.keyId,
+            name: name, granteePrincipal: grantee, retiringPrincipal: retiring, issuingAccount: issuingAccount,
+            operations: operations.sorted(), contextSubset: contextSubset, contextEquals: contextEquals, createdAt: now())
+        if let name, let existing = grants(of: key.keyId).first(where: { $0.name == name }) {
+            var comparable = grant
+            comparable.grantId = existing.grantId
+            comparable.grantToken = existing.grantToken
+            comparable.createdAt = existing.createdAt
+            if comparable == existing { return existing }
+        }
+        guard grants(of: key.keyId).count < 50_000 else {
+            throw KeyServiceError(.limitExceeded, "\(key.arn) has reached its grant limit.")
+        }
+        try await store.saveGrant(grant)
+        keyring.withLock { $0.grants[grant.grantId] = grant }
+        return grant
+    }
+
+    /// The grants of `keyId`, oldest first.
+    public func grants(of keyId: String) -> [KeyGrant] {
+        keyring.withLock { Array($0.grants.values) }.filter { $0.keyId == keyId }
+            .sorted { ($0.createdAt, $0.grantId) < ($1.createdAt, $1.grantId) }
+    }
+
+    /// ListGrants of a key, optionally one grant or one grantee.
+    public func listGrants(
+        _ identifier: String, grantId: String?, grantee: String?, limit: Int?, marker: String?
+    ) throws(KeyServiceError) -> ([KeyGrant], String?) {
+        let key = try resolve(identifier, aliases: false)
+        let all = grants(of: key.keyId).filter { (grantId == nil || $0.grantId == grantId) && (grantee == nil || $0.granteePrincipal == grantee) }
+        return try Self.page(all, limit: limit, marker: marker, id: \.grantId)
+    }
+
+    /// ListRetirableGrants of a retiring principal.
+    public func listRetirableGrants(_ retiringPrincipal: String, limit: Int?, marker: String?) throws(KeyServiceError) -> ([KeyGrant], String?) {
+        let all = keyring.withLock { Array($0.grants.values) }.filter { $0.retiringPrincipal == retiringPrincipal }
+            .sorted { ($0.createdAt, $0.grantId) < ($1.createdAt, $1.grantId) }
+        return try Self.page(all, limit: limit, marker: marker, id: \.grantId)
+    }
+
+    /// RevokeGrant (the key's administrators).
+    public func revokeGrant(_ identifier: String, grantId: String) async throws {
+        let key = try resolve(identifier, aliases: false)
+        guard grants(of: key.keyId).contains(where: { $0.grantId == grantId }) else {
+            throw KeyServiceError(.notFound, "Grant ID \(grantId) not found")
+        }
+        try await removeGrant(grantId)
+    }
+
+    /// RetireGrant by token, or by key and grant id; `callerArn` must be the retiring principal,
+    /// the grantee of a grant that allows RetireGrant, or the issuing account's root.
+    public func retireGrant(token: String?, identifier: String?, grantId: String?, callerArn: String) async throws {
+        let grant: KeyGrant
+        if let token {
+            guard let found = keyring.withLock({ $0.grants.values.first { $0.grantToken == token } }) else {
+                throw KeyServiceError(.invalidGrantToken, "Grant token is invalid")
+            }
+            grant = found
+        } else if let identifier, let grantId {
+            let key = try resolve(identifier, aliases: false)
+            guard let found = grants(of: key.keyId).first(where: { $0.grantId == grantId }) else {
+                throw KeyServiceError(.invalidGrantId, "Grant ID \(grantId) is invalid")
+            }
+            grant = found
+        } else {
+            throw KeyServiceError(.validation, "Specify a GrantToken, or both KeyId and GrantId.")
+        }
+        let mayRetire = grant.retiringPrincipal == callerArn
+            || (grant.granteePrincipal == callerArn && grant.operations.contains("RetireGrant"))
+            || callerArn == "arn:aws:iam::\(grant.issuingAccount):root"
+        guard mayRetire else {
+            throw KeyServiceError(.validation, "\(callerArn) is not allowed to retire grant \(grant.grantId).")
+        }
+        try await removeGrant(grant.grantId)
+    }
+
+    private func removeGrant(_ grantId: String) async throws {
+        try await store.deleteGrant(grantId)
+        _ = keyring.withLock { $0.grants.removeValue(forKey: grantId) }
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import SealCrypto
+
+extension KeyService {
+    /// CreateKey: a new key with fresh material (version 1), the default policy unless one is given.
+    public func createKey(
+        description: String, spec: ManagedKey.Spec, policy: String?, tags: [String: String], keyManager: String = "CUSTOMER"
+    ) async throws -> ManagedKey {
+        let keyId = UUID().uuidString.lowercased()
+        let material = SecretBytes(randomCount: 32)
+        let key = ManagedKey(
+            keyId: keyId, arn: keyArn(keyId), accountId: configuration.accountId, description: description, spec: spec,
+            state: .enabled, keyManager: keyManager, createdAt: now(), deletionDate: nil, pendingWindowDays: nil,
+            rotationEnabled: keyManager == "AWS", rotationPeriodDays: 365,
+            nextRotationDate: keyManager == "AWS" ? now() + 365 * 86_400 : nil, policy: policy ?? defaultPolicy(),
+            tags: tags, versions: [wrap(material, keyId: keyId, version: 1, rotationType: nil)], revision: 1)
+        try await save(key)
+        materials.withLock { $0["\(keyId)/1"] = material }
+        return key
+    }
+
+    /// ListKeys: every key, ordered by id, `limit` (1–1,000, default 100) at a time after `marker`.
+    public func listKeys(limit: Int?, marker: String?) throws(KeyServiceError) -> (keys: [ManagedKey], nextMarker: String?) {
+        let all = keyring.withLock { Array($0.keys.values) }.sorted { $0.keyId < $1.keyId }
+        return try Self.page(all, limit: limit, marker: marker, id: \.keyId)
+    }
+
+    /// EnableKey.
+    public func enableKey(_ identifier: String) async throws {
+        let key = try resolve(identifier, aliases: false)
+        try await update(key.keyId) { key throws(KeyServiceError) in
+            guard key.state != .pendingDeletion else { throw .pendingDeletion(key.arn) }
+            key.state = .enabled
+        }
+    }
+
+    /// DisableKey.
+    public func disableKey(_ identifier: String) async throws {
+        let key = try resolve(identifier, aliases: false)
+        try await update(key.keyId) { key throws(KeyServiceError) in
+            guard key.state != .pendingDeletion else { throw .pendingDeletion(key.arn) }
+            key.state = .disabled
+        }
+    }
+
+    /// ScheduleKeyDeletion: PendingDeletion for `days` (7–30, default 30).
+    public func scheduleKeyDeletion(_ identifier: String, days: Double?) async throws -> ManagedKey {
+        let key = try resolve(identifier, aliases: false)
+        let window = days ?? 30
+        guard window >= configuration.minimumDeletionWindowDays, window <= 30 else {
+            throw KeyServiceError(
+                .validation,
+                "1 validation error detected: Value '\(window)' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between \(configuration.minimumDeletionWindowDays) and 30")
+        }
+        guard key.keyManager == "CUSTOMER" else {
+            throw KeyServiceError(.unsupportedOperation, "\(key.arn) is an AWS managed key and cannot be deleted.")
+        }
+        return try await update(key.keyId) { key throws(KeyServiceError) in
+            guard key.state != .pendingDeletion else { throw .pendingDeletion(key.arn) }
+            key.state = .pendingDeletion
+            key.pendingWindowDays = Int(window.rounded(.up))
+            key.deletionDate = now() + Int64(window * 86_400)
+        }
+    }
+
+    /// CancelKeyDeletion: back to Disabled, as AWS does.
+    public func cancelKeyDeletion(_ identifier: String) async throws -> ManagedKey {
+        let key = try resolve(identifier, aliases: false)
+        return try await update(key.keyId) { key throws(KeyServiceError) in
+            guard key.state == .pendingDeletion else {
+                throw KeyServiceError(.invalidState, "\(key.arn) is not pending deletion.")
+            }
+            key.state = .disabled
+            key.deletionDate = nil
+            key.pendingWindowDays = nil
+        }
+    }
+
+    /// Destroys keys whose deletion date has passed (material, aliases and grants with them) and
+    /// rotates keys whose automatic rotation is due; returns how many keys it changed.
+    public func runDueWork() async throws -> Int {
+        let current = now()
+        let keys = keyring.withLock { Array($0.keys.values) }
+        var changed = 0
+        for key in keys where key.state == .pendingDeletion && (key.deletionDate ?? .max) <= current {
+            try await store.destroyKey(key.keyId)
+            keyring.withLock { ring in
+                ring.keys[key.keyId] = nil
+                ring.aliases = ring.aliases.filter { $0.value.targetKeyId != key.keyId }
+                ring.grants = ring.grants.filter { $0.value.keyId != key.keyId }
+            }
+            materials.withLock { cache in cache = cache.filter { !$0.key.hasPrefix(key.keyId + "/") } }
+            logger.notice("key deleted; its material is destroyed", metadata: ["key.id": "\(key.keyId)"])
+            changed += 1
+        }
+        for key in keys where key.state == .enabled && key.rotationEnabled && (key.nextRotationDate ?? .max) <= current {
+            try await rotate(key.keyId, type: "AUTOMATIC")
+            changed += 1
+        }
+        return changed
+    }
+
+    /// EnableKeyRotation with a period of 90–2,560 days (default 365).
+    public func enableKeyRotation(_ identifier: String, periodDays: Int?) async throws {
+        let key = try resolve(identifier, aliases: false)
+        let period = periodDays ?? key.rotationPeriodDays
+        try await update(key.keyId) { key throws(KeyServiceError) in
+            try key.state.check(.rotation, arn: key.arn)
+            try Self.requireSymmetric(key)
+            key.rotationEnabled = true
+            key.rotationPeriodDays = period
+            key.nextRotationDate = now() + Int64(period) * 86_400
+        }
+    }
+
+    /// DisableKeyRotation.
+    public func disableKeyRotation(_ identifier: String) async throws {
+        let key = try resolve(identifier, aliases: false)
+        try await update(key.keyId) { key throws(KeyServiceError) in
+            try key.state.check(.rotation, arn: key.arn)
+            try Self.requireSymmetric(key)
+            guard key.keyManager == "CUSTOMER" else {
+                throw KeyServiceError(.unsupportedOperation, "\(key.arn) is an AWS managed key; its rotation cannot be changed.")
+            }
+            key.rotationEnabled = false
+            key.nextRotationDate = nil
+        }
+    }
+
+    /// RotateKeyOnDemand: a new version now (at most 10 per key, as AWS allows).
+    public func rotateKeyOnDemand(_ identifier: String) async throws -> ManagedKey {
+        let key = try resolve(identifier, aliases: false)
+        try key.state.check(.rotation, arn: key.arn)
+        try Self.requireSymmetric(key)
+        guard key.onDemandRotations < 10 else {
+            throw KeyServiceError(.limitExceeded, "\(key.arn) has reached the limit of 10 on-demand rotations.")
+        }
+        return try await rotate(key.keyId, type: "ON_DEMAND")
+    }
+
+    /// Adds a version of fresh material; every older version keeps decrypting.
+    @discardableResult
+    func rotate(_ keyId: String, type: String) async throws -> ManagedKey {
+        let material = SecretBytes(randomCount: 32)
+        let rotated = try await update(keyId) { key throws(KeyServiceError) in
+            let version = key.versions.count + 1
+            key.versions.append(wrap(material, keyId: keyId, version: version, rotationType: type))
+            if key.rotationEnabled { key.nextRotationDate = now() + Int64(key.rotationPeriodDays) * 86_400 }
+        }
+        materials.withLock { $0["\(keyId)/\(rotated.versions.count)"] = material }
+        return rotated
+    }
+
+    /// PutKeyPolicy (the policy is validated by the caller's authorize stage first).
+    public func putKeyPolicy(_ identifier: String, policy: String) async throws {
+        let key = try resolve(identifier, aliases: false)
+        try await update(key.keyId) { key in key.policy = policy }
+    }
+
+    /// TagResource: at most 50 tags per key.
+    public func tagKey(_ identifier: String, tags: [String: String]) async throws {
+        let key = try resolve(identifier, aliases: false)
+        try await update(key.keyId) { key throws(KeyServiceError) in
+            try key.state.check(.management, arn: key.arn)
+            var merged = key.tags
+            merged.merge(tags) { _, new in new }
+            guard merged.count <= 50 else { throw KeyServiceError(.tag, "A key can have at most 50 tags.") }
+            key.tags = merged
+        }
+    }
+
+    /// UntagResource.
+    public func untagKey(_ identifier: String, keys tagKeys: [String]) async throws {
+        let key = try resolve(identifier, aliases: false)
+        try await update(key.keyId) { key throws(KeyServiceError) in
+            try key.state.check(.management, arn: key.arn)
+            for tagKey in tagKeys { key.tags[tagKey] = nil }
+        }
+    }
+
+    static func requireSymmetric(_ key: ManagedKey) throws(KeyServiceError) {
+        guard key.spec == .symmetricDefault else {
+            throw KeyServiceError(.unsupportedOperation, "\(key.arn) key spec \(key.spec.rawValue) does not support rotation.")
+        }
+    }
+
+    /// One page of `items` starting at the item whose id is `marker`.
+    static func page<Item>(
+        _ items: [Item], limit: Int?, marker: String?, id: (Item) -> String
+    ) throws(KeyServiceError) -> ([Item], String?) {
+        var start = 0
+        if let marker {
+            guard let index = items.firstIndex(where: { id($0) == marker }) else {
+                throw KeyServiceError(.invalidMarker, "Marker is invalid")
+            }
+            start = index
+        }
+        let size = limit ?? 100
+        let end = min(items.count, start + size)
+        return (Array(items[start..<end]), end < items.count ? id(items[end]) : nil)
+    }
+
+    /// Seals `material` under the root key, bound to the key id and version: a random 24-byte
+    /// nonce followed by the XChaCha20-Poly1305 ciphertext and tag.
+    func wrap(_ material: SecretBytes, keyId: String, version: Int, rotationType: String?) -> ManagedKey.Version {
+        let nonce = SecureRandom.bytes(AEAD.xChaCha20Poly1305.nonceLength)
+        let sealed = AEAD.xChaCha20Poly1305.seal(material, key: rootKey, nonce: nonce, associatedData: Self.wrapContext(keyId, version))
+        return ManagedKey.Version(number: version, createdAt: now(), rotationType: rotationType, wrappedMaterial: nonce + sealed)
+    }
+
+    static func wrapContext(_ keyId: String, _ version: Int) -> [UInt8] {
+        Array("sealq-kms-material|\(keyId)|\(version)".utf8)
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Logging
+import SealCrypto
+import Synchronization
+
+/// The local key service: AWS KMS's keys, aliases, grants and cryptographic operations, with
+/// key states enforced, rotation that keeps old ciphertexts readable, and material that exists
+/// in the clear only in guarded memory.
+///
+/// Key material is wrapped by the root key (XChaCha20-Poly1305, bound to key id and version)
+/// before it reaches the store; data is sealed with AES-256-GCM. Authorization is not decided
+/// here: the request path's authorize stage evaluates key policies, IAM policies and grants
+/// (`grants(of:)`) before a call gets this far.
+public final class KeyService: Sendable {
+    /// Where keys live and how long deletions wait.
+    public struct Configuration: Sendable {
+        /// The account that owns every key.
+        public var accountId: String
+        /// The region in key ARNs.
+        public var region: String
+        /// The shortest ScheduleKeyDeletion window accepted: 7 days as AWS, less only for tests.
+        public var minimumDeletionWindowDays: Double
+
+        /// A configuration with AWS's 7-day minimum deletion window.
+        public init(accountId: String, region: String, minimumDeletionWindowDays: Double = 7) {
+            self.accountId = accountId
+            self.region = region
+            self.minimumDeletionWindowDays = minimumDeletionWindowDays
+        }
+    }
+
+    let configuration: Configuration
+    let store: any KeyStore
+    /// Wraps every version's material (XChaCha20-Poly1305).
+    let rootKey: SecretBytes
+    let keyring = Mutex(Keyring())
+    /// Unwrapped material by `keyId/version`, in guarded memory.
+    let materials = Mutex<[String: SecretBytes]>([:])
+    let now: @Sendable () -> Int64
+    let logger: Logger
+
+    /// A service over `store`, wrapping material with `rootKey`; `now` gives seconds since the epoch.
+    public init(
+        configuration: Configuration, store: any KeyStore, rootKey: SecretBytes, logger: Logger,
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.rootKey = rootKey
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Loads the keyring and makes sure the AWS-managed key behind `alias/aws/sqs` exists.
+    public func start() async throws {
+        let loaded = try await store.loadKeyring()
+        keyring.withLock { $0 = loaded }
+        if alias(named: KeyAlias.sqsManaged) == nil {
+            let key = try await createKey(
+                description: "Default key that protects my SQS messages when no other key is defined", spec: .symmetricDefault,
+                policy: nil, tags: [:], keyManager: "AWS")
+            try await saveAlias(KeyAlias(name: KeyAlias.sqsManaged, targetKeyId: key.keyId, createdAt: now(), updatedAt: now()))
+        }
+        logger.info("key service started", metadata: ["keys.count": "\(keyring.withLock { $0.keys.count })"])
+    }
+
+    /// `arn:aws:kms:REGION:ACCOUNT:key/ID`.
+    public func keyArn(_ keyId: String) -> String {
+        "arn:aws:kms:\(configuration.region):\(configuration.accountId):key/\(keyId)"
+    }
+
+    /// `arn:aws:kms:REGION:ACCOUNT:alias/NAME` for `alias/NAME`.
+    public func aliasArn(_ name: String) -> String {
+        "arn:aws:kms:\(configuration.region):\(configuration.accountId):\(name)"
+    }
+
+    /// The default key policy: the account's IAM policies decide (as AWS's default does).
+    public func defaultPolicy() -> String {
+        #"{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(configuration.accountId):root"},"Action":"kms:*","Resource":"*"}]}"#
+    }
+
+    /// The key `identifier` names: a key id, key ARN, `alias/NAME` or alias ARN (aliases only
+    /// where `aliases` is true, as AWS allows them only for some operations).
+    public func resolve(_ identifier: String, aliases: Bool = true) throws(KeyServiceError) -> ManagedKey {
+        let keyPrefix = "arn:aws:kms:\(configuration.region):\(configuration.accountId):key/"
+        let aliasPrefix = "arn:aws:kms:\(configuration.region):\(configuration.accountId):"
+        var keyId = identifier
+        if identifier.hasPrefix("arn:") {
+            if identifier.hasPrefix(keyPrefix) {
+                keyId = String(identifier.dropFirst(keyPrefix.count))
+            } else if identifier.hasPrefix(aliasPrefix + "alias/") {
+                keyId = String(identifier.dropFirst(aliasPrefix.count))
+            } else if identifier.hasPrefix("arn:aws:kms:") {
+                throw .notFound(identifier)
+            } else {
+                throw KeyServiceError(.invalidArn, "\(identifier) is not a valid KMS ARN")
+            }
+        }
+        if keyId.hasPrefix("alias/") {
+            guard aliases else { throw KeyServiceError(.notFound, "Alias \(keyId) is not valid for this operation") }
+            guard let alias = alias(named: keyId), let key = key(keyId: alias.targetKeyId) else {
+                throw KeyServiceError(.notFound, "Alias \(aliasArn(keyId)) is not found.")
+            }
+            return key
+        }
+        guard let key = key(keyId: keyId.lowercased()) else { throw .notFound(keyArn(keyId)) }
+        return key
+    }
+
+    /// The key `keyId`, if it exists.
+    func key(keyId: String) -> ManagedKey? {
+        keyring.withLock { $0.keys[keyId] }
+    }
+
+    /// The alias `name`, if it exists.
+    func alias(named name: String) -> KeyAlias? {
+        keyring.withLock { $0.aliases[name] }
+    }
+
+    /// Persists `key` and then shows it; a newer revision already shown is kept.
+    func save(_ key: ManagedKey) async throws {
+        try await store.saveKey(key)
+        keyring.withLock { ring in
+            if let current = ring.keys[key.keyId], current.revision > key.revision { return }
+            ring.keys[key.keyId] = key
+        }
+    }
+
+    /// Applies `change` to the newest record of `keyId` and saves it.
+    @discardableResult
+    func update(_ keyId: String, _ change: (inout ManagedKey) throws(KeyServiceError) -> Void) async throws -> ManagedKey {
+        let updated = try keyring.withLock { ring throws(KeyServiceError) -> ManagedKey in
+            guard var key = ring.keys[keyId] else { throw .notFound(keyId) }
+            try change(&key)
+            key.revision += 1
+            ring.keys[keyId] = key
+            return key
+        }
+        try await store.saveKey(updated)
+        return updated
+    }
+
+    func saveAlias(_ alias: KeyAlias) async throws {
+        try await store.saveAlias(alias)
+        keyring.withLock { $0.aliases[alias.name] = alias }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import Principals
+import SealCrypto
+
+/// The root key that wraps every KMS key's material, from (in this order) the
+/// `SEALQ_ROOT_PASSPHRASE` passphrase (Argon2id, salt and parameters kept in the data
+/// directory), a 32-byte key file given with `--root-key-file` (refused unless mode 0600), or,
+/// on a developer's first start only, a key generated into `keys/root.key` with a loud warning.
+///
+/// The data directory holds a check value sealed by the root key, so starting with another
+/// root key fails at once instead of failing every decrypt later.
+enum RootKey {
+    /// Why the root key cannot be had.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private static let checkText = Array("sealq root key check v1".utf8)
+
+    /// Resolves the root key for `configuration`.
+    static func resolve(_ configuration: ServerConfiguration, logger: Logger) throws -> SecretBytes {
+        let key: SecretBytes
+        if let passphrase = configuration.rootPassphrase {
+            key = try fromPassphrase(passphrase, dataDirectory: configuration.dataDirectory)
+        } else if let path = configuration.rootKeyFile {
+            key = try fromFile(path)
+        } else {
+            key = try generated(in: configuration.keysDirectory, logger: logger)
+        }
+        try verify(key, dataDirectory: configuration.dataDirectory)
+        return key
+    }
+
+    private static func fromPassphrase(_ passphrase: String, dataDirectory: String) throws -> SecretBytes {
+        let path = dataDirectory + "/root-key.params"
+        var parameters: [String: String] = [:]
+        if let data = FileManager.default.contents(atPath: path),
+            let stored = try? JSONDecoder().decode([String: String].self, from: data)
+        {
+            parameters = stored
+        } else {
+            parameters = [
+                "algorithm": "argon2id13", "salt": Data(SecureRandom.bytes(Argon2id.saltLength)).base64EncodedString(),
+                "iterations": String(Argon2id.Cost.moderate.iterations), "memoryBytes": String(Argon2id.Cost.moderate.memoryBytes),
+            ]
+            try SecretFiles.write(Array(try JSONEncoder().encode(parameters)), to: path)
+        }
+        guard parameters["algorithm"] == "argon2id13", let saltText = parameters["salt"], let salt = Data(base64Encoded: saltText),
+            let iterations = parameters["iterations"].flatMap(Int.init), let memory = parameters["memoryBytes"].flatMap(Int.init)
+        else { throw Failure(description: "\(path) is not a valid root key parameter file") }
+        do {
+            return try Argon2id.deriveKey(
+                count: 32, passphrase: Array(passphrase.utf8), salt: [UInt8](salt),
+                cost: Argon2id.Cost(iterations: iterations, memoryBytes: memory))
+        } catch {
+            throw Failure(description: "the root key could not be derived from SEALQ_ROOT_PASSPHRASE")
+        }
+    }
+
+    private static func fromFile(_ path: String) throws -> SecretBytes {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw Failure(description: "root key file \(path) cannot be read") }
+        guard info.st_mode & 0o077 == 0 else {
+            throw Failure(description: "root key file \(path) must be readable by its owner only (chmod 600)")
+        }
+        guard let data = FileManager.default.contents(atPath: path), data.count == 32 else {
+            throw Failure(description: "root key file \(path) must hold exactly 32 bytes")
+        }
+        return SecretBytes(copying: [UInt8](data))
+    }
+
+    private static func generated(in keysDirectory: String, logger: Logger) throws -> SecretBytes {
+        let path = keysDirectory + "/root.key"
+        if FileManager.default.fileExists(atPath: path) { return try fromFile(path) }
+        try SecretFiles.ensureDirectory(keysDirectory)
+        let key = SecretBytes(randomCount: 32)
+        try key.withUnsafeBytes { try SecretFiles.write(Array($0), to: path) }
+        logger.warning(
+            "GENERATED A ROOT KEY in \(path): fine for a developer machine, never for real data. Set SEALQ_ROOT_PASSPHRASE or --root-key-file, and keep the key away from the data directory.")
+        return key
+    }
+
+    private static func verify(_ key: SecretBytes, dataDirectory: String) throws {
+        let path = dataDirectory + "/root-key.check"
+        let aead = AEAD.xChaCha20Poly1305
+        if let data = FileManager.default.contents(atPath: path) {
+            let sealed = [UInt8](data)
+            let opened =
+                sealed.count > aead.nonceLength
+                ? try? aead.open(
+                    Array(sealed.dropFirst(aead.nonceLength)), key: key, nonce: Array(sealed.prefix(aead.nonceLength)),
+                    associatedData: checkText)
+                : nil
+            guard opened == checkText else {
+                throw Failure(description: "the root key does not match this data directory (\(path)); refusing to start")
+            }
+        } else {
+            let nonce = SecureRandom.bytes(aead.nonceLength)
+            try SecretFiles.write(nonce + aead.seal(checkText, key: key, nonce: nonce, associatedData: checkText), to: path)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import KeyService
+
+/// The key service's `KeyStore` on the daemon's SQLite database, through the same group-commit
+/// writer as messages. Destroying a key runs with `secure_delete` on, so the freed pages that
+/// held its (wrapped) material are overwritten with zeros.
+public struct SQLiteKeyStore: KeyStore {
+    let database: any DatabaseWriter
+    let writer: GroupCommitWriter
+
+    /// Loads every key, alias and grant.
+    public func loadKeyring() async throws -> Keyring {
+        try await database.read { db in
+            let decoder = JSONDecoder()
+            var ring = Keyring()
+            for row in try Row.fetchAll(db, sql: "SELECT record FROM kms_keys") {
+                let key = try decoder.decode(ManagedKey.self, from: Data((row["record"] as String).utf8))
+                ring.keys[key.keyId] = key
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT record FROM kms_aliases") {
+                let alias = try decoder.decode(KeyAlias.self, from: Data((row["record"] as String).utf8))
+                ring.aliases[alias.name] = alias
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT record FROM kms_grants") {
+                let grant = try decoder.decode(KeyGrant.self, from: Data((row["record"] as String).utf8))
+                ring.grants[grant.grantId] = grant
+            }
+            return ring
+        }
+    }
+
+    /// Saves `key` unless the stored record is newer.
+    public func saveKey(_ key: ManagedKey) async throws {
+        let record = try Self.json(key)
+        try await writer.perform { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO kms_keys (key_id, revision, record) VALUES (?, ?, ?)
+                    ON CONFLICT(key_id) DO UPDATE SET revision = excluded.revision, record = excluded.record
+                    WHERE excluded.revision > kms_keys.revision
+                    """,
+                arguments: [key.keyId, key.revision, record])
+        }
+    }
+
+    /// Removes the key, its aliases and grants, zeroing the freed pages.
+    public func destroyKey(_ keyId: String) async throws {
+        try await writer.perform { db in
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+            try db.execute(sql: "DELETE FROM kms_keys WHERE key_id = ?", arguments: [keyId])
+            try db.execute(sql: "DELETE FROM kms_aliases WHERE key_id = ?", arguments: [keyId])
+            try db.execute(sql: "DELETE FROM kms_grants WHERE key_id = ?", arguments: [keyId])
+        }
+    }
+
+    /// Creates or replaces an alias.
+    public func saveAlias(_ alias: KeyAlias) async throws {
+        let record = try Self.json(alias)
+        try await writer.perform { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO kms_aliases (name, key_id, record) VALUES (?, ?, ?)",
+                arguments: [alias.name, alias.targetKeyId, record])
+        }
+    }
+
+    /// Removes an alias.
+    public func deleteAlias(_ name: String) async throws {
+        try await writer.perform { db in try db.execute(sql: "DELETE FROM kms_aliases WHERE name = ?", arguments: [name]) }
+    }
+
+    /// Creates a grant.
+    public func saveGrant(_ grant: KeyGrant) async throws {
+        let record = try Self.json(grant)
+        try await writer.perform { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO kms_grants (grant_id, key_id, record) VALUES (?, ?, ?)",
+                arguments: [grant.grantId, grant.keyId, record])
+        }
+    }
+
+    /// Removes a grant.
+    public func deleteGrant(_ grantId: String) async throws {
+        try await writer.perform { db in try db.execute(sql: "DELETE FROM kms_grants WHERE grant_id = ?", arguments: [grantId]) }
+    }
+
+    private static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+extension SQLiteMessageStore {
+    /// The key store on this database, sharing its group-commit writer.
+    public var keyStore: SQLiteKeyStore { SQLiteKeyStore(database: database, writer: writer) }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import KeyService
+import SealCrypto
+import Testing
+
+@Suite("KeyService: keys, ciphertexts, states, rotation, deletion")
+struct KeyServiceTests {
+    let context = ["aws:sqs:arn": "arn:aws:sqs:us-east-1:111122223333:orders"]
+
+    @Test("Start makes the AWS-managed key behind alias/aws/sqs, once")
+    func managedSQSKey() async throws {
+        let harness = try KeyServiceHarness()
+        try await harness.service.start()
+        let key = try harness.service.resolve("alias/aws/sqs")
+        #expect(key.keyManager == "AWS" && key.rotationEnabled)
+        let again = try harness.restarted()
+        try await again.service.start()
+        #expect(try again.service.resolve("alias/aws/sqs").keyId == key.keyId)
+    }
+
+    @Test("Encrypt and decrypt round-trip, with and without the key id, by id, ARN and alias")
+    func roundTrip() async throws {
+        let harness = try KeyServiceHarness()
+        let key = try await harness.service.createKey(description: "orders", spec: .symmetricDefault, policy: nil, tags: [:])
+        try await harness.service.createAlias("alias/orders", target: key.keyId)
+        for identifier in [key.keyId, key.arn, "alias/orders", "arn:aws:kms:us-east-1:111122223333:alias/orders"] {
+            let sealed = try harness.service.encrypt(identifier, plaintext: Array("secret order".utf8), context: context)
+            #expect(try harness.service.decrypt(sealed.ciphertextBlob, identifier: nil, context: context).plaintext == Array("secret order".utf8))
+            #expect(try harness.service.decrypt(sealed.ciphertextBlob, identifier: identifier, context: context).key.keyId == key.keyId)
+        }
+    }
+
+    @Test("Any changed byte, a truncation, or a context differing in one byte is InvalidCiphertext")
+    func tampering() async throws {
+        let harness = try KeyServiceHarness()
+        let key = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
+        let blob = try harness.service.encrypt(key.keyId, plaintext: Array("x".utf8), context: ["a": "bc"]).ciphertextBlob
+        for index in blob.indices {
+            var flipped = blob
+            flipped[index] ^= 0x01
+            #expect(expectKeyError(.invalidCiphertext) { _ = try harness.service.decrypt(flipped, identifier: nil, context: ["a": "bc"]) }
+                || expectKeyError(.notFound) { _ = try harness.service.decrypt(flipped, identifier: nil, context: ["a": "bc"]) },
+                "byte \(index)")
+        }
+        for length in [0, 1, 20, blob.count - 1] {
+            #expect(expectKeyError(.invalidCiphertext) { _ = try harness.service.decrypt(Array(blob.prefix(length)), identifier: nil, context: ["a": "bc"]) })
+        }
+        for other in [["ab": "c"], ["a": "bC"], [:], ["a": "bc", "d": "e"]] {
+            #expect(expectKeyError(.invalidCiphertext) { _ = try harness.service.decrypt(blob, identifier: nil, context: other) })
+        }
+    }
+
+    @Test("A KeyId that is not the blob's key is IncorrectKeyException")
+    func incorrectKey() async throws {
+        let harness = try KeyServiceHarness()
+        let first = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
+        let second = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
+        let blob = try harness.service.encrypt(first.keyId, plaintext: [1], context: [:]).ciphertextBlob
+        #expect(expectKeyError(.incorrectKey) { _ = try harness.service.decrypt(blob, identifier: second.keyId, context: [:]) })
+    }
+
+    @Test("Plaintexts of 1 to 4,096 bytes only")
+    func plaintextLimits() async throws {
+        let harness = try KeyServiceHarness()
+        let key = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
+        _ = try harness.service.encrypt(key.keyId, plaintext: Array(repeating: 1, count: 4096), context: [:])
+        #expect(expectKeyError(.validation) { _ = try harness.service.encrypt(key.keyId, plaintext: Array(repeating: 1, count: 4097), context: [:]) })
+    }
+
+    @Test("Disabled keys refuse cryptography with DisabledException; enabling restores it")
+    func disabled() async throws {
+        let harness = try KeyServiceHarness()
+        let key = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
+        let blob = try harness.service.encrypt(key.keyId, plaintext: [1], context: [:]).ciphertextBlob
+        try await harness.service.disableKey(key.keyId)
+        #expect(expectKeyError(.disabled) { _ = try harness.service.encrypt(key.keyId, plaintext: [1], context: [:]) })
+        #expect(expectKeyError(.disabled) { _ = try harness.service.decrypt(blob, identifier: nil, context: [:]) })
+        try await harness.service.enableKey(key.keyId)
+        #expect(try harness.service.decrypt(blob, identifier: nil, context: [:]).plaintext == [1])
+    }
+
+    @Test("Rotation adds versions; every older ciphertext still decrypts, also after a restart")
+    func rotation() async throws {
+        let harness = try KeyServiceHarness()
+        let key = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
+        var blobs = [try harness.service.encrypt(key.keyId, plaintext: [0], context: [:]).ciphertextBlob]
+        for round in 1...3 {
+            _ = try await harness.service.rotateKeyOnDemand(key.keyId)
+            blobs.append(try harness.service.encrypt(key.keyId, plaintext: [UInt8(round)], context: [:]).ciphertextBlob)
+        }
+        #expect(try harness.service.resolve(key.keyId).versions.count == 4)
+        let restarted = try harness.restarted()
+        try await restarted.service.start()
+        for (index, blob) in blobs.enumerated() {
+            #expect(try restarted.service.decrypt(blob, identifier: nil, context: [:]).plaintext == [UInt8(index)])
+        }
+    }
+
+    @Test("Automatic rotation happens when its period has passed")
+    func automaticRotation() async throws {
+        let harness = try KeyServiceHarness()
+        let key = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
+        try await harness.service.enableKeyRotation(key.keyId, periodDays: 90)
+        harness.advance(days: 89)
+        #expect(try await harness.service.runDueWork() == 0)
+        harness.advance(days: 2)
+        #expect(try await harness.service.runDueWork() == 1)
+        #expect(try harness.service.resolve(key.keyId).versions.last?.rotationType == "AUTOMATIC")
+    }
+
+    @Test("Deletion: pending keys refuse use, cancel leaves them Disabled, and after the window nothing they protected can be read")
+    func deletion() async throws {
+        let harness = try KeyServiceHarness()
+        let key = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
+        let blob = try harness.service.encrypt(key.keyId, plaintext: [42], context: [:]).ciphertextBlob
+        #expect(await expectKeyError(.validation) { _ = try await harness.service.scheduleKeyDeletion(key.keyId, days: 6) })
+        _ = try await harness.service.scheduleKeyDeletion(key.keyId, days: 7)
+        #expect(expectKeyError(.invalidState) { _ = try harness.service.decrypt(blob, identifier: nil, context: [:]) })
+        #expect(try await harness.service.cancelKeyDeletion(key.keyId).state == .disabled)
+        _ = try await harness.service.scheduleKeyDeletion(key.keyId, days: 7)
+        harness.advance(days: 7.01)
+        #expect(try await harness.service.runDueWork() == 1)
+        #expect(expectKeyError(.notFound) { _ = try harness.service.resolve(key.keyId) })
+        #expect(expectKeyError(.invalidCiphertext) { _ = try harness.service.decrypt(blob, identifier: nil, context: [:]) })
+        let restarted = try harness.restarted()
+        try await restarted.service.start()
+        #expect(expectKeyError(.invalidCiphertext) { _ = try restarted.service.decrypt(blob, identifier: nil, context: [:]) })
+    }
+
+    @Test("Material wrapped by one root key does not open under another")
+    func wrongRootKey() async throws {
+        let harness = try KeyServiceHarness()
+        let key = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
+        let blob = try harness.service.encrypt(key.keyId, plaintext: [1], context: [:]).ciphertextBlob
+        let other = try harness.restarted(rootKey: Array(repeating: 9, count: 32))
+        try await other.service.start()
+        #expect(expectKeyError(.invalidState) { _ = try other.service.decrypt(blob, identifier: nil, context: [:]) })
+    }
+
+    @Test("HMAC keys make and check MACs and refuse encryption; symmetric keys refuse MACs")
+    func macs() async throws {
+        let harness = try KeyServiceHarness()
+        let macKey = try await harness.service.createKey(description: "", spec: .hmac256, policy: nil, tags: [:])
+        let (_, mac) = try harness.service.generateMac(macKey.keyId, message: [1, 2, 3], algorithm: "HMAC_SHA_256")
+        #expect(mac.count == 32)
+        _ = try harness.service.verifyMac(macKey.keyId, message: [1, 2, 3], mac: mac, algorithm: "HMAC_SHA_256")
+        #expect(expectKeyError(.invalidMac) { _ = try harness.service.verifyMac(macKey.keyId, message: [1, 2, 4], mac: mac, algorithm: "HMAC_SHA_256") })
+        #expect(expectKeyError(.invalidKeyUsage) { _ = try harness.service.encrypt(macKey.keyId, plaintext: [1], context: [:]) })
+        let aesKey = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
+        #expect(expectKeyError(.invalidKeyUsage) { _ = try harness.service.generateMac(aesKey.keyId, message: [1], algorithm: "HMAC_SHA_256") })
+    }
+
+    @Test("Aliases: reserved names refused, duplicates refused, update and delete")
+    func aliases() async throws {
+        let harness = try KeyServiceHarness()
+        let first = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
+        let second = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
+        #expect(await expectKeyError(.invalidAliasName) { try await harness.service.createAlias("alias/aws/mine", target: first.keyId) })
+        #expect(await expectKeyError(.validation) { try await harness.service.createAlias("orders", target: first.keyId) })
+        try await harness.service.createAlias("alias/orders", target: first.keyId)
+        #expect(await expectKeyError(.alreadyExists) { try await harness.service.createAlias("alias/orders", target: second.keyId) })
+        try await harness.service.updateAlias("alias/orders", target: second.keyId)
+        #expect(try harness.service.resolve("alias/orders").keyId == second.keyId)
+        try await harness.service.deleteAlias("alias/orders")
+        #expect(expectKeyError(.notFound) { _ = try harness.service.resolve("alias/orders") })
+    }
+
+    @Test("Grants: constraints on the context, retire by token, revoke, idempotent names")
+    func grants() async throws {
+        let harness = try KeyServiceHarness()
+        let key = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
+        let grantee = "arn:aws:iam::111122223333:user/worker"
+        let grant = try await harness.service.createGrant(
+            key.keyId, grantee: grantee, retiring: nil, operations: ["Decrypt"], name: "w", contextSubset: ["tenant": "a"],
+            contextEquals: nil, issuingAccount: "111122223333")
+        #expect(grant.allows("Decrypt", by: grantee, context: ["tenant": "a", "x": "y"]))
+        #expect(!grant.allows("Decrypt", by: grantee, context: ["tenant": "b"]))
+        #expect(!grant.allows("Encrypt", by: grantee, context: ["tenant": "a"]))
+        let again = try await harness.service.createGrant(
+            key.keyId, grantee: grantee, retiring: nil, operations: ["Decrypt"], name: "w", contextSubset: ["tenant": "a"],
+            contextEquals: nil, issuingAccount: "111122223333")
+        #expect(again.grantId == grant.grantId)
+        try await harness.service.retireGrant(token: grant.grantToken, identifier: nil, grantId: nil, callerArn: "arn:aws:iam::111122223333:root")
+        #expect(harness.service.grants(of: key.keyId).isEmpty)
+        let other = try await harness.service.createGrant(
+            key.keyId, grantee: grantee, retiring: nil, operations: ["Encrypt"], name: nil, contextSubset: nil, contextEquals: nil,
+            issuingAccount: "111122223333")
+        try await harness.service.revokeGrant(key.keyId, grantId: other.grantId)
+        #expect(await expectKeyError(.notFound) { try await harness.service.revokeGrant(key.keyId, grantId: other.grantId) })
+    }
+}
