@@ -62,7 +62,7 @@ let package = Package(
             name: "SealQServer",
             dependencies: [
                 "QueueEngine", "Storage", "SQSWire", "SigV4", "SealCrypto", "PolicyEngine", "Principals",
-                "IdentityWire", "WireFormat", "WireJSON",
+                "IdentityWire", "WireFormat", "WireJSON", "KeyService", "KMSWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

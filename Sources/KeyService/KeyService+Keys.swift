@@ -44,13 +44,13 @@ extension KeyService {
     }
 
     /// ScheduleKeyDeletion: PendingDeletion for `days` (7–30, default 30).
-    public func scheduleKeyDeletion(_ identifier: String, days: Double?) async throws -> ManagedKey {
+    public func scheduleKeyDeletion(_ identifier: String, days: Int?) async throws -> ManagedKey {
         let key = try resolve(identifier, aliases: false)
         let window = days ?? 30
-        guard window >= configuration.minimumDeletionWindowDays, window <= 30 else {
+        guard (7...30).contains(window) else {
             throw KeyServiceError(
                 .validation,
-                "1 validation error detected: Value '\(window)' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between \(configuration.minimumDeletionWindowDays) and 30")
+                "1 validation error detected: Value '\(window)' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value less than or equal to 30 and greater than or equal to 7")
         }
         guard key.keyManager == "CUSTOMER" else {
             throw KeyServiceError(.unsupportedOperation, "\(key.arn) is an AWS managed key and cannot be deleted.")
@@ -58,8 +58,8 @@ extension KeyService {
         return try await update(key.keyId) { key throws(KeyServiceError) in
             guard key.state != .pendingDeletion else { throw .pendingDeletion(key.arn) }
             key.state = .pendingDeletion
-            key.pendingWindowDays = Int(window.rounded(.up))
-            key.deletionDate = now() + Int64(window * 86_400)
+            key.pendingWindowDays = window
+            key.deletionDate = now() + Int64(window) * configuration.deletionDaySeconds
         }
     }
 

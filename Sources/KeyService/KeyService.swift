@@ -18,14 +18,15 @@ public final class KeyService: Sendable {
         public var accountId: String
         /// The region in key ARNs.
         public var region: String
-        /// The shortest ScheduleKeyDeletion window accepted: 7 days as AWS, less only for tests.
-        public var minimumDeletionWindowDays: Double
+        /// How many seconds a day of a ScheduleKeyDeletion window lasts: 86,400, fewer only so
+        /// that tests can watch a deletion happen.
+        public var deletionDaySeconds: Int64
 
-        /// A configuration with AWS's 7-day minimum deletion window.
-        public init(accountId: String, region: String, minimumDeletionWindowDays: Double = 7) {
+        /// A configuration with real days.
+        public init(accountId: String, region: String, deletionDaySeconds: Int64 = 86_400) {
             self.accountId = accountId
             self.region = region
-            self.minimumDeletionWindowDays = minimumDeletionWindowDays
+            self.deletionDaySeconds = deletionDaySeconds
         }
     }
 

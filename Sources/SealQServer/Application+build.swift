@@ -1,4 +1,5 @@
 import Hummingbird
+import KeyService
 import Logging
 import Principals
 import Prometheus
@@ -42,6 +43,11 @@ public func buildApplication(
         logger.warning("access control is OFF (--insecure-skip-auth): every call runs as the admin, unsigned calls included")
     }
     let recorder = RequestRecorder(logger: logger)
+    let keys = KeyService(
+        configuration: .init(
+            accountId: configuration.accountId, region: configuration.region, deletionDaySeconds: configuration.keyDeletionDaySeconds),
+        store: store.keyStore, rootKey: try RootKey.resolve(configuration, logger: logger), logger: logger)
+    try await keys.start()
     let router = ServiceRouter(
         sqs: RequestPipeline(
             decoder: SQSRequestDecoder(accountId: configuration.accountId), authenticator: authenticator,
@@ -49,7 +55,9 @@ public func buildApplication(
             recorder: recorder, encoder: SQSResponseEncoder(accountId: configuration.accountId), logger: logger),
         identity: IdentityPipeline(
             authenticator: authenticator, authorizer: authorizer, simulator: PolicySimulator(catalog: catalog),
-            recorder: recorder, logger: logger))
+            recorder: recorder, logger: logger),
+        kms: KMSPipeline(
+            authenticator: authenticator, authorizer: authorizer, executor: KMSExecutor(keys: keys), recorder: recorder, logger: logger))
     let responder = SealQResponder(
         router: router, metrics: MetricsEndpoint(registry: registry, engine: engine),
         maximumBodyBytes: configuration.maximumRequestBodyBytes)
@@ -70,6 +78,7 @@ public func buildApplication(
     application.addServices(
         MaintenanceService(engine: engine, logger: logger),
         MoveTaskService(engine: engine, logger: logger),
+        KeyMaintenanceService(keys: keys, logger: logger),
         StorageCheckpoint(store: store, logger: logger))
     return (application, engine)
 }

@@ -25,9 +25,9 @@ public struct ServerConfiguration: Sendable {
     public var rootPassphrase: String?
     /// A 32-byte root key file (`--root-key-file`, mode 0600), if given.
     public var rootKeyFile: String?
-    /// The shortest ScheduleKeyDeletion window, in days: 7 as AWS, shorter only for tests
-    /// (`--kms-minimum-deletion-days`).
-    public var minimumKeyDeletionDays: Double = 7
+    /// Seconds in a day of a KMS key deletion window: 86,400, fewer only for tests
+    /// (`--kms-deletion-day-seconds`).
+    public var keyDeletionDaySeconds: Int64 = 86_400
 
     /// Whether calls are authenticated and authorized. Off only for measuring what access
     /// control costs (`sealq serve --insecure-skip-auth`): every call then runs as the admin.

@@ -1,4 +1,5 @@
 import IdentityWire
+import KMSWire
 import SQSWire
 import SigV4
 import WireFormat
@@ -8,6 +9,7 @@ import WireFormat
 struct ServiceRouter: Sendable {
     let sqs: RequestPipeline
     let identity: IdentityPipeline
+    let kms: KMSPipeline
 
     /// Query actions that belong to IAM or STS, for calls whose credential scope does not say.
     private static let identityActions: [String: IdentityService] = [
@@ -16,6 +18,7 @@ struct ServiceRouter: Sendable {
 
     /// Answers one API call.
     func handle(_ call: IncomingCall) async -> EncodedResponse {
+        if KMSTarget.isKMS(call.headers["x-amz-target"]) { return await kms.handle(call) }
         if let service = identityService(of: call) { return identity.handle(call, service: service) }
         return await sqs.handle(call)
     }

@@ -19,6 +19,14 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var locations: LocationOptions
     @Option(name: .customLong("keys"), help: "Key definitions directory [env: SEALQ_KEYS] (default: ./keys).")
     var keysDirectory: String?
+    @Option(
+        name: .customLong("root-key-file"),
+        help: "A 32-byte root key file (mode 0600) that wraps all key material [env: SEALQ_ROOT_KEY_FILE]. SEALQ_ROOT_PASSPHRASE, when set, is used instead.")
+    var rootKeyFile: String?
+    @Option(
+        name: .customLong("kms-deletion-day-seconds"),
+        help: "Tests only: seconds in a day of a KMS key deletion window (default 86400).")
+    var kmsDeletionDaySeconds: Int64?
     @Flag(
         name: .customLong("insecure-skip-auth"),
         help: "Benchmarks only: skip authentication and authorization; every call runs as the admin. Loopback hosts only.")
@@ -40,6 +48,12 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.adminSecretAccessKey = environment["SEALQ_ADMIN_SECRET_ACCESS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         guard (configuration.adminAccessKeyId == nil) == (configuration.adminSecretAccessKey == nil) else {
             throw ValidationError("Set both SEALQ_ADMIN_ACCESS_KEY_ID and SEALQ_ADMIN_SECRET_ACCESS_KEY, or neither.")
+        }
+        configuration.rootPassphrase = environment["SEALQ_ROOT_PASSPHRASE"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.rootKeyFile = rootKeyFile ?? environment["SEALQ_ROOT_KEY_FILE"]
+        if let seconds = kmsDeletionDaySeconds {
+            guard seconds >= 1 else { throw ValidationError("--kms-deletion-day-seconds must be at least 1.") }
+            configuration.keyDeletionDaySeconds = seconds
         }
         if insecureSkipAuth {
             guard ["127.0.0.1", "::1", "localhost"].contains(configuration.host) else {

@@ -118,7 +118,7 @@ struct KeyServiceTests {
         #expect(expectKeyError(.invalidState) { _ = try harness.service.decrypt(blob, identifier: nil, context: [:]) })
         #expect(try await harness.service.cancelKeyDeletion(key.keyId).state == .disabled)
         _ = try await harness.service.scheduleKeyDeletion(key.keyId, days: 7)
-        harness.advance(days: 7.01)
+        harness.advance(days: 7.0001)
         #expect(try await harness.service.runDueWork() == 1)
         #expect(expectKeyError(.notFound) { _ = try harness.service.resolve(key.keyId) })
         #expect(expectKeyError(.invalidCiphertext) { _ = try harness.service.decrypt(blob, identifier: nil, context: [:]) })

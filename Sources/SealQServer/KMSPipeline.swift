@@ -1,0 +1,212 @@
+import Foundation
+import KMSWire
+import KeyService
+import Logging
+import PolicyEngine
+import Principals
+import QueueEngine
+import WireFormat
+
+/// The request path of DESIGN.md for the key service (KMS JSON 1.1): decode → authenticate →
+/// authorize → execute → record → encode, with KMS's authorization rule: an explicit deny
+/// anywhere wins; else the key policy must allow the caller itself, or delegate to the caller's
+/// account and an IAM policy allow it, or a grant must allow the operation under the request's
+/// encryption context.
+struct KMSPipeline: Sendable {
+    let authenticator: Authenticator
+    let authorizer: Authorizer
+    let executor: KMSExecutor
+    let recorder: RequestRecorder
+    let logger: Logger
+
+    private var keys: KeyService { executor.keys }
+
+    /// Runs one KMS call through every stage.
+    func handle(_ call: IncomingCall) async -> EncodedResponse {
+        let requestId = RandomIdentifier.uuid()
+        var record = RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP)
+        do {
+            let decoded = Result { () throws(KMSError) in try KMSRequestDecoder.decode(target: call.headers["x-amz-target"], body: call.body) }
+            let identity: Authenticator.Identity
+            do { identity = try authenticator.authenticate(call, service: "kms") } catch { throw KMSError(error) }
+            record.principalArn = identity.principal?.arn
+            record.accessKeyId = identity.accessKeyId
+            let request = try decoded.get()
+            record.action = request.action.rawValue
+            guard let principal = identity.principal else { throw KMSError.missingAuthenticationToken }
+            try authorize(request, identity: identity, principal: principal, call: call, record: &record)
+            if request.isDryRun { throw KMSError.dryRunOperation }
+            let response = try await executor.execute(request, caller: principal)
+            recorder.record(record)
+            return KMSResponseEncoder.encode(response, requestId: requestId)
+        } catch {
+            let kmsError: KMSError
+            switch error {
+            case let error as KMSError: kmsError = error
+            case let error as KeyServiceError: kmsError = KMSError(error)
+            default:
+                logger.error("request failed", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
+                kmsError = .internalFailure
+            }
+            record.errorCode = kmsError.type
+            recorder.record(record)
+            return KMSResponseEncoder.encode(kmsError, requestId: requestId)
+        }
+    }
+
+    /// Stage 3: every key the call touches must let the caller do what it asks.
+    private func authorize(
+        _ request: KMSRequest, identity: Authenticator.Identity, principal: Principal, call: IncomingCall, record: inout RequestRecord
+    ) throws {
+        let checks = try targets(of: request)
+        var decision: Decision = .allowed
+        for check in checks {
+            let allowed: Bool
+            if let key = check.key {
+                allowed = try keyAllows(key, check, identity: identity, principal: principal, call: call)
+            } else {
+                let target = Authorizer.Target(action: check.action, resource: "*")
+                allowed = authorizer.authorize(identity, target, call: call).map { $0.decision == .allowed } ?? true
+            }
+            if !allowed { decision = .implicitDeny }
+        }
+        record.decision = decision
+        guard decision == .allowed else {
+            let resource = checks.first?.key?.arn
+            throw KMSError.accessDenied(
+                principalArn: principal.arn, action: checks.first?.action ?? "kms:\(request.action.rawValue)", resource: resource)
+        }
+        switch request {
+        case .putKeyPolicy(let input):
+            try checkNewPolicy(input.policy, key: checks.first?.key, bypass: input.bypassPolicyLockoutSafetyCheck, identity: identity, call: call)
+        case .createKey(let input):
+            if let policy = input.policy {
+                try checkNewPolicy(policy, key: nil, bypass: input.bypassPolicyLockoutSafetyCheck, identity: identity, call: call)
+            }
+        default:
+            break
+        }
+    }
+
+    /// One permission a call needs: an IAM action, on a key or on no resource.
+    private struct Check {
+        var action: String
+        var grantOperation: String?
+        var key: ManagedKey?
+        var context: [String: String] = [:]
+    }
+
+    private func targets(of request: KMSRequest) throws -> [Check] {
+        func on(_ identifier: String, _ operation: String? = nil, context: [String: String] = [:], aliases: Bool = true) throws -> Check {
+            Check(
+                action: "kms:\(request.action.rawValue)", grantOperation: operation, key: try keys.resolve(identifier, aliases: aliases),
+                context: context)
+        }
+        let global = [Check(action: "kms:\(request.action.rawValue)")]
+        switch request {
+        case .createKey, .listKeys, .generateRandom, .listRetirableGrants: return global
+        case .listAliases(let keyId, _): return try keyId.map { [try on($0, aliases: false)] } ?? global
+        case .describeKey(let keyId, _): return [try on(keyId, "DescribeKey")]
+        case .createAlias(_, let target), .updateAlias(_, let target): return [try on(target, aliases: false)]
+        case .deleteAlias(let name): return [try on(name)]
+        case .encrypt(let input): return [try on(input.keyId, "Encrypt", context: input.encryptionContext)]
+        case .decrypt(let input):
+            let keyId = input.keyId ?? keys.keyIdOfCiphertext(input.ciphertextBlob ?? []) ?? ""
+            guard !keyId.isEmpty else { throw KMSError.invalidCiphertext }
+            do { return [try on(keyId, "Decrypt", context: input.encryptionContext)] } catch { throw KMSError.invalidCiphertext }
+        case .reEncrypt(let input):
+            let sourceId = input.sourceKeyId ?? keys.keyIdOfCiphertext(input.ciphertextBlob ?? []) ?? ""
+            guard !sourceId.isEmpty else { throw KMSError.invalidCiphertext }
+            var from = try on(sourceId, "ReEncryptFrom", context: input.sourceEncryptionContext)
+            from.action = "kms:ReEncryptFrom"
+            var to = try on(input.destinationKeyId, "ReEncryptTo", context: input.destinationEncryptionContext)
+            to.action = "kms:ReEncryptTo"
+            return [from, to]
+        case .generateDataKey(let input): return [try on(input.keyId, "GenerateDataKey", context: input.encryptionContext)]
+        case .generateDataKeyWithoutPlaintext(let input):
+            return [try on(input.keyId, "GenerateDataKeyWithoutPlaintext", context: input.encryptionContext)]
+        case .generateMac(let input): return [try on(input.keyId, "GenerateMac")]
+        case .verifyMac(let input): return [try on(input.keyId, "VerifyMac")]
+        case .createGrant(let input): return [try on(input.keyId, "CreateGrant", aliases: false)]
+        case .retireGrant:
+            // RetireGrant is decided by the grant itself (retiring principal or grantee).
+            return []
+        case .enableKey(let keyId), .disableKey(let keyId), .scheduleKeyDeletion(let keyId, _), .cancelKeyDeletion(let keyId),
+            .enableKeyRotation(let keyId, _), .disableKeyRotation(let keyId), .getKeyRotationStatus(let keyId),
+            .rotateKeyOnDemand(let keyId), .listKeyRotations(let keyId, _, _), .getKeyPolicy(let keyId, _),
+            .listKeyPolicies(let keyId, _), .tagResource(let keyId, _), .untagResource(let keyId, _),
+            .listResourceTags(let keyId, _), .revokeGrant(let keyId, _, _):
+            return [try on(keyId, aliases: false)]
+        case .putKeyPolicy(let input): return [try on(input.keyId, aliases: false)]
+        case .listGrants(let input): return [try on(input.keyId, aliases: false)]
+        }
+    }
+
+    private func keyAllows(
+        _ key: ManagedKey, _ check: Check, identity: Authenticator.Identity, principal: Principal, call: IncomingCall
+    ) throws -> Bool {
+        var target = Authorizer.Target(action: check.action, resource: key.arn, resourcePolicy: key.policy)
+        target.resourceTags = key.tags
+        guard let evaluation = authorizer.authorize(identity, target, call: call) else { return true }
+        if evaluation.decision == .explicitDeny { return false }
+        switch evaluation.allowSources.resourcePolicy {
+        case .caller: return true
+        case .account where evaluation.allowSources.identityPolicy: return true
+        default: break
+        }
+        guard let operation = check.grantOperation else { return false }
+        return keys.grants(of: key.keyId).contains { $0.allows(operation, by: principal.principalArn, context: check.context) }
+    }
+
+    /// A key policy must parse, stay within 32 KiB, and (unless the caller bypasses the
+    /// lockout safety check) still let the caller change it later.
+    private func checkNewPolicy(_ text: String, key: ManagedKey?, bypass: Bool, identity: Authenticator.Identity, call: IncomingCall) throws {
+        guard text.utf8.count <= 32_768 else { throw KMSError.malformedPolicyDocument("The key policy is larger than 32 KB.") }
+        do { _ = try Policy.parse(text, kind: .resource, id: "key policy") } catch {
+            throw KMSError.malformedPolicyDocument("The new key policy is malformed: \(error.message)")
+        }
+        guard !bypass else { return }
+        let resource = key?.arn ?? keys.keyArn("*")
+        let target = Authorizer.Target(action: "kms:PutKeyPolicy", resource: resource, resourcePolicy: text)
+        guard let evaluation = authorizer.authorize(identity, target, call: call) else { return }
+        let stillAllowed = evaluation.decision != .explicitDeny
+            && (evaluation.allowSources.resourcePolicy == .caller
+                || (evaluation.allowSources.resourcePolicy == .account && evaluation.allowSources.identityPolicy))
+        guard stillAllowed else {
+            throw KMSError.malformedPolicyDocument(
+                "The new key policy will not allow you to update the key policy in the future.")
+        }
+    }
+}
+
+extension KMSRequest {
+    /// Whether the caller asked only to check its permissions (`DryRun`).
+    var isDryRun: Bool {
+        switch self {
+        case .encrypt(let input): input.dryRun
+        case .decrypt(let input): input.dryRun
+        case .reEncrypt(let input): input.dryRun
+        case .generateDataKey(let input), .generateDataKeyWithoutPlaintext(let input): input.dryRun
+        case .generateMac(let input): input.dryRun
+        case .verifyMac(let input): input.dryRun
+        case .createGrant(let input): input.dryRun
+        case .revokeGrant(_, _, let dryRun): dryRun
+        case .retireGrant(let input): input.dryRun
+        default: false
+        }
+    }
+}
+
+extension KMSError {
+    /// An authentication failure as KMS answers it.
+    init(_ failure: Authenticator.Failure) {
+        switch failure {
+        case .malformedQueryString: self = .serialization("The query string is malformed.")
+        case .signature(.missingAuthenticationToken): self = .missingAuthenticationToken
+        case .signature(.invalidClientTokenId): self = .unrecognizedClient
+        case .signature(.incompleteSignature(let reason)): self = .incompleteSignature(reason)
+        case .signature(.signatureDoesNotMatch(let reason)): self = .invalidSignature(reason)
+        case .signature(.requestExpired(let reason)): self = .invalidSignature(reason)
+        }
+    }
+}
