@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import KeyService
 import Logging
@@ -48,6 +49,7 @@ public func buildApplication(
             accountId: configuration.accountId, region: configuration.region, deletionDaySeconds: configuration.keyDeletionDaySeconds),
         store: store.keyStore, rootKey: try RootKey.resolve(configuration, logger: logger), logger: logger)
     try await keys.start()
+    try await applyKeyDefinitions(in: configuration.keysDirectory, to: keys, logger: logger)
     let router = ServiceRouter(
         sqs: RequestPipeline(
             decoder: SQSRequestDecoder(accountId: configuration.accountId), authenticator: authenticator,
@@ -81,6 +83,21 @@ public func buildApplication(
         KeyMaintenanceService(keys: keys, logger: logger),
         StorageCheckpoint(store: store, logger: logger))
     return (application, engine)
+}
+
+/// Applies every `keys/*.json` definition: missing keys are created, drift is logged (never
+/// corrected or destroyed silently). A definition that does not parse stops the start.
+func applyKeyDefinitions(in directory: String, to keys: KeyService, logger: Logger) async throws {
+    let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+    var definitions: [KeyDefinition] = []
+    for file in files {
+        let path = directory + "/" + file
+        guard let data = FileManager.default.contents(atPath: path) else { continue }
+        definitions.append(try KeyDefinition.parse(data, file: path))
+    }
+    let (created, drift) = try await keys.apply(definitions)
+    for alias in created { logger.notice("key created from its definition", metadata: ["key.alias": "\(alias)"]) }
+    for difference in drift { logger.warning("key differs from its definition in \(directory): \(difference)") }
 }
 
 /// Shut down before the HTTP server: answers waiting long polls with empty results, so the
