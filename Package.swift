@@ -74,7 +74,8 @@ let package = Package(
         .target(
             name: "SealQBench",
             dependencies: [
-                "SigV4", "SealCrypto", "WireJSON", "PolicyEngine",
+                "SigV4", "SealCrypto", "WireJSON", "PolicyEngine", "KeyService", "Storage",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
