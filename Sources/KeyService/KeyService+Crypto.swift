@@ -105,12 +105,8 @@ extension KeyService {
         let name = "\(key.keyId)/\(version)"
         if let cached = materials.withLock({ $0[name] }) { return cached }
         guard let wrapped = key.versions.first(where: { $0.number == version }) else { throw .invalidCiphertext }
-        let nonceLength = AEAD.xChaCha20Poly1305.nonceLength
-        let sealed = wrapped.wrappedMaterial
-        guard sealed.count > nonceLength,
-            let material = try? AEAD.xChaCha20Poly1305.openSecret(
-                Array(sealed.dropFirst(nonceLength)), key: rootKey, nonce: Array(sealed.prefix(nonceLength)),
-                associatedData: Self.wrapContext(key.keyId, version))
+        let roots = rootKeys.withLock { [$0.current, $0.previous].compactMap { $0 } }
+        guard let material = roots.lazy.compactMap({ Self.unwrap(wrapped.wrappedMaterial, under: $0, keyId: key.keyId, version: version) }).first
         else {
             logger.error("key material does not open with the root key", metadata: ["key.id": "\(key.keyId)"])
             throw KeyServiceError(.invalidState, "\(key.arn) material cannot be unwrapped with this root key.")

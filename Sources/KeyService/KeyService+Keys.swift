@@ -203,9 +203,24 @@ extension KeyService {
     /// Seals `material` under the root key, bound to the key id and version: a random 24-byte
     /// nonce followed by the XChaCha20-Poly1305 ciphertext and tag.
     func wrap(_ material: SecretBytes, keyId: String, version: Int, rotationType: String?) -> ManagedKey.Version {
+        ManagedKey.Version(
+            number: version, createdAt: now(), rotationType: rotationType,
+            wrappedMaterial: Self.wrap(material, under: rootKeys.withLock { $0.current }, keyId: keyId, version: version))
+    }
+
+    /// `material` sealed under `root`: a random nonce, then the ciphertext and tag.
+    static func wrap(_ material: SecretBytes, under root: SecretBytes, keyId: String, version: Int) -> [UInt8] {
         let nonce = SecureRandom.bytes(AEAD.xChaCha20Poly1305.nonceLength)
-        let sealed = AEAD.xChaCha20Poly1305.seal(material, key: rootKey, nonce: nonce, associatedData: Self.wrapContext(keyId, version))
-        return ManagedKey.Version(number: version, createdAt: now(), rotationType: rotationType, wrappedMaterial: nonce + sealed)
+        return nonce + AEAD.xChaCha20Poly1305.seal(material, key: root, nonce: nonce, associatedData: wrapContext(keyId, version))
+    }
+
+    /// The material inside `wrapped`, if `root` sealed it for this key and version.
+    static func unwrap(_ wrapped: [UInt8], under root: SecretBytes, keyId: String, version: Int) -> SecretBytes? {
+        let nonceLength = AEAD.xChaCha20Poly1305.nonceLength
+        guard wrapped.count > nonceLength else { return nil }
+        return try? AEAD.xChaCha20Poly1305.openSecret(
+            Array(wrapped.dropFirst(nonceLength)), key: root, nonce: Array(wrapped.prefix(nonceLength)),
+            associatedData: wrapContext(keyId, version))
     }
 
     static func wrapContext(_ keyId: String, _ version: Int) -> [UInt8] {

@@ -32,8 +32,9 @@ public final class KeyService: Sendable {
 
     let configuration: Configuration
     let store: any KeyStore
-    /// Wraps every version's material (XChaCha20-Poly1305).
-    let rootKey: SecretBytes
+    /// The root key that wraps every version's material (XChaCha20-Poly1305), and during a
+    /// root rotation the one it replaces, still good for unwrapping.
+    let rootKeys: Mutex<(current: SecretBytes, previous: SecretBytes?)>
     let keyring = Mutex(Keyring())
     /// Unwrapped material by `keyId/version`, in guarded memory.
     let materials = Mutex<[String: SecretBytes]>([:])
@@ -47,7 +48,7 @@ public final class KeyService: Sendable {
     ) {
         self.configuration = configuration
         self.store = store
-        self.rootKey = rootKey
+        self.rootKeys = Mutex((rootKey, nil))
         self.logger = logger
         self.now = now
     }

@@ -27,6 +27,7 @@ public func buildApplication(
     configuration: ServerConfiguration, registry: PrometheusCollectorRegistry, logger: Logger
 ) async throws -> (some ApplicationProtocol, QueueEngine) {
     try SecretFiles.ensureDirectory(configuration.dataDirectory)
+    let dataLock = try DataDirectoryLock(dataDirectory: configuration.dataDirectory)
     let store = try SQLiteMessageStore(path: configuration.databasePath, logger: logger)
     let receiptKey = try SecretFiles.readOrCreate(configuration.receiptKeyPath) { SecureRandom.bytes(32) }
     let engine = QueueEngine(
@@ -80,7 +81,8 @@ public func buildApplication(
     application.addServices(
         MaintenanceService(engine: engine, logger: logger),
         MoveTaskService(engine: engine, logger: logger),
-        KeyMaintenanceService(keys: keys, logger: logger),
+        KeyMaintenanceService(keys: keys, dataDirectory: configuration.dataDirectory, logger: logger),
+        DataDirectoryLockHolder(lock: dataLock),
         StorageCheckpoint(store: store, logger: logger))
     return (application, engine)
 }
@@ -98,6 +100,16 @@ func applyKeyDefinitions(in directory: String, to keys: KeyService, logger: Logg
     let (created, drift) = try await keys.apply(definitions)
     for alias in created { logger.notice("key created from its definition", metadata: ["key.alias": "\(alias)"]) }
     for difference in drift { logger.warning("key differs from its definition in \(directory): \(difference)") }
+}
+
+/// Keeps the data directory locked for as long as the application runs.
+struct DataDirectoryLockHolder: Service {
+    let lock: DataDirectoryLock
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        withExtendedLifetime(lock) {}
+    }
 }
 
 /// Shut down before the HTTP server: answers waiting long polls with empty results, so the

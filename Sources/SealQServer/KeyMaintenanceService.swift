@@ -2,16 +2,19 @@ import KeyService
 import Logging
 import ServiceLifecycle
 
-/// Background upkeep of the key service: destroys keys whose deletion window has passed and
-/// rotates keys whose automatic rotation is due, once a second, until shutdown.
+/// Background upkeep of the key service, once a second until shutdown: destroys keys whose
+/// deletion window has passed, rotates keys whose automatic rotation is due, and carries out a
+/// root key rotation requested by `sealq keys rotate-root`.
 struct KeyMaintenanceService: Service {
     let keys: KeyService
+    let dataDirectory: String
     let logger: Logger
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 _ = try await keys.runDueWork()
+                _ = try await RootKeyRotation.serveRequest(keys: keys, dataDirectory: dataDirectory, logger: logger)
             } catch {
                 logger.error("key maintenance failed", metadata: ["error": "\(error)"])
             }

@@ -10,19 +10,20 @@ import SealCrypto
 ///
 /// The data directory holds a check value sealed by the root key, so starting with another
 /// root key fails at once instead of failing every decrypt later.
-enum RootKey {
+public enum RootKey {
     /// Why the root key cannot be had.
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        /// What is wrong.
+        public var description: String
     }
 
     private static let checkText = Array("sealq root key check v1".utf8)
 
     /// Resolves the root key for `configuration`.
-    static func resolve(_ configuration: ServerConfiguration, logger: Logger) throws -> SecretBytes {
+    public static func resolve(_ configuration: ServerConfiguration, logger: Logger) throws -> SecretBytes {
         let key: SecretBytes
         if let passphrase = configuration.rootPassphrase {
-            key = try fromPassphrase(passphrase, dataDirectory: configuration.dataDirectory)
+            key = try derive(passphrase, parameters: configuration.dataDirectory + "/root-key.params")
         } else if let path = configuration.rootKeyFile {
             key = try fromFile(path)
         } else {
@@ -32,8 +33,9 @@ enum RootKey {
         return key
     }
 
-    private static func fromPassphrase(_ passphrase: String, dataDirectory: String) throws -> SecretBytes {
-        let path = dataDirectory + "/root-key.params"
+    /// The key `passphrase` derives to under the Argon2id salt and cost in the file `path`
+    /// (made, with a fresh salt, when missing).
+    static func derive(_ passphrase: String, parameters path: String) throws -> SecretBytes {
         var parameters: [String: String] = [:]
         if let data = FileManager.default.contents(atPath: path),
             let stored = try? JSONDecoder().decode([String: String].self, from: data)
@@ -58,7 +60,8 @@ enum RootKey {
         }
     }
 
-    private static func fromFile(_ path: String) throws -> SecretBytes {
+    /// The 32-byte key in the file `path`, which must be readable by its owner only.
+    static func fromFile(_ path: String) throws -> SecretBytes {
         var info = stat()
         guard stat(path, &info) == 0 else { throw Failure(description: "root key file \(path) cannot be read") }
         guard info.st_mode & 0o077 == 0 else {
@@ -84,20 +87,23 @@ enum RootKey {
     private static func verify(_ key: SecretBytes, dataDirectory: String) throws {
         let path = dataDirectory + "/root-key.check"
         let aead = AEAD.xChaCha20Poly1305
-        if let data = FileManager.default.contents(atPath: path) {
-            let sealed = [UInt8](data)
-            let opened =
-                sealed.count > aead.nonceLength
-                ? try? aead.open(
-                    Array(sealed.dropFirst(aead.nonceLength)), key: key, nonce: Array(sealed.prefix(aead.nonceLength)),
-                    associatedData: checkText)
-                : nil
-            guard opened == checkText else {
-                throw Failure(description: "the root key does not match this data directory (\(path)); refusing to start")
-            }
-        } else {
-            let nonce = SecureRandom.bytes(aead.nonceLength)
-            try SecretFiles.write(nonce + aead.seal(checkText, key: key, nonce: nonce, associatedData: checkText), to: path)
+        guard let data = FileManager.default.contents(atPath: path) else { return try writeCheck(key, dataDirectory: dataDirectory) }
+        let sealed = [UInt8](data)
+        let opened =
+            sealed.count > aead.nonceLength
+            ? try? aead.open(
+                Array(sealed.dropFirst(aead.nonceLength)), key: key, nonce: Array(sealed.prefix(aead.nonceLength)),
+                associatedData: checkText)
+            : nil
+        guard opened == checkText else {
+            throw Failure(description: "the root key does not match this data directory (\(path)); refusing to start")
         }
+    }
+
+    /// Records `key` as the data directory's root key (after a first start or a rotation).
+    static func writeCheck(_ key: SecretBytes, dataDirectory: String) throws {
+        let aead = AEAD.xChaCha20Poly1305
+        let nonce = SecureRandom.bytes(aead.nonceLength)
+        try SecretFiles.write(nonce + aead.seal(checkText, key: key, nonce: nonce, associatedData: checkText), to: dataDirectory + "/root-key.check")
     }
 }

@@ -188,4 +188,23 @@ struct KeyServiceTests {
         try await harness.service.revokeGrant(key.keyId, grantId: other.grantId)
         #expect(await expectKeyError(.notFound) { try await harness.service.revokeGrant(key.keyId, grantId: other.grantId) })
     }
+
+    @Test("Root rotation re-wraps every version: the service keeps decrypting, a restart needs the new root key")
+    func rootRotation() async throws {
+        let harness = try KeyServiceHarness()
+        let key = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
+        let first = try harness.service.encrypt(key.keyId, plaintext: [1], context: [:]).ciphertextBlob
+        _ = try await harness.service.rotateKeyOnDemand(key.keyId)
+        let newRoot = Array(repeating: UInt8(42), count: 32)
+        #expect(try await harness.service.rotateRoot(to: SecretBytes(copying: newRoot)) == 2)
+        #expect(try harness.service.decrypt(first, identifier: nil, context: [:]).plaintext == [1])
+        let created = try await harness.service.createKey(description: "after", spec: .symmetricDefault, policy: nil, tags: [:])
+        let withNew = try harness.restarted(rootKey: newRoot)
+        try await withNew.service.start()
+        #expect(try withNew.service.decrypt(first, identifier: nil, context: [:]).plaintext == [1])
+        _ = try withNew.service.encrypt(created.keyId, plaintext: [2], context: [:])
+        let withOld = try harness.restarted()
+        try await withOld.service.start()
+        #expect(expectKeyError(.invalidState) { _ = try withOld.service.decrypt(first, identifier: nil, context: [:]) })
+    }
 }

@@ -62,9 +62,11 @@ def free_port():
 class Daemon:
     """One `sealq serve` process on 127.0.0.1 with its own data directory."""
 
-    def __init__(self, base_dir, port=None, policies_dir=None):
+    def __init__(self, base_dir, port=None, policies_dir=None, extra_args=(), env=None):
         self.base_dir = base_dir
         self.policies_dir = policies_dir
+        self.extra_args = list(extra_args)
+        self.extra_env = dict(env or {})
         self.data_dir = os.path.join(base_dir, "data")
         os.makedirs(self.data_dir, exist_ok=True)
         self.port = port or free_port()
@@ -94,6 +96,8 @@ class Daemon:
                "--data-dir", self.data_dir]
         if self.policies_dir is not None:
             cmd += ["--policies", self.policies_dir]
+        cmd += self.extra_args
+        env.update(self.extra_env)
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(cmd, env=env, cwd=self.base_dir, stdout=out,
                                          stderr=err, stdin=subprocess.DEVNULL)

@@ -1,0 +1,97 @@
+import Foundation
+import KeyService
+import Logging
+import Principals
+import SealCrypto
+import Storage
+
+/// `sealq keys rotate-root`: every key's material re-wrapped under a new root key.
+///
+/// With no daemon running, the tool re-wraps the key store itself. With a daemon running, it
+/// leaves a request in the data directory — the new root key sealed under the current one
+/// (`root-key.next`, mode 0600) — which the daemon's key maintenance picks up within a second:
+/// it re-wraps every record while it keeps serving (material already in memory is untouched),
+/// records the new root key in `root-key.check`, and removes the request. Either way the
+/// daemon must be started with the new root key from then on.
+public enum RootKeyRotation {
+    private static let requestContext = Array("sealq root key rotation request v1".utf8)
+
+    static func requestPath(_ dataDirectory: String) -> String { dataDirectory + "/root-key.next" }
+    static func nextParametersPath(_ dataDirectory: String) -> String { dataDirectory + "/root-key.params.next" }
+
+    /// The new root key from `SEALQ_NEW_ROOT_PASSPHRASE` (with fresh Argon2id parameters kept
+    /// beside the request) or a 32-byte 0600 key file.
+    public static func newRootKey(dataDirectory: String, passphrase: String?, keyFile: String?) throws -> SecretBytes {
+        if let passphrase {
+            try? FileManager.default.removeItem(atPath: nextParametersPath(dataDirectory))
+            return try RootKey.derive(passphrase, parameters: nextParametersPath(dataDirectory))
+        }
+        if let keyFile { return try RootKey.fromFile(keyFile) }
+        throw RootKey.Failure(description: "give the new root key with SEALQ_NEW_ROOT_PASSPHRASE or --new-root-key-file")
+    }
+
+    /// Rotates with no daemon running: opens the key store and re-wraps it here.
+    public static func rotateOffline(
+        configuration: ServerConfiguration, from current: SecretBytes, to new: SecretBytes, logger: Logger
+    ) async throws -> Int {
+        let store = try SQLiteMessageStore(path: configuration.databasePath, logger: logger)
+        let keys = KeyService(
+            configuration: .init(accountId: configuration.accountId, region: configuration.region), store: store.keyStore,
+            rootKey: current, logger: logger)
+        try await keys.start()
+        let count = try await keys.rotateRoot(to: new)
+        try commit(new, dataDirectory: configuration.dataDirectory)
+        return count
+    }
+
+    /// Asks the running daemon to rotate; returns once it has (or throws after `timeout`).
+    public static func requestFromDaemon(
+        dataDirectory: String, from current: SecretBytes, to new: SecretBytes, timeout: Duration = .seconds(60)
+    ) async throws {
+        let aead = AEAD.xChaCha20Poly1305
+        let nonce = SecureRandom.bytes(aead.nonceLength)
+        let sealed = nonce + aead.seal(new, key: current, nonce: nonce, associatedData: requestContext)
+        try SecretFiles.write(sealed, to: requestPath(dataDirectory))
+        let deadline = ContinuousClock.now + timeout
+        while FileManager.default.fileExists(atPath: requestPath(dataDirectory)) {
+            guard ContinuousClock.now < deadline else {
+                throw RootKey.Failure(description: "the daemon did not take the rotation request within \(timeout); it is still in \(requestPath(dataDirectory))")
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// In the daemon: carries out a pending request, if any; true when it rotated.
+    static func serveRequest(keys: KeyService, dataDirectory: String, logger: Logger) async throws -> Bool {
+        guard let data = FileManager.default.contents(atPath: requestPath(dataDirectory)) else { return false }
+        let aead = AEAD.xChaCha20Poly1305
+        let sealed = [UInt8](data)
+        let new = keys.withCurrentRootKey { current in
+            sealed.count > aead.nonceLength
+                ? try? aead.openSecret(
+                    Array(sealed.dropFirst(aead.nonceLength)), key: current, nonce: Array(sealed.prefix(aead.nonceLength)),
+                    associatedData: requestContext)
+                : nil
+        }
+        guard let new else {
+            logger.error("a root key rotation request does not open with the current root key; removing it")
+            try? FileManager.default.removeItem(atPath: requestPath(dataDirectory))
+            return false
+        }
+        _ = try await keys.rotateRoot(to: new)
+        try commit(new, dataDirectory: dataDirectory)
+        return true
+    }
+
+    /// Records `new` as the root key of the data directory and clears the request.
+    private static func commit(_ new: SecretBytes, dataDirectory: String) throws {
+        try RootKey.writeCheck(new, dataDirectory: dataDirectory)
+        let parameters = nextParametersPath(dataDirectory)
+        if FileManager.default.fileExists(atPath: parameters) {
+            _ = rename(parameters, dataDirectory + "/root-key.params")
+        } else {
+            try? FileManager.default.removeItem(atPath: dataDirectory + "/root-key.params")
+        }
+        try? FileManager.default.removeItem(atPath: requestPath(dataDirectory))
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SealQServer
+
+/// `sealq keys`: operations on the key service's root of trust.
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "Manage the root key that wraps all key material.", subcommands: [RotateRoot.self])
+
+    struct RotateRoot: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-root",
+            abstract: "Re-wrap every key's material under a new root key.",
+            discussion: """
+                The current root key comes from where `sealq serve` takes it (SEALQ_ROOT_PASSPHRASE, \
+                --root-key-file, or keys/root.key); the new one from SEALQ_NEW_ROOT_PASSPHRASE or \
+                --new-root-key-file (32 bytes, mode 0600). With a daemon running on the data directory, \
+                the daemon re-wraps while it keeps serving; otherwise this command does it. Afterwards \
+                start the daemon with the new root key.
+                """)
+
+        @OptionGroup var locations: LocationOptions
+        @Option(name: .customLong("keys"), help: "Key definitions directory [env: SEALQ_KEYS] (default: ./keys).")
+        var keysDirectory: String?
+        @Option(name: .customLong("root-key-file"), help: "The current root key file [env: SEALQ_ROOT_KEY_FILE].")
+        var rootKeyFile: String?
+        @Option(name: .customLong("new-root-key-file"), help: "The new root key file (32 bytes, mode 0600).")
+        var newRootKeyFile: String?
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            var configuration = ServerConfiguration()
+            configuration.dataDirectory = locations.resolvedDataDirectory
+            configuration.keysDirectory = keysDirectory ?? environment["SEALQ_KEYS"] ?? configuration.keysDirectory
+            configuration.accountId = try locations.resolvedAccountId()
+            configuration.region = locations.resolvedRegion
+            configuration.rootPassphrase = environment["SEALQ_ROOT_PASSPHRASE"].flatMap { $0.isEmpty ? nil : $0 }
+            configuration.rootKeyFile = rootKeyFile ?? environment["SEALQ_ROOT_KEY_FILE"]
+            guard FileManager.default.fileExists(atPath: configuration.dataDirectory + "/root-key.check") else {
+                throw ValidationError("\(configuration.dataDirectory) has no root key yet; start the daemon once first.")
+            }
+            var logger = Logger(label: "sealq")
+            logger.logLevel = .warning
+            let current = try RootKey.resolve(configuration, logger: logger)
+            let new = try RootKeyRotation.newRootKey(
+                dataDirectory: configuration.dataDirectory,
+                passphrase: environment["SEALQ_NEW_ROOT_PASSPHRASE"].flatMap { $0.isEmpty ? nil : $0 }, keyFile: newRootKeyFile)
+            if DataDirectoryLock.isHeld(dataDirectory: configuration.dataDirectory) {
+                try await RootKeyRotation.requestFromDaemon(dataDirectory: configuration.dataDirectory, from: current, to: new)
+                print("The running daemon re-wrapped every key under the new root key. Start it with the new root key from now on.")
+            } else {
+                let count = try await RootKeyRotation.rotateOffline(configuration: configuration, from: current, to: new, logger: logger)
+                print("Re-wrapped \(count) key versions under the new root key. Start the daemon with the new root key.")
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+"""`sealq keys rotate-root`: every key's material re-wrapped under a new root key, with the
+daemon running (it keeps serving) or stopped, and the data directory refusing the old key."""
+
+import os
+import subprocess
+
+import boto3
+from botocore.config import Config
+
+from conftest import ADMIN_KEY, ADMIN_SECRET, REGION, SEALQ_BIN, Daemon
+
+
+def key_file(path):
+    with open(path, "wb") as f:
+        f.write(os.urandom(32))
+    os.chmod(path, 0o600)
+    return str(path)
+
+
+def kms(daemon):
+    return boto3.session.Session().client(
+        "kms", endpoint_url=daemon.url, region_name=REGION, aws_access_key_id=ADMIN_KEY,
+        aws_secret_access_key=ADMIN_SECRET, config=Config(retries={"max_attempts": 1}))
+
+
+def rotate(daemon, current, new):
+    return subprocess.run([SEALQ_BIN, "keys", "rotate-root", "--data-dir", daemon.data_dir, "--root-key-file", current,
+                           "--new-root-key-file", new], capture_output=True, text=True, timeout=90)
+
+
+def refuses_to_start(daemon, root_key):
+    result = subprocess.run([SEALQ_BIN, "serve", "--port", "1", "--data-dir", daemon.data_dir, "--root-key-file", root_key],
+                            capture_output=True, text=True, timeout=30,
+                            env=dict(os.environ, SEALQ_ADMIN_ACCESS_KEY_ID=ADMIN_KEY, SEALQ_ADMIN_SECRET_ACCESS_KEY=ADMIN_SECRET))
+    return result.returncode != 0 and "does not match" in result.stderr
+
+
+def test_rotation_while_serving_then_offline(tmp_path):
+    first, second, third = (key_file(tmp_path / name) for name in ("a.key", "b.key", "c.key"))
+    daemon = Daemon(str(tmp_path / "daemon"), extra_args=["--root-key-file", first])
+    daemon.start()
+    client = kms(daemon)
+    key = client.create_key(Description="rotating root")["KeyMetadata"]["KeyId"]
+    blob = client.encrypt(KeyId=key, Plaintext=b"before", EncryptionContext={"t": "1"})["CiphertextBlob"]
+    client.rotate_key_on_demand(KeyId=key)
+
+    online = rotate(daemon, first, second)
+    assert online.returncode == 0, online.stderr
+    assert "running daemon" in online.stdout
+    assert not os.path.exists(os.path.join(daemon.data_dir, "root-key.next"))
+    # Readers never stopped: old and new ciphertexts decrypt, new keys work.
+    assert client.decrypt(CiphertextBlob=blob, EncryptionContext={"t": "1"})["Plaintext"] == b"before"
+    later = client.encrypt(KeyId=key, Plaintext=b"during")["CiphertextBlob"]
+    daemon.stop()
+
+    assert refuses_to_start(daemon, first)
+    daemon.extra_args = ["--root-key-file", second]
+    daemon.start()
+    client = kms(daemon)
+    assert client.decrypt(CiphertextBlob=blob, EncryptionContext={"t": "1"})["Plaintext"] == b"before"
+    assert client.decrypt(CiphertextBlob=later)["Plaintext"] == b"during"
+    daemon.stop()
+
+    offline = rotate(daemon, second, third)
+    assert offline.returncode == 0, offline.stderr
+    assert "Re-wrapped" in offline.stdout
+    assert refuses_to_start(daemon, second)
+    daemon.extra_args = ["--root-key-file", third]
+    daemon.start()
+    assert kms(daemon).decrypt(CiphertextBlob=blob, EncryptionContext={"t": "1"})["Plaintext"] == b"before"
+    daemon.stop()
+
+
+def test_rotation_needs_the_current_root_key(tmp_path):
+    first, wrong, new = (key_file(tmp_path / name) for name in ("a.key", "wrong.key", "new.key"))
+    daemon = Daemon(str(tmp_path / "daemon"), extra_args=["--root-key-file", first])
+    daemon.start()
+    daemon.stop()
+    result = rotate(daemon, wrong, new)
+    assert result.returncode != 0
+    assert "does not match" in result.stderr
+    daemon.start()
+    daemon.stop()
+
+
+def test_a_second_daemon_on_the_same_data_directory_is_refused(tmp_path):
+    daemon = Daemon(str(tmp_path / "daemon"))
+    daemon.start()
+    try:
+        other = subprocess.run([SEALQ_BIN, "serve", "--port", "1", "--data-dir", daemon.data_dir], capture_output=True, text=True,
+                               timeout=30, cwd=daemon.base_dir)
+        assert other.returncode != 0
+        assert "another sealq process" in other.stderr
+        assert daemon.healthy()
+    finally:
+        daemon.stop()
