@@ -9,23 +9,7 @@ import SigV4
 /// the server). Every call is timed on its own, so the report gives quantiles, not just means.
 public struct AuthorizationBenchmark: Sendable {
     /// One measured operation.
-    public struct Measurement: Sendable, CustomStringConvertible {
-        /// What was measured.
-        public var name: String
-        /// Calls timed.
-        public var calls: Int
-        /// Median, 99th and 99.9th percentile, in microseconds.
-        public var p50: Double, p99: Double, p999: Double
-        /// Calls per second on one core.
-        public var perSecond: Double
-
-        /// One line: the quantiles in microseconds and the rate.
-        public var description: String {
-            "\(name): \(TextFormat.grouped(calls)) calls, p50 \(TextFormat.fixed(p50, decimals: 2)) µs, "
-                + "p99 \(TextFormat.fixed(p99, decimals: 2)) µs, p99.9 \(TextFormat.fixed(p999, decimals: 2)) µs, "
-                + "\(TextFormat.grouped(Int(perSecond))) calls/s on one core"
-        }
-    }
+    public typealias Measurement = CallMeasurement
 
     /// Calls timed per measurement, after a tenth as many warm-up calls.
     public var calls: Int
@@ -113,21 +97,6 @@ public struct AuthorizationBenchmark: Sendable {
     }
 
     private func time<Result>(_ name: String, _ operation: () -> Result) -> Measurement {
-        for _ in 0..<max(1, calls / 10) { _ = operation() }
-        var samples = [UInt64](repeating: 0, count: calls)
-        let started = DispatchTime.now().uptimeNanoseconds
-        for index in 0..<calls {
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = operation()
-            samples[index] = DispatchTime.now().uptimeNanoseconds - start
-        }
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        samples.sort()
-        func quantile(_ fraction: Double) -> Double {
-            Double(samples[min(samples.count - 1, Int(fraction * Double(samples.count)))]) / 1000
-        }
-        return Measurement(
-            name: name, calls: calls, p50: quantile(0.5), p99: quantile(0.99), p999: quantile(0.999),
-            perSecond: Double(calls) / elapsed)
+        CallTimer.time(name, calls: calls, operation)
     }
 }

@@ -24,7 +24,11 @@ public struct Benchmark: Sendable {
         do {
             var reports: [BenchmarkReport] = []
             for step in configuration.steps {
-                reports.append(try await run(step, on: group))
+                if step.scenario == .kms {
+                    reports += try await runKMS(on: group)
+                } else {
+                    reports.append(try await run(step, on: group))
+                }
             }
             try await group.shutdownGracefully()
             return reports
@@ -62,17 +66,20 @@ public struct Benchmark: Sendable {
         }
     }
 
-    private func measure(
-        _ step: BenchmarkStep, on group: MultiThreadedEventLoopGroup, prefilled: Int,
+    /// One measured phase of `step` over every connection; `operation` names the phase of a step that
+    /// has several (`kms`).
+    func measure(
+        _ step: BenchmarkStep, operation: String? = nil, on group: MultiThreadedEventLoopGroup, prefilled: Int,
         workload: @escaping @Sendable (Int) -> any ConnectionWorkload
     ) async throws -> BenchmarkReport {
         let phase = LoadPhase(
-            name: Self.label(step), endpoint: configuration.endpoint, connections: configuration.connections,
-            duration: configuration.duration, requestLimit: configuration.requestLimit, messageGoal: nil,
-            makeWorkload: workload)
+            name: operation.map { "\(step.scenario.rawValue) \($0)" } ?? Self.label(step), endpoint: configuration.endpoint,
+            connections: configuration.connections, duration: configuration.duration,
+            requestLimit: configuration.requestLimit, messageGoal: nil, makeWorkload: workload)
         let outcome = try await phase.run(on: group)
         return BenchmarkReport(
-            step: step, connections: configuration.connections, prefilledMessages: prefilled, outcome: outcome)
+            step: step, operation: operation, connections: configuration.connections, prefilledMessages: prefilled,
+            outcome: outcome)
     }
 
     /// Sends `configuration.prefill` messages in batches of 10 over all connections; returns how many were accepted.

@@ -79,6 +79,8 @@ public struct BenchmarkConfiguration: Sendable {
             return [BenchmarkStep(scenario: scenario, queue: queue)]
         case .authz:
             return []
+        case .kms:
+            return [BenchmarkStep(scenario: .kms, queue: .standard)]
         }
     }
 

@@ -2,6 +2,8 @@
 public struct BenchmarkReport: Sendable, CustomStringConvertible {
     /// The scenario measured.
     public let scenario: BenchmarkScenario
+    /// The operation measured, for a scenario of several phases (`kms`: `Encrypt`, `Decrypt`, `GenerateDataKey`).
+    public let operation: String?
     /// The kind of queue it was measured on.
     public let queue: BenchmarkQueue
     /// Concurrent connections used.
@@ -46,9 +48,13 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
     /// From the start of the phase to the last `ReceiveMessage` answer that held messages; nil if none did.
     public let lastReceiptAfter: Duration?
 
-    init(step: BenchmarkStep, connections: Int, prefilledMessages: Int, outcome: LoadPhase.Outcome) {
+    init(
+        step: BenchmarkStep, operation: String? = nil, connections: Int, prefilledMessages: Int,
+        outcome: LoadPhase.Outcome
+    ) {
         let tally = outcome.tally
         scenario = step.scenario
+        self.operation = operation
         queue = step.queue
         self.connections = connections
         self.prefilledMessages = prefilledMessages
@@ -77,6 +83,11 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
         receiveLatencyP99 = tally.receiveLatency.quantile(0.99) / 1000
     }
 
+    /// The scenario, followed by the operation if there is one: `send`, `kms Encrypt`.
+    public var name: String {
+        operation.map { "\(scenario.rawValue) \($0)" } ?? scenario.rawValue
+    }
+
     /// Requests answered per second.
     public var requestsPerSecond: Double { rate(requests) }
 
@@ -85,7 +96,7 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
 
     /// A table of every figure.
     public var description: String {
-        var title = "\(scenario.rawValue): "
+        var title = "\(name): "
         if case .fifo(let groups) = queue {
             title += "FIFO queue, \(TextFormat.grouped(groups)) message group\(groups == 1 ? "" : "s"), "
         }
@@ -111,7 +122,7 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
             row("messages", messages, note: "   received")
             row("deleted", deletedMessages)
             row("misordered", outOfOrderMessages, perSecond: false, note: "   not the next of their group (errors too)")
-        case .health, .all, .fifoAll, .authz: break
+        case .health, .all, .fifoAll, .authz, .kms: break
         }
         row("errors", errors, perSecond: false)
         lines.append("  latency   p50 \(Self.ms(latencyP50))   p90 \(Self.ms(latencyP90))   p99 \(Self.ms(latencyP99))")
@@ -134,7 +145,7 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
     /// ceiling of the HTTP stack) when a `health` report is among them.
     public static func comparisonTable(_ reports: [BenchmarkReport]) -> String {
         let ceiling = reports.first { $0.scenario == .health }?.requestsPerSecond ?? 0
-        let widths = [10, 14, 14, 10, 10, 10, 11]
+        let widths = [max(10, (reports.map(\.name.count).max() ?? 0) + 2), 14, 14, 10, 10, 10, 11]
         func line(_ cells: [String]) -> String {
             zip(cells, widths).enumerated().map { column, cell in
                 column == 0 ? TextFormat.left(cell.0, cell.1) : TextFormat.right(cell.0, cell.1)
@@ -144,8 +155,8 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
         for report in reports {
             let share = ceiling > 0 ? TextFormat.fixed(100 * report.requestsPerSecond / ceiling) + " %" : "-"
             lines.append(line([
-                report.scenario.rawValue, TextFormat.fixed(report.requestsPerSecond),
-                report.scenario == .health ? "-" : TextFormat.fixed(report.messagesPerSecond),
+                report.name, TextFormat.fixed(report.requestsPerSecond),
+                report.scenario.needsQueue ? TextFormat.fixed(report.messagesPerSecond) : "-",
                 TextFormat.fixed(report.latencyP50, decimals: 2), TextFormat.fixed(report.latencyP99, decimals: 2),
                 TextFormat.grouped(report.errors), share,
             ]))

@@ -21,6 +21,11 @@ public enum BenchmarkScenario: String, CaseIterable, Sendable {
     /// In this process, no daemon: the cost per request of authorizing (a 20-statement policy with
     /// 10 conditions) and of verifying a SigV4 signature, with quantiles.
     case authz
+    /// The key service: in this process, Encrypt (1 KiB, one-pair context), Decrypt and
+    /// GenerateDataKey (AES_256) timed call by call, and AEAD sealing throughput; then over HTTP
+    /// against the daemon, each of the three for the duration on a key created for the run (and
+    /// scheduled for deletion at its end).
+    case kms
 
     /// The groups of a FIFO queue when `--groups` is not given: 10,000 for `fifo-receive`, else 1.
     public var defaultGroups: Int { self == .fifoReceive ? 10_000 : 1 }
@@ -28,6 +33,6 @@ public enum BenchmarkScenario: String, CaseIterable, Sendable {
     /// The prefill when `--prefill` is not given: 100,000 for `fifo-receive`, else 0.
     public var defaultPrefill: Int { self == .fifoReceive ? 100_000 : 0 }
 
-    /// Whether the scenario works on a queue (everything but `health`).
-    var needsQueue: Bool { self != .health && self != .authz }
+    /// Whether the scenario works on a queue (everything but `health`, `authz` and `kms`).
+    var needsQueue: Bool { self != .health && self != .authz && self != .kms }
 }

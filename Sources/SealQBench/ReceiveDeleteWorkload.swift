@@ -23,7 +23,7 @@ final class ReceiveDeleteWorkload: ConnectionWorkload {
 
     private let factory: SQSRequestFactory
     private let queueURL: String
-    private let receivePayload: SQSPayload
+    private let receivePayload: JSONPayload
     private let order: FIFOOrderCheck?
     /// What the last receive returned, until its deletion is answered.
     private var received: [Received] = []

@@ -16,7 +16,7 @@ final class SendWorkload: ConnectionWorkload {
     private let queueURL: String
     private let packing: Packing
     private let body: String
-    private let fullPayload: SQSPayload
+    private let fullPayload: JSONPayload
     private var remaining: Int?
     private var fifo: FIFOMessageSource?
 
@@ -61,7 +61,7 @@ final class SendWorkload: ConnectionWorkload {
         fifo = source
         guard !messages.isEmpty else { return nil }
         remaining = remaining.map { $0 - messages.count }
-        let payload: SQSPayload = switch packing {
+        let payload: JSONPayload = switch packing {
         case .single: SQSBodies.sendFIFOMessage(queueURL: queueURL, message: messages[0])
         case .batch: SQSBodies.sendFIFOMessageBatch(queueURL: queueURL, messages: messages)
         }
@@ -84,7 +84,7 @@ final class SendWorkload: ConnectionWorkload {
 
     func requestFailed() {}
 
-    private static func payload(queueURL: String, body: String, packing: Packing) -> SQSPayload {
+    private static func payload(queueURL: String, body: String, packing: Packing) -> JSONPayload {
         switch packing {
         case .single: SQSBodies.sendMessage(queueURL: queueURL, body: body)
         case .batch(let count): SQSBodies.sendMessageBatch(queueURL: queueURL, body: body, count: count)
