@@ -35,6 +35,7 @@ if [ "$want_clients" = yes ]; then
     python3 -c 'import boto3' 2>/dev/null || need_pip+=(boto3)
     python3 -c 'import pytest' 2>/dev/null || need_pip+=(pytest)
     python3 -c 'import requests' 2>/dev/null || need_pip+=(requests)
+    python3 -c 'import aws_encryption_sdk' 2>/dev/null || need_pip+=(aws-encryption-sdk)
     command -v aws >/dev/null || need_pip+=(awscli)
     if [ ${#need_pip[@]} -gt 0 ]; then
         if ! command -v python3 >/dev/null; then

@@ -92,7 +92,7 @@ extension KeyService {
             || (grant.granteePrincipal == callerArn && grant.operations.contains("RetireGrant"))
             || callerArn == "arn:aws:iam::\(grant.issuingAccount):root"
         guard mayRetire else {
-            throw KeyServiceError(.validation, "\(callerArn) is not allowed to retire grant \(grant.grantId).")
+            throw KeyServiceError(.accessDenied, "\(callerArn) is not authorized to retire grant \(grant.grantId).")
         }
         try await removeGrant(grant.grantId)
     }

@@ -12,7 +12,8 @@ extension KeyService {
             keyId: keyId, arn: keyArn(keyId), accountId: configuration.accountId, description: description, spec: spec,
             state: .enabled, keyManager: keyManager, createdAt: now(), deletionDate: nil, pendingWindowDays: nil,
             rotationEnabled: keyManager == "AWS", rotationPeriodDays: 365,
-            nextRotationDate: keyManager == "AWS" ? now() + 365 * 86_400 : nil, policy: policy ?? defaultPolicy(),
+            nextRotationDate: keyManager == "AWS" ? now() + 365 * 86_400 : nil,
+            policy: policy ?? (keyManager == "AWS" ? awsManagedPolicy() : defaultPolicy()),
             tags: tags, versions: [wrap(material, keyId: keyId, version: 1, rotationType: nil)], revision: 1)
         try await save(key)
         materials.withLock { $0["\(keyId)/1"] = material }

@@ -76,6 +76,14 @@ public final class KeyService: Sendable {
         "arn:aws:kms:\(configuration.region):\(configuration.accountId):\(name)"
     }
 
+    /// The policy of an AWS-managed key, as AWS writes it for `aws/sqs`: use only through SQS,
+    /// and only reading its metadata directly — so customers can neither use it directly nor
+    /// disable, re-tag, delete or re-police it.
+    public func awsManagedPolicy() -> String {
+        let account = configuration.accountId
+        return #"{"Version":"2012-10-17","Id":"auto-sqs-2","Statement":[{"Sid":"Allow access through Simple Queue Service (SQS) for all principals in the account that are authorized to use SQS","Effect":"Allow","Principal":{"AWS":"*"},"Action":["kms:Encrypt","kms:Decrypt","kms:ReEncrypt*","kms:GenerateDataKey*","kms:CreateGrant","kms:DescribeKey"],"Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"\#(account)","kms:ViaService":"sqs.\#(configuration.region).amazonaws.com"}}},{"Sid":"Allow direct access to key metadata to the account","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(account):root"},"Action":["kms:Describe*","kms:Get*","kms:List*","kms:RevokeGrant"],"Resource":"*"}]}"#
+    }
+
     /// The default key policy: the account's IAM policies decide (as AWS's default does).
     public func defaultPolicy() -> String {
         #"{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(configuration.accountId):root"},"Action":"kms:*","Resource":"*"}]}"#

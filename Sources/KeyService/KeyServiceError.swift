@@ -20,6 +20,7 @@ public struct KeyServiceError: Error, Sendable, Equatable, CustomStringConvertib
         case unsupportedOperation = "UnsupportedOperationException"
         case invalidMac = "KMSInvalidMacException"
         case validation = "ValidationException"
+        case accessDenied = "AccessDeniedException"
     }
 
     /// Which exception.

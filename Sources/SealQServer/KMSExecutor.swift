@@ -20,7 +20,12 @@ struct KMSExecutor: Sendable {
     private func run(_ request: KMSRequest, caller: Principal) async throws -> KMSResponse {
         switch request {
         case .createKey(let input):
-            let spec: ManagedKey.Spec = input.keySpec == .hmac256 ? .hmac256 : .symmetricDefault
+            let spec: ManagedKey.Spec
+            switch input.keySpec {
+            case nil, .symmetricDefault?: spec = .symmetricDefault
+            case .hmac256?: spec = .hmac256
+            case let other?: throw KMSError.unsupportedOperation("KeySpec \(other.rawValue) is not supported by this key service.")
+            }
             if input.keyUsage == .generateVerifyMac && spec != .hmac256 {
                 throw KMSError.validationMessage("KeyUsage GENERATE_VERIFY_MAC needs an HMAC KeySpec.")
             }

@@ -1,0 +1,1471 @@
+"""The built-in key service (issue 5): AWS KMS JSON 1.1 (`TrentService.<Action>`) on the daemon's
+endpoint, driven with boto3's "kms" client and the `aws kms` CLI. Key creation and metadata, the
+AWS-managed alias/aws/sqs key, aliases, Encrypt/Decrypt/ReEncrypt and data keys, encryption
+context (exact, order-free, unambiguous), tampered and foreign ciphertext blobs, HMAC keys, key
+states (Disabled, PendingDeletion), rotation (also across a restart), key policies, tags, grants,
+DryRun, authorization by key policy / IAM / grants, and crypto-shredding: a deleted key's
+ciphertexts can never be decrypted again (with `--kms-deletion-day-seconds 1`)."""
+
+import base64
+import json
+import os
+import shutil
+import struct
+import subprocess
+import time
+import uuid
+from types import SimpleNamespace
+
+import boto3
+import pytest
+import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
+
+from conftest import (_ALL_DAEMONS, ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, SEALQ_BIN, Daemon,
+                      create_access_key, expect_error, unique_name, user_arn, write_policies_dir)
+
+AWS = shutil.which("aws")
+ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
+ADMIN_ARN = user_arn("admin")
+KEY_ARN_PREFIX = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/"
+ALIAS_ARN_PREFIX = f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/"
+
+
+# --------------------------------------------------------------------------- helpers
+
+class KmsDaemon(Daemon):
+    """A Daemon started with extra `sealq serve` flags and environment (e.g.
+    `--kms-deletion-day-seconds 1`, `--root-key-file F`, SEALQ_ROOT_PASSPHRASE). Root-key
+    variables of the test runner's own environment are not passed on."""
+
+    def __init__(self, base_dir, extra_args=(), extra_env=None, **kw):
+        super().__init__(base_dir, **kw)
+        self.extra_args = list(extra_args)
+        self.extra_env = dict(extra_env or {})
+
+    def command(self):
+        cmd = [SEALQ_BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port),
+               "--data-dir", self.data_dir]
+        if self.policies_dir is not None:
+            cmd += ["--policies", self.policies_dir]
+        return cmd + self.extra_args
+
+    def environment(self):
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("SEALQ_ROOT_PASSPHRASE", "SEALQ_ROOT_KEY_FILE")}
+        env["SEALQ_ADMIN_ACCESS_KEY_ID"] = ADMIN_KEY
+        env["SEALQ_ADMIN_SECRET_ACCESS_KEY"] = ADMIN_SECRET
+        env.update(self.extra_env)
+        return env
+
+    def _spawn(self):
+        if not os.path.exists(SEALQ_BIN):
+            pytest.fail(f"sealq binary not found at {SEALQ_BIN} (set SEALQ_BIN)")
+        self.runs += 1
+        self.stderr_path = os.path.join(self.base_dir, f"stderr.{self.runs}.log")
+        self.stdout_path = os.path.join(self.base_dir, f"stdout.{self.runs}.log")
+        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            self.proc = subprocess.Popen(self.command(), env=self.environment(), cwd=self.base_dir,
+                                         stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        _ALL_DAEMONS.append(self)
+
+    def start(self, timeout=30.0, port=None):
+        if port is not None:
+            self.port = port
+        self._spawn()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"sealq exited with {self.proc.returncode} during startup:\n"
+                            + self.stderr_tail())
+            if self.healthy_quick():
+                return self
+            time.sleep(0.1)
+        self.kill()
+        pytest.fail(f"sealq did not become healthy within {timeout}s:\n" + self.stderr_tail())
+
+    def healthy_quick(self):
+        try:
+            return requests.get(self.url + "/health", timeout=1).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def start_expecting_failure(self, timeout=30.0):
+        """Start and expect the daemon to refuse: returns (exit code, stderr). Fails the test
+        when it comes up healthy instead."""
+        self._spawn()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return self.proc.returncode, self.stderr_tail(20000)
+            if self.healthy_quick():
+                self.stop()
+                pytest.fail("sealq started although it should have refused to:\n"
+                            + self.stderr_tail())
+            time.sleep(0.1)
+        self.kill()
+        pytest.fail(f"sealq neither started nor exited within {timeout}s:\n" + self.stderr_tail())
+
+
+def kms_client(daemon, key=ADMIN_KEY, secret=ADMIN_SECRET, **cfg):
+    params = dict(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=60)
+    params.update(cfg)
+    return boto3.session.Session().client(
+        "kms", endpoint_url=daemon.url, region_name=REGION,
+        aws_access_key_id=key, aws_secret_access_key=secret, config=Config(**params))
+
+
+def kms_error(fn, code, **kwargs):
+    """Expect the KMS error `code` (HTTP 400, as KMS answers client errors)."""
+    return expect_error(fn, code, 400, **kwargs)
+
+
+def invalid_ciphertext(fn, **kwargs):
+    """InvalidCiphertextException without a hint in its message."""
+    resp = kms_error(fn, "InvalidCiphertextException", **kwargs)
+    assert not resp["Error"].get("Message"), f"InvalidCiphertextException gives a hint: {resp['Error']}"
+    return resp
+
+
+def error_code(fn, **kwargs):
+    with pytest.raises(ClientError) as ei:
+        fn(**kwargs)
+    return ei.value.response["Error"]["Code"]
+
+
+def denied(fn, **kwargs):
+    """KMS answers an unauthorized call with AccessDeniedException."""
+    with pytest.raises(ClientError) as ei:
+        fn(**kwargs)
+    assert ei.value.response["Error"]["Code"] == "AccessDeniedException", ei.value.response["Error"]
+    return ei.value.response
+
+
+def allowed(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except ClientError as e:
+        raise AssertionError(f"{fn.__name__}{kwargs} failed: {e.response['Error']}") from e
+
+
+def dry_run_ok(fn, **kwargs):
+    """A DryRun that passed authorization and validation: DryRunOperationException."""
+    with pytest.raises(ClientError) as ei:
+        fn(DryRun=True, **kwargs)
+    assert ei.value.response["Error"]["Code"] == "DryRunOperationException", ei.value.response["Error"]
+
+
+def key_uuid(key_id_or_arn):
+    return key_id_or_arn.rsplit("/", 1)[-1]
+
+
+def blob_header(blob, key_id):
+    """(offset of the key id inside the self-describing blob, key version) — the blob carries
+    the key id as 16 raw bytes followed by a 32-bit big-endian version. None when the blob does
+    not look like that (the tests that need it then skip that part)."""
+    raw = uuid.UUID(key_uuid(key_id)).bytes
+    at = blob.find(raw)
+    if at < 0 or len(blob) < at + 20:
+        return None
+    return at, struct.unpack(">I", blob[at + 16:at + 20])[0]
+
+
+def policy(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+ROOT_STATEMENT = {"Sid": "EnableIamPolicies", "Effect": "Allow", "Principal": {"AWS": ROOT_ARN},
+                  "Action": "kms:*", "Resource": "*"}
+
+
+@pytest.fixture(scope="module")
+def kms(daemon):
+    return kms_client(daemon)
+
+
+@pytest.fixture(scope="module")
+def kms_raw(daemon):
+    """A client without botocore's parameter validation, to see the server's own checks."""
+    return kms_client(daemon, parameter_validation=False)
+
+
+@pytest.fixture
+def new_key(kms):
+    def make(**kw):
+        return kms.create_key(**kw)["KeyMetadata"]
+    return make
+
+
+@pytest.fixture
+def hmac_key(new_key):
+    return new_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
+
+
+# --------------------------------------------------------------------------- wire and signing
+
+def _signed_kms_call(daemon, action, payload, service="kms", sign=True):
+    req = AWSRequest(method="POST", url=daemon.url + "/", data=json.dumps(payload).encode(),
+                     headers={"Content-Type": "application/x-amz-json-1.1",
+                              "X-Amz-Target": f"TrentService.{action}"})
+    if sign:
+        SigV4Auth(Credentials(ADMIN_KEY, ADMIN_SECRET), service, REGION).add_auth(req)
+    prep = req.prepare()
+    return requests.post(prep.url, headers=dict(prep.headers.items()), data=prep.body, timeout=30)
+
+
+def test_json_wire_and_kms_signing_scope(daemon):
+    r = _signed_kms_call(daemon, "ListKeys", {})
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"].startswith("application/x-amz-json-1.1")
+    assert isinstance(r.json()["Keys"], list)
+
+    r = _signed_kms_call(daemon, "ListKeys", {}, service="sqs")
+    assert r.status_code == 400, r.text
+    body = r.json()
+    assert body["__type"].endswith("InvalidSignatureException"), body
+    assert "kms" in body.get("message", body.get("Message", "")), body
+
+    r = _signed_kms_call(daemon, "ListKeys", {}, sign=False)
+    assert r.status_code in (400, 403), r.text
+    assert "MissingAuthenticationToken" in r.json()["__type"], r.text
+
+    r = _signed_kms_call(daemon, "DescribeKey", {"KeyId": str(uuid.uuid4())})
+    assert r.status_code == 400 and r.json()["__type"].endswith("NotFoundException"), r.text
+
+
+# --------------------------------------------------------------------------- keys and metadata
+
+def test_aws_managed_sqs_key_exists_and_cannot_be_deleted(kms):
+    aliases = {a["AliasName"]: a for a in kms.list_aliases()["Aliases"]}
+    assert "alias/aws/sqs" in aliases
+    sqs_alias = aliases["alias/aws/sqs"]
+    assert sqs_alias["AliasArn"] == ALIAS_ARN_PREFIX + "aws/sqs"
+    meta = kms.describe_key(KeyId="alias/aws/sqs")["KeyMetadata"]
+    assert meta["KeyId"] == sqs_alias["TargetKeyId"]
+    assert meta["Arn"] == KEY_ARN_PREFIX + meta["KeyId"]
+    assert meta["KeyManager"] == "AWS"
+    assert meta["KeyState"] == "Enabled" and meta["Enabled"] is True
+    assert meta["KeySpec"] == "SYMMETRIC_DEFAULT" and meta["KeyUsage"] == "ENCRYPT_DECRYPT"
+    assert meta["KeyId"] in {k["KeyId"] for k in kms.list_keys(Limit=1000)["Keys"]}
+    by_alias_arn = kms.describe_key(KeyId=ALIAS_ARN_PREFIX + "aws/sqs")["KeyMetadata"]
+    assert by_alias_arn["KeyId"] == meta["KeyId"]
+
+    # usable only through SQS: its AWS-written policy (kms:ViaService sqs) refuses direct use
+    kms_error(kms.encrypt, "AccessDeniedException", KeyId="alias/aws/sqs", Plaintext=b"sqs")
+    policy_text = kms.get_key_policy(KeyId=meta["KeyId"], PolicyName="default")["Policy"]
+    assert "kms:ViaService" in policy_text
+
+    # but not deletable, and its alias is not the customer's to remove or move
+    for kid in (meta["KeyId"], meta["Arn"]):
+        code = error_code(kms.schedule_key_deletion, KeyId=kid, PendingWindowInDays=7)
+        assert code in ("UnsupportedOperationException", "AccessDeniedException",
+                        "KMSInvalidStateException"), code
+    other = kms.create_key()["KeyMetadata"]["KeyId"]
+    # refused by the reserved name or, first, by the key's AWS-written policy
+    refused = ("InvalidAliasNameException", "AccessDeniedException")
+    kms_error(kms.delete_alias, refused, AliasName="alias/aws/sqs")
+    kms_error(kms.update_alias, refused, AliasName="alias/aws/sqs", TargetKeyId=other)
+    after = kms.describe_key(KeyId="alias/aws/sqs")["KeyMetadata"]
+    assert after["KeyId"] == meta["KeyId"] and after["KeyState"] == "Enabled"
+
+
+@pytest.mark.parametrize("operation", ["disable_key", "put_key_policy", "tag_resource"])
+def test_aws_managed_key_cannot_be_changed(kms, operation):
+    """AWS managed keys cannot be enabled or disabled, tagged, or given another key policy by
+    the customer (KMS developer guide, 'Enable and disable keys' / 'Editing keys'; API reference,
+    TagResource)."""
+    meta = kms.describe_key(KeyId="alias/aws/sqs")["KeyMetadata"]
+    kid = meta["KeyId"]
+    original_policy = kms.get_key_policy(KeyId=kid, PolicyName="default")["Policy"]
+    calls = {
+        "disable_key": lambda: kms.disable_key(KeyId=kid),
+        "put_key_policy": lambda: kms.put_key_policy(KeyId=kid, PolicyName="default", Policy=policy(
+            ROOT_STATEMENT, {"Sid": "Extra", "Effect": "Allow", "Principal": {"AWS": user_arn("someone")},
+                             "Action": "kms:Decrypt", "Resource": "*"})),
+        "tag_resource": lambda: kms.tag_resource(KeyId=kid, Tags=[{"TagKey": "custom", "TagValue": "tag"}]),
+    }
+    try:
+        with pytest.raises(ClientError):
+            calls[operation]()
+        after = kms.describe_key(KeyId=kid)["KeyMetadata"]
+        assert after["KeyState"] == "Enabled"
+        assert json.loads(kms.get_key_policy(KeyId=kid, PolicyName="default")["Policy"]) == json.loads(original_policy)
+        assert kms.list_resource_tags(KeyId=kid)["Tags"] == []
+    finally:
+        # keep the session daemon's SQS default key as it was, whatever happened
+        for undo in (lambda: kms.enable_key(KeyId=kid),
+                     lambda: kms.untag_resource(KeyId=kid, TagKeys=["custom"]),
+                     lambda: kms.put_key_policy(KeyId=kid, PolicyName="default", Policy=original_policy)):
+            try:
+                undo()
+            except ClientError:
+                pass
+
+
+def test_create_key_metadata_and_lookups(kms):
+    desc = "orders " + uuid.uuid4().hex
+    meta = kms.create_key(Description=desc, KeySpec="SYMMETRIC_DEFAULT", KeyUsage="ENCRYPT_DECRYPT",
+                          Tags=[{"TagKey": "team", "TagValue": "orders"},
+                                {"TagKey": "env", "TagValue": "test"}])["KeyMetadata"]
+    kid = meta["KeyId"]
+    uuid.UUID(kid)
+    assert meta["Arn"] == KEY_ARN_PREFIX + kid
+    assert meta["AWSAccountId"] == ACCOUNT
+    assert meta["Description"] == desc
+    assert meta["KeyState"] == "Enabled" and meta["Enabled"] is True
+    assert meta["KeyManager"] == "CUSTOMER" and meta["Origin"] == "AWS_KMS"
+    assert meta["KeySpec"] == "SYMMETRIC_DEFAULT" and meta["KeyUsage"] == "ENCRYPT_DECRYPT"
+    assert meta["EncryptionAlgorithms"] == ["SYMMETRIC_DEFAULT"]
+    assert "DeletionDate" not in meta
+
+    for ref in (kid, meta["Arn"]):
+        got = kms.describe_key(KeyId=ref)["KeyMetadata"]
+        assert got["KeyId"] == kid and got["Description"] == desc
+    tags = {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=kid)["Tags"]}
+    assert tags == {"team": "orders", "env": "test"}
+    assert kms.list_key_policies(KeyId=kid)["PolicyNames"] == ["default"]
+
+    kms_error(kms.describe_key, "NotFoundException", KeyId=str(uuid.uuid4()))
+    kms_error(kms.describe_key, "NotFoundException", KeyId="alias/" + unique_name("missing"))
+
+
+def test_hmac_key_metadata(hmac_key):
+    assert hmac_key["KeySpec"] == "HMAC_256"
+    assert hmac_key["KeyUsage"] == "GENERATE_VERIFY_MAC"
+    assert hmac_key["MacAlgorithms"] == ["HMAC_SHA_256"]
+    assert not hmac_key.get("EncryptionAlgorithms")
+
+
+@pytest.mark.parametrize("spec,usage", [("RSA_2048", "ENCRYPT_DECRYPT"), ("ECC_NIST_P256", "SIGN_VERIFY"),
+                                        ("HMAC_512", "GENERATE_VERIFY_MAC"), ("HMAC_384", "GENERATE_VERIFY_MAC")])
+def test_unsupported_key_specs(kms, spec, usage):
+    before = {k["KeyId"] for k in kms.list_keys(Limit=1000)["Keys"]}
+    kms_error(kms.create_key, "UnsupportedOperationException", KeySpec=spec, KeyUsage=usage)
+    assert {k["KeyId"] for k in kms.list_keys(Limit=1000)["Keys"]} <= before
+
+
+def test_list_keys_pages(kms, new_key):
+    made = {new_key()["KeyId"] for _ in range(3)}
+    full = kms.list_keys(Limit=1000)
+    assert full["Truncated"] is False
+    every = [k["KeyId"] for k in full["Keys"]]
+    assert made <= set(every)
+    for k in full["Keys"]:
+        assert k["KeyArn"] == KEY_ARN_PREFIX + k["KeyId"]
+    paged = []
+    for page in kms.get_paginator("list_keys").paginate(PaginationConfig={"PageSize": 2}):
+        assert len(page["Keys"]) <= 2
+        paged += [k["KeyId"] for k in page["Keys"]]
+    assert sorted(paged) == sorted(every) and len(set(paged)) == len(paged)
+    first = kms.list_keys(Limit=1)
+    assert len(first["Keys"]) == 1 and first["Truncated"] is True and first["NextMarker"]
+
+
+# --------------------------------------------------------------------------- aliases
+
+def test_alias_lifecycle(kms, new_key):
+    a, b = new_key()["KeyId"], new_key()["KeyId"]
+    name = "alias/" + unique_name("orders")
+    kms.create_alias(AliasName=name, TargetKeyId=a)
+    kms_error(kms.create_alias, "AlreadyExistsException", AliasName=name, TargetKeyId=b)
+    kms_error(kms.create_alias, "InvalidAliasNameException", AliasName="alias/aws/" + unique_name("x"),
+              TargetKeyId=a)
+    kms_error(kms.create_alias, "NotFoundException", AliasName="alias/" + unique_name("none"),
+              TargetKeyId=str(uuid.uuid4()))
+
+    listed = kms.list_aliases(KeyId=a)["Aliases"]
+    assert [x["AliasName"] for x in listed] == [name]
+    assert listed[0]["TargetKeyId"] == a
+    assert listed[0]["AliasArn"] == ALIAS_ARN_PREFIX + name[len("alias/"):]
+    assert kms.list_aliases(KeyId=b)["Aliases"] == []
+    assert name in {x["AliasName"] for x in kms.list_aliases()["Aliases"]}
+
+    assert kms.describe_key(KeyId=name)["KeyMetadata"]["KeyId"] == a
+    assert kms.describe_key(KeyId=listed[0]["AliasArn"])["KeyMetadata"]["KeyId"] == a
+    blob = kms.encrypt(KeyId=name, Plaintext=b"via alias")
+    assert blob["KeyId"] == KEY_ARN_PREFIX + a
+    blob = blob["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=blob, KeyId=name)["Plaintext"] == b"via alias"
+
+    kms.update_alias(AliasName=name, TargetKeyId=b)
+    assert kms.describe_key(KeyId=name)["KeyMetadata"]["KeyId"] == b
+    assert [x["AliasName"] for x in kms.list_aliases(KeyId=b)["Aliases"]] == [name]
+    assert kms.list_aliases(KeyId=a)["Aliases"] == []
+    assert kms.encrypt(KeyId=name, Plaintext=b"x")["KeyId"] == KEY_ARN_PREFIX + b
+    # the old blob names its own key, whatever the alias points at now
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"via alias"
+    kms_error(kms.decrypt, "IncorrectKeyException", CiphertextBlob=blob, KeyId=name)
+
+    kms.delete_alias(AliasName=name)
+    kms_error(kms.describe_key, "NotFoundException", KeyId=name)
+    kms_error(kms.delete_alias, "NotFoundException", AliasName=name)
+    assert name not in {x["AliasName"] for x in kms.list_aliases()["Aliases"]}
+    kms_error(kms.update_alias, "NotFoundException", AliasName=name, TargetKeyId=a)
+
+
+def test_alias_name_rules(kms_raw, new_key):
+    kid = new_key()["KeyId"]
+    for bad in ("orders", "alias/", "alias/has space", "alias/bad*char"):
+        code = error_code(kms_raw.create_alias, AliasName=bad, TargetKeyId=kid)
+        assert code in ("ValidationException", "InvalidAliasNameException"), (bad, code)
+    assert kms_raw.list_aliases(KeyId=kid)["Aliases"] == []
+    several = ["alias/" + unique_name("one"), "alias/" + unique_name("two")]
+    for n in several:
+        kms_raw.create_alias(AliasName=n, TargetKeyId=kid)
+    assert sorted(x["AliasName"] for x in kms_raw.list_aliases(KeyId=kid)["Aliases"]) == sorted(several)
+
+
+# --------------------------------------------------------------------------- encrypt / decrypt
+
+@pytest.mark.parametrize("size", [1, 100, 4096])
+def test_encrypt_decrypt_round_trip(kms, new_key, size):
+    meta = new_key()
+    data = os.urandom(size)
+    out = kms.encrypt(KeyId=meta["KeyId"], Plaintext=data)
+    assert out["KeyId"] == meta["Arn"]
+    assert out["EncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
+    blob = out["CiphertextBlob"]
+    if size >= 16:  # a byte or two of random data turns up in any random ciphertext
+        assert data not in blob
+    assert len(blob) <= 6144
+    # no KeyId: the blob says which key; and by id, ARN
+    for extra in ({}, {"KeyId": meta["KeyId"]}, {"KeyId": meta["Arn"]}):
+        got = kms.decrypt(CiphertextBlob=blob, **extra)
+        assert got["Plaintext"] == data
+        assert got["KeyId"] == meta["Arn"]
+        assert got["EncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
+    # two encryptions of the same plaintext differ (fresh nonce)
+    assert kms.encrypt(KeyId=meta["KeyId"], Plaintext=data)["CiphertextBlob"] != blob
+
+
+def test_plaintext_and_ciphertext_limits(kms_raw, new_key):
+    kid = new_key()["KeyId"]
+    kms_error(kms_raw.encrypt, "ValidationException", KeyId=kid, Plaintext=b"x" * 4097)
+    kms_error(kms_raw.encrypt, "ValidationException", KeyId=kid, Plaintext=b"")
+    kms_error(kms_raw.decrypt, "ValidationException", CiphertextBlob=b"x" * 6145)
+    kms_error(kms_raw.encrypt, "NotFoundException", KeyId=str(uuid.uuid4()), Plaintext=b"x")
+    kms_error(kms_raw.encrypt, "ValidationException", KeyId=kid, Plaintext=b"x",
+              EncryptionAlgorithm="SOMETHING_ELSE")
+
+
+def test_decrypt_with_the_wrong_key_id(kms, new_key):
+    a, b = new_key(), new_key()
+    blob = kms.encrypt(KeyId=a["KeyId"], Plaintext=b"mine")["CiphertextBlob"]
+    alias = "alias/" + unique_name("other")
+    kms.create_alias(AliasName=alias, TargetKeyId=b["KeyId"])
+    for ref in (b["KeyId"], b["Arn"], alias):
+        kms_error(kms.decrypt, "IncorrectKeyException", CiphertextBlob=blob, KeyId=ref)
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"mine"
+
+
+def test_encryption_context_must_match_exactly(kms, new_key):
+    kid = new_key()["KeyId"]
+    ctx = {"tenant": "acme", "purpose": "invoice", "Region": "EU"}
+    blob = kms.encrypt(KeyId=kid, Plaintext=b"context bound", EncryptionContext=ctx)["CiphertextBlob"]
+    # same pairs in another order: fine
+    reordered = dict(reversed(list(ctx.items())))
+    assert list(reordered) != list(ctx)
+    assert kms.decrypt(CiphertextBlob=blob, EncryptionContext=reordered)["Plaintext"] == b"context bound"
+    assert kms.decrypt(CiphertextBlob=blob, EncryptionContext=dict(ctx))["Plaintext"] == b"context bound"
+    wrong = [
+        None,                                                   # none at all
+        {},                                                     # empty
+        {"tenant": "acme", "purpose": "invoice"},               # subset
+        dict(ctx, extra="x"),                                   # superset
+        dict(ctx, tenant="ACME"),                               # value case
+        {"Tenant": "acme", "purpose": "invoice", "Region": "EU"},  # key case
+        dict(ctx, Region="EU "),                                # trailing space
+        {"tenant": "acme", "purpose": "invoiceRegionEU"},       # concatenated
+    ]
+    for w in wrong:
+        kw = {} if w is None else {"EncryptionContext": w}
+        invalid_ciphertext(kms.decrypt, CiphertextBlob=blob, **kw)
+
+    plain = kms.encrypt(KeyId=kid, Plaintext=b"no context")["CiphertextBlob"]
+    invalid_ciphertext(kms.decrypt, CiphertextBlob=plain, EncryptionContext={"a": "b"})
+    assert kms.decrypt(CiphertextBlob=plain)["Plaintext"] == b"no context"
+
+
+@pytest.mark.parametrize("enc,dec", [
+    ({"ab": "c"}, {"a": "bc"}),
+    ({"a": "bc"}, {"ab": "c"}),
+    ({"a": "b", "c": "d"}, {"a": "bc", "": "d"}),
+    ({"a": "b", "cd": "e"}, {"a": "bc", "d": "e"}),
+    ({"k": "v=w"}, {"k=v": "w"}),
+    ({"k": "v", "x": "y"}, {"k": "vx", "y": ""}),
+])
+def test_encryption_context_encoding_is_unambiguous(kms, new_key, enc, dec):
+    kid = new_key()["KeyId"]
+    blob = kms.encrypt(KeyId=kid, Plaintext=b"ambiguity", EncryptionContext=enc)["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=blob, EncryptionContext=enc)["Plaintext"] == b"ambiguity"
+    invalid_ciphertext(kms.decrypt, CiphertextBlob=blob, EncryptionContext=dec)
+
+
+def test_non_ascii_encryption_context(kms, new_key):
+    kid = new_key()["KeyId"]
+    ctx = {"straße": "grüße", "名前": "値", "emoji": "🔑"}
+    blob = kms.encrypt(KeyId=kid, Plaintext=b"utf8", EncryptionContext=ctx)["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=blob, EncryptionContext=ctx)["Plaintext"] == b"utf8"
+    invalid_ciphertext(kms.decrypt, CiphertextBlob=blob, EncryptionContext=dict(ctx, straße="grusse"))
+    invalid_ciphertext(kms.decrypt, CiphertextBlob=blob,
+                       EncryptionContext={"strasse": "grüße", "名前": "値", "emoji": "🔑"})
+
+
+def test_every_flipped_or_cut_byte_is_refused(kms, new_key):
+    kid = new_key()["KeyId"]
+    ctx = {"purpose": "tamper"}
+    blob = kms.encrypt(KeyId=kid, Plaintext=b"do not touch", EncryptionContext=ctx)["CiphertextBlob"]
+    for i in range(len(blob)):
+        for bit in (0x01, 0x80):
+            bad = bytearray(blob)
+            bad[i] ^= bit
+            invalid_ciphertext(kms.decrypt, CiphertextBlob=bytes(bad), EncryptionContext=ctx)
+    for n in range(1, len(blob)):
+        invalid_ciphertext(kms.decrypt, CiphertextBlob=blob[:n], EncryptionContext=ctx)
+    invalid_ciphertext(kms.decrypt, CiphertextBlob=blob + b"\x00", EncryptionContext=ctx)
+    invalid_ciphertext(kms.decrypt, CiphertextBlob=blob[1:], EncryptionContext=ctx)
+    invalid_ciphertext(kms.decrypt, CiphertextBlob=os.urandom(len(blob)), EncryptionContext=ctx)
+    assert kms.decrypt(CiphertextBlob=blob, EncryptionContext=ctx)["Plaintext"] == b"do not touch"
+
+
+def test_blob_relabelled_to_another_key_or_version_is_refused(kms, new_key):
+    a, b = new_key()["KeyId"], new_key()["KeyId"]
+    blob = kms.encrypt(KeyId=a, Plaintext=b"belongs to a")["CiphertextBlob"]
+    head = blob_header(blob, a)
+    if head is None:
+        pytest.skip("blob layout without a raw key id; covered by the byte-flip test")
+    at, version = head
+    assert version == 1
+    # claim key b (which exists and is enabled)
+    moved = blob[:at] + uuid.UUID(b).bytes + blob[at + 16:]
+    invalid_ciphertext(kms.decrypt, CiphertextBlob=moved)
+    kms_error(kms.decrypt, ("InvalidCiphertextException", "IncorrectKeyException"),
+              CiphertextBlob=moved, KeyId=a)
+    invalid_ciphertext(kms.decrypt, CiphertextBlob=moved, KeyId=b)
+    # claim a later version of a, which exists after a rotation
+    kms.rotate_key_on_demand(KeyId=a)
+    for v in (2, 99):
+        relabelled = blob[:at + 16] + struct.pack(">I", v) + blob[at + 20:]
+        invalid_ciphertext(kms.decrypt, CiphertextBlob=relabelled)
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"belongs to a"
+
+
+def test_reencrypt(kms, new_key):
+    src, dst = new_key(), new_key()
+    blob = kms.encrypt(KeyId=src["KeyId"], Plaintext=b"move me",
+                       EncryptionContext={"from": "src"})["CiphertextBlob"]
+    out = kms.re_encrypt(CiphertextBlob=blob, SourceEncryptionContext={"from": "src"},
+                         DestinationKeyId=dst["KeyId"], DestinationEncryptionContext={"to": "dst"})
+    assert out["SourceKeyId"] == src["Arn"] and out["KeyId"] == dst["Arn"]
+    assert out["SourceEncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
+    assert out["DestinationEncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
+    new = out["CiphertextBlob"]
+    got = kms.decrypt(CiphertextBlob=new, EncryptionContext={"to": "dst"})
+    assert got["Plaintext"] == b"move me" and got["KeyId"] == dst["Arn"]
+    invalid_ciphertext(kms.decrypt, CiphertextBlob=new, EncryptionContext={"from": "src"})
+    kms_error(kms.decrypt, "IncorrectKeyException", CiphertextBlob=new, KeyId=src["KeyId"])
+    # the source context must match
+    invalid_ciphertext(kms.re_encrypt, CiphertextBlob=blob, DestinationKeyId=dst["KeyId"])
+    invalid_ciphertext(kms.re_encrypt, CiphertextBlob=blob, SourceEncryptionContext={"from": "SRC"},
+                       DestinationKeyId=dst["KeyId"])
+    kms_error(kms.re_encrypt, "IncorrectKeyException", CiphertextBlob=blob,
+              SourceEncryptionContext={"from": "src"}, SourceKeyId=dst["KeyId"],
+              DestinationKeyId=dst["KeyId"])
+    # to the same key (e.g. onto its newest version)
+    same = kms.re_encrypt(CiphertextBlob=blob, SourceEncryptionContext={"from": "src"},
+                          SourceKeyId=src["Arn"], DestinationKeyId=src["KeyId"])["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=same)["Plaintext"] == b"move me"
+
+
+# --------------------------------------------------------------------------- data keys, random
+
+@pytest.mark.parametrize("args,size", [({"NumberOfBytes": 1}, 1), ({"NumberOfBytes": 64}, 64),
+                                       ({"NumberOfBytes": 1024}, 1024), ({"KeySpec": "AES_128"}, 16),
+                                       ({"KeySpec": "AES_256"}, 32)])
+def test_generate_data_key(kms, new_key, args, size):
+    meta = new_key()
+    ctx = {"queue": "orders"}
+    out = kms.generate_data_key(KeyId=meta["KeyId"], EncryptionContext=ctx, **args)
+    assert out["KeyId"] == meta["Arn"]
+    assert len(out["Plaintext"]) == size
+    assert out["Plaintext"] not in out["CiphertextBlob"] or size == 1
+    got = kms.decrypt(CiphertextBlob=out["CiphertextBlob"], EncryptionContext=ctx)
+    assert got["Plaintext"] == out["Plaintext"]
+    invalid_ciphertext(kms.decrypt, CiphertextBlob=out["CiphertextBlob"])
+    again = kms.generate_data_key(KeyId=meta["KeyId"], EncryptionContext=ctx, **args)
+    if size >= 16:
+        assert again["Plaintext"] != out["Plaintext"]
+
+
+def test_generate_data_key_without_plaintext(kms, new_key):
+    meta = new_key()
+    out = kms.generate_data_key_without_plaintext(KeyId=meta["KeyId"], KeySpec="AES_256",
+                                                  EncryptionContext={"k": "v"})
+    assert "Plaintext" not in out and out["KeyId"] == meta["Arn"]
+    got = kms.decrypt(CiphertextBlob=out["CiphertextBlob"], EncryptionContext={"k": "v"})
+    assert len(got["Plaintext"]) == 32
+    out = kms.generate_data_key_without_plaintext(KeyId=meta["Arn"], NumberOfBytes=48)
+    assert len(kms.decrypt(CiphertextBlob=out["CiphertextBlob"])["Plaintext"]) == 48
+
+
+def test_data_key_size_rules(kms_raw, new_key):
+    kid = new_key()["KeyId"]
+    for bad in ({"NumberOfBytes": 0}, {"NumberOfBytes": 1025}, {},
+                {"NumberOfBytes": 32, "KeySpec": "AES_256"}, {"KeySpec": "AES_512"}):
+        kms_error(kms_raw.generate_data_key, "ValidationException", KeyId=kid, **bad)
+        kms_error(kms_raw.generate_data_key_without_plaintext, "ValidationException", KeyId=kid, **bad)
+
+
+def test_generate_random(kms_raw):
+    seen = set()
+    for n in (1, 16, 32, 1024):
+        out = kms_raw.generate_random(NumberOfBytes=n)["Plaintext"]
+        assert len(out) == n
+        seen.add(out)
+    assert kms_raw.generate_random(NumberOfBytes=32)["Plaintext"] not in seen
+    for bad in (0, 1025):
+        kms_error(kms_raw.generate_random, "ValidationException", NumberOfBytes=bad)
+
+
+# --------------------------------------------------------------------------- HMAC keys
+
+def test_generate_and_verify_mac(kms, hmac_key, new_key):
+    kid = hmac_key["KeyId"]
+    msg = b"authentic message " + os.urandom(8)
+    out = kms.generate_mac(KeyId=kid, Message=msg, MacAlgorithm="HMAC_SHA_256")
+    mac = out["Mac"]
+    assert len(mac) == 32 and out["MacAlgorithm"] == "HMAC_SHA_256" and out["KeyId"] == hmac_key["Arn"]
+    assert kms.generate_mac(KeyId=hmac_key["Arn"], Message=msg, MacAlgorithm="HMAC_SHA_256")["Mac"] == mac
+    ok = kms.verify_mac(KeyId=kid, Message=msg, MacAlgorithm="HMAC_SHA_256", Mac=mac)
+    assert ok["MacValid"] is True and ok["KeyId"] == hmac_key["Arn"]
+
+    flipped = bytes([mac[0] ^ 1]) + mac[1:]
+    kms_error(kms.verify_mac, "KMSInvalidMacException", KeyId=kid, Message=msg,
+              MacAlgorithm="HMAC_SHA_256", Mac=flipped)
+    kms_error(kms.verify_mac, "KMSInvalidMacException", KeyId=kid, Message=msg + b"!",
+              MacAlgorithm="HMAC_SHA_256", Mac=mac)
+    kms_error(kms.verify_mac, "KMSInvalidMacException", KeyId=kid, Message=msg,
+              MacAlgorithm="HMAC_SHA_256", Mac=mac[:16])
+    other = new_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyId"]
+    assert kms.generate_mac(KeyId=other, Message=msg, MacAlgorithm="HMAC_SHA_256")["Mac"] != mac
+    kms_error(kms.verify_mac, "KMSInvalidMacException", KeyId=other, Message=msg,
+              MacAlgorithm="HMAC_SHA_256", Mac=mac)
+
+
+def test_key_usage_is_enforced(kms, hmac_key, new_key):
+    sym = new_key()["KeyId"]
+    mac_id = hmac_key["KeyId"]
+    kms_error(kms.encrypt, "InvalidKeyUsageException", KeyId=mac_id, Plaintext=b"x")
+    kms_error(kms.generate_data_key, "InvalidKeyUsageException", KeyId=mac_id, KeySpec="AES_256")
+    kms_error(kms.generate_mac, "InvalidKeyUsageException", KeyId=sym, Message=b"m",
+              MacAlgorithm="HMAC_SHA_256")
+    kms_error(kms.verify_mac, "InvalidKeyUsageException", KeyId=sym, Message=b"m",
+              MacAlgorithm="HMAC_SHA_256", Mac=b"\0" * 32)
+    kms_error(kms.generate_mac, "InvalidKeyUsageException", KeyId=mac_id, Message=b"m",
+              MacAlgorithm="HMAC_SHA_512")
+    blob = kms.encrypt(KeyId=sym, Plaintext=b"x")["CiphertextBlob"]
+    kms_error(kms.re_encrypt, "InvalidKeyUsageException", CiphertextBlob=blob, DestinationKeyId=mac_id)
+
+
+# --------------------------------------------------------------------------- key states
+
+def test_disable_and_enable(kms, new_key, hmac_key):
+    meta = new_key()
+    kid = meta["KeyId"]
+    blob = kms.encrypt(KeyId=kid, Plaintext=b"state")["CiphertextBlob"]
+    other = new_key()["KeyId"]
+    kms.disable_key(KeyId=kid)
+    got = kms.describe_key(KeyId=kid)["KeyMetadata"]
+    assert got["KeyState"] == "Disabled" and got["Enabled"] is False
+    kms_error(kms.encrypt, "DisabledException", KeyId=kid, Plaintext=b"x")
+    kms_error(kms.decrypt, "DisabledException", CiphertextBlob=blob)
+    kms_error(kms.generate_data_key, "DisabledException", KeyId=kid, KeySpec="AES_256")
+    kms_error(kms.generate_data_key_without_plaintext, "DisabledException", KeyId=kid, KeySpec="AES_256")
+    kms_error(kms.re_encrypt, "DisabledException", CiphertextBlob=blob, DestinationKeyId=other)
+    other_blob = kms.encrypt(KeyId=other, Plaintext=b"x")["CiphertextBlob"]
+    kms_error(kms.re_encrypt, "DisabledException", CiphertextBlob=other_blob, DestinationKeyId=kid)
+    # management still works on a disabled key
+    assert kms.list_key_policies(KeyId=kid)["PolicyNames"] == ["default"]
+    kms.tag_resource(KeyId=kid, Tags=[{"TagKey": "while", "TagValue": "disabled"}])
+    assert kid in {k["KeyId"] for k in kms.list_keys(Limit=1000)["Keys"]}
+
+    kms.enable_key(KeyId=kid)
+    got = kms.describe_key(KeyId=kid)["KeyMetadata"]
+    assert got["KeyState"] == "Enabled" and got["Enabled"] is True
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"state"
+    kms.enable_key(KeyId=kid)  # enabling an enabled key is fine
+
+    mac_id = hmac_key["KeyId"]
+    mac = kms.generate_mac(KeyId=mac_id, Message=b"m", MacAlgorithm="HMAC_SHA_256")["Mac"]
+    kms.disable_key(KeyId=mac_id)
+    kms_error(kms.generate_mac, "DisabledException", KeyId=mac_id, Message=b"m", MacAlgorithm="HMAC_SHA_256")
+    kms_error(kms.verify_mac, "DisabledException", KeyId=mac_id, Message=b"m",
+              MacAlgorithm="HMAC_SHA_256", Mac=mac)
+    kms.enable_key(KeyId=mac_id)
+    assert kms.verify_mac(KeyId=mac_id, Message=b"m", MacAlgorithm="HMAC_SHA_256", Mac=mac)["MacValid"]
+
+
+def test_schedule_and_cancel_deletion(kms, kms_raw, new_key):
+    meta = new_key()
+    kid = meta["KeyId"]
+    blob = kms.encrypt(KeyId=kid, Plaintext=b"pending")["CiphertextBlob"]
+    for bad in (0, 6, 31, 365):
+        kms_error(kms_raw.schedule_key_deletion, "ValidationException", KeyId=kid, PendingWindowInDays=bad)
+    assert kms.describe_key(KeyId=kid)["KeyMetadata"]["KeyState"] == "Enabled"
+    kms_error(kms.cancel_key_deletion, "KMSInvalidStateException", KeyId=kid)
+
+    before = time.time()
+    out = kms.schedule_key_deletion(KeyId=kid, PendingWindowInDays=7)
+    assert out["KeyId"] == meta["Arn"] and out["KeyState"] == "PendingDeletion"
+    assert out["PendingWindowInDays"] == 7
+    days = (out["DeletionDate"].timestamp() - before) / 86400
+    assert 6.9 < days < 7.1, out["DeletionDate"]
+    got = kms.describe_key(KeyId=kid)["KeyMetadata"]
+    assert got["KeyState"] == "PendingDeletion" and got["Enabled"] is False
+    assert abs(got["DeletionDate"].timestamp() - out["DeletionDate"].timestamp()) < 2
+    assert kid in {k["KeyId"] for k in kms.list_keys(Limit=1000)["Keys"]}
+
+    for fn, kw in ((kms.encrypt, {"KeyId": kid, "Plaintext": b"x"}),
+                   (kms.decrypt, {"CiphertextBlob": blob}),
+                   (kms.generate_data_key, {"KeyId": kid, "KeySpec": "AES_256"}),
+                   (kms.generate_data_key_without_plaintext, {"KeyId": kid, "NumberOfBytes": 16}),
+                   (kms.re_encrypt, {"CiphertextBlob": blob, "DestinationKeyId": new_key()["KeyId"]}),
+                   (kms.enable_key, {"KeyId": kid}),
+                   (kms.disable_key, {"KeyId": kid}),
+                   (kms.schedule_key_deletion, {"KeyId": kid, "PendingWindowInDays": 7}),
+                   (kms.rotate_key_on_demand, {"KeyId": kid}),
+                   (kms.enable_key_rotation, {"KeyId": kid})):
+        kms_error(fn, "KMSInvalidStateException", **kw)
+
+    out = kms.cancel_key_deletion(KeyId=kid)
+    assert out["KeyId"] == meta["Arn"]
+    got = kms.describe_key(KeyId=kid)["KeyMetadata"]
+    assert got["KeyState"] == "Disabled" and "DeletionDate" not in got
+    kms_error(kms.cancel_key_deletion, "KMSInvalidStateException", KeyId=kid)
+    kms_error(kms.decrypt, "DisabledException", CiphertextBlob=blob)
+    kms.enable_key(KeyId=kid)
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"pending"
+
+    # the default window is 30 days; a disabled key can be scheduled too
+    kms.disable_key(KeyId=kid)
+    out = kms.schedule_key_deletion(KeyId=kid)
+    assert out["PendingWindowInDays"] == 30
+    kms.cancel_key_deletion(KeyId=kid)
+    kms_error(kms.schedule_key_deletion, "NotFoundException", KeyId=str(uuid.uuid4()), PendingWindowInDays=7)
+
+
+def test_dry_run(kms, new_key, hmac_key):
+    kid = new_key()["KeyId"]
+    blob = kms.encrypt(KeyId=kid, Plaintext=b"dry")["CiphertextBlob"]
+    grants_before = kms.list_grants(KeyId=kid)["Grants"]
+    dry_run_ok(kms.encrypt, KeyId=kid, Plaintext=b"dry")
+    dry_run_ok(kms.decrypt, CiphertextBlob=blob)
+    dry_run_ok(kms.generate_data_key, KeyId=kid, KeySpec="AES_256")
+    dry_run_ok(kms.generate_data_key_without_plaintext, KeyId=kid, KeySpec="AES_256")
+    dry_run_ok(kms.re_encrypt, CiphertextBlob=blob, DestinationKeyId=kid)
+    dry_run_ok(kms.generate_mac, KeyId=hmac_key["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_256")
+    dry_run_ok(kms.create_grant, KeyId=kid, GranteePrincipal=user_arn("nobody"), Operations=["Decrypt"])
+    assert kms.list_grants(KeyId=kid)["Grants"] == grants_before
+
+
+# --------------------------------------------------------------------------- rotation
+
+def test_rotation_settings(kms, kms_raw, new_key, hmac_key):
+    kid = new_key()["KeyId"]
+    status = kms.get_key_rotation_status(KeyId=kid)
+    assert status["KeyRotationEnabled"] is False
+    kms.enable_key_rotation(KeyId=kid)
+    status = kms.get_key_rotation_status(KeyId=kid)
+    assert status["KeyRotationEnabled"] is True and status["RotationPeriodInDays"] == 365
+    assert status["NextRotationDate"].timestamp() > time.time() + 364 * 86400
+    for period in (90, 2560):
+        kms.enable_key_rotation(KeyId=kid, RotationPeriodInDays=period)
+        assert kms.get_key_rotation_status(KeyId=kid)["RotationPeriodInDays"] == period
+    for bad in (89, 2561, 0):
+        kms_error(kms_raw.enable_key_rotation, "ValidationException", KeyId=kid, RotationPeriodInDays=bad)
+    assert kms.get_key_rotation_status(KeyId=kid)["RotationPeriodInDays"] == 2560
+    kms.disable_key_rotation(KeyId=kid)
+    assert kms.get_key_rotation_status(KeyId=kid)["KeyRotationEnabled"] is False
+
+    mac_id = hmac_key["KeyId"]
+    kms_error(kms.enable_key_rotation, "UnsupportedOperationException", KeyId=mac_id)
+    kms_error(kms.rotate_key_on_demand, "UnsupportedOperationException", KeyId=mac_id)
+
+    kms.disable_key(KeyId=kid)
+    kms_error(kms.enable_key_rotation, "DisabledException", KeyId=kid)
+    kms.enable_key(KeyId=kid)
+
+
+def _rotate_three_times(kms, kid):
+    blobs = []
+    for i in range(4):
+        if i:
+            out = kms.rotate_key_on_demand(KeyId=kid)
+            assert key_uuid(out["KeyId"]) == kid
+        data = f"version {i + 1} ".encode() + os.urandom(8)
+        blob = kms.encrypt(KeyId=kid, Plaintext=data, EncryptionContext={"v": str(i + 1)})["CiphertextBlob"]
+        head = blob_header(blob, kid)
+        if head is not None:
+            assert head[1] == i + 1, f"blob after {i} rotations names version {head[1]}"
+        blobs.append((data, blob))
+    return blobs
+
+
+def _all_decrypt(kms, kid, blobs):
+    arn = KEY_ARN_PREFIX + kid
+    for i, (data, blob) in enumerate(blobs):
+        got = kms.decrypt(CiphertextBlob=blob, EncryptionContext={"v": str(i + 1)})
+        assert got["Plaintext"] == data and got["KeyId"] == arn
+        invalid_ciphertext(kms.decrypt, CiphertextBlob=blob, EncryptionContext={"v": str(i + 2)})
+
+
+def test_rotation_on_demand_keeps_old_versions_also_after_restart(fresh_daemon):
+    d = fresh_daemon()
+    kms = kms_client(d)
+    kid = kms.create_key(Description="rotating")["KeyMetadata"]["KeyId"]
+    dk = kms.generate_data_key(KeyId=kid, KeySpec="AES_256")
+    blobs = _rotate_three_times(kms, kid)
+    rotations = kms.list_key_rotations(KeyId=kid)["Rotations"]
+    assert len(rotations) == 3
+    assert all(r["RotationType"] == "ON_DEMAND" and key_uuid(r["KeyId"]) == kid for r in rotations)
+    dates = [r["RotationDate"] for r in rotations]
+    assert dates == sorted(dates)
+    _all_decrypt(kms, kid, blobs)
+    assert kms.decrypt(CiphertextBlob=dk["CiphertextBlob"])["Plaintext"] == dk["Plaintext"]
+    # re-encrypt an old blob onto the newest version
+    fresh = kms.re_encrypt(CiphertextBlob=blobs[0][1], SourceEncryptionContext={"v": "1"},
+                           DestinationKeyId=kid, DestinationEncryptionContext={"v": "1"})["CiphertextBlob"]
+    head = blob_header(fresh, kid)
+    if head is not None:
+        assert head[1] == 4
+    assert kms.decrypt(CiphertextBlob=fresh, EncryptionContext={"v": "1"})["Plaintext"] == blobs[0][0]
+
+    d.restart()
+    kms = kms_client(d)
+    _all_decrypt(kms, kid, blobs)
+    assert kms.decrypt(CiphertextBlob=dk["CiphertextBlob"])["Plaintext"] == dk["Plaintext"]
+    assert len(kms.list_key_rotations(KeyId=kid)["Rotations"]) == 3
+    # rotating after the restart adds version 5; everything still decrypts
+    kms.rotate_key_on_demand(KeyId=kid)
+    blob5 = kms.encrypt(KeyId=kid, Plaintext=b"five")["CiphertextBlob"]
+    head = blob_header(blob5, kid)
+    if head is not None:
+        assert head[1] == 5
+    _all_decrypt(kms, kid, blobs)
+    assert kms.decrypt(CiphertextBlob=blob5)["Plaintext"] == b"five"
+
+
+def test_list_key_rotations_paging(kms, new_key):
+    kid = new_key()["KeyId"]
+    for _ in range(3):
+        kms.rotate_key_on_demand(KeyId=kid)
+    page = kms.list_key_rotations(KeyId=kid, Limit=2)
+    assert len(page["Rotations"]) == 2 and page["Truncated"] is True
+    rest = kms.list_key_rotations(KeyId=kid, Limit=2, Marker=page["NextMarker"])
+    assert len(rest["Rotations"]) == 1 and rest["Truncated"] is False
+
+
+# --------------------------------------------------------------------------- key policies and tags
+
+def test_key_policy_get_put(kms, new_key):
+    kid = new_key()["KeyId"]
+    got = kms.get_key_policy(KeyId=kid, PolicyName="default")
+    assert got["PolicyName"] == "default"
+    doc = json.loads(got["Policy"])
+    stmts = doc["Statement"]
+    assert any(s["Effect"] == "Allow" and s["Principal"] == {"AWS": ROOT_ARN} and s["Action"] in ("kms:*", ["kms:*"])
+               for s in stmts), doc
+    assert json.loads(kms.get_key_policy(KeyId=kid)["Policy"]) == doc
+
+    mine = policy(ROOT_STATEMENT, {"Sid": "ReadOnlyForAuditors", "Effect": "Allow",
+                                   "Principal": {"AWS": user_arn("auditor")},
+                                   "Action": ["kms:DescribeKey", "kms:GetKeyPolicy"], "Resource": "*"})
+    kms.put_key_policy(KeyId=kid, PolicyName="default", Policy=mine)
+    assert json.loads(kms.get_key_policy(KeyId=kid, PolicyName="default")["Policy"]) == json.loads(mine)
+    assert kms.list_key_policies(KeyId=kid)["PolicyNames"] == ["default"]
+
+    for bad in ("{", "not json", json.dumps({"Version": "2012-10-17"}),
+                json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Principal": "*",
+                                                                    "Action": "kms:*", "Resource": "*"}]})):
+        kms_error(kms.put_key_policy, "MalformedPolicyDocumentException", KeyId=kid,
+                  PolicyName="default", Policy=bad)
+    assert json.loads(kms.get_key_policy(KeyId=kid, PolicyName="default")["Policy"]) == json.loads(mine)
+
+    created = kms.create_key(Policy=mine)["KeyMetadata"]["KeyId"]
+    assert json.loads(kms.get_key_policy(KeyId=created, PolicyName="default")["Policy"]) == json.loads(mine)
+    kms_error(kms.create_key, "MalformedPolicyDocumentException", Policy="{")
+
+
+def test_key_policy_lockout_safety_check(kms, new_key):
+    kid = new_key()["KeyId"]
+    lockout = policy({"Effect": "Allow", "Principal": {"AWS": user_arn("somebody-else")},
+                      "Action": "kms:*", "Resource": "*"})
+    kms_error(kms.put_key_policy, "MalformedPolicyDocumentException", KeyId=kid, PolicyName="default",
+              Policy=lockout)
+    kms_error(kms.create_key, "MalformedPolicyDocumentException", Policy=lockout)
+    # naming the caller itself is not a lockout
+    me = policy({"Effect": "Allow", "Principal": {"AWS": ADMIN_ARN}, "Action": "kms:*", "Resource": "*"})
+    kms.put_key_policy(KeyId=kid, PolicyName="default", Policy=me)
+    kms.put_key_policy(KeyId=kid, PolicyName="default", Policy=policy(ROOT_STATEMENT))
+    # bypassing the check locks the admin out of that key
+    kms.put_key_policy(KeyId=kid, PolicyName="default", Policy=lockout, BypassPolicyLockoutSafetyCheck=True)
+    denied(kms.describe_key, KeyId=kid)
+    denied(kms.encrypt, KeyId=kid, Plaintext=b"x")
+    denied(kms.put_key_policy, KeyId=kid, PolicyName="default", Policy=policy(ROOT_STATEMENT))
+
+
+def test_tags(kms, new_key):
+    kid = new_key(Tags=[{"TagKey": "a", "TagValue": "1"}])["KeyId"]
+    kms.tag_resource(KeyId=kid, Tags=[{"TagKey": "b", "TagValue": "2"}, {"TagKey": "a", "TagValue": "one"}])
+    tags = {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=kid)["Tags"]}
+    assert tags == {"a": "one", "b": "2"}
+    kms.untag_resource(KeyId=kid, TagKeys=["a", "not-there"])
+    assert kms.list_resource_tags(KeyId=kid)["Tags"] == [{"TagKey": "b", "TagValue": "2"}]
+    kms.tag_resource(KeyId=KEY_ARN_PREFIX + kid, Tags=[{"TagKey": "empty", "TagValue": ""}])
+    tags = {t["TagKey"]: t["TagValue"] for t in kms.list_resource_tags(KeyId=kid)["Tags"]}
+    assert tags == {"b": "2", "empty": ""}
+    kms_error(kms.tag_resource, "NotFoundException", KeyId=str(uuid.uuid4()),
+              Tags=[{"TagKey": "x", "TagValue": "y"}])
+    kms_error(kms.list_resource_tags, "NotFoundException", KeyId=str(uuid.uuid4()))
+
+
+# --------------------------------------------------------------------------- grants (admin side)
+
+def test_grant_management(kms, new_key):
+    meta = new_key()
+    kid = meta["KeyId"]
+    grantee, retirer = user_arn("grant-user-" + uuid.uuid4().hex[:6]), user_arn("retirer-" + uuid.uuid4().hex[:6])
+    g1 = kms.create_grant(KeyId=kid, GranteePrincipal=grantee, RetiringPrincipal=retirer, Name="first",
+                          Operations=["Encrypt", "Decrypt"],
+                          Constraints={"EncryptionContextSubset": {"tenant": "t1"}})
+    assert g1["GrantId"] and g1["GrantToken"]
+    g2 = kms.create_grant(KeyId=meta["Arn"], GranteePrincipal=grantee, Operations=["GenerateDataKey"],
+                          Constraints={"EncryptionContextEquals": {"tenant": "t2"}})
+    grants = {g["GrantId"]: g for g in kms.list_grants(KeyId=kid)["Grants"]}
+    assert set(grants) == {g1["GrantId"], g2["GrantId"]}
+    first = grants[g1["GrantId"]]
+    assert first["KeyId"] == meta["Arn"] and first["Name"] == "first"
+    assert first["GranteePrincipal"] == grantee and first["RetiringPrincipal"] == retirer
+    assert sorted(first["Operations"]) == ["Decrypt", "Encrypt"]
+    assert first["Constraints"] == {"EncryptionContextSubset": {"tenant": "t1"}}
+    assert grants[g2["GrantId"]]["Constraints"] == {"EncryptionContextEquals": {"tenant": "t2"}}
+    only = kms.list_grants(KeyId=kid, GrantId=g1["GrantId"])["Grants"]
+    assert [g["GrantId"] for g in only] == [g1["GrantId"]]
+    by_grantee = kms.list_grants(KeyId=kid, GranteePrincipal=grantee)["Grants"]
+    assert {g["GrantId"] for g in by_grantee} == {g1["GrantId"], g2["GrantId"]}
+    retirable = kms.list_retirable_grants(RetiringPrincipal=retirer)["Grants"]
+    assert [g["GrantId"] for g in retirable] == [g1["GrantId"]]
+
+    kms.revoke_grant(KeyId=kid, GrantId=g2["GrantId"])
+    assert [g["GrantId"] for g in kms.list_grants(KeyId=kid)["Grants"]] == [g1["GrantId"]]
+    kms_error(kms.revoke_grant, ("NotFoundException", "InvalidGrantIdException"), KeyId=kid, GrantId=g2["GrantId"])
+    kms.revoke_grant(KeyId=meta["Arn"], GrantId=g1["GrantId"])
+    assert kms.list_grants(KeyId=kid)["Grants"] == []
+    assert kms.list_retirable_grants(RetiringPrincipal=retirer)["Grants"] == []
+
+    kms_error(kms.create_grant, "ValidationException", KeyId=kid, GranteePrincipal=grantee,
+              Operations=["NotAnOperation"])
+    kms_error(kms.create_grant, "NotFoundException", KeyId=str(uuid.uuid4()), GranteePrincipal=grantee,
+              Operations=["Decrypt"])
+
+
+# --------------------------------------------------------------------------- authorization
+
+AUTHZ_PRINCIPALS = {
+    "Users": [
+        {"Name": "admin", "Policies": ["administrator"]},
+        {"Name": "kmsuser", "Policies": ["kms-all"]},
+        {"Name": "encryptor", "Policies": ["kms-encrypt-only"]},
+        {"Name": "nodecrypt", "Policies": ["kms-all", "deny-decrypt"]},
+        {"Name": "outsider"},
+        {"Name": "grantee"},
+        {"Name": "retirer"},
+    ],
+    "Roles": [],
+    "Groups": [],
+}
+
+AUTHZ_POLICIES = {
+    "administrator": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Everything", "Effect": "Allow", "Action": "*", "Resource": "*"}]},
+    "kms-all": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "AllKms", "Effect": "Allow", "Action": "kms:*", "Resource": "*"}]},
+    "kms-encrypt-only": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "EncryptOnly", "Effect": "Allow", "Action": ["kms:Encrypt", "kms:DescribeKey"],
+         "Resource": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*"}]},
+    "deny-decrypt": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "NoDecrypt", "Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"}]},
+}
+
+
+@pytest.fixture(scope="module")
+def authz(tmp_path_factory):
+    base = tmp_path_factory.mktemp("sealq-kms-authz")
+    policies = write_policies_dir(str(base / "policies"), AUTHZ_PRINCIPALS, AUTHZ_POLICIES)
+    d = Daemon(str(base), policies_dir=policies)
+    names = [u["Name"] for u in AUTHZ_PRINCIPALS["Users"] if u["Name"] != "admin"]
+    keys = {n: create_access_key(n, d.data_dir, policies) for n in names}
+    d.start()
+    clients = {n: kms_client(d, *keys[n]) for n in names}
+    ns = SimpleNamespace(daemon=d, admin=kms_client(d), client=clients.__getitem__,
+                         new_key=lambda **kw: kms_client(d).create_key(**kw)["KeyMetadata"])
+    yield ns
+    d.stop()
+
+
+def test_default_key_policy_lets_iam_decide(authz):
+    admin = authz.admin
+    kid = authz.new_key()["KeyId"]
+    blob = admin.encrypt(KeyId=kid, Plaintext=b"iam")["CiphertextBlob"]
+
+    kmsuser = authz.client("kmsuser")
+    assert allowed(kmsuser.decrypt, CiphertextBlob=blob)["Plaintext"] == b"iam"
+    own = allowed(kmsuser.encrypt, KeyId=kid, Plaintext=b"k")["CiphertextBlob"]
+    allowed(kmsuser.describe_key, KeyId=kid)
+    allowed(kmsuser.generate_data_key, KeyId=kid, KeySpec="AES_256")
+
+    encryptor = authz.client("encryptor")
+    allowed(encryptor.encrypt, KeyId=kid, Plaintext=b"e")
+    allowed(encryptor.describe_key, KeyId=kid)
+    denied(encryptor.decrypt, CiphertextBlob=own)
+    denied(encryptor.generate_data_key, KeyId=kid, KeySpec="AES_256")
+    denied(encryptor.schedule_key_deletion, KeyId=kid, PendingWindowInDays=7)
+    denied(encryptor.put_key_policy, KeyId=kid, PolicyName="default", Policy=policy(ROOT_STATEMENT))
+    denied(encryptor.create_key)
+
+    outsider = authz.client("outsider")
+    denied(outsider.encrypt, KeyId=kid, Plaintext=b"x")
+    denied(outsider.decrypt, CiphertextBlob=blob)
+    denied(outsider.describe_key, KeyId=kid)
+    denied(outsider.create_key)
+    denied(outsider.disable_key, KeyId=kid)
+
+    nodecrypt = authz.client("nodecrypt")
+    allowed(nodecrypt.encrypt, KeyId=kid, Plaintext=b"x")
+    denied(nodecrypt.decrypt, CiphertextBlob=blob)
+    assert admin.describe_key(KeyId=kid)["KeyMetadata"]["KeyState"] == "Enabled"
+
+
+def test_key_policy_naming_a_user_needs_no_iam_policy(authz):
+    admin = authz.admin
+    kid = authz.new_key()["KeyId"]
+    admin.put_key_policy(KeyId=kid, PolicyName="default", Policy=policy(
+        ROOT_STATEMENT,
+        {"Sid": "OutsiderMayUse", "Effect": "Allow", "Principal": {"AWS": user_arn("outsider")},
+         "Action": ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"], "Resource": "*"},
+        {"Sid": "NodecryptMayUse", "Effect": "Allow", "Principal": {"AWS": user_arn("nodecrypt")},
+         "Action": "kms:Decrypt", "Resource": "*"}))
+    outsider = authz.client("outsider")
+    blob = allowed(outsider.encrypt, KeyId=kid, Plaintext=b"named")["CiphertextBlob"]
+    assert allowed(outsider.decrypt, CiphertextBlob=blob)["Plaintext"] == b"named"
+    allowed(outsider.describe_key, KeyId=kid)
+    denied(outsider.generate_data_key, KeyId=kid, KeySpec="AES_256")
+    denied(outsider.disable_key, KeyId=kid)
+    # another key with the default policy stays closed to the outsider
+    other = authz.new_key()["KeyId"]
+    denied(outsider.encrypt, KeyId=other, Plaintext=b"x")
+    # a user not named is still governed by IAM alone
+    denied(authz.client("grantee").encrypt, KeyId=kid, Plaintext=b"x")
+    # an explicit Deny in an identity policy beats the key policy's Allow
+    denied(authz.client("nodecrypt").decrypt, CiphertextBlob=blob)
+
+
+def test_key_policy_deny_beats_admin_allow(authz):
+    admin = authz.admin
+    kid = authz.new_key()["KeyId"]
+    blob = admin.encrypt(KeyId=kid, Plaintext=b"deny")["CiphertextBlob"]
+    admin.put_key_policy(KeyId=kid, PolicyName="default", Policy=policy(
+        ROOT_STATEMENT,
+        {"Sid": "NoDecryptForAdmin", "Effect": "Deny", "Principal": {"AWS": ADMIN_ARN},
+         "Action": ["kms:Decrypt", "kms:GenerateDataKey*", "kms:ReEncryptFrom"], "Resource": "*"}))
+    allowed(admin.encrypt, KeyId=kid, Plaintext=b"still")
+    denied(admin.decrypt, CiphertextBlob=blob)
+    denied(admin.generate_data_key, KeyId=kid, KeySpec="AES_256")
+    denied(admin.generate_data_key_without_plaintext, KeyId=kid, KeySpec="AES_256")
+    denied(admin.re_encrypt, CiphertextBlob=blob, DestinationKeyId=kid)
+    # others keep their IAM allow
+    assert allowed(authz.client("kmsuser").decrypt, CiphertextBlob=blob)["Plaintext"] == b"deny"
+    # the admin may still change the policy, and then decrypt again
+    admin.put_key_policy(KeyId=kid, PolicyName="default", Policy=policy(ROOT_STATEMENT))
+    assert admin.decrypt(CiphertextBlob=blob)["Plaintext"] == b"deny"
+
+
+def test_key_policy_without_account_statement_ignores_iam(authz):
+    admin = authz.admin
+    only_outsider = policy({"Sid": "OutsiderOwnsIt", "Effect": "Allow",
+                            "Principal": {"AWS": user_arn("outsider")}, "Action": "kms:*", "Resource": "*"})
+    kms_error(admin.create_key, "MalformedPolicyDocumentException", Policy=only_outsider)
+    kid = admin.create_key(Policy=only_outsider, BypassPolicyLockoutSafetyCheck=True)["KeyMetadata"]["KeyId"]
+
+    denied(admin.describe_key, KeyId=kid)
+    denied(admin.encrypt, KeyId=kid, Plaintext=b"x")
+    denied(admin.get_key_policy, KeyId=kid, PolicyName="default")
+    denied(admin.schedule_key_deletion, KeyId=kid, PendingWindowInDays=7)
+    kmsuser = authz.client("kmsuser")
+    denied(kmsuser.encrypt, KeyId=kid, Plaintext=b"x")
+    denied(kmsuser.describe_key, KeyId=kid)
+
+    outsider = authz.client("outsider")
+    blob = allowed(outsider.encrypt, KeyId=kid, Plaintext=b"outsider's")["CiphertextBlob"]
+    assert allowed(outsider.decrypt, CiphertextBlob=blob)["Plaintext"] == b"outsider's"
+    denied(admin.decrypt, CiphertextBlob=blob)
+    # the key's owner hands it back to the account (which locks the owner out: that needs the bypass)
+    kms_error(outsider.put_key_policy, "MalformedPolicyDocumentException", KeyId=kid, PolicyName="default",
+              Policy=policy(ROOT_STATEMENT))
+    allowed(outsider.put_key_policy, KeyId=kid, PolicyName="default", Policy=policy(ROOT_STATEMENT),
+            BypassPolicyLockoutSafetyCheck=True)
+    assert admin.decrypt(CiphertextBlob=blob)["Plaintext"] == b"outsider's"
+    assert kmsuser.decrypt(CiphertextBlob=blob)["Plaintext"] == b"outsider's"
+    denied(outsider.decrypt, CiphertextBlob=blob)
+
+
+def test_policy_naming_the_admin_passes_lockout_check_and_shuts_out_iam(authz):
+    admin = authz.admin
+    kid = authz.new_key()["KeyId"]
+    admin.put_key_policy(KeyId=kid, PolicyName="default", Policy=policy(
+        {"Effect": "Allow", "Principal": {"AWS": ADMIN_ARN}, "Action": "kms:*", "Resource": "*"}))
+    blob = allowed(admin.encrypt, KeyId=kid, Plaintext=b"admin only")["CiphertextBlob"]
+    denied(authz.client("kmsuser").decrypt, CiphertextBlob=blob)
+    denied(authz.client("kmsuser").describe_key, KeyId=kid)
+    assert admin.decrypt(CiphertextBlob=blob)["Plaintext"] == b"admin only"
+
+
+def test_grants_authorize_the_grantee_under_constraints(authz):
+    admin = authz.admin
+    kid = authz.new_key()["KeyId"]
+    grantee = authz.client("grantee")
+    denied(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"tenant": "t1"})
+
+    g = admin.create_grant(KeyId=kid, GranteePrincipal=user_arn("grantee"),
+                           RetiringPrincipal=user_arn("retirer"),
+                           Operations=["Encrypt", "Decrypt", "GenerateDataKey"],
+                           Constraints={"EncryptionContextSubset": {"tenant": "t1"}})
+    tok = [g["GrantToken"]]
+    blob = allowed(grantee.encrypt, KeyId=kid, Plaintext=b"granted", EncryptionContext={"tenant": "t1"},
+                   GrantTokens=tok)["CiphertextBlob"]
+    wider = allowed(grantee.encrypt, KeyId=kid, Plaintext=b"wider",
+                    EncryptionContext={"tenant": "t1", "extra": "y"})["CiphertextBlob"]
+    assert allowed(grantee.decrypt, CiphertextBlob=blob, EncryptionContext={"tenant": "t1"})["Plaintext"] == b"granted"
+    assert allowed(grantee.decrypt, CiphertextBlob=wider,
+                   EncryptionContext={"extra": "y", "tenant": "t1"})["Plaintext"] == b"wider"
+    dk = allowed(grantee.generate_data_key, KeyId=kid, KeySpec="AES_256", EncryptionContext={"tenant": "t1"})
+    assert len(dk["Plaintext"]) == 32
+    denied(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"tenant": "t2"})
+    denied(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"Tenant": "t1"})
+    denied(grantee.encrypt, KeyId=kid, Plaintext=b"x")
+    other = admin.encrypt(KeyId=kid, Plaintext=b"other tenant", EncryptionContext={"tenant": "t2"})["CiphertextBlob"]
+    denied(grantee.decrypt, CiphertextBlob=other, EncryptionContext={"tenant": "t2"})
+    denied(grantee.generate_data_key_without_plaintext, KeyId=kid, KeySpec="AES_256",
+           EncryptionContext={"tenant": "t1"})
+    denied(grantee.describe_key, KeyId=kid)
+    denied(grantee.re_encrypt, CiphertextBlob=blob, SourceEncryptionContext={"tenant": "t1"},
+           DestinationKeyId=kid, DestinationEncryptionContext={"tenant": "t1"})
+    # the grant is for this key only
+    denied(grantee.encrypt, KeyId=authz.new_key()["KeyId"], Plaintext=b"x", EncryptionContext={"tenant": "t1"})
+    # someone else is not the grantee
+    denied(authz.client("outsider").encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"tenant": "t1"})
+    # DryRun: authorization first
+    dry_run_ok(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"tenant": "t1"})
+    denied(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"tenant": "t2"}, DryRun=True)
+
+    # the retiring principal retires it
+    retirer = authz.client("retirer")
+    assert g["GrantId"] in {x["GrantId"] for x in
+                            admin.list_retirable_grants(RetiringPrincipal=user_arn("retirer"))["Grants"]}
+    allowed(retirer.retire_grant, GrantToken=g["GrantToken"])
+    denied(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"tenant": "t1"})
+    denied(grantee.decrypt, CiphertextBlob=blob, EncryptionContext={"tenant": "t1"})
+    assert admin.list_grants(KeyId=kid)["Grants"] == []
+
+    # a grantee may retire a grant that includes RetireGrant
+    g2 = admin.create_grant(KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Encrypt", "RetireGrant"])
+    allowed(grantee.encrypt, KeyId=kid, Plaintext=b"again")
+    allowed(grantee.retire_grant, KeyId=kid, GrantId=g2["GrantId"])
+    denied(grantee.encrypt, KeyId=kid, Plaintext=b"again")
+
+
+def test_only_grant_principals_may_retire(authz):
+    admin = authz.admin
+    kid = authz.new_key()["KeyId"]
+    g = admin.create_grant(KeyId=kid, GranteePrincipal=user_arn("grantee"), RetiringPrincipal=user_arn("retirer"),
+                           Operations=["Encrypt"])
+    # a principal the grant does not name, without any permission, is refused like any
+    # unauthorized KMS call
+    denied(authz.client("outsider").retire_grant, KeyId=kid, GrantId=g["GrantId"])
+    denied(authz.client("outsider").retire_grant, GrantToken=g["GrantToken"])
+    # the grantee without RetireGrant in the grant cannot retire it either
+    code = error_code(authz.client("grantee").retire_grant, KeyId=kid, GrantId=g["GrantId"])
+    assert code == "AccessDeniedException", code
+    assert [x["GrantId"] for x in admin.list_grants(KeyId=kid)["Grants"]] == [g["GrantId"]]
+    allowed(authz.client("grantee").encrypt, KeyId=kid, Plaintext=b"still granted")
+
+
+def test_grant_with_context_equals_and_revocation(authz):
+    admin = authz.admin
+    kid = authz.new_key()["KeyId"]
+    grantee = authz.client("grantee")
+    g = admin.create_grant(KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Encrypt", "Decrypt"],
+                           Constraints={"EncryptionContextEquals": {"tenant": "t1", "app": "a"}})
+    blob = allowed(grantee.encrypt, KeyId=kid, Plaintext=b"equals",
+                   EncryptionContext={"app": "a", "tenant": "t1"})["CiphertextBlob"]
+    denied(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"tenant": "t1"})
+    denied(grantee.encrypt, KeyId=kid, Plaintext=b"x",
+           EncryptionContext={"tenant": "t1", "app": "a", "more": "m"})
+    denied(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"tenant": "t1", "app": "A"})
+    assert allowed(grantee.decrypt, CiphertextBlob=blob,
+                   EncryptionContext={"tenant": "t1", "app": "a"})["Plaintext"] == b"equals"
+    # a grant without constraints for MACs on an HMAC key
+    mac_key = authz.new_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyId"]
+    admin.create_grant(KeyId=mac_key, GranteePrincipal=user_arn("grantee"), Operations=["GenerateMac"])
+    mac = allowed(grantee.generate_mac, KeyId=mac_key, Message=b"m", MacAlgorithm="HMAC_SHA_256")["Mac"]
+    denied(grantee.verify_mac, KeyId=mac_key, Message=b"m", MacAlgorithm="HMAC_SHA_256", Mac=mac)
+
+    # the grantee cannot revoke; the admin can, and then the grant is gone
+    denied(grantee.revoke_grant, KeyId=kid, GrantId=g["GrantId"])
+    admin.revoke_grant(KeyId=kid, GrantId=g["GrantId"])
+    denied(grantee.decrypt, CiphertextBlob=blob, EncryptionContext={"tenant": "t1", "app": "a"})
+    denied(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"app": "a", "tenant": "t1"})
+
+
+def test_dry_run_checks_authorization(authz):
+    kid = authz.new_key()["KeyId"]
+    blob = authz.admin.encrypt(KeyId=kid, Plaintext=b"dry")["CiphertextBlob"]
+    denied(authz.client("outsider").encrypt, KeyId=kid, Plaintext=b"x", DryRun=True)
+    denied(authz.client("outsider").decrypt, CiphertextBlob=blob, DryRun=True)
+    denied(authz.client("encryptor").decrypt, CiphertextBlob=blob, DryRun=True)
+    dry_run_ok(authz.client("encryptor").encrypt, KeyId=kid, Plaintext=b"x")
+    dry_run_ok(authz.client("kmsuser").decrypt, CiphertextBlob=blob)
+
+
+def test_retirable_grants_listing(authz):
+    admin = authz.admin
+    kid = authz.new_key()["KeyId"]
+    retiring = user_arn("retirer")
+    g = admin.create_grant(KeyId=kid, GranteePrincipal=user_arn("grantee"), RetiringPrincipal=retiring,
+                           Operations=["Decrypt"])
+    listed = admin.list_retirable_grants(RetiringPrincipal=retiring)["Grants"]
+    assert g["GrantId"] in {x["GrantId"] for x in listed}
+    retirer = authz.client("retirer")
+    allowed(retirer.retire_grant, KeyId=kid, GrantId=g["GrantId"])
+    assert g["GrantId"] not in {x["GrantId"] for x in admin.list_retirable_grants(RetiringPrincipal=retiring)["Grants"]}
+
+
+# --------------------------------------------------------------------------- crypto-shredding
+
+def _gone(kms, kid):
+    try:
+        kms.describe_key(KeyId=kid)
+        return False
+    except ClientError as e:
+        return e.response["Error"]["Code"] == "NotFoundException"
+
+
+def _never_decrypts(kms, blob, **kw):
+    code = error_code(kms.decrypt, CiphertextBlob=blob, **kw)
+    assert code in ("InvalidCiphertextException", "NotFoundException"), code
+
+
+def test_deleted_key_is_shredded(tmp_path):
+    d = KmsDaemon(str(tmp_path), extra_args=["--kms-deletion-day-seconds", "1"])
+    d.start()
+    try:
+        kms = kms_client(d)
+        doomed = kms.create_key(Description="doomed")["KeyMetadata"]
+        kid = doomed["KeyId"]
+        alias = "alias/doomed"
+        kms.create_alias(AliasName=alias, TargetKeyId=kid)
+        blobs = [kms.encrypt(KeyId=kid, Plaintext=b"v1 secret", EncryptionContext={"c": "1"})["CiphertextBlob"]]
+        dk = kms.generate_data_key(KeyId=kid, KeySpec="AES_256")
+        kms.rotate_key_on_demand(KeyId=kid)
+        blobs.append(kms.encrypt(KeyId=kid, Plaintext=b"v2 secret", EncryptionContext={"c": "1"})["CiphertextBlob"])
+        mac_key = kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]["KeyId"]
+        mac = kms.generate_mac(KeyId=mac_key, Message=b"m", MacAlgorithm="HMAC_SHA_256")["Mac"]
+        saved = kms.create_key()["KeyMetadata"]["KeyId"]
+        saved_blob = kms.encrypt(KeyId=saved, Plaintext=b"saved")["CiphertextBlob"]
+        bystander = kms.create_key()["KeyMetadata"]["KeyId"]
+        by_blob = kms.encrypt(KeyId=bystander, Plaintext=b"bystander")["CiphertextBlob"]
+
+        started = time.time()
+        out = kms.schedule_key_deletion(KeyId=kid, PendingWindowInDays=7)
+        assert 5 <= out["DeletionDate"].timestamp() - started <= 10, out["DeletionDate"]
+        kms.schedule_key_deletion(KeyId=mac_key, PendingWindowInDays=7)
+        kms.schedule_key_deletion(KeyId=saved, PendingWindowInDays=7)
+        assert kms.describe_key(KeyId=kid)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+        kms_error(kms.decrypt, "KMSInvalidStateException", CiphertextBlob=blobs[0], EncryptionContext={"c": "1"})
+        time.sleep(1)
+        kms.cancel_key_deletion(KeyId=saved)
+        assert not _gone(kms, kid), "deleted before its window ended"
+
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not (_gone(kms, kid) and _gone(kms, mac_key)):
+            time.sleep(0.25)
+        assert _gone(kms, kid) and _gone(kms, mac_key), kms.describe_key(KeyId=kid)["KeyMetadata"]
+        assert time.time() - started >= 6.5
+
+        def check_shredded(kms):
+            for blob in blobs:
+                _never_decrypts(kms, blob, EncryptionContext={"c": "1"})
+                _never_decrypts(kms, blob)
+            _never_decrypts(kms, dk["CiphertextBlob"])
+            _never_decrypts(kms, blobs[0], KeyId=kid, EncryptionContext={"c": "1"})
+            kms_error(kms.encrypt, "NotFoundException", KeyId=kid, Plaintext=b"x")
+            kms_error(kms.encrypt, "NotFoundException", KeyId=alias, Plaintext=b"x")
+            kms_error(kms.verify_mac, "NotFoundException", KeyId=mac_key, Message=b"m",
+                      MacAlgorithm="HMAC_SHA_256", Mac=mac)
+            kms_error(kms.cancel_key_deletion, "NotFoundException", KeyId=kid)
+            listed = {k["KeyId"] for k in kms.list_keys(Limit=1000)["Keys"]}
+            assert kid not in listed and mac_key not in listed
+            assert saved in listed and bystander in listed
+            assert alias not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}
+            # re-encrypting elsewhere is no way out either
+            code = error_code(kms.re_encrypt, CiphertextBlob=blobs[1], SourceEncryptionContext={"c": "1"},
+                              DestinationKeyId=bystander)
+            assert code in ("InvalidCiphertextException", "NotFoundException"), code
+            assert kms.decrypt(CiphertextBlob=by_blob)["Plaintext"] == b"bystander"
+
+        check_shredded(kms)
+        assert kms.describe_key(KeyId=saved)["KeyMetadata"]["KeyState"] == "Disabled"
+        kms.enable_key(KeyId=saved)
+        assert kms.decrypt(CiphertextBlob=saved_blob)["Plaintext"] == b"saved"
+
+        d.restart()
+        kms = kms_client(d)
+        check_shredded(kms)
+        assert _gone(kms, kid) and _gone(kms, mac_key)
+        assert kms.decrypt(CiphertextBlob=saved_blob)["Plaintext"] == b"saved"
+        # the alias name is free again
+        kms.create_alias(AliasName=alias, TargetKeyId=bystander)
+    finally:
+        d.stop()
+
+
+# --------------------------------------------------------------------------- aws kms CLI
+
+@pytest.fixture(scope="module")
+def aws_kms(daemon, tmp_path_factory):
+    if AWS is None:
+        pytest.skip("awscli not installed")
+    d = tmp_path_factory.mktemp("awscli-kms")
+    cfg, creds = d / "config", d / "credentials"
+    cfg.write_text("[default]\nregion = us-east-1\noutput = json\n")
+    creds.write_text("")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({"AWS_ACCESS_KEY_ID": ADMIN_KEY, "AWS_SECRET_ACCESS_KEY": ADMIN_SECRET,
+                "AWS_DEFAULT_REGION": REGION, "AWS_CONFIG_FILE": str(cfg),
+                "AWS_SHARED_CREDENTIALS_FILE": str(creds), "AWS_MAX_ATTEMPTS": "1", "AWS_PAGER": ""})
+
+    def run(*args, check=True):
+        p = subprocess.run([AWS, "--endpoint-url", daemon.url, "--output", "json", "kms", *args],
+                           env=env, capture_output=True, text=True, timeout=60)
+        if check:
+            assert p.returncode == 0, (args, p.returncode, p.stderr)
+            return json.loads(p.stdout) if p.stdout.strip() else {}
+        return p
+
+    run.dir = d
+    return run
+
+
+def test_cli_key_alias_encrypt_decrypt(aws_kms, kms):
+    meta = aws_kms("create-key", "--description", "cli key", "--tags", "TagKey=via,TagValue=cli")["KeyMetadata"]
+    kid = meta["KeyId"]
+    assert meta["KeyState"] == "Enabled" and meta["Description"] == "cli key"
+    alias = "alias/" + unique_name("cli")
+    aws_kms("create-alias", "--alias-name", alias, "--target-key-id", kid)
+    listed = aws_kms("list-aliases", "--key-id", kid)["Aliases"]
+    assert [a["AliasName"] for a in listed] == [alias]
+    assert aws_kms("describe-key", "--key-id", alias)["KeyMetadata"]["KeyId"] == kid
+    assert aws_kms("list-resource-tags", "--key-id", kid)["Tags"] == [{"TagKey": "via", "TagValue": "cli"}]
+
+    secret = b"cli plaintext \x00\xff " + os.urandom(16)
+    src = aws_kms.dir / f"{kid}.plain"
+    src.write_bytes(secret)
+    enc = aws_kms("encrypt", "--key-id", alias, "--plaintext", f"fileb://{src}",
+                  "--encryption-context", "app=cli,stage=test")
+    assert enc["KeyId"] == KEY_ARN_PREFIX + kid
+    blob = base64.b64decode(enc["CiphertextBlob"])
+    # what the CLI made, boto3 decrypts, and the other way round
+    assert kms.decrypt(CiphertextBlob=blob, EncryptionContext={"stage": "test", "app": "cli"})["Plaintext"] == secret
+    blob_file = aws_kms.dir / f"{kid}.blob"
+    blob_file.write_bytes(blob)
+    dec = aws_kms("decrypt", "--ciphertext-blob", f"fileb://{blob_file}",
+                  "--encryption-context", "stage=test,app=cli")
+    assert base64.b64decode(dec["Plaintext"]) == secret and dec["KeyId"] == KEY_ARN_PREFIX + kid
+    p = aws_kms("decrypt", "--ciphertext-blob", f"fileb://{blob_file}",
+                "--encryption-context", "stage=prod,app=cli", check=False)
+    assert p.returncode != 0 and "InvalidCiphertextException" in p.stderr, p.stderr
+    other = kms.create_key()["KeyMetadata"]["KeyId"]
+    p = aws_kms("decrypt", "--ciphertext-blob", f"fileb://{blob_file}", "--key-id", other,
+                "--encryption-context", "stage=test,app=cli", check=False)
+    assert p.returncode != 0 and "IncorrectKeyException" in p.stderr, p.stderr
+
+
+def test_cli_data_keys_random_and_mac(aws_kms, kms):
+    kid = aws_kms("create-key")["KeyMetadata"]["KeyId"]
+    dk = aws_kms("generate-data-key", "--key-id", kid, "--key-spec", "AES_256")
+    plain = base64.b64decode(dk["Plaintext"])
+    assert len(plain) == 32
+    assert kms.decrypt(CiphertextBlob=base64.b64decode(dk["CiphertextBlob"]))["Plaintext"] == plain
+    wp = aws_kms("generate-data-key-without-plaintext", "--key-id", kid, "--number-of-bytes", "24")
+    assert "Plaintext" not in wp
+    assert len(kms.decrypt(CiphertextBlob=base64.b64decode(wp["CiphertextBlob"]))["Plaintext"]) == 24
+    rnd = base64.b64decode(aws_kms("generate-random", "--number-of-bytes", "48")["Plaintext"])
+    assert len(rnd) == 48
+
+    mac_key = aws_kms("create-key", "--key-spec", "HMAC_256", "--key-usage", "GENERATE_VERIFY_MAC")["KeyMetadata"]
+    msg = aws_kms.dir / "message"
+    msg.write_bytes(b"cli mac message")
+    mac = aws_kms("generate-mac", "--key-id", mac_key["KeyId"], "--mac-algorithm", "HMAC_SHA_256",
+                  "--message", f"fileb://{msg}")["Mac"]
+    mac_file = aws_kms.dir / "mac"
+    mac_file.write_bytes(base64.b64decode(mac))
+    ok = aws_kms("verify-mac", "--key-id", mac_key["KeyId"], "--mac-algorithm", "HMAC_SHA_256",
+                 "--message", f"fileb://{msg}", "--mac", f"fileb://{mac_file}")
+    assert ok["MacValid"] is True
+    msg.write_bytes(b"cli mac message, altered")
+    p = aws_kms("verify-mac", "--key-id", mac_key["KeyId"], "--mac-algorithm", "HMAC_SHA_256",
+                "--message", f"fileb://{msg}", "--mac", f"fileb://{mac_file}", check=False)
+    assert p.returncode != 0 and "KMSInvalidMacException" in p.stderr, p.stderr
+
+
+def test_cli_states_rotation_policy_and_grants(aws_kms, kms):
+    kid = aws_kms("create-key")["KeyMetadata"]["KeyId"]
+    aws_kms("disable-key", "--key-id", kid)
+    assert aws_kms("describe-key", "--key-id", kid)["KeyMetadata"]["KeyState"] == "Disabled"
+    aws_kms("enable-key", "--key-id", kid)
+    aws_kms("enable-key-rotation", "--key-id", kid, "--rotation-period-in-days", "180")
+    st = aws_kms("get-key-rotation-status", "--key-id", kid)
+    assert st["KeyRotationEnabled"] is True and st["RotationPeriodInDays"] == 180
+    aws_kms("rotate-key-on-demand", "--key-id", kid)
+    assert len(aws_kms("list-key-rotations", "--key-id", kid)["Rotations"]) == 1
+    aws_kms("disable-key-rotation", "--key-id", kid)
+
+    assert aws_kms("list-key-policies", "--key-id", kid)["PolicyNames"] == ["default"]
+    pol = json.loads(aws_kms("get-key-policy", "--key-id", kid, "--policy-name", "default")["Policy"])
+    assert pol["Statement"]
+    aws_kms("put-key-policy", "--key-id", kid, "--policy-name", "default", "--policy", policy(ROOT_STATEMENT))
+    p = aws_kms("put-key-policy", "--key-id", kid, "--policy-name", "default", "--policy", "{", check=False)
+    assert p.returncode != 0 and "MalformedPolicyDocumentException" in p.stderr, p.stderr
+
+    g = aws_kms("create-grant", "--key-id", kid, "--grantee-principal", user_arn("cli-grantee"),
+                "--operations", "Encrypt", "Decrypt")
+    assert [x["GrantId"] for x in aws_kms("list-grants", "--key-id", kid)["Grants"]] == [g["GrantId"]]
+    aws_kms("revoke-grant", "--key-id", kid, "--grant-id", g["GrantId"])
+    assert aws_kms("list-grants", "--key-id", kid)["Grants"] == []
+
+    sched = aws_kms("schedule-key-deletion", "--key-id", kid, "--pending-window-in-days", "7")
+    assert sched["KeyState"] == "PendingDeletion"
+    p = aws_kms("schedule-key-deletion", "--key-id", kid, "--pending-window-in-days", "7", check=False)
+    assert p.returncode != 0 and "KMSInvalidStateException" in p.stderr, p.stderr
+    aws_kms("cancel-key-deletion", "--key-id", kid)
+    assert kms.describe_key(KeyId=kid)["KeyMetadata"]["KeyState"] == "Disabled"
+    p = aws_kms("schedule-key-deletion", "--key-id", kid, "--pending-window-in-days", "3", check=False)
+    assert p.returncode != 0 and "ValidationException" in p.stderr, p.stderr
+    src = aws_kms.dir / "disabled.plain"
+    src.write_bytes(b"to a disabled key")
+    p = aws_kms("encrypt", "--key-id", kid, "--plaintext", f"fileb://{src}", check=False)
+    assert p.returncode != 0 and "DisabledException" in p.stderr, p.stderr

@@ -1,0 +1,482 @@
+"""What the key service leaves on disk (issue 5): the root key options (generated developer key,
+a 0600 `--root-key-file`, SEALQ_ROOT_PASSPHRASE with Argon2id) and the refusal to open a data
+directory with another root key; a scan of every file of the data directory (SQLite database,
+-wal, -shm and anything else) and of the daemon's logs for plaintexts, data keys, HMAC messages
+and the root key; and a round trip through the AWS Encryption SDK (`aws-encryption-sdk`) with
+the daemon as its KMS."""
+
+import base64
+import os
+import shutil
+import stat
+import subprocess
+import time
+import uuid
+
+import pytest
+import requests
+from botocore.config import Config
+
+import boto3
+
+from conftest import (_ALL_DAEMONS, ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, SEALQ_BIN, Daemon,
+                      expect_error)
+
+
+# --------------------------------------------------------------------------- helpers
+
+class KmsDaemon(Daemon):
+    """A Daemon started with extra `sealq serve` flags and environment; root-key variables of
+    the test runner's own environment are not passed on."""
+
+    def __init__(self, base_dir, extra_args=(), extra_env=None, **kw):
+        super().__init__(base_dir, **kw)
+        self.extra_args = list(extra_args)
+        self.extra_env = dict(extra_env or {})
+
+    def command(self):
+        cmd = [SEALQ_BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port),
+               "--data-dir", self.data_dir]
+        if self.policies_dir is not None:
+            cmd += ["--policies", self.policies_dir]
+        return cmd + self.extra_args
+
+    def environment(self):
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("SEALQ_ROOT_PASSPHRASE", "SEALQ_ROOT_KEY_FILE")}
+        env["SEALQ_ADMIN_ACCESS_KEY_ID"] = ADMIN_KEY
+        env["SEALQ_ADMIN_SECRET_ACCESS_KEY"] = ADMIN_SECRET
+        env.update(self.extra_env)
+        return env
+
+    def _spawn(self):
+        if not os.path.exists(SEALQ_BIN):
+            pytest.fail(f"sealq binary not found at {SEALQ_BIN} (set SEALQ_BIN)")
+        self.runs += 1
+        self.stderr_path = os.path.join(self.base_dir, f"stderr.{self.runs}.log")
+        self.stdout_path = os.path.join(self.base_dir, f"stdout.{self.runs}.log")
+        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            self.proc = subprocess.Popen(self.command(), env=self.environment(), cwd=self.base_dir,
+                                         stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        _ALL_DAEMONS.append(self)
+
+    def _up(self):
+        try:
+            return requests.get(self.url + "/health", timeout=1).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def start(self, timeout=30.0, port=None):
+        if port is not None:
+            self.port = port
+        self._spawn()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"sealq exited with {self.proc.returncode} during startup:\n"
+                            + self.stderr_tail())
+            if self._up():
+                return self
+            time.sleep(0.1)
+        self.kill()
+        pytest.fail(f"sealq did not become healthy within {timeout}s:\n" + self.stderr_tail())
+
+    def start_expecting_failure(self, timeout=30.0):
+        """Start and expect a refusal: returns (exit code, stderr)."""
+        self._spawn()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return self.proc.returncode, self.stderr_tail(20000)
+            if self._up():
+                self.stop()
+                pytest.fail("sealq started although it should have refused to:\n" + self.stderr_tail())
+            time.sleep(0.1)
+        self.kill()
+        pytest.fail(f"sealq neither started nor exited within {timeout}s:\n" + self.stderr_tail())
+
+    def logs(self):
+        out = b""
+        for name in sorted(os.listdir(self.base_dir)):
+            if name.endswith(".log"):
+                with open(os.path.join(self.base_dir, name), "rb") as f:
+                    out += f.read()
+        return out
+
+
+def kms_client(daemon, **cfg):
+    params = dict(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=60)
+    params.update(cfg)
+    return boto3.session.Session().client(
+        "kms", endpoint_url=daemon.url, region_name=REGION,
+        aws_access_key_id=ADMIN_KEY, aws_secret_access_key=ADMIN_SECRET, config=Config(**params))
+
+
+def write_key_file(path, data, mode=0o600):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+    os.chmod(path, mode)
+    return path
+
+
+def mode_of(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def encodings(secret):
+    """Byte strings under which `secret` could show up in a file: raw, hex, and base64 (standard
+    and URL-safe) at each of the three alignments it can have inside a longer base64 text —
+    only the characters that depend on nothing but the secret's own bytes."""
+    out = {"raw": secret, "hex": secret.hex().encode(), "HEX": secret.hex().upper().encode()}
+    for shift in range(3):
+        enc = base64.b64encode(b"\0" * shift + secret)
+        first_group = -(-shift // 3)                    # groups that hold prefix bytes
+        last_group = (shift + len(secret)) // 3         # groups made of secret bytes only
+        inner = enc[first_group * 4:last_group * 4]
+        if len(inner) >= 12:
+            out[f"b64+{shift}"] = inner
+            out[f"b64url+{shift}"] = inner.replace(b"+", b"-").replace(b"/", b"_")
+    return out
+
+
+def all_files(root):
+    for dirpath, _, names in os.walk(root):
+        for name in names:
+            yield os.path.join(dirpath, name)
+
+
+def scan(paths_and_bytes, secrets):
+    """[(where, secret name, encoding)] for every secret found."""
+    found = []
+    for where, data in paths_and_bytes:
+        for name, secret in secrets.items():
+            for enc_name, needle in encodings(secret).items():
+                if needle in data:
+                    found.append((where, name, enc_name))
+    return found
+
+
+def read_tree(root):
+    out = []
+    for path in all_files(root):
+        with open(path, "rb") as f:
+            out.append((os.path.relpath(path, root), f.read()))
+    return out
+
+
+# --------------------------------------------------------------------------- root key options
+
+def test_generated_developer_root_key(tmp_path):
+    d = KmsDaemon(str(tmp_path))
+    d.start()
+    generated = tmp_path / "keys" / "root.key"
+    try:
+        assert generated.exists(), os.listdir(tmp_path)
+        assert len(generated.read_bytes()) == 32
+        assert mode_of(generated) == 0o600
+        warning = d.stderr_tail(20000)
+        assert "root.key" in warning and "ROOT KEY" in warning.upper(), warning
+        assert (tmp_path / "data" / "root-key.check").exists()
+        kms = kms_client(d)
+        kid = kms.create_key()["KeyMetadata"]["KeyId"]
+        blob = kms.encrypt(KeyId=kid, Plaintext=b"dev key")["CiphertextBlob"]
+    finally:
+        d.stop()
+    root = generated.read_bytes()
+    assert not scan(read_tree(d.data_dir), {"root key": root})
+
+    # the same key is used again
+    d.start()
+    try:
+        assert generated.read_bytes() == root
+        assert kms_client(d).decrypt(CiphertextBlob=blob)["Plaintext"] == b"dev key"
+    finally:
+        d.stop()
+
+    # without it, the data directory cannot be opened: no new key silently replaces it
+    aside = tmp_path / "root.key.aside"
+    shutil.move(str(generated), str(aside))
+    rc, err = d.start_expecting_failure()
+    assert rc != 0 and "does not match" in err, err
+    if generated.exists():
+        generated.unlink()
+    shutil.move(str(aside), str(generated))
+    d.start()
+    try:
+        assert kms_client(d).decrypt(CiphertextBlob=blob)["Plaintext"] == b"dev key"
+    finally:
+        d.stop()
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660, 0o666])
+def test_root_key_file_must_be_private(tmp_path, mode):
+    key_file = write_key_file(str(tmp_path / "secret" / "root.key"), os.urandom(32), mode)
+    d = KmsDaemon(str(tmp_path), extra_args=["--root-key-file", key_file])
+    rc, err = d.start_expecting_failure()
+    assert rc != 0, err
+    assert "600" in err or "owner only" in err or "mode" in err.lower(), err
+    assert key_file in err, err
+    assert not (tmp_path / "keys" / "root.key").exists()
+
+
+@pytest.mark.parametrize("size", [0, 16, 31, 33, 64])
+def test_root_key_file_must_hold_32_bytes(tmp_path, size):
+    key_file = write_key_file(str(tmp_path / "secret" / "root.key"), os.urandom(size))
+    d = KmsDaemon(str(tmp_path), extra_args=["--root-key-file", key_file])
+    rc, err = d.start_expecting_failure()
+    assert rc != 0, err
+    assert not (tmp_path / "keys" / "root.key").exists()
+
+
+def test_missing_root_key_file_is_refused(tmp_path):
+    d = KmsDaemon(str(tmp_path), extra_args=["--root-key-file", str(tmp_path / "nowhere" / "root.key")])
+    rc, err = d.start_expecting_failure()
+    assert rc != 0, err
+    assert not (tmp_path / "keys" / "root.key").exists()
+
+
+def test_root_key_file_and_mismatch(tmp_path):
+    root = os.urandom(32)
+    key_file = write_key_file(str(tmp_path / "secret" / "root.key"), root)
+    d = KmsDaemon(str(tmp_path), extra_args=["--root-key-file", key_file])
+    d.start()
+    try:
+        assert "GENERATED A ROOT KEY" not in d.stderr_tail(20000).upper()
+        assert not (tmp_path / "keys" / "root.key").exists()
+        kms = kms_client(d)
+        kid = kms.create_key()["KeyMetadata"]["KeyId"]
+        blob = kms.encrypt(KeyId=kid, Plaintext=b"file key", EncryptionContext={"a": "b"})["CiphertextBlob"]
+    finally:
+        d.stop()
+    assert (tmp_path / "data" / "root-key.check").exists()
+
+    d.start()
+    try:
+        assert kms_client(d).decrypt(CiphertextBlob=blob, EncryptionContext={"a": "b"})["Plaintext"] == b"file key"
+    finally:
+        d.stop()
+
+    other = write_key_file(str(tmp_path / "secret" / "other.key"), os.urandom(32))
+    d.extra_args = ["--root-key-file", other]
+    rc, err = d.start_expecting_failure()
+    assert rc != 0 and "does not match" in err, err
+    # the environment variable names the same option
+    d.extra_args, d.extra_env = [], {"SEALQ_ROOT_KEY_FILE": other}
+    rc, err = d.start_expecting_failure()
+    assert rc != 0 and "does not match" in err, err
+    # nor does a generated developer key open it
+    d.extra_env = {}
+    rc, err = d.start_expecting_failure()
+    assert rc != 0 and "does not match" in err, err
+    # a passphrase neither
+    d.extra_env = {"SEALQ_ROOT_PASSPHRASE": "not the key file"}
+    rc, err = d.start_expecting_failure()
+    assert rc != 0 and "does not match" in err, err
+
+    # the right key still works after all those refusals, through the environment too
+    d.extra_args, d.extra_env = [], {"SEALQ_ROOT_KEY_FILE": key_file}
+    d.start()
+    try:
+        assert kms_client(d).decrypt(CiphertextBlob=blob, EncryptionContext={"a": "b"})["Plaintext"] == b"file key"
+    finally:
+        d.stop()
+    assert not scan(read_tree(d.data_dir) + [("logs", d.logs())], {"root key": root})
+
+
+def test_root_passphrase(tmp_path):
+    passphrase = "correct horse battery staple " + uuid.uuid4().hex
+    d = KmsDaemon(str(tmp_path), extra_env={"SEALQ_ROOT_PASSPHRASE": passphrase})
+    d.start()
+    try:
+        assert "GENERATED A ROOT KEY" not in d.stderr_tail(20000).upper()
+        assert not (tmp_path / "keys" / "root.key").exists()
+        kms = kms_client(d)
+        kid = kms.create_key()["KeyMetadata"]["KeyId"]
+        blob = kms.encrypt(KeyId=kid, Plaintext=b"passphrase key")["CiphertextBlob"]
+    finally:
+        d.stop()
+    params = tmp_path / "data" / "root-key.params"
+    assert params.exists() and params.stat().st_size > 0
+    assert (tmp_path / "data" / "root-key.check").exists()
+
+    d.start()
+    try:
+        assert kms_client(d).decrypt(CiphertextBlob=blob)["Plaintext"] == b"passphrase key"
+    finally:
+        d.stop()
+
+    for wrong in (passphrase + " ", passphrase.upper(), "something else entirely"):
+        d.extra_env = {"SEALQ_ROOT_PASSPHRASE": wrong}
+        rc, err = d.start_expecting_failure()
+        assert rc != 0 and "does not match" in err, (wrong, err)
+    d.extra_env = {}
+    rc, err = d.start_expecting_failure()
+    assert rc != 0 and "does not match" in err, err
+
+    d.extra_env = {"SEALQ_ROOT_PASSPHRASE": passphrase}
+    d.start()
+    try:
+        assert kms_client(d).decrypt(CiphertextBlob=blob)["Plaintext"] == b"passphrase key"
+    finally:
+        d.stop()
+    leaks = scan(read_tree(d.data_dir) + [("logs", d.logs())], {"passphrase": passphrase.encode()})
+    assert not leaks, leaks
+
+
+# --------------------------------------------------------------------------- data directory scan
+
+def test_no_secret_reaches_the_data_directory_or_logs(tmp_path):
+    root = os.urandom(32)
+    key_file = write_key_file(str(tmp_path / "secret" / "root.key"), root)
+    d = KmsDaemon(str(tmp_path), extra_args=["--root-key-file", key_file])
+    d.start()
+    secrets = {"root key": root}
+    try:
+        kms = kms_client(d)
+        sym = kms.create_key(Description="scan")["KeyMetadata"]["KeyId"]
+        other = kms.create_key()["KeyMetadata"]["KeyId"]
+        mac_key = kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName="alias/scan", TargetKeyId=sym)
+        blobs = []
+
+        # Encrypt plaintexts of several sizes, with and without context, across a rotation
+        for i, size in enumerate((16, 100, 1000, 4096)):
+            marker = f"SEALQ-PLAINTEXT-CANARY-{i}-{uuid.uuid4().hex}-".encode()
+            data = (marker * (size // len(marker) + 1))[:size] if size >= len(marker) else os.urandom(size)
+            secrets[f"plaintext {size}"] = data
+            ctx = {"purpose": f"scan-{i}"} if i % 2 else {}
+            blobs.append((kms.encrypt(KeyId="alias/scan", Plaintext=data, EncryptionContext=ctx)["CiphertextBlob"],
+                          ctx, data))
+            if i == 1:
+                kms.rotate_key_on_demand(KeyId=sym)
+
+        # data keys, with and without plaintext in the answer
+        for i, args in enumerate(({"KeySpec": "AES_256"}, {"KeySpec": "AES_128"}, {"NumberOfBytes": 64},
+                                  {"NumberOfBytes": 1024})):
+            dk = kms.generate_data_key(KeyId=sym, EncryptionContext={"dk": str(i)}, **args)
+            secrets[f"data key {args}"] = dk["Plaintext"]
+            blobs.append((dk["CiphertextBlob"], {"dk": str(i)}, dk["Plaintext"]))
+        wp = kms.generate_data_key_without_plaintext(KeyId=sym, KeySpec="AES_256")
+        wp_plain = kms.decrypt(CiphertextBlob=wp["CiphertextBlob"])["Plaintext"]
+        secrets["data key without plaintext"] = wp_plain
+
+        # ReEncrypt moves a plaintext between keys inside the service
+        moved_data = b"SEALQ-REENCRYPT-CANARY-" + uuid.uuid4().hex.encode()
+        secrets["re-encrypted plaintext"] = moved_data
+        src = kms.encrypt(KeyId=sym, Plaintext=moved_data)["CiphertextBlob"]
+        moved = kms.re_encrypt(CiphertextBlob=src, DestinationKeyId=other)["CiphertextBlob"]
+        assert kms.decrypt(CiphertextBlob=moved)["Plaintext"] == moved_data
+
+        # HMAC messages
+        for i in range(3):
+            msg = f"SEALQ-HMAC-MESSAGE-CANARY-{i}-{uuid.uuid4().hex}".encode()
+            secrets[f"hmac message {i}"] = msg
+            mac = kms.generate_mac(KeyId=mac_key, Message=msg, MacAlgorithm="HMAC_SHA_256")["Mac"]
+            assert kms.verify_mac(KeyId=mac_key, Message=msg, MacAlgorithm="HMAC_SHA_256", Mac=mac)["MacValid"]
+
+        # random bytes handed out
+        secrets["random"] = kms.generate_random(NumberOfBytes=64)["Plaintext"]
+
+        # everything decrypts, failed attempts included
+        for blob, ctx, data in blobs:
+            assert kms.decrypt(CiphertextBlob=blob, EncryptionContext=ctx)["Plaintext"] == data
+        expect_error(kms.decrypt, "InvalidCiphertextException", 400, CiphertextBlob=blobs[1][0],
+                     EncryptionContext={"purpose": "wrong"})
+
+        # while running: whatever is in the files now (the WAL holds the newest pages)
+        running = read_tree(d.data_dir)
+    finally:
+        stopped_cleanly = d.stop()
+    assert stopped_cleanly
+    after = read_tree(d.data_dir)
+    names = sorted(n for n, _ in after)
+    assert any(n.endswith(".sqlite") or n.endswith(".db") for n in names), names
+
+    leaks = scan([("running:" + n, b) for n, b in running] + [("stopped:" + n, b) for n, b in after]
+                 + [("logs", d.logs())], secrets)
+    assert not leaks, f"secrets found on disk: {leaks}"
+
+
+# --------------------------------------------------------------------------- AWS Encryption SDK
+
+@pytest.fixture
+def encryption_sdk(monkeypatch, daemon):
+    try:
+        import aws_encryption_sdk  # noqa: F401
+    except ImportError:
+        pytest.fail("aws-encryption-sdk is missing: run scripts/ensure-deps.sh --with-test-clients "
+                    "(or python3 -m pip install aws-encryption-sdk)")
+    import aws_encryption_sdk
+    import botocore.session
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL_KMS", daemon.url)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+
+    def session():
+        s = botocore.session.Session()
+        s.set_credentials(ADMIN_KEY, ADMIN_SECRET)
+        s.set_config_variable("region", REGION)
+        return s
+
+    return aws_encryption_sdk, session
+
+
+def test_encryption_sdk_round_trip(encryption_sdk, daemon):
+    sdk, session = encryption_sdk
+    from aws_encryption_sdk.key_providers.kms import DiscoveryFilter
+    kms = kms_client(daemon)
+    arn = kms.create_key(Description="encryption sdk")["KeyMetadata"]["Arn"]
+    second = kms.create_key(Description="encryption sdk, second")["KeyMetadata"]["Arn"]
+    client = sdk.EncryptionSDKClient(commitment_policy=sdk.CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT)
+    message = b"through the AWS Encryption SDK " + os.urandom(4000)
+    context = {"tenant": "acme", "purpose": "e2e"}
+
+    provider = sdk.StrictAwsKmsMasterKeyProvider(key_ids=[arn, second], botocore_session=session())
+    ciphertext, header = client.encrypt(source=message, key_provider=provider, encryption_context=context)
+    assert message not in ciphertext
+    assert {k.key_provider.key_info.decode() if isinstance(k.key_provider.key_info, bytes)
+            else k.key_provider.key_info for k in header.encrypted_data_keys} == {arn, second}
+
+    # each key alone decrypts it (the second one's copy came from KMS Encrypt, the first one's
+    # from GenerateDataKey)
+    for key in (arn, second):
+        only = sdk.StrictAwsKmsMasterKeyProvider(key_ids=[key], botocore_session=session())
+        plaintext, dheader = client.decrypt(source=ciphertext, key_provider=only)
+        assert plaintext == message
+        for k, v in context.items():
+            assert dheader.encryption_context[k] == v
+
+    # discovery within this account
+    discovery = sdk.DiscoveryAwsKmsMasterKeyProvider(
+        discovery_filter=DiscoveryFilter(account_ids=[ACCOUNT], partition="aws"),
+        botocore_session=session())
+    assert client.decrypt(source=ciphertext, key_provider=discovery)[0] == message
+
+    # a key that holds no copy cannot decrypt it; neither can a disabled one
+    unrelated = kms.create_key()["KeyMetadata"]["Arn"]
+    with pytest.raises(Exception):
+        client.decrypt(source=ciphertext,
+                       key_provider=sdk.StrictAwsKmsMasterKeyProvider(key_ids=[unrelated], botocore_session=session()))
+    kms.disable_key(KeyId=arn)
+    try:
+        with pytest.raises(Exception):
+            client.decrypt(source=ciphertext,
+                           key_provider=sdk.StrictAwsKmsMasterKeyProvider(key_ids=[arn], botocore_session=session()))
+    finally:
+        kms.enable_key(KeyId=arn)
+
+    # a flipped byte in the message body is detected
+    tampered = bytearray(ciphertext)
+    tampered[len(tampered) // 2] ^= 1
+    with pytest.raises(Exception):
+        client.decrypt(source=bytes(tampered),
+                       key_provider=sdk.StrictAwsKmsMasterKeyProvider(key_ids=[arn], botocore_session=session()))
+
+    # streaming, in small frames
+    framed, _ = client.encrypt(source=message, key_provider=provider, frame_length=512)
+    with client.stream(mode="d", source=framed,
+                       key_provider=sdk.StrictAwsKmsMasterKeyProvider(key_ids=[second],
+                                                                      botocore_session=session())) as dec:
+        assert b"".join(dec) == message
