@@ -15,6 +15,9 @@ public struct Evaluation: Sendable {
     /// Which policies allowed, before explicit denies are applied: what a KMS key policy needs
     /// to tell a grant to the caller from a delegation to its account's IAM policies.
     public var allowSources: AllowSources
+    /// Whether a statement that applied by action, resource and principal read one of the
+    /// volatile keys the caller named: when false, the decision holds for any values of them.
+    public var dependsOnVolatileKeys: Bool
 }
 
 /// Where the allows of an evaluation came from.

@@ -8,11 +8,19 @@ public enum PolicyEvaluator {
     /// Evaluates `request`; with `explain` true, also reports every statement of every policy.
     /// Enforcement passes `reportingMissingKeys: false`: only simulation asks which condition
     /// keys the request lacked, and finding out costs a lookup per key per statement.
+    ///
+    /// `volatileKeyPrefixes` (lowercased) name the condition keys whose values change from one
+    /// request to the next (source IP, time, request tags…); the evaluation then says whether
+    /// any statement that applied by action, resource and principal read one, so a caller may
+    /// reuse the decision for requests that differ only in those keys when none was read.
     public static func evaluate(
         _ request: AuthorizationRequest, identityPolicies: [Policy], resourcePolicy: Policy?,
-        permissionsBoundaries: [Policy] = [], explain: Bool = false, reportingMissingKeys: Bool = true
+        permissionsBoundaries: [Policy] = [], explain: Bool = false, reportingMissingKeys: Bool = true,
+        volatileKeyPrefixes: [String] = []
     ) -> Evaluation {
-        var tally = Tally(request: PreparedRequest(request), explain: explain, reportingMissingKeys: reportingMissingKeys)
+        var tally = Tally(
+            request: PreparedRequest(request), explain: explain, reportingMissingKeys: reportingMissingKeys,
+            volatileKeyPrefixes: volatileKeyPrefixes)
         for policy in identityPolicies { tally.add(policy, as: .identity) }
         if let resourcePolicy { tally.add(resourcePolicy, as: .resource) }
         for boundary in permissionsBoundaries { tally.add(boundary, as: .boundary) }
@@ -29,6 +37,8 @@ public enum PolicyEvaluator {
         let request: PreparedRequest
         let explain: Bool
         let reportingMissingKeys: Bool
+        let volatileKeyPrefixes: [String]
+        var readVolatileKeys = false
         var denies: [MatchedStatement] = []
         var identityAllows: [MatchedStatement] = []
         var resourceAllows: [MatchedStatement] = []
@@ -40,10 +50,11 @@ public enum PolicyEvaluator {
         var missingKeys: [(key: String, name: String)] = []
         var explanation: [StatementExplanation] = []
 
-        init(request: PreparedRequest, explain: Bool, reportingMissingKeys: Bool) {
+        init(request: PreparedRequest, explain: Bool, reportingMissingKeys: Bool, volatileKeyPrefixes: [String]) {
             self.request = request
             self.explain = explain
             self.reportingMissingKeys = reportingMissingKeys
+            self.volatileKeyPrefixes = volatileKeyPrefixes
         }
 
         mutating func add(_ policy: Policy, as role: Role) {
@@ -51,6 +62,9 @@ public enum PolicyEvaluator {
             for statement in policy.statements {
                 let assessment = statement.assess(request, explain: explain)
                 if reportingMissingKeys && assessment.reachedConditions { noteMissingKeys(of: statement) }
+                if !readVolatileKeys && assessment.reachedConditions && !volatileKeyPrefixes.isEmpty {
+                    readVolatileKeys = statement.referencedKeys.contains { key in volatileKeyPrefixes.contains { key.key.hasPrefix($0) } }
+                }
                 if explain { explanation.append(Self.explanation(statement, policy, role, assessment)) }
                 guard assessment.matched else { continue }
                 let matched = MatchedStatement(statement, of: policy)
@@ -82,13 +96,14 @@ public enum PolicyEvaluator {
             if !denies.isEmpty {
                 return Evaluation(
                     decision: .explicitDeny, matchedStatements: denies, missingContextKeys: missing,
-                    allowedByPermissionsBoundary: boundaryAllows, explanation: explanation, allowSources: sources)
+                    allowedByPermissionsBoundary: boundaryAllows, explanation: explanation, allowSources: sources,
+                    dependsOnVolatileKeys: readVolatileKeys)
             }
             let allowing = boundaryAllows == false ? resourceAllowsByArn : identityAllows + resourceAllows
             return Evaluation(
                 decision: allowing.isEmpty ? .implicitDeny : .allowed, matchedStatements: allowing,
                 missingContextKeys: missing, allowedByPermissionsBoundary: boundaryAllows, explanation: explanation,
-                allowSources: sources)
+                allowSources: sources, dependsOnVolatileKeys: readVolatileKeys)
         }
 
         private static func explanation(

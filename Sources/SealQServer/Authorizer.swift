@@ -25,12 +25,25 @@ final class Authorizer: Sendable {
         var requestTags: [String: String] = [:]
         /// Tag keys the call names (`aws:TagKeys`).
         var tagKeys: [String] = []
+        /// Names the resource's current policy and tags (for a queue: its id and version), so a
+        /// decision that no request-dependent key influenced can be reused until they change;
+        /// nil means never reuse.
+        var revision: String? = nil
     }
 
     let region: String
     /// False only in `--insecure-skip-auth` benchmarks: every call is allowed unevaluated.
     let enforcing: Bool
     private let resourcePolicies = ResourcePolicyCache()
+    /// Decisions that no request-dependent condition key influenced, by caller, action,
+    /// resource and resource revision.
+    private let decisions = Mutex<[String: Evaluation]>([:])
+    private static let decisionCapacity = 10_000
+    /// The condition keys (lowercased prefixes) whose values change from request to request.
+    private static let volatileKeyPrefixes = [
+        "aws:sourceip", "aws:currenttime", "aws:epochtime", "aws:securetransport", "aws:useragent", "aws:requesttag/",
+        "aws:tagkeys",
+    ]
     /// `aws:CurrentTime` of the last second seen: formatted once a second, not once a call.
     private let currentTime = Mutex<(epoch: Int64, text: String)>((-1, ""))
 
@@ -43,6 +56,19 @@ final class Authorizer: Sendable {
     /// access control is off.
     func authorize(_ identity: Authenticator.Identity, _ target: Target, call: IncomingCall, now: Date = Date()) -> Evaluation? {
         guard enforcing else { return nil }
+        let reuseKey = target.revision.map { "\(identity.principal?.arn ?? "*")|\(target.action)|\(target.resource)|\($0)" }
+        if let reuseKey, let known = decisions.withLock({ $0[reuseKey] }) { return known }
+        let evaluation = evaluate(identity, target, call: call, now: now)
+        if let reuseKey, !evaluation.dependsOnVolatileKeys {
+            decisions.withLock { cache in
+                if cache.count >= Self.decisionCapacity { cache.removeAll() }
+                cache[reuseKey] = evaluation
+            }
+        }
+        return evaluation
+    }
+
+    private func evaluate(_ identity: Authenticator.Identity, _ target: Target, call: IncomingCall, now: Date) -> Evaluation {
         var context = identity.principal?.conditionKeys ?? ConditionContext()
         let epoch = Int64(now.timeIntervalSince1970)
         context.set("aws:SourceIp", [call.sourceIP], type: .ip)
@@ -58,7 +84,8 @@ final class Authorizer: Sendable {
             action: target.action, resource: target.resource, principal: identity.principal?.requestPrincipal, context: context)
         return PolicyEvaluator.evaluate(
             request, identityPolicies: identity.principal?.policies ?? [],
-            resourcePolicy: target.resourcePolicy.flatMap { resourcePolicies.policy(for: $0) }, reportingMissingKeys: false)
+            resourcePolicy: target.resourcePolicy.flatMap { resourcePolicies.policy(for: $0) }, reportingMissingKeys: false,
+            volatileKeyPrefixes: Self.volatileKeyPrefixes)
     }
 
     private func currentTimeText(_ epoch: Int64) -> String {

@@ -21,7 +21,12 @@ struct SQSAuthorizationTarget: Sendable {
             if let queue = try? engine.getQueue(name: queueName) {
                 target.resourcePolicy = queue.settings.policy
                 target.resourceTags = queue.tags
+                target.revision = "\(queue.id).\(queue.version)"
+            } else {
+                target.revision = "absent"
             }
+        } else {
+            target.revision = "no-resource"
         }
         switch request {
         case .createQueue(_, _, let tags), .tagQueue(_, let tags):

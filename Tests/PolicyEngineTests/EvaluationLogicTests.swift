@@ -264,4 +264,24 @@ import Testing
         let withIdentity = PolicyEvaluator.evaluate(Fixture.request(), identityPolicies: [allowSend], resourcePolicy: keyPolicy)
         #expect(withIdentity.allowSources == AllowSources(identityPolicy: true, resourcePolicy: expected))
     }
+
+    @Test("dependsOnVolatileKeys is set only when a statement that applied read a volatile key")
+    func volatileKeys() {
+        let policy = Fixture.identity(
+            #"""
+            {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+            {"Effect": "Allow", "Action": "sqs:ReceiveMessage", "Resource": "*"},
+            {"Effect": "Deny", "Action": "sqs:ReceiveMessage", "Resource": "arn:aws:sqs:*:*:other", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+            """#)
+        let prefixes = ["aws:sourceip", "aws:securetransport"]
+        let send = PolicyEvaluator.evaluate(
+            Fixture.request(context: ["aws:SourceIp": ["10.1.1.1"]]), identityPolicies: [policy], resourcePolicy: nil,
+            volatileKeyPrefixes: prefixes)
+        #expect(send.decision == .allowed && send.dependsOnVolatileKeys)
+        let receive = PolicyEvaluator.evaluate(
+            Fixture.request(action: "sqs:ReceiveMessage"), identityPolicies: [policy], resourcePolicy: nil, volatileKeyPrefixes: prefixes)
+        #expect(receive.decision == .allowed && !receive.dependsOnVolatileKeys, "the deny's resource does not match, so its condition is never read")
+        let unnamed = PolicyEvaluator.evaluate(Fixture.request(context: ["aws:SourceIp": ["10.1.1.1"]]), identityPolicies: [policy], resourcePolicy: nil)
+        #expect(!unnamed.dependsOnVolatileKeys)
+    }
 }
