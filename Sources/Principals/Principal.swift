@@ -2,7 +2,10 @@ import PolicyEngine
 
 /// An authenticated caller, IAM-style: who it is, which tags it carries, and the identity
 /// policies that apply to it (its own and its groups').
-public struct Principal: Sendable {
+///
+/// A class: every call hands its caller along several stages, and sharing one immutable
+/// object costs one reference count where a struct would copy every member.
+public final class Principal: Sendable {
     /// What kind of caller this is.
     public enum Kind: String, Sendable {
         /// An IAM user, calling with its own access key.
@@ -12,22 +15,22 @@ public struct Principal: Sendable {
     }
 
     /// User or role.
-    public var kind: Kind
+    public let kind: Kind
     /// The user or role name.
-    public var name: String
+    public let name: String
     /// The account the principal belongs to.
-    public var accountId: String
+    public let accountId: String
     /// The caller's ARN: `arn:aws:iam::ACCOUNT:user/PATH/NAME` or
     /// `arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`.
-    public var arn: String
+    public let arn: String
     /// The ARN that policies name: the user's, or the role's (`arn:aws:iam::ACCOUNT:role/NAME`).
-    public var principalArn: String
+    public let principalArn: String
     /// The stable unique id: `AIDA…` for users, `AROA…:SESSION` for role sessions (SQS's SenderId).
-    public var userId: String
+    public let userId: String
     /// Principal tags (`aws:PrincipalTag/KEY`).
-    public var tags: [String: String]
+    public let tags: [String: String]
     /// The identity policies in force for this principal.
-    public var policies: [Policy]
+    public let policies: [Policy]
     /// The global condition keys that describe the caller (`aws:PrincipalArn`, `aws:userid`,
     /// `aws:PrincipalTag/…`, …), built once so that each call only adds its own keys.
     public let conditionKeys: ConditionContext

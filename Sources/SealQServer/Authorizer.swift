@@ -28,7 +28,20 @@ final class Authorizer: Sendable {
         /// Names the resource's current policy and tags (for a queue: its id and version), so a
         /// decision that no request-dependent key influenced can be reused until they change;
         /// nil means never reuse.
-        var revision: String? = nil
+        var revision: Revision? = nil
+    }
+
+    /// A resource's identity and version, as far as its policy and tags go.
+    struct Revision: Hashable, Sendable {
+        /// The resource's id (a queue's row id), or a marker for no or a missing resource.
+        var id: Int64
+        /// Bumped whenever the resource's policy or tags change.
+        var version: Int64
+
+        /// A call on no resource (`*`).
+        static let noResource = Revision(id: -1, version: 0)
+        /// A named resource that does not exist (yet).
+        static let absent = Revision(id: 0, version: 0)
     }
 
     let region: String
@@ -37,7 +50,7 @@ final class Authorizer: Sendable {
     private let resourcePolicies = ResourcePolicyCache()
     /// Decisions that no request-dependent condition key influenced, by caller, action,
     /// resource and resource revision.
-    private let decisions = Mutex<[String: Evaluation]>([:])
+    private let decisions = Mutex<[DecisionKey: Evaluation]>([:])
     private static let decisionCapacity = 10_000
     /// The condition keys (lowercased prefixes) whose values change from request to request.
     private static let volatileKeyPrefixes = [
@@ -56,7 +69,9 @@ final class Authorizer: Sendable {
     /// access control is off.
     func authorize(_ identity: Authenticator.Identity, _ target: Target, call: IncomingCall, now: Date = Date()) -> Evaluation? {
         guard enforcing else { return nil }
-        let reuseKey = target.revision.map { "\(identity.principal?.arn ?? "*")|\(target.action)|\(target.resource)|\($0)" }
+        let reuseKey = target.revision.map {
+            DecisionKey(caller: identity.principal?.arn ?? "*", action: target.action, resource: target.resource, revision: $0)
+        }
         if let reuseKey, let known = decisions.withLock({ $0[reuseKey] }) { return known }
         let evaluation = evaluate(identity, target, call: call, now: now)
         if let reuseKey, !evaluation.dependsOnVolatileKeys {
@@ -107,6 +122,14 @@ final class Authorizer: Sendable {
         return digits(parts.tm_year + 1900, 4) + "-" + digits(parts.tm_mon + 1, 2) + "-" + digits(parts.tm_mday, 2) + "T"
             + digits(parts.tm_hour, 2) + ":" + digits(parts.tm_min, 2) + ":" + digits(parts.tm_sec, 2) + "Z"
     }
+}
+
+/// What a reusable decision is filed under.
+private struct DecisionKey: Hashable {
+    var caller: String
+    var action: String
+    var resource: String
+    var revision: Authorizer.Revision
 }
 
 /// Parsed resource policies by text, so a queue's Policy is parsed once, not on every call.

@@ -21,12 +21,12 @@ struct SQSAuthorizationTarget: Sendable {
             if let queue = try? engine.getQueue(name: queueName) {
                 target.resourcePolicy = queue.settings.policy
                 target.resourceTags = queue.tags
-                target.revision = "\(queue.id).\(queue.version)"
+                target.revision = Authorizer.Revision(id: queue.id, version: queue.version)
             } else {
-                target.revision = "absent"
+                target.revision = .absent
             }
         } else {
-            target.revision = "no-resource"
+            target.revision = .noResource
         }
         switch request {
         case .createQueue(_, _, let tags), .tagQueue(_, let tags):
