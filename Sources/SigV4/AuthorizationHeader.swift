@@ -23,8 +23,8 @@ public struct AuthorizationHeader: Sendable, Equatable {
         let bytes = Array(value.utf8)
         var start = 0
         while start < bytes.count, bytes[start] == UInt8(ascii: " ") { start += 1 }
-        let prefix = Self.algorithm.utf8
-        guard bytes.count - start > prefix.count, bytes[start..<start + prefix.count].elementsEqual(prefix),
+        let prefix = Self.algorithmBytes
+        guard bytes.count - start > prefix.count, Self.matches(bytes, start..<start + prefix.count, prefix),
             bytes[start + prefix.count] == UInt8(ascii: " ")
         else {
             throw ParseError(reason: "Authorization header requires the \(Self.algorithm) algorithm.")
@@ -46,13 +46,12 @@ public struct AuthorizationHeader: Sendable, Equatable {
             guard let equals = bytes[first..<last].firstIndex(of: UInt8(ascii: "=")) else {
                 throw ParseError(reason: "Authorization header has a malformed element.")
             }
-            let name = bytes[first..<equals]
             let text = (equals + 1)..<last
-            if name.elementsEqual("Credential".utf8) {
+            if Self.matches(bytes, first..<equals, Self.credentialName) {
                 try Self.store(text, "Credential", in: &credential)
-            } else if name.elementsEqual("SignedHeaders".utf8) {
+            } else if Self.matches(bytes, first..<equals, Self.signedHeadersName) {
                 try Self.store(text, "SignedHeaders", in: &signedHeaders)
-            } else if name.elementsEqual("Signature".utf8) {
+            } else if Self.matches(bytes, first..<equals, Self.signatureName) {
                 try Self.store(text, "Signature", in: &signature)
             }
         }
@@ -63,22 +62,54 @@ public struct AuthorizationHeader: Sendable, Equatable {
         guard let credential, let signedHeaders, let signature else {
             throw ParseError(reason: "Authorization header requires \(missing.joined(separator: ", ")) parameter(s).")
         }
-        let scopeParts = bytes[credential].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard scopeParts.count == 5, !scopeParts[0].isEmpty, scopeParts[4].elementsEqual("aws4_request".utf8) else {
+        let scopeParts = Self.ranges(of: bytes, in: credential, separatedBy: UInt8(ascii: "/"))
+        guard scopeParts.count == 5, !scopeParts[0].isEmpty, Self.matches(bytes, scopeParts[4], Self.terminator) else {
             throw ParseError(reason: "Credential should be scoped to a valid region and service, like 'KEY/DATE/REGION/SERVICE/aws4_request'.")
         }
-        accessKeyId = String(decoding: scopeParts[0], as: UTF8.self)
+        accessKeyId = String(decoding: bytes[scopeParts[0]], as: UTF8.self)
         scope = CredentialScope(
-            date: String(decoding: scopeParts[1], as: UTF8.self), region: String(decoding: scopeParts[2], as: UTF8.self),
-            service: String(decoding: scopeParts[3], as: UTF8.self))
+            date: String(decoding: bytes[scopeParts[1]], as: UTF8.self), region: String(decoding: bytes[scopeParts[2]], as: UTF8.self),
+            service: String(decoding: bytes[scopeParts[3]], as: UTF8.self))
         // SigV4 signs lower-case names; fold ASCII capitals without Unicode case mapping.
-        self.signedHeaders = bytes[signedHeaders].split(separator: UInt8(ascii: ";")).map { name in
-            String(decoding: name.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+        self.signedHeaders = Self.ranges(of: bytes, in: signedHeaders, separatedBy: UInt8(ascii: ";")).filter { !$0.isEmpty }.map { range in
+            bytes[range].contains(where: { (65...90).contains($0) })
+                ? String(decoding: bytes[range].map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+                : String(decoding: bytes[range], as: UTF8.self)
         }
         self.signature = String(decoding: bytes[signature], as: UTF8.self)
         guard !self.signedHeaders.isEmpty, !signature.isEmpty else {
             throw ParseError(reason: "Authorization header has an empty SignedHeaders or Signature.")
         }
+    }
+
+    private static let algorithmBytes = Array(algorithm.utf8)
+    private static let credentialName = Array("Credential".utf8)
+    private static let signedHeadersName = Array("SignedHeaders".utf8)
+    private static let signatureName = Array("Signature".utf8)
+    private static let terminator = Array("aws4_request".utf8)
+
+    /// Whether `bytes[range]` is exactly `expected`.
+    private static func matches(_ bytes: [UInt8], _ range: Range<Int>, _ expected: [UInt8]) -> Bool {
+        guard range.count == expected.count else { return false }
+        var index = range.lowerBound
+        for byte in expected {
+            guard bytes[index] == byte else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// The ranges between `separator` bytes within `range` (empty ones included).
+    private static func ranges(of bytes: [UInt8], in range: Range<Int>, separatedBy separator: UInt8) -> [Range<Int>] {
+        var parts: [Range<Int>] = []
+        parts.reserveCapacity(5)
+        var start = range.lowerBound
+        for index in range where bytes[index] == separator {
+            parts.append(start..<index)
+            start = index + 1
+        }
+        parts.append(start..<range.upperBound)
+        return parts
     }
 
     private static func store(_ value: Range<Int>, _ key: String, in slot: inout Range<Int>?) throws(ParseError) {

@@ -2,8 +2,10 @@ import SealCrypto
 
 /// A SigV4 canonical request, built from the parts of an HTTP request.
 public struct CanonicalRequest: Sendable {
+    /// The canonical request, as the UTF-8 bytes that are hashed.
+    public let bytes: [UInt8]
     /// The canonical request text.
-    public let text: String
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
     /// `;`-joined sorted lowercase names of the signed headers.
     public let signedHeaderList: String
 
@@ -38,28 +40,30 @@ public struct CanonicalRequest: Sendable {
         }
         if !sorted { grouped.sort { $0.name < $1.name } }
         var signedHeaderList = ""
-        var text = method
-        text.reserveCapacity(512)
-        text += "\n"
-        text += Self.canonicalPath(path)
-        text += "\n"
-        text += queryIsCanonical ? query : Self.canonicalQuery(query)
-        text += "\n"
+        var bytes = Array(method.utf8)
+        bytes.reserveCapacity(512)
+        bytes.append(Self.newline)
+        bytes += Self.canonicalPath(path).utf8
+        bytes.append(Self.newline)
+        bytes += (queryIsCanonical ? query : Self.canonicalQuery(query)).utf8
+        bytes.append(Self.newline)
         for (index, header) in grouped.enumerated() {
-            text += header.name
-            text += ":"
-            text += header.value
-            text += "\n"
+            bytes += header.name.utf8
+            bytes.append(UInt8(ascii: ":"))
+            bytes += header.value.utf8
+            bytes.append(Self.newline)
             if index > 0 { signedHeaderList += ";" }
             signedHeaderList += header.name
         }
-        text += "\n"
-        text += signedHeaderList
-        text += "\n"
-        text += payloadHash
-        self.text = text
+        bytes.append(Self.newline)
+        bytes += signedHeaderList.utf8
+        bytes.append(Self.newline)
+        bytes += payloadHash.utf8
+        self.bytes = bytes
         self.signedHeaderList = signedHeaderList
     }
+
+    private static let newline = UInt8(ascii: "\n")
 
     private static func asciiLowercased(_ name: String) -> String {
         guard name.utf8.contains(where: { (65...90).contains($0) }) else { return name }
@@ -68,14 +72,23 @@ public struct CanonicalRequest: Sendable {
 
     /// The string to sign for this request at `amzDate` within `scope`.
     public func stringToSign(amzDate: String, scope: CredentialScope) -> String {
-        var result = AuthorizationHeader.algorithm
+        String(decoding: stringToSignBytes(amzDate: amzDate, scope: scope), as: UTF8.self)
+    }
+
+    /// The string to sign as the bytes that are MACed.
+    public func stringToSignBytes(amzDate: String, scope: CredentialScope) -> [UInt8] {
+        var result = Array(AuthorizationHeader.algorithm.utf8)
         result.reserveCapacity(160)
-        result += "\n"
-        result += amzDate
-        result += "\n"
-        result += scope.path
-        result += "\n"
-        result += Hex.encode(Digest.sha256(Array(text.utf8)))
+        result.append(Self.newline)
+        result += amzDate.utf8
+        result.append(Self.newline)
+        result += scope.date.utf8
+        result.append(UInt8(ascii: "/"))
+        result += scope.region.utf8
+        result.append(UInt8(ascii: "/"))
+        result += scope.service.utf8
+        result += "/aws4_request\n".utf8
+        result += Hex.encode(Digest.sha256(bytes)).utf8
         return result
     }
 

@@ -34,8 +34,8 @@ public final class RequestSigner: @unchecked Sendable {
             payloadHash: Hex.encode(Digest.sha256(payload)))
         let date = String(amzDate.prefix(8))
         let scope = CredentialScope(date: date, region: region, service: service)
-        let stringToSign = canonical.stringToSign(amzDate: amzDate, scope: scope)
-        let signature = Hex.encode(HMAC.sha256(key: signingKey(date: date), message: Array(stringToSign.utf8)))
+        let stringToSign = canonical.stringToSignBytes(amzDate: amzDate, scope: scope)
+        let signature = Hex.encode(HMAC.sha256(key: signingKey(date: date), message: stringToSign))
         let authorization = "\(AuthorizationHeader.algorithm) Credential=\(accessKeyId)/\(scope.path), "
             + "SignedHeaders=\(canonical.signedHeaderList), Signature=\(signature)"
         return [("X-Amz-Date", amzDate), ("Authorization", authorization)]

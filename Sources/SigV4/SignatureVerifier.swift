@@ -55,7 +55,15 @@ public final class SignatureVerifier: Sendable {
     private let region: String
     private let secrets: SecretLookup
     /// Derived signing keys by access key id and scope, with the secret they were derived from.
-    private let signingKeys = Mutex<[String: (secret: String, key: [UInt8])]>([:])
+    private let signingKeys = Mutex<[SigningKeyName: (secret: String, key: [UInt8])]>([:])
+
+    /// What a derived signing key is cached under.
+    private struct SigningKeyName: Hashable {
+        var accessKeyId: String
+        var date: String
+        var region: String
+        var service: String
+    }
     /// How far the request time may be from the server's clock.
     public static let allowedSkewSeconds: Int64 = 15 * 60
 
@@ -116,8 +124,8 @@ public final class SignatureVerifier: Sendable {
             let canonical = CanonicalRequest(
                 method: request.method, path: request.path, query: query, headers: signed, payloadHash: payloadHash,
                 queryIsCanonical: true)
-            let stringToSign = canonical.stringToSign(amzDate: claim.amzDate, scope: claim.scope)
-            if HMAC.constantTimeEquals(HMAC.sha256(key: key, message: Array(stringToSign.utf8)), given) {
+            let stringToSign = canonical.stringToSignBytes(amzDate: claim.amzDate, scope: claim.scope)
+            if HMAC.constantTimeEquals(HMAC.sha256(key: key, message: stringToSign), given) {
                 return claim.accessKeyId
             }
         }
@@ -201,7 +209,7 @@ public final class SignatureVerifier: Sendable {
     }
 
     private func signingKey(accessKeyId: String, secret: String, scope: CredentialScope) -> [UInt8] {
-        let cacheKey = accessKeyId + "/" + scope.path
+        let cacheKey = SigningKeyName(accessKeyId: accessKeyId, date: scope.date, region: scope.region, service: scope.service)
         if let cached = signingKeys.withLock({ $0[cacheKey] }), cached.secret == secret { return cached.key }
         let key = SigningKey.derive(secretAccessKey: secret, date: scope.date, region: scope.region, service: scope.service)
         signingKeys.withLock { keys in

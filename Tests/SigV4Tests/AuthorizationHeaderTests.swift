@@ -14,7 +14,7 @@ struct AuthorizationHeaderTests {
             _ = try AuthorizationHeader(parsing: header)
             return nil
         } catch {
-            return (error as? AuthorizationHeader.ParseError)?.reason ?? "unexpected error \(error)"
+            return error.reason
         }
     }
 
