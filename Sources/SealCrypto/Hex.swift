@@ -12,4 +12,13 @@ public enum Hex {
             return bytes.count * 2
         }
     }
+
+    /// Appends the lowercase hex form of `bytes` to `output`, as UTF-8.
+    public static func append(_ bytes: [UInt8], to output: inout [UInt8]) {
+        output.reserveCapacity(output.count + bytes.count * 2)
+        for byte in bytes {
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0x0F)])
+        }
+    }
 }

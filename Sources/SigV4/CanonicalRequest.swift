@@ -88,7 +88,7 @@ public struct CanonicalRequest: Sendable {
         result.append(UInt8(ascii: "/"))
         result += scope.service.utf8
         result += "/aws4_request\n".utf8
-        result += Hex.encode(Digest.sha256(bytes)).utf8
+        Hex.append(Digest.sha256(bytes), to: &result)
         return result
     }
 

@@ -35,3 +35,14 @@ extension String {
         self = String([digits[value / 16], digits[value % 16]])
     }
 }
+
+@Suite("Hex.append")
+struct HexAppendTests {
+    @Test("Appends the same lowercase digits encode gives, after what is there")
+    func appends() {
+        var output = Array("x=".utf8)
+        Hex.append([0x00, 0x0F, 0xA5, 0xFF], to: &output)
+        #expect(String(decoding: output, as: UTF8.self) == "x=" + Hex.encode([0x00, 0x0F, 0xA5, 0xFF]))
+        #expect(String(decoding: output, as: UTF8.self) == "x=000fa5ff")
+    }
+}
