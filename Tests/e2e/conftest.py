@@ -81,41 +81,72 @@ class Daemon:
     def queue_url(self, name):
         return f"{self.url}/{ACCOUNT}/{name}"
 
-    def start(self, timeout=30.0, port=None):
-        if port is not None:
-            self.port = port
+    def _spawn(self):
+        """Starts `sealq serve` with this daemon's flags; root-key variables of the test
+        runner's own environment are not passed on (tests set them through `env`)."""
         if not os.path.exists(SEALQ_BIN):
             pytest.fail(f"sealq binary not found at {SEALQ_BIN} (set SEALQ_BIN)")
         self.runs += 1
         self.stderr_path = os.path.join(self.base_dir, f"stderr.{self.runs}.log")
         self.stdout_path = os.path.join(self.base_dir, f"stdout.{self.runs}.log")
-        env = dict(os.environ)
+        env = {k: v for k, v in os.environ.items() if k not in ("SEALQ_ROOT_PASSPHRASE", "SEALQ_ROOT_KEY_FILE")}
         env["SEALQ_ADMIN_ACCESS_KEY_ID"] = ADMIN_KEY
         env["SEALQ_ADMIN_SECRET_ACCESS_KEY"] = ADMIN_SECRET
+        env.update(self.extra_env)
         cmd = [SEALQ_BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port),
                "--data-dir", self.data_dir]
         if self.policies_dir is not None:
             cmd += ["--policies", self.policies_dir]
         cmd += self.extra_args
-        env.update(self.extra_env)
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(cmd, env=env, cwd=self.base_dir, stdout=out,
                                          stderr=err, stdin=subprocess.DEVNULL)
         _ALL_DAEMONS.append(self)
+
+    def _answers_health(self):
+        try:
+            return requests.get(self.url + "/health", timeout=1).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def start(self, timeout=30.0, port=None):
+        if port is not None:
+            self.port = port
+        self._spawn()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 pytest.fail(f"sealq exited with {self.proc.returncode} during startup:\n"
                             + self.stderr_tail())
-            try:
-                r = requests.get(self.url + "/health", timeout=1)
-                if r.status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
+            if self._answers_health():
+                return self
             time.sleep(0.1)
         self.kill()
         pytest.fail(f"sealq did not become healthy within {timeout}s:\n" + self.stderr_tail())
+
+    def start_expecting_failure(self, timeout=30.0):
+        """Starts and expects the daemon to refuse: returns (exit code, stderr). Fails the test
+        when it comes up healthy instead."""
+        self._spawn()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return self.proc.returncode, self.stderr_tail(20000)
+            if self._answers_health():
+                self.stop()
+                pytest.fail("sealq started although it should have refused to:\n" + self.stderr_tail())
+            time.sleep(0.1)
+        self.kill()
+        pytest.fail(f"sealq neither started nor exited within {timeout}s:\n" + self.stderr_tail())
+
+    def logs(self):
+        """Everything every run of this daemon wrote to stdout and stderr."""
+        out = b""
+        for name in sorted(os.listdir(self.base_dir)):
+            if name.endswith(".log"):
+                with open(os.path.join(self.base_dir, name), "rb") as f:
+                    out += f.read()
+        return out
 
     def stderr_tail(self, n=4000):
         try:

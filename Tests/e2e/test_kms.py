@@ -25,7 +25,7 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from conftest import (_ALL_DAEMONS, ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, SEALQ_BIN, Daemon,
+from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, Daemon,
                       create_access_key, expect_error, unique_name, user_arn, write_policies_dir)
 
 AWS = shutil.which("aws")
@@ -36,80 +36,6 @@ ALIAS_ARN_PREFIX = f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/"
 
 
 # --------------------------------------------------------------------------- helpers
-
-class KmsDaemon(Daemon):
-    """A Daemon started with extra `sealq serve` flags and environment (e.g.
-    `--kms-deletion-day-seconds 1`, `--root-key-file F`, SEALQ_ROOT_PASSPHRASE). Root-key
-    variables of the test runner's own environment are not passed on."""
-
-    def __init__(self, base_dir, extra_args=(), extra_env=None, **kw):
-        super().__init__(base_dir, **kw)
-        self.extra_args = list(extra_args)
-        self.extra_env = dict(extra_env or {})
-
-    def command(self):
-        cmd = [SEALQ_BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port),
-               "--data-dir", self.data_dir]
-        if self.policies_dir is not None:
-            cmd += ["--policies", self.policies_dir]
-        return cmd + self.extra_args
-
-    def environment(self):
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("SEALQ_ROOT_PASSPHRASE", "SEALQ_ROOT_KEY_FILE")}
-        env["SEALQ_ADMIN_ACCESS_KEY_ID"] = ADMIN_KEY
-        env["SEALQ_ADMIN_SECRET_ACCESS_KEY"] = ADMIN_SECRET
-        env.update(self.extra_env)
-        return env
-
-    def _spawn(self):
-        if not os.path.exists(SEALQ_BIN):
-            pytest.fail(f"sealq binary not found at {SEALQ_BIN} (set SEALQ_BIN)")
-        self.runs += 1
-        self.stderr_path = os.path.join(self.base_dir, f"stderr.{self.runs}.log")
-        self.stdout_path = os.path.join(self.base_dir, f"stdout.{self.runs}.log")
-        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen(self.command(), env=self.environment(), cwd=self.base_dir,
-                                         stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        _ALL_DAEMONS.append(self)
-
-    def start(self, timeout=30.0, port=None):
-        if port is not None:
-            self.port = port
-        self._spawn()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"sealq exited with {self.proc.returncode} during startup:\n"
-                            + self.stderr_tail())
-            if self.healthy_quick():
-                return self
-            time.sleep(0.1)
-        self.kill()
-        pytest.fail(f"sealq did not become healthy within {timeout}s:\n" + self.stderr_tail())
-
-    def healthy_quick(self):
-        try:
-            return requests.get(self.url + "/health", timeout=1).status_code == 200
-        except requests.RequestException:
-            return False
-
-    def start_expecting_failure(self, timeout=30.0):
-        """Start and expect the daemon to refuse: returns (exit code, stderr). Fails the test
-        when it comes up healthy instead."""
-        self._spawn()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                return self.proc.returncode, self.stderr_tail(20000)
-            if self.healthy_quick():
-                self.stop()
-                pytest.fail("sealq started although it should have refused to:\n"
-                            + self.stderr_tail())
-            time.sleep(0.1)
-        self.kill()
-        pytest.fail(f"sealq neither started nor exited within {timeout}s:\n" + self.stderr_tail())
-
 
 def kms_client(daemon, key=ADMIN_KEY, secret=ADMIN_SECRET, **cfg):
     params = dict(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=60)
@@ -1270,7 +1196,7 @@ def _never_decrypts(kms, blob, **kw):
 
 
 def test_deleted_key_is_shredded(tmp_path):
-    d = KmsDaemon(str(tmp_path), extra_args=["--kms-deletion-day-seconds", "1"])
+    d = Daemon(str(tmp_path), extra_args=["--kms-deletion-day-seconds", "1"])
     d.start()
     try:
         kms = kms_client(d)

@@ -9,100 +9,18 @@ import base64
 import os
 import shutil
 import stat
-import subprocess
-import time
 import uuid
 
 import pytest
-import requests
 from botocore.config import Config
 
 import boto3
 
-from conftest import (_ALL_DAEMONS, ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, SEALQ_BIN, Daemon,
+from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, Daemon,
                       expect_error)
 
 
 # --------------------------------------------------------------------------- helpers
-
-class KmsDaemon(Daemon):
-    """A Daemon started with extra `sealq serve` flags and environment; root-key variables of
-    the test runner's own environment are not passed on."""
-
-    def __init__(self, base_dir, extra_args=(), extra_env=None, **kw):
-        super().__init__(base_dir, **kw)
-        self.extra_args = list(extra_args)
-        self.extra_env = dict(extra_env or {})
-
-    def command(self):
-        cmd = [SEALQ_BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port),
-               "--data-dir", self.data_dir]
-        if self.policies_dir is not None:
-            cmd += ["--policies", self.policies_dir]
-        return cmd + self.extra_args
-
-    def environment(self):
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("SEALQ_ROOT_PASSPHRASE", "SEALQ_ROOT_KEY_FILE")}
-        env["SEALQ_ADMIN_ACCESS_KEY_ID"] = ADMIN_KEY
-        env["SEALQ_ADMIN_SECRET_ACCESS_KEY"] = ADMIN_SECRET
-        env.update(self.extra_env)
-        return env
-
-    def _spawn(self):
-        if not os.path.exists(SEALQ_BIN):
-            pytest.fail(f"sealq binary not found at {SEALQ_BIN} (set SEALQ_BIN)")
-        self.runs += 1
-        self.stderr_path = os.path.join(self.base_dir, f"stderr.{self.runs}.log")
-        self.stdout_path = os.path.join(self.base_dir, f"stdout.{self.runs}.log")
-        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen(self.command(), env=self.environment(), cwd=self.base_dir,
-                                         stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        _ALL_DAEMONS.append(self)
-
-    def _up(self):
-        try:
-            return requests.get(self.url + "/health", timeout=1).status_code == 200
-        except requests.RequestException:
-            return False
-
-    def start(self, timeout=30.0, port=None):
-        if port is not None:
-            self.port = port
-        self._spawn()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"sealq exited with {self.proc.returncode} during startup:\n"
-                            + self.stderr_tail())
-            if self._up():
-                return self
-            time.sleep(0.1)
-        self.kill()
-        pytest.fail(f"sealq did not become healthy within {timeout}s:\n" + self.stderr_tail())
-
-    def start_expecting_failure(self, timeout=30.0):
-        """Start and expect a refusal: returns (exit code, stderr)."""
-        self._spawn()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                return self.proc.returncode, self.stderr_tail(20000)
-            if self._up():
-                self.stop()
-                pytest.fail("sealq started although it should have refused to:\n" + self.stderr_tail())
-            time.sleep(0.1)
-        self.kill()
-        pytest.fail(f"sealq neither started nor exited within {timeout}s:\n" + self.stderr_tail())
-
-    def logs(self):
-        out = b""
-        for name in sorted(os.listdir(self.base_dir)):
-            if name.endswith(".log"):
-                with open(os.path.join(self.base_dir, name), "rb") as f:
-                    out += f.read()
-        return out
-
 
 def kms_client(daemon, **cfg):
     params = dict(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=60)
@@ -168,7 +86,7 @@ def read_tree(root):
 # --------------------------------------------------------------------------- root key options
 
 def test_generated_developer_root_key(tmp_path):
-    d = KmsDaemon(str(tmp_path))
+    d = Daemon(str(tmp_path))
     d.start()
     generated = tmp_path / "keys" / "root.key"
     try:
@@ -212,7 +130,7 @@ def test_generated_developer_root_key(tmp_path):
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660, 0o666])
 def test_root_key_file_must_be_private(tmp_path, mode):
     key_file = write_key_file(str(tmp_path / "secret" / "root.key"), os.urandom(32), mode)
-    d = KmsDaemon(str(tmp_path), extra_args=["--root-key-file", key_file])
+    d = Daemon(str(tmp_path), extra_args=["--root-key-file", key_file])
     rc, err = d.start_expecting_failure()
     assert rc != 0, err
     assert "600" in err or "owner only" in err or "mode" in err.lower(), err
@@ -223,14 +141,14 @@ def test_root_key_file_must_be_private(tmp_path, mode):
 @pytest.mark.parametrize("size", [0, 16, 31, 33, 64])
 def test_root_key_file_must_hold_32_bytes(tmp_path, size):
     key_file = write_key_file(str(tmp_path / "secret" / "root.key"), os.urandom(size))
-    d = KmsDaemon(str(tmp_path), extra_args=["--root-key-file", key_file])
+    d = Daemon(str(tmp_path), extra_args=["--root-key-file", key_file])
     rc, err = d.start_expecting_failure()
     assert rc != 0, err
     assert not (tmp_path / "keys" / "root.key").exists()
 
 
 def test_missing_root_key_file_is_refused(tmp_path):
-    d = KmsDaemon(str(tmp_path), extra_args=["--root-key-file", str(tmp_path / "nowhere" / "root.key")])
+    d = Daemon(str(tmp_path), extra_args=["--root-key-file", str(tmp_path / "nowhere" / "root.key")])
     rc, err = d.start_expecting_failure()
     assert rc != 0, err
     assert not (tmp_path / "keys" / "root.key").exists()
@@ -239,7 +157,7 @@ def test_missing_root_key_file_is_refused(tmp_path):
 def test_root_key_file_and_mismatch(tmp_path):
     root = os.urandom(32)
     key_file = write_key_file(str(tmp_path / "secret" / "root.key"), root)
-    d = KmsDaemon(str(tmp_path), extra_args=["--root-key-file", key_file])
+    d = Daemon(str(tmp_path), extra_args=["--root-key-file", key_file])
     d.start()
     try:
         assert "GENERATED A ROOT KEY" not in d.stderr_tail(20000).upper()
@@ -286,7 +204,7 @@ def test_root_key_file_and_mismatch(tmp_path):
 
 def test_root_passphrase(tmp_path):
     passphrase = "correct horse battery staple " + uuid.uuid4().hex
-    d = KmsDaemon(str(tmp_path), extra_env={"SEALQ_ROOT_PASSPHRASE": passphrase})
+    d = Daemon(str(tmp_path), env={"SEALQ_ROOT_PASSPHRASE": passphrase})
     d.start()
     try:
         assert "GENERATED A ROOT KEY" not in d.stderr_tail(20000).upper()
@@ -329,7 +247,7 @@ def test_root_passphrase(tmp_path):
 def test_no_secret_reaches_the_data_directory_or_logs(tmp_path):
     root = os.urandom(32)
     key_file = write_key_file(str(tmp_path / "secret" / "root.key"), root)
-    d = KmsDaemon(str(tmp_path), extra_args=["--root-key-file", key_file])
+    d = Daemon(str(tmp_path), extra_args=["--root-key-file", key_file])
     d.start()
     secrets = {"root key": root}
     try:

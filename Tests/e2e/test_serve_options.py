@@ -3,7 +3,6 @@
 
 import os
 import subprocess
-import time
 
 from conftest import ADMIN_KEY, ADMIN_SECRET, SEALQ_BIN, Daemon, make_client
 
@@ -27,23 +26,14 @@ def test_skipping_auth_is_refused_off_loopback(tmp_path):
 
 
 def test_skipping_auth_runs_every_call_as_the_admin_and_says_so(tmp_path):
-    daemon = Daemon(str(tmp_path))
-    env = dict(os.environ, SEALQ_ADMIN_ACCESS_KEY_ID=ADMIN_KEY, SEALQ_ADMIN_SECRET_ACCESS_KEY=ADMIN_SECRET)
-    with open(tmp_path / "stderr.log", "wb") as log:
-        proc = subprocess.Popen([SEALQ_BIN, "serve", "--host", "127.0.0.1", "--port", str(daemon.port),
-                                 "--data-dir", daemon.data_dir, "--insecure-skip-auth"],
-                                env=env, cwd=str(tmp_path), stdout=subprocess.DEVNULL, stderr=log)
+    daemon = Daemon(str(tmp_path), extra_args=["--insecure-skip-auth"])
+    daemon.start()
     try:
-        deadline = time.monotonic() + 30
-        while not daemon.healthy():
-            assert proc.poll() is None and time.monotonic() < deadline, "daemon did not start"
-            time.sleep(0.1)
         unsigned = make_client(daemon, unsigned=True)
         url = unsigned.create_queue(QueueName="open-door")["QueueUrl"]
         unsigned.send_message(QueueUrl=url, MessageBody="no signature needed")
         stranger = make_client(daemon, key="AKIANOBODY0000000000", secret="wrong")
         assert stranger.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "no signature needed"
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    assert "access control is OFF" in (tmp_path / "stderr.log").read_text()
+        daemon.stop()
+    assert b"access control is OFF" in daemon.logs()
