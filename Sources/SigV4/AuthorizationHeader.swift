@@ -20,7 +20,14 @@ public struct AuthorizationHeader: Sendable, Equatable {
 
     /// Parses the header value; throws `ParseError` naming the missing or malformed part.
     public init(parsing value: String) throws(ParseError) {
-        let bytes = Array(value.utf8)
+        var text = value
+        let parsed = text.withUTF8 { bytes in Result { () throws(ParseError) in try Self.parse(bytes) } }
+        (accessKeyId, scope, signedHeaders, signature) = try parsed.get()
+    }
+
+    private static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>
+    ) throws(ParseError) -> (String, CredentialScope, [String], String) {
         var start = 0
         while start < bytes.count, bytes[start] == UInt8(ascii: " ") { start += 1 }
         let prefix = Self.algorithmBytes
@@ -66,20 +73,19 @@ public struct AuthorizationHeader: Sendable, Equatable {
         guard scopeParts.count == 5, !scopeParts[0].isEmpty, Self.matches(bytes, scopeParts[4], Self.terminator) else {
             throw ParseError(reason: "Credential should be scoped to a valid region and service, like 'KEY/DATE/REGION/SERVICE/aws4_request'.")
         }
-        accessKeyId = String(decoding: bytes[scopeParts[0]], as: UTF8.self)
-        scope = CredentialScope(
-            date: String(decoding: bytes[scopeParts[1]], as: UTF8.self), region: String(decoding: bytes[scopeParts[2]], as: UTF8.self),
-            service: String(decoding: bytes[scopeParts[3]], as: UTF8.self))
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        let accessKeyId = text(scopeParts[0])
+        let scope = CredentialScope(date: text(scopeParts[1]), region: text(scopeParts[2]), service: text(scopeParts[3]))
         // SigV4 signs lower-case names; fold ASCII capitals without Unicode case mapping.
-        self.signedHeaders = Self.ranges(of: bytes, in: signedHeaders, separatedBy: UInt8(ascii: ";")).filter { !$0.isEmpty }.map { range in
+        let headerNames = Self.ranges(of: bytes, in: signedHeaders, separatedBy: UInt8(ascii: ";")).filter { !$0.isEmpty }.map { range in
             bytes[range].contains(where: { (65...90).contains($0) })
                 ? String(decoding: bytes[range].map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
-                : String(decoding: bytes[range], as: UTF8.self)
+                : text(range)
         }
-        self.signature = String(decoding: bytes[signature], as: UTF8.self)
-        guard !self.signedHeaders.isEmpty, !signature.isEmpty else {
+        guard !headerNames.isEmpty, !signature.isEmpty else {
             throw ParseError(reason: "Authorization header has an empty SignedHeaders or Signature.")
         }
+        return (accessKeyId, scope, headerNames, text(signature))
     }
 
     private static let algorithmBytes = Array(algorithm.utf8)
@@ -89,7 +95,7 @@ public struct AuthorizationHeader: Sendable, Equatable {
     private static let terminator = Array("aws4_request".utf8)
 
     /// Whether `bytes[range]` is exactly `expected`.
-    private static func matches(_ bytes: [UInt8], _ range: Range<Int>, _ expected: [UInt8]) -> Bool {
+    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ expected: [UInt8]) -> Bool {
         guard range.count == expected.count else { return false }
         var index = range.lowerBound
         for byte in expected {
@@ -100,7 +106,7 @@ public struct AuthorizationHeader: Sendable, Equatable {
     }
 
     /// The ranges between `separator` bytes within `range` (empty ones included).
-    private static func ranges(of bytes: [UInt8], in range: Range<Int>, separatedBy separator: UInt8) -> [Range<Int>] {
+    private static func ranges(of bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>, separatedBy separator: UInt8) -> [Range<Int>] {
         var parts: [Range<Int>] = []
         parts.reserveCapacity(5)
         var start = range.lowerBound

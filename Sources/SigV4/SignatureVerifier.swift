@@ -118,17 +118,17 @@ public final class SignatureVerifier: Sendable {
         let given = Self.bytes(fromHex: claim.signature) ?? []
         // The RFC 3986 form first; then the query exactly as sent, which clients that sign a
         // URL they encoded themselves (spaces as `+`) use.
-        let strict = CanonicalRequest.canonicalQuery(claim.query)
-        let raw = CanonicalRequest.sortedRawQuery(claim.query)
-        for query in strict == raw ? [strict] : [strict, raw] {
+        func signs(_ query: String) -> Bool {
             let canonical = CanonicalRequest(
                 method: request.method, path: request.path, query: query, headers: signed, payloadHash: payloadHash,
                 queryIsCanonical: true)
             let stringToSign = canonical.stringToSignBytes(amzDate: claim.amzDate, scope: claim.scope)
-            if HMAC.constantTimeEquals(HMAC.sha256(key: key, message: stringToSign), given) {
-                return claim.accessKeyId
-            }
+            return HMAC.constantTimeEquals(HMAC.sha256(key: key, message: stringToSign), given)
         }
+        let strict = CanonicalRequest.canonicalQuery(claim.query)
+        if signs(strict) { return claim.accessKeyId }
+        let raw = CanonicalRequest.sortedRawQuery(claim.query)
+        if raw != strict && signs(raw) { return claim.accessKeyId }
         throw .signatureDoesNotMatch(
             "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.")
     }
