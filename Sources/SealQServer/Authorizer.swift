@@ -25,6 +25,8 @@ final class Authorizer: Sendable {
         var requestTags: [String: String] = [:]
         /// Tag keys the call names (`aws:TagKeys`).
         var tagKeys: [String] = []
+        /// Service-specific condition keys of the call (`kms:EncryptionContext:…`, …).
+        var serviceKeys: [(key: String, values: [String], type: ContextValueType)] = []
         /// Names the resource's current policy and tags (for a queue: its id and version), so a
         /// decision that no request-dependent key influenced can be reused until they change;
         /// nil means never reuse.
@@ -95,6 +97,7 @@ final class Authorizer: Sendable {
         for (key, value) in target.resourceTags { context.set("aws:ResourceTag/\(key)", [value]) }
         for (key, value) in target.requestTags { context.set("aws:RequestTag/\(key)", [value]) }
         if !target.tagKeys.isEmpty { context.set("aws:TagKeys", target.tagKeys, type: .stringList) }
+        for entry in target.serviceKeys { context.set(entry.key, entry.values, type: entry.type) }
         let request = AuthorizationRequest(
             action: target.action, resource: target.resource, principal: identity.principal?.requestPrincipal, context: context)
         return PolicyEvaluator.evaluate(

@@ -1000,6 +1000,26 @@ def test_key_policy_naming_a_user_needs_no_iam_policy(authz):
     denied(authz.client("nodecrypt").decrypt, CiphertextBlob=blob)
 
 
+def test_key_policy_conditions_on_the_encryption_context(authz):
+    """kms:EncryptionContext:KEY, kms:EncryptionContextKeys and kms:CallerAccount are filled
+    from the call, as KMS documents, so key policies can require a tenant's context."""
+    admin = authz.admin
+    kid = authz.new_key()["KeyId"]
+    admin.put_key_policy(KeyId=kid, PolicyName="default", Policy=policy(
+        ROOT_STATEMENT,
+        {"Sid": "TenantA", "Effect": "Allow", "Principal": {"AWS": user_arn("outsider")},
+         "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*",
+         "Condition": {"StringEquals": {"kms:EncryptionContext:tenant": "a", "kms:CallerAccount": ACCOUNT},
+                       "ForAllValues:StringEquals": {"kms:EncryptionContextKeys": ["tenant", "purpose"]}}}))
+    outsider = authz.client("outsider")
+    blob = allowed(outsider.encrypt, KeyId=kid, Plaintext=b"t", EncryptionContext={"tenant": "a"})["CiphertextBlob"]
+    assert allowed(outsider.decrypt, CiphertextBlob=blob, EncryptionContext={"tenant": "a"})["Plaintext"] == b"t"
+    allowed(outsider.encrypt, KeyId=kid, Plaintext=b"t", EncryptionContext={"tenant": "a", "purpose": "x"})
+    denied(outsider.encrypt, KeyId=kid, Plaintext=b"t", EncryptionContext={"tenant": "b"})
+    denied(outsider.encrypt, KeyId=kid, Plaintext=b"t")
+    denied(outsider.encrypt, KeyId=kid, Plaintext=b"t", EncryptionContext={"tenant": "a", "other": "y"})
+
+
 def test_key_policy_deny_beats_admin_allow(authz):
     admin = authz.admin
     kid = authz.new_key()["KeyId"]
