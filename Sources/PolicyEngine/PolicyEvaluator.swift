@@ -113,7 +113,8 @@ public enum PolicyEvaluator {
                 policyId: policy.id, kind: policy.kind, isPermissionsBoundary: role == .boundary, sid: statement.sid,
                 effect: statement.effect, start: statement.start, end: statement.end,
                 actionMatched: assessment.actionMatched, resourceMatched: assessment.resourceMatched,
-                principalMatched: assessment.principalMatched, conditions: assessment.conditions, matched: assessment.matched)
+                principalMatched: assessment.principalMatched, principalMatchedViaAccount: assessment.principalViaAccount,
+                conditions: assessment.conditions, matched: assessment.matched)
         }
     }
 }

@@ -20,6 +20,9 @@ public struct StatementExplanation: Sendable, Hashable {
     public var resourceMatched: Bool
     /// `Principal` named the caller (or `NotPrincipal` did not exempt it); nil for identity policies.
     public var principalMatched: Bool?
+    /// The caller matched `Principal` only through its account (`arn:aws:iam::ACCOUNT:root` or
+    /// a bare account id): in a KMS key policy, a delegation to the account's IAM policies.
+    public var principalMatchedViaAccount: Bool
     /// Every condition of the statement, in document order.
     public var conditions: [ConditionExplanation]
     /// The statement applies to the request.

@@ -1,5 +1,6 @@
 import PolicyEngine
 import Principals
+import KeyService
 import QueueEngine
 import Storage
 
@@ -49,27 +50,46 @@ public struct AccessReport: Sendable {
         return try SQLiteMessageStore.readQueues(path: path).first { $0.name == name }
     }
 
-    /// Who may do `action` on `resource`, given the resource's policy and tags.
-    public func grants(action: String, resource: String, resourcePolicy: Policy?, resourceTags: [String: String]) -> [Grant] {
+    /// The KMS key `identifier` (key id or `alias/NAME`) in the data directory, if it exists.
+    public static func key(_ identifier: String, dataDirectory: String) throws -> ManagedKey? {
+        let ring = try SQLiteKeyStore.readKeyring(path: dataDirectory + "/sealq.sqlite")
+        let keyId = identifier.hasPrefix("alias/") ? ring.aliases[identifier]?.targetKeyId : identifier.split(separator: "/").last.map(String.init)
+        return keyId.flatMap { ring.keys[$0] }
+    }
+
+    /// Who may do `action` on `resource`, given the resource's policy and tags. With
+    /// `keyPolicyRules` (the resource is a KMS key), a key policy statement that names only the
+    /// caller's account counts only together with an identity-policy allow, as KMS decides.
+    public func grants(
+        action: String, resource: String, resourcePolicy: Policy?, resourceTags: [String: String], keyPolicyRules: Bool = false
+    ) -> [Grant] {
         var grants: [Grant] = []
         for principal in catalog.principals.values.sorted(by: { $0.principalArn < $1.principalArn }) {
             var context = principal.conditionKeys
             for (key, value) in resourceTags { context.set("aws:ResourceTag/\(key)", [value]) }
             let request = AuthorizationRequest(action: action, resource: resource, principal: principal.requestPrincipal, context: context)
-            if let grant = grant(principal.principalArn, request, identityPolicies: principal.policies, resourcePolicy: resourcePolicy) {
+            if let grant = grant(
+                principal.principalArn, request, identityPolicies: principal.policies, resourcePolicy: resourcePolicy,
+                keyPolicyRules: keyPolicyRules)
+            {
                 grants.append(grant)
             }
         }
         var context = ConditionContext()
         for (key, value) in resourceTags { context.set("aws:ResourceTag/\(key)", [value]) }
         let anonymous = AuthorizationRequest(action: action, resource: resource, principal: nil, context: context)
-        if let grant = grant("*", anonymous, identityPolicies: [], resourcePolicy: resourcePolicy) { grants.append(grant) }
+        if let grant = grant("*", anonymous, identityPolicies: [], resourcePolicy: resourcePolicy, keyPolicyRules: keyPolicyRules) {
+            grants.append(grant)
+        }
         return grants
     }
 
-    private func grant(_ name: String, _ request: AuthorizationRequest, identityPolicies: [Policy], resourcePolicy: Policy?) -> Grant? {
+    private func grant(
+        _ name: String, _ request: AuthorizationRequest, identityPolicies: [Policy], resourcePolicy: Policy?, keyPolicyRules: Bool
+    ) -> Grant? {
         let evaluation = PolicyEvaluator.evaluate(request, identityPolicies: identityPolicies, resourcePolicy: resourcePolicy, explain: true)
         var allows: [Reason] = []
+        var delegations: [Reason] = []
         var denies: [Reason] = []
         for statement in evaluation.explanation
         where statement.actionMatched && statement.resourceMatched && statement.principalMatched != false {
@@ -79,8 +99,17 @@ public struct AccessReport: Sendable {
             let reason = Reason(
                 policyId: statement.policyId, kind: statement.kind, sid: statement.sid, position: statement.start,
                 conditions: statement.conditions.filter { !$0.keyPresent })
-            if statement.effect == .allow { allows.append(reason) } else { denies.append(reason) }
+            if statement.effect == .deny {
+                denies.append(reason)
+            } else if keyPolicyRules && statement.kind == .resource && statement.principalMatchedViaAccount {
+                delegations.append(reason)
+            } else {
+                allows.append(reason)
+            }
         }
+        // A key policy's delegation to the account counts only beside an identity-policy allow.
+        if !delegations.isEmpty && allows.contains(where: { $0.kind == .identity }) { allows += delegations }
+        if keyPolicyRules { allows = allows.filter { $0.kind == .resource || !delegations.isEmpty } }
         guard !allows.isEmpty, !denies.contains(where: { $0.conditions.isEmpty }) else { return nil }
         return Grant(principal: name, allowedBy: allows, unless: denies)
     }

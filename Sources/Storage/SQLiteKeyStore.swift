@@ -11,23 +11,34 @@ public struct SQLiteKeyStore: KeyStore {
 
     /// Loads every key, alias and grant.
     public func loadKeyring() async throws -> Keyring {
-        try await database.read { db in
-            let decoder = JSONDecoder()
-            var ring = Keyring()
-            for row in try Row.fetchAll(db, sql: "SELECT record FROM kms_keys") {
-                let key = try decoder.decode(ManagedKey.self, from: Data((row["record"] as String).utf8))
-                ring.keys[key.keyId] = key
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT record FROM kms_aliases") {
-                let alias = try decoder.decode(KeyAlias.self, from: Data((row["record"] as String).utf8))
-                ring.aliases[alias.name] = alias
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT record FROM kms_grants") {
-                let grant = try decoder.decode(KeyGrant.self, from: Data((row["record"] as String).utf8))
-                ring.grants[grant.grantId] = grant
-            }
-            return ring
+        try await database.read(Self.keyring)
+    }
+
+    /// The keyring of the database file at `path`, read without writing or migrating (for
+    /// offline tools such as `sealq policy who-can --key`; safe while the daemon runs).
+    public static func readKeyring(path: String) throws -> Keyring {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        return try DatabaseQueue(path: path, configuration: configuration).read(keyring)
+    }
+
+    private static func keyring(_ db: Database) throws -> Keyring {
+        let decoder = JSONDecoder()
+        var ring = Keyring()
+        for row in try Row.fetchAll(db, sql: "SELECT record FROM kms_keys") {
+            let key = try decoder.decode(ManagedKey.self, from: Data((row["record"] as String).utf8))
+            ring.keys[key.keyId] = key
         }
+        for row in try Row.fetchAll(db, sql: "SELECT record FROM kms_aliases") {
+            let alias = try decoder.decode(KeyAlias.self, from: Data((row["record"] as String).utf8))
+            ring.aliases[alias.name] = alias
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT record FROM kms_grants") {
+            let grant = try decoder.decode(KeyGrant.self, from: Data((row["record"] as String).utf8))
+            ring.grants[grant.grantId] = grant
+        }
+        return ring
     }
 
     /// Saves `key` unless the stored record is newer.

@@ -77,6 +77,8 @@ struct PolicyCommand: ParsableCommand {
         var action: String
         @Option(help: "A queue name in the data directory.")
         var queue: String?
+        @Option(help: "A KMS key id or alias/NAME in the data directory (its key policy decides as KMS does).")
+        var key: String?
         @Option(help: "Any resource ARN (a key, a queue in another region, …) instead of --queue.")
         var resource: String?
         @Option(name: .customLong("resource-policy"), help: "A resource policy file to use with --resource.")
@@ -86,7 +88,9 @@ struct PolicyCommand: ParsableCommand {
         @OptionGroup var locations: LocationOptions
 
         func run() throws {
-            guard (queue == nil) != (resource == nil) else { throw ValidationError("Give one of --queue or --resource.") }
+            guard [queue, key, resource].compactMap({ $0 }).count == 1 else {
+                throw ValidationError("Give one of --queue, --key or --resource.")
+            }
             guard output == "text" || output == "json" else { throw ValidationError("--output is text or json.") }
             let accountId = try locations.resolvedAccountId()
             let catalog = try PrincipalCatalog.load(directory: locations.resolvedPoliciesDirectory, accountId: accountId)
@@ -102,6 +106,14 @@ struct PolicyCommand: ParsableCommand {
                     FileHandle.standardError.write(Data("note: queue \(queue) does not exist in \(locations.resolvedDataDirectory); no queue policy applies.\n".utf8))
                 }
             }
+            if let key {
+                guard let record = try AccessReport.key(key, dataDirectory: locations.resolvedDataDirectory) else {
+                    throw PolicyCommand.fail("No key \(key) in \(locations.resolvedDataDirectory).")
+                }
+                resourceArn = record.arn
+                policyText = record.policy
+                tags = record.tags
+            }
             if let resourcePolicyFile {
                 guard let data = FileManager.default.contents(atPath: resourcePolicyFile) else {
                     throw PolicyCommand.fail("Cannot read \(resourcePolicyFile).")
@@ -110,12 +122,13 @@ struct PolicyCommand: ParsableCommand {
             }
             var resourcePolicy: Policy?
             if let policyText {
-                do { resourcePolicy = try Policy.parse(policyText, kind: .resource, id: queue.map { "\($0) queue policy" } ?? "resource policy") } catch {
+                do { resourcePolicy = try Policy.parse(policyText, kind: .resource, id: queue.map { "\($0) queue policy" } ?? key.map { "\($0) key policy" } ?? "resource policy") } catch {
                     throw PolicyCommand.fail("The resource policy does not parse: \(error)")
                 }
             }
             let grants = AccessReport(catalog: catalog).grants(
-                action: action, resource: resourceArn, resourcePolicy: resourcePolicy, resourceTags: tags)
+                action: action, resource: resourceArn, resourcePolicy: resourcePolicy, resourceTags: tags,
+                keyPolicyRules: key != nil || resourceArn.hasPrefix("arn:aws:kms:"))
             print(output == "json" ? WhoCanOutput.json(grants, action: action, resource: resourceArn) : WhoCanOutput.text(grants, action: action, resource: resourceArn), terminator: "")
         }
     }

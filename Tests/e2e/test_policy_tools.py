@@ -1191,3 +1191,36 @@ def test_who_can_other_actions(env, queues):
     assert user("alice") not in got  # group guard denies PurgeQueue unconditionally
     got = by_principal(who_can(env, queues["tagged"], action="sqs:GetQueueAttributes"))
     assert f"{IAM_ARN}:role/ops/reader" in got
+
+
+def test_who_can_on_a_kms_key_follows_key_policy_rules(env):
+    """For a key, a key-policy statement naming only the account counts together with an IAM
+    allow (KMS's rule); a statement naming a principal lets it in alone."""
+    kms = client(env, "kms")
+    named = kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "EnableIam", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "PartnerDecrypts", "Effect": "Allow", "Principal": {"AWS": user("partner")},
+         "Action": "kms:Decrypt", "Resource": "*"}]}))["KeyMetadata"]
+    kms.create_alias(AliasName="alias/who-can-test", TargetKeyId=named["KeyId"])
+    p = sealq("policy", "who-can", "--action", "kms:Decrypt", "--key", "alias/who-can-test", "--data-dir", env.data_dir,
+              "--policies", env.policies_dir, "--output", "json")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["Resource"] == named["Arn"]
+    principals = by_principal(out)
+    # admin: IAM allows (AdministratorAccess) and the key policy delegates to the account
+    assert user("admin") in principals
+    assert {r["PolicyId"] for r in principals[user("admin")]["AllowedBy"]} >= {"AdministratorAccess"}
+    # partner: no IAM policy, but named by the key policy
+    assert [r["Sid"] for r in principals[user("partner")]["AllowedBy"]] == ["PartnerDecrypts"]
+    # nobody has neither: the account delegation alone does not let it in
+    assert user("nobody") not in principals
+
+    closed = kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "AdminOnly", "Effect": "Allow", "Principal": {"AWS": user("admin")}, "Action": "kms:*", "Resource": "*"}]}),
+        BypassPolicyLockoutSafetyCheck=True)["KeyMetadata"]
+    p = sealq("policy", "who-can", "--action", "kms:Encrypt", "--key", closed["KeyId"], "--data-dir", env.data_dir,
+              "--policies", env.policies_dir, "--output", "json")
+    assert p.returncode == 0, p.stderr
+    assert set(by_principal(json.loads(p.stdout))) == {user("admin")}
