@@ -209,19 +209,14 @@ extension KeyService {
             wrappedMaterial: Self.wrap(material, under: rootKeys.withLock { $0.current }, keyId: keyId, version: version))
     }
 
-    /// `material` sealed under `root`: a random nonce, then the ciphertext and tag.
+    /// `material` sealed under `root` (SecretBox: a random nonce, then the ciphertext and tag).
     static func wrap(_ material: SecretBytes, under root: SecretBytes, keyId: String, version: Int) -> [UInt8] {
-        let nonce = SecureRandom.bytes(AEAD.xChaCha20Poly1305.nonceLength)
-        return nonce + AEAD.xChaCha20Poly1305.seal(material, key: root, nonce: nonce, associatedData: wrapContext(keyId, version))
+        SecretBox(key: root).seal(material, context: wrapContext(keyId, version))
     }
 
     /// The material inside `wrapped`, if `root` sealed it for this key and version.
     static func unwrap(_ wrapped: [UInt8], under root: SecretBytes, keyId: String, version: Int) -> SecretBytes? {
-        let nonceLength = AEAD.xChaCha20Poly1305.nonceLength
-        guard wrapped.count > nonceLength else { return nil }
-        return try? AEAD.xChaCha20Poly1305.openSecret(
-            Array(wrapped.dropFirst(nonceLength)), key: root, nonce: Array(wrapped.prefix(nonceLength)),
-            associatedData: wrapContext(keyId, version))
+        try? SecretBox(key: root).openSecret(wrapped, context: wrapContext(keyId, version))
     }
 
     static func wrapContext(_ keyId: String, _ version: Int) -> [UInt8] {

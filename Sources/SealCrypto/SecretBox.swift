@@ -19,8 +19,14 @@ public struct SecretBox: Sendable {
         self.key = SecretBytes(copying: key)
     }
 
+    /// A box for `key` (32 bytes), shared rather than copied.
+    public init(key: SecretBytes) {
+        precondition(key.count == Self.keyLength, "SecretBox keys are 32 bytes")
+        self.key = key
+    }
+
     /// Encrypts `plaintext` under a fresh random nonce, authenticating `context` with it.
-    public func seal(_ plaintext: [UInt8], context: [UInt8]) -> [UInt8] {
+    public func seal(_ plaintext: some ContiguousBytes, context: [UInt8]) -> [UInt8] {
         let nonce = SecureRandom.bytes(Self.aead.nonceLength)
         return nonce + Self.aead.seal(plaintext, key: key, nonce: nonce, associatedData: context)
     }
@@ -31,6 +37,18 @@ public struct SecretBox: Sendable {
         guard sealed.count >= nonceLength else { throw OpenFailure() }
         do {
             return try Self.aead.open(
+                sealed[nonceLength...], key: key, nonce: sealed[..<nonceLength], associatedData: context)
+        } catch {
+            throw OpenFailure()
+        }
+    }
+
+    /// Like `open`, but the plaintext goes straight into guarded memory (for keys).
+    public func openSecret(_ sealed: [UInt8], context: [UInt8]) throws(OpenFailure) -> SecretBytes {
+        let nonceLength = Self.aead.nonceLength
+        guard sealed.count >= nonceLength else { throw OpenFailure() }
+        do {
+            return try Self.aead.openSecret(
                 sealed[nonceLength...], key: key, nonce: sealed[..<nonceLength], associatedData: context)
         } catch {
             throw OpenFailure()

@@ -86,24 +86,14 @@ public enum RootKey {
 
     private static func verify(_ key: SecretBytes, dataDirectory: String) throws {
         let path = dataDirectory + "/root-key.check"
-        let aead = AEAD.xChaCha20Poly1305
         guard let data = FileManager.default.contents(atPath: path) else { return try writeCheck(key, dataDirectory: dataDirectory) }
-        let sealed = [UInt8](data)
-        let opened =
-            sealed.count > aead.nonceLength
-            ? try? aead.open(
-                Array(sealed.dropFirst(aead.nonceLength)), key: key, nonce: Array(sealed.prefix(aead.nonceLength)),
-                associatedData: checkText)
-            : nil
-        guard opened == checkText else {
+        guard (try? SecretBox(key: key).open([UInt8](data), context: checkText)) == checkText else {
             throw Failure(description: "the root key does not match this data directory (\(path)); refusing to start")
         }
     }
 
     /// Records `key` as the data directory's root key (after a first start or a rotation).
     static func writeCheck(_ key: SecretBytes, dataDirectory: String) throws {
-        let aead = AEAD.xChaCha20Poly1305
-        let nonce = SecureRandom.bytes(aead.nonceLength)
-        try SecretFiles.write(nonce + aead.seal(checkText, key: key, nonce: nonce, associatedData: checkText), to: dataDirectory + "/root-key.check")
+        try SecretFiles.write(SecretBox(key: key).seal(checkText, context: checkText), to: dataDirectory + "/root-key.check")
     }
 }

@@ -48,10 +48,7 @@ public enum RootKeyRotation {
     public static func requestFromDaemon(
         dataDirectory: String, from current: SecretBytes, to new: SecretBytes, timeout: Duration = .seconds(60)
     ) async throws {
-        let aead = AEAD.xChaCha20Poly1305
-        let nonce = SecureRandom.bytes(aead.nonceLength)
-        let sealed = nonce + aead.seal(new, key: current, nonce: nonce, associatedData: requestContext)
-        try SecretFiles.write(sealed, to: requestPath(dataDirectory))
+        try SecretFiles.write(SecretBox(key: current).seal(new, context: requestContext), to: requestPath(dataDirectory))
         let deadline = ContinuousClock.now + timeout
         while FileManager.default.fileExists(atPath: requestPath(dataDirectory)) {
             guard ContinuousClock.now < deadline else {
@@ -64,15 +61,7 @@ public enum RootKeyRotation {
     /// In the daemon: carries out a pending request, if any; true when it rotated.
     static func serveRequest(keys: KeyService, dataDirectory: String, logger: Logger) async throws -> Bool {
         guard let data = FileManager.default.contents(atPath: requestPath(dataDirectory)) else { return false }
-        let aead = AEAD.xChaCha20Poly1305
-        let sealed = [UInt8](data)
-        let new = keys.withCurrentRootKey { current in
-            sealed.count > aead.nonceLength
-                ? try? aead.openSecret(
-                    Array(sealed.dropFirst(aead.nonceLength)), key: current, nonce: Array(sealed.prefix(aead.nonceLength)),
-                    associatedData: requestContext)
-                : nil
-        }
+        let new = keys.withCurrentRootKey { current in try? SecretBox(key: current).openSecret([UInt8](data), context: requestContext) }
         guard let new else {
             logger.error("a root key rotation request does not open with the current root key; removing it")
             try? FileManager.default.removeItem(atPath: requestPath(dataDirectory))

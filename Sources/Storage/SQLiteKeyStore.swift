@@ -43,7 +43,7 @@ public struct SQLiteKeyStore: KeyStore {
 
     /// Saves `key` unless the stored record is newer.
     public func saveKey(_ key: ManagedKey) async throws {
-        let record = try Self.json(key)
+        let record = try SQLiteMessageStore.json(key)
         try await writer.perform { db in
             try db.execute(
                 sql: """
@@ -68,7 +68,7 @@ public struct SQLiteKeyStore: KeyStore {
 
     /// Creates or replaces an alias.
     public func saveAlias(_ alias: KeyAlias) async throws {
-        let record = try Self.json(alias)
+        let record = try SQLiteMessageStore.json(alias)
         try await writer.perform { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO kms_aliases (name, key_id, record) VALUES (?, ?, ?)",
@@ -83,7 +83,7 @@ public struct SQLiteKeyStore: KeyStore {
 
     /// Creates a grant.
     public func saveGrant(_ grant: KeyGrant) async throws {
-        let record = try Self.json(grant)
+        let record = try SQLiteMessageStore.json(grant)
         try await writer.perform { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO kms_grants (grant_id, key_id, record) VALUES (?, ?, ?)",
@@ -94,12 +94,6 @@ public struct SQLiteKeyStore: KeyStore {
     /// Removes a grant.
     public func deleteGrant(_ grantId: String) async throws {
         try await writer.perform { db in try db.execute(sql: "DELETE FROM kms_grants WHERE grant_id = ?", arguments: [grantId]) }
-    }
-
-    private static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
 

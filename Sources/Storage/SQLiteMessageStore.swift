@@ -152,7 +152,8 @@ public final class SQLiteMessageStore: MessageStore {
             lastPurgeAt: row["last_purge_at"], version: row["version"])
     }
 
-    private static func json<T: Encodable>(_ value: T) throws -> String {
+    /// `value` as JSON text with sorted keys, as records are stored.
+    static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(value), as: UTF8.self)
