@@ -35,7 +35,7 @@ let package = Package(
             ]
         ),
         /// The local key service: KMS keys, versions, aliases, grants and their cryptography.
-        .target(name: "KeyService", dependencies: ["SealCrypto", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "KeyService", dependencies: ["QueueEngine", "SealCrypto", .product(name: "Logging", package: "swift-log")]),
         /// SQLite (GRDB) implementation of the engine's and key service's store ports, with group commit.
         .target(
             name: "Storage",
@@ -92,13 +92,13 @@ let package = Package(
 
         .testTarget(name: "SealCryptoTests", dependencies: ["SealCrypto"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
-        .testTarget(name: "QueueEngineTests", dependencies: ["QueueEngine", "Storage"]),
+        .testTarget(name: "QueueEngineTests", dependencies: ["QueueEngine", "Storage", "KeyService", "SealCrypto"]),
         .testTarget(name: "SQSWireTests", dependencies: ["SQSWire", "QueueEngine", "WireJSON", "WireFormat"]),
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "WireJSON"]),
         .testTarget(name: "PrincipalsTests", dependencies: ["Principals", "PolicyEngine"]),
         .testTarget(
             name: "KeyServiceTests",
-            dependencies: ["KeyService", "Storage", "SealCrypto", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["KeyService", "QueueEngine", "Storage", "SealCrypto", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "IdentityWireTests", dependencies: ["IdentityWire", "WireJSON", "WireFormat"]),
         .testTarget(name: "KMSWireTests", dependencies: ["KMSWire", "WireJSON", "WireFormat"]),
     ]

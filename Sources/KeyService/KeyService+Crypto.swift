@@ -19,7 +19,11 @@ extension KeyService {
 
     /// Encrypt: 1 to 4,096 bytes under the key's newest version, bound to `context`.
     public func encrypt(_ identifier: String, plaintext: [UInt8], context: [String: String]) throws(KeyServiceError) -> Sealed {
-        let key = try resolve(identifier)
+        try encrypt(under: try resolve(identifier), plaintext: plaintext, context: context)
+    }
+
+    /// Encrypt under `key` itself (the queue service's own key included).
+    func encrypt(under key: ManagedKey, plaintext: [UInt8], context: [String: String]) throws(KeyServiceError) -> Sealed {
         try requireUsable(key, for: .symmetricDefault)
         guard (1...4096).contains(plaintext.count) else {
             throw KeyServiceError(
@@ -46,7 +50,13 @@ extension KeyService {
                 throw KeyServiceError(.incorrectKey, "The key ID in the request does not identify a CMK that can perform this operation.")
             }
         }
-        guard let key = key(keyId: blob.keyId) else { throw .invalidCiphertext }
+        // The queue service's own key never answers callers.
+        guard let key = key(keyId: blob.keyId), !key.isOwnedByQueueService else { throw .invalidCiphertext }
+        return try decrypt(blob, under: key, context: context)
+    }
+
+    /// Decrypt of a parsed blob under `key` (the queue service's own key included).
+    func decrypt(_ blob: CiphertextBlob, under key: ManagedKey, context: [String: String]) throws(KeyServiceError) -> Opened {
         try requireUsable(key, for: .symmetricDefault)
         guard key.versions.contains(where: { $0.number == blob.keyVersion }) else { throw .invalidCiphertext }
         let material = try self.material(key, version: blob.keyVersion)
@@ -66,6 +76,12 @@ extension KeyService {
     public func generateDataKey(_ identifier: String, count: Int, context: [String: String]) throws(KeyServiceError) -> (Sealed, plaintext: [UInt8]) {
         let dataKey = SecureRandom.bytes(count)
         return (try encrypt(identifier, plaintext: dataKey, context: context), dataKey)
+    }
+
+    /// GenerateDataKey under `key` itself, the plaintext kept in guarded memory.
+    func generateDataKey(under key: ManagedKey, count: Int, context: [String: String]) throws(KeyServiceError) -> (Sealed, SecretBytes) {
+        let plaintext = SecureRandom.bytes(count)
+        return (try encrypt(under: key, plaintext: plaintext, context: context), SecretBytes(copying: plaintext))
     }
 
     /// GenerateRandom: random bytes.

@@ -11,8 +11,8 @@ extension KeyService {
         let key = ManagedKey(
             keyId: keyId, arn: keyArn(keyId), accountId: configuration.accountId, description: description, spec: spec,
             state: .enabled, keyManager: keyManager, createdAt: now(), deletionDate: nil, pendingWindowDays: nil,
-            rotationEnabled: keyManager == "AWS", rotationPeriodDays: 365,
-            nextRotationDate: keyManager == "AWS" ? now() + 365 * 86_400 : nil,
+            rotationEnabled: keyManager != "CUSTOMER", rotationPeriodDays: 365,
+            nextRotationDate: keyManager != "CUSTOMER" ? now() + 365 * 86_400 : nil,
             policy: policy ?? (keyManager == "AWS" ? awsManagedPolicy() : defaultPolicy()),
             tags: tags, versions: [wrap(material, keyId: keyId, version: 1, rotationType: nil)], revision: 1)
         try await save(key)
@@ -22,7 +22,7 @@ extension KeyService {
 
     /// ListKeys: every key, ordered by id, `limit` (1–1,000, default 100) at a time after `marker`.
     public func listKeys(limit: Int?, marker: String?) throws(KeyServiceError) -> (keys: [ManagedKey], nextMarker: String?) {
-        let all = keyring.withLock { Array($0.keys.values) }.sorted { $0.keyId < $1.keyId }
+        let all = keyring.withLock { Array($0.keys.values) }.filter { !$0.isOwnedByQueueService }.sorted { $0.keyId < $1.keyId }
         return try Self.page(all, limit: limit, marker: marker, id: \.keyId)
     }
 

@@ -53,10 +53,16 @@ public final class KeyService: Sendable {
         self.now = now
     }
 
-    /// Loads the keyring and makes sure the AWS-managed key behind `alias/aws/sqs` exists.
+    /// Loads the keyring and makes sure the AWS-managed key behind `alias/aws/sqs` and the
+    /// queue service's own key (SSE-SQS) exist.
     public func start() async throws {
         let loaded = try await store.loadKeyring()
         keyring.withLock { $0 = loaded }
+        if keyring.withLock({ ring in !ring.keys.values.contains { $0.isOwnedByQueueService } }) {
+            _ = try await createKey(
+                description: "Owned by the queue service for SSE-SQS", spec: .symmetricDefault, policy: nil, tags: [:],
+                keyManager: ManagedKey.queueServiceOwnedMarker)
+        }
         if alias(named: KeyAlias.sqsManaged) == nil {
             let key = try await createKey(
                 description: "Default key that protects my SQS messages when no other key is defined", spec: .symmetricDefault,
@@ -113,11 +119,19 @@ public final class KeyService: Sendable {
             }
             return key
         }
-        guard let key = key(keyId: keyId.lowercased()) else { throw .notFound(keyArn(keyId)) }
+        guard let key = key(keyId: keyId.lowercased()), !key.isOwnedByQueueService else { throw .notFound(keyArn(keyId)) }
         return key
     }
 
-    /// The key `keyId`, if it exists.
+    /// The key the queue service owns for SSE-SQS (made at start).
+    func queueServiceKey() throws(KeyServiceError) -> ManagedKey {
+        guard let key = keyring.withLock({ ring in ring.keys.values.first { $0.isOwnedByQueueService } }) else {
+            throw KeyServiceError(.notFound, "The queue service key does not exist.")
+        }
+        return key
+    }
+
+    /// The key `keyId`, if it exists (the queue service's own key included).
     func key(keyId: String) -> ManagedKey? {
         keyring.withLock { $0.keys[keyId] }
     }

@@ -38,7 +38,8 @@ public struct ManagedKey: Sendable, Codable {
     public var spec: Spec
     /// Enabled, Disabled or PendingDeletion.
     public var state: KeyState
-    /// `CUSTOMER`, or `AWS` for `alias/aws/…` keys the service made itself.
+    /// `CUSTOMER`, `AWS` for `alias/aws/…` keys the service made itself, or
+    /// `queueServiceOwnedMarker` for the key behind SSE-SQS.
     public var keyManager: String
     /// Creation time, seconds since the epoch.
     public var createdAt: Int64
@@ -60,6 +61,13 @@ public struct ManagedKey: Sendable, Codable {
     public var versions: [Version]
     /// Bumped by every change, so the store keeps the newest record when saves race.
     public var revision: Int
+
+    /// The `keyManager` of the key the queue service owns for SSE-SQS: like an AWS owned key,
+    /// never listed, described or usable through the KMS API.
+    public static let queueServiceOwnedMarker = "SEALQ_QUEUE_SERVICE"
+
+    /// Whether this is the queue service's own key.
+    public var isOwnedByQueueService: Bool { keyManager == Self.queueServiceOwnedMarker }
 
     /// The version new ciphertexts use.
     public var currentVersion: Version { versions[versions.count - 1] }

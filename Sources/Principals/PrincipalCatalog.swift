@@ -35,6 +35,11 @@ public struct PrincipalCatalog: Sendable {
     /// The principal called `name`.
     public func principal(named name: String) -> Principal? { principals[name] }
 
+    /// The principal whose ARN (or, for a role, whose session's ARN) is `arn`.
+    public func principal(arn: String) -> Principal? {
+        principals.values.first { $0.arn == arn || $0.principalArn == arn }
+    }
+
     /// Loads `directory` for account `accountId`; a missing directory means only the admin.
     public static func load(directory: String, accountId: String) throws(LoadError) -> PrincipalCatalog {
         var policies = ["AdministratorAccess": administratorAccess]

@@ -21,7 +21,35 @@ public enum AttributeEncoding {
         return bytes
     }
 
-    private static func appendField(_ field: [UInt8], to bytes: inout [UInt8]) {
+    /// Reads what `canonicalBytes` wrote; nil when the bytes are not in that form.
+    public static func decode(_ bytes: ArraySlice<UInt8>) -> [String: MessageAttributeValue]? {
+        var offset = bytes.startIndex
+        var result: [String: MessageAttributeValue] = [:]
+        while offset < bytes.endIndex {
+            guard let name = readField(bytes, &offset), let type = readField(bytes, &offset), offset < bytes.endIndex else {
+                return nil
+            }
+            let transport = bytes[offset]
+            offset += 1
+            guard let value = readField(bytes, &offset), transport == 1 || transport == 2 else { return nil }
+            result[String(decoding: name, as: UTF8.self)] = transport == 2
+                ? MessageAttributeValue(dataType: String(decoding: type, as: UTF8.self), binaryValue: Array(value))
+                : MessageAttributeValue(dataType: String(decoding: type, as: UTF8.self), stringValue: String(decoding: value, as: UTF8.self))
+        }
+        return result
+    }
+
+    /// A length-prefixed field at `offset`, advancing past it; nil when truncated.
+    static func readField(_ bytes: ArraySlice<UInt8>, _ offset: inout Int) -> ArraySlice<UInt8>? {
+        guard bytes.endIndex - offset >= 4 else { return nil }
+        let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+        offset += 4
+        guard bytes.endIndex - offset >= length else { return nil }
+        defer { offset += length }
+        return bytes[offset..<offset + length]
+    }
+
+    static func appendField(_ field: [UInt8], to bytes: inout [UInt8]) {
         let length = UInt32(field.count)
         bytes += [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
         bytes += field

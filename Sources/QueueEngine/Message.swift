@@ -40,14 +40,18 @@ public struct NewMessage: Sendable {
     public var deduplicationId: String?
     /// The ARN of the queue a dead-lettered message came from.
     public var deadLetterSourceArn: String?
+    /// With server-side encryption, the sealed `MessagePayload`; body and attributes are then
+    /// empty until the engine opens it. Nil for a message stored in the clear (SSE off).
+    public var sealedPayload: [UInt8]?
 
     /// Creates a message.
     public init(
         messageId: String, body: String, attributes: [String: MessageAttributeValue],
         systemAttributes: [String: MessageAttributeValue], senderId: String, sentAt: Int64, visibleAt: Int64,
-        groupId: String?, deduplicationId: String?, deadLetterSourceArn: String? = nil
+        groupId: String?, deduplicationId: String?, deadLetterSourceArn: String? = nil, sealedPayload: [UInt8]? = nil
     ) {
         self.deadLetterSourceArn = deadLetterSourceArn
+        self.sealedPayload = sealedPayload
         self.messageId = messageId
         self.body = body
         self.attributes = attributes

@@ -26,12 +26,16 @@ public struct MessageMoveTask: Sendable, Equatable {
     public var startedAt: Int64
     /// Why the task failed, if it did.
     public var failureReason: String?
+    /// The ARN of the principal that started the task, on whose behalf keys are used to
+    /// re-encrypt moved messages; nil for an anonymous caller.
+    public var startedBy: String?
 
     /// Creates a task record.
     public init(
         taskId: String, sourceArn: String, destinationArn: String?, maxNumberOfMessagesPerSecond: Int?, status: Status,
-        moved: Int, toMove: Int, startedAt: Int64, failureReason: String?
+        moved: Int, toMove: Int, startedAt: Int64, failureReason: String?, startedBy: String? = nil
     ) {
+        self.startedBy = startedBy
         self.taskId = taskId
         self.sourceArn = sourceArn
         self.destinationArn = destinationArn
@@ -50,11 +54,16 @@ public struct MoveRoutes: Sendable {
     public var destination: (space: Int64, fifo: Bool)?
     /// Live queues by ARN: space and FIFO-ness, for routing messages back to their origin.
     public var origins: [String: (space: Int64, fifo: Bool)]
+    /// Re-encrypts each moved message for its destination.
+    public var rewrite: PayloadRewrite
 
     /// Creates routes.
-    public init(destination: (space: Int64, fifo: Bool)?, origins: [String: (space: Int64, fifo: Bool)]) {
+    public init(
+        destination: (space: Int64, fifo: Bool)?, origins: [String: (space: Int64, fifo: Bool)], rewrite: @escaping PayloadRewrite
+    ) {
         self.destination = destination
         self.origins = origins
+        self.rewrite = rewrite
     }
 }
 
@@ -66,11 +75,14 @@ public struct MoveStep: Sendable {
     public var sourceDrained: Bool
     /// The ARN of a message's origin that no longer exists, which fails the task.
     public var missingOrigin: String?
+    /// Why a message could not be re-encrypted for its destination, which fails the task.
+    public var rewriteFailure: (any Error)?
 
     /// Creates a step result.
-    public init(movedTo: [Int64: Int], sourceDrained: Bool, missingOrigin: String?) {
+    public init(movedTo: [Int64: Int], sourceDrained: Bool, missingOrigin: String?, rewriteFailure: (any Error)? = nil) {
         self.movedTo = movedTo
         self.sourceDrained = sourceDrained
         self.missingOrigin = missingOrigin
+        self.rewriteFailure = rewriteFailure
     }
 }

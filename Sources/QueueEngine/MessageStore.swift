@@ -7,15 +7,18 @@ public protocol MessageStore: Sendable {
     func loadQueues() async throws -> [QueueRecord]
     /// Creates a queue unless a live one has the name, or one was deleted after `deletedAfter`.
     func createQueue(
-        name: String, settings: QueueSettings, tags: [String: String], now: Int64, deletedAfter: Int64
+        name: String, settings: QueueSettings, tags: [String: String], now: Int64, deletedAfter: Int64, spaceKey: [UInt8]
     ) async throws -> QueueCreation
     /// Replaces a queue's settings and tags, bumping its version; nil when it no longer exists.
     func updateQueue(id: Int64, settings: QueueSettings, tags: [String: String], now: Int64) async throws -> QueueRecord?
-    /// Deletes a queue and its messages; false when it did not exist.
+    /// Deletes a queue and its messages, destroying its space key at once; false when it did not exist.
     func deleteQueue(id: Int64, now: Int64) async throws -> Bool
-    /// Moves a queue to a fresh message space (its old messages become unreachable at once);
-    /// nil when it no longer exists.
-    func purgeQueue(id: Int64, now: Int64) async throws -> QueueRecord?
+    /// Moves a queue to a fresh message space keyed by `spaceKey` (its old messages become
+    /// unreachable at once, and the old space key is destroyed); nil when it no longer exists.
+    func purgeQueue(id: Int64, now: Int64, spaceKey: [UInt8]) async throws -> QueueRecord?
+    /// Gives a queue's current message space its key (queues made before encryption existed);
+    /// returns the updated record, nil when the queue no longer exists.
+    func assignSpaceKey(queueId: Int64, key: [UInt8]) async throws -> QueueRecord?
 
     /// Stores messages in one space; returns their sequence numbers in order.
     func insert(_ messages: [NewMessage], space: Int64) async throws -> [Int64]
@@ -69,6 +72,11 @@ public enum QueueCreation: Sendable {
     /// A queue of that name was deleted too recently.
     case deletedRecently
 }
+
+/// Re-encrypts a message that moves from one message space to another (dead-letter moves and
+/// redrives), inside the store's transaction: given the message as stored in space `from`, it
+/// returns the message as it must be stored in space `to`. A throw leaves the message where it is.
+public typealias PayloadRewrite = @Sendable (_ message: NewMessage, _ from: Int64, _ to: Int64) throws -> NewMessage
 
 /// What a receipt handle names: one receive of one message.
 public struct MessageReceipt: Sendable, Equatable {
@@ -213,9 +221,12 @@ public struct DeadLetterTarget: Sendable {
     public var fifo: Bool
     /// The source queue's ARN, reported as `DeadLetterQueueSourceArn`.
     public var sourceArn: String
+    /// Re-encrypts each moved message for the dead-letter queue.
+    public var rewrite: PayloadRewrite
 
     /// Creates a target.
-    public init(space: Int64, maxReceiveCount: Int, fifo: Bool, sourceArn: String) {
+    public init(space: Int64, maxReceiveCount: Int, fifo: Bool, sourceArn: String, rewrite: @escaping PayloadRewrite) {
+        self.rewrite = rewrite
         self.space = space
         self.maxReceiveCount = maxReceiveCount
         self.fifo = fifo
@@ -229,10 +240,14 @@ public struct ClaimResult: Sendable {
     public var messages: [StoredMessage]
     /// How many messages moved to the dead-letter queue instead.
     public var movedToDeadLetter: Int
+    /// Why a message due for the dead-letter queue could not be re-encrypted for it (it stays
+    /// where it was, and the claim stops there).
+    public var deadLetterFailure: (any Error)?
 
     /// Creates a result.
-    public init(messages: [StoredMessage], movedToDeadLetter: Int) {
+    public init(messages: [StoredMessage], movedToDeadLetter: Int, deadLetterFailure: (any Error)? = nil) {
         self.messages = messages
         self.movedToDeadLetter = movedToDeadLetter
+        self.deadLetterFailure = deadLetterFailure
     }
 }

@@ -1,11 +1,21 @@
-/// Who is calling, as far as the engine needs to know.
-public struct Caller: Sendable {
+/// Who is calling, as far as the engine needs to know: for the `SenderId` attribute, and for
+/// the keys the engine uses on the caller's behalf (SSE-KMS).
+public struct Caller: Sendable, Equatable {
     /// Reported as the `SenderId` attribute of messages this caller sends.
     public var senderId: String
+    /// The caller's ARN; nil for an anonymous caller.
+    public var principalArn: String?
+    /// The address the call came from.
+    public var sourceIP: String
+    /// The call's User-Agent header, if any.
+    public var userAgent: String?
 
     /// Creates a caller.
-    public init(senderId: String) {
+    public init(senderId: String, principalArn: String? = nil, sourceIP: String = "127.0.0.1", userAgent: String? = nil) {
         self.senderId = senderId
+        self.principalArn = principalArn
+        self.sourceIP = sourceIP
+        self.userAgent = userAgent
     }
 }
 

@@ -28,15 +28,16 @@ extension QueueEngine {
         }
     }
 
-    /// Where a receive from `queue` moves messages received too often, if anywhere: the
-    /// dead-letter queue and what the store needs for the move.
-    func deadLetterRoute(of queue: QueueRecord) -> (queue: QueueRecord, target: DeadLetterTarget)? {
+    /// Where a receive from `queue` by `caller` moves messages received too often, if anywhere:
+    /// the dead-letter queue and what the store needs for the move (re-encryption included).
+    func deadLetterRoute(of queue: QueueRecord, caller: Caller) -> (queue: QueueRecord, target: DeadLetterTarget)? {
         guard let text = queue.settings.redrivePolicy, let policy = try? RedrivePolicy(json: text),
             let deadLetterQueue = deadLetterQueue(arn: policy.deadLetterTargetArn)
         else { return nil }
         let target = DeadLetterTarget(
             space: deadLetterQueue.messageSpace, maxReceiveCount: policy.maxReceiveCount,
-            fifo: deadLetterQueue.settings.fifoQueue, sourceArn: queueArn(queue.name))
+            fifo: deadLetterQueue.settings.fifoQueue, sourceArn: queueArn(queue.name),
+            rewrite: payloadRewrite(between: [queue, deadLetterQueue], caller: caller))
         return (deadLetterQueue, target)
     }
 

@@ -2,8 +2,8 @@ import Foundation
 
 extension QueueEngine {
     /// StartMessageMoveTask: starts draining a dead-letter queue back to its sources or to a
-    /// destination; returns the task handle.
-    public func startMessageMoveTask(sourceArn: String, destinationArn: String?, maxPerSecond: Int?) async throws -> String {
+    /// destination, re-encrypting on `caller`'s behalf; returns the task handle.
+    public func startMessageMoveTask(sourceArn: String, destinationArn: String?, maxPerSecond: Int?, caller: Caller) async throws -> String {
         guard let source = deadLetterQueue(arn: sourceArn) else {
             throw SQSError(.resourceNotFound, "The resource that you specified for the SourceArn parameter doesn't exist.")
         }
@@ -32,7 +32,7 @@ extension QueueEngine {
         let task = MessageMoveTask(
             taskId: RandomIdentifier.uuid(), sourceArn: sourceArn, destinationArn: destinationArn,
             maxNumberOfMessagesPerSecond: maxPerSecond, status: .running, moved: 0, toMove: toMove, startedAt: now,
-            failureReason: nil)
+            failureReason: nil, startedBy: caller.principalArn)
         try moveTasks.begin(task)
         do {
             try await store.saveMoveTask(task)
@@ -100,7 +100,12 @@ extension QueueEngine {
             moveTasks.record(task, spent: moved)
             wakeReceivers(ofSpaces: Set(step.movedTo.keys))
             guard moveTasks.task(task.taskId)?.status == .running else { continue }  // cancelled meanwhile
-            if let origin = step.missingOrigin {
+            if let failure = step.rewriteFailure {
+                task.status = .failed
+                task.failureReason = (failure as? SQSError).map { "AWS.SimpleQueueService.\($0.code.rawValue): \($0.message)" }
+                    ?? "AWS.SimpleQueueService.InternalError"
+                try await finish(task)
+            } else if let origin = step.missingOrigin {
                 task.status = .failed
                 task.failureReason = "AWS.SimpleQueueService.NonExistentQueue: \(origin)"
                 try await finish(task)
@@ -116,10 +121,16 @@ extension QueueEngine {
         moveTasks.record(task, spent: 0)
     }
 
+    /// Where the task's messages go, re-encrypted on behalf of whoever started it (as a call
+    /// the queue service makes for them: from no address of theirs).
     private func routes(for task: MessageMoveTask) -> MoveRoutes {
+        let queues = catalog.all()
         var origins: [String: (space: Int64, fifo: Bool)] = [:]
-        for queue in catalog.all() { origins[queueArn(queue.name)] = (queue.messageSpace, queue.settings.fifoQueue) }
-        return MoveRoutes(destination: task.destinationArn.flatMap { origins[$0] }, origins: origins)
+        for queue in queues { origins[queueArn(queue.name)] = (queue.messageSpace, queue.settings.fifoQueue) }
+        let caller = Caller(senderId: "", principalArn: task.startedBy, sourceIP: "sqs.amazonaws.com")
+        return MoveRoutes(
+            destination: task.destinationArn.flatMap { origins[$0] }, origins: origins,
+            rewrite: payloadRewrite(between: queues, caller: caller))
     }
 
     private func wakeReceivers(ofSpaces spaces: Set<Int64>) {

@@ -10,7 +10,10 @@ extension QueueEngine {
         if let existing = catalog.queue(named: name) { return try Self.matching(existing, attributes) }
         try checkRedrive(settings, queueName: name)
         let now = time.nowMilliseconds()
-        switch try await store.createQueue(name: name, settings: settings, tags: tags, now: now, deletedAfter: now - 60_000) {
+        let spaceKey = try sealer.makeSpaceKey(queueArn: queueArn(name))
+        switch try await store.createQueue(
+            name: name, settings: settings, tags: tags, now: now, deletedAfter: now - 60_000, spaceKey: spaceKey)
+        {
         case .created(let record):
             catalog.upsert(record)
             logger.info("queue created", metadata: ["queue.name": "\(name)"])
@@ -61,6 +64,7 @@ extension QueueEngine {
         let queue = try requireQueue(name)
         _ = try await store.deleteQueue(id: queue.id, now: time.nowMilliseconds())
         catalog.remove(named: name, id: queue.id)
+        sealer.forget(queueArn: queueArn(name))
         waiters.notify(queueId: queue.id)
         logger.info("queue deleted", metadata: ["queue.name": "\(name)"])
     }
@@ -115,8 +119,12 @@ extension QueueEngine {
                 .purgeQueueInProgress,
                 "Only one PurgeQueue operation on \(name) is allowed every 60 seconds.")
         }
-        guard let record = try await store.purgeQueue(id: queue.id, now: now) else { throw SQSError.queueDoesNotExist }
+        let spaceKey = try sealer.makeSpaceKey(queueArn: queueArn(name))
+        guard let record = try await store.purgeQueue(id: queue.id, now: now, spaceKey: spaceKey) else {
+            throw SQSError.queueDoesNotExist
+        }
         catalog.upsert(record)
+        sealer.forget(queueArn: queueArn(name))
         logger.info("queue purged", metadata: ["queue.name": "\(name)"])
     }
 

@@ -1,6 +1,9 @@
 extension QueueEngine {
     /// ReceiveMessage, long-polling up to the wait time when nothing is visible.
-    public func receiveMessages(queue name: String, _ request: ReceiveRequest) async throws -> [ReceivedMessage] {
+    ///
+    /// Sealed messages are opened on `caller`'s behalf; when one cannot be, every message the
+    /// receive claimed becomes visible again and the key's error is the answer.
+    public func receiveMessages(queue name: String, _ request: ReceiveRequest, caller: Caller) async throws -> [ReceivedMessage] {
         let queue = try requireQueue(name)
         let limit = request.maxNumberOfMessages ?? 1
         guard (1...10).contains(limit) else {
@@ -34,7 +37,7 @@ extension QueueEngine {
             guard let current = catalog.queue(named: name), current.id == queue.id else { return [] }
             let sentAfter = now - Int64(current.settings.messageRetentionPeriod) * 1000
             let visibleUntil = now + Int64(visibility) * 1000
-            let deadLetter = deadLetterRoute(of: current)
+            let deadLetter = deadLetterRoute(of: current, caller: caller)
             let claim = ClaimRequest(
                 space: current.messageSpace, now: now, sentAfter: sentAfter, limit: limit, visibleUntil: visibleUntil,
                 deadLetter: deadLetter?.target)
@@ -46,12 +49,13 @@ extension QueueEngine {
                 count("sealq_messages_dead_lettered_total", queue: name, by: result.movedToDeadLetter)
                 waiters.notify(queueId: deadLetter.queue.id)
             }
-            let claimed = result.messages
+            let claimed = try await openClaimed(result.messages, in: current, caller: caller, now: now)
             inFlight.add(claimed.count, space: current.messageSpace)
             if !claimed.isEmpty {
                 count("sealq_messages_received_total", queue: name, by: claimed.count)
                 return claimed.map { received($0, queue: current, selection: selection) }
             }
+            if let failure = result.deadLetterFailure { throw failure }
             let remaining = deadline - now
             guard remaining > 0, !waiters.isClosed else { return [] }
             var nap = remaining
@@ -59,6 +63,27 @@ extension QueueEngine {
                 nap = min(nap, max(next - now, 1))
             }
             await waiters.wait(queueId: queue.id, milliseconds: nap)
+        }
+    }
+
+    /// The claimed messages with their payloads opened; when one cannot be opened, all of them
+    /// are made visible again and the failure is thrown.
+    private func openClaimed(_ messages: [StoredMessage], in queue: QueueRecord, caller: Caller, now: Int64) async throws -> [StoredMessage] {
+        do {
+            return try messages.map { message throws(SQSError) in
+                var opened = message
+                opened.content = try self.opened(message.content, in: queue, caller: caller)
+                return opened
+            }
+        } catch {
+            let release = messages.map { message in
+                VisibilityChange(
+                    receipt: MessageReceipt(sequence: message.sequence, receiveCount: message.receiveCount), visibleAt: now,
+                    maximumSpanMilliseconds: 43_200_000)
+            }
+            _ = try await store.changeVisibility(space: queue.messageSpace, changes: release, now: now)
+            waiters.notify(queueId: queue.id)
+            throw error
         }
     }
 

@@ -3,7 +3,7 @@ extension QueueEngine {
     public func sendMessage(queue name: String, _ message: OutgoingMessage, caller: Caller) async throws -> SentMessage {
         let queue = try requireQueue(name)
         let prepared = try prepare(message, for: queue, caller: caller, now: time.nowMilliseconds())
-        return try await persist([prepared], in: queue)[0]
+        return try await persist([try sealed(prepared, for: queue, caller: caller)], in: queue)[0]
     }
 
     /// Stores prepared messages: FIFO ones through deduplication, with sequence numbers.
@@ -54,7 +54,10 @@ extension QueueEngine {
             case .failure(let error): outcome.failures.append((entry.id, error))
             }
         }
-        let sent = accepted.isEmpty ? [] : try await persist(accepted.map(\.message), in: queue)
+        // A key failure is the whole call's (every entry needs the same key), as on AWS.
+        var stored: [NewMessage] = []
+        for entry in accepted { stored.append(try sealed(entry.message, for: queue, caller: caller)) }
+        let sent = stored.isEmpty ? [] : try await persist(stored, in: queue)
         outcome.successes = zip(accepted, sent).map { ($0.id, $1) }
         return outcome
     }

@@ -1,10 +1,11 @@
 import Logging
 import Metrics
 
-/// The SQS semantics: queues, messages, visibility, long polling.
+/// The SQS semantics: queues, messages, visibility, long polling, server-side encryption.
 ///
-/// It validates every request by AWS's rules, keeps live queues in memory, and persists
-/// through a `MessageStore`. It knows nothing of HTTP, SQL or cipher names.
+/// It validates every request by AWS's rules, keeps live queues in memory, persists through a
+/// `MessageStore` and encrypts payloads through a `PayloadSealer`. It knows nothing of HTTP,
+/// SQL or cipher names.
 public final class QueueEngine: Sendable {
     /// Account and region the engine serves.
     public struct Configuration: Sendable {
@@ -29,6 +30,7 @@ public final class QueueEngine: Sendable {
 
     let configuration: Configuration
     let store: any MessageStore
+    let sealer: any PayloadSealer
     let time: any TimeSource
     let receipts: ReceiptHandleCodec
     let contentDigest: (@Sendable (String) -> String)?
@@ -43,21 +45,30 @@ public final class QueueEngine: Sendable {
     /// - Parameter contentDigest: the hex SHA-256 of a message body, for FIFO queues with
     ///   ContentBasedDeduplication (the server supplies it from its crypto module).
     public init(
-        configuration: Configuration, store: any MessageStore, time: any TimeSource,
+        configuration: Configuration, store: any MessageStore, sealer: any PayloadSealer, time: any TimeSource,
         receiptAuthenticator: any ReceiptAuthenticator, logger: Logger,
         contentDigest: (@Sendable (String) -> String)? = nil
     ) {
         self.configuration = configuration
         self.store = store
+        self.sealer = sealer
         self.time = time
         self.receipts = ReceiptHandleCodec(authenticator: receiptAuthenticator)
         self.contentDigest = contentDigest
         self.logger = logger
     }
 
-    /// Loads the live queues from the store.
+    /// Loads the live queues from the store, giving a space key to any queue made before
+    /// encryption existed.
     public func start() async throws {
-        for record in try await store.loadQueues() { catalog.upsert(record) }
+        for var record in try await store.loadQueues() {
+            if record.spaceKey == nil {
+                let key = try sealer.makeSpaceKey(queueArn: queueArn(record.name))
+                guard let updated = try await store.assignSpaceKey(queueId: record.id, key: key) else { continue }
+                record = updated
+            }
+            catalog.upsert(record)
+        }
         moveTasks.load(try await store.loadMoveTasks())
         logger.info("queue engine started", metadata: ["queues.count": "\(catalog.all().count)"])
     }

@@ -18,12 +18,16 @@ public struct QueueRecord: Sendable, Equatable {
     public var lastPurgeAt: Int64?
     /// Bumped by every change, so concurrent updates apply in order.
     public var version: Int64
+    /// The wrapped key of the message space (see `PayloadSealer.makeSpaceKey`); nil only for a
+    /// queue made before encryption existed, until the engine gives it one.
+    public var spaceKey: [UInt8]?
 
     /// Creates a record.
     public init(
         id: Int64, name: String, settings: QueueSettings, tags: [String: String], createdAt: Int64,
-        lastModifiedAt: Int64, messageSpace: Int64, lastPurgeAt: Int64?, version: Int64
+        lastModifiedAt: Int64, messageSpace: Int64, lastPurgeAt: Int64?, version: Int64, spaceKey: [UInt8]? = nil
     ) {
+        self.spaceKey = spaceKey
         self.id = id
         self.name = name
         self.settings = settings

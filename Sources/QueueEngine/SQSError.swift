@@ -25,6 +25,12 @@ public struct SQSError: Error, Sendable, Equatable {
         case invalidParameterValue = "InvalidParameterValueException"
         case missingParameter = "MissingRequiredParameterException"
         case accessDenied = "AccessDeniedException"
+        case kmsAccessDenied = "KmsAccessDenied"
+        case kmsDisabled = "KmsDisabled"
+        case kmsInvalidKeyUsage = "KmsInvalidKeyUsage"
+        case kmsInvalidState = "KmsInvalidState"
+        case kmsNotFound = "KmsNotFound"
+        case kmsThrottled = "KmsThrottled"
         case internalError = "InternalError"
     }
 

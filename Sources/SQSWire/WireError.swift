@@ -104,6 +104,12 @@ extension WireError {
         case .invalidParameterValue: return ("InvalidParameterValue", 400)
         case .missingParameter: return ("MissingParameter", 400)
         case .accessDenied: return ("AccessDenied", 403)
+        case .kmsAccessDenied: return ("KMS.AccessDeniedException", 400)
+        case .kmsDisabled: return ("KMS.DisabledException", 400)
+        case .kmsInvalidKeyUsage: return ("KMS.InvalidKeyUsageException", 400)
+        case .kmsInvalidState: return ("KMS.InvalidStateException", 400)
+        case .kmsNotFound: return ("KMS.NotFoundException", 400)
+        case .kmsThrottled: return ("KMS.ThrottlingException", 400)
         case .internalError: return ("InternalError", 500)
         }
     }

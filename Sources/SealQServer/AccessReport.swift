@@ -54,7 +54,7 @@ public struct AccessReport: Sendable {
     public static func key(_ identifier: String, dataDirectory: String) throws -> ManagedKey? {
         let ring = try SQLiteKeyStore.readKeyring(path: dataDirectory + "/sealq.sqlite")
         let keyId = identifier.hasPrefix("alias/") ? ring.aliases[identifier]?.targetKeyId : identifier.split(separator: "/").last.map(String.init)
-        return keyId.flatMap { ring.keys[$0] }
+        return keyId.flatMap { ring.keys[$0] }.flatMap { $0.isOwnedByQueueService ? nil : $0 }
     }
 
     /// Who may do `action` on `resource`, given the resource's policy and tags. With

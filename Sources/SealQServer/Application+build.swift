@@ -29,12 +29,6 @@ public func buildApplication(
     try SecretFiles.ensureDirectory(configuration.dataDirectory)
     let dataLock = try DataDirectoryLock(dataDirectory: configuration.dataDirectory)
     let store = try SQLiteMessageStore(path: configuration.databasePath, logger: logger)
-    let receiptKey = try SecretFiles.readOrCreate(configuration.receiptKeyPath) { SecureRandom.bytes(32) }
-    let engine = QueueEngine(
-        configuration: .init(accountId: configuration.accountId, region: configuration.region), store: store,
-        time: SystemTimeSource(), receiptAuthenticator: HMACReceiptAuthenticator(key: receiptKey), logger: logger,
-        contentDigest: { Hex.encode(Digest.sha256(Array($0.utf8))) })
-    try await engine.start()
     let catalog = try PrincipalCatalog.load(directory: configuration.policiesDirectory, accountId: configuration.accountId)
     let directory = PrincipalDirectory(
         admin: try AdminCredentials.resolve(configuration), catalog: catalog,
@@ -51,6 +45,17 @@ public func buildApplication(
         store: store.keyStore, rootKey: try RootKey.resolve(configuration, logger: logger), logger: logger)
     try await keys.start()
     try await applyKeyDefinitions(in: configuration.keysDirectory, to: keys, logger: logger)
+    let keyAccess = QueueKeyAccess(
+        rule: KeyPolicyRule(authorizer: authorizer, keys: keys), directory: directory, region: configuration.region)
+    let sealer = EnvelopeSealer(
+        keys: keys, authorize: { use throws(KeyServiceError) in try keyAccess.authorize(use) },
+        record: { recorder.recordKeyUse($0) })
+    let receiptKey = try SecretFiles.readOrCreate(configuration.receiptKeyPath) { SecureRandom.bytes(32) }
+    let engine = QueueEngine(
+        configuration: .init(accountId: configuration.accountId, region: configuration.region), store: store, sealer: sealer,
+        time: SystemTimeSource(), receiptAuthenticator: HMACReceiptAuthenticator(key: receiptKey), logger: logger,
+        contentDigest: { Hex.encode(Digest.sha256(Array($0.utf8))) })
+    try await engine.start()
     let router = ServiceRouter(
         sqs: RequestPipeline(
             decoder: SQSRequestDecoder(accountId: configuration.accountId), authenticator: authenticator,

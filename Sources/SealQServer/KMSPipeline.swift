@@ -20,6 +20,7 @@ struct KMSPipeline: Sendable {
     let logger: Logger
 
     private var keys: KeyService { executor.keys }
+    private var keyRule: KeyPolicyRule { KeyPolicyRule(authorizer: authorizer, keys: keys) }
 
     /// Runs one KMS call through every stage.
     func handle(_ call: IncomingCall) async -> EncodedResponse {
@@ -145,28 +146,9 @@ struct KMSPipeline: Sendable {
     private func keyAllows(
         _ key: ManagedKey, _ check: Check, identity: Authenticator.Identity, principal: Principal, call: IncomingCall
     ) throws -> Bool {
-        var target = Authorizer.Target(action: check.action, resource: key.arn, resourcePolicy: key.policy)
-        target.resourceTags = key.tags
-        target.serviceKeys = Self.conditionKeys(check, caller: principal)
-        guard let evaluation = authorizer.authorize(identity, target, call: call) else { return true }
-        if evaluation.decision == .explicitDeny { return false }
-        switch evaluation.allowSources.resourcePolicy {
-        case .caller: return true
-        case .account where evaluation.allowSources.identityPolicy: return true
-        default: break
-        }
-        guard let operation = check.grantOperation else { return false }
-        return keys.grants(of: key.keyId).contains { $0.allows(operation, by: principal.principalArn, context: check.context) }
-    }
-
-    /// KMS's condition keys for a call on a key: `kms:CallerAccount`, and for calls with an
-    /// encryption context `kms:EncryptionContext:KEY` and `kms:EncryptionContextKeys`.
-    /// (`kms:ViaService` stays absent: these calls come straight from their callers.)
-    private static func conditionKeys(_ check: Check, caller: Principal) -> [(key: String, values: [String], type: ContextValueType)] {
-        var keys: [(key: String, values: [String], type: ContextValueType)] = [("kms:CallerAccount", [caller.accountId], .string)]
-        for (key, value) in check.context { keys.append(("kms:EncryptionContext:\(key)", [value], .string)) }
-        if !check.context.isEmpty { keys.append(("kms:EncryptionContextKeys", check.context.keys.sorted(), .stringList)) }
-        return keys
+        keyRule.allows(
+            KeyPolicyRule.Use(action: check.action, grantOperation: check.grantOperation, key: key, context: check.context),
+            identity: identity, principal: principal, call: call)
     }
 
     /// A key policy must parse, stay within 32 KiB, and (unless the caller bypasses the

@@ -19,4 +19,9 @@ struct PrincipalDirectory: Sendable {
         if accessKeyId == admin.accessKeyId { return catalog.principal(named: PrincipalCatalog.adminName) }
         return accessKeys.activeKey(accessKeyId).flatMap { catalog.principal(named: $0.userName) }
     }
+
+    /// The principal with ARN `arn` (a user, a role or a role's session).
+    func principal(arn: String) -> Principal? {
+        catalog.principal(arn: arn)
+    }
 }

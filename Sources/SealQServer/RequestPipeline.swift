@@ -35,7 +35,10 @@ struct RequestPipeline: Sendable {
             guard record.decision == .allowed else {
                 throw identity.principal == nil ? WireError.missingAuthenticationToken : WireError.accessDenied
             }
-            let response = try await executor.execute(request, caller: Caller(senderId: identity.principal?.userId ?? call.sourceIP))
+            let caller = Caller(
+                senderId: identity.principal?.userId ?? call.sourceIP, principalArn: identity.principal?.arn, sourceIP: call.sourceIP,
+                userAgent: call.headers["user-agent"])
+            let response = try await executor.execute(request, caller: caller)
             recorder.record(record)
             return encoder.encode(response, action: action, protocol: wireProtocol, baseURL: call.baseURL, requestId: requestId)
         } catch {

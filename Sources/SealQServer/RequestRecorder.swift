@@ -1,3 +1,4 @@
+import KeyService
 import Logging
 import PolicyEngine
 
@@ -27,6 +28,18 @@ struct RequestRecorder: Sendable {
                 "request.id": "\(record.requestId)", "request.action": "\(record.action)",
                 "principal.arn": "\(record.principalArn ?? "-")", "source.ip": "\(record.sourceIP)",
                 "queue.name": "\(record.queue ?? "-")", "decision": "\(record.decision?.rawValue ?? "-")", "error.code": "\(record.errorCode ?? "-")",
+            ])
+    }
+
+    /// Records a use of a KMS key the queue service made on a caller's behalf (SSE-KMS): the
+    /// operation, key, caller and encryption context — never the data key.
+    func recordKeyUse(_ use: EnvelopeSealer.KeyUse) {
+        logger.debug(
+            "key use",
+            metadata: [
+                "key.operation": "\(use.operation)", "key.arn": "\(use.key.arn)", "principal.arn": "\(use.caller.principalArn ?? "-")",
+                "source.ip": "\(use.caller.sourceIP)", "invoked.by": "sqs.amazonaws.com",
+                "encryption.context": "\(use.encryptionContext)",
             ])
     }
 }

@@ -38,7 +38,7 @@ struct SQSExecutor: Sendable {
             return .sendMessageBatch(
                 successes: outcome.successes.map { ($0.id, $0.result, messages[$0.id]!) }, failures: outcome.failures)
         case .receiveMessage(let queue, let receive):
-            return .receiveMessage(try await engine.receiveMessages(queue: queue, receive))
+            return .receiveMessage(try await engine.receiveMessages(queue: queue, receive, caller: caller))
         case .deleteMessage(let queue, let receiptHandle):
             try await engine.deleteMessage(queue: queue, receiptHandle: receiptHandle)
         case .deleteMessageBatch(let queue, let entries):
@@ -64,7 +64,8 @@ struct SQSExecutor: Sendable {
             return .deadLetterSourceQueues(listing.names, nextToken: listing.nextToken)
         case .startMessageMoveTask(let sourceArn, let destinationArn, let rate):
             return .moveTaskStarted(
-                handle: try await engine.startMessageMoveTask(sourceArn: sourceArn, destinationArn: destinationArn, maxPerSecond: rate))
+                handle: try await engine.startMessageMoveTask(
+                    sourceArn: sourceArn, destinationArn: destinationArn, maxPerSecond: rate, caller: caller))
         case .cancelMessageMoveTask(let handle):
             return .moveTaskCancelled(moved: try await engine.cancelMessageMoveTask(handle: handle))
         case .listMessageMoveTasks(let sourceArn, let maxResults):

@@ -8,6 +8,8 @@ import Synchronization
 final class BackgroundCheckpointer: Sendable {
     private final class StopFlag: Sendable {
         let raised = Atomic<Bool>(false)
+        /// Set when the log must be emptied (a key was destroyed); cleared once it has been.
+        let truncate = Atomic<Bool>(false)
     }
 
     private let stopFlag = StopFlag()
@@ -24,7 +26,11 @@ final class BackgroundCheckpointer: Sendable {
         let thread = Thread { [stopFlag] in
             var tick = 0
             while !stopFlag.raised.load(ordering: .relaxed) {
-                if tick % passes == 0 {
+                if stopFlag.truncate.load(ordering: .relaxed) {
+                    // Old copies of pages holding a destroyed space key must not linger in the log.
+                    let done = (try? connection.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }) != nil
+                    if done { stopFlag.truncate.store(false, ordering: .relaxed) }
+                } else if tick % passes == 0 {
                     _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
                 }
                 tick += 1
@@ -33,6 +39,12 @@ final class BackgroundCheckpointer: Sendable {
         }
         thread.name = "sealq-checkpoint"
         thread.start()
+    }
+
+    /// Asks for the log to be copied into the file and truncated to nothing, retried every 20 ms
+    /// until no reader holds it back.
+    func requestTruncation() {
+        stopFlag.truncate.store(true, ordering: .relaxed)
     }
 
     /// Stops the thread (within 20 ms), which closes its connection.

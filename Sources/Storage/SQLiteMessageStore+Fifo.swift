@@ -59,6 +59,7 @@ extension SQLiteMessageStore {
                 sql: "SELECT * FROM messages WHERE space = ? AND group_id = ? ORDER BY seq LIMIT ?")
             var claimed: [StoredMessage] = []
             var moved = 0
+            var failure: (any Error)?
             var after: Int64 = -1
             var visited = Set<String>()  // a group's head moves on as it is served; serve it once
             scan: while claimed.count < limit {
@@ -73,14 +74,14 @@ extension SQLiteMessageStore {
                         guard (row["visible_at"] as Int64) <= now, (row["sent_at"] as Int64) > request.sentAfter else { break }
                         if let target = request.deadLetter, (row["receive_count"] as Int) >= target.maxReceiveCount {
                             // The group waits for the next receive, so order holds around the move.
-                            try Self.moveToDeadLetter(db, row: row, from: space, to: target, now: now)
-                            moved += 1
+                            failure = try Self.moveToDeadLetter(db, row: row, from: space, to: target, now: now)
+                            if failure == nil { moved += 1 }
                             break
                         }
                         claimed.append(try Self.markReceived(db, row: row, now: now, visibleUntil: request.visibleUntil))
                     }
                     try Self.refreshGroup(db, space: space, group: groupId)
-                    if claimed.count == limit { break scan }
+                    if claimed.count == limit || failure != nil { break scan }
                 }
             }
             if let attempt {
@@ -90,7 +91,7 @@ extension SQLiteMessageStore {
                         space, attempt.id, now, claimed.map { "\($0.sequence):\($0.receiveCount)" }.joined(separator: ","),
                     ])
             }
-            return ClaimResult(messages: claimed, movedToDeadLetter: moved)
+            return ClaimResult(messages: claimed, movedToDeadLetter: moved, deadLetterFailure: failure)
         }
         recordMove(result, from: request)
         return result

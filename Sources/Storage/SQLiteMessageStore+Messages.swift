@@ -5,15 +5,15 @@ import QueueEngine
 extension SQLiteMessageStore {
     static let insertSQL = """
         INSERT INTO messages (space, message_id, body, attributes, system_attributes, sender_id, sent_at,
-                              visible_at, group_id, deduplication_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              visible_at, group_id, deduplication_id, payload)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     static func insertArguments(_ message: NewMessage, space: Int64) -> StatementArguments {
         [
             space, message.messageId, message.body, AttributeCodec.encode(message.attributes).map { Data($0) },
             AttributeCodec.encode(message.systemAttributes).map { Data($0) }, message.senderId, message.sentAt,
-            message.visibleAt, message.groupId, message.deduplicationId,
+            message.visibleAt, message.groupId, message.deduplicationId, message.sealedPayload.map { Data($0) },
         ]
     }
 
@@ -47,15 +47,17 @@ extension SQLiteMessageStore {
                     """)
             var claimed: [StoredMessage] = []
             var moved = 0
+            var failure: (any Error)?
             // Moved messages leave the space, so each pass sees only messages not yet looked at.
-            while claimed.count < request.limit {
+            pass: while claimed.count < request.limit {
                 let wanted = request.limit - claimed.count
                 let rows = try Self.fairCandidates(db, request, count: wanted)
                     ?? Row.fetchAll(select, arguments: [request.space, request.now, request.sentAfter, wanted])
                 if rows.isEmpty { break }
                 for row in rows {
                     if let target = request.deadLetter, (row["receive_count"] as Int) >= target.maxReceiveCount {
-                        try Self.moveToDeadLetter(db, row: row, from: request.space, to: target, now: request.now)
+                        failure = try Self.moveToDeadLetter(db, row: row, from: request.space, to: target, now: request.now)
+                        if failure != nil { break pass }
                         moved += 1
                     } else {
                         claimed.append(try Self.markReceived(db, row: row, now: request.now, visibleUntil: request.visibleUntil))
@@ -63,7 +65,7 @@ extension SQLiteMessageStore {
                 }
                 if moved == 0 { break }
             }
-            return ClaimResult(messages: claimed, movedToDeadLetter: moved)
+            return ClaimResult(messages: claimed, movedToDeadLetter: moved, deadLetterFailure: failure)
         }
         recordMove(result, from: request)
         return result
@@ -176,16 +178,35 @@ extension SQLiteMessageStore {
         return total
     }
 
-    /// Moves a message received too often to its dead-letter queue: visible there at once,
-    /// with its receive count and (standard queues) its original send time, as AWS does.
-    static func moveToDeadLetter(_ db: Database, row: Row, from space: Int64, to target: DeadLetterTarget, now: Int64) throws {
+    /// Moves a message received too often to its dead-letter queue, re-encrypted for it:
+    /// visible there at once, with its receive count and (standard queues) its original send
+    /// time, as AWS does. Returns why the message could not be re-encrypted (it then stays).
+    static func moveToDeadLetter(
+        _ db: Database, row: Row, from space: Int64, to target: DeadLetterTarget, now: Int64
+    ) throws -> (any Error)? {
         let sequence: Int64 = row["seq"]
+        let moved: NewMessage
+        do { moved = try target.rewrite(try content(of: row), space, target.space) } catch { return error }
         try db.execute(
-            sql: "UPDATE messages SET space = ?, visible_at = ?, dead_letter_source = ?, sent_at = ? WHERE seq = ?",
-            arguments: [target.space, now, target.sourceArn, target.fifo ? now : row["sent_at"] as Int64, sequence])
-        guard let group = row["group_id"] as String? else { return }
+            sql: """
+                UPDATE messages SET space = ?, visible_at = ?, dead_letter_source = ?, sent_at = ?, body = ?, attributes = ?,
+                    system_attributes = ?, payload = ?
+                WHERE seq = ?
+                """,
+            arguments: [target.space, now, target.sourceArn, target.fifo ? now : row["sent_at"] as Int64] + payloadColumns(moved)
+                + [sequence])
+        guard let group = row["group_id"] as String? else { return nil }
         try refreshGroup(db, space: space, group: group)
         try trackGroup(db, space: target.space, group: group, sequence: sequence, fair: !target.fifo)
+        return nil
+    }
+
+    /// The body, attributes, system attributes and sealed payload columns of `message`.
+    static func payloadColumns(_ message: NewMessage) -> StatementArguments {
+        [
+            message.body, AttributeCodec.encode(message.attributes).map { Data($0) },
+            AttributeCodec.encode(message.systemAttributes).map { Data($0) }, message.sealedPayload.map { Data($0) },
+        ]
     }
 
     /// Moves the totals of dead-lettered messages from the source space to the target's.
@@ -219,6 +240,7 @@ extension SQLiteMessageStore {
             attributes: try AttributeCodec.decode((row["attributes"] as Data?).map { [UInt8]($0) }),
             systemAttributes: try AttributeCodec.decode((row["system_attributes"] as Data?).map { [UInt8]($0) }),
             senderId: row["sender_id"], sentAt: row["sent_at"], visibleAt: row["visible_at"], groupId: row["group_id"],
-            deduplicationId: row["deduplication_id"], deadLetterSourceArn: row["dead_letter_source"])
+            deduplicationId: row["deduplication_id"], deadLetterSourceArn: row["dead_letter_source"],
+            sealedPayload: (row["payload"] as Data?).map { [UInt8]($0) })
     }
 }

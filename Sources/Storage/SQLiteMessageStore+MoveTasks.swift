@@ -11,7 +11,8 @@ extension SQLiteMessageStore {
                     taskId: row["task_id"], sourceArn: row["source_arn"], destinationArn: row["destination_arn"],
                     maxNumberOfMessagesPerSecond: row["max_per_second"],
                     status: MessageMoveTask.Status(rawValue: row["status"]) ?? .failed, moved: row["moved"],
-                    toMove: row["to_move"], startedAt: row["started_at"], failureReason: row["failure_reason"])
+                    toMove: row["to_move"], startedAt: row["started_at"], failureReason: row["failure_reason"],
+                    startedBy: row["started_by"])
             }
         }
     }
@@ -22,12 +23,13 @@ extension SQLiteMessageStore {
             try db.execute(
                 sql: """
                     INSERT OR REPLACE INTO move_tasks
-                        (task_id, source_arn, destination_arn, max_per_second, status, moved, to_move, started_at, failure_reason)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        (task_id, source_arn, destination_arn, max_per_second, status, moved, to_move, started_at, failure_reason,
+                         started_by)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     task.taskId, task.sourceArn, task.destinationArn, task.maxNumberOfMessagesPerSecond, task.status.rawValue,
-                    task.moved, task.toMove, task.startedAt, task.failureReason,
+                    task.moved, task.toMove, task.startedAt, task.failureReason, task.startedBy,
                 ])
         }
     }
@@ -44,18 +46,26 @@ extension SQLiteMessageStore {
                 arguments: [space, now, limit])
             var movedTo: [Int64: Int] = [:]
             var missingOrigin: String?
+            var failure: (any Error)?
             for row in rows {
                 let origin: String? = row["dead_letter_source"]
                 guard let target = routes.destination ?? origin.flatMap({ routes.origins[$0] }) else {
                     missingOrigin = origin ?? "unknown"
                     break
                 }
-                try Self.redrive(db, row: row, from: space, to: target, now: now)
+                let moved: NewMessage
+                do { moved = try routes.rewrite(try Self.content(of: row), space, target.space) } catch {
+                    failure = error
+                    break
+                }
+                try Self.redrive(db, row: row, message: moved, from: space, to: target, now: now)
                 movedTo[target.space, default: 0] += 1
             }
             let moved = movedTo.values.reduce(0, +)
             try db.execute(sql: "UPDATE move_tasks SET moved = moved + ? WHERE task_id = ?", arguments: [moved, taskId])
-            return MoveStep(movedTo: movedTo, sourceDrained: rows.count < limit && missingOrigin == nil, missingOrigin: missingOrigin)
+            let stopped = missingOrigin != nil || failure != nil
+            return MoveStep(
+                movedTo: movedTo, sourceDrained: rows.count < limit && !stopped, missingOrigin: missingOrigin, rewriteFailure: failure)
         }
         let moved = step.movedTo.values.reduce(0, +)
         adjustTotal(space: space, by: -moved)
@@ -72,17 +82,19 @@ extension SQLiteMessageStore {
         }
     }
 
-    /// Puts a dead-lettered message back into circulation in another space: visible at once,
-    /// never received there, no longer marked as dead-lettered.
-    private static func redrive(_ db: Database, row: Row, from space: Int64, to target: (space: Int64, fifo: Bool), now: Int64) throws {
+    /// Puts a dead-lettered message back into circulation in another space, re-encrypted for it
+    /// (`message`): visible at once, never received there, no longer marked as dead-lettered.
+    private static func redrive(
+        _ db: Database, row: Row, message: NewMessage, from space: Int64, to target: (space: Int64, fifo: Bool), now: Int64
+    ) throws {
         let sequence: Int64 = row["seq"]
         try db.execute(
             sql: """
                 UPDATE messages SET space = ?, visible_at = ?, receive_count = 0, first_received_at = NULL,
-                    received_at = NULL, dead_letter_source = NULL
+                    received_at = NULL, dead_letter_source = NULL, body = ?, attributes = ?, system_attributes = ?, payload = ?
                 WHERE seq = ?
                 """,
-            arguments: [target.space, now, sequence])
+            arguments: [target.space, now] + payloadColumns(message) + [sequence])
         guard let group = row["group_id"] as String? else { return }
         try refreshGroup(db, space: space, group: group)
         try trackGroup(db, space: target.space, group: group, sequence: sequence, fair: !target.fifo)

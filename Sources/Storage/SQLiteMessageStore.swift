@@ -20,6 +20,8 @@ public final class SQLiteMessageStore: MessageStore {
         configuration.busyMode = .timeout(5)  // wait out the other connection's brief locks
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Deleted content (retired space keys above all) is overwritten, not left in free space.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
             // BackgroundCheckpointer copies the log into the file from its own thread; the
             // writer's own checkpoint every 32 MiB then finds that work done and only lets
             // SQLite restart the log, which keeps it from growing under sustained load.
@@ -60,24 +62,24 @@ public final class SQLiteMessageStore: MessageStore {
     /// Reads every live queue.
     public func loadQueues() async throws -> [QueueRecord] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM queues").map(Self.queueRecord)
+            try Row.fetchAll(db, sql: Self.selectQueues).map(Self.queueRecord)
         }
     }
 
     /// Creates a queue with a fresh message space, honouring recent deletions.
     public func createQueue(
-        name: String, settings: QueueSettings, tags: [String: String], now: Int64, deletedAfter: Int64
+        name: String, settings: QueueSettings, tags: [String: String], now: Int64, deletedAfter: Int64, spaceKey: [UInt8]
     ) async throws -> QueueCreation {
         let settingsJSON = try Self.json(settings)
         let tagsJSON = try Self.json(tags)
         return try await writer.perform { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM queues WHERE name = ?", arguments: [name]) {
+            if let row = try Row.fetchOne(db, sql: Self.selectQueues + " WHERE queues.name = ?", arguments: [name]) {
                 return .exists(try Self.queueRecord(row))
             }
             let deletedRecently = try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM queue_tombstones WHERE name = ? AND deleted_at > ?", arguments: [name, deletedAfter]) ?? false
             if deletedRecently { return .deletedRecently }
-            try db.execute(sql: "INSERT INTO message_spaces (retired_at) VALUES (NULL)")
+            try db.execute(sql: "INSERT INTO message_spaces (retired_at, space_key) VALUES (NULL, ?)", arguments: [Data(spaceKey)])
             let space = db.lastInsertedRowID
             try db.execute(
                 sql: """
@@ -88,7 +90,7 @@ public final class SQLiteMessageStore: MessageStore {
             return .created(
                 QueueRecord(
                     id: db.lastInsertedRowID, name: name, settings: settings, tags: tags, createdAt: now,
-                    lastModifiedAt: now, messageSpace: space, lastPurgeAt: nil, version: 1))
+                    lastModifiedAt: now, messageSpace: space, lastPurgeAt: nil, version: 1, spaceKey: spaceKey))
         }
     }
 
@@ -100,7 +102,18 @@ public final class SQLiteMessageStore: MessageStore {
             try db.execute(
                 sql: "UPDATE queues SET settings = ?, tags = ?, last_modified_at = ?, version = version + 1 WHERE id = ?",
                 arguments: [settingsJSON, tagsJSON, now, id])
-            return try Row.fetchOne(db, sql: "SELECT * FROM queues WHERE id = ?", arguments: [id]).map(Self.queueRecord)
+            return try Row.fetchOne(db, sql: Self.selectQueues + " WHERE queues.id = ?", arguments: [id]).map(Self.queueRecord)
+        }
+    }
+
+    /// Stores the key of a queue's current message space, bumping the queue's version.
+    public func assignSpaceKey(queueId: Int64, key: [UInt8]) async throws -> QueueRecord? {
+        try await writer.perform { db in
+            try db.execute(
+                sql: "UPDATE message_spaces SET space_key = ? WHERE id = (SELECT message_space FROM queues WHERE id = ?)",
+                arguments: [Data(key), queueId])
+            try db.execute(sql: "UPDATE queues SET version = version + 1 WHERE id = ?", arguments: [queueId])
+            return try Row.fetchOne(db, sql: Self.selectQueues + " WHERE queues.id = ?", arguments: [queueId]).map(Self.queueRecord)
         }
     }
 
@@ -112,7 +125,7 @@ public final class SQLiteMessageStore: MessageStore {
             }
             let space: Int64 = row["message_space"]
             try db.execute(sql: "DELETE FROM queues WHERE id = ?", arguments: [id])
-            try db.execute(sql: "UPDATE message_spaces SET retired_at = ? WHERE id = ?", arguments: [now, space])
+            try db.execute(sql: "UPDATE message_spaces SET retired_at = ?, space_key = NULL WHERE id = ?", arguments: [now, space])
             try db.execute(
                 sql: "INSERT OR REPLACE INTO queue_tombstones (name, deleted_at) VALUES (?, ?)",
                 arguments: [row["name"] as String, now])
@@ -120,27 +133,34 @@ public final class SQLiteMessageStore: MessageStore {
         }
         guard let space else { return false }
         totals.withLock { _ = $0.removeValue(forKey: space) }
+        checkpointer?.requestTruncation()
         return true
     }
 
-    /// Gives a queue a fresh message space and retires the old one.
-    public func purgeQueue(id: Int64, now: Int64) async throws -> QueueRecord? {
+    /// Gives a queue a fresh message space and retires the old one, destroying its key.
+    public func purgeQueue(id: Int64, now: Int64, spaceKey: [UInt8]) async throws -> QueueRecord? {
         let result: (QueueRecord, Int64)? = try await writer.perform { db in
             guard let old = try Int64.fetchOne(db, sql: "SELECT message_space FROM queues WHERE id = ?", arguments: [id]) else {
                 return nil
             }
-            try db.execute(sql: "UPDATE message_spaces SET retired_at = ? WHERE id = ?", arguments: [now, old])
-            try db.execute(sql: "INSERT INTO message_spaces (retired_at) VALUES (NULL)")
+            try db.execute(sql: "UPDATE message_spaces SET retired_at = ?, space_key = NULL WHERE id = ?", arguments: [now, old])
+            try db.execute(sql: "INSERT INTO message_spaces (retired_at, space_key) VALUES (NULL, ?)", arguments: [Data(spaceKey)])
             try db.execute(
                 sql: "UPDATE queues SET message_space = ?, last_purge_at = ?, version = version + 1 WHERE id = ?",
                 arguments: [db.lastInsertedRowID, now, id])
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM queues WHERE id = ?", arguments: [id]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: Self.selectQueues + " WHERE queues.id = ?", arguments: [id]) else { return nil }
             return (try Self.queueRecord(row), old)
         }
         guard let (record, oldSpace) = result else { return nil }
         totals.withLock { _ = $0.removeValue(forKey: oldSpace) }
+        checkpointer?.requestTruncation()
         return record
     }
+
+    /// Queues with the key of their current message space.
+    static let selectQueues = """
+        SELECT queues.*, message_spaces.space_key FROM queues JOIN message_spaces ON message_spaces.id = queues.message_space
+        """
 
     static func queueRecord(_ row: Row) throws -> QueueRecord {
         let decoder = JSONDecoder()
@@ -149,7 +169,7 @@ public final class SQLiteMessageStore: MessageStore {
             settings: try decoder.decode(QueueSettings.self, from: Data((row["settings"] as String).utf8)),
             tags: try decoder.decode([String: String].self, from: Data((row["tags"] as String).utf8)),
             createdAt: row["created_at"], lastModifiedAt: row["last_modified_at"], messageSpace: row["message_space"],
-            lastPurgeAt: row["last_purge_at"], version: row["version"])
+            lastPurgeAt: row["last_purge_at"], version: row["version"], spaceKey: (row["space_key"] as Data?).map { [UInt8]($0) })
     }
 
     /// `value` as JSON text with sorted keys, as records are stored.

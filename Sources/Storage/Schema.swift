@@ -145,6 +145,17 @@ enum Schema {
                     CREATE TABLE kms_grants (grant_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, record TEXT NOT NULL);
                     """)
         }
+        // Server-side encryption: a message's sealed payload (body and attributes then stay
+        // empty), each message space's wrapped key (set to NULL when the space is retired, which
+        // shreds what it protected), and who started a move task (keys are used on their behalf).
+        migrator.registerMigration("v7-server-side-encryption") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE messages ADD COLUMN payload BLOB;
+                    ALTER TABLE message_spaces ADD COLUMN space_key BLOB;
+                    ALTER TABLE move_tasks ADD COLUMN started_by TEXT;
+                    """)
+        }
         return migrator
     }
 }

@@ -1,68 +1,154 @@
 import Foundation
 import KeyService
+import QueueEngine
 import SealCrypto
+import Synchronization
 import Testing
 
 @Suite("EnvelopeSealer: SQS payloads under data keys from the key service")
 struct EnvelopeSealerTests {
     let queue = "arn:aws:sqs:us-east-1:111122223333:orders"
-    let caller = "AIDAPRODUCER"
+    let producer = Caller(senderId: "AIDAPRODUCER", principalArn: "arn:aws:iam::111122223333:user/producer")
+    let consumer = Caller(senderId: "AIDACONSUMER", principalArn: "arn:aws:iam::111122223333:user/consumer")
 
-    func setUp() async throws -> (KeyServiceHarness, EnvelopeSealer, EnvelopeSealer.Settings) {
+    /// Every key use the sealer asked about, and whom to refuse.
+    final class KeyUseLog: Sendable {
+        let uses = Mutex<[String]>([])
+        let refused = Mutex<Set<String>>([])
+
+        func authorize(_ use: EnvelopeSealer.KeyUse) throws(KeyServiceError) {
+            let name = "\(use.operation) \(use.caller.principalArn ?? "-") \(use.encryptionContext["aws:sqs:arn"] ?? "-")"
+            if refused.withLock({ $0.contains(use.caller.principalArn ?? "-") }) {
+                throw KeyServiceError(.accessDenied, "not authorized")
+            }
+            uses.withLock { $0.append(name) }
+        }
+    }
+
+    struct Setup {
+        let harness: KeyServiceHarness
+        let sealer: EnvelopeSealer
+        let log: KeyUseLog
+        let key: ManagedKey
+        let spaceKey: [UInt8]
+    }
+
+    func setUp(maximumMessagesPerDataKey: Int = 1_000) async throws -> Setup {
         let harness = try KeyServiceHarness()
+        try await harness.service.start()
         let key = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
-        return (harness, EnvelopeSealer(keys: harness.service, maximumMessagesPerDataKey: 1_000), .init(kmsKeyId: key.keyId, reusePeriodSeconds: 300))
+        let log = KeyUseLog()
+        let sealer = EnvelopeSealer(
+            keys: harness.service, maximumMessagesPerDataKey: maximumMessagesPerDataKey,
+            authorize: { use throws(KeyServiceError) in try log.authorize(use) })
+        return Setup(harness: harness, sealer: sealer, log: log, key: key, spaceKey: try sealer.makeSpaceKey(queueArn: queue))
     }
 
-    @Test("A sealed payload opens for the same queue, message and binding, and hides the plaintext")
+    func context(_ setup: Setup, _ messageId: String, caller: Caller? = nil, binding: [String] = ["", ""]) -> SealingContext {
+        SealingContext(
+            queueArn: queue, messageId: messageId, binding: binding, spaceKey: setup.spaceKey, caller: caller ?? producer,
+            reusePeriodSeconds: 300)
+    }
+
+    func errorCode(_ body: () throws -> Void) -> SQSError.Code? {
+        do {
+            try body()
+            return nil
+        } catch let error as SQSError {
+            return error.code
+        } catch {
+            return nil
+        }
+    }
+
+    @Test("A sealed payload opens for the same queue, message, binding and space, and hides the plaintext")
     func roundTrip() async throws {
-        let (_, sealer, settings) = try await setUp()
+        let setup = try await setUp()
         let body = Array("card 4111 1111 1111 1111".utf8)
-        let sealed = try sealer.seal(body, queueArn: queue, messageId: "m-1", binding: ["g1"], settings: settings, caller: caller)
-        #expect(sealed.firstRange(of: body) == nil)
-        #expect(try sealer.open(sealed, queueArn: queue, messageId: "m-1", binding: ["g1"], caller: caller) == body)
+        for protection in [SealingProtection.kmsKey(setup.key.keyId), .queueServiceKey] {
+            let sealed = try setup.sealer.seal(body, protection: protection, context(setup, "m-1", binding: ["g1", "d1"]))
+            #expect(sealed.firstRange(of: body) == nil)
+            #expect(try setup.sealer.open(sealed, context(setup, "m-1", caller: consumer, binding: ["g1", "d1"])) == body)
+        }
     }
 
-    @Test("Another queue, message id or binding, or any changed byte, does not open")
+    @Test("Another queue, message id, binding or message space, or any changed byte, does not open")
     func bound() async throws {
-        let (_, sealer, settings) = try await setUp()
-        let sealed = try sealer.seal([1, 2, 3], queueArn: queue, messageId: "m-1", binding: ["g1"], settings: settings, caller: caller)
-        #expect(throws: KeyServiceError.self) { try sealer.open(sealed, queueArn: queue + "2", messageId: "m-1", binding: ["g1"], caller: caller) }
-        #expect(throws: KeyServiceError.self) { try sealer.open(sealed, queueArn: queue, messageId: "m-2", binding: ["g1"], caller: caller) }
-        #expect(throws: KeyServiceError.self) { try sealer.open(sealed, queueArn: queue, messageId: "m-1", binding: ["g2"], caller: caller) }
+        let setup = try await setUp()
+        let sealed = try setup.sealer.seal([1, 2, 3], protection: .kmsKey(setup.key.keyId), context(setup, "m-1", binding: ["g1", ""]))
+        var otherQueue = context(setup, "m-1", binding: ["g1", ""])
+        otherQueue.queueArn += "2"
+        var otherSpace = context(setup, "m-1", binding: ["g1", ""])
+        otherSpace.spaceKey = try setup.sealer.makeSpaceKey(queueArn: queue)
+        for wrong in [otherQueue, otherSpace, context(setup, "m-2", binding: ["g1", ""]), context(setup, "m-1", binding: ["g2", ""])] {
+            #expect(errorCode { _ = try setup.sealer.open(sealed, wrong) } == .internalError)
+        }
         for index in sealed.indices {
             var flipped = sealed
             flipped[index] ^= 0x80
-            #expect(throws: KeyServiceError.self, "byte \(index)") {
-                try sealer.open(flipped, queueArn: queue, messageId: "m-1", binding: ["g1"], caller: caller)
-            }
+            #expect(errorCode { _ = try setup.sealer.open(flipped, context(setup, "m-1", binding: ["g1", ""])) } != nil, "byte \(index)")
         }
     }
 
-    @Test("One GenerateDataKey per caller and reuse period, and again after the message bound")
+    @Test("One GenerateDataKey per caller and reuse period, and again after the message bound; SSE-SQS makes no KMS calls")
     func reuse() async throws {
-        let (harness, sealer, settings) = try await setUp()
+        let setup = try await setUp()
         for index in 0..<2_500 {
-            _ = try sealer.seal([1], queueArn: queue, messageId: "m-\(index)", settings: settings, caller: caller)
+            _ = try setup.sealer.seal([1], protection: .kmsKey(setup.key.keyId), context(setup, "m-\(index)"))
         }
-        #expect(sealer.callCount.generateDataKey == 3, "1,000 messages per data key")
-        _ = try sealer.seal([1], queueArn: queue, messageId: "other", settings: settings, caller: "AIDACONSUMER")
-        #expect(sealer.callCount.generateDataKey == 4, "data keys are per caller")
-        harness.advance(days: 301.0 / 86_400)
-        _ = try sealer.seal([1], queueArn: queue, messageId: "later", settings: settings, caller: "AIDACONSUMER")
-        #expect(sealer.callCount.generateDataKey == 5, "a data key expires with its reuse period")
+        #expect(setup.sealer.callCount.generateDataKey == 3, "1,000 messages per data key")
+        _ = try setup.sealer.seal([1], protection: .kmsKey(setup.key.keyId), context(setup, "other", caller: consumer))
+        #expect(setup.sealer.callCount.generateDataKey == 4, "data keys are per caller")
+        setup.harness.advance(days: 301.0 / 86_400)
+        _ = try setup.sealer.seal([1], protection: .kmsKey(setup.key.keyId), context(setup, "later", caller: consumer))
+        #expect(setup.sealer.callCount.generateDataKey == 5, "a data key expires with its reuse period")
+        for index in 0..<10 { _ = try setup.sealer.seal([1], protection: .queueServiceKey, context(setup, "sqs-\(index)")) }
+        #expect(setup.sealer.callCount.generateDataKey == 5)
+        #expect(setup.log.uses.withLock { $0 }.allSatisfy { $0.hasPrefix("GenerateDataKey ") && $0.hasSuffix(queue) })
     }
 
-    @Test("Opening uses Decrypt once per data key and reader, and key states reach the sealer")
-    func decryptAndStates() async throws {
-        let (harness, sealer, settings) = try await setUp()
-        let sealed = try sealer.seal([7], queueArn: queue, messageId: "m", settings: settings, caller: caller)
-        let reader = EnvelopeSealer(keys: harness.service)
-        for _ in 0..<5 { #expect(try reader.open(sealed, queueArn: queue, messageId: "m", caller: "AIDACONSUMER") == [7]) }
-        #expect(reader.callCount.decrypt == 1)
-        try await harness.service.disableKey(settings.kmsKeyId)
-        let fresh = EnvelopeSealer(keys: harness.service)
-        #expect(expectKeyError(.disabled) { _ = try fresh.seal([1], queueArn: queue, messageId: "x", settings: settings, caller: caller) })
-        #expect(expectKeyError(.disabled) { _ = try fresh.open(sealed, queueArn: queue, messageId: "m", caller: caller) })
+    @Test("Opening asks for Decrypt once per data key and reader, on the reader's behalf")
+    func decryptPerReader() async throws {
+        let setup = try await setUp()
+        let sealed = try setup.sealer.seal([7], protection: .kmsKey(setup.key.keyId), context(setup, "m"))
+        for _ in 0..<5 { #expect(try setup.sealer.open(sealed, context(setup, "m", caller: consumer)) == [7]) }
+        #expect(setup.sealer.callCount.decrypt == 1)
+        #expect(setup.log.uses.withLock { $0.last } == "Decrypt \(consumer.principalArn!) \(queue)")
+    }
+
+    @Test("Key states reach a sealer with cached data keys at once: KmsDisabled, KmsInvalidState, KmsNotFound, KmsAccessDenied")
+    func keyStates() async throws {
+        let setup = try await setUp()
+        let protection = SealingProtection.kmsKey(setup.key.keyId)
+        let sealed = try setup.sealer.seal([7], protection: protection, context(setup, "m"))
+        _ = try setup.sealer.open(sealed, context(setup, "m"))
+        try await setup.harness.service.disableKey(setup.key.keyId)
+        #expect(errorCode { _ = try setup.sealer.seal([1], protection: protection, context(setup, "x")) } == .kmsDisabled)
+        #expect(errorCode { _ = try setup.sealer.open(sealed, context(setup, "m")) } == .kmsDisabled)
+        try await setup.harness.service.enableKey(setup.key.keyId)
+        #expect(try setup.sealer.open(sealed, context(setup, "m")) == [7])
+        _ = try await setup.harness.service.scheduleKeyDeletion(setup.key.keyId, days: 7)
+        #expect(errorCode { _ = try setup.sealer.seal([1], protection: protection, context(setup, "x")) } == .kmsInvalidState)
+        #expect(errorCode { _ = try setup.sealer.open(sealed, context(setup, "m")) } == .kmsInvalidState)
+        setup.harness.advance(days: 8)
+        _ = try await setup.harness.service.runDueWork()
+        #expect(errorCode { _ = try setup.sealer.open(sealed, context(setup, "m")) } == .kmsNotFound, "deleted: shredded")
+        #expect(errorCode { _ = try setup.sealer.seal([1], protection: .kmsKey("alias/missing"), context(setup, "x")) } == .kmsNotFound)
+        setup.log.refused.withLock { _ = $0.insert(consumer.principalArn!) }
+        let other = try await setup.harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
+        #expect(errorCode { _ = try setup.sealer.seal([1], protection: .kmsKey(other.keyId), context(setup, "x", caller: consumer)) } == .kmsAccessDenied)
+    }
+
+    @Test("Rotation mid-stream: messages sealed before a rotation still open after it")
+    func rotation() async throws {
+        let setup = try await setUp()
+        let protection = SealingProtection.kmsKey(setup.key.keyId)
+        let before = try setup.sealer.seal([1], protection: protection, context(setup, "before"))
+        _ = try await setup.harness.service.rotateKeyOnDemand(setup.key.keyId)
+        let after = try setup.sealer.seal([2], protection: protection, context(setup, "after"))
+        let reader = EnvelopeSealer(keys: setup.harness.service, authorize: { _ in })
+        #expect(try reader.open(before, context(setup, "before", caller: consumer)) == [1])
+        #expect(try reader.open(after, context(setup, "after", caller: consumer)) == [2])
+        #expect(setup.sealer.callCount.generateDataKey == 2, "the rotation changed the key, so a new data key was made")
     }
 }

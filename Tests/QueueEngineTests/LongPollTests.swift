@@ -9,9 +9,10 @@ import Testing
 struct LongPollTests {
     private func harness() async throws -> (QueueEngine, SystemTimeSource) {
         let clock = SystemTimeSource()
+        let store = try SQLiteMessageStore.inMemory(logger: quietLogger)
         let engine = QueueEngine(
             configuration: .init(accountId: "000000000000", region: "us-east-1"),
-            store: try SQLiteMessageStore.inMemory(logger: quietLogger), time: clock,
+            store: store, sealer: try await makeSealer(store), time: clock,
             receiptAuthenticator: TestReceiptAuthenticator(key: receiptKey), logger: quietLogger)
         try await engine.start()
         _ = try await engine.createQueue(name: "poll", attributes: [:], tags: [:])
@@ -23,7 +24,7 @@ struct LongPollTests {
         let (engine, _) = try await harness()
         let started = ContinuousClock.now
         let waiter = Task {
-            try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 2))
+            try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 2), caller: testCaller)
         }
         try await Task.sleep(for: .milliseconds(300))
         _ = try await engine.sendMessage(queue: "poll", OutgoingMessage(body: "wake up"), caller: testCaller)
@@ -37,7 +38,7 @@ struct LongPollTests {
     func returnsEmptyAtDeadline() async throws {
         let (engine, _) = try await harness()
         let started = ContinuousClock.now
-        let received = try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 1))
+        let received = try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 1), caller: testCaller)
         let elapsed = ContinuousClock.now - started
         #expect(received.isEmpty)
         #expect(elapsed >= .milliseconds(950), "waited about the full second (took \(elapsed))")
@@ -49,7 +50,7 @@ struct LongPollTests {
         let (engine, _) = try await harness()
         _ = try await engine.sendMessage(queue: "poll", OutgoingMessage(body: "delayed", delaySeconds: 1), caller: testCaller)
         let started = ContinuousClock.now
-        let received = try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 2))
+        let received = try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 2), caller: testCaller)
         let elapsed = ContinuousClock.now - started
         #expect(received.map(\.body) == ["delayed"])
         #expect(elapsed < .milliseconds(1800), "took \(elapsed)")
@@ -60,7 +61,7 @@ struct LongPollTests {
         let (engine, _) = try await harness()
         let started = ContinuousClock.now
         let waiter = Task {
-            try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 20))
+            try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 20), caller: testCaller)
         }
         try await Task.sleep(for: .milliseconds(200))
         engine.shutdown()
@@ -68,7 +69,7 @@ struct LongPollTests {
         #expect(received.isEmpty)
         #expect(ContinuousClock.now - started < .seconds(2))
         let again = ContinuousClock.now
-        #expect(try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 20)).isEmpty)
+        #expect(try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 20), caller: testCaller).isEmpty)
         #expect(ContinuousClock.now - again < .milliseconds(500))
     }
 
@@ -77,7 +78,7 @@ struct LongPollTests {
         let (engine, _) = try await harness()
         let started = ContinuousClock.now
         let waiter = Task {
-            try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 2))
+            try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 2), caller: testCaller)
         }
         try await Task.sleep(for: .milliseconds(200))
         try await engine.deleteQueue(name: "poll")

@@ -54,7 +54,7 @@ struct MessageLifecycleTests {
         await expectSQSError(.invalidParameterValue) { _ = try await h.receive(visibility: 43_201) }
         await expectSQSError(.invalidParameterValue) { _ = try await h.receive(visibility: -1) }
         await expectSQSError(.invalidParameterValue) {
-            _ = try await h.engine.receiveMessages(queue: "q", ReceiveRequest(waitTimeSeconds: 21))
+            _ = try await h.engine.receiveMessages(queue: "q", ReceiveRequest(waitTimeSeconds: 21), caller: testCaller)
         }
     }
 

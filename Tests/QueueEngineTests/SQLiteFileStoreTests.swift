@@ -66,7 +66,7 @@ struct SQLiteFileStoreTests {
         weak var released: SQLiteMessageStore?
         do {
             let store = try SQLiteMessageStore(path: path, logger: quietLogger)
-            _ = try await store.createQueue(name: "q", settings: QueueSettings(), tags: [:], now: 0, deletedAfter: -60_000)
+            _ = try await store.createQueue(name: "q", settings: QueueSettings(), tags: [:], now: 0, deletedAfter: -60_000, spaceKey: [1])
             #expect(!Self.openFiles(under: directory).isEmpty, "the open store holds its files")
             released = store
         }

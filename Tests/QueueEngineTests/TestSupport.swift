@@ -1,5 +1,7 @@
 import Foundation
+import KeyService
 import Logging
+import SealCrypto
 import Storage
 import Synchronization
 import Testing
@@ -50,7 +52,17 @@ let quietLogger = Logger(label: "sealq.tests") { _ in SwiftLogNoOpLogHandler() }
 let testCaller = Caller(senderId: "AIDAEXAMPLESENDER")
 let receiptKey: [UInt8] = Array("queue-engine-tests-receipt-key!!".utf8)
 
-/// An engine over the real SQLite store in memory and a manual clock.
+/// The real envelope sealer over a key service kept in `store`; every key use is allowed
+/// (authorization has its own tests, in the server's end-to-end suite).
+func makeSealer(_ store: SQLiteMessageStore) async throws -> EnvelopeSealer {
+    let keys = KeyService(
+        configuration: .init(accountId: "000000000000", region: "us-east-1"), store: store.keyStore,
+        rootKey: SecretBytes(copying: Array(repeating: UInt8(9), count: 32)), logger: quietLogger)
+    try await keys.start()
+    return EnvelopeSealer(keys: keys, authorize: { _ in })
+}
+
+/// An engine over the real SQLite store in memory, the real envelope sealer and a manual clock.
 struct Harness {
     let clock: ManualClock
     let store: SQLiteMessageStore
@@ -60,7 +72,8 @@ struct Harness {
         self.clock = clock
         self.store = try store ?? SQLiteMessageStore.inMemory(logger: quietLogger)
         engine = QueueEngine(
-            configuration: .init(accountId: "000000000000", region: "us-east-1"), store: self.store, time: clock,
+            configuration: .init(accountId: "000000000000", region: "us-east-1"), store: self.store,
+            sealer: try await makeSealer(self.store), time: clock,
             receiptAuthenticator: TestReceiptAuthenticator(key: receiptKey), logger: quietLogger)
         try await engine.start()
     }
@@ -85,7 +98,7 @@ struct Harness {
             queue: queue,
             ReceiveRequest(
                 maxNumberOfMessages: max, visibilityTimeout: visibility, waitTimeSeconds: 0, systemAttributeNames: system,
-                messageAttributeNames: attributes))
+                messageAttributeNames: attributes), caller: testCaller)
     }
 
     /// (ApproximateNumberOfMessages, …NotVisible, …Delayed).

@@ -29,6 +29,12 @@ struct WireErrorTests {
         .invalidParameterValue: ("InvalidParameterValueException", "InvalidParameterValue", 400),
         .missingParameter: ("MissingRequiredParameterException", "MissingParameter", 400),
         .accessDenied: ("AccessDeniedException", "AccessDenied", 403),
+        .kmsAccessDenied: ("KmsAccessDenied", "KMS.AccessDeniedException", 400),
+        .kmsDisabled: ("KmsDisabled", "KMS.DisabledException", 400),
+        .kmsInvalidKeyUsage: ("KmsInvalidKeyUsage", "KMS.InvalidKeyUsageException", 400),
+        .kmsInvalidState: ("KmsInvalidState", "KMS.InvalidStateException", 400),
+        .kmsNotFound: ("KmsNotFound", "KMS.NotFoundException", 400),
+        .kmsThrottled: ("KmsThrottled", "KMS.ThrottlingException", 400),
         .internalError: ("InternalError", "InternalError", 500),
     ]
 

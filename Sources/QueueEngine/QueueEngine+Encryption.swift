@@ -1,0 +1,49 @@
+extension QueueEngine {
+    /// `message` as `queue` stores it: with SSE on, body and attributes sealed together into
+    /// `sealedPayload` under the queue's current protection and left empty in the clear.
+    func sealed(_ message: NewMessage, for queue: QueueRecord, caller: Caller) throws(SQSError) -> NewMessage {
+        guard let protection = SealingProtection(queue.settings) else { return message }
+        let payload = MessagePayload(body: message.body, attributes: message.attributes, systemAttributes: message.systemAttributes)
+        var stored = message
+        stored.sealedPayload = try sealer.seal(payload.bytes, protection: protection, sealingContext(of: message, in: queue, caller: caller))
+        stored.body = ""
+        stored.attributes = [:]
+        stored.systemAttributes = [:]
+        return stored
+    }
+
+    /// `message`, read from `queue`'s message space, with its payload opened.
+    func opened(_ message: NewMessage, in queue: QueueRecord, caller: Caller) throws(SQSError) -> NewMessage {
+        guard let sealedPayload = message.sealedPayload else { return message }
+        let bytes = try sealer.open(sealedPayload, sealingContext(of: message, in: queue, caller: caller))
+        guard let payload = MessagePayload(decoding: bytes) else {
+            throw SQSError(.internalError, "A stored message could not be decoded.")
+        }
+        var opened = message
+        opened.body = payload.body
+        opened.attributes = payload.attributes
+        opened.systemAttributes = payload.systemAttributes
+        opened.sealedPayload = nil
+        return opened
+    }
+
+    /// Re-encryption for messages moving between the message spaces of `queues`: opened as the
+    /// source stored them, sealed under the destination's current settings, on `caller`'s behalf.
+    func payloadRewrite(between queues: [QueueRecord], caller: Caller) -> PayloadRewrite {
+        let bySpace = Dictionary(queues.map { ($0.messageSpace, $0) }, uniquingKeysWith: { first, _ in first })
+        return { [self] message, from, to in
+            guard let source = bySpace[from], let destination = bySpace[to] else {
+                throw SQSError(.internalError, "A message cannot move between queues that no longer exist.")
+            }
+            return try sealed(try opened(message, in: source, caller: caller), for: destination, caller: caller)
+        }
+    }
+
+    private func sealingContext(of message: NewMessage, in queue: QueueRecord, caller: Caller) throws(SQSError) -> SealingContext {
+        guard let spaceKey = queue.spaceKey else { throw SQSError(.internalError, "The queue has no message space key.") }
+        return SealingContext(
+            queueArn: queueArn(queue.name), messageId: message.messageId,
+            binding: [message.groupId ?? "", message.deduplicationId ?? ""], spaceKey: spaceKey, caller: caller,
+            reusePeriodSeconds: Int64(queue.settings.kmsDataKeyReusePeriodSeconds))
+    }
+}

@@ -1,0 +1,52 @@
+import KeyService
+import PolicyEngine
+import Principals
+
+/// KMS's authorization rule for a use of a key: an explicit deny anywhere wins; else the key
+/// policy must allow the caller itself, or delegate to the caller's account and an IAM policy
+/// allow it, or a grant must allow the operation under the request's encryption context.
+struct KeyPolicyRule: Sendable {
+    /// One use of one key.
+    struct Use {
+        /// The IAM action (`kms:Decrypt`, …).
+        var action: String
+        /// The grant operation that would allow it (`Decrypt`, …), if grants can.
+        var grantOperation: String?
+        /// The key.
+        var key: ManagedKey
+        /// The encryption context of the call.
+        var context: [String: String] = [:]
+        /// The AWS service making the call for the caller (`kms:ViaService`), if any.
+        var viaService: String?
+    }
+
+    let authorizer: Authorizer
+    let keys: KeyService
+
+    /// Whether `principal` (authenticated as `identity`, calling as `call`) may make `use`.
+    func allows(_ use: Use, identity: Authenticator.Identity, principal: Principal, call: IncomingCall) -> Bool {
+        var target = Authorizer.Target(action: use.action, resource: use.key.arn, resourcePolicy: use.key.policy)
+        target.resourceTags = use.key.tags
+        target.serviceKeys = Self.conditionKeys(use, caller: principal)
+        guard let evaluation = authorizer.authorize(identity, target, call: call) else { return true }
+        if evaluation.decision == .explicitDeny { return false }
+        switch evaluation.allowSources.resourcePolicy {
+        case .caller: return true
+        case .account where evaluation.allowSources.identityPolicy: return true
+        default: break
+        }
+        guard let operation = use.grantOperation else { return false }
+        return keys.grants(of: use.key.keyId).contains { $0.allows(operation, by: principal.principalArn, context: use.context) }
+    }
+
+    /// KMS's condition keys for a use of a key: `kms:CallerAccount`, `kms:ViaService` for calls
+    /// a service makes for the caller, and for calls with an encryption context
+    /// `kms:EncryptionContext:KEY` and `kms:EncryptionContextKeys`.
+    private static func conditionKeys(_ use: Use, caller: Principal) -> [(key: String, values: [String], type: ContextValueType)] {
+        var keys: [(key: String, values: [String], type: ContextValueType)] = [("kms:CallerAccount", [caller.accountId], .string)]
+        if let service = use.viaService { keys.append(("kms:ViaService", [service], .string)) }
+        for (key, value) in use.context { keys.append(("kms:EncryptionContext:\(key)", [value], .string)) }
+        if !use.context.isEmpty { keys.append(("kms:EncryptionContextKeys", use.context.keys.sorted(), .stringList)) }
+        return keys
+    }
+}
