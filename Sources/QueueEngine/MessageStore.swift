@@ -37,6 +37,9 @@ public protocol MessageStore: Sendable {
     /// several per group when available. With an attempt id seen within its window, returns the
     /// messages that attempt claimed (those still in flight) instead.
     func claimInOrder(_ request: ClaimRequest, attempt: ReceiveAttempt?) async throws -> ClaimResult
+    /// Undoes the receives that issued `receipts` (their messages could not be delivered):
+    /// visible again at `now`, the receive uncounted.
+    func releaseClaims(space: Int64, receipts: [MessageReceipt], now: Int64) async throws
     /// Sets new visibility deadlines for in-flight messages; one outcome per change.
     func changeVisibility(space: Int64, changes: [VisibilityChange], now: Int64) async throws -> [ReceiptOutcome]
 

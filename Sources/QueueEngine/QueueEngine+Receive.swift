@@ -66,8 +66,8 @@ extension QueueEngine {
         }
     }
 
-    /// The claimed messages with their payloads opened; when one cannot be opened, all of them
-    /// are made visible again and the failure is thrown.
+    /// The claimed messages with their payloads opened; when one cannot be opened, the claim is
+    /// undone for all of them (visible again, receive uncounted) and the failure is thrown.
     private func openClaimed(_ messages: [StoredMessage], in queue: QueueRecord, caller: Caller, now: Int64) async throws -> [StoredMessage] {
         do {
             return try messages.map { message throws(SQSError) in
@@ -76,12 +76,8 @@ extension QueueEngine {
                 return opened
             }
         } catch {
-            let release = messages.map { message in
-                VisibilityChange(
-                    receipt: MessageReceipt(sequence: message.sequence, receiveCount: message.receiveCount), visibleAt: now,
-                    maximumSpanMilliseconds: 43_200_000)
-            }
-            _ = try await store.changeVisibility(space: queue.messageSpace, changes: release, now: now)
+            let receipts = messages.map { MessageReceipt(sequence: $0.sequence, receiveCount: $0.receiveCount) }
+            try await store.releaseClaims(space: queue.messageSpace, receipts: receipts, now: now)
             waiters.notify(queueId: queue.id)
             throw error
         }

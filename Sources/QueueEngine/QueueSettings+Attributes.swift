@@ -8,6 +8,11 @@ extension QueueSettings {
     /// - Parameter creating: true for CreateQueue, where `FifoQueue` may be given.
     public mutating func apply(_ attributes: [String: String], creating: Bool) throws(SQSError) {
         var updated = self
+        if let key = attributes["KmsMasterKeyId"], !key.isEmpty, attributes["SqsManagedSseEnabled"]?.lowercased() == "true" {
+            throw SQSError(
+                .invalidAttributeValue,
+                "You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.")
+        }
         let isFifo = creating ? (attributes["FifoQueue"].map { $0.lowercased() == "true" } ?? false) : fifoQueue
         for (name, value) in attributes.sorted(by: { $0.key < $1.key }) {
             guard let attribute = QueueAttributeName(rawValue: name), !attribute.isReadOnly else {
@@ -40,6 +45,7 @@ extension QueueSettings {
         case .redriveAllowPolicy: redriveAllowPolicy = try Self.jsonObject(value, attribute)
         case .kmsMasterKeyId:
             // Setting a KMS key turns SSE-SQS off; clearing it turns SSE-SQS back on (as AWS does).
+            guard value.isEmpty || Self.isKeyIdentifier(value) else { throw Self.invalid(attribute) }
             kmsMasterKeyId = value.isEmpty ? nil : value
             sqsManagedSseEnabled = value.isEmpty
         case .sqsManagedSseEnabled:
@@ -83,6 +89,26 @@ extension QueueSettings {
             values[.fifoThroughputLimit] = fifoThroughputLimit
         }
         return values
+    }
+
+    /// Whether `value` has the shape of a KMS key identifier: a key id (UUID or `mrk-…`), a key
+    /// ARN, `alias/NAME` or an alias ARN. Whether the key exists is found out when it is used.
+    static func isKeyIdentifier(_ value: String) -> Bool {
+        func isKeyId(_ text: Substring) -> Bool {
+            if text.hasPrefix("mrk-") { return text.count == 36 && text.dropFirst(4).allSatisfy(\.isHexDigit) }
+            return UUID(uuidString: String(text)) != nil
+        }
+        func isAlias(_ text: Substring) -> Bool {
+            guard text.hasPrefix("alias/"), (7...256).contains(text.count) else { return false }
+            return text.dropFirst(6).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/_-".contains($0)) }
+        }
+        let text = Substring(value)
+        guard value.hasPrefix("arn:") else { return isKeyId(text) || isAlias(text) }
+        let parts = value.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[1].hasPrefix("aws"), parts[2] == "kms", !parts[3].isEmpty,
+            parts[4].count == 12, parts[4].allSatisfy(\.isNumber)
+        else { return false }
+        return parts[5].hasPrefix("key/") ? isKeyId(parts[5].dropFirst(4)) : isAlias(parts[5])
     }
 
     private static func invalid(_ attribute: QueueAttributeName) -> SQSError {

@@ -1,5 +1,6 @@
 import KeyService
 import Logging
+import Metrics
 import PolicyEngine
 
 /// What the record stage knows of one finished request. Never payloads or secrets.
@@ -34,6 +35,7 @@ struct RequestRecorder: Sendable {
     /// Records a use of a KMS key the queue service made on a caller's behalf (SSE-KMS): the
     /// operation, key, caller and encryption context — never the data key.
     func recordKeyUse(_ use: EnvelopeSealer.KeyUse) {
+        Counter(label: "sealq_queue_key_uses_total", dimensions: [("operation", use.operation)]).increment()
         logger.debug(
             "key use",
             metadata: [

@@ -93,6 +93,24 @@ extension SQLiteMessageStore {
         return outcomes
     }
 
+    /// Makes claimed messages visible again with the claim's receive uncounted, where the
+    /// receipt is still current.
+    public func releaseClaims(space: Int64, receipts: [MessageReceipt], now: Int64) async throws {
+        try await writer.perform { db in
+            let release = try db.cachedStatement(
+                sql: """
+                    UPDATE messages SET visible_at = ?, receive_count = receive_count - 1,
+                        first_received_at = CASE WHEN receive_count = 1 THEN NULL ELSE first_received_at END
+                    WHERE seq = ? AND space = ? AND receive_count = ?
+                    RETURNING group_id
+                    """)
+            for receipt in receipts {
+                let group = try Row.fetchOne(release, arguments: [now, receipt.sequence, space, receipt.receiveCount])
+                if let group = group?["group_id"] as String? { try Self.refreshGroup(db, space: space, group: group) }
+            }
+        }
+    }
+
     /// Moves visibility deadlines of in-flight messages after checking each receipt.
     public func changeVisibility(space: Int64, changes: [VisibilityChange], now: Int64) async throws -> [ReceiptOutcome] {
         try await writer.perform { db in

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+@testable import QueueEngine
+
+@Suite("Server-side encryption in the engine: what the store holds, and what comes back")
+struct EncryptionTests {
+    let secret = "the card number is 4111 1111 1111 1111"
+
+    func storedContent(_ h: Harness, queue name: String) async throws -> [NewMessage] {
+        let queue = try h.engine.getQueue(name: name)
+        let claim = ClaimRequest(space: queue.messageSpace, now: h.clock.nowMilliseconds() + 1, sentAfter: 0, limit: 10, visibleUntil: 0)
+        return try await h.store.claim(claim).messages.map(\.content)
+    }
+
+    @Test("A payload encodes body, attributes and system attributes and decodes to the same; anything else does not decode")
+    func payloadRoundTrip() {
+        let payload = MessagePayload(
+            body: "héllo", attributes: ["n": .init(dataType: "Number.cents", stringValue: "12"), "b": .init(dataType: "Binary", binaryValue: [0, 255])],
+            systemAttributes: ["AWSTraceHeader": .init(dataType: "String", stringValue: "Root=1-abc")])
+        #expect(MessagePayload(decoding: payload.bytes) == payload)
+        #expect(MessagePayload(decoding: Array(payload.bytes.dropLast())) == nil)
+        #expect(MessagePayload(decoding: payload.bytes + [0]) == nil)
+        #expect(MessagePayload(decoding: [2] + payload.bytes.dropFirst()) == nil)
+    }
+
+    @Test("With SSE on (the default) the store holds only a sealed payload; with SSE off, the message as sent")
+    func storedForm() async throws {
+        let h = try await Harness()
+        try await h.createQueue("sealed")
+        try await h.createQueue("clear", ["SqsManagedSseEnabled": "false"])
+        for name in ["sealed", "clear"] {
+            try await h.send(secret, to: name, attributes: ["card": .init(dataType: "String", stringValue: secret)])
+        }
+        let sealed = try #require(try await storedContent(h, queue: "sealed").first)
+        #expect(sealed.body.isEmpty && sealed.attributes.isEmpty)
+        let payload = try #require(sealed.sealedPayload)
+        #expect(payload.firstRange(of: Array(secret.utf8)) == nil)
+        let clear = try #require(try await storedContent(h, queue: "clear").first)
+        #expect(clear.body == secret && clear.sealedPayload == nil)
+    }
+
+    @Test("Receives open sealed messages: body, attributes and the trace header come back whole")
+    func receiveOpens() async throws {
+        let h = try await Harness()
+        try await h.createQueue()
+        try await h.engine.sendMessage(
+            queue: "q",
+            OutgoingMessage(
+                body: secret, attributes: ["card": .init(dataType: "String", stringValue: secret)],
+                systemAttributes: ["AWSTraceHeader": .init(dataType: "String", stringValue: "Root=1-5759e988-bd862e3fe1be46a994272793")]),
+            caller: testCaller)
+        let received = try await h.receive(system: ["All"], attributes: ["All"])
+        #expect(received.map(\.body) == [secret])
+        #expect(received.first?.messageAttributes["card"]?.stringValue == secret)
+        #expect(received.first?.attributes["AWSTraceHeader"] == "Root=1-5759e988-bd862e3fe1be46a994272793")
+    }
+
+    @Test("A dead-letter move re-encrypts for the dead-letter queue: the message opens there, under its ARN and space")
+    func deadLetterReencrypts() async throws {
+        let h = try await Harness()
+        try await h.createQueue("dlq", ["SqsManagedSseEnabled": "false"])
+        try await h.createQueue("src", ["RedrivePolicy": #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":"1"}"#])
+        try await h.send(secret, to: "src")
+        #expect(try await h.receive(from: "src", visibility: 0).count == 1)
+        #expect(try await h.receive(from: "src").isEmpty)
+        let moved = try #require(try await storedContent(h, queue: "dlq").first)
+        #expect(moved.body == secret && moved.sealedPayload == nil, "the dead-letter queue has SSE off: stored as its settings say")
+    }
+
+    @Test("Purge gives the queue a new space key; a payload bound to the old space does not open in the new one")
+    func purgeChangesTheSpaceKey() async throws {
+        let h = try await Harness()
+        try await h.createQueue()
+        try await h.send(secret)
+        let before = try h.engine.getQueue(name: "q")
+        let sealed = try #require(try await storedContent(h, queue: "q").first)
+        h.clock.advance(seconds: 61)
+        try await h.engine.purgeQueue(name: "q")
+        let after = try h.engine.getQueue(name: "q")
+        #expect(after.spaceKey != nil && after.spaceKey != before.spaceKey)
+        #expect(throws: SQSError.self) { _ = try h.engine.opened(sealed, in: after, caller: testCaller) }
+        #expect(try h.engine.opened(sealed, in: before, caller: testCaller).body == secret)
+    }
+}
