@@ -29,6 +29,9 @@ public struct BenchmarkConfiguration: Sendable {
     public var fifo: Bool
     /// Message groups of a FIFO queue: each message goes to the next of `g0` … `g{groups-1}`.
     public var groups: Int
+    /// Attributes of every queue the benchmark creates (`SqsManagedSseEnabled=false`, a
+    /// `KmsMasterKeyId`, …), to compare queue settings.
+    public var queueAttributes: [String: String]
 
     /// A configuration; the defaults match `sealq bench` without options.
     public init(
@@ -45,8 +48,10 @@ public struct BenchmarkConfiguration: Sendable {
         prefill: Int = 0,
         scenario: BenchmarkScenario = .all,
         fifo: Bool = false,
-        groups: Int = 1
+        groups: Int = 1,
+        queueAttributes: [String: String] = [:]
     ) {
+        self.queueAttributes = queueAttributes
         self.endpoint = endpoint
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey

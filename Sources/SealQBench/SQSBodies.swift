@@ -1,15 +1,9 @@
 /// The JSON bodies of the SQS requests the benchmark makes, written as text.
 enum SQSBodies {
-    /// `CreateQueue` of a standard queue named `name`.
-    static func createQueue(name: String) -> JSONPayload {
-        JSONPayload("{\"QueueName\":\(JSONText.quoted(name))}")
-    }
-
-    /// `CreateQueue` of a FIFO queue without content-based deduplication; `name` must end in `.fifo`.
-    static func createFIFOQueue(name: String) -> JSONPayload {
-        JSONPayload(
-            "{\"QueueName\":\(JSONText.quoted(name)),"
-                + "\"Attributes\":{\"FifoQueue\":\"true\",\"ContentBasedDeduplication\":\"false\"}}")
+    /// `CreateQueue` of a queue named `name` with `attributes`.
+    static func createQueue(name: String, attributes: [String: String]) -> JSONPayload {
+        let pairs = attributes.sorted { $0.key < $1.key }.map { "\(JSONText.quoted($0.key)):\(JSONText.quoted($0.value))" }
+        return JSONPayload("{\"QueueName\":\(JSONText.quoted(name)),\"Attributes\":{\(pairs.joined(separator: ","))}}")
     }
 
     /// `DeleteQueue` of `queueURL`.

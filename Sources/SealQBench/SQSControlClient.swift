@@ -7,9 +7,15 @@ struct SQSControlClient: Sendable {
     let configuration: BenchmarkConfiguration
     let group: MultiThreadedEventLoopGroup
 
-    /// Creates a standard queue, or a FIFO one (whose `name` must end in `.fifo`), and returns its URL.
+    /// Creates a standard queue, or a FIFO one without content-based deduplication (whose
+    /// `name` must end in `.fifo`), with the configured queue attributes, and returns its URL.
     func createQueue(name: String, fifo: Bool) async throws -> String {
-        let payload = fifo ? SQSBodies.createFIFOQueue(name: name) : SQSBodies.createQueue(name: name)
+        var attributes = configuration.queueAttributes
+        if fifo {
+            attributes["FifoQueue"] = "true"
+            attributes["ContentBasedDeduplication"] = "false"
+        }
+        let payload = SQSBodies.createQueue(name: name, attributes: attributes)
         let answer = try await call(.createQueue, payload: payload)
         guard let url = answer["QueueUrl"]?.string else {
             throw BenchmarkError.unexpectedResponse(action: "CreateQueue", "no QueueUrl")

@@ -69,6 +69,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "MessageGroupIds of a FIFO queue, used round-robin (default 1; 10,000 for fifo-receive).")
     var groups: Int?
 
+    @Option(
+        name: .customLong("queue-attribute"),
+        help: "NAME=VALUE: an attribute of the queues the benchmark creates, such as SqsManagedSseEnabled=false or KmsMasterKeyId=alias/aws/sqs (repeatable).")
+    var queueAttributes: [String] = []
+
     @Option(help: "Stop each measured phase after this many requests.")
     var requests: Int?
 
@@ -100,6 +105,9 @@ struct BenchCommand: AsyncParsableCommand {
         if scenario == .kms && (fifo || groups != nil || prefill != nil) {
             throw ValidationError("kms uses no queue; drop --fifo, --groups and --prefill")
         }
+        if let bad = queueAttributes.first(where: { !$0.contains("=") }) {
+            throw ValidationError("--queue-attribute takes NAME=VALUE, not '\(bad)'")
+        }
         if groups != nil && !fifo && scenario != .fifoReceive {
             throw ValidationError("--groups needs --fifo (or --scenario fifo-receive)")
         }
@@ -121,7 +129,12 @@ struct BenchCommand: AsyncParsableCommand {
             region: region, accountId: accountId, connections: connections, duration: .seconds(duration),
             requestLimit: requests, messageSize: messageSize, batchSize: batchSize,
             prefill: prefill ?? scenario.defaultPrefill, scenario: scenario, fifo: fifo,
-            groups: groups ?? scenario.defaultGroups)
+            groups: groups ?? scenario.defaultGroups,
+            queueAttributes: Dictionary(
+                queueAttributes.map { pair in
+                    let parts = pair.split(separator: "=", maxSplits: 1)
+                    return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+                }, uniquingKeysWith: { _, last in last }))
         let benchmark = try Benchmark(configuration: configuration)
         if scenario == .kms {
             print("In process, no daemon:")
