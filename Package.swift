@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "SealQBench",
             dependencies: [
-                "SigV4", "SealCrypto", "WireJSON", "PolicyEngine", "KeyService", "Storage",
+                "SigV4", "SealCrypto", "WireJSON", "PolicyEngine", "KeyService", "QueueEngine", "Storage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -11,14 +11,14 @@ import Synchronization
 /// and key for the reuse period and at most `maximumMessagesPerDataKey` messages; readers
 /// cache what Decrypt gave them the same way, per caller. Each message gets its own AES-256-GCM
 /// key and a key commitment, both from HKDF-SHA256 over the data key, salted with the message
-/// space's key and bound to the message id. The queue ARN, the message id, the binding (FIFO
-/// group and deduplication ids) and the data key's blob (naming key id and version) are
+/// space's key and bound to the message id. The queue ARN, the data key's blob (naming key id
+/// and version), the message id and the binding (FIFO group and deduplication ids) are
 /// authenticated, so a ciphertext moved to another message, queue or space fails to open.
 ///
 /// Customer keys are used on the caller's behalf: each GenerateDataKey and Decrypt is first
 /// put to `authorize` (the key policy, IAM and grants) and then handed to `record`. A cached
-/// data key is dropped as soon as its KMS key changes (disabled, deletion scheduled, new
-/// policy), so key states reach queues at once.
+/// data key is checked again whenever the keyring has changed, and dropped when its KMS key
+/// did (disabled, deletion scheduled, new policy, rotated), so key states reach queues at once.
 ///
 /// Sealed layout (format 1): `0x45 0x01`, the data key's ciphertext blob (2-byte big-endian
 /// length, then the blob), the 12-byte nonce, the 32-byte commitment, then ciphertext and tag.
@@ -50,11 +50,52 @@ public final class EnvelopeSealer: PayloadSealer {
         var keyRevision: Int
         var expiresAt: Int64
         var uses: Int
+        /// The key service's keyring version when the entry was last checked against it.
+        var keyringVersion: Int
+        /// HKDF-Extract of the data key salted with a space key, and which space key.
+        var pseudorandomKey: SecretBytes? = nil
+        var spaceTag = BlobTag([])
+        /// The associated data every message sealed with this entry's data key begins with.
+        var associatedPrefix: [UInt8] = []
+    }
+
+    /// A short name for a wrapped key: its blob's 16-byte authentication tag, unique per key.
+    private struct BlobTag: Hashable {
+        var high: UInt64
+        var low: UInt64
+
+        init(_ blob: [UInt8]) {
+            var high: UInt64 = 0
+            var low: UInt64 = 0
+            for (index, byte) in blob.suffix(16).enumerated() {
+                if index < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
+            }
+            self.high = high
+            self.low = low
+        }
+    }
+
+    /// Names a cached key: its queue, the caller (or none), and which key: the identifier the
+    /// queue names its KMS key by (encryption), or the tag of a data key's or space key's blob.
+    private struct CacheName: Hashable {
+        var queueArn: String
+        var caller: String
+        var identifier: String = ""
+        var tag = BlobTag([])
+    }
+
+    /// What a message's key is derived from: the data key's blob and the HKDF pseudorandom key
+    /// of the data key and the message space.
+    private struct DerivationKey {
+        var blob: [UInt8]
+        var pseudorandomKey: SecretBytes
+        var associatedPrefix: [UInt8]
     }
 
     private static let marker: [UInt8] = [0x45, 0x01]
     private static let commitmentLength = 32
     private static let derivationLabel = Array("sealq sqs message key v1".utf8)
+    private static let associatedDataLabel = Array("sealq sqs v1".utf8)
     private static let spaceKeyContext = "sealq:message-space"
 
     let keys: KeyService
@@ -62,9 +103,9 @@ public final class EnvelopeSealer: PayloadSealer {
     public let maximumMessagesPerDataKey: Int
     private let authorize: @Sendable (KeyUse) throws(KeyServiceError) -> Void
     private let record: @Sendable (KeyUse) -> Void
-    private let encryptCache = Mutex<[String: CachedKey]>([:])
-    private let decryptCache = Mutex<[String: CachedKey]>([:])
-    private let spaceKeys = Mutex<[String: SecretBytes]>([:])
+    private let encryptCache = Mutex<[CacheName: CachedKey]>([:])
+    private let decryptCache = Mutex<[CacheName: CachedKey]>([:])
+    private let spaceKeys = Mutex<[CacheName: SecretBytes]>([:])
     private let usage = Mutex(Usage())
 
     /// A sealer over `keys`. `authorize` decides each use of a customer key on a caller's
@@ -94,11 +135,12 @@ public final class EnvelopeSealer: PayloadSealer {
     /// Seals `payload` for one message.
     public func seal(_ payload: [UInt8], protection: SealingProtection, _ context: SealingContext) throws(SQSError) -> [UInt8] {
         try sqsErrors { () throws(KeyServiceError) in
-            let dataKey = try encryptionKey(under: try resolve(protection), context)
-            let (subkey, commitment) = try messageKey(dataKey.plaintext, context)
+            let dataKey = try encryptionKey(protection, context)
             let nonce = SecureRandom.bytes(AEAD.aes256GCM.nonceLength)
-            let associated = Self.associatedData(context, blob: dataKey.blob)
-            let sealed = AEAD.aes256GCM.seal(payload, key: subkey, nonce: nonce, associatedData: associated)
+            let associated = Self.associatedData(dataKey.associatedPrefix, context)
+            let (sealed, commitment) = Self.withMessageKey(dataKey.pseudorandomKey, context) { subkey, commitment in
+                (AEAD.aes256GCM.seal(payload, key: subkey, nonce: nonce, associatedData: associated), commitment)
+            }
             var output = Self.marker
             output.reserveCapacity(4 + dataKey.blob.count + nonce.count + commitment.count + sealed.count)
             output += [UInt8(dataKey.blob.count >> 8), UInt8(dataKey.blob.count & 0xFF)]
@@ -121,24 +163,22 @@ public final class EnvelopeSealer: PayloadSealer {
             guard sealed.count >= bodyStart + AEAD.aes256GCM.tagLength else { throw .invalidCiphertext }
             let blob = Array(sealed[4..<nonceStart])
             let dataKey = try decryptionKey(blob: blob, context)
-            let (subkey, commitment) = try messageKey(dataKey, context)
-            guard HMAC.constantTimeEquals(commitment, sealed[commitmentStart..<bodyStart]) else { throw .invalidCiphertext }
-            do {
-                return try AEAD.aes256GCM.open(
-                    Array(sealed[bodyStart...]), key: subkey, nonce: Array(sealed[nonceStart..<commitmentStart]),
-                    associatedData: Self.associatedData(context, blob: blob))
-            } catch {
-                throw .invalidCiphertext
+            let opened = Self.withMessageKey(dataKey.pseudorandomKey, context) { subkey, commitment -> [UInt8]? in
+                guard HMAC.constantTimeEquals(commitment, sealed[commitmentStart..<bodyStart]) else { return nil }
+                return try? AEAD.aes256GCM.open(
+                    sealed[bodyStart...], key: subkey, nonce: sealed[nonceStart..<commitmentStart],
+                    associatedData: Self.associatedData(dataKey.associatedPrefix, context))
             }
+            guard let opened else { throw .invalidCiphertext }
+            return opened
         }
     }
 
     /// Forgets every cached data key and space key of `queueArn`.
     public func forget(queueArn: String) {
-        let prefix = queueArn + "|"
-        encryptCache.withLock { cache in cache = cache.filter { !$0.key.hasPrefix(prefix) } }
-        decryptCache.withLock { cache in cache = cache.filter { !$0.key.hasPrefix(prefix) } }
-        spaceKeys.withLock { cache in cache = cache.filter { !$0.key.hasPrefix(prefix) } }
+        encryptCache.withLock { cache in cache = cache.filter { $0.key.queueArn != queueArn } }
+        decryptCache.withLock { cache in cache = cache.filter { $0.key.queueArn != queueArn } }
+        spaceKeys.withLock { cache in cache = cache.filter { $0.key.queueArn != queueArn } }
     }
 
     // MARK: - Data keys
@@ -150,18 +190,25 @@ public final class EnvelopeSealer: PayloadSealer {
         }
     }
 
-    private func encryptionKey(under key: ManagedKey, _ context: SealingContext) throws(KeyServiceError) -> CachedKey {
-        let name = "\(context.queueArn)|\(Self.callerName(context.caller))|\(key.keyId)"
-        let now = keys.now()
-        let cached = encryptCache.withLock { cache -> CachedKey? in
-            guard var entry = cache[name], entry.expiresAt > now, entry.uses < maximumMessagesPerDataKey,
-                entry.keyRevision == key.revision
-            else { return nil }
-            entry.uses += 1
-            cache[name] = entry
-            return entry
+    /// The data key a message of the context's queue is sealed with: the caller's cached one
+    /// while it is fresh, unused up and its KMS key unchanged; else a new one, authorized.
+    private func encryptionKey(_ protection: SealingProtection, _ context: SealingContext) throws(KeyServiceError) -> DerivationKey {
+        let identifier: String
+        switch protection {
+        case .queueServiceKey: identifier = ""
+        case .kmsKey(let text): identifier = text
         }
-        if let cached { return cached }
+        let name = CacheName(queueArn: context.queueArn, caller: Self.callerName(context.caller), identifier: identifier)
+        let now = keys.now()
+        let version = keys.keyringVersion
+        if let cached = takeUse(of: name, now: now, ifKeyringIs: version, orKey: nil) {
+            return try derivationKey(cached, name: name, in: encryptCache, context)
+        }
+        // The keyring changed since the entry was checked (or there is none): resolve again.
+        let key = try resolve(protection)
+        if let cached = takeUse(of: name, now: now, ifKeyringIs: version, orKey: key) {
+            return try derivationKey(cached, name: name, in: encryptCache, context)
+        }
         let encryptionContext = ["aws:sqs:arn": context.queueArn]
         let use = KeyUse(operation: "GenerateDataKey", key: key, caller: context.caller, encryptionContext: encryptionContext)
         if !key.isOwnedByQueueService { try authorize(use) }
@@ -172,23 +219,52 @@ public final class EnvelopeSealer: PayloadSealer {
         }
         let entry = CachedKey(
             plaintext: plaintext, blob: sealed.ciphertextBlob, keyRevision: key.revision, expiresAt: now + context.reusePeriodSeconds,
-            uses: 1)
-        encryptCache.withLock { $0[name] = entry }
-        return entry
+            uses: 1, keyringVersion: version)
+        Self.store(entry, as: name, in: encryptCache, now: now)
+        return try derivationKey(entry, name: name, in: encryptCache, context)
     }
 
-    private func decryptionKey(blob: [UInt8], _ context: SealingContext) throws(KeyServiceError) -> SecretBytes {
+    /// Counts one more message on the cached data key `name` and returns it, if it is fresh and
+    /// not used up, and either the keyring is still at `version` or its KMS key is `key` at the
+    /// same revision (the entry is then marked as checked at `version`).
+    private func takeUse(of name: CacheName, now: Int64, ifKeyringIs version: Int, orKey key: ManagedKey?) -> CachedKey? {
+        encryptCache.withLock { cache -> CachedKey? in
+            guard var entry = cache[name], entry.expiresAt > now, entry.uses < maximumMessagesPerDataKey else { return nil }
+            if entry.keyringVersion != version {
+                guard let key, CiphertextBlob(parsing: entry.blob)?.keyId == key.keyId, entry.keyRevision == key.revision else {
+                    return nil
+                }
+                entry.keyringVersion = version
+            }
+            entry.uses += 1
+            cache[name] = entry
+            return entry
+        }
+    }
+
+    /// The data key a sealed message names by its blob: the caller's cached one while it is
+    /// fresh and its KMS key unchanged; else Decrypt, authorized.
+    private func decryptionKey(blob: [UInt8], _ context: SealingContext) throws(KeyServiceError) -> DerivationKey {
+        let name = CacheName(queueArn: context.queueArn, caller: Self.callerName(context.caller), tag: BlobTag(blob))
+        let now = keys.now()
+        let version = keys.keyringVersion
+        let fresh = decryptCache.withLock { cache -> CachedKey? in
+            guard let entry = cache[name], entry.expiresAt > now, entry.keyringVersion == version, entry.blob == blob else { return nil }
+            return entry
+        }
+        if let fresh { return try derivationKey(fresh, name: name, in: decryptCache, context) }
         guard let parsed = CiphertextBlob(parsing: blob) else { throw .invalidCiphertext }
         // A key destroyed since (deletion) is gone for good: what it protected is unreadable.
         guard let key = keys.key(keyId: parsed.keyId) else { throw .notFound(keys.keyArn(parsed.keyId)) }
-        let name = "\(context.queueArn)|\(Self.callerName(context.caller))|\(Hex.encode(Digest.sha256(blob)))"
-        let now = keys.now()
-        if let cached = decryptCache.withLock({ cache -> SecretBytes? in
-            guard let entry = cache[name], entry.expiresAt > now, entry.keyRevision == key.revision else { return nil }
-            return entry.plaintext
-        }) {
-            return cached
+        let checked = decryptCache.withLock { cache -> CachedKey? in
+            guard var entry = cache[name], entry.expiresAt > now, entry.keyRevision == key.revision, entry.blob == blob else {
+                return nil
+            }
+            entry.keyringVersion = version
+            cache[name] = entry
+            return entry
         }
+        if let checked { return try derivationKey(checked, name: name, in: decryptCache, context) }
         let encryptionContext = ["aws:sqs:arn": context.queueArn]
         let use = KeyUse(operation: "Decrypt", key: key, caller: context.caller, encryptionContext: encryptionContext)
         if !key.isOwnedByQueueService { try authorize(use) }
@@ -197,18 +273,47 @@ public final class EnvelopeSealer: PayloadSealer {
             usage.withLock { $0.decrypt += 1 }
             record(use)
         }
-        let dataKey = SecretBytes(copying: opened.plaintext)
         let entry = CachedKey(
-            plaintext: dataKey, blob: blob, keyRevision: key.revision, expiresAt: now + context.reusePeriodSeconds, uses: 0)
-        decryptCache.withLock { $0[name] = entry }
-        return dataKey
+            plaintext: SecretBytes(copying: opened.plaintext), blob: blob, keyRevision: key.revision,
+            expiresAt: now + context.reusePeriodSeconds, uses: 0, keyringVersion: version)
+        Self.store(entry, as: name, in: decryptCache, now: now)
+        return try derivationKey(entry, name: name, in: decryptCache, context)
+    }
+
+    /// Caches `entry`, first dropping expired entries, so the caches hold only live data keys.
+    private static func store(_ entry: CachedKey, as name: CacheName, in cache: borrowing Mutex<[CacheName: CachedKey]>, now: Int64) {
+        cache.withLock { cache in
+            cache = cache.filter { $0.value.expiresAt > now }
+            cache[name] = entry
+        }
+    }
+
+    /// The derivation key of a cached data key for the context's message space, extracted once
+    /// per data key and space and kept with the entry.
+    private func derivationKey(
+        _ entry: CachedKey, name: CacheName, in cache: borrowing Mutex<[CacheName: CachedKey]>, _ context: SealingContext
+    ) throws(KeyServiceError) -> DerivationKey {
+        let tag = BlobTag(context.spaceKey)
+        if let known = entry.pseudorandomKey, entry.spaceTag == tag {
+            return DerivationKey(blob: entry.blob, pseudorandomKey: known, associatedPrefix: entry.associatedPrefix)
+        }
+        let pseudorandomKey = HKDF.extract(salt: try spaceKey(context), inputKeyMaterial: entry.plaintext)
+        let prefix = Self.associatedPrefix(queueArn: context.queueArn, blob: entry.blob)
+        cache.withLock { cache in
+            guard cache[name]?.blob == entry.blob else { return }
+            cache[name]?.pseudorandomKey = pseudorandomKey
+            cache[name]?.spaceTag = tag
+            cache[name]?.associatedPrefix = prefix
+        }
+        return DerivationKey(blob: entry.blob, pseudorandomKey: pseudorandomKey, associatedPrefix: prefix)
     }
 
     // MARK: - Message keys
 
-    /// The clear key of the message space, unwrapped once per queue and space.
+    /// The clear key of the message space, unwrapped once per queue and space (needed only when
+    /// a data key meets a space for the first time).
     private func spaceKey(_ context: SealingContext) throws(KeyServiceError) -> SecretBytes {
-        let name = "\(context.queueArn)|\(Hex.encode(Digest.sha256(context.spaceKey)))"
+        let name = CacheName(queueArn: context.queueArn, caller: "", tag: BlobTag(context.spaceKey))
         if let cached = spaceKeys.withLock({ $0[name] }) { return cached }
         guard let parsed = CiphertextBlob(parsing: context.spaceKey), let key = keys.key(keyId: parsed.keyId),
             key.isOwnedByQueueService
@@ -219,15 +324,15 @@ public final class EnvelopeSealer: PayloadSealer {
         return material
     }
 
-    /// The message's AES-256-GCM key and its commitment: HKDF-SHA256 with the space key as
-    /// salt, the data key as input, and the message id in the info.
-    private func messageKey(_ dataKey: SecretBytes, _ context: SealingContext) throws(KeyServiceError) -> (SecretBytes, [UInt8]) {
-        let pseudorandomKey = HKDF.extract(salt: try spaceKey(context), inputKeyMaterial: dataKey)
-        var info = Self.derivationLabel
-        Self.appendField(Array(context.messageId.utf8), to: &info)
-        let output = HKDF.expand(pseudorandomKey: pseudorandomKey, info: info, count: 32 + Self.commitmentLength)
-        return output.withUnsafeBytes { bytes in
-            (SecretBytes(copying: bytes[0..<32]), Array(bytes[32...]))
+    /// Lends `body` the message's AES-256-GCM key and its commitment: HKDF-Expand of the
+    /// derivation key with the message id in the info, in a buffer wiped afterwards.
+    private static func withMessageKey<Result>(
+        _ pseudorandomKey: SecretBytes, _ context: SealingContext, _ body: (UnsafeRawBufferPointer, [UInt8]) -> Result
+    ) -> Result {
+        var info = derivationLabel
+        appendField(context.messageId.utf8, to: &info)
+        return HKDF.withExpanded(pseudorandomKey: pseudorandomKey, info: info, count: 32 + commitmentLength) { output in
+            body(UnsafeRawBufferPointer(rebasing: output[0..<32]), Array(output[32...]))
         }
     }
 
@@ -241,17 +346,25 @@ public final class EnvelopeSealer: PayloadSealer {
         caller.principalArn ?? "anonymous"
     }
 
-    /// Length-prefixed queue ARN, message id, bindings and the data key blob.
-    private static func associatedData(_ context: SealingContext, blob: [UInt8]) -> [UInt8] {
-        var output = Array("sealq sqs v1".utf8)
-        appendField(Array(context.queueArn.utf8), to: &output)
-        appendField(Array(context.messageId.utf8), to: &output)
-        for part in context.binding { appendField(Array(part.utf8), to: &output) }
+    /// The associated data's start, the same for every message of a queue under one data key:
+    /// the label, then the length-prefixed queue ARN and data key blob.
+    private static func associatedPrefix(queueArn: String, blob: [UInt8]) -> [UInt8] {
+        var output = associatedDataLabel
+        appendField(queueArn.utf8, to: &output)
         appendField(blob, to: &output)
         return output
     }
 
-    private static func appendField(_ field: [UInt8], to output: inout [UInt8]) {
+    /// The associated data of one message: `prefix`, then the length-prefixed message id and bindings.
+    private static func associatedData(_ prefix: [UInt8], _ context: SealingContext) -> [UInt8] {
+        var output = prefix
+        output.reserveCapacity(prefix.count + 4 + context.messageId.utf8.count + context.binding.reduce(0) { $0 + 4 + $1.utf8.count })
+        appendField(context.messageId.utf8, to: &output)
+        for part in context.binding { appendField(part.utf8, to: &output) }
+        return output
+    }
+
+    private static func appendField(_ field: some Collection<UInt8>, to output: inout [UInt8]) {
         let count = UInt32(field.count)
         output += [UInt8(count >> 24), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF), UInt8(count & 0xFF)]
         output += field

@@ -30,6 +30,7 @@ extension KeyService {
         guard alias(named: name) != nil else { throw KeyServiceError(.notFound, "Alias \(aliasArn(name)) is not found.") }
         try await store.deleteAlias(name)
         _ = keyring.withLock { $0.aliases.removeValue(forKey: name) }
+        keyringChanged()
     }
 
     /// ListAliases, optionally only those of one key, by name.

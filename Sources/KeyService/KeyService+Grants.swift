@@ -36,6 +36,7 @@ extension KeyService {
         }
         try await store.saveGrant(grant)
         keyring.withLock { $0.grants[grant.grantId] = grant }
+        keyringChanged()
         return grant
     }
 
@@ -100,5 +101,6 @@ extension KeyService {
     private func removeGrant(_ grantId: String) async throws {
         try await store.deleteGrant(grantId)
         _ = keyring.withLock { $0.grants.removeValue(forKey: grantId) }
+        keyringChanged()
     }
 }

@@ -90,6 +90,7 @@ extension KeyService {
                 ring.aliases = ring.aliases.filter { $0.value.targetKeyId != key.keyId }
                 ring.grants = ring.grants.filter { $0.value.keyId != key.keyId }
             }
+            keyringChanged()
             materials.withLock { cache in cache = cache.filter { !$0.key.hasPrefix(key.keyId + "/") } }
             logger.notice("key deleted; its material is destroyed", metadata: ["key.id": "\(key.keyId)"])
             changed += 1

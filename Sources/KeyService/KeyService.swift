@@ -36,6 +36,9 @@ public final class KeyService: Sendable {
     /// root rotation the one it replaces, still good for unwrapping.
     let rootKeys: Mutex<(current: SecretBytes, previous: SecretBytes?)>
     let keyring = Mutex(Keyring())
+    /// Bumped after every change to the keyring (keys, aliases, grants), so users of cached
+    /// resolutions (the envelope sealer) know when to look again.
+    private let keyringChanges = Atomic<Int>(0)
     /// Unwrapped material by `keyId/version`, in guarded memory.
     let materials = Mutex<[String: SecretBytes]>([:])
     let now: @Sendable () -> Int64
@@ -58,6 +61,7 @@ public final class KeyService: Sendable {
     public func start() async throws {
         let loaded = try await store.loadKeyring()
         keyring.withLock { $0 = loaded }
+        keyringChanged()
         if keyring.withLock({ ring in !ring.keys.values.contains { $0.isOwnedByQueueService } }) {
             _ = try await createKey(
                 description: "Owned by the queue service for SSE-SQS", spec: .symmetricDefault, policy: nil, tags: [:],
@@ -131,6 +135,14 @@ public final class KeyService: Sendable {
         return key
     }
 
+    /// How many times the keyring has changed: equal values mean nothing changed in between.
+    public var keyringVersion: Int { keyringChanges.load(ordering: .acquiring) }
+
+    /// Records a change to the keyring (call after making it).
+    func keyringChanged() {
+        keyringChanges.add(1, ordering: .releasing)
+    }
+
     /// The key `keyId`, if it exists (the queue service's own key included).
     func key(keyId: String) -> ManagedKey? {
         keyring.withLock { $0.keys[keyId] }
@@ -148,6 +160,7 @@ public final class KeyService: Sendable {
             if let current = ring.keys[key.keyId], current.revision > key.revision { return }
             ring.keys[key.keyId] = key
         }
+        keyringChanged()
     }
 
     /// Applies `change` to the newest record of `keyId` and saves it.
@@ -160,6 +173,7 @@ public final class KeyService: Sendable {
             ring.keys[keyId] = key
             return key
         }
+        keyringChanged()
         try await store.saveKey(updated)
         return updated
     }
@@ -167,5 +181,6 @@ public final class KeyService: Sendable {
     func saveAlias(_ alias: KeyAlias) async throws {
         try await store.saveAlias(alias)
         keyring.withLock { $0.aliases[alias.name] = alias }
+        keyringChanged()
     }
 }

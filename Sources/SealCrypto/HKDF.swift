@@ -1,4 +1,5 @@
 import COpenSSL
+import CSodium
 
 /// HKDF with HMAC-SHA256 (RFC 5869), computed by OpenSSL's EVP_KDF. Every output is written
 /// straight into guarded memory.
@@ -40,10 +41,55 @@ public enum HKDF {
         derive(mode: EVP_KDF_HKDF_MODE_EXTRACT_AND_EXPAND, key: inputKeyMaterial, salt: salt, info: info, count: count)
     }
 
+    /// HKDF-Expand into a short-lived buffer lent to `body` and wiped when it returns: for
+    /// per-message keys, where a guarded allocation (or OpenSSL's KDF context) would cost more
+    /// than the work it protects. Computed with libsodium's HMAC-SHA-256, per RFC 5869; equal to
+    /// `expand` for the same inputs.
+    ///
+    /// - Precondition: `pseudorandomKey` is not empty and `count` is 1...`maximumOutputCount`.
+    public static func withExpanded<Result>(
+        pseudorandomKey: some ContiguousBytes, info: some ContiguousBytes, count: Int,
+        _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) rethrows -> Result {
+        precondition((1...maximumOutputCount).contains(count), "HKDF-SHA256 produces 1 to \(maximumOutputCount) bytes")
+        let blocks = (count + 31) / 32
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blocks * 32, alignment: 16)
+        var state = crypto_auth_hmacsha256_state()
+        defer {
+            sodium_memzero(buffer.baseAddress, buffer.count)
+            sodium_memzero(&state, MemoryLayout<crypto_auth_hmacsha256_state>.size)
+            buffer.deallocate()
+        }
+        Sodium.ensureInitialized()
+        pseudorandomKey.withUnsafeBytes { key in
+            info.withUnsafeBytes { info in
+                precondition(!key.isEmpty, "HKDF needs key material")
+                for block in 0..<blocks {
+                    // T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i), T(0) empty.
+                    let output = buffer.baseAddress!.advanced(by: block * 32).assumingMemoryBound(to: UInt8.self)
+                    crypto_auth_hmacsha256_init(&state, key.bytePointer!, key.count)
+                    if block > 0 { crypto_auth_hmacsha256_update(&state, output - 32, 32) }
+                    if !info.isEmpty { crypto_auth_hmacsha256_update(&state, info.bytePointer!, UInt64(info.count)) }
+                    var counter = UInt8(block + 1)
+                    crypto_auth_hmacsha256_update(&state, &counter, 1)
+                    crypto_auth_hmacsha256_final(&state, output)
+                }
+            }
+        }
+        return try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+    }
+
     private static func derive(
         mode: Int32, key: some ContiguousBytes, salt: some ContiguousBytes, info: some ContiguousBytes, count: Int
     ) -> SecretBytes {
         precondition((1...maximumOutputCount).contains(count), "HKDF-SHA256 produces 1 to \(maximumOutputCount) bytes")
+        return SecretBytes(count: count) { output in derive(mode: mode, key: key, salt: salt, info: info, into: output) }
+    }
+
+    private static func derive(
+        mode: Int32, key: some ContiguousBytes, salt: some ContiguousBytes, info: some ContiguousBytes,
+        into output: UnsafeMutableRawBufferPointer
+    ) {
         var mode = mode
         return withUnsafeMutablePointer(to: &mode) { mode in
             key.withUnsafeBytes { key in
@@ -60,11 +106,9 @@ public enum HKDF {
                         if !salt.isEmpty { parameters.append(octetString(cString("salt"), salt)) }
                         if !info.isEmpty { parameters.append(octetString(cString("info"), info)) }
                         parameters.append(OSSL_PARAM_construct_end())
-                        return SecretBytes(count: count) { output in
-                            let context = EVP_KDF_CTX_new(algorithm)
-                            defer { EVP_KDF_CTX_free(context) }
-                            precondition(EVP_KDF_derive(context, output.bytePointer, count, parameters) == 1, "HKDF failed")
-                        }
+                        let context = EVP_KDF_CTX_new(algorithm)
+                        defer { EVP_KDF_CTX_free(context) }
+                        precondition(EVP_KDF_derive(context, output.bytePointer, output.count, parameters) == 1, "HKDF failed")
                     }
                 }
             }
