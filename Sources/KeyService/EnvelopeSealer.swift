@@ -43,20 +43,33 @@ public final class EnvelopeSealer: PayloadSealer {
         public var decrypt = 0
     }
 
-    private struct CachedKey {
-        var plaintext: SecretBytes
-        var blob: [UInt8]
+    /// A cached data key. Its mutable fields change only under the lock of the cache holding it.
+    private final class CachedKey: @unchecked Sendable {
+        let plaintext: SecretBytes
+        let blob: [UInt8]
         /// The KMS key's revision when the data key was obtained: any change drops the entry.
-        var keyRevision: Int
-        var expiresAt: Int64
+        let keyRevision: Int
+        let expiresAt: Int64
         var uses: Int
         /// The key service's keyring version when the entry was last checked against it.
         var keyringVersion: Int
-        /// HKDF-Extract of the data key salted with a space key, and which space key.
-        var pseudorandomKey: SecretBytes? = nil
+        /// What messages are derived from in the space last used, and that space's key.
+        var derivation: DerivationKey?
         var spaceTag = BlobTag([])
-        /// The associated data every message sealed with this entry's data key begins with.
-        var associatedPrefix: [UInt8] = []
+
+        init(plaintext: SecretBytes, blob: [UInt8], keyRevision: Int, expiresAt: Int64, uses: Int, keyringVersion: Int) {
+            self.plaintext = plaintext
+            self.blob = blob
+            self.keyRevision = keyRevision
+            self.expiresAt = expiresAt
+            self.uses = uses
+            self.keyringVersion = keyringVersion
+        }
+
+        /// The derivation for the space `tag` names, if already made (call under the lock).
+        func derivation(for tag: BlobTag) -> DerivationKey? {
+            spaceTag == tag ? derivation : nil
+        }
     }
 
     /// A short name for a wrapped key: its blob's 16-byte authentication tag, unique per key.
@@ -85,8 +98,8 @@ public final class EnvelopeSealer: PayloadSealer {
     }
 
     /// What a message's key is derived from: the data key's blob and the HKDF pseudorandom key
-    /// of the data key and the message space.
-    private struct DerivationKey {
+    /// of the data key and the message space, and the associated data's common start.
+    private struct DerivationKey: Sendable {
         var blob: [UInt8]
         var pseudorandomKey: SecretBytes
         var associatedPrefix: [UInt8]
@@ -201,13 +214,16 @@ public final class EnvelopeSealer: PayloadSealer {
         let name = CacheName(queueArn: context.queueArn, caller: Self.callerName(context.caller), identifier: identifier)
         let now = keys.now()
         let version = keys.keyringVersion
-        if let cached = takeUse(of: name, now: now, ifKeyringIs: version, orKey: nil) {
-            return try derivationKey(cached, name: name, in: encryptCache, context)
+        let space = BlobTag(context.spaceKey)
+        if let (entry, ready) = takeUse(of: name, now: now, space: space, ifKeyringIs: version, orKey: nil) {
+            if let ready { return ready }
+            return try derivationKey(entry, in: encryptCache, context)
         }
         // The keyring changed since the entry was checked (or there is none): resolve again.
         let key = try resolve(protection)
-        if let cached = takeUse(of: name, now: now, ifKeyringIs: version, orKey: key) {
-            return try derivationKey(cached, name: name, in: encryptCache, context)
+        if let (entry, ready) = takeUse(of: name, now: now, space: space, ifKeyringIs: version, orKey: key) {
+            if let ready { return ready }
+            return try derivationKey(entry, in: encryptCache, context)
         }
         let encryptionContext = ["aws:sqs:arn": context.queueArn]
         let use = KeyUse(operation: "GenerateDataKey", key: key, caller: context.caller, encryptionContext: encryptionContext)
@@ -221,15 +237,18 @@ public final class EnvelopeSealer: PayloadSealer {
             plaintext: plaintext, blob: sealed.ciphertextBlob, keyRevision: key.revision, expiresAt: now + context.reusePeriodSeconds,
             uses: 1, keyringVersion: version)
         Self.store(entry, as: name, in: encryptCache, now: now)
-        return try derivationKey(entry, name: name, in: encryptCache, context)
+        return try derivationKey(entry, in: encryptCache, context)
     }
 
-    /// Counts one more message on the cached data key `name` and returns it, if it is fresh and
-    /// not used up, and either the keyring is still at `version` or its KMS key is `key` at the
-    /// same revision (the entry is then marked as checked at `version`).
-    private func takeUse(of name: CacheName, now: Int64, ifKeyringIs version: Int, orKey key: ManagedKey?) -> CachedKey? {
-        encryptCache.withLock { cache -> CachedKey? in
-            guard var entry = cache[name], entry.expiresAt > now, entry.uses < maximumMessagesPerDataKey else { return nil }
+    /// Counts one more message on the cached data key `name` and returns it (with its
+    /// derivation for `space`, when made), if it is fresh and not used up, and either the
+    /// keyring is still at `version` or its KMS key is `key` at the same revision (the entry is
+    /// then marked as checked at `version`).
+    private func takeUse(
+        of name: CacheName, now: Int64, space: BlobTag, ifKeyringIs version: Int, orKey key: ManagedKey?
+    ) -> (CachedKey, DerivationKey?)? {
+        encryptCache.withLock { cache -> (CachedKey, DerivationKey?)? in
+            guard let entry = cache[name], entry.expiresAt > now, entry.uses < maximumMessagesPerDataKey else { return nil }
             if entry.keyringVersion != version {
                 guard let key, CiphertextBlob(parsing: entry.blob)?.keyId == key.keyId, entry.keyRevision == key.revision else {
                     return nil
@@ -237,8 +256,7 @@ public final class EnvelopeSealer: PayloadSealer {
                 entry.keyringVersion = version
             }
             entry.uses += 1
-            cache[name] = entry
-            return entry
+            return (entry, entry.derivation(for: space))
         }
     }
 
@@ -248,23 +266,26 @@ public final class EnvelopeSealer: PayloadSealer {
         let name = CacheName(queueArn: context.queueArn, caller: Self.callerName(context.caller), tag: BlobTag(blob))
         let now = keys.now()
         let version = keys.keyringVersion
-        let fresh = decryptCache.withLock { cache -> CachedKey? in
+        let space = BlobTag(context.spaceKey)
+        let fresh = decryptCache.withLock { cache -> (CachedKey, DerivationKey?)? in
             guard let entry = cache[name], entry.expiresAt > now, entry.keyringVersion == version, entry.blob == blob else { return nil }
-            return entry
+            return (entry, entry.derivation(for: space))
         }
-        if let fresh { return try derivationKey(fresh, name: name, in: decryptCache, context) }
+        if let (entry, ready) = fresh {
+            if let ready { return ready }
+            return try derivationKey(entry, in: decryptCache, context)
+        }
         guard let parsed = CiphertextBlob(parsing: blob) else { throw .invalidCiphertext }
         // A key destroyed since (deletion) is gone for good: what it protected is unreadable.
         guard let key = keys.key(keyId: parsed.keyId) else { throw .notFound(keys.keyArn(parsed.keyId)) }
         let checked = decryptCache.withLock { cache -> CachedKey? in
-            guard var entry = cache[name], entry.expiresAt > now, entry.keyRevision == key.revision, entry.blob == blob else {
+            guard let entry = cache[name], entry.expiresAt > now, entry.keyRevision == key.revision, entry.blob == blob else {
                 return nil
             }
             entry.keyringVersion = version
-            cache[name] = entry
             return entry
         }
-        if let checked { return try derivationKey(checked, name: name, in: decryptCache, context) }
+        if let checked { return try derivationKey(checked, in: decryptCache, context) }
         let encryptionContext = ["aws:sqs:arn": context.queueArn]
         let use = KeyUse(operation: "Decrypt", key: key, caller: context.caller, encryptionContext: encryptionContext)
         if !key.isOwnedByQueueService { try authorize(use) }
@@ -277,7 +298,7 @@ public final class EnvelopeSealer: PayloadSealer {
             plaintext: SecretBytes(copying: opened.plaintext), blob: blob, keyRevision: key.revision,
             expiresAt: now + context.reusePeriodSeconds, uses: 0, keyringVersion: version)
         Self.store(entry, as: name, in: decryptCache, now: now)
-        return try derivationKey(entry, name: name, in: decryptCache, context)
+        return try derivationKey(entry, in: decryptCache, context)
     }
 
     /// Caches `entry`, first dropping expired entries, so the caches hold only live data keys.
@@ -288,24 +309,20 @@ public final class EnvelopeSealer: PayloadSealer {
         }
     }
 
-    /// The derivation key of a cached data key for the context's message space, extracted once
-    /// per data key and space and kept with the entry.
+    /// The derivation of a cached data key for the context's message space: made once per data
+    /// key and space (the space key unwrapped, HKDF-Extract) and kept with the entry.
     private func derivationKey(
-        _ entry: CachedKey, name: CacheName, in cache: borrowing Mutex<[CacheName: CachedKey]>, _ context: SealingContext
+        _ entry: CachedKey, in cache: borrowing Mutex<[CacheName: CachedKey]>, _ context: SealingContext
     ) throws(KeyServiceError) -> DerivationKey {
-        let tag = BlobTag(context.spaceKey)
-        if let known = entry.pseudorandomKey, entry.spaceTag == tag {
-            return DerivationKey(blob: entry.blob, pseudorandomKey: known, associatedPrefix: entry.associatedPrefix)
+        let space = BlobTag(context.spaceKey)
+        let derivation = DerivationKey(
+            blob: entry.blob, pseudorandomKey: HKDF.extract(salt: try spaceKey(context), inputKeyMaterial: entry.plaintext),
+            associatedPrefix: Self.associatedPrefix(queueArn: context.queueArn, blob: entry.blob))
+        cache.withLock { _ in
+            entry.derivation = derivation
+            entry.spaceTag = space
         }
-        let pseudorandomKey = HKDF.extract(salt: try spaceKey(context), inputKeyMaterial: entry.plaintext)
-        let prefix = Self.associatedPrefix(queueArn: context.queueArn, blob: entry.blob)
-        cache.withLock { cache in
-            guard cache[name]?.blob == entry.blob else { return }
-            cache[name]?.pseudorandomKey = pseudorandomKey
-            cache[name]?.spaceTag = tag
-            cache[name]?.associatedPrefix = prefix
-        }
-        return DerivationKey(blob: entry.blob, pseudorandomKey: pseudorandomKey, associatedPrefix: prefix)
+        return derivation
     }
 
     // MARK: - Message keys
@@ -330,7 +347,7 @@ public final class EnvelopeSealer: PayloadSealer {
         _ pseudorandomKey: SecretBytes, _ context: SealingContext, _ body: (UnsafeRawBufferPointer, [UInt8]) -> Result
     ) -> Result {
         var info = derivationLabel
-        appendField(context.messageId.utf8, to: &info)
+        appendField(context.messageId, to: &info)
         return HKDF.withExpanded(pseudorandomKey: pseudorandomKey, info: info, count: 32 + commitmentLength) { output in
             body(UnsafeRawBufferPointer(rebasing: output[0..<32]), Array(output[32...]))
         }
@@ -350,7 +367,7 @@ public final class EnvelopeSealer: PayloadSealer {
     /// the label, then the length-prefixed queue ARN and data key blob.
     private static func associatedPrefix(queueArn: String, blob: [UInt8]) -> [UInt8] {
         var output = associatedDataLabel
-        appendField(queueArn.utf8, to: &output)
+        appendField(queueArn, to: &output)
         appendField(blob, to: &output)
         return output
     }
@@ -359,15 +376,28 @@ public final class EnvelopeSealer: PayloadSealer {
     private static func associatedData(_ prefix: [UInt8], _ context: SealingContext) -> [UInt8] {
         var output = prefix
         output.reserveCapacity(prefix.count + 4 + context.messageId.utf8.count + context.binding.reduce(0) { $0 + 4 + $1.utf8.count })
-        appendField(context.messageId.utf8, to: &output)
-        for part in context.binding { appendField(part.utf8, to: &output) }
+        appendField(context.messageId, to: &output)
+        for part in context.binding { appendField(part, to: &output) }
         return output
     }
 
-    private static func appendField(_ field: some Collection<UInt8>, to output: inout [UInt8]) {
+    /// Appends `field` after its 4-byte big-endian length.
+    private static func appendField(_ field: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
         let count = UInt32(field.count)
-        output += [UInt8(count >> 24), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF), UInt8(count & 0xFF)]
-        output += field
+        output.append(UInt8(count >> 24))
+        output.append(UInt8((count >> 16) & 0xFF))
+        output.append(UInt8((count >> 8) & 0xFF))
+        output.append(UInt8(count & 0xFF))
+        output.append(contentsOf: field)
+    }
+
+    private static func appendField(_ field: [UInt8], to output: inout [UInt8]) {
+        field.withUnsafeBufferPointer { appendField($0, to: &output) }
+    }
+
+    private static func appendField(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendField($0, to: &output) }
     }
 
     /// Runs `work`, answering key-service failures in SQS's terms.

@@ -42,9 +42,9 @@ public enum HKDF {
     }
 
     /// HKDF-Expand into a short-lived buffer lent to `body` and wiped when it returns: for
-    /// per-message keys, where a guarded allocation (or OpenSSL's KDF context) would cost more
-    /// than the work it protects. Computed with libsodium's HMAC-SHA-256, per RFC 5869; equal to
-    /// `expand` for the same inputs.
+    /// per-message keys, where a guarded allocation (or OpenSSL's KDF setup) would cost more than
+    /// the work it protects. Computed block by block with OpenSSL's HMAC-SHA-256 (RFC 5869);
+    /// equal to `expand` for the same inputs.
     ///
     /// - Precondition: `pseudorandomKey` is not empty and `count` is 1...`maximumOutputCount`.
     public static func withExpanded<Result>(
@@ -54,25 +54,27 @@ public enum HKDF {
         precondition((1...maximumOutputCount).contains(count), "HKDF-SHA256 produces 1 to \(maximumOutputCount) bytes")
         let blocks = (count + 31) / 32
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blocks * 32, alignment: 16)
-        var state = crypto_auth_hmacsha256_state()
         defer {
             sodium_memzero(buffer.baseAddress, buffer.count)
-            sodium_memzero(&state, MemoryLayout<crypto_auth_hmacsha256_state>.size)
             buffer.deallocate()
         }
-        Sodium.ensureInitialized()
+        let context = EVP_MAC_CTX_dup(HMAC.template)
+        defer { EVP_MAC_CTX_free(context) }  // OpenSSL wipes the keyed state as it frees it
         pseudorandomKey.withUnsafeBytes { key in
             info.withUnsafeBytes { info in
                 precondition(!key.isEmpty, "HKDF needs key material")
                 for block in 0..<blocks {
-                    // T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i), T(0) empty.
+                    // T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i), T(0) empty; the key is set once and reused.
                     let output = buffer.baseAddress!.advanced(by: block * 32).assumingMemoryBound(to: UInt8.self)
-                    crypto_auth_hmacsha256_init(&state, key.bytePointer!, key.count)
-                    if block > 0 { crypto_auth_hmacsha256_update(&state, output - 32, 32) }
-                    if !info.isEmpty { crypto_auth_hmacsha256_update(&state, info.bytePointer!, UInt64(info.count)) }
                     var counter = UInt8(block + 1)
-                    crypto_auth_hmacsha256_update(&state, &counter, 1)
-                    crypto_auth_hmacsha256_final(&state, output)
+                    var written = 0
+                    let keyed = block == 0 ? EVP_MAC_init(context, key.bytePointer, key.count, nil) : EVP_MAC_init(context, nil, 0, nil)
+                    let status = keyed == 1
+                        && (block == 0 || EVP_MAC_update(context, output - 32, 32) == 1)
+                        && (info.isEmpty || EVP_MAC_update(context, info.bytePointer, info.count) == 1)
+                        && EVP_MAC_update(context, &counter, 1) == 1
+                        && EVP_MAC_final(context, output, &written, 32) == 1
+                    precondition(status && written == 32, "HKDF-Expand failed")
                 }
             }
         }
