@@ -101,7 +101,7 @@ public final class EnvelopeSealer: PayloadSealer {
     /// of the data key and the message space, and the associated data's common start.
     private struct DerivationKey: Sendable {
         var blob: [UInt8]
-        var pseudorandomKey: SecretBytes
+        var pseudorandomKey: HMACSHA256Key
         var associatedPrefix: [UInt8]
     }
 
@@ -149,7 +149,7 @@ public final class EnvelopeSealer: PayloadSealer {
     public func seal(_ payload: [UInt8], protection: SealingProtection, _ context: SealingContext) throws(SQSError) -> [UInt8] {
         try sqsErrors { () throws(KeyServiceError) in
             let dataKey = try encryptionKey(protection, context)
-            let nonce = SecureRandom.bytes(AEAD.aes256GCM.nonceLength)
+            let nonce = SecureRandom.publicBytes(AEAD.aes256GCM.nonceLength)
             let associated = Self.associatedData(dataKey.associatedPrefix, context)
             let (sealed, commitment) = Self.withMessageKey(dataKey.pseudorandomKey, context) { subkey, commitment in
                 (AEAD.aes256GCM.seal(payload, key: subkey, nonce: nonce, associatedData: associated), commitment)
@@ -316,7 +316,8 @@ public final class EnvelopeSealer: PayloadSealer {
     ) throws(KeyServiceError) -> DerivationKey {
         let space = BlobTag(context.spaceKey)
         let derivation = DerivationKey(
-            blob: entry.blob, pseudorandomKey: HKDF.extract(salt: try spaceKey(context), inputKeyMaterial: entry.plaintext),
+            blob: entry.blob,
+            pseudorandomKey: HMACSHA256Key(key: HKDF.extract(salt: try spaceKey(context), inputKeyMaterial: entry.plaintext)),
             associatedPrefix: Self.associatedPrefix(queueArn: context.queueArn, blob: entry.blob))
         cache.withLock { _ in
             entry.derivation = derivation
@@ -344,7 +345,7 @@ public final class EnvelopeSealer: PayloadSealer {
     /// Lends `body` the message's AES-256-GCM key and its commitment: HKDF-Expand of the
     /// derivation key with the message id in the info, in a buffer wiped afterwards.
     private static func withMessageKey<Result>(
-        _ pseudorandomKey: SecretBytes, _ context: SealingContext, _ body: (UnsafeRawBufferPointer, [UInt8]) -> Result
+        _ pseudorandomKey: HMACSHA256Key, _ context: SealingContext, _ body: (UnsafeRawBufferPointer, [UInt8]) -> Result
     ) -> Result {
         var info = derivationLabel
         appendField(context.messageId, to: &info)

@@ -41,15 +41,13 @@ public enum HKDF {
         derive(mode: EVP_KDF_HKDF_MODE_EXTRACT_AND_EXPAND, key: inputKeyMaterial, salt: salt, info: info, count: count)
     }
 
-    /// HKDF-Expand into a short-lived buffer lent to `body` and wiped when it returns: for
-    /// per-message keys, where a guarded allocation (or OpenSSL's KDF setup) would cost more than
-    /// the work it protects. Computed block by block with OpenSSL's HMAC-SHA-256 (RFC 5869);
-    /// equal to `expand` for the same inputs.
+    /// HKDF-Expand with a prepared pseudorandom key, into a short-lived buffer lent to `body` and
+    /// wiped when it returns: for per-message keys, where a guarded allocation or OpenSSL's KDF
+    /// setup would cost more than the work it protects. Equal to `expand` for the same inputs.
     ///
-    /// - Precondition: `pseudorandomKey` is not empty and `count` is 1...`maximumOutputCount`.
+    /// - Precondition: `count` is 1...`maximumOutputCount`.
     public static func withExpanded<Result>(
-        pseudorandomKey: some ContiguousBytes, info: some ContiguousBytes, count: Int,
-        _ body: (UnsafeRawBufferPointer) throws -> Result
+        pseudorandomKey: HMACSHA256Key, info: some ContiguousBytes, count: Int, _ body: (UnsafeRawBufferPointer) throws -> Result
     ) rethrows -> Result {
         precondition((1...maximumOutputCount).contains(count), "HKDF-SHA256 produces 1 to \(maximumOutputCount) bytes")
         let blocks = (count + 31) / 32
@@ -58,23 +56,13 @@ public enum HKDF {
             sodium_memzero(buffer.baseAddress, buffer.count)
             buffer.deallocate()
         }
-        let context = EVP_MAC_CTX_dup(HMAC.template)
-        defer { EVP_MAC_CTX_free(context) }  // OpenSSL wipes the keyed state as it frees it
-        pseudorandomKey.withUnsafeBytes { key in
-            info.withUnsafeBytes { info in
-                precondition(!key.isEmpty, "HKDF needs key material")
-                for block in 0..<blocks {
-                    // T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i), T(0) empty; the key is set once and reused.
-                    let output = buffer.baseAddress!.advanced(by: block * 32).assumingMemoryBound(to: UInt8.self)
-                    var counter = UInt8(block + 1)
-                    var written = 0
-                    let keyed = block == 0 ? EVP_MAC_init(context, key.bytePointer, key.count, nil) : EVP_MAC_init(context, nil, 0, nil)
-                    let status = keyed == 1
-                        && (block == 0 || EVP_MAC_update(context, output - 32, 32) == 1)
-                        && (info.isEmpty || EVP_MAC_update(context, info.bytePointer, info.count) == 1)
-                        && EVP_MAC_update(context, &counter, 1) == 1
-                        && EVP_MAC_final(context, output, &written, 32) == 1
-                    precondition(status && written == 32, "HKDF-Expand failed")
+        info.withUnsafeBytes { info in
+            for block in 0..<blocks {
+                // T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i), T(0) empty.
+                let output = buffer.baseAddress!.advanced(by: block * 32)
+                withUnsafeBytes(of: UInt8(block + 1)) { counter in
+                    let previous = UnsafeRawBufferPointer(start: block == 0 ? nil : output - 32, count: block == 0 ? 0 : 32)
+                    pseudorandomKey.authenticate([previous, info, counter], into: output.assumingMemoryBound(to: UInt8.self))
                 }
             }
         }

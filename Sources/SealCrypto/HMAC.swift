@@ -10,7 +10,7 @@ import Darwin
 public enum HMAC {
     /// A context with the digest already chosen; each call duplicates it, so OpenSSL does not
     /// fetch the MAC and digest algorithms again per message.
-    nonisolated(unsafe) static let template: OpaquePointer = {
+    nonisolated(unsafe) private static let template: OpaquePointer = {
         let mac = EVP_MAC_fetch(nil, "HMAC", nil)
         let context = EVP_MAC_CTX_new(mac)
         EVP_MAC_free(mac)

@@ -52,8 +52,9 @@ struct HKDFTests {
         #expect(Hex.encode(expanded.exposedForTesting) == vector.output)
         let derived = HKDF.deriveKey(inputKeyMaterial: inputKeyMaterial, salt: salt, info: info, count: vector.count)
         #expect(Hex.encode(derived.exposedForTesting) == vector.output)
-        let lent = HKDF.withExpanded(pseudorandomKey: pseudorandomKey, info: info, count: vector.count) { Hex.encode(Array($0)) }
-        #expect(lent == vector.output, "the lent (libsodium) expansion equals OpenSSL's")
+        let prepared = HMACSHA256Key(key: pseudorandomKey)
+        let lent = HKDF.withExpanded(pseudorandomKey: prepared, info: info, count: vector.count) { Hex.encode(Array($0)) }
+        #expect(lent == vector.output, "the expansion with a prepared key equals OpenSSL's KDF")
     }
 
     @Test("An empty salt is the RFC's default: 32 zero bytes")

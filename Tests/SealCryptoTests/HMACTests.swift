@@ -69,4 +69,16 @@ struct HMACTests {
         #expect(!HMAC.constantTimeEquals(Array(mac.prefix(16)), mac))
         #expect(!HMAC.constantTimeEquals([UInt8](), [UInt8(0)]))
     }
+
+    @Test("A prepared HMACSHA256Key gives the same MACs as HMAC.sha256, for empty, short, block-sized and long keys")
+    func preparedKeyAgrees() {
+        let messages: [[UInt8]] = [[], Self.bytes("Hi There"), [UInt8](repeating: 0xDD, count: 50), [UInt8](repeating: 7, count: 1000)]
+        for keyLength in [0, 4, 20, 32, 64, 65, 131] {
+            let key = (0..<keyLength).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            let prepared = HMACSHA256Key(key: key)
+            for message in messages {
+                #expect(prepared.authenticationCode(message) == HMAC.sha256(key: key, message: message), "key \(keyLength) bytes")
+            }
+        }
+    }
 }

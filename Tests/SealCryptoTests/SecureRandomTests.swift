@@ -22,4 +22,16 @@ struct SecureRandomTests {
         let sample = SecureRandom.bytes(4096)
         #expect(Set(sample).count > 200)
     }
+
+    @Test("publicBytes: the asked length, across pool refills, and no repeated 12-byte nonce in 10,000 draws")
+    func publicBytes() {
+        var seen = Set<[UInt8]>()
+        for _ in 0..<10_000 {
+            let nonce = SecureRandom.publicBytes(12)
+            #expect(nonce.count == 12)
+            seen.insert(nonce)
+        }
+        #expect(seen.count == 10_000)
+        #expect(Set(seen.flatMap { $0 }).count > 200)
+    }
 }
