@@ -116,6 +116,9 @@ public final class EnvelopeSealer: PayloadSealer {
     public let maximumMessagesPerDataKey: Int
     private let authorize: @Sendable (KeyUse) throws(KeyServiceError) -> Void
     private let record: @Sendable (KeyUse) -> Void
+    /// Held while a data key is fetched from the key service, so concurrent callers that all
+    /// missed the cache wait for the one fetch instead of each making their own.
+    private let fetching = Mutex<Void>(())
     private let encryptCache = Mutex<[CacheName: CachedKey]>([:])
     private let decryptCache = Mutex<[CacheName: CachedKey]>([:])
     private let spaceKeys = Mutex<[CacheName: SecretBytes]>([:])
@@ -221,10 +224,19 @@ public final class EnvelopeSealer: PayloadSealer {
         }
         // The keyring changed since the entry was checked (or there is none): resolve again.
         let key = try resolve(protection)
-        if let (entry, ready) = takeUse(of: name, now: now, space: space, ifKeyringIs: version, orKey: key) {
-            if let ready { return ready }
-            return try derivationKey(entry, in: encryptCache, context)
+        let entry = try fetching.withLock { _ throws(KeyServiceError) -> CachedKey in
+            if let (entry, _) = takeUse(of: name, now: now, space: space, ifKeyringIs: version, orKey: key) { return entry }
+            return try generateDataKey(under: key, as: name, now: now, version: version, context)
         }
+        if let ready = encryptCache.withLock({ _ in entry.derivation(for: space) }) { return ready }
+        return try derivationKey(entry, in: encryptCache, context)
+    }
+
+    /// Makes a new data key under `key` for the context's queue and caller (authorized and
+    /// recorded as a use on the caller's behalf) and caches it as `name`.
+    private func generateDataKey(
+        under key: ManagedKey, as name: CacheName, now: Int64, version: Int, _ context: SealingContext
+    ) throws(KeyServiceError) -> CachedKey {
         let encryptionContext = ["aws:sqs:arn": context.queueArn]
         let use = KeyUse(operation: "GenerateDataKey", key: key, caller: context.caller, encryptionContext: encryptionContext)
         if !key.isOwnedByQueueService { try authorize(use) }
@@ -237,7 +249,7 @@ public final class EnvelopeSealer: PayloadSealer {
             plaintext: plaintext, blob: sealed.ciphertextBlob, keyRevision: key.revision, expiresAt: now + context.reusePeriodSeconds,
             uses: 1, keyringVersion: version)
         Self.store(entry, as: name, in: encryptCache, now: now)
-        return try derivationKey(entry, in: encryptCache, context)
+        return entry
     }
 
     /// Counts one more message on the cached data key `name` and returns it (with its
@@ -278,6 +290,19 @@ public final class EnvelopeSealer: PayloadSealer {
         guard let parsed = CiphertextBlob(parsing: blob) else { throw .invalidCiphertext }
         // A key destroyed since (deletion) is gone for good: what it protected is unreadable.
         guard let key = keys.key(keyId: parsed.keyId) else { throw .notFound(keys.keyArn(parsed.keyId)) }
+        let entry = try fetching.withLock { _ throws(KeyServiceError) -> CachedKey in
+            try cachedOrDecrypted(blob, parsed: parsed, key: key, as: name, now: now, version: version, context)
+        }
+        if let ready = decryptCache.withLock({ _ in entry.derivation(for: space) }) { return ready }
+        return try derivationKey(entry, in: decryptCache, context)
+    }
+
+    /// The cached data key `name` if its KMS key is unchanged, else the blob opened with
+    /// Decrypt (authorized and recorded as a use on the caller's behalf) and cached.
+    private func cachedOrDecrypted(
+        _ blob: [UInt8], parsed: CiphertextBlob, key: ManagedKey, as name: CacheName, now: Int64, version: Int,
+        _ context: SealingContext
+    ) throws(KeyServiceError) -> CachedKey {
         let checked = decryptCache.withLock { cache -> CachedKey? in
             guard let entry = cache[name], entry.expiresAt > now, entry.keyRevision == key.revision, entry.blob == blob else {
                 return nil
@@ -285,7 +310,7 @@ public final class EnvelopeSealer: PayloadSealer {
             entry.keyringVersion = version
             return entry
         }
-        if let checked { return try derivationKey(checked, in: decryptCache, context) }
+        if let checked { return checked }
         let encryptionContext = ["aws:sqs:arn": context.queueArn]
         let use = KeyUse(operation: "Decrypt", key: key, caller: context.caller, encryptionContext: encryptionContext)
         if !key.isOwnedByQueueService { try authorize(use) }
@@ -298,7 +323,7 @@ public final class EnvelopeSealer: PayloadSealer {
             plaintext: SecretBytes(copying: opened.plaintext), blob: blob, keyRevision: key.revision,
             expiresAt: now + context.reusePeriodSeconds, uses: 0, keyringVersion: version)
         Self.store(entry, as: name, in: decryptCache, now: now)
-        return try derivationKey(entry, in: decryptCache, context)
+        return entry
     }
 
     /// Caches `entry`, first dropping expired entries, so the caches hold only live data keys.

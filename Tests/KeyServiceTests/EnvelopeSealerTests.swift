@@ -107,6 +107,28 @@ struct EnvelopeSealerTests {
         #expect(setup.log.uses.withLock { $0 }.allSatisfy { $0.hasPrefix("GenerateDataKey ") && $0.hasSuffix(queue) })
     }
 
+    @Test("Concurrent first sends and receives share one GenerateDataKey and one Decrypt")
+    func singleFetch() async throws {
+        let setup = try await setUp()
+        let sealer = setup.sealer
+        let protection = SealingProtection.kmsKey(setup.key.keyId)
+        let contexts = (0..<64).map { context(setup, "m-\($0)") }
+        let sealed = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+            for item in contexts { group.addTask { try sealer.seal([1, 2, 3], protection: protection, item) } }
+            return try await group.reduce(into: [[UInt8]]()) { $0.append($1) }
+        }
+        #expect(sealed.count == 64 && sealer.callCount.generateDataKey == 1)
+        let reader = EnvelopeSealer(keys: setup.harness.service, authorize: { _ in })
+        let readerContext = context(setup, "one", caller: consumer)
+        let one = try sealer.seal([9], protection: protection, context(setup, "one"))
+        let opened = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+            for _ in 0..<64 { group.addTask { try reader.open(one, readerContext) } }
+            return try await group.reduce(into: [[UInt8]]()) { $0.append($1) }
+        }
+        #expect(opened == Array(repeating: [9], count: 64))
+        #expect(reader.callCount.decrypt == 1)
+    }
+
     @Test("Opening asks for Decrypt once per data key and reader, on the reader's behalf")
     func decryptPerReader() async throws {
         let setup = try await setUp()
