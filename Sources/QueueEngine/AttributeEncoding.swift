@@ -8,14 +8,14 @@ public enum AttributeEncoding {
         var bytes: [UInt8] = []
         for name in attributes.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             let value = attributes[name]!
-            appendField(Array(name.utf8), to: &bytes)
-            appendField(Array(value.dataType.utf8), to: &bytes)
+            appendField(name.utf8, to: &bytes)
+            appendField(value.dataType.utf8, to: &bytes)
             if let binary = value.binaryValue {
                 bytes.append(2)
                 appendField(binary, to: &bytes)
             } else {
                 bytes.append(1)
-                appendField(Array((value.stringValue ?? "").utf8), to: &bytes)
+                appendField((value.stringValue ?? "").utf8, to: &bytes)
             }
         }
         return bytes
@@ -49,9 +49,12 @@ public enum AttributeEncoding {
         return bytes[offset..<offset + length]
     }
 
-    static func appendField(_ field: [UInt8], to bytes: inout [UInt8]) {
+    static func appendField(_ field: some Collection<UInt8>, to bytes: inout [UInt8]) {
         let length = UInt32(field.count)
-        bytes += [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
-        bytes += field
+        bytes.append(UInt8(length >> 24))
+        bytes.append(UInt8(length >> 16 & 0xFF))
+        bytes.append(UInt8(length >> 8 & 0xFF))
+        bytes.append(UInt8(length & 0xFF))
+        bytes.append(contentsOf: field)
     }
 }

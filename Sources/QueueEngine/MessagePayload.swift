@@ -36,10 +36,14 @@ public struct MessagePayload: Sendable, Equatable {
 
     /// The encoded payload.
     public var bytes: [UInt8] {
+        let attributeBytes = AttributeEncoding.canonicalBytes(attributes)
+        let systemBytes = AttributeEncoding.canonicalBytes(systemAttributes)
         var output = [Self.version]
-        AttributeEncoding.appendField(Array(body.utf8), to: &output)
-        AttributeEncoding.appendField(AttributeEncoding.canonicalBytes(attributes), to: &output)
-        AttributeEncoding.appendField(AttributeEncoding.canonicalBytes(systemAttributes), to: &output)
+        output.reserveCapacity(13 + body.utf8.count + attributeBytes.count + systemBytes.count)
+        var body = body
+        body.withUTF8 { AttributeEncoding.appendField($0, to: &output) }
+        AttributeEncoding.appendField(attributeBytes, to: &output)
+        AttributeEncoding.appendField(systemBytes, to: &output)
         return output
     }
 }
