@@ -222,6 +222,13 @@ def test_disabled_and_pending_deletion_keys_fail_sends_and_receives_until_they_a
     assert got[0]["Attributes"]["ApproximateReceiveCount"] == "1", "a receive that failed on its key was not counted"
 
 
+def test_a_key_that_cannot_encrypt_fails_sends_with_kms_invalid_key_usage(env):
+    mac_key = env.kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]
+    url = env.sqs.create_queue(QueueName=unique_name("ssemac"), Attributes={"KmsMasterKeyId": mac_key["Arn"]})["QueueUrl"]
+    both_protocols_fail(env.daemon, env.sqs, url, "KmsInvalidKeyUsage", "KMS.InvalidKeyUsageException")
+    assert visible_count(env.sqs, url) == 0
+
+
 def test_a_caller_without_kms_permissions_gets_kms_access_denied_on_a_customer_key_but_not_on_aws_sqs(env):
     key = cmk(env)
     url = env.sqs.create_queue(QueueName=unique_name("ssedeny"), Attributes={"KmsMasterKeyId": key["KeyId"]})["QueueUrl"]
