@@ -47,7 +47,7 @@ let package = Package(
         /// A strict JSON parser shared by the wire codecs and the load generator.
         .target(name: "WireJSON"),
 
-        .target(name: "AuditTrail", dependencies: ["SealCrypto"]),
+        .target(name: "AuditTrail", dependencies: ["SealCrypto", "WireFormat", "WireJSON"]),
         /// Answer trees with their JSON and XML writers, and form decoding, shared by the wire modules.
         .target(name: "WireFormat", dependencies: ["SigV4"]),
         /// SQS wire codecs: AWS JSON 1.0 and Query/XML, error mapping, MD5 digests.
@@ -93,7 +93,7 @@ let package = Package(
         ),
 
         .testTarget(name: "SealCryptoTests", dependencies: ["SealCrypto"]),
-        .testTarget(name: "AuditTrailTests", dependencies: ["AuditTrail", "SealCrypto"]),
+        .testTarget(name: "AuditTrailTests", dependencies: ["AuditTrail", "SealCrypto", "WireFormat", "WireJSON"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(name: "QueueEngineTests", dependencies: ["QueueEngine", "Storage", "KeyService", "SealCrypto"]),
         .testTarget(name: "SQSWireTests", dependencies: ["SQSWire", "QueueEngine", "WireJSON", "WireFormat"]),

@@ -40,7 +40,7 @@ public enum IdentityResponseEncoder {
     /// structure whose one member carries the items (`<Name><member>…</member></Name>`).
     static func wrappingLists(_ node: OutputNode) -> OutputNode {
         switch node {
-        case .text, .boolean, .number:
+        case .text, .boolean, .number, .null:
             return node
         case .structure(let members):
             return .structure(members.map { ($0.0, wrappingLists($0.1)) })

@@ -12,6 +12,7 @@ public enum AWSCLIJSONWriter {
     private static func write(_ node: OutputNode, indent: Int, into output: inout [UInt8]) {
         switch node {
         case .text(let text): writeString(text, into: &output)
+        case .null: output += Array("null".utf8)
         case .boolean(let value): output += Array((value ? "true" : "false").utf8)
         case .number(let value): output += Array(String(value).utf8)
         case .structure(let members), .map(_, _, _, let members):

@@ -1,6 +1,6 @@
 /// A response tree that both serializers walk: JSON ignores the XML element names, XML uses
 /// them for SQS's flattened lists and maps.
-public indirect enum OutputNode {
+public indirect enum OutputNode: Sendable {
     /// A text value.
     case text(String)
     /// A structure whose members keep their order.
@@ -13,6 +13,8 @@ public indirect enum OutputNode {
     case boolean(Bool)
     /// An integer.
     case number(Int64)
+    /// JSON's `null` (an empty element in XML).
+    case null
 }
 
 /// Serializes an `OutputNode` as JSON.
@@ -23,6 +25,7 @@ public enum JSONWriter {
         case .text(let text): writeString(text, into: &output)
         case .boolean(let value): output += Array((value ? "true" : "false").utf8)
         case .number(let value): output += Array(String(value).utf8)
+        case .null: output += Array("null".utf8)
         case .structure(let members):
             output.append(UInt8(ascii: "{"))
             for (index, (name, value)) in members.enumerated() {
@@ -70,6 +73,7 @@ public enum XMLWriter {
     public static func write(_ node: OutputNode, into output: inout [UInt8]) {
         switch node {
         case .text(let text): escape(text, into: &output)
+        case .null: break
         case .boolean(let value): output += Array((value ? "true" : "false").utf8)
         case .number(let value): output += Array(String(value).utf8)
         case .structure(let members):

@@ -1,0 +1,109 @@
+import WireJSON
+
+/// Recomputes an audit log offline and says whether it is sound: every event intact and in
+/// place, every checkpoint signed by the log's key and matching the Merkle root of the events
+/// it covers, nothing missing after the last one. Damage is named by the first event it
+/// concerns. Feed events in position order, as stored.
+public struct AuditLogVerifier {
+    /// What a verification found.
+    public enum Finding: Sendable, Equatable {
+        /// Everything checks out: this many events and checkpoints, and the root over all events.
+        case sound(events: Int64, checkpoints: Int, rootHash: [UInt8])
+        /// The first damage found.
+        case damaged(AuditDamage)
+    }
+
+    private let publicKey: [UInt8]
+    private let checkpoints: [Checkpoint]
+    private var nextCheckpoint = 0
+    private var tree = MerkleAccumulator()
+    private var seenIDs = Set<String>()
+    private var lastVerifiedSize: Int64 = 0
+    private var damage: AuditDamage?
+
+    /// A verifier of a log whose checkpoints are `checkpoints` (any order) under `publicKey`.
+    public init(checkpoints: [Checkpoint], publicKey: [UInt8]) {
+        self.publicKey = publicKey
+        self.checkpoints = checkpoints.sorted { $0.treeSize < $1.treeSize }
+    }
+
+    /// Checks the next stored event; false once damage has been found (stop feeding).
+    @discardableResult
+    public mutating func add(_ event: StoredAuditEvent) -> Bool {
+        guard damage == nil else { return false }
+        let expected = Int64(tree.size) + 1
+        guard event.position == expected else {
+            damage = event.position > expected
+                ? AuditDamage(position: expected, eventID: nil, "event \(expected) is missing (deleted); the next stored event is \(event.position)")
+                : AuditDamage(position: event.position, eventID: event.eventID, "event \(event.position) appears again after event \(expected - 1) (inserted or reordered)")
+            return false
+        }
+        guard MerkleTree.leafHash(event.record) == event.leafHash else {
+            damage = AuditDamage(position: event.position, eventID: event.eventID, "event \(event.position) was modified: its record does not hash to its stored leaf hash")
+            return false
+        }
+        guard let parsed = try? JSONParser.parse(event.record), parsed["eventID"]?.string == event.eventID else {
+            damage = AuditDamage(position: event.position, eventID: event.eventID, "event \(event.position) was modified: its record does not carry its eventID")
+            return false
+        }
+        guard seenIDs.insert(event.eventID).inserted else {
+            damage = AuditDamage(position: event.position, eventID: event.eventID, "event \(event.position) repeats an earlier eventID (inserted)")
+            return false
+        }
+        tree.append(leafHash: event.leafHash)
+        return checkCheckpoints(throughSize: Int64(tree.size))
+    }
+
+    /// The verdict once every stored event has been added.
+    public mutating func finish() -> Finding {
+        if let damage { return .damaged(damage) }
+        if nextCheckpoint < checkpoints.count {
+            let covered = checkpoints[checkpoints.count - 1].treeSize
+            return .damaged(AuditDamage(
+                position: Int64(tree.size) + 1, eventID: nil,
+                "the log is truncated: checkpoint \(covered) covers \(covered) events, only \(tree.size) are stored"))
+        }
+        return .sound(events: Int64(tree.size), checkpoints: checkpoints.count, rootHash: tree.rootHash)
+    }
+
+    /// Checks every checkpoint of exactly `size` events against the current root.
+    private mutating func checkCheckpoints(throughSize size: Int64) -> Bool {
+        while nextCheckpoint < checkpoints.count, Int64(checkpoints[nextCheckpoint].treeSize) <= size {
+            let checkpoint = checkpoints[nextCheckpoint]
+            nextCheckpoint += 1
+            guard checkpoint.isSigned(by: publicKey) else {
+                damage = AuditDamage(position: Int64(checkpoint.treeSize), eventID: nil, "checkpoint \(checkpoint.treeSize) is not signed by the log's key")
+                return false
+            }
+            guard checkpoint.rootHash == tree.rootHash else {
+                let first = lastVerifiedSize + 1
+                damage = AuditDamage(
+                    position: first, eventID: nil,
+                    "events \(first)–\(size) do not match signed checkpoint \(checkpoint.treeSize): one of them was modified, inserted, deleted or reordered")
+                return false
+            }
+            lastVerifiedSize = size
+        }
+        return true
+    }
+}
+
+/// Where and how an audit log is damaged.
+public struct AuditDamage: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The position of the first event concerned.
+    public var position: Int64?
+    /// Its eventID, when it is stored.
+    public var eventID: String?
+    /// What is wrong.
+    public var reason: String
+
+    /// Damage at `position`.
+    public init(position: Int64?, eventID: String?, _ reason: String) {
+        self.position = position
+        self.eventID = eventID
+        self.reason = reason
+    }
+
+    /// The reason, with the event id when known.
+    public var description: String { eventID.map { "\(reason) (eventID \($0))" } ?? reason }
+}

@@ -1,0 +1,107 @@
+import AuditTrail
+import SealCrypto
+import Testing
+import WireFormat
+import WireJSON
+
+@Suite("CloudTrail records and offline verification of the audit log")
+struct AuditLogVerifierTests {
+    static func event(_ index: Int) -> AuditEvent {
+        AuditEvent(
+            userIdentity: .init(
+                type: "IAMUser", principalId: "AIDAPRODUCER", arn: "arn:aws:iam::000000000000:user/producer", accountId: "000000000000",
+                accessKeyId: "AKIAPRODUCER", userName: "producer"),
+            eventTime: 1_795_000_000_000 + Int64(index) * 1000, eventSource: "sqs.amazonaws.com", eventName: "SendMessage",
+            awsRegion: "us-east-1", sourceIPAddress: "127.0.0.1", userAgent: "aws-cli/2",
+            requestParameters: .structure([("queueUrl", .text("http://127.0.0.1:9324/000000000000/orders")), ("messageBody", .text(AuditEvent.hidden))]),
+            responseElements: .structure([("messageId", .text("m-\(index)"))]), errorCode: nil, errorMessage: nil,
+            requestID: "r-\(index)", eventID: "e-\(index)", readOnly: false,
+            resources: [.init(type: "AWS::SQS::Queue", arn: "arn:aws:sqs:us-east-1:000000000000:orders", accountId: "000000000000")],
+            eventType: "AwsApiCall", eventCategory: "Data", recipientAccountId: "000000000000",
+            additionalEventData: .structure([("decision", .text("allowed"))]))
+    }
+
+    /// 50 events with checkpoints after every 10.
+    static func log(key: Ed25519.SigningKey) -> ([StoredAuditEvent], [Checkpoint]) {
+        var tree = MerkleAccumulator()
+        var events: [StoredAuditEvent] = []
+        var checkpoints: [Checkpoint] = []
+        for index in 1...50 {
+            let stored = StoredAuditEvent(event(index), position: Int64(index))
+            events.append(stored)
+            tree.append(leafHash: stored.leafHash)
+            if index % 10 == 0 {
+                checkpoints.append(.signed(treeSize: index, rootHash: tree.rootHash, timestamp: Int64(index), with: key))
+            }
+        }
+        return (events, checkpoints)
+    }
+
+    func verify(_ events: [StoredAuditEvent], _ checkpoints: [Checkpoint], _ publicKey: [UInt8]) -> AuditLogVerifier.Finding {
+        var verifier = AuditLogVerifier(checkpoints: checkpoints, publicKey: publicKey)
+        for event in events where verifier.add(event) {}
+        return verifier.finish()
+    }
+
+    func damage(_ finding: AuditLogVerifier.Finding) -> AuditDamage? {
+        if case .damaged(let damage) = finding { return damage }
+        return nil
+    }
+
+    @Test("A record is CloudTrail's JSON: fields in CloudTrail's order, eventVersion 1.11, times in UTC, hidden bodies")
+    func recordShape() throws {
+        let bytes = Self.event(1).recordJSON
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"eventVersion":"1.11","userIdentity":{"type":"IAMUser","principalId":"AIDAPRODUCER""#))
+        #expect(text.contains(#""eventTime":"2026-11-18T11:06:41Z","eventSource":"sqs.amazonaws.com","eventName":"SendMessage""#))
+        #expect(text.contains(#""messageBody":"HIDDEN_DUE_TO_SECURITY_REASONS""#))
+        #expect(text.contains(#""eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"000000000000","eventCategory":"Data""#))
+        let parsed = try JSONParser.parse(bytes)
+        #expect(parsed["errorCode"] == nil && parsed["eventID"]?.string == "e-1")
+        #expect(AuditEvent.timestamp(0) == "1970-01-01T00:00:00Z")
+        #expect(AuditEvent.timestamp(951_782_400_000) == "2000-02-29T00:00:00Z")
+    }
+
+    @Test("An untouched log verifies, with the root of its events")
+    func sound() {
+        let key = Ed25519.SigningKey()
+        let (events, checkpoints) = Self.log(key: key)
+        let all = events.map(\.leafHash)
+        #expect(verify(events, checkpoints, key.publicKey) == .sound(events: 50, checkpoints: 5, rootHash: MerkleTree.rootHash(all[...])))
+    }
+
+    @Test("Each kind of tampering is found and the first bad event named")
+    func tampering() {
+        let key = Ed25519.SigningKey()
+        let (events, checkpoints) = Self.log(key: key)
+
+        var modified = events
+        modified[16].record[modified[16].record.count - 3] ^= 1
+        #expect(damage(verify(modified, checkpoints, key.publicKey))?.position == 17)
+
+        var rehashed = events
+        rehashed[16].record = Self.event(99).recordJSON.map { $0 }
+        rehashed[16].record = String(decoding: rehashed[16].record, as: UTF8.self).replacingOccurrences(of: "e-99", with: "e-17").utf8.map { $0 }
+        rehashed[16].leafHash = MerkleTree.leafHash(rehashed[16].record)
+        let rehashedDamage = damage(verify(rehashed, checkpoints, key.publicKey))
+        #expect(rehashedDamage?.position == 11 && rehashedDamage?.reason.contains("checkpoint 20") == true, "found by the signed root")
+
+        var deleted = events
+        deleted.remove(at: 30)
+        #expect(damage(verify(deleted, checkpoints, key.publicKey))?.position == 31)
+
+        var inserted = events
+        inserted.insert(StoredAuditEvent(Self.event(7), position: 8), at: 8)
+        #expect(damage(verify(inserted, checkpoints, key.publicKey))?.position == 8)
+
+        var reordered = events
+        reordered.swapAt(23, 24)
+        (reordered[23].position, reordered[24].position) = (24, 25)
+        #expect(damage(verify(reordered, checkpoints, key.publicKey))?.position == 21)
+
+        let truncated = Array(events.prefix(45))
+        #expect(damage(verify(truncated, checkpoints, key.publicKey))?.position == 46)
+
+        #expect(damage(verify(events, checkpoints, Ed25519.SigningKey().publicKey))?.reason.contains("not signed") == true)
+    }
+}
