@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "QueueEngine", "KeyService", .product(name: "GRDB", package: "GRDB.swift"),
+                "QueueEngine", "KeyService", "AuditTrail", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -64,7 +64,7 @@ let package = Package(
             name: "SealQServer",
             dependencies: [
                 "QueueEngine", "Storage", "SQSWire", "SigV4", "SealCrypto", "PolicyEngine", "Principals",
-                "IdentityWire", "WireFormat", "WireJSON", "KeyService", "KMSWire",
+                "IdentityWire", "WireFormat", "WireJSON", "KeyService", "KMSWire", "AuditTrail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "sealq",
             dependencies: [
-                "SealQServer", "SealQBench", "Principals", "PolicyEngine", "IdentityWire", "WireJSON", "WireFormat",
+                "SealQServer", "SealQBench", "Principals", "PolicyEngine", "IdentityWire", "WireJSON", "WireFormat", "AuditTrail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -13,7 +13,8 @@ public enum SQSProtocol: Sendable {
 /// Encodes SQS results and errors in the protocol the caller spoke.
 public struct SQSResponseEncoder: Sendable {
     private static let namespace = "http://queue.amazonaws.com/doc/2012-11-05/"
-    private let accountId: String
+    /// The account the queue URLs name.
+    public let accountId: String
 
     /// An encoder that builds queue URLs for `accountId`.
     public init(accountId: String) {

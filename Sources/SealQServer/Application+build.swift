@@ -38,13 +38,17 @@ public func buildApplication(
     if !configuration.accessControl {
         logger.warning("access control is OFF (--insecure-skip-auth): every call runs as the admin, unsigned calls included")
     }
-    let recorder = RequestRecorder(logger: logger)
     let keys = KeyService(
         configuration: .init(
             accountId: configuration.accountId, region: configuration.region, deletionDaySeconds: configuration.keyDeletionDaySeconds),
         store: store.keyStore, rootKey: try RootKey.resolve(configuration, logger: logger), logger: logger)
     try await keys.start()
     try await applyKeyDefinitions(in: configuration.keysDirectory, to: keys, logger: logger)
+    let audit = AuditLog(
+        store: store.auditStore, signingKey: try AuditSigningKey.loadOrCreate(dataDirectory: configuration.dataDirectory, keys: keys))
+    let recorder = RequestRecorder(
+        logger: logger, audit: audit, accountId: configuration.accountId, region: configuration.region,
+        principals: { directory.principal(arn: $0) })
     let keyAccess = QueueKeyAccess(
         rule: KeyPolicyRule(authorizer: authorizer, keys: keys), directory: directory, region: configuration.region)
     let sealer = EnvelopeSealer(
@@ -87,6 +91,7 @@ public func buildApplication(
         MaintenanceService(engine: engine, logger: logger),
         MoveTaskService(engine: engine, logger: logger),
         KeyMaintenanceService(keys: keys, dataDirectory: configuration.dataDirectory, logger: logger),
+        AuditCheckpointService(log: audit, logger: logger),
         DataDirectoryLockHolder(lock: dataLock),
         StorageCheckpoint(store: store, logger: logger))
     return (application, engine)

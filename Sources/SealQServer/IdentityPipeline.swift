@@ -16,14 +16,18 @@ struct IdentityPipeline: Sendable {
     let logger: Logger
 
     /// Runs one IAM or STS call through every stage.
-    func handle(_ call: IncomingCall, service: IdentityService) -> EncodedResponse {
+    func handle(_ call: IncomingCall, service: IdentityService) async -> EncodedResponse {
         let requestId = RandomIdentifier.uuid()
         var record = RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP)
+        record.eventSource = "\(service.rawValue).amazonaws.com"
+        record.userAgent = call.headers["user-agent"]
         do {
             let decoded = decode(call, service: service)
+            if case .success(let request) = decoded { record.action = request.actionName }
             let identity: Authenticator.Identity
             do { identity = try authenticator.authenticate(call, service: service.rawValue) } catch { throw IdentityError(error) }
             record.principalArn = identity.principal?.arn
+            record.principal = identity.principal
             record.accessKeyId = identity.accessKeyId
             let request = try decoded.get()
             record.action = request.actionName
@@ -34,6 +38,7 @@ struct IdentityPipeline: Sendable {
             let decision = evaluation?.decision ?? .allowed
             let allowed = decision == .allowed || request == .getCallerIdentity
             record.decision = allowed ? .allowed : decision
+            record.decidingStatements = evaluation?.matchedStatements ?? []
             guard allowed else {
                 throw IdentityError.accessDenied(principalArn: principal.arn, action: target.action, resource: target.resource)
             }
@@ -46,7 +51,7 @@ struct IdentityPipeline: Sendable {
                 let (result, _) = try simulator.simulate(simulation)
                 response = IdentityResponseEncoder.encode(result, operation: simulation.operation, requestId: requestId)
             }
-            recorder.record(record)
+            try await recorder.record(record)
             return response
         } catch {
             let identityError = error as? IdentityError ?? .internalFailure
@@ -54,7 +59,11 @@ struct IdentityPipeline: Sendable {
                 logger.error("request failed", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
             }
             record.errorCode = identityError.code
-            recorder.record(record)
+            record.errorMessage = identityError.message
+            // Fail closed: an answer goes out only once its record is on disk.
+            do { try await recorder.record(record) } catch {
+                return IdentityResponseEncoder.encode(.internalFailure, service: service, requestId: requestId)
+            }
             return IdentityResponseEncoder.encode(identityError, service: service, requestId: requestId)
         }
     }

@@ -1,3 +1,4 @@
+import AuditTrail
 import Foundation
 import KMSWire
 import KeyService
@@ -26,11 +27,15 @@ struct KMSPipeline: Sendable {
     func handle(_ call: IncomingCall) async -> EncodedResponse {
         let requestId = RandomIdentifier.uuid()
         var record = RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP)
+        record.eventSource = "kms.amazonaws.com"
+        record.userAgent = call.headers["user-agent"]
         do {
             let decoded = Result { () throws(KMSError) in try KMSRequestDecoder.decode(target: call.headers["x-amz-target"], body: call.body) }
+            if case .success(let request) = decoded { record.action = request.action.rawValue }
             let identity: Authenticator.Identity
             do { identity = try authenticator.authenticate(call, service: "kms") } catch { throw KMSError(error) }
             record.principalArn = identity.principal?.arn
+            record.principal = identity.principal
             record.accessKeyId = identity.accessKeyId
             let request = try decoded.get()
             record.action = request.action.rawValue
@@ -38,7 +43,7 @@ struct KMSPipeline: Sendable {
             try authorize(request, identity: identity, principal: principal, call: call, record: &record)
             if request.isDryRun { throw KMSError.dryRunOperation }
             let response = try await executor.execute(request, caller: principal)
-            recorder.record(record)
+            try await recorder.record(record)
             return KMSResponseEncoder.encode(response, requestId: requestId)
         } catch {
             let kmsError: KMSError
@@ -50,7 +55,11 @@ struct KMSPipeline: Sendable {
                 kmsError = .internalFailure
             }
             record.errorCode = kmsError.type
-            recorder.record(record)
+            record.errorMessage = kmsError.message
+            // Fail closed: an answer goes out only once its record is on disk.
+            do { try await recorder.record(record) } catch {
+                return KMSResponseEncoder.encode(.internalFailure, requestId: requestId)
+            }
             return KMSResponseEncoder.encode(kmsError, requestId: requestId)
         }
     }
@@ -60,6 +69,9 @@ struct KMSPipeline: Sendable {
         _ request: KMSRequest, identity: Authenticator.Identity, principal: Principal, call: IncomingCall, record: inout RequestRecord
     ) throws {
         let checks = try targets(of: request)
+        record.resources = checks.compactMap { check in
+            check.key.map { AuditEvent.Resource(type: "AWS::KMS::Key", arn: $0.arn, accountId: $0.accountId) }
+        }
         var decision: Decision = .allowed
         for check in checks {
             let allowed: Bool

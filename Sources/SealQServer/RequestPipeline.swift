@@ -1,3 +1,4 @@
+import AuditTrail
 import WireFormat
 import Logging
 import PolicyEngine
@@ -16,22 +17,44 @@ struct RequestPipeline: Sendable {
     let encoder: SQSResponseEncoder
     let logger: Logger
 
+    /// SQS's data events: the message operations.
+    private static let dataActions: Set<String> = [
+        "SendMessage", "SendMessageBatch", "ReceiveMessage", "DeleteMessage", "DeleteMessageBatch", "ChangeMessageVisibility",
+        "ChangeMessageVisibilityBatch",
+    ]
+
     /// Runs one call through every stage and returns the bytes to answer with.
     func handle(_ call: IncomingCall) async -> EncodedResponse {
+        await KeyUseCollector.$current.withValue(KeyUseCollector()) { await run(call) }
+    }
+
+    private func run(_ call: IncomingCall) async -> EncodedResponse {
         let requestId = RandomIdentifier.uuid()
         let wireProtocol = Self.protocolOf(call)
         var record = RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP)
+        record.userAgent = call.headers["user-agent"]
         do {
             let decoded = decode(call, protocol: wireProtocol)
+            if case .success(let (action, _)) = decoded { record.action = action.rawValue }
             let identity: Authenticator.Identity
             do { identity = try authenticator.authenticate(call, service: "sqs") } catch { throw WireError(error) }
             record.principalArn = identity.principal?.arn
+            record.principal = identity.principal
             record.accessKeyId = identity.accessKeyId
             let (action, request) = try decoded.get()
             record.action = action.rawValue
             record.queue = request.queueName
-            let evaluation = authorizer.authorize(identity, targets.target(of: request, action: action), call: call)
+            record.dataEvent = Self.dataActions.contains(action.rawValue)
+            let target = targets.target(of: request, action: action)
+            if let queue = request.queueName {
+                record.resources = [.init(type: "AWS::SQS::Queue", arn: target.resource, accountId: encoder.accountId)]
+                var parameters: [(String, OutputNode)] = [("queueUrl", .text("\(call.baseURL)/\(encoder.accountId)/\(queue)"))]
+                if action == .sendMessage || action == .sendMessageBatch { parameters.append(("messageBody", .text(AuditEvent.hidden))) }
+                record.requestParameters = .structure(parameters)
+            }
+            let evaluation = authorizer.authorize(identity, target, call: call)
             record.decision = evaluation?.decision ?? .allowed
+            record.decidingStatements = evaluation?.matchedStatements ?? []
             guard record.decision == .allowed else {
                 throw identity.principal == nil ? WireError.missingAuthenticationToken : WireError.accessDenied
             }
@@ -39,12 +62,17 @@ struct RequestPipeline: Sendable {
                 senderId: identity.principal?.userId ?? call.sourceIP, principalArn: identity.principal?.arn, sourceIP: call.sourceIP,
                 userAgent: call.headers["user-agent"])
             let response = try await executor.execute(request, caller: caller)
-            recorder.record(record)
+            try await recorder.record(record)
             return encoder.encode(response, action: action, protocol: wireProtocol, baseURL: call.baseURL, requestId: requestId)
         } catch {
             let wireError = wire(error, requestId: requestId)
             record.errorCode = wireError.queryCode
-            recorder.record(record)
+            record.errorMessage = wireError.message
+            // Fail closed: an answer goes out only once its record is on disk.
+            do { try await recorder.record(record) } catch {
+                logger.error("audit record failed", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
+                return encoder.encode(WireError.internalFailure, protocol: wireProtocol, requestId: requestId)
+            }
             return encoder.encode(wireError, protocol: wireProtocol, requestId: requestId)
         }
     }
@@ -83,10 +111,13 @@ struct RequestPipeline: Sendable {
 
 extension RequestPipeline {
     /// Answers a call refused before it could be decoded (an oversize body), still recording it.
-    func reject(_ call: IncomingCall, with error: WireError) -> EncodedResponse {
+    func reject(_ call: IncomingCall, with error: WireError) async -> EncodedResponse {
         let requestId = RandomIdentifier.uuid()
-        recorder.record(
-            RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP, errorCode: error.queryCode))
+        var record = RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP, errorCode: error.queryCode)
+        record.errorMessage = error.message
+        do { try await recorder.record(record) } catch {
+            return encoder.encode(WireError.internalFailure, protocol: Self.protocolOf(call), requestId: requestId)
+        }
         return encoder.encode(error, protocol: Self.protocolOf(call), requestId: requestId)
     }
 }

@@ -1,7 +1,12 @@
+import AuditTrail
 import KeyService
 import Logging
 import Metrics
 import PolicyEngine
+import Principals
+import QueueEngine
+import Synchronization
+import WireFormat
 
 /// What the record stage knows of one finished request. Never payloads or secrets.
 struct RequestRecord: Sendable {
@@ -13,16 +18,56 @@ struct RequestRecord: Sendable {
     var queue: String?
     var decision: Decision?
     var errorCode: String?
+    /// `sqs.amazonaws.com`, `kms.amazonaws.com`, `iam.amazonaws.com` or `sts.amazonaws.com`.
+    var eventSource = "sqs.amazonaws.com"
+    /// The authenticated caller, nil when anonymous or not authenticated.
+    var principal: Principal?
+    var userAgent: String?
+    var errorMessage: String?
+    /// The resources the call named.
+    var resources: [AuditEvent.Resource] = []
+    /// The call's parameters, payloads hidden.
+    var requestParameters: OutputNode?
+    /// The statements that decided (the denying ones for a deny, else the allowing ones).
+    var decidingStatements: [MatchedStatement] = []
+    /// SQS message operations are data events; everything else is a management event.
+    var dataEvent = false
 }
 
-/// Stage 5 of the request path: one record per request, allowed or denied.
-///
-/// Today it writes a structured log line; the audit trail (issue 7) makes this durable and
-/// tamper-evident without touching the other stages.
+/// The key uses a request made through the queue service, collected while it executes so
+/// they are recorded with it.
+final class KeyUseCollector: Sendable {
+    /// The collector of the request running on this task, if any.
+    @TaskLocal static var current: KeyUseCollector?
+
+    private let uses = Mutex<[EnvelopeSealer.KeyUse]>([])
+
+    func add(_ use: EnvelopeSealer.KeyUse) {
+        uses.withLock { $0.append(use) }
+    }
+
+    func drain() -> [EnvelopeSealer.KeyUse] {
+        uses.withLock { uses in
+            defer { uses = [] }
+            return uses
+        }
+    }
+}
+
+/// Stage 5 of the request path: one CloudTrail record per request, allowed, denied or failed,
+/// and one per key use made on its behalf, durable in the audit log before the caller is
+/// answered. When the record cannot be written, `record` throws and the caller gets an error
+/// (fail-closed).
 struct RequestRecorder: Sendable {
     let logger: Logger
+    let audit: AuditLog
+    let accountId: String
+    let region: String
+    /// Looks a principal up by ARN (for key uses, which name their caller by ARN).
+    let principals: @Sendable (String) -> Principal?
 
-    func record(_ record: RequestRecord) {
+    /// Records `record` and the key uses collected for it, durably.
+    func record(_ record: RequestRecord) async throws {
         logger.debug(
             "request",
             metadata: [
@@ -30,18 +75,82 @@ struct RequestRecorder: Sendable {
                 "principal.arn": "\(record.principalArn ?? "-")", "source.ip": "\(record.sourceIP)",
                 "queue.name": "\(record.queue ?? "-")", "decision": "\(record.decision?.rawValue ?? "-")", "error.code": "\(record.errorCode ?? "-")",
             ])
+        let keyUses = KeyUseCollector.current?.drain() ?? []
+        try await audit.append(keyUses.map { event(of: $0, requestId: record.requestId) } + [event(of: record)])
     }
 
-    /// Records a use of a KMS key the queue service made on a caller's behalf (SSE-KMS): the
-    /// operation, key, caller and encryption context — never the data key.
+    /// Records a use of a KMS key the queue service made on a caller's behalf (SSE-KMS): with
+    /// the request that caused it when there is one, else on its own.
     func recordKeyUse(_ use: EnvelopeSealer.KeyUse) {
         Counter(label: "sealq_queue_key_uses_total", dimensions: [("operation", use.operation)]).increment()
-        logger.debug(
-            "key use",
-            metadata: [
-                "key.operation": "\(use.operation)", "key.arn": "\(use.key.arn)", "principal.arn": "\(use.caller.principalArn ?? "-")",
-                "source.ip": "\(use.caller.sourceIP)", "invoked.by": "sqs.amazonaws.com",
-                "encryption.context": "\(use.encryptionContext)",
-            ])
+        if let collector = KeyUseCollector.current {
+            collector.add(use)
+            return
+        }
+        // A use outside any request (a move task's re-encryption on the writer thread).
+        let event = event(of: use, requestId: RandomIdentifier.uuid())
+        let audit = audit
+        let logger = logger
+        Task {
+            do { try await audit.append([event]) } catch {
+                logger.error("audit record of a key use failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// The CloudTrail record of a request.
+    func event(of record: RequestRecord) -> AuditEvent {
+        var decision: [(String, OutputNode)] = [("decision", .text(record.decision?.rawValue ?? "notEvaluated"))]
+        if !record.decidingStatements.isEmpty {
+            decision.append((
+                "decidingStatements",
+                .list(itemName: "member", record.decidingStatements.map { statement in
+                    .structure([
+                        ("policy", .text(statement.policyId)), ("sid", statement.sid.map(OutputNode.text) ?? .null),
+                        ("effect", .text(statement.effect.rawValue)),
+                        ("line", .number(Int64(statement.start.line))), ("column", .number(Int64(statement.start.column))),
+                    ])
+                })))
+        }
+        return AuditEvent(
+            userIdentity: identity(record.principal, accessKeyId: record.accessKeyId),
+            eventTime: SystemTimeSource().nowMilliseconds(), eventSource: record.eventSource, eventName: record.action,
+            awsRegion: region, sourceIPAddress: record.sourceIP, userAgent: record.userAgent,
+            requestParameters: record.requestParameters, responseElements: nil, errorCode: record.errorCode,
+            errorMessage: record.errorMessage, requestID: record.requestId, eventID: RandomIdentifier.uuid(),
+            readOnly: Self.isReadOnly(record.action), resources: record.resources, eventType: "AwsApiCall",
+            eventCategory: record.dataEvent ? "Data" : "Management", recipientAccountId: accountId,
+            additionalEventData: .structure([("authorization", .structure(decision))]))
+    }
+
+    /// The CloudTrail record of a key use made by the queue service for a caller, as KMS logs
+    /// those: the caller's identity with `invokedBy` the queue service.
+    func event(of use: EnvelopeSealer.KeyUse, requestId: String) -> AuditEvent {
+        var identity = identity(use.caller.principalArn.flatMap(principals), accessKeyId: nil)
+        identity.invokedBy = "sqs.amazonaws.com"
+        let context = use.encryptionContext.sorted { $0.key < $1.key }.map { ($0.key, OutputNode.text($0.value)) }
+        var parameters: [(String, OutputNode)] = [("keyId", .text(use.key.arn)), ("encryptionContext", .structure(context))]
+        if use.operation == "GenerateDataKey" { parameters.append(("keySpec", .text("AES_256"))) }
+        parameters.append(("encryptionAlgorithm", .text("SYMMETRIC_DEFAULT")))
+        return AuditEvent(
+            userIdentity: identity, eventTime: SystemTimeSource().nowMilliseconds(), eventSource: "kms.amazonaws.com",
+            eventName: use.operation, awsRegion: region, sourceIPAddress: "sqs.amazonaws.com", userAgent: "sqs.amazonaws.com",
+            requestParameters: .structure(parameters), responseElements: nil, errorCode: nil, errorMessage: nil,
+            requestID: requestId, eventID: RandomIdentifier.uuid(), readOnly: true,
+            resources: [.init(type: "AWS::KMS::Key", arn: use.key.arn, accountId: use.key.accountId)], eventType: "AwsApiCall",
+            eventCategory: "Management", recipientAccountId: accountId, additionalEventData: nil)
+    }
+
+    /// CloudTrail's userIdentity of `principal` (anonymous when nil).
+    private func identity(_ principal: Principal?, accessKeyId: String?) -> AuditEvent.UserIdentity {
+        guard let principal else { return .init(type: "AWSAccount", principalId: "", accountId: "anonymous") }
+        return .init(
+            type: principal.kind == .user ? "IAMUser" : "AssumedRole", principalId: principal.userId, arn: principal.arn,
+            accountId: principal.accountId, accessKeyId: accessKeyId, userName: principal.name)
+    }
+
+    /// Whether CloudTrail marks the action read-only.
+    static func isReadOnly(_ action: String) -> Bool {
+        ["Get", "List", "Describe", "Receive", "Simulate", "Lookup"].contains { action.hasPrefix($0) }
     }
 }

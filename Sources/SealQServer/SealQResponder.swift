@@ -34,13 +34,13 @@ struct SealQResponder: HTTPResponder {
             method: request.method.rawValue, path: path, query: request.uri.query ?? "", headers: headers, body: [],
             sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1", host: request.head.authority ?? headers["host"] ?? "localhost")
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maximumBodyBytes {
-            return respond(router.reject(call, with: .requestTooLarge(limit: maximumBodyBytes)))
+            return respond(await router.reject(call, with: .requestTooLarge(limit: maximumBodyBytes)))
         }
         var filled = call
         do {
             filled.body = Array(buffer: try await request.collectBody(upTo: maximumBodyBytes))
         } catch {
-            return respond(router.reject(call, with: .requestTooLarge(limit: maximumBodyBytes)))
+            return respond(await router.reject(call, with: .requestTooLarge(limit: maximumBodyBytes)))
         }
         return respond(await router.handle(filled))
     }

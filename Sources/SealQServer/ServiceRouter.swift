@@ -19,13 +19,13 @@ struct ServiceRouter: Sendable {
     /// Answers one API call.
     func handle(_ call: IncomingCall) async -> EncodedResponse {
         if KMSTarget.isKMS(call.headers["x-amz-target"]) { return await kms.handle(call) }
-        if let service = identityService(of: call) { return identity.handle(call, service: service) }
+        if let service = identityService(of: call) { return await identity.handle(call, service: service) }
         return await sqs.handle(call)
     }
 
     /// Answers a call refused before it could be read (an oversize body).
-    func reject(_ call: IncomingCall, with error: WireError) -> EncodedResponse {
-        sqs.reject(call, with: error)
+    func reject(_ call: IncomingCall, with error: WireError) async -> EncodedResponse {
+        await sqs.reject(call, with: error)
     }
 
     /// IAM or STS when the call is for one of them; nil for SQS.

@@ -156,6 +156,34 @@ enum Schema {
                     ALTER TABLE move_tasks ADD COLUMN started_by TEXT;
                     """)
         }
+        // The audit log: append-only. Triggers refuse every UPDATE and DELETE, so no code path
+        // (and no one using the sqlite3 shell without dropping them) can change an event.
+        migrator.registerMigration("v8-audit-log") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_events (
+                        position INTEGER PRIMARY KEY,
+                        event_id TEXT NOT NULL UNIQUE,
+                        event_time INTEGER NOT NULL,
+                        record BLOB NOT NULL,
+                        leaf_hash BLOB NOT NULL
+                    );
+                    CREATE TABLE audit_checkpoints (
+                        tree_size INTEGER PRIMARY KEY,
+                        root_hash BLOB NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        signature BLOB NOT NULL
+                    );
+                    CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+                        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+                    CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+                        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+                    CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+                        BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+                    CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+                        BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
+                    """)
+        }
         return migrator
     }
 }

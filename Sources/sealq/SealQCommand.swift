@@ -6,5 +6,5 @@ struct SealQCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sealq",
         abstract: "A secure, SQS-compatible message queue daemon.",
-        subcommands: [ServeCommand.self, PrincipalsCommand.self, PolicyCommand.self, KeysCommand.self, BenchCommand.self])
+        subcommands: [ServeCommand.self, PrincipalsCommand.self, PolicyCommand.self, KeysCommand.self, AuditCommand.self, BenchCommand.self])
 }
