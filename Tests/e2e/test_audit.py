@@ -1,0 +1,217 @@
+"""The audit trail (issue 7, as far as it is built): one CloudTrail record per request, allowed,
+denied or failed, and per SSE-KMS key use, in an append-only table, with signed Merkle
+checkpoints that `sealq audit verify` checks offline, naming the first damaged event."""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import uuid
+
+import pytest
+
+import hashlib
+
+from conftest import (ACCOUNT, ADMIN_SECRET, Daemon, create_access_key, make_client, run_sealq, user_arn,
+                      write_policies_dir)
+
+PRINCIPALS = {"Users": [
+    {"Name": "admin", "Policies": ["administrator"]},
+    {"Name": "producer", "Policies": ["producer"]},
+], "Roles": [], "Groups": []}
+POLICIES = {
+    "administrator": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+    "producer": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "SendToOrders", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:*:*:orders-*"},
+        {"Sid": "NeverToSecret", "Effect": "Deny", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:*:*:secret-*"}]},
+}
+
+
+def records(data_dir):
+    db = sqlite3.connect(f"file:{data_dir}/sealq.sqlite?mode=ro", uri=True, timeout=10)
+    try:
+        return [(position, json.loads(record)) for position, record in
+                db.execute("SELECT position, record FROM audit_events ORDER BY position")]
+    finally:
+        db.close()
+
+
+def verify(data_dir, *extra):
+    return run_sealq("audit", "verify", "--data-dir", data_dir, *extra)
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory):
+    """A daemon with a producer, after mixed traffic; stopped, so the log is complete."""
+    base = tmp_path_factory.mktemp("sealq-audit")
+    policies = write_policies_dir(str(base / "policies"), PRINCIPALS, POLICIES)
+    d = Daemon(str(base), policies_dir=policies)
+    producer_key = create_access_key("producer", d.data_dir, policies)
+    d.start()
+    admin, producer = make_client(d), make_client(d, *producer_key)
+    marker = f"AUDIT-PLAINTEXT-{uuid.uuid4().hex}"
+    orders = admin.create_queue(QueueName="orders-eu")["QueueUrl"]
+    secret = admin.create_queue(QueueName="secret-plans")["QueueUrl"]
+    sealed = admin.create_queue(QueueName="orders-kms", Attributes={"KmsMasterKeyId": "alias/aws/sqs"})["QueueUrl"]
+    producer.send_message(QueueUrl=orders, MessageBody=marker)
+    with pytest.raises(Exception):
+        producer.send_message(QueueUrl=secret, MessageBody=marker)
+    admin.send_message(QueueUrl=sealed, MessageBody=marker)
+    admin.receive_message(QueueUrl=sealed)
+    with pytest.raises(Exception):
+        admin.get_queue_url(QueueName="no-such-queue")
+    d.stop()
+    yield d, marker
+
+
+def test_every_request_has_a_cloudtrail_record(audited):
+    d, _ = audited
+    events = [r for _, r in records(d.data_dir)]
+    names = [(e["eventSource"], e["eventName"]) for e in events]
+    for expected in [("sqs.amazonaws.com", "CreateQueue"), ("sqs.amazonaws.com", "SendMessage"),
+                     ("sqs.amazonaws.com", "ReceiveMessage"), ("sqs.amazonaws.com", "GetQueueUrl"),
+                     ("kms.amazonaws.com", "GenerateDataKey"), ("kms.amazonaws.com", "Decrypt")]:
+        assert expected in names, expected
+    for e in events:
+        assert e["eventVersion"] == "1.11" and e["recipientAccountId"] == ACCOUNT and e["awsRegion"] == "us-east-1"
+        assert set(["userIdentity", "eventTime", "eventSource", "eventName", "sourceIPAddress", "requestID", "eventID",
+                    "readOnly", "eventType", "managementEvent", "eventCategory"]) <= set(e)
+    send = next(e for e in events if e["eventName"] == "SendMessage" and "errorCode" not in e)
+    assert send["eventCategory"] == "Data" and send["managementEvent"] is False
+    assert send["requestParameters"]["messageBody"] == "HIDDEN_DUE_TO_SECURITY_REASONS"
+    missing = next(e for e in events if e["eventName"] == "GetQueueUrl")
+    assert missing["errorCode"] == "AWS.SimpleQueueService.NonExistentQueue"
+
+
+def test_a_denied_send_names_the_user_and_the_deciding_statement(audited):
+    d, _ = audited
+    denied = [e for _, e in records(d.data_dir) if e["eventName"] == "SendMessage" and e.get("errorCode") == "AccessDenied"]
+    assert len(denied) == 1
+    e = denied[0]
+    assert e["userIdentity"]["userName"] == "producer" and e["userIdentity"]["arn"] == user_arn("producer")
+    assert e["userIdentity"]["type"] == "IAMUser" and e["userIdentity"]["accessKeyId"].startswith("AKIA")
+    authorization = e["additionalEventData"]["authorization"]
+    assert authorization["decision"] == "explicitDeny"
+    assert [s["sid"] for s in authorization["decidingStatements"]] == ["NeverToSecret"]
+    assert e["resources"] == [{"accountId": ACCOUNT, "type": "AWS::SQS::Queue",
+                               "ARN": f"arn:aws:sqs:us-east-1:{ACCOUNT}:secret-plans"}]
+
+
+def test_key_uses_are_recorded_for_the_caller_invoked_by_sqs(audited):
+    d, _ = audited
+    uses = [e for _, e in records(d.data_dir) if e["eventSource"] == "kms.amazonaws.com"]
+    assert {e["eventName"] for e in uses} == {"GenerateDataKey", "Decrypt"}
+    for e in uses:
+        assert e["userIdentity"]["invokedBy"] == "sqs.amazonaws.com"
+        assert e["userIdentity"]["arn"] == user_arn("admin")
+        assert e["sourceIPAddress"] == "sqs.amazonaws.com"
+        assert e["requestParameters"]["encryptionContext"] == {"aws:sqs:arn": f"arn:aws:sqs:us-east-1:{ACCOUNT}:orders-kms"}
+        assert e["resources"][0]["type"] == "AWS::KMS::Key"
+
+
+def test_no_plaintext_secret_or_signature_reaches_the_log(audited):
+    d, marker = audited
+    raw = "\n".join(json.dumps(r) for _, r in records(d.data_dir))
+    assert marker not in raw
+    assert ADMIN_SECRET not in raw
+    assert "Signature=" not in raw and "Credential=" not in raw
+
+
+def test_an_untouched_log_verifies_with_the_exported_public_key(audited, tmp_path):
+    d, _ = audited
+    p = verify(d.data_dir)
+    assert p.returncode == 0 and "sound" in p.stdout, p.stdout + p.stderr
+    key = run_sealq("audit", "public-key", "--data-dir", d.data_dir).stdout.strip()
+    assert len(key) == 64
+    elsewhere = tmp_path / "trusted.pub"
+    elsewhere.write_text(key + "\n")
+    assert verify(d.data_dir, "--public-key", str(elsewhere)).returncode == 0
+    wrong = run_sealq("audit", "verify", "--data-dir", d.data_dir, "--public-key", "00" * 32)
+    assert wrong.returncode == 1 and "not signed" in wrong.stdout
+
+
+def test_the_schema_refuses_updates_and_deletes(audited, tmp_path):
+    d, _ = audited
+    copy = tmp_path / "data"
+    shutil.copytree(d.data_dir, copy)
+    db = sqlite3.connect(str(copy / "sealq.sqlite"))
+    for sql in ["UPDATE audit_events SET record = x'00' WHERE position = 1", "DELETE FROM audit_events WHERE position = 1",
+                "DELETE FROM audit_checkpoints"]:
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            db.execute(sql)
+    db.close()
+
+
+def tampered_copy(d, tmp_path, *statements):
+    """A copy of the data directory changed by `statements` with the append-only triggers dropped."""
+    copy = tmp_path / f"data-{uuid.uuid4().hex[:6]}"
+    shutil.copytree(d.data_dir, copy)
+    db = sqlite3.connect(str(copy / "sealq.sqlite"))
+    for trigger in ["audit_events_no_update", "audit_events_no_delete", "audit_checkpoints_no_update", "audit_checkpoints_no_delete"]:
+        db.execute(f"DROP TRIGGER {trigger}")
+    for sql in statements:
+        db.execute(sql)
+    db.commit()
+    db.close()
+    return str(copy)
+
+
+def leaf_hash_sql(record):
+    return "x'" + hashlib.sha256(b"\x00" + record).hexdigest() + "'"
+
+
+@pytest.mark.parametrize("statements,expected", [
+    (["UPDATE audit_events SET record = replace(record, '127.0.0.1', '10.9.9.9') WHERE position = 3"], "event 3 was modified"),
+    (["DELETE FROM audit_events WHERE position = 2"], "event 2 is missing"),
+    (["UPDATE audit_events SET position = position + 1000 WHERE position >= 4",
+      "UPDATE audit_events SET position = position - 999 WHERE position >= 1004"], "event 4 is missing"),
+])
+def test_tampering_with_a_copy_is_detected_and_named(audited, tmp_path, statements, expected):
+    d, _ = audited
+    copy = tampered_copy(d, tmp_path, *statements)
+    p = verify(copy)
+    assert p.returncode == 1 and "damaged" in p.stdout and expected in p.stdout, p.stdout
+
+
+def test_a_modified_event_with_a_recomputed_hash_fails_its_signed_checkpoint(audited, tmp_path):
+    d, _ = audited
+    position, record = records(d.data_dir)[2]
+    forged = json.dumps(record, separators=(",", ":")).replace("127.0.0.1", "10.9.9.9").encode()
+    copy = tampered_copy(d, tmp_path, f"UPDATE audit_events SET record = x'{forged.hex()}', leaf_hash = {leaf_hash_sql(forged)} "
+                                      f"WHERE position = {position}")
+    p = verify(copy)
+    assert p.returncode == 1 and "do not match signed checkpoint" in p.stdout, p.stdout
+
+
+def test_an_inserted_event_fails_its_signed_checkpoint(audited, tmp_path):
+    d, _ = audited
+    _, record = records(d.data_dir)[0]
+    record["eventID"] = str(uuid.uuid4())
+    forged = json.dumps(record, separators=(",", ":")).encode()
+    copy = tampered_copy(
+        d, tmp_path,
+        "UPDATE audit_events SET position = position + 100000 WHERE position >= 2",
+        "UPDATE audit_events SET position = position - 99999 WHERE position >= 100002",
+        f"INSERT INTO audit_events (position, event_id, event_time, record, leaf_hash) VALUES "
+        f"(2, '{record['eventID']}', 0, x'{forged.hex()}', {leaf_hash_sql(forged)})")
+    p = verify(copy)
+    assert p.returncode == 1 and "checkpoint" in p.stdout, p.stdout
+
+
+def test_a_reordered_log_with_consistent_hashes_fails_its_signed_checkpoint(audited, tmp_path):
+    d, _ = audited
+    copy = tampered_copy(d, tmp_path,
+                         "UPDATE audit_events SET position = -1 WHERE position = 2",
+                         "UPDATE audit_events SET position = 2 WHERE position = 3",
+                         "UPDATE audit_events SET position = 3 WHERE position = -1")
+    p = verify(copy)
+    assert p.returncode == 1 and "do not match signed checkpoint" in p.stdout, p.stdout
+
+
+def test_a_truncated_log_is_detected(audited, tmp_path):
+    d, _ = audited
+    last = records(d.data_dir)[-1][0]
+    copy = tampered_copy(d, tmp_path, f"DELETE FROM audit_events WHERE position = {last}")
+    p = verify(copy)
+    assert p.returncode == 1 and "truncated" in p.stdout, p.stdout
