@@ -22,10 +22,10 @@ final class AuditLog: Sendable {
         self.checkpointSeconds = checkpointSeconds
     }
 
-    /// Appends `events`, durably, before returning.
-    func append(_ events: [AuditEvent]) async throws {
-        guard !events.isEmpty else { return }
-        _ = try await store.append(events)
+    /// Appends `entries`, durably, before returning.
+    func append(_ entries: [AuditEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        _ = try await store.append(entries)
     }
 
     /// Brings the tree up to the stored events and signs a checkpoint when there are new ones

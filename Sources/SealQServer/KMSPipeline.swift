@@ -29,6 +29,7 @@ struct KMSPipeline: Sendable {
         var record = RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP)
         record.eventSource = "kms.amazonaws.com"
         record.userAgent = call.headers["user-agent"]
+        var pending: PendingAuditRecord?
         do {
             let decoded = Result { () throws(KMSError) in try KMSRequestDecoder.decode(target: call.headers["x-amz-target"], body: call.body) }
             if case .success(let request) = decoded { record.action = request.action.rawValue }
@@ -42,8 +43,12 @@ struct KMSPipeline: Sendable {
             guard let principal = identity.principal else { throw KMSError.missingAuthenticationToken }
             try authorize(request, identity: identity, principal: principal, call: call, record: &record)
             if request.isDryRun { throw KMSError.dryRunOperation }
-            let response = try await executor.execute(request, caller: principal)
-            try await recorder.record(record)
+            let running = recorder.pending(for: record)
+            pending = running
+            let response = try await PendingAuditRecord.$current.withValue(running) {
+                try await executor.execute(request, caller: principal)
+            }
+            try await recorder.record(record, pending: running)
             return KMSResponseEncoder.encode(response, requestId: requestId)
         } catch {
             let kmsError: KMSError
@@ -57,7 +62,7 @@ struct KMSPipeline: Sendable {
             record.errorCode = kmsError.type
             record.errorMessage = kmsError.message
             // Fail closed: an answer goes out only once its record is on disk.
-            do { try await recorder.record(record) } catch {
+            do { try await recorder.record(record, pending: pending) } catch {
                 return KMSResponseEncoder.encode(.internalFailure, requestId: requestId)
             }
             return KMSResponseEncoder.encode(kmsError, requestId: requestId)

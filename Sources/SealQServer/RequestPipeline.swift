@@ -25,14 +25,11 @@ struct RequestPipeline: Sendable {
 
     /// Runs one call through every stage and returns the bytes to answer with.
     func handle(_ call: IncomingCall) async -> EncodedResponse {
-        await KeyUseCollector.$current.withValue(KeyUseCollector()) { await run(call) }
-    }
-
-    private func run(_ call: IncomingCall) async -> EncodedResponse {
         let requestId = RandomIdentifier.uuid()
         let wireProtocol = Self.protocolOf(call)
         var record = RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP)
         record.userAgent = call.headers["user-agent"]
+        var pending: PendingAuditRecord?
         do {
             let decoded = decode(call, protocol: wireProtocol)
             if case .success(let (action, _)) = decoded { record.action = action.rawValue }
@@ -61,15 +58,19 @@ struct RequestPipeline: Sendable {
             let caller = Caller(
                 senderId: identity.principal?.userId ?? call.sourceIP, principalArn: identity.principal?.arn, sourceIP: call.sourceIP,
                 userAgent: call.headers["user-agent"])
-            let response = try await executor.execute(request, caller: caller)
-            try await recorder.record(record)
+            let running = recorder.pending(for: record)
+            pending = running
+            let response = try await PendingAuditRecord.$current.withValue(running) {
+                try await executor.execute(request, caller: caller)
+            }
+            try await recorder.record(record, pending: running)
             return encoder.encode(response, action: action, protocol: wireProtocol, baseURL: call.baseURL, requestId: requestId)
         } catch {
             let wireError = wire(error, requestId: requestId)
             record.errorCode = wireError.queryCode
             record.errorMessage = wireError.message
             // Fail closed: an answer goes out only once its record is on disk.
-            do { try await recorder.record(record) } catch {
+            do { try await recorder.record(record, pending: pending) } catch {
                 logger.error("audit record failed", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
                 return encoder.encode(WireError.internalFailure, protocol: wireProtocol, requestId: requestId)
             }

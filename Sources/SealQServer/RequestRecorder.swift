@@ -34,29 +34,11 @@ struct RequestRecord: Sendable {
     var dataEvent = false
 }
 
-/// The key uses a request made through the queue service, collected while it executes so
-/// they are recorded with it.
-final class KeyUseCollector: Sendable {
-    /// The collector of the request running on this task, if any.
-    @TaskLocal static var current: KeyUseCollector?
-
-    private let uses = Mutex<[EnvelopeSealer.KeyUse]>([])
-
-    func add(_ use: EnvelopeSealer.KeyUse) {
-        uses.withLock { $0.append(use) }
-    }
-
-    func drain() -> [EnvelopeSealer.KeyUse] {
-        uses.withLock { uses in
-            defer { uses = [] }
-            return uses
-        }
-    }
-}
-
 /// Stage 5 of the request path: one CloudTrail record per request, allowed, denied or failed,
 /// and one per key use made on its behalf, durable in the audit log before the caller is
-/// answered. When the record cannot be written, `record` throws and the caller gets an error
+/// answered. A request that changes state has its record (built before it runs, as
+/// `pending(for:)`) appended by the store in the same transaction as its first change; any
+/// other is appended here. When the record cannot be written the caller gets an error
 /// (fail-closed).
 struct RequestRecorder: Sendable {
     let logger: Logger
@@ -66,8 +48,15 @@ struct RequestRecorder: Sendable {
     /// Looks a principal up by ARN (for key uses, which name their caller by ARN).
     let principals: @Sendable (String) -> Principal?
 
-    /// Records `record` and the key uses collected for it, durably.
-    func record(_ record: RequestRecord) async throws {
+    /// The pending record of a request about to run, as it will read if the request succeeds.
+    func pending(for record: RequestRecord) -> PendingAuditRecord {
+        PendingAuditRecord(event(of: record))
+    }
+
+    /// Records the finished request `record`, durably: its pending record if that was written
+    /// with a change (plus a second record with the outcome, should the request have failed
+    /// after that change), else the record itself; and the key uses not written yet.
+    func record(_ record: RequestRecord, pending: PendingAuditRecord? = nil) async throws {
         logger.debug(
             "request",
             metadata: [
@@ -75,20 +64,21 @@ struct RequestRecorder: Sendable {
                 "principal.arn": "\(record.principalArn ?? "-")", "source.ip": "\(record.sourceIP)",
                 "queue.name": "\(record.queue ?? "-")", "decision": "\(record.decision?.rawValue ?? "-")", "error.code": "\(record.errorCode ?? "-")",
             ])
-        let keyUses = KeyUseCollector.current?.drain() ?? []
-        try await audit.append(keyUses.map { event(of: $0, requestId: record.requestId) } + [event(of: record)])
+        var events = pending?.remainingKeyUses() ?? []
+        if pending?.isCommitted != true || record.errorCode != nil { events.append(AuditEntry(event(of: record))) }
+        try await audit.append(events)
     }
 
     /// Records a use of a KMS key the queue service made on a caller's behalf (SSE-KMS): with
     /// the request that caused it when there is one, else on its own.
     func recordKeyUse(_ use: EnvelopeSealer.KeyUse) {
         Counter(label: "sealq_queue_key_uses_total", dimensions: [("operation", use.operation)]).increment()
-        if let collector = KeyUseCollector.current {
-            collector.add(use)
+        if let pending = PendingAuditRecord.current {
+            pending.addKeyUse(event(of: use, requestId: pending.requestID))
             return
         }
         // A use outside any request (a move task's re-encryption on the writer thread).
-        let event = event(of: use, requestId: RandomIdentifier.uuid())
+        let event = AuditEntry(event(of: use, requestId: RandomIdentifier.uuid()))
         let audit = audit
         let logger = logger
         Task {

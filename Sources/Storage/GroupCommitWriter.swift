@@ -1,3 +1,4 @@
+import AuditTrail
 import Dispatch
 import Foundation
 import GRDB
@@ -14,6 +15,8 @@ import Synchronization
 final class GroupCommitWriter: Sendable {
     private struct Job: Sendable {
         let execute: @Sendable (Database) throws -> Void
+        /// Called when the transaction that ran `execute` rolled back (before any retry).
+        let rolledBack: @Sendable () -> Void
         let complete: @Sendable ((any Error)?) -> Void
     }
 
@@ -25,6 +28,8 @@ final class GroupCommitWriter: Sendable {
     private final class ResultBox<T>: @unchecked Sendable {
         // Written by the commit thread inside the transaction, read after it commits.
         var result: Result<T, any Error>?
+        /// The audit events the transaction appended for the caller's request.
+        var auditEvents: [AuditEntry] = []
     }
 
     private let writer: any DatabaseWriter
@@ -52,19 +57,34 @@ final class GroupCommitWriter: Sendable {
     }
 
     /// Runs `work` in the next group transaction and returns its result once that is durable.
+    ///
+    /// When the calling request has a pending audit record that is not written yet, the
+    /// transaction appends it after `work`: a request's record commits with its first change.
     func perform<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        let pending = PendingAuditRecord.current
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let box = ResultBox<T>()
             let job = Job(
                 execute: { db in
                     do {
                         box.result = .success(try work(db))
+                        if let pending {
+                            box.auditEvents = pending.takeForTransaction()
+                            if !box.auditEvents.isEmpty { _ = try SQLiteAuditStore.insert(db, box.auditEvents) }
+                        }
                     } catch {
                         box.result = .failure(error)
                         throw error
                     }
                 },
+                rolledBack: {
+                    if let pending, !box.auditEvents.isEmpty {
+                        pending.transactionRolledBack(keyUses: Array(box.auditEvents.dropLast()))
+                    }
+                    box.auditEvents = []
+                },
                 complete: { commitError in
+                    if commitError == nil, case .success? = box.result, !box.auditEvents.isEmpty { pending?.transactionCommitted() }
                     if case .failure? = box.result {
                         continuation.resume(with: box.result!)
                     } else if let commitError {
@@ -93,6 +113,7 @@ final class GroupCommitWriter: Sendable {
                 try writer.write { db in try job.execute(db) }
                 job.complete(nil)
             } catch {
+                job.rolledBack()
                 job.complete(error)
             }
         }
@@ -114,6 +135,7 @@ final class GroupCommitWriter: Sendable {
             }
             for job in batch { job.complete(nil) }
         } catch {
+            for job in batch { job.rolledBack() }
             commitOneByOne(batch)
         }
         return true

@@ -9,21 +9,22 @@ public struct SQLiteAuditStore: AuditStore {
     let database: any DatabaseWriter
     let writer: GroupCommitWriter
 
-    /// Appends `events` after the newest one.
-    public func append(_ events: [AuditEvent]) async throws -> Int64 {
-        let rows = events.map { event in
-            let record = event.recordJSON
-            return (event.eventID, event.eventTime, Data(record), Data(MerkleTree.leafHash(record)))
+    /// Appends `entries` after the newest one.
+    public func append(_ entries: [AuditEntry]) async throws -> Int64 {
+        try await writer.perform { db in try Self.insert(db, entries) }
+    }
+
+    /// Appends `entries` after the newest one in the open transaction; returns the first position.
+    static func insert(_ db: Database, _ entries: [AuditEntry]) throws -> Int64 {
+        let first = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(position) FROM audit_events")) ?? 0) + 1
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO audit_events (position, event_id, event_time, record, leaf_hash) VALUES (?, ?, ?, ?, ?)")
+        for (offset, entry) in entries.enumerated() {
+            try insert.execute(arguments: [
+                first + Int64(offset), entry.eventID, entry.eventTime, Data(entry.record), Data(entry.leafHash),
+            ])
         }
-        return try await writer.perform { db in
-            let first = (try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM audit_events") ?? 0) + 1
-            let insert = try db.cachedStatement(
-                sql: "INSERT INTO audit_events (position, event_id, event_time, record, leaf_hash) VALUES (?, ?, ?, ?, ?)")
-            for (offset, row) in rows.enumerated() {
-                try insert.execute(arguments: [first + Int64(offset), row.0, row.1, row.2, row.3])
-            }
-            return first
-        }
+        return first
     }
 
     /// Leaf hashes after `after`, in position order.
