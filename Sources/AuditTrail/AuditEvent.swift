@@ -1,3 +1,4 @@
+import Synchronization
 import WireFormat
 
 /// One CloudTrail record (eventVersion 1.11): a request SealQ served, or a key use it made on
@@ -131,37 +132,84 @@ public struct AuditEvent: Sendable {
     /// The record as CloudTrail writes it: a JSON object with its fields in CloudTrail's order,
     /// absent optional fields left out. These bytes are the Merkle leaf of the event.
     public var recordJSON: [UInt8] {
-        var members: [(String, OutputNode)] = [
-            ("eventVersion", .text(Self.eventVersion)), ("userIdentity", userIdentity.node),
-            ("eventTime", .text(Self.timestamp(eventTime))), ("eventSource", .text(eventSource)), ("eventName", .text(eventName)),
-            ("awsRegion", .text(awsRegion)), ("sourceIPAddress", .text(sourceIPAddress)),
-        ]
-        if let userAgent { members.append(("userAgent", .text(userAgent))) }
-        members.append(("requestParameters", requestParameters ?? .null))
-        members.append(("responseElements", responseElements ?? .null))
-        if let errorCode { members.append(("errorCode", .text(errorCode))) }
-        if let errorMessage { members.append(("errorMessage", .text(errorMessage))) }
-        members += [
-            ("requestID", .text(requestID)), ("eventID", .text(eventID)), ("readOnly", .boolean(readOnly)),
-        ]
-        if !resources.isEmpty {
-            members.append((
-                "resources",
-                .list(itemName: "member", resources.map { .structure([("accountId", .text($0.accountId)), ("type", .text($0.type)), ("ARN", .text($0.arn))]) })))
-        }
-        members += [
-            ("eventType", .text(eventType)), ("managementEvent", .boolean(managementEvent)),
-            ("recipientAccountId", .text(recipientAccountId)), ("eventCategory", .text(eventCategory)),
-        ]
-        if let additionalEventData { members.append(("additionalEventData", additionalEventData)) }
         var output: [UInt8] = []
-        JSONWriter.write(.structure(members), into: &output)
+        output.reserveCapacity(1024)
+        output += Array(#"{"eventVersion":"1.11","userIdentity":{"type":"#.utf8)
+        JSONWriter.writeString(userIdentity.type, into: &output)
+        Self.field("principalId", userIdentity.principalId, into: &output)
+        Self.field("arn", userIdentity.arn, into: &output)
+        Self.field("accountId", userIdentity.accountId, into: &output)
+        Self.field("accessKeyId", userIdentity.accessKeyId, into: &output)
+        Self.field("userName", userIdentity.userName, into: &output)
+        Self.field("invokedBy", userIdentity.invokedBy, into: &output)
+        output.append(UInt8(ascii: "}"))
+        Self.field("eventTime", Self.timestamp(eventTime), into: &output)
+        Self.field("eventSource", eventSource, into: &output)
+        Self.field("eventName", eventName, into: &output)
+        Self.field("awsRegion", awsRegion, into: &output)
+        Self.field("sourceIPAddress", sourceIPAddress, into: &output)
+        Self.field("userAgent", userAgent, into: &output)
+        Self.field("requestParameters", requestParameters ?? .null, into: &output)
+        Self.field("responseElements", responseElements ?? .null, into: &output)
+        Self.field("errorCode", errorCode, into: &output)
+        Self.field("errorMessage", errorMessage, into: &output)
+        Self.field("requestID", requestID, into: &output)
+        Self.field("eventID", eventID, into: &output)
+        Self.field("readOnly", .boolean(readOnly), into: &output)
+        if !resources.isEmpty {
+            output += Array(#","resources":["#.utf8)
+            for (index, resource) in resources.enumerated() {
+                output += Array((index == 0 ? #"{"accountId":"# : #",{"accountId":"#).utf8)
+                JSONWriter.writeString(resource.accountId, into: &output)
+                Self.field("type", resource.type, into: &output)
+                Self.field("ARN", resource.arn, into: &output)
+                output.append(UInt8(ascii: "}"))
+            }
+            output.append(UInt8(ascii: "]"))
+        }
+        Self.field("eventType", eventType, into: &output)
+        Self.field("managementEvent", .boolean(managementEvent), into: &output)
+        Self.field("recipientAccountId", recipientAccountId, into: &output)
+        Self.field("eventCategory", eventCategory, into: &output)
+        if let additionalEventData { Self.field("additionalEventData", additionalEventData, into: &output) }
+        output.append(UInt8(ascii: "}"))
         return output
     }
+
+    /// Appends `,"name":"value"` unless `value` is nil.
+    private static func field(_ name: StaticString, _ value: String?, into output: inout [UInt8]) {
+        guard let value else { return }
+        appendKey(name, into: &output)
+        JSONWriter.writeString(value, into: &output)
+    }
+
+    /// Appends `,"name":` and the JSON of `node`.
+    private static func field(_ name: StaticString, _ node: OutputNode, into output: inout [UInt8]) {
+        appendKey(name, into: &output)
+        JSONWriter.write(node, into: &output)
+    }
+
+    private static func appendKey(_ name: StaticString, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: ","))
+        output.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { output.append(contentsOf: $0) }
+        output.append(UInt8(ascii: "\""))
+        output.append(UInt8(ascii: ":"))
+    }
+
+    /// The last second formatted, since records come many to a second.
+    private static let lastTimestamp = Mutex<(seconds: Int64, text: String)>((-1, ""))
 
     /// `YYYY-MM-DDTHH:MM:SSZ` (UTC), as CloudTrail writes eventTime.
     public static func timestamp(_ milliseconds: Int64) -> String {
         let seconds = milliseconds / 1000
+        if let text = lastTimestamp.withLock({ $0.seconds == seconds ? $0.text : nil }) { return text }
+        let text = format(seconds: seconds)
+        lastTimestamp.withLock { $0 = (seconds, text) }
+        return text
+    }
+
+    private static func format(seconds: Int64) -> String {
         let days = seconds / 86_400
         let secondOfDay = seconds % 86_400
         // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -179,15 +227,3 @@ public struct AuditEvent: Sendable {
     }
 }
 
-extension AuditEvent.UserIdentity {
-    var node: OutputNode {
-        var members: [(String, OutputNode)] = [("type", .text(type))]
-        if let principalId { members.append(("principalId", .text(principalId))) }
-        if let arn { members.append(("arn", .text(arn))) }
-        if let accountId { members.append(("accountId", .text(accountId))) }
-        if let accessKeyId { members.append(("accessKeyId", .text(accessKeyId))) }
-        if let userName { members.append(("userName", .text(userName))) }
-        if let invokedBy { members.append(("invokedBy", .text(invokedBy))) }
-        return .structure(members)
-    }
-}
