@@ -6,7 +6,7 @@ import SealQServer
 /// `sealq audit`: the tamper-evident audit log.
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Check the tamper-evident audit log.", subcommands: [Verify.self, PublicKey.self])
+        commandName: "audit", abstract: "Check the tamper-evident audit log.", subcommands: [Verify.self, Prove.self, CheckProof.self, PublicKey.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -32,6 +32,61 @@ struct AuditCommand: AsyncParsableCommand {
                 print("The audit log is sound: \(events) events, \(checkpoints) signed checkpoints, root \(root.map { String(format: "%02x", $0) }.joined()).")
             case .damaged(let damage):
                 print("The audit log is damaged: \(damage)")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Prove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a Merkle proof: that an event is in the log, or that one checkpoint extends another.",
+            discussion: """
+                With EVENT_ID: the event's inclusion proof in the newest signed checkpoint that covers it. With \
+                --consistency OLD NEW: the consistency proof between the checkpoints of OLD and NEW events. The \
+                JSON carries the signed checkpoints; `sealq audit check-proof` checks it with the public key alone.
+                """)
+
+        @OptionGroup var locations: LocationOptions
+        @Argument(help: "The eventID of the event to prove.")
+        var eventID: String?
+        @Option(name: .customLong("consistency"), parsing: .upToNextOption, help: "Two checkpoint sizes, older first.")
+        var consistency: [Int] = []
+
+        func validate() throws {
+            guard (eventID == nil) != consistency.isEmpty else { throw ValidationError("Give an EVENT_ID or --consistency OLD NEW.") }
+            if !consistency.isEmpty && consistency.count != 2 { throw ValidationError("--consistency takes two sizes.") }
+        }
+
+        func run() async throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let directory = locations.resolvedDataDirectory
+            let json = try eventID.map { try encoder.encode(AuditProofs.inclusion(dataDirectory: directory, eventID: $0)) }
+                ?? encoder.encode(AuditProofs.consistency(dataDirectory: directory, from: consistency[0], to: consistency[1]))
+            print(String(decoding: json, as: UTF8.self))
+        }
+    }
+
+    struct CheckProof: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check-proof", abstract: "Check a proof printed by `sealq audit prove`, with only the public key.")
+
+        @Argument(help: "The proof file (- for standard input).")
+        var file: String
+        @Option(name: .customLong("public-key"), help: "The log's public key in hex, or a file holding it.")
+        var publicKey: String
+
+        func run() async throws {
+            let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+            guard let data else { throw ValidationError("Cannot read \(file).") }
+            var key = publicKey
+            if let contents = FileManager.default.contents(atPath: publicKey) {
+                key = String(decoding: contents, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            do {
+                print(try AuditProofs.check(data, publicKeyHex: key))
+            } catch let failure as AuditProofs.Failure {
+                print("The proof does not hold: \(failure)")
                 throw ExitCode(1)
             }
         }

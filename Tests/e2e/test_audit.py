@@ -62,6 +62,10 @@ def audited(tmp_path_factory):
     with pytest.raises(Exception):
         admin.get_queue_url(QueueName="no-such-queue")
     d.stop()
+    # A second run adds to the log and to the checkpoints (one is signed at each shutdown).
+    d.start()
+    make_client(d).list_queues()
+    d.stop()
     yield d, marker
 
 
@@ -215,3 +219,41 @@ def test_a_truncated_log_is_detected(audited, tmp_path):
     copy = tampered_copy(d, tmp_path, f"DELETE FROM audit_events WHERE position = {last}")
     p = verify(copy)
     assert p.returncode == 1 and "truncated" in p.stdout, p.stdout
+
+
+def test_inclusion_and_consistency_proofs_check_with_the_public_key_alone(audited, tmp_path):
+    d, _ = audited
+    events = records(d.data_dir)
+    key = run_sealq("audit", "public-key", "--data-dir", d.data_dir).stdout.strip()
+    position, record = events[len(events) // 2]
+    p = run_sealq("audit", "prove", record["eventID"], "--data-dir", d.data_dir)
+    assert p.returncode == 0, p.stderr
+    proof = json.loads(p.stdout)
+    assert proof["position"] == position and proof["checkpoint"]["treeSize"] >= position
+    proof_file = tmp_path / "inclusion.json"
+    proof_file.write_text(p.stdout)
+    checked = run_sealq("audit", "check-proof", str(proof_file), "--public-key", key)
+    assert checked.returncode == 0 and f"is event {position}" in checked.stdout, checked.stdout + checked.stderr
+    # A proof for another event's leaf, or under another key, does not hold.
+    forged = dict(proof, leafHash=hashlib.sha256(b"\x00forged").hexdigest())
+    proof_file.write_text(json.dumps(forged))
+    assert run_sealq("audit", "check-proof", str(proof_file), "--public-key", key).returncode == 1
+    proof_file.write_text(p.stdout)
+    assert run_sealq("audit", "check-proof", str(proof_file), "--public-key", "11" * 32).returncode == 1
+    # Consistency between the first and the last checkpoint.
+    db = sqlite3.connect(f"file:{d.data_dir}/sealq.sqlite?mode=ro", uri=True)
+    sizes = [size for (size,) in db.execute("SELECT tree_size FROM audit_checkpoints ORDER BY tree_size")]
+    db.close()
+    assert len(sizes) >= 2 and sizes[0] < sizes[-1]
+    p = run_sealq("audit", "prove", "--consistency", str(sizes[0]), str(sizes[-1]), "--data-dir", d.data_dir)
+    assert p.returncode == 0, p.stderr
+    proof_file.write_text(p.stdout)
+    checked = run_sealq("audit", "check-proof", str(proof_file), "--public-key", key)
+    assert checked.returncode == 0 and "extends" in checked.stdout, checked.stdout
+    consistency = json.loads(p.stdout)
+    assert consistency["proof"], "sizes differ, so the proof has nodes"
+    consistency["proof"][0] = "00" * 32
+    proof_file.write_text(json.dumps(consistency))
+    assert run_sealq("audit", "check-proof", str(proof_file), "--public-key", key).returncode == 1
+    unknown = run_sealq("audit", "prove", "no-such-event", "--data-dir", d.data_dir)
+    assert unknown.returncode != 0 and "No event" in unknown.stderr + unknown.stdout

@@ -1,0 +1,141 @@
+import AuditTrail
+import Foundation
+import SealCrypto
+import Storage
+
+/// `sealq audit prove` and `sealq audit check-proof`: Merkle proofs (RFC 9162) over the audit
+/// log, each carrying the signed checkpoints it leads to, so that anyone holding only the log's
+/// public key can check it.
+public enum AuditProofs {
+    /// A signed checkpoint as proofs carry it (hex fields).
+    public struct SignedRoot: Codable, Equatable, Sendable {
+        /// Events covered.
+        public var treeSize: Int
+        /// Merkle root, hex.
+        public var rootHash: String
+        /// When it was signed, ms since the epoch.
+        public var timestamp: Int64
+        /// Ed25519 signature, hex.
+        public var signature: String
+    }
+
+    /// That an event is in the log: its leaf, its audit path and the checkpoint whose root it leads to.
+    public struct Inclusion: Codable, Sendable {
+        /// The event.
+        public var eventID: String
+        /// Its position (1-based); the leaf index is one less.
+        public var position: Int64
+        /// SHA-256(0x00 ‖ record), hex.
+        public var leafHash: String
+        /// The audit path, hex, leaf to root.
+        public var path: [String]
+        /// The signed checkpoint.
+        public var checkpoint: SignedRoot
+    }
+
+    /// That the log of one checkpoint extends the log of an earlier one.
+    public struct Consistency: Codable, Sendable {
+        /// The earlier checkpoint.
+        public var from: SignedRoot
+        /// The later checkpoint.
+        public var to: SignedRoot
+        /// The consistency proof, hex.
+        public var proof: [String]
+    }
+
+    /// A proof that cannot be made or does not hold.
+    public struct Failure: Error, CustomStringConvertible {
+        /// What is wrong.
+        public var description: String
+    }
+
+    /// The inclusion proof of `eventID` in the newest checkpoint that covers it.
+    public static func inclusion(dataDirectory: String, eventID: String) throws -> Inclusion {
+        let (leaves, checkpoints, position) = try read(dataDirectory, eventID: eventID)
+        guard let position else { throw Failure(description: "No event \(eventID) in the audit log.") }
+        guard let checkpoint = checkpoints.last(where: { Int64($0.treeSize) >= position }) else {
+            throw Failure(description: "Event \(eventID) is not covered by a signed checkpoint yet; try again in a few seconds.")
+        }
+        guard checkpoint.treeSize <= leaves.count else { throw truncated }
+        let path = MerkleTree.inclusionProof(index: Int(position - 1), leaves: leaves[..<checkpoint.treeSize])
+        return Inclusion(
+            eventID: eventID, position: position, leafHash: Hex.encode(leaves[Int(position - 1)]), path: path.map(Hex.encode),
+            checkpoint: signedRoot(checkpoint))
+    }
+
+    /// The consistency proof between the checkpoints of `oldSize` and `newSize` events.
+    public static func consistency(dataDirectory: String, from oldSize: Int, to newSize: Int) throws -> Consistency {
+        let (leaves, checkpoints, _) = try read(dataDirectory, eventID: nil)
+        guard let old = checkpoints.first(where: { $0.treeSize == oldSize }), let new = checkpoints.first(where: { $0.treeSize == newSize }),
+            oldSize <= newSize
+        else {
+            throw Failure(description: "Name two signed checkpoints by their sizes, older first: \(checkpoints.map(\.treeSize)).")
+        }
+        guard newSize <= leaves.count else { throw truncated }
+        let proof = MerkleTree.consistencyProof(oldSize: oldSize, leaves: leaves[..<newSize])
+        return Consistency(from: signedRoot(old), to: signedRoot(new), proof: proof.map(Hex.encode))
+    }
+
+    /// Checks a proof printed by `inclusion` or `consistency` (as JSON) with the public key only.
+    public static func check(_ json: Data, publicKeyHex: String) throws -> String {
+        guard let key = Hex.decode(publicKeyHex), key.count == Ed25519.publicKeyLength else {
+            throw Failure(description: "The public key must be \(Ed25519.publicKeyLength) bytes in hex.")
+        }
+        let decoder = JSONDecoder()
+        if let inclusion = try? decoder.decode(Inclusion.self, from: json) {
+            let checkpoint = try Self.checkpoint(inclusion.checkpoint, key: key)
+            guard let leaf = Hex.decode(inclusion.leafHash), let path = decodeAll(inclusion.path),
+                MerkleTree.verifyInclusion(
+                    leafHash: leaf, index: Int(inclusion.position - 1), treeSize: checkpoint.treeSize, proof: path, rootHash: checkpoint.rootHash)
+            else { throw Failure(description: "The inclusion proof does not lead to the signed root.") }
+            return "Event \(inclusion.eventID) is event \(inclusion.position) of the log signed at size \(checkpoint.treeSize)."
+        }
+        if let consistency = try? decoder.decode(Consistency.self, from: json) {
+            let old = try Self.checkpoint(consistency.from, key: key)
+            let new = try Self.checkpoint(consistency.to, key: key)
+            guard let proof = decodeAll(consistency.proof),
+                MerkleTree.verifyConsistency(
+                    oldSize: old.treeSize, newSize: new.treeSize, oldRoot: old.rootHash, newRoot: new.rootHash, proof: proof)
+            else { throw Failure(description: "The consistency proof does not hold: the later log does not extend the earlier one.") }
+            return "The log signed at size \(new.treeSize) extends the log signed at size \(old.treeSize)."
+        }
+        throw Failure(description: "Not a proof printed by sealq audit prove.")
+    }
+
+    private static let truncated = Failure(description: "The log holds fewer events than its checkpoint: run sealq audit verify.")
+
+    private static func checkpoint(_ root: SignedRoot, key: [UInt8]) throws -> Checkpoint {
+        guard let hash = Hex.decode(root.rootHash), let signature = Hex.decode(root.signature) else {
+            throw Failure(description: "The checkpoint is not in hex.")
+        }
+        let checkpoint = Checkpoint(treeSize: root.treeSize, rootHash: hash, timestamp: root.timestamp, signature: signature)
+        guard checkpoint.isSigned(by: key) else { throw Failure(description: "Checkpoint \(root.treeSize) is not signed by this key.") }
+        return checkpoint
+    }
+
+    private static func decodeAll(_ hashes: [String]) -> [[UInt8]]? {
+        let decoded = hashes.compactMap(Hex.decode)
+        return decoded.count == hashes.count ? decoded : nil
+    }
+
+    private static func signedRoot(_ checkpoint: Checkpoint) -> SignedRoot {
+        SignedRoot(
+            treeSize: checkpoint.treeSize, rootHash: Hex.encode(checkpoint.rootHash), timestamp: checkpoint.timestamp,
+            signature: Hex.encode(checkpoint.signature))
+    }
+
+    /// Every leaf hash, every checkpoint, and the position of `eventID` if given and present.
+    private static func read(_ dataDirectory: String, eventID: String?) throws -> ([[UInt8]], [Checkpoint], Int64?) {
+        var leaves: [[UInt8]] = []
+        var checkpoints: [Checkpoint] = []
+        var position: Int64?
+        try SQLiteAuditStore.read(
+            path: dataDirectory + "/sealq.sqlite", checkpoints: { checkpoints = $0 },
+            events: { event in
+                leaves.append(event.leafHash)
+                if event.eventID == eventID { position = event.position }
+                return true
+            })
+        return (leaves, checkpoints, position)
+    }
+}
