@@ -6,7 +6,7 @@ import SealQServer
 /// `sealq audit`: the tamper-evident audit log.
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Check the tamper-evident audit log.", subcommands: [Verify.self, Prove.self, CheckProof.self, PublicKey.self])
+        commandName: "audit", abstract: "Check the tamper-evident audit log.", subcommands: [Verify.self, Prove.self, CheckProof.self, KeyUsage.self, PublicKey.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -88,6 +88,47 @@ struct AuditCommand: AsyncParsableCommand {
             } catch let failure as AuditProofs.Failure {
                 print("The proof does not hold: \(failure)")
                 throw ExitCode(1)
+            }
+        }
+    }
+
+    struct KeyUsage: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "key-usage",
+            abstract: "Per KMS key, principal, queue and operation: how many times the key was used, first and last use.",
+            discussion: """
+                Counts successful cryptographic uses recorded in the audit log: calls made directly to KMS and \
+                the GenerateDataKey and Decrypt calls the queue service made for senders and receivers of \
+                SSE-KMS queues (their queue comes from the aws:sqs:arn encryption context).
+                """)
+
+        @OptionGroup var locations: LocationOptions
+        @Option(help: "Only this key (key id or ARN).")
+        var key: String?
+        @Option(help: "Only uses at or after this time (YYYY-MM-DDTHH:MM:SSZ).")
+        var since: String?
+        @Option(help: "text or json.")
+        var output = "text"
+
+        func run() async throws {
+            let rows = try KeyUsageReport.rows(dataDirectory: locations.resolvedDataDirectory, key: key, since: since)
+            if output == "json" {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+                return
+            }
+            guard !rows.isEmpty else {
+                print("No key uses recorded\(key.map { " for \($0)" } ?? "")\(since.map { " since \($0)" } ?? "").")
+                return
+            }
+            var lastKey = ""
+            for row in rows {
+                if row.keyArn != lastKey {
+                    print(row.keyArn)
+                    lastKey = row.keyArn
+                }
+                print("  \(row.principalArn)  \(row.queueArn ?? "(direct)")  \(row.operation)  \(row.count)  \(row.firstUse) … \(row.lastUse)")
             }
         }
     }

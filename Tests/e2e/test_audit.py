@@ -257,3 +257,45 @@ def test_inclusion_and_consistency_proofs_check_with_the_public_key_alone(audite
     assert run_sealq("audit", "check-proof", str(proof_file), "--public-key", key).returncode == 1
     unknown = run_sealq("audit", "prove", "no-such-event", "--data-dir", d.data_dir)
     assert unknown.returncode != 0 and "No event" in unknown.stderr + unknown.stdout
+
+
+def test_key_usage_report_matches_the_traffic(tmp_path):
+    policies = write_policies_dir(str(tmp_path / "policies"), {"Users": [
+        {"Name": "admin", "Policies": ["administrator"]},
+        {"Name": "producer", "Policies": ["kms-user"]}, {"Name": "consumer", "Policies": ["kms-user"]},
+    ], "Roles": [], "Groups": []}, {
+        "administrator": POLICIES["administrator"],
+        "kms-user": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["sqs:*", "kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}]}})
+    d = Daemon(str(tmp_path), policies_dir=policies)
+    keys = {n: create_access_key(n, d.data_dir, policies) for n in ("producer", "consumer")}
+    d.start()
+    try:
+        import boto3
+        from botocore.config import Config
+        kms = boto3.session.Session().client(
+            "kms", endpoint_url=d.url, region_name="us-east-1", aws_access_key_id="AKIAE2ETESTADMIN0001",
+            aws_secret_access_key=ADMIN_SECRET, config=Config(retries={"max_attempts": 1}))
+        key = kms.create_key()["KeyMetadata"]
+        admin = make_client(d)
+        queue = admin.create_queue(QueueName="usage", Attributes={"KmsMasterKeyId": key["KeyId"]})["QueueUrl"]
+        producer, consumer = make_client(d, *keys["producer"]), make_client(d, *keys["consumer"])
+        for i in range(5):
+            producer.send_message(QueueUrl=queue, MessageBody=f"m{i}")
+        got = 0
+        while got < 5:
+            got += len(consumer.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", []))
+        for _ in range(2):
+            kms.encrypt(KeyId=key["KeyId"], Plaintext=b"direct")
+    finally:
+        d.stop()
+    p = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--key", key["KeyId"], "--output", "json")
+    assert p.returncode == 0, p.stderr
+    rows = {(r["principalArn"].rsplit("/", 1)[1], r.get("queueArn"), r["operation"]): r["count"] for r in json.loads(p.stdout)}
+    queue_arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:usage"
+    assert rows == {("producer", queue_arn, "GenerateDataKey"): 1, ("consumer", queue_arn, "Decrypt"): 1,
+                    ("admin", None, "Encrypt"): 2}, rows
+    later = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--since", "2999-01-01T00:00:00Z")
+    assert "No key uses recorded" in later.stdout
+    text = run_sealq("audit", "key-usage", "--data-dir", d.data_dir).stdout
+    assert key["Arn"] in text and "GenerateDataKey" in text
