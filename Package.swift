@@ -48,6 +48,7 @@ let package = Package(
         .target(name: "WireJSON"),
 
         .target(name: "AuditTrail", dependencies: ["SealCrypto", "WireFormat", "WireJSON"]),
+        .target(name: "AuditWire", dependencies: ["WireFormat", "WireJSON"]),
         /// Answer trees with their JSON and XML writers, and form decoding, shared by the wire modules.
         .target(name: "WireFormat", dependencies: ["SigV4"]),
         /// SQS wire codecs: AWS JSON 1.0 and Query/XML, error mapping, MD5 digests.
@@ -64,7 +65,7 @@ let package = Package(
             name: "SealQServer",
             dependencies: [
                 "QueueEngine", "Storage", "SQSWire", "SigV4", "SealCrypto", "PolicyEngine", "Principals",
-                "IdentityWire", "WireFormat", "WireJSON", "KeyService", "KMSWire", "AuditTrail",
+                "IdentityWire", "WireFormat", "WireJSON", "KeyService", "KMSWire", "AuditTrail", "AuditWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -69,7 +69,10 @@ public func buildApplication(
             authenticator: authenticator, authorizer: authorizer, simulator: PolicySimulator(catalog: catalog),
             recorder: recorder, logger: logger),
         kms: KMSPipeline(
-            authenticator: authenticator, authorizer: authorizer, executor: KMSExecutor(keys: keys), recorder: recorder, logger: logger))
+            authenticator: authenticator, authorizer: authorizer, executor: KMSExecutor(keys: keys), recorder: recorder, logger: logger),
+        cloudTrail: CloudTrailPipeline(
+            authenticator: authenticator, authorizer: authorizer, lookup: AuditLookup(store: store.auditStore), recorder: recorder,
+            logger: logger))
     let responder = SealQResponder(
         router: router, metrics: MetricsEndpoint(registry: registry, engine: engine),
         maximumBodyBytes: configuration.maximumRequestBodyBytes)

@@ -10,6 +10,7 @@ struct ServiceRouter: Sendable {
     let sqs: RequestPipeline
     let identity: IdentityPipeline
     let kms: KMSPipeline
+    let cloudTrail: CloudTrailPipeline
 
     /// Query actions that belong to IAM or STS, for calls whose credential scope does not say.
     private static let identityActions: [String: IdentityService] = [
@@ -19,6 +20,7 @@ struct ServiceRouter: Sendable {
     /// Answers one API call.
     func handle(_ call: IncomingCall) async -> EncodedResponse {
         if KMSTarget.isKMS(call.headers["x-amz-target"]) { return await kms.handle(call) }
+        if call.headers["x-amz-target"]?.hasPrefix(CloudTrailPipeline.targetPrefix) == true { return await cloudTrail.handle(call) }
         if let service = identityService(of: call) { return await identity.handle(call, service: service) }
         return await sqs.handle(call)
     }

@@ -36,6 +36,21 @@ public struct SQLiteAuditStore: AuditStore {
         }
     }
 
+    /// Up to `limit` events, newest first, before position `before` (all when nil), with their
+    /// event times (ms): for LookupEvents.
+    public func eventsNewestFirst(before: Int64?, limit: Int) async throws -> [(event: StoredAuditEvent, eventTime: Int64)] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM audit_events WHERE position < ? ORDER BY position DESC LIMIT ?",
+                arguments: [before ?? Int64.max, limit]
+            ).map { row in
+                (StoredAuditEvent(
+                    position: row["position"], eventID: row["event_id"], record: [UInt8](row["record"] as Data),
+                    leafHash: [UInt8](row["leaf_hash"] as Data)), row["event_time"] as Int64)
+            }
+        }
+    }
+
     /// Appends a signed checkpoint.
     public func appendCheckpoint(_ checkpoint: Checkpoint) async throws {
         try await writer.perform { db in

@@ -17,6 +17,11 @@ public enum JSONValue: Sendable {
         if case .string(let text) = self { text } else { nil }
     }
 
+    /// The value of a number.
+    public var number: Double? {
+        if case .number(let value) = self { value } else { nil }
+    }
+
     /// The elements of an array value.
     public var array: [JSONValue]? {
         if case .array(let elements) = self { elements } else { nil }

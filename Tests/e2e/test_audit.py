@@ -299,3 +299,61 @@ def test_key_usage_report_matches_the_traffic(tmp_path):
     assert "No key uses recorded" in later.stdout
     text = run_sealq("audit", "key-usage", "--data-dir", d.data_dir).stdout
     assert key["Arn"] in text and "GenerateDataKey" in text
+
+
+def test_lookup_events_finds_the_denied_send_by_user_name_with_aws_cli_and_boto3(audited):
+    d, _ = audited
+    d.start()
+    try:
+        env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIAE2ETESTADMIN0001", AWS_SECRET_ACCESS_KEY=ADMIN_SECRET,
+                   AWS_DEFAULT_REGION="us-east-1")
+        p = subprocess.run([shutil.which("aws"), "cloudtrail", "lookup-events", "--endpoint-url", d.url,
+                            "--lookup-attributes", "AttributeKey=Username,AttributeValue=producer", "--output", "json"],
+                           capture_output=True, text=True, env=env, timeout=60)
+        assert p.returncode == 0, p.stderr
+        events = json.loads(p.stdout)["Events"]
+        assert {e["EventName"] for e in events} == {"SendMessage"} and len(events) == 2
+        denied = [json.loads(e["CloudTrailEvent"]) for e in events if "AccessDenied" in e["CloudTrailEvent"]]
+        assert len(denied) == 1 and denied[0]["additionalEventData"]["authorization"]["decidingStatements"][0]["sid"] == "NeverToSecret"
+        assert all(e["Username"] == "producer" for e in events)
+        assert events[0]["EventTime"] >= events[1]["EventTime"], "newest first"
+
+        import boto3
+        from botocore.config import Config
+        from botocore.exceptions import ClientError
+        trail = boto3.session.Session().client(
+            "cloudtrail", endpoint_url=d.url, region_name="us-east-1", aws_access_key_id="AKIAE2ETESTADMIN0001",
+            aws_secret_access_key=ADMIN_SECRET, config=Config(retries={"max_attempts": 1}))
+        # Several attributes combine (beyond CloudTrail), data events included.
+        both = trail.lookup_events(LookupAttributes=[
+            {"AttributeKey": "EventName", "AttributeValue": "SendMessage"},
+            {"AttributeKey": "ResourceName", "AttributeValue": "secret-plans"}])["Events"]
+        assert len(both) == 1 and both[0]["Resources"][0]["ResourceType"] == "AWS::SQS::Queue"
+        # Paging: every event exactly once, newest first.
+        everything, token = [], None
+        while True:
+            page = trail.lookup_events(MaxResults=3, **({"NextToken": token} if token else {}))
+            everything += page["Events"]
+            token = page.get("NextToken")
+            if not token:
+                break
+        ids = [e["EventId"] for e in everything]
+        assert len(ids) == len(set(ids)) >= 10
+        assert sorted(ids) == sorted(r["eventID"] for _, r in records(d.data_dir) if r["eventID"] in ids)
+        for kwargs, code in [
+            ({"LookupAttributes": [{"AttributeKey": "Colour", "AttributeValue": "blue"}]}, "InvalidLookupAttributesException"),
+            ({"StartTime": 2_000_000_000, "EndTime": 1_000_000_000}, "InvalidTimeRangeException"),
+            ({"MaxResults": 51}, "InvalidMaxResultsException"),
+            ({"NextToken": "bm90IGEgdG9rZW4="}, "InvalidNextTokenException"),
+        ]:
+            with pytest.raises(ClientError) as error:
+                trail.lookup_events(**kwargs)
+            assert error.value.response["Error"]["Code"] == code, (kwargs, error.value.response)
+        # A token from one query does not continue another.
+        token = trail.lookup_events(MaxResults=1)["NextToken"]
+        with pytest.raises(ClientError) as error:
+            trail.lookup_events(MaxResults=1, NextToken=token,
+                                LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateQueue"}])
+        assert error.value.response["Error"]["Code"] == "InvalidNextTokenException"
+    finally:
+        d.stop()

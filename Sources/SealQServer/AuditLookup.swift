@@ -1,0 +1,85 @@
+import AuditTrail
+import AuditWire
+import Foundation
+import SealCrypto
+import Storage
+import WireJSON
+
+/// LookupEvents over the audit log: newest first, every given attribute matching (CloudTrail
+/// takes one; SealQ combines several), within the time range, data events included.
+struct AuditLookup: Sendable {
+    let store: SQLiteAuditStore
+
+    /// One page of matching events and the token of the next, if any.
+    func run(_ query: LookupQuery) async throws -> (events: [LookupEvent], nextToken: String?) {
+        if query.insightsOnly { return ([], nil) }
+        var before = try query.nextToken.map { token throws(CloudTrailError) in try position(in: token, for: query) }
+        var found: [LookupEvent] = []
+        var lastPosition: Int64?
+        scan: while true {
+            let page = try await store.eventsNewestFirst(before: before, limit: 500)
+            for (event, time) in page {
+                before = event.position
+                if let end = query.endTime, time > end { continue }
+                if let start = query.startTime, time < start { break scan }
+                guard let record = try? JSONParser.parse(event.record), Self.matches(record, query.attributes) else { continue }
+                found.append(Self.lookupEvent(record, eventTime: time, text: String(decoding: event.record, as: UTF8.self)))
+                lastPosition = event.position
+                if found.count == query.maxResults { break scan }
+            }
+            if page.count < 500 { return (found, nil) }
+        }
+        let more = found.count == query.maxResults && (lastPosition ?? 0) > 1
+        return (found, more ? lastPosition.map { token(position: $0, for: query) } : nil)
+    }
+
+    private static func matches(_ record: JSONValue, _ attributes: [(LookupQuery.Attribute, String)]) -> Bool {
+        attributes.allSatisfy { key, value in
+            switch key {
+            case .eventId: return record["eventID"]?.string == value
+            case .eventName: return record["eventName"]?.string == value
+            case .eventSource: return record["eventSource"]?.string == value
+            case .readOnly: return (record["readOnly"].map { if case .bool(let flag) = $0 { flag } else { false } } ?? false) == (value == "true")
+            case .username: return record["userIdentity"]?["userName"]?.string == value
+            case .accessKeyId: return record["userIdentity"]?["accessKeyId"]?.string == value
+            case .resourceType: return (record["resources"]?.array ?? []).contains { $0["type"]?.string == value }
+            case .resourceName:
+                return (record["resources"]?.array ?? []).contains { resource in
+                    guard let arn = resource["ARN"]?.string else { return false }
+                    return arn == value || arn.hasSuffix(":" + value) || arn.hasSuffix("/" + value)
+                }
+            }
+        }
+    }
+
+    private static func lookupEvent(_ record: JSONValue, eventTime: Int64, text: String) -> LookupEvent {
+        let readOnly = record["readOnly"].map { if case .bool(true) = $0 { "true" } else { "false" } } ?? "false"
+        return LookupEvent(
+            eventId: record["eventID"]?.string ?? "", eventName: record["eventName"]?.string ?? "", readOnly: readOnly,
+            accessKeyId: record["userIdentity"]?["accessKeyId"]?.string, eventTime: eventTime,
+            eventSource: record["eventSource"]?.string ?? "", username: record["userIdentity"]?["userName"]?.string,
+            resources: (record["resources"]?.array ?? []).compactMap { resource in
+                guard let type = resource["type"]?.string, let arn = resource["ARN"]?.string else { return nil }
+                return (type, arn)
+            },
+            cloudTrailEvent: text)
+    }
+
+    /// `base64("v1:POSITION:FILTER-DIGEST")`: where the next page starts, bound to the query's filters.
+    private func token(position: Int64, for query: LookupQuery) -> String {
+        Data("v1:\(position):\(Self.digest(query))".utf8).base64EncodedString()
+    }
+
+    private func position(in token: String, for query: LookupQuery) throws(CloudTrailError) -> Int64 {
+        guard let data = Data(base64Encoded: token) else { throw .invalidNextToken }
+        let parts = String(decoding: data, as: UTF8.self).split(separator: ":")
+        guard parts.count == 3, parts[0] == "v1", let position = Int64(parts[1]), position > 0, parts[2] == Self.digest(query) else {
+            throw .invalidNextToken
+        }
+        return position
+    }
+
+    private static func digest(_ query: LookupQuery) -> String {
+        String(Hex.encode(Digest.sha256(Array(query.filterText.utf8))).prefix(16))
+    }
+}

@@ -1,0 +1,75 @@
+import AuditWire
+import Logging
+import PolicyEngine
+import QueueEngine
+import WireFormat
+
+/// The request path of DESIGN.md for CloudTrail's LookupEvents (AWS JSON 1.1): decode →
+/// authenticate → authorize (`cloudtrail:LookupEvents`) → execute (search the audit log) →
+/// record (the lookup is itself audited) → encode.
+struct CloudTrailPipeline: Sendable {
+    /// The `X-Amz-Target` prefix of CloudTrail calls.
+    static let targetPrefix = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101."
+
+    let authenticator: Authenticator
+    let authorizer: Authorizer
+    let lookup: AuditLookup
+    let recorder: RequestRecorder
+    let logger: Logger
+
+    /// Runs one CloudTrail call through every stage.
+    func handle(_ call: IncomingCall) async -> EncodedResponse {
+        let requestId = RandomIdentifier.uuid()
+        let target = call.headers["x-amz-target"]
+        var record = RequestRecord(
+            requestId: requestId, action: target.map { String($0.dropFirst(Self.targetPrefix.count)) } ?? "Unknown", sourceIP: call.sourceIP)
+        record.eventSource = "cloudtrail.amazonaws.com"
+        record.userAgent = call.headers["user-agent"]
+        do {
+            let decoded = Result { () throws(CloudTrailError) in try LookupQuery.decode(target: target, body: call.body) }
+            let identity: Authenticator.Identity
+            do { identity = try authenticator.authenticate(call, service: "cloudtrail") } catch { throw CloudTrailError(error) }
+            record.principalArn = identity.principal?.arn
+            record.principal = identity.principal
+            record.accessKeyId = identity.accessKeyId
+            let query = try decoded.get()
+            guard let principal = identity.principal else { throw CloudTrailError.missingAuthenticationToken }
+            let evaluation = authorizer.authorize(identity, Authorizer.Target(action: "cloudtrail:LookupEvents", resource: "*"), call: call)
+            record.decision = evaluation?.decision ?? .allowed
+            record.decidingStatements = evaluation?.matchedStatements ?? []
+            guard record.decision == .allowed else { throw CloudTrailError.accessDenied(principalArn: principal.arn) }
+            let (events, nextToken) = try await lookup.run(query)
+            try await recorder.record(record)
+            return LookupResponseEncoder.encode(events, nextToken: nextToken, requestId: requestId)
+        } catch {
+            let trailError: CloudTrailError
+            if let error = error as? CloudTrailError {
+                trailError = error
+            } else {
+                logger.error("request failed", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
+                trailError = .internalFailure
+            }
+            record.errorCode = trailError.type
+            record.errorMessage = trailError.message
+            // Fail closed: an answer goes out only once its record is on disk.
+            do { try await recorder.record(record) } catch {
+                return LookupResponseEncoder.encode(.internalFailure, requestId: requestId)
+            }
+            return LookupResponseEncoder.encode(trailError, requestId: requestId)
+        }
+    }
+}
+
+extension CloudTrailError {
+    /// An authentication failure as CloudTrail answers it.
+    init(_ failure: Authenticator.Failure) {
+        switch failure {
+        case .malformedQueryString: self = .serialization("The query string is malformed.")
+        case .signature(.missingAuthenticationToken): self = .missingAuthenticationToken
+        case .signature(.invalidClientTokenId): self = .unrecognizedClient
+        case .signature(.incompleteSignature(let reason)): self = .incompleteSignature(reason)
+        case .signature(.signatureDoesNotMatch(let reason)): self = .invalidSignature(reason)
+        case .signature(.requestExpired(let reason)): self = .invalidSignature(reason)
+        }
+    }
+}
