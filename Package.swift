@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "sealq",
             dependencies: [
-                "SealQServer", "SealQBench", "Principals", "PolicyEngine", "IdentityWire", "WireJSON", "WireFormat", "AuditTrail",
+                "SealQServer", "SealQBench", "Principals", "PolicyEngine", "IdentityWire", "WireJSON", "WireFormat", "AuditTrail", "AuditWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

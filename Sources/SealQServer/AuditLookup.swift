@@ -7,17 +7,29 @@ import WireJSON
 
 /// LookupEvents over the audit log: newest first, every given attribute matching (CloudTrail
 /// takes one; SealQ combines several), within the time range, data events included.
-struct AuditLookup: Sendable {
-    let store: SQLiteAuditStore
+public struct AuditLookup: Sendable {
+    /// Up to `limit` events, newest first, before a position (all when nil).
+    let fetch: @Sendable (_ before: Int64?, _ limit: Int) async throws -> [(event: StoredAuditEvent, eventTime: Int64)]
+
+    /// A lookup over the live store.
+    init(store: SQLiteAuditStore) {
+        fetch = { try await store.eventsNewestFirst(before: $0, limit: $1) }
+    }
+
+    /// A lookup over the log in `dataDirectory`, read without writing (safe while the daemon runs).
+    public init(dataDirectory: String) {
+        let path = dataDirectory + "/sealq.sqlite"
+        fetch = { try SQLiteAuditStore.eventsNewestFirst(path: path, before: $0, limit: $1) }
+    }
 
     /// One page of matching events and the token of the next, if any.
-    func run(_ query: LookupQuery) async throws -> (events: [LookupEvent], nextToken: String?) {
+    public func run(_ query: LookupQuery) async throws -> (events: [LookupEvent], nextToken: String?) {
         if query.insightsOnly { return ([], nil) }
         var before = try query.nextToken.map { token throws(CloudTrailError) in try position(in: token, for: query) }
         var found: [LookupEvent] = []
         var lastPosition: Int64?
         scan: while true {
-            let page = try await store.eventsNewestFirst(before: before, limit: 500)
+            let page = try await fetch(before, 500)
             for (event, time) in page {
                 before = event.position
                 if let end = query.endTime, time > end { continue }

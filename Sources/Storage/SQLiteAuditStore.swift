@@ -39,15 +39,26 @@ public struct SQLiteAuditStore: AuditStore {
     /// Up to `limit` events, newest first, before position `before` (all when nil), with their
     /// event times (ms): for LookupEvents.
     public func eventsNewestFirst(before: Int64?, limit: Int) async throws -> [(event: StoredAuditEvent, eventTime: Int64)] {
-        try await database.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM audit_events WHERE position < ? ORDER BY position DESC LIMIT ?",
-                arguments: [before ?? Int64.max, limit]
-            ).map { row in
-                (StoredAuditEvent(
-                    position: row["position"], eventID: row["event_id"], record: [UInt8](row["record"] as Data),
-                    leafHash: [UInt8](row["leaf_hash"] as Data)), row["event_time"] as Int64)
-            }
+        try await database.read { db in try Self.eventsNewestFirst(db, before: before, limit: limit) }
+    }
+
+    /// The same, from the database file at `path`, read without writing (for `sealq audit lookup`).
+    public static func eventsNewestFirst(path: String, before: Int64?, limit: Int) throws -> [(event: StoredAuditEvent, eventTime: Int64)] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        return try DatabaseQueue(path: path, configuration: configuration).read { db in
+            try eventsNewestFirst(db, before: before, limit: limit)
+        }
+    }
+
+    private static func eventsNewestFirst(_ db: Database, before: Int64?, limit: Int) throws -> [(event: StoredAuditEvent, eventTime: Int64)] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM audit_events WHERE position < ? ORDER BY position DESC LIMIT ?", arguments: [before ?? Int64.max, limit]
+        ).map { row in
+            (StoredAuditEvent(
+                position: row["position"], eventID: row["event_id"], record: [UInt8](row["record"] as Data),
+                leafHash: [UInt8](row["leaf_hash"] as Data)), row["event_time"] as Int64)
         }
     }
 

@@ -1,12 +1,13 @@
 import ArgumentParser
 import AuditTrail
+import AuditWire
 import Foundation
 import SealQServer
 
 /// `sealq audit`: the tamper-evident audit log.
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Check the tamper-evident audit log.", subcommands: [Verify.self, Prove.self, CheckProof.self, KeyUsage.self, PublicKey.self])
+        commandName: "audit", abstract: "Check the tamper-evident audit log.", subcommands: [Verify.self, Lookup.self, Prove.self, CheckProof.self, KeyUsage.self, PublicKey.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -33,6 +34,50 @@ struct AuditCommand: AsyncParsableCommand {
             case .damaged(let damage):
                 print("The audit log is damaged: \(damage)")
                 throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Lookup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Search the audit log as CloudTrail's LookupEvents does (every attribute given must match).",
+            discussion: "Prints the matching CloudTrail records, newest first, one JSON object per line.")
+
+        @OptionGroup var locations: LocationOptions
+        @Option(
+            name: .customLong("attribute"),
+            help: "KEY=VALUE, KEY one of EventId, EventName, ReadOnly, Username, ResourceType, ResourceName, EventSource, AccessKeyId (repeatable).")
+        var attributes: [String] = []
+        @Option(help: "Only events at or after this time, in seconds since the epoch.")
+        var startTime: Double?
+        @Option(help: "Only events at or before this time, in seconds since the epoch.")
+        var endTime: Double?
+        @Option(help: "At most this many events.")
+        var maxResults = 50
+
+        func run() async throws {
+            var members: [String: Any] = ["MaxResults": min(maxResults, 50)]
+            members["LookupAttributes"] = try attributes.map { pair -> [String: String] in
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { throw ValidationError("--attribute takes KEY=VALUE, not '\(pair)'.") }
+                return ["AttributeKey": parts[0], "AttributeValue": parts[1]]
+            }
+            if let startTime { members["StartTime"] = startTime }
+            if let endTime { members["EndTime"] = endTime }
+            let body = [UInt8](try JSONSerialization.data(withJSONObject: members))
+            let lookup = AuditLookup(dataDirectory: locations.resolvedDataDirectory)
+            var query: LookupQuery
+            do { query = try LookupQuery.decode(target: LookupQuery.target, body: body) } catch {
+                throw ValidationError("\(error.type): \(error.message)")
+            }
+            var remaining = maxResults
+            while remaining > 0 {
+                query.maxResults = min(remaining, 50)
+                let (events, next) = try await lookup.run(query)
+                for event in events { print(event.cloudTrailEvent) }
+                remaining -= events.count
+                guard let next else { break }
+                query.nextToken = next
             }
         }
     }

@@ -357,3 +357,17 @@ def test_lookup_events_finds_the_denied_send_by_user_name_with_aws_cli_and_boto3
         assert error.value.response["Error"]["Code"] == "InvalidNextTokenException"
     finally:
         d.stop()
+
+
+def test_sealq_audit_lookup_on_the_command_line(audited):
+    d, _ = audited
+    p = run_sealq("audit", "lookup", "--data-dir", d.data_dir, "--attribute", "Username=producer",
+                  "--attribute", "EventName=SendMessage")
+    assert p.returncode == 0, p.stderr
+    lines = [json.loads(line) for line in p.stdout.splitlines()]
+    assert len(lines) == 2 and all(e["userIdentity"]["userName"] == "producer" for e in lines)
+    assert [e.get("errorCode") for e in lines].count("AccessDenied") == 1
+    limited = run_sealq("audit", "lookup", "--data-dir", d.data_dir, "--max-results", "3")
+    assert len(limited.stdout.splitlines()) == 3
+    bad = run_sealq("audit", "lookup", "--data-dir", d.data_dir, "--attribute", "Colour=blue")
+    assert bad.returncode != 0 and "InvalidLookupAttributesException" in bad.stderr
