@@ -95,6 +95,7 @@ let package = Package(
 
         .testTarget(name: "SealCryptoTests", dependencies: ["SealCrypto"]),
         .testTarget(name: "AuditTrailTests", dependencies: ["AuditTrail", "SealCrypto", "WireFormat", "WireJSON"]),
+        .testTarget(name: "AuditWireTests", dependencies: ["AuditWire"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
         .testTarget(name: "QueueEngineTests", dependencies: ["QueueEngine", "Storage", "KeyService", "SealCrypto"]),
         .testTarget(name: "SQSWireTests", dependencies: ["SQSWire", "QueueEngine", "WireJSON", "WireFormat"]),
