@@ -371,3 +371,48 @@ def test_sealq_audit_lookup_on_the_command_line(audited):
     assert len(limited.stdout.splitlines()) == 3
     bad = run_sealq("audit", "lookup", "--data-dir", d.data_dir, "--attribute", "Colour=blue")
     assert bad.returncode != 0 and "InvalidLookupAttributesException" in bad.stderr
+
+
+def test_sigkill_under_load_loses_no_record_of_an_acknowledged_request(tmp_path):
+    import threading
+    import time
+    d = Daemon(str(tmp_path))
+    d.start()
+    url = make_client(d).create_queue(QueueName="crash")["QueueUrl"]
+    acknowledged, lock, stop = [], threading.Lock(), threading.Event()
+
+    def send(worker):
+        client = make_client(d, connect_timeout=2, read_timeout=5)
+        n = 0
+        while not stop.is_set():
+            try:
+                response = client.send_message(QueueUrl=url, MessageBody=f"w{worker}-{n}")
+            except Exception:
+                return
+            with lock:
+                acknowledged.append(response["ResponseMetadata"]["RequestId"])
+            n += 1
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    time.sleep(2.0)
+    d.kill()
+    stop.set()
+    for t in threads:
+        t.join(timeout=10)
+    assert len(acknowledged) > 50
+    d.start()
+    try:
+        stored = int(make_client(d).get_queue_attributes(
+            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"])
+    finally:
+        d.stop()
+    events = [r for _, r in records(d.data_dir)]
+    sent = {e["requestID"] for e in events if e["eventName"] == "SendMessage" and "errorCode" not in e}
+    missing = set(acknowledged) - sent
+    assert not missing, f"{len(missing)} acknowledged sends have no record"
+    # Each stored message committed together with its record: no change without a record.
+    assert stored == len(sent), (stored, len(sent))
+    p = verify(d.data_dir)
+    assert p.returncode == 0 and "sound" in p.stdout, p.stdout
