@@ -7,7 +7,7 @@ import SealQServer
 /// `sealq audit`: the tamper-evident audit log.
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Check the tamper-evident audit log.", subcommands: [Verify.self, Lookup.self, Prove.self, CheckProof.self, KeyUsage.self, PublicKey.self])
+        commandName: "audit", abstract: "Check the tamper-evident audit log.", subcommands: [Verify.self, Lookup.self, Export.self, Prove.self, CheckProof.self, KeyUsage.self, PublicKey.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -22,13 +22,19 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var locations: LocationOptions
         @Option(name: .customLong("public-key"), help: "The log's public key in hex, or a file holding it (default: DATA/audit-public.key).")
         var publicKey: String?
+        @Option(name: .customLong("export"), help: "Verify the export files in this directory instead of the live log.")
+        var exportDirectory: String?
 
         func run() async throws {
             var key = publicKey
             if let given = publicKey, let data = FileManager.default.contents(atPath: given) {
                 key = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             }
-            switch try AuditVerification.verify(dataDirectory: locations.resolvedDataDirectory, publicKeyHex: key) {
+            let finding = try exportDirectory.map { directory in
+                try AuditExport.verify(
+                    directory: directory, publicKeyHex: key ?? AuditVerification.publicKey(dataDirectory: locations.resolvedDataDirectory))
+            } ?? AuditVerification.verify(dataDirectory: locations.resolvedDataDirectory, publicKeyHex: key)
+            switch finding {
             case .sound(let events, let checkpoints, let root):
                 print("The audit log is sound: \(events) events, \(checkpoints) signed checkpoints, root \(root.map { String(format: "%02x", $0) }.joined()).")
             case .damaged(let damage):
@@ -79,6 +85,26 @@ struct AuditCommand: AsyncParsableCommand {
                 guard let next else { break }
                 query.nextToken = next
             }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the log as CloudTrail-shaped files: gzip {\"Records\":[…]} and a digest per signed checkpoint.",
+            discussion: """
+                Each span between two signed checkpoints becomes sealq-audit-FIRST-LAST.json.gz (gzip with stored \
+                blocks: readable by any gunzip) and sealq-audit-FIRST-LAST.digest.json (the file's SHA-256 and the \
+                signed checkpoint). Spans already exported are left as they are; events after the newest checkpoint \
+                wait for the next export. Check the files with `sealq audit verify --export DIR`.
+                """)
+
+        @OptionGroup var locations: LocationOptions
+        @Argument(help: "The directory to write into.")
+        var directory: String
+
+        func run() async throws {
+            let (files, events) = try AuditExport.export(dataDirectory: locations.resolvedDataDirectory, to: directory)
+            print("Exported \(events) events in \(files) new files to \(directory).")
         }
     }
 

@@ -416,3 +416,64 @@ def test_sigkill_under_load_loses_no_record_of_an_acknowledged_request(tmp_path)
     assert stored == len(sent), (stored, len(sent))
     p = verify(d.data_dir)
     assert p.returncode == 0 and "sound" in p.stdout, p.stdout
+
+
+def test_export_writes_cloudtrail_files_that_verify_and_tampering_is_found(audited, tmp_path):
+    import gzip
+    d, marker = audited
+    out = tmp_path / "export"
+    p = run_sealq("audit", "export", str(out), "--data-dir", d.data_dir)
+    assert p.returncode == 0 and "Exported" in p.stdout, p.stdout + p.stderr
+    again = run_sealq("audit", "export", str(out), "--data-dir", d.data_dir)
+    assert "0 events in 0 new files" in again.stdout
+    files = sorted(os.listdir(out))
+    gz = [f for f in files if f.endswith(".json.gz")]
+    assert gz and len(gz) * 2 == len(files)
+    exported = []
+    for name in gz:
+        with gzip.open(out / name) as f:
+            exported += json.load(f)["Records"]
+    assert [r["eventID"] for r in exported] == [r["eventID"] for _, r in records(d.data_dir)][:len(exported)]
+    assert marker not in json.dumps(exported)
+    key = run_sealq("audit", "public-key", "--data-dir", d.data_dir).stdout.strip()
+
+    def check(directory, key=key):
+        return run_sealq("audit", "verify", "--export", str(directory), "--public-key", key, "--data-dir", d.data_dir)
+
+    p = check(out)
+    assert p.returncode == 0 and "sound" in p.stdout, p.stdout
+
+    def copy():
+        target = tmp_path / f"copy-{uuid.uuid4().hex[:6]}"
+        shutil.copytree(out, target)
+        return target
+
+    first = gz[0]
+    digest_of = lambda name: name[:-len(".json.gz")] + ".digest.json"
+    # A changed record (file rewritten).
+    c = copy()
+    with gzip.open(c / first) as f:
+        body = f.read().replace(b"127.0.0.1", b"10.9.9.9", 1)
+    with gzip.open(c / first, "wb") as f:
+        f.write(body)
+    p = check(c)
+    assert p.returncode == 1 and "modified" in p.stdout, p.stdout
+    # ...with its digest's hash updated too: the signed root catches it.
+    digest = json.loads((c / digest_of(first)).read_text())
+    digest["fileSHA256"] = hashlib.sha256((c / first).read_bytes()).hexdigest()
+    (c / digest_of(first)).write_text(json.dumps(digest))
+    p = check(c)
+    assert p.returncode == 1 and ("checkpoint" in p.stdout or "not a SealQ export" in p.stdout), p.stdout
+    # A truncated file, a foreign file, a missing digest, a wrong key.
+    c = copy()
+    data = (c / first).read_bytes()
+    (c / first).write_bytes(data[: len(data) // 2])
+    assert check(c).returncode == 1
+    c = copy()
+    (c / "notes.txt").write_text("hello")
+    p = check(c)
+    assert p.returncode == 1 and "notes.txt" in p.stdout, p.stdout
+    c = copy()
+    os.remove(c / digest_of(first))
+    assert check(c).returncode == 1
+    assert check(out, key="22" * 32).returncode == 1

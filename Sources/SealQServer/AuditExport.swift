@@ -1,0 +1,146 @@
+import AuditTrail
+import Foundation
+import SealCrypto
+import Storage
+import WireJSON
+
+/// `sealq audit export DIR` and `sealq audit verify --export DIR`: the audit log as
+/// CloudTrail-shaped files — one gzip file of `{"Records":[…]}` per span between two signed
+/// checkpoints, with a digest file naming its SHA-256, its events and the signed checkpoint
+/// that ends it — and their offline verification with the public key alone.
+public enum AuditExport {
+    /// A digest file's contents.
+    public struct Digest: Codable, Sendable {
+        /// The records file it describes.
+        public var file: String
+        /// SHA-256 of that file, hex.
+        public var fileSHA256: String
+        /// Position of its first and last event.
+        public var firstPosition: Int64
+        /// Position of its last event.
+        public var lastPosition: Int64
+        /// The signed checkpoint at `lastPosition`.
+        public var checkpoint: AuditProofs.SignedRoot
+    }
+
+    /// Writes every span of the log in `dataDirectory` that a checkpoint closes and `directory`
+    /// does not hold yet; returns how many files and events it wrote.
+    public static func export(dataDirectory: String, to directory: String) throws -> (files: Int, events: Int) {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var checkpoints: [Checkpoint] = []
+        var span: [[UInt8]] = []
+        var spanStart: Int64 = 1
+        var written = (files: 0, events: 0)
+        try SQLiteAuditStore.read(
+            path: dataDirectory + "/sealq.sqlite", checkpoints: { checkpoints = $0.filter { $0.treeSize > 0 } },
+            events: { event in
+                guard let end = checkpoints.first(where: { Int64($0.treeSize) >= event.position }) else { return false }
+                span.append(event.record)
+                if event.position == Int64(end.treeSize) {
+                    if try write(span, first: spanStart, checkpoint: end, to: directory) {
+                        written.files += 1
+                        written.events += span.count
+                    }
+                    span = []
+                    spanStart = event.position + 1
+                }
+                return true
+            })
+        return written
+    }
+
+    /// Writes one span unless its digest is already there; true when written.
+    private static func write(_ records: [[UInt8]], first: Int64, checkpoint: Checkpoint, to directory: String) throws -> Bool {
+        let base = String(format: "sealq-audit-%012lld-%012lld", first, Int64(checkpoint.treeSize))
+        let digestPath = directory + "/" + base + ".digest.json"
+        if FileManager.default.fileExists(atPath: digestPath) { return false }
+        var body = Array("{\"Records\":[\n".utf8)
+        for (index, record) in records.enumerated() {
+            body += record
+            body += Array((index == records.count - 1 ? "\n" : ",\n").utf8)
+        }
+        body += Array("]}\n".utf8)
+        let file = StoredGzip.wrap(body)
+        try Data(file).write(to: URL(fileURLWithPath: directory + "/" + base + ".json.gz"))
+        let digest = Digest(
+            file: base + ".json.gz", fileSHA256: Hex.encode(SealCrypto.Digest.sha256(file)), firstPosition: first,
+            lastPosition: Int64(checkpoint.treeSize),
+            checkpoint: .init(
+                treeSize: checkpoint.treeSize, rootHash: Hex.encode(checkpoint.rootHash), timestamp: checkpoint.timestamp,
+                signature: Hex.encode(checkpoint.signature)))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(digest).write(to: URL(fileURLWithPath: digestPath))
+        return true
+    }
+
+    /// Verifies an export directory against `publicKeyHex`: every file is one of ours and
+    /// intact, and the records, from the first event on, lead to every signed checkpoint.
+    public static func verify(directory: String, publicKeyHex: String) throws -> AuditLogVerifier.Finding {
+        guard let key = Hex.decode(publicKeyHex), key.count == Ed25519.publicKeyLength else {
+            throw AuditVerification.Failure(description: "The public key must be \(Ed25519.publicKeyLength) bytes in hex.")
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        var digests: [Digest] = []
+        for name in names {
+            if name.hasSuffix(".json.gz") && names.contains(String(name.dropLast(".json.gz".count)) + ".digest.json") { continue }
+            guard name.hasPrefix("sealq-audit-"), name.hasSuffix(".digest.json"),
+                let data = FileManager.default.contents(atPath: directory + "/" + name),
+                let digest = try? JSONDecoder().decode(Digest.self, from: data)
+            else { return damaged("\(name) is not a SealQ audit export file (or its records file has no digest)") }
+            digests.append(digest)
+        }
+        digests.sort { $0.firstPosition < $1.firstPosition }
+        let checkpoints = digests.compactMap { digest -> Checkpoint? in
+            guard let root = Hex.decode(digest.checkpoint.rootHash), let signature = Hex.decode(digest.checkpoint.signature) else {
+                return nil
+            }
+            return Checkpoint(treeSize: digest.checkpoint.treeSize, rootHash: root, timestamp: digest.checkpoint.timestamp, signature: signature)
+        }
+        guard checkpoints.count == digests.count else { return damaged("a digest file's checkpoint is not in hex") }
+        var verifier = AuditLogVerifier(checkpoints: checkpoints, publicKey: key)
+        var position: Int64 = 0
+        for digest in digests {
+            guard let file = FileManager.default.contents(atPath: directory + "/" + digest.file).map([UInt8].init) else {
+                return damaged("\(digest.file) is missing", at: digest.firstPosition)
+            }
+            guard Hex.encode(SealCrypto.Digest.sha256(file)) == digest.fileSHA256 else {
+                return damaged("\(digest.file) was modified: it does not match its digest", at: digest.firstPosition)
+            }
+            guard let body = StoredGzip.unwrap(file), let records = records(in: body) else {
+                return damaged("\(digest.file) is truncated or not a SealQ export", at: digest.firstPosition)
+            }
+            guard digest.firstPosition == position + 1, digest.lastPosition - digest.firstPosition + 1 == Int64(records.count) else {
+                return damaged("\(digest.file) does not hold the events its digest names", at: position + 1)
+            }
+            for record in records {
+                position += 1
+                let eventID = (try? JSONParser.parse(record))?["eventID"]?.string ?? ""
+                guard verifier.add(StoredAuditEvent(position: position, eventID: eventID, record: record, leafHash: MerkleTree.leafHash(record)))
+                else { return verifier.finish() }
+            }
+        }
+        return verifier.finish()
+    }
+
+    /// The exact bytes of each record of a `{"Records":[…]}` file written by `export`.
+    private static func records(in body: [UInt8]) -> [[UInt8]]? {
+        let lines = body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard lines.count >= 3, Array(lines[0]) == Array("{\"Records\":[".utf8), Array(lines[lines.count - 2]) == Array("]}".utf8),
+            lines[lines.count - 1].isEmpty
+        else { return nil }
+        var records: [[UInt8]] = []
+        for (index, line) in lines[1..<(lines.count - 2)].enumerated() {
+            let last = index == lines.count - 4
+            if last { records.append(Array(line)) } else {
+                guard line.last == UInt8(ascii: ",") else { return nil }
+                records.append(Array(line.dropLast()))
+            }
+        }
+        return records
+    }
+
+    private static func damaged(_ reason: String, at position: Int64? = nil) -> AuditLogVerifier.Finding {
+        .damaged(AuditDamage(position: position, eventID: nil, reason))
+    }
+}
