@@ -22,9 +22,26 @@ public struct AuditLogVerifier {
     private var damage: AuditDamage?
 
     /// A verifier of a log whose checkpoints are `checkpoints` (any order) under `publicKey`.
-    public init(checkpoints: [Checkpoint], publicKey: [UInt8]) {
+    /// With `archived`, the log's events up to the archive's size were archived (exported and
+    /// removed): the tree resumes from the archived state, which must match the signed
+    /// checkpoint of that size, and the stored events start right after it.
+    public init(checkpoints: [Checkpoint], publicKey: [UInt8], archived: MerkleAccumulator? = nil) {
         self.publicKey = publicKey
-        self.checkpoints = checkpoints.sorted { $0.treeSize < $1.treeSize }
+        let sorted = checkpoints.sorted { $0.treeSize < $1.treeSize }
+        guard let archived, archived.size > 0 else {
+            self.checkpoints = sorted
+            return
+        }
+        self.checkpoints = sorted.filter { $0.treeSize > archived.size }
+        tree = archived
+        lastVerifiedSize = Int64(archived.size)
+        guard let cut = sorted.first(where: { $0.treeSize == archived.size }), cut.isSigned(by: publicKey), cut.rootHash == archived.rootHash
+        else {
+            damage = AuditDamage(
+                position: Int64(archived.size), eventID: nil,
+                "the archived state of events 1–\(archived.size) does not match a signed checkpoint of that size")
+            return
+        }
     }
 
     /// Checks the next stored event; false once damage has been found (stop feeding).

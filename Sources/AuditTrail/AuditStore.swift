@@ -9,4 +9,12 @@ public protocol AuditStore: Sendable {
     func appendCheckpoint(_ checkpoint: Checkpoint) async throws
     /// The newest checkpoint, if any.
     func latestCheckpoint() async throws -> Checkpoint?
+    /// Every checkpoint, oldest first.
+    func checkpoints() async throws -> [Checkpoint]
+    /// The time (ms) of the event at `position`, if it is stored.
+    func eventTime(at position: Int64) async throws -> Int64?
+    /// The Merkle state at the newest archive cut, if events were archived.
+    func archivedState() async throws -> MerkleAccumulator?
+    /// Records the archive cut at `state.size` and removes the events up to it, together.
+    func archive(through state: MerkleAccumulator, now: Int64) async throws
 }

@@ -28,6 +28,26 @@ public struct MerkleAccumulator: Sendable, Equatable {
         return root
     }
 
+    /// The state in bytes: the leaf count (8 bytes, big-endian), then each subtree root.
+    public var bytes: [UInt8] {
+        var output = withUnsafeBytes(of: UInt64(size).bigEndian) { Array($0) }
+        for subtree in subtrees { output += subtree.hash }
+        return output
+    }
+
+    /// A tree resumed from `bytes`; nil when they are not a state of `bytes`'s form.
+    public init?(bytes: [UInt8]) {
+        guard bytes.count >= 8 else { return nil }
+        let size = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        // The perfect subtrees are the binary digits of the size, largest first.
+        let sizes = (0..<64).reversed().map { UInt64(1) << UInt64($0) }.filter { size & $0 != 0 }
+        guard size <= UInt64(Int.max), bytes.count == 8 + 32 * sizes.count else { return nil }
+        self.size = Int(size)
+        subtrees = sizes.enumerated().map { index, subtreeSize in
+            (Int(subtreeSize), Array(bytes[(8 + 32 * index)..<(8 + 32 * (index + 1))]))
+        }
+    }
+
     public static func == (lhs: MerkleAccumulator, rhs: MerkleAccumulator) -> Bool {
         lhs.size == rhs.size && lhs.subtrees.map(\.hash) == rhs.subtrees.map(\.hash)
     }

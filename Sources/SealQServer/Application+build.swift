@@ -45,7 +45,13 @@ public func buildApplication(
     try await keys.start()
     try await applyKeyDefinitions(in: configuration.keysDirectory, to: keys, logger: logger)
     let audit = AuditLog(
-        store: store.auditStore, signingKey: try AuditSigningKey.loadOrCreate(dataDirectory: configuration.dataDirectory, keys: keys))
+        store: store.auditStore, signingKey: try AuditSigningKey.loadOrCreate(dataDirectory: configuration.dataDirectory, keys: keys),
+        retention: configuration.auditRetentionDays.map { days in
+            AuditLog.Retention(
+                milliseconds: Int64(days * 86_400_000), dataDirectory: configuration.dataDirectory,
+                archiveDirectory: configuration.auditArchiveDirectory ?? configuration.dataDirectory + "/audit-archive")
+        },
+        logger: logger)
     let recorder = RequestRecorder(
         logger: logger, audit: audit, accountId: configuration.accountId, region: configuration.region,
         principals: { directory.principal(arn: $0) })

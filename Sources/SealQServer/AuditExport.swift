@@ -32,7 +32,13 @@ public enum AuditExport {
         var spanStart: Int64 = 1
         var written = (files: 0, events: 0)
         try SQLiteAuditStore.read(
-            path: dataDirectory + "/sealq.sqlite", checkpoints: { checkpoints = $0.filter { $0.treeSize > 0 } },
+            path: dataDirectory + "/sealq.sqlite",
+            checkpoints: { all, archived in
+                // Events up to an archive cut were exported before they were removed.
+                let cut = archived?.size ?? 0
+                checkpoints = all.filter { $0.treeSize > cut }
+                spanStart = Int64(cut) + 1
+            },
             events: { event in
                 guard let end = checkpoints.first(where: { Int64($0.treeSize) >= event.position }) else { return false }
                 span.append(event.record)

@@ -9,17 +9,65 @@ import Synchronization
 /// checkpoints of its Merkle tree — every `checkpointEvery` events or `checkpointSeconds`
 /// seconds (whichever comes first, when there is anything new) and at shutdown.
 final class AuditLog: Sendable {
+    /// Where and after how long old events are archived (exported, then removed).
+    struct Retention: Sendable {
+        /// Events older than this, in ms, are archived once a checkpoint closes their span.
+        var milliseconds: Int64
+        /// The data directory (the export reads the log from there).
+        var dataDirectory: String
+        /// Where the export files go.
+        var archiveDirectory: String
+    }
+
     let store: any AuditStore
     private let signingKey: Ed25519.SigningKey
     private let tree = Mutex(MerkleAccumulator())
     let checkpointEvery: Int
     let checkpointSeconds: Int
+    let retention: Retention?
+    let logger: Logger
 
-    init(store: any AuditStore, signingKey: Ed25519.SigningKey, checkpointEvery: Int = 1_000, checkpointSeconds: Int = 10) {
+    init(
+        store: any AuditStore, signingKey: Ed25519.SigningKey, retention: Retention? = nil, logger: Logger,
+        checkpointEvery: Int = 1_000, checkpointSeconds: Int = 10
+    ) {
         self.store = store
         self.signingKey = signingKey
+        self.retention = retention
+        self.logger = logger
         self.checkpointEvery = checkpointEvery
         self.checkpointSeconds = checkpointSeconds
+    }
+
+    /// Resumes the tree from the newest archive cut (events before it are no longer stored).
+    func start() async throws {
+        if let archived = try await store.archivedState() { tree.withLock { $0 = archived } }
+    }
+
+    /// Archives the events of every checkpointed span older than the retention period: exports
+    /// them, then records the cut with the tree's state there and removes them.
+    func archiveIfDue(now: Int64) async throws {
+        guard let retention else { return }
+        let archived = try await store.archivedState() ?? MerkleAccumulator()
+        var cut: Checkpoint?
+        for checkpoint in try await store.checkpoints() where checkpoint.treeSize > archived.size {
+            guard let time = try await store.eventTime(at: Int64(checkpoint.treeSize)), time < now - retention.milliseconds else { break }
+            cut = checkpoint
+        }
+        guard let cut else { return }
+        _ = try AuditExport.export(dataDirectory: retention.dataDirectory, to: retention.archiveDirectory)
+        var state = archived
+        while state.size < cut.treeSize {
+            let hashes = try await store.leafHashes(after: Int64(state.size), limit: min(10_000, cut.treeSize - state.size))
+            guard !hashes.isEmpty else { break }
+            for hash in hashes { state.append(leafHash: hash) }
+        }
+        guard state.size == cut.treeSize, state.rootHash == cut.rootHash else {
+            logger.error("audit archive skipped: the stored events do not match checkpoint \(cut.treeSize)")
+            return
+        }
+        try await store.archive(through: state, now: now)
+        logger.notice("audit events archived", metadata: ["audit.through": "\(cut.treeSize)", "audit.archive": "\(retention.archiveDirectory)"])
     }
 
     /// Appends `entries`, durably, before returning.
@@ -51,17 +99,21 @@ final class AuditLog: Sendable {
     }
 }
 
-/// Signs audit checkpoints in the background, once a second, and a last one at shutdown.
+/// Signs audit checkpoints in the background, once a second, and a last one at shutdown;
+/// after each checkpoint, archives what the retention period lets go.
 struct AuditCheckpointService: Service {
     let log: AuditLog
     let logger: Logger
 
     func run() async throws {
         var last = SystemTimeSource().nowMilliseconds()
+        do { try await log.start() } catch { logger.error("audit log could not resume its tree", metadata: ["error": "\(error)"]) }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                if try await log.checkpointIfDue(force: false, now: SystemTimeSource().nowMilliseconds(), lastCheckpointAt: last) != nil {
-                    last = SystemTimeSource().nowMilliseconds()
+                let now = SystemTimeSource().nowMilliseconds()
+                if try await log.checkpointIfDue(force: false, now: now, lastCheckpointAt: last) != nil {
+                    last = now
+                    try await log.archiveIfDue(now: now)
                 }
             } catch {
                 logger.error("audit checkpoint failed", metadata: ["error": "\(error)"])

@@ -130,7 +130,13 @@ public enum AuditProofs {
         var checkpoints: [Checkpoint] = []
         var position: Int64?
         try SQLiteAuditStore.read(
-            path: dataDirectory + "/sealq.sqlite", checkpoints: { checkpoints = $0 },
+            path: dataDirectory + "/sealq.sqlite",
+            checkpoints: { all, archived in
+                guard archived == nil else {
+                    throw Failure(description: "Events were archived: prove from the log as it was exported, or before the cut.")
+                }
+                checkpoints = all
+            },
             events: { event in
                 leaves.append(event.leafHash)
                 if event.eventID == eventID { position = event.position }

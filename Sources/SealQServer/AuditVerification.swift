@@ -32,7 +32,7 @@ public enum AuditVerification {
         guard FileManager.default.fileExists(atPath: path) else { throw Failure(description: "\(path) does not exist.") }
         var verifier: AuditLogVerifier?
         try SQLiteAuditStore.read(
-            path: path, checkpoints: { verifier = AuditLogVerifier(checkpoints: $0, publicKey: key) },
+            path: path, checkpoints: { verifier = AuditLogVerifier(checkpoints: $0, publicKey: key, archived: $1) },
             events: { verifier!.add($0) })
         return verifier!.finish()
     }

@@ -35,7 +35,7 @@ public enum KeyUsageReport {
     public static func rows(dataDirectory: String, key: String? = nil, since: String? = nil) throws -> [Row] {
         var rows: [String: Row] = [:]
         try SQLiteAuditStore.read(
-            path: dataDirectory + "/sealq.sqlite", checkpoints: { _ in },
+            path: dataDirectory + "/sealq.sqlite", checkpoints: { _, _ in },
             events: { event in
                 guard let record = try? JSONParser.parse(event.record), record["eventSource"]?.string == "kms.amazonaws.com",
                     let operation = record["eventName"]?.string, operations.contains(operation), record["errorCode"] == nil,

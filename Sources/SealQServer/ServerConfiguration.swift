@@ -28,6 +28,11 @@ public struct ServerConfiguration: Sendable {
     /// Seconds in a day of a KMS key deletion window: 86,400, fewer only for tests
     /// (`--kms-deletion-day-seconds`).
     public var keyDeletionDaySeconds: Int64 = 86_400
+    /// Audit events older than this many days are archived to export files and removed
+    /// (`--audit-retention-days`); nil keeps them all.
+    public var auditRetentionDays: Double?
+    /// Where archived audit events go (`--audit-archive-dir`); nil means DATA/audit-archive.
+    public var auditArchiveDirectory: String?
 
     /// Whether calls are authenticated and authorized. Off only for measuring what access
     /// control costs (`sealq serve --insecure-skip-auth`): every call then runs as the admin.

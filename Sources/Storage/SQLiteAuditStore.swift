@@ -16,7 +16,11 @@ public struct SQLiteAuditStore: AuditStore {
 
     /// Appends `entries` after the newest one in the open transaction; returns the first position.
     static func insert(_ db: Database, _ entries: [AuditEntry]) throws -> Int64 {
-        let first = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(position) FROM audit_events")) ?? 0) + 1
+        // Positions continue after archived (removed) events too.
+        let first = (try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT MAX(COALESCE((SELECT MAX(position) FROM audit_events), 0),
+                       COALESCE((SELECT MAX(through_position) FROM audit_archive), 0))
+            """)) ?? 0) + 1
         let insert = try db.cachedStatement(
             sql: "INSERT INTO audit_events (position, event_id, event_time, record, leaf_hash) VALUES (?, ?, ?, ?, ?)")
         for (offset, entry) in entries.enumerated() {
@@ -62,6 +66,42 @@ public struct SQLiteAuditStore: AuditStore {
         }
     }
 
+    /// The Merkle state at the newest archive cut, if events were archived.
+    public func archivedState() async throws -> MerkleAccumulator? {
+        try await database.read(Self.archivedState)
+    }
+
+    static func archivedState(_ db: Database) throws -> MerkleAccumulator? {
+        try Data.fetchOne(db, sql: "SELECT tree_state FROM audit_archive ORDER BY through_position DESC LIMIT 1")
+            .flatMap { MerkleAccumulator(bytes: [UInt8]($0)) }
+    }
+
+    /// Position and time (ms) of the event at `position`, if stored.
+    public func eventTime(at position: Int64) async throws -> Int64? {
+        try await database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT event_time FROM audit_events WHERE position = ?", arguments: [position])
+        }
+    }
+
+    /// Every checkpoint, oldest first.
+    public func checkpoints() async throws -> [Checkpoint] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size").map(Self.checkpoint)
+        }
+    }
+
+    /// Records that the events up to `state.size` are archived (exported), then removes them,
+    /// in one transaction.
+    public func archive(through state: MerkleAccumulator, now: Int64) async throws {
+        let bytes = Data(state.bytes)
+        try await writer.perform { db in
+            try db.execute(
+                sql: "INSERT INTO audit_archive (through_position, tree_state, archived_at) VALUES (?, ?, ?)",
+                arguments: [state.size, bytes, now])
+            try db.execute(sql: "DELETE FROM audit_events WHERE position <= ?", arguments: [state.size])
+        }
+    }
+
     /// Appends a signed checkpoint.
     public func appendCheckpoint(_ checkpoint: Checkpoint) async throws {
         try await writer.perform { db in
@@ -85,16 +125,19 @@ public struct SQLiteAuditStore: AuditStore {
     }
 
     /// Reads the audit log of the database file at `path` without writing or migrating (for
-    /// `sealq audit verify`; safe while the daemon runs): every checkpoint, then each event in
-    /// position order, handed to `visit` until it returns false.
+    /// `sealq audit verify`; safe while the daemon runs): every checkpoint and the Merkle state
+    /// at the archive cut (if any), then each event in position order, handed to `visit` until
+    /// it returns false.
     public static func read(
-        path: String, checkpoints: ([Checkpoint]) throws -> Void, events visit: (StoredAuditEvent) throws -> Bool
+        path: String, checkpoints: ([Checkpoint], _ archived: MerkleAccumulator?) throws -> Void,
+        events visit: (StoredAuditEvent) throws -> Bool
     ) throws {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(5)
         try DatabaseQueue(path: path, configuration: configuration).read { db in
-            try checkpoints(try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size").map(Self.checkpoint))
+            let archived = try db.tableExists("audit_archive") ? archivedState(db) : nil
+            try checkpoints(try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size").map(Self.checkpoint), archived)
             let cursor = try Row.fetchCursor(db, sql: "SELECT position, event_id, record, leaf_hash FROM audit_events ORDER BY position")
             while let row = try cursor.next() {
                 let event = StoredAuditEvent(

@@ -184,6 +184,27 @@ enum Schema {
                         BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END;
                     """)
         }
+        // Retention: events archived to export files may be removed, and only those — the
+        // delete trigger now lets through positions up to the newest archive, whose row (append-
+        // only too) keeps the Merkle state at the cut so the rest of the log still verifies.
+        migrator.registerMigration("v9-audit-archive") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_archive (
+                        through_position INTEGER PRIMARY KEY,
+                        tree_state BLOB NOT NULL,
+                        archived_at INTEGER NOT NULL
+                    );
+                    CREATE TRIGGER audit_archive_no_update BEFORE UPDATE ON audit_archive
+                        BEGIN SELECT RAISE(ABORT, 'audit archive records are append-only'); END;
+                    CREATE TRIGGER audit_archive_no_delete BEFORE DELETE ON audit_archive
+                        BEGIN SELECT RAISE(ABORT, 'audit archive records are append-only'); END;
+                    DROP TRIGGER audit_events_no_delete;
+                    CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+                        WHEN OLD.position > (SELECT COALESCE(MAX(through_position), 0) FROM audit_archive)
+                        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+                    """)
+        }
         return migrator
     }
 }

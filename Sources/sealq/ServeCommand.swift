@@ -27,6 +27,12 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("kms-deletion-day-seconds"),
         help: "Tests only: seconds in a day of a KMS key deletion window (default 86400).")
     var kmsDeletionDaySeconds: Int64?
+    @Option(
+        name: .customLong("audit-retention-days"),
+        help: "Archive audit events older than this many days to export files, then remove them [env: SEALQ_AUDIT_RETENTION_DAYS] (default: keep all).")
+    var auditRetentionDays: Double?
+    @Option(name: .customLong("audit-archive-dir"), help: "Where archived audit events go [env: SEALQ_AUDIT_ARCHIVE_DIR] (default: DATA/audit-archive).")
+    var auditArchiveDirectory: String?
     @Flag(
         name: .customLong("insecure-skip-auth"),
         help: "Benchmarks only: skip authentication and authorization; every call runs as the admin. Loopback hosts only.")
@@ -55,6 +61,11 @@ struct ServeCommand: AsyncParsableCommand {
             guard seconds >= 1 else { throw ValidationError("--kms-deletion-day-seconds must be at least 1.") }
             configuration.keyDeletionDaySeconds = seconds
         }
+        if let days = try auditRetentionDays ?? environment["SEALQ_AUDIT_RETENTION_DAYS"].map(Self.parseDays) {
+            guard days > 0 else { throw ValidationError("--audit-retention-days must be more than 0.") }
+            configuration.auditRetentionDays = days
+        }
+        configuration.auditArchiveDirectory = auditArchiveDirectory ?? environment["SEALQ_AUDIT_ARCHIVE_DIR"]
         if insecureSkipAuth {
             guard ["127.0.0.1", "::1", "localhost"].contains(configuration.host) else {
                 throw ValidationError("--insecure-skip-auth is refused unless --host is a loopback address.")
@@ -70,6 +81,11 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         try await runDaemon(configuration: configuration, registry: registry, logger: logger)
+    }
+
+    private static func parseDays(_ text: String) throws -> Double {
+        guard let days = Double(text) else { throw ValidationError("SEALQ_AUDIT_RETENTION_DAYS must be a number of days.") }
+        return days
     }
 
     private static func parsePort(_ text: String) throws -> Int {

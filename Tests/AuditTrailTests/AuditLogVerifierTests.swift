@@ -104,4 +104,23 @@ struct AuditLogVerifierTests {
 
         #expect(damage(verify(events, checkpoints, Ed25519.SigningKey().publicKey))?.reason.contains("not signed") == true)
     }
+
+    @Test("After an archive cut, the rest of the log verifies from the archived state, which must match its signed checkpoint")
+    func archived() {
+        let key = Ed25519.SigningKey()
+        let (events, checkpoints) = Self.log(key: key)
+        var state = MerkleAccumulator()
+        for event in events.prefix(20) { state.append(leafHash: event.leafHash) }
+        let resumed = MerkleAccumulator(bytes: state.bytes)
+        #expect(resumed == state && MerkleAccumulator(bytes: Array(state.bytes.dropLast())) == nil)
+        var verifier = AuditLogVerifier(checkpoints: checkpoints, publicKey: key.publicKey, archived: resumed)
+        for event in events.dropFirst(20) { verifier.add(event) }
+        if case .sound(let count, _, _) = verifier.finish() { #expect(count == 50) } else { Issue.record("not sound") }
+        var wrongState = MerkleAccumulator()
+        for event in events.prefix(19) { wrongState.append(leafHash: event.leafHash) }
+        wrongState.append(leafHash: MerkleTree.leafHash([1]))
+        var refused = AuditLogVerifier(checkpoints: checkpoints, publicKey: key.publicKey, archived: wrongState)
+        for event in events.dropFirst(20) { refused.add(event) }
+        #expect(damage(refused.finish())?.reason.contains("archived state") == true)
+    }
 }

@@ -477,3 +477,39 @@ def test_export_writes_cloudtrail_files_that_verify_and_tampering_is_found(audit
     os.remove(c / digest_of(first))
     assert check(c).returncode == 1
     assert check(out, key="22" * 32).returncode == 1
+
+
+def test_retention_archives_old_events_and_both_halves_still_verify(tmp_path):
+    import time
+    d = Daemon(str(tmp_path), extra_args=["--audit-retention-days", "0.00003"])  # about 2.6 seconds
+    d.start()
+    try:
+        sqs = make_client(d)
+        url = sqs.create_queue(QueueName="kept")["QueueUrl"]
+        for i in range(20):
+            sqs.send_message(QueueUrl=url, MessageBody=f"old-{i}")
+        archive = os.path.join(d.data_dir, "audit-archive")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (os.path.isdir(archive) and os.listdir(archive)):
+            time.sleep(0.5)
+        time.sleep(1)
+        assert os.listdir(archive), "nothing was archived"
+        for i in range(5):
+            sqs.send_message(QueueUrl=url, MessageBody=f"new-{i}")
+    finally:
+        d.stop()
+    db = sqlite3.connect(f"file:{d.data_dir}/sealq.sqlite?mode=ro", uri=True)
+    (first,), = db.execute("SELECT MIN(position) FROM audit_events")
+    (through,), = db.execute("SELECT MAX(through_position) FROM audit_archive")
+    db.close()
+    assert first == through + 1 and through >= 21
+    live = verify(d.data_dir)
+    assert live.returncode == 0 and "sound" in live.stdout, live.stdout
+    key = run_sealq("audit", "public-key", "--data-dir", d.data_dir).stdout.strip()
+    exported = run_sealq("audit", "verify", "--export", archive, "--public-key", key)
+    assert exported.returncode == 0 and "sound" in exported.stdout, exported.stdout
+    # Only archived events may go; the rest stay append-only.
+    db = sqlite3.connect(os.path.join(d.data_dir, "sealq.sqlite"))
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("DELETE FROM audit_events WHERE position = ?", (first,))
+    db.close()
