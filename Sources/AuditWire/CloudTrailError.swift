@@ -42,20 +42,6 @@ public struct CloudTrailError: Error, Sendable, Equatable {
         CloudTrailError(type: "UnknownOperationException", message: target.map { "Unknown operation \($0)" } ?? "Missing X-Amz-Target")
     }
 
-    /// Unsigned.
-    public static let missingAuthenticationToken = CloudTrailError(
-        type: "MissingAuthenticationTokenException", status: 403, message: "Missing Authentication Token")
-    /// Unknown access key.
-    public static let unrecognizedClient = CloudTrailError(
-        type: "UnrecognizedClientException", status: 403, message: "The security token included in the request is invalid.")
-    /// Bad signature, scope or time; `reason` explains.
-    public static func invalidSignature(_ reason: String) -> CloudTrailError {
-        CloudTrailError(type: "InvalidSignatureException", status: 403, message: reason)
-    }
-    /// A malformed Authorization header.
-    public static func incompleteSignature(_ reason: String) -> CloudTrailError {
-        CloudTrailError(type: "IncompleteSignatureException", status: 400, message: reason)
-    }
     /// Not allowed.
     public static func accessDenied(principalArn: String) -> CloudTrailError {
         CloudTrailError(

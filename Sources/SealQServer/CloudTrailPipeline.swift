@@ -1,4 +1,5 @@
 import AuditWire
+import KMSWire
 import Logging
 import PolicyEngine
 import QueueEngine
@@ -33,7 +34,7 @@ struct CloudTrailPipeline: Sendable {
             record.principal = identity.principal
             record.accessKeyId = identity.accessKeyId
             let query = try decoded.get()
-            guard let principal = identity.principal else { throw CloudTrailError.missingAuthenticationToken }
+            guard let principal = identity.principal else { throw CloudTrailError(.signature(.missingAuthenticationToken)) }
             let evaluation = authorizer.authorize(identity, Authorizer.Target(action: "cloudtrail:LookupEvents", resource: "*"), call: call)
             record.decision = evaluation?.decision ?? .allowed
             record.decidingStatements = evaluation?.matchedStatements ?? []
@@ -61,15 +62,10 @@ struct CloudTrailPipeline: Sendable {
 }
 
 extension CloudTrailError {
-    /// An authentication failure as CloudTrail answers it.
+    /// An authentication failure as AWS JSON 1.1 services answer it: the same exception names,
+    /// statuses and messages as KMS.
     init(_ failure: Authenticator.Failure) {
-        switch failure {
-        case .malformedQueryString: self = .serialization("The query string is malformed.")
-        case .signature(.missingAuthenticationToken): self = .missingAuthenticationToken
-        case .signature(.invalidClientTokenId): self = .unrecognizedClient
-        case .signature(.incompleteSignature(let reason)): self = .incompleteSignature(reason)
-        case .signature(.signatureDoesNotMatch(let reason)): self = .invalidSignature(reason)
-        case .signature(.requestExpired(let reason)): self = .invalidSignature(reason)
-        }
+        let error = KMSError(failure)
+        self.init(type: error.type, status: error.status, message: error.message ?? "")
     }
 }
