@@ -355,6 +355,13 @@ def test_lookup_events_finds_the_denied_send_by_user_name_with_aws_cli_and_boto3
             trail.lookup_events(MaxResults=1, NextToken=token,
                                 LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateQueue"}])
         assert error.value.response["Error"]["Code"] == "InvalidNextTokenException"
+        # Signatures are checked as everywhere else.
+        forged = boto3.session.Session().client(
+            "cloudtrail", endpoint_url=d.url, region_name="us-east-1", aws_access_key_id="AKIAE2ETESTADMIN0001",
+            aws_secret_access_key="wrong", config=Config(retries={"max_attempts": 1}))
+        with pytest.raises(ClientError) as error:
+            forged.lookup_events()
+        assert error.value.response["Error"]["Code"] == "InvalidSignatureException"
     finally:
         d.stop()
 
