@@ -5,8 +5,10 @@ public protocol AuditStore: Sendable {
     func append(_ entries: [AuditEntry]) async throws -> Int64
     /// The leaf hashes of the events after position `after`, in order, at most `limit`.
     func leafHashes(after: Int64, limit: Int) async throws -> [[UInt8]]
-    /// Appends a signed checkpoint, durably.
-    func appendCheckpoint(_ checkpoint: Checkpoint) async throws
+    /// Appends a signed checkpoint with the tree's state at it, durably.
+    func appendCheckpoint(_ checkpoint: Checkpoint, treeState: MerkleAccumulator) async throws
+    /// The tree's state at the newest checkpoint that kept one (and matches its root).
+    func latestTreeState() async throws -> MerkleAccumulator?
     /// The newest checkpoint, if any.
     func latestCheckpoint() async throws -> Checkpoint?
     /// Every checkpoint, oldest first.

@@ -39,9 +39,14 @@ final class AuditLog: Sendable {
         self.checkpointSeconds = checkpointSeconds
     }
 
-    /// Resumes the tree from the newest archive cut (events before it are no longer stored).
+    /// Resumes the tree from the newest checkpoint's state, or the archive cut (events before it
+    /// are no longer stored), whichever is further; the events after it are read at the next
+    /// checkpoint.
     func start() async throws {
-        if let archived = try await store.archivedState() { tree.withLock { $0 = archived } }
+        let saved = try await store.latestTreeState()
+        let archived = try await store.archivedState()
+        guard let resumed = [saved, archived].compactMap({ $0 }).max(by: { $0.size < $1.size }) else { return }
+        tree.withLock { $0 = resumed }
     }
 
     /// Archives the events of every checkpointed span older than the retention period: exports
@@ -92,9 +97,9 @@ final class AuditLog: Sendable {
         guard size > covered else { return nil }
         let due = force || size - covered >= Int64(checkpointEvery) || now - lastCheckpointAt >= Int64(checkpointSeconds) * 1000
         guard due else { return nil }
-        let root = tree.withLock { $0.rootHash }
-        let checkpoint = Checkpoint.signed(treeSize: Int(size), rootHash: root, timestamp: now, with: signingKey)
-        try await store.appendCheckpoint(checkpoint)
+        let state = tree.withLock { $0 }
+        let checkpoint = Checkpoint.signed(treeSize: Int(size), rootHash: state.rootHash, timestamp: now, with: signingKey)
+        try await store.appendCheckpoint(checkpoint, treeState: state)
         return checkpoint
     }
 }

@@ -103,11 +103,27 @@ public struct SQLiteAuditStore: AuditStore {
     }
 
     /// Appends a signed checkpoint.
-    public func appendCheckpoint(_ checkpoint: Checkpoint) async throws {
+    public func appendCheckpoint(_ checkpoint: Checkpoint, treeState: MerkleAccumulator) async throws {
+        let state = Data(treeState.bytes)
         try await writer.perform { db in
             try db.execute(
-                sql: "INSERT OR IGNORE INTO audit_checkpoints (tree_size, root_hash, created_at, signature) VALUES (?, ?, ?, ?)",
-                arguments: [checkpoint.treeSize, Data(checkpoint.rootHash), checkpoint.timestamp, Data(checkpoint.signature)])
+                sql: """
+                    INSERT OR IGNORE INTO audit_checkpoints (tree_size, root_hash, created_at, signature, tree_state)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [checkpoint.treeSize, Data(checkpoint.rootHash), checkpoint.timestamp, Data(checkpoint.signature), state])
+        }
+    }
+
+    /// The tree's state at the newest checkpoint that kept one and whose root it matches.
+    public func latestTreeState() async throws -> MerkleAccumulator? {
+        try await database.read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT root_hash, tree_state FROM audit_checkpoints WHERE tree_state IS NOT NULL ORDER BY tree_size DESC LIMIT 1"),
+                let state = MerkleAccumulator(bytes: [UInt8](row["tree_state"] as Data)),
+                state.rootHash == [UInt8](row["root_hash"] as Data)
+            else { return nil }
+            return state
         }
     }
 

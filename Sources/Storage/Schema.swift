@@ -205,6 +205,11 @@ enum Schema {
                         BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
                     """)
         }
+        // Each checkpoint keeps the tree's state, so a restart resumes from the newest one
+        // instead of reading every leaf hash again.
+        migrator.registerMigration("v10-audit-checkpoint-state") { db in
+            try db.execute(sql: "ALTER TABLE audit_checkpoints ADD COLUMN tree_state BLOB")
+        }
         return migrator
     }
 }
