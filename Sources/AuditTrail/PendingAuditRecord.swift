@@ -34,8 +34,9 @@ public final class PendingAuditRecord: Sendable {
         keyUses.withLock { $0.append(entry) }
     }
 
-    /// For the store, inside a writing transaction: the events to append with it (key uses
-    /// first, then the request), or nothing once they are written.
+    /// The events to append now (key uses first, then the request), or nothing once they are
+    /// written: for the store inside a writing transaction, or for the record stage when the
+    /// request changed nothing.
     public func takeForTransaction() -> [AuditEntry] {
         state.withLock { state -> [AuditEntry] in
             guard case .pending(let event) = state else { return [] }
@@ -59,11 +60,6 @@ public final class PendingAuditRecord: Sendable {
             state = .pending(event)
         }
         keyUses.withLock { $0 = uses + $0 }
-    }
-
-    /// Whether the request's record is committed.
-    public var isCommitted: Bool {
-        state.withLock { if case .committed = $0 { true } else { false } }
     }
 
     /// Key uses not yet written (made after the request's record was committed, or with none).

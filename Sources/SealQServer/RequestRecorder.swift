@@ -64,9 +64,15 @@ struct RequestRecorder: Sendable {
                 "principal.arn": "\(record.principalArn ?? "-")", "source.ip": "\(record.sourceIP)",
                 "queue.name": "\(record.queue ?? "-")", "decision": "\(record.decision?.rawValue ?? "-")", "error.code": "\(record.errorCode ?? "-")",
             ])
-        var events = pending?.remainingKeyUses() ?? []
-        if pending?.isCommitted != true || record.errorCode != nil { events.append(AuditEntry(event(of: record))) }
-        try await audit.append(events)
+        let entries: [AuditEntry]
+        if let pending, record.errorCode == nil {
+            // Succeeded: its record as encoded before it ran, unless a change already carried it,
+            // and the key uses made since.
+            entries = pending.takeForTransaction() + pending.remainingKeyUses()
+        } else {
+            entries = (pending?.remainingKeyUses() ?? []) + [AuditEntry(event(of: record))]
+        }
+        try await audit.append(entries)
     }
 
     /// Records a use of a KMS key the queue service made on a caller's behalf (SSE-KMS): with
