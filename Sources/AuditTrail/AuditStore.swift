@@ -1,8 +1,8 @@
 /// The persistence port of the audit log. `Storage` implements it on SQLite, append-only: no
 /// call updates or deletes an event or a checkpoint, and the schema refuses it too.
 public protocol AuditStore: Sendable {
-    /// Appends entries after the last one, in order, durably; returns the position of the first.
-    func append(_ entries: [AuditEntry]) async throws -> Int64
+    /// Appends entries after the last one, in order, durably.
+    func append(_ entries: [AuditEntry]) async throws
     /// The leaf hashes of the events after position `after`, in order, at most `limit`.
     func leafHashes(after: Int64, limit: Int) async throws -> [[UInt8]]
     /// Appends a signed checkpoint with the tree's state at it, durably.

@@ -78,7 +78,7 @@ final class AuditLog: Sendable {
     /// Appends `entries`, durably, before returning.
     func append(_ entries: [AuditEntry]) async throws {
         guard !entries.isEmpty else { return }
-        _ = try await store.append(entries)
+        try await store.append(entries)
     }
 
     /// Brings the tree up to the stored events and signs a checkpoint when there are new ones

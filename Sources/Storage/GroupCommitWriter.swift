@@ -70,7 +70,7 @@ final class GroupCommitWriter: Sendable {
                         box.result = .success(try work(db))
                         if let pending {
                             box.auditEvents = pending.takeForTransaction()
-                            if !box.auditEvents.isEmpty { _ = try SQLiteAuditStore.insert(db, box.auditEvents) }
+                            if !box.auditEvents.isEmpty { try SQLiteAuditStore.insert(db, box.auditEvents) }
                         }
                     } catch {
                         box.result = .failure(error)

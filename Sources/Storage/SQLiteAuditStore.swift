@@ -10,12 +10,12 @@ public struct SQLiteAuditStore: AuditStore {
     let writer: GroupCommitWriter
 
     /// Appends `entries` after the newest one.
-    public func append(_ entries: [AuditEntry]) async throws -> Int64 {
+    public func append(_ entries: [AuditEntry]) async throws {
         try await writer.perform { db in try Self.insert(db, entries) }
     }
 
-    /// Appends `entries` after the newest one in the open transaction; returns the first position.
-    static func insert(_ db: Database, _ entries: [AuditEntry]) throws -> Int64 {
+    /// Appends `entries` after the newest one in the open transaction.
+    static func insert(_ db: Database, _ entries: [AuditEntry]) throws {
         // Positions continue after archived (removed) events too.
         let first = (try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT MAX(COALESCE((SELECT MAX(position) FROM audit_events), 0),
@@ -28,7 +28,6 @@ public struct SQLiteAuditStore: AuditStore {
                 first + Int64(offset), entry.eventID, entry.eventTime, Data(entry.record), Data(entry.leafHash),
             ])
         }
-        return first
     }
 
     /// Leaf hashes after `after`, in position order.
