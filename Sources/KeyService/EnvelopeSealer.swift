@@ -143,8 +143,7 @@ public final class EnvelopeSealer: PayloadSealer {
     /// A random 32-byte space key sealed under the queue service's own key.
     public func makeSpaceKey(queueArn: String) throws(SQSError) -> [UInt8] {
         try sqsErrors { () throws(KeyServiceError) in
-            let key = try keys.queueServiceKey()
-            return try keys.encrypt(under: key, plaintext: SecureRandom.bytes(32), context: Self.spaceKeyContext(queueArn)).ciphertextBlob
+            try keys.sealServiceSecret(SecretBytes(randomCount: 32), context: Self.spaceKeyContext(queueArn))
         }
     }
 
@@ -358,11 +357,7 @@ public final class EnvelopeSealer: PayloadSealer {
     private func spaceKey(_ context: SealingContext) throws(KeyServiceError) -> SecretBytes {
         let name = CacheName(queueArn: context.queueArn, caller: "", tag: BlobTag(context.spaceKey))
         if let cached = spaceKeys.withLock({ $0[name] }) { return cached }
-        guard let parsed = CiphertextBlob(parsing: context.spaceKey), let key = keys.key(keyId: parsed.keyId),
-            key.isOwnedByQueueService
-        else { throw .invalidCiphertext }
-        let opened = try keys.decrypt(parsed, under: key, context: Self.spaceKeyContext(context.queueArn))
-        let material = SecretBytes(copying: opened.plaintext)
+        let material = try keys.openServiceSecret(context.spaceKey, context: Self.spaceKeyContext(context.queueArn))
         spaceKeys.withLock { $0[name] = material }
         return material
     }

@@ -133,21 +133,21 @@ extension KeyService {
 }
 
 extension KeyService {
-    /// Seals a secret of SealQ's own (such as the audit log's signing key) under the queue
-    /// service's key, bound to `purpose`: it stays readable across root-key rotations, and never
-    /// through the KMS API.
-    public func sealServiceSecret(_ secret: SecretBytes, purpose: String) throws(KeyServiceError) -> [UInt8] {
+    /// Seals a secret of SealQ's own (the audit log's signing key, a message space's key) under
+    /// the queue service's key, bound to `context`: it stays readable across root-key rotations,
+    /// and never through the KMS API.
+    public func sealServiceSecret(_ secret: SecretBytes, context: [String: String]) throws(KeyServiceError) -> [UInt8] {
         let key = try queueServiceKey()
         var plaintext = secret.withUnsafeBytes { Array($0) }
         defer { plaintext.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
-        return try encrypt(under: key, plaintext: plaintext, context: ["sealq:purpose": purpose]).ciphertextBlob
+        return try encrypt(under: key, plaintext: plaintext, context: context).ciphertextBlob
     }
 
-    /// Opens what `sealServiceSecret` sealed for `purpose`.
-    public func openServiceSecret(_ sealed: [UInt8], purpose: String) throws(KeyServiceError) -> SecretBytes {
+    /// Opens what `sealServiceSecret` sealed with the same `context`.
+    public func openServiceSecret(_ sealed: [UInt8], context: [String: String]) throws(KeyServiceError) -> SecretBytes {
         guard let blob = CiphertextBlob(parsing: sealed), let key = key(keyId: blob.keyId), key.isOwnedByQueueService else {
             throw .invalidCiphertext
         }
-        return SecretBytes(copying: try decrypt(blob, under: key, context: ["sealq:purpose": purpose]).plaintext)
+        return SecretBytes(copying: try decrypt(blob, under: key, context: context).plaintext)
     }
 }

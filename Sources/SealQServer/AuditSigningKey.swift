@@ -8,17 +8,17 @@ import SealCrypto
 /// it readable and nothing on disk reveals it); its public key is written in hex to
 /// DATA/audit-public.key for `sealq audit verify`, which needs nothing else.
 enum AuditSigningKey {
-    static let purpose = "audit-signing-key"
+    static let context = ["sealq:purpose": "audit-signing-key"]
 
     /// The signing key of `dataDirectory`, made on first use.
     static func loadOrCreate(dataDirectory: String, keys: KeyService) throws -> Ed25519.SigningKey {
         let sealedPath = dataDirectory + "/audit-signing.key"
         let key: Ed25519.SigningKey
         if let sealed = FileManager.default.contents(atPath: sealedPath) {
-            key = Ed25519.SigningKey(seed: try keys.openServiceSecret([UInt8](sealed), purpose: purpose))
+            key = Ed25519.SigningKey(seed: try keys.openServiceSecret([UInt8](sealed), context: context))
         } else {
             key = Ed25519.SigningKey()
-            try SecretFiles.write(try keys.sealServiceSecret(key.seed, purpose: purpose), to: sealedPath)
+            try SecretFiles.write(try keys.sealServiceSecret(key.seed, context: context), to: sealedPath)
         }
         try Data((Hex.encode(key.publicKey) + "\n").utf8).write(to: URL(fileURLWithPath: publicKeyPath(dataDirectory)))
         return key
