@@ -97,7 +97,9 @@ let package = Package(
         .testTarget(name: "AuditTrailTests", dependencies: ["AuditTrail", "SealCrypto", "WireFormat", "WireJSON"]),
         .testTarget(name: "AuditWireTests", dependencies: ["AuditWire"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"]),
-        .testTarget(name: "QueueEngineTests", dependencies: ["QueueEngine", "Storage", "KeyService", "SealCrypto"]),
+        .testTarget(
+            name: "QueueEngineTests",
+            dependencies: ["QueueEngine", "Storage", "KeyService", "SealCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SQSWireTests", dependencies: ["SQSWire", "QueueEngine", "WireJSON", "WireFormat"]),
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "WireJSON"]),
         .testTarget(name: "PrincipalsTests", dependencies: ["Principals", "PolicyEngine"]),

@@ -19,7 +19,6 @@ public final class SQLiteMessageStore: MessageStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)  // wait out the other connection's brief locks
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             // Deleted content (retired space keys above all) is overwritten, not left in free space.
             try db.execute(sql: "PRAGMA secure_delete = ON")
             // BackgroundCheckpointer copies the log into the file from its own thread; the
@@ -29,6 +28,10 @@ public final class SQLiteMessageStore: MessageStore {
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         let database = try DatabasePool(path: path, configuration: configuration)
+        // Every commit waits for its fsync. Set here, not in prepareDatabase: GRDB switches a
+        // pool's connections to synchronous=NORMAL after preparing them, and only the writer
+        // connection commits.
+        try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try self.init(database: database, checkpointer: try BackgroundCheckpointer(path: path), logger: logger)
     }
 

@@ -1,6 +1,8 @@
 import Foundation
-import Storage
+import GRDB
 import Testing
+
+@testable import Storage
 
 @testable import QueueEngine
 
@@ -48,6 +50,17 @@ struct SQLiteFileStoreTests {
         await expectSQSError(.queueDeletedRecently, "the deletion tombstone is durable too") {
             try await reopened.createQueue("deleted")
         }
+    }
+
+    @Test("The connection that commits waits for fsync on every commit (synchronous=FULL, not GRDB's NORMAL)")
+    func commitsAreSynchronousFull() async throws {
+        let (directory, path) = try Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteMessageStore(path: path, logger: quietLogger)
+        let mode = try await store.writer.perform { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(mode == 2, "2 is FULL; GRDB sets a pool's connections to 1 (NORMAL)")
+        let journal = try await store.writer.perform { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(journal == "wal")
     }
 
     /// Open file descriptors of this process that point into `directory` (Linux /proc).
