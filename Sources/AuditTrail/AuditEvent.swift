@@ -132,9 +132,14 @@ public struct AuditEvent: Sendable {
     /// The record as CloudTrail writes it: a JSON object with its fields in CloudTrail's order,
     /// absent optional fields left out. These bytes are the Merkle leaf of the event.
     public var recordJSON: [UInt8] {
+        template.record(eventTime: eventTime, requestID: requestID, eventID: eventID)
+    }
+
+    /// The record without its eventTime, requestID and eventID values.
+    public var template: AuditRecordTemplate {
         var output: [UInt8] = []
         output.reserveCapacity(1024)
-        output += Array(#"{"eventVersion":"1.11","userIdentity":{"type":"#.utf8)
+        output.append(contentsOf: #"{"eventVersion":"1.11","userIdentity":{"type":"#.utf8)
         JSONWriter.writeString(userIdentity.type, into: &output)
         Self.field("principalId", userIdentity.principalId, into: &output)
         Self.field("arn", userIdentity.arn, into: &output)
@@ -143,7 +148,7 @@ public struct AuditEvent: Sendable {
         Self.field("userName", userIdentity.userName, into: &output)
         Self.field("invokedBy", userIdentity.invokedBy, into: &output)
         output.append(UInt8(ascii: "}"))
-        Self.field("eventTime", Self.timestamp(eventTime), into: &output)
+        Self.marker("eventTime", AuditRecordTemplate.eventTimeMarker, into: &output)
         Self.field("eventSource", eventSource, into: &output)
         Self.field("eventName", eventName, into: &output)
         Self.field("awsRegion", awsRegion, into: &output)
@@ -153,13 +158,13 @@ public struct AuditEvent: Sendable {
         Self.field("responseElements", responseElements ?? .null, into: &output)
         Self.field("errorCode", errorCode, into: &output)
         Self.field("errorMessage", errorMessage, into: &output)
-        Self.field("requestID", requestID, into: &output)
-        Self.field("eventID", eventID, into: &output)
+        Self.marker("requestID", AuditRecordTemplate.requestIDMarker, into: &output)
+        Self.marker("eventID", AuditRecordTemplate.eventIDMarker, into: &output)
         Self.field("readOnly", .boolean(readOnly), into: &output)
         if !resources.isEmpty {
-            output += Array(#","resources":["#.utf8)
+            output.append(contentsOf: #","resources":["#.utf8)
             for (index, resource) in resources.enumerated() {
-                output += Array((index == 0 ? #"{"accountId":"# : #",{"accountId":"#).utf8)
+                output.append(contentsOf: (index == 0 ? #"{"accountId":"# : #",{"accountId":"#).utf8)
                 JSONWriter.writeString(resource.accountId, into: &output)
                 Self.field("type", resource.type, into: &output)
                 Self.field("ARN", resource.arn, into: &output)
@@ -173,7 +178,15 @@ public struct AuditEvent: Sendable {
         Self.field("eventCategory", eventCategory, into: &output)
         if let additionalEventData { Self.field("additionalEventData", additionalEventData, into: &output) }
         output.append(UInt8(ascii: "}"))
-        return output
+        return AuditRecordTemplate(bytes: output)
+    }
+
+    /// Appends `,"name":"` and `marker` and `"`: a value the template leaves out.
+    private static func marker(_ name: StaticString, _ marker: UInt8, into output: inout [UInt8]) {
+        appendKey(name, into: &output)
+        output.append(UInt8(ascii: "\""))
+        output.append(marker)
+        output.append(UInt8(ascii: "\""))
     }
 
     /// Appends `,"name":"value"` unless `value` is nil.

@@ -108,12 +108,13 @@ struct RequestRecorder: Sendable {
                     ])
                 })))
         }
+        let now = SystemTimeSource().nowMilliseconds()
         return AuditEvent(
             userIdentity: identity(record.principal, accessKeyId: record.accessKeyId),
-            eventTime: SystemTimeSource().nowMilliseconds(), eventSource: record.eventSource, eventName: record.action,
+            eventTime: now, eventSource: record.eventSource, eventName: record.action,
             awsRegion: region, sourceIPAddress: record.sourceIP, userAgent: record.userAgent,
             requestParameters: record.requestParameters, responseElements: nil, errorCode: record.errorCode,
-            errorMessage: record.errorMessage, requestID: record.requestId, eventID: RandomIdentifier.uuid(),
+            errorMessage: record.errorMessage, requestID: record.requestId, eventID: RandomIdentifier.timeOrderedUUID(milliseconds: now),
             readOnly: Self.isReadOnly(record.action), resources: record.resources, eventType: "AwsApiCall",
             eventCategory: record.dataEvent ? "Data" : "Management", recipientAccountId: accountId,
             additionalEventData: .structure([("authorization", .structure(decision))]))
@@ -124,15 +125,16 @@ struct RequestRecorder: Sendable {
     func event(of use: EnvelopeSealer.KeyUse, requestId: String) -> AuditEvent {
         var identity = identity(use.caller.principalArn.flatMap(principals), accessKeyId: nil)
         identity.invokedBy = "sqs.amazonaws.com"
+        let now = SystemTimeSource().nowMilliseconds()
         let context = use.encryptionContext.sorted { $0.key < $1.key }.map { ($0.key, OutputNode.text($0.value)) }
         var parameters: [(String, OutputNode)] = [("keyId", .text(use.key.arn)), ("encryptionContext", .structure(context))]
         if use.operation == "GenerateDataKey" { parameters.append(("keySpec", .text("AES_256"))) }
         parameters.append(("encryptionAlgorithm", .text("SYMMETRIC_DEFAULT")))
         return AuditEvent(
-            userIdentity: identity, eventTime: SystemTimeSource().nowMilliseconds(), eventSource: "kms.amazonaws.com",
+            userIdentity: identity, eventTime: now, eventSource: "kms.amazonaws.com",
             eventName: use.operation, awsRegion: region, sourceIPAddress: "sqs.amazonaws.com", userAgent: "sqs.amazonaws.com",
             requestParameters: .structure(parameters), responseElements: nil, errorCode: nil, errorMessage: nil,
-            requestID: requestId, eventID: RandomIdentifier.uuid(), readOnly: true,
+            requestID: requestId, eventID: RandomIdentifier.timeOrderedUUID(milliseconds: now), readOnly: true,
             resources: [.init(type: "AWS::KMS::Key", arn: use.key.arn, accountId: use.key.accountId)], eventType: "AwsApiCall",
             eventCategory: "Management", recipientAccountId: accountId, additionalEventData: nil)
     }

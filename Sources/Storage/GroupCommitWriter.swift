@@ -33,6 +33,8 @@ final class GroupCommitWriter: Sendable {
     }
 
     private let writer: any DatabaseWriter
+    /// Appends audit entries in this writer's transactions (commit thread only).
+    let auditAppender = AuditAppender()
     private let state = Mutex(State())
     private let wakeUp = DispatchSemaphore(value: 0)
 
@@ -70,7 +72,7 @@ final class GroupCommitWriter: Sendable {
                         box.result = .success(try work(db))
                         if let pending {
                             box.auditEvents = pending.takeForTransaction()
-                            if !box.auditEvents.isEmpty { try SQLiteAuditStore.insert(db, box.auditEvents) }
+                            if !box.auditEvents.isEmpty { try self.auditAppender.insert(db, box.auditEvents) }
                         }
                     } catch {
                         box.result = .failure(error)
@@ -111,8 +113,10 @@ final class GroupCommitWriter: Sendable {
         for job in batch {
             do {
                 try writer.write { db in try job.execute(db) }
+                auditAppender.committed()
                 job.complete(nil)
             } catch {
+                auditAppender.rolledBack()
                 job.rolledBack()
                 job.complete(error)
             }
@@ -133,8 +137,10 @@ final class GroupCommitWriter: Sendable {
             try writer.write { db in
                 for job in batch { try job.execute(db) }
             }
+            auditAppender.committed()
             for job in batch { job.complete(nil) }
         } catch {
+            auditAppender.rolledBack()
             for job in batch { job.rolledBack() }
             commitOneByOne(batch)
         }

@@ -11,23 +11,7 @@ public struct SQLiteAuditStore: AuditStore {
 
     /// Appends `entries` after the newest one.
     public func append(_ entries: [AuditEntry]) async throws {
-        try await writer.perform { db in try Self.insert(db, entries) }
-    }
-
-    /// Appends `entries` after the newest one in the open transaction.
-    static func insert(_ db: Database, _ entries: [AuditEntry]) throws {
-        // Positions continue after archived (removed) events too.
-        let first = (try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT MAX(COALESCE((SELECT MAX(position) FROM audit_events), 0),
-                       COALESCE((SELECT MAX(through_position) FROM audit_archive), 0))
-            """)) ?? 0) + 1
-        let insert = try db.cachedStatement(
-            sql: "INSERT INTO audit_events (position, event_id, event_time, record, leaf_hash) VALUES (?, ?, ?, ?, ?)")
-        for (offset, entry) in entries.enumerated() {
-            try insert.execute(arguments: [
-                first + Int64(offset), entry.eventID, entry.eventTime, Data(entry.record), Data(entry.leafHash),
-            ])
-        }
+        try await writer.perform { [writer] db in try writer.auditAppender.insert(db, entries) }
     }
 
     /// Leaf hashes after `after`, in position order.
@@ -57,12 +41,19 @@ public struct SQLiteAuditStore: AuditStore {
 
     private static func eventsNewestFirst(_ db: Database, before: Int64?, limit: Int) throws -> [(event: StoredAuditEvent, eventTime: Int64)] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM audit_events WHERE position < ? ORDER BY position DESC LIMIT ?", arguments: [before ?? Int64.max, limit]
+            db, sql: "SELECT * FROM \(try records(db)) WHERE position < ? ORDER BY position DESC LIMIT ?",
+            arguments: [before ?? Int64.max, limit]
         ).map { row in
             (StoredAuditEvent(
                 position: row["position"], eventID: row["event_id"], record: [UInt8](row["record"] as Data),
                 leafHash: [UInt8](row["leaf_hash"] as Data)), row["event_time"] as Int64)
         }
+    }
+
+    /// Where whole records are read: the `audit_records` view, or on a database older than
+    /// schema v11 (read without migrating) the events table, where every record is whole.
+    private static func records(_ db: Database) throws -> String {
+        try db.viewExists("audit_records") ? "audit_records" : "audit_events"
     }
 
     /// The Merkle state at the newest archive cut, if events were archived.
@@ -153,7 +144,7 @@ public struct SQLiteAuditStore: AuditStore {
         try DatabaseQueue(path: path, configuration: configuration).read { db in
             let archived = try db.tableExists("audit_archive") ? archivedState(db) : nil
             try checkpoints(try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size").map(Self.checkpoint), archived)
-            let cursor = try Row.fetchCursor(db, sql: "SELECT position, event_id, record, leaf_hash FROM audit_events ORDER BY position")
+            let cursor = try Row.fetchCursor(db, sql: "SELECT position, event_id, record, leaf_hash FROM \(try records(db)) ORDER BY position")
             while let row = try cursor.next() {
                 let event = StoredAuditEvent(
                     position: row["position"], eventID: row["event_id"], record: [UInt8](row["record"] as Data),

@@ -210,6 +210,33 @@ enum Schema {
         migrator.registerMigration("v10-audit-checkpoint-state") { db in
             try db.execute(sql: "ALTER TABLE audit_checkpoints ADD COLUMN tree_state BLOB")
         }
+        // Events that read alike (one caller, one queue, one action) share one stored template;
+        // each event keeps only its eventTime, requestID and eventID beside the template's hash,
+        // about a tenth of the bytes. The `audit_records` view puts the records back together in
+        // SQL (older events keep their whole record and no template). Templates are append-only.
+        migrator.registerMigration("v11-audit-templates") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_templates (
+                        hash BLOB PRIMARY KEY,
+                        template TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TRIGGER audit_templates_no_update BEFORE UPDATE ON audit_templates
+                        BEGIN SELECT RAISE(ABORT, 'audit templates are append-only'); END;
+                    CREATE TRIGGER audit_templates_no_delete BEFORE DELETE ON audit_templates
+                        BEGIN SELECT RAISE(ABORT, 'audit templates are append-only'); END;
+                    ALTER TABLE audit_events ADD COLUMN template_hash BLOB;
+                    ALTER TABLE audit_events ADD COLUMN request_id TEXT;
+                    CREATE VIEW audit_records AS
+                        SELECT e.position, e.event_id, e.event_time, e.leaf_hash,
+                            CASE WHEN e.template_hash IS NULL THEN e.record
+                                 ELSE COALESCE(CAST(replace(replace(replace(t.template,
+                                     char(1), strftime('%Y-%m-%dT%H:%M:%SZ', e.event_time / 1000, 'unixepoch')),
+                                     char(2), e.request_id), char(3), e.event_id) AS BLOB), X'')
+                            END AS record
+                        FROM audit_events e LEFT JOIN audit_templates t ON t.hash = e.template_hash;
+                    """)
+        }
         return migrator
     }
 }

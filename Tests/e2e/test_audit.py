@@ -32,7 +32,7 @@ def records(data_dir):
     db = sqlite3.connect(f"file:{data_dir}/sealq.sqlite?mode=ro", uri=True, timeout=10)
     try:
         return [(position, json.loads(record)) for position, record in
-                db.execute("SELECT position, record FROM audit_events ORDER BY position")]
+                db.execute("SELECT position, record FROM audit_records ORDER BY position")]
     finally:
         db.close()
 
@@ -55,6 +55,7 @@ def audited(tmp_path_factory):
     secret = admin.create_queue(QueueName="secret-plans")["QueueUrl"]
     sealed = admin.create_queue(QueueName="orders-kms", Attributes={"KmsMasterKeyId": "alias/aws/sqs"})["QueueUrl"]
     producer.send_message(QueueUrl=orders, MessageBody=marker)
+    producer.send_message(QueueUrl=orders, MessageBody="a second send that reads alike in the log")
     with pytest.raises(Exception):
         producer.send_message(QueueUrl=secret, MessageBody=marker)
     admin.send_message(QueueUrl=sealed, MessageBody=marker)
@@ -141,7 +142,7 @@ def test_the_schema_refuses_updates_and_deletes(audited, tmp_path):
     shutil.copytree(d.data_dir, copy)
     db = sqlite3.connect(str(copy / "sealq.sqlite"))
     for sql in ["UPDATE audit_events SET record = x'00' WHERE position = 1", "DELETE FROM audit_events WHERE position = 1",
-                "DELETE FROM audit_checkpoints"]:
+                "DELETE FROM audit_checkpoints", "UPDATE audit_templates SET template = 'x'", "DELETE FROM audit_templates"]:
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             db.execute(sql)
     db.close()
@@ -152,7 +153,8 @@ def tampered_copy(d, tmp_path, *statements):
     copy = tmp_path / f"data-{uuid.uuid4().hex[:6]}"
     shutil.copytree(d.data_dir, copy)
     db = sqlite3.connect(str(copy / "sealq.sqlite"))
-    for trigger in ["audit_events_no_update", "audit_events_no_delete", "audit_checkpoints_no_update", "audit_checkpoints_no_delete"]:
+    for trigger in ["audit_events_no_update", "audit_events_no_delete", "audit_checkpoints_no_update", "audit_checkpoints_no_delete",
+                    "audit_templates_no_update", "audit_templates_no_delete"]:
         db.execute(f"DROP TRIGGER {trigger}")
     for sql in statements:
         db.execute(sql)
@@ -166,7 +168,14 @@ def leaf_hash_sql(record):
 
 
 @pytest.mark.parametrize("statements,expected", [
-    (["UPDATE audit_events SET record = replace(record, '127.0.0.1', '10.9.9.9') WHERE position = 3"], "event 3 was modified"),
+    # The record written whole in place of its template, with one value changed.
+    (["UPDATE audit_events SET template_hash = NULL, record = "
+      "(SELECT replace(record, '127.0.0.1', '10.9.9.9') FROM audit_records WHERE position = 3) WHERE position = 3"],
+     "event 3 was modified"),
+    # A shared template changed: the first event built from it is named.
+    (["UPDATE audit_templates SET template = replace(template, '127.0.0.1', '10.9.9.9') "
+      "WHERE hash = (SELECT template_hash FROM audit_events WHERE position = 3)"], "was modified"),
+    (["DELETE FROM audit_templates WHERE hash = (SELECT template_hash FROM audit_events WHERE position = 3)"], "was modified"),
     (["DELETE FROM audit_events WHERE position = 2"], "event 2 is missing"),
     (["UPDATE audit_events SET position = position + 1000 WHERE position >= 4",
       "UPDATE audit_events SET position = position - 999 WHERE position >= 1004"], "event 4 is missing"),
@@ -178,12 +187,38 @@ def test_tampering_with_a_copy_is_detected_and_named(audited, tmp_path, statemen
     assert p.returncode == 1 and "damaged" in p.stdout and expected in p.stdout, p.stdout
 
 
+def test_events_that_read_alike_share_one_stored_template(audited):
+    d, _ = audited
+    db = sqlite3.connect(f"file:{d.data_dir}/sealq.sqlite?mode=ro", uri=True, timeout=10)
+    try:
+        events, whole, templated = db.execute(
+            "SELECT COUNT(*), SUM(length(record) > 0), SUM(template_hash IS NOT NULL) FROM audit_events").fetchone()
+        templates, = db.execute("SELECT COUNT(*) FROM audit_templates").fetchone()
+        rows = db.execute("SELECT r.record, e.template_hash, e.request_id FROM audit_records r JOIN audit_events e USING (position)")
+        sends = [(json.loads(r), h, q) for r, h, q in rows if json.loads(r)["eventName"] == "SendMessage"]
+    finally:
+        db.close()
+    assert whole == 0 and templated == events, "every new event stores only its own values beside a template"
+    assert templates < events
+    # The same caller sending to the same queue: one template, and each record still whole and distinct.
+    allowed = [(r, h, q) for r, h, q in sends if r.get("errorCode") is None]
+    by_template, sends_per_pair = {}, {}
+    for record, template_hash, request_id in allowed:
+        assert record["requestID"] == request_id
+        pair = (record["userIdentity"].get("arn"), record["requestParameters"]["queueUrl"])
+        by_template.setdefault(pair, set()).add(template_hash)
+        sends_per_pair[pair] = sends_per_pair.get(pair, 0) + 1
+    assert max(sends_per_pair.values()) >= 2
+    assert all(len(hashes) == 1 for hashes in by_template.values()), by_template
+    assert len({record["eventID"] for record, _, _ in allowed}) == len(allowed)
+
+
 def test_a_modified_event_with_a_recomputed_hash_fails_its_signed_checkpoint(audited, tmp_path):
     d, _ = audited
     position, record = records(d.data_dir)[2]
     forged = json.dumps(record, separators=(",", ":")).replace("127.0.0.1", "10.9.9.9").encode()
-    copy = tampered_copy(d, tmp_path, f"UPDATE audit_events SET record = x'{forged.hex()}', leaf_hash = {leaf_hash_sql(forged)} "
-                                      f"WHERE position = {position}")
+    copy = tampered_copy(d, tmp_path, f"UPDATE audit_events SET record = x'{forged.hex()}', leaf_hash = {leaf_hash_sql(forged)}, "
+                                      f"template_hash = NULL WHERE position = {position}")
     p = verify(copy)
     assert p.returncode == 1 and "do not match signed checkpoint" in p.stdout, p.stdout
 
@@ -312,7 +347,7 @@ def test_lookup_events_finds_the_denied_send_by_user_name_with_aws_cli_and_boto3
                            capture_output=True, text=True, env=env, timeout=60)
         assert p.returncode == 0, p.stderr
         events = json.loads(p.stdout)["Events"]
-        assert {e["EventName"] for e in events} == {"SendMessage"} and len(events) == 2
+        assert {e["EventName"] for e in events} == {"SendMessage"} and len(events) == 3
         denied = [json.loads(e["CloudTrailEvent"]) for e in events if "AccessDenied" in e["CloudTrailEvent"]]
         assert len(denied) == 1 and denied[0]["additionalEventData"]["authorization"]["decidingStatements"][0]["sid"] == "NeverToSecret"
         assert all(e["Username"] == "producer" for e in events)
@@ -372,7 +407,7 @@ def test_sealq_audit_lookup_on_the_command_line(audited):
                   "--attribute", "EventName=SendMessage")
     assert p.returncode == 0, p.stderr
     lines = [json.loads(line) for line in p.stdout.splitlines()]
-    assert len(lines) == 2 and all(e["userIdentity"]["userName"] == "producer" for e in lines)
+    assert len(lines) == 3 and all(e["userIdentity"]["userName"] == "producer" for e in lines)
     assert [e.get("errorCode") for e in lines].count("AccessDenied") == 1
     limited = run_sealq("audit", "lookup", "--data-dir", d.data_dir, "--max-results", "3")
     assert len(limited.stdout.splitlines()) == 3

@@ -1,0 +1,50 @@
+import SealCrypto
+
+/// A CloudTrail record with its three per-event values — eventTime, requestID and eventID —
+/// left out: what the log stores once for the many events that read alike (one caller
+/// sending to one queue), each event then storing only those values.
+///
+/// Each left-out value is one marker byte between the value's quotes: 0x01 for eventTime,
+/// 0x02 for requestID, 0x03 for eventID. JSON escapes every byte below 0x20 inside strings,
+/// so a marker can stand nowhere else, and the template is still UTF-8 text (SQL's `replace`
+/// rebuilds records with it; see the `audit_records` view).
+public struct AuditRecordTemplate: Sendable, Hashable {
+    /// Marks the eventTime value.
+    public static let eventTimeMarker: UInt8 = 0x01
+    /// Marks the requestID value.
+    public static let requestIDMarker: UInt8 = 0x02
+    /// Marks the eventID value.
+    public static let eventIDMarker: UInt8 = 0x03
+
+    /// The record's bytes with markers in place of the three values.
+    public let bytes: [UInt8]
+    /// `SHA-256(bytes)`: the template's key in the store.
+    public let hash: [UInt8]
+
+    /// The template of `bytes`.
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+        hash = Digest.sha256(bytes)
+    }
+
+    /// The record of one event: the template with its values put in (`eventTime` formatted as
+    /// CloudTrail writes it). The values are ids and a timestamp, so they need no escaping.
+    public func record(eventTime: Int64, requestID: String, eventID: String) -> [UInt8] {
+        let time = AuditEvent.timestamp(eventTime)
+        var record: [UInt8] = []
+        record.reserveCapacity(bytes.count + time.utf8.count + requestID.utf8.count + eventID.utf8.count)
+        var runStart = 0
+        for index in bytes.indices where bytes[index] <= Self.eventIDMarker {
+            record.append(contentsOf: bytes[runStart..<index])
+            switch bytes[index] {
+            case Self.eventTimeMarker: record.append(contentsOf: time.utf8)
+            case Self.requestIDMarker: record.append(contentsOf: requestID.utf8)
+            case Self.eventIDMarker: record.append(contentsOf: eventID.utf8)
+            default: record.append(bytes[index])
+            }
+            runStart = index + 1
+        }
+        record.append(contentsOf: bytes[runStart...])
+        return record
+    }
+}

@@ -1,0 +1,43 @@
+import AuditTrail
+import Testing
+import WireFormat
+import WireJSON
+
+@Suite("Audit record templates")
+struct AuditRecordTemplateTests {
+    private func event(requestID: String, eventID: String, eventTime: Int64, userAgent: String = "aws-cli/2") -> AuditEvent {
+        var event = AuditLogVerifierTests.event(1)
+        event.requestID = requestID
+        event.eventID = eventID
+        event.eventTime = eventTime
+        event.userAgent = userAgent
+        return event
+    }
+
+    @Test("Events alike share one template; each record is the template with its own time, request id and event id")
+    func sharedTemplate() throws {
+        let first = event(requestID: "r-1", eventID: "e-1", eventTime: 1_795_000_000_999)
+        let second = event(requestID: "r-2", eventID: "e-2", eventTime: 1_795_000_061_000)
+        #expect(first.template == second.template)
+        #expect(first.template.hash.count == 32)
+        let markers = first.template.bytes.filter { $0 < 0x20 }
+        #expect(markers == [AuditRecordTemplate.eventTimeMarker, AuditRecordTemplate.requestIDMarker, AuditRecordTemplate.eventIDMarker])
+        for (event, time) in [(first, "2026-11-18T11:06:40Z"), (second, "2026-11-18T11:07:41Z")] {
+            let parsed = try JSONParser.parse(event.recordJSON)
+            #expect(parsed["eventTime"]?.string == time)
+            #expect(parsed["requestID"]?.string == event.requestID)
+            #expect(parsed["eventID"]?.string == event.eventID)
+            let entry = AuditEntry(event)
+            #expect(entry.record == event.recordJSON)
+            #expect(entry.leafHash == MerkleTree.leafHash(event.recordJSON))
+        }
+    }
+
+    @Test("A control character in a caller's value is escaped, so it can never pass for a marker")
+    func controlCharactersAreEscaped() throws {
+        let sneaky = event(requestID: "r", eventID: "e", eventTime: 0, userAgent: "agent\u{01}\u{02}\u{03}")
+        #expect(sneaky.template.bytes.filter { $0 < 0x20 }.count == 3)
+        #expect(try JSONParser.parse(sneaky.recordJSON)["userAgent"]?.string == "agent\u{01}\u{02}\u{03}")
+        #expect(sneaky.template != event(requestID: "r", eventID: "e", eventTime: 0).template)
+    }
+}
