@@ -15,10 +15,15 @@ public struct AuditEntry: Sendable {
 
     /// `event`, encoded.
     public init(_ event: AuditEvent) {
-        eventID = event.eventID
-        eventTime = event.eventTime
-        requestID = event.requestID
-        template = event.template
+        self.init(template: event.template, eventTime: event.eventTime, requestID: event.requestID, eventID: event.eventID)
+    }
+
+    /// The event made of `template` and its own values.
+    public init(template: AuditRecordTemplate, eventTime: Int64, requestID: String, eventID: String) {
+        self.eventID = eventID
+        self.eventTime = eventTime
+        self.requestID = requestID
+        self.template = template
         leafHash = MerkleTree.leafHash(template.record(eventTime: eventTime, requestID: requestID, eventID: eventID))
     }
 

@@ -43,7 +43,7 @@ public struct AuditEvent: Sendable {
     }
 
     /// A resource the call touched.
-    public struct Resource: Sendable {
+    public struct Resource: Sendable, Hashable {
         /// `AWS::SQS::Queue`, `AWS::KMS::Key`, …
         public var type: String
         /// Its ARN.

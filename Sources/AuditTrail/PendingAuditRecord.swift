@@ -22,10 +22,10 @@ public final class PendingAuditRecord: Sendable {
     /// The request id of the request.
     public let requestID: String
 
-    /// A pending `event`.
-    public init(_ event: AuditEvent) {
-        state = Mutex(.pending(AuditEntry(event)))
-        requestID = event.requestID
+    /// A pending `entry`.
+    public init(_ entry: AuditEntry) {
+        state = Mutex(.pending(entry))
+        requestID = entry.requestID
     }
 
     /// Adds the record of a key use made for this request (written before the request's own).

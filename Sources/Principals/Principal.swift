@@ -5,7 +5,7 @@ import PolicyEngine
 ///
 /// A class: every call hands its caller along several stages, and sharing one immutable
 /// object costs one reference count where a struct would copy every member.
-public final class Principal: Sendable {
+public final class Principal: Sendable, Hashable {
     /// What kind of caller this is.
     public enum Kind: String, Sendable {
         /// An IAM user, calling with its own access key.
@@ -68,4 +68,13 @@ public final class Principal: Sendable {
 
     /// `aws:PrincipalType`: `User` or `AssumedRole`.
     public var principalType: String { kind == .user ? "User" : "AssumedRole" }
+}
+
+extension Principal {
+    /// The same object: a principal reloaded from its definition is a new one.
+    public static func == (lhs: Principal, rhs: Principal) -> Bool { lhs === rhs }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(ObjectIdentifier(self))
+    }
 }

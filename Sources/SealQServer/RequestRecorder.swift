@@ -8,8 +8,9 @@ import QueueEngine
 import Synchronization
 import WireFormat
 
-/// What the record stage knows of one finished request. Never payloads or secrets.
-struct RequestRecord: Sendable {
+/// What the record stage knows of one finished request. Never payloads or secrets. Records
+/// equal but for their request id have the same audit record template.
+struct RequestRecord: Sendable, Hashable {
     var requestId: String
     var action: String
     var principalArn: String?
@@ -47,10 +48,19 @@ struct RequestRecorder: Sendable {
     let region: String
     /// Looks a principal up by ARN (for key uses, which name their caller by ARN).
     let principals: @Sendable (String) -> Principal?
+    let templates = RecordTemplateCache()
 
     /// The pending record of a request about to run, as it will read if the request succeeds.
     func pending(for record: RequestRecord) -> PendingAuditRecord {
-        PendingAuditRecord(event(of: record))
+        PendingAuditRecord(entry(of: record))
+    }
+
+    /// The audit entry of `record`, from the template of records like it.
+    func entry(of record: RequestRecord) -> AuditEntry {
+        let now = SystemTimeSource().nowMilliseconds()
+        let eventID = RandomIdentifier.timeOrderedUUID(milliseconds: now)
+        let template = templates.template(for: record) { event(of: record, at: now, eventID: eventID).template }
+        return AuditEntry(template: template, eventTime: now, requestID: record.requestId, eventID: eventID)
     }
 
     /// Records the finished request `record`, durably: its pending record if that was written
@@ -70,7 +80,7 @@ struct RequestRecorder: Sendable {
             // and the key uses made since.
             entries = pending.takeForTransaction() + pending.remainingKeyUses()
         } else {
-            entries = (pending?.remainingKeyUses() ?? []) + [AuditEntry(event(of: record))]
+            entries = (pending?.remainingKeyUses() ?? []) + [entry(of: record)]
         }
         try await audit.append(entries)
     }
@@ -94,8 +104,8 @@ struct RequestRecorder: Sendable {
         }
     }
 
-    /// The CloudTrail record of a request.
-    func event(of record: RequestRecord) -> AuditEvent {
+    /// The CloudTrail record of a request made at `now` (ms), with the event id `eventID`.
+    func event(of record: RequestRecord, at now: Int64, eventID: String) -> AuditEvent {
         var decision: [(String, OutputNode)] = [("decision", .text(record.decision?.rawValue ?? "notEvaluated"))]
         if !record.decidingStatements.isEmpty {
             decision.append((
@@ -108,13 +118,12 @@ struct RequestRecorder: Sendable {
                     ])
                 })))
         }
-        let now = SystemTimeSource().nowMilliseconds()
         return AuditEvent(
             userIdentity: identity(record.principal, accessKeyId: record.accessKeyId),
             eventTime: now, eventSource: record.eventSource, eventName: record.action,
             awsRegion: region, sourceIPAddress: record.sourceIP, userAgent: record.userAgent,
             requestParameters: record.requestParameters, responseElements: nil, errorCode: record.errorCode,
-            errorMessage: record.errorMessage, requestID: record.requestId, eventID: RandomIdentifier.timeOrderedUUID(milliseconds: now),
+            errorMessage: record.errorMessage, requestID: record.requestId, eventID: eventID,
             readOnly: Self.isReadOnly(record.action), resources: record.resources, eventType: "AwsApiCall",
             eventCategory: record.dataEvent ? "Data" : "Management", recipientAccountId: accountId,
             additionalEventData: .structure([("authorization", .structure(decision))]))
