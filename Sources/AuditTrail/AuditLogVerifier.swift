@@ -59,7 +59,7 @@ public struct AuditLogVerifier {
             damage = AuditDamage(position: event.position, eventID: event.eventID, "event \(event.position) was modified: its record does not hash to its stored leaf hash")
             return false
         }
-        guard let parsed = try? JSONParser.parse(event.record), parsed["eventID"]?.string == event.eventID else {
+        guard (try? JSONParser.topLevelString("eventID", in: event.record)) == event.eventID else {
             damage = AuditDamage(position: event.position, eventID: event.eventID, "event \(event.position) was modified: its record does not carry its eventID")
             return false
         }

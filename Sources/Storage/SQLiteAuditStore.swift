@@ -144,11 +144,35 @@ public struct SQLiteAuditStore: AuditStore {
         try DatabaseQueue(path: path, configuration: configuration).read { db in
             let archived = try db.tableExists("audit_archive") ? archivedState(db) : nil
             try checkpoints(try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size").map(Self.checkpoint), archived)
-            let cursor = try Row.fetchCursor(db, sql: "SELECT position, event_id, record, leaf_hash FROM \(try records(db)) ORDER BY position")
+            // Records are rebuilt here rather than by the audit_records view: the same bytes,
+            // without three SQL replace() calls per event.
+            guard try db.tableExists("audit_templates") else {
+                let cursor = try Row.fetchCursor(db, sql: "SELECT position, event_id, record, leaf_hash FROM audit_events ORDER BY position")
+                while let row = try cursor.next() {
+                    let event = StoredAuditEvent(
+                        position: row["position"], eventID: row["event_id"], record: [UInt8](row["record"] as Data),
+                        leafHash: [UInt8](row["leaf_hash"] as Data))
+                    guard try visit(event) else { break }
+                }
+                return
+            }
+            var templates: [Data: AuditRecordTemplate] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT hash, template FROM audit_templates") {
+                templates[row["hash"]] = AuditRecordTemplate(bytes: Array((row["template"] as String).utf8))
+            }
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT position, event_id, event_time, request_id, template_hash, record, leaf_hash FROM audit_events ORDER BY position")
             while let row = try cursor.next() {
-                let event = StoredAuditEvent(
-                    position: row["position"], eventID: row["event_id"], record: [UInt8](row["record"] as Data),
-                    leafHash: [UInt8](row["leaf_hash"] as Data))
+                let eventID: String = row["event_id"]
+                let record: [UInt8]
+                if let hash = row["template_hash"] as Data? {
+                    // A missing template or request id leaves the record empty, which cannot match its leaf hash.
+                    let requestID = row["request_id"] as String?
+                    record = requestID.flatMap { templates[hash]?.record(eventTime: row["event_time"], requestID: $0, eventID: eventID) } ?? []
+                } else {
+                    record = [UInt8](row["record"] as Data)
+                }
+                let event = StoredAuditEvent(position: row["position"], eventID: eventID, record: record, leafHash: [UInt8](row["leaf_hash"] as Data))
                 guard try visit(event) else { break }
             }
         }

@@ -17,6 +17,14 @@ public enum JSONParser {
         try read(bytes, builder: JSONValueBuilder())
     }
 
+    /// Checks that `bytes` is a whole valid document and returns the string value of the
+    /// top-level object's member `key` (nil when there is none, or it is not a string), without
+    /// building a tree. Of duplicate keys, the last one counts, as in `parse`.
+    public static func topLevelString(_ key: String, in bytes: [UInt8]) throws(Failure) -> String? {
+        guard case .object(let value) = try read(bytes, builder: MemberStringBuilder(key: key)) else { return nil }
+        return value
+    }
+
     /// Parses a whole document keeping where every value and key starts and ends, and object
     /// members in document order (duplicates kept).
     public static func parseLocated(_ bytes: [UInt8]) throws(Failure) -> LocatedJSON {

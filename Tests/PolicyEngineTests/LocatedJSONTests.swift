@@ -5,6 +5,17 @@ import WireJSON
 @Suite struct LocatedJSONTests {
     let text = "{\n  \"b\": [1, true, null],\n  \"a\": \"x\",\n  \"b\": {\"é\": \"ü\"}\n}"
 
+    @Test func topLevelStringReadsOneMemberOfAValidDocumentOnly() throws {
+        let record = Array(#"{"eventID":"e-1","nested":{"eventID":"inner"},"list":[{"eventID":"x"}],"n":1.5}"#.utf8)
+        #expect(try JSONParser.topLevelString("eventID", in: record) == "e-1")
+        #expect(try JSONParser.topLevelString("missing", in: record) == nil)
+        #expect(try JSONParser.topLevelString("n", in: record) == nil, "not a string")
+        #expect(try JSONParser.topLevelString("eventID", in: Array(#"{"eventID":"a","eventID":2}"#.utf8)) == nil, "the last duplicate counts")
+        #expect(try JSONParser.topLevelString("eventID", in: Array(#"["eventID"]"#.utf8)) == nil)
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.topLevelString("eventID", in: Array(#"{"eventID":"e-1""#.utf8)) }
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.topLevelString("eventID", in: Array(#"{"eventID":"e-1"} x"#.utf8)) }
+    }
+
     @Test func membersKeepDocumentOrderAndDuplicates() throws {
         let document = try JSONParser.parseLocated(Array(text.utf8))
         guard case .object(let members) = document.value else {
