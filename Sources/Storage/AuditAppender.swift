@@ -12,36 +12,43 @@ final class AuditAppender: @unchecked Sendable {
 
     /// The position of the next event, once read.
     private var nextPosition: Int64?
-    /// Templates stored by committed transactions.
-    private var storedTemplates: Set<[UInt8]> = []
+    /// The ids of templates stored by committed transactions, by hash.
+    private var storedTemplates: [[UInt8]: Int64] = [:]
     /// Templates stored by the open transaction.
-    private var templatesInTransaction: [[UInt8]] = []
+    private var templatesInTransaction: [([UInt8], Int64)] = []
 
     /// Appends `entries` after the newest event, in the open transaction.
     func insert(_ db: Database, _ entries: [AuditEntry]) throws {
         var position = try nextPosition ?? Self.readNextPosition(db)
-        let storeTemplate = try db.cachedStatement(sql: "INSERT OR IGNORE INTO audit_templates (hash, template) VALUES (?, ?)")
         let insert = try db.cachedStatement(
             sql: """
-                INSERT INTO audit_events (position, event_id, event_time, record, leaf_hash, template_hash, request_id)
+                INSERT INTO audit_events (position, event_id, event_time, record, leaf_hash, template_id, request_id)
                 VALUES (?, ?, ?, X'', ?, ?, ?)
                 """)
         for entry in entries {
-            let hash = Data(entry.template.hash)
-            if !storedTemplates.contains(entry.template.hash) {
-                try storeTemplate.execute(arguments: [hash, String(decoding: entry.template.bytes, as: UTF8.self)])
-                templatesInTransaction.append(entry.template.hash)
-            }
-            try insert.execute(arguments: [position, entry.eventID, entry.eventTime, Data(entry.leafHash), hash, entry.requestID])
+            let templateID = try storedTemplates[entry.template.hash] ?? store(entry.template, db)
+            try insert.execute(arguments: [position, entry.eventID, entry.eventTime, Data(entry.leafHash), templateID, entry.requestID])
             position += 1
         }
         nextPosition = position
     }
 
+    /// The id of `template`, stored now unless it already is.
+    private func store(_ template: AuditRecordTemplate, _ db: Database) throws -> Int64 {
+        let hash = Data(template.hash)
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO audit_templates (hash, template) VALUES (?, ?)")
+            .execute(arguments: [hash, String(decoding: template.bytes, as: UTF8.self)])
+        guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM audit_templates WHERE hash = ?"), arguments: [hash]) else {
+            throw DatabaseError(message: "audit template not stored")
+        }
+        templatesInTransaction.append((template.hash, id))
+        return id
+    }
+
     /// The open transaction committed.
     func committed() {
-        if storedTemplates.count + templatesInTransaction.count > Self.rememberedTemplateLimit { storedTemplates = [] }
-        storedTemplates.formUnion(templatesInTransaction)
+        if storedTemplates.count + templatesInTransaction.count > Self.rememberedTemplateLimit { storedTemplates = [:] }
+        for (hash, id) in templatesInTransaction { storedTemplates[hash] = id }
         templatesInTransaction = []
     }
 

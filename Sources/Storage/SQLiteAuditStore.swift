@@ -156,19 +156,19 @@ public struct SQLiteAuditStore: AuditStore {
                 }
                 return
             }
-            var templates: [Data: AuditRecordTemplate] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT hash, template FROM audit_templates") {
-                templates[row["hash"]] = AuditRecordTemplate(bytes: Array((row["template"] as String).utf8))
+            var templates: [Int64: AuditRecordTemplate] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, template FROM audit_templates") {
+                templates[row["id"]] = AuditRecordTemplate(bytes: Array((row["template"] as String).utf8))
             }
             let cursor = try Row.fetchCursor(
-                db, sql: "SELECT position, event_id, event_time, request_id, template_hash, record, leaf_hash FROM audit_events ORDER BY position")
+                db, sql: "SELECT position, event_id, event_time, request_id, template_id, record, leaf_hash FROM audit_events ORDER BY position")
             while let row = try cursor.next() {
                 let eventID: String = row["event_id"]
                 let record: [UInt8]
-                if let hash = row["template_hash"] as Data? {
+                if let templateID = row["template_id"] as Int64? {
                     // A missing template or request id leaves the record empty, which cannot match its leaf hash.
                     let requestID = row["request_id"] as String?
-                    record = requestID.flatMap { templates[hash]?.record(eventTime: row["event_time"], requestID: $0, eventID: eventID) } ?? []
+                    record = requestID.flatMap { templates[templateID]?.record(eventTime: row["event_time"], requestID: $0, eventID: eventID) } ?? []
                 } else {
                     record = [UInt8](row["record"] as Data)
                 }

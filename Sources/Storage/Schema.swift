@@ -211,30 +211,49 @@ enum Schema {
             try db.execute(sql: "ALTER TABLE audit_checkpoints ADD COLUMN tree_state BLOB")
         }
         // Events that read alike (one caller, one queue, one action) share one stored template;
-        // each event keeps only its eventTime, requestID and eventID beside the template's hash,
-        // about a tenth of the bytes. The `audit_records` view puts the records back together in
-        // SQL (older events keep their whole record and no template). Templates are append-only.
+        // each event keeps only its eventTime, requestID and eventID beside the template's id,
+        // about a seventh of the bytes. The `audit_records` view puts the records back together
+        // in SQL (older events keep their whole record and no template). Templates are
+        // append-only. The events table is rebuilt without the unique index on event_id, which
+        // no read used and every insert paid for (the verifier finds repeated ids itself).
         migrator.registerMigration("v11-audit-templates") { db in
             try db.execute(
                 sql: """
                     CREATE TABLE audit_templates (
-                        hash BLOB PRIMARY KEY,
+                        id INTEGER PRIMARY KEY,
+                        hash BLOB NOT NULL UNIQUE,
                         template TEXT NOT NULL
-                    ) WITHOUT ROWID;
+                    );
                     CREATE TRIGGER audit_templates_no_update BEFORE UPDATE ON audit_templates
                         BEGIN SELECT RAISE(ABORT, 'audit templates are append-only'); END;
                     CREATE TRIGGER audit_templates_no_delete BEFORE DELETE ON audit_templates
                         BEGIN SELECT RAISE(ABORT, 'audit templates are append-only'); END;
-                    ALTER TABLE audit_events ADD COLUMN template_hash BLOB;
-                    ALTER TABLE audit_events ADD COLUMN request_id TEXT;
+                    CREATE TABLE audit_events_v11 (
+                        position INTEGER PRIMARY KEY,
+                        event_id TEXT NOT NULL,
+                        event_time INTEGER NOT NULL,
+                        record BLOB NOT NULL,
+                        leaf_hash BLOB NOT NULL,
+                        template_id INTEGER,
+                        request_id TEXT
+                    );
+                    INSERT INTO audit_events_v11 (position, event_id, event_time, record, leaf_hash)
+                        SELECT position, event_id, event_time, record, leaf_hash FROM audit_events;
+                    DROP TABLE audit_events;
+                    ALTER TABLE audit_events_v11 RENAME TO audit_events;
+                    CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+                        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+                    CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+                        WHEN OLD.position > (SELECT COALESCE(MAX(through_position), 0) FROM audit_archive)
+                        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
                     CREATE VIEW audit_records AS
                         SELECT e.position, e.event_id, e.event_time, e.leaf_hash,
-                            CASE WHEN e.template_hash IS NULL THEN e.record
+                            CASE WHEN e.template_id IS NULL THEN e.record
                                  ELSE COALESCE(CAST(replace(replace(replace(t.template,
                                      char(1), strftime('%Y-%m-%dT%H:%M:%SZ', e.event_time / 1000, 'unixepoch')),
                                      char(2), e.request_id), char(3), e.event_id) AS BLOB), X'')
                             END AS record
-                        FROM audit_events e LEFT JOIN audit_templates t ON t.hash = e.template_hash;
+                        FROM audit_events e LEFT JOIN audit_templates t ON t.id = e.template_id;
                     """)
         }
         return migrator

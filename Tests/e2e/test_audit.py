@@ -169,13 +169,13 @@ def leaf_hash_sql(record):
 
 @pytest.mark.parametrize("statements,expected", [
     # The record written whole in place of its template, with one value changed.
-    (["UPDATE audit_events SET template_hash = NULL, record = "
+    (["UPDATE audit_events SET template_id = NULL, record = "
       "(SELECT replace(record, '127.0.0.1', '10.9.9.9') FROM audit_records WHERE position = 3) WHERE position = 3"],
      "event 3 was modified"),
     # A shared template changed: the first event built from it is named.
     (["UPDATE audit_templates SET template = replace(template, '127.0.0.1', '10.9.9.9') "
-      "WHERE hash = (SELECT template_hash FROM audit_events WHERE position = 3)"], "was modified"),
-    (["DELETE FROM audit_templates WHERE hash = (SELECT template_hash FROM audit_events WHERE position = 3)"], "was modified"),
+      "WHERE id = (SELECT template_id FROM audit_events WHERE position = 3)"], "was modified"),
+    (["DELETE FROM audit_templates WHERE id = (SELECT template_id FROM audit_events WHERE position = 3)"], "was modified"),
     (["DELETE FROM audit_events WHERE position = 2"], "event 2 is missing"),
     (["UPDATE audit_events SET position = position + 1000 WHERE position >= 4",
       "UPDATE audit_events SET position = position - 999 WHERE position >= 1004"], "event 4 is missing"),
@@ -192,9 +192,9 @@ def test_events_that_read_alike_share_one_stored_template(audited):
     db = sqlite3.connect(f"file:{d.data_dir}/sealq.sqlite?mode=ro", uri=True, timeout=10)
     try:
         events, whole, templated = db.execute(
-            "SELECT COUNT(*), SUM(length(record) > 0), SUM(template_hash IS NOT NULL) FROM audit_events").fetchone()
+            "SELECT COUNT(*), SUM(length(record) > 0), SUM(template_id IS NOT NULL) FROM audit_events").fetchone()
         templates, = db.execute("SELECT COUNT(*) FROM audit_templates").fetchone()
-        rows = db.execute("SELECT r.record, e.template_hash, e.request_id FROM audit_records r JOIN audit_events e USING (position)")
+        rows = db.execute("SELECT r.record, e.template_id, e.request_id FROM audit_records r JOIN audit_events e USING (position)")
         sends = [(json.loads(r), h, q) for r, h, q in rows if json.loads(r)["eventName"] == "SendMessage"]
     finally:
         db.close()
@@ -203,10 +203,10 @@ def test_events_that_read_alike_share_one_stored_template(audited):
     # The same caller sending to the same queue: one template, and each record still whole and distinct.
     allowed = [(r, h, q) for r, h, q in sends if r.get("errorCode") is None]
     by_template, sends_per_pair = {}, {}
-    for record, template_hash, request_id in allowed:
+    for record, template_id, request_id in allowed:
         assert record["requestID"] == request_id
         pair = (record["userIdentity"].get("arn"), record["requestParameters"]["queueUrl"])
-        by_template.setdefault(pair, set()).add(template_hash)
+        by_template.setdefault(pair, set()).add(template_id)
         sends_per_pair[pair] = sends_per_pair.get(pair, 0) + 1
     assert max(sends_per_pair.values()) >= 2
     assert all(len(hashes) == 1 for hashes in by_template.values()), by_template
@@ -218,7 +218,7 @@ def test_a_modified_event_with_a_recomputed_hash_fails_its_signed_checkpoint(aud
     position, record = records(d.data_dir)[2]
     forged = json.dumps(record, separators=(",", ":")).replace("127.0.0.1", "10.9.9.9").encode()
     copy = tampered_copy(d, tmp_path, f"UPDATE audit_events SET record = x'{forged.hex()}', leaf_hash = {leaf_hash_sql(forged)}, "
-                                      f"template_hash = NULL WHERE position = {position}")
+                                      f"template_id = NULL WHERE position = {position}")
     p = verify(copy)
     assert p.returncode == 1 and "do not match signed checkpoint" in p.stdout, p.stdout
 
