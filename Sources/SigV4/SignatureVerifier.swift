@@ -54,8 +54,9 @@ public final class SignatureVerifier: Sendable {
 
     private let region: String
     private let secrets: SecretLookup
-    /// Derived signing keys by access key id and scope, with the secret they were derived from.
-    private let signingKeys = Mutex<[SigningKeyName: (secret: String, key: [UInt8])]>([:])
+    /// Derived signing keys (prepared for HMAC) by access key id and scope, with the secret they
+    /// were derived from.
+    private let signingKeys = Mutex<[SigningKeyName: (secret: String, key: HMACSHA256Key)]>([:])
 
     /// What a derived signing key is cached under.
     private struct SigningKeyName: Hashable {
@@ -123,7 +124,7 @@ public final class SignatureVerifier: Sendable {
                 method: request.method, path: request.path, query: query, headers: signed, payloadHash: payloadHash,
                 queryIsCanonical: true)
             let stringToSign = canonical.stringToSignBytes(amzDate: claim.amzDate, scope: claim.scope)
-            return HMAC.constantTimeEquals(HMAC.sha256(key: key, message: stringToSign), given)
+            return HMAC.constantTimeEquals(key.authenticationCode(stringToSign), given)
         }
         let strict = CanonicalRequest.canonicalQuery(claim.query)
         if signs(strict) { return claim.accessKeyId }
@@ -208,10 +209,10 @@ public final class SignatureVerifier: Sendable {
             query: unsigned)
     }
 
-    private func signingKey(accessKeyId: String, secret: String, scope: CredentialScope) -> [UInt8] {
+    private func signingKey(accessKeyId: String, secret: String, scope: CredentialScope) -> HMACSHA256Key {
         let cacheKey = SigningKeyName(accessKeyId: accessKeyId, date: scope.date, region: scope.region, service: scope.service)
         if let cached = signingKeys.withLock({ $0[cacheKey] }), cached.secret == secret { return cached.key }
-        let key = SigningKey.derive(secretAccessKey: secret, date: scope.date, region: scope.region, service: scope.service)
+        let key = HMACSHA256Key(key: SigningKey.derive(secretAccessKey: secret, date: scope.date, region: scope.region, service: scope.service))
         signingKeys.withLock { keys in
             if keys.count > 1024 { keys.removeAll() }
             keys[cacheKey] = (secret, key)
