@@ -30,9 +30,7 @@ struct CloudTrailPipeline: Sendable {
             let decoded = Result { () throws(CloudTrailError) in try LookupQuery.decode(target: target, body: call.body) }
             let identity: Authenticator.Identity
             do { identity = try authenticator.authenticate(call, service: "cloudtrail") } catch { throw CloudTrailError(error) }
-            record.principalArn = identity.principal?.arn
-            record.principal = identity.principal
-            record.accessKeyId = identity.accessKeyId
+            record.identify(identity)
             let query = try decoded.get()
             guard let principal = identity.principal else { throw CloudTrailError(.signature(.missingAuthenticationToken)) }
             let evaluation = authorizer.authorize(identity, Authorizer.Target(action: "cloudtrail:LookupEvents", resource: "*"), call: call)

@@ -26,9 +26,7 @@ struct IdentityPipeline: Sendable {
             if case .success(let request) = decoded { record.action = request.actionName }
             let identity: Authenticator.Identity
             do { identity = try authenticator.authenticate(call, service: service.rawValue) } catch { throw IdentityError(error) }
-            record.principalArn = identity.principal?.arn
-            record.principal = identity.principal
-            record.accessKeyId = identity.accessKeyId
+            record.identify(identity)
             let request = try decoded.get()
             record.action = request.actionName
             guard let principal = identity.principal else { throw IdentityError.missingAuthenticationToken }

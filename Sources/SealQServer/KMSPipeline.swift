@@ -35,9 +35,7 @@ struct KMSPipeline: Sendable {
             if case .success(let request) = decoded { record.action = request.action.rawValue }
             let identity: Authenticator.Identity
             do { identity = try authenticator.authenticate(call, service: "kms") } catch { throw KMSError(error) }
-            record.principalArn = identity.principal?.arn
-            record.principal = identity.principal
-            record.accessKeyId = identity.accessKeyId
+            record.identify(identity)
             let request = try decoded.get()
             record.action = request.action.rawValue
             guard let principal = identity.principal else { throw KMSError.missingAuthenticationToken }

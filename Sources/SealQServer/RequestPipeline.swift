@@ -35,9 +35,7 @@ struct RequestPipeline: Sendable {
             if case .success(let (action, _)) = decoded { record.action = action.rawValue }
             let identity: Authenticator.Identity
             do { identity = try authenticator.authenticate(call, service: "sqs") } catch { throw WireError(error) }
-            record.principalArn = identity.principal?.arn
-            record.principal = identity.principal
-            record.accessKeyId = identity.accessKeyId
+            record.identify(identity)
             let (action, request) = try decoded.get()
             record.action = action.rawValue
             record.queue = request.queueName

@@ -13,7 +13,6 @@ import WireFormat
 struct RequestRecord: Sendable, Hashable {
     var requestId: String
     var action: String
-    var principalArn: String?
     var accessKeyId: String?
     var sourceIP: String
     var queue: String?
@@ -23,6 +22,8 @@ struct RequestRecord: Sendable, Hashable {
     var eventSource = "sqs.amazonaws.com"
     /// The authenticated caller, nil when anonymous or not authenticated.
     var principal: Principal?
+    /// The caller's ARN, nil when anonymous or not authenticated.
+    var principalArn: String? { principal?.arn }
     var userAgent: String?
     var errorMessage: String?
     /// The resources the call named.
@@ -33,6 +34,12 @@ struct RequestRecord: Sendable, Hashable {
     var decidingStatements: [MatchedStatement] = []
     /// SQS message operations are data events; everything else is a management event.
     var dataEvent = false
+
+    /// Records who `identity` is: the caller and the access key it signed with.
+    mutating func identify(_ identity: Authenticator.Identity) {
+        principal = identity.principal
+        accessKeyId = identity.accessKeyId
+    }
 }
 
 /// Stage 5 of the request path: one CloudTrail record per request, allowed, denied or failed,
