@@ -145,32 +145,24 @@ public struct SQLiteAuditStore: AuditStore {
             let archived = try db.tableExists("audit_archive") ? archivedState(db) : nil
             try checkpoints(try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size").map(Self.checkpoint), archived)
             // Records are rebuilt here rather than by the audit_records view: the same bytes,
-            // without three SQL replace() calls per event.
-            guard try db.tableExists("audit_templates") else {
-                let cursor = try Row.fetchCursor(db, sql: "SELECT position, event_id, record, leaf_hash FROM audit_events ORDER BY position")
-                while let row = try cursor.next() {
-                    let event = StoredAuditEvent(
-                        position: row["position"], eventID: row["event_id"], record: [UInt8](row["record"] as Data),
-                        leafHash: [UInt8](row["leaf_hash"] as Data))
-                    guard try visit(event) else { break }
-                }
-                return
-            }
+            // without three SQL replace() calls per event. Before schema v11 every record is whole.
             var templates: [Int64: AuditRecordTemplate] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, template FROM audit_templates") {
-                templates[row["id"]] = AuditRecordTemplate(bytes: Array((row["template"] as String).utf8))
+            let templated = try db.tableExists("audit_templates")
+            if templated {
+                for row in try Row.fetchAll(db, sql: "SELECT id, template FROM audit_templates") {
+                    templates[row["id"]] = AuditRecordTemplate(bytes: Array((row["template"] as String).utf8))
+                }
             }
+            let templateColumns = templated ? ", request_id, template_id" : ""
             let cursor = try Row.fetchCursor(
-                db, sql: "SELECT position, event_id, event_time, request_id, template_id, record, leaf_hash FROM audit_events ORDER BY position")
+                db, sql: "SELECT position, event_id, event_time, record, leaf_hash\(templateColumns) FROM audit_events ORDER BY position")
             while let row = try cursor.next() {
                 let eventID: String = row["event_id"]
-                let record: [UInt8]
-                if let templateID = row["template_id"] as Int64? {
+                var record = [UInt8](row["record"] as Data)
+                if templated, let templateID = row["template_id"] as Int64? {
                     // A missing template or request id leaves the record empty, which cannot match its leaf hash.
                     let requestID = row["request_id"] as String?
                     record = requestID.flatMap { templates[templateID]?.record(eventTime: row["event_time"], requestID: $0, eventID: eventID) } ?? []
-                } else {
-                    record = [UInt8](row["record"] as Data)
                 }
                 let event = StoredAuditEvent(position: row["position"], eventID: eventID, record: record, leafHash: [UInt8](row["leaf_hash"] as Data))
                 guard try visit(event) else { break }
