@@ -147,23 +147,36 @@ public final class EnvelopeSealer: PayloadSealer {
         }
     }
 
-    /// Seals `payload` for one message.
+    /// Seals `payload` for one message, writing the sealed layout straight into one array.
     public func seal(_ payload: [UInt8], protection: SealingProtection, _ context: SealingContext) throws(SQSError) -> [UInt8] {
         try sqsErrors { () throws(KeyServiceError) in
             let dataKey = try encryptionKey(protection, context)
-            let nonce = SecureRandom.publicBytes(AEAD.aes256GCM.nonceLength)
             let associated = Self.associatedData(dataKey.associatedPrefix, context)
-            let (sealed, commitment) = Self.withMessageKey(dataKey.pseudorandomKey, context) { subkey, commitment in
-                (AEAD.aes256GCM.seal(payload, key: subkey, nonce: nonce, associatedData: associated), commitment)
+            let nonceStart = 4 + dataKey.blob.count
+            let commitmentStart = nonceStart + AEAD.aes256GCM.nonceLength
+            let bodyStart = commitmentStart + Self.commitmentLength
+            let count = bodyStart + payload.count + AEAD.aes256GCM.tagLength
+            return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                let output = UnsafeMutableRawBufferPointer(buffer)
+                output[0] = Self.marker[0]
+                output[1] = Self.marker[1]
+                output[2] = UInt8(dataKey.blob.count >> 8)
+                output[3] = UInt8(dataKey.blob.count & 0xFF)
+                UnsafeMutableRawBufferPointer(rebasing: output[4..<nonceStart]).copyBytes(from: dataKey.blob)
+                let nonce = UnsafeMutableRawBufferPointer(rebasing: output[nonceStart..<commitmentStart])
+                SecureRandom.fillWithPublicBytes(nonce)
+                Self.withMessageKey(dataKey.pseudorandomKey, context) { subkey, commitment in
+                    UnsafeMutableRawBufferPointer(rebasing: output[commitmentStart..<bodyStart]).copyMemory(from: commitment)
+                    payload.withUnsafeBytes { plaintext in
+                        associated.withUnsafeBytes { associated in
+                            AEAD.aes256GCM.seal(
+                                plaintext, key: subkey, nonce: UnsafeRawBufferPointer(nonce), associatedData: associated,
+                                into: UnsafeMutableRawBufferPointer(rebasing: output[bodyStart...]))
+                        }
+                    }
+                }
+                initialized = count
             }
-            var output = Self.marker
-            output.reserveCapacity(4 + dataKey.blob.count + nonce.count + commitment.count + sealed.count)
-            output += [UInt8(dataKey.blob.count >> 8), UInt8(dataKey.blob.count & 0xFF)]
-            output += dataKey.blob
-            output += nonce
-            output += commitment
-            output += sealed
-            return output
         }
     }
 
@@ -365,12 +378,13 @@ public final class EnvelopeSealer: PayloadSealer {
     /// Lends `body` the message's AES-256-GCM key and its commitment: HKDF-Expand of the
     /// derivation key with the message id in the info, in a buffer wiped afterwards.
     private static func withMessageKey<Result>(
-        _ pseudorandomKey: HMACSHA256Key, _ context: SealingContext, _ body: (UnsafeRawBufferPointer, [UInt8]) -> Result
+        _ pseudorandomKey: HMACSHA256Key, _ context: SealingContext,
+        _ body: (_ key: UnsafeRawBufferPointer, _ commitment: UnsafeRawBufferPointer) -> Result
     ) -> Result {
         var info = derivationLabel
         appendField(context.messageId, to: &info)
         return HKDF.withExpanded(pseudorandomKey: pseudorandomKey, info: info, count: 32 + commitmentLength) { output in
-            body(UnsafeRawBufferPointer(rebasing: output[0..<32]), Array(output[32...]))
+            body(UnsafeRawBufferPointer(rebasing: output[0..<32]), UnsafeRawBufferPointer(rebasing: output[32...]))
         }
     }
 

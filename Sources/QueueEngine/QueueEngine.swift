@@ -1,5 +1,6 @@
 import Logging
 import Metrics
+import Synchronization
 
 /// The SQS semantics: queues, messages, visibility, long polling, server-side encryption.
 ///
@@ -39,6 +40,15 @@ public final class QueueEngine: Sendable {
     let moveTasks = MoveTaskBoard()
     let inFlight = InFlightGauge()
     let logger: Logger
+    /// `arn:aws:sqs:REGION:ACCOUNT:`, the start of every queue ARN.
+    private let arnPrefix: String
+    /// Counters by metric and queue, each made once: making one asks the metrics backend.
+    private let counters = Mutex<[CounterName: Counter]>([:])
+
+    private struct CounterName: Hashable {
+        var metric: String
+        var queue: String
+    }
 
     /// Creates an engine; call `start()` before serving requests.
     ///
@@ -56,6 +66,7 @@ public final class QueueEngine: Sendable {
         self.receipts = ReceiptHandleCodec(authenticator: receiptAuthenticator)
         self.contentDigest = contentDigest
         self.logger = logger
+        self.arnPrefix = "arn:aws:sqs:\(configuration.region):\(configuration.accountId):"
     }
 
     /// Loads the live queues from the store, giving a space key to any queue made before
@@ -80,7 +91,7 @@ public final class QueueEngine: Sendable {
 
     /// The ARN of a queue.
     public func queueArn(_ name: String) -> String {
-        "arn:aws:sqs:\(configuration.region):\(configuration.accountId):\(name)"
+        arnPrefix + name
     }
 
     /// All live queues (for metrics and maintenance).
@@ -110,6 +121,13 @@ public final class QueueEngine: Sendable {
 
     func count(_ metric: String, queue: String, by amount: Int) {
         guard amount > 0 else { return }
-        Counter(label: metric, dimensions: [("queue", queue)]).increment(by: amount)
+        let name = CounterName(metric: metric, queue: queue)
+        let counter = counters.withLock { counters in
+            if let counter = counters[name] { return counter }
+            let counter = Counter(label: metric, dimensions: [("queue", queue)])
+            counters[name] = counter
+            return counter
+        }
+        counter.increment(by: amount)
     }
 }

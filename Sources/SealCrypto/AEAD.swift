@@ -48,14 +48,25 @@ public struct AEAD: Sendable, CustomStringConvertible {
         _ plaintext: Plaintext, key: Key, nonce: Nonce, associatedData: AssociatedData
     ) -> [UInt8] {
         withInputs(plaintext, key: key, nonce: nonce, associatedData: associatedData) { plaintext, key, nonce, associatedData in
-            precondition(nonce.count == nonceLength, "\(name) nonces are \(nonceLength) bytes")
-            return [UInt8](unsafeUninitializedCapacity: plaintext.count + tagLength) { output, initialized in
-                cipher.encrypt(
-                    key: key, nonce: nonce, plaintext: plaintext, associatedData: associatedData,
-                    into: UnsafeMutableRawBufferPointer(output))
+            [UInt8](unsafeUninitializedCapacity: plaintext.count + tagLength) { output, initialized in
+                seal(plaintext, key: key, nonce: nonce, associatedData: associatedData, into: UnsafeMutableRawBufferPointer(output))
                 initialized = output.count
             }
         }
+    }
+
+    /// Like `seal`, writing `ciphertext ‖ tag` into `output` instead of a new array.
+    ///
+    /// - Precondition: `key` is `keyLength` bytes, `nonce` is `nonceLength` bytes and `output` is
+    ///   `plaintext.count + tagLength` bytes.
+    public func seal(
+        _ plaintext: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer,
+        associatedData: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) {
+        precondition(key.count == keyLength, "\(name) keys are \(keyLength) bytes")
+        precondition(nonce.count == nonceLength, "\(name) nonces are \(nonceLength) bytes")
+        precondition(output.count == plaintext.count + tagLength, "\(name) output is the plaintext and a tag")
+        cipher.encrypt(key: key, nonce: nonce, plaintext: plaintext, associatedData: associatedData, into: output)
     }
 
     /// The plaintext of `sealed` (`ciphertext ‖ tag` from `seal`), or `AuthenticationFailure` when

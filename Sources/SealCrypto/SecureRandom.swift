@@ -20,8 +20,19 @@ public enum SecureRandom {
     ///
     /// - Precondition: `count` is at most 256.
     public static func publicBytes(_ count: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { output, initialized in
+            fillWithPublicBytes(UnsafeMutableRawBufferPointer(output))
+            initialized = count
+        }
+    }
+
+    /// Fills `output` as `publicBytes` would return its bytes, without making an array.
+    ///
+    /// - Precondition: `output` is at most 256 bytes.
+    public static func fillWithPublicBytes(_ output: UnsafeMutableRawBufferPointer) {
+        let count = output.count
         precondition(count <= 256, "publicBytes hands out at most 256 bytes at a time")
-        return pool.withLock { pool in
+        pool.withLock { pool in
             if pool.used + count > pool.bytes.count {
                 Sodium.ensureInitialized()
                 pool.bytes.withUnsafeMutableBytes { randombytes_buf($0.baseAddress!, $0.count) }
@@ -29,9 +40,11 @@ public enum SecureRandom {
             }
             let start = pool.used
             pool.used += count
-            let output = Array(pool.bytes[start..<pool.used])
-            for index in start..<pool.used { pool.bytes[index] = 0 }
-            return output
+            pool.bytes.withUnsafeMutableBytes { bytes in
+                let handedOut = UnsafeMutableRawBufferPointer(rebasing: bytes[start..<start + count])
+                output.copyMemory(from: UnsafeRawBufferPointer(handedOut))
+                handedOut.initializeMemory(as: UInt8.self, repeating: 0)
+            }
         }
     }
 }

@@ -223,6 +223,32 @@ struct AEADTests {
         #expect(try aead.open(sealed, key: key, nonce: nonce, associatedData: [UInt8]())[...] == message)
     }
 
+    @Test("Sealing into a caller's buffer writes what the array-returning seal returns, and leaves the bytes around it alone", arguments: all)
+    func sealIntoBuffer(aead: AEAD) throws {
+        let key = SecureRandom.bytes(aead.keyLength)
+        let nonce = SecureRandom.bytes(aead.nonceLength)
+        let message = Array("a body and its attributes".utf8)
+        let associated = Array("queue arn, message id".utf8)
+        var buffer = [UInt8](repeating: 0xAA, count: 3 + message.count + aead.tagLength + 2)
+        buffer.withUnsafeMutableBytes { buffer in
+            key.withUnsafeBytes { key in
+                nonce.withUnsafeBytes { nonce in
+                    message.withUnsafeBytes { message in
+                        associated.withUnsafeBytes { associated in
+                            aead.seal(
+                                message, key: key, nonce: nonce, associatedData: associated,
+                                into: UnsafeMutableRawBufferPointer(rebasing: buffer[3..<(buffer.count - 2)]))
+                        }
+                    }
+                }
+            }
+        }
+        let sealed = Array(buffer[3..<(buffer.count - 2)])
+        #expect(sealed == aead.seal(message, key: key, nonce: nonce, associatedData: associated))
+        #expect(buffer.prefix(3) == [0xAA, 0xAA, 0xAA] && buffer.suffix(2) == [0xAA, 0xAA])
+        #expect(try aead.open(sealed, key: key, nonce: nonce, associatedData: associated) == message)
+    }
+
     @Test("Names and lengths are the algorithms' own")
     func parameters() {
         #expect(AEAD.aes256GCM.name == "AES-256-GCM" && AEAD.aes256GCM.nonceLength == 12)

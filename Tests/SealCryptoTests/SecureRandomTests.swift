@@ -34,4 +34,17 @@ struct SecureRandomTests {
         #expect(seen.count == 10_000)
         #expect(Set(seen.flatMap { $0 }).count > 200)
     }
+
+    @Test("fillWithPublicBytes fills exactly the buffer it is given, with bytes no earlier draw handed out")
+    func fillWithPublicBytes() {
+        var seen = Set<[UInt8]>()
+        for _ in 0..<1_000 {
+            var buffer = [UInt8](repeating: 0, count: 14)
+            buffer.withUnsafeMutableBytes { SecureRandom.fillWithPublicBytes(UnsafeMutableRawBufferPointer(rebasing: $0[1..<13])) }
+            #expect(buffer.first == 0 && buffer.last == 0)
+            seen.insert(Array(buffer[1..<13]))
+            seen.insert(SecureRandom.publicBytes(12))
+        }
+        #expect(seen.count == 2_000)
+    }
 }
