@@ -20,11 +20,14 @@ public struct AuditRecordTemplate: Sendable, Hashable {
     public let bytes: [UInt8]
     /// `SHA-256(bytes)`: the template's key in the store.
     public let hash: [UInt8]
+    /// Where the markers stand in `bytes`, found once so each record is a few copies.
+    private let markerOffsets: [Int]
 
     /// The template of `bytes`.
     public init(bytes: [UInt8]) {
         self.bytes = bytes
         hash = Digest.sha256(bytes)
+        markerOffsets = bytes.indices.filter { (Self.eventTimeMarker...Self.eventIDMarker).contains(bytes[$0]) }
     }
 
     /// The record of one event: the template with its values put in (`eventTime` formatted as
@@ -34,13 +37,12 @@ public struct AuditRecordTemplate: Sendable, Hashable {
         var record: [UInt8] = []
         record.reserveCapacity(bytes.count + time.utf8.count + requestID.utf8.count + eventID.utf8.count)
         var runStart = 0
-        for index in bytes.indices where bytes[index] <= Self.eventIDMarker {
+        for index in markerOffsets {
             record.append(contentsOf: bytes[runStart..<index])
             switch bytes[index] {
             case Self.eventTimeMarker: record.append(contentsOf: time.utf8)
             case Self.requestIDMarker: record.append(contentsOf: requestID.utf8)
-            case Self.eventIDMarker: record.append(contentsOf: eventID.utf8)
-            default: record.append(bytes[index])
+            default: record.append(contentsOf: eventID.utf8)
             }
             runStart = index + 1
         }
