@@ -106,6 +106,7 @@ public final class EnvelopeSealer: PayloadSealer {
     }
 
     private static let marker: [UInt8] = [0x45, 0x01]
+    /// The length of the key commitment stored beside each ciphertext.
     static let commitmentLength = 32
 
     let keys: KeyService
@@ -362,7 +363,7 @@ public final class EnvelopeSealer: PayloadSealer {
 
     /// The clear key of the message space, unwrapped once per queue and space (needed only when
     /// a data key meets a space for the first time).
-    func spaceKey(_ context: SealingContext) throws(KeyServiceError) -> SecretBytes {
+    private func spaceKey(_ context: SealingContext) throws(KeyServiceError) -> SecretBytes {
         let name = CacheName(queueArn: context.queueArn, caller: "", tag: BlobTag(context.spaceKey))
         if let cached = spaceKeys.withLock({ $0[name] }) { return cached }
         let material = try keys.openServiceSecret(context.spaceKey, context: Self.spaceKeyContext(context.queueArn))
