@@ -77,7 +77,7 @@ public final class EnvelopeSealer: PayloadSealer {
         var high: UInt64
         var low: UInt64
 
-        init(_ blob: [UInt8]) {
+        init(_ blob: some Collection<UInt8>) {
             var high: UInt64 = 0
             var low: UInt64 = 0
             for (index, byte) in blob.suffix(16).enumerated() {
@@ -145,17 +145,18 @@ public final class EnvelopeSealer: PayloadSealer {
         }
     }
 
-    /// Seals `payload` for one message, writing the sealed layout straight into one array.
-    public func seal(_ payload: [UInt8], protection: SealingProtection, _ context: SealingContext) throws(SQSError) -> [UInt8] {
+    /// Seals `payload` for one message: its encoding is written straight into the sealed layout
+    /// and encrypted there in place, so the only copy of the plaintext is the one it replaces.
+    public func seal(_ payload: MessagePayload, protection: SealingProtection, _ context: SealingContext) throws(SQSError) -> Data {
         try sqsErrors { () throws(KeyServiceError) in
             let dataKey = try encryptionKey(protection, context)
             let associated = Self.associatedData(dataKey.associatedPrefix, context)
+            let plaintext = payload.encoding
             let nonceStart = 4 + dataKey.blob.count
             let commitmentStart = nonceStart + AEAD.aes256GCM.nonceLength
             let bodyStart = commitmentStart + Self.commitmentLength
-            let count = bodyStart + payload.count + AEAD.aes256GCM.tagLength
-            return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-                let output = UnsafeMutableRawBufferPointer(buffer)
+            var sealed = Data(count: bodyStart + plaintext.count + AEAD.aes256GCM.tagLength)
+            sealed.withUnsafeMutableBytes { output in
                 output[0] = Self.marker[0]
                 output[1] = Self.marker[1]
                 output[2] = UInt8(dataKey.blob.count >> 8)
@@ -163,41 +164,54 @@ public final class EnvelopeSealer: PayloadSealer {
                 UnsafeMutableRawBufferPointer(rebasing: output[4..<nonceStart]).copyBytes(from: dataKey.blob)
                 let nonce = UnsafeMutableRawBufferPointer(rebasing: output[nonceStart..<commitmentStart])
                 SecureRandom.fillWithPublicBytes(nonce)
+                let body = UnsafeMutableRawBufferPointer(rebasing: output[bodyStart..<bodyStart + plaintext.count])
+                plaintext.write(into: body)
                 Self.withMessageKey(dataKey.pseudorandomKey, context) { subkey, commitment in
                     UnsafeMutableRawBufferPointer(rebasing: output[commitmentStart..<bodyStart]).copyMemory(from: commitment)
-                    payload.withUnsafeBytes { plaintext in
-                        associated.withUnsafeBytes { associated in
-                            AEAD.aes256GCM.seal(
-                                plaintext, key: subkey, nonce: UnsafeRawBufferPointer(nonce), associatedData: associated,
-                                into: UnsafeMutableRawBufferPointer(rebasing: output[bodyStart...]))
-                        }
+                    associated.withUnsafeBytes { associated in
+                        AEAD.aes256GCM.seal(
+                            UnsafeRawBufferPointer(body), key: subkey, nonce: UnsafeRawBufferPointer(nonce), associatedData: associated,
+                            into: UnsafeMutableRawBufferPointer(rebasing: output[bodyStart...]))
                     }
                 }
-                initialized = count
             }
+            return sealed
         }
     }
 
     /// Opens what `seal` made for the same message; a changed or moved ciphertext is an
     /// integrity failure (InternalError), a key that cannot be used its Kms* error.
-    public func open(_ sealed: [UInt8], _ context: SealingContext) throws(SQSError) -> [UInt8] {
+    public func open(_ sealed: Data, _ context: SealingContext) throws(SQSError) -> MessagePayload {
         try sqsErrors { () throws(KeyServiceError) in
-            guard sealed.count > 4, sealed[0] == Self.marker[0], sealed[1] == Self.marker[1] else { throw .invalidCiphertext }
-            let nonceStart = 4 + (Int(sealed[2]) << 8 | Int(sealed[3]))
-            let commitmentStart = nonceStart + AEAD.aes256GCM.nonceLength
-            let bodyStart = commitmentStart + Self.commitmentLength
-            guard sealed.count >= bodyStart + AEAD.aes256GCM.tagLength else { throw .invalidCiphertext }
-            let blob = Array(sealed[4..<nonceStart])
-            let dataKey = try decryptionKey(blob: blob, context)
-            let opened = Self.withMessageKey(dataKey.pseudorandomKey, context) { subkey, commitment -> [UInt8]? in
-                guard HMAC.constantTimeEquals(commitment, sealed[commitmentStart..<bodyStart]) else { return nil }
-                return try? AEAD.aes256GCM.open(
-                    sealed[bodyStart...], key: subkey, nonce: sealed[nonceStart..<commitmentStart],
-                    associatedData: Self.associatedData(dataKey.associatedPrefix, context))
-            }
-            guard let opened else { throw .invalidCiphertext }
-            return opened
+            try sealed.withUnsafeBytes { sealed in Result { () throws(KeyServiceError) in try open(sealed, context) } }.get()
         }
+    }
+
+    private func open(_ sealed: UnsafeRawBufferPointer, _ context: SealingContext) throws(KeyServiceError) -> MessagePayload {
+        guard sealed.count > 4, sealed[0] == Self.marker[0], sealed[1] == Self.marker[1] else { throw .invalidCiphertext }
+        let nonceStart = 4 + (Int(sealed[2]) << 8 | Int(sealed[3]))
+        let commitmentStart = nonceStart + AEAD.aes256GCM.nonceLength
+        let bodyStart = commitmentStart + Self.commitmentLength
+        guard sealed.count >= bodyStart + AEAD.aes256GCM.tagLength else { throw .invalidCiphertext }
+        let dataKey = try decryptionKey(blob: UnsafeRawBufferPointer(rebasing: sealed[4..<nonceStart]), context)
+        let associated = Self.associatedData(dataKey.associatedPrefix, context)
+        let ciphertext = UnsafeRawBufferPointer(rebasing: sealed[bodyStart...])
+        let payload = Self.withMessageKey(dataKey.pseudorandomKey, context) { subkey, commitment -> MessagePayload? in
+            guard HMAC.constantTimeEquals(commitment, UnsafeRawBufferPointer(rebasing: sealed[commitmentStart..<bodyStart])) else {
+                return nil
+            }
+            let count = ciphertext.count - AEAD.aes256GCM.tagLength
+            return withUnsafeTemporaryAllocation(byteCount: count, alignment: 16) { plaintext -> MessagePayload? in
+                let authentic = associated.withUnsafeBytes { associated in
+                    AEAD.aes256GCM.open(
+                        ciphertext, key: subkey, nonce: UnsafeRawBufferPointer(rebasing: sealed[nonceStart..<commitmentStart]),
+                        associatedData: associated, into: plaintext)
+                }
+                return authentic ? MessagePayload(decoding: UnsafeRawBufferPointer(plaintext)) : nil
+            }
+        }
+        guard let payload else { throw .invalidCiphertext }
+        return payload
     }
 
     /// Forgets every cached data key and space key of `queueArn`.
@@ -284,19 +298,22 @@ public final class EnvelopeSealer: PayloadSealer {
 
     /// The data key a sealed message names by its blob: the caller's cached one while it is
     /// fresh and its KMS key unchanged; else Decrypt, authorized.
-    private func decryptionKey(blob: [UInt8], _ context: SealingContext) throws(KeyServiceError) -> DerivationKey {
-        let name = CacheName(queueArn: context.queueArn, caller: Self.callerName(context.caller), tag: BlobTag(blob))
+    private func decryptionKey(blob named: UnsafeRawBufferPointer, _ context: SealingContext) throws(KeyServiceError) -> DerivationKey {
+        let name = CacheName(queueArn: context.queueArn, caller: Self.callerName(context.caller), tag: BlobTag(named))
         let now = keys.now()
         let version = keys.keyringVersion
         let space = BlobTag(context.spaceKey)
         let fresh = decryptCache.withLock { cache -> (CachedKey, DerivationKey?)? in
-            guard let entry = cache[name], entry.expiresAt > now, entry.keyringVersion == version, entry.blob == blob else { return nil }
+            guard let entry = cache[name], entry.expiresAt > now, entry.keyringVersion == version, entry.blob.elementsEqual(named) else {
+                return nil
+            }
             return (entry, entry.derivation(for: space))
         }
         if let (entry, ready) = fresh {
             if let ready { return ready }
             return try derivationKey(entry, in: decryptCache, context)
         }
+        let blob = Array(named)
         guard let parsed = CiphertextBlob(parsing: blob) else { throw .invalidCiphertext }
         // A key destroyed since (deletion) is gone for good: what it protected is unreadable.
         guard let key = keys.key(keyId: parsed.keyId) else { throw .notFound(keys.keyArn(parsed.keyId)) }

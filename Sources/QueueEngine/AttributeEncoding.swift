@@ -22,7 +22,8 @@ public enum AttributeEncoding {
     }
 
     /// Reads what `canonicalBytes` wrote; nil when the bytes are not in that form.
-    public static func decode(_ bytes: ArraySlice<UInt8>) -> [String: MessageAttributeValue]? {
+    public static func decode<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> [String: MessageAttributeValue]?
+    where Bytes.Index == Int, Bytes.SubSequence == Bytes {
         var offset = bytes.startIndex
         var result: [String: MessageAttributeValue] = [:]
         while offset < bytes.endIndex {
@@ -40,7 +41,8 @@ public enum AttributeEncoding {
     }
 
     /// A length-prefixed field at `offset`, advancing past it; nil when truncated.
-    static func readField(_ bytes: ArraySlice<UInt8>, _ offset: inout Int) -> ArraySlice<UInt8>? {
+    static func readField<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ offset: inout Int) -> Bytes?
+    where Bytes.Index == Int, Bytes.SubSequence == Bytes {
         guard bytes.endIndex - offset >= 4 else { return nil }
         let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
         offset += 4

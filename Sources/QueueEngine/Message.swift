@@ -1,3 +1,5 @@
+import Foundation
+
 /// One typed message attribute value (`String`, `Number` or `Binary`, optionally with a custom label).
 public struct MessageAttributeValue: Sendable, Equatable {
     /// `String`, `Number`, `Binary`, or one of those followed by `.label`.
@@ -42,13 +44,13 @@ public struct NewMessage: Sendable {
     public var deadLetterSourceArn: String?
     /// With server-side encryption, the sealed `MessagePayload`; body and attributes are then
     /// empty until the engine opens it. Nil for a message stored in the clear (SSE off).
-    public var sealedPayload: [UInt8]?
+    public var sealedPayload: Data?
 
     /// Creates a message.
     public init(
         messageId: String, body: String, attributes: [String: MessageAttributeValue],
         systemAttributes: [String: MessageAttributeValue], senderId: String, sentAt: Int64, visibleAt: Int64,
-        groupId: String?, deduplicationId: String?, deadLetterSourceArn: String? = nil, sealedPayload: [UInt8]? = nil
+        groupId: String?, deduplicationId: String?, deadLetterSourceArn: String? = nil, sealedPayload: Data? = nil
     ) {
         self.deadLetterSourceArn = deadLetterSourceArn
         self.sealedPayload = sealedPayload

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The encryption port of the engine: server-side encryption of message payloads.
 /// `KeyService.EnvelopeSealer` implements it; the engine never sees a key or a cipher name.
 ///
@@ -6,10 +8,10 @@ public protocol PayloadSealer: Sendable {
     /// A fresh key for a queue's message space, in a form safe to store (wrapped). Destroying
     /// it makes every payload sealed in that space unreadable (purge, queue deletion).
     func makeSpaceKey(queueArn: String) throws(SQSError) -> [UInt8]
-    /// Seals `payload` for one message under `protection`.
-    func seal(_ payload: [UInt8], protection: SealingProtection, _ context: SealingContext) throws(SQSError) -> [UInt8]
+    /// Seals `payload` for one message under `protection`, in the form the store keeps.
+    func seal(_ payload: MessagePayload, protection: SealingProtection, _ context: SealingContext) throws(SQSError) -> Data
     /// Opens what `seal` made for the same message; the sealed bytes name their own key.
-    func open(_ sealed: [UInt8], _ context: SealingContext) throws(SQSError) -> [UInt8]
+    func open(_ sealed: Data, _ context: SealingContext) throws(SQSError) -> MessagePayload
     /// Drops every cached data key of a queue (purged or deleted).
     func forget(queueArn: String)
 }

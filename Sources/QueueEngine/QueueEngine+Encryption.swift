@@ -5,7 +5,7 @@ extension QueueEngine {
         guard let protection = SealingProtection(queue.settings) else { return message }
         let payload = MessagePayload(body: message.body, attributes: message.attributes, systemAttributes: message.systemAttributes)
         var stored = message
-        stored.sealedPayload = try sealer.seal(payload.bytes, protection: protection, sealingContext(of: message, in: queue, caller: caller))
+        stored.sealedPayload = try sealer.seal(payload, protection: protection, sealingContext(of: message, in: queue, caller: caller))
         stored.body = ""
         stored.attributes = [:]
         stored.systemAttributes = [:]
@@ -15,10 +15,7 @@ extension QueueEngine {
     /// `message`, read from `queue`'s message space, with its payload opened.
     func opened(_ message: NewMessage, in queue: QueueRecord, caller: Caller) throws(SQSError) -> NewMessage {
         guard let sealedPayload = message.sealedPayload else { return message }
-        let bytes = try sealer.open(sealedPayload, sealingContext(of: message, in: queue, caller: caller))
-        guard let payload = MessagePayload(decoding: bytes) else {
-            throw SQSError(.internalError, "A stored message could not be decoded.")
-        }
+        let payload = try sealer.open(sealedPayload, sealingContext(of: message, in: queue, caller: caller))
         var opened = message
         opened.body = payload.body
         opened.attributes = payload.attributes

@@ -55,7 +55,8 @@ public struct AEAD: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Like `seal`, writing `ciphertext ‖ tag` into `output` instead of a new array.
+    /// Like `seal`, writing `ciphertext ‖ tag` into `output` instead of a new array. `plaintext`
+    /// may be the start of `output` itself (encryption in place); otherwise they must not overlap.
     ///
     /// - Precondition: `key` is `keyLength` bytes, `nonce` is `nonceLength` bytes and `output` is
     ///   `plaintext.count + tagLength` bytes.
@@ -85,6 +86,21 @@ public struct AEAD: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Like `open`, writing the plaintext into `output` (`sealed.count - tagLength` bytes) instead
+    /// of a new array; false, with `output` wiped, when `sealed` does not authenticate.
+    ///
+    /// - Precondition: `key` is `keyLength` bytes, `nonce` is `nonceLength` bytes, `sealed` holds
+    ///   at least a tag and `output` is `sealed.count - tagLength` bytes, not overlapping it.
+    public func open(
+        _ sealed: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer,
+        associatedData: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) -> Bool {
+        precondition(key.count == keyLength, "\(name) keys are \(keyLength) bytes")
+        precondition(nonce.count == nonceLength, "\(name) nonces are \(nonceLength) bytes")
+        precondition(sealed.count >= tagLength && output.count == sealed.count - tagLength, "\(name) output is the sealed value less its tag")
+        return cipher.decrypt(key: key, nonce: nonce, sealed: sealed, associatedData: associatedData, into: output)
+    }
+
     /// Like `open`, for a sealed secret (a wrapped key): the plaintext goes straight into guarded memory.
     ///
     /// - Precondition: `key` is `keyLength` bytes.
@@ -108,8 +124,7 @@ public struct AEAD: Sendable, CustomStringConvertible {
             sealed, key, nonce, associatedData -> Output? in
             guard nonce.count == nonceLength, sealed.count >= tagLength else { return nil }
             return makeOutput(sealed.count - tagLength) { plaintext in
-                authentic = cipher.decrypt(
-                    key: key, nonce: nonce, sealed: sealed, associatedData: associatedData, into: plaintext)
+                authentic = open(sealed, key: key, nonce: nonce, associatedData: associatedData, into: plaintext)
             }
         }
         guard let output, authentic else { throw AuthenticationFailure() }

@@ -58,7 +58,7 @@ public struct KeyServiceBenchmark: Sendable {
         let sealer = EnvelopeSealer(keys: service, authorize: { _ in })
         let queueArn = "arn:aws:sqs:us-east-1:000000000000:sealq-bench"
         let spaceKey = try sealer.makeSpaceKey(queueArn: queueArn)
-        let payload = MessagePayload(body: String(repeating: "x", count: 1024), attributes: [:], systemAttributes: [:]).bytes
+        let payload = MessagePayload(body: String(repeating: "x", count: 1024), attributes: [:], systemAttributes: [:])
         func sealingContext(_ index: Int) -> SealingContext {
             SealingContext(
                 queueArn: queueArn, messageId: "message-\(index)", binding: ["", ""], spaceKey: spaceKey,

@@ -13,7 +13,7 @@ extension SQLiteMessageStore {
         [
             space, message.messageId, message.body, AttributeCodec.encode(message.attributes).map { Data($0) },
             AttributeCodec.encode(message.systemAttributes).map { Data($0) }, message.senderId, message.sentAt,
-            message.visibleAt, message.groupId, message.deduplicationId, message.sealedPayload.map { Data($0) },
+            message.visibleAt, message.groupId, message.deduplicationId, message.sealedPayload,
         ]
     }
 
@@ -223,7 +223,7 @@ extension SQLiteMessageStore {
     static func payloadColumns(_ message: NewMessage) -> StatementArguments {
         [
             message.body, AttributeCodec.encode(message.attributes).map { Data($0) },
-            AttributeCodec.encode(message.systemAttributes).map { Data($0) }, message.sealedPayload.map { Data($0) },
+            AttributeCodec.encode(message.systemAttributes).map { Data($0) }, message.sealedPayload,
         ]
     }
 
@@ -259,6 +259,6 @@ extension SQLiteMessageStore {
             systemAttributes: try AttributeCodec.decode((row["system_attributes"] as Data?).map { [UInt8]($0) }),
             senderId: row["sender_id"], sentAt: row["sent_at"], visibleAt: row["visible_at"], groupId: row["group_id"],
             deduplicationId: row["deduplication_id"], deadLetterSourceArn: row["dead_letter_source"],
-            sealedPayload: (row["payload"] as Data?).map { [UInt8]($0) })
+            sealedPayload: row["payload"] as Data?)
     }
 }

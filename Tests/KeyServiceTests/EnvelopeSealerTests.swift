@@ -64,18 +64,18 @@ struct EnvelopeSealerTests {
     @Test("A sealed payload opens for the same queue, message, binding and space, and hides the plaintext")
     func roundTrip() async throws {
         let setup = try await setUp()
-        let body = Array("card 4111 1111 1111 1111".utf8)
+        let body = "card 4111 1111 1111 1111"
         for protection in [SealingProtection.kmsKey(setup.key.keyId), .queueServiceKey] {
             let sealed = try setup.sealer.seal(body, protection: protection, context(setup, "m-1", binding: ["g1", "d1"]))
-            #expect(sealed.firstRange(of: body) == nil)
-            #expect(try setup.sealer.open(sealed, context(setup, "m-1", caller: consumer, binding: ["g1", "d1"])) == body)
+            #expect(sealed.firstRange(of: Array(body.utf8)) == nil)
+            #expect(try setup.sealer.open(sealed, context(setup, "m-1", caller: consumer, binding: ["g1", "d1"])).body == body)
         }
     }
 
     @Test("Another queue, message id, binding or message space, or any changed byte, does not open")
     func bound() async throws {
         let setup = try await setUp()
-        let sealed = try setup.sealer.seal([1, 2, 3], protection: .kmsKey(setup.key.keyId), context(setup, "m-1", binding: ["g1", ""]))
+        let sealed = try setup.sealer.seal("123", protection: .kmsKey(setup.key.keyId), context(setup, "m-1", binding: ["g1", ""]))
         var otherQueue = context(setup, "m-1", binding: ["g1", ""])
         otherQueue.queueArn += "2"
         var otherSpace = context(setup, "m-1", binding: ["g1", ""])
@@ -94,15 +94,15 @@ struct EnvelopeSealerTests {
     func reuse() async throws {
         let setup = try await setUp()
         for index in 0..<2_500 {
-            _ = try setup.sealer.seal([1], protection: .kmsKey(setup.key.keyId), context(setup, "m-\(index)"))
+            _ = try setup.sealer.seal("1", protection: .kmsKey(setup.key.keyId), context(setup, "m-\(index)"))
         }
         #expect(setup.sealer.callCount.generateDataKey == 3, "1,000 messages per data key")
-        _ = try setup.sealer.seal([1], protection: .kmsKey(setup.key.keyId), context(setup, "other", caller: consumer))
+        _ = try setup.sealer.seal("1", protection: .kmsKey(setup.key.keyId), context(setup, "other", caller: consumer))
         #expect(setup.sealer.callCount.generateDataKey == 4, "data keys are per caller")
         setup.harness.advance(days: 301.0 / 86_400)
-        _ = try setup.sealer.seal([1], protection: .kmsKey(setup.key.keyId), context(setup, "later", caller: consumer))
+        _ = try setup.sealer.seal("1", protection: .kmsKey(setup.key.keyId), context(setup, "later", caller: consumer))
         #expect(setup.sealer.callCount.generateDataKey == 5, "a data key expires with its reuse period")
-        for index in 0..<10 { _ = try setup.sealer.seal([1], protection: .queueServiceKey, context(setup, "sqs-\(index)")) }
+        for index in 0..<10 { _ = try setup.sealer.seal("1", protection: .queueServiceKey, context(setup, "sqs-\(index)")) }
         #expect(setup.sealer.callCount.generateDataKey == 5)
         #expect(setup.log.uses.withLock { $0 }.allSatisfy { $0.hasPrefix("GenerateDataKey ") && $0.hasSuffix(queue) })
     }
@@ -113,27 +113,27 @@ struct EnvelopeSealerTests {
         let sealer = setup.sealer
         let protection = SealingProtection.kmsKey(setup.key.keyId)
         let contexts = (0..<64).map { context(setup, "m-\($0)") }
-        let sealed = try await withThrowingTaskGroup(of: [UInt8].self) { group in
-            for item in contexts { group.addTask { try sealer.seal([1, 2, 3], protection: protection, item) } }
-            return try await group.reduce(into: [[UInt8]]()) { $0.append($1) }
+        let sealed = try await withThrowingTaskGroup(of: Data.self) { group in
+            for item in contexts { group.addTask { try sealer.seal("123", protection: protection, item) } }
+            return try await group.reduce(into: [Data]()) { $0.append($1) }
         }
         #expect(sealed.count == 64 && sealer.callCount.generateDataKey == 1)
         let reader = EnvelopeSealer(keys: setup.harness.service, authorize: { _ in })
         let readerContext = context(setup, "one", caller: consumer)
-        let one = try sealer.seal([9], protection: protection, context(setup, "one"))
-        let opened = try await withThrowingTaskGroup(of: [UInt8].self) { group in
-            for _ in 0..<64 { group.addTask { try reader.open(one, readerContext) } }
-            return try await group.reduce(into: [[UInt8]]()) { $0.append($1) }
+        let one = try sealer.seal("9", protection: protection, context(setup, "one"))
+        let opened = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<64 { group.addTask { try reader.open(one, readerContext).body } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
         }
-        #expect(opened == Array(repeating: [9], count: 64))
+        #expect(opened == Array(repeating: "9", count: 64))
         #expect(reader.callCount.decrypt == 1)
     }
 
     @Test("Opening asks for Decrypt once per data key and reader, on the reader's behalf")
     func decryptPerReader() async throws {
         let setup = try await setUp()
-        let sealed = try setup.sealer.seal([7], protection: .kmsKey(setup.key.keyId), context(setup, "m"))
-        for _ in 0..<5 { #expect(try setup.sealer.open(sealed, context(setup, "m", caller: consumer)) == [7]) }
+        let sealed = try setup.sealer.seal("7", protection: .kmsKey(setup.key.keyId), context(setup, "m"))
+        for _ in 0..<5 { #expect(try setup.sealer.open(sealed, context(setup, "m", caller: consumer)).body == "7") }
         #expect(setup.sealer.callCount.decrypt == 1)
         #expect(setup.log.uses.withLock { $0.last } == "Decrypt \(consumer.principalArn!) \(queue)")
     }
@@ -142,35 +142,42 @@ struct EnvelopeSealerTests {
     func keyStates() async throws {
         let setup = try await setUp()
         let protection = SealingProtection.kmsKey(setup.key.keyId)
-        let sealed = try setup.sealer.seal([7], protection: protection, context(setup, "m"))
+        let sealed = try setup.sealer.seal("7", protection: protection, context(setup, "m"))
         _ = try setup.sealer.open(sealed, context(setup, "m"))
         try await setup.harness.service.disableKey(setup.key.keyId)
-        #expect(errorCode { _ = try setup.sealer.seal([1], protection: protection, context(setup, "x")) } == .kmsDisabled)
+        #expect(errorCode { _ = try setup.sealer.seal("1", protection: protection, context(setup, "x")) } == .kmsDisabled)
         #expect(errorCode { _ = try setup.sealer.open(sealed, context(setup, "m")) } == .kmsDisabled)
         try await setup.harness.service.enableKey(setup.key.keyId)
-        #expect(try setup.sealer.open(sealed, context(setup, "m")) == [7])
+        #expect(try setup.sealer.open(sealed, context(setup, "m")).body == "7")
         _ = try await setup.harness.service.scheduleKeyDeletion(setup.key.keyId, days: 7)
-        #expect(errorCode { _ = try setup.sealer.seal([1], protection: protection, context(setup, "x")) } == .kmsInvalidState)
+        #expect(errorCode { _ = try setup.sealer.seal("1", protection: protection, context(setup, "x")) } == .kmsInvalidState)
         #expect(errorCode { _ = try setup.sealer.open(sealed, context(setup, "m")) } == .kmsInvalidState)
         setup.harness.advance(days: 8)
         _ = try await setup.harness.service.runDueWork()
         #expect(errorCode { _ = try setup.sealer.open(sealed, context(setup, "m")) } == .kmsNotFound, "deleted: shredded")
-        #expect(errorCode { _ = try setup.sealer.seal([1], protection: .kmsKey("alias/missing"), context(setup, "x")) } == .kmsNotFound)
+        #expect(errorCode { _ = try setup.sealer.seal("1", protection: .kmsKey("alias/missing"), context(setup, "x")) } == .kmsNotFound)
         setup.log.refused.withLock { _ = $0.insert(consumer.principalArn!) }
         let other = try await setup.harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
-        #expect(errorCode { _ = try setup.sealer.seal([1], protection: .kmsKey(other.keyId), context(setup, "x", caller: consumer)) } == .kmsAccessDenied)
+        #expect(errorCode { _ = try setup.sealer.seal("1", protection: .kmsKey(other.keyId), context(setup, "x", caller: consumer)) } == .kmsAccessDenied)
     }
 
     @Test("Rotation mid-stream: messages sealed before a rotation still open after it")
     func rotation() async throws {
         let setup = try await setUp()
         let protection = SealingProtection.kmsKey(setup.key.keyId)
-        let before = try setup.sealer.seal([1], protection: protection, context(setup, "before"))
+        let before = try setup.sealer.seal("1", protection: protection, context(setup, "before"))
         _ = try await setup.harness.service.rotateKeyOnDemand(setup.key.keyId)
-        let after = try setup.sealer.seal([2], protection: protection, context(setup, "after"))
+        let after = try setup.sealer.seal("2", protection: protection, context(setup, "after"))
         let reader = EnvelopeSealer(keys: setup.harness.service, authorize: { _ in })
-        #expect(try reader.open(before, context(setup, "before", caller: consumer)) == [1])
-        #expect(try reader.open(after, context(setup, "after", caller: consumer)) == [2])
+        #expect(try reader.open(before, context(setup, "before", caller: consumer)).body == "1")
+        #expect(try reader.open(after, context(setup, "after", caller: consumer)).body == "2")
         #expect(setup.sealer.callCount.generateDataKey == 2, "the rotation changed the key, so a new data key was made")
+    }
+}
+
+extension EnvelopeSealer {
+    /// Seals `body` as a message with no attributes.
+    func seal(_ body: String, protection: SealingProtection, _ context: SealingContext) throws(SQSError) -> Data {
+        try seal(MessagePayload(body: body, attributes: [:], systemAttributes: [:]), protection: protection, context)
     }
 }

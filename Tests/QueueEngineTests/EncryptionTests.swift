@@ -19,6 +19,9 @@ struct EncryptionTests {
             body: "héllo", attributes: ["n": .init(dataType: "Number.cents", stringValue: "12"), "b": .init(dataType: "Binary", binaryValue: [0, 255])],
             systemAttributes: ["AWSTraceHeader": .init(dataType: "String", stringValue: "Root=1-abc")])
         #expect(MessagePayload(decoding: payload.bytes) == payload)
+        #expect(payload.encoding.count == payload.bytes.count && MessagePayload(decoding: Data(payload.bytes)) == payload)
+        let bare = MessagePayload(body: "x", attributes: [:], systemAttributes: [:])
+        #expect(bare.bytes == [1, 0, 0, 0, 1, 0x78, 0, 0, 0, 0, 0, 0, 0, 0], "version, then three length-prefixed fields")
         #expect(MessagePayload(decoding: Array(payload.bytes.dropLast())) == nil)
         #expect(MessagePayload(decoding: payload.bytes + [0]) == nil)
         #expect(MessagePayload(decoding: [2] + payload.bytes.dropFirst()) == nil)

@@ -249,6 +249,46 @@ struct AEADTests {
         #expect(try aead.open(sealed, key: key, nonce: nonce, associatedData: associated) == message)
     }
 
+    @Test("Sealing in place gives the out-of-place result, and opening into a buffer returns the plaintext or wipes it", arguments: all)
+    func inPlaceAndIntoBuffer(aead: AEAD) throws {
+        let key = SecureRandom.bytes(aead.keyLength)
+        let nonce = SecureRandom.bytes(aead.nonceLength)
+        let message = Array(String(repeating: "a body in place ", count: 40).utf8)
+        let associated = Array("queue arn, message id".utf8)
+        var buffer = message + [UInt8](repeating: 0, count: aead.tagLength)
+        key.withUnsafeBytes { key in
+            nonce.withUnsafeBytes { nonce in
+                associated.withUnsafeBytes { associated in
+                    buffer.withUnsafeMutableBytes { buffer in
+                        let plaintext = UnsafeRawBufferPointer(rebasing: buffer[0..<message.count])
+                        aead.seal(plaintext, key: key, nonce: nonce, associatedData: associated, into: buffer)
+                    }
+                }
+            }
+        }
+        #expect(buffer == aead.seal(message, key: key, nonce: nonce, associatedData: associated))
+
+        func openIntoBuffer(_ sealed: [UInt8]) -> (Bool, [UInt8]) {
+            var output = [UInt8](repeating: 0xAA, count: sealed.count - aead.tagLength)
+            let authentic = output.withUnsafeMutableBytes { output in
+                key.withUnsafeBytes { key in
+                    nonce.withUnsafeBytes { nonce in
+                        associated.withUnsafeBytes { associated in
+                            sealed.withUnsafeBytes { aead.open($0, key: key, nonce: nonce, associatedData: associated, into: output) }
+                        }
+                    }
+                }
+            }
+            return (authentic, output)
+        }
+        let (authentic, opened) = openIntoBuffer(buffer)
+        #expect(authentic && opened == message)
+        var altered = buffer
+        altered[5] ^= 1
+        let (alteredAuthentic, alteredOutput) = openIntoBuffer(altered)
+        #expect(!alteredAuthentic && alteredOutput.allSatisfy { $0 == 0 }, "no unauthenticated plaintext is left behind")
+    }
+
     @Test("Names and lengths are the algorithms' own")
     func parameters() {
         #expect(AEAD.aes256GCM.name == "AES-256-GCM" && AEAD.aes256GCM.nonceLength == 12)
