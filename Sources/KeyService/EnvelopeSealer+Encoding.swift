@@ -13,11 +13,11 @@ extension EnvelopeSealer {
     /// Lends `body` the message's AES-256-GCM key and its commitment: HKDF-Expand of the
     /// derivation key with the message id in the info, in a buffer wiped afterwards.
     static func withMessageKey<Result>(
-        _ pseudorandomKey: HMACSHA256Key, _ context: SealingContext,
+        _ pseudorandomKey: HMACSHA256Key, messageId: String,
         _ body: (_ key: UnsafeRawBufferPointer, _ commitment: UnsafeRawBufferPointer) -> Result
     ) -> Result {
         var info = derivationLabel
-        appendField(context.messageId, to: &info)
+        appendField(messageId, to: &info)
         return HKDF.withExpanded(pseudorandomKey: pseudorandomKey, info: info, count: 32 + commitmentLength) { output in
             body(UnsafeRawBufferPointer(rebasing: output[0..<32]), UnsafeRawBufferPointer(rebasing: output[32...]))
         }

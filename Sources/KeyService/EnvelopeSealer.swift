@@ -148,43 +148,55 @@ public final class EnvelopeSealer: PayloadSealer {
     /// Seals `payload` for one message: its encoding is written straight into the sealed layout
     /// and encrypted there in place, so the only copy of the plaintext is the one it replaces.
     public func seal(_ payload: MessagePayload, protection: SealingProtection, _ context: SealingContext) throws(SQSError) -> Data {
-        try sqsErrors { () throws(KeyServiceError) in
-            let dataKey = try encryptionKey(protection, context)
-            let associated = Self.associatedData(dataKey.associatedPrefix, context)
-            let plaintext = payload.encoding
-            let nonceStart = 4 + dataKey.blob.count
-            let commitmentStart = nonceStart + AEAD.aes256GCM.nonceLength
-            let bodyStart = commitmentStart + Self.commitmentLength
-            var sealed = Data(count: bodyStart + plaintext.count + AEAD.aes256GCM.tagLength)
-            sealed.withUnsafeMutableBytes { output in
-                output[0] = Self.marker[0]
-                output[1] = Self.marker[1]
-                output[2] = UInt8(dataKey.blob.count >> 8)
-                output[3] = UInt8(dataKey.blob.count & 0xFF)
-                UnsafeMutableRawBufferPointer(rebasing: output[4..<nonceStart]).copyBytes(from: dataKey.blob)
-                let nonce = UnsafeMutableRawBufferPointer(rebasing: output[nonceStart..<commitmentStart])
-                SecureRandom.fillWithPublicBytes(nonce)
-                let body = UnsafeMutableRawBufferPointer(rebasing: output[bodyStart..<bodyStart + plaintext.count])
-                plaintext.write(into: body)
-                Self.withMessageKey(dataKey.pseudorandomKey, context) { subkey, commitment in
-                    UnsafeMutableRawBufferPointer(rebasing: output[commitmentStart..<bodyStart]).copyMemory(from: commitment)
-                    associated.withUnsafeBytes { associated in
-                        AEAD.aes256GCM.seal(
-                            UnsafeRawBufferPointer(body), key: subkey, nonce: UnsafeRawBufferPointer(nonce), associatedData: associated,
-                            into: UnsafeMutableRawBufferPointer(rebasing: output[bodyStart...]))
-                    }
-                }
+        let dataKey: DerivationKey
+        do {
+            dataKey = try encryptionKey(protection, context)
+        } catch {
+            throw Self.sqsError(error)
+        }
+        let associated = Self.associatedData(dataKey.associatedPrefix, context)
+        let plaintext = payload.encoding
+        let headerCount = 4 + dataKey.blob.count + AEAD.aes256GCM.nonceLength + Self.commitmentLength
+        let messageId = context.messageId
+        var sealed = Data(count: headerCount + plaintext.count + AEAD.aes256GCM.tagLength)
+        sealed.withUnsafeMutableBytes { output in
+            Self.write(plaintext, sealedUnder: dataKey, messageId: messageId, associatedData: associated, into: output)
+        }
+        return sealed
+    }
+
+    /// Writes the sealed layout of `plaintext` into `output`, which is exactly its size.
+    private static func write(
+        _ plaintext: MessagePayload.Encoding, sealedUnder dataKey: DerivationKey, messageId: String, associatedData: [UInt8],
+        into output: UnsafeMutableRawBufferPointer
+    ) {
+        let nonceStart = 4 + dataKey.blob.count
+        let commitmentStart = nonceStart + AEAD.aes256GCM.nonceLength
+        let bodyStart = commitmentStart + commitmentLength
+        output[0] = marker[0]
+        output[1] = marker[1]
+        output[2] = UInt8(dataKey.blob.count >> 8)
+        output[3] = UInt8(dataKey.blob.count & 0xFF)
+        UnsafeMutableRawBufferPointer(rebasing: output[4..<nonceStart]).copyBytes(from: dataKey.blob)
+        let nonce = UnsafeMutableRawBufferPointer(rebasing: output[nonceStart..<commitmentStart])
+        SecureRandom.fillWithPublicBytes(nonce)
+        let body = UnsafeMutableRawBufferPointer(rebasing: output[bodyStart..<bodyStart + plaintext.count])
+        plaintext.write(into: body)
+        withMessageKey(dataKey.pseudorandomKey, messageId: messageId) { subkey, commitment in
+            UnsafeMutableRawBufferPointer(rebasing: output[commitmentStart..<bodyStart]).copyMemory(from: commitment)
+            associatedData.withUnsafeBytes { associatedData in
+                AEAD.aes256GCM.seal(
+                    UnsafeRawBufferPointer(body), key: subkey, nonce: UnsafeRawBufferPointer(nonce), associatedData: associatedData,
+                    into: UnsafeMutableRawBufferPointer(rebasing: output[bodyStart...]))
             }
-            return sealed
         }
     }
 
     /// Opens what `seal` made for the same message; a changed or moved ciphertext is an
     /// integrity failure (InternalError), a key that cannot be used its Kms* error.
     public func open(_ sealed: Data, _ context: SealingContext) throws(SQSError) -> MessagePayload {
-        try sqsErrors { () throws(KeyServiceError) in
-            try sealed.withUnsafeBytes { sealed in Result { () throws(KeyServiceError) in try open(sealed, context) } }.get()
-        }
+        let opened = sealed.withUnsafeBytes { sealed in Result { () throws(KeyServiceError) in try open(sealed, context) } }
+        return try sqsErrors { () throws(KeyServiceError) in try opened.get() }
     }
 
     private func open(_ sealed: UnsafeRawBufferPointer, _ context: SealingContext) throws(KeyServiceError) -> MessagePayload {
@@ -196,7 +208,7 @@ public final class EnvelopeSealer: PayloadSealer {
         let dataKey = try decryptionKey(blob: UnsafeRawBufferPointer(rebasing: sealed[4..<nonceStart]), context)
         let associated = Self.associatedData(dataKey.associatedPrefix, context)
         let ciphertext = UnsafeRawBufferPointer(rebasing: sealed[bodyStart...])
-        let payload = Self.withMessageKey(dataKey.pseudorandomKey, context) { subkey, commitment -> MessagePayload? in
+        let payload = Self.withMessageKey(dataKey.pseudorandomKey, messageId: context.messageId) { subkey, commitment -> MessagePayload? in
             guard HMAC.constantTimeEquals(commitment, UnsafeRawBufferPointer(rebasing: sealed[commitmentStart..<bodyStart])) else {
                 return nil
             }

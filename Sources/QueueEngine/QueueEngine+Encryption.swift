@@ -1,15 +1,13 @@
 extension QueueEngine {
-    /// `message` as `queue` stores it: with SSE on, body and attributes sealed together into
-    /// `sealedPayload` under the queue's current protection and left empty in the clear.
-    func sealed(_ message: NewMessage, for queue: QueueRecord, caller: Caller) throws(SQSError) -> NewMessage {
-        guard let protection = SealingProtection(queue.settings) else { return message }
+    /// Turns `message` into what `queue` stores: with SSE on, body and attributes sealed together
+    /// into `sealedPayload` under the queue's current protection and left empty in the clear.
+    func seal(_ message: inout NewMessage, for queue: QueueRecord, caller: Caller) throws(SQSError) {
+        guard let protection = SealingProtection(queue.settings) else { return }
         let payload = MessagePayload(body: message.body, attributes: message.attributes, systemAttributes: message.systemAttributes)
-        var stored = message
-        stored.sealedPayload = try sealer.seal(payload, protection: protection, sealingContext(of: message, in: queue, caller: caller))
-        stored.body = ""
-        stored.attributes = [:]
-        stored.systemAttributes = [:]
-        return stored
+        message.sealedPayload = try sealer.seal(payload, protection: protection, sealingContext(of: message, in: queue, caller: caller))
+        message.body = ""
+        message.attributes = [:]
+        message.systemAttributes = [:]
     }
 
     /// `message`, read from `queue`'s message space, with its payload opened.
@@ -32,7 +30,9 @@ extension QueueEngine {
             guard let source = bySpace[from], let destination = bySpace[to] else {
                 throw SQSError(.internalError, "A message cannot move between queues that no longer exist.")
             }
-            return try sealed(try opened(message, in: source, caller: caller), for: destination, caller: caller)
+            var moved = try opened(message, in: source, caller: caller)
+            try seal(&moved, for: destination, caller: caller)
+            return moved
         }
     }
 

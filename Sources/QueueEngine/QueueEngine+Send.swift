@@ -2,8 +2,9 @@ extension QueueEngine {
     /// SendMessage.
     public func sendMessage(queue name: String, _ message: OutgoingMessage, caller: Caller) async throws -> SentMessage {
         let queue = try requireQueue(name)
-        let prepared = try prepare(message, for: queue, caller: caller, now: time.nowMilliseconds())
-        return try await persist([try sealed(prepared, for: queue, caller: caller)], in: queue)[0]
+        var prepared = try prepare(message, for: queue, caller: caller, now: time.nowMilliseconds())
+        try seal(&prepared, for: queue, caller: caller)
+        return try await persist([prepared], in: queue)[0]
     }
 
     /// Stores prepared messages: FIFO ones through deduplication, with sequence numbers.
@@ -47,18 +48,20 @@ extension QueueEngine {
         }
         let now = time.nowMilliseconds()
         var outcome = BatchOutcome<SentMessage>()
-        var accepted: [(id: String, message: NewMessage)] = []
+        var acceptedIds: [String] = []
+        var stored: [NewMessage] = []
         for entry in entries {
             switch Result(catching: { () throws(SQSError) in try prepare(entry.payload, for: queue, caller: caller, now: now) }) {
-            case .success(let message): accepted.append((entry.id, message))
+            case .success(let message):
+                acceptedIds.append(entry.id)
+                stored.append(message)
             case .failure(let error): outcome.failures.append((entry.id, error))
             }
         }
         // A key failure is the whole call's (every entry needs the same key), as on AWS.
-        var stored: [NewMessage] = []
-        for entry in accepted { stored.append(try sealed(entry.message, for: queue, caller: caller)) }
+        for index in stored.indices { try seal(&stored[index], for: queue, caller: caller) }
         let sent = stored.isEmpty ? [] : try await persist(stored, in: queue)
-        outcome.successes = zip(accepted, sent).map { ($0.id, $1) }
+        outcome.successes = Array(zip(acceptedIds, sent))
         return outcome
     }
 
