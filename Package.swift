@@ -108,5 +108,6 @@ let package = Package(
             dependencies: ["KeyService", "QueueEngine", "Storage", "SealCrypto", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "IdentityWireTests", dependencies: ["IdentityWire", "WireJSON", "WireFormat"]),
         .testTarget(name: "KMSWireTests", dependencies: ["KMSWire", "WireJSON", "WireFormat"]),
+        .testTarget(name: "SealQBenchTests", dependencies: ["SealQBench"]),
     ]
 )

@@ -46,9 +46,10 @@ public struct Benchmark: Sendable {
         let control = SQSControlClient(configuration: configuration, group: group)
         let fifo = step.queue.isFIFO
         let name = "sealq-bench-\(step.scenario.rawValue)-\(Hex.encode(SecureRandom.bytes(4)))" + (fifo ? ".fifo" : "")
-        let queueURL = try await control.createQueue(name: name, fifo: fifo)
+        let queueURL = try await control.createQueue(name: name, fifo: fifo, encryption: step.encryption)
         let arn = "arn:aws:sqs:\(configuration.region):\(configuration.accountId):\(name)"
-        StandardError.print("[\(Self.label(step))] \(fifo ? "FIFO" : "standard") queue \(arn)")
+        StandardError.print(
+            "[\(Self.label(step))] \(fifo ? "FIFO" : "standard") queue \(arn)\(step.encryption == .off ? ", SSE off" : "")")
         do {
             let prefilled = try await prefill(queueURL: queueURL, queue: step.queue, on: group)
             let order: FIFOOrderCheck? =
@@ -155,7 +156,8 @@ public struct Benchmark: Sendable {
 
     /// `send`, or `send FIFO/1,000` for a step on a FIFO queue with 1,000 groups: names progress lines.
     private static func label(_ step: BenchmarkStep) -> String {
-        guard case .fifo(let groups) = step.queue, step.scenario.needsQueue else { return step.scenario.rawValue }
-        return "\(step.scenario.rawValue) FIFO/\(TextFormat.grouped(groups))"
+        let name = step.scenario.rawValue + (step.encryption == .off ? " SSE off" : "")
+        guard case .fifo(let groups) = step.queue, step.scenario.needsQueue else { return name }
+        return "\(name) FIFO/\(TextFormat.grouped(groups))"
     }
 }

@@ -32,6 +32,8 @@ public struct BenchmarkConfiguration: Sendable {
     /// Attributes of every queue the benchmark creates (`SqsManagedSseEnabled=false`, a
     /// `KmsMasterKeyId`, …), to compare queue settings.
     public var queueAttributes: [String: String]
+    /// Rounds of `sse-compare`: each measures `send`, `batch` and `pipeline` without and with encryption.
+    public var rounds: Int
 
     /// A configuration; the defaults match `sealq bench` without options.
     public init(
@@ -49,9 +51,11 @@ public struct BenchmarkConfiguration: Sendable {
         scenario: BenchmarkScenario = .all,
         fifo: Bool = false,
         groups: Int = 1,
-        queueAttributes: [String: String] = [:]
+        queueAttributes: [String: String] = [:],
+        rounds: Int = 5
     ) {
         self.queueAttributes = queueAttributes
+        self.rounds = rounds
         self.endpoint = endpoint
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
@@ -80,6 +84,14 @@ public struct BenchmarkConfiguration: Sendable {
             return [BenchmarkQueue.standard, .fifo(groups: 1), .fifo(groups: 1_000)].flatMap { queue in
                 [BenchmarkStep(scenario: .send, queue: queue), BenchmarkStep(scenario: .batch, queue: queue)]
             }
+        case .sseCompare:
+            // Alternating which queue goes first cancels a machine that drifts over the run.
+            return (0..<rounds).flatMap { round in
+                [BenchmarkScenario.send, .batch, .pipeline].flatMap { scenario in
+                    let order: [BenchmarkEncryption] = round.isMultiple(of: 2) ? [.off, .asConfigured] : [.asConfigured, .off]
+                    return order.map { BenchmarkStep(scenario: scenario, queue: queue, encryption: $0) }
+                }
+            }
         case .health, .send, .batch, .pipeline:
             return [BenchmarkStep(scenario: scenario, queue: queue)]
         case .authz:
@@ -102,6 +114,11 @@ public struct BenchmarkConfiguration: Sendable {
         try require((1...10).contains(batchSize), "batch size must be between 1 and 10")
         try require(prefill >= 0, "prefill must not be negative")
         try require(groups >= 1, "groups must be at least 1")
+        try require(rounds >= 1, "rounds must be at least 1")
+        try require(
+            scenario != .sseCompare || queueAttributes["KmsMasterKeyId"] != nil
+                || queueAttributes["SqsManagedSseEnabled"]?.lowercased() != "false",
+            "sse-compare sets SSE off on its unencrypted queues itself; leave SqsManagedSseEnabled on or name a KmsMasterKeyId")
         try require(
             scenario != .fifoReceive || prefill >= 1, "the fifo-receive scenario needs a prefill of at least 1 message")
         try require(

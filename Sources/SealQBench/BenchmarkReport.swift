@@ -6,6 +6,8 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
     public let operation: String?
     /// The kind of queue it was measured on.
     public let queue: BenchmarkQueue
+    /// Whether that queue encrypted as configured or had SSE off.
+    public let encryption: BenchmarkEncryption
     /// Concurrent connections used.
     public let connections: Int
     /// Messages the queue was prefilled with before the measurement.
@@ -56,6 +58,7 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
         scenario = step.scenario
         self.operation = operation
         queue = step.queue
+        encryption = step.encryption
         self.connections = connections
         self.prefilledMessages = prefilledMessages
         requests = tally.requests
@@ -100,6 +103,7 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
         if case .fifo(let groups) = queue {
             title += "FIFO queue, \(TextFormat.grouped(groups)) message group\(groups == 1 ? "" : "s"), "
         }
+        if encryption == .off { title += "SSE off, " }
         title += "\(connections) connections, \(TextFormat.fixed(seconds, decimals: 2)) s"
         if prefilledMessages > 0 { title += ", queue prefilled with \(TextFormat.grouped(prefilledMessages)) messages" }
         var lines = [title]
@@ -122,7 +126,7 @@ public struct BenchmarkReport: Sendable, CustomStringConvertible {
             row("messages", messages, note: "   received")
             row("deleted", deletedMessages)
             row("misordered", outOfOrderMessages, perSecond: false, note: "   not the next of their group (errors too)")
-        case .health, .all, .fifoAll, .authz, .kms: break
+        case .health, .all, .fifoAll, .sseCompare, .authz, .kms: break
         }
         row("errors", errors, perSecond: false)
         lines.append("  latency   p50 \(Self.ms(latencyP50))   p90 \(Self.ms(latencyP90))   p99 \(Self.ms(latencyP99))")

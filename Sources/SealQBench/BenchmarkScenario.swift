@@ -18,6 +18,10 @@ public enum BenchmarkScenario: String, CaseIterable, Sendable {
     /// `send` and `batch` on a standard queue, then on a FIFO queue with 1 message group and on one
     /// with 1,000 groups.
     case fifoAll = "fifo-all"
+    /// `send`, `batch` and `pipeline`, each on a queue with SSE off and on one encrypted as the queue
+    /// attributes say (SSE-SQS by default), for several rounds that alternate which goes first; then
+    /// the encrypted rate as a ratio of the unencrypted one, round by round, median and pooled.
+    case sseCompare = "sse-compare"
     /// In this process, no daemon: the cost per request of authorizing (a 20-statement policy with
     /// 10 conditions) and of verifying a SigV4 signature, with quantiles.
     case authz

@@ -9,8 +9,8 @@ struct SQSControlClient: Sendable {
 
     /// Creates a standard queue, or a FIFO one without content-based deduplication (whose
     /// `name` must end in `.fifo`), with the configured queue attributes, and returns its URL.
-    func createQueue(name: String, fifo: Bool) async throws -> String {
-        var attributes = configuration.queueAttributes
+    func createQueue(name: String, fifo: Bool, encryption: BenchmarkEncryption) async throws -> String {
+        var attributes = encryption.queueAttributes(configuration.queueAttributes)
         if fifo {
             attributes["FifoQueue"] = "true"
             attributes["ContentBasedDeduplication"] = "false"
