@@ -145,22 +145,35 @@ public final class EnvelopeSealer: PayloadSealer {
         }
     }
 
-    /// Seals `payload` for one message: its encoding is written straight into the sealed layout
-    /// and encrypted there in place, so the only copy of the plaintext is the one it replaces.
-    public func seal(_ payload: MessagePayload, protection: SealingProtection, _ context: SealingContext) throws(SQSError) -> Data {
-        let dataKey: DerivationKey
-        do {
-            dataKey = try encryptionKey(protection, context)
-        } catch {
-            throw Self.sqsError(error)
+    /// Seals the payloads of messages one caller sends to one queue together, looking the data
+    /// key up once for as many of them as its message bound allows. Each encoding is written
+    /// straight into its sealed layout and encrypted there in place, so the only copy of the
+    /// plaintext is the one it replaces.
+    ///
+    /// - Precondition: one context per payload, all of the same queue, space and caller.
+    public func seal(_ payloads: [MessagePayload], protection: SealingProtection, _ contexts: [SealingContext]) throws(SQSError) -> [Data] {
+        precondition(payloads.count == contexts.count, "one sealing context per payload")
+        var sealed: [Data] = []
+        sealed.reserveCapacity(payloads.count)
+        while sealed.count < payloads.count {
+            let next = sealed.count
+            let (dataKey, uses) = try sqsErrors { () throws(KeyServiceError) in
+                try encryptionKey(protection, contexts[next], uses: payloads.count - next)
+            }
+            for index in next..<next + uses { sealed.append(Self.seal(payloads[index], under: dataKey, contexts[index])) }
         }
-        let associated = Self.associatedData(dataKey.associatedPrefix, context)
+        return sealed
+    }
+
+    /// One payload sealed under `dataKey`.
+    private static func seal(_ payload: MessagePayload, under dataKey: DerivationKey, _ context: SealingContext) -> Data {
+        let associated = associatedData(dataKey.associatedPrefix, context)
         let plaintext = payload.encoding
-        let headerCount = 4 + dataKey.blob.count + AEAD.aes256GCM.nonceLength + Self.commitmentLength
+        let headerCount = 4 + dataKey.blob.count + AEAD.aes256GCM.nonceLength + commitmentLength
         let messageId = context.messageId
         var sealed = Data(count: headerCount + plaintext.count + AEAD.aes256GCM.tagLength)
         sealed.withUnsafeMutableBytes { output in
-            Self.write(plaintext, sealedUnder: dataKey, messageId: messageId, associatedData: associated, into: output)
+            write(plaintext, sealedUnder: dataKey, messageId: messageId, associatedData: associated, into: output)
         }
         return sealed
     }
@@ -242,9 +255,12 @@ public final class EnvelopeSealer: PayloadSealer {
         }
     }
 
-    /// The data key a message of the context's queue is sealed with: the caller's cached one
-    /// while it is fresh, unused up and its KMS key unchanged; else a new one, authorized.
-    private func encryptionKey(_ protection: SealingProtection, _ context: SealingContext) throws(KeyServiceError) -> DerivationKey {
+    /// The data key the next messages of the context's queue are sealed with, and for how many of
+    /// the `uses` wanted (at least one): the caller's cached one while it is fresh, not used up
+    /// and its KMS key unchanged; else a new one, authorized.
+    private func encryptionKey(
+        _ protection: SealingProtection, _ context: SealingContext, uses wanted: Int
+    ) throws(KeyServiceError) -> (DerivationKey, uses: Int) {
         let identifier: String
         switch protection {
         case .queueServiceKey: identifier = ""
@@ -254,24 +270,27 @@ public final class EnvelopeSealer: PayloadSealer {
         let now = keys.now()
         let version = keys.keyringVersion
         let space = BlobTag(context.spaceKey)
-        if let (entry, ready) = takeUse(of: name, now: now, space: space, ifKeyringIs: version, orKey: nil) {
-            if let ready { return ready }
-            return try derivationKey(entry, in: encryptCache, context)
+        if let (entry, uses, ready) = takeUses(wanted, of: name, now: now, space: space, ifKeyringIs: version, orKey: nil) {
+            if let ready { return (ready, uses) }
+            return (try derivationKey(entry, in: encryptCache, context), uses)
         }
         // The keyring changed since the entry was checked (or there is none): resolve again.
         let key = try resolve(protection)
-        let entry = try fetching.withLock { _ throws(KeyServiceError) -> CachedKey in
-            if let (entry, _) = takeUse(of: name, now: now, space: space, ifKeyringIs: version, orKey: key) { return entry }
-            return try generateDataKey(under: key, as: name, now: now, version: version, context)
+        let (entry, uses) = try fetching.withLock { _ throws(KeyServiceError) -> (CachedKey, Int) in
+            if let (entry, uses, _) = takeUses(wanted, of: name, now: now, space: space, ifKeyringIs: version, orKey: key) {
+                return (entry, uses)
+            }
+            let uses = min(wanted, maximumMessagesPerDataKey)
+            return (try generateDataKey(under: key, as: name, uses: uses, now: now, version: version, context), uses)
         }
-        if let ready = encryptCache.withLock({ _ in entry.derivation(for: space) }) { return ready }
-        return try derivationKey(entry, in: encryptCache, context)
+        if let ready = encryptCache.withLock({ _ in entry.derivation(for: space) }) { return (ready, uses) }
+        return (try derivationKey(entry, in: encryptCache, context), uses)
     }
 
     /// Makes a new data key under `key` for the context's queue and caller (authorized and
-    /// recorded as a use on the caller's behalf) and caches it as `name`.
+    /// recorded as a use on the caller's behalf), counts `uses` messages on it and caches it as `name`.
     private func generateDataKey(
-        under key: ManagedKey, as name: CacheName, now: Int64, version: Int, _ context: SealingContext
+        under key: ManagedKey, as name: CacheName, uses: Int, now: Int64, version: Int, _ context: SealingContext
     ) throws(KeyServiceError) -> CachedKey {
         let encryptionContext = ["aws:sqs:arn": context.queueArn]
         let use = KeyUse(operation: "GenerateDataKey", key: key, caller: context.caller, encryptionContext: encryptionContext)
@@ -283,19 +302,19 @@ public final class EnvelopeSealer: PayloadSealer {
         }
         let entry = CachedKey(
             plaintext: plaintext, blob: sealed.ciphertextBlob, keyRevision: key.revision, expiresAt: now + context.reusePeriodSeconds,
-            uses: 1, keyringVersion: version)
+            uses: uses, keyringVersion: version)
         Self.store(entry, as: name, in: encryptCache, now: now)
         return entry
     }
 
-    /// Counts one more message on the cached data key `name` and returns it (with its
-    /// derivation for `space`, when made), if it is fresh and not used up, and either the
-    /// keyring is still at `version` or its KMS key is `key` at the same revision (the entry is
-    /// then marked as checked at `version`).
-    private func takeUse(
-        of name: CacheName, now: Int64, space: BlobTag, ifKeyringIs version: Int, orKey key: ManagedKey?
-    ) -> (CachedKey, DerivationKey?)? {
-        encryptCache.withLock { cache -> (CachedKey, DerivationKey?)? in
+    /// Counts up to `wanted` more messages on the cached data key `name`, as many as it has left,
+    /// and returns it with that count (and its derivation for `space`, when made), if it is fresh
+    /// and not used up, and either the keyring is still at `version` or its KMS key is `key` at
+    /// the same revision (the entry is then marked as checked at `version`).
+    private func takeUses(
+        _ wanted: Int, of name: CacheName, now: Int64, space: BlobTag, ifKeyringIs version: Int, orKey key: ManagedKey?
+    ) -> (CachedKey, uses: Int, DerivationKey?)? {
+        encryptCache.withLock { cache -> (CachedKey, uses: Int, DerivationKey?)? in
             guard let entry = cache[name], entry.expiresAt > now, entry.uses < maximumMessagesPerDataKey else { return nil }
             if entry.keyringVersion != version {
                 guard let key, CiphertextBlob(parsing: entry.blob)?.keyId == key.keyId, entry.keyRevision == key.revision else {
@@ -303,8 +322,9 @@ public final class EnvelopeSealer: PayloadSealer {
                 }
                 entry.keyringVersion = version
             }
-            entry.uses += 1
-            return (entry, entry.derivation(for: space))
+            let uses = min(wanted, maximumMessagesPerDataKey - entry.uses)
+            entry.uses += uses
+            return (entry, uses, entry.derivation(for: space))
         }
     }
 

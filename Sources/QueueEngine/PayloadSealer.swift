@@ -8,12 +8,20 @@ public protocol PayloadSealer: Sendable {
     /// A fresh key for a queue's message space, in a form safe to store (wrapped). Destroying
     /// it makes every payload sealed in that space unreadable (purge, queue deletion).
     func makeSpaceKey(queueArn: String) throws(SQSError) -> [UInt8]
-    /// Seals `payload` for one message under `protection`, in the form the store keeps.
-    func seal(_ payload: MessagePayload, protection: SealingProtection, _ context: SealingContext) throws(SQSError) -> Data
+    /// Seals the payloads of messages one caller sends to one queue together under `protection`,
+    /// in the form the store keeps; `contexts[i]` is the context of `payloads[i]`.
+    func seal(_ payloads: [MessagePayload], protection: SealingProtection, _ contexts: [SealingContext]) throws(SQSError) -> [Data]
     /// Opens what `seal` made for the same message; the sealed bytes name their own key.
     func open(_ sealed: Data, _ context: SealingContext) throws(SQSError) -> MessagePayload
     /// Drops every cached data key of a queue (purged or deleted).
     func forget(queueArn: String)
+}
+
+extension PayloadSealer {
+    /// Seals `payload` for one message under `protection`, in the form the store keeps.
+    public func seal(_ payload: MessagePayload, protection: SealingProtection, _ context: SealingContext) throws(SQSError) -> Data {
+        try seal([payload], protection: protection, [context])[0]
+    }
 }
 
 /// How a queue's new messages are protected.

@@ -1,13 +1,24 @@
 extension QueueEngine {
-    /// Turns `message` into what `queue` stores: with SSE on, body and attributes sealed together
-    /// into `sealedPayload` under the queue's current protection and left empty in the clear.
-    func seal(_ message: inout NewMessage, for queue: QueueRecord, caller: Caller) throws(SQSError) {
-        guard let protection = SealingProtection(queue.settings) else { return }
-        let payload = MessagePayload(body: message.body, attributes: message.attributes, systemAttributes: message.systemAttributes)
-        message.sealedPayload = try sealer.seal(payload, protection: protection, sealingContext(of: message, in: queue, caller: caller))
-        message.body = ""
-        message.attributes = [:]
-        message.systemAttributes = [:]
+    /// Turns `messages`, sent together by `caller`, into what `queue` stores: with SSE on, each
+    /// one's body and attributes sealed together into `sealedPayload` under the queue's current
+    /// protection and left empty in the clear.
+    func seal(_ messages: inout [NewMessage], for queue: QueueRecord, caller: Caller) throws(SQSError) {
+        guard let protection = SealingProtection(queue.settings), !messages.isEmpty else { return }
+        var payloads: [MessagePayload] = []
+        var contexts: [SealingContext] = []
+        payloads.reserveCapacity(messages.count)
+        contexts.reserveCapacity(messages.count)
+        for message in messages {
+            payloads.append(MessagePayload(body: message.body, attributes: message.attributes, systemAttributes: message.systemAttributes))
+            contexts.append(try sealingContext(of: message, in: queue, caller: caller))
+        }
+        let sealed = try sealer.seal(payloads, protection: protection, contexts)
+        for index in messages.indices {
+            messages[index].sealedPayload = sealed[index]
+            messages[index].body = ""
+            messages[index].attributes = [:]
+            messages[index].systemAttributes = [:]
+        }
     }
 
     /// `message`, read from `queue`'s message space, with its payload opened.
@@ -30,9 +41,9 @@ extension QueueEngine {
             guard let source = bySpace[from], let destination = bySpace[to] else {
                 throw SQSError(.internalError, "A message cannot move between queues that no longer exist.")
             }
-            var moved = try opened(message, in: source, caller: caller)
+            var moved = [try opened(message, in: source, caller: caller)]
             try seal(&moved, for: destination, caller: caller)
-            return moved
+            return moved[0]
         }
     }
 

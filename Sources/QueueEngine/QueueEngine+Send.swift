@@ -2,9 +2,9 @@ extension QueueEngine {
     /// SendMessage.
     public func sendMessage(queue name: String, _ message: OutgoingMessage, caller: Caller) async throws -> SentMessage {
         let queue = try requireQueue(name)
-        var prepared = try prepare(message, for: queue, caller: caller, now: time.nowMilliseconds())
-        try seal(&prepared, for: queue, caller: caller)
-        return try await persist([prepared], in: queue)[0]
+        var stored = [try prepare(message, for: queue, caller: caller, now: time.nowMilliseconds())]
+        try seal(&stored, for: queue, caller: caller)
+        return try await persist(stored, in: queue)[0]
     }
 
     /// Stores prepared messages: FIFO ones through deduplication, with sequence numbers.
@@ -59,7 +59,7 @@ extension QueueEngine {
             }
         }
         // A key failure is the whole call's (every entry needs the same key), as on AWS.
-        for index in stored.indices { try seal(&stored[index], for: queue, caller: caller) }
+        try seal(&stored, for: queue, caller: caller)
         let sent = stored.isEmpty ? [] : try await persist(stored, in: queue)
         outcome.successes = Array(zip(acceptedIds, sent))
         return outcome

@@ -107,6 +107,27 @@ struct EnvelopeSealerTests {
         #expect(setup.log.uses.withLock { $0 }.allSatisfy { $0.hasPrefix("GenerateDataKey ") && $0.hasSuffix(queue) })
     }
 
+    @Test("A batch looks its data key up once and splits where the key's message bound runs out")
+    func batchUnderBound() async throws {
+        let setup = try await setUp(maximumMessagesPerDataKey: 25)
+        let protection = SealingProtection.kmsKey(setup.key.keyId)
+        var sealed: [Data] = []
+        var contexts: [SealingContext] = []
+        for batch in 0..<3 {
+            let batchContexts = (0..<10).map { context(setup, "m-\(batch)-\($0)") }
+            let payloads = (0..<10).map { MessagePayload(body: "body \(batch)-\($0)", attributes: [:], systemAttributes: [:]) }
+            sealed += try setup.sealer.seal(payloads, protection: protection, batchContexts)
+            contexts += batchContexts
+        }
+        func blob(_ sealed: Data) -> Data { sealed.subdata(in: 4..<(4 + Int(sealed[2]) << 8 + Int(sealed[3]))) }
+        #expect(setup.sealer.callCount.generateDataKey == 2, "30 messages under a bound of 25: two data keys")
+        #expect(Set(sealed[0..<25].map(blob)).count == 1 && Set(sealed[25...].map(blob)).count == 1)
+        #expect(blob(sealed[24]) != blob(sealed[25]), "the third batch is split between the two keys")
+        for (index, item) in sealed.enumerated() {
+            #expect(try setup.sealer.open(item, contexts[index]).body == "body \(index / 10)-\(index % 10)")
+        }
+    }
+
     @Test("Concurrent first sends and receives share one GenerateDataKey and one Decrypt")
     func singleFetch() async throws {
         let setup = try await setUp()
