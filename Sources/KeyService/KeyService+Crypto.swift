@@ -139,7 +139,7 @@ extension KeyService {
     public func sealServiceSecret(_ secret: SecretBytes, context: [String: String]) throws(KeyServiceError) -> [UInt8] {
         let key = try queueServiceKey()
         var plaintext = secret.withUnsafeBytes { Array($0) }
-        defer { plaintext.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        defer { plaintext.withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: 0) } }
         return try encrypt(under: key, plaintext: plaintext, context: context).ciphertextBlob
     }
 
