@@ -109,5 +109,6 @@ let package = Package(
         .testTarget(name: "IdentityWireTests", dependencies: ["IdentityWire", "WireJSON", "WireFormat"]),
         .testTarget(name: "KMSWireTests", dependencies: ["KMSWire", "WireJSON", "WireFormat"]),
         .testTarget(name: "SealQBenchTests", dependencies: ["SealQBench"]),
+        .testTarget(name: "WireJSONTests", dependencies: ["WireJSON"]),
     ]
 )

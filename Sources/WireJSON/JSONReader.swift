@@ -125,7 +125,12 @@ struct JSONReader<Builder: JSONTreeBuilder> {
     private mutating func string() throws(Failure) -> String {
         position += 1
         let start = position
-        // Fast path: no escapes.
+        // Fast path: no escapes. Whole words first, while none of their eight bytes needs a look.
+        while position + 8 <= bytes.count,
+            !Self.needsLook(UnsafeRawPointer(bytes.baseAddress! + position).loadUnaligned(as: UInt64.self))
+        {
+            position += 8
+        }
         while position < bytes.count, bytes[position] != UInt8(ascii: "\""), bytes[position] != UInt8(ascii: "\\") {
             guard bytes[position] >= 0x20 else { throw failure("control character in string") }
             position += 1
@@ -153,6 +158,16 @@ struct JSONReader<Builder: JSONTreeBuilder> {
             }
         }
         throw failure("unterminated string")
+    }
+
+    /// Whether any byte of `word` is a quote, a backslash or a control character (below 0x20):
+    /// the bit tricks for "has a zero byte" and "has a byte less than n", exact for the whole word.
+    private static func needsLook(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highBits != 0 }
+        let hasControl = (word &- ones &* 0x20) & ~word & highBits != 0
+        return hasControl || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     private mutating func escape(into buffer: inout [UInt8]) throws(Failure) {
