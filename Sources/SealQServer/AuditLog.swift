@@ -125,8 +125,15 @@ struct AuditCheckpointService: Service {
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
         }
+        // The last checkpoint runs in a task of its own: when the daemon stops because another
+        // service failed (a port already in use, say), this one is cancelled, not shut down
+        // gracefully, and the store's calls would refuse to run in a cancelled task.
+        let (log, lastCheckpointAt) = (self.log, last)
+        let final = Task {
+            try await log.checkpointIfDue(force: true, now: SystemTimeSource().nowMilliseconds(), lastCheckpointAt: lastCheckpointAt)
+        }
         do {
-            if let checkpoint = try await log.checkpointIfDue(force: true, now: SystemTimeSource().nowMilliseconds(), lastCheckpointAt: last) {
+            if let checkpoint = try await final.value {
                 logger.info("audit checkpoint at shutdown", metadata: ["audit.tree_size": "\(checkpoint.treeSize)"])
             }
         } catch {

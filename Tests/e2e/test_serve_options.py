@@ -1,10 +1,11 @@
-"""`sealq serve` option checks: refused settings never start a daemon, and the benchmark-only
---insecure-skip-auth does what it says (and only on loopback)."""
+"""`sealq serve` option checks: refused settings never start a daemon, a port in use is refused
+cleanly, and the benchmark-only --insecure-skip-auth does what it says (and only on loopback)."""
 
 import os
+import socket
 import subprocess
 
-from conftest import ADMIN_KEY, ADMIN_SECRET, SEALQ_BIN, Daemon, make_client
+from conftest import ADMIN_KEY, ADMIN_SECRET, SEALQ_BIN, Daemon, free_port, make_client
 
 
 def serve(tmp_path, *args):
@@ -37,3 +38,27 @@ def test_skipping_auth_runs_every_call_as_the_admin_and_says_so(tmp_path):
     finally:
         daemon.stop()
     assert b"access control is OFF" in daemon.logs()
+
+
+def test_a_port_in_use_is_refused_cleanly_and_the_next_start_works(tmp_path):
+    """A daemon that cannot bind says why and exits non-zero; stopping after that failure still
+    signs its last audit checkpoint and releases the data directory for the next start."""
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    daemon = Daemon(str(tmp_path), port=holder.getsockname()[1])
+    try:
+        code, stderr = daemon.start_expecting_failure()
+    finally:
+        holder.close()
+    assert code != 0
+    assert "Address already in use" in stderr
+    assert "checkpoint at shutdown failed" not in stderr
+    daemon.port = free_port()
+    daemon.start()
+    try:
+        client = make_client(daemon)
+        assert client.create_queue(QueueName="after-a-refused-start")["QueueUrl"].endswith("/after-a-refused-start")
+    finally:
+        daemon.stop()
+    assert b"checkpoint at shutdown failed" not in daemon.logs()
