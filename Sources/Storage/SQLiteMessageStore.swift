@@ -19,6 +19,11 @@ public final class SQLiteMessageStore: MessageStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)  // wait out the other connection's brief locks
         configuration.prepareDatabase { db in
+            // 8 KiB pages for a new file (an existing one keeps its size: WAL mode fixes it).
+            // Rows of about 1 KiB fill them with a tenth of a page to spare, where a 4 KiB page
+            // holds three such rows and leaves a quarter of itself empty; fewer, fuller pages
+            // mean fewer log frames, writes and checkpoint copies per message.
+            try db.execute(sql: "PRAGMA page_size = 8192")
             // Deleted content (retired space keys above all) is overwritten, not left in free space.
             try db.execute(sql: "PRAGMA secure_delete = ON")
             // BackgroundCheckpointer copies the log into the file from its own thread; the

@@ -63,6 +63,33 @@ struct SQLiteFileStoreTests {
         #expect(journal == "wal")
     }
 
+    @Test("A new file gets 8 KiB pages; a file made with 4 KiB pages keeps them and its messages")
+    func pageSizes() async throws {
+        let (directory, path) = try Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fresh = try SQLiteMessageStore(path: path, logger: quietLogger)
+        #expect(try await fresh.writer.perform { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 8192)
+
+        let oldPath = directory.appendingPathComponent("old.sqlite").path
+        do {
+            let old = try DatabaseQueue(path: oldPath)
+            try await old.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA page_size = 4096")
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "CREATE TABLE placeholder (id INTEGER)")
+            }
+        }
+        let clock = ManualClock()
+        do {
+            let h = try await Harness(clock: clock, store: try SQLiteMessageStore(path: oldPath, logger: quietLogger))
+            #expect(try await h.store.writer.perform { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 4096)
+            try await h.createQueue("kept")
+            _ = try await h.send("written on 4 KiB pages", to: "kept")
+        }
+        let reopened = try await Harness(clock: clock, store: try SQLiteMessageStore(path: oldPath, logger: quietLogger))
+        #expect(try await reopened.receive(from: "kept", max: 1).map(\.body) == ["written on 4 KiB pages"])
+    }
+
     /// Open file descriptors of this process that point into `directory` (Linux /proc).
     private static func openFiles(under directory: URL) -> [String] {
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
