@@ -4,13 +4,14 @@ extension QueueEngine {
     /// protection and left empty in the clear.
     func seal(_ messages: inout [NewMessage], for queue: QueueRecord, caller: Caller) throws(SQSError) {
         guard let protection = SealingProtection(queue.settings), !messages.isEmpty else { return }
+        let common = try sealingContext(in: queue, caller: caller)
         var payloads: [MessagePayload] = []
         var contexts: [SealingContext] = []
         payloads.reserveCapacity(messages.count)
         contexts.reserveCapacity(messages.count)
         for message in messages {
             payloads.append(MessagePayload(body: message.body, attributes: message.attributes, systemAttributes: message.systemAttributes))
-            contexts.append(try sealingContext(of: message, in: queue, caller: caller))
+            contexts.append(common.of(message))
         }
         let sealed = try sealer.seal(payloads, protection: protection, contexts)
         for index in messages.indices {
@@ -24,7 +25,7 @@ extension QueueEngine {
     /// `message`, read from `queue`'s message space, with its payload opened.
     func opened(_ message: NewMessage, in queue: QueueRecord, caller: Caller) throws(SQSError) -> NewMessage {
         guard let sealedPayload = message.sealedPayload else { return message }
-        let payload = try sealer.open(sealedPayload, sealingContext(of: message, in: queue, caller: caller))
+        let payload = try sealer.open(sealedPayload, sealingContext(in: queue, caller: caller).of(message))
         var opened = message
         opened.body = payload.body
         opened.attributes = payload.attributes
@@ -47,11 +48,27 @@ extension QueueEngine {
         }
     }
 
-    private func sealingContext(of message: NewMessage, in queue: QueueRecord, caller: Caller) throws(SQSError) -> SealingContext {
+    /// The sealing context of `queue`'s messages sent or read by `caller`, its message's part
+    /// (id and binding) still to be filled in by `of(_:)`.
+    private func sealingContext(in queue: QueueRecord, caller: Caller) throws(SQSError) -> SealingContext {
         guard let spaceKey = queue.spaceKey else { throw SQSError(.internalError, "The queue has no message space key.") }
         return SealingContext(
-            queueArn: queueArn(queue.name), messageId: message.messageId,
-            binding: [message.groupId ?? "", message.deduplicationId ?? ""], spaceKey: spaceKey, caller: caller,
+            queueArn: queueArn(queue.name), messageId: "", binding: [], spaceKey: spaceKey, caller: caller,
             reusePeriodSeconds: Int64(queue.settings.kmsDataKeyReusePeriodSeconds))
+    }
+}
+
+extension SealingContext {
+    /// A message without a FIFO group or deduplication id binds these (one array for all of them).
+    private static let unbound = ["", ""]
+
+    /// This queue-wide context completed for `message`: its id, group and deduplication ids.
+    fileprivate func of(_ message: NewMessage) -> SealingContext {
+        var context = self
+        context.messageId = message.messageId
+        context.binding =
+            message.groupId == nil && message.deduplicationId == nil
+            ? Self.unbound : [message.groupId ?? "", message.deduplicationId ?? ""]
+        return context
     }
 }
