@@ -50,10 +50,13 @@ final class MetricsEndpoint: Sendable {
 
     private func makeGauges(queue: String) -> QueueGauges {
         let labels = [("queue", queue)]
+        func gauge(_ name: String, _ help: String) -> Gauge {
+            registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
+        }
         return QueueGauges(
-            visible: registry.makeGauge(name: "sealq_messages_visible", labels: labels),
-            inFlight: registry.makeGauge(name: "sealq_messages_in_flight", labels: labels),
-            delayed: registry.makeGauge(name: "sealq_messages_delayed", labels: labels),
-            oldestAge: registry.makeGauge(name: "sealq_oldest_message_age_seconds", labels: labels))
+            visible: gauge("sealq_messages_visible", "Messages available for retrieval (ApproximateNumberOfMessages)."),
+            inFlight: gauge("sealq_messages_in_flight", "Messages received but not yet deleted (ApproximateNumberOfMessagesNotVisible)."),
+            delayed: gauge("sealq_messages_delayed", "Messages not yet available because of a delay (ApproximateNumberOfMessagesDelayed)."),
+            oldestAge: gauge("sealq_oldest_message_age_seconds", "Age of the oldest message in the queue (ApproximateAgeOfOldestMessage)."))
     }
 }
