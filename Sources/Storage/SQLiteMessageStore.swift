@@ -29,7 +29,8 @@ public final class SQLiteMessageStore: MessageStore {
             // BackgroundCheckpointer copies the log into the file from its own thread; the
             // writer's own checkpoint every 32 MiB then finds that work done and only lets
             // SQLite restart the log, which keeps it from growing under sustained load.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
+            let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 8192
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \((32 << 20) / pageSize)")
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         let database = try DatabasePool(path: path, configuration: configuration)

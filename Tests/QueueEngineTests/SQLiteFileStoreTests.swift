@@ -63,12 +63,14 @@ struct SQLiteFileStoreTests {
         #expect(journal == "wal")
     }
 
-    @Test("A new file gets 8 KiB pages; a file made with 4 KiB pages keeps them and its messages")
+    @Test("A new file gets 8 KiB pages; a file made with 4 KiB pages keeps them and its messages; both checkpoint every 32 MiB")
     func pageSizes() async throws {
         let (directory, path) = try Self.temporaryPath()
         defer { try? FileManager.default.removeItem(at: directory) }
         let fresh = try SQLiteMessageStore(path: path, logger: quietLogger)
         #expect(try await fresh.writer.perform { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 8192)
+        // The writer's own checkpoint comes every 32 MiB of log, whatever the page size.
+        #expect(try await fresh.writer.perform { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 4096)
 
         let oldPath = directory.appendingPathComponent("old.sqlite").path
         do {
@@ -83,6 +85,7 @@ struct SQLiteFileStoreTests {
         do {
             let h = try await Harness(clock: clock, store: try SQLiteMessageStore(path: oldPath, logger: quietLogger))
             #expect(try await h.store.writer.perform { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 4096)
+            #expect(try await h.store.writer.perform { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 8192)
             try await h.createQueue("kept")
             _ = try await h.send("written on 4 KiB pages", to: "kept")
         }
