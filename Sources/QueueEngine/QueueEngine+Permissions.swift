@@ -18,9 +18,19 @@ extension QueueEngine {
             throw SQSError.invalidParameter("Actions", value: action, reason: "Only the queue owner is allowed to invoke this action.")
         }
         var policy = try Self.policyDocument(queue.settings.policy, arn: queueArn(name))
-        var statements = policy["Statement"] as? [[String: Any]] ?? []
+        var statements = Self.statements(of: policy)
         guard !statements.contains(where: { $0["Sid"] as? String == label }) else {
             throw SQSError.invalidParameter("Label", value: label, reason: "Already exists.")
+        }
+        // The queue policy quotas SetQueueAttributes enforces on a whole Policy.
+        guard actions.count <= Self.maximumActionsPerStatement else {
+            throw SQSError(.overLimit, "A permission can grant at most \(Self.maximumActionsPerStatement) actions; \(actions.count) were given.")
+        }
+        guard statements.count < Self.maximumStatements else {
+            throw SQSError(.overLimit, "The queue policy already has \(statements.count) statements, the most it may have.")
+        }
+        guard Self.principalCount(statements) + accountIds.count <= Self.maximumPrincipals else {
+            throw SQSError(.overLimit, "The queue policy may name at most \(Self.maximumPrincipals) principals.")
         }
         let principals = accountIds.map { "arn:aws:iam::\($0):root" }
         let actionNames = actions.map { "SQS:\($0)" }
@@ -40,7 +50,7 @@ extension QueueEngine {
     public func removePermission(name: String, label: String) async throws {
         let queue = try requireQueue(name)
         var policy = try Self.policyDocument(queue.settings.policy, arn: queueArn(name))
-        var statements = policy["Statement"] as? [[String: Any]] ?? []
+        var statements = Self.statements(of: policy)
         guard let index = statements.firstIndex(where: { $0["Sid"] as? String == label }) else {
             throw SQSError.invalidParameter("Label", value: label, reason: "can't find label on existing policy.")
         }
@@ -53,6 +63,31 @@ extension QueueEngine {
             settings.policy = try Self.render(policy)
         }
         try await update(queue, settings: settings, tags: queue.tags)
+    }
+
+    /// AWS's queue policy quotas (as the Policy attribute's validation applies them).
+    private static let maximumStatements = 20
+    private static let maximumPrincipals = 50
+    private static let maximumActionsPerStatement = 7
+
+    /// The policy's statements, whether `Statement` holds one statement object or a list of them.
+    private static func statements(of policy: [String: Any]) -> [[String: Any]] {
+        if let list = policy["Statement"] as? [[String: Any]] { return list }
+        if let single = policy["Statement"] as? [String: Any] { return [single] }
+        return []
+    }
+
+    /// The principals the statements name (each string in Principal or NotPrincipal, or `*`).
+    private static func principalCount(_ statements: [[String: Any]]) -> Int {
+        func count(_ value: Any?) -> Int {
+            switch value {
+            case let text as String: return text.isEmpty ? 0 : 1
+            case let list as [Any]: return list.reduce(0) { $0 + count($1) }
+            case let map as [String: Any]: return map.values.reduce(0) { $0 + count($1) }
+            default: return 0
+            }
+        }
+        return statements.reduce(0) { $0 + count($1["Principal"]) + count($1["NotPrincipal"]) }
     }
 
     private static func checkLabel(_ label: String) throws(SQSError) {

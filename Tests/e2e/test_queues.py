@@ -483,6 +483,31 @@ def test_add_permission_duplicate_label(sqs, queue):
     assert [s["Sid"] for s in _policy(sqs, queue)["Statement"]] == ["dup"]
 
 
+def test_add_permission_keeps_a_policy_whose_statement_is_one_object(sqs, queue):
+    deny = {"Sid": "DenyAll", "Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"}
+    sqs.set_queue_attributes(QueueUrl=queue, Attributes={"Policy": json.dumps({"Version": "2012-10-17", "Statement": deny})})
+    sqs.add_permission(QueueUrl=queue, Label="L1", AWSAccountIds=["111122223333"], Actions=["ReceiveMessage"])
+    statements = {s["Sid"]: s for s in _policy(sqs, queue)["Statement"]}
+    assert set(statements) == {"DenyAll", "L1"}
+    assert statements["DenyAll"]["Effect"] == "Deny"
+    sqs.remove_permission(QueueUrl=queue, Label="L1")
+    assert [s["Sid"] for s in _policy(sqs, queue)["Statement"]] == ["DenyAll"]
+
+
+def test_add_permission_respects_the_queue_policy_quotas(sqs, queue):
+    actions = ["SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility", "GetQueueAttributes",
+               "GetQueueUrl", "PurgeQueue", "ListDeadLetterSourceQueues"]
+    expect_error(sqs.add_permission, "OverLimit", 403, QueueUrl=queue, Label="eight",
+                 AWSAccountIds=["111122223333"], Actions=actions)
+    expect_error(sqs.add_permission, "OverLimit", 403, QueueUrl=queue, Label="many",
+                 AWSAccountIds=[f"{100000000000 + n}" for n in range(51)], Actions=["SendMessage"])
+    for n in range(20):
+        sqs.add_permission(QueueUrl=queue, Label=f"p{n}", AWSAccountIds=["111122223333"], Actions=["SendMessage"])
+    expect_error(sqs.add_permission, "OverLimit", 403, QueueUrl=queue, Label="p20",
+                 AWSAccountIds=["111122223333"], Actions=["SendMessage"])
+    assert len(_policy(sqs, queue)["Statement"]) == 20
+
+
 def test_queue_names_are_case_sensitive(sqs):
     base = "Case" + uuid.uuid4().hex[:10]
     upper = sqs.create_queue(QueueName=base)["QueueUrl"]
