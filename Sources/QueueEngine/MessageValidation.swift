@@ -6,8 +6,17 @@ public enum MessageValidation {
     /// refuse are C0 controls other than tab, line feed and carriage return, and U+FFFE/U+FFFF
     /// (`EF BF BE`, `EF BF BF`).
     public static func checkBody(_ body: String) throws(SQSError) {
-        var body = body
-        let allowed = body.withUTF8 { bytes -> Bool in
+        guard isXMLText(body) else {
+            throw SQSError(
+                .invalidMessageContents,
+                "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF")
+        }
+    }
+
+    /// Whether every character of `text` is one XML 1.0 allows (see `checkBody`).
+    static func isXMLText(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes -> Bool in
             func allowedByte(at index: Int) -> Bool {
                 let byte = bytes[index]
                 if byte < 0x20 && byte != 0x9 && byte != 0xA && byte != 0xD { return false }
@@ -31,11 +40,6 @@ public enum MessageValidation {
                 index += 1
             }
             return true
-        }
-        guard allowed else {
-            throw SQSError(
-                .invalidMessageContents,
-                "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF")
         }
     }
 
@@ -62,6 +66,7 @@ public enum MessageValidation {
                 throw SQSError(
                     .invalidParameterValue, "Message system attribute '\(name)' must be of type String with a value.")
             }
+            try checkBody(text)
         }
     }
 
@@ -102,6 +107,9 @@ public enum MessageValidation {
         guard type.utf8.count <= 256 else {
             throw SQSError(.invalidParameterValue, "The message attribute '\(name)' has a type that is longer than 256 characters.")
         }
+        guard isXMLText(type) else {
+            throw SQSError(.invalidParameterValue, "The message attribute '\(name)' has a type with characters that are not allowed.")
+        }
         switch value.baseType {
         case "String", "Number":
             guard let text = value.stringValue, !text.isEmpty, value.binaryValue == nil else {
@@ -123,10 +131,49 @@ public enum MessageValidation {
     }
 
     private static func checkNumber(_ text: String, name: String) throws(SQSError) {
-        // AWS accepts up to 38 significant digits and magnitudes between 10^-128 and 10^+126.
-        guard let number = Double(text), number.isFinite, text.utf8.count <= 128 else {
+        guard isSQSNumber(text) else {
             throw SQSError(.invalidParameterValue, "Can't cast the value of message (user) attribute '\(name)' to a number.")
         }
+    }
+
+    /// Whether `text` is a decimal number as SQS takes them: an optional sign, digits with an
+    /// optional point, an optional exponent; at most 38 significant digits; zero or a magnitude
+    /// between 10^-128 and 10^+126.
+    static func isSQSNumber(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        var index = 0
+        func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        func take(_ accepted: (UInt8) -> Bool) -> ArraySlice<UInt8> {
+            let start = index
+            while index < bytes.count && accepted(bytes[index]) { index += 1 }
+            return bytes[start..<index]
+        }
+        _ = take { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }
+        guard index <= 1 else { return false }
+        let integer = take(isDigit)
+        var fraction: ArraySlice<UInt8> = []
+        if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            fraction = take(isDigit)
+        }
+        guard !integer.isEmpty || !fraction.isEmpty else { return false }
+        var exponent = 0
+        if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
+            index += 1
+            let sign = take { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }
+            let digits = take(isDigit)
+            guard sign.count <= 1, !digits.isEmpty, digits.count <= 6 else { return false }
+            exponent = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } * (sign.first == UInt8(ascii: "-") ? -1 : 1)
+        }
+        guard index == bytes.count else { return false }
+        let digits = Array(integer) + Array(fraction)
+        guard let first = digits.firstIndex(where: { $0 != UInt8(ascii: "0") }),
+            let last = digits.lastIndex(where: { $0 != UInt8(ascii: "0") })
+        else { return true }
+        guard last - first + 1 <= 38 else { return false }
+        // The power of ten of the leading significant digit.
+        let magnitude = integer.count - 1 - first + exponent
+        return (-128...126).contains(magnitude)
     }
 
     /// Throws `InvalidBatchEntryId` unless `id` is 1–80 characters of `[A-Za-z0-9_-]`.

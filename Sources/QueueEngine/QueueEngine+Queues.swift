@@ -180,11 +180,27 @@ extension QueueEngine {
             throw SQSError(.invalidParameterValue, "Too many tags added for queue. The maximum number of tags per queue is 50.")
         }
         for (key, value) in tags {
-            guard (1...128).contains(key.utf8.count), value.utf8.count <= 256 else {
+            guard (1...128).contains(key.unicodeScalars.count), value.unicodeScalars.count <= 256 else {
                 throw SQSError(
                     .invalidParameterValue,
                     "Tag keys must be 1 to 128 characters and tag values at most 256 characters.")
             }
+            guard !key.lowercased().hasPrefix("aws:") else {
+                throw SQSError(.invalidParameterValue, "Tag keys must not start with the reserved prefix aws:.")
+            }
+            guard isTagText(key), isTagText(value) else {
+                throw SQSError(
+                    .invalidParameterValue,
+                    "Tag keys and values can contain only Unicode letters, digits, white space, and these characters: _ . : / = + - @")
+            }
+        }
+    }
+
+    /// Whether `text` holds only what AWS allows in tags: letters, digits, white space, `_.:/=+-@`.
+    private static func isTagText(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { scalar in
+            let properties = scalar.properties
+            return properties.isAlphabetic || properties.numericType != nil || properties.isWhitespace || "_.:/=+-@".unicodeScalars.contains(scalar)
         }
     }
 

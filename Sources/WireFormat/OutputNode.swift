@@ -108,9 +108,17 @@ public enum XMLWriter {
         output += Array("</\(name)>".utf8)
     }
 
-    /// Escapes text for XML content, keeping `\r` as a character reference so parsers do not drop it.
+    /// Escapes text for XML content, keeping `\r` as a character reference so parsers do not drop
+    /// it. Characters XML 1.0 cannot carry at all (C0 controls other than tab, line feed and
+    /// carriage return; U+FFFE and U+FFFF) become U+FFFD, so an answer that echoes a client's
+    /// bad input (an error message, say) is still well-formed.
     public static func escape(_ text: String, into output: inout [UInt8]) {
-        for byte in text.utf8 {
+        let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            bytes.formIndex(after: &index)
             switch byte {
             case UInt8(ascii: "&"): output += Array("&amp;".utf8)
             case UInt8(ascii: "<"): output += Array("&lt;".utf8)
@@ -118,6 +126,20 @@ public enum XMLWriter {
             case UInt8(ascii: "\""): output += Array("&quot;".utf8)
             case UInt8(ascii: "'"): output += Array("&apos;".utf8)
             case 0x0D: output += Array("&#13;".utf8)
+            case 0x09, 0x0A: output.append(byte)
+            case 0x00..<0x20: output += replacement
+            case 0xEF:
+                // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
+                var ahead = index
+                if ahead != bytes.endIndex, bytes[ahead] == 0xBF {
+                    bytes.formIndex(after: &ahead)
+                    if ahead != bytes.endIndex, bytes[ahead] == 0xBE || bytes[ahead] == 0xBF {
+                        output += replacement
+                        index = bytes.index(after: ahead)
+                        continue
+                    }
+                }
+                output.append(byte)
             default: output.append(byte)
             }
         }

@@ -51,6 +51,13 @@ struct XMLResponseEncoderTests {
             == wrapped("ListQueueTags", "<Tag><Key>team</Key><Value>a</Value></Tag>"))
     }
 
+    @Test("Characters XML 1.0 cannot carry become U+FFFD; tab, line feed, CR and the rest are kept")
+    func unrepresentableCharacters() {
+        let response = encode(.tags(["k": "a\u{1}b\u{FFFE}c\u{FFFF}d\t\n\r\u{FFFD}\u{EFFF}é😀"]), .listQueueTags, .query)
+        #expect(text(response) == wrapped("ListQueueTags", "<Tag><Key>k</Key><Value>a\u{FFFD}b\u{FFFD}c\u{FFFD}d\t\n&#13;\u{FFFD}\u{EFFF}é😀</Value></Tag>"))
+        #expect(xmlTexts("Value", in: response.body).parsed)
+    }
+
     @Test("SendMessage writes MessageId and the checksums")
     func sendMessage() {
         let message = OutgoingMessage(body: "hello", attributes: ["attr1": MessageAttributeValue(dataType: "String", stringValue: "value1")])

@@ -327,3 +327,23 @@ def test_chunked_json_body_accepted(daemon, sqs):
     assert r.json()["MD5OfMessageBody"]
     assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])[
         "Attributes"]["ApproximateNumberOfMessages"] == "1"
+
+
+def test_stored_text_is_checked_so_query_answers_stay_well_formed(sqs, queue):
+    """Values that come back in answers must be characters XML 1.0 can carry: a message
+    attribute's type, the AWSTraceHeader, tags."""
+    expect_error(sqs.send_message, "InvalidParameterValue", 400, QueueUrl=queue, MessageBody="x",
+                 MessageAttributes={"a": {"DataType": "String.\u0001", "StringValue": "v"}})
+    expect_error(sqs.send_message, "InvalidMessageContents", 400, QueueUrl=queue, MessageBody="x",
+                 MessageSystemAttributes={"AWSTraceHeader": {"DataType": "String", "StringValue": "Root=\u0001"}})
+    expect_error(sqs.tag_queue, "InvalidParameterValue", 400, QueueUrl=queue, Tags={"k\u0001": "v"})
+    expect_error(sqs.tag_queue, "InvalidParameterValue", 400, QueueUrl=queue, Tags={"k": "<v>"})
+    expect_error(sqs.tag_queue, "InvalidParameterValue", 400, QueueUrl=queue, Tags={"aws:cloudformation:stack": "s"})
+    sqs.tag_queue(QueueUrl=queue, Tags={"é" * 128: "é" * 256, "team_a.b:c/d=e+f-g@h": "x y"})
+    assert sqs.list_queue_tags(QueueUrl=queue)["Tags"]["é" * 128] == "é" * 256
+
+
+@pytest.mark.parametrize("value", ["0x10", "1e300", "1" * 40])
+def test_number_attributes_outside_sqs_rules_are_refused(sqs, queue, value):
+    expect_error(sqs.send_message, "InvalidParameterValue", 400, QueueUrl=queue, MessageBody="x",
+                 MessageAttributes={"n": {"DataType": "Number", "StringValue": value}})
