@@ -16,7 +16,8 @@ import Synchronization
 /// authenticated, so a ciphertext moved to another message, queue or space fails to open.
 ///
 /// Customer keys are used on the caller's behalf: each GenerateDataKey and Decrypt is first
-/// put to `authorize` (the key policy, IAM and grants) and then handed to `record`. A cached
+/// put to `authorize` (the key policy, IAM and grants) and then handed to `record`. As on AWS,
+/// a sender's data key refresh is a GenerateDataKey and a Decrypt, a reader's a Decrypt. A cached
 /// data key is checked again whenever the keyring has changed, and dropped when its KMS key
 /// did (disabled, deletion scheduled, new policy, rotated), so key states reach queues at once.
 ///
@@ -37,9 +38,9 @@ public final class EnvelopeSealer: PayloadSealer {
 
     /// Key-service calls made so far, for tests and figures.
     public struct Usage: Sendable, Equatable {
-        /// GenerateDataKey calls.
+        /// GenerateDataKey calls (one per data key a sender obtains).
         public var generateDataKey = 0
-        /// Decrypt calls.
+        /// Decrypt calls: one with each GenerateDataKey, and one per data key a reader opens.
         public var decrypt = 0
     }
 
@@ -293,12 +294,19 @@ public final class EnvelopeSealer: PayloadSealer {
         under key: ManagedKey, as name: CacheName, uses: Int, now: Int64, version: Int, _ context: SealingContext
     ) throws(KeyServiceError) -> CachedKey {
         let encryptionContext = ["aws:sqs:arn": context.queueArn]
-        let use = KeyUse(operation: "GenerateDataKey", key: key, caller: context.caller, encryptionContext: encryptionContext)
-        if !key.isOwnedByQueueService { try authorize(use) }
+        // As on AWS, a send that refreshes its data key calls GenerateDataKey and then Decrypt
+        // on it, so a producer needs both permissions.
+        let keyUses = ["GenerateDataKey", "Decrypt"].map {
+            KeyUse(operation: $0, key: key, caller: context.caller, encryptionContext: encryptionContext)
+        }
+        if !key.isOwnedByQueueService { for use in keyUses { try authorize(use) } }
         let (sealed, plaintext) = try keys.generateDataKey(under: key, count: 32, context: encryptionContext)
         if !key.isOwnedByQueueService {
-            usage.withLock { $0.generateDataKey += 1 }
-            record(use)
+            usage.withLock {
+                $0.generateDataKey += 1
+                $0.decrypt += 1
+            }
+            keyUses.forEach(record)
         }
         let entry = CachedKey(
             plaintext: plaintext, blob: sealed.ciphertextBlob, keyRevision: key.revision, expiresAt: now + context.reusePeriodSeconds,

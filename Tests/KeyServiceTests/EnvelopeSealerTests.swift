@@ -90,7 +90,7 @@ struct EnvelopeSealerTests {
         }
     }
 
-    @Test("One GenerateDataKey per caller and reuse period, and again after the message bound; SSE-SQS makes no KMS calls")
+    @Test("One GenerateDataKey (and its Decrypt) per caller and reuse period, and again after the message bound; SSE-SQS makes no KMS calls")
     func reuse() async throws {
         let setup = try await setUp()
         for index in 0..<2_500 {
@@ -104,7 +104,9 @@ struct EnvelopeSealerTests {
         #expect(setup.sealer.callCount.generateDataKey == 5, "a data key expires with its reuse period")
         for index in 0..<10 { _ = try setup.sealer.seal("1", protection: .queueServiceKey, context(setup, "sqs-\(index)")) }
         #expect(setup.sealer.callCount.generateDataKey == 5)
-        #expect(setup.log.uses.withLock { $0 }.allSatisfy { $0.hasPrefix("GenerateDataKey ") && $0.hasSuffix(queue) })
+        let uses = setup.log.uses.withLock { $0 }
+        #expect(uses.map { $0.prefix(while: { $0 != " " }) } == Array(repeating: ["GenerateDataKey", "Decrypt"], count: 5).flatMap { $0 })
+        #expect(uses.allSatisfy { $0.hasSuffix(queue) })
     }
 
     @Test("A batch looks its data key up once and splits where the key's message bound runs out")
@@ -154,8 +156,10 @@ struct EnvelopeSealerTests {
     func decryptPerReader() async throws {
         let setup = try await setUp()
         let sealed = try setup.sealer.seal("7", protection: .kmsKey(setup.key.keyId), context(setup, "m"))
+        let sent = setup.sealer.callCount
+        #expect(sent.generateDataKey == 1 && sent.decrypt == 1, "a sender's refresh is GenerateDataKey and Decrypt")
         for _ in 0..<5 { #expect(try setup.sealer.open(sealed, context(setup, "m", caller: consumer)).body == "7") }
-        #expect(setup.sealer.callCount.decrypt == 1)
+        #expect(setup.sealer.callCount.decrypt == 2)
         #expect(setup.log.uses.withLock { $0.last } == "Decrypt \(consumer.principalArn!) \(queue)")
     }
 

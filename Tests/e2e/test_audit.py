@@ -328,7 +328,8 @@ def test_key_usage_report_matches_the_traffic(tmp_path):
     assert p.returncode == 0, p.stderr
     rows = {(r["principalArn"].rsplit("/", 1)[1], r.get("queueArn"), r["operation"]): r["count"] for r in json.loads(p.stdout)}
     queue_arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:usage"
-    assert rows == {("producer", queue_arn, "GenerateDataKey"): 1, ("consumer", queue_arn, "Decrypt"): 1,
+    assert rows == {("producer", queue_arn, "GenerateDataKey"): 1, ("producer", queue_arn, "Decrypt"): 1,
+                    ("consumer", queue_arn, "Decrypt"): 1,
                     ("admin", None, "Encrypt"): 2}, rows
     later = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--since", "2999-01-01T00:00:00Z")
     assert "No key uses recorded" in later.stdout

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
 import boto3
+from botocore.exceptions import ClientError
 import pytest
 import requests
 from botocore.config import Config
@@ -121,12 +122,16 @@ def metric(daemon, name, **labels):
 
 SENDER_POLICY = {"Version": "2012-10-17", "Statement": [
     {"Sid": "QueuesOnly", "Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]}
+GENERATE_ONLY_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "Queues", "Effect": "Allow", "Action": "sqs:*", "Resource": "*"},
+    {"Sid": "NoDecrypt", "Effect": "Allow", "Action": "kms:GenerateDataKey", "Resource": "*"}]}
 KMS_USER_POLICY = {"Version": "2012-10-17", "Statement": [
     {"Sid": "Queues", "Effect": "Allow", "Action": "sqs:*", "Resource": "*"},
     {"Sid": "QueueKeys", "Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}]}
 PRINCIPALS = {"Users": [
     {"Name": "admin", "Policies": ["administrator"]},
     {"Name": "sqsonly", "Policies": ["sqs-only"]},
+    {"Name": "generateonly", "Policies": ["generate-only"]},
     {"Name": "producer", "Policies": ["kms-user"]},
     {"Name": "producer2", "Policies": ["kms-user"]},
     {"Name": "consumer", "Policies": ["kms-user"]},
@@ -138,9 +143,9 @@ def env(tmp_path_factory):
     base = tmp_path_factory.mktemp("sealq-sse")
     policies = write_policies_dir(str(base / "policies"), PRINCIPALS, {
         "administrator": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
-        "sqs-only": SENDER_POLICY, "kms-user": KMS_USER_POLICY})
+        "sqs-only": SENDER_POLICY, "generate-only": GENERATE_ONLY_POLICY, "kms-user": KMS_USER_POLICY})
     d = Daemon(str(base), policies_dir=policies, extra_args=["--kms-deletion-day-seconds", "1"])
-    keys = {n: create_access_key(n, d.data_dir, policies) for n in ("sqsonly", "producer", "producer2", "consumer")}
+    keys = {n: create_access_key(n, d.data_dir, policies) for n in ("sqsonly", "generateonly", "producer", "producer2", "consumer")}
     d.start()
     ns = SimpleNamespace(daemon=d, keys=keys, sqs=make_client(d), kms=kms_client(d),
                          client=lambda name: make_client(d, *keys[name]))
@@ -247,6 +252,19 @@ def test_a_caller_without_kms_permissions_gets_kms_access_denied_on_a_customer_k
         kms_client(env.daemon, *env.keys["sqsonly"]).encrypt(KeyId="alias/aws/sqs", Plaintext=b"x")
 
 
+def test_a_producer_needs_kms_decrypt_as_well_as_generate_data_key_as_on_aws(env):
+    key = cmk(env)
+    url = env.sqs.create_queue(QueueName=unique_name("ssegen"), Attributes={"KmsMasterKeyId": key["KeyId"]})["QueueUrl"]
+    sender = env.client("generateonly")
+    with pytest.raises(ClientError) as refused:
+        sender.send_message(QueueUrl=url, MessageBody="needs decrypt too")
+    assert refused.value.response["Error"]["Code"] == "KMS.AccessDeniedException"
+    assert "kms:Decrypt" in refused.value.response["Error"]["Message"]
+    assert visible_count(env.sqs, url) == 0
+    env.client("producer").send_message(QueueUrl=url, MessageBody="both permissions")
+    assert visible_count(env.sqs, url) == 1
+
+
 def test_a_key_policy_can_limit_use_to_calls_through_sqs(env):
     policy = {"Version": "2012-10-17", "Statement": [
         {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": user_arn("admin")}, "Action": "kms:*", "Resource": "*"},
@@ -294,10 +312,12 @@ def test_key_service_calls_follow_the_reuse_period_per_caller(env):
     for i in range(10):
         producer2.send_message(QueueUrl=url, MessageBody=f"p2-{i}")
     assert metric(env.daemon, "sealq_queue_key_uses_total", operation="GenerateDataKey") - generate0 == 2
+    # As on AWS, each producer's refresh is a GenerateDataKey and a Decrypt.
+    assert metric(env.daemon, "sealq_queue_key_uses_total", operation="Decrypt") - decrypt0 == 2
     got = receive_all(consumer, url, 50)
     assert len(got) == 50
     # Two data keys (one per producer), each opened once by the consumer.
-    assert metric(env.daemon, "sealq_queue_key_uses_total", operation="Decrypt") - decrypt0 == 2
+    assert metric(env.daemon, "sealq_queue_key_uses_total", operation="Decrypt") - decrypt0 == 4
     # SSE-SQS uses the queue service's own key: no calls on the account's keys.
     plain = env.sqs.create_queue(QueueName=unique_name("ssesqs"))["QueueUrl"]
     producer.send_message(QueueUrl=plain, MessageBody="x")
