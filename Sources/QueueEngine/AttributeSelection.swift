@@ -1,8 +1,11 @@
 /// Which system and user attributes a ReceiveMessage asked for.
 struct AttributeSelection {
+    /// The names a receive may ask for. SqsManagedSseEnabled is one the older AttributeNames
+    /// parameter documents; it names no message attribute, so it is accepted and adds nothing.
     private static let systemNames: Set<String> = [
         "All", "SenderId", "SentTimestamp", "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp",
         "SequenceNumber", "MessageDeduplicationId", "MessageGroupId", "AWSTraceHeader", "DeadLetterQueueSourceArn",
+        "SqsManagedSseEnabled",
     ]
     private let system: Set<String>
     private let allMessageAttributes: Bool

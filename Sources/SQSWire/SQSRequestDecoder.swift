@@ -49,7 +49,10 @@ public struct SQSRequestDecoder: Sendable {
                 attributes: try p.stringMap("Attributes", query: "Attribute", key: "Name", value: "Value"),
                 tags: try p.stringMap("tags", query: "Tag", key: "Key", value: "Value"))
         case .getQueueUrl:
-            return .getQueueUrl(name: try p.requiredString("QueueName"))
+            let name = try p.requiredString("QueueName")
+            // This endpoint holds one account's queues: another owner's queue does not exist here.
+            if let owner = try p.string("QueueOwnerAWSAccountId"), owner != accountId { throw WireError(SQSError.queueDoesNotExist) }
+            return .getQueueUrl(name: name)
         case .listQueues:
             return .listQueues(
                 prefix: try p.string("QueueNamePrefix"), maxResults: try p.integer("MaxResults"),

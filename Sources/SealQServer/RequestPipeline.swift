@@ -83,8 +83,8 @@ struct RequestPipeline: Sendable {
             switch wireProtocol {
             case .json:
                 let target = call.headers["x-amz-target"] ?? ""
-                let action = target.hasPrefix("AmazonSQS.") ? String(target.dropFirst("AmazonSQS.".count)) : target
-                return try decoder.decodeJSON(action: action, body: call.body)
+                guard target.hasPrefix("AmazonSQS.") else { throw WireError.invalidAction(target) }
+                return try decoder.decodeJSON(action: String(target.dropFirst("AmazonSQS.".count)), body: call.body)
             case .query:
                 return try decoder.decodeQuery(parameters: try call.formParameters(), path: call.path)
             }

@@ -140,6 +140,11 @@ def test_unknown_target_service(json_call):
     assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
 
 
+def test_a_target_without_the_service_prefix_is_an_unknown_operation(json_call):
+    r = json_call(None, {"QueueName": "never-made"}, target="CreateQueue")
+    assert r.status_code == 400 and r.json()["__type"].endswith("UnknownOperationException"), r.text[:300]
+
+
 def test_no_target_and_no_action(daemon):
     r = signed_request("POST", daemon.url + "/", b"{}", headers={"Content-Type": "application/x-amz-json-1.0"})
     assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])

@@ -307,6 +307,10 @@ def test_legacy_attribute_names_parameter(sqs, queue):
     m = sqs.receive_message(QueueUrl=queue, AttributeNames=["All"], WaitTimeSeconds=1)["Messages"][0]
     assert {"SenderId", "SentTimestamp", "ApproximateReceiveCount",
             "ApproximateFirstReceiveTimestamp"} <= set(m["Attributes"])
+    # SqsManagedSseEnabled is a documented value of the older parameter; it names no message attribute.
+    sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=0)
+    again = sqs.receive_message(QueueUrl=queue, AttributeNames=["SqsManagedSseEnabled", "SenderId"], WaitTimeSeconds=1)
+    assert set(again["Messages"][0]["Attributes"]) == {"SenderId"}
 
 
 @pytest.mark.parametrize("name", ["SenderId", "SentTimestamp", "ApproximateReceiveCount",

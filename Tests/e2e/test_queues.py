@@ -18,6 +18,7 @@ def test_create_queue_url_and_get_queue_url(sqs, daemon, queue_name):
     assert url == f"http://127.0.0.1:{daemon.port}/{ACCOUNT}/{queue_name}"
     assert sqs.get_queue_url(QueueName=queue_name)["QueueUrl"] == url
     assert sqs.get_queue_url(QueueName=queue_name, QueueOwnerAWSAccountId=ACCOUNT)["QueueUrl"] == url
+    expect_error(sqs.get_queue_url, NONEXISTENT, 400, QueueName=queue_name, QueueOwnerAWSAccountId="111122223333")
 
 
 def test_create_queue_is_idempotent_with_equal_attributes(sqs, queue_name):
