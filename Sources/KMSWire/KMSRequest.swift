@@ -114,3 +114,20 @@ public enum KMSRequest: Sendable, Equatable {
         }
     }
 }
+
+extension KMSRequest {
+    /// The `GrantTokens` the call carries (empty for operations without them).
+    public var grantTokens: [String] {
+        switch self {
+        case .describeKey(_, let tokens): tokens
+        case .encrypt(let input): input.grantTokens
+        case .decrypt(let input): input.grantTokens
+        case .reEncrypt(let input): input.grantTokens
+        case .generateDataKey(let input), .generateDataKeyWithoutPlaintext(let input): input.grantTokens
+        case .generateMac(let input): input.grantTokens
+        case .verifyMac(let input): input.grantTokens
+        case .createGrant(let input): input.grantTokens
+        default: []
+        }
+    }
+}

@@ -3,7 +3,8 @@
 public struct KeyGrant: Sendable, Codable, Equatable {
     /// 64 hex characters.
     public var grantId: String
-    /// The token callers may pass before the grant is visible (here it is visible at once).
+    /// The token callers may pass before the grant is visible (here it is visible at once):
+    /// 96 lowercase hex characters.
     public var grantToken: String
     /// The key granted.
     public var keyId: String
@@ -30,5 +31,13 @@ public struct KeyGrant: Sendable, Codable, Equatable {
         if let contextEquals, contextEquals != context { return false }
         if let contextSubset, !contextSubset.allSatisfy({ context[$0.key] == $0.value }) { return false }
         return true
+    }
+}
+
+extension KeyGrant {
+    /// Whether `token` has the form of the tokens CreateGrant issues here; anything else is an
+    /// InvalidGrantTokenException wherever GrantTokens are accepted.
+    public static func isWellFormedToken(_ token: String) -> Bool {
+        token.utf8.count == 96 && token.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 }

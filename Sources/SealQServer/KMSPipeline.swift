@@ -71,6 +71,9 @@ struct KMSPipeline: Sendable {
     private func authorize(
         _ request: KMSRequest, identity: Authenticator.Identity, principal: Principal, call: IncomingCall, record: inout RequestRecord
     ) throws {
+        if let token = request.grantTokens.first(where: { !KeyGrant.isWellFormedToken($0) }) {
+            throw KMSError.invalidGrantToken("Grant token \(token.prefix(16))… is not valid.")
+        }
         let checks = try targets(of: request)
         record.resources = checks.compactMap { check in
             check.key.map { AuditEvent.Resource(type: "AWS::KMS::Key", arn: $0.arn, accountId: $0.accountId) }
@@ -127,7 +130,10 @@ struct KMSPipeline: Sendable {
         case .deleteAlias(let name): return [try on(name)]
         case .encrypt(let input): return [try on(input.keyId, "Encrypt", context: input.encryptionContext)]
         case .decrypt(let input):
-            let keyId = input.keyId ?? keys.keyIdOfCiphertext(input.ciphertextBlob ?? []) ?? ""
+            // A KeyId the caller named that does not exist is NotFoundException; a key only the
+            // blob names is not confirmed or denied (InvalidCiphertextException, no hint).
+            if let named = input.keyId { return [try on(named, "Decrypt", context: input.encryptionContext)] }
+            let keyId = keys.keyIdOfCiphertext(input.ciphertextBlob ?? []) ?? ""
             guard !keyId.isEmpty else { throw KMSError.invalidCiphertext }
             do { return [try on(keyId, "Decrypt", context: input.encryptionContext)] } catch { throw KMSError.invalidCiphertext }
         case .reEncrypt(let input):

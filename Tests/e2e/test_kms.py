@@ -274,6 +274,34 @@ def test_unsupported_key_specs(kms, spec, usage):
     assert {k["KeyId"] for k in kms.list_keys(Limit=1000)["Keys"]} <= before
 
 
+@pytest.mark.parametrize("options", [{"Origin": "EXTERNAL"}, {"Origin": "AWS_CLOUDHSM", "CustomKeyStoreId": "cks-1234567890"},
+                                     {"Origin": "EXTERNAL_KEY_STORE"}, {"MultiRegion": True}])
+def test_key_origins_and_stores_this_service_lacks_are_refused(kms, options):
+    before = {k["KeyId"] for k in kms.list_keys(Limit=1000)["Keys"]}
+    kms_error(kms.create_key, "UnsupportedOperationException", **options)
+    assert {k["KeyId"] for k in kms.list_keys(Limit=1000)["Keys"]} <= before
+    assert kms.create_key(Origin="AWS_KMS", MultiRegion=False)["KeyMetadata"]["Origin"] == "AWS_KMS"
+
+
+def test_grant_tokens_must_be_tokens_this_service_issued(kms, new_key):
+    key = new_key()["KeyId"]
+    kms_error(kms.encrypt, "InvalidGrantTokenException", KeyId=key, Plaintext=b"x", GrantTokens=["bogus"])
+    kms_error(kms.describe_key, "InvalidGrantTokenException", KeyId=key, GrantTokens=["A" * 96])
+    token = kms.create_grant(KeyId=key, GranteePrincipal=f"arn:aws:iam::{ACCOUNT}:root", Operations=["Encrypt"])["GrantToken"]
+    assert kms.encrypt(KeyId=key, Plaintext=b"x", GrantTokens=[token])["KeyId"].endswith(key)
+
+
+@pytest.mark.parametrize("algorithm", ["RSAES_OAEP_SHA_256", "RSAES_OAEP_SHA_1", "SM2PKE"])
+def test_asymmetric_algorithms_are_incompatible_with_symmetric_keys(kms, new_key, algorithm):
+    key = new_key()["KeyId"]
+    kms_error(kms.encrypt, "InvalidKeyUsageException", KeyId=key, Plaintext=b"x", EncryptionAlgorithm=algorithm)
+    blob = kms.encrypt(KeyId=key, Plaintext=b"x")["CiphertextBlob"]
+    kms_error(kms.decrypt, "InvalidKeyUsageException", CiphertextBlob=blob, EncryptionAlgorithm=algorithm)
+    kms_error(kms.re_encrypt, "InvalidKeyUsageException", CiphertextBlob=blob, DestinationKeyId=key,
+              DestinationEncryptionAlgorithm=algorithm)
+    assert kms.decrypt(CiphertextBlob=blob, EncryptionAlgorithm="SYMMETRIC_DEFAULT")["Plaintext"] == b"x"
+
+
 def test_list_keys_pages(kms, new_key):
     made = {new_key()["KeyId"] for _ in range(3)}
     full = kms.list_keys(Limit=1000)
@@ -385,6 +413,9 @@ def test_decrypt_with_the_wrong_key_id(kms, new_key):
     kms.create_alias(AliasName=alias, TargetKeyId=b["KeyId"])
     for ref in (b["KeyId"], b["Arn"], alias):
         kms_error(kms.decrypt, "IncorrectKeyException", CiphertextBlob=blob, KeyId=ref)
+    # A KeyId naming nothing is NotFoundException, not a ciphertext problem.
+    for ref in (str(uuid.uuid4()), "alias/" + unique_name("nothing")):
+        kms_error(kms.decrypt, "NotFoundException", CiphertextBlob=blob, KeyId=ref)
     assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"mine"
 
 
