@@ -69,6 +69,9 @@ public struct WireError: Error, Sendable, Equatable {
             jsonType: "com.amazonaws.sqs#InvalidParameterValueException", queryCode: "InvalidParameterValue", status: 413,
             message: "Request body is larger than the allowed maximum of \(limit) bytes.")
     }
+    /// A body that ended before its Content-Length (the client stopped sending).
+    public static let incompleteBody = service(
+        "IncompleteBody", "IncompleteBody", 400, "The request body ended before the number of bytes its Content-Length announced.")
     /// An unexpected server fault; the text never carries internals.
     public static let internalFailure = WireError(
         jsonType: "com.amazon.coral.service#InternalFailure", queryCode: "InternalFailure", status: 500, senderFault: false,

@@ -39,8 +39,10 @@ struct SealQResponder: HTTPResponder {
         var filled = call
         do {
             filled.body = Array(buffer: try await request.collectBody(upTo: maximumBodyBytes))
-        } catch {
+        } catch is NIOTooManyBytesError {
             return respond(await router.reject(call, with: .requestTooLarge(limit: maximumBodyBytes)))
+        } catch {
+            return respond(await router.reject(call, with: .incompleteBody))
         }
         return respond(await router.handle(filled))
     }

@@ -246,6 +246,24 @@ def _post_raw(daemon, headers, body, timeout=20):
         s.close()
 
 
+def test_a_body_shorter_than_its_content_length_is_incomplete_not_too_large(daemon):
+    s = socket.create_connection(("127.0.0.1", daemon.port), timeout=20)
+    try:
+        s.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                  b"X-Amz-Target: AmazonSQS.ListQueues\r\nContent-Length: 100\r\n\r\n{\"Queue")
+        s.shutdown(socket.SHUT_WR)
+        data = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        s.close()
+    assert data.startswith(b"HTTP/1.1 400"), data[:200]
+    assert b"IncompleteBody" in data and b"larger than" not in data
+
+
 def test_oversize_body_json(daemon, sqs):
     _, url = _create(sqs)
     body = json.dumps({"QueueUrl": url, "MessageBody": "x" * (3 * 1024 * 1024)}).encode()
