@@ -7,6 +7,10 @@ extension QueueEngine {
         try settings.apply(attributes, creating: true)
         try Self.checkQueueName(name, fifo: settings.fifoQueue)
         try Self.checkTags(tags)
+        // Malformed policies are refused before the attributes are compared with an existing
+        // queue's; whether the dead-letter queue exists and allows this source is checked after.
+        if let text = settings.redrivePolicy { _ = try RedrivePolicy(json: text) }
+        if let text = settings.redriveAllowPolicy { _ = try RedriveAllowPolicy(json: text) }
         if let existing = catalog.queue(named: name) { return try Self.matching(existing, attributes) }
         try checkRedrive(settings, queueName: name)
         let now = time.nowMilliseconds()

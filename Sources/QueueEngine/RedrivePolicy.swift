@@ -20,7 +20,12 @@ public struct RedrivePolicy: Sendable, Equatable {
         case .string(let digits)?: count = Int(digits)
         default: count = nil
         }
-        guard let count else { throw Self.invalid(text, "Redrive policy does not contain mandatory attribute: maxReceiveCount.") }
+        guard let count else {
+            guard object["maxReceiveCount"] == nil else {
+                throw Self.invalid(text, "Invalid value for maxReceiveCount: it must be a whole number from 1 to 1000.")
+            }
+            throw Self.invalid(text, "Redrive policy does not contain mandatory attribute: maxReceiveCount.")
+        }
         guard (1...1000).contains(count) else {
             throw Self.invalid(text, "Invalid value for maxReceiveCount: \(count), valid values are from 1 to 1000 both inclusive.")
         }

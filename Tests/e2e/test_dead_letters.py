@@ -221,6 +221,16 @@ def test_redrive_policy_malformed(sqs, bad):
     assert "RedrivePolicy" not in _attrs(sqs, src)
 
 
+def test_create_queue_on_an_existing_name_validates_the_redrive_policy_first(sqs):
+    dlq = _create(sqs, "val-dlq")
+    name = unique_name("val-src")
+    sqs.create_queue(QueueName=name)
+    for value, words in (("{}", "deadLetterTargetArn"), ('{"deadLetterTargetArn": "ARN", "maxReceiveCount": 5.5}', "whole number")):
+        with pytest.raises(ClientError) as refused:
+            sqs.create_queue(QueueName=name, Attributes={"RedrivePolicy": value.replace("ARN", _arn(dlq))})
+        assert refused.value.response["Error"]["Code"] in BAD_JSON_CODES and words in refused.value.response["Error"]["Message"]
+
+
 # --------------------------------------------------------------------------- RedriveAllowPolicy
 
 @pytest.mark.parametrize("policy", [
