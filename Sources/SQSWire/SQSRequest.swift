@@ -71,6 +71,19 @@ public enum SQSAction: String, Sendable, CaseIterable {
     case tagQueue = "TagQueue"
     case untagQueue = "UntagQueue"
 
+    /// Whether the action answers a result: in the Query protocol, its `<ActionResult>` element
+    /// is written even when empty (an empty receive, a ListQueues matching nothing), as SQS
+    /// does and as query-protocol clients expect. The others answer only response metadata.
+    public var hasResult: Bool {
+        switch self {
+        case .addPermission, .changeMessageVisibility, .deleteMessage, .deleteQueue, .purgeQueue, .removePermission,
+            .setQueueAttributes, .tagQueue, .untagQueue:
+            return false
+        default:
+            return true
+        }
+    }
+
     /// The IAM action a call is authorized as (batches authorize as their single action).
     public var iamAction: String {
         switch self {

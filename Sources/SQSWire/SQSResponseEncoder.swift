@@ -36,9 +36,7 @@ public struct SQSResponseEncoder: Sendable {
         case .query:
             let name = action.rawValue
             body += Array("<?xml version=\"1.0\"?><\(name)Response xmlns=\"\(Self.namespace)\">".utf8)
-            if case .structure(let members) = node, !members.isEmpty {
-                XMLWriter.element("\(name)Result", node, into: &body)
-            }
+            if action.hasResult { XMLWriter.element("\(name)Result", node, into: &body) }
             body += Array("<ResponseMetadata><RequestId>\(requestId)</RequestId></ResponseMetadata></\(name)Response>".utf8)
             return EncodedResponse(status: 200, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestId)], body: body)
         }

@@ -21,6 +21,13 @@ struct XMLResponseEncoderTests {
         #expect(xmlTexts("RequestId", in: response.body) == (true, ["req-1"]))
     }
 
+    @Test("An action with a result writes its result element even when empty, as query-protocol clients require")
+    func emptyResultElement() {
+        #expect(text(encode(.receiveMessage([]), .receiveMessage, .query)) == wrapped("ReceiveMessage", ""))
+        #expect(text(encode(.queueUrls([], nextToken: nil), .listQueues, .query)) == wrapped("ListQueues", ""))
+        #expect(text(encode(.queueAttributes([:]), .getQueueAttributes, .query)) == wrapped("GetQueueAttributes", ""))
+    }
+
     @Test("CreateQueue and GetQueueUrl answer <QueueUrl>")
     func queueUrl() {
         let url = "<QueueUrl>http://localhost:9324/000000000000/q</QueueUrl>"

@@ -337,3 +337,15 @@ def _create_named(daemon):
     from conftest import make_client
     name = unique_name("qps")
     return name, make_client(daemon).create_queue(QueueName=name)["QueueUrl"]
+
+
+def test_empty_results_keep_their_result_element(query):
+    """Query-protocol clients (botocore with the query model, the older SDKs) look the result
+    element up unconditionally: an empty receive or an empty ListQueues still carries it."""
+    _, url = _create(query)
+    res = _ok(*query("ReceiveMessage", {"QueueUrl": url, "WaitTimeSeconds": "0"}), "ReceiveMessage")
+    assert res is not None and xfindall(res, "Message") == []
+    res = _ok(*query("ListQueues", {"QueueNamePrefix": "no-queue-is-named-like-this"}), "ListQueues")
+    assert res is not None and xfindall(res, "QueueUrl") == []
+    assert _ok(*query("SetQueueAttributes", {"QueueUrl": url, "Attribute.1.Name": "DelaySeconds",
+                                             "Attribute.1.Value": "1"}), "SetQueueAttributes") is None
