@@ -16,7 +16,7 @@ extension QueueEngine {
                 "VisibilityTimeout", value: String(visibility), reason: "Must be between 0 and 43200, if provided.")
         }
         let wait = request.waitTimeSeconds ?? queue.settings.receiveMessageWaitTimeSeconds
-        guard (0...20).contains(wait) else {
+        guard (0...Self.longestWaitSeconds).contains(wait) else {
             throw SQSError.invalidParameter(
                 "WaitTimeSeconds", value: String(wait), reason: "Must be >= 0 and <= 20, if provided.")
         }
@@ -156,12 +156,12 @@ extension QueueEngine {
             }
         }
         let results = pending.isEmpty ? [] : try await store.changeVisibility(space: queue.messageSpace, changes: pending.map(\.change), now: now)
-        var madeVisible = false
+        var soonVisible = false
         for (item, result) in zip(pending, results) {
             switch result {
             case .applied:
                 outcome.successes.append((item.id, ()))
-                madeVisible = madeVisible || item.timeout == 0
+                soonVisible = soonVisible || item.timeout <= Self.longestWaitSeconds
             case .messageGone, .superseded:
                 outcome.failures.append((item.id, Self.notAvailable(item.handle)))
             case .notInFlight:
@@ -172,7 +172,9 @@ extension QueueEngine {
                     reason: "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")))
             }
         }
-        if madeVisible { waiters.notify(queueId: queue.id) }
+        // A waiting receive sleeps until the earliest deadline it saw; one this change moved
+        // closer must wake it to look again (unless it lies beyond any wait).
+        if soonVisible { waiters.notify(queueId: queue.id) }
         return outcome
     }
 

@@ -67,7 +67,11 @@ extension QueueEngine {
 
     private func delivered(_ messages: [NewMessage], to queue: QueueRecord) {
         count("sealq_messages_sent_total", queue: queue.name, by: messages.count)
-        if messages.contains(where: { $0.visibleAt <= $0.sentAt }) { waiters.notify(queueId: queue.id) }
+        // Waiting receives wake for a visible message, and for a delayed one that becomes
+        // visible within a wait: they sleep only until the earliest deadline they saw.
+        if messages.contains(where: { $0.visibleAt - $0.sentAt <= Int64(Self.longestWaitSeconds) * 1000 }) {
+            waiters.notify(queueId: queue.id)
+        }
     }
 
     private func prepare(_ message: OutgoingMessage, for queue: QueueRecord, caller: Caller, now: Int64) throws(SQSError) -> NewMessage {

@@ -28,6 +28,8 @@ public final class QueueEngine: Sendable {
 
     /// FIFO deduplication and receive-attempt window: 5 minutes.
     static let fifoWindowMilliseconds: Int64 = 300_000
+    /// The longest a receive may wait for messages (WaitTimeSeconds).
+    static let longestWaitSeconds = 20
 
     let configuration: Configuration
     let store: any MessageStore

@@ -219,3 +219,40 @@ def test_one_message_wakes_exactly_one_long_poller(sqs, client_factory, queue):
         th.join(timeout=10)
     bodies = [m["Body"] for msgs in results for m in msgs]
     assert bodies == ["only-one"]
+
+
+def _timed_long_poll(client, queue, wait):
+    """Starts a receive waiting up to `wait` seconds; returns a function giving (seconds, bodies)."""
+    import threading
+    result = {}
+
+    def poll():
+        started = time.monotonic()
+        r = client.receive_message(QueueUrl=queue, WaitTimeSeconds=wait, VisibilityTimeout=60)
+        result["seconds"] = time.monotonic() - started
+        result["bodies"] = [m["Body"] for m in r.get("Messages", [])]
+
+    thread = threading.Thread(target=poll)
+    thread.start()
+    time.sleep(0.5)
+
+    def finish():
+        thread.join(timeout=wait + 10)
+        return result["seconds"], result["bodies"]
+    return finish
+
+
+def test_a_waiting_receive_gets_a_delayed_message_when_its_delay_ends(sqs, client_factory, queue):
+    finish = _timed_long_poll(client_factory(), queue, 15)
+    sqs.send_message(QueueUrl=queue, MessageBody="late", DelaySeconds=1)
+    seconds, bodies = finish()
+    assert bodies == ["late"] and seconds < 5, (seconds, bodies)
+
+
+def test_a_waiting_receive_gets_a_message_whose_visibility_was_shortened(sqs, client_factory, queue):
+    sqs.send_message(QueueUrl=queue, MessageBody="again")
+    handle = sqs.receive_message(QueueUrl=queue, VisibilityTimeout=60)["Messages"][0]["ReceiptHandle"]
+    finish = _timed_long_poll(client_factory(), queue, 15)
+    sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=handle, VisibilityTimeout=1)
+    seconds, bodies = finish()
+    assert bodies == ["again"] and seconds < 5, (seconds, bodies)
