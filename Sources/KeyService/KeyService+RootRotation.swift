@@ -28,6 +28,8 @@ extension KeyService {
             rewrapped += count
         }
         rootKeys.withLock { $0.previous = nil }
+        // The records wrapped under the old root key are replaced; their older copies go too.
+        store.eraseReplacedCopies()
         logger.notice("root key rotated", metadata: ["versions.rewrapped": "\(rewrapped)"])
         return rewrapped
     }

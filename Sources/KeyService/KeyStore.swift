@@ -7,8 +7,12 @@ public protocol KeyStore: Sendable {
     /// Creates or replaces a key's record (metadata, policy, tags, wrapped versions), unless the
     /// stored record has a higher revision.
     func saveKey(_ key: ManagedKey) async throws
-    /// Removes a key and every trace of its material, its aliases and its grants.
+    /// Removes a key and every trace of its material (older copies included), its aliases and
+    /// its grants.
     func destroyKey(_ keyId: String) async throws
+    /// Erases the older copies of records the store may still keep (a write-ahead log), once
+    /// records holding material wrapped under a retired root key have all been replaced.
+    func eraseReplacedCopies()
     /// Creates or replaces an alias.
     func saveAlias(_ alias: KeyAlias) async throws
     /// Removes an alias.

@@ -3,11 +3,13 @@ import GRDB
 import KeyService
 
 /// The key service's `KeyStore` on the daemon's SQLite database, through the same group-commit
-/// writer as messages. Destroying a key runs with `secure_delete` on, so the freed pages that
-/// held its (wrapped) material are overwritten with zeros.
+/// writer as messages. The database runs with `secure_delete` on, so the space that held a
+/// destroyed key's (wrapped) material is overwritten with zeros; the write-ahead log, which
+/// still holds older copies of those pages, is then truncated.
 public struct SQLiteKeyStore: KeyStore {
     let database: any DatabaseWriter
     let writer: GroupCommitWriter
+    let checkpointer: BackgroundCheckpointer?
 
     /// Loads every key, alias and grant.
     public func loadKeyring() async throws -> Keyring {
@@ -55,15 +57,20 @@ public struct SQLiteKeyStore: KeyStore {
         }
     }
 
-    /// Removes the key, its aliases and grants, zeroing the freed pages.
+    /// Removes the key, its aliases and grants (secure_delete zeroes the space they held), then
+    /// has the write-ahead log's older copies of those pages erased.
     public func destroyKey(_ keyId: String) async throws {
         try await writer.perform { db in
-            try db.execute(sql: "PRAGMA secure_delete = ON")
-            defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
             try db.execute(sql: "DELETE FROM kms_keys WHERE key_id = ?", arguments: [keyId])
             try db.execute(sql: "DELETE FROM kms_aliases WHERE key_id = ?", arguments: [keyId])
             try db.execute(sql: "DELETE FROM kms_grants WHERE key_id = ?", arguments: [keyId])
         }
+        eraseReplacedCopies()
+    }
+
+    /// Asks for the write-ahead log to be copied into the file and truncated.
+    public func eraseReplacedCopies() {
+        checkpointer?.requestTruncation()
     }
 
     /// Creates or replaces an alias.
@@ -99,5 +106,5 @@ public struct SQLiteKeyStore: KeyStore {
 
 extension SQLiteMessageStore {
     /// The key store on this database, sharing its group-commit writer.
-    public var keyStore: SQLiteKeyStore { SQLiteKeyStore(database: database, writer: writer) }
+    public var keyStore: SQLiteKeyStore { SQLiteKeyStore(database: database, writer: writer, checkpointer: checkpointer) }
 }

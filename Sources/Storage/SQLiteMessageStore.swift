@@ -12,7 +12,7 @@ public final class SQLiteMessageStore: MessageStore {
     let database: any DatabaseWriter
     let writer: GroupCommitWriter
     let totals = Mutex<[Int64: Int]>([:])
-    private let checkpointer: BackgroundCheckpointer?
+    let checkpointer: BackgroundCheckpointer?
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
     public convenience init(path: String, logger: Logger) throws {

@@ -10,6 +10,7 @@ import base64
 import json
 import os
 import shutil
+import sqlite3
 import struct
 import subprocess
 import time
@@ -26,7 +27,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, Daemon,
-                      create_access_key, expect_error, unique_name, user_arn, write_policies_dir)
+                      create_access_key, expect_error, make_client, unique_name, user_arn, write_policies_dir)
 
 AWS = shutil.which("aws")
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
@@ -1246,6 +1247,27 @@ def _never_decrypts(kms, blob, **kw):
     assert code in ("InvalidCiphertextException", "NotFoundException"), code
 
 
+def _wrapped_material(daemon, key_id):
+    """The JSON text of each wrapped version of `key_id` as the database stores it."""
+    db = sqlite3.connect(f"file:{daemon.data_dir}/sealq.sqlite?mode=ro", uri=True, timeout=10)
+    try:
+        (record,) = db.execute("SELECT record FROM kms_keys WHERE key_id = ?", (key_id,)).fetchone()
+    finally:
+        db.close()
+    return [json.dumps(v["wrappedMaterial"], separators=(",", ":")).encode() for v in json.loads(record)["versions"]]
+
+
+def _files_holding(daemon, needles):
+    """Names of the database's files (main file, -wal) that hold any of `needles`."""
+    found = []
+    for name in sorted(os.listdir(daemon.data_dir)):
+        if name.startswith("sealq.sqlite"):
+            with open(os.path.join(daemon.data_dir, name), "rb") as f:
+                data = f.read()
+            found += [name for needle in needles if needle in data]
+    return found
+
+
 def test_deleted_key_is_shredded(tmp_path):
     d = Daemon(str(tmp_path), extra_args=["--kms-deletion-day-seconds", "1"])
     d.start()
@@ -1266,6 +1288,8 @@ def test_deleted_key_is_shredded(tmp_path):
         bystander = kms.create_key()["KeyMetadata"]["KeyId"]
         by_blob = kms.encrypt(KeyId=bystander, Plaintext=b"bystander")["CiphertextBlob"]
 
+        wrapped = _wrapped_material(d, kid)
+        assert len(wrapped) == 2, "two versions, each wrapped under the root key"
         started = time.time()
         out = kms.schedule_key_deletion(KeyId=kid, PendingWindowInDays=7)
         assert 5 <= out["DeletionDate"].timestamp() - started <= 10, out["DeletionDate"]
@@ -1305,11 +1329,24 @@ def test_deleted_key_is_shredded(tmp_path):
             assert kms.decrypt(CiphertextBlob=by_blob)["Plaintext"] == b"bystander"
 
         check_shredded(kms)
+        # No copy of the wrapped material is left in the database file or its write-ahead log.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and _files_holding(d, wrapped):
+            time.sleep(0.25)
+        assert _files_holding(d, wrapped) == []
+        # ...and deleted messages are still overwritten afterwards (secure_delete stays on).
+        sqs = make_client(d)
+        plain = sqs.create_queue(QueueName="after-shred", Attributes={"SqsManagedSseEnabled": "false"})["QueueUrl"]
+        marker = f"PLAIN-AFTER-SHRED-{uuid.uuid4().hex}"
+        sqs.send_message(QueueUrl=plain, MessageBody=marker)
+        received = sqs.receive_message(QueueUrl=plain, WaitTimeSeconds=1)["Messages"][0]
+        sqs.delete_message(QueueUrl=plain, ReceiptHandle=received["ReceiptHandle"])
         assert kms.describe_key(KeyId=saved)["KeyMetadata"]["KeyState"] == "Disabled"
         kms.enable_key(KeyId=saved)
         assert kms.decrypt(CiphertextBlob=saved_blob)["Plaintext"] == b"saved"
 
         d.restart()
+        assert _files_holding(d, [marker.encode()]) == [], "the deleted message's body is overwritten"
         kms = kms_client(d)
         check_shredded(kms)
         assert _gone(kms, kid) and _gone(kms, mac_key)
