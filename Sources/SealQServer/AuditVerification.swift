@@ -23,7 +23,13 @@ public enum AuditVerification {
 
     /// Verifies every event and checkpoint of the log in `dataDirectory` against `publicKeyHex`
     /// (by default the one beside the log; pass one kept elsewhere to trust nothing in the directory).
-    public static func verify(dataDirectory: String, publicKeyHex: String? = nil) throws -> AuditLogVerifier.Finding {
+    ///
+    /// Events removed by retention must be in the archive export (`archiveDirectory`, by default
+    /// DATA/audit-archive), which is verified too: an archive cut the export does not back (a
+    /// forged cut that lets the start of the log be deleted, or an export removed) is damage.
+    public static func verify(
+        dataDirectory: String, publicKeyHex: String? = nil, archiveDirectory: String? = nil
+    ) throws -> AuditLogVerifier.Finding {
         let hex = try publicKeyHex ?? publicKey(dataDirectory: dataDirectory)
         guard let key = Hex.decode(hex), key.count == Ed25519.publicKeyLength else {
             throw Failure(description: "The public key must be \(Ed25519.publicKeyLength) bytes in hex.")
@@ -31,9 +37,25 @@ public enum AuditVerification {
         let path = dataDirectory + "/sealq.sqlite"
         guard FileManager.default.fileExists(atPath: path) else { throw Failure(description: "\(path) does not exist.") }
         var verifier: AuditLogVerifier?
+        var archivedSize = 0
         try SQLiteAuditStore.read(
-            path: path, checkpoints: { verifier = AuditLogVerifier(checkpoints: $0, publicKey: key, archived: $1) },
+            path: path,
+            checkpoints: {
+                verifier = AuditLogVerifier(checkpoints: $0, publicKey: key, archived: $1)
+                archivedSize = $1?.size ?? 0
+            },
             events: { verifier!.add($0) })
-        return verifier!.finish()
+        let live = verifier!.finish()
+        guard case .sound = live, archivedSize > 0 else { return live }
+        let archive = archiveDirectory ?? dataDirectory + "/audit-archive"
+        let missing = AuditDamage(
+            position: 1, eventID: nil,
+            "events 1–\(archivedSize) are marked archived, but \(archive) does not hold a sound export of them")
+        guard FileManager.default.fileExists(atPath: archive) else { return .damaged(missing) }
+        switch try AuditExport.verify(directory: archive, publicKeyHex: hex) {
+        case .sound(let events, _, _) where events >= Int64(archivedSize): return live
+        case .sound: return .damaged(missing)
+        case .damaged(let damage): return .damaged(AuditDamage(position: damage.position, eventID: damage.eventID, "the archive: \(damage.reason)"))
+        }
     }
 }

@@ -16,7 +16,8 @@ struct AuditCommand: AsyncParsableCommand {
                 Reads DATA/sealq.sqlite without writing (safe while the daemon runs). Every event's leaf hash, \
                 the Merkle root at every checkpoint and each checkpoint's Ed25519 signature are recomputed; \
                 a modified, deleted, inserted or reordered event, a forged checkpoint or a truncated log is \
-                reported with the first event it concerns, and the exit status is 1.
+                reported with the first event it concerns, and the exit status is 1. Events that retention \
+                archived must be in the archive export, which is verified as well.
                 """)
 
         @OptionGroup var locations: LocationOptions
@@ -24,6 +25,8 @@ struct AuditCommand: AsyncParsableCommand {
         var publicKey: String?
         @Option(name: .customLong("export"), help: "Verify the export files in this directory instead of the live log.")
         var exportDirectory: String?
+        @Option(name: .customLong("archive"), help: "Where the daemon archives old events (its --audit-archive-dir; default: DATA/audit-archive).")
+        var archiveDirectory: String?
 
         func run() async throws {
             var key = publicKey
@@ -33,7 +36,7 @@ struct AuditCommand: AsyncParsableCommand {
             let finding = try exportDirectory.map { directory in
                 try AuditExport.verify(
                     directory: directory, publicKeyHex: key ?? AuditVerification.publicKey(dataDirectory: locations.resolvedDataDirectory))
-            } ?? AuditVerification.verify(dataDirectory: locations.resolvedDataDirectory, publicKeyHex: key)
+            } ?? AuditVerification.verify(dataDirectory: locations.resolvedDataDirectory, publicKeyHex: key, archiveDirectory: archiveDirectory)
             switch finding {
             case .sound(let events, let checkpoints, let root):
                 print("The audit log is sound: \(events) events, \(checkpoints) signed checkpoints, root \(root.map { String(format: "%02x", $0) }.joined()).")

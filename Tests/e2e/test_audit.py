@@ -556,3 +556,38 @@ def test_retention_archives_old_events_and_both_halves_still_verify(tmp_path):
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         db.execute("DELETE FROM audit_events WHERE position = ?", (first,))
     db.close()
+    # The archived events are part of the log: without their export, the log does not verify.
+    moved = archive + ".elsewhere"
+    os.rename(archive, moved)
+    gone = verify(d.data_dir)
+    assert gone.returncode == 1 and "marked archived" in gone.stdout, gone.stdout
+    found = run_sealq("audit", "verify", "--data-dir", d.data_dir, "--archive", moved)
+    assert found.returncode == 0 and "sound" in found.stdout, found.stdout
+
+
+def test_a_forged_archive_cut_cannot_hide_deleted_events(tmp_path):
+    """Writing an archive cut (at a real checkpoint's state) lets the start of the log be
+    deleted through the schema's one door; the missing export gives it away."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    try:
+        sqs = make_client(d)
+        url = sqs.create_queue(QueueName="evidence")["QueueUrl"]
+        for i in range(10):
+            sqs.send_message(QueueUrl=url, MessageBody=f"m{i}")
+        import time
+        time.sleep(2.5)  # a checkpoint a second
+        for i in range(10):
+            sqs.send_message(QueueUrl=url, MessageBody=f"n{i}")
+    finally:
+        d.stop()
+    assert verify(d.data_dir).returncode == 0
+    db = sqlite3.connect(os.path.join(d.data_dir, "sealq.sqlite"))
+    size, state = db.execute("SELECT tree_size, tree_state FROM audit_checkpoints WHERE tree_state IS NOT NULL "
+                             "ORDER BY tree_size LIMIT 1").fetchone()
+    db.execute("INSERT INTO audit_archive (through_position, tree_state, archived_at) VALUES (?, ?, 0)", (size, state))
+    db.execute("DELETE FROM audit_events WHERE position <= ?", (size,))
+    db.commit()
+    db.close()
+    forged = verify(d.data_dir)
+    assert forged.returncode == 1 and "marked archived" in forged.stdout, forged.stdout
