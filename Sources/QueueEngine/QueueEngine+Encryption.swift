@@ -36,13 +36,20 @@ extension QueueEngine {
 
     /// Re-encryption for messages moving between the message spaces of `queues`: opened as the
     /// source stored them, sealed under the destination's current settings, on `caller`'s behalf.
-    func payloadRewrite(between queues: [QueueRecord], caller: Caller) -> PayloadRewrite {
+    /// `renewing` (redrive by a move task) makes each a new message, as AWS does: a new message
+    /// id and send time, so its retention period starts again.
+    func payloadRewrite(between queues: [QueueRecord], caller: Caller, renewing: Bool = false) -> PayloadRewrite {
         let bySpace = Dictionary(queues.map { ($0.messageSpace, $0) }, uniquingKeysWith: { first, _ in first })
         return { [self] message, from, to in
             guard let source = bySpace[from], let destination = bySpace[to] else {
                 throw SQSError(.internalError, "A message cannot move between queues that no longer exist.")
             }
-            var moved = [try opened(message, in: source, caller: caller)]
+            var opened = try opened(message, in: source, caller: caller)
+            if renewing {
+                opened.messageId = RandomIdentifier.uuid()
+                opened.sentAt = time.nowMilliseconds()
+            }
+            var moved = [opened]
             try seal(&moved, for: destination, caller: caller)
             return moved[0]
         }

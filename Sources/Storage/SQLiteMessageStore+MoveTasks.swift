@@ -82,19 +82,21 @@ extension SQLiteMessageStore {
         }
     }
 
-    /// Puts a dead-lettered message back into circulation in another space, re-encrypted for it
-    /// (`message`): visible at once, never received there, no longer marked as dead-lettered.
+    /// Puts a dead-lettered message back into circulation in another space as `message` (a new
+    /// message id and send time, re-encrypted for it): visible at once, never received there, no
+    /// longer marked as dead-lettered.
     private static func redrive(
         _ db: Database, row: Row, message: NewMessage, from space: Int64, to target: (space: Int64, fifo: Bool), now: Int64
     ) throws {
         let sequence: Int64 = row["seq"]
         try db.execute(
             sql: """
-                UPDATE messages SET space = ?, visible_at = ?, receive_count = 0, first_received_at = NULL,
-                    received_at = NULL, dead_letter_source = NULL, body = ?, attributes = ?, system_attributes = ?, payload = ?
+                UPDATE messages SET space = ?, visible_at = ?, message_id = ?, sent_at = ?, receive_count = 0,
+                    first_received_at = NULL, received_at = NULL, dead_letter_source = NULL, body = ?, attributes = ?,
+                    system_attributes = ?, payload = ?
                 WHERE seq = ?
                 """,
-            arguments: [target.space, now] + payloadColumns(message) + [sequence])
+            arguments: [target.space, now, message.messageId, message.sentAt] + payloadColumns(message) + [sequence])
         guard let group = row["group_id"] as String? else { return }
         try refreshGroup(db, space: space, group: group)
         try trackGroup(db, space: target.space, group: group, sequence: sequence, fair: !target.fifo)

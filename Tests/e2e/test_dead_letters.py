@@ -582,6 +582,27 @@ def test_move_task_to_destination(sqs):
     assert sorted(x["Body"] for x in _drain(sqs, dest)) == bodies
 
 
+def test_redriven_messages_are_new_messages(sqs):
+    """AWS: the redrive task resets the retention period; redriven messages are new messages
+    with a new message ID and enqueue time (a dead-letter move on receive keeps them)."""
+    src, dlq = _pair(sqs, 1, prefix="mtnew")
+    sent = {sqs.send_message(QueueUrl=src, MessageBody=f"r{i}")["MessageId"] for i in range(3)}
+    _dead_letter_all(sqs, src, dlq, 3)
+    dead = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10, VisibilityTimeout=0,
+                               MessageSystemAttributeNames=["SentTimestamp"])["Messages"]
+    assert {m["MessageId"] for m in dead} == sent
+    started_ms = int(time.time() * 1000)
+    time.sleep(0.05)
+    sqs.start_message_move_task(SourceArn=_arn(dlq))
+    _wait_status(sqs, dlq, "COMPLETED")
+    back = sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10, WaitTimeSeconds=1,
+                               MessageSystemAttributeNames=["SentTimestamp", "ApproximateReceiveCount"])["Messages"]
+    assert sorted(m["Body"] for m in back) == ["r0", "r1", "r2"]
+    assert not {m["MessageId"] for m in back} & sent
+    assert all(int(m["Attributes"]["SentTimestamp"]) >= started_ms for m in back)
+    assert all(m["Attributes"]["ApproximateReceiveCount"] == "1" for m in back)
+
+
 @pytest.mark.parametrize("rate", [0, 501, -1])
 def test_move_task_rate_out_of_range(sqs, rate):
     src, dlq = _pair(sqs, 1, prefix="mtrate")
