@@ -38,6 +38,7 @@ struct KMSPipeline: Sendable {
             record.identify(identity)
             let request = try decoded.get()
             record.action = request.action.rawValue
+            record.requestParameters = request.auditParameters
             guard let principal = identity.principal else { throw KMSError.missingAuthenticationToken }
             try authorize(request, identity: identity, principal: principal, call: call, record: &record)
             if request.isDryRun { throw KMSError.dryRunOperation }
@@ -194,6 +195,59 @@ struct KMSPipeline: Sendable {
 }
 
 extension KMSRequest {
+    /// The call's CloudTrail `requestParameters`: the keys, contexts and specs it named, never a
+    /// plaintext, message or MAC (nil for calls without such parameters).
+    var auditParameters: OutputNode? {
+        func context(_ pairs: KMSEncryptionContext) -> OutputNode {
+            .structure(pairs.sorted { $0.key < $1.key }.map { ($0.key, .text($0.value)) })
+        }
+        var parameters: [(String, OutputNode)] = []
+        func add(_ name: String, _ value: String?) { if let value { parameters.append((name, .text(value))) } }
+        func add(_ name: String, context pairs: KMSEncryptionContext) { if !pairs.isEmpty { parameters.append((name, context(pairs))) } }
+        switch self {
+        case .encrypt(let input):
+            add("keyId", input.keyId)
+            add("encryptionContext", context: input.encryptionContext)
+            add("encryptionAlgorithm", (input.encryptionAlgorithm ?? .symmetricDefault).rawValue)
+        case .decrypt(let input):
+            add("keyId", input.keyId)
+            add("encryptionContext", context: input.encryptionContext)
+            add("encryptionAlgorithm", (input.encryptionAlgorithm ?? .symmetricDefault).rawValue)
+        case .reEncrypt(let input):
+            add("sourceKeyId", input.sourceKeyId)
+            add("destinationKeyId", input.destinationKeyId)
+            add("sourceEncryptionContext", context: input.sourceEncryptionContext)
+            add("destinationEncryptionContext", context: input.destinationEncryptionContext)
+        case .generateDataKey(let input), .generateDataKeyWithoutPlaintext(let input):
+            add("keyId", input.keyId)
+            add("encryptionContext", context: input.encryptionContext)
+            switch input.length {
+            case .keySpec(let spec): add("keySpec", spec.rawValue)
+            case .numberOfBytes(let count): parameters.append(("numberOfBytes", .number(Int64(count))))
+            }
+        case .generateMac(let input): add("keyId", input.keyId); add("macAlgorithm", input.macAlgorithm.rawValue)
+        case .verifyMac(let input): add("keyId", input.keyId); add("macAlgorithm", input.macAlgorithm.rawValue)
+        case .describeKey(let keyId, _), .enableKey(let keyId), .disableKey(let keyId), .cancelKeyDeletion(let keyId),
+            .disableKeyRotation(let keyId), .getKeyRotationStatus(let keyId), .rotateKeyOnDemand(let keyId),
+            .getKeyPolicy(let keyId, _), .listKeyPolicies(let keyId, _), .listResourceTags(let keyId, _), .untagResource(let keyId, _),
+            .tagResource(let keyId, _), .listKeyRotations(let keyId, _, _), .enableKeyRotation(let keyId, _):
+            add("keyId", keyId)
+        case .scheduleKeyDeletion(let keyId, let days):
+            add("keyId", keyId)
+            if let days { parameters.append(("pendingWindowInDays", .number(Int64(days)))) }
+        case .createAlias(let name, let target), .updateAlias(let name, let target):
+            add("aliasName", name)
+            add("targetKeyId", target)
+        case .deleteAlias(let name): add("aliasName", name)
+        case .createKey(let input):
+            add("description", input.description)
+            add("keySpec", (input.keySpec ?? .symmetricDefault).rawValue)
+            add("keyUsage", input.keyUsage?.rawValue)
+        default: return nil
+        }
+        return parameters.isEmpty ? nil : .structure(parameters)
+    }
+
     /// Whether the caller asked only to check its permissions (`DryRun`).
     var isDryRun: Bool {
         switch self {

@@ -166,5 +166,12 @@ struct RequestRecorder: Sendable {
     /// Whether CloudTrail marks the action read-only.
     static func isReadOnly(_ action: String) -> Bool {
         ["Get", "List", "Describe", "Receive", "Simulate", "Lookup"].contains { action.hasPrefix($0) }
+            || kmsReadOnlyActions.contains(action)
     }
+
+    /// KMS's cryptographic operations, which CloudTrail records as read-only (they change no key).
+    private static let kmsReadOnlyActions: Set<String> = [
+        "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateRandom", "GenerateMac",
+        "VerifyMac",
+    ]
 }

@@ -591,3 +591,32 @@ def test_a_forged_archive_cut_cannot_hide_deleted_events(tmp_path):
     db.close()
     forged = verify(d.data_dir)
     assert forged.returncode == 1 and "marked archived" in forged.stdout, forged.stdout
+
+
+def test_direct_kms_calls_record_their_parameters_but_no_plaintext(tmp_path):
+    import boto3
+    from botocore.config import Config
+    d = Daemon(str(tmp_path))
+    d.start()
+    try:
+        kms = boto3.session.Session().client(
+            "kms", endpoint_url=d.url, region_name="us-east-1", aws_access_key_id="AKIAE2ETESTADMIN0001",
+            aws_secret_access_key=ADMIN_SECRET, config=Config(retries={"max_attempts": 1}))
+        key = kms.create_key(Description="audited")["KeyMetadata"]["KeyId"]
+        secret = b"PLAINTEXT-NEVER-IN-THE-LOG"
+        blob = kms.encrypt(KeyId=key, Plaintext=secret, EncryptionContext={"purpose": "audit"})["CiphertextBlob"]
+        kms.decrypt(CiphertextBlob=blob, EncryptionContext={"purpose": "audit"})
+        kms.generate_data_key(KeyId=key, KeySpec="AES_256")
+        kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
+    finally:
+        d.stop()
+    events = {e["eventName"]: e for _, e in records(d.data_dir) if e["eventSource"] == "kms.amazonaws.com"}
+    assert events["Encrypt"]["requestParameters"] == {
+        "keyId": key, "encryptionContext": {"purpose": "audit"}, "encryptionAlgorithm": "SYMMETRIC_DEFAULT"}
+    assert events["Decrypt"]["requestParameters"]["encryptionContext"] == {"purpose": "audit"}
+    assert events["GenerateDataKey"]["requestParameters"] == {"keyId": key, "keySpec": "AES_256"}
+    assert events["ScheduleKeyDeletion"]["requestParameters"] == {"keyId": key, "pendingWindowInDays": 7}
+    assert events["CreateKey"]["requestParameters"]["description"] == "audited"
+    assert [events[n]["readOnly"] for n in ("Encrypt", "Decrypt", "GenerateDataKey", "ScheduleKeyDeletion", "CreateKey")] \
+        == [True, True, True, False, False]
+    assert b"PLAINTEXT-NEVER-IN-THE-LOG" not in json.dumps(list(events.values())).encode()
