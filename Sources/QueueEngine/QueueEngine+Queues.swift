@@ -209,9 +209,12 @@ extension QueueEngine {
     }
 
     private static func matching(_ existing: QueueRecord, _ attributes: [String: String]) throws -> QueueRecord {
-        var candidate = existing.settings
+        // A policy stored before policies were kept canonical compares in its canonical form.
+        var current = existing.settings
+        current.redrivePolicy = QueueSettings.canonicalRedrivePolicy(current.redrivePolicy)
+        var candidate = current
         try candidate.apply(attributes, creating: true)
-        guard candidate == existing.settings else {
+        guard candidate == current else {
             throw SQSError(.queueNameExists, "A queue already exists with the same name and a different value for attribute(s) \(attributes.keys.sorted().joined(separator: ", ")).")
         }
         return existing
