@@ -161,7 +161,10 @@ struct QueueAttributeTests {
             ? #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":"5"}"#
             : #"{"redrivePermission":"allowAll"}"#
         try await h.engine.setQueueAttributes(name: "q", attributes: [name: value])
-        #expect(try await h.attribute(name) == value)
+        // A RedrivePolicy comes back canonical, as on AWS: the count a number.
+        let expected = name == "RedrivePolicy"
+            ? #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":5}"# : value
+        #expect(try await h.attribute(name) == expected)
     }
 
     @Test("Setting KmsMasterKeyId turns SSE-SQS off; clearing it turns SSE-SQS back on")
