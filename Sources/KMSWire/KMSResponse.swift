@@ -32,9 +32,9 @@ public enum KMSResponse: Sendable, Equatable {
     case deletionScheduled(keyId: String, deletionDate: Date, keyState: KMSKeyState, pendingWindowInDays: Int)
     /// CancelKeyDeletion, RotateKeyOnDemand: `{"KeyId":"arn:…"}`.
     case keyId(String)
-    /// GetKeyRotationStatus.
-    case rotationStatus(
-        keyRotationEnabled: Bool, keyId: String, rotationPeriodInDays: Int?, nextRotationDate: Date?, onDemandRotationStartDate: Date?)
+    /// GetKeyRotationStatus. An on-demand rotation completes at once here, so the answer never
+    /// carries OnDemandRotationStartDate (KMS shows it only while such a rotation runs).
+    case rotationStatus(keyRotationEnabled: Bool, keyId: String, rotationPeriodInDays: Int?, nextRotationDate: Date?)
     /// ListKeyRotations.
     case rotations([KMSRotationListEntry], KMSPage)
     /// GetKeyPolicy.

@@ -49,11 +49,10 @@ enum KMSResultTree {
             ])
         case .keyId(let keyId):
             return .structure([("KeyId", .text(keyId))])
-        case .rotationStatus(let enabled, let keyId, let period, let next, let onDemand):
+        case .rotationStatus(let enabled, let keyId, let period, let next):
             var members: [(String, OutputNode)] = [("KeyRotationEnabled", .boolean(enabled)), ("KeyId", .text(keyId))]
             if let period { members.append(("RotationPeriodInDays", .number(Int64(period)))) }
             if let next { members.append(("NextRotationDate", timestamp(next))) }
-            if let onDemand { members.append(("OnDemandRotationStartDate", timestamp(onDemand))) }
             return .structure(members)
         case .rotations(let entries, let page):
             return paged("Rotations", entries.map(rotation), page)

@@ -109,11 +109,9 @@ struct KMSExecutor: Sendable {
             try await keys.disableKeyRotation(keyId)
         case .getKeyRotationStatus(let keyId):
             let key = try keys.resolve(keyId, aliases: false)
-            let lastOnDemand = key.versions.last { $0.rotationType == "ON_DEMAND" }
             return .rotationStatus(
                 keyRotationEnabled: key.rotationEnabled, keyId: key.arn,
-                rotationPeriodInDays: key.rotationEnabled ? key.rotationPeriodDays : nil,
-                nextRotationDate: key.nextRotationDate.map(date), onDemandRotationStartDate: lastOnDemand.map { date($0.createdAt) })
+                rotationPeriodInDays: key.rotationEnabled ? key.rotationPeriodDays : nil, nextRotationDate: key.nextRotationDate.map(date))
         case .rotateKeyOnDemand(let keyId):
             return .keyId(try await keys.rotateKeyOnDemand(keyId).keyId)
         case .listKeyRotations(let keyId, _, let paging):

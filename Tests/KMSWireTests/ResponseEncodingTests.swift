@@ -97,10 +97,10 @@ struct ResponseEncodingTests {
         #expect(
             body(
                 .rotationStatus(
-                    keyRotationEnabled: true, keyId: arnA, rotationPeriodInDays: 365, nextRotationDate: Date(timeIntervalSince1970: 1_731_536_000),
-                    onDemandRotationStartDate: nil)) == ResponseFixtures.rotationStatus)
+                    keyRotationEnabled: true, keyId: arnA, rotationPeriodInDays: 365, nextRotationDate: Date(timeIntervalSince1970: 1_731_536_000)))
+                == ResponseFixtures.rotationStatus)
         #expect(
-            body(.rotationStatus(keyRotationEnabled: false, keyId: arnA, rotationPeriodInDays: nil, nextRotationDate: nil, onDemandRotationStartDate: nil))
+            body(.rotationStatus(keyRotationEnabled: false, keyId: arnA, rotationPeriodInDays: nil, nextRotationDate: nil))
                 == #"{"KeyRotationEnabled":false,"KeyId":"\#(arnA)"}"#)
         #expect(body(.keyPolicy(policy: #"{"Version":"2012-10-17"}"#, policyName: "default")) == ResponseFixtures.getKeyPolicy)
         #expect(body(.grantCreated(grantToken: "token", grantId: "0123456789abcdef")) == ResponseFixtures.createGrant)

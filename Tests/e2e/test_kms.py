@@ -792,6 +792,8 @@ def test_rotation_on_demand_keeps_old_versions_also_after_restart(fresh_daemon):
     assert all(r["RotationType"] == "ON_DEMAND" and key_uuid(r["KeyId"]) == kid for r in rotations)
     dates = [r["RotationDate"] for r in rotations]
     assert dates == sorted(dates)
+    # Each on-demand rotation has completed: KMS names a start date only while one runs.
+    assert "OnDemandRotationStartDate" not in kms.get_key_rotation_status(KeyId=kid)
     _all_decrypt(kms, kid, blobs)
     assert kms.decrypt(CiphertextBlob=dk["CiphertextBlob"])["Plaintext"] == dk["Plaintext"]
     # re-encrypt an old blob onto the newest version
