@@ -110,7 +110,10 @@ public final class SignatureVerifier: Sendable {
         let bodyHash = Hex.encode(Digest.sha256(request.body))
         var payloadHash = bodyHash
         if let declared = request.headers["x-amz-content-sha256"] {
-            guard declared == bodyHash || declared == "UNSIGNED-PAYLOAD" else {
+            // UNSIGNED-PAYLOAD is S3's; on these services the body is always signed, or anyone
+            // who saw a signed request could replay its headers with another body (another
+            // action). It is accepted only where there is no body to swap.
+            guard declared == bodyHash || (declared == "UNSIGNED-PAYLOAD" && request.body.isEmpty) else {
                 throw .signatureDoesNotMatch("The provided 'x-amz-content-sha256' header does not match what was computed.")
             }
             payloadHash = declared

@@ -81,3 +81,18 @@ def test_incomplete_authorization_header(daemon):
     response = requests.post(daemon.url + "/", data=b"{}", headers=headers, timeout=30)
     assert response.status_code == 400
     assert _code(response) == "IncompleteSignature"
+
+
+def test_unsigned_payload_cannot_carry_a_body(daemon, sqs):
+    """UNSIGNED-PAYLOAD is S3's: here a request signed that way could have its body swapped for
+    another action's by anyone who saw it."""
+    from botocore.auth import SigV4Auth
+    url = sqs.create_queue(QueueName="unsigned-payload-target")["QueueUrl"]
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Amz-Content-SHA256": "UNSIGNED-PAYLOAD"}
+    request = AWSRequest(method="POST", url=daemon.url + "/", data=b"Action=ListQueues&Version=2012-11-05", headers=headers)
+    SigV4Auth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION).add_auth(request)
+    signed = dict(request.prepare().headers.items())
+    for body in (b"Action=ListQueues&Version=2012-11-05", f"Action=DeleteQueue&Version=2012-11-05&QueueUrl={url}".encode()):
+        response = requests.post(daemon.url + "/", headers=signed, data=body, timeout=30)
+        assert response.status_code == 403 and "<Code>SignatureDoesNotMatch</Code>" in response.text, response.text[:300]
+    assert sqs.get_queue_url(QueueName="unsigned-payload-target")["QueueUrl"] == url
