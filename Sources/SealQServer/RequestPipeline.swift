@@ -40,7 +40,7 @@ struct RequestPipeline: Sendable {
             record.action = action.rawValue
             record.queue = request.queueName
             record.dataEvent = Self.dataActions.contains(action.rawValue)
-            let target = targets.target(of: request, action: action)
+            let target = targets.target(of: request, action: action, anonymous: identity.principal == nil)
             if let queue = request.queueName {
                 record.resources = [.init(type: "AWS::SQS::Queue", arn: target.resource, accountId: encoder.accountId)]
                 var parameters: [(String, OutputNode)] = [("queueUrl", .text("\(call.baseURL)/\(encoder.accountId)/\(queue)"))]

@@ -6,8 +6,17 @@ import SQSWire
 struct SQSAuthorizationTarget: Sendable {
     let engine: QueueEngine
 
-    /// The target of `request`, decoded as `action`.
-    func target(of request: SQSRequest, action: SQSAction) -> Authorizer.Target {
+    /// Actions the SQS API reference marks "Cross-account permissions don't apply to this
+    /// action": only the queue owner's own identities may call them, so a queue policy's grant
+    /// does not reach a caller from outside the account (here: an anonymous one).
+    static let ownerOnlyActions: Set<SQSAction> = [
+        .addPermission, .createQueue, .deleteQueue, .listQueueTags, .listQueues, .removePermission, .setQueueAttributes,
+        .tagQueue, .untagQueue,
+    ]
+
+    /// The target of `request`, decoded as `action`, for a caller of this account (`anonymous`
+    /// false) or an unauthenticated one.
+    func target(of request: SQSRequest, action: SQSAction, anonymous: Bool) -> Authorizer.Target {
         var target = Authorizer.Target(action: action.iamAction, resource: "*")
         let queueName: String?
         switch request {
@@ -19,7 +28,7 @@ struct SQSAuthorizationTarget: Sendable {
         if let queueName {
             target.resource = engine.queueArn(queueName)
             if let queue = try? engine.getQueue(name: queueName) {
-                target.resourcePolicy = queue.settings.policy
+                target.resourcePolicy = anonymous && Self.ownerOnlyActions.contains(action) ? nil : queue.settings.policy
                 target.resourceTags = queue.tags
                 target.revision = Authorizer.Revision(id: queue.id, version: queue.version)
             } else {

@@ -387,6 +387,29 @@ def test_anonymous_requests_need_a_principal_star_grant(iam):
     assert queue_counts(admin, closed) == (0, 0, 0)
 
 
+def test_a_queue_policy_cannot_give_anonymous_callers_the_owners_actions(iam):
+    """'Cross-account permissions don't apply to this action' (SetQueueAttributes, DeleteQueue,
+    AddPermission, ...): a grant to "*" lets strangers send, never take the queue over."""
+    admin = iam.admin
+    anon = make_client(iam.daemon, unsigned=True)
+    _, url = queue_named(admin, "misc")
+    set_policy(admin, url, {"Effect": "Allow", "Principal": "*", "Resource": arn_of(url),
+                            "Action": ["sqs:SendMessage", "sqs:SetQueueAttributes", "sqs:DeleteQueue", "sqs:TagQueue",
+                                       "sqs:AddPermission", "sqs:ListQueueTags"]})
+    before = admin.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])["Attributes"]["Policy"]
+    assert anon.send_message(QueueUrl=url, MessageBody="anonymous")["MessageId"]
+    expect_error(anon.set_queue_attributes, "MissingAuthenticationToken", 403, QueueUrl=url,
+                 Attributes={"Policy": json.dumps({"Version": "2012-10-17", "Statement": [
+                     {"Effect": "Allow", "Principal": "*", "Action": "sqs:*", "Resource": arn_of(url)}]})})
+    expect_error(anon.delete_queue, "MissingAuthenticationToken", 403, QueueUrl=url)
+    expect_error(anon.tag_queue, "MissingAuthenticationToken", 403, QueueUrl=url, Tags={"owner": "me"})
+    expect_error(anon.list_queue_tags, "MissingAuthenticationToken", 403, QueueUrl=url)
+    expect_error(anon.add_permission, "MissingAuthenticationToken", 403, QueueUrl=url, Label="mine",
+                 AWSAccountIds=["111122223333"], Actions=["ReceiveMessage"])
+    assert admin.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])["Attributes"]["Policy"] == before
+    assert queue_counts(admin, url) == (1, 0, 0)
+
+
 def test_principal_condition_keys_in_a_queue_policy(iam):
     admin, partner, role = iam.admin, iam.client("partner"), iam.client("queue-reader")
     partner_id = iam.sts("partner").get_caller_identity()["UserId"]
