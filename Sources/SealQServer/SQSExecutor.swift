@@ -75,9 +75,13 @@ struct SQSExecutor: Sendable {
     }
 
     /// Refuses a queue Policy that does not parse as a resource policy or breaks SQS's quotas
-    /// (8,192 bytes, 20 statements, 50 principals, 10 conditions, 7 actions per statement).
+    /// (8,192 bytes, 20 statements, 50 principals, 10 conditions, 7 actions per statement), and
+    /// one that allows with NotPrincipal, which IAM does not support ("NotPrincipal must be used
+    /// with Deny"; here it would have granted every caller not listed, anonymous ones included).
     private static func checkQueuePolicy(_ text: String) throws(SQSError) {
-        let errors = PolicyValidator.validate(text, kind: .resource, quotas: .sqsQueuePolicy).filter { $0.severity == .error }
+        let errors = PolicyValidator.validate(text, kind: .resource, quotas: .sqsQueuePolicy).filter {
+            $0.severity == .error || $0.code == "ALLOW_WITH_NOT_PRINCIPAL"
+        }
         guard let first = errors.first else { return }
         throw SQSError(.invalidAttributeValue, "Invalid value for the parameter Policy. Reason: \(first.message)")
     }

@@ -410,6 +410,18 @@ def test_a_queue_policy_cannot_give_anonymous_callers_the_owners_actions(iam):
     assert queue_counts(admin, url) == (1, 0, 0)
 
 
+def test_allow_with_not_principal_is_refused(iam):
+    """IAM: NotPrincipal must be used with Deny; with Allow it would grant everyone not listed."""
+    admin = iam.admin
+    _, url = queue_named(admin, "misc")
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "NotPrincipal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/admin"}, "Action": "sqs:SendMessage",
+         "Resource": arn_of(url)}]}
+    expect_error(admin.set_queue_attributes, "InvalidAttributeValue", 400, QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+    expect_error(make_client(iam.daemon, unsigned=True).send_message, "MissingAuthenticationToken", 403, QueueUrl=url,
+                 MessageBody="x")
+
+
 def test_principal_condition_keys_in_a_queue_policy(iam):
     admin, partner, role = iam.admin, iam.client("partner"), iam.client("queue-reader")
     partner_id = iam.sts("partner").get_caller_identity()["UserId"]
