@@ -63,7 +63,10 @@ public final class Principal: Sendable, Hashable {
 
     /// The principal as the policy evaluator matches it against Principal elements.
     public var requestPrincipal: RequestPrincipal {
-        RequestPrincipal(arn: principalArn, accountId: accountId, kind: .aws)
+        // The caller as it is, a role session by its session ARN: a Principal naming the role
+        // still matches its sessions, while a NotPrincipal exempts a session only when it names
+        // the session, the role and the account, as IAM documents.
+        RequestPrincipal(arn: arn, accountId: accountId, kind: .aws)
     }
 
     /// `aws:PrincipalType`: `User` or `AssumedRole`.

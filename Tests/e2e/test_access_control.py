@@ -410,6 +410,29 @@ def test_a_queue_policy_cannot_give_anonymous_callers_the_owners_actions(iam):
     assert queue_counts(admin, url) == (1, 0, 0)
 
 
+def test_role_sessions_in_principal_and_not_principal(iam):
+    """A role caller is its session: NotPrincipal exempts it only when the session, the role and
+    the account are all listed (IAM User Guide, NotPrincipal); Principal may name the session."""
+    admin, role = iam.admin, iam.client("queue-reader")
+    session = iam.sts("queue-reader").get_caller_identity()["Arn"]
+    role_arn = f"arn:aws:iam::{ACCOUNT}:role/queue-reader"
+    assert session.startswith(f"arn:aws:sts::{ACCOUNT}:assumed-role/queue-reader/")
+    _, url = queue_named(admin, "misc")
+    arn = arn_of(url)
+    everyone = {"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": arn}
+
+    def deny_all_but(*exempt):
+        return {"Effect": "Deny", "NotPrincipal": {"AWS": list(exempt)}, "Action": "sqs:SendMessage", "Resource": arn}
+    set_policy(admin, url, everyone, deny_all_but(role_arn, ROOT_ARN))
+    denied(role.send_message, QueueUrl=url, MessageBody="session not listed")
+    set_policy(admin, url, everyone, deny_all_but(session, role_arn, ROOT_ARN))
+    allowed(role.send_message, QueueUrl=url, MessageBody="session listed")
+    set_policy(admin, url, {"Effect": "Allow", "Principal": {"AWS": session}, "Action": "sqs:SendMessage", "Resource": arn})
+    allowed(role.send_message, QueueUrl=url, MessageBody="session named")
+    set_policy(admin, url, {"Effect": "Allow", "Principal": {"AWS": role_arn}, "Action": "sqs:SendMessage", "Resource": arn})
+    allowed(role.send_message, QueueUrl=url, MessageBody="role named")
+
+
 def test_allow_with_not_principal_is_refused(iam):
     """IAM: NotPrincipal must be used with Deny; with Allow it would grant everyone not listed."""
     admin = iam.admin
