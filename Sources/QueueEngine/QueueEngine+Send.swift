@@ -104,6 +104,9 @@ extension QueueEngine {
             throw SQSError.invalidParameter("DelaySeconds", value: String(delay), reason: "DelaySeconds must be >= 0 and <= 900.")
         }
         if queue.settings.fifoQueue {
+            // FIFO queues have no per-message delay; AWS still accepts an explicit 0 (which
+            // frameworks send by default) and applies the queue's delay.
+            guard delay != 0 else { return queue.settings.delaySeconds }
             throw SQSError.invalidParameter(
                 "DelaySeconds", value: String(delay), reason: "The request include parameter that is not valid for this queue type.")
         }

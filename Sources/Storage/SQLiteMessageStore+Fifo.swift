@@ -46,7 +46,9 @@ extension SQLiteMessageStore {
     public func claimInOrder(_ request: ClaimRequest, attempt: ReceiveAttempt?) async throws -> ClaimResult {
         let (space, now, limit) = (request.space, request.now, request.limit)
         let result = try await writer.perform { db -> ClaimResult in
-            if let attempt, let earlier = try Self.replay(db, space: space, attempt: attempt, now: now) {
+            if let attempt,
+                let earlier = try Self.replay(db, space: space, attempt: attempt, now: now, visibleUntil: request.visibleUntil)
+            {
                 return ClaimResult(messages: earlier, movedToDeadLetter: 0)
             }
             let groups = try db.cachedStatement(
@@ -84,7 +86,9 @@ extension SQLiteMessageStore {
                     if claimed.count == limit || failure != nil { break scan }
                 }
             }
-            if let attempt {
+            // Only a receive that got messages is one to replay: an empty pass (of a long poll,
+            // say) must not make the attempt id answer nothing for the next five minutes.
+            if let attempt, !claimed.isEmpty {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO receive_attempts (space, attempt_id, created_at, receipts) VALUES (?, ?, ?, ?)",
                     arguments: [
@@ -141,8 +145,11 @@ extension SQLiteMessageStore {
     }
 
     /// The messages an earlier attempt with the same id claimed, if it is recent and they are
-    /// still in flight under that receive.
-    private static func replay(_ db: Database, space: Int64, attempt: ReceiveAttempt, now: Int64) throws -> [StoredMessage]? {
+    /// still in flight under that receive (nil when none is): as AWS documents, the retry
+    /// resets their visibility timeout, to `visibleUntil`.
+    private static func replay(
+        _ db: Database, space: Int64, attempt: ReceiveAttempt, now: Int64, visibleUntil: Int64
+    ) throws -> [StoredMessage]? {
         guard let receipts = try String.fetchOne(
             db, sql: "SELECT receipts FROM receive_attempts WHERE space = ? AND attempt_id = ? AND created_at >= ?",
             arguments: [space, attempt.id, attempt.notBefore])
@@ -155,11 +162,13 @@ extension SQLiteMessageStore {
                     db, sql: "SELECT * FROM messages WHERE seq = ? AND space = ? AND receive_count = ? AND visible_at > ?",
                     arguments: [parts[0], space, parts[1], now])
             else { continue }
+            try db.execute(sql: "UPDATE messages SET visible_at = ? WHERE seq = ?", arguments: [visibleUntil, parts[0]])
+            if let group = row["group_id"] as String? { try refreshGroup(db, space: space, group: group) }
             messages.append(
                 StoredMessage(
                     sequence: parts[0], content: try content(of: row), receiveCount: Int(parts[1]),
                     firstReceivedAt: row["first_received_at"] ?? now, receivedAt: row["received_at"] ?? now))
         }
-        return messages
+        return messages.isEmpty ? nil : messages
     }
 }

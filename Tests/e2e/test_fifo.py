@@ -201,6 +201,11 @@ def test_send_per_message_delay_refused(sqs):
     expect_error(sqs.send_message, "InvalidParameterValue", 400, QueueUrl=url, MessageBody="x",
                  MessageGroupId="g", MessageDeduplicationId="d", DelaySeconds=5)
     assert queue_counts(sqs, url) == (0, 0, 0)
+    # An explicit 0, which frameworks send by default, is accepted as on AWS.
+    _send(sqs, url, "zero", DelaySeconds=0)
+    sqs.send_message_batch(QueueUrl=url, Entries=[
+        {"Id": "a", "MessageBody": "zero-batch", "MessageGroupId": "g", "MessageDeduplicationId": "zb", "DelaySeconds": 0}])
+    assert _bodies(_recv(sqs, url, 10)) == ["zero", "zero-batch"]
 
 
 @pytest.mark.parametrize("field,value", [
@@ -518,6 +523,31 @@ def test_receive_many_groups_each_in_order(sqs):
 
 
 # --------------------------------------------------------------------------- receive request attempt id
+
+def test_a_long_poll_with_an_attempt_id_gets_what_arrives_during_the_wait(sqs):
+    import threading
+    url = _fifo(sqs)
+    threading.Timer(1.5, lambda: _send(sqs, url, "arrived", group="L")).start()
+    started = time.monotonic()
+    got = _recv(sqs, url, 10, WaitTimeSeconds=8, ReceiveRequestAttemptId="waiting")
+    assert _bodies(got) == ["arrived"] and time.monotonic() - started < 6
+    # an attempt that got nothing leaves nothing to replay
+    other = _fifo(sqs)
+    assert _recv(sqs, other, 10, ReceiveRequestAttemptId="empty-first") == []
+    _send(sqs, other, "later", group="E")
+    assert _bodies(_recv(sqs, other, 10, ReceiveRequestAttemptId="empty-first")) == ["later"]
+
+
+def test_a_retried_attempt_resets_the_visibility_timeout(sqs):
+    url = _fifo(sqs, {"VisibilityTimeout": 4})
+    for i in range(2):
+        _send(sqs, url, f"v{i}", group="V")
+    first = _recv(sqs, url, 10, ReceiveRequestAttemptId="retry-me")
+    time.sleep(3)
+    again = _recv(sqs, url, 10, ReceiveRequestAttemptId="retry-me")
+    assert [m["ReceiptHandle"] for m in again] == [m["ReceiptHandle"] for m in first]
+    time.sleep(2)  # 5 s after the first receive, 2 s after the retry
+    assert _recv(sqs, url, 10) == [], "the retry restarted the 4-second visibility timeout"
 
 def test_receive_request_attempt_id_replays(sqs):
     url = _fifo(sqs)
