@@ -37,7 +37,7 @@ extension QueueEngine {
         let target = DeadLetterTarget(
             space: deadLetterQueue.messageSpace, maxReceiveCount: policy.maxReceiveCount,
             fifo: deadLetterQueue.settings.fifoQueue, sourceArn: queueArn(queue.name),
-            rewrite: payloadRewrite(between: [queue, deadLetterQueue], caller: caller))
+            rewrite: payloadRewrite(between: [queue, deadLetterQueue], caller: caller, move: .deadLetter))
         return (deadLetterQueue, target)
     }
 

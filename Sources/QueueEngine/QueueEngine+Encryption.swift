@@ -34,18 +34,32 @@ extension QueueEngine {
         return opened
     }
 
-    /// Re-encryption for messages moving between the message spaces of `queues`: opened as the
-    /// source stored them, sealed under the destination's current settings, on `caller`'s behalf.
-    /// `renewing` (redrive by a move task) makes each a new message, as AWS does: a new message
-    /// id and send time, so its retention period starts again.
-    func payloadRewrite(between queues: [QueueRecord], caller: Caller, renewing: Bool = false) -> PayloadRewrite {
+    /// How a message moves between queues, for what AWS changes on the way.
+    enum Move {
+        /// To a dead-letter queue on a receive: a FIFO dead-letter queue gets the message with
+        /// its message id as its deduplication id.
+        case deadLetter
+        /// Back out of a dead-letter queue by a move task: a new message (new id and send time,
+        /// so its retention period starts again).
+        case redrive
+    }
+
+    /// Re-encryption for messages moving between the message spaces of `queues` as `move` says:
+    /// opened as the source stored them, sealed under the destination's current settings, on
+    /// `caller`'s behalf.
+    func payloadRewrite(between queues: [QueueRecord], caller: Caller, move: Move) -> PayloadRewrite {
         let bySpace = Dictionary(queues.map { ($0.messageSpace, $0) }, uniquingKeysWith: { first, _ in first })
         return { [self] message, from, to in
             guard let source = bySpace[from], let destination = bySpace[to] else {
                 throw SQSError(.internalError, "A message cannot move between queues that no longer exist.")
             }
             var opened = try opened(message, in: source, caller: caller)
-            if renewing {
+            switch move {
+            case .deadLetter where destination.settings.fifoQueue:
+                opened.deduplicationId = opened.messageId
+            case .deadLetter:
+                break
+            case .redrive:
                 opened.messageId = RandomIdentifier.uuid()
                 opened.sentAt = time.nowMilliseconds()
             }

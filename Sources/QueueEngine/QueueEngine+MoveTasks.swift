@@ -130,7 +130,7 @@ extension QueueEngine {
         let caller = Caller(senderId: "", principalArn: task.startedBy, sourceIP: "sqs.amazonaws.com")
         return MoveRoutes(
             destination: task.destinationArn.flatMap { origins[$0] }, origins: origins,
-            rewrite: payloadRewrite(between: queues, caller: caller, renewing: true))
+            rewrite: payloadRewrite(between: queues, caller: caller, move: .redrive))
     }
 
     private func wakeReceivers(ofSpaces spaces: Set<Int64>) {

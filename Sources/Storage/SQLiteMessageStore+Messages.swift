@@ -207,12 +207,12 @@ extension SQLiteMessageStore {
         do { moved = try target.rewrite(try content(of: row), space, target.space) } catch { return error }
         try db.execute(
             sql: """
-                UPDATE messages SET space = ?, visible_at = ?, dead_letter_source = ?, sent_at = ?, body = ?, attributes = ?,
-                    system_attributes = ?, payload = ?
+                UPDATE messages SET space = ?, visible_at = ?, dead_letter_source = ?, sent_at = ?, deduplication_id = ?,
+                    body = ?, attributes = ?, system_attributes = ?, payload = ?
                 WHERE seq = ?
                 """,
-            arguments: [target.space, now, target.sourceArn, target.fifo ? now : row["sent_at"] as Int64] + payloadColumns(moved)
-                + [sequence])
+            arguments: [target.space, now, target.sourceArn, target.fifo ? now : row["sent_at"] as Int64, moved.deduplicationId]
+                + payloadColumns(moved) + [sequence])
         guard let group = row["group_id"] as String? else { return nil }
         try refreshGroup(db, space: space, group: group)
         try trackGroup(db, space: target.space, group: group, sequence: sequence, fair: !target.fifo)

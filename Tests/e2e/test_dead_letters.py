@@ -583,6 +583,18 @@ def test_move_task_to_destination(sqs):
     assert sorted(x["Body"] for x in _drain(sqs, dest)) == bodies
 
 
+def test_a_fifo_dead_letter_queue_gets_the_message_id_as_deduplication_id(sqs):
+    """SQS guide: moving to a FIFO DLQ replaces the deduplication ID with the message's ID."""
+    src, dlq = _pair(sqs, 1, fifo=True, prefix="fdedup")
+    sent = [sqs.send_message(QueueUrl=src, MessageBody=f"f{i}", MessageGroupId="g", MessageDeduplicationId=f"orig-{i}")
+            for i in range(2)]
+    _dead_letter_all(sqs, src, dlq, 2)
+    dead = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"])["Messages"]
+    assert [m["Body"] for m in dead] == ["f0", "f1"]
+    assert [m["MessageId"] for m in dead] == [s["MessageId"] for s in sent]
+    assert all(m["Attributes"]["MessageDeduplicationId"] == m["MessageId"] for m in dead)
+
+
 def test_redriven_messages_are_new_messages(sqs):
     """AWS: the redrive task resets the retention period; redriven messages are new messages
     with a new message ID and enqueue time (a dead-letter move on receive keeps them)."""
