@@ -83,20 +83,17 @@ extension SQLiteMessageStore {
     }
 
     /// Puts a dead-lettered message back into circulation in another space as `message` (a new
-    /// message id and send time, re-encrypted for it): visible at once, never received there, no
-    /// longer marked as dead-lettered.
+    /// message id and send time, re-encrypted for it): a new row, so it takes its place behind
+    /// what the destination already holds (a new, higher sequence number), visible at once and
+    /// never received there. The old row is deleted (and, with secure_delete, overwritten).
     private static func redrive(
         _ db: Database, row: Row, message: NewMessage, from space: Int64, to target: (space: Int64, fifo: Bool), now: Int64
     ) throws {
-        let sequence: Int64 = row["seq"]
-        try db.execute(
-            sql: """
-                UPDATE messages SET space = ?, visible_at = ?, message_id = ?, sent_at = ?, receive_count = 0,
-                    first_received_at = NULL, received_at = NULL, dead_letter_source = NULL, body = ?, attributes = ?,
-                    system_attributes = ?, payload = ?
-                WHERE seq = ?
-                """,
-            arguments: [target.space, now, message.messageId, message.sentAt] + payloadColumns(message) + [sequence])
+        try db.execute(sql: "DELETE FROM messages WHERE seq = ?", arguments: [row["seq"] as Int64])
+        var arriving = message
+        arriving.visibleAt = now
+        try db.cachedStatement(sql: insertSQL).execute(arguments: insertArguments(arriving, space: target.space))
+        let sequence = db.lastInsertedRowID
         guard let group = row["group_id"] as String? else { return }
         try refreshGroup(db, space: space, group: group)
         try trackGroup(db, space: target.space, group: group, sequence: sequence, fair: !target.fifo)

@@ -595,6 +595,25 @@ def test_a_fifo_dead_letter_queue_gets_the_message_id_as_deduplication_id(sqs):
     assert all(m["Attributes"]["MessageDeduplicationId"] == m["MessageId"] for m in dead)
 
 
+def test_a_redriven_fifo_message_queues_behind_what_is_already_there(sqs):
+    """SQS guide: the destination ingests redriven messages, like new messages from other
+    producers, in the order it receives them."""
+    src, dlq = _pair(sqs, 1, fifo=True, prefix="fredrive")
+    for i in range(3):
+        sqs.send_message(QueueUrl=src, MessageBody=f"A{i}", MessageGroupId="g", MessageDeduplicationId=f"a{i}")
+    got = sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=1, VisibilityTimeout=0)["Messages"]
+    assert got[0]["Body"] == "A0"
+    sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=1, VisibilityTimeout=0)  # moves A0 to the DLQ
+    assert _visible(sqs, dlq) == 1
+    sqs.send_message(QueueUrl=src, MessageBody="A3", MessageGroupId="g", MessageDeduplicationId="a3")
+    sqs.start_message_move_task(SourceArn=_arn(dlq))
+    _wait_status(sqs, dlq, "COMPLETED")
+    back = sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10, MessageSystemAttributeNames=["SequenceNumber"])["Messages"]
+    assert [m["Body"] for m in back] == ["A1", "A2", "A3", "A0"]
+    numbers = [int(m["Attributes"]["SequenceNumber"]) for m in back]
+    assert numbers == sorted(numbers)
+
+
 def test_redriven_messages_are_new_messages(sqs):
     """AWS: the redrive task resets the retention period; redriven messages are new messages
     with a new message ID and enqueue time (a dead-letter move on receive keeps them)."""
