@@ -107,7 +107,9 @@ struct Condition: Sendable {
             case .stringEqualsIgnoreCase, .stringNotEqualsIgnoreCase:
                 return operands.contains { CaseFolding.equal(value, lowercased: $0.lowercasedValue) }
             default:
-                return operands.contains { $0.value == value }
+                // Byte for byte, as IAM compares: Swift's == would also equate canonically
+                // equivalent texts (a Kelvin sign and K, composed and decomposed accents).
+                return operands.contains { $0.value.utf8.elementsEqual(value.utf8) }
             }
         case .patterns(let operands):
             return operands.contains { $0.compiled?.matches(value) ?? false }

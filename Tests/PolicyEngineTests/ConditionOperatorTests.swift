@@ -28,6 +28,8 @@ enum ConditionCases {
         .init("StringEquals on an absent key is false", #""StringEquals": {"aws:PrincipalTag/team": "red"}"#, [:], false),
         .init("StringEquals several policy values OR together", #""StringEquals": {"aws:PrincipalTag/team": ["red", "blue"]}"#, ["aws:PrincipalTag/team": ["blue"]], true),
         .init("StringEquals none of several values", #""StringEquals": {"aws:PrincipalTag/team": ["red", "blue"]}"#, ["aws:PrincipalTag/team": ["green"]], false),
+        .init("StringEquals compares bytes, not canonical equivalence (Kelvin sign)", #""StringEquals": {"aws:PrincipalTag/team": "Kate"}"#, ["aws:PrincipalTag/team": ["\u{212A}ate"]], false),
+        .init("StringEquals compares bytes, not canonical equivalence (NFD)", #""StringEquals": {"aws:PrincipalTag/team": "caf\u00e9"}"#, ["aws:PrincipalTag/team": ["cafe\u{301}"]], false),
         .init("StringEquals treats * literally", #""StringEquals": {"aws:PrincipalTag/team": "*"}"#, ["aws:PrincipalTag/team": ["red"]], false),
         .init("StringEquals matches a literal * value", #""StringEquals": {"aws:PrincipalTag/team": "*"}"#, ["aws:PrincipalTag/team": ["*"]], true),
         .init("StringEquals with a number literal compares its text", #""StringEquals": {"aws:PrincipalTag/level": 3}"#, ["aws:PrincipalTag/level": ["3"]], true),
