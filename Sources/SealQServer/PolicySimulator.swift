@@ -56,10 +56,13 @@ public struct PolicySimulator: Sendable {
         var explanations: [ResultExplanation] = []
         for action in input.actionNames {
             for resource in resources {
-                let evaluation = PolicyEvaluator.evaluate(
+                var evaluation = PolicyEvaluator.evaluate(
                     AuthorizationRequest(action: action, resource: resource, principal: principal, context: context),
                     identityPolicies: identityPolicies, resourcePolicy: resourcePolicy, permissionsBoundaries: boundaries,
                     explain: explain)
+                if let principal, let owner = Self.owner(of: resource, resourceOwner: input.resourceOwner), owner != principal.accountId {
+                    Self.applyCrossAccountRule(to: &evaluation)
+                }
                 results.append(
                     EvaluationResult(
                         evalActionName: action, evalResourceName: resource,
@@ -105,6 +108,24 @@ public struct PolicySimulator: Sendable {
         } catch {
             throw .malformedPolicyDocument("\(id): \(error)")
         }
+    }
+
+    /// The account owning `resource`: the one its ARN names, else ResourceOwner's (for ARNs
+    /// without an account, as IAM documents); nil when neither says (the caller's is assumed).
+    private static func owner(of resource: String, resourceOwner: String?) -> String? {
+        let named = account(of: resource)
+        if !named.isEmpty { return named }
+        return resourceOwner.map(account(of:))
+    }
+
+    /// Across accounts, IAM allows only what both sides allow: an identity policy of the
+    /// caller's account and the resource's policy (an explicit deny still wins).
+    private static func applyCrossAccountRule(to evaluation: inout Evaluation) {
+        guard evaluation.decision == .allowed,
+            !(evaluation.allowSources.identityPolicy && evaluation.allowSources.resourcePolicy != .none)
+        else { return }
+        evaluation.decision = .implicitDeny
+        evaluation.matchedStatements = []
     }
 
     private static func account(of arn: String) -> String {

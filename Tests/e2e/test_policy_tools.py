@@ -266,6 +266,31 @@ def test_allowed_explicit_and_implicit_deny(iam):
         assert "PermissionsBoundaryDecisionDetail" not in x
 
 
+def test_across_accounts_both_the_identity_and_the_resource_policy_must_allow(iam):
+    """IAM cross-account evaluation: a caller of another account needs an allow on each side."""
+    queue = f"arn:aws:sqs:{REGION}:{ACCOUNT}:shared"
+    stranger = "arn:aws:iam::111111111111:user/x"
+    grant = doc({"Effect": "Allow", "Principal": {"AWS": "111111111111"}, "Action": "sqs:SendMessage", "Resource": queue})
+
+    def decide(policies, resource_policy=None, caller=stranger, **extra):
+        args = dict(PolicyInputList=policies, ActionNames=["sqs:SendMessage"], ResourceArns=[queue], CallerArn=caller, **extra)
+        if resource_policy:
+            args["ResourcePolicy"] = resource_policy
+        return iam.simulate_custom_policy(**args)["EvaluationResults"][0]["EvalDecision"]
+    assert decide([doc(allow("sqs:*"))]) == "implicitDeny", "identity side only"
+    assert decide([], grant) == "implicitDeny", "resource side only"
+    assert decide([doc(allow("sqs:*"))], grant) == "allowed"
+    assert decide([doc(allow("sqs:*")), doc(deny("sqs:SendMessage"))], grant) == "explicitDeny"
+    # Same account: either side is enough.
+    local = f"arn:aws:iam::{ACCOUNT}:user/partner"
+    assert decide([doc(allow("sqs:*"))], caller=local) == "allowed"
+    # ResourceOwner names the owner of resources whose ARN does not (an S3 bucket, say).
+    bucket = iam.simulate_custom_policy(
+        PolicyInputList=[doc(allow("s3:GetObject"))], ActionNames=["s3:GetObject"], ResourceArns=["arn:aws:s3:::shared/k"],
+        CallerArn=local, ResourceOwner="arn:aws:iam::111111111111:root")["EvaluationResults"][0]["EvalDecision"]
+    assert bucket == "implicitDeny"
+
+
 def test_source_policy_id_counts_policies(iam):
     p1 = doc(allow("sqs:ReceiveMessage"))
     p2 = doc({"Sid": "Two", **allow("sqs:SendMessage")})
