@@ -155,6 +155,7 @@ extension SQLiteMessageStore {
             arguments: [space, attempt.id, attempt.notBefore])
         else { return nil }
         var messages: [StoredMessage] = []
+        var groups = Set<String>()
         for receipt in receipts.split(separator: ",") {
             let parts = receipt.split(separator: ":").compactMap { Int64($0) }
             guard parts.count == 2,
@@ -163,12 +164,14 @@ extension SQLiteMessageStore {
                     arguments: [parts[0], space, parts[1], now])
             else { continue }
             try db.execute(sql: "UPDATE messages SET visible_at = ? WHERE seq = ?", arguments: [visibleUntil, parts[0]])
-            if let group = row["group_id"] as String? { try refreshGroup(db, space: space, group: group) }
+            if let group = row["group_id"] as String? { groups.insert(group) }
             messages.append(
                 StoredMessage(
                     sequence: parts[0], content: try content(of: row), receiveCount: Int(parts[1]),
                     firstReceivedAt: row["first_received_at"] ?? now, receivedAt: row["received_at"] ?? now))
         }
+        // Once per group, after all its replayed messages have their new deadline.
+        for group in groups { try refreshGroup(db, space: space, group: group) }
         return messages.isEmpty ? nil : messages
     }
 }
