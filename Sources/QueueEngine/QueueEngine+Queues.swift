@@ -211,7 +211,7 @@ extension QueueEngine {
     private static func matching(_ existing: QueueRecord, _ attributes: [String: String]) throws -> QueueRecord {
         // A policy stored before policies were kept canonical compares in its canonical form.
         var current = existing.settings
-        current.redrivePolicy = QueueSettings.canonicalRedrivePolicy(current.redrivePolicy)
+        current.redrivePolicy = RedrivePolicy.canonical(current.redrivePolicy)
         var candidate = current
         try candidate.apply(attributes, creating: true)
         guard candidate == current else {

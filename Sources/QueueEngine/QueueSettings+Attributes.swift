@@ -41,7 +41,7 @@ extension QueueSettings {
         case .kmsDataKeyReusePeriodSeconds:
             kmsDataKeyReusePeriodSeconds = try Self.integer(value, attribute, in: 60...86_400)
         case .policy: policy = try Self.jsonObject(value, attribute)
-        case .redrivePolicy: redrivePolicy = Self.canonicalRedrivePolicy(try Self.jsonObject(value, attribute))
+        case .redrivePolicy: redrivePolicy = RedrivePolicy.canonical(try Self.jsonObject(value, attribute))
         case .redriveAllowPolicy: redriveAllowPolicy = try Self.jsonObject(value, attribute)
         case .kmsMasterKeyId:
             // Setting a KMS key turns SSE-SQS off; clearing it turns SSE-SQS back on (as AWS does).
@@ -131,17 +131,6 @@ extension QueueSettings {
     private static func oneOf(_ value: String, _ attribute: QueueAttributeName, _ allowed: [String]) throws(SQSError) -> String {
         guard allowed.contains(value) else { throw invalid(attribute) }
         return value
-    }
-
-    /// A RedrivePolicy as AWS gives it back: `{"deadLetterTargetArn":…,"maxReceiveCount":N}`,
-    /// the count a number. Text that is not a valid policy is kept for validation to refuse.
-    static func canonicalRedrivePolicy(_ text: String?) -> String? {
-        guard let text, let policy = try? RedrivePolicy(json: text) else { return text }
-        let object: [String: Any] = ["deadLetterTargetArn": policy.deadLetterTargetArn, "maxReceiveCount": policy.maxReceiveCount]
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            return text
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 
     private static func jsonObject(_ value: String, _ attribute: QueueAttributeName) throws(SQSError) -> String? {

@@ -1,3 +1,4 @@
+import Foundation
 import WireJSON
 
 /// A queue's RedrivePolicy attribute: where messages go after too many receives.
@@ -6,6 +7,17 @@ public struct RedrivePolicy: Sendable, Equatable {
     public var deadLetterTargetArn: String
     /// Receives after which a message moves (1–1,000).
     public var maxReceiveCount: Int
+
+    /// A RedrivePolicy as AWS gives it back: `{"deadLetterTargetArn":…,"maxReceiveCount":N}`,
+    /// the count a number. Text that is not a valid policy is kept for validation to refuse.
+    static func canonical(_ text: String?) -> String? {
+        guard let text, let policy = try? RedrivePolicy(json: text) else { return text }
+        let object: [String: Any] = ["deadLetterTargetArn": policy.deadLetterTargetArn, "maxReceiveCount": policy.maxReceiveCount]
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            return text
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
 
     /// Parses the attribute's JSON; throws `InvalidParameterValue` naming what is wrong.
     public init(json text: String) throws(SQSError) {
