@@ -48,13 +48,16 @@ extension SQLiteMessageStore {
             var claimed: [StoredMessage] = []
             var moved = 0
             var failure: (any Error)?
-            // Moved messages leave the space, so each pass sees only messages not yet looked at.
+            // Moved messages leave the space; a pass after one that moved some looks again. Messages
+            // claimed with a zero visibility timeout stay visible, so they are skipped, not claimed twice.
             pass: while claimed.count < request.limit {
                 let wanted = request.limit - claimed.count
-                let rows = try Self.fairCandidates(db, request, count: wanted)
-                    ?? Row.fetchAll(select, arguments: [request.space, request.now, request.sentAfter, wanted])
-                if rows.isEmpty { break }
-                for row in rows {
+                let movedBefore = moved
+                let rows = try Self.fairCandidates(db, request, count: wanted + claimed.count)
+                    ?? Row.fetchAll(select, arguments: [request.space, request.now, request.sentAfter, wanted + claimed.count])
+                let unseen = rows.filter { row in !claimed.contains { $0.sequence == row["seq"] as Int64 } }.prefix(wanted)
+                if unseen.isEmpty { break }
+                for row in unseen {
                     if let target = request.deadLetter, (row["receive_count"] as Int) >= target.maxReceiveCount {
                         failure = try Self.moveToDeadLetter(db, row: row, from: request.space, to: target, now: request.now)
                         if failure != nil { break pass }
@@ -63,7 +66,7 @@ extension SQLiteMessageStore {
                         claimed.append(try Self.markReceived(db, row: row, now: request.now, visibleUntil: request.visibleUntil))
                     }
                 }
-                if moved == 0 { break }
+                if moved == movedBefore { break }
             }
             return ClaimResult(messages: claimed, movedToDeadLetter: moved, deadLetterFailure: failure)
         }

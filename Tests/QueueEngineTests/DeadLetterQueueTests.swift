@@ -26,6 +26,23 @@ struct DeadLetterQueueTests {
         #expect(try await h.counts("source") == [0, 0, 0])
     }
 
+    @Test("A receive that moves a message and claims others with visibility 0 returns each once, and moves none it returned",
+          arguments: [nil, "tenant"])
+    func zeroVisibilityReceiveAfterAMove(group: String?) async throws {
+        let h = try await Harness()
+        try await h.createQueue("dlq")
+        try await h.createQueue("source", redrive(3))
+        try await h.send("poison", to: "source")
+        for _ in 1...3 { _ = try await h.receive(from: "source", visibility: 0) }
+        for body in ["fresh-1", "fresh-2"] {
+            _ = try await h.engine.sendMessage(queue: "source", OutgoingMessage(body: body, groupId: group), caller: testCaller)
+        }
+        let got = try await h.receive(from: "source", visibility: 0)
+        #expect(got.map(\.body).sorted() == ["fresh-1", "fresh-2"], "each message once, the poison one moved")
+        #expect(try await h.receive(from: "dlq").map(\.body) == ["poison"])
+        #expect(try await h.receive(from: "source", visibility: 0).count == 2, "the fresh messages stay in the source")
+    }
+
     @Test("A standard message keeps its send time in the dead-letter queue")
     func standardKeepsSentTimestamp() async throws {
         let h = try await Harness()
