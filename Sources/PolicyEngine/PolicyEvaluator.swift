@@ -44,8 +44,8 @@ public enum PolicyEvaluator {
         var resourceAllows: [MatchedStatement] = []
         /// Resource-policy allows that name the caller's own ARN: not limited by boundaries.
         var resourceAllowsByArn: [MatchedStatement] = []
-        /// Whether a resource-policy allow names the caller (or everyone), not just its account.
-        var resourceAllowsCaller = false
+        /// Resource-policy allows that name the caller (or everyone), not just its account.
+        var resourceAllowsNamingCaller: [MatchedStatement] = []
         var boundariesAllowing = 0
         var missingKeys: [(key: String, name: String)] = []
         var explanation: [StatementExplanation] = []
@@ -74,7 +74,7 @@ public enum PolicyEvaluator {
                 case (.allow, .resource):
                     resourceAllows.append(matched)
                     if assessment.principalExact { resourceAllowsByArn.append(matched) }
-                    if !assessment.principalViaAccount { resourceAllowsCaller = true }
+                    if !assessment.principalViaAccount { resourceAllowsNamingCaller.append(matched) }
                 case (.allow, .boundary): boundaryAllows = true
                 }
             }
@@ -92,14 +92,17 @@ public enum PolicyEvaluator {
             let missing = missingKeys.map(\.name).sorted()
             let sources = AllowSources(
                 identityPolicy: !identityAllows.isEmpty && boundaryAllows != false,
-                resourcePolicy: resourceAllows.isEmpty ? .none : resourceAllowsCaller ? .caller : .account)
+                resourcePolicy: resourceAllows.isEmpty ? .none : resourceAllowsNamingCaller.isEmpty ? .account : .caller)
             if !denies.isEmpty {
                 return Evaluation(
                     decision: .explicitDeny, matchedStatements: denies, missingContextKeys: missing,
                     allowedByPermissionsBoundary: boundaryAllows, explanation: explanation, allowSources: sources,
                     dependsOnVolatileKeys: readVolatileKeys)
             }
-            let allowing = boundaryAllows == false ? resourceAllowsByArn : identityAllows + resourceAllows
+            // A resource-policy allow that names only the caller's account delegates to the account's
+            // identity policies: it counts beside an identity-policy allow, never alone.
+            let resourceGrants = identityAllows.isEmpty ? resourceAllowsNamingCaller : resourceAllows
+            let allowing = boundaryAllows == false ? resourceAllowsByArn : identityAllows + resourceGrants
             return Evaluation(
                 decision: allowing.isEmpty ? .implicitDeny : .allowed, matchedStatements: allowing,
                 missingContextKeys: missing, allowedByPermissionsBoundary: boundaryAllows, explanation: explanation,

@@ -57,9 +57,10 @@ public struct AccessReport: Sendable {
         return keyId.flatMap { ring.keys[$0] }.flatMap { $0.isOwnedByQueueService ? nil : $0 }
     }
 
-    /// Who may do `action` on `resource`, given the resource's policy and tags. With
-    /// `keyPolicyRules` (the resource is a KMS key), a key policy statement that names only the
-    /// caller's account counts only together with an identity-policy allow, as KMS decides.
+    /// Who may do `action` on `resource`, given the resource's policy and tags. A resource-policy
+    /// statement that names only the caller's account counts only together with an identity-policy
+    /// allow, as IAM decides; with `keyPolicyRules` (the resource is a KMS key) the key policy must
+    /// also allow, as KMS decides.
     public func grants(
         action: String, resource: String, resourcePolicy: Policy?, resourceTags: [String: String], keyPolicyRules: Bool = false
     ) -> [Grant] {
@@ -101,13 +102,13 @@ public struct AccessReport: Sendable {
                 conditions: statement.conditions.filter { !$0.keyPresent })
             if statement.effect == .deny {
                 denies.append(reason)
-            } else if keyPolicyRules && statement.kind == .resource && statement.principalMatchedViaAccount {
+            } else if statement.kind == .resource && statement.principalMatchedViaAccount {
                 delegations.append(reason)
             } else {
                 allows.append(reason)
             }
         }
-        // A key policy's delegation to the account counts only beside an identity-policy allow.
+        // A resource policy's delegation to the account counts only beside an identity-policy allow.
         if !delegations.isEmpty && allows.contains(where: { $0.kind == .identity }) { allows += delegations }
         if keyPolicyRules { allows = allows.filter { $0.kind == .resource || !delegations.isEmpty } }
         guard !allows.isEmpty, !denies.contains(where: { $0.conditions.isEmpty }) else { return nil }

@@ -38,7 +38,8 @@ import Testing
     }
 
     @Test func resourcePolicyAloneCanAllow() {
-        let queuePolicy = Fixture.resource(#"{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sqs:SendMessage", "Resource": "*"}"#)
+        let queuePolicy = Fixture.resource(
+            #"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/alice"}, "Action": "sqs:SendMessage", "Resource": "*"}"#)
         let evaluation = PolicyEvaluator.evaluate(Fixture.request(), identityPolicies: [], resourcePolicy: queuePolicy)
         #expect(evaluation.decision == .allowed)
         #expect(evaluation.matchedStatements.map(\.kind) == [.resource])
@@ -263,6 +264,20 @@ import Testing
         #expect(alone.allowSources == AllowSources(identityPolicy: false, resourcePolicy: expected))
         let withIdentity = PolicyEvaluator.evaluate(Fixture.request(), identityPolicies: [allowSend], resourcePolicy: keyPolicy)
         #expect(withIdentity.allowSources == AllowSources(identityPolicy: true, resourcePolicy: expected))
+    }
+
+    @Test(
+        "A resource policy naming only the caller's account delegates: it allows only beside an identity-policy allow",
+        arguments: [#""arn:aws:iam::111122223333:root""#, #""111122223333""#])
+    func accountPrincipalDelegates(principal: String) {
+        let queuePolicy = Fixture.resource(#"{"Effect": "Allow", "Principal": {"AWS": \#(principal)}, "Action": "sqs:*", "Resource": "*"}"#)
+        let alone = PolicyEvaluator.evaluate(Fixture.request(), identityPolicies: [], resourcePolicy: queuePolicy)
+        #expect(alone.decision == .implicitDeny && alone.matchedStatements.isEmpty)
+        let withIdentity = PolicyEvaluator.evaluate(Fixture.request(), identityPolicies: [allowSend], resourcePolicy: queuePolicy)
+        #expect(withIdentity.decision == .allowed && withIdentity.matchedStatements.count == 2)
+        let namingUser = Fixture.resource(
+            #"{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/alice"}, "Action": "sqs:*", "Resource": "*"}"#)
+        #expect(PolicyEvaluator.evaluate(Fixture.request(), identityPolicies: [], resourcePolicy: namingUser).decision == .allowed)
     }
 
     @Test("dependsOnVolatileKeys is set only when a statement that applied read a volatile key")

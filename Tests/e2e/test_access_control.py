@@ -326,6 +326,21 @@ def test_queue_policy_grants_a_principal_without_identity_policies(iam):
     denied(consumer.receive_message, QueueUrl=url)
 
 
+def test_a_queue_policy_naming_the_account_delegates_to_identity_policies(iam):
+    admin, partner, consumer = iam.admin, iam.client("partner"), iam.client("consumer")
+    _, url = queue_named(admin, "misc")
+    set_policy(admin, url,
+               {"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sqs:*", "Resource": arn_of(url)},
+               {"Effect": "Allow", "Principal": {"AWS": ROOT_ARN}, "Action": "sqs:*", "Resource": arn_of(url)})
+    # partner has no identity policy, consumer's covers orders-* only: the account grant gives them nothing
+    denied(partner.send_message, QueueUrl=url, MessageBody="x")
+    denied(partner.purge_queue, QueueUrl=url)
+    denied(partner.set_queue_attributes, QueueUrl=url, Attributes={"Policy": ""})
+    denied(consumer.receive_message, QueueUrl=url)
+    allowed(admin.send_message, QueueUrl=url, MessageBody="the admin's identity policy allows")
+    assert get_policy(admin, url), "the policy is still in place"
+
+
 def test_add_and_remove_permission_take_effect(iam):
     admin, partner, role = iam.admin, iam.client("partner"), iam.client("queue-reader")
     _, url = queue_named(admin, "misc")
@@ -335,16 +350,16 @@ def test_add_and_remove_permission_take_effect(iam):
 
     admin.add_permission(QueueUrl=url, Label="partners", AWSAccountIds=[ACCOUNT],
                          Actions=["SendMessage", "ReceiveMessage"])
-    allowed(partner.send_message, QueueUrl=url, MessageBody="via AddPermission")
-    allowed(role.send_message, QueueUrl=url, MessageBody="from the role")
-    bodies = sorted(m["Body"] for m in receive_bodies(partner, url, 2))
-    assert bodies == ["from the role", "via AddPermission"]
-    denied(partner.purge_queue, QueueUrl=url)
+    statement = json.loads(get_policy(admin, url))["Statement"][0]
+    assert statement["Sid"] == "partners" and statement["Principal"] == {"AWS": ROOT_ARN}
+    # A grant to an account delegates to that account's identity policies (as on AWS): partner
+    # has none and the role's allows no send, so neither gains anything.
+    denied(partner.send_message, QueueUrl=url, MessageBody="x")
+    denied(role.send_message, QueueUrl=url, MessageBody="x")
+    allowed(admin.send_message, QueueUrl=url, MessageBody="the admin's identity policy allows")
 
     admin.remove_permission(QueueUrl=url, Label="partners")
-    denied(partner.send_message, QueueUrl=url, MessageBody="x")
-    denied(partner.receive_message, QueueUrl=url)
-    denied(role.send_message, QueueUrl=url, MessageBody="x")
+    assert "partners" not in get_policy(admin, url)
 
 
 def test_explicit_deny_in_queue_policy_beats_admin_allow_all(iam):
@@ -451,15 +466,16 @@ def test_principal_condition_keys_in_a_queue_policy(iam):
     role_id = iam.sts("queue-reader").get_caller_identity()["UserId"]
     _, url = queue_named(admin, "misc")
     arn = arn_of(url)
+    # "*" rather than the account: a statement naming only the account grants nothing by itself.
     set_policy(admin, url,
-               {"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sqs:SendMessage", "Resource": arn,
+               {"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": arn,
                 "Condition": {"StringEquals": {"aws:PrincipalType": "AssumedRole",
                                                "aws:PrincipalAccount": ACCOUNT}}},
-               {"Effect": "Allow", "Principal": {"AWS": ROOT_ARN}, "Action": "sqs:ReceiveMessage", "Resource": arn,
+               {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sqs:ReceiveMessage", "Resource": arn,
                 "Condition": {"ArnEquals": {"aws:PrincipalArn": user_arn("partner")}}},
-               {"Effect": "Allow", "Principal": {"AWS": ROOT_ARN}, "Action": "sqs:ChangeMessageVisibility",
+               {"Effect": "Allow", "Principal": "*", "Action": "sqs:ChangeMessageVisibility",
                 "Resource": arn, "Condition": {"StringLike": {"aws:username": "part*"}}},
-               {"Effect": "Allow", "Principal": {"AWS": ROOT_ARN}, "Action": "sqs:DeleteMessage", "Resource": arn,
+               {"Effect": "Allow", "Principal": "*", "Action": "sqs:DeleteMessage", "Resource": arn,
                 "Condition": {"StringEquals": {"aws:userid": partner_id}}})
 
     allowed(role.send_message, QueueUrl=url, MessageBody="from the role")

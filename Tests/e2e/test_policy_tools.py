@@ -1164,6 +1164,15 @@ def test_who_can_lists_allowed_principals_with_statements(env, queues):
     assert got[ADMIN_ARN]["AllowedBy"] and got[ADMIN_ARN]["AllowedBy"][0]["Conditions"] == []
 
 
+def test_who_can_counts_a_grant_to_the_account_only_beside_an_identity_policy(env, sqs):
+    name = f"wc-account-{uuid.uuid4().hex[:8]}"
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sqs:SendMessage", "Resource": f"{SQS_ARN}:{name}"}]}
+    sqs.create_queue(QueueName=name, Attributes={"Policy": json.dumps(policy)})
+    got = by_principal(who_can(env, name))
+    assert ADMIN_ARN in got and user("partner") not in got, sorted(got)
+
+
 def test_who_can_unconditional_deny_removes_principal(env, queues):
     for q in (queues["tagged"], queues["plain"], queues["open"]):
         got = by_principal(who_can(env, q))
