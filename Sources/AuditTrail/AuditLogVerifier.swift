@@ -2,23 +2,55 @@ import WireJSON
 
 /// Recomputes an audit log offline and says whether it is sound: every event intact and in
 /// place, every checkpoint signed by the log's key and matching the Merkle root of the events
-/// it covers, nothing missing after the last one. Damage is named by the first event it
-/// concerns. Feed events in position order, as stored.
+/// it covers, nothing missing after the last one, and the events no checkpoint covers yet
+/// recent enough to be awaiting the next one. Damage is named by the first event it concerns.
+/// Feed events in position order, as stored.
+///
+/// Only signed checkpoints bind events, so whoever can write the log can rewrite what no
+/// checkpoint covers. The daemon signs within seconds of an append, so an old unsigned event
+/// means checkpoints were deleted (or the daemon was killed before signing); and checkpoints
+/// an auditor kept elsewhere (`trusted`) catch a log rewritten behind deleted ones.
 public struct AuditLogVerifier {
+    /// What a sound log holds.
+    public struct Summary: Sendable, Equatable {
+        /// Events, archived ones included.
+        public var events: Int64
+        /// Signed checkpoints checked.
+        public var checkpoints: Int
+        /// The Merkle root over all events.
+        public var rootHash: [UInt8]
+        /// Events after the newest checkpoint, awaiting the next one.
+        public var unsigned: Int64
+        /// The newest signed checkpoint, if any.
+        public var newestCheckpoint: Checkpoint?
+
+        /// A summary as given.
+        public init(events: Int64, checkpoints: Int, rootHash: [UInt8], unsigned: Int64, newestCheckpoint: Checkpoint?) {
+            self.events = events
+            self.checkpoints = checkpoints
+            self.rootHash = rootHash
+            self.unsigned = unsigned
+            self.newestCheckpoint = newestCheckpoint
+        }
+    }
+
     /// What a verification found.
     public enum Finding: Sendable, Equatable {
-        /// Everything checks out: this many events and checkpoints, and the root over all events.
-        case sound(events: Int64, checkpoints: Int, rootHash: [UInt8])
+        /// Everything checks out.
+        case sound(Summary)
         /// The first damage found.
         case damaged(AuditDamage)
     }
 
     private let publicKey: [UInt8]
     private let checkpoints: [Checkpoint]
+    private let newestCheckpoint: Checkpoint?
     private var nextCheckpoint = 0
     private var tree = MerkleAccumulator()
     private var seenIDs = Set<String>()
     private var lastVerifiedSize: Int64 = 0
+    /// The eventTime of the first event no verified checkpoint covers ("" when it has none).
+    private var firstUnsignedTime: String?
     private var damage: AuditDamage?
 
     /// A verifier of a log whose checkpoints are `checkpoints` (any order) under `publicKey`.
@@ -28,6 +60,7 @@ public struct AuditLogVerifier {
     public init(checkpoints: [Checkpoint], publicKey: [UInt8], archived: MerkleAccumulator? = nil) {
         self.publicKey = publicKey
         let sorted = checkpoints.sorted { $0.treeSize < $1.treeSize }
+        newestCheckpoint = sorted.last
         guard let archived, archived.size > 0 else {
             self.checkpoints = sorted
             return
@@ -68,11 +101,16 @@ public struct AuditLogVerifier {
             return false
         }
         tree.append(leafHash: event.leafHash)
-        return checkCheckpoints(throughSize: Int64(tree.size))
+        guard checkCheckpoints(throughSize: Int64(tree.size)) else { return false }
+        if firstUnsignedTime == nil && Int64(tree.size) > lastVerifiedSize {
+            firstUnsignedTime = (try? JSONParser.topLevelString("eventTime", in: event.record)) ?? ""
+        }
+        return true
     }
 
-    /// The verdict once every stored event has been added.
-    public mutating func finish() -> Finding {
+    /// The verdict once every stored event has been added. With `now` (ms since the epoch),
+    /// events after the newest checkpoint must have been recorded within `unsignedGrace` ms of it.
+    public mutating func finish(now: Int64? = nil, unsignedGrace: Int64 = 120_000) -> Finding {
         if let damage { return .damaged(damage) }
         if nextCheckpoint < checkpoints.count {
             let covered = checkpoints[checkpoints.count - 1].treeSize
@@ -80,7 +118,25 @@ public struct AuditLogVerifier {
                 position: Int64(tree.size) + 1, eventID: nil,
                 "the log is truncated: checkpoint \(covered) covers \(covered) events, only \(tree.size) are stored"))
         }
-        return .sound(events: Int64(tree.size), checkpoints: checkpoints.count, rootHash: tree.rootHash)
+        let unsigned = Int64(tree.size) - lastVerifiedSize
+        if let now, unsigned > 0, let recorded = firstUnsignedTime {
+            let earliest = AuditEvent.timestamp(now - unsignedGrace)
+            let latest = AuditEvent.timestamp(now + unsignedGrace)
+            if recorded < earliest || recorded > latest {
+                let first = lastVerifiedSize + 1
+                return .damaged(AuditDamage(
+                    position: first, eventID: nil,
+                    """
+                    events \(first)–\(tree.size) are covered by no signed checkpoint, yet the first of them is dated \
+                    \(recorded.isEmpty ? "nowhere" : recorded), not within \(unsignedGrace / 1000) s of now: the daemon signs \
+                    within seconds of an append and at shutdown, so checkpoints were deleted and these events may have been \
+                    rewritten (or the daemon was killed before signing them: starting it again signs them)
+                    """))
+            }
+        }
+        return .sound(Summary(
+            events: Int64(tree.size), checkpoints: checkpoints.count, rootHash: tree.rootHash, unsigned: unsigned,
+            newestCheckpoint: newestCheckpoint))
     }
 
     /// Checks every checkpoint of exactly `size` events against the current root.
@@ -100,6 +156,7 @@ public struct AuditLogVerifier {
                 return false
             }
             lastVerifiedSize = size
+            firstUnsignedTime = nil
         }
         return true
     }

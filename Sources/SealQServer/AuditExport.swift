@@ -71,9 +71,7 @@ public enum AuditExport {
         let digest = Digest(
             file: base + ".json.gz", fileSHA256: Hex.encode(SealCrypto.Digest.sha256(file)), firstPosition: first,
             lastPosition: Int64(checkpoint.treeSize),
-            checkpoint: .init(
-                treeSize: checkpoint.treeSize, rootHash: Hex.encode(checkpoint.rootHash), timestamp: checkpoint.timestamp,
-                signature: Hex.encode(checkpoint.signature)))
+            checkpoint: AuditProofs.SignedRoot(checkpoint))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(digest).write(to: URL(fileURLWithPath: digestPath))
@@ -81,12 +79,14 @@ public enum AuditExport {
     }
 
     /// Verifies an export directory against `publicKeyHex`: every file is one of ours and
-    /// intact, and the records, from the first event on, lead to every signed checkpoint.
-    public static func verify(directory: String, publicKeyHex: String) throws -> AuditLogVerifier.Finding {
-        guard let key = Hex.decode(publicKeyHex), key.count == Ed25519.publicKeyLength else {
-            throw AuditVerification.Failure(description: "The public key must be \(Ed25519.publicKeyLength) bytes in hex.")
+    /// intact, and the records, from the first event on, lead to every signed checkpoint, those
+    /// of the digests and the `trusted` ones kept elsewhere (so dropping the newest files shows).
+    public static func verify(directory: String, publicKeyHex: String, trusted: [Checkpoint] = []) throws -> AuditLogVerifier.Finding {
+        let key = try AuditVerification.decodePublicKey(publicKeyHex)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory).sorted() else {
+            throw AuditVerification.Failure(description: "Cannot read the directory \(directory).")
         }
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        guard !names.isEmpty else { return damaged("\(directory) holds no audit export") }
         var digests: [Digest] = []
         for name in names {
             if name.hasSuffix(".json.gz") && names.contains(String(name.dropLast(".json.gz".count)) + ".digest.json") { continue }
@@ -97,14 +97,9 @@ public enum AuditExport {
             digests.append(digest)
         }
         digests.sort { $0.firstPosition < $1.firstPosition }
-        let checkpoints = digests.compactMap { digest -> Checkpoint? in
-            guard let root = Hex.decode(digest.checkpoint.rootHash), let signature = Hex.decode(digest.checkpoint.signature) else {
-                return nil
-            }
-            return Checkpoint(treeSize: digest.checkpoint.treeSize, rootHash: root, timestamp: digest.checkpoint.timestamp, signature: signature)
-        }
+        let checkpoints = digests.compactMap(\.checkpoint.checkpoint)
         guard checkpoints.count == digests.count else { return damaged("a digest file's checkpoint is not in hex") }
-        var verifier = AuditLogVerifier(checkpoints: checkpoints, publicKey: key)
+        var verifier = AuditLogVerifier(checkpoints: checkpoints + trusted, publicKey: key)
         var position: Int64 = 0
         for digest in digests {
             guard let file = FileManager.default.contents(atPath: directory + "/" + digest.file).map([UInt8].init) else {

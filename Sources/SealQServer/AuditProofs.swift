@@ -2,6 +2,7 @@ import AuditTrail
 import Foundation
 import SealCrypto
 import Storage
+import WireJSON
 
 /// `sealq audit prove` and `sealq audit check-proof`: Merkle proofs (RFC 9162) over the audit
 /// log, each carrying the signed checkpoints it leads to, so that anyone holding only the log's
@@ -17,14 +18,31 @@ public enum AuditProofs {
         public var timestamp: Int64
         /// Ed25519 signature, hex.
         public var signature: String
+
+        /// `checkpoint` with its hashes in hex.
+        public init(_ checkpoint: Checkpoint) {
+            treeSize = checkpoint.treeSize
+            rootHash = Hex.encode(checkpoint.rootHash)
+            timestamp = checkpoint.timestamp
+            signature = Hex.encode(checkpoint.signature)
+        }
+
+        /// The checkpoint, or nil when a hash is not hex.
+        public var checkpoint: Checkpoint? {
+            guard let root = Hex.decode(rootHash), let signature = Hex.decode(signature) else { return nil }
+            return Checkpoint(treeSize: treeSize, rootHash: root, timestamp: timestamp, signature: signature)
+        }
     }
 
-    /// That an event is in the log: its leaf, its audit path and the checkpoint whose root it leads to.
+    /// That an event is in the log: its record, its leaf, its audit path and the checkpoint
+    /// whose root it leads to.
     public struct Inclusion: Codable, Sendable {
         /// The event.
         public var eventID: String
         /// Its position (1-based); the leaf index is one less.
         public var position: Int64
+        /// The event's CloudTrail record, exactly as hashed into its leaf.
+        public var record: String
         /// SHA-256(0x00 ‖ record), hex.
         public var leafHash: String
         /// The audit path, hex, leaf to root.
@@ -51,16 +69,16 @@ public enum AuditProofs {
 
     /// The inclusion proof of `eventID` in the newest checkpoint that covers it.
     public static func inclusion(dataDirectory: String, eventID: String) throws -> Inclusion {
-        let (leaves, checkpoints, position) = try read(dataDirectory, eventID: eventID)
-        guard let position else { throw Failure(description: "No event \(eventID) in the audit log.") }
+        let (leaves, checkpoints, found) = try read(dataDirectory, eventID: eventID)
+        guard let (position, record) = found else { throw Failure(description: "No event \(eventID) in the audit log.") }
         guard let checkpoint = checkpoints.last(where: { Int64($0.treeSize) >= position }) else {
             throw Failure(description: "Event \(eventID) is not covered by a signed checkpoint yet; try again in a few seconds.")
         }
         guard checkpoint.treeSize <= leaves.count else { throw truncated }
         let path = MerkleTree.inclusionProof(index: Int(position - 1), leaves: leaves[..<checkpoint.treeSize])
         return Inclusion(
-            eventID: eventID, position: position, leafHash: Hex.encode(leaves[Int(position - 1)]), path: path.map(Hex.encode),
-            checkpoint: signedRoot(checkpoint))
+            eventID: eventID, position: position, record: String(decoding: record, as: UTF8.self),
+            leafHash: Hex.encode(leaves[Int(position - 1)]), path: path.map(Hex.encode), checkpoint: SignedRoot(checkpoint))
     }
 
     /// The consistency proof between the checkpoints of `oldSize` and `newSize` events.
@@ -73,10 +91,12 @@ public enum AuditProofs {
         }
         guard newSize <= leaves.count else { throw truncated }
         let proof = MerkleTree.consistencyProof(oldSize: oldSize, leaves: leaves[..<newSize])
-        return Consistency(from: signedRoot(old), to: signedRoot(new), proof: proof.map(Hex.encode))
+        return Consistency(from: SignedRoot(old), to: SignedRoot(new), proof: proof.map(Hex.encode))
     }
 
     /// Checks a proof printed by `inclusion` or `consistency` (as JSON) with the public key only.
+    /// An inclusion proof holds when its record hashes to its leaf, names its eventID, and the
+    /// leaf's audit path leads to the signed root.
     public static func check(_ json: Data, publicKeyHex: String) throws -> String {
         guard let key = Hex.decode(publicKeyHex), key.count == Ed25519.publicKeyLength else {
             throw Failure(description: "The public key must be \(Ed25519.publicKeyLength) bytes in hex.")
@@ -84,6 +104,13 @@ public enum AuditProofs {
         let decoder = JSONDecoder()
         if let inclusion = try? decoder.decode(Inclusion.self, from: json) {
             let checkpoint = try Self.checkpoint(inclusion.checkpoint, key: key)
+            let record = Array(inclusion.record.utf8)
+            guard (try? JSONParser.topLevelString("eventID", in: record)) == inclusion.eventID else {
+                throw Failure(description: "The proof's record is not the record of event \(inclusion.eventID).")
+            }
+            guard Hex.decode(inclusion.leafHash) == MerkleTree.leafHash(record) else {
+                throw Failure(description: "The proof's record does not hash to its leaf hash.")
+            }
             guard let leaf = Hex.decode(inclusion.leafHash), let path = decodeAll(inclusion.path),
                 MerkleTree.verifyInclusion(
                     leafHash: leaf, index: Int(inclusion.position - 1), treeSize: checkpoint.treeSize, proof: path, rootHash: checkpoint.rootHash)
@@ -105,10 +132,7 @@ public enum AuditProofs {
     private static let truncated = Failure(description: "The log holds fewer events than its checkpoint: run sealq audit verify.")
 
     private static func checkpoint(_ root: SignedRoot, key: [UInt8]) throws -> Checkpoint {
-        guard let hash = Hex.decode(root.rootHash), let signature = Hex.decode(root.signature) else {
-            throw Failure(description: "The checkpoint is not in hex.")
-        }
-        let checkpoint = Checkpoint(treeSize: root.treeSize, rootHash: hash, timestamp: root.timestamp, signature: signature)
+        guard let checkpoint = root.checkpoint else { throw Failure(description: "The checkpoint is not in hex.") }
         guard checkpoint.isSigned(by: key) else { throw Failure(description: "Checkpoint \(root.treeSize) is not signed by this key.") }
         return checkpoint
     }
@@ -118,17 +142,13 @@ public enum AuditProofs {
         return decoded.count == hashes.count ? decoded : nil
     }
 
-    private static func signedRoot(_ checkpoint: Checkpoint) -> SignedRoot {
-        SignedRoot(
-            treeSize: checkpoint.treeSize, rootHash: Hex.encode(checkpoint.rootHash), timestamp: checkpoint.timestamp,
-            signature: Hex.encode(checkpoint.signature))
-    }
-
-    /// Every leaf hash, every checkpoint, and the position of `eventID` if given and present.
-    private static func read(_ dataDirectory: String, eventID: String?) throws -> ([[UInt8]], [Checkpoint], Int64?) {
+    /// Every leaf hash, every checkpoint, and the position and record of `eventID` if given and present.
+    private static func read(
+        _ dataDirectory: String, eventID: String?
+    ) throws -> ([[UInt8]], [Checkpoint], (position: Int64, record: [UInt8])?) {
         var leaves: [[UInt8]] = []
         var checkpoints: [Checkpoint] = []
-        var position: Int64?
+        var found: (position: Int64, record: [UInt8])?
         try SQLiteAuditStore.read(
             path: dataDirectory + "/sealq.sqlite",
             checkpoints: { all, archived in
@@ -139,9 +159,9 @@ public enum AuditProofs {
             },
             events: { event in
                 leaves.append(event.leafHash)
-                if event.eventID == eventID { position = event.position }
+                if event.eventID == eventID { found = (event.position, event.record) }
                 return true
             })
-        return (leaves, checkpoints, position)
+        return (leaves, checkpoints, found)
     }
 }

@@ -2,12 +2,15 @@ import ArgumentParser
 import AuditTrail
 import AuditWire
 import Foundation
+import SealCrypto
 import SealQServer
 
 /// `sealq audit`: the tamper-evident audit log.
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Check the tamper-evident audit log.", subcommands: [Verify.self, Lookup.self, Export.self, Prove.self, CheckProof.self, KeyUsage.self, PublicKey.self])
+        commandName: "audit", abstract: "Check the tamper-evident audit log.", subcommands: [
+            Verify.self, SaveCheckpoint.self, Lookup.self, Export.self, Prove.self, CheckProof.self, KeyUsage.self, PublicKey.self,
+        ])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -18,6 +21,11 @@ struct AuditCommand: AsyncParsableCommand {
                 a modified, deleted, inserted or reordered event, a forged checkpoint or a truncated log is \
                 reported with the first event it concerns, and the exit status is 1. Events that retention \
                 archived must be in the archive export, which is verified as well.
+
+                Whoever can write the data directory can delete checkpoints and rewrite the events they \
+                covered. Two checks catch that: events no checkpoint covers must be recent (the daemon signs \
+                within seconds and at shutdown; see --unsigned-grace), and the log must still lead to every \
+                checkpoint you saved elsewhere with `sealq audit checkpoint` and pass with --checkpoint.
                 """)
 
         @OptionGroup var locations: LocationOptions
@@ -27,21 +35,69 @@ struct AuditCommand: AsyncParsableCommand {
         var exportDirectory: String?
         @Option(name: .customLong("archive"), help: "Where the daemon archives old events (its --audit-archive-dir; default: DATA/audit-archive).")
         var archiveDirectory: String?
+        @Option(
+            name: .customLong("checkpoint"),
+            help: "A checkpoint saved earlier with `sealq audit checkpoint` that the log must still lead to (repeatable).")
+        var checkpointFiles: [String] = []
+        @Option(help: "How old, in seconds, the first event no signed checkpoint covers may be.")
+        var unsignedGrace = 120
+
+        func validate() throws {
+            guard unsignedGrace >= 0 else { throw ValidationError("--unsigned-grace must be 0 or more seconds.") }
+        }
 
         func run() async throws {
-            var key = publicKey
-            if let given = publicKey, let data = FileManager.default.contents(atPath: given) {
-                key = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            }
+            let trusted = try AuditVerification.trustedCheckpoints(files: checkpointFiles)
             let finding = try exportDirectory.map { directory in
                 try AuditExport.verify(
-                    directory: directory, publicKeyHex: key ?? AuditVerification.publicKey(dataDirectory: locations.resolvedDataDirectory))
-            } ?? AuditVerification.verify(dataDirectory: locations.resolvedDataDirectory, publicKeyHex: key, archiveDirectory: archiveDirectory)
+                    directory: directory,
+                    publicKeyHex: try readPublicKey(publicKey) ?? AuditVerification.publicKey(dataDirectory: locations.resolvedDataDirectory),
+                    trusted: trusted)
+            } ?? AuditVerification.verify(
+                dataDirectory: locations.resolvedDataDirectory, publicKeyHex: readPublicKey(publicKey), archiveDirectory: archiveDirectory,
+                trusted: trusted, unsignedGrace: Int64(unsignedGrace) * 1000)
             switch finding {
-            case .sound(let events, let checkpoints, let root):
-                print("The audit log is sound: \(events) events, \(checkpoints) signed checkpoints, root \(root.map { String(format: "%02x", $0) }.joined()).")
+            case .sound(let summary):
+                let waiting = summary.unsigned == 0 ? "" : "; \(summary.unsigned) newer events await the next checkpoint"
+                print(
+                    "The audit log is sound: \(summary.events) events, \(summary.checkpoints) signed checkpoints\(waiting), "
+                        + "root \(Hex.encode(summary.rootHash)).")
             case .damaged(let damage):
                 print("The audit log is damaged: \(damage)")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct SaveCheckpoint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "checkpoint", abstract: "Verify the log, then print its newest signed checkpoint, to keep outside the data directory.",
+            discussion: """
+                A checkpoint kept elsewhere is what a rewritten log cannot lead to: `sealq audit verify \
+                --checkpoint FILE` then fails if the events it covers were changed, even after every checkpoint \
+                in the data directory was deleted or re-signed. Save one regularly, for example:
+                  sealq audit checkpoint --data-dir ./data > /secure/place/checkpoint-$(date +%s).json
+                """)
+
+        @OptionGroup var locations: LocationOptions
+        @Option(name: .customLong("public-key"), help: "The log's public key in hex, or a file holding it (default: DATA/audit-public.key).")
+        var publicKey: String?
+        @Option(name: .customLong("archive"), help: "Where the daemon archives old events (default: DATA/audit-archive).")
+        var archiveDirectory: String?
+
+        func run() async throws {
+            let finding = try AuditVerification.verify(
+                dataDirectory: locations.resolvedDataDirectory, publicKeyHex: readPublicKey(publicKey), archiveDirectory: archiveDirectory)
+            switch finding {
+            case .sound(let summary):
+                guard let newest = summary.newestCheckpoint else {
+                    throw ValidationError("The log has no signed checkpoint yet: the daemon signs one within 10 seconds of its first event.")
+                }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(AuditProofs.SignedRoot(newest)), as: UTF8.self))
+            case .damaged(let damage):
+                print("The audit log is damaged, so no checkpoint of it is printed: \(damage)")
                 throw ExitCode(1)
             }
         }
@@ -153,12 +209,8 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
             guard let data else { throw ValidationError("Cannot read \(file).") }
-            var key = publicKey
-            if let contents = FileManager.default.contents(atPath: publicKey) {
-                key = String(decoding: contents, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            }
             do {
-                print(try AuditProofs.check(data, publicKeyHex: key))
+                print(try AuditProofs.check(data, publicKeyHex: readPublicKey(publicKey) ?? publicKey))
             } catch let failure as AuditProofs.Failure {
                 print("The proof does not hold: \(failure)")
                 throw ExitCode(1)
@@ -217,4 +269,10 @@ struct AuditCommand: AsyncParsableCommand {
             print(try AuditVerification.publicKey(dataDirectory: locations.resolvedDataDirectory))
         }
     }
+}
+
+/// A `--public-key` value: the hex itself, or a file holding it.
+private func readPublicKey(_ given: String?) -> String? {
+    guard let given, let data = FileManager.default.contents(atPath: given) else { return given }
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }

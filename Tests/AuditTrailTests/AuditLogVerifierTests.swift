@@ -67,7 +67,45 @@ struct AuditLogVerifierTests {
         let key = Ed25519.SigningKey()
         let (events, checkpoints) = Self.log(key: key)
         let all = events.map(\.leafHash)
-        #expect(verify(events, checkpoints, key.publicKey) == .sound(events: 50, checkpoints: 5, rootHash: MerkleTree.rootHash(all[...])))
+        #expect(
+            verify(events, checkpoints, key.publicKey)
+                == .sound(.init(events: 50, checkpoints: 5, rootHash: MerkleTree.rootHash(all[...]), unsigned: 0, newestCheckpoint: checkpoints[4])))
+    }
+
+    @Test("Events no checkpoint covers must be recent: old ones mean deleted checkpoints")
+    func unsignedTail() throws {
+        let key = Ed25519.SigningKey()
+        let (events, checkpoints) = Self.log(key: key)
+        // Event 41 is dated 1_795_000_041_000 ms; the last checkpoint covers 40 events.
+        func finish(_ checkpoints: [Checkpoint], now: Int64) -> AuditLogVerifier.Finding {
+            var verifier = AuditLogVerifier(checkpoints: checkpoints, publicKey: key.publicKey)
+            for event in events where verifier.add(event) {}
+            return verifier.finish(now: now, unsignedGrace: 120_000)
+        }
+        let recent = finish(Array(checkpoints.prefix(4)), now: 1_795_000_100_000)
+        guard case .sound(let summary) = recent else { Issue.record("a recent unsigned tail is sound"); return }
+        #expect(summary.unsigned == 10 && summary.newestCheckpoint == checkpoints[3])
+        let stale = damage(finish(Array(checkpoints.prefix(4)), now: 1_795_000_200_000))
+        #expect(stale?.position == 41 && stale?.reason.contains("checkpoints were deleted") == true)
+        #expect(damage(finish([], now: 1_795_000_200_000))?.position == 1, "no checkpoint at all: every event unsigned")
+        #expect(damage(finish(Array(checkpoints.prefix(4)), now: 1_794_999_000_000))?.position == 41, "dated in the future")
+        if case .damaged = finish(checkpoints, now: 1_799_000_000_000) { Issue.record("a fully signed log has no unsigned tail") }
+    }
+
+    @Test("A checkpoint kept elsewhere catches a log rewritten behind deleted checkpoints")
+    func trustedCheckpoint() {
+        let key = Ed25519.SigningKey()
+        let (events, checkpoints) = Self.log(key: key)
+        var rewritten = events
+        rewritten[16].record = Self.event(99).recordJSON
+        rewritten[16].record = String(decoding: rewritten[16].record, as: UTF8.self).replacingOccurrences(of: "e-99", with: "e-17").utf8.map { $0 }
+        rewritten[16].leafHash = MerkleTree.leafHash(rewritten[16].record)
+        var tree = MerkleAccumulator()
+        for event in rewritten { tree.append(leafHash: event.leafHash) }
+        let resigned = Checkpoint.signed(treeSize: 50, rootHash: tree.rootHash, timestamp: 99, with: key)
+        if case .damaged = verify(rewritten, [resigned], key.publicKey) { Issue.record("re-signed, the rewrite alone looks sound") }
+        #expect(damage(verify(rewritten, [resigned, checkpoints[1]], key.publicKey))?.reason.contains("checkpoint 20") == true)
+        #expect(damage(verify(Array(events.prefix(30)), [checkpoints[3]], key.publicKey))?.reason.contains("truncated") == true)
     }
 
     @Test("Each kind of tampering is found and the first bad event named")
@@ -115,7 +153,7 @@ struct AuditLogVerifierTests {
         #expect(resumed == state && MerkleAccumulator(bytes: Array(state.bytes.dropLast())) == nil)
         var verifier = AuditLogVerifier(checkpoints: checkpoints, publicKey: key.publicKey, archived: resumed)
         for event in events.dropFirst(20) { verifier.add(event) }
-        if case .sound(let count, _, _) = verifier.finish() { #expect(count == 50) } else { Issue.record("not sound") }
+        if case .sound(let summary) = verifier.finish() { #expect(summary.events == 50) } else { Issue.record("not sound") }
         var wrongState = MerkleAccumulator()
         for event in events.prefix(19) { wrongState.append(leafHash: event.leafHash) }
         wrongState.append(leafHash: MerkleTree.leafHash([1]))

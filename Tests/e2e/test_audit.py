@@ -256,6 +256,40 @@ def test_a_truncated_log_is_detected(audited, tmp_path):
     assert p.returncode == 1 and "truncated" in p.stdout, p.stdout
 
 
+def test_deleted_checkpoints_cannot_hide_a_rewrite_or_a_truncation(audited, tmp_path):
+    """Whoever can write the database can delete every checkpoint and rewrite what they covered.
+    The events left unsigned are too old to be awaiting a checkpoint, and a checkpoint saved
+    elsewhere with `sealq audit checkpoint` no longer matches."""
+    d, _ = audited
+    events = records(d.data_dir)
+    saved = run_sealq("audit", "checkpoint", "--data-dir", d.data_dir)
+    assert saved.returncode == 0, saved.stdout + saved.stderr
+    assert json.loads(saved.stdout)["treeSize"] == len(events), "the daemon signed everything at shutdown"
+    kept = tmp_path / "kept-checkpoint.json"
+    kept.write_text(saved.stdout)
+    assert verify(d.data_dir, "--checkpoint", str(kept)).returncode == 0
+
+    position, record = events[3]
+    record["sourceIPAddress"] = "10.9.9.9"
+    text = json.dumps(record, separators=(",", ":")).encode()
+    leaf = hashlib.sha256(b"\x00" + text).hexdigest()
+    rewritten = tampered_copy(d, tmp_path, "DELETE FROM audit_checkpoints",
+                              f"UPDATE audit_events SET record = X'{text.hex()}', template_id = NULL, "
+                              f"leaf_hash = X'{leaf}' WHERE position = {position}")
+    p = verify(rewritten, "--unsigned-grace", "0")
+    assert p.returncode == 1 and "checkpoints were deleted" in p.stdout, p.stdout
+    p = verify(rewritten, "--checkpoint", str(kept))
+    assert p.returncode == 1 and "do not match signed checkpoint" in p.stdout, p.stdout
+    refused = run_sealq("audit", "checkpoint", "--data-dir", rewritten, "--public-key",
+                        run_sealq("audit", "public-key", "--data-dir", d.data_dir).stdout.strip())
+    assert refused.returncode != 0 and "treeSize" not in refused.stdout, "no signed checkpoint is left to print"
+
+    truncated = tampered_copy(d, tmp_path, "DELETE FROM audit_checkpoints",
+                              f"DELETE FROM audit_events WHERE position > {len(events) - 3}")
+    p = verify(truncated, "--checkpoint", str(kept))
+    assert p.returncode == 1 and "truncated" in p.stdout, p.stdout
+
+
 def test_inclusion_and_consistency_proofs_check_with_the_public_key_alone(audited, tmp_path):
     d, _ = audited
     events = records(d.data_dir)
@@ -269,10 +303,19 @@ def test_inclusion_and_consistency_proofs_check_with_the_public_key_alone(audite
     proof_file.write_text(p.stdout)
     checked = run_sealq("audit", "check-proof", str(proof_file), "--public-key", key)
     assert checked.returncode == 0 and f"is event {position}" in checked.stdout, checked.stdout + checked.stderr
-    # A proof for another event's leaf, or under another key, does not hold.
-    forged = dict(proof, leafHash=hashlib.sha256(b"\x00forged").hexdigest())
-    proof_file.write_text(json.dumps(forged))
-    assert run_sealq("audit", "check-proof", str(proof_file), "--public-key", key).returncode == 1
+    assert json.loads(proof["record"]) == record, "the proof carries the record it proves"
+    # A proof for another event's leaf, naming another event, with an edited record, or under
+    # another key, does not hold.
+    other_id = events[len(events) // 2 + 1][1]["eventID"]
+    edited = json.loads(proof["record"])
+    edited["eventName"] = "Forged"
+    for forged in (dict(proof, leafHash=hashlib.sha256(b"\x00forged").hexdigest()),
+                   dict(proof, eventID=other_id),
+                   dict(proof, eventID="anything I like"),
+                   dict(proof, record=json.dumps(edited, separators=(",", ":")))):
+        proof_file.write_text(json.dumps(forged))
+        refused = run_sealq("audit", "check-proof", str(proof_file), "--public-key", key)
+        assert refused.returncode == 1 and "does not" in refused.stdout, refused.stdout
     proof_file.write_text(p.stdout)
     assert run_sealq("audit", "check-proof", str(proof_file), "--public-key", "11" * 32).returncode == 1
     # Consistency between the first and the last checkpoint.
@@ -520,6 +563,22 @@ def test_export_writes_cloudtrail_files_that_verify_and_tampering_is_found(audit
     os.remove(c / digest_of(first))
     assert check(c).returncode == 1
     assert check(out, key="22" * 32).returncode == 1
+    # The newest files removed: only a checkpoint kept elsewhere can tell.
+    kept = tmp_path / "kept.json"
+    kept.write_text(run_sealq("audit", "checkpoint", "--data-dir", d.data_dir).stdout)
+    c = copy()
+    os.remove(c / gz[-1])
+    os.remove(c / digest_of(gz[-1]))
+    assert check(c).returncode == 0
+    p = run_sealq("audit", "verify", "--export", str(c), "--public-key", key, "--checkpoint", str(kept))
+    assert p.returncode == 1 and "truncated" in p.stdout, p.stdout
+    # An empty or missing directory is not a sound export.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    p = check(empty)
+    assert p.returncode == 1 and "holds no audit export" in p.stdout, p.stdout
+    p = check(tmp_path / "no-such-dir")
+    assert p.returncode != 0 and "Cannot read" in p.stderr and "NSCocoaErrorDomain" not in p.stderr, p.stderr
 
 
 def test_retention_archives_old_events_and_both_halves_still_verify(tmp_path):
