@@ -1,11 +1,15 @@
 extension QueueEngine {
     /// ListDeadLetterSourceQueues: queues whose RedrivePolicy targets `name`, sorted, paginated.
     public func deadLetterSourceQueues(name: String, maxResults: Int?, nextToken: String?) throws(SQSError) -> QueueListing {
-        let target = queueArn(try requireQueue(name).name)
-        let sources = catalog.all().filter { queue in
+        try Self.page(of: sourceQueueNames(of: try requireQueue(name).name), maxResults: maxResults, nextToken: nextToken)
+    }
+
+    /// The queues whose RedrivePolicy names queue `name` as their dead-letter queue.
+    public func sourceQueueNames(of name: String) -> [String] {
+        let target = queueArn(name)
+        return catalog.all().filter { queue in
             queue.settings.redrivePolicy.flatMap { try? RedrivePolicy(json: $0) }?.deadLetterTargetArn == target
-        }
-        return try Self.page(of: sources.map(\.name), maxResults: maxResults, nextToken: nextToken)
+        }.map(\.name)
     }
 
     /// Checks the redrive settings of queue `name` against the queues they name: the DLQ must

@@ -7,10 +7,7 @@ extension QueueEngine {
         guard let source = deadLetterQueue(arn: sourceArn) else {
             throw SQSError(.resourceNotFound, "The resource that you specified for the SourceArn parameter doesn't exist.")
         }
-        let isDeadLetterQueue = catalog.all().contains { queue in
-            queue.settings.redrivePolicy.flatMap { try? RedrivePolicy(json: $0) }?.deadLetterTargetArn == sourceArn
-        }
-        guard isDeadLetterQueue else {
+        guard !sourceQueueNames(of: source.name).isEmpty else {
             throw SQSError.invalidParameter("SourceArn", value: sourceArn, reason: "Source queue must be configured as a Dead Letter Queue.")
         }
         if let destinationArn {
@@ -84,6 +81,13 @@ extension QueueEngine {
             guard let source = deadLetterQueue(arn: task.sourceArn) else {
                 task.status = .failed
                 task.failureReason = "AWS.SimpleQueueService.NonExistentQueue"
+                try await finish(task)
+                continue
+            }
+            // A deleted destination fails the task: its messages must not go back to their sources instead.
+            if let destination = task.destinationArn, deadLetterQueue(arn: destination) == nil {
+                task.status = .failed
+                task.failureReason = "AWS.SimpleQueueService.NonExistentQueue: \(destination)"
                 try await finish(task)
                 continue
             }

@@ -47,7 +47,14 @@ struct RequestPipeline: Sendable {
                 if action == .sendMessage || action == .sendMessageBatch { parameters.append(("messageBody", .text(AuditEvent.hidden))) }
                 record.requestParameters = .structure(parameters)
             }
-            let evaluation = authorizer.authorize(identity, target, call: call)
+            var evaluation = authorizer.authorize(identity, target, call: call)
+            if evaluation?.decision == .allowed {
+                // Every permission the call needs beyond its own action must be allowed too.
+                let anonymous = identity.principal == nil
+                evaluation = targets.companions(of: request, anonymous: anonymous).lazy
+                    .compactMap { self.authorizer.authorize(identity, $0, call: call) }
+                    .first { $0.decision != .allowed } ?? evaluation
+            }
             record.decision = evaluation?.decision ?? .allowed
             record.decidingStatements = evaluation?.matchedStatements ?? []
             guard record.decision == .allowed else {

@@ -17,14 +17,41 @@ struct SQSAuthorizationTarget: Sendable {
     /// The target of `request`, decoded as `action`, for a caller of this account (`anonymous`
     /// false) or an unauthenticated one.
     func target(of request: SQSRequest, action: SQSAction, anonymous: Bool) -> Authorizer.Target {
-        var target = Authorizer.Target(action: action.iamAction, resource: "*")
         let queueName: String?
         switch request {
         case .cancelMessageMoveTask(let handle):
-            queueName = engine.moveTaskSourceArn(handle: handle).flatMap { $0.split(separator: ":").last.map(String.init) }
+            queueName = engine.moveTaskSourceArn(handle: handle).map(Self.name(inArn:))
         default:
             queueName = request.queueName
         }
+        var target = queueTarget(action, queueName: queueName, anonymous: anonymous)
+        switch request {
+        case .createQueue(_, _, let tags), .tagQueue(_, let tags):
+            target.requestTags = tags
+            target.tagKeys = tags.keys.sorted()
+        case .untagQueue(_, let keys):
+            target.tagKeys = keys
+        default:
+            break
+        }
+        return target
+    }
+
+    /// What a call needs besides its own action. A message move task receives, deletes and reads
+    /// the attributes of the messages of its source (the dead-letter queue) and sends them to its
+    /// destination, or without one back to the queues whose RedrivePolicy names the source: the
+    /// permissions the SQS Developer Guide lists for dead-letter queue redrive.
+    func companions(of request: SQSRequest, anonymous: Bool) -> [Authorizer.Target] {
+        guard case .startMessageMoveTask(let sourceArn, let destinationArn, _) = request else { return [] }
+        let source = Self.name(inArn: sourceArn)
+        let destinations = destinationArn.map { [Self.name(inArn: $0)] } ?? engine.sourceQueueNames(of: source)
+        return [SQSAction.receiveMessage, .deleteMessage, .getQueueAttributes].map { queueTarget($0, queueName: source, anonymous: anonymous) }
+            + destinations.map { queueTarget(.sendMessage, queueName: $0, anonymous: anonymous) }
+    }
+
+    /// `action` on queue `queueName` (or on `*` without one), with the queue's policy and tags.
+    private func queueTarget(_ action: SQSAction, queueName: String?, anonymous: Bool) -> Authorizer.Target {
+        var target = Authorizer.Target(action: action.iamAction, resource: "*")
         if let queueName {
             target.resource = engine.queueArn(queueName)
             if let queue = try? engine.getQueue(name: queueName) {
@@ -37,15 +64,10 @@ struct SQSAuthorizationTarget: Sendable {
         } else {
             target.revision = .noResource
         }
-        switch request {
-        case .createQueue(_, _, let tags), .tagQueue(_, let tags):
-            target.requestTags = tags
-            target.tagKeys = tags.keys.sorted()
-        case .untagQueue(_, let keys):
-            target.tagKeys = keys
-        default:
-            break
-        }
         return target
+    }
+
+    private static func name(inArn arn: String) -> String {
+        arn.split(separator: ":").last.map(String.init) ?? arn
     }
 }

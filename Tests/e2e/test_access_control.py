@@ -341,6 +341,32 @@ def test_a_queue_policy_naming_the_account_delegates_to_identity_policies(iam):
     assert get_policy(admin, url), "the policy is still in place"
 
 
+def test_a_move_task_needs_the_permissions_of_the_moves_it_makes(iam):
+    """SQS guide, dead-letter queue redrive: receive, delete and get attributes on the source,
+    send on the destination (or, without one, on the queues the messages came from)."""
+    admin, partner = iam.admin, iam.client("partner")
+    _, dlq = queue_named(admin, "misc")
+    _, origin = queue_named(admin, "misc", Attributes={"RedrivePolicy": json.dumps(
+        {"deadLetterTargetArn": arn_of(dlq), "maxReceiveCount": 1})})
+    _, other = queue_named(admin, "misc")
+    admin.send_message(QueueUrl=dlq, MessageBody="poison")
+    partner_arn = {"AWS": user_arn("partner")}
+
+    def grant(url, *actions):
+        set_policy(admin, url, {"Effect": "Allow", "Principal": partner_arn, "Action": list(actions), "Resource": arn_of(url)})
+
+    grant(dlq, "sqs:StartMessageMoveTask", "sqs:ListMessageMoveTasks")
+    denied(partner.start_message_move_task, SourceArn=arn_of(dlq))
+    grant(dlq, "sqs:StartMessageMoveTask", "sqs:ListMessageMoveTasks", "sqs:ReceiveMessage", "sqs:DeleteMessage",
+          "sqs:GetQueueAttributes")
+    denied(partner.start_message_move_task, SourceArn=arn_of(dlq))
+    denied(partner.start_message_move_task, SourceArn=arn_of(dlq), DestinationArn=arn_of(other))
+    grant(other, "sqs:SendMessage")
+    denied(partner.start_message_move_task, SourceArn=arn_of(dlq))  # without DestinationArn, the origin is the destination
+    allowed(partner.start_message_move_task, SourceArn=arn_of(dlq), DestinationArn=arn_of(other))
+    assert [m["Body"] for m in receive_bodies(admin, other, 1)] == ["poison"]
+
+
 def test_add_and_remove_permission_take_effect(iam):
     admin, partner, role = iam.admin, iam.client("partner"), iam.client("queue-reader")
     _, url = queue_named(admin, "misc")

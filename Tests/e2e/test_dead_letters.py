@@ -738,6 +738,20 @@ def test_cancel_move_task_midway(sqs):
     assert [t["Status"] for t in _tasks(sqs, dlq, MaxResults=10)] == ["COMPLETED", "CANCELLED"]
 
 
+def test_a_move_task_whose_destination_is_deleted_fails_and_sends_nothing_to_the_sources(sqs):
+    src, dlq = _pair(sqs, 1, prefix="mtgone")
+    dest = _create(sqs, "mtgone-to")
+    _send_many(sqs, dlq, [f"g{i}" for i in range(20)])
+    sqs.start_message_move_task(SourceArn=_arn(dlq), DestinationArn=_arn(dest), MaxNumberOfMessagesPerSecond=2)
+    time.sleep(1.2)
+    sqs.delete_queue(QueueUrl=dest)
+    failed = _wait_status(sqs, dlq, "FAILED", timeout=5)
+    assert "NonExistentQueue" in failed["FailureReason"] and _arn(dest) in failed["FailureReason"]
+    time.sleep(1.0)
+    assert queue_counts(sqs, src) == (0, 0, 0), "nothing went back to the source queue"
+    assert _visible(sqs, dlq) == 20 - failed["ApproximateNumberOfMessagesMoved"]
+
+
 def test_cancel_unknown_handle(sqs):
     expect_error(sqs.cancel_message_move_task, RNF, 404, TaskHandle=AWS_EXAMPLE_HANDLE)
     # a handle naming an existing DLQ but a task that never existed
