@@ -28,6 +28,7 @@ public func buildApplication(
 ) async throws -> (some ApplicationProtocol, QueueEngine) {
     try SecretFiles.ensureDirectory(configuration.dataDirectory)
     let dataLock = try DataDirectoryLock(dataDirectory: configuration.dataDirectory)
+    try DataDirectoryIdentity.bind(configuration)
     let store = try SQLiteMessageStore(path: configuration.databasePath, logger: logger)
     let catalog = try PrincipalCatalog.load(directory: configuration.policiesDirectory, accountId: configuration.accountId)
     let directory = PrincipalDirectory(
@@ -82,15 +83,17 @@ public func buildApplication(
     let responder = SealQResponder(
         router: router, metrics: MetricsEndpoint(registry: registry, engine: engine),
         maximumBodyBytes: configuration.maximumRequestBodyBytes)
-    let address = "http://\(configuration.host):\(configuration.port)"
     var application = Application(
         responder: responder,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SealQ"),
-        onServerRunning: { _ in
+        onServerRunning: { channel in
+            // The bound port, which differs from the configured one with --port 0.
+            let port = channel.localAddress?.port ?? configuration.port
+            let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
             logger.notice(
                 "sealq listening",
                 metadata: [
-                    "address": "\(address)", "data.dir": "\(configuration.dataDirectory)",
+                    "address": "http://\(host):\(port)", "data.dir": "\(configuration.dataDirectory)",
                     "admin.credentials": "\(configuration.adminCredentialsPath)", "region": "\(configuration.region)",
                     "account.id": "\(configuration.accountId)",
                 ])

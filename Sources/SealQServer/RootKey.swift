@@ -27,7 +27,9 @@ public enum RootKey {
         } else if let path = configuration.rootKeyFile {
             key = try fromFile(path)
         } else {
-            key = try generated(in: configuration.keysDirectory, logger: logger)
+            key = try generated(
+                in: configuration.keysDirectory,
+                dataDirectoryHasKey: FileManager.default.fileExists(atPath: configuration.dataDirectory + "/root-key.check"), logger: logger)
         }
         try verify(key, dataDirectory: configuration.dataDirectory)
         return key
@@ -73,9 +75,18 @@ public enum RootKey {
         return SecretBytes(copying: [UInt8](data))
     }
 
-    private static func generated(in keysDirectory: String, logger: Logger) throws -> SecretBytes {
+    /// The key in `keys/root.key`, generated there on a first start only: a data directory that
+    /// already has a root key needs that one, so a mistyped `--keys` is an error, not a new key.
+    private static func generated(in keysDirectory: String, dataDirectoryHasKey: Bool, logger: Logger) throws -> SecretBytes {
         let path = keysDirectory + "/root.key"
         if FileManager.default.fileExists(atPath: path) { return try fromFile(path) }
+        guard !dataDirectoryHasKey else {
+            throw Failure(
+                description: """
+                    no root key at \(path), but the data directory was set up with one: give the keys directory that holds \
+                    its root.key (--keys), or its --root-key-file or SEALQ_ROOT_PASSPHRASE
+                    """)
+        }
         try SecretFiles.ensureDirectory(keysDirectory)
         let key = SecretBytes(randomCount: 32)
         try key.withUnsafeBytes { try SecretFiles.write(Array($0), to: path) }

@@ -34,7 +34,7 @@ struct KeysCommand: AsyncParsableCommand {
             configuration.dataDirectory = locations.resolvedDataDirectory
             configuration.keysDirectory = keysDirectory ?? environment["SEALQ_KEYS"] ?? configuration.keysDirectory
             configuration.accountId = try locations.resolvedAccountId()
-            configuration.region = locations.resolvedRegion
+            configuration.region = try locations.resolvedRegion()
             configuration.rootPassphrase = environment["SEALQ_ROOT_PASSPHRASE"].flatMap { $0.isEmpty ? nil : $0 }
             configuration.rootKeyFile = rootKeyFile ?? environment["SEALQ_ROOT_KEY_FILE"]
             guard FileManager.default.fileExists(atPath: configuration.dataDirectory + "/root-key.check") else {

@@ -18,13 +18,23 @@ struct LocationOptions: ParsableArguments {
     var resolvedDataDirectory: String { dataDirectory ?? environment["SEALQ_DATA_DIR"] ?? "./data" }
     /// The policies directory: flag, then `SEALQ_POLICIES`, then `./policies`.
     var resolvedPoliciesDirectory: String { policiesDirectory ?? environment["SEALQ_POLICIES"] ?? "./policies" }
-    /// The region: flag, then `SEALQ_REGION`, then `us-east-1`.
-    var resolvedRegion: String { region ?? environment["SEALQ_REGION"] ?? "us-east-1" }
+    /// The region: flag, then `SEALQ_REGION`, then `us-east-1`; shaped like `us-east-1`,
+    /// `us-gov-west-1` or `cn-north-1` (lowercase words and a number, joined by hyphens).
+    func resolvedRegion() throws -> String {
+        let region = region ?? environment["SEALQ_REGION"] ?? "us-east-1"
+        let parts = region.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count >= 3, region.count <= 32, parts.dropLast().allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isLowercase } }),
+            let number = parts.last, !number.isEmpty, number.allSatisfy(\.isASCII), number.allSatisfy(\.isNumber)
+        else { throw ValidationError("--region (or SEALQ_REGION) must be a region name such as us-east-1, not '\(region)'.") }
+        return region
+    }
 
     /// The account id: flag, then `SEALQ_ACCOUNT_ID`, then `000000000000`; 12 digits.
     func resolvedAccountId() throws -> String {
         let account = accountId ?? environment["SEALQ_ACCOUNT_ID"] ?? "000000000000"
-        guard account.count == 12, account.allSatisfy(\.isNumber) else { throw ValidationError("--account-id must be 12 digits.") }
+        guard account.count == 12, account.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw ValidationError("--account-id (or SEALQ_ACCOUNT_ID) must be 12 digits.")
+        }
         return account
     }
 }

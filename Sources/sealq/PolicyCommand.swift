@@ -98,7 +98,7 @@ struct PolicyCommand: ParsableCommand {
             var policyText: String?
             var tags: [String: String] = [:]
             if let queue {
-                resourceArn = "arn:aws:sqs:\(locations.resolvedRegion):\(accountId):\(queue)"
+                resourceArn = "arn:aws:sqs:\(try locations.resolvedRegion()):\(accountId):\(queue)"
                 if let record = try AccessReport.queue(named: queue, dataDirectory: locations.resolvedDataDirectory) {
                     policyText = record.settings.policy
                     tags = record.tags

@@ -44,11 +44,12 @@ struct ServeCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
         configuration.host = host ?? environment["SEALQ_HOST"] ?? configuration.host
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be a port number (0–65535), not \(port).") }
         if let port = try port ?? environment["SEALQ_PORT"].map(Self.parsePort) { configuration.port = port }
         configuration.dataDirectory = locations.resolvedDataDirectory
         configuration.keysDirectory = keysDirectory ?? environment["SEALQ_KEYS"] ?? configuration.keysDirectory
         configuration.policiesDirectory = locations.resolvedPoliciesDirectory
-        configuration.region = locations.resolvedRegion
+        configuration.region = try locations.resolvedRegion()
         configuration.accountId = try locations.resolvedAccountId()
         configuration.adminAccessKeyId = environment["SEALQ_ADMIN_ACCESS_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.adminSecretAccessKey = environment["SEALQ_ADMIN_SECRET_ACCESS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
@@ -89,7 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private static func parsePort(_ text: String) throws -> Int {
-        guard let port = Int(text), (0...65535).contains(port) else { throw ValidationError("SEALQ_PORT must be a port number.") }
+        guard let port = Int(text), (0...65535).contains(port) else { throw ValidationError("SEALQ_PORT must be a port number (0–65535).") }
         return port
     }
 }

@@ -62,3 +62,64 @@ def test_a_port_in_use_is_refused_cleanly_and_the_next_start_works(tmp_path):
     finally:
         daemon.stop()
     assert b"checkpoint at shutdown failed" not in daemon.logs()
+
+
+def test_ports_outside_the_range_and_malformed_regions_are_refused(tmp_path):
+    for args in (["--port", "99999"], ["--port", "65536"], ["--region", "us east"], ["--region", ""],
+                 ["--region", "US-EAST-1"]):
+        result = serve(tmp_path, *args)
+        assert result.returncode != 0 and ("port number" in result.stderr or "region name" in result.stderr), (args, result.stderr)
+    env = dict(os.environ, SEALQ_PORT="99999")
+    result = subprocess.run([SEALQ_BIN, "serve", "--data-dir", str(tmp_path / "data")], env=env, capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode != 0 and "SEALQ_PORT" in result.stderr
+
+
+def test_the_startup_line_names_the_port_actually_bound(tmp_path):
+    env = dict(os.environ, SEALQ_ADMIN_ACCESS_KEY_ID=ADMIN_KEY, SEALQ_ADMIN_SECRET_ACCESS_KEY=ADMIN_SECRET)
+    proc = subprocess.Popen([SEALQ_BIN, "serve", "--port", "0", "--data-dir", str(tmp_path / "data")], env=env,
+                            cwd=str(tmp_path), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        line = ""
+        for line in proc.stderr:
+            if "sealq listening" in line:
+                break
+        address = line.split("address=")[1].split()[0]
+        port = int(address.rsplit(":", 1)[1])
+        assert port != 0
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert s.recv(64).startswith(b"HTTP/1.1 200")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_a_data_directory_keeps_its_account_and_region(tmp_path):
+    """Queue and key ARNs, and encrypted messages, name the account and region: another one
+    on the same directory is refused at start, not answered with a 500 on every queue."""
+    daemon = Daemon(str(tmp_path))
+    daemon.start()
+    client = make_client(daemon)
+    url = client.create_queue(QueueName="bound")["QueueUrl"]
+    client.send_message(QueueUrl=url, MessageBody="kept")
+    daemon.stop()
+    for args in (["--region", "eu-central-1"], ["--account-id", "111122223333"]):
+        refused = Daemon(str(tmp_path), port=daemon.port, extra_args=args)
+        code, stderr = refused.start_expecting_failure()
+        assert code != 0 and "belongs to account 000000000000 in region us-east-1" in stderr, stderr
+    daemon.start()
+    try:
+        assert make_client(daemon).receive_message(QueueUrl=url)["Messages"][0]["Body"] == "kept"
+    finally:
+        daemon.stop()
+
+
+def test_a_mistyped_keys_directory_does_not_generate_another_root_key(tmp_path):
+    daemon = Daemon(str(tmp_path))
+    daemon.start()
+    daemon.stop()
+    typo = Daemon(str(tmp_path), port=daemon.port, extra_args=["--keys", str(tmp_path / "kyes")])
+    code, stderr = typo.start_expecting_failure()
+    assert code != 0 and "no root key at" in stderr, stderr
+    assert not os.path.exists(tmp_path / "kyes" / "root.key")

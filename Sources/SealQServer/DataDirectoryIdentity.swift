@@ -1,0 +1,43 @@
+import Foundation
+
+/// The account and region a data directory was set up for, kept in `DATA/identity.json`.
+///
+/// Queue and key ARNs, and the associated data of every encrypted message, name them. A daemon
+/// started on the directory with another `--account-id` or `--region` would fail on every queue
+/// already there, so it refuses to start instead.
+enum DataDirectoryIdentity {
+    /// The directory belongs to another account or region.
+    struct Mismatch: Error, CustomStringConvertible {
+        /// What differs, and how to start instead.
+        var description: String
+    }
+
+    private struct Stored: Codable, Equatable {
+        var accountId: String
+        var region: String
+    }
+
+    /// Records the account and region of `configuration` on a first start; afterwards checks that
+    /// they are the ones recorded.
+    static func bind(_ configuration: ServerConfiguration) throws {
+        let path = configuration.dataDirectory + "/identity.json"
+        let current = Stored(accountId: configuration.accountId, region: configuration.region)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(current).write(to: URL(fileURLWithPath: path), options: .atomic)
+            return
+        }
+        guard let stored = try? JSONDecoder().decode(Stored.self, from: data) else {
+            throw Mismatch(description: "\(path) is not an account and region record; restore it or remove it to record the current ones")
+        }
+        guard stored == current else {
+            throw Mismatch(
+                description: """
+                    the data directory \(configuration.dataDirectory) belongs to account \(stored.accountId) in region \
+                    \(stored.region), whose ARNs its queues, keys and encrypted messages name: start with --account-id \
+                    \(stored.accountId) --region \(stored.region), or use another --data-dir
+                    """)
+        }
+    }
+}
