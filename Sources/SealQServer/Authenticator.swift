@@ -60,6 +60,10 @@ struct Authenticator: Sendable {
             throw .signature(error)
         }
         guard let principal = directory.principal(forAccessKey: accessKeyId) else { throw .signature(.invalidClientTokenId) }
+        // SealQ issues no temporary credentials, so any session token is one it did not issue.
+        if call.headers["x-amz-security-token"] != nil || queryParameters["X-Amz-Security-Token"] != nil {
+            throw .signature(.invalidClientTokenId)
+        }
         return Identity(principal: principal, accessKeyId: accessKeyId)
     }
 }

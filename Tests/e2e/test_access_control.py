@@ -629,6 +629,32 @@ def test_signature_errors_with_a_non_admin_key(iam):
         assert secret.encode() not in response.content
 
 
+def test_a_session_token_sealq_did_not_issue_is_refused(iam):
+    """SealQ issues no temporary credentials: a long-term key sent with any session token gets
+    InvalidClientTokenId, as AWS answers for a token it did not issue, signed header or presigned URL."""
+    import boto3
+    import requests
+    from botocore.auth import SigV4QueryAuth
+    from botocore.awsrequest import AWSRequest
+    from botocore.config import Config
+    from botocore.credentials import Credentials
+    key, secret = ADMIN_KEY, ADMIN_SECRET
+    with_token = boto3.client("sqs", endpoint_url=iam.daemon.url, region_name=REGION, aws_access_key_id=key,
+                              aws_secret_access_key=secret, aws_session_token="FQoGZXIvYXdzEXAMPLETOKEN",
+                              config=Config(retries={"max_attempts": 1}))
+    expect_error(with_token.list_queues, ("InvalidClientTokenId", "UnrecognizedClientException"), 403)
+
+    def presigned(token):
+        request = AWSRequest(method="GET", url=f"{iam.daemon.url}/?Action=ListQueues&Version=2012-11-05")
+        SigV4QueryAuth(Credentials(key, secret, token), "sqs", REGION, expires=300).add_auth(request)
+        return requests.get(request.url, timeout=10)
+
+    ok = presigned(None)
+    assert ok.status_code == 200, ok.content
+    refused = presigned("FQoGZXIvYXdzEXAMPLETOKEN")
+    assert refused.status_code == 403 and b"InvalidClientTokenId" in refused.content, refused.content
+
+
 # --------------------------------------------------------------------------- invalid queue policies
 
 def _policy_of_size(arn, size):
