@@ -58,6 +58,11 @@ public struct LookupQuery: Sendable, Equatable {
                 guard !value.isEmpty, value.count <= 2000 else {
                     throw .invalidLookupAttributes("AttributeValue must be 1 to 2000 characters.")
                 }
+                if key == .readOnly {
+                    guard ["true", "false"].contains(value.lowercased()) else {
+                        throw .invalidLookupAttributes("The ReadOnly AttributeValue must be true or false, not \(value).")
+                    }
+                }
                 guard !query.attributes.contains(where: { $0.0 == key }) else {
                     throw .invalidLookupAttributes("AttributeKey \(keyText) is given more than once.")
                 }

@@ -22,18 +22,32 @@ public struct AuditLookup: Sendable {
         fetch = { try SQLiteAuditStore.eventsNewestFirst(path: path, before: $0, limit: $1) }
     }
 
-    /// One page of matching events and the token of the next, if any.
+    /// How far out of time order events may be stored: a call's eventTime is when it began,
+    /// and it is appended when it ends (a long poll, 20 s later).
+    private static let orderSlack: Int64 = 60_000
+
+    /// One page of matching events and the token of the next, if any. eventTime has whole
+    /// seconds, so an event matches StartTime and EndTime by its second.
     public func run(_ query: LookupQuery) async throws -> (events: [LookupEvent], nextToken: String?) {
         if query.insightsOnly { return ([], nil) }
-        var before = try query.nextToken.map { token throws(CloudTrailError) in try position(in: token, for: query) }
+        let tokenPosition = try query.nextToken.map { token throws(CloudTrailError) in try position(in: token, for: query) }
+        var before = tokenPosition
         var found: [LookupEvent] = []
         var lastPosition: Int64?
         scan: while true {
             let page = try await fetch(before, 500)
+            // Positions are dense: a token's page starts right below it, or the token was not ours.
+            if before == tokenPosition, let tokenPosition, let first = page.first, first.event.position != tokenPosition - 1 {
+                throw CloudTrailError.invalidNextToken
+            }
             for (event, time) in page {
                 before = event.position
-                if let end = query.endTime, time > end { continue }
-                if let start = query.startTime, time < start { break scan }
+                let second = time - time % 1000
+                if let end = query.endTime, second > end { continue }
+                if let start = query.startTime, second < start {
+                    if time < start - Self.orderSlack { break scan }
+                    continue
+                }
                 guard let record = try? JSONParser.parse(event.record), Self.matches(record, query.attributes) else { continue }
                 found.append(Self.lookupEvent(record, eventTime: time, text: String(decoding: event.record, as: UTF8.self)))
                 lastPosition = event.position
@@ -51,7 +65,8 @@ public struct AuditLookup: Sendable {
             case .eventId: return record["eventID"]?.string == value
             case .eventName: return record["eventName"]?.string == value
             case .eventSource: return record["eventSource"]?.string == value
-            case .readOnly: return (record["readOnly"].map { if case .bool(let flag) = $0 { flag } else { false } } ?? false) == (value == "true")
+            case .readOnly:
+                return (record["readOnly"].map { if case .bool(let flag) = $0 { flag } else { false } } ?? false) == (value.lowercased() == "true")
             case .username: return record["userIdentity"]?["userName"]?.string == value
             case .accessKeyId: return record["userIdentity"]?["accessKeyId"]?.string == value
             case .resourceType: return (record["resources"]?.array ?? []).contains { $0["type"]?.string == value }

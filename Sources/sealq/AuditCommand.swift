@@ -120,6 +120,10 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "At most this many events.")
         var maxResults = 50
 
+        func validate() throws {
+            guard maxResults >= 1 else { throw ValidationError("--max-results must be at least 1.") }
+        }
+
         func run() async throws {
             var members: [String: Any] = ["MaxResults": min(maxResults, 50)]
             members["LookupAttributes"] = try attributes.map { pair -> [String: String] in

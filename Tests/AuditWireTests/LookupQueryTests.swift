@@ -27,7 +27,8 @@ struct LookupQueryTests {
         #expect(full.attributes.map(\.0) == [.username, .eventName] && full.attributes.map(\.1) == ["producer", "SendMessage"])
         #expect(full.startTime == 1_795_000_000_500 && full.endTime == 1_795_000_100_000 && full.maxResults == 7 && full.nextToken == "abc")
         for key in LookupQuery.Attribute.allCases {
-            #expect(try decode(#"{"LookupAttributes":[{"AttributeKey":"\#(key.rawValue)","AttributeValue":"x"}]}"#).attributes.count == 1)
+            let value = key == .readOnly ? "true" : "x"
+            #expect(try decode(#"{"LookupAttributes":[{"AttributeKey":"\#(key.rawValue)","AttributeValue":"\#(value)"}]}"#).attributes.count == 1)
         }
         #expect(try decode(#"{"EventCategory":"insight"}"#).insightsOnly)
     }
@@ -44,6 +45,7 @@ struct LookupQueryTests {
         (#"{"LookupAttributes":[{"AttributeKey":"Colour","AttributeValue":"x"}]}"#, "InvalidLookupAttributesException"),
         (#"{"LookupAttributes":[{"AttributeKey":"Username","AttributeValue":""}]}"#, "InvalidLookupAttributesException"),
         (#"{"LookupAttributes":[{"AttributeKey":"Username"}]}"#, "InvalidLookupAttributesException"),
+        (#"{"LookupAttributes":[{"AttributeKey":"ReadOnly","AttributeValue":"yes"}]}"#, "InvalidLookupAttributesException"),
         (#"{"LookupAttributes":[{"AttributeKey":"Username","AttributeValue":"a"},{"AttributeKey":"Username","AttributeValue":"b"}]}"#, "InvalidLookupAttributesException"),
         (#"{"StartTime":20,"EndTime":10}"#, "InvalidTimeRangeException"),
         (#"{"MaxResults":0}"#, "InvalidMaxResultsException"),

@@ -2,6 +2,8 @@
 denied or failed, and per SSE-KMS key use, in an append-only table, with signed Merkle
 checkpoints that `sealq audit verify` checks offline, naming the first damaged event."""
 
+import base64
+import hashlib
 import json
 import os
 import shutil
@@ -10,8 +12,6 @@ import subprocess
 import uuid
 
 import pytest
-
-import hashlib
 
 from conftest import (ACCOUNT, ADMIN_SECRET, Daemon, create_access_key, make_client, run_sealq, user_arn,
                       write_policies_dir)
@@ -424,10 +424,20 @@ def test_lookup_events_finds_the_denied_send_by_user_name_with_aws_cli_and_boto3
             ({"StartTime": 2_000_000_000, "EndTime": 1_000_000_000}, "InvalidTimeRangeException"),
             ({"MaxResults": 51}, "InvalidMaxResultsException"),
             ({"NextToken": "bm90IGEgdG9rZW4="}, "InvalidNextTokenException"),
+            ({"LookupAttributes": [{"AttributeKey": "ReadOnly", "AttributeValue": "yes"}]}, "InvalidLookupAttributesException"),
+            # A token made up to look like ours (right filters, a position no page ended at).
+            ({"NextToken": base64.b64encode(b"v1:999999:" + hashlib.sha256(b"\n-\n-").hexdigest()[:16].encode()).decode()},
+             "InvalidNextTokenException"),
         ]:
             with pytest.raises(ClientError) as error:
                 trail.lookup_events(**kwargs)
             assert error.value.response["Error"]["Code"] == code, (kwargs, error.value.response)
+        # ReadOnly matches either case; eventTime has whole seconds, and a bound of that second includes it.
+        read_only = trail.lookup_events(LookupAttributes=[{"AttributeKey": "ReadOnly", "AttributeValue": "True"}])["Events"]
+        assert read_only and all(e["ReadOnly"] == "true" for e in read_only)
+        newest = trail.lookup_events(MaxResults=1)["Events"][0]
+        same_second = trail.lookup_events(StartTime=newest["EventTime"], EndTime=newest["EventTime"])["Events"]
+        assert newest["EventId"] in [e["EventId"] for e in same_second]
         # A token from one query does not continue another.
         token = trail.lookup_events(MaxResults=1)["NextToken"]
         with pytest.raises(ClientError) as error:
