@@ -243,8 +243,8 @@ public struct ClaimResult: Sendable {
     public var messages: [StoredMessage]
     /// How many messages moved to the dead-letter queue instead.
     public var movedToDeadLetter: Int
-    /// Why a message due for the dead-letter queue could not be re-encrypted for it (it stays
-    /// where it was, and the claim stops there).
+    /// Why a message due for the dead-letter queue could not be re-encrypted for it, the first
+    /// such: it stays where it was (holding its FIFO group), and the claim goes on past it.
     public var deadLetterFailure: (any Error)?
 
     /// Creates a result.

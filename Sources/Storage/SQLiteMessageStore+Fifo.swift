@@ -75,15 +75,19 @@ extension SQLiteMessageStore {
                         // Stop at the first message of the group that is not deliverable yet.
                         guard (row["visible_at"] as Int64) <= now, (row["sent_at"] as Int64) > request.sentAfter else { break }
                         if let target = request.deadLetter, (row["receive_count"] as Int) >= target.maxReceiveCount {
-                            // The group waits for the next receive, so order holds around the move.
-                            failure = try Self.moveToDeadLetter(db, row: row, from: space, to: target, now: now)
-                            if failure == nil { moved += 1 }
+                            // The group waits for the next receive, so order holds around the move;
+                            // one that cannot be moved holds its group only, not the others.
+                            if let error = try Self.moveToDeadLetter(db, row: row, from: space, to: target, now: now) {
+                                failure = failure ?? error
+                            } else {
+                                moved += 1
+                            }
                             break
                         }
                         claimed.append(try Self.markReceived(db, row: row, now: now, visibleUntil: request.visibleUntil))
                     }
                     try Self.refreshGroup(db, space: space, group: groupId)
-                    if claimed.count == limit || failure != nil { break scan }
+                    if claimed.count == limit { break scan }
                 }
             }
             // Only a receive that got messages is one to replay: an empty pass (of a long poll,

@@ -48,25 +48,31 @@ extension SQLiteMessageStore {
             var claimed: [StoredMessage] = []
             var moved = 0
             var failure: (any Error)?
-            // Moved messages leave the space; a pass after one that moved some looks again. Messages
-            // claimed with a zero visibility timeout stay visible, so they are skipped, not claimed twice.
-            pass: while claimed.count < request.limit {
+            // Messages this receive claimed (with a zero visibility timeout they stay visible) or
+            // could not move to the dead-letter queue (they stay as they are, and others are served).
+            var looked = Set<Int64>()
+            // Moved messages leave the space; a pass after one that moved some looks again. At most
+            // 100 messages that cannot be moved are looked past.
+            while claimed.count < request.limit && looked.count < request.limit + 100 {
                 let wanted = request.limit - claimed.count
                 let movedBefore = moved
-                let rows = try Self.fairCandidates(db, request, count: wanted + claimed.count)
-                    ?? Row.fetchAll(select, arguments: [request.space, request.now, request.sentAfter, wanted + claimed.count])
-                let unseen = rows.filter { row in !claimed.contains { $0.sequence == row["seq"] as Int64 } }.prefix(wanted)
+                let rows = try Self.fairCandidates(db, request, count: wanted + looked.count)
+                    ?? Row.fetchAll(select, arguments: [request.space, request.now, request.sentAfter, wanted + looked.count])
+                let unseen = rows.filter { !looked.contains($0["seq"]) }.prefix(wanted)
                 if unseen.isEmpty { break }
                 for row in unseen {
+                    looked.insert(row["seq"])
                     if let target = request.deadLetter, (row["receive_count"] as Int) >= target.maxReceiveCount {
-                        failure = try Self.moveToDeadLetter(db, row: row, from: request.space, to: target, now: request.now)
-                        if failure != nil { break pass }
-                        moved += 1
+                        if let error = try Self.moveToDeadLetter(db, row: row, from: request.space, to: target, now: request.now) {
+                            failure = failure ?? error
+                        } else {
+                            moved += 1
+                        }
                     } else {
                         claimed.append(try Self.markReceived(db, row: row, now: request.now, visibleUntil: request.visibleUntil))
                     }
                 }
-                if moved == movedBefore { break }
+                if moved == movedBefore && failure == nil { break }
             }
             return ClaimResult(messages: claimed, movedToDeadLetter: moved, deadLetterFailure: failure)
         }

@@ -227,6 +227,33 @@ def test_disabled_and_pending_deletion_keys_fail_sends_and_receives_until_they_a
     assert got[0]["Attributes"]["ApproximateReceiveCount"] == "1", "a receive that failed on its key was not counted"
 
 
+@pytest.mark.parametrize("fifo", [False, True])
+def test_a_message_whose_dead_letter_key_is_disabled_holds_back_only_itself(env, fifo):
+    """A message due for a dead-letter queue whose key is disabled stays where it is (and holds
+    its FIFO group); every other message, other groups' included, is still delivered."""
+    sqs, kms = env.sqs, env.kms
+    key = cmk(env, "dead-letter key")
+    suffix = ".fifo" if fifo else ""
+    fifo_attributes = {"FifoQueue": "true", "ContentBasedDeduplication": "true"} if fifo else {}
+    dlq = sqs.create_queue(QueueName=unique_name("dlqkey") + suffix,
+                           Attributes={"KmsMasterKeyId": key["Arn"], **fifo_attributes})["QueueUrl"]
+    source = sqs.create_queue(QueueName=unique_name("dlqsrc") + suffix, Attributes={
+        **fifo_attributes, "RedrivePolicy": json.dumps({"deadLetterTargetArn": arn_of(dlq), "maxReceiveCount": 1})})["QueueUrl"]
+    group = {"MessageGroupId": "poisoned"} if fifo else {}
+    sqs.send_message(QueueUrl=source, MessageBody="poison", **group)
+    assert [m["Body"] for m in sqs.receive_message(QueueUrl=source, VisibilityTimeout=0)["Messages"]] == ["poison"]
+    kms.disable_key(KeyId=key["KeyId"])
+    for i in range(3):
+        sqs.send_message(QueueUrl=source, MessageBody=f"fresh-{i}", **({"MessageGroupId": f"g{i}"} if fifo else {}))
+    got = sqs.receive_message(QueueUrl=source, MaxNumberOfMessages=10, VisibilityTimeout=30)["Messages"]
+    assert sorted(m["Body"] for m in got) == ["fresh-0", "fresh-1", "fresh-2"]
+    # Only the poisoned message is left: now the receive says why it cannot be delivered.
+    expect_error(sqs.receive_message, "KMS.DisabledException", 400, QueueUrl=source)
+    kms.enable_key(KeyId=key["KeyId"])
+    assert sqs.receive_message(QueueUrl=source).get("Messages", []) == [], "moved on this receive"
+    assert [m["Body"] for m in sqs.receive_message(QueueUrl=dlq, WaitTimeSeconds=1)["Messages"]] == ["poison"]
+
+
 def test_a_key_that_cannot_encrypt_fails_sends_with_kms_invalid_key_usage(env):
     mac_key = env.kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]
     url = env.sqs.create_queue(QueueName=unique_name("ssemac"), Attributes={"KmsMasterKeyId": mac_key["Arn"]})["QueueUrl"]
