@@ -51,7 +51,10 @@ extension QueueEngine {
         }
         var after: String?
         if let nextToken {
-            guard let data = Data(base64Encoded: nextToken), let name = String(data: data, encoding: .utf8) else {
+            // A token names the last queue of its page, so it decodes to a queue name.
+            guard let data = Data(base64Encoded: nextToken), let name = String(data: data, encoding: .utf8),
+                (try? checkQueueName(name, fifo: name.hasSuffix(".fifo"))) != nil
+            else {
                 throw SQSError.invalidParameter("NextToken", value: nextToken, reason: "Invalid NextToken value.")
             }
             after = name

@@ -73,7 +73,7 @@ public struct RedriveAllowPolicy: Sendable, Equatable {
         }
         let arns = object["sourceQueueArns"]
         if permission == "byQueue" {
-            let list = arns?.array?.compactMap(\.string) ?? []
+            let list = arns?.array?.compactMap(\.string).filter(Self.isQueueArn) ?? []
             guard list.count == arns?.array?.count, (1...10).contains(list.count) else {
                 throw Self.invalid(
                     text, "sourceQueueArns must be a list of 1 to 10 queue ARNs when redrivePermission is byQueue.")
@@ -99,5 +99,12 @@ public struct RedriveAllowPolicy: Sendable, Equatable {
 
     private static func invalid(_ text: String, _ reason: String) -> SQSError {
         SQSError.invalidParameter("RedriveAllowPolicy", value: text, reason: reason)
+    }
+
+    /// Whether `text` has the shape of a queue ARN: `arn:PARTITION:sqs:REGION:ACCOUNT:NAME`.
+    private static func isQueueArn(_ text: String) -> Bool {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count == 6 && parts[0] == "arn" && !parts[1].isEmpty && parts[2] == "sqs" && !parts[3].isEmpty
+            && parts[4].count == 12 && parts[4].allSatisfy { $0.isASCII && $0.isNumber } && !parts[5].isEmpty
     }
 }

@@ -86,7 +86,9 @@ struct DeadLetterQueueTests {
             try await h.engine.setQueueAttributes(name: "source", attributes: redrive(max))
         }
         for bad in [#"{"redrivePermission":"sometimes"}"#, #"{"redrivePermission":"byQueue"}"#,
-                    #"{"redrivePermission":"allowAll","sourceQueueArns":["x"]}"#] {
+                    #"{"redrivePermission":"allowAll","sourceQueueArns":["x"]}"#,
+                    #"{"redrivePermission":"byQueue","sourceQueueArns":["hello"]}"#,
+                    #"{"redrivePermission":"byQueue","sourceQueueArns":["arn:aws:sqs:us-east-1:123:q"]}"#] {
             await expectSQSError(.invalidParameterValue, "\(bad)") {
                 try await h.engine.setQueueAttributes(name: "dlq", attributes: ["RedriveAllowPolicy": bad])
             }
@@ -103,6 +105,11 @@ struct DeadLetterQueueTests {
         #expect(first.names == ["s1", "s2"])
         let second = try h.engine.deadLetterSourceQueues(name: "dlq", maxResults: 2, nextToken: first.nextToken)
         #expect(second.names == ["s3"] && second.nextToken == nil)
+        for forged in ["AAAA", "zzz"] {
+            await expectSQSError(.invalidParameterValue, "NextToken \(forged)") {
+                _ = try h.engine.deadLetterSourceQueues(name: "dlq", maxResults: 2, nextToken: forged)
+            }
+        }
     }
 
     @Test("A FIFO message moves to a FIFO dead-letter queue and keeps its group order there")
