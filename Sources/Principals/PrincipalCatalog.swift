@@ -43,6 +43,10 @@ public struct PrincipalCatalog: Sendable {
     /// Loads `directory` for account `accountId`; a missing directory means only the admin.
     public static func load(directory: String, accountId: String) throws(LoadError) -> PrincipalCatalog {
         var policies = ["AdministratorAccess": administratorAccess]
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw LoadError(description: "\(directory) is a file, not a directory of principal and policy definitions")
+        }
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
         for file in files where file.hasSuffix(".json") && file != principalsFile {
             let name = String(file.dropLast(".json".count))

@@ -10,10 +10,20 @@ struct AdminCredentials: Sendable {
     /// The profile name in the credentials file (a `[default]` section holds the same keys).
     static let profile = "sealq-admin"
 
+    /// Fixed admin keys that cannot be used.
+    struct Conflict: Error, CustomStringConvertible {
+        /// What is wrong.
+        var description: String
+    }
+
     /// Resolves the admin keys for `configuration`, writing the credentials file when needed.
-    static func resolve(_ configuration: ServerConfiguration) throws -> AdminCredentials {
+    /// Fixed keys must not reuse a principal's key id in `accessKeys` (the admin would shadow it).
+    static func resolve(_ configuration: ServerConfiguration, besides accessKeys: AccessKeyStore) throws -> AdminCredentials {
         let path = configuration.adminCredentialsPath
         if let id = configuration.adminAccessKeyId, let secret = configuration.adminSecretAccessKey {
+            if let owner = try accessKeys.list().first(where: { $0.accessKeyId == id }) {
+                throw Conflict(description: "SEALQ_ADMIN_ACCESS_KEY_ID \(id) is already \(owner.userName)'s access key: choose another")
+            }
             let credentials = AdminCredentials(accessKeyId: id, secretAccessKey: secret)
             try SecretFiles.write(Array(credentials.fileText.utf8), to: path)
             return credentials

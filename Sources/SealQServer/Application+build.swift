@@ -31,9 +31,13 @@ public func buildApplication(
     try DataDirectoryIdentity.bind(configuration)
     let store = try SQLiteMessageStore(path: configuration.databasePath, logger: logger)
     let catalog = try PrincipalCatalog.load(directory: configuration.policiesDirectory, accountId: configuration.accountId)
+    if !FileManager.default.fileExists(atPath: configuration.policiesDirectory) {
+        logger.warning(
+            "policies directory \(configuration.policiesDirectory) does not exist: the admin (AdministratorAccess) is the only principal")
+    }
+    let accessKeys = try AccessKeyStore(dataDirectory: configuration.dataDirectory)
     let directory = PrincipalDirectory(
-        admin: try AdminCredentials.resolve(configuration), catalog: catalog,
-        accessKeys: try AccessKeyStore(dataDirectory: configuration.dataDirectory))
+        admin: try AdminCredentials.resolve(configuration, besides: accessKeys), catalog: catalog, accessKeys: accessKeys)
     let authenticator = Authenticator(directory: directory, region: configuration.region, enforcing: configuration.accessControl)
     let authorizer = Authorizer(region: configuration.region, enforcing: configuration.accessControl)
     if !configuration.accessControl {

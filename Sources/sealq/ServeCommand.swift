@@ -56,6 +56,15 @@ struct ServeCommand: AsyncParsableCommand {
         guard (configuration.adminAccessKeyId == nil) == (configuration.adminSecretAccessKey == nil) else {
             throw ValidationError("Set both SEALQ_ADMIN_ACCESS_KEY_ID and SEALQ_ADMIN_SECRET_ACCESS_KEY, or neither.")
         }
+        // As IAM's: a key id is 16–128 word characters (it sits in a SigV4 Credential between slashes).
+        if let id = configuration.adminAccessKeyId,
+            !(16...128).contains(id.count) || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+        {
+            throw ValidationError("SEALQ_ADMIN_ACCESS_KEY_ID must be 16 to 128 letters, digits or underscores.")
+        }
+        if let secret = configuration.adminSecretAccessKey, !secret.unicodeScalars.allSatisfy({ (0x21..<0x7F).contains($0.value) }) {
+            throw ValidationError("SEALQ_ADMIN_SECRET_ACCESS_KEY must be printable ASCII without spaces.")
+        }
         configuration.rootPassphrase = environment["SEALQ_ROOT_PASSPHRASE"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.rootKeyFile = rootKeyFile ?? environment["SEALQ_ROOT_KEY_FILE"]
         if let seconds = kmsDeletionDaySeconds {

@@ -5,7 +5,8 @@ import os
 import socket
 import subprocess
 
-from conftest import ADMIN_KEY, ADMIN_SECRET, SEALQ_BIN, Daemon, free_port, make_client
+from conftest import (ADMIN_KEY, ADMIN_SECRET, SEALQ_BIN, Daemon, create_access_key, free_port, make_client,
+                      write_policies_dir)
 
 
 def serve(tmp_path, *args):
@@ -123,3 +124,28 @@ def test_a_mistyped_keys_directory_does_not_generate_another_root_key(tmp_path):
     code, stderr = typo.start_expecting_failure()
     assert code != 0 and "no root key at" in stderr, stderr
     assert not os.path.exists(tmp_path / "kyes" / "root.key")
+
+
+def test_a_policies_path_that_is_a_file_is_refused_and_a_missing_one_is_warned_about(tmp_path):
+    (tmp_path / "not-a-dir").write_text("{}")
+    result = serve(tmp_path, "--port", "1", "--policies", str(tmp_path / "not-a-dir"))
+    assert result.returncode != 0 and "not a directory" in result.stderr, result.stderr
+    os.makedirs(tmp_path / "fresh")
+    daemon = Daemon(str(tmp_path / "fresh"), policies_dir=str(tmp_path / "no-such-policies"))
+    daemon.start()
+    daemon.stop()
+    assert b"does not exist: the admin (AdministratorAccess) is the only principal" in daemon.logs()
+
+
+def test_fixed_admin_keys_must_be_usable_and_must_not_shadow_a_principal(tmp_path):
+    for key_id, secret in (("AKIAX\n[default]", "secret-0000000000"), ("AKIA/SLASHED/KEY00", "secret-0000000000"),
+                           ("SHORT", "secret-0000000000"), (ADMIN_KEY, "two words")):
+        env = dict(os.environ, SEALQ_ADMIN_ACCESS_KEY_ID=key_id, SEALQ_ADMIN_SECRET_ACCESS_KEY=secret)
+        result = subprocess.run([SEALQ_BIN, "serve", "--port", "1", "--data-dir", str(tmp_path / "data")], env=env,
+                                cwd=str(tmp_path), capture_output=True, text=True, timeout=30)
+        assert result.returncode != 0 and "SEALQ_ADMIN_" in result.stderr, (key_id, result.stderr)
+    policies = write_policies_dir(str(tmp_path / "policies"), {"Users": [{"Name": "partner"}]}, {})
+    partner_key, _ = create_access_key("partner", str(tmp_path / "data"), policies)
+    daemon = Daemon(str(tmp_path), policies_dir=policies, env={"SEALQ_ADMIN_ACCESS_KEY_ID": partner_key})
+    code, stderr = daemon.start_expecting_failure()
+    assert code != 0 and "already partner's access key" in stderr, stderr
