@@ -3,10 +3,25 @@ import SealCrypto
 
 /// Small secret files in the data directory, written with mode 0600 and never logged.
 public enum SecretFiles {
+    /// A file or directory that cannot be made.
+    public struct Failure: Error, CustomStringConvertible {
+        /// What could not be done, and why.
+        public var description: String
+    }
+
     /// Creates `directory` (mode 0700) if it does not exist.
     public static func ensureDirectory(_ directory: String) throws {
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw Failure(description: "\(directory) is a file, not a directory") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw Failure(description: "cannot create the directory \(directory) (\(reason(of: error)))")
+        }
     }
 
     /// Reads the file, or creates it with `make()` and mode 0600.
@@ -21,10 +36,17 @@ public enum SecretFiles {
     public static func write(_ bytes: [UInt8], to path: String) throws {
         let temporary = path + ".tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
+            throw Failure(description: "cannot write \(temporary) (\(String(cString: strerror(errno))))")
         }
         guard rename(temporary, path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            throw Failure(description: "cannot rename \(temporary) to \(path) (\(String(cString: strerror(errno))))")
         }
+    }
+
+    /// The operating system's words for a Foundation file error, not its dictionary dump.
+    private static func reason(of error: any Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let code = underlying?.code, underlying?.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(code))) }
+        return (error as NSError).localizedDescription
     }
 }

@@ -149,3 +149,12 @@ def test_fixed_admin_keys_must_be_usable_and_must_not_shadow_a_principal(tmp_pat
     daemon = Daemon(str(tmp_path), policies_dir=policies, env={"SEALQ_ADMIN_ACCESS_KEY_ID": partner_key})
     code, stderr = daemon.start_expecting_failure()
     assert code != 0 and "already partner's access key" in stderr, stderr
+
+
+def test_an_unusable_data_directory_is_named_in_a_sentence(tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    for data_dir, words in ((tmp_path / "a-file", "is a file, not a directory"),
+                            ("/proc/sealq-cannot-be-here", "cannot create the directory")):
+        result = subprocess.run([SEALQ_BIN, "serve", "--port", "1", "--data-dir", str(data_dir)], cwd=str(tmp_path),
+                                capture_output=True, text=True, timeout=30)
+        assert result.returncode != 0 and words in result.stderr and "NSCocoaErrorDomain" not in result.stderr, result.stderr
