@@ -88,6 +88,7 @@ let package = Package(
             name: "sealq",
             dependencies: [
                 "SealQServer", "SealQBench", "Principals", "PolicyEngine", "IdentityWire", "WireJSON", "WireFormat", "AuditTrail", "AuditWire",
+                "SQSWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

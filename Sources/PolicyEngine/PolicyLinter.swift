@@ -5,14 +5,17 @@ import WireJSON
 /// compiler reports grammar errors).
 struct PolicyLinter {
     let quotas: PolicyQuotas?
+    /// Every action of the services whose actions are all known, by lowercased service prefix.
+    let knownActions: [String: Set<String>]
     private(set) var findings: [ValidationFinding] = []
     private var sids: Set<String> = []
     private var principalCount = 0
     private var conditionCount = 0
     private var variablesEnabled = false
 
-    init(quotas: PolicyQuotas?) {
+    init(quotas: PolicyQuotas?, knownActions: [String: Set<String>] = [:]) {
         self.quotas = quotas
+        self.knownActions = knownActions
     }
 
     mutating func lint(_ document: LocatedJSON, text: String) {
@@ -64,6 +67,7 @@ struct PolicyLinter {
             if let maximum = quotas?.maximumActionsPerStatement, count > maximum {
                 add(.error, "ACTION_QUOTA_EXCEEDED", "\(name) lists \(count) actions; at most \(maximum) are allowed per statement.", SourcePosition(member.keyStart))
             }
+            for value in strings(member.value) { checkActionExists(value) }
         }
         for name in ["Resource", "NotResource"] {
             guard let member = element[name] else { continue }
@@ -145,6 +149,16 @@ struct PolicyLinter {
             add(.warning, "WILDCARD_WITHOUT_LIKE_OPERATOR", "\(op.text) value \"\(text)\" holds a wildcard; use ArnLike (or ArnNotLike) to say so.", value.position)
         default: break
         }
+    }
+
+    /// An action of a service whose actions are all known must name (or, with wildcards, match) one.
+    private mutating func checkActionExists(_ value: LocatedJSON) {
+        guard case .string(let text) = value.value else { return }
+        let parts = text.lowercased().split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let actions = knownActions[String(parts[0])] else { return }
+        let pattern = WildcardPattern(glob: String(parts[1]))
+        guard !actions.contains(where: { pattern.matches($0) }) else { return }
+        add(.error, "INVALID_ACTION", "The action \(text) does not exist: no \(parts[0]) action matches it.", value.position)
     }
 
     /// Policy variables are plain text unless the policy declares Version 2012-10-17.

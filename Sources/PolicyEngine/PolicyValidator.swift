@@ -5,7 +5,11 @@ import WireJSON
 public enum PolicyValidator {
     /// Every finding for `text`, ordered by position. A JSON syntax error is the only finding
     /// when the text is not JSON; a grammar error is reported alongside the other findings.
-    public static func validate(_ text: String, kind: PolicyKind, quotas: PolicyQuotas? = nil) -> [ValidationFinding] {
+    /// `knownActions` holds every action (lowercased, by lowercased service prefix) of the
+    /// services whose actions are all known: an action of one of them that names none is an error.
+    public static func validate(
+        _ text: String, kind: PolicyKind, quotas: PolicyQuotas? = nil, knownActions: [String: Set<String>] = [:]
+    ) -> [ValidationFinding] {
         let document: LocatedJSON
         do {
             document = try PolicyCompiler.document(text)
@@ -18,7 +22,7 @@ public enum PolicyValidator {
         } catch {
             findings.append(ValidationFinding(severity: .error, code: error.code, message: error.message, position: error.position))
         }
-        var linter = PolicyLinter(quotas: quotas)
+        var linter = PolicyLinter(quotas: quotas, knownActions: knownActions)
         linter.lint(document, text: text)
         findings += linter.findings
         return findings.enumerated().sorted { left, right in

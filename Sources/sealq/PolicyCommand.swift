@@ -3,6 +3,7 @@ import Foundation
 import IdentityWire
 import PolicyEngine
 import Principals
+import SQSWire
 import SealQServer
 
 /// `sealq policy`: test policies before deploying them, on the evaluator the daemon enforces with.
@@ -136,11 +137,19 @@ struct PolicyCommand: ParsableCommand {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check policy files: grammar errors with line and column, and Access-Analyzer-style findings.",
-            discussion: "Exits 1 when any file has an ERROR finding. --queue-policy also checks SQS's queue policy quotas.")
+            discussion: """
+                Exits 1 when any file has an ERROR finding. --queue-policy also checks SQS's queue policy quotas. \
+                Without --kind or --queue-policy, a principals.json is checked as the daemon loads its directory, so `sealq policy validate policies/*.json` \
+                checks a whole policies directory; the other files there are identity policies, as the daemon reads them.
+                """)
 
         @Argument(help: "Policy files.")
         var files: [String]
-        @Option(help: "identity or resource; by default a policy with Principal/NotPrincipal is a resource policy.")
+        @Option(
+            help: """
+                identity or resource; by default a file beside a principals.json is an identity policy, else one with \
+                Principal/NotPrincipal is a resource policy.
+                """)
         var kind: String?
         @Flag(name: .customLong("queue-policy"), help: "Treat the files as SQS queue policies (resource policies with SQS's quotas).")
         var queuePolicy = false
@@ -154,14 +163,31 @@ struct PolicyCommand: ParsableCommand {
                     continue
                 }
                 let text = String(decoding: data, as: UTF8.self)
+                let url = URL(fileURLWithPath: file)
+                if url.lastPathComponent == PrincipalCatalog.principalsFile && kind == nil && !queuePolicy {
+                    // The whole directory, as the daemon loads it: a principal's policies must exist too.
+                    do {
+                        _ = try PrincipalCatalog.load(directory: url.deletingLastPathComponent().path, accountId: "000000000000")
+                        print("\(file): OK (principal definitions)")
+                    } catch {
+                        print("\(file): ERROR INVALID_PRINCIPALS_FILE: \(error)")
+                        failed = true
+                    }
+                    continue
+                }
+                let inPoliciesDirectory = FileManager.default.fileExists(
+                    atPath: url.deletingLastPathComponent().appendingPathComponent(PrincipalCatalog.principalsFile).path)
                 let policyKind: PolicyKind
                 switch kind {
                 case "identity": policyKind = .identity
                 case "resource": policyKind = .resource
-                case nil: policyKind = queuePolicy || text.contains("\"Principal\"") || text.contains("\"NotPrincipal\"") ? .resource : .identity
+                case nil:
+                    let namesPrincipals = text.contains("\"Principal\"") || text.contains("\"NotPrincipal\"")
+                    policyKind = queuePolicy || (!inPoliciesDirectory && namesPrincipals) ? .resource : .identity
                 default: throw ValidationError("--kind is identity or resource.")
                 }
-                let findings = PolicyValidator.validate(text, kind: policyKind, quotas: queuePolicy ? .sqsQueuePolicy : nil)
+                let findings = PolicyValidator.validate(
+                    text, kind: policyKind, quotas: queuePolicy ? .sqsQueuePolicy : nil, knownActions: Self.knownActions)
                 if findings.isEmpty { print("\(file): OK") }
                 for finding in findings {
                     let place = finding.position.map { ":\($0.line):\($0.column)" } ?? ""
@@ -171,5 +197,8 @@ struct PolicyCommand: ParsableCommand {
             }
             if failed { throw ExitCode(1) }
         }
+
+        /// SQS's actions, all of which SealQ serves: a misspelt one is reported.
+        static let knownActions = ["sqs": Set(SQSAction.allCases.map { $0.iamAction.dropFirst("sqs:".count).lowercased() })]
     }
 }

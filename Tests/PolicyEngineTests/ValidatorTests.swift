@@ -1,3 +1,4 @@
+import Foundation
 import PolicyEngine
 import Testing
 
@@ -16,6 +17,15 @@ import Testing
     @Test func cleanPolicyHasNoFindings() {
         let text = #"{"Version": "2012-10-17", "Statement": [{"Sid": "A", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:*:111122223333:orders", "Condition": {"StringLike": {"aws:PrincipalTag/team": "red-*"}}}]}"#
         #expect(findings(text).isEmpty)
+    }
+
+    @Test func actionsOfAFullyKnownServiceMustExist() {
+        let known = ["sqs": Set(["sendmessage", "receivemessage", "deletemessage"])]
+        let text = #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sqs:SendMesage", "sqs:Receive*", "SQS:DeleteMessage", "sqs:Frob*", "kms:Anything"], "Resource": "*"}]}"#
+        let result = PolicyValidator.validate(text, kind: .identity, knownActions: known)
+        #expect(result.map(\.code) == ["INVALID_ACTION", "INVALID_ACTION"])
+        #expect(result.map(\.position?.column) == [text.distance(to: "\"sqs:SendMesage\""), text.distance(to: "\"sqs:Frob*\"")])
+        #expect(findings(text).isEmpty, "without known actions, nothing is checked")
     }
 
     @Test func jsonSyntaxErrorIsTheOnlyFinding() {
@@ -137,5 +147,12 @@ import Testing
         #expect(result.map(\.code) == ["MISSING_VERSION", "ALLOW_WITH_NOT_PRINCIPAL", "UNIQUE_SIDS_REQUIRED"])
         #expect(result[0].description.hasPrefix("WARNING MISSING_VERSION at line 1, column 1: "))
         #expect(ValidationFinding.Severity.securityWarning.rawValue == "SECURITY_WARNING")
+    }
+}
+
+extension String {
+    /// The 1-based column of the first `needle` in this one-line text.
+    fileprivate func distance(to needle: String) -> Int {
+        distance(from: startIndex, to: range(of: needle)!.lowerBound) + 1
     }
 }

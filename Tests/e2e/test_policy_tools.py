@@ -22,7 +22,7 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, SEALQ_BIN, Daemon
+from conftest import ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, REPO_POLICIES, SEALQ_BIN, Daemon
 
 AWS = shutil.which("aws")
 needs_aws_cli = pytest.mark.skipif(AWS is None, reason="the aws CLI is not installed")
@@ -972,6 +972,28 @@ def test_validate_clean_file(tmp_path):
     p, lines, (f,) = validate(tmp_path, {"ok.json": policy_text("send-wc")})
     assert p.returncode == 0, p.stdout + p.stderr
     assert lines == [f"{f}: OK"]
+
+
+def test_validate_checks_a_whole_policies_directory_as_the_daemon_reads_it(tmp_path):
+    """principals.json is checked as the daemon loads the directory, and the files beside it are
+    identity policies: a Principal in one is an error there, as it stops the daemon."""
+    policies = tmp_path / "policies"
+    shutil.copytree(REPO_POLICIES, policies)
+    p = sealq("policy", "validate", *sorted(str(f) for f in policies.glob("*.json")))
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert f"{policies}/principals.json: OK (principal definitions)" in p.stdout
+    (policies / "with-principal.json").write_text(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"}]}')
+    (policies / "misspelt.json").write_text(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMesage", "Resource": "*"}]}')
+    p = sealq("policy", "validate", str(policies / "with-principal.json"), str(policies / "misspelt.json"))
+    assert p.returncode == 1
+    assert "with-principal.json:1:" in p.stdout and "Principal" in p.stdout, p.stdout
+    assert "misspelt.json:1:" in p.stdout and "INVALID_ACTION" in p.stdout, p.stdout
+    (policies / "with-principal.json").unlink()
+    (policies / "principals.json").write_text('{"Users": [{"Name": "x", "Policies": ["no-such-policy"]}]}')
+    p = sealq("policy", "validate", str(policies / "principals.json"))
+    assert p.returncode == 1 and "INVALID_PRINCIPALS_FILE" in p.stdout and "no-such-policy" in p.stdout, p.stdout
 
 
 def test_validate_json_syntax_error_position(tmp_path):
