@@ -195,8 +195,9 @@ struct KMSPipeline: Sendable {
 }
 
 extension KMSRequest {
-    /// The call's CloudTrail `requestParameters`: the keys, contexts and specs it named, never a
-    /// plaintext, message or MAC (nil for calls without such parameters).
+    /// The call's CloudTrail `requestParameters`: the keys, contexts, specs, policies and grants
+    /// it named, never a plaintext, message, MAC or grant token (nil for calls without such
+    /// parameters).
     var auditParameters: OutputNode? {
         func context(_ pairs: KMSEncryptionContext) -> OutputNode {
             .structure(pairs.sorted { $0.key < $1.key }.map { ($0.key, .text($0.value)) })
@@ -243,6 +244,41 @@ extension KMSRequest {
             add("description", input.description)
             add("keySpec", (input.keySpec ?? .symmetricDefault).rawValue)
             add("keyUsage", input.keyUsage?.rawValue)
+            add("policy", input.policy)
+            if input.bypassPolicyLockoutSafetyCheck { parameters.append(("bypassPolicyLockoutSafetyCheck", .boolean(true))) }
+            if !input.tags.isEmpty {
+                parameters.append(("tags", .list(itemName: "", input.tags.map { .structure([("tagKey", .text($0.key)), ("tagValue", .text($0.value))]) })))
+            }
+        case .putKeyPolicy(let input):
+            add("keyId", input.keyId)
+            add("policyName", input.policyName ?? "default")
+            add("policy", input.policy)
+            parameters.append(("bypassPolicyLockoutSafetyCheck", .boolean(input.bypassPolicyLockoutSafetyCheck)))
+        case .createGrant(let input):
+            // Who was granted what: the grant token it answers is a credential, and stays out.
+            add("keyId", input.keyId)
+            add("granteePrincipal", input.granteePrincipal)
+            add("retiringPrincipal", input.retiringPrincipal)
+            parameters.append(("operations", .list(itemName: "", input.operations.map { .text($0.rawValue) })))
+            if let constraints = input.constraints {
+                var members: [(String, OutputNode)] = []
+                if let subset = constraints.encryptionContextSubset { members.append(("encryptionContextSubset", context(subset))) }
+                if let equals = constraints.encryptionContextEquals { members.append(("encryptionContextEquals", context(equals))) }
+                parameters.append(("constraints", .structure(members)))
+            }
+            add("name", input.name)
+        case .retireGrant(let input):
+            add("keyId", input.keyId)
+            add("grantId", input.grantId)
+        case .revokeGrant(let keyId, let grantId, _):
+            add("keyId", keyId)
+            add("grantId", grantId)
+        case .listGrants(let input):
+            add("keyId", input.keyId)
+            add("grantId", input.grantId)
+            add("granteePrincipal", input.granteePrincipal)
+        case .listRetirableGrants(let retiringPrincipal, _):
+            add("retiringPrincipal", retiringPrincipal)
         default: return nil
         }
         return parameters.isEmpty ? nil : .structure(parameters)

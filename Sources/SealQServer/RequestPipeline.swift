@@ -41,12 +41,10 @@ struct RequestPipeline: Sendable {
             record.queue = request.queueName
             record.dataEvent = Self.dataActions.contains(action.rawValue)
             let target = targets.target(of: request, action: action, anonymous: identity.principal == nil)
-            if let queue = request.queueName {
+            if request.queueName != nil {
                 record.resources = [.init(type: "AWS::SQS::Queue", arn: target.resource, accountId: encoder.accountId)]
-                var parameters: [(String, OutputNode)] = [("queueUrl", .text("\(call.baseURL)/\(encoder.accountId)/\(queue)"))]
-                if action == .sendMessage || action == .sendMessageBatch { parameters.append(("messageBody", .text(AuditEvent.hidden))) }
-                record.requestParameters = .structure(parameters)
             }
+            record.requestParameters = request.auditParameters(queueUrl: request.queueName.map { "\(call.baseURL)/\(encoder.accountId)/\($0)" })
             var evaluation = authorizer.authorize(identity, target, call: call)
             if evaluation?.decision == .allowed {
                 // Every permission the call needs beyond its own action must be allowed too.

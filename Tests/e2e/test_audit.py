@@ -676,10 +676,37 @@ def test_direct_kms_calls_record_their_parameters_but_no_plaintext(tmp_path):
         blob = kms.encrypt(KeyId=key, Plaintext=secret, EncryptionContext={"purpose": "audit"})["CiphertextBlob"]
         kms.decrypt(CiphertextBlob=blob, EncryptionContext={"purpose": "audit"})
         kms.generate_data_key(KeyId=key, KeySpec="AES_256")
+        grantee = f"arn:aws:iam::{ACCOUNT}:user/consumer"
+        grant = kms.create_grant(KeyId=key, GranteePrincipal=grantee, Operations=["Decrypt"], Name="reader",
+                                 Constraints={"EncryptionContextSubset": {"purpose": "audit"}})
+        kms.revoke_grant(KeyId=key, GrantId=grant["GrantId"])
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*", "Resource": "*"}]})
+        kms.put_key_policy(KeyId=key, PolicyName="default", Policy=policy)
         kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
+        sqs = make_client(d)
+        url = sqs.create_queue(QueueName="audited-settings", Attributes={"DelaySeconds": "5"}, tags={"team": "blue"})["QueueUrl"]
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "60"})
+        sqs.tag_queue(QueueUrl=url, Tags={"cost": "7"})
+        sqs.untag_queue(QueueUrl=url, TagKeys=["cost"])
     finally:
         d.stop()
-    events = {e["eventName"]: e for _, e in records(d.data_dir) if e["eventSource"] == "kms.amazonaws.com"}
+    everything = [e for _, e in records(d.data_dir)]
+    sqs_events = {e["eventName"]: e for e in everything if e["eventSource"] == "sqs.amazonaws.com"}
+    assert sqs_events["CreateQueue"]["requestParameters"] == {
+        "queueName": "audited-settings", "attributes": {"DelaySeconds": "5"}, "tags": {"team": "blue"}}
+    assert sqs_events["SetQueueAttributes"]["requestParameters"] == {"queueUrl": url, "attributes": {"VisibilityTimeout": "60"}}
+    assert sqs_events["TagQueue"]["requestParameters"]["tags"] == {"cost": "7"}
+    assert sqs_events["UntagQueue"]["requestParameters"]["tagKeys"] == ["cost"]
+    events = {e["eventName"]: e for e in everything if e["eventSource"] == "kms.amazonaws.com"}
+    # Who was granted what (never the grant token), and the policy that was put.
+    assert events["CreateGrant"]["requestParameters"] == {
+        "keyId": key, "granteePrincipal": grantee, "operations": ["Decrypt"],
+        "constraints": {"encryptionContextSubset": {"purpose": "audit"}}, "name": "reader"}
+    assert grant["GrantToken"] not in json.dumps(everything)
+    assert events["RevokeGrant"]["requestParameters"] == {"keyId": key, "grantId": grant["GrantId"]}
+    assert events["PutKeyPolicy"]["requestParameters"] == {
+        "keyId": key, "policyName": "default", "policy": policy, "bypassPolicyLockoutSafetyCheck": False}
     assert events["Encrypt"]["requestParameters"] == {
         "keyId": key, "encryptionContext": {"purpose": "audit"}, "encryptionAlgorithm": "SYMMETRIC_DEFAULT"}
     assert events["Decrypt"]["requestParameters"]["encryptionContext"] == {"purpose": "audit"}
