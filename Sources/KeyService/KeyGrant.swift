@@ -25,11 +25,59 @@ public struct KeyGrant: Sendable, Codable, Equatable {
     /// Creation time, seconds since the epoch.
     public var createdAt: Int64
 
-    /// Whether the grant lets `principalArn` do `operation` under `context`.
+    /// A grant as given.
+    public init(
+        grantId: String, grantToken: String, keyId: String, name: String?, granteePrincipal: String, retiringPrincipal: String?,
+        issuingAccount: String, operations: [String], contextSubset: [String: String]?, contextEquals: [String: String]?,
+        createdAt: Int64
+    ) {
+        self.grantId = grantId
+        self.grantToken = grantToken
+        self.keyId = keyId
+        self.name = name
+        self.granteePrincipal = granteePrincipal
+        self.retiringPrincipal = retiringPrincipal
+        self.issuingAccount = issuingAccount
+        self.operations = operations
+        self.contextSubset = contextSubset
+        self.contextEquals = contextEquals
+        self.createdAt = createdAt
+    }
+
+    /// The operations a grant's encryption-context constraint applies to: those that take an
+    /// encryption context (not DescribeKey or RetireGrant; CreateGrant has its own rule).
+    static let constrainedOperations: Set<String> = [
+        "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
+        "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext",
+    ]
+
+    /// Whether the grant lets `principalArn` do `operation` under `context`. Not for CreateGrant,
+    /// which `allowsCreating` decides.
     public func allows(_ operation: String, by principalArn: String, context: [String: String]) -> Bool {
-        guard granteePrincipal == principalArn, operations.contains(operation) else { return false }
+        guard granteePrincipal == principalArn, operations.contains(operation), operation != "CreateGrant" else { return false }
+        guard Self.constrainedOperations.contains(operation) else { return true }
         if let contextEquals, contextEquals != context { return false }
         if let contextSubset, !contextSubset.allSatisfy({ context[$0.key] == $0.value }) { return false }
+        return true
+    }
+
+    /// Whether the grant lets `principalArn` create a grant of `childOperations` with the given
+    /// constraint. As KMS limits a grantee's CreateGrant: the child's operations must be among
+    /// this grant's, and its constraint equally strict or stricter (an equal
+    /// EncryptionContextEquals; a subset, or an exact context, holding every pair of this
+    /// grant's EncryptionContextSubset).
+    public func allowsCreating(
+        operations childOperations: [String], contextSubset childSubset: [String: String]?,
+        contextEquals childEquals: [String: String]?, by principalArn: String
+    ) -> Bool {
+        guard granteePrincipal == principalArn, operations.contains("CreateGrant"),
+            Set(childOperations).isSubset(of: Set(operations))
+        else { return false }
+        if let contextEquals { return childEquals == contextEquals }
+        if let contextSubset {
+            guard let childPairs = childEquals ?? childSubset else { return false }
+            return contextSubset.allSatisfy { childPairs[$0.key] == $0.value }
+        }
         return true
     }
 }

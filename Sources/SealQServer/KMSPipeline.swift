@@ -114,6 +114,7 @@ struct KMSPipeline: Sendable {
         var grantOperation: String?
         var key: ManagedKey?
         var context: [String: String] = [:]
+        var newGrant: KeyPolicyRule.NewGrant?
     }
 
     private func targets(of request: KMSRequest) throws -> [Check] {
@@ -150,7 +151,12 @@ struct KMSPipeline: Sendable {
             return [try on(input.keyId, "GenerateDataKeyWithoutPlaintext", context: input.encryptionContext)]
         case .generateMac(let input): return [try on(input.keyId, "GenerateMac")]
         case .verifyMac(let input): return [try on(input.keyId, "VerifyMac")]
-        case .createGrant(let input): return [try on(input.keyId, "CreateGrant", aliases: false)]
+        case .createGrant(let input):
+            var check = try on(input.keyId, "CreateGrant", aliases: false)
+            check.newGrant = KeyPolicyRule.NewGrant(
+                operations: input.operations.map(\.rawValue), contextSubset: input.constraints?.encryptionContextSubset,
+                contextEquals: input.constraints?.encryptionContextEquals)
+            return [check]
         case .retireGrant:
             // RetireGrant is decided by the grant itself (retiring principal or grantee).
             return []
@@ -169,7 +175,8 @@ struct KMSPipeline: Sendable {
         _ key: ManagedKey, _ check: Check, identity: Authenticator.Identity, principal: Principal, call: IncomingCall
     ) throws -> Bool {
         keyRule.allows(
-            KeyPolicyRule.Use(action: check.action, grantOperation: check.grantOperation, key: key, context: check.context),
+            KeyPolicyRule.Use(
+                action: check.action, grantOperation: check.grantOperation, key: key, context: check.context, newGrant: check.newGrant),
             identity: identity, principal: principal, call: call)
     }
 

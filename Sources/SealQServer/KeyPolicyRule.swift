@@ -18,6 +18,15 @@ struct KeyPolicyRule: Sendable {
         var context: [String: String] = [:]
         /// The AWS service making the call for the caller (`kms:ViaService`), if any.
         var viaService: String?
+        /// For CreateGrant, the grant asked for: a grant allows creating only grants within its own.
+        var newGrant: NewGrant?
+    }
+
+    /// The operations and constraint of a grant being created.
+    struct NewGrant {
+        var operations: [String]
+        var contextSubset: [String: String]?
+        var contextEquals: [String: String]?
     }
 
     let authorizer: Authorizer
@@ -36,6 +45,13 @@ struct KeyPolicyRule: Sendable {
         default: break
         }
         guard let operation = use.grantOperation else { return false }
+        if let child = use.newGrant {
+            return keys.grants(of: use.key.keyId).contains {
+                $0.allowsCreating(
+                    operations: child.operations, contextSubset: child.contextSubset, contextEquals: child.contextEquals,
+                    by: principal.principalArn)
+            }
+        }
         return keys.grants(of: use.key.keyId).contains { $0.allows(operation, by: principal.principalArn, context: use.context) }
     }
 

@@ -208,3 +208,40 @@ struct KeyServiceTests {
         #expect(expectKeyError(.invalidState) { _ = try withOld.service.decrypt(first, identifier: nil, context: [:]) })
     }
 }
+
+@Suite("Grants: what a grant allows, and which grants its CreateGrant may create")
+struct KeyGrantRuleTests {
+    func grant(_ operations: [String], subset: [String: String]? = nil, equals: [String: String]? = nil) -> KeyGrant {
+        KeyGrant(
+            grantId: "g", grantToken: "t", keyId: "k", name: nil, granteePrincipal: "arn:aws:iam::000000000000:user/bob",
+            retiringPrincipal: nil, issuingAccount: "000000000000", operations: operations, contextSubset: subset,
+            contextEquals: equals, createdAt: 0)
+    }
+    let bob = "arn:aws:iam::000000000000:user/bob"
+
+    @Test("A constraint applies to cryptographic operations only, and CreateGrant is never allowed without the new grant")
+    func constraintScope() {
+        let constrained = grant(["Decrypt", "DescribeKey", "CreateGrant"], subset: ["dept": "eng"])
+        #expect(constrained.allows("DescribeKey", by: bob, context: [:]))
+        #expect(!constrained.allows("Decrypt", by: bob, context: [:]) && constrained.allows("Decrypt", by: bob, context: ["dept": "eng"]))
+        #expect(!constrained.allows("CreateGrant", by: bob, context: ["dept": "eng"]))
+        #expect(!constrained.allows("Decrypt", by: "arn:aws:iam::000000000000:user/eve", context: ["dept": "eng"]))
+    }
+
+    @Test("CreateGrant from a grant: operations within it, constraint equally strict or stricter")
+    func childGrants() {
+        let open = grant(["Encrypt", "CreateGrant"])
+        #expect(open.allowsCreating(operations: ["Encrypt"], contextSubset: nil, contextEquals: nil, by: bob))
+        #expect(open.allowsCreating(operations: ["Encrypt", "CreateGrant"], contextSubset: nil, contextEquals: nil, by: bob))
+        #expect(!open.allowsCreating(operations: ["Decrypt"], contextSubset: nil, contextEquals: nil, by: bob))
+        #expect(!grant(["Encrypt"]).allowsCreating(operations: ["Encrypt"], contextSubset: nil, contextEquals: nil, by: bob))
+        let subset = grant(["Encrypt", "CreateGrant"], subset: ["dept": "eng"])
+        #expect(!subset.allowsCreating(operations: ["Encrypt"], contextSubset: nil, contextEquals: nil, by: bob))
+        #expect(!subset.allowsCreating(operations: ["Encrypt"], contextSubset: ["dept": "ops"], contextEquals: nil, by: bob))
+        #expect(subset.allowsCreating(operations: ["Encrypt"], contextSubset: ["dept": "eng", "team": "a"], contextEquals: nil, by: bob))
+        #expect(subset.allowsCreating(operations: ["Encrypt"], contextSubset: nil, contextEquals: ["dept": "eng"], by: bob))
+        let equals = grant(["Encrypt", "CreateGrant"], equals: ["dept": "eng"])
+        #expect(equals.allowsCreating(operations: ["Encrypt"], contextSubset: nil, contextEquals: ["dept": "eng"], by: bob))
+        #expect(!equals.allowsCreating(operations: ["Encrypt"], contextSubset: ["dept": "eng"], contextEquals: nil, by: bob))
+    }
+}

@@ -1168,6 +1168,37 @@ def test_grants_authorize_the_grantee_under_constraints(authz):
     denied(grantee.encrypt, KeyId=kid, Plaintext=b"again")
 
 
+def test_a_grantee_with_create_grant_can_grant_only_within_its_grant(authz):
+    """KMS developer guide: a principal that gets CreateGrant from a grant may create grants only
+    for the operations of that grant, with an equally strict or stricter constraint; the
+    constraint itself does not apply to DescribeKey."""
+    admin = authz.admin
+    kid = authz.new_key()["KeyId"]
+    secret = admin.encrypt(KeyId=kid, Plaintext=b"payroll")["CiphertextBlob"]
+    grantee, outsider = authz.client("grantee"), authz.client("outsider")
+    admin.create_grant(KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Encrypt", "CreateGrant"])
+    denied(grantee.create_grant, KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Decrypt"])
+    denied(grantee.create_grant, KeyId=kid, GranteePrincipal=user_arn("outsider"), Operations=["Encrypt", "Decrypt"])
+    denied(grantee.decrypt, CiphertextBlob=secret)
+    allowed(grantee.create_grant, KeyId=kid, GranteePrincipal=user_arn("outsider"), Operations=["Encrypt"])
+    allowed(outsider.encrypt, KeyId=kid, Plaintext=b"x")
+    denied(outsider.decrypt, CiphertextBlob=secret)
+
+    constrained = authz.new_key()["KeyId"]
+    admin.create_grant(KeyId=constrained, GranteePrincipal=user_arn("grantee"),
+                       Operations=["Encrypt", "CreateGrant", "DescribeKey"],
+                       Constraints={"EncryptionContextSubset": {"dept": "eng"}})
+    allowed(grantee.describe_key, KeyId=constrained)
+    for constraints in ({}, {"EncryptionContextSubset": {"dept": "ops"}}, {"EncryptionContextEquals": {"team": "a"}}):
+        denied(grantee.create_grant, KeyId=constrained, GranteePrincipal=user_arn("outsider"), Operations=["Encrypt"],
+               **({"Constraints": constraints} if constraints else {}))
+    for constraints in ({"EncryptionContextSubset": {"dept": "eng"}},
+                        {"EncryptionContextSubset": {"dept": "eng", "team": "a"}},
+                        {"EncryptionContextEquals": {"dept": "eng", "team": "a"}}):
+        allowed(grantee.create_grant, KeyId=constrained, GranteePrincipal=user_arn("outsider"), Operations=["Encrypt"],
+                Constraints=constraints)
+
+
 def test_only_grant_principals_may_retire(authz):
     admin = authz.admin
     kid = authz.new_key()["KeyId"]
