@@ -4,9 +4,11 @@ extension KeyService {
         try Self.checkAliasName(name)
         let key = try resolve(identifier, aliases: false)
         try key.state.check(.management, arn: key.arn)
-        guard alias(named: name) == nil else {
-            throw KeyServiceError(.alreadyExists, "An alias with the name \(aliasArn(name)) already exists")
-        }
+        // The name is claimed before the save is awaited, so of concurrent calls exactly one succeeds.
+        let exists = KeyServiceError(.alreadyExists, "An alias with the name \(aliasArn(name)) already exists")
+        guard aliasesBeingCreated.withLock({ $0.insert(name).inserted }) else { throw exists }
+        defer { _ = aliasesBeingCreated.withLock { $0.remove(name) } }
+        guard alias(named: name) == nil else { throw exists }
         try await saveAlias(KeyAlias(name: name, targetKeyId: key.keyId, createdAt: now(), updatedAt: now()))
     }
 

@@ -36,6 +36,8 @@ public final class KeyService: Sendable {
     /// root rotation the one it replaces, still good for unwrapping.
     let rootKeys: Mutex<(current: SecretBytes, previous: SecretBytes?)>
     let keyring = Mutex(Keyring())
+    /// Alias names a CreateAlias is saving: a concurrent CreateAlias of the same name must fail.
+    let aliasesBeingCreated = Mutex<Set<String>>([])
     /// Bumped after every change to the keyring (keys, aliases, grants), so users of cached
     /// resolutions (the envelope sealer) know when to look again.
     private let keyringChanges = Atomic<Int>(0)

@@ -150,6 +150,20 @@ struct KeyServiceTests {
         #expect(expectKeyError(.invalidKeyUsage) { _ = try harness.service.generateMac(aesKey.keyId, message: [1], algorithm: "HMAC_SHA_256") })
     }
 
+    @Test("Concurrent CreateAlias calls for one name: exactly one succeeds, the alias names its key")
+    func concurrentAliases() async throws {
+        let harness = try KeyServiceHarness()
+        var keys: [String] = []
+        for _ in 0..<8 { keys.append(try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:]).keyId) }
+        let service = harness.service
+        let winners = await withTaskGroup(of: String?.self) { group in
+            for key in keys { group.addTask { (try? await service.createAlias("alias/contested", target: key)) == nil ? nil : key } }
+            return await group.reduce(into: [String]()) { if let key = $1 { $0.append(key) } }
+        }
+        #expect(winners.count == 1)
+        #expect(try harness.service.resolve("alias/contested").keyId == winners.first)
+    }
+
     @Test("Aliases: reserved names refused, duplicates refused, update and delete")
     func aliases() async throws {
         let harness = try KeyServiceHarness()
