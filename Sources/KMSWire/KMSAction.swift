@@ -60,6 +60,8 @@ public enum KMSAction: String, Sendable, CaseIterable, Equatable {
     case untagResource = "UntagResource"
     /// `ListResourceTags`.
     case listResourceTags = "ListResourceTags"
+    /// `UpdateKeyDescription`.
+    case updateKeyDescription = "UpdateKeyDescription"
     /// `CreateGrant`.
     case createGrant = "CreateGrant"
     /// `ListGrants`.

@@ -57,10 +57,13 @@ enum KMSCryptoDecoder {
                 dryRun: dryRun)
             return action == .generateDataKey ? .generateDataKey(request) : .generateDataKeyWithoutPlaintext(request)
         case .generateRandom:
+            // The model leaves NumberOfBytes optional but documents it as required.
+            let count = try input.integer("NumberOfBytes", 1...1024)
+            if count == nil { input.missing("NumberOfBytes") }
             return .generateRandom(
                 KMSRequest.GenerateRandom(
-                    numberOfBytes: try input.integer("NumberOfBytes", 1...1024),
-                    customKeyStoreId: try input.string("CustomKeyStoreId", .customKeyStoreId), recipient: try recipient(&input)))
+                    numberOfBytes: count, customKeyStoreId: try input.string("CustomKeyStoreId", .customKeyStoreId),
+                    recipient: try recipient(&input)))
         case .generateMac:
             return .generateMac(
                 KMSRequest.GenerateMac(

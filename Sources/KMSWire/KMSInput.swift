@@ -206,8 +206,8 @@ struct KMSInput {
     }
 
     /// `Limit` (1–1000) and `Marker`.
-    mutating func paging() throws(KMSError) -> KMSPaging {
-        KMSPaging(limit: try integer("Limit", 1...1000), marker: try string("Marker", .marker))
+    mutating func paging(limits: ClosedRange<Int> = 1...1000) throws(KMSError) -> KMSPaging {
+        KMSPaging(limit: try integer("Limit", limits), marker: try string("Marker", .marker))
     }
 
     private mutating func list(_ member: String, required: Bool) throws(KMSError) -> [JSONValue]? {

@@ -62,6 +62,8 @@ public enum KMSRequest: Sendable, Equatable {
     case untagResource(keyId: String, tagKeys: [String])
     /// ListResourceTags.
     case listResourceTags(keyId: String, paging: KMSPaging)
+    /// UpdateKeyDescription.
+    case updateKeyDescription(keyId: String, description: String)
     /// CreateGrant.
     case createGrant(CreateGrant)
     /// ListGrants.
@@ -106,6 +108,7 @@ public enum KMSRequest: Sendable, Equatable {
         case .tagResource: .tagResource
         case .untagResource: .untagResource
         case .listResourceTags: .listResourceTags
+        case .updateKeyDescription: .updateKeyDescription
         case .createGrant: .createGrant
         case .listGrants: .listGrants
         case .revokeGrant: .revokeGrant

@@ -88,7 +88,11 @@ public enum KMSRequestDecoder {
             let keyId = try input.requiredString("KeyId", .keyId)
             return .untagResource(keyId: keyId, tagKeys: try input.strings("TagKeys", each: .tagKey, required: true) ?? [])
         case .listResourceTags:
-            return .listResourceTags(keyId: try input.requiredString("KeyId", .keyId), paging: try input.paging())
+            let keyId = try input.requiredString("KeyId", .keyId)
+            return .listResourceTags(keyId: keyId, paging: try input.paging(limits: 1...50))
+        case .updateKeyDescription:
+            let keyId = try input.requiredString("KeyId", .keyId)
+            return .updateKeyDescription(keyId: keyId, description: try input.requiredString("Description", .description))
         case .createGrant, .listGrants, .revokeGrant, .retireGrant, .listRetirableGrants:
             return try KMSGrantDecoder.read(action, &input)
         }

@@ -6,6 +6,7 @@ extension KeyService {
     public func createKey(
         description: String, spec: ManagedKey.Spec, policy: String?, tags: [String: String], keyManager: String = "CUSTOMER"
     ) async throws -> ManagedKey {
+        try Self.checkTags(tags)
         let keyId = UUID().uuidString.lowercased()
         let material = SecretBytes(randomCount: 32)
         let key = ManagedKey(
@@ -105,7 +106,8 @@ extension KeyService {
     /// EnableKeyRotation with a period of 90–2,560 days (default 365).
     public func enableKeyRotation(_ identifier: String, periodDays: Int?) async throws {
         let key = try resolve(identifier, aliases: false)
-        let period = periodDays ?? key.rotationPeriodDays
+        // Without a period, the default (365 days), not the one set before.
+        let period = periodDays ?? 365
         try await update(key.keyId) { key throws(KeyServiceError) in
             try key.state.check(.rotation, arn: key.arn)
             try Self.requireSymmetric(key)
@@ -166,8 +168,33 @@ extension KeyService {
             try key.state.check(.management, arn: key.arn)
             var merged = key.tags
             merged.merge(tags) { _, new in new }
-            guard merged.count <= 50 else { throw KeyServiceError(.tag, "A key can have at most 50 tags.") }
+            try Self.checkTags(tags)
+            try Self.checkTags(merged)
             key.tags = merged
+        }
+    }
+
+    /// ListResourceTags: the key's tags by key, `limit` (1–50, default 50) at a time after `marker`.
+    public func listTags(_ identifier: String, limit: Int?, marker: String?) throws(KeyServiceError) -> ([(key: String, value: String)], String?) {
+        let key = try resolve(identifier, aliases: false)
+        let all = key.tags.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
+        return try Self.page(all, limit: limit ?? 50, marker: marker, id: \.key)
+    }
+
+    /// UpdateKeyDescription.
+    public func updateDescription(_ identifier: String, to description: String) async throws {
+        let key = try resolve(identifier, aliases: false)
+        try await update(key.keyId) { key throws(KeyServiceError) in
+            try key.state.check(.management, arn: key.arn)
+            key.description = description
+        }
+    }
+
+    /// At most 50 tags, none under the `aws:` prefix AWS reserves.
+    static func checkTags(_ tags: [String: String]) throws(KeyServiceError) {
+        guard tags.count <= 50 else { throw KeyServiceError(.tag, "A key can have at most 50 tags.") }
+        if let reserved = tags.keys.first(where: { $0.lowercased().hasPrefix("aws:") }) {
+            throw KeyServiceError(.tag, "Tag key \(reserved) uses the aws: prefix, which is reserved for AWS use.")
         }
     }
 

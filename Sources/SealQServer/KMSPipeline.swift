@@ -79,7 +79,7 @@ struct KMSPipeline: Sendable {
         record.resources = checks.compactMap { check in
             check.key.map { AuditEvent.Resource(type: "AWS::KMS::Key", arn: $0.arn, accountId: $0.accountId) }
         }
-        var decision: Decision = .allowed
+        var refused: Check?
         for check in checks {
             let allowed: Bool
             if let key = check.key {
@@ -88,13 +88,16 @@ struct KMSPipeline: Sendable {
                 let target = Authorizer.Target(action: check.action, resource: "*")
                 allowed = authorizer.authorize(identity, target, call: call).map { $0.decision == .allowed } ?? true
             }
-            if !allowed { decision = .implicitDeny }
+            if !allowed && refused == nil { refused = check }
         }
-        record.decision = decision
-        guard decision == .allowed else {
-            let resource = checks.first?.key?.arn
-            throw KMSError.accessDenied(
-                principalArn: principal.arn, action: checks.first?.action ?? "kms:\(request.action.rawValue)", resource: resource)
+        record.decision = refused == nil ? .allowed : .implicitDeny
+        if let refused {
+            // A key only the ciphertext names is not named back to a caller who may not use it.
+            if case .decrypt(let input) = request, input.keyId == nil {
+                throw KMSError.accessDenied(
+                    "User: \(principal.arn) is not authorized to perform: kms:Decrypt on the resource associated with this ciphertext")
+            }
+            throw KMSError.accessDenied(principalArn: principal.arn, action: refused.action, resource: refused.key?.arn)
         }
         switch request {
         case .putKeyPolicy(let input):
@@ -164,7 +167,7 @@ struct KMSPipeline: Sendable {
             .enableKeyRotation(let keyId, _), .disableKeyRotation(let keyId), .getKeyRotationStatus(let keyId),
             .rotateKeyOnDemand(let keyId), .listKeyRotations(let keyId, _, _), .getKeyPolicy(let keyId, _),
             .listKeyPolicies(let keyId, _), .tagResource(let keyId, _), .untagResource(let keyId, _),
-            .listResourceTags(let keyId, _), .revokeGrant(let keyId, _, _):
+            .listResourceTags(let keyId, _), .revokeGrant(let keyId, _, _), .updateKeyDescription(let keyId, _):
             return [try on(keyId, aliases: false)]
         case .putKeyPolicy(let input): return [try on(input.keyId, aliases: false)]
         case .listGrants(let input): return [try on(input.keyId, aliases: false)]
@@ -247,6 +250,9 @@ extension KMSRequest {
             add("aliasName", name)
             add("targetKeyId", target)
         case .deleteAlias(let name): add("aliasName", name)
+        case .updateKeyDescription(let keyId, let description):
+            add("keyId", keyId)
+            add("description", description)
         case .createKey(let input):
             add("description", input.description)
             add("keySpec", (input.keySpec ?? .symmetricDefault).rawValue)

@@ -11,8 +11,8 @@ struct RoutingTests {
         #expect(action.iamAction == "kms:\(action.rawValue)")
     }
 
-    @Test("There are 35 actions")
-    func count() { #expect(KMSAction.allCases.count == 35) }
+    @Test("There are 36 actions")
+    func count() { #expect(KMSAction.allCases.count == 36) }
 
     @Test(
         "Unknown, foreign, missing or miscased targets are UnknownOperationException",

@@ -893,6 +893,58 @@ def test_tags(kms, new_key):
     kms_error(kms.list_resource_tags, "NotFoundException", KeyId=str(uuid.uuid4()))
 
 
+def test_tag_limits_reserved_prefix_and_paging(kms, new_key):
+    many = [{"TagKey": f"k{i:02d}", "TagValue": str(i)} for i in range(51)]
+    kms_error(kms.create_key, "TagException", Tags=many)
+    kms_error(kms.create_key, "TagException", Tags=[{"TagKey": "aws:cloudformation:stack-name", "TagValue": "x"}])
+    kid = new_key(Tags=many[:30])["KeyId"]
+    kms_error(kms.tag_resource, "TagException", KeyId=kid, Tags=[{"TagKey": "AWS:owner", "TagValue": "x"}])
+    kms_error(kms.tag_resource, "TagException", KeyId=kid, Tags=many[30:])
+    first = kms.list_resource_tags(KeyId=kid, Limit=10)
+    assert [t["TagKey"] for t in first["Tags"]] == [f"k{i:02d}" for i in range(10)] and first["Truncated"]
+    rest = kms.list_resource_tags(KeyId=kid, Marker=first["NextMarker"])
+    assert len(rest["Tags"]) == 20 and not rest["Truncated"]
+    kms_error(kms.list_resource_tags, "InvalidMarkerException", KeyId=kid, Marker="garbage")
+    kms_error(kms.list_resource_tags, "ValidationException", KeyId=kid, Limit=51)
+
+
+def test_key_usage_must_suit_the_key_spec(kms):
+    kms_error(kms.create_key, "ValidationException", KeySpec="HMAC_256")
+    kms_error(kms.create_key, "ValidationException", KeySpec="HMAC_256", KeyUsage="ENCRYPT_DECRYPT")
+    kms_error(kms.create_key, "ValidationException", KeyUsage="GENERATE_VERIFY_MAC")
+    assert kms.create_key(KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]["KeyUsage"] == "ENCRYPT_DECRYPT"
+
+
+def test_update_key_description_and_the_one_policy_name(kms, new_key):
+    kid = new_key(Description="before")["KeyId"]
+    kms.update_key_description(KeyId=kid, Description="after")
+    assert kms.describe_key(KeyId=kid)["KeyMetadata"]["Description"] == "after"
+    kms_error(kms.update_key_description, "NotFoundException", KeyId=str(uuid.uuid4()), Description="x")
+    policy = kms.get_key_policy(KeyId=kid, PolicyName="default")["Policy"]
+    kms_error(kms.get_key_policy, "NotFoundException", KeyId=kid, PolicyName="other")
+    kms_error(kms.put_key_policy, "NotFoundException", KeyId=kid, PolicyName="other", Policy=policy)
+    assert kms.get_key_policy(KeyId=kid)["Policy"] == policy
+
+
+def test_rotation_without_a_period_goes_back_to_365_days(kms, new_key):
+    kid = new_key()["KeyId"]
+    kms.enable_key_rotation(KeyId=kid, RotationPeriodInDays=100)
+    assert kms.get_key_rotation_status(KeyId=kid)["RotationPeriodInDays"] == 100
+    kms.enable_key_rotation(KeyId=kid)
+    assert kms.get_key_rotation_status(KeyId=kid)["RotationPeriodInDays"] == 365
+
+
+def test_a_recipient_is_refused_rather_than_answered_in_plaintext(kms, new_key):
+    kid = new_key()["KeyId"]
+    blob = kms.encrypt(KeyId=kid, Plaintext=b"for an enclave")["CiphertextBlob"]
+    recipient = {"KeyEncryptionAlgorithm": "RSAES_OAEP_SHA_256", "AttestationDocument": b"not-an-attestation"}
+    kms_error(kms.decrypt, "UnsupportedOperationException", CiphertextBlob=blob, Recipient=recipient)
+    kms_error(kms.generate_data_key, "UnsupportedOperationException", KeyId=kid, KeySpec="AES_256", Recipient=recipient)
+    kms_error(kms.generate_random, "UnsupportedOperationException", NumberOfBytes=16, Recipient=recipient)
+    kms_error(kms.generate_random, "UnsupportedOperationException", NumberOfBytes=16, CustomKeyStoreId="cks-1234567890abcdef0")
+    kms_error(kms.generate_random, "ValidationException")
+
+
 # --------------------------------------------------------------------------- grants (admin side)
 
 def test_grant_management(kms, new_key):
@@ -1179,7 +1231,8 @@ def test_a_grantee_with_create_grant_can_grant_only_within_its_grant(authz):
     admin.create_grant(KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Encrypt", "CreateGrant"])
     denied(grantee.create_grant, KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Decrypt"])
     denied(grantee.create_grant, KeyId=kid, GranteePrincipal=user_arn("outsider"), Operations=["Encrypt", "Decrypt"])
-    denied(grantee.decrypt, CiphertextBlob=secret)
+    refusal = denied(grantee.decrypt, CiphertextBlob=secret)["Error"]["Message"]
+    assert "resource associated with this ciphertext" in refusal and kid not in refusal, refusal
     allowed(grantee.create_grant, KeyId=kid, GranteePrincipal=user_arn("outsider"), Operations=["Encrypt"])
     allowed(outsider.encrypt, KeyId=kid, Plaintext=b"x")
     denied(outsider.decrypt, CiphertextBlob=secret)
