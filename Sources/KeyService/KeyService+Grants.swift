@@ -12,14 +12,7 @@ extension KeyService {
         _ identifier: String, grantee: String, retiring: String?, operations: [String], name: String?,
         contextSubset: [String: String]?, contextEquals: [String: String]?, issuingAccount: String
     ) async throws -> KeyGrant {
-        let key = try resolve(identifier, aliases: false)
-        try key.state.check(.management, arn: key.arn)
-        guard !operations.isEmpty, operations.allSatisfy(Self.grantableOperations.contains) else {
-            throw KeyServiceError(.validation, "Operations must be one or more of \(Self.grantableOperations.sorted().joined(separator: ", ")).")
-        }
-        guard contextSubset == nil || contextEquals == nil else {
-            throw KeyServiceError(.validation, "A grant constraint can have EncryptionContextSubset or EncryptionContextEquals, not both.")
-        }
+        let key = try checkGrantable(identifier, operations: operations, contextSubset: contextSubset, contextEquals: contextEquals)
         let grant = KeyGrant(
             grantId: Hex.encode(SecureRandom.bytes(32)), grantToken: Hex.encode(SecureRandom.bytes(48)), keyId: key.keyId,
             name: name, granteePrincipal: grantee, retiringPrincipal: retiring, issuingAccount: issuingAccount,
@@ -64,16 +57,45 @@ extension KeyService {
 
     /// RevokeGrant (the key's administrators).
     public func revokeGrant(_ identifier: String, grantId: String) async throws {
+        try await removeGrant(try revocableGrant(identifier, grantId: grantId).grantId)
+    }
+
+    /// What CreateGrant checks before it creates anything: the key, its state, the operations
+    /// and the constraint (also what a DryRun checks).
+    @discardableResult
+    public func checkGrantable(
+        _ identifier: String, operations: [String], contextSubset: [String: String]?, contextEquals: [String: String]?
+    ) throws(KeyServiceError) -> ManagedKey {
         let key = try resolve(identifier, aliases: false)
-        guard grants(of: key.keyId).contains(where: { $0.grantId == grantId }) else {
+        try key.state.check(.management, arn: key.arn)
+        guard !operations.isEmpty, operations.allSatisfy(Self.grantableOperations.contains) else {
+            throw KeyServiceError(.validation, "Operations must be one or more of \(Self.grantableOperations.sorted().joined(separator: ", ")).")
+        }
+        guard contextSubset == nil || contextEquals == nil else {
+            throw KeyServiceError(.validation, "A grant constraint can have EncryptionContextSubset or EncryptionContextEquals, not both.")
+        }
+        return key
+    }
+
+    /// The grant RevokeGrant would remove (also what a DryRun checks).
+    @discardableResult
+    public func revocableGrant(_ identifier: String, grantId: String) throws(KeyServiceError) -> KeyGrant {
+        let key = try resolve(identifier, aliases: false)
+        guard let grant = grants(of: key.keyId).first(where: { $0.grantId == grantId }) else {
             throw KeyServiceError(.notFound, "Grant ID \(grantId) not found")
         }
-        try await removeGrant(grantId)
+        return grant
     }
 
     /// RetireGrant by token, or by key and grant id; `callerArn` must be the retiring principal,
     /// the grantee of a grant that allows RetireGrant, or the issuing account's root.
     public func retireGrant(token: String?, identifier: String?, grantId: String?, callerArn: String) async throws {
+        try await removeGrant(try retirableGrant(token: token, identifier: identifier, grantId: grantId, callerArn: callerArn).grantId)
+    }
+
+    /// The grant RetireGrant would remove for `callerArn` (also what a DryRun checks).
+    @discardableResult
+    public func retirableGrant(token: String?, identifier: String?, grantId: String?, callerArn: String) throws(KeyServiceError) -> KeyGrant {
         let grant: KeyGrant
         if let token {
             guard let found = keyring.withLock({ $0.grants.values.first { $0.grantToken == token } }) else {
@@ -95,7 +117,7 @@ extension KeyService {
         guard mayRetire else {
             throw KeyServiceError(.accessDenied, "\(callerArn) is not authorized to retire grant \(grant.grantId).")
         }
-        try await removeGrant(grant.grantId)
+        return grant
     }
 
     private func removeGrant(_ grantId: String) async throws {

@@ -41,7 +41,10 @@ struct KMSPipeline: Sendable {
             record.requestParameters = request.auditParameters
             guard let principal = identity.principal else { throw KMSError.missingAuthenticationToken }
             try authorize(request, identity: identity, principal: principal, call: call, record: &record)
-            if request.isDryRun { throw KMSError.dryRunOperation }
+            if request.isDryRun {
+                try await checkWouldSucceed(request, caller: principal)
+                throw KMSError.dryRunOperation
+            }
             let running = recorder.pending(for: record)
             pending = running
             let response = try await PendingAuditRecord.$current.withValue(running) {
@@ -108,6 +111,32 @@ struct KMSPipeline: Sendable {
             }
         default:
             break
+        }
+    }
+
+    /// A DryRun answers DryRunOperationException only where the call would have succeeded: a
+    /// cryptographic call runs and its result is dropped (unless it was asked to ignore the
+    /// ciphertext); a grant call checks the key and the grant without changing them.
+    private func checkWouldSucceed(_ request: KMSRequest, caller: Principal) async throws {
+        do {
+            switch request {
+            case .decrypt(let input) where input.dryRunModifiers.contains(.ignoreCiphertext): break
+            case .reEncrypt(let input) where input.dryRunModifiers.contains(.ignoreCiphertext): break
+            case .encrypt, .decrypt, .reEncrypt, .generateDataKey, .generateDataKeyWithoutPlaintext, .generateMac, .verifyMac:
+                _ = try await executor.execute(request, caller: caller)
+            case .createGrant(let input):
+                try keys.checkGrantable(
+                    input.keyId, operations: input.operations.map(\.rawValue), contextSubset: input.constraints?.encryptionContextSubset,
+                    contextEquals: input.constraints?.encryptionContextEquals)
+            case .revokeGrant(let keyId, let grantId, _):
+                try keys.revocableGrant(keyId, grantId: grantId)
+            case .retireGrant(let input):
+                try keys.retirableGrant(token: input.grantToken, identifier: input.keyId, grantId: input.grantId, callerArn: caller.principalArn)
+            default:
+                break
+            }
+        } catch let error as KeyServiceError {
+            throw KMSError(error)
         }
     }
 

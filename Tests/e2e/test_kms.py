@@ -728,6 +728,15 @@ def test_dry_run(kms, new_key, hmac_key):
     dry_run_ok(kms.generate_mac, KeyId=hmac_key["KeyId"], Message=b"m", MacAlgorithm="HMAC_SHA_256")
     dry_run_ok(kms.create_grant, KeyId=kid, GranteePrincipal=user_arn("nobody"), Operations=["Decrypt"])
     assert kms.list_grants(KeyId=kid)["Grants"] == grants_before
+    # DryRunOperationException means "would have succeeded": calls that would fail say why instead.
+    kms_error(kms.decrypt, "InvalidCiphertextException", CiphertextBlob=blob, EncryptionContext={"wrong": "context"}, DryRun=True)
+    kms_error(kms.revoke_grant, "NotFoundException", KeyId=kid, GrantId="0" * 64, DryRun=True)
+    grant = kms.create_grant(KeyId=kid, GranteePrincipal=user_arn("nobody"), Operations=["Decrypt"])
+    dry_run_ok(kms.revoke_grant, KeyId=kid, GrantId=grant["GrantId"])
+    assert len(kms.list_grants(KeyId=kid)["Grants"]) == len(grants_before) + 1, "a DryRun revokes nothing"
+    kms.disable_key(KeyId=kid)
+    kms_error(kms.encrypt, "DisabledException", KeyId=kid, Plaintext=b"dry", DryRun=True)
+    kms.enable_key(KeyId=kid)
 
 
 # --------------------------------------------------------------------------- rotation
