@@ -88,7 +88,9 @@ struct KMSPipeline: Sendable {
             if let key = check.key {
                 allowed = try keyAllows(key, check, identity: identity, principal: principal, call: call)
             } else {
-                let target = Authorizer.Target(action: check.action, resource: "*")
+                var target = Authorizer.Target(action: check.action, resource: "*")
+                target.requestTags = check.requestTags
+                target.tagKeys = check.tagKeys
                 allowed = authorizer.authorize(identity, target, call: call).map { $0.decision == .allowed } ?? true
             }
             if !allowed && refused == nil { refused = check }
@@ -147,6 +149,9 @@ struct KMSPipeline: Sendable {
         var key: ManagedKey?
         var context: [String: String] = [:]
         var newGrant: KeyPolicyRule.NewGrant?
+        /// Tags the call sets (`aws:RequestTag/KEY`) and the tag keys it names (`aws:TagKeys`).
+        var requestTags: [String: String] = [:]
+        var tagKeys: [String] = []
     }
 
     private func targets(of request: KMSRequest) throws -> [Check] {
@@ -157,7 +162,24 @@ struct KMSPipeline: Sendable {
         }
         let global = [Check(action: "kms:\(request.action.rawValue)")]
         switch request {
-        case .createKey, .listKeys, .generateRandom, .listRetirableGrants: return global
+        case .createKey(let input):
+            // Tagging on creation also needs kms:TagResource, as the model documents.
+            let tags = Dictionary(input.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+            let create = Check(action: "kms:CreateKey", requestTags: tags, tagKeys: tags.keys.sorted())
+            guard !tags.isEmpty else { return [create] }
+            var tag = create
+            tag.action = "kms:TagResource"
+            return [create, tag]
+        case .tagResource(let keyId, let tags):
+            var check = try on(keyId, aliases: false)
+            check.requestTags = Dictionary(tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+            check.tagKeys = check.requestTags.keys.sorted()
+            return [check]
+        case .untagResource(let keyId, let keys):
+            var check = try on(keyId, aliases: false)
+            check.tagKeys = keys
+            return [check]
+        case .listKeys, .generateRandom, .listRetirableGrants: return global
         case .listAliases(let keyId, _): return try keyId.map { [try on($0, aliases: false)] } ?? global
         case .describeKey(let keyId, _): return [try on(keyId, "DescribeKey")]
         case .createAlias(_, let target), .updateAlias(_, let target): return [try on(target, aliases: false)]
@@ -195,8 +217,7 @@ struct KMSPipeline: Sendable {
         case .enableKey(let keyId), .disableKey(let keyId), .scheduleKeyDeletion(let keyId, _), .cancelKeyDeletion(let keyId),
             .enableKeyRotation(let keyId, _), .disableKeyRotation(let keyId), .getKeyRotationStatus(let keyId),
             .rotateKeyOnDemand(let keyId), .listKeyRotations(let keyId, _, _), .getKeyPolicy(let keyId, _),
-            .listKeyPolicies(let keyId, _), .tagResource(let keyId, _), .untagResource(let keyId, _),
-            .listResourceTags(let keyId, _), .revokeGrant(let keyId, _, _), .updateKeyDescription(let keyId, _):
+            .listKeyPolicies(let keyId, _), .listResourceTags(let keyId, _), .revokeGrant(let keyId, _, _), .updateKeyDescription(let keyId, _):
             return [try on(keyId, aliases: false)]
         case .putKeyPolicy(let input): return [try on(input.keyId, aliases: false)]
         case .listGrants(let input): return [try on(input.keyId, aliases: false)]
@@ -208,7 +229,8 @@ struct KMSPipeline: Sendable {
     ) throws -> Bool {
         keyRule.allows(
             KeyPolicyRule.Use(
-                action: check.action, grantOperation: check.grantOperation, key: key, context: check.context, newGrant: check.newGrant),
+                action: check.action, grantOperation: check.grantOperation, key: key, context: check.context, newGrant: check.newGrant,
+                requestTags: check.requestTags, tagKeys: check.tagKeys),
             identity: identity, principal: principal, call: call)
     }
 

@@ -20,6 +20,9 @@ struct KeyPolicyRule: Sendable {
         var viaService: String?
         /// For CreateGrant, the grant asked for: a grant allows creating only grants within its own.
         var newGrant: NewGrant?
+        /// Tags the call sets (`aws:RequestTag/KEY`) and the tag keys it names (`aws:TagKeys`).
+        var requestTags: [String: String] = [:]
+        var tagKeys: [String] = []
     }
 
     /// The operations and constraint of a grant being created.
@@ -36,6 +39,8 @@ struct KeyPolicyRule: Sendable {
     func allows(_ use: Use, identity: Authenticator.Identity, principal: Principal, call: IncomingCall) -> Bool {
         var target = Authorizer.Target(action: use.action, resource: use.key.arn, resourcePolicy: use.key.policy)
         target.resourceTags = use.key.tags
+        target.requestTags = use.requestTags
+        target.tagKeys = use.tagKeys
         target.serviceKeys = Self.conditionKeys(use, caller: principal)
         guard let evaluation = authorizer.authorize(identity, target, call: call) else { return true }
         if evaluation.decision == .explicitDeny { return false }

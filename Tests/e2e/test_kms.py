@@ -1005,6 +1005,8 @@ AUTHZ_PRINCIPALS = {
         {"Name": "outsider"},
         {"Name": "grantee"},
         {"Name": "retirer"},
+        {"Name": "creator", "Policies": ["create-only"]},
+        {"Name": "tagger", "Policies": ["create-and-tag-blue"]},
     ],
     "Roles": [],
     "Groups": [],
@@ -1020,6 +1022,11 @@ AUTHZ_POLICIES = {
          "Resource": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*"}]},
     "deny-decrypt": {"Version": "2012-10-17", "Statement": [
         {"Sid": "NoDecrypt", "Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"}]},
+    "create-only": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Create", "Effect": "Allow", "Action": ["kms:CreateKey", "kms:DescribeKey"], "Resource": "*"}]},
+    "create-and-tag-blue": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "CreateBlue", "Effect": "Allow", "Action": ["kms:CreateKey", "kms:TagResource"], "Resource": "*",
+         "Condition": {"StringEquals": {"aws:RequestTag/team": "blue"}, "ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}}]},
 }
 
 
@@ -1036,6 +1043,16 @@ def authz(tmp_path_factory):
                          new_key=lambda **kw: kms_client(d).create_key(**kw)["KeyMetadata"])
     yield ns
     d.stop()
+
+
+def test_tagging_on_create_needs_tag_resource_and_request_tags_reach_conditions(authz):
+    creator, tagger = authz.client("creator"), authz.client("tagger")
+    allowed(creator.create_key, Description="untagged")
+    denied(creator.create_key, Tags=[{"TagKey": "team", "TagValue": "blue"}])
+    allowed(tagger.create_key, Tags=[{"TagKey": "team", "TagValue": "blue"}])
+    denied(tagger.create_key, Tags=[{"TagKey": "team", "TagValue": "red"}])
+    denied(tagger.create_key, Tags=[{"TagKey": "team", "TagValue": "blue"}, {"TagKey": "cost", "TagValue": "7"}])
+    denied(tagger.create_key)
 
 
 def test_default_key_policy_lets_iam_decide(authz):
