@@ -7,6 +7,7 @@ import PolicyEngine
 import Principals
 import QueueEngine
 import WireFormat
+import WireJSON
 
 /// The request path of DESIGN.md for the key service (KMS JSON 1.1): decode → authenticate →
 /// authorize → execute → record → encode, with KMS's authorization rule: an explicit deny
@@ -113,6 +114,24 @@ struct KMSPipeline: Sendable {
             }
         default:
             break
+        }
+    }
+
+    /// Whether every user and role of `account` a statement's Principal or NotPrincipal names is
+    /// defined: KMS requires the principals of a key policy to exist.
+    private static func namedPrincipalsExist(in text: String, account: String, _ catalog: PrincipalCatalog) -> Bool {
+        guard let document = try? JSONParser.parse(Array(text.utf8)) else { return true }
+        let statements = document["Statement"].map { $0.array ?? [$0] } ?? []
+        let named = statements.flatMap { statement in
+            ["Principal", "NotPrincipal"].flatMap { element -> [String] in
+                guard let aws = statement[element]?["AWS"] else { return [] }
+                return aws.array?.compactMap(\.string) ?? aws.string.map { [$0] } ?? []
+            }
+        }
+        let local = "arn:aws:iam::\(account):"
+        return named.allSatisfy { arn in
+            guard arn.hasPrefix(local + "user/") || arn.hasPrefix(local + "role/") else { return true }
+            return catalog.principal(arn: arn) != nil
         }
     }
 
@@ -240,6 +259,9 @@ struct KMSPipeline: Sendable {
         guard text.utf8.count <= 32_768 else { throw KMSError.malformedPolicyDocument("The key policy is larger than 32 KB.") }
         do { _ = try Policy.parse(text, kind: .resource, id: "key policy") } catch {
             throw KMSError.malformedPolicyDocument("The new key policy is malformed: \(error.message)")
+        }
+        if let account = identity.principal?.accountId, !Self.namedPrincipalsExist(in: text, account: account, authenticator.directory.catalog) {
+            throw KMSError.malformedPolicyDocument("Policy contains a statement with one or more invalid principals.")
         }
         guard !bypass else { return }
         let resource = key?.arn ?? keys.keyArn("*")

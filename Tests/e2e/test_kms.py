@@ -851,7 +851,7 @@ def test_key_policy_get_put(kms, new_key):
     assert json.loads(kms.get_key_policy(KeyId=kid)["Policy"]) == doc
 
     mine = policy(ROOT_STATEMENT, {"Sid": "ReadOnlyForAuditors", "Effect": "Allow",
-                                   "Principal": {"AWS": user_arn("auditor")},
+                                   "Principal": {"AWS": "arn:aws:iam::111122223333:user/auditor"},
                                    "Action": ["kms:DescribeKey", "kms:GetKeyPolicy"], "Resource": "*"})
     kms.put_key_policy(KeyId=kid, PolicyName="default", Policy=mine)
     assert json.loads(kms.get_key_policy(KeyId=kid, PolicyName="default")["Policy"]) == json.loads(mine)
@@ -871,7 +871,7 @@ def test_key_policy_get_put(kms, new_key):
 
 def test_key_policy_lockout_safety_check(kms, new_key):
     kid = new_key()["KeyId"]
-    lockout = policy({"Effect": "Allow", "Principal": {"AWS": user_arn("somebody-else")},
+    lockout = policy({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/somebody-else"},
                       "Action": "kms:*", "Resource": "*"})
     kms_error(kms.put_key_policy, "MalformedPolicyDocumentException", KeyId=kid, PolicyName="default",
               Policy=lockout)
@@ -1179,6 +1179,19 @@ def test_key_policy_without_account_statement_ignores_iam(authz):
     assert admin.decrypt(CiphertextBlob=blob)["Plaintext"] == b"outsider's"
     assert kmsuser.decrypt(CiphertextBlob=blob)["Plaintext"] == b"outsider's"
     denied(outsider.decrypt, CiphertextBlob=blob)
+
+
+def test_a_key_policy_must_name_principals_that_exist(authz):
+    admin = authz.admin
+    kid = authz.new_key()["KeyId"]
+    for ghost in (user_arn("no-such-user"), f"arn:aws:iam::{ACCOUNT}:role/no-such-role"):
+        error = kms_error(admin.put_key_policy, "MalformedPolicyDocumentException", KeyId=kid, PolicyName="default",
+                          Policy=policy(ROOT_STATEMENT, {"Effect": "Allow", "Principal": {"AWS": [user_arn("outsider"), ghost]},
+                                                         "Action": "kms:Decrypt", "Resource": "*"}))
+        assert "invalid principals" in error["Error"]["Message"]
+    allowed(admin.put_key_policy, KeyId=kid, PolicyName="default", Policy=policy(
+        ROOT_STATEMENT, {"Effect": "Allow", "Principal": {"AWS": user_arn("outsider")}, "Action": "kms:Decrypt", "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/elsewhere"}, "Action": "kms:Decrypt", "Resource": "*"}))
 
 
 def test_policy_naming_the_admin_passes_lockout_check_and_shuts_out_iam(authz):
