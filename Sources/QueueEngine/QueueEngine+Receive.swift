@@ -35,6 +35,7 @@ extension QueueEngine {
             let now = time.nowMilliseconds()
             // The queue may have been deleted (or recreated) while this receive waited.
             guard let current = catalog.queue(named: name), current.id == queue.id else { return [] }
+            let notifications = waiters.notifications(queueId: queue.id)
             let sentAfter = now - Int64(current.settings.messageRetentionPeriod) * 1000
             let visibleUntil = now + Int64(visibility) * 1000
             let deadLetter = deadLetterRoute(of: current, caller: caller)
@@ -62,7 +63,7 @@ extension QueueEngine {
             if let next = try await store.nextVisibleAt(space: current.messageSpace, after: now) {
                 nap = min(nap, max(next - now, 1))
             }
-            await waiters.wait(queueId: queue.id, milliseconds: nap)
+            await waiters.wait(queueId: queue.id, milliseconds: nap, since: notifications)
         }
     }
 
@@ -92,7 +93,10 @@ extension QueueEngine {
             space: queue.messageSpace, receipts: [handle.receipt], now: time.nowMilliseconds(),
             requireInFlight: queue.settings.fifoQueue
         ).first
-        if outcome == .applied { count("sealq_messages_deleted_total", queue: name, by: 1) }
+        if outcome == .applied {
+            count("sealq_messages_deleted_total", queue: name, by: 1)
+            releaseGroupWaiters(queue)
+        }
         if let outcome, let error = Self.deleteError(outcome, queue: queue) { throw error }
     }
 
@@ -121,8 +125,16 @@ extension QueueEngine {
                 outcome.successes.append((item.id, ()))
             }
         }
-        count("sealq_messages_deleted_total", queue: name, by: results.filter { $0 == .applied }.count)
+        let deleted = results.filter { $0 == .applied }.count
+        count("sealq_messages_deleted_total", queue: name, by: deleted)
+        if deleted > 0 { releaseGroupWaiters(queue) }
         return outcome
+    }
+
+    /// A delete on a FIFO queue can free a message group (its next message was held back while
+    /// one was in flight): receives waiting on the queue look again.
+    private func releaseGroupWaiters(_ queue: QueueRecord) {
+        if queue.settings.fifoQueue { waiters.notify(queueId: queue.id) }
     }
 
     /// ChangeMessageVisibility.

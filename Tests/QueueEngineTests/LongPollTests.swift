@@ -34,6 +34,44 @@ struct LongPollTests {
         #expect(elapsed < .milliseconds(1500), "woken by the send, not by the 2 s deadline (took \(elapsed))")
     }
 
+    @Test("A notification between a receive's look and its wait ends the wait at once")
+    func notificationBeforeTheWait() async {
+        let waiters = LongPollWaiters()
+        let seen = waiters.notifications(queueId: 7)
+        waiters.notify(queueId: 7)  // a send commits after the look found nothing
+        let started = ContinuousClock.now
+        await waiters.wait(queueId: 7, milliseconds: 2000, since: seen)
+        #expect(ContinuousClock.now - started < .milliseconds(1000), "not slept to the deadline")
+        waiters.notify(queueId: 8)  // another queue's notification does not count
+        let current = waiters.notifications(queueId: 7)
+        let again = ContinuousClock.now
+        await waiters.wait(queueId: 7, milliseconds: 300, since: current)
+        #expect(ContinuousClock.now - again >= .milliseconds(250))
+    }
+
+    @Test("Deleting a FIFO group's in-flight message wakes a receive waiting for the group's next one")
+    func fifoDeleteWakes() async throws {
+        let (engine, _) = try await harness()
+        _ = try await engine.createQueue(
+            name: "order.fifo", attributes: ["FifoQueue": "true"], tags: [:])
+        for body in ["first", "second"] {
+            _ = try await engine.sendMessage(
+                queue: "order.fifo", OutgoingMessage(body: body, groupId: "g", deduplicationId: body), caller: testCaller)
+        }
+        let first = try await engine.receiveMessages(
+            queue: "order.fifo", ReceiveRequest(visibilityTimeout: 60), caller: testCaller)
+        #expect(first.map(\.body) == ["first"])
+        let started = ContinuousClock.now
+        let waiter = Task {
+            try await engine.receiveMessages(queue: "order.fifo", ReceiveRequest(waitTimeSeconds: 3), caller: testCaller)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        try await engine.deleteMessage(queue: "order.fifo", receiptHandle: first[0].receiptHandle)
+        let next = try await waiter.value
+        #expect(next.map(\.body) == ["second"])
+        #expect(ContinuousClock.now - started < .milliseconds(2000), "woken by the delete, not the 3 s deadline")
+    }
+
     @Test("A waiting receive with nothing to get returns empty at its deadline")
     func returnsEmptyAtDeadline() async throws {
         let (engine, _) = try await harness()
