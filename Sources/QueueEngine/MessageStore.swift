@@ -15,7 +15,9 @@ public protocol MessageStore: Sendable {
     func deleteQueue(id: Int64, now: Int64) async throws -> Bool
     /// Moves a queue to a fresh message space keyed by `spaceKey` (its old messages become
     /// unreachable at once, and the old space key is destroyed); nil when it no longer exists.
-    func purgeQueue(id: Int64, now: Int64, spaceKey: [UInt8]) async throws -> QueueRecord?
+    /// Refused when the queue was purged at or after `notPurgedSince`, checked in the same
+    /// transaction, so of concurrent purges only one passes.
+    func purgeQueue(id: Int64, now: Int64, spaceKey: [UInt8], notPurgedSince: Int64) async throws -> PurgeOutcome?
     /// Gives a queue's current message space its key (queues made before encryption existed);
     /// returns the updated record, nil when the queue no longer exists.
     func assignSpaceKey(queueId: Int64, key: [UInt8]) async throws -> QueueRecord?
@@ -253,4 +255,12 @@ public struct ClaimResult: Sendable {
         self.movedToDeadLetter = movedToDeadLetter
         self.deadLetterFailure = deadLetterFailure
     }
+}
+
+/// What a purge did.
+public enum PurgeOutcome: Sendable {
+    /// Purged: the queue as it now is.
+    case purged(QueueRecord)
+    /// Not purged: the queue was purged at this time (ms since the epoch), too recently.
+    case purgedRecently(at: Int64)
 }

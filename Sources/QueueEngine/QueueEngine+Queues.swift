@@ -121,16 +121,15 @@ extension QueueEngine {
     public func purgeQueue(name: String) async throws {
         let queue = try requireQueue(name)
         let now = time.nowMilliseconds()
-        if let last = queue.lastPurgeAt, now - last < 60_000 {
-            throw SQSError(
-                .purgeQueueInProgress,
-                "Only one PurgeQueue operation on \(name) is allowed every 60 seconds.")
-        }
+        let tooSoon = SQSError(.purgeQueueInProgress, "Only one PurgeQueue operation on \(name) is allowed every 60 seconds.")
+        if let last = queue.lastPurgeAt, now - last < 60_000 { throw tooSoon }
         let spaceKey = try sealer.makeSpaceKey(queueArn: queueArn(name))
-        guard let record = try await store.purgeQueue(id: queue.id, now: now, spaceKey: spaceKey) else {
-            throw SQSError.queueDoesNotExist
+        // Checked again in the purge's own transaction: of concurrent purges only one passes.
+        switch try await store.purgeQueue(id: queue.id, now: now, spaceKey: spaceKey, notPurgedSince: now - 60_000 + 1) {
+        case nil: throw SQSError.queueDoesNotExist
+        case .purgedRecently?: throw tooSoon
+        case .purged(let record)?: catalog.upsert(record)
         }
-        catalog.upsert(record)
         sealer.forget(queueArn: queueArn(name))
         logger.info("queue purged", metadata: ["queue.name": "\(name)"])
     }

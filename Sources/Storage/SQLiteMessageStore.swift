@@ -147,23 +147,33 @@ public final class SQLiteMessageStore: MessageStore {
     }
 
     /// Gives a queue a fresh message space and retires the old one, destroying its key.
-    public func purgeQueue(id: Int64, now: Int64, spaceKey: [UInt8]) async throws -> QueueRecord? {
-        let result: (QueueRecord, Int64)? = try await writer.perform { db in
-            guard let old = try Int64.fetchOne(db, sql: "SELECT message_space FROM queues WHERE id = ?", arguments: [id]) else {
-                return nil
-            }
+    public func purgeQueue(id: Int64, now: Int64, spaceKey: [UInt8], notPurgedSince: Int64) async throws -> PurgeOutcome? {
+        let result: Result<(QueueRecord, Int64), PurgeRefusal>? = try await writer.perform { db in
+            guard let current = try Row.fetchOne(db, sql: "SELECT message_space, last_purge_at FROM queues WHERE id = ?", arguments: [id])
+            else { return nil }
+            if let last = current["last_purge_at"] as Int64?, last >= notPurgedSince { return .failure(PurgeRefusal(at: last)) }
+            let old: Int64 = current["message_space"]
             try db.execute(sql: "UPDATE message_spaces SET retired_at = ?, space_key = NULL WHERE id = ?", arguments: [now, old])
             try db.execute(sql: "INSERT INTO message_spaces (retired_at, space_key) VALUES (NULL, ?)", arguments: [Data(spaceKey)])
             try db.execute(
                 sql: "UPDATE queues SET message_space = ?, last_purge_at = ?, version = version + 1 WHERE id = ?",
                 arguments: [db.lastInsertedRowID, now, id])
             guard let row = try Row.fetchOne(db, sql: Self.selectQueues + " WHERE queues.id = ?", arguments: [id]) else { return nil }
-            return (try Self.queueRecord(row), old)
+            return .success((try Self.queueRecord(row), old))
         }
-        guard let (record, oldSpace) = result else { return nil }
-        totals.withLock { _ = $0.removeValue(forKey: oldSpace) }
-        checkpointer?.requestTruncation()
-        return record
+        switch result {
+        case nil: return nil
+        case .failure(let refusal)?: return .purgedRecently(at: refusal.at)
+        case .success(let (record, oldSpace))?:
+            totals.withLock { _ = $0.removeValue(forKey: oldSpace) }
+            checkpointer?.requestTruncation()
+            return .purged(record)
+        }
+    }
+
+    /// A purge refused inside its transaction: the queue was purged at `at`.
+    private struct PurgeRefusal: Error {
+        var at: Int64
     }
 
     /// Queues with the key of their current message space.

@@ -236,6 +236,18 @@ struct MessageLifecycleTests {
         #expect(try await h.receive().isEmpty)
     }
 
+    @Test("Of concurrent purges of one queue, exactly one succeeds; the others are PurgeQueueInProgress")
+    func concurrentPurges() async throws {
+        let h = try await Harness()
+        try await h.createQueue()
+        let engine = h.engine
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 { group.addTask { (try? await engine.purgeQueue(name: "q")) != nil } }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 1)
+    }
+
     @Test("Purge drops every message; a second purge within 60 s fails with PurgeQueueInProgress")
     func purge() async throws {
         let h = try await Harness()
