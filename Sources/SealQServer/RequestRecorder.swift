@@ -64,6 +64,7 @@ struct RequestRecorder: Sendable {
 
     /// The audit entry of `record`, from the template of records like it.
     func entry(of record: RequestRecord) -> AuditEntry {
+        let record = record.bounded()
         let now = SystemTimeSource().nowMilliseconds()
         let eventID = RandomIdentifier.timeOrderedUUID(milliseconds: now)
         let template = templates.template(for: record) { event(of: record, at: now, eventID: eventID).template }
@@ -174,4 +175,53 @@ struct RequestRecorder: Sendable {
         "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateRandom", "GenerateMac",
         "VerifyMac",
     ]
+}
+
+extension RequestRecord {
+    /// Longest text kept from a call that failed or was refused: its values were never checked
+    /// against their limits, and an unauthenticated caller must not fill the log with them.
+    static let refusedTextLimit = 1024
+    /// Longest text kept from a call that succeeded (a key policy is up to 32 KiB).
+    static let acceptedTextLimit = 65_536
+    /// Most members kept of one structure, list or map of a failed or refused call.
+    static let refusedMemberLimit = 100
+
+    /// The record with its caller-supplied texts cut to size, marked where cut.
+    func bounded() -> RequestRecord {
+        var copy = self
+        let accepted = decision == .allowed && errorCode == nil
+        let limit = accepted ? Self.acceptedTextLimit : Self.refusedTextLimit
+        copy.userAgent = userAgent.map { Self.cut($0, to: Self.refusedTextLimit) }
+        copy.errorMessage = errorMessage.map { Self.cut($0, to: Self.refusedTextLimit) }
+        copy.resources = resources.map { AuditEvent.Resource(type: $0.type, arn: Self.cut($0.arn, to: limit), accountId: $0.accountId) }
+        copy.requestParameters = requestParameters.map { Self.cut($0, textLimit: limit, memberLimit: accepted ? nil : Self.refusedMemberLimit) }
+        copy.queue = queue.map { Self.cut($0, to: Self.refusedTextLimit) }
+        return copy
+    }
+
+    private static func cut(_ node: OutputNode, textLimit: Int, memberLimit: Int?) -> OutputNode {
+        func members<T>(_ items: [T]) -> [T] { memberLimit.map { Array(items.prefix($0)) } ?? items }
+        switch node {
+        case .text(let text): return .text(cut(text, to: textLimit))
+        case .structure(let fields):
+            return .structure(members(fields).map { (cut($0.0, to: refusedTextLimit), cut($0.1, textLimit: textLimit, memberLimit: memberLimit)) })
+        case .list(let itemName, let items):
+            return .list(itemName: itemName, members(items).map { cut($0, textLimit: textLimit, memberLimit: memberLimit) })
+        case .map(let entry, let key, let value, let pairs):
+            return .map(
+                entryName: entry, keyName: key, valueName: value,
+                members(pairs).map { (cut($0.0, to: refusedTextLimit), cut($0.1, textLimit: textLimit, memberLimit: memberLimit)) })
+        case .boolean, .number, .null: return node
+        }
+    }
+
+    /// `text` if it has at most `limit` UTF-8 bytes, else its start and how much was cut.
+    static func cut(_ text: String, to limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        // Back off to the start of a character.
+        var end = text.utf8.index(text.utf8.startIndex, offsetBy: limit)
+        while end > text.startIndex && text.utf8[end] & 0xC0 == 0x80 { end = text.utf8.index(before: end) }
+        let kept = text.utf8[..<end].count
+        return String(text[..<end]) + "…[\(text.utf8.count - kept) bytes cut]"
+    }
 }

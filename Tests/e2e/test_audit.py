@@ -469,6 +469,34 @@ def test_sealq_audit_lookup_on_the_command_line(audited):
     assert bad.returncode != 0 and "InvalidLookupAttributesException" in bad.stderr
 
 
+def test_oversized_values_of_refused_calls_are_cut_in_the_record(tmp_path):
+    """An unsigned caller's 200 KB queue name and user agent must not land in the append-only log
+    (or the template cache) whole: texts of failed or refused calls are cut to 1 KiB, marked."""
+    import requests
+    d = Daemon(str(tmp_path))
+    d.start()
+    try:
+        huge = "q" * 200_000
+        for headers, body in (({"X-Amz-Target": "AmazonSQS.GetQueueUrl", "Content-Type": "application/x-amz-json-1.0",
+                                "User-Agent": "ua-" + "u" * 20_000}, json.dumps({"QueueName": huge})),
+                              ({"Content-Type": "application/x-www-form-urlencoded"},
+                               f"Action=SendMessage&Version=2012-11-05&QueueUrl={d.url}/{ACCOUNT}/{huge}&MessageBody=x")):
+            r = requests.post(d.url + "/", data=body, headers=headers, timeout=30)
+            assert 400 <= r.status_code < 500, r.status_code
+        signed = make_client(d)
+        with pytest.raises(Exception):
+            signed.get_queue_url(QueueName=huge)
+    finally:
+        d.stop()
+    texts = [json.dumps(e) for _, e in records(d.data_dir)]
+    assert all(len(text) < 8_000 for text in texts), max(len(text) for text in texts)
+    assert sum("bytes cut]" in text for text in texts) == 3, [t[:300] for t in texts]
+    db = sqlite3.connect(f"file:{d.data_dir}/sealq.sqlite?mode=ro", uri=True)
+    (size,) = db.execute("SELECT SUM(LENGTH(template)) FROM audit_templates").fetchone()
+    db.close()
+    assert size < 100_000, size
+
+
 def test_sigkill_under_load_loses_no_record_of_an_acknowledged_request(tmp_path):
     import threading
     import time
