@@ -87,8 +87,12 @@ public func buildApplication(
     let responder = SealQResponder(
         router: router, metrics: MetricsEndpoint(registry: registry, engine: engine),
         maximumBodyBytes: configuration.maximumRequestBodyBytes)
+    let connections = ConnectionLimit.raisingDescriptorLimit()
     var application = Application(
         responder: responder,
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [connections.handler()], idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SealQ"),
         onServerRunning: { channel in
             // The bound port, which differs from the configured one with --port 0.
@@ -99,7 +103,7 @@ public func buildApplication(
                 metadata: [
                     "address": "http://\(host):\(port)", "data.dir": "\(configuration.dataDirectory)",
                     "admin.credentials": "\(configuration.adminCredentialsPath)", "region": "\(configuration.region)",
-                    "account.id": "\(configuration.accountId)",
+                    "account.id": "\(configuration.accountId)", "connections.max": "\(connections.maximum)",
                 ])
         },
         logger: logger)

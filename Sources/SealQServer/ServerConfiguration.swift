@@ -20,6 +20,9 @@ public struct ServerConfiguration: Sendable {
     public var adminSecretAccessKey: String?
     /// Largest request body accepted, in bytes; larger ones are refused from Content-Length.
     public var maximumRequestBodyBytes = 4 * 1024 * 1024
+    /// Seconds a connection may stay idle, or sit in a half-sent request, before it is closed
+    /// (a request being answered, such as a long poll, is never idle).
+    public var idleTimeoutSeconds: Int64 = 30
 
     /// The passphrase the root key is derived from (`SEALQ_ROOT_PASSPHRASE`), if set.
     public var rootPassphrase: String?

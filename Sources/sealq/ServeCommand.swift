@@ -37,6 +37,10 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("insecure-skip-auth"),
         help: "Benchmarks only: skip authentication and authorization; every call runs as the admin. Loopback hosts only.")
     var insecureSkipAuth = false
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: "Seconds a connection may stay idle or in a half-sent request before it is closed [env: SEALQ_IDLE_TIMEOUT] (default: 30).")
+    var idleTimeout: Int64?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error [env: SEALQ_LOG_LEVEL] (default: info).")
     var logLevel: String?
 
@@ -76,6 +80,10 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.auditRetentionDays = days
         }
         configuration.auditArchiveDirectory = auditArchiveDirectory ?? environment["SEALQ_AUDIT_ARCHIVE_DIR"]
+        if let seconds = try idleTimeout ?? environment["SEALQ_IDLE_TIMEOUT"].map(Self.parseSeconds) {
+            guard (1...3600).contains(seconds) else { throw ValidationError("--idle-timeout must be 1 to 3600 seconds.") }
+            configuration.idleTimeoutSeconds = seconds
+        }
         if insecureSkipAuth {
             guard ["127.0.0.1", "::1", "localhost"].contains(configuration.host) else {
                 throw ValidationError("--insecure-skip-auth is refused unless --host is a loopback address.")
@@ -96,6 +104,11 @@ struct ServeCommand: AsyncParsableCommand {
     private static func parseDays(_ text: String) throws -> Double {
         guard let days = Double(text) else { throw ValidationError("SEALQ_AUDIT_RETENTION_DAYS must be a number of days.") }
         return days
+    }
+
+    private static func parseSeconds(_ text: String) throws -> Int64 {
+        guard let seconds = Int64(text) else { throw ValidationError("SEALQ_IDLE_TIMEOUT must be a number of seconds.") }
+        return seconds
     }
 
     private static func parsePort(_ text: String) throws -> Int {

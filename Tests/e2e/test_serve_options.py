@@ -3,6 +3,7 @@ cleanly, and the benchmark-only --insecure-skip-auth does what it says (and only
 
 import os
 import socket
+import time
 import subprocess
 
 from conftest import (ADMIN_KEY, ADMIN_SECRET, SEALQ_BIN, Daemon, create_access_key, free_port, make_client,
@@ -158,3 +159,84 @@ def test_an_unusable_data_directory_is_named_in_a_sentence(tmp_path):
         result = subprocess.run([SEALQ_BIN, "serve", "--port", "1", "--data-dir", str(data_dir)], cwd=str(tmp_path),
                                 capture_output=True, text=True, timeout=30)
         assert result.returncode != 0 and words in result.stderr and "NSCocoaErrorDomain" not in result.stderr, result.stderr
+
+
+def _spawn(tmp_path, *args, prefix=()):
+    env = dict(os.environ, SEALQ_ADMIN_ACCESS_KEY_ID=ADMIN_KEY, SEALQ_ADMIN_SECRET_ACCESS_KEY=ADMIN_SECRET)
+    port = free_port()
+    proc = subprocess.Popen([*prefix, SEALQ_BIN, "serve", "--port", str(port), "--data-dir", str(tmp_path / "data"), *args],
+                            env=env, cwd=str(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                if s.recv(64).startswith(b"HTTP/1.1 200"):
+                    return proc, port
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError("the daemon did not come up")
+
+
+def _closed_by_server(sock, within):
+    sock.settimeout(within)
+    try:
+        return sock.recv(1) == b""
+    except socket.timeout:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def test_idle_and_half_sent_connections_are_closed_and_do_not_hold_up_shutdown(tmp_path):
+    proc, port = _spawn(tmp_path, "--idle-timeout", "1")
+    try:
+        silent = socket.create_connection(("127.0.0.1", port))
+        half_headers = socket.create_connection(("127.0.0.1", port))
+        half_headers.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")
+        half_body = socket.create_connection(("127.0.0.1", port))
+        half_body.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nx")
+        for sock in (silent, half_headers):
+            assert _closed_by_server(sock, within=5), "closed after the idle timeout"
+        stuck = socket.create_connection(("127.0.0.1", port))
+        stuck.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nx")
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0, "a half-sent body does not hold up a graceful stop"
+        for sock in (silent, half_headers, half_body, stuck):
+            sock.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_a_connection_flood_is_refused_at_the_door_and_the_daemon_survives(tmp_path):
+    """With a hard limit of 512 descriptors the daemon keeps connections 256 below it: a flood
+    of 400 silent connections gets some closed at once, and the daemon keeps running."""
+    proc, port = _spawn(tmp_path, prefix=("prlimit", "--nofile=512:512"))
+    flood = []
+    try:
+        for _ in range(400):
+            flood.append(socket.create_connection(("127.0.0.1", port)))
+        time.sleep(1)
+        refused = sum(_closed_by_server(sock, within=0.05) for sock in flood)
+        assert refused >= 400 - 256, refused
+        assert proc.poll() is None, "still running"
+    finally:
+        for sock in flood:
+            sock.close()
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+                    s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    if s.recv(64).startswith(b"HTTP/1.1 200"):
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "serves again once the flood is gone"
+            time.sleep(0.2)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
