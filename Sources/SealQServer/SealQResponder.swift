@@ -15,6 +15,10 @@ struct SealQResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
         let path = request.uri.path
+        // HEAD answers as GET does, without the body (load balancers' health checks use it).
+        if request.method == .head && (path == "/health" || path == "/metrics") {
+            return Response(status: .ok, headers: [.contentType: path == "/health" ? "text/plain" : "text/plain; version=0.0.4"])
+        }
         if request.method == .get && path == "/health" {
             return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }

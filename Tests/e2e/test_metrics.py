@@ -89,3 +89,9 @@ def test_metrics_oldest_age_grows(daemon, sqs):
     time.sleep(2.1)
     age = series(scrape(daemon), "sealq_oldest_message_age_seconds", name)
     assert age is not None and 1.5 <= age < 30, age
+
+
+def test_head_answers_health_and_metrics_without_a_body(daemon):
+    for path, content_type in (("/health", "text/plain"), ("/metrics", "text/plain; version=0.0.4")):
+        r = requests.head(daemon.url + path, timeout=10)
+        assert r.status_code == 200 and r.headers.get("Content-Type") == content_type and r.content == b"", (path, r.status_code)
