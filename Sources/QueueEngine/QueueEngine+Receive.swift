@@ -20,10 +20,10 @@ extension QueueEngine {
             throw SQSError.invalidParameter(
                 "WaitTimeSeconds", value: String(wait), reason: "Must be >= 0 and <= 20, if provided.")
         }
+        // At the in-flight quota a short poll gets OverLimit; a long poll gets no error and no
+        // messages (it waits, and serves once messages leave flight), as AWS documents.
         if wait == 0 {
-            let inFlight = try await self.inFlight.count(space: queue.messageSpace, now: time.nowMilliseconds()) {
-                try await messageCounts(of: queue).inFlight
-            }
+            let inFlight = try await inFlightCount(queue)
             guard inFlight < configuration.maxInFlight else {
                 throw SQSError(.overLimit, "Too many messages in flight: the queue already has \(inFlight) (limit \(configuration.maxInFlight)).")
             }
@@ -38,6 +38,12 @@ extension QueueEngine {
             let notifications = waiters.notifications(queueId: queue.id)
             let sentAfter = now - Int64(current.settings.messageRetentionPeriod) * 1000
             let visibleUntil = now + Int64(visibility) * 1000
+            if wait > 0, try await inFlightCount(current) >= configuration.maxInFlight {
+                let remaining = deadline - now
+                guard remaining > 0, !waiters.isClosed else { return [] }
+                await waiters.wait(queueId: queue.id, milliseconds: min(remaining, 1000), since: notifications)
+                continue
+            }
             let deadLetter = deadLetterRoute(of: current, caller: caller)
             let claim = ClaimRequest(
                 space: current.messageSpace, now: now, sentAfter: sentAfter, limit: limit, visibleUntil: visibleUntil,
@@ -64,6 +70,13 @@ extension QueueEngine {
                 nap = min(nap, max(next - now, 1))
             }
             await waiters.wait(queueId: queue.id, milliseconds: nap, since: notifications)
+        }
+    }
+
+    /// Messages of `queue` in flight now.
+    private func inFlightCount(_ queue: QueueRecord) async throws -> Int {
+        try await inFlight.count(space: queue.messageSpace, now: time.nowMilliseconds()) {
+            try await messageCounts(of: queue).inFlight
         }
     }
 
