@@ -109,7 +109,8 @@ public struct AuditLogVerifier {
     }
 
     /// The verdict once every stored event has been added. With `now` (ms since the epoch),
-    /// events after the newest checkpoint must have been recorded within `unsignedGrace` ms of it.
+    /// events after the newest checkpoint must have been recorded within `unsignedGrace` ms of
+    /// it; a grace of 0 requires every event to be signed.
     public mutating func finish(now: Int64? = nil, unsignedGrace: Int64 = 120_000) -> Finding {
         if let damage { return .damaged(damage) }
         if nextCheckpoint < checkpoints.count {
@@ -122,7 +123,7 @@ public struct AuditLogVerifier {
         if let now, unsigned > 0, let recorded = firstUnsignedTime {
             let earliest = AuditEvent.timestamp(now - unsignedGrace)
             let latest = AuditEvent.timestamp(now + unsignedGrace)
-            if recorded < earliest || recorded > latest {
+            if unsignedGrace == 0 || recorded < earliest || recorded > latest {
                 let first = lastVerifiedSize + 1
                 return .damaged(AuditDamage(
                     position: first, eventID: nil,

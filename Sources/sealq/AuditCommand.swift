@@ -39,7 +39,7 @@ struct AuditCommand: AsyncParsableCommand {
             name: .customLong("checkpoint"),
             help: "A checkpoint saved earlier with `sealq audit checkpoint` that the log must still lead to (repeatable).")
         var checkpointFiles: [String] = []
-        @Option(help: "How old, in seconds, the first event no signed checkpoint covers may be.")
+        @Option(help: "How old, in seconds, the first event no signed checkpoint covers may be (0: every event must be signed).")
         var unsignedGrace = 120
 
         func validate() throws {
