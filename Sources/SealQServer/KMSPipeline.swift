@@ -89,7 +89,7 @@ struct KMSPipeline: Sendable {
             if let key = check.key {
                 allowed = try keyAllows(key, check, identity: identity, principal: principal, call: call)
             } else {
-                var target = Authorizer.Target(action: check.action, resource: "*")
+                var target = Authorizer.Target(action: check.action, resource: check.resource ?? "*")
                 target.requestTags = check.requestTags
                 target.tagKeys = check.tagKeys
                 allowed = authorizer.authorize(identity, target, call: call).map { $0.decision == .allowed } ?? true
@@ -168,6 +168,8 @@ struct KMSPipeline: Sendable {
         var key: ManagedKey?
         var context: [String: String] = [:]
         var newGrant: KeyPolicyRule.NewGrant?
+        /// A resource other than a key (an alias's ARN), decided by IAM policies alone.
+        var resource: String?
         /// Tags the call sets (`aws:RequestTag/KEY`) and the tag keys it names (`aws:TagKeys`).
         var requestTags: [String: String] = [:]
         var tagKeys: [String] = []
@@ -180,6 +182,9 @@ struct KMSPipeline: Sendable {
                 context: context)
         }
         let global = [Check(action: "kms:\(request.action.rawValue)")]
+        func onAlias(_ name: String) -> Check {
+            Check(action: "kms:\(request.action.rawValue)", resource: keys.aliasArn(name))
+        }
         switch request {
         case .createKey(let input):
             // Tagging on creation also needs kms:TagResource, as the model documents.
@@ -201,8 +206,14 @@ struct KMSPipeline: Sendable {
         case .listKeys, .generateRandom, .listRetirableGrants: return global
         case .listAliases(let keyId, _): return try keyId.map { [try on($0, aliases: false)] } ?? global
         case .describeKey(let keyId, _): return [try on(keyId, "DescribeKey")]
-        case .createAlias(_, let target), .updateAlias(_, let target): return [try on(target, aliases: false)]
-        case .deleteAlias(let name): return [try on(name)]
+        // An alias is a resource of its own: the call needs the action on the alias and on every key
+        // it names, old and new, as KMS authorizes it (so no one repoints another team's alias).
+        case .createAlias(let name, let target):
+            return [onAlias(name), try on(target, aliases: false)]
+        case .updateAlias(let name, let target):
+            let current = try? on(name)  // the key the alias names now
+            return [onAlias(name)] + (current.map { [$0] } ?? []) + [try on(target, aliases: false)]
+        case .deleteAlias(let name): return [onAlias(name), try on(name)]
         case .encrypt(let input): return [try on(input.keyId, "Encrypt", context: input.encryptionContext)]
         case .decrypt(let input):
             // A KeyId the caller named that does not exist is NotFoundException; a key only the

@@ -1007,6 +1007,7 @@ AUTHZ_PRINCIPALS = {
         {"Name": "retirer"},
         {"Name": "creator", "Policies": ["create-only"]},
         {"Name": "tagger", "Policies": ["create-and-tag-blue"]},
+        {"Name": "keyowner", "Policies": ["own-keys-and-aliases"]},
     ],
     "Roles": [],
     "Groups": [],
@@ -1024,6 +1025,11 @@ AUTHZ_POLICIES = {
         {"Sid": "NoDecrypt", "Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"}]},
     "create-only": {"Version": "2012-10-17", "Statement": [
         {"Sid": "Create", "Effect": "Allow", "Action": ["kms:CreateKey", "kms:DescribeKey"], "Resource": "*"}]},
+    "own-keys-and-aliases": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "OwnKeys", "Effect": "Allow", "Action": "kms:*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:ResourceTag/owner": "keyowner"}}},
+        {"Sid": "OwnAliases", "Effect": "Allow", "Action": ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"],
+         "Resource": f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/keyowner-*"}]},
     "create-and-tag-blue": {"Version": "2012-10-17", "Statement": [
         {"Sid": "CreateBlue", "Effect": "Allow", "Action": ["kms:CreateKey", "kms:TagResource"], "Resource": "*",
          "Condition": {"StringEquals": {"aws:RequestTag/team": "blue"}, "ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}}]},
@@ -1043,6 +1049,25 @@ def authz(tmp_path_factory):
                          new_key=lambda **kw: kms_client(d).create_key(**kw)["KeyMetadata"])
     yield ns
     d.stop()
+
+
+def test_an_alias_is_changed_only_with_rights_on_it_and_on_every_key_it_names(authz):
+    """KMS authorizes CreateAlias, UpdateAlias and DeleteAlias on the alias and on the keys it
+    names, old and new: a principal with rights on its own key cannot repoint another's alias."""
+    admin, owner = authz.admin, authz.client("keyowner")
+    theirs = authz.new_key()["KeyId"]
+    mine = authz.new_key(Tags=[{"TagKey": "owner", "TagValue": "keyowner"}])["KeyId"]
+    name = f"alias/payments-{uuid.uuid4().hex[:6]}"
+    admin.create_alias(AliasName=name, TargetKeyId=theirs)
+    denied(owner.update_alias, AliasName=name, TargetKeyId=mine)
+    denied(owner.delete_alias, AliasName=name)
+    assert key_uuid(admin.describe_key(KeyId=name)["KeyMetadata"]["KeyId"]) == theirs
+    own = f"alias/keyowner-{uuid.uuid4().hex[:6]}"
+    allowed(owner.create_alias, AliasName=own, TargetKeyId=mine)
+    denied(owner.update_alias, AliasName=own, TargetKeyId=theirs)  # no rights on the new key
+    denied(owner.create_alias, AliasName=f"alias/other-{uuid.uuid4().hex[:6]}", TargetKeyId=mine)  # nor on that alias
+    allowed(owner.delete_alias, AliasName=own)
+    allowed(authz.client("kmsuser").update_alias, AliasName=name, TargetKeyId=mine)
 
 
 def test_tagging_on_create_needs_tag_resource_and_request_tags_reach_conditions(authz):
