@@ -75,6 +75,10 @@ public final class SignatureVerifier: Sendable {
     }
 
     /// Verifies `request` for `service` at `now` (seconds since the epoch); returns the access key id.
+    /// Headers that select what a request does: `x-amz-target` (the JSON protocols' action) and
+    /// `content-type` (JSON or form).
+    static let operationHeaders = ["x-amz-target", "content-type"]
+
     public func verify(_ request: Request, service: String, now: Int64) throws(Failure) -> String {
         let claim = try Self.claim(of: request)
         guard let secret = secrets(claim.accessKeyId) else { throw .invalidClientTokenId }
@@ -99,6 +103,11 @@ public final class SignatureVerifier: Sendable {
         }
         guard claim.signedHeaders.contains("host") else {
             throw .signatureDoesNotMatch("'Host' must be a signed header.")
+        }
+        // The headers that choose the service, protocol and action must be signed when present,
+        // or a captured request (or a presigned URL) could be replayed as another action.
+        for name in Self.operationHeaders where request.headers[name] != nil && !claim.signedHeaders.contains(name) {
+            throw .signatureDoesNotMatch("'\(name)' must be a signed header.")
         }
         var signed: [(String, String)] = []
         for name in claim.signedHeaders {

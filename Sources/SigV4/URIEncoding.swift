@@ -41,9 +41,11 @@ public enum URIEncoding {
         return String(validating: bytes, as: UTF8.self)
     }
 
-    /// Lenient decoding for canonicalization: malformed input is kept as it is.
+    /// Lenient decoding of a query component for canonicalization: `+` is a space, as the form
+    /// decoding that reads the parameters takes it (so `+` and `%2B`, which the request's reader
+    /// tells apart, never share a canonical form); malformed input is kept as it is.
     public static func decode(_ text: String) -> String {
-        decodeStrict(Substring(text), plusAsSpace: false) ?? text
+        decodeStrict(Substring(text), plusAsSpace: true) ?? text
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

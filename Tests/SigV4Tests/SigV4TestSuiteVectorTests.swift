@@ -141,7 +141,10 @@ struct SigV4TestSuiteVectorTests {
     @Test("Query parameters without a value get '=', names are re-encoded")
     func queryWithoutValue() {
         #expect(CanonicalRequest.canonicalQuery("b=2&a=x%20y&c") == "a=x%20y&b=2&c=")
-        #expect(CanonicalRequest.canonicalQuery("a=b+c") == "a=b%2Bc", "'+' is a literal plus in SigV4 queries")
+        // The query's reader (form decoding) takes '+' as a space; so does the canonical form, so
+        // `b+c` and `b%2Bc`, which the reader tells apart, never share a signature.
+        #expect(CanonicalRequest.canonicalQuery("a=b+c") == "a=b%20c")
+        #expect(CanonicalRequest.canonicalQuery("a=b%2Bc") == "a=b%2Bc")
         #expect(CanonicalRequest.canonicalQuery("") == "")
     }
 }

@@ -40,6 +40,22 @@ struct SignatureVerifierTests {
         #expect(throws: SignatureVerifier.Failure.self) { try verifier.verify(signed(secret: "other"), service: "sqs", now: now) }
     }
 
+    @Test("Headers that choose the action must be signed: X-Amz-Target or Content-Type added to a request is refused")
+    func operationHeadersMustBeSigned() throws {
+        let signer = RequestSigner(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret-one", region: "us-east-1", service: "sqs")
+        var headers = ["host": "127.0.0.1:9324"]
+        for (name, value) in signer.sign(method: "POST", path: "/", query: "", headers: [("host", "127.0.0.1:9324")], payload: Array("{}".utf8), amzDate: "20150830T123600Z") {
+            headers[name.lowercased()] = value
+        }
+        let bare = SignatureVerifier.Request(method: "POST", path: "/", query: "", queryParameters: [:], headers: headers, body: Array("{}".utf8))
+        #expect(try verifier.verify(bare, service: "sqs", now: now) == "AKIDEXAMPLE")
+        for (name, value) in [("x-amz-target", "AmazonSQS.PurgeQueue"), ("content-type", "application/x-amz-json-1.0")] {
+            var replayed = bare
+            replayed.headers[name] = value
+            #expect(throws: SignatureVerifier.Failure.self, "\(name) added after signing") { try verifier.verify(replayed, service: "sqs", now: now) }
+        }
+    }
+
     @Test("Unknown keys, missing signatures, stale dates and foreign scopes get their own failures")
     func failures() throws {
         var unknown = signed()

@@ -96,3 +96,39 @@ def test_unsigned_payload_cannot_carry_a_body(daemon, sqs):
         response = requests.post(daemon.url + "/", headers=signed, data=body, timeout=30)
         assert response.status_code == 403 and "<Code>SignatureDoesNotMatch</Code>" in response.text, response.text[:300]
     assert sqs.get_queue_url(QueueName="unsigned-payload-target")["QueueUrl"] == url
+
+
+def test_headers_that_choose_the_action_cannot_be_added_after_signing(daemon, sqs):
+    """A request signed without X-Amz-Target (or a presigned URL) cannot be replayed as another
+    action by adding one: the headers that select the operation must be signed."""
+    from botocore.auth import SigV4Auth
+    url = sqs.create_queue(QueueName="replay-target")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="must survive")
+    body = json.dumps({"QueueUrl": url, "AttributeNames": ["All"]}).encode()
+    request = AWSRequest(method="POST", url=daemon.url + "/", data=body)
+    SigV4Auth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION).add_auth(request)
+    headers = dict(request.headers.items())
+    headers.update({"X-Amz-Target": "AmazonSQS.PurgeQueue", "Content-Type": "application/x-amz-json-1.0"})
+    r = requests.post(daemon.url + "/", data=body, headers=headers, timeout=10)
+    assert r.status_code == 403 and b"must be a signed header" in r.content, r.content
+    presigned = AWSRequest(method="GET", url=f"{daemon.url}/?Action=GetQueueUrl&QueueName=replay-target&Version=2012-11-05")
+    SigV4QueryAuth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION, expires=300).add_auth(presigned)
+    assert requests.get(presigned.url, timeout=10).status_code == 200
+    r = requests.get(presigned.url, headers={"X-Amz-Target": "AmazonSQS.ListQueues"}, timeout=10)
+    assert r.status_code == 403, r.content
+    assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"][
+        "ApproximateNumberOfMessages"] == "1"
+
+
+def test_a_plus_and_its_escape_never_share_a_signature(daemon, sqs):
+    """The query reader takes '+' as a space; a URL signed for '%2B' (a plus) replayed with '+'
+    would otherwise send another message under the same signature."""
+    url = sqs.create_queue(QueueName="replay-plus")["QueueUrl"]
+    signed = AWSRequest(method="GET", url=f"{url}?Action=SendMessage&MessageBody=1%2B1%3D2&Version=2012-11-05")
+    SigV4QueryAuth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION, expires=300).add_auth(signed)
+    assert requests.get(signed.url, timeout=10).status_code == 200
+    replayed = signed.url.replace("MessageBody=1%2B1%3D2", "MessageBody=1+1%3D2")
+    assert replayed != signed.url
+    assert requests.get(replayed, timeout=10).status_code == 403
+    bodies = [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]]
+    assert bodies == ["1+1=2"]
