@@ -124,8 +124,9 @@ struct KMSInput {
     // MARK: Collections
 
     /// A list of strings of `count` items, each checked against `rule` (`grantTokens.1.member`).
+    /// A `secret` list (grant tokens) is never quoted in a violation.
     mutating func strings(
-        _ member: String, count: ClosedRange<Int>? = nil, each rule: KMSStringRule, required: Bool = false
+        _ member: String, count: ClosedRange<Int>? = nil, each rule: KMSStringRule, required: Bool = false, secret: Bool = false
     ) throws(KMSError) -> [String]? {
         guard let items = try list(member, required: required) else { return nil }
         var result: [String] = []
@@ -134,7 +135,7 @@ struct KMSInput {
             result.append(text)
         }
         if let count {
-            let shown = "[" + result.joined(separator: ", ") + "]"
+            let shown = secret ? "[\(result.count) values not shown]" : "[" + result.joined(separator: ", ") + "]"
             if result.count < count.lowerBound {
                 violate(shown, at: member, "Member must have length greater than or equal to \(count.lowerBound)")
             } else if result.count > count.upperBound {
@@ -142,14 +143,16 @@ struct KMSInput {
             }
         }
         for (index, text) in result.enumerated() {
-            for constraint in rule.violations(of: text) { violate(text, at: "\(member).\(index + 1).member", constraint) }
+            for constraint in rule.violations(of: text) {
+                violate(secret ? "(not shown)" : text, at: "\(member).\(index + 1).member", constraint)
+            }
         }
         return result
     }
 
     /// `GrantTokens`: 0–10 tokens of 1–8,192 characters; empty when absent.
     mutating func grantTokens() throws(KMSError) -> [String] {
-        try strings("GrantTokens", count: 0...10, each: .length(1...8192)) ?? []
+        try strings("GrantTokens", count: 0...10, each: .length(1...8192), secret: true) ?? []
     }
 
     /// A list of model enum values; AWS reports a bad item against the whole list.

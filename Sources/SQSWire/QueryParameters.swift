@@ -43,8 +43,9 @@ struct QueryParameters: RequestParameters {
             guard let attributeName = values[entry + "Name"] else { continue }
             var binary: [UInt8]?
             if let text = values[entry + "Value.BinaryValue"] {
+                // The value is message content (sealed at rest): it is not repeated in the error.
                 guard let data = Data(base64Encoded: text) else {
-                    throw WireError(SQSError.invalidParameter("BinaryValue", value: text, reason: "Invalid base64 value."))
+                    throw WireError(SQSError(.invalidParameterValue, "The BinaryValue of message attribute \(attributeName) is not valid base64."))
                 }
                 binary = [UInt8](data)
             }

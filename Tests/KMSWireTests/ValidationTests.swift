@@ -116,13 +116,15 @@ struct ValidationTests {
                 == .unsupportedOperation("KeySpec ML_DSA_44 is not supported by this key service."))
     }
 
-    @Test("Lists: GrantTokens at most 10, tags nested paths")
+    @Test("Lists: GrantTokens at most 10 (never quoted: they are credentials), tags nested paths")
     func lists() {
         let tokens = (1...11).map { "\"t\($0)\"" }.joined(separator: ",")
         #expect(
             violation(.describeKey, #"{"KeyId":"k","GrantTokens":[\#(tokens)]}"#)
-                == "1 validation error detected: Value '[t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11]' at 'grantTokens' failed to satisfy constraint: Member must have length less than or equal to 10")
+                == "1 validation error detected: Value '[11 values not shown]' at 'grantTokens' failed to satisfy constraint: Member must have length less than or equal to 10")
         #expect(violation(.describeKey, #"{"KeyId":"k","GrantTokens":[""]}"#)?.contains("at 'grantTokens.1.member'") == true)
+        let long = String(repeating: "s", count: 8193)
+        #expect(violation(.describeKey, #"{"KeyId":"k","GrantTokens":["\#(long)"]}"#)?.contains(long) == false)
         #expect(
             violation(.tagResource, #"{"KeyId":"k","Tags":[{"TagKey":"a","TagValue":"1"},{"TagKey":""}]}"#)
                 == "2 validation errors detected: Value '' at 'tags.2.member.tagKey' failed to satisfy constraint: Member must have length greater than or equal to 1; Value null at 'tags.2.member.tagValue' failed to satisfy constraint: Member must not be null")

@@ -349,3 +349,16 @@ def test_empty_results_keep_their_result_element(query):
     assert res is not None and xfindall(res, "QueueUrl") == []
     assert _ok(*query("SetQueueAttributes", {"QueueUrl": url, "Attribute.1.Name": "DelaySeconds",
                                              "Attribute.1.Value": "1"}), "SetQueueAttributes") is None
+
+
+def test_an_invalid_binary_value_is_not_repeated_in_the_error(query):
+    """Message attribute values are message content (sealed at rest): an error about one must not
+    carry it into the answer or the audit log."""
+    _, url = _create(query)
+    secret = "SSN-123-45-6789"
+    st, root = query("SendMessage", {"QueueUrl": url, "MessageBody": "x", "MessageAttribute.1.Name": "id",
+                                     "MessageAttribute.1.Value.DataType": "Binary",
+                                     "MessageAttribute.1.Value.BinaryValue": f"{secret}!"})
+    _err(st, root, 400, "InvalidParameterValue")
+    message = xml_error(root)[2]
+    assert "BinaryValue" in message and secret not in message, message
