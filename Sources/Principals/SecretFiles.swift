@@ -24,6 +24,12 @@ public enum SecretFiles {
         }
     }
 
+    /// Makes the existing files among `paths` readable by their owner only (files made before
+    /// the process ran with umask 077, such as an older database).
+    public static func restrict(_ paths: [String]) {
+        for path in paths where FileManager.default.fileExists(atPath: path) { chmod(path, 0o600) }
+    }
+
     /// Reads the file, or creates it with `make()` and mode 0600.
     public static func readOrCreate(_ path: String, make: () -> [UInt8]) throws -> [UInt8] {
         if let data = FileManager.default.contents(atPath: path) { return [UInt8](data) }

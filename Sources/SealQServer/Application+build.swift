@@ -30,6 +30,7 @@ public func buildApplication(
     let dataLock = try DataDirectoryLock(dataDirectory: configuration.dataDirectory)
     try DataDirectoryIdentity.bind(configuration)
     let store = try SQLiteMessageStore(path: configuration.databasePath, logger: logger)
+    SecretFiles.restrict(["", "-wal", "-shm"].map { configuration.databasePath + $0 })
     let catalog = try PrincipalCatalog.load(directory: configuration.policiesDirectory, accountId: configuration.accountId)
     if !FileManager.default.fileExists(atPath: configuration.policiesDirectory) {
         logger.warning(

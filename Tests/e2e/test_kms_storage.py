@@ -17,7 +17,7 @@ from botocore.config import Config
 import boto3
 
 from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, Daemon,
-                      expect_error)
+                      expect_error, make_client)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -397,3 +397,20 @@ def test_encryption_sdk_round_trip(encryption_sdk, daemon):
                        key_provider=sdk.StrictAwsKmsMasterKeyProvider(key_ids=[second],
                                                                       botocore_session=session())) as dec:
         assert b"".join(dec) == message
+
+
+def test_every_file_the_daemon_writes_is_its_owners_alone(tmp_path):
+    """umask 077 from the start: the database, its log, keys, credentials and the audit key are
+    never readable by others, not even for a moment; an older 0644 database is tightened."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    make_client(d).create_queue(QueueName="private")
+    d.stop()
+    written = [os.path.join(root, name) for root, _, names in os.walk(d.data_dir) for name in names]
+    written += [str(tmp_path / "keys" / "root.key")]
+    loose = {path: oct(mode_of(path)) for path in written if mode_of(path) & 0o077}
+    assert not loose, loose
+    os.chmod(os.path.join(d.data_dir, "sealq.sqlite"), 0o644)
+    d.start()
+    d.stop()
+    assert mode_of(os.path.join(d.data_dir, "sealq.sqlite")) == 0o600
