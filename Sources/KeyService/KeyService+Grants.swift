@@ -98,7 +98,10 @@ extension KeyService {
     public func retirableGrant(token: String?, identifier: String?, grantId: String?, callerArn: String) throws(KeyServiceError) -> KeyGrant {
         let grant: KeyGrant
         if let token {
-            guard let found = keyring.withLock({ $0.grants.values.first { $0.grantToken == token } }) else {
+            // A token is a credential: compared in constant time.
+            let presented = Array(token.utf8)
+            guard let found = keyring.withLock({ $0.grants.values.first { HMAC.constantTimeEquals(Array($0.grantToken.utf8), presented) } })
+            else {
                 throw KeyServiceError(.invalidGrantToken, "Grant token is invalid")
             }
             grant = found

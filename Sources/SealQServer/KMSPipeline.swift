@@ -277,7 +277,8 @@ struct KMSPipeline: Sendable {
         }
         guard !bypass else { return }
         let resource = key?.arn ?? keys.keyArn("*")
-        let target = Authorizer.Target(action: "kms:PutKeyPolicy", resource: resource, resourcePolicy: text)
+        var target = Authorizer.Target(action: "kms:PutKeyPolicy", resource: resource, resourcePolicy: text)
+        target.resourceTags = key?.tags ?? [:]
         guard let evaluation = authorizer.authorize(identity, target, call: call) else { return }
         let stillAllowed = evaluation.decision != .explicitDeny
             && (evaluation.allowSources.resourcePolicy == .caller
