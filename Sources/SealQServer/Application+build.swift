@@ -28,6 +28,8 @@ public func buildApplication(
 ) async throws -> (some ApplicationProtocol, QueueEngine) {
     try SecretFiles.ensureDirectory(configuration.dataDirectory)
     let dataLock = try DataDirectoryLock(dataDirectory: configuration.dataDirectory)
+    // First, so a start refused for its root key leaves nothing half set up behind.
+    let rootKey = try RootKey.resolve(configuration, logger: logger)
     try DataDirectoryIdentity.bind(configuration)
     let store = try SQLiteMessageStore(path: configuration.databasePath, logger: logger)
     SecretFiles.restrict(["", "-wal", "-shm"].map { configuration.databasePath + $0 })
@@ -47,7 +49,7 @@ public func buildApplication(
     let keys = KeyService(
         configuration: .init(
             accountId: configuration.accountId, region: configuration.region, deletionDaySeconds: configuration.keyDeletionDaySeconds),
-        store: store.keyStore, rootKey: try RootKey.resolve(configuration, logger: logger), logger: logger)
+        store: store.keyStore, rootKey: rootKey, logger: logger)
     try await keys.start()
     try await applyKeyDefinitions(in: configuration.keysDirectory, to: keys, logger: logger)
     let audit = AuditLog(

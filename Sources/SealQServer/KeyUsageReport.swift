@@ -25,14 +25,26 @@ public enum KeyUsageReport {
         public var lastUse: String
     }
 
+    /// A report that cannot be made.
+    public struct Failure: Error, CustomStringConvertible {
+        /// What is wrong.
+        public var description: String
+    }
+
     /// The cryptographic operations that count as uses of a key.
     static let operations: Set<String> = [
         "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateMac", "VerifyMac",
     ]
 
-    /// The rows for every key, or for `key` (an id or ARN), counting uses at or after `since`
-    /// (CloudTrail's `YYYY-MM-DDTHH:MM:SSZ`).
-    public static func rows(dataDirectory: String, key: String? = nil, since: String? = nil) throws -> [Row] {
+    /// The rows for every key, or for `key` (an id, ARN or alias name), counting uses at or after
+    /// `since` (CloudTrail's `YYYY-MM-DDTHH:MM:SSZ`).
+    public static func rows(dataDirectory: String, key given: String? = nil, since: String? = nil) throws -> [Row] {
+        var key = given
+        if let name = given, name.hasPrefix("alias/") {
+            let keyring = try SQLiteKeyStore.readKeyring(path: dataDirectory + "/sealq.sqlite")
+            guard let alias = keyring.aliases[name] else { throw Failure(description: "No alias \(name) in \(dataDirectory).") }
+            key = alias.targetKeyId
+        }
         var rows: [String: Row] = [:]
         try SQLiteAuditStore.read(
             path: dataDirectory + "/sealq.sqlite", checkpoints: { _, _ in },

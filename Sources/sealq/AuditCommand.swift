@@ -233,7 +233,7 @@ struct AuditCommand: AsyncParsableCommand {
                 """)
 
         @OptionGroup var locations: LocationOptions
-        @Option(help: "Only this key (key id or ARN).")
+        @Option(help: "Only this key (key id, ARN or alias name).")
         var key: String?
         @Option(help: "Only uses at or after this time (YYYY-MM-DDTHH:MM:SSZ).")
         var since: String?

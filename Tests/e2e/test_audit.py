@@ -355,6 +355,7 @@ def test_key_usage_report_matches_the_traffic(tmp_path):
             "kms", endpoint_url=d.url, region_name="us-east-1", aws_access_key_id="AKIAE2ETESTADMIN0001",
             aws_secret_access_key=ADMIN_SECRET, config=Config(retries={"max_attempts": 1}))
         key = kms.create_key()["KeyMetadata"]
+        kms.create_alias(AliasName="alias/usage", TargetKeyId=key["KeyId"])
         admin = make_client(d)
         queue = admin.create_queue(QueueName="usage", Attributes={"KmsMasterKeyId": key["KeyId"]})["QueueUrl"]
         producer, consumer = make_client(d, *keys["producer"]), make_client(d, *keys["consumer"])
@@ -374,6 +375,10 @@ def test_key_usage_report_matches_the_traffic(tmp_path):
     assert rows == {("producer", queue_arn, "GenerateDataKey"): 1, ("producer", queue_arn, "Decrypt"): 1,
                     ("consumer", queue_arn, "Decrypt"): 1,
                     ("admin", None, "Encrypt"): 2}, rows
+    by_alias = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--key", "alias/usage", "--output", "json")
+    assert by_alias.returncode == 0 and json.loads(by_alias.stdout) == json.loads(p.stdout), by_alias.stdout + by_alias.stderr
+    unknown = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--key", "alias/nothing")
+    assert unknown.returncode != 0 and "No alias alias/nothing" in unknown.stderr, unknown.stderr
     later = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--since", "2999-01-01T00:00:00Z")
     assert "No key uses recorded" in later.stdout
     text = run_sealq("audit", "key-usage", "--data-dir", d.data_dir).stdout
