@@ -236,6 +236,15 @@ def make_client(daemon, key=ADMIN_KEY, secret=ADMIN_SECRET, unsigned=False, **cf
         config=Config(**params))
 
 
+def kms_client(daemon, key=ADMIN_KEY, secret=ADMIN_SECRET, **cfg):
+    """A boto3 KMS client for `daemon`, signed with `key`/`secret` (the admin's by default)."""
+    params = dict(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=60)
+    params.update(cfg)
+    return boto3.session.Session().client(
+        "kms", endpoint_url=daemon.url, region_name=REGION,
+        aws_access_key_id=key, aws_secret_access_key=secret, config=Config(**params))
+
+
 @pytest.fixture(scope="session")
 def sqs(daemon):
     return make_client(daemon)

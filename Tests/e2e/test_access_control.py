@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from conftest import (query_error_code, signed_sqs_json, ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, REPO_POLICIES, SEALQ_BIN,
                       Daemon, JsonClient, QueryClient, arn_of, create_access_key, expect_error,
                       free_port, make_client, make_sts_client, queue_counts, receive_bodies,
-                      unique_name, user_arn, write_policies_dir, xml_error, xtext)
+                      unique_name, user_arn, write_policies_dir, xml_error, xtext, kms_client)
 
 NONEXISTENT = "AWS.SimpleQueueService.NonExistentQueue"
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
@@ -365,6 +365,20 @@ def test_a_move_task_needs_the_permissions_of_the_moves_it_makes(iam):
     denied(partner.start_message_move_task, SourceArn=arn_of(dlq))  # without DestinationArn, the origin is the destination
     allowed(partner.start_message_move_task, SourceArn=arn_of(dlq), DestinationArn=arn_of(other))
     assert [m["Body"] for m in receive_bodies(admin, other, 1)] == ["poison"]
+
+
+def test_the_example_producer_and_consumer_use_sse_kms_queues_through_sqs_only(iam):
+    """The shipped policies let the producer and consumer use KMS keys through SQS (kms:ViaService),
+    so SSE-KMS orders-* queues work for them; calling KMS directly stays denied."""
+    admin = iam.admin
+    key = kms_client(iam.daemon).create_key(Description="orders")["KeyMetadata"]["KeyId"]
+    _, url = queue_named(admin, "orders", Attributes={"KmsMasterKeyId": key})
+    allowed(iam.client("producer").send_message, QueueUrl=url, MessageBody="sealed order")
+    assert [m["Body"] for m in receive_bodies(iam.client("consumer"), url, 1)] == ["sealed order"]
+    producer_kms = kms_client(iam.daemon, *iam.keys["producer"])
+    with pytest.raises(ClientError) as denied_direct:
+        producer_kms.generate_data_key(KeyId=key, KeySpec="AES_256")
+    assert denied_direct.value.response["Error"]["Code"] == "AccessDeniedException"
 
 
 def test_add_and_remove_permission_take_effect(iam):

@@ -17,17 +17,15 @@ import time
 import uuid
 from types import SimpleNamespace
 
-import boto3
 import pytest
 import requests
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
-from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, Daemon,
-                      create_access_key, expect_error, make_client, unique_name, user_arn, write_policies_dir)
+                      create_access_key, expect_error, make_client, unique_name, user_arn, write_policies_dir, kms_client)
 
 AWS = shutil.which("aws")
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
@@ -37,14 +35,6 @@ ALIAS_ARN_PREFIX = f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/"
 
 
 # --------------------------------------------------------------------------- helpers
-
-def kms_client(daemon, key=ADMIN_KEY, secret=ADMIN_SECRET, **cfg):
-    params = dict(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=60)
-    params.update(cfg)
-    return boto3.session.Session().client(
-        "kms", endpoint_url=daemon.url, region_name=REGION,
-        aws_access_key_id=key, aws_secret_access_key=secret, config=Config(**params))
-
 
 def kms_error(fn, code, **kwargs):
     """Expect the KMS error `code` (HTTP 400, as KMS answers client errors)."""

@@ -12,23 +12,13 @@ import stat
 import uuid
 
 import pytest
-from botocore.config import Config
 
-import boto3
 
 from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, Daemon,
-                      expect_error, make_client)
+                      expect_error, make_client, kms_client)
 
 
 # --------------------------------------------------------------------------- helpers
-
-def kms_client(daemon, **cfg):
-    params = dict(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=60)
-    params.update(cfg)
-    return boto3.session.Session().client(
-        "kms", endpoint_url=daemon.url, region_name=REGION,
-        aws_access_key_id=ADMIN_KEY, aws_secret_access_key=ADMIN_SECRET, config=Config(**params))
-
 
 def write_key_file(path, data, mode=0o600):
     os.makedirs(os.path.dirname(path), exist_ok=True)

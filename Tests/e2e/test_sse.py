@@ -6,7 +6,6 @@ deletion, and key-service calls that follow the data key reuse period."""
 
 import json
 import os
-import shutil
 import sqlite3
 import time
 import urllib.parse
@@ -14,24 +13,16 @@ import uuid
 import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
-import boto3
 from botocore.exceptions import ClientError
 import pytest
 import requests
-from botocore.config import Config
 
 from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, QUERY_VERSION, REGION, Daemon, arn_of,
                       create_access_key, expect_error, make_client, query_error_code, signed_request,
-                      signed_sqs_json, unique_name, user_arn, write_policies_dir, xml_error)
+                      signed_sqs_json, unique_name, user_arn, write_policies_dir, xml_error, kms_client)
 
 
 # --------------------------------------------------------------------------- helpers
-
-def kms_client(daemon, key=ADMIN_KEY, secret=ADMIN_SECRET):
-    return boto3.session.Session().client(
-        "kms", endpoint_url=daemon.url, region_name=REGION, aws_access_key_id=key, aws_secret_access_key=secret,
-        config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=60))
-
 
 def attrs(sqs, url, *names):
     return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=list(names) or ["All"])["Attributes"]
