@@ -51,6 +51,10 @@ public func buildApplication(
             accountId: configuration.accountId, region: configuration.region, deletionDaySeconds: configuration.keyDeletionDaySeconds),
         store: store.keyStore, rootKey: rootKey, logger: logger)
     try await keys.start()
+    // A root key rotation interrupted before the daemon stopped is finished before any key is used.
+    if try await RootKeyRotation.serveRequest(keys: keys, dataDirectory: configuration.dataDirectory, logger: logger) {
+        logger.warning("finished an interrupted root key rotation: start the daemon with the new root key from now on")
+    }
     try await applyKeyDefinitions(in: configuration.keysDirectory, to: keys, logger: logger)
     let audit = AuditLog(
         store: store.auditStore, signingKey: try AuditSigningKey.loadOrCreate(dataDirectory: configuration.dataDirectory, keys: keys),

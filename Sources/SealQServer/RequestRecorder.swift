@@ -186,17 +186,38 @@ extension RequestRecord {
     /// Most members kept of one structure, list or map of a failed or refused call.
     static let refusedMemberLimit = 100
 
-    /// The record with its caller-supplied texts cut to size, marked where cut.
+    /// The record with its caller-supplied texts cut to size, marked where cut (itself, as it
+    /// almost always is, when nothing is too long).
     func bounded() -> RequestRecord {
-        var copy = self
         let accepted = decision == .allowed && errorCode == nil
         let limit = accepted ? Self.acceptedTextLimit : Self.refusedTextLimit
+        let memberLimit = accepted ? Int.max : Self.refusedMemberLimit
+        let small = (userAgent?.utf8.count ?? 0) <= Self.refusedTextLimit && (errorMessage?.utf8.count ?? 0) <= Self.refusedTextLimit
+            && (queue?.utf8.count ?? 0) <= Self.refusedTextLimit && resources.allSatisfy { $0.arn.utf8.count <= limit }
+            && requestParameters.map { Self.fits($0, textLimit: limit, memberLimit: memberLimit) } ?? true
+        if small { return self }
+        var copy = self
         copy.userAgent = userAgent.map { Self.cut($0, to: Self.refusedTextLimit) }
         copy.errorMessage = errorMessage.map { Self.cut($0, to: Self.refusedTextLimit) }
         copy.resources = resources.map { AuditEvent.Resource(type: $0.type, arn: Self.cut($0.arn, to: limit), accountId: $0.accountId) }
         copy.requestParameters = requestParameters.map { Self.cut($0, textLimit: limit, memberLimit: accepted ? nil : Self.refusedMemberLimit) }
         copy.queue = queue.map { Self.cut($0, to: Self.refusedTextLimit) }
         return copy
+    }
+
+    private static func fits(_ node: OutputNode, textLimit: Int, memberLimit: Int) -> Bool {
+        switch node {
+        case .text(let text): return text.utf8.count <= textLimit
+        case .structure(let fields):
+            return fields.count <= memberLimit
+                && fields.allSatisfy { $0.0.utf8.count <= refusedTextLimit && fits($0.1, textLimit: textLimit, memberLimit: memberLimit) }
+        case .list(_, let items):
+            return items.count <= memberLimit && items.allSatisfy { fits($0, textLimit: textLimit, memberLimit: memberLimit) }
+        case .map(_, _, _, let pairs):
+            return pairs.count <= memberLimit
+                && pairs.allSatisfy { $0.0.utf8.count <= refusedTextLimit && fits($0.1, textLimit: textLimit, memberLimit: memberLimit) }
+        case .boolean, .number, .null: return true
+        }
     }
 
     private static func cut(_ node: OutputNode, textLimit: Int, memberLimit: Int?) -> OutputNode {

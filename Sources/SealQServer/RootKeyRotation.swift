@@ -7,12 +7,18 @@ import Storage
 
 /// `sealq keys rotate-root`: every key's material re-wrapped under a new root key.
 ///
-/// With no daemon running, the tool re-wraps the key store itself. With a daemon running, it
-/// leaves a request in the data directory — the new root key sealed under the current one
-/// (`root-key.next`, mode 0600) — which the daemon's key maintenance picks up within a second:
-/// it re-wraps every record while it keeps serving (material already in memory is untouched),
-/// records the new root key in `root-key.check`, and removes the request. Either way the
-/// daemon must be started with the new root key from then on.
+/// Either way the tool first leaves a request in the data directory — the new root key sealed
+/// under the current one (`root-key.next`, mode 0600) — and it stays until every record is
+/// re-wrapped and the new key recorded in `root-key.check`. With no daemon running, the tool
+/// re-wraps the key store itself; with one, the daemon's key maintenance picks the request up
+/// within a second and re-wraps while it keeps serving (material already in memory is untouched).
+/// Afterwards the daemon must be started with the new root key.
+///
+/// An interrupted rotation (a crash, a kill) can always be finished: the request names the new
+/// key, a daemon started with the current (old) root key completes it before it uses any key,
+/// and running the command again with the same new key completes it too (a new passphrase's
+/// Argon2id salt, `root-key.params.next`, is kept until the rotation is done, so the same
+/// passphrase gives the same key). A retry naming another new key is refused.
 public enum RootKeyRotation {
     private static let requestContext = Array("sealq root key rotation request v1".utf8)
 
@@ -23,7 +29,7 @@ public enum RootKeyRotation {
     /// beside the request) or a 32-byte 0600 key file.
     public static func newRootKey(dataDirectory: String, passphrase: String?, keyFile: String?) throws -> SecretBytes {
         if let passphrase {
-            try? FileManager.default.removeItem(atPath: nextParametersPath(dataDirectory))
+            // Kept from an interrupted rotation, so the same passphrase derives the same key.
             return try RootKey.derive(passphrase, parameters: nextParametersPath(dataDirectory))
         }
         if let keyFile { return try RootKey.fromFile(keyFile) }
@@ -34,6 +40,7 @@ public enum RootKeyRotation {
     public static func rotateOffline(
         configuration: ServerConfiguration, from current: SecretBytes, to new: SecretBytes, logger: Logger
     ) async throws -> Int {
+        try leaveRequest(dataDirectory: configuration.dataDirectory, from: current, to: new)
         let store = try SQLiteMessageStore(path: configuration.databasePath, logger: logger)
         let keys = KeyService(
             configuration: .init(accountId: configuration.accountId, region: configuration.region), store: store.keyStore,
@@ -48,7 +55,7 @@ public enum RootKeyRotation {
     public static func requestFromDaemon(
         dataDirectory: String, from current: SecretBytes, to new: SecretBytes, timeout: Duration = .seconds(60)
     ) async throws {
-        try SecretFiles.write(SecretBox(key: current).seal(new, context: requestContext), to: requestPath(dataDirectory))
+        try leaveRequest(dataDirectory: dataDirectory, from: current, to: new)
         let deadline = ContinuousClock.now + timeout
         while FileManager.default.fileExists(atPath: requestPath(dataDirectory)) {
             guard ContinuousClock.now < deadline else {
@@ -56,6 +63,25 @@ public enum RootKeyRotation {
             }
             try await Task.sleep(for: .milliseconds(200))
         }
+    }
+
+    /// Leaves the request to rotate from `current` to `new`, unless one is pending already: it
+    /// must then name the same new key (an interrupted rotation is finished, never redirected).
+    static func leaveRequest(dataDirectory: String, from current: SecretBytes, to new: SecretBytes) throws {
+        if let pending = FileManager.default.contents(atPath: requestPath(dataDirectory)) {
+            let named = try? SecretBox(key: current).openSecret([UInt8](pending), context: requestContext)
+            let same = named.map { HMAC.constantTimeEquals($0, new) } ?? false
+            guard same else {
+                throw RootKey.Failure(
+                    description: """
+                        an interrupted rotation to another root key is pending (\(requestPath(dataDirectory))): run this command \
+                        again with that new key (the same SEALQ_NEW_ROOT_PASSPHRASE or --new-root-key-file), or start the daemon \
+                        with the current root key, which finishes it
+                        """)
+            }
+            return
+        }
+        try SecretFiles.write(SecretBox(key: current).seal(new, context: requestContext), to: requestPath(dataDirectory))
     }
 
     /// In the daemon: carries out a pending request, if any; true when it rotated.

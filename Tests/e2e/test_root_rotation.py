@@ -94,3 +94,68 @@ def test_a_second_daemon_on_the_same_data_directory_is_refused(tmp_path):
         assert daemon.healthy()
     finally:
         daemon.stop()
+
+
+def _rotate_to_passphrase(daemon, current, new, timeout=90):
+    env = dict(os.environ, SEALQ_ROOT_PASSPHRASE=current, SEALQ_NEW_ROOT_PASSPHRASE=new)
+    return subprocess.Popen([SEALQ_BIN, "keys", "rotate-root", "--data-dir", daemon.data_dir], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _interrupted_rotation(tmp_path, new_passphrase):
+    """A daemon frozen (SIGSTOP) while a rotation to `new_passphrase` is requested, then both
+    killed: the request and the new passphrase's salt are left, as after a crash."""
+    import signal
+    import time
+    daemon = Daemon(str(tmp_path / "daemon"), env={"SEALQ_ROOT_PASSPHRASE": "old passphrase"})
+    daemon.start()
+    key = kms(daemon).create_key(Description="survives")["KeyMetadata"]["KeyId"]
+    blob = kms(daemon).encrypt(KeyId=key, Plaintext=b"kept")["CiphertextBlob"]
+    os.kill(daemon.proc.pid, signal.SIGSTOP)
+    tool = _rotate_to_passphrase(daemon, "old passphrase", new_passphrase)
+    request = os.path.join(daemon.data_dir, "root-key.next")
+    deadline = time.monotonic() + 30
+    while not os.path.exists(request) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    tool.kill()
+    tool.wait()
+    daemon.proc.kill()
+    os.kill(daemon.proc.pid, signal.SIGCONT)
+    daemon.proc.wait()
+    assert os.path.exists(request) and os.path.exists(os.path.join(daemon.data_dir, "root-key.params.next"))
+    return daemon, blob
+
+
+def test_an_interrupted_rotation_is_finished_by_running_it_again_and_never_redirected(tmp_path):
+    daemon, blob = _interrupted_rotation(tmp_path, "new passphrase")
+    other = _rotate_to_passphrase(daemon, "old passphrase", "another passphrase")
+    _, err = other.communicate(timeout=90)
+    assert other.returncode != 0 and "interrupted rotation to another root key" in err, err
+    again = _rotate_to_passphrase(daemon, "old passphrase", "new passphrase")
+    out, err = again.communicate(timeout=90)
+    assert again.returncode == 0 and "Re-wrapped" in out, err
+    assert not os.path.exists(os.path.join(daemon.data_dir, "root-key.next"))
+    daemon.extra_env = {"SEALQ_ROOT_PASSPHRASE": "new passphrase"}
+    daemon.start()
+    try:
+        assert kms(daemon).decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
+    finally:
+        daemon.stop()
+
+
+def test_a_daemon_started_with_the_old_key_finishes_an_interrupted_rotation(tmp_path):
+    daemon, blob = _interrupted_rotation(tmp_path, "new passphrase")
+    daemon.start()
+    try:
+        assert kms(daemon).decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
+    finally:
+        daemon.stop()
+    assert b"finished an interrupted root key rotation" in daemon.logs()
+    assert not os.path.exists(os.path.join(daemon.data_dir, "root-key.next"))
+    daemon.extra_env = {"SEALQ_ROOT_PASSPHRASE": "new passphrase"}
+    daemon.start()
+    try:
+        assert kms(daemon).decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
+    finally:
+        daemon.stop()
