@@ -57,7 +57,10 @@ public final class AccessKeyStore: Sendable {
         try SecretFiles.ensureDirectory(dataDirectory)
         path = dataDirectory + "/access-keys.json"
         lockPath = dataDirectory + "/access-keys.lock"
-        box = SecretBox(key: try SecretFiles.readOrCreate(dataDirectory + "/access-keys.key") { SecureRandom.bytes(SecretBox.keyLength) })
+        // Made under the lock: processes starting together on a fresh directory must agree on one key.
+        let keyPath = dataDirectory + "/access-keys.key"
+        box = SecretBox(
+            key: try Self.locked(lockPath) { try SecretFiles.readOrCreate(keyPath) { SecureRandom.bytes(SecretBox.keyLength) } })
         snapshot = Mutex(Snapshot(stamp: nil, checkedAt: .now, keys: [], active: [:]))
         try snapshot.withLock { try reload(&$0) }
     }
@@ -115,11 +118,8 @@ public final class AccessKeyStore: Sendable {
 
     /// Applies `change` to the key list under the file lock and writes it back atomically.
     private func update(_ change: (inout [StoredKey]) throws -> Void) throws {
-        let lock = open(lockPath, O_CREAT | O_RDWR, 0o600)
-        guard lock >= 0 else { throw Failure(description: "cannot open \(lockPath)") }
-        defer { close(lock) }
-        guard flock(lock, LOCK_EX) == 0 else { throw Failure(description: "cannot lock \(lockPath)") }
-        try snapshot.withLock { state in
+        try Self.locked(lockPath) {
+            try snapshot.withLock { state in
             try reload(&state)
             var keys = state.keys
             try change(&keys)
@@ -127,7 +127,17 @@ public final class AccessKeyStore: Sendable {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try SecretFiles.write(Array(try encoder.encode(["AccessKeys": keys])), to: path)
             try reload(&state)
+            }
         }
+    }
+
+    /// Runs `body` holding the store's exclusive file lock (across processes).
+    private static func locked<Result>(_ lockPath: String, _ body: () throws -> Result) throws -> Result {
+        let lock = open(lockPath, O_CREAT | O_RDWR, 0o600)
+        guard lock >= 0 else { throw Failure(description: "cannot open \(lockPath)") }
+        defer { close(lock) }
+        guard flock(lock, LOCK_EX) == 0 else { throw Failure(description: "cannot lock \(lockPath)") }
+        return try body()
     }
 
     private func reloadIfChanged(_ state: inout Snapshot) throws {

@@ -40,7 +40,8 @@ public enum SecretFiles {
 
     /// Writes `bytes` atomically with mode 0600.
     public static func write(_ bytes: [UInt8], to path: String) throws {
-        let temporary = path + ".tmp"
+        // One temporary name per process: writers in several processes never share one.
+        let temporary = path + ".\(getpid()).tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
             throw Failure(description: "cannot write \(temporary) (\(String(cString: strerror(errno))))")
         }

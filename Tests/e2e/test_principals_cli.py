@@ -215,3 +215,33 @@ def test_no_secret_in_daemon_logs(cli):
             logs += f.read()
     for s in cli.created_secrets + [ADMIN_SECRET]:
         assert s.encode() not in logs, "a secret access key appears in the daemon's logs"
+
+
+def test_keys_created_in_parallel_on_a_fresh_data_directory_all_work(tmp_path):
+    """A provisioning script creating keys in parallel on a new data directory: every process
+    must use the same sealing key, or some secrets would not open and the daemon would refuse
+    to start."""
+    import subprocess
+    from conftest import SEALQ_BIN
+    data_dir = str(tmp_path / "data")
+    processes = [subprocess.Popen([SEALQ_BIN, "principals", "create-access-key", "producer", "--data-dir", data_dir,
+                                   "--policies", REPO_POLICIES], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(6)]
+    keys = []
+    for process in processes:
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+        keys.append(json.loads(out)["AccessKey"])
+    assert len(_list_keys(data_dir)) == 6
+    d = Daemon(str(tmp_path), policies_dir=REPO_POLICIES)
+    d.start()
+    try:
+        for key in keys:
+            ident = make_sts_client(d, key["AccessKeyId"], key["SecretAccessKey"]).get_caller_identity()
+            assert ident["Arn"].endswith(":user/producer")
+    finally:
+        d.stop()
+
+
+def _list_keys(data_dir):
+    return json.loads(principals_cli("list", data_dir=data_dir, policies_dir=REPO_POLICIES).stdout)["AccessKeyMetadata"]
