@@ -49,9 +49,20 @@ public struct KeyDefinition: Sendable, Equatable {
         if let usage = object["KeyUsage"] as? String, usage != spec.usage {
             throw KeyServiceError(.validation, "\(file): KeyUsage of a \(spec.rawValue) key is \(spec.usage)")
         }
-        let rotation = object["Rotation"] as? [String: Any] ?? [:]
-        let period = rotation["PeriodInDays"] as? Int ?? 365
+        guard let rotation = (object["Rotation"] ?? [String: Any]()) as? [String: Any] else {
+            throw KeyServiceError(.validation, "\(file): Rotation must be an object")
+        }
+        // Typed strictly: "true" or "400" in quotes is a mistake to report, not rotation off.
+        guard !(rotation["Enabled"] is String), let enabled = (rotation["Enabled"] ?? false) as? Bool else {
+            throw KeyServiceError(.validation, "\(file): Rotation.Enabled must be true or false")
+        }
+        guard !(rotation["PeriodInDays"] is String), let period = (rotation["PeriodInDays"] ?? 365) as? Int else {
+            throw KeyServiceError(.validation, "\(file): Rotation.PeriodInDays must be a number of days")
+        }
         guard (90...2560).contains(period) else { throw KeyServiceError(.validation, "\(file): Rotation.PeriodInDays must be 90–2560") }
+        if enabled && spec != .symmetricDefault {
+            throw KeyServiceError(.validation, "\(file): key spec \(spec.rawValue) does not support rotation")
+        }
         var policy: String?
         if let value = object["Policy"] {
             guard JSONSerialization.isValidJSONObject(value) else { throw KeyServiceError(.validation, "\(file): Policy must be an object") }
@@ -60,9 +71,10 @@ public struct KeyDefinition: Sendable, Equatable {
         guard let tags = (object["Tags"] ?? [String: String]()) as? [String: String] else {
             throw KeyServiceError(.validation, "\(file): Tags must be an object of strings")
         }
+        do { try KeyService.checkTags(tags) } catch { throw KeyServiceError(error.code, "\(file): \(error.message)") }
         return KeyDefinition(
             alias: alias, description: object["Description"] as? String ?? "", spec: spec,
-            rotationEnabled: rotation["Enabled"] as? Bool ?? false, rotationPeriodDays: period, policy: policy, tags: tags)
+            rotationEnabled: enabled, rotationPeriodDays: period, policy: policy, tags: tags)
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import KeyService
 import Logging
+import PolicyEngine
 import Principals
 import Prometheus
 import QueueEngine
@@ -55,7 +56,7 @@ public func buildApplication(
     if try await RootKeyRotation.serveRequest(keys: keys, dataDirectory: configuration.dataDirectory, logger: logger) {
         logger.warning("finished an interrupted root key rotation: start the daemon with the new root key from now on")
     }
-    try await applyKeyDefinitions(in: configuration.keysDirectory, to: keys, logger: logger)
+    try await applyKeyDefinitions(in: configuration.keysDirectory, to: keys, admin: catalog.principal(named: PrincipalCatalog.adminName), logger: logger)
     let audit = AuditLog(
         store: store.auditStore, signingKey: try AuditSigningKey.loadOrCreate(dataDirectory: configuration.dataDirectory, keys: keys),
         retention: configuration.auditRetentionDays.map { days in
@@ -125,18 +126,40 @@ public func buildApplication(
 }
 
 /// Applies every `keys/*.json` definition: missing keys are created, drift is logged (never
-/// corrected or destroyed silently). A definition that does not parse stops the start.
-func applyKeyDefinitions(in directory: String, to keys: KeyService, logger: Logger) async throws {
+/// corrected or destroyed silently). A definition that does not parse stops the start, and so
+/// does a key policy that does not parse or would lock the admin out of the key (the checks
+/// CreateKey makes), since a definition never changes a key once made.
+func applyKeyDefinitions(in directory: String, to keys: KeyService, admin: Principal?, logger: Logger) async throws {
     let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
     var definitions: [KeyDefinition] = []
     for file in files {
         let path = directory + "/" + file
         guard let data = FileManager.default.contents(atPath: path) else { continue }
-        definitions.append(try KeyDefinition.parse(data, file: path))
+        let definition = try KeyDefinition.parse(data, file: path)
+        if let text = definition.policy { try checkDefinedPolicy(text, file: path, admin: admin, keyArn: keys.keyArn("*")) }
+        definitions.append(definition)
     }
     let (created, drift) = try await keys.apply(definitions)
     for alias in created { logger.notice("key created from its definition", metadata: ["key.alias": "\(alias)"]) }
     for difference in drift { logger.warning("key differs from its definition in \(directory): \(difference)") }
+}
+
+/// A defined key policy must parse and let the admin change it later (directly, or through the
+/// account's IAM policies), as the API's lockout safety check requires.
+private func checkDefinedPolicy(_ text: String, file: String, admin: Principal?, keyArn: String) throws {
+    let policy: Policy
+    do { policy = try Policy.parse(text, kind: .resource, id: "key policy") } catch {
+        throw KeyServiceError(.validation, "\(file): the key policy is malformed: \(error.message)")
+    }
+    guard let admin else { return }
+    let request = AuthorizationRequest(action: "kms:PutKeyPolicy", resource: keyArn, principal: admin.requestPrincipal, context: admin.conditionKeys)
+    let evaluation = PolicyEvaluator.evaluate(request, identityPolicies: admin.policies, resourcePolicy: policy)
+    let allowed = evaluation.decision != .explicitDeny
+        && (evaluation.allowSources.resourcePolicy == .caller
+            || (evaluation.allowSources.resourcePolicy == .account && evaluation.allowSources.identityPolicy))
+    guard allowed else {
+        throw KeyServiceError(.validation, "\(file): the key policy would lock the admin out of the key (it could never change the policy again)")
+    }
 }
 
 /// Keeps the data directory locked for as long as the application runs.

@@ -41,6 +41,10 @@ struct KeyDefinitionTests {
             (#"{"Alias": "alias/x", "KeySpec": "HMAC_256", "KeyUsage": "ENCRYPT_DECRYPT"}"#, "KeyUsage"),
             (#"{"Alias": "alias/x", "Rotation": {"Enabled": true, "PeriodInDays": 30}}"#, "PeriodInDays"),
             (#"{"Alias": "alias/x", "Colour": "red"}"#, "unknown member Colour"),
+            (#"{"Alias": "alias/x", "Rotation": {"Enabled": "true"}}"#, "Rotation.Enabled"),
+            (#"{"Alias": "alias/x", "Rotation": {"Enabled": true, "PeriodInDays": "400"}}"#, "PeriodInDays"),
+            (#"{"Alias": "alias/x", "KeySpec": "HMAC_256", "Rotation": {"Enabled": true}}"#, "does not support rotation"),
+            (#"{"Alias": "alias/x", "Tags": {"aws:owner": "me"}}"#, "aws:"),
             (#"["alias/x"]"#, "not a JSON object"),
         ])
     func refusesBadDefinitions(text: String, expected: String) {

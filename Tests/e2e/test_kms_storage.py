@@ -6,6 +6,7 @@ and the root key; and a round trip through the AWS Encryption SDK (`aws-encrypti
 the daemon as its KMS."""
 
 import base64
+import json
 import os
 import shutil
 import stat
@@ -404,3 +405,19 @@ def test_every_file_the_daemon_writes_is_its_owners_alone(tmp_path):
     d.start()
     d.stop()
     assert mode_of(os.path.join(d.data_dir, "sealq.sqlite")) == 0o600
+
+
+@pytest.mark.parametrize("policy, words", [
+    ({"Version": "2012-10-17", "Statement": "nope"}, "malformed"),
+    ({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+                                              "Action": "kms:*", "Resource": "*"}]}, "lock the admin out"),
+])
+def test_a_defined_key_policy_gets_the_checks_create_key_makes(tmp_path, policy, words):
+    """A definition never changes a key once made, so a policy nobody could manage must stop the
+    start before the key exists, as CreateKey would refuse it."""
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "bad.json").write_text(json.dumps({"Alias": "alias/stuck", "Policy": policy}))
+    d = Daemon(str(tmp_path))
+    code, err = d.start_expecting_failure()
+    assert code != 0 and "bad.json" in err and words in err, err
