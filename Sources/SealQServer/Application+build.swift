@@ -40,6 +40,10 @@ public func buildApplication(
             "policies directory \(configuration.policiesDirectory) does not exist: the admin (AdministratorAccess) is the only principal")
     }
     let accessKeys = try AccessKeyStore(dataDirectory: configuration.dataDirectory)
+    for orphan in try accessKeys.list() where catalog.principal(named: orphan.userName) == nil {
+        logger.warning(
+            "access key \(orphan.accessKeyId) belongs to \(orphan.userName), which policies/ no longer defines: it is refused now, but a principal defined again under that name would get it; delete it with sealq principals delete \(orphan.accessKeyId)")
+    }
     let directory = PrincipalDirectory(
         admin: try AdminCredentials.resolve(configuration, besides: accessKeys), catalog: catalog, accessKeys: accessKeys)
     let authenticator = Authenticator(directory: directory, region: configuration.region, enforcing: configuration.accessControl)

@@ -245,3 +245,24 @@ def test_keys_created_in_parallel_on_a_fresh_data_directory_all_work(tmp_path):
 
 def _list_keys(data_dir):
     return json.loads(principals_cli("list", data_dir=data_dir, policies_dir=REPO_POLICIES).stdout)["AccessKeyMetadata"]
+
+
+def test_a_key_whose_principal_is_no_longer_defined_is_refused_and_warned_about(tmp_path):
+    policies = str(tmp_path / "policies")
+    shutil.copytree(REPO_POLICIES, policies)
+    data_dir = str(tmp_path / "data")
+    key = json.loads(principals_cli("create-access-key", "partner", data_dir=data_dir, policies_dir=policies).stdout)["AccessKey"]
+    with open(os.path.join(policies, "principals.json")) as f:
+        definitions = json.load(f)
+    definitions["Users"] = [u for u in definitions["Users"] if u["Name"] != "partner"]
+    with open(os.path.join(policies, "principals.json"), "w") as f:
+        json.dump(definitions, f)
+    d = Daemon(str(tmp_path), policies_dir=policies)
+    d.start()
+    try:
+        with pytest.raises(ClientError) as refused:
+            make_sts_client(d, key["AccessKeyId"], key["SecretAccessKey"]).get_caller_identity()
+        assert refused.value.response["Error"]["Code"] == "InvalidClientTokenId"
+    finally:
+        d.stop()
+    assert f"access key {key['AccessKeyId']} belongs to partner".encode() in d.logs()
