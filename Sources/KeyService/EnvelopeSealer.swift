@@ -34,6 +34,10 @@ public final class EnvelopeSealer: PayloadSealer {
         public var caller: Caller
         /// The encryption context (`aws:sqs:arn`).
         public var encryptionContext: [String: String]
+        /// Why the use failed (`AccessDeniedException`, `DisabledException`, …); nil when it succeeded.
+        public var errorCode: String? = nil
+        /// The failure's message.
+        public var errorMessage: String? = nil
     }
 
     /// Key-service calls made so far, for tests and figures.
@@ -299,8 +303,10 @@ public final class EnvelopeSealer: PayloadSealer {
         let keyUses = ["GenerateDataKey", "Decrypt"].map {
             KeyUse(operation: $0, key: key, caller: context.caller, encryptionContext: encryptionContext)
         }
-        if !key.isOwnedByQueueService { for use in keyUses { try authorize(use) } }
-        let (sealed, plaintext) = try keys.generateDataKey(under: key, count: 32, context: encryptionContext)
+        if !key.isOwnedByQueueService { for use in keyUses { try attempt(use) { () throws(KeyServiceError) in try authorize(use) } } }
+        let (sealed, plaintext) = try attempt(keyUses[0]) { () throws(KeyServiceError) in
+            try keys.generateDataKey(under: key, count: 32, context: encryptionContext)
+        }
         if !key.isOwnedByQueueService {
             usage.withLock {
                 $0.generateDataKey += 1
@@ -364,6 +370,22 @@ public final class EnvelopeSealer: PayloadSealer {
         return try derivationKey(entry, in: decryptCache, context)
     }
 
+    /// Runs one step of `use`; a failure of a use of a customer key is recorded too (as KMS
+    /// logs refused and failed calls), then thrown.
+    private func attempt<Result>(_ use: KeyUse, _ step: () throws(KeyServiceError) -> Result) throws(KeyServiceError) -> Result {
+        do {
+            return try step()
+        } catch {
+            if !use.key.isOwnedByQueueService {
+                var failed = use
+                failed.errorCode = error.code.rawValue
+                failed.errorMessage = error.message
+                record(failed)
+            }
+            throw error
+        }
+    }
+
     /// The cached data key `name` if its KMS key is unchanged, else the blob opened with
     /// Decrypt (authorized and recorded as a use on the caller's behalf) and cached.
     private func cachedOrDecrypted(
@@ -380,8 +402,8 @@ public final class EnvelopeSealer: PayloadSealer {
         if let checked { return checked }
         let encryptionContext = ["aws:sqs:arn": context.queueArn]
         let use = KeyUse(operation: "Decrypt", key: key, caller: context.caller, encryptionContext: encryptionContext)
-        if !key.isOwnedByQueueService { try authorize(use) }
-        let opened = try keys.decrypt(parsed, under: key, context: encryptionContext)
+        if !key.isOwnedByQueueService { try attempt(use) { () throws(KeyServiceError) in try authorize(use) } }
+        let opened = try attempt(use) { () throws(KeyServiceError) in try keys.decrypt(parsed, under: key, context: encryptionContext) }
         if !key.isOwnedByQueueService {
             usage.withLock { $0.decrypt += 1 }
             record(use)

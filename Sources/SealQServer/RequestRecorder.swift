@@ -96,7 +96,7 @@ struct RequestRecorder: Sendable {
     /// Records a use of a KMS key the queue service made on a caller's behalf (SSE-KMS): with
     /// the request that caused it when there is one, else on its own.
     func recordKeyUse(_ use: EnvelopeSealer.KeyUse) {
-        Counter(label: "sealq_queue_key_uses_total", dimensions: [("operation", use.operation)]).increment()
+        if use.errorCode == nil { Counter(label: "sealq_queue_key_uses_total", dimensions: [("operation", use.operation)]).increment() }
         if let pending = PendingAuditRecord.current {
             pending.addKeyUse(event(of: use, requestId: pending.requestID))
             return
@@ -150,7 +150,7 @@ struct RequestRecorder: Sendable {
         return AuditEvent(
             userIdentity: identity, eventTime: now, eventSource: "kms.amazonaws.com",
             eventName: use.operation, awsRegion: region, sourceIPAddress: "sqs.amazonaws.com", userAgent: "sqs.amazonaws.com",
-            requestParameters: .structure(parameters), responseElements: nil, errorCode: nil, errorMessage: nil,
+            requestParameters: .structure(parameters), responseElements: nil, errorCode: use.errorCode, errorMessage: use.errorMessage,
             requestID: requestId, eventID: RandomIdentifier.timeOrderedUUID(milliseconds: now), readOnly: true,
             resources: [.init(type: "AWS::KMS::Key", arn: use.key.arn, accountId: use.key.accountId)], eventType: "AwsApiCall",
             eventCategory: "Management", recipientAccountId: accountId, additionalEventData: nil)

@@ -279,6 +279,15 @@ def test_a_producer_needs_kms_decrypt_as_well_as_generate_data_key_as_on_aws(env
     assert refused.value.response["Error"]["Code"] == "KMS.AccessDeniedException"
     assert "kms:Decrypt" in refused.value.response["Error"]["Message"]
     assert visible_count(env.sqs, url) == 0
+    # The refused use of the key is in the audit log as a KMS event of its own, as KMS logs it.
+    import sqlite3
+    db = sqlite3.connect(f"file:{env.daemon.data_dir}/sealq.sqlite?mode=ro", uri=True, timeout=10)
+    records = [json.loads(r) for (r,) in db.execute("SELECT record FROM audit_records ORDER BY position")]
+    db.close()
+    refusals = [r for r in records if r["eventSource"] == "kms.amazonaws.com" and r.get("errorCode") == "AccessDeniedException"
+                and r["resources"][0]["ARN"] == key["Arn"]]
+    assert [(r["eventName"], r["userIdentity"]["invokedBy"], r["userIdentity"]["userName"]) for r in refusals] == [
+        ("Decrypt", "sqs.amazonaws.com", "generateonly")], refusals
     env.client("producer").send_message(QueueUrl=url, MessageBody="both permissions")
     assert visible_count(env.sqs, url) == 1
 
