@@ -23,9 +23,9 @@ extension KeyService {
     }
 
     /// Encrypt under `key` itself (the queue service's own key included).
-    func encrypt(under key: ManagedKey, plaintext: [UInt8], context: [String: String]) throws(KeyServiceError) -> Sealed {
+    func encrypt(under key: ManagedKey, plaintext: some ContiguousBytes, context: [String: String]) throws(KeyServiceError) -> Sealed {
         try requireUsable(key, for: .symmetricDefault)
-        guard (1...4096).contains(plaintext.count) else {
+        guard (1...4096).contains(plaintext.withUnsafeBytes(\.count)) else {
             throw KeyServiceError(
                 .validation,
                 "1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length between 1 and 4096")
@@ -78,10 +78,10 @@ extension KeyService {
         return (try encrypt(identifier, plaintext: dataKey, context: context), dataKey)
     }
 
-    /// GenerateDataKey under `key` itself, the plaintext kept in guarded memory.
+    /// GenerateDataKey under `key` itself, the plaintext made in guarded memory and never copied out.
     func generateDataKey(under key: ManagedKey, count: Int, context: [String: String]) throws(KeyServiceError) -> (Sealed, SecretBytes) {
-        let plaintext = SecureRandom.bytes(count)
-        return (try encrypt(under: key, plaintext: plaintext, context: context), SecretBytes(copying: plaintext))
+        let plaintext = SecretBytes(randomCount: count)
+        return (try encrypt(under: key, plaintext: plaintext, context: context), plaintext)
     }
 
     /// GenerateRandom: random bytes.
