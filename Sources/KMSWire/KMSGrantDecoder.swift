@@ -30,7 +30,7 @@ enum KMSGrantDecoder {
         case .retireGrant:
             return .retireGrant(
                 KMSRequest.RetireGrant(
-                    grantToken: try input.string("GrantToken", .grantToken), keyId: try input.string("KeyId", .keyId),
+                    grantToken: try input.string("GrantToken", .grantToken, secret: true), keyId: try input.string("KeyId", .keyId),
                     grantId: try input.string("GrantId", .grantId), dryRun: try input.bool("DryRun") ?? false))
         default:
             let paging = try input.paging()

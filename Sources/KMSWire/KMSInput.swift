@@ -48,13 +48,14 @@ struct KMSInput {
     // MARK: Scalars
 
     /// A string member, checked against `rule`; a missing required member is a violation.
-    mutating func string(_ member: String, _ rule: KMSStringRule, required: Bool = false) throws(KMSError) -> String? {
+    /// A `secret` member (a grant token) is never quoted in a violation.
+    mutating func string(_ member: String, _ rule: KMSStringRule, required: Bool = false, secret: Bool = false) throws(KMSError) -> String? {
         guard let value = value(member) else {
             if required { missing(member) }
             return nil
         }
         guard case .string(let text) = value else { throw Self.mismatch(member, value, expected: "String") }
-        for constraint in rule.violations(of: text) { violate(text, at: member, constraint) }
+        for constraint in rule.violations(of: text) { violate(secret ? "(not shown)" : text, at: member, constraint) }
         return text
     }
 

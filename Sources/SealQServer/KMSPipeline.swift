@@ -130,7 +130,13 @@ struct KMSPipeline: Sendable {
             }
         }
         let local = "arn:aws:iam::\(account):"
+        let sessions = "arn:aws:sts::\(account):assumed-role/"
         return named.allSatisfy { arn in
+            if arn.hasPrefix(sessions) {
+                // A session names its role: the role must exist.
+                let role = arn.dropFirst(sessions.count).split(separator: "/").first.map(String.init) ?? ""
+                return catalog.principals.values.contains { $0.kind == .role && $0.name == role }
+            }
             guard arn.hasPrefix(local + "user/") || arn.hasPrefix(local + "role/") else { return true }
             return catalog.principal(arn: arn) != nil
         }
@@ -240,7 +246,8 @@ struct KMSPipeline: Sendable {
             var check = try on(input.keyId, "CreateGrant", aliases: false)
             check.newGrant = KeyPolicyRule.NewGrant(
                 operations: input.operations.map(\.rawValue), contextSubset: input.constraints?.encryptionContextSubset,
-                contextEquals: input.constraints?.encryptionContextEquals)
+                contextEquals: input.constraints?.encryptionContextEquals, granteePrincipal: input.granteePrincipal,
+                retiringPrincipal: input.retiringPrincipal)
             return [check]
         case .retireGrant:
             // RetireGrant is decided by the grant itself (retiring principal or grantee).

@@ -25,11 +25,13 @@ struct KeyPolicyRule: Sendable {
         var tagKeys: [String] = []
     }
 
-    /// The operations and constraint of a grant being created.
+    /// The operations, principals and constraint of a grant being created.
     struct NewGrant {
         var operations: [String]
         var contextSubset: [String: String]?
         var contextEquals: [String: String]?
+        var granteePrincipal: String
+        var retiringPrincipal: String?
     }
 
     let authorizer: Authorizer
@@ -68,6 +70,13 @@ struct KeyPolicyRule: Sendable {
         if let service = use.viaService { keys.append(("kms:ViaService", [service], .string)) }
         for (key, value) in use.context { keys.append(("kms:EncryptionContext:\(key)", [value], .string)) }
         if !use.context.isEmpty { keys.append(("kms:EncryptionContextKeys", use.context.keys.sorted(), .stringList)) }
+        // What a CreateGrant grants, so key and IAM policies can limit it (kms:GrantOperations …).
+        if let grant = use.newGrant {
+            keys.append(("kms:GrantOperations", grant.operations.sorted(), .stringList))
+            keys.append(("kms:GranteePrincipal", [grant.granteePrincipal], .string))
+            if let retiring = grant.retiringPrincipal { keys.append(("kms:RetiringPrincipal", [retiring], .string)) }
+            keys.append(("kms:GrantIsForAWSResource", ["false"], .boolean))
+        }
         return keys
     }
 }

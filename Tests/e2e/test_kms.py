@@ -1060,6 +1060,26 @@ def test_an_alias_is_changed_only_with_rights_on_it_and_on_every_key_it_names(au
     allowed(authz.client("kmsuser").update_alias, AliasName=name, TargetKeyId=mine)
 
 
+def test_a_key_policy_limits_what_a_grant_may_carry_with_grant_condition_keys(authz):
+    """kms:GrantOperations and kms:GranteePrincipal reach CreateGrant's conditions: the documented
+    way to limit grants (ForAllValues on a missing key would allow every operation)."""
+    admin, outsider = authz.admin, authz.client("outsider")
+    kid = authz.new_key()["KeyId"]
+    admin.put_key_policy(KeyId=kid, PolicyName="default", Policy=policy(
+        ROOT_STATEMENT,
+        {"Sid": "LimitedGrants", "Effect": "Allow", "Principal": {"AWS": user_arn("outsider")}, "Action": "kms:CreateGrant",
+         "Resource": "*", "Condition": {"ForAllValues:StringEquals": {"kms:GrantOperations": ["Encrypt", "GenerateDataKey"]},
+                                        "StringEquals": {"kms:GranteePrincipal": user_arn("outsider")}}}))
+    denied(outsider.create_grant, KeyId=kid, GranteePrincipal=user_arn("outsider"), Operations=["Decrypt"])
+    denied(outsider.create_grant, KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Encrypt"])
+    allowed(outsider.create_grant, KeyId=kid, GranteePrincipal=user_arn("outsider"), Operations=["Encrypt"])
+    secret = admin.encrypt(KeyId=kid, Plaintext=b"top secret")["CiphertextBlob"]
+    denied(outsider.decrypt, CiphertextBlob=secret)
+    kms_error(admin.put_key_policy, "MalformedPolicyDocumentException", KeyId=kid, PolicyName="default", Policy=policy(
+        ROOT_STATEMENT, {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:sts::{ACCOUNT}:assumed-role/ghost/session"},
+                         "Action": "kms:Decrypt", "Resource": "*"}))
+
+
 def test_tagging_on_create_needs_tag_resource_and_request_tags_reach_conditions(authz):
     creator, tagger = authz.client("creator"), authz.client("tagger")
     allowed(creator.create_key, Description="untagged")
