@@ -62,6 +62,8 @@ public protocol MessageStore: Sendable {
     func counts(space: Int64, now: Int64) async throws -> MessageCounts
     /// The earliest future moment a message of the space becomes visible, if any.
     func nextVisibleAt(space: Int64, after now: Int64) async throws -> Int64?
+    /// The ARNs of the queues the space's dead-lettered messages came from.
+    func deadLetterOrigins(space: Int64) async throws -> [String]
     /// Removes messages sent at or before their space's cutoff, leftovers of purged or deleted
     /// queues, deduplication entries expired at `now`, and queue-deletion records and FIFO
     /// receive attempts older than `forgetBefore`. Returns how many messages it removed.

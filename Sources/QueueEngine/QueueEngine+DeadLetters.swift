@@ -4,6 +4,14 @@ extension QueueEngine {
         try Self.page(of: sourceQueueNames(of: try requireQueue(name).name), maxResults: maxResults, nextToken: nextToken)
     }
 
+    /// Where a move task from dead-letter queue `name` without a destination sends messages: the
+    /// queues its messages came from (those still existing), and those whose RedrivePolicy names it.
+    public func moveTaskDestinations(of name: String) async throws -> [String] {
+        guard let queue = catalog.queue(named: name) else { return [] }
+        let origins = try await store.deadLetterOrigins(space: queue.messageSpace).compactMap { deadLetterQueue(arn: $0)?.name }
+        return Array(Set(origins + sourceQueueNames(of: name))).sorted()
+    }
+
     /// The queues whose RedrivePolicy names queue `name` as their dead-letter queue.
     public func sourceQueueNames(of name: String) -> [String] {
         let target = queueArn(name)

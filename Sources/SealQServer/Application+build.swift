@@ -119,13 +119,16 @@ public func buildApplication(
                 ])
         },
         logger: logger)
+    // Services stop in the reverse of this order, each once the one after it has: the last audit
+    // checkpoint is written before the write-ahead log is checkpointed and truncated (so no
+    // frame, with its copies of deleted pages, outlives the daemon), and the lock goes last.
     application.addServices(
+        DataDirectoryLockHolder(lock: dataLock),
+        StorageCheckpoint(store: store, logger: logger),
         MaintenanceService(engine: engine, logger: logger),
         MoveTaskService(engine: engine, logger: logger),
         KeyMaintenanceService(keys: keys, dataDirectory: configuration.dataDirectory, logger: logger),
-        AuditCheckpointService(log: audit, logger: logger),
-        DataDirectoryLockHolder(lock: dataLock),
-        StorageCheckpoint(store: store, logger: logger))
+        AuditCheckpointService(log: audit, logger: logger))
     return (application, engine)
 }
 

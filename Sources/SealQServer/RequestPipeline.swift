@@ -49,7 +49,7 @@ struct RequestPipeline: Sendable {
             if evaluation?.decision == .allowed {
                 // Every permission the call needs beyond its own action must be allowed too.
                 let anonymous = identity.principal == nil
-                evaluation = targets.companions(of: request, anonymous: anonymous).lazy
+                evaluation = try await targets.companions(of: request, anonymous: anonymous).lazy
                     .compactMap { self.authorizer.authorize(identity, $0, call: call) }
                     .first { $0.decision != .allowed } ?? evaluation
             }

@@ -39,12 +39,15 @@ struct SQSAuthorizationTarget: Sendable {
 
     /// What a call needs besides its own action. A message move task receives, deletes and reads
     /// the attributes of the messages of its source (the dead-letter queue) and sends them to its
-    /// destination, or without one back to the queues whose RedrivePolicy names the source: the
-    /// permissions the SQS Developer Guide lists for dead-letter queue redrive.
-    func companions(of request: SQSRequest, anonymous: Bool) -> [Authorizer.Target] {
+    /// destination, or without one back to every queue they came from: the permissions the SQS
+    /// Developer Guide lists for dead-letter queue redrive.
+    func companions(of request: SQSRequest, anonymous: Bool) async throws -> [Authorizer.Target] {
         guard case .startMessageMoveTask(let sourceArn, let destinationArn, _) = request else { return [] }
         let source = Self.name(inArn: sourceArn)
-        let destinations = destinationArn.map { [Self.name(inArn: $0)] } ?? engine.sourceQueueNames(of: source)
+        let destinations: [String]
+        if let destinationArn { destinations = [Self.name(inArn: destinationArn)] } else {
+            destinations = try await engine.moveTaskDestinations(of: source)
+        }
         return [SQSAction.receiveMessage, .deleteMessage, .getQueueAttributes].map { queueTarget($0, queueName: source, anonymous: anonymous) }
             + destinations.map { queueTarget(.sendMessage, queueName: $0, anonymous: anonymous) }
     }

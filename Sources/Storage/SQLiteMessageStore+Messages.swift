@@ -166,6 +166,15 @@ extension SQLiteMessageStore {
         }
     }
 
+    /// The ARNs of the queues the space's dead-lettered messages came from.
+    public func deadLetterOrigins(space: Int64) async throws -> [String] {
+        try await database.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT DISTINCT dead_letter_source FROM messages WHERE space = ? AND dead_letter_source IS NOT NULL",
+                arguments: [space])
+        }
+    }
+
     /// Deletes expired and orphaned rows in one bounded transaction.
     public func sweep(retentionCutoffs: [Int64: Int64], forgetBefore: Int64, now: Int64, limit: Int) async throws -> Int {
         let (removed, total) = try await writer.perform { db -> ([Int64: Int], Int) in

@@ -365,6 +365,16 @@ def test_a_move_task_needs_the_permissions_of_the_moves_it_makes(iam):
     denied(partner.start_message_move_task, SourceArn=arn_of(dlq))  # without DestinationArn, the origin is the destination
     allowed(partner.start_message_move_task, SourceArn=arn_of(dlq), DestinationArn=arn_of(other))
     assert [m["Body"] for m in receive_bodies(admin, other, 1)] == ["poison"]
+    # Without a DestinationArn the messages go back where they came from: the queues their
+    # dead-letter moves recorded, even ones whose RedrivePolicy no longer names the DLQ.
+    _, victim = queue_named(admin, "misc", Attributes={"RedrivePolicy": json.dumps(
+        {"deadLetterTargetArn": arn_of(dlq), "maxReceiveCount": 1})})
+    admin.send_message(QueueUrl=victim, MessageBody="pay invoice 42")
+    admin.receive_message(QueueUrl=victim, VisibilityTimeout=0)
+    assert admin.receive_message(QueueUrl=victim).get("Messages", []) == [], "moved to the DLQ"
+    admin.set_queue_attributes(QueueUrl=victim, Attributes={"RedrivePolicy": ""})
+    admin.delete_queue(QueueUrl=origin)
+    denied(partner.start_message_move_task, SourceArn=arn_of(dlq))
 
 
 def test_the_example_producer_and_consumer_use_sse_kms_queues_through_sqs_only(iam):
