@@ -10,6 +10,12 @@ extension Condition {
                 code: "INVALID_CONDITION_OPERATOR", message: "Invalid Condition type : \(operatorMember.key)",
                 position: SourcePosition(operatorMember.keyStart))
         }
+        // IAM takes IfExists on every operator but Null, and refuses the policy.
+        guard !(op.base == .null && op.ifExists) else {
+            throw PolicyError(
+                code: "NULL_WITH_IF_EXISTS", message: "Invalid Condition type : \(operatorMember.key) (Null cannot take IfExists; use Null)",
+                position: SourcePosition(operatorMember.keyStart))
+        }
         let keyName = keyMember.key
         guard !keyName.isEmpty else {
             throw PolicyError(

@@ -109,9 +109,6 @@ struct PolicyLinter {
         for operatorMember in operators {
             guard case .object(let keys) = operatorMember.value.value else { continue }
             let op = ConditionOperator(operatorMember.key)
-            if op?.base == .null, op?.ifExists == true {
-                add(.error, "NULL_WITH_IF_EXISTS", "\(operatorMember.key): the Null operator cannot take IfExists; use Null.", SourcePosition(operatorMember.keyStart))
-            }
             for keyMember in keys {
                 lintConditionKey(keyMember, operator: op)
             }

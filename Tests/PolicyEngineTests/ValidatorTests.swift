@@ -75,6 +75,8 @@ import Testing
         let text = #"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"NullIfExists": {"aws:TokenIssueTime": "true"}}}}"#
         let finding = only("NULL_WITH_IF_EXISTS", in: findings(text))
         #expect(finding?.severity == .error && finding?.position == SourcePosition(line: 1, column: 106))
+        // The evaluator refuses the policy too, as IAM does (it was accepted and read as Null).
+        #expect(throws: PolicyError.self) { try Policy.parse(text, kind: .identity, id: "p") }
     }
 
     @Test func wildcardInAnEqualsOperator() {
