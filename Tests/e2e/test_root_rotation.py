@@ -136,24 +136,20 @@ def test_an_interrupted_rotation_is_finished_by_running_it_again_and_never_redir
     out, err = again.communicate(timeout=90)
     assert again.returncode == 0 and "Re-wrapped" in out, err
     assert not os.path.exists(os.path.join(daemon.data_dir, "root-key.next"))
-    daemon.extra_env = {"SEALQ_ROOT_PASSPHRASE": "new passphrase"}
-    daemon.start()
-    try:
-        assert kms(daemon).decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
-    finally:
-        daemon.stop()
+    _still_decrypts(daemon, blob, "new passphrase")
 
 
 def test_a_daemon_started_with_the_old_key_finishes_an_interrupted_rotation(tmp_path):
     daemon, blob = _interrupted_rotation(tmp_path, "new passphrase")
-    daemon.start()
-    try:
-        assert kms(daemon).decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
-    finally:
-        daemon.stop()
+    _still_decrypts(daemon, blob, "old passphrase")
     assert b"finished an interrupted root key rotation" in daemon.logs()
     assert not os.path.exists(os.path.join(daemon.data_dir, "root-key.next"))
-    daemon.extra_env = {"SEALQ_ROOT_PASSPHRASE": "new passphrase"}
+    _still_decrypts(daemon, blob, "new passphrase")
+
+
+def _still_decrypts(daemon, blob, passphrase):
+    """Starts `daemon` with `passphrase` as its root, checks `blob` opens, and stops it."""
+    daemon.extra_env = {"SEALQ_ROOT_PASSPHRASE": passphrase}
     daemon.start()
     try:
         assert kms(daemon).decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
