@@ -2,7 +2,8 @@ import QueueEngine
 import SealCrypto
 
 /// The byte-level side of `EnvelopeSealer`: per-message keys, the associated data a sealed
-/// payload is bound to, the space keys' encryption context, and key-service errors in SQS's terms.
+/// payload is bound to, the space keys' encryption context, and key-service errors (recorded
+/// as failed key uses, answered in SQS's terms).
 extension EnvelopeSealer {
     private static let derivationLabel = Array("sealq sqs message key v1".utf8)
     private static let associatedDataLabel = Array("sealq sqs v1".utf8)
@@ -68,6 +69,22 @@ extension EnvelopeSealer {
     static func appendField(_ text: String, to output: inout [UInt8]) {
         var text = text
         text.withUTF8 { appendField($0, to: &output) }
+    }
+
+    /// Runs one step of `use`; a failure of a use of a customer key is recorded too (as KMS
+    /// logs refused and failed calls), then thrown.
+    func attempt<Result>(_ use: KeyUse, _ step: () throws(KeyServiceError) -> Result) throws(KeyServiceError) -> Result {
+        do {
+            return try step()
+        } catch {
+            if !use.key.isOwnedByQueueService {
+                var failed = use
+                failed.errorCode = error.code.rawValue
+                failed.errorMessage = error.message
+                record(failed)
+            }
+            throw error
+        }
     }
 
     /// Runs `work`, answering key-service failures in SQS's terms.

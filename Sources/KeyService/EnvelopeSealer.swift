@@ -118,7 +118,7 @@ public final class EnvelopeSealer: PayloadSealer {
     /// A data key seals at most this many messages, however long its reuse period.
     public let maximumMessagesPerDataKey: Int
     private let authorize: @Sendable (KeyUse) throws(KeyServiceError) -> Void
-    private let record: @Sendable (KeyUse) -> Void
+    let record: @Sendable (KeyUse) -> Void
     /// Held while a data key is fetched from the key service, so concurrent callers that all
     /// missed the cache wait for the one fetch instead of each making their own.
     private let fetching = Mutex<Void>(())
@@ -368,22 +368,6 @@ public final class EnvelopeSealer: PayloadSealer {
         }
         if let ready = decryptCache.withLock({ _ in entry.derivation(for: space) }) { return ready }
         return try derivationKey(entry, in: decryptCache, context)
-    }
-
-    /// Runs one step of `use`; a failure of a use of a customer key is recorded too (as KMS
-    /// logs refused and failed calls), then thrown.
-    private func attempt<Result>(_ use: KeyUse, _ step: () throws(KeyServiceError) -> Result) throws(KeyServiceError) -> Result {
-        do {
-            return try step()
-        } catch {
-            if !use.key.isOwnedByQueueService {
-                var failed = use
-                failed.errorCode = error.code.rawValue
-                failed.errorMessage = error.message
-                record(failed)
-            }
-            throw error
-        }
     }
 
     /// The cached data key `name` if its KMS key is unchanged, else the blob opened with
