@@ -41,6 +41,12 @@ struct Authenticator: Sendable {
         case malformedQueryString
     }
 
+    /// The access key id `call` claims to be signed with, unverified: recorded when its
+    /// authentication fails, so a key's failed attempts can be looked up.
+    func claimedAccessKeyId(_ call: IncomingCall) -> String? {
+        SignatureVerifier.claimedAccessKeyId(headers: call.headers, queryParameters: (try? call.queryParameters()) ?? [:])
+    }
+
     /// Authenticates a call to `service`, or throws why it is not authentic.
     func authenticate(_ call: IncomingCall, service: String) throws(Failure) -> Identity {
         guard enforcing else {

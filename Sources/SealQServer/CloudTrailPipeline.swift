@@ -29,7 +29,10 @@ struct CloudTrailPipeline: Sendable {
         do {
             let decoded = Result { () throws(CloudTrailError) in try LookupQuery.decode(target: target, body: call.body) }
             let identity: Authenticator.Identity
-            do { identity = try authenticator.authenticate(call, service: "cloudtrail") } catch { throw CloudTrailError(error) }
+            do { identity = try authenticator.authenticate(call, service: "cloudtrail") } catch {
+                record.accessKeyId = authenticator.claimedAccessKeyId(call)
+                throw CloudTrailError(error)
+            }
             record.identify(identity)
             let query = try decoded.get()
             guard let principal = identity.principal else { throw CloudTrailError(.signature(.missingAuthenticationToken)) }

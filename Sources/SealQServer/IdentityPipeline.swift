@@ -25,7 +25,10 @@ struct IdentityPipeline: Sendable {
             let decoded = decode(call, service: service)
             if case .success(let request) = decoded { record.action = request.actionName }
             let identity: Authenticator.Identity
-            do { identity = try authenticator.authenticate(call, service: service.rawValue) } catch { throw IdentityError(error) }
+            do { identity = try authenticator.authenticate(call, service: service.rawValue) } catch {
+                record.accessKeyId = authenticator.claimedAccessKeyId(call)
+                throw IdentityError(error)
+            }
             record.identify(identity)
             let request = try decoded.get()
             record.action = request.actionName

@@ -35,7 +35,10 @@ struct KMSPipeline: Sendable {
             let decoded = Result { () throws(KMSError) in try KMSRequestDecoder.decode(target: call.headers["x-amz-target"], body: call.body) }
             if case .success(let request) = decoded { record.action = request.action.rawValue }
             let identity: Authenticator.Identity
-            do { identity = try authenticator.authenticate(call, service: "kms") } catch { throw KMSError(error) }
+            do { identity = try authenticator.authenticate(call, service: "kms") } catch {
+                record.accessKeyId = authenticator.claimedAccessKeyId(call)
+                throw KMSError(error)
+            }
             record.identify(identity)
             let request = try decoded.get()
             record.action = request.action.rawValue

@@ -34,7 +34,10 @@ struct RequestPipeline: Sendable {
             let decoded = decode(call, protocol: wireProtocol)
             if case .success(let (action, _)) = decoded { record.action = action.rawValue }
             let identity: Authenticator.Identity
-            do { identity = try authenticator.authenticate(call, service: "sqs") } catch { throw WireError(error) }
+            do { identity = try authenticator.authenticate(call, service: "sqs") } catch {
+                record.accessKeyId = authenticator.claimedAccessKeyId(call)
+                throw WireError(error)
+            }
             record.identify(identity)
             let (action, request) = try decoded.get()
             record.action = action.rawValue

@@ -158,7 +158,12 @@ struct RequestRecorder: Sendable {
 
     /// CloudTrail's userIdentity of `principal` (anonymous when nil).
     private func identity(_ principal: Principal?, accessKeyId: String?) -> AuditEvent.UserIdentity {
-        guard let principal else { return .init(type: "AWSAccount", principalId: "", accountId: "anonymous") }
+        guard let principal else {
+            // Anonymous, or a signature that failed: then the key it claimed.
+            var anonymous = AuditEvent.UserIdentity(type: "AWSAccount", principalId: "", accountId: "anonymous")
+            anonymous.accessKeyId = accessKeyId
+            return anonymous
+        }
         return .init(
             type: principal.kind == .user ? "IAMUser" : "AssumedRole", principalId: principal.userId, arn: principal.arn,
             accountId: principal.accountId, accessKeyId: accessKeyId, userName: principal.name)
@@ -183,6 +188,8 @@ extension RequestRecord {
     static let refusedTextLimit = 1024
     /// Longest text kept from a call that succeeded (a key policy is up to 32 KiB).
     static let acceptedTextLimit = 65_536
+    /// Longest access key id kept (IAM's are at most 128 characters; a claimed one may be anything).
+    static let accessKeyIdLimit = 128
     /// Most members kept of one structure, list or map of a failed or refused call.
     static let refusedMemberLimit = 100
 
@@ -193,6 +200,7 @@ extension RequestRecord {
         let limit = accepted ? Self.acceptedTextLimit : Self.refusedTextLimit
         let memberLimit = accepted ? Int.max : Self.refusedMemberLimit
         let small = (userAgent?.utf8.count ?? 0) <= Self.refusedTextLimit && (errorMessage?.utf8.count ?? 0) <= Self.refusedTextLimit
+            && (accessKeyId?.utf8.count ?? 0) <= Self.accessKeyIdLimit
             && (queue?.utf8.count ?? 0) <= Self.refusedTextLimit && resources.allSatisfy { $0.arn.utf8.count <= limit }
             && requestParameters.map { Self.fits($0, textLimit: limit, memberLimit: memberLimit) } ?? true
         if small { return self }
@@ -202,6 +210,7 @@ extension RequestRecord {
         copy.resources = resources.map { AuditEvent.Resource(type: $0.type, arn: Self.cut($0.arn, to: limit), accountId: $0.accountId) }
         copy.requestParameters = requestParameters.map { Self.cut($0, textLimit: limit, memberLimit: accepted ? nil : Self.refusedMemberLimit) }
         copy.queue = queue.map { Self.cut($0, to: Self.refusedTextLimit) }
+        copy.accessKeyId = accessKeyId.map { Self.cut($0, to: Self.accessKeyIdLimit) }
         return copy
     }
 

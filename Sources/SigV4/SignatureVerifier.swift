@@ -149,6 +149,19 @@ public final class SignatureVerifier: Sendable {
     /// The service named in the credential scope of a signed request (`sqs`, `kms`, `iam`,
     /// `sts`, …), without verifying anything: how one endpoint tells services apart.
     public static func scopedService(headers: [String: String], queryParameters: [String: String]) -> String? {
+        guard let parts = credential(headers: headers, queryParameters: queryParameters), parts.count == 5 else { return nil }
+        return String(parts[3])
+    }
+
+    /// The access key id a request claims to be signed with, without verifying anything: for
+    /// recording who a refused signature claimed to be.
+    public static func claimedAccessKeyId(headers: [String: String], queryParameters: [String: String]) -> String? {
+        guard let first = credential(headers: headers, queryParameters: queryParameters)?.first, !first.isEmpty else { return nil }
+        return String(first)
+    }
+
+    /// The `/`-separated parts of the request's Credential (header or presigned), if any.
+    private static func credential(headers: [String: String], queryParameters: [String: String]) -> [Substring]? {
         let credential: Substring
         if let header = headers["authorization"], let start = header.range(of: "Credential=") {
             credential = header[start.upperBound...].prefix { $0 != "," && $0 != " " }
@@ -157,8 +170,7 @@ public final class SignatureVerifier: Sendable {
         } else {
             return nil
         }
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
-        return parts.count == 5 ? String(parts[3]) : nil
+        return credential.split(separator: "/", omittingEmptySubsequences: false)
     }
 
     private struct Claim {

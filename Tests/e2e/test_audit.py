@@ -749,3 +749,22 @@ def test_direct_kms_calls_record_their_parameters_but_no_plaintext(tmp_path):
     assert [events[n]["readOnly"] for n in ("Encrypt", "Decrypt", "GenerateDataKey", "ScheduleKeyDeletion", "CreateKey")] \
         == [True, True, True, False, False]
     assert b"PLAINTEXT-NEVER-IN-THE-LOG" not in json.dumps(list(events.values())).encode()
+
+
+def test_a_refused_signature_is_recorded_with_the_access_key_it_claimed(tmp_path):
+    """Who tried a leaked key with the wrong secret: the record of the refused call names the key
+    it claimed, so a lookup by AccessKeyId finds the attempts."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    try:
+        forged = make_client(d, "AKIAE2ETESTADMIN0001", "not-the-secret")
+        with pytest.raises(Exception):
+            forged.list_queues()
+    finally:
+        d.stop()
+    refused = [r for _, r in records(d.data_dir) if r.get("errorCode") == "SignatureDoesNotMatch"]
+    assert len(refused) == 1
+    assert refused[0]["userIdentity"] == {"type": "AWSAccount", "principalId": "", "accountId": "anonymous",
+                                          "accessKeyId": "AKIAE2ETESTADMIN0001"}, refused[0]["userIdentity"]
+    p = run_sealq("audit", "lookup", "--data-dir", d.data_dir, "--attribute", "AccessKeyId=AKIAE2ETESTADMIN0001")
+    assert any(json.loads(line).get("errorCode") == "SignatureDoesNotMatch" for line in p.stdout.splitlines()), p.stdout
