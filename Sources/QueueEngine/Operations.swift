@@ -9,13 +9,18 @@ public struct Caller: Sendable, Equatable {
     public var sourceIP: String
     /// The call's User-Agent header, if any.
     public var userAgent: String?
+    /// The access key the call was signed with, if any (for the records of key uses made for it).
+    public var accessKeyId: String?
 
     /// Creates a caller.
-    public init(senderId: String, principalArn: String? = nil, sourceIP: String = "127.0.0.1", userAgent: String? = nil) {
+    public init(
+        senderId: String, principalArn: String? = nil, sourceIP: String = "127.0.0.1", userAgent: String? = nil, accessKeyId: String? = nil
+    ) {
         self.senderId = senderId
         self.principalArn = principalArn
         self.sourceIP = sourceIP
         self.userAgent = userAgent
+        self.accessKeyId = accessKeyId
     }
 }
 

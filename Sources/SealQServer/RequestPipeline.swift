@@ -63,7 +63,7 @@ struct RequestPipeline: Sendable {
             }
             let caller = Caller(
                 senderId: identity.principal?.userId ?? call.sourceIP, principalArn: identity.principal?.arn, sourceIP: call.sourceIP,
-                userAgent: call.headers["user-agent"])
+                userAgent: call.headers["user-agent"], accessKeyId: identity.accessKeyId)
             let running = recorder.pending(for: record)
             pending = running
             let response = try await PendingAuditRecord.$current.withValue(running) {

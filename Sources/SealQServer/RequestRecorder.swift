@@ -140,7 +140,7 @@ struct RequestRecorder: Sendable {
     /// The CloudTrail record of a key use made by the queue service for a caller, as KMS logs
     /// those: the caller's identity with `invokedBy` the queue service.
     func event(of use: EnvelopeSealer.KeyUse, requestId: String) -> AuditEvent {
-        var identity = identity(use.caller.principalArn.flatMap(principals), accessKeyId: nil)
+        var identity = identity(use.caller.principalArn.flatMap(principals), accessKeyId: use.caller.accessKeyId)
         identity.invokedBy = "sqs.amazonaws.com"
         let now = SystemTimeSource().nowMilliseconds()
         let context = use.encryptionContext.sorted { $0.key < $1.key }.map { ($0.key, OutputNode.text($0.value)) }

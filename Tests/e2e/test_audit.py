@@ -110,6 +110,7 @@ def test_key_uses_are_recorded_for_the_caller_invoked_by_sqs(audited):
     for e in uses:
         assert e["userIdentity"]["invokedBy"] == "sqs.amazonaws.com"
         assert e["userIdentity"]["arn"] == user_arn("admin")
+        assert e["userIdentity"]["accessKeyId"] == "AKIAE2ETESTADMIN0001", "the caller's key, as on its other records"
         assert e["sourceIPAddress"] == "sqs.amazonaws.com"
         assert e["requestParameters"]["encryptionContext"] == {"aws:sqs:arn": f"arn:aws:sqs:us-east-1:{ACCOUNT}:orders-kms"}
         assert e["resources"][0]["type"] == "AWS::KMS::Key"
