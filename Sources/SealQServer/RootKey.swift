@@ -23,7 +23,20 @@ public enum RootKey {
     public static func resolve(_ configuration: ServerConfiguration, logger: Logger) throws -> SecretBytes {
         let key: SecretBytes
         if let passphrase = configuration.rootPassphrase {
-            key = try derive(passphrase, parameters: configuration.dataDirectory + "/root-key.params")
+            let parameters = configuration.dataDirectory + "/root-key.params"
+            // A set-up directory without its parameters cannot turn the passphrase into its key:
+            // say so, rather than derive another key (and write new parameters) and call it a mismatch.
+            if FileManager.default.fileExists(atPath: configuration.dataDirectory + "/root-key.check"),
+                !FileManager.default.fileExists(atPath: parameters)
+            {
+                throw Failure(
+                    description: """
+                        \(parameters) is missing: if this data directory's root key came from SEALQ_ROOT_PASSPHRASE, restore that \
+                        file (its Argon2id salt and cost) from a backup, since without it the passphrase cannot give the key back; \
+                        if it came from a key file, start with --root-key-file instead
+                        """)
+            }
+            key = try derive(passphrase, parameters: parameters)
         } else if let path = configuration.rootKeyFile {
             key = try fromFile(path)
         } else {

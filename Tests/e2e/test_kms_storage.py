@@ -177,10 +177,11 @@ def test_root_key_file_and_mismatch(tmp_path):
     d.extra_env = {}
     rc, err = d.start_expecting_failure()
     assert rc != 0 and "no root key at" in err, err
-    # a passphrase neither
+    # a passphrase neither (and no passphrase parameters are written for it)
     d.extra_env = {"SEALQ_ROOT_PASSPHRASE": "not the key file"}
     rc, err = d.start_expecting_failure()
-    assert rc != 0 and "does not match" in err, err
+    assert rc != 0 and "root-key.params is missing" in err, err
+    assert not os.path.exists(os.path.join(d.data_dir, "root-key.params"))
 
     # the right key still works after all those refusals, through the environment too
     d.extra_args, d.extra_env = [], {"SEALQ_ROOT_KEY_FILE": key_file}
@@ -214,6 +215,13 @@ def test_root_passphrase(tmp_path):
     finally:
         d.stop()
 
+    # Parameters lost (a backup that left them out): said so, not "does not match".
+    params = os.path.join(d.data_dir, "root-key.params")
+    shutil.move(params, params + ".aside")
+    d.extra_env = {"SEALQ_ROOT_PASSPHRASE": passphrase}
+    rc, err = d.start_expecting_failure()
+    assert rc != 0 and "root-key.params is missing" in err and not os.path.exists(params), err
+    shutil.move(params + ".aside", params)
     for wrong in (passphrase + " ", passphrase.upper(), "something else entirely"):
         d.extra_env = {"SEALQ_ROOT_PASSPHRASE": wrong}
         rc, err = d.start_expecting_failure()
