@@ -120,13 +120,13 @@ public final class AccessKeyStore: Sendable {
     private func update(_ change: (inout [StoredKey]) throws -> Void) throws {
         try Self.locked(lockPath) {
             try snapshot.withLock { state in
-            try reload(&state)
-            var keys = state.keys
-            try change(&keys)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try SecretFiles.write(Array(try encoder.encode(["AccessKeys": keys])), to: path)
-            try reload(&state)
+                try reload(&state)
+                var keys = state.keys
+                try change(&keys)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try SecretFiles.write(Array(try encoder.encode(["AccessKeys": keys])), to: path)
+                try reload(&state)
             }
         }
     }
