@@ -84,10 +84,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        /// prctl for the executable's process hardening (Swift cannot call variadic C functions).
+        .target(name: "CProcessGuard"),
         .executableTarget(
             name: "sealq",
             dependencies: [
-                "SealQServer", "SealQBench", "Principals", "PolicyEngine", "IdentityWire", "WireJSON", "WireFormat", "AuditTrail", "AuditWire",
+                "CProcessGuard", "SealQServer", "SealQBench", "Principals", "PolicyEngine", "IdentityWire", "WireJSON", "WireFormat", "AuditTrail", "AuditWire",
                 "SQSWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

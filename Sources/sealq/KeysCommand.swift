@@ -29,13 +29,16 @@ struct KeysCommand: AsyncParsableCommand {
         var newRootKeyFile: String?
 
         func run() async throws {
+            try ProcessSecrets.protectMemory()
+            let passphrase = ProcessSecrets.take("SEALQ_ROOT_PASSPHRASE")
+            let newPassphrase = ProcessSecrets.take("SEALQ_NEW_ROOT_PASSPHRASE")
             let environment = ProcessInfo.processInfo.environment
             var configuration = ServerConfiguration()
             configuration.dataDirectory = locations.resolvedDataDirectory
             configuration.keysDirectory = keysDirectory ?? environment["SEALQ_KEYS"] ?? configuration.keysDirectory
             configuration.accountId = try locations.resolvedAccountId()
             configuration.region = try locations.resolvedRegion()
-            configuration.rootPassphrase = environment["SEALQ_ROOT_PASSPHRASE"].flatMap { $0.isEmpty ? nil : $0 }
+            configuration.rootPassphrase = try RootPassphrase.given(passphrase, variable: "SEALQ_ROOT_PASSPHRASE")
             configuration.rootKeyFile = rootKeyFile ?? environment["SEALQ_ROOT_KEY_FILE"]
             guard FileManager.default.fileExists(atPath: configuration.dataDirectory + "/root-key.check") else {
                 throw ValidationError("\(configuration.dataDirectory) has no root key yet; start the daemon once first.")
@@ -45,7 +48,7 @@ struct KeysCommand: AsyncParsableCommand {
             let current = try RootKey.resolve(configuration, logger: logger)
             let new = try RootKeyRotation.newRootKey(
                 dataDirectory: configuration.dataDirectory,
-                passphrase: environment["SEALQ_NEW_ROOT_PASSPHRASE"].flatMap { $0.isEmpty ? nil : $0 }, keyFile: newRootKeyFile)
+                passphrase: try RootPassphrase.given(newPassphrase, variable: "SEALQ_NEW_ROOT_PASSPHRASE"), keyFile: newRootKeyFile)
             if DataDirectoryLock.isHeld(dataDirectory: configuration.dataDirectory) {
                 try await RootKeyRotation.requestFromDaemon(dataDirectory: configuration.dataDirectory, from: current, to: new)
                 print("The running daemon re-wrapped every key under the new root key. Start it with the new root key from now on.")

@@ -45,6 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        try ProcessSecrets.protectMemory()
+        let adminSecret = ProcessSecrets.take("SEALQ_ADMIN_SECRET_ACCESS_KEY")
+        let passphrase = ProcessSecrets.take("SEALQ_ROOT_PASSPHRASE")
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
         configuration.host = host ?? environment["SEALQ_HOST"] ?? configuration.host
@@ -56,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.region = try locations.resolvedRegion()
         configuration.accountId = try locations.resolvedAccountId()
         configuration.adminAccessKeyId = environment["SEALQ_ADMIN_ACCESS_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 }
-        configuration.adminSecretAccessKey = environment["SEALQ_ADMIN_SECRET_ACCESS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.adminSecretAccessKey = adminSecret.flatMap { $0.isEmpty ? nil : $0 }
         guard (configuration.adminAccessKeyId == nil) == (configuration.adminSecretAccessKey == nil) else {
             throw ValidationError("Set both SEALQ_ADMIN_ACCESS_KEY_ID and SEALQ_ADMIN_SECRET_ACCESS_KEY, or neither.")
         }
@@ -69,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let secret = configuration.adminSecretAccessKey, !secret.unicodeScalars.allSatisfy({ (0x21..<0x7F).contains($0.value) }) {
             throw ValidationError("SEALQ_ADMIN_SECRET_ACCESS_KEY must be printable ASCII without spaces.")
         }
-        configuration.rootPassphrase = environment["SEALQ_ROOT_PASSPHRASE"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.rootPassphrase = try RootPassphrase.given(passphrase, variable: "SEALQ_ROOT_PASSPHRASE")
         configuration.rootKeyFile = rootKeyFile ?? environment["SEALQ_ROOT_KEY_FILE"]
         if let seconds = kmsDeletionDaySeconds {
             guard seconds >= 1 else { throw ValidationError("--kms-deletion-day-seconds must be at least 1.") }

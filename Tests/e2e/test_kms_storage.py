@@ -240,6 +240,38 @@ def test_root_passphrase(tmp_path):
     assert not leaks, leaks
 
 
+def test_secrets_leave_the_environment_and_core_dumps_are_off(tmp_path):
+    """The passphrase and the admin secret are wiped from the daemon's environment once read
+    (so /proc/PID/environ and children do not show them), and the daemon makes no core file."""
+    passphrase = "environ marker " + uuid.uuid4().hex
+    d = Daemon(str(tmp_path), env={"SEALQ_ROOT_PASSPHRASE": passphrase})
+    d.start()
+    try:
+        with open(f"/proc/{d.proc.pid}/environ", "rb") as f:
+            environ = f.read()
+        assert b"SEALQ_ADMIN_ACCESS_KEY_ID=" + ADMIN_KEY.encode() in environ  # not secret, left alone
+        assert passphrase.encode() not in environ
+        assert ADMIN_SECRET.encode() not in environ
+        with open(f"/proc/{d.proc.pid}/limits") as f:
+            core = [line.split() for line in f if line.startswith("Max core file size")][0]
+        assert core[4:6] == ["0", "0"], core
+        # the secrets still did their work: the admin signs, the passphrase opened the root key
+        kms = kms_client(d)
+        blob = kms.encrypt(KeyId=kms.create_key()["KeyMetadata"]["KeyId"], Plaintext=b"still works")["CiphertextBlob"]
+        assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"still works"
+    finally:
+        d.stop()
+
+
+def test_an_empty_passphrase_is_refused(tmp_path):
+    """SEALQ_ROOT_PASSPHRASE set but empty (an unset shell variable, most likely) is refused,
+    not taken as "no passphrase" with a generated root key."""
+    d = Daemon(str(tmp_path), env={"SEALQ_ROOT_PASSPHRASE": ""})
+    rc, err = d.start_expecting_failure()
+    assert rc != 0 and "SEALQ_ROOT_PASSPHRASE is set but empty" in err, err
+    assert not (tmp_path / "keys" / "root.key").exists()
+
+
 # --------------------------------------------------------------------------- data directory scan
 
 def test_no_secret_reaches_the_data_directory_or_logs(tmp_path):
