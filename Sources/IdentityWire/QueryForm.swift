@@ -1,7 +1,16 @@
+import WireFormat
+
 /// Reads the Query protocol's member names out of decoded form fields: `Name`, `Name.member.N`, and
 /// `Name.member.N.Field` for lists of structures. Lists are never flattened in IAM and STS.
 struct QueryForm {
     let parameters: [String: String]
+    private let lists: FlattenedListIndex
+
+    /// The members of `parameters`.
+    init(parameters: [String: String]) {
+        self.parameters = parameters
+        lists = FlattenedListIndex(names: parameters.keys)
+    }
 
     /// The value of a scalar member.
     func string(_ name: String) -> String? {
@@ -18,12 +27,8 @@ struct QueryForm {
     /// The field prefixes (`Name.member.N`) of a list's items, ordered by index; nil when the list is absent.
     func items(_ name: String) -> [String]? {
         let prefix = name + ".member."
-        var indexes = Set<Int>()
-        for key in parameters.keys where key.hasPrefix(prefix) {
-            let rest = key.dropFirst(prefix.count)
-            if let index = Int(rest.prefix { $0 != "." }), index > 0 { indexes.insert(index) }
-        }
+        let indexes = lists.indices(under: prefix)
         if indexes.isEmpty { return parameters[name] == nil ? nil : [] }
-        return indexes.sorted().map { prefix + String($0) }
+        return indexes.map { prefix + String($0) }
     }
 }

@@ -1,14 +1,22 @@
 import Foundation
 import QueueEngine
+import WireFormat
 
 /// Request members from a flattened Query parameter set (`Attribute.1.Name=…`).
 struct QueryParameters: RequestParameters {
     let values: [String: String]
     let prefix: String
+    /// The lists of `values`, shared by the parameters of its nested structures.
+    private let lists: FlattenedListIndex
 
-    init(values: [String: String], prefix: String = "") {
+    init(values: [String: String]) {
+        self.init(values: values, prefix: "", lists: FlattenedListIndex(names: values.keys))
+    }
+
+    private init(values: [String: String], prefix: String, lists: FlattenedListIndex) {
         self.values = values
         self.prefix = prefix
+        self.lists = lists
     }
 
     func string(_ name: String) throws(WireError) -> String? {
@@ -57,17 +65,11 @@ struct QueryParameters: RequestParameters {
     }
 
     func structures(_ name: String, query: String) throws(WireError) -> [any RequestParameters] {
-        indices(of: query).map { QueryParameters(values: values, prefix: "\(prefix)\(query).\($0).") }
+        indices(of: query).map { QueryParameters(values: values, prefix: "\(prefix)\(query).\($0).", lists: lists) }
     }
 
     /// The distinct positive indices `N` of `prefix + element + ".N"` keys, in numeric order.
     private func indices(of element: String) -> [Int] {
-        let head = prefix + element + "."
-        var found = Set<Int>()
-        for key in values.keys where key.hasPrefix(head) {
-            let rest = key.dropFirst(head.count)
-            if let index = Int(rest.prefix(while: \.isNumber)), index > 0 { found.insert(index) }
-        }
-        return found.sorted()
+        lists.indices(under: prefix + element + ".")
     }
 }

@@ -34,8 +34,9 @@ struct CloudTrailPipeline: Sendable {
                 throw CloudTrailError(error)
             }
             record.identify(identity)
-            let query = try decoded.get()
+            // CloudTrail serves no anonymous caller: an unsigned request hears that first.
             guard let principal = identity.principal else { throw CloudTrailError(.signature(.missingAuthenticationToken)) }
+            let query = try decoded.get()
             let evaluation = authorizer.authorize(identity, Authorizer.Target(action: "cloudtrail:LookupEvents", resource: "*"), call: call)
             record.decision = evaluation?.decision ?? .allowed
             record.decidingStatements = evaluation?.matchedStatements ?? []

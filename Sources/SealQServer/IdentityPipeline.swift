@@ -30,9 +30,10 @@ struct IdentityPipeline: Sendable {
                 throw IdentityError(error)
             }
             record.identify(identity)
+            // IAM and STS serve no anonymous caller: an unsigned request hears that first.
+            guard let principal = identity.principal else { throw IdentityError.missingAuthenticationToken }
             let request = try decoded.get()
             record.action = request.actionName
-            guard let principal = identity.principal else { throw IdentityError.missingAuthenticationToken }
             let target = Self.target(of: request)
             let evaluation = authorizer.authorize(identity, target, call: call)
             // STS answers GetCallerIdentity for every authenticated caller, even under a deny.

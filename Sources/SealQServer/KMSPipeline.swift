@@ -40,10 +40,11 @@ struct KMSPipeline: Sendable {
                 throw KMSError(error)
             }
             record.identify(identity)
+            // KMS serves no anonymous caller: an unsigned request hears that first.
+            guard let principal = identity.principal else { throw KMSError.missingAuthenticationToken }
             let request = try decoded.get()
             record.action = request.action.rawValue
             record.requestParameters = request.auditParameters
-            guard let principal = identity.principal else { throw KMSError.missingAuthenticationToken }
             try authorize(request, identity: identity, principal: principal, call: call, record: &record)
             if request.isDryRun {
                 try await checkWouldSucceed(request, caller: principal)

@@ -32,7 +32,10 @@ struct RequestPipeline: Sendable {
         var pending: PendingAuditRecord?
         do {
             let decoded = decode(call, protocol: wireProtocol)
-            if case .success(let (action, _)) = decoded { record.action = action.rawValue }
+            switch decoded {
+            case .success(let (action, request)): describe(&record, action: action, queue: request.queueName)
+            case .failure: describe(&record, action: Self.claimedAction(of: call, protocol: wireProtocol), queue: nil)
+            }
             let identity: Authenticator.Identity
             do { identity = try authenticator.authenticate(call, service: "sqs") } catch {
                 record.accessKeyId = authenticator.claimedAccessKeyId(call)
@@ -40,9 +43,6 @@ struct RequestPipeline: Sendable {
             }
             record.identify(identity)
             let (action, request) = try decoded.get()
-            record.action = action.rawValue
-            record.queue = request.queueName
-            record.dataEvent = Self.dataActions.contains(action.rawValue)
             let target = targets.target(of: request, action: action, anonymous: identity.principal == nil)
             if request.queueName != nil {
                 record.resources = [.init(type: "AWS::SQS::Queue", arn: target.resource, accountId: encoder.accountId)]
@@ -96,6 +96,30 @@ struct RequestPipeline: Sendable {
             case .query:
                 return try decoder.decodeQuery(parameters: try call.formParameters(), path: call.path)
             }
+        }
+    }
+
+    /// What the record says of a call before it is authenticated, so refused and malformed
+    /// calls are found by action and queue too: the action (its event name, and whether it is a
+    /// data event) and the queue it names.
+    private func describe(_ record: inout RequestRecord, action: SQSAction?, queue: String?) {
+        guard let action else { return }
+        record.action = action.rawValue
+        record.dataEvent = Self.dataActions.contains(action.rawValue)
+        record.queue = queue
+        if let queue {
+            record.resources = [.init(type: "AWS::SQS::Queue", arn: targets.engine.queueArn(queue), accountId: encoder.accountId)]
+        }
+    }
+
+    /// The action a call that could not be decoded names, if it is one SQS has.
+    private static func claimedAction(of call: IncomingCall, protocol wireProtocol: SQSProtocol) -> SQSAction? {
+        switch wireProtocol {
+        case .json:
+            let target = call.headers["x-amz-target"] ?? ""
+            return target.hasPrefix("AmazonSQS.") ? SQSAction(rawValue: String(target.dropFirst("AmazonSQS.".count))) : nil
+        case .query:
+            return (try? call.formParameters())?["Action"].flatMap(SQSAction.init(rawValue:))
         }
     }
 

@@ -67,4 +67,17 @@ struct FormDecodingAndQueueURLTests {
         #expect(QueueURL.queueName(in: url, accountId: "123456789012") == "a-b_c")
         #expect(QueueURL.queueName(in: url, accountId: "000000000000") == nil)
     }
+
+    @Test("FlattenedListIndex finds every list's items, nested ones too, in numeric order")
+    func listIndex() {
+        let lists = FlattenedListIndex(names: [
+            "Action", "Entry.10.Id", "Entry.2.Id", "Entry.2.MessageAttribute.3.Name", "Entry.2.MessageAttribute.1.Name",
+            "Entry.01.Id", "Entry.0.Id", "Entry.-1.Id", "Entry.+4.Id", "Entry.5x.Id", "Entry..Id", "Names.member.7",
+        ])
+        #expect(lists.indices(under: "Entry.") == [1, 2, 10])
+        #expect(lists.indices(under: "Entry.2.MessageAttribute.") == [1, 3])
+        #expect(lists.indices(under: "Entry.10.MessageAttribute.") == [])
+        #expect(lists.indices(under: "Names.member.") == [7])
+        #expect(lists.indices(under: "Action.") == [])
+    }
 }
