@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 
 /// The account and region a data directory was set up for, kept in `DATA/identity.json`.
 ///
@@ -12,17 +13,26 @@ enum DataDirectoryIdentity {
         var description: String
     }
 
-    private struct Stored: Codable, Equatable {
+    fileprivate struct Stored: Codable, Equatable {
         var accountId: String
         var region: String
     }
 
     /// Records the account and region of `configuration` on a first start; afterwards checks that
-    /// they are the ones recorded.
+    /// they are the ones recorded. A directory from before `identity.json` existed is checked
+    /// against the ARNs of the keys it holds first, so an upgrade cannot record the wrong ones.
     static func bind(_ configuration: ServerConfiguration) throws {
         let path = configuration.dataDirectory + "/identity.json"
         let current = Stored(accountId: configuration.accountId, region: configuration.region)
         guard let data = FileManager.default.contents(atPath: path) else {
+            if let arn = try SQLiteKeyStore.anyKeyArn(path: configuration.databasePath), let found = Stored(arn: arn), found != current {
+                throw Mismatch(
+                    description: """
+                        the data directory \(configuration.dataDirectory) holds keys made for account \(found.accountId) in \
+                        region \(found.region), whose ARNs its queues, keys and encrypted messages name: start with \
+                        --account-id \(found.accountId) --region \(found.region), or use another --data-dir
+                        """)
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(current).write(to: URL(fileURLWithPath: path), options: .atomic)
@@ -39,5 +49,14 @@ enum DataDirectoryIdentity {
                     \(stored.accountId) --region \(stored.region), or use another --data-dir
                     """)
         }
+    }
+}
+
+extension DataDirectoryIdentity.Stored {
+    /// The account and region an ARN (`arn:aws:kms:REGION:ACCOUNT:…`) names.
+    init?(arn: String) {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count > 5, !parts[3].isEmpty, !parts[4].isEmpty else { return nil }
+        self.init(accountId: String(parts[4]), region: String(parts[3]))
     }
 }

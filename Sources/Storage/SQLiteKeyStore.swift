@@ -25,6 +25,22 @@ public struct SQLiteKeyStore: KeyStore {
         return try DatabaseQueue(path: path, configuration: configuration).read(keyring)
     }
 
+    /// The ARN of one key stored in the database file at `path`, which names the account and
+    /// region the data was made for; nil when there is no such file, no key table or no key.
+    /// Read without writing or migrating, so older databases answer too.
+    public static func anyKeyArn(path: String) throws -> String? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        return try DatabaseQueue(path: path, configuration: configuration).read { db in
+            guard try db.tableExists("kms_keys"), let record = try String.fetchOne(db, sql: "SELECT record FROM kms_keys LIMIT 1") else {
+                return nil
+            }
+            return (try JSONSerialization.jsonObject(with: Data(record.utf8)) as? [String: Any])?["arn"] as? String
+        }
+    }
+
     private static func keyring(_ db: Database) throws -> Keyring {
         let decoder = JSONDecoder()
         var ring = Keyring()

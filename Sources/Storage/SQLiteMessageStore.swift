@@ -50,6 +50,8 @@ public final class SQLiteMessageStore: MessageStore {
         self.database = database
         self.checkpointer = checkpointer
         self.writer = GroupCommitWriter(database)
+        let unknown = try database.read { db in try Schema.migrator.appliedIdentifiers(db).subtracting(Schema.migrator.migrations) }
+        guard unknown.isEmpty else { throw NewerSchema(unknownMigrations: unknown.sorted()) }
         try Schema.migrator.migrate(database)
         let counts = try database.read { db in
             try Row.fetchAll(db, sql: "SELECT space, COUNT(*) AS total FROM messages GROUP BY space")
@@ -61,6 +63,20 @@ public final class SQLiteMessageStore: MessageStore {
 
     deinit {
         checkpointer?.stop()
+    }
+
+    /// The database was migrated by a newer SealQ: this one would misread what that one wrote
+    /// (an older binary once served such a file and exported its audit events empty).
+    public struct NewerSchema: Error, CustomStringConvertible {
+        /// The migrations applied to the file that this version does not know.
+        public let unknownMigrations: [String]
+
+        public var description: String {
+            """
+            the database was written by a newer SealQ (its migrations \(unknownMigrations.joined(separator: ", ")) are \
+            unknown to this version): run that version or a later one, or restore a backup made by this one
+            """
+        }
     }
 
     /// Flushes the write-ahead log into the main database file (used at shutdown).

@@ -1,10 +1,13 @@
 """`sealq serve` option checks: refused settings never start a daemon, a port in use is refused
 cleanly, and the benchmark-only --insecure-skip-auth does what it says (and only on loopback)."""
 
+import json
 import os
 import socket
 import time
 import subprocess
+
+import boto3
 
 from conftest import (ADMIN_KEY, ADMIN_SECRET, SEALQ_BIN, Daemon, create_access_key, free_port, make_client,
                       write_policies_dir)
@@ -115,6 +118,37 @@ def test_a_data_directory_keeps_its_account_and_region(tmp_path):
         assert make_client(daemon).receive_message(QueueUrl=url)["Messages"][0]["Body"] == "kept"
     finally:
         daemon.stop()
+
+
+def _client_in(daemon, region):
+    return boto3.client("sqs", endpoint_url=daemon.url, region_name=region, aws_access_key_id=ADMIN_KEY,
+                        aws_secret_access_key=ADMIN_SECRET)
+
+
+def test_an_installation_from_before_identity_json_keeps_its_account(tmp_path):
+    """A data directory from before identity.json (simulated by removing it) is checked against
+    the account and region its keys name: an upgrade started without its --account-id is
+    refused, instead of recording the wrong account and failing on every encrypted message."""
+    daemon = Daemon(str(tmp_path), extra_args=["--account-id", "111122223333", "--region", "eu-west-1"])
+    daemon.start()
+    client = _client_in(daemon, "eu-west-1")
+    url = client.create_queue(QueueName="old")["QueueUrl"]
+    client.send_message(QueueUrl=url, MessageBody="from before the upgrade")
+    daemon.stop()
+    identity = tmp_path / "data" / "identity.json"
+    identity.unlink()
+    for args in ([], ["--account-id", "111122223333"], ["--region", "eu-west-1"]):
+        refused = Daemon(str(tmp_path), port=daemon.port, extra_args=args)
+        code, stderr = refused.start_expecting_failure()
+        assert code != 0 and "holds keys made for account 111122223333 in region eu-west-1" in stderr, stderr
+        assert not identity.exists()
+    daemon.start()
+    try:
+        message = _client_in(daemon, "eu-west-1").receive_message(QueueUrl=url)["Messages"][0]
+        assert message["Body"] == "from before the upgrade"
+    finally:
+        daemon.stop()
+    assert json.loads(identity.read_text()) == {"accountId": "111122223333", "region": "eu-west-1"}
 
 
 def test_a_mistyped_keys_directory_does_not_generate_another_root_key(tmp_path):
@@ -240,3 +274,26 @@ def test_a_connection_flood_is_refused_at_the_door_and_the_daemon_survives(tmp_p
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_a_database_from_a_newer_sealq_is_refused(tmp_path):
+    """A database migrated by a newer SealQ (an unknown migration applied) is refused at start,
+    named as such, and left as it was: an older binary would misread what the newer one wrote."""
+    import sqlite3
+    daemon = Daemon(str(tmp_path))
+    daemon.start()
+    daemon.stop()
+    path = os.path.join(daemon.data_dir, "sealq.sqlite")
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
+    def schema():
+        with sqlite3.connect(path) as db:
+            return db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+    before = schema()
+    code, stderr = daemon.start_expecting_failure()
+    assert code != 0 and "written by a newer SealQ" in stderr and "v99-from-the-future" in stderr, stderr
+    assert schema() == before
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM grdb_migrations WHERE identifier = 'v99-from-the-future'")
+    daemon.start()
+    daemon.stop()
