@@ -11,13 +11,17 @@ import SealCrypto
 import ServiceLifecycle
 import Storage
 
-/// Runs the daemon until SIGTERM or SIGINT, then shuts down in order: waiting long polls are
-/// answered empty first, then the HTTP server drains, then storage is checkpointed.
+/// Runs the daemon until SIGTERM, SIGINT or SIGHUP (a closed terminal), then shuts down in
+/// order: waiting long polls are answered empty first, then the HTTP server drains, then
+/// storage is checkpointed. SIGUSR1 and SIGUSR2, which would end the process on the spot,
+/// are ignored.
 public func runDaemon(configuration: ServerConfiguration, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
+    signal(SIGUSR1, SIG_IGN)
+    signal(SIGUSR2, SIG_IGN)
     let (application, engine) = try await buildApplication(configuration: configuration, registry: registry, logger: logger)
     let group = ServiceGroup(
         configuration: .init(
-            services: [application, LongPollDrain(engine: engine)], gracefulShutdownSignals: [.sigterm, .sigint],
+            services: [application, LongPollDrain(engine: engine)], gracefulShutdownSignals: [.sigterm, .sigint, .sighup],
             logger: logger))
     try await group.run()
 }
@@ -104,7 +108,8 @@ public func buildApplication(
         responder: responder,
         server: .http1(
             configuration: .init(
-                additionalChannelHandlers: [connections.handler()], idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
+                additionalChannelHandlers: [connections.handler(), RequestDeadline(limit: .seconds(configuration.idleTimeoutSeconds))],
+                idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SealQ"),
         onServerRunning: { channel in
             // The bound port, which differs from the configured one with --port 0.

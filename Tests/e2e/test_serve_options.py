@@ -3,11 +3,13 @@ cleanly, and the benchmark-only --insecure-skip-auth does what it says (and only
 
 import json
 import os
+import signal
 import socket
 import time
 import subprocess
 
 import boto3
+import pytest
 
 from conftest import (ADMIN_KEY, ADMIN_SECRET, SEALQ_BIN, Daemon, create_access_key, free_port, make_client,
                       write_policies_dir)
@@ -242,6 +244,66 @@ def test_idle_and_half_sent_connections_are_closed_and_do_not_hold_up_shutdown(t
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_body_dripped_byte_by_byte_is_cut_off_and_does_not_hold_up_shutdown(tmp_path):
+    """A request must arrive in full within the idle timeout of its head: a client sending one
+    byte every 0.5 s (never idle for 2 s) is closed, and a SIGTERM meanwhile still stops the
+    daemon within that bound."""
+    proc, port = _spawn(tmp_path, "--idle-timeout", "2")
+    try:
+        drip = socket.create_connection(("127.0.0.1", port))
+        drip.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
+        started = time.monotonic()
+        closed = False
+        while time.monotonic() - started < 10 and not closed:
+            try:
+                drip.sendall(b"x")
+            except OSError:
+                closed = True
+                break
+            closed = _closed_by_server(drip, within=0.5)
+        assert closed and time.monotonic() - started < 4, "cut off about 2 s after its head"
+        drip.close()
+        drip = socket.create_connection(("127.0.0.1", port))
+        drip.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
+        proc.terminate()
+        stopping = time.monotonic()
+        while proc.poll() is None and time.monotonic() - stopping < 10:
+            try:
+                drip.sendall(b"x")
+            except OSError:
+                pass
+            time.sleep(0.5)
+        assert proc.poll() == 0, "stopped within the deadline although the client kept sending"
+        drip.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+@pytest.mark.parametrize("signal_number,stops", [(signal.SIGHUP, True), (signal.SIGUSR1, False), (signal.SIGUSR2, False)])
+def test_other_signals_stop_gracefully_or_are_ignored(tmp_path, signal_number, stops):
+    """SIGHUP (a closed terminal) stops the daemon as SIGTERM does, with its last audit
+    checkpoint; SIGUSR1 and SIGUSR2, whose default would kill it on the spot, are ignored."""
+    proc, port = _spawn(tmp_path)
+    try:
+        proc.send_signal(signal_number)
+        if stops:
+            assert proc.wait(timeout=10) == 0
+            verify = subprocess.run([SEALQ_BIN, "audit", "verify", "--data-dir", str(tmp_path / "data"), "--unsigned-grace", "0"],
+                                    capture_output=True, text=True, timeout=60)
+            assert verify.returncode == 0, verify.stdout + verify.stderr
+        else:
+            time.sleep(1)
+            assert proc.poll() is None
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+                s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                assert s.recv(64).startswith(b"HTTP/1.1 200")
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 def test_a_connection_flood_is_refused_at_the_door_and_the_daemon_survives(tmp_path):
