@@ -33,7 +33,10 @@ struct KMSPipeline: Sendable {
         var pending: PendingAuditRecord?
         do {
             let decoded = Result { () throws(KMSError) in try KMSRequestDecoder.decode(target: call.headers["x-amz-target"], body: call.body) }
-            if case .success(let request) = decoded { record.action = request.action.rawValue }
+            switch decoded {
+            case .success(let request): record.action = request.action.rawValue
+            case .failure: record.action = KMSTarget.operationName(of: call.headers["x-amz-target"]) ?? record.action
+            }
             let identity: Authenticator.Identity
             do { identity = try authenticator.authenticate(call, service: "kms") } catch {
                 record.accessKeyId = authenticator.claimedAccessKeyId(call)

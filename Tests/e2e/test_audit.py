@@ -12,8 +12,9 @@ import subprocess
 import uuid
 
 import pytest
+import requests
 
-from conftest import (ACCOUNT, ADMIN_SECRET, Daemon, create_access_key, make_client, run_sealq, user_arn,
+from conftest import (ACCOUNT, ADMIN_SECRET, Daemon, create_access_key, kms_client, make_client, run_sealq, user_arn,
                       write_policies_dir)
 
 PRINCIPALS = {"Users": [
@@ -769,3 +770,32 @@ def test_a_refused_signature_is_recorded_with_the_access_key_it_claimed(tmp_path
                                           "accessKeyId": "AKIAE2ETESTADMIN0001"}, refused[0]["userIdentity"]
     p = run_sealq("audit", "lookup", "--data-dir", d.data_dir, "--attribute", "AccessKeyId=AKIAE2ETESTADMIN0001")
     assert any(json.loads(line).get("errorCode") == "SignatureDoesNotMatch" for line in p.stdout.splitlines()), p.stdout
+
+
+def test_calls_that_fail_to_decode_or_authenticate_keep_their_action_and_queue(tmp_path):
+    """A call that fails validation or its signature is recorded under the action it named
+    (not "Unknown"), SQS message calls as data events with their queue, so a search by event
+    name or resource finds failed attempts too; KMS operations this service lacks likewise."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    try:
+        sqs = make_client(d)
+        url = sqs.create_queue(QueueName="failed-attempts")["QueueUrl"]
+        bad = requests.post(d.url + "/", data=json.dumps({"QueueUrl": url, "MessageBody": "x", "DelaySeconds": "ten"}),
+                            headers={"X-Amz-Target": "AmazonSQS.SendMessage", "Content-Type": "application/x-amz-json-1.0"})
+        assert bad.status_code in (400, 403)
+        with pytest.raises(Exception):
+            make_client(d, "AKIAE2ETESTADMIN0001", "not-the-secret").send_message(QueueUrl=url, MessageBody="x")
+        with pytest.raises(Exception) as sign:
+            kms_client(d).sign(KeyId="alias/aws/sqs", Message=b"x", SigningAlgorithm="RSASSA_PSS_SHA_256")
+        assert sign.value.response["Error"]["Code"] == "UnsupportedOperationException"
+    finally:
+        d.stop()
+    failed = [r for _, r in records(d.data_dir) if r.get("errorCode") and r["eventName"] != "Unknown"]
+    sends = [r for r in failed if r["eventName"] == "SendMessage"]
+    assert {r["errorCode"] for r in sends} == {"SerializationException", "SignatureDoesNotMatch"}, sends
+    for r in sends:
+        assert r["eventCategory"] == "Data" and r["managementEvent"] is False, r
+    refused = [r for r in sends if r["errorCode"] == "SignatureDoesNotMatch"][0]
+    assert [res["ARN"] for res in refused["resources"]] == ["arn:aws:sqs:us-east-1:000000000000:failed-attempts"], refused
+    assert [r["errorCode"] for r in failed if r["eventName"] == "Sign"] == ["UnsupportedOperationException"]
