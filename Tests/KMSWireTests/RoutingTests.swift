@@ -16,10 +16,26 @@ struct RoutingTests {
 
     @Test(
         "Unknown, foreign, missing or miscased targets are UnknownOperationException",
-        arguments: [nil, "TrentService.Sign", "AmazonSQS.SendMessage", "TrentService.encrypt", "Encrypt", "TrentService."])
+        arguments: [nil, "TrentService.Frobnicate", "AmazonSQS.SendMessage", "TrentService.encrypt", "Encrypt", "TrentService."])
     func unknown(target: String?) {
         #expect(throws: KMSError.unknownOperation(target)) { try KMSTarget.action(from: target) }
         #expect(KMSError.unknownOperation(target).type == "UnknownOperationException")
+        #expect(KMSTarget.operationName(of: target) == nil)
+    }
+
+    @Test(
+        "AWS KMS operations of features this service lacks are UnsupportedOperationException, named for the record",
+        arguments: ["Sign", "GetPublicKey", "CreateCustomKeyStore", "ImportKeyMaterial", "ReplicateKey"])
+    func unsupported(name: String) {
+        #expect(throws: KMSError.self) { try KMSTarget.action(from: "TrentService.\(name)") }
+        do {
+            _ = try KMSTarget.action(from: "TrentService.\(name)")
+        } catch {
+            #expect(error.type == "UnsupportedOperationException")
+            #expect(error.message?.hasPrefix("\(name) is not supported") == true)
+        }
+        #expect(KMSTarget.operationName(of: "TrentService.\(name)") == name)
+        #expect(KMSTarget.operationName(of: "TrentService.Encrypt") == "Encrypt")
     }
 
     @Test("isKMS looks at the prefix only")
