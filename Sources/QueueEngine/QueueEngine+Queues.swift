@@ -72,6 +72,7 @@ extension QueueEngine {
         _ = try await store.deleteQueue(id: queue.id, now: time.nowMilliseconds())
         catalog.remove(named: name, id: queue.id)
         sealer.forget(queueArn: queueArn(name))
+        forgetCounters(of: name)
         waiters.notify(queueId: queue.id)
         logger.info("queue deleted", metadata: ["queue.name": "\(name)"])
     }

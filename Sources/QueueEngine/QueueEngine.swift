@@ -121,6 +121,16 @@ public final class QueueEngine: Sendable {
         return queue
     }
 
+    /// Destroys the per-queue counters of `queue` (deleted), so its series leave `/metrics` and a
+    /// queue created again under its name counts from zero, as a new queue in CloudWatch does.
+    func forgetCounters(of queue: String) {
+        let removed = counters.withLock { counters in
+            let names = counters.keys.filter { $0.queue == queue }
+            return names.compactMap { counters.removeValue(forKey: $0) }
+        }
+        removed.forEach { $0.destroy() }
+    }
+
     func count(_ metric: String, queue: String, by amount: Int) {
         guard amount > 0 else { return }
         let name = CounterName(metric: metric, queue: queue)

@@ -95,3 +95,18 @@ def test_head_answers_health_and_metrics_without_a_body(daemon):
     for path, content_type in (("/health", "text/plain"), ("/metrics", "text/plain; version=0.0.4")):
         r = requests.head(daemon.url + path, timeout=10)
         assert r.status_code == 200 and r.headers.get("Content-Type") == content_type and r.content == b"", (path, r.status_code)
+
+
+def test_a_deleted_queue_leaves_no_series(daemon, sqs):
+    """Deleting a queue removes its counters as well as its gauges, so a queue created again
+    under the name starts from zero."""
+    name = unique_name("gone")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="counted")
+    receive_bodies(sqs, url, 1)
+    before = scrape(daemon)
+    assert series(before, "sealq_messages_sent_total", name) == 1
+    assert series(before, "sealq_messages_received_total", name) == 1
+    sqs.delete_queue(QueueUrl=url)
+    after = scrape(daemon)
+    assert f'queue="{name}"' not in after, [line for line in after.splitlines() if name in line]
