@@ -218,7 +218,13 @@ extension QueueEngine {
         var candidate = current
         try candidate.apply(attributes, creating: true)
         guard candidate == current else {
-            throw SQSError(.queueNameExists, "A queue already exists with the same name and a different value for attribute(s) \(attributes.keys.sorted().joined(separator: ", ")).")
+            // Named: the attributes that would change the queue on their own, not every one given.
+            let differing = attributes.keys.sorted().filter { name in
+                var alone = current
+                guard (try? alone.apply([name: attributes[name] ?? ""], creating: true)) != nil else { return true }
+                return alone != current
+            }
+            throw SQSError(.queueNameExists, "A queue already exists with the same name and a different value for attribute(s) \(differing.joined(separator: ", ")).")
         }
         return existing
     }

@@ -23,6 +23,10 @@ struct QueueLifecycleTests {
         await expectSQSError(.queueNameExists) { try await h.createQueue("orders", ["VisibilityTimeout": "61"]) }
         await expectSQSError(.queueNameExists) { try await h.createQueue("orders", ["MessageRetentionPeriod": "120"]) }
         #expect(try await h.attribute("VisibilityTimeout", of: "orders") == "60", "the existing queue is unchanged")
+        let error = await expectSQSError(.queueNameExists) {
+            try await h.createQueue("orders", ["VisibilityTimeout": "60", "DelaySeconds": "7", "MaximumMessageSize": "262144"])
+        }
+        #expect(error?.message.hasSuffix("attribute(s) DelaySeconds, MaximumMessageSize.") == true, "only what differs is named")
     }
 
     @Test("A deleted name cannot be reused for 60 seconds (QueueDeletedRecently), then it can")
