@@ -22,8 +22,11 @@ public struct AuditEvent: Sendable {
         public var accountId: String?
         /// The access key the call was signed with.
         public var accessKeyId: String?
-        /// The user name (IAM users) or role name (roles).
+        /// The user name (IAM users only; a role's name is its session issuer's).
         public var userName: String?
+        /// For a role's session: the role that issued it (CloudTrail's
+        /// `sessionContext.sessionIssuer`).
+        public var sessionIssuer: SessionIssuer?
         /// The service that made the call on the caller's behalf (`sqs.amazonaws.com`).
         public var invokedBy: String?
 
@@ -39,6 +42,26 @@ public struct AuditEvent: Sendable {
             self.accessKeyId = accessKeyId
             self.userName = userName
             self.invokedBy = invokedBy
+        }
+    }
+
+    /// The role behind an assumed-role session.
+    public struct SessionIssuer: Sendable {
+        /// The role's unique id (`AROA…`).
+        public var principalId: String
+        /// The role's IAM ARN (`arn:aws:iam::ACCOUNT:role/PATH/NAME`).
+        public var arn: String
+        /// The role's account.
+        public var accountId: String
+        /// The role's name.
+        public var userName: String
+
+        /// The issuer of a session of the role `userName`.
+        public init(principalId: String, arn: String, accountId: String, userName: String) {
+            self.principalId = principalId
+            self.arn = arn
+            self.accountId = accountId
+            self.userName = userName
         }
     }
 
@@ -146,6 +169,14 @@ public struct AuditEvent: Sendable {
         Self.field("accountId", userIdentity.accountId, into: &output)
         Self.field("accessKeyId", userIdentity.accessKeyId, into: &output)
         Self.field("userName", userIdentity.userName, into: &output)
+        if let issuer = userIdentity.sessionIssuer {
+            output.append(contentsOf: #","sessionContext":{"sessionIssuer":{"type":"Role""#.utf8)
+            Self.field("principalId", issuer.principalId, into: &output)
+            Self.field("arn", issuer.arn, into: &output)
+            Self.field("accountId", issuer.accountId, into: &output)
+            Self.field("userName", issuer.userName, into: &output)
+            output.append(contentsOf: #"},"attributes":{"mfaAuthenticated":"false"}}"#.utf8)
+        }
         Self.field("invokedBy", userIdentity.invokedBy, into: &output)
         output.append(UInt8(ascii: "}"))
         Self.marker("eventTime", AuditRecordTemplate.eventTimeMarker, into: &output)

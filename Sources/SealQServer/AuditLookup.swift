@@ -67,7 +67,7 @@ public struct AuditLookup: Sendable {
             case .eventSource: return record["eventSource"]?.string == value
             case .readOnly:
                 return (record["readOnly"].map { if case .bool(let flag) = $0 { flag } else { false } } ?? false) == (value.lowercased() == "true")
-            case .username: return record["userIdentity"]?["userName"]?.string == value
+            case .username: return Self.userName(in: record) == value
             case .accessKeyId: return record["userIdentity"]?["accessKeyId"]?.string == value
             case .resourceType: return (record["resources"]?.array ?? []).contains { $0["type"]?.string == value }
             case .resourceName:
@@ -79,12 +79,19 @@ public struct AuditLookup: Sendable {
         }
     }
 
+    /// The event's user name as LookupEvents reports it: the IAM user's, or for a role's session
+    /// the role's (its session issuer's; every SealQ session has the same session name).
+    private static func userName(in record: JSONValue) -> String? {
+        let identity = record["userIdentity"]
+        return identity?["userName"]?.string ?? identity?["sessionContext"]?["sessionIssuer"]?["userName"]?.string
+    }
+
     private static func lookupEvent(_ record: JSONValue, eventTime: Int64, text: String) -> LookupEvent {
         let readOnly = record["readOnly"].map { if case .bool(true) = $0 { "true" } else { "false" } } ?? "false"
         return LookupEvent(
             eventId: record["eventID"]?.string ?? "", eventName: record["eventName"]?.string ?? "", readOnly: readOnly,
             accessKeyId: record["userIdentity"]?["accessKeyId"]?.string, eventTime: eventTime,
-            eventSource: record["eventSource"]?.string ?? "", username: record["userIdentity"]?["userName"]?.string,
+            eventSource: record["eventSource"]?.string ?? "", username: Self.userName(in: record),
             resources: (record["resources"]?.array ?? []).compactMap { resource in
                 guard let type = resource["type"]?.string, let arn = resource["ARN"]?.string else { return nil }
                 return (type, arn)

@@ -164,9 +164,17 @@ struct RequestRecorder: Sendable {
             anonymous.accessKeyId = accessKeyId
             return anonymous
         }
-        return .init(
-            type: principal.kind == .user ? "IAMUser" : "AssumedRole", principalId: principal.userId, arn: principal.arn,
-            accountId: principal.accountId, accessKeyId: accessKeyId, userName: principal.name)
+        guard principal.kind == .role else {
+            return .init(
+                type: "IAMUser", principalId: principal.userId, arn: principal.arn, accountId: principal.accountId,
+                accessKeyId: accessKeyId, userName: principal.name)
+        }
+        var session = AuditEvent.UserIdentity(
+            type: "AssumedRole", principalId: principal.userId, arn: principal.arn, accountId: principal.accountId, accessKeyId: accessKeyId)
+        session.sessionIssuer = .init(
+            principalId: String(principal.userId.prefix { $0 != ":" }), arn: principal.principalArn, accountId: principal.accountId,
+            userName: principal.name)
+        return session
     }
 
     /// Whether CloudTrail marks the action read-only.

@@ -799,3 +799,31 @@ def test_calls_that_fail_to_decode_or_authenticate_keep_their_action_and_queue(t
     refused = [r for r in sends if r["errorCode"] == "SignatureDoesNotMatch"][0]
     assert [res["ARN"] for res in refused["resources"]] == ["arn:aws:sqs:us-east-1:000000000000:failed-attempts"], refused
     assert [r["errorCode"] for r in failed if r["eventName"] == "Sign"] == ["UnsupportedOperationException"]
+
+
+def test_a_roles_calls_name_the_role_as_session_issuer(tmp_path):
+    """As CloudTrail records an AssumedRole: the session's ARN at the top, the role (with its
+    path) as sessionContext.sessionIssuer, and no top-level userName; LookupEvents still finds
+    the calls by the role's name."""
+    principals = {"Users": [], "Roles": [{"Name": "reader", "Path": "/ops/", "Policies": ["reader"]}], "Groups": []}
+    policies = {"reader": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]}}
+    policies_dir = write_policies_dir(str(tmp_path / "policies"), principals, policies)
+    d = Daemon(str(tmp_path), policies_dir=policies_dir)
+    key = create_access_key("reader", d.data_dir, policies_dir)
+    d.start()
+    try:
+        make_client(d, *key).list_queues()
+    finally:
+        d.stop()
+    calls = [r for _, r in records(d.data_dir) if r["eventName"] == "ListQueues"]
+    assert len(calls) == 1
+    identity = calls[0]["userIdentity"]
+    assert identity["type"] == "AssumedRole" and "userName" not in identity, identity
+    assert identity["arn"] == "arn:aws:sts::000000000000:assumed-role/reader/sealq", identity
+    issuer = identity["sessionContext"]["sessionIssuer"]
+    assert issuer["type"] == "Role" and issuer["userName"] == "reader", issuer
+    assert issuer["arn"] == "arn:aws:iam::000000000000:role/ops/reader", issuer
+    assert issuer["accountId"] == "000000000000" and identity["principalId"].startswith(issuer["principalId"] + ":"), identity
+    assert identity["accessKeyId"] == key[0]
+    p = run_sealq("audit", "lookup", "--data-dir", d.data_dir, "--attribute", "Username=reader")
+    assert any(json.loads(line)["eventName"] == "ListQueues" for line in p.stdout.splitlines()), p.stdout
