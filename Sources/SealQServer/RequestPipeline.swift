@@ -139,16 +139,3 @@ struct RequestPipeline: Sendable {
         }
     }
 }
-
-extension RequestPipeline {
-    /// Answers a call refused before it could be decoded (an oversize body), still recording it.
-    func reject(_ call: IncomingCall, with error: WireError) async -> EncodedResponse {
-        let requestId = RandomIdentifier.uuid()
-        var record = RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP, errorCode: error.queryCode)
-        record.errorMessage = error.message
-        do { try await recorder.record(record) } catch {
-            return encoder.encode(WireError.internalFailure, protocol: Self.protocolOf(call), requestId: requestId)
-        }
-        return encoder.encode(error, protocol: Self.protocolOf(call), requestId: requestId)
-    }
-}

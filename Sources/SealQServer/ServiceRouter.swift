@@ -1,5 +1,7 @@
+import AuditWire
 import IdentityWire
 import KMSWire
+import QueueEngine
 import SQSWire
 import SigV4
 import WireFormat
@@ -25,9 +27,50 @@ struct ServiceRouter: Sendable {
         return await sqs.handle(call)
     }
 
-    /// Answers a call refused before it could be read (an oversize body).
+    /// Answers a call refused before it could be read (an oversize or incomplete body) in the
+    /// protocol of the service it is addressed to, recording it first.
     func reject(_ call: IncomingCall, with error: WireError) async -> EncodedResponse {
-        await sqs.reject(call, with: error)
+        let target = call.headers["x-amz-target"]
+        if KMSTarget.isKMS(target) {
+            return await refuse(call, error, code: "ValidationException", eventSource: "kms.amazonaws.com") { failed, requestId in
+                KMSResponseEncoder.encode(
+                    failed ? .internalFailure : KMSError(type: "ValidationException", status: error.status, message: error.message),
+                    requestId: requestId)
+            }
+        }
+        if target?.hasPrefix(CloudTrailPipeline.targetPrefix) == true {
+            return await refuse(call, error, code: "ValidationException", eventSource: "cloudtrail.amazonaws.com") { failed, requestId in
+                LookupResponseEncoder.encode(
+                    failed ? .internalFailure : CloudTrailError(type: "ValidationException", status: error.status, message: error.message),
+                    requestId: requestId)
+            }
+        }
+        if let service = identityService(of: call) {
+            return await refuse(call, error, code: error.queryCode, eventSource: "\(service.rawValue).amazonaws.com") { failed, requestId in
+                IdentityResponseEncoder.encode(
+                    failed ? .internalFailure : IdentityError(code: error.queryCode, status: error.status, message: error.message),
+                    service: service, requestId: requestId)
+            }
+        }
+        return await refuse(call, error, code: error.queryCode, eventSource: "sqs.amazonaws.com") { failed, requestId in
+            sqs.encoder.encode(failed ? .internalFailure : error, protocol: RequestPipeline.protocolOf(call), requestId: requestId)
+        }
+    }
+
+    /// Records the refused `call` (with the error `code` its service answers) and answers it
+    /// with `encode(false, requestId)`, or with `encode(true, requestId)` (an internal failure)
+    /// when the record cannot be written.
+    private func refuse(
+        _ call: IncomingCall, _ error: WireError, code: String, eventSource: String,
+        encode: (_ failed: Bool, _ requestId: String) -> EncodedResponse
+    ) async -> EncodedResponse {
+        let requestId = RandomIdentifier.uuid()
+        var record = RequestRecord(requestId: requestId, action: "Unknown", sourceIP: call.sourceIP, errorCode: code)
+        record.eventSource = eventSource
+        record.userAgent = call.headers["user-agent"]
+        record.errorMessage = error.message
+        do { try await sqs.recorder.record(record) } catch { return encode(true, requestId) }
+        return encode(false, requestId)
     }
 
     /// IAM or STS when the call is for one of them; nil for SQS.

@@ -390,3 +390,44 @@ def test_a_huge_flattened_list_costs_time_in_proportion_to_its_size(daemon, serv
                       headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert r.status_code == 403 and "MissingAuthenticationToken" in r.text, r.text[:500]
     assert r.elapsed.total_seconds() < 20, r.elapsed
+
+
+@pytest.mark.parametrize("headers,expect", [
+    ({"X-Amz-Target": "TrentService.Encrypt", "Content-Type": "application/x-amz-json-1.1"},
+     lambda r: r.json()["__type"] == "ValidationException"),
+    ({"X-Amz-Target": "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
+      "Content-Type": "application/x-amz-json-1.1"},
+     lambda r: r.json()["__type"] == "ValidationException"),
+    ({"Content-Type": "application/x-www-form-urlencoded",
+      "Authorization": f"AWS4-HMAC-SHA256 Credential={ADMIN_KEY}/20250101/us-east-1/iam/aws4_request, "
+                       "SignedHeaders=host, Signature=00"},
+     lambda r: "https://iam.amazonaws.com/doc/2010-05-08/" in r.text and "<Code>InvalidParameterValue</Code>" in r.text),
+    ({"X-Amz-Target": "AmazonSQS.SendMessage", "Content-Type": "application/x-amz-json-1.0"},
+     lambda r: r.json()["__type"] == "com.amazonaws.sqs#InvalidParameterValueException"),
+])
+def test_an_oversize_body_is_refused_in_the_protocol_of_its_service(daemon, headers, expect):
+    """A body over the limit, refused from its Content-Length before it is read, gets the error
+    form of the service it was sent to (not always SQS's)."""
+    s = socket.create_connection(("127.0.0.1", daemon.port), timeout=20)
+    try:
+        head = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5000000\r\nConnection: close\r\n"
+        head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+        s.sendall(head.encode())
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        s.close()
+    status_line, _, rest = data.partition(b"\r\n")
+    assert status_line.startswith(b"HTTP/1.1 413"), data[:300]
+    body = rest.partition(b"\r\n\r\n")[2]
+
+    class Answer:
+        text = body.decode()
+
+        def json(self):
+            return json.loads(self.text)
+    assert expect(Answer()), body[:400]
