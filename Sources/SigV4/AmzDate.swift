@@ -19,6 +19,23 @@ public enum AmzDate {
         return daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
     }
 
+    /// The AMZ date of an HTTP `Date` header: as is when it is already one, converted from the
+    /// RFC 1123 form in UTC (`Wed, 26 Nov 2026 07:30:00 GMT`, or with `+0000`/`-0000` as botocore
+    /// writes it when a request carries a Date header); nil for anything else.
+    public static func fromDateHeader(_ text: String) -> String? {
+        if seconds(text) != nil { return text }
+        let parts = text.split(separator: " ")
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard parts.count == 6, parts[0].hasSuffix(","), ["GMT", "+0000", "-0000"].contains(parts[5]), parts[1].count == 2, parts[2].count == 3,
+            let month = months.firstIndex(of: String(parts[2])), parts[3].count == 4, parts[4].count == 8
+        else { return nil }
+        let time = parts[4].split(separator: ":")
+        guard time.count == 3, time.allSatisfy({ $0.count == 2 }) else { return nil }
+        let monthText = month + 1 < 10 ? "0\(month + 1)" : "\(month + 1)"
+        let candidate = "\(parts[3])\(monthText)\(parts[1])T\(time.joined())Z"
+        return seconds(candidate) != nil ? candidate : nil
+    }
+
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
     private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
         let shiftedYear = month <= 2 ? year - 1 : year

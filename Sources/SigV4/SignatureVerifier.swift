@@ -188,7 +188,9 @@ public final class SignatureVerifier: Sendable {
         if let header = request.headers["authorization"] {
             let parsed: AuthorizationHeader
             do { parsed = try AuthorizationHeader(parsing: header) } catch { throw .incompleteSignature(error.reason) }
-            guard let amzDate = request.headers["x-amz-date"] else {
+            // X-Amz-Date wins; without it, the Date header stands in (AWS's common parameters), in
+            // ISO 8601 basic format or HTTP's own (which botocore signs with when a request has one).
+            guard let amzDate = request.headers["x-amz-date"] ?? request.headers["date"].map({ AmzDate.fromDateHeader($0) ?? $0 }) else {
                 throw .incompleteSignature("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
             }
             return Claim(

@@ -91,6 +91,16 @@ struct SignatureVerifierTests {
             #expect(AmzDate.seconds(bad) == nil, "\(bad)")
         }
     }
+
+    @Test("A Date header stands in for X-Amz-Date, in ISO 8601 basic form or HTTP's")
+    func dateHeaders() {
+        #expect(AmzDate.fromDateHeader("Sun, 30 Aug 2015 12:36:00 GMT") == "20150830T123600Z")
+        #expect(AmzDate.fromDateHeader("Sun, 30 Aug 2015 12:36:00 -0000") == "20150830T123600Z")
+        #expect(AmzDate.fromDateHeader("20150830T123600Z") == "20150830T123600Z")
+        for bad in ["Sun, 30 Aug 2015 12:36:00 UTC", "30 Aug 2015 12:36:00 GMT", "Sun, 30 Foo 2015 12:36:00 GMT", "Sun, 31 Feb 2015 1:36:00 GMT"] {
+            #expect(AmzDate.fromDateHeader(bad) == nil, "\(bad)")
+        }
+    }
 }
 
 extension String {

@@ -132,3 +132,22 @@ def test_a_plus_and_its_escape_never_share_a_signature(daemon, sqs):
     assert requests.get(replayed, timeout=10).status_code == 403
     bodies = [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]]
     assert bodies == ["1+1=2"]
+
+
+def test_a_date_header_stands_in_for_x_amz_date(daemon):
+    """Without X-Amz-Date the Date header dates the signature (AWS's common parameters): botocore
+    signs with an HTTP-format Date when a request carries one, and an ISO 8601 basic one works
+    too; a request with neither is refused as incomplete."""
+    from botocore.auth import SigV4Auth
+    req = AWSRequest(method="POST", url=daemon.url + "/", data=b"{}", headers={**LIST_QUEUES, "Date": "placeholder"})
+    SigV4Auth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION).add_auth(req)
+    prepared = req.prepare()
+    headers = dict(prepared.headers.items())
+    assert "X-Amz-Date" not in headers and headers["Date"].endswith(" -0000"), headers
+    assert requests.post(prepared.url, headers=headers, data=prepared.body, timeout=30).status_code == 200
+    stale = dict(headers, Date="Sun, 30 Aug 2015 12:36:00 GMT")
+    response = requests.post(prepared.url, headers=stale, data=prepared.body, timeout=30)
+    assert response.status_code == 403 and _code(response) == "SignatureDoesNotMatch", "the Date is what was signed"
+    bare = {k: v for k, v in headers.items() if k != "Date"}
+    response = requests.post(prepared.url, headers=bare, data=prepared.body, timeout=30)
+    assert response.status_code == 400 and _code(response) == "IncompleteSignature"
