@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import KeyService
 import Logging
 import PolicyEngine
@@ -23,7 +24,18 @@ public func runDaemon(configuration: ServerConfiguration, registry: PrometheusCo
         configuration: .init(
             services: [application, LongPollDrain(engine: engine)], gracefulShutdownSignals: [.sigterm, .sigint, .sighup],
             logger: logger))
-    try await group.run()
+    do {
+        try await group.run()
+    } catch let error as IOError where error.errnoCode == EADDRINUSE {
+        throw ListenFailure(
+            description: "cannot listen on \(configuration.host):\(configuration.port): the address is already in use (by another daemon?)")
+    }
+}
+
+/// The daemon could not take its address.
+struct ListenFailure: Error, CustomStringConvertible {
+    /// Where, and why not.
+    var description: String
 }
 
 /// Builds the SealQ application: storage, engine, request path, HTTP server and background

@@ -112,7 +112,11 @@ struct AuditCheckpointService: Service {
 
     func run() async throws {
         var last = SystemTimeSource().nowMilliseconds()
-        do { try await log.start() } catch { logger.error("audit log could not resume its tree", metadata: ["error": "\(error)"]) }
+        do { try await log.start() } catch is CancellationError {
+            return  // the daemon stopped while starting (its port in use, say): nothing was logged yet
+        } catch {
+            logger.error("audit log could not resume its tree", metadata: ["error": "\(error)"])
+        }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let now = SystemTimeSource().nowMilliseconds()

@@ -59,7 +59,8 @@ def test_a_port_in_use_is_refused_cleanly_and_the_next_start_works(tmp_path):
     finally:
         holder.close()
     assert code != 0
-    assert "Address already in use" in stderr
+    assert f"cannot listen on 127.0.0.1:{daemon.port}: the address is already in use" in stderr, stderr
+    assert "could not resume" not in stderr, stderr
     assert "checkpoint at shutdown failed" not in stderr
     daemon.port = free_port()
     daemon.start()
