@@ -126,6 +126,15 @@ public enum AuditProofs {
             else { throw Failure(description: "The consistency proof does not hold: the later log does not extend the earlier one.") }
             return "The log signed at size \(new.treeSize) extends the log signed at size \(old.treeSize)."
         }
+        if let fields = try? JSONSerialization.jsonObject(with: json) as? [String: Any], fields["record"] == nil,
+            let eventID = fields["eventID"] as? String, fields["leafHash"] != nil, fields["path"] != nil
+        {
+            throw Failure(
+                description: """
+                    An inclusion proof from an older SealQ: it proves a leaf hash but carries no record, so it cannot \
+                    show what event \(eventID) said. Print a new one with sealq audit prove \(eventID).
+                    """)
+        }
         throw Failure(description: "Not a proof printed by sealq audit prove.")
     }
 

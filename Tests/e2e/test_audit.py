@@ -318,6 +318,10 @@ def test_inclusion_and_consistency_proofs_check_with_the_public_key_alone(audite
         proof_file.write_text(json.dumps(forged))
         refused = run_sealq("audit", "check-proof", str(proof_file), "--public-key", key)
         assert refused.returncode == 1 and "does not" in refused.stdout, refused.stdout
+    # A proof from before proofs carried their record is named as such, not called a forgery.
+    proof_file.write_text(json.dumps({k: v for k, v in proof.items() if k != "record"}))
+    old = run_sealq("audit", "check-proof", str(proof_file), "--public-key", key)
+    assert old.returncode == 1 and "from an older SealQ" in old.stdout + old.stderr, old.stdout + old.stderr
     proof_file.write_text(p.stdout)
     assert run_sealq("audit", "check-proof", str(proof_file), "--public-key", "11" * 32).returncode == 1
     # Consistency between the first and the last checkpoint.
