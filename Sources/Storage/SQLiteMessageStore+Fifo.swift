@@ -105,22 +105,27 @@ extension SQLiteMessageStore {
         return result
     }
 
-    /// `busy_until` of a fair (standard-queue) group: such groups are never held back.
-    static let fairGroupMarker: Int64 = -1
+    /// `busy_until` of a fair (standard-queue) group that may have visible messages now. Fair
+    /// groups are never held back while messages are in flight; their `busy_until` only says
+    /// when their next message becomes visible, once a receive has found none (`fairBusyUntil`).
+    static let fairGroupMarker = fairBusyUntil(notVisibleBefore: 0)
 
     /// Makes sure a group that just got message `sequence` is tracked, with the lowest
-    /// sequence number as its head. `fair` groups belong to standard queues.
+    /// sequence number as its head. `fair` groups belong to standard queues; the new message may
+    /// be visible at once, so a fair group's hint goes back to "may have visible messages".
     static func trackGroup(_ db: Database, space: Int64, group: String, sequence: Int64, fair: Bool = false) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO fifo_groups (space, group_id, head_seq, busy_until) VALUES (?, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET head_seq = MIN(head_seq, excluded.head_seq)
+                ON CONFLICT DO UPDATE SET head_seq = MIN(head_seq, excluded.head_seq),
+                    busy_until = CASE WHEN excluded.busy_until < 0 THEN excluded.busy_until ELSE busy_until END
                 """
         ).execute(arguments: [space, group, sequence, fair ? fairGroupMarker : 0])
     }
 
     /// Recomputes a group's head and busy deadline, or forgets the group when it has no
-    /// messages left. A group without a row is left alone.
+    /// messages left. A group without a row is left alone; a fair group's hint goes back to
+    /// "may have visible messages" (a visibility change or release may have made one visible).
     ///
     /// FIFO delivers a group in order, so its received messages are always the first ones:
     /// the walk stops at the first message never received, and costs what is in flight, not
@@ -129,7 +134,7 @@ extension SQLiteMessageStore {
         guard let tracked = try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT busy_until FROM fifo_groups WHERE space = ? AND group_id = ?"), arguments: [space, group])
         else { return }
-        let fair = tracked == fairGroupMarker
+        let fair = tracked < 0
         let walk = try Row.fetchCursor(
             db.cachedStatement(sql: "SELECT seq, visible_at, receive_count FROM messages WHERE space = ? AND group_id = ? ORDER BY seq"),
             arguments: [space, group])
