@@ -57,8 +57,6 @@ extension SQLiteMessageStore {
                     WHERE space = ? AND busy_until <= ? AND head_seq > ?
                     ORDER BY head_seq LIMIT 16
                     """)
-            let members = try db.cachedStatement(
-                sql: "SELECT * FROM messages WHERE space = ? AND group_id = ? ORDER BY seq LIMIT ?")
             var claimed: [StoredMessage] = []
             var moved = 0
             var failure: (any Error)?
@@ -71,21 +69,10 @@ extension SQLiteMessageStore {
                     after = group["head_seq"]
                     let groupId: String = group["group_id"]
                     guard visited.insert(groupId).inserted else { continue }
-                    for row in try Row.fetchAll(members, arguments: [space, groupId, limit - claimed.count]) {
-                        // Stop at the first message of the group that is not deliverable yet.
-                        guard (row["visible_at"] as Int64) <= now, (row["sent_at"] as Int64) > request.sentAfter else { break }
-                        if let target = request.deadLetter, (row["receive_count"] as Int) >= target.maxReceiveCount {
-                            // The group waits for the next receive, so order holds around the move;
-                            // one that cannot be moved holds its group only, not the others.
-                            if let error = try Self.moveToDeadLetter(db, row: row, from: space, to: target, now: now) {
-                                failure = failure ?? error
-                            } else {
-                                moved += 1
-                            }
-                            break
-                        }
-                        claimed.append(try Self.markReceived(db, row: row, now: now, visibleUntil: request.visibleUntil))
-                    }
+                    let serving = try Self.serveGroup(db, request, group: groupId, wanted: limit - claimed.count)
+                    claimed += serving.claimed
+                    moved += serving.moved
+                    failure = failure ?? serving.failure
                     try Self.refreshGroup(db, space: space, group: groupId)
                     if claimed.count == limit { break scan }
                 }
@@ -103,6 +90,43 @@ extension SQLiteMessageStore {
         }
         recordMove(result, from: request)
         return result
+    }
+
+    /// What serving one group claimed, moved to the dead-letter queue, and why a move failed.
+    private struct GroupServing {
+        var claimed: [StoredMessage] = []
+        var moved = 0
+        var failure: (any Error)?
+    }
+
+    /// Claims up to `wanted` deliverable messages at the front of a group, in order. A message
+    /// received too often moves to the dead-letter queue on the way and the group's next message
+    /// is served after it; one that cannot be moved holds its group (only), as does the first
+    /// message that is not deliverable yet.
+    private static func serveGroup(_ db: Database, _ request: ClaimRequest, group: String, wanted: Int) throws -> GroupServing {
+        let members = try db.cachedStatement(
+            sql: "SELECT * FROM messages WHERE space = ? AND group_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+        var serving = GroupServing()
+        var after: Int64 = -1
+        // Moved messages leave room in a page: the next page goes on after it.
+        while serving.claimed.count < wanted {
+            let page = try Row.fetchAll(members, arguments: [request.space, group, after, wanted - serving.claimed.count])
+            if page.isEmpty { break }
+            for row in page {
+                after = row["seq"]
+                guard (row["visible_at"] as Int64) <= request.now, (row["sent_at"] as Int64) > request.sentAfter else { return serving }
+                if let target = request.deadLetter, (row["receive_count"] as Int) >= target.maxReceiveCount {
+                    if let error = try moveToDeadLetter(db, row: row, from: request.space, to: target, now: request.now) {
+                        serving.failure = error
+                        return serving
+                    }
+                    serving.moved += 1
+                } else {
+                    serving.claimed.append(try markReceived(db, row: row, now: request.now, visibleUntil: request.visibleUntil))
+                }
+            }
+        }
+        return serving
     }
 
     /// `busy_until` of a fair (standard-queue) group that may have visible messages now. Fair

@@ -599,13 +599,14 @@ def test_a_redriven_fifo_message_queues_behind_what_is_already_there(sqs):
     """SQS guide: the destination ingests redriven messages, like new messages from other
     producers, in the order it receives them."""
     src, dlq = _pair(sqs, 1, fifo=True, prefix="fredrive")
-    for i in range(3):
-        sqs.send_message(QueueUrl=src, MessageBody=f"A{i}", MessageGroupId="g", MessageDeduplicationId=f"a{i}")
+    sqs.send_message(QueueUrl=src, MessageBody="A0", MessageGroupId="g", MessageDeduplicationId="a0")
     got = sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=1, VisibilityTimeout=0)["Messages"]
     assert got[0]["Body"] == "A0"
-    sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=1, VisibilityTimeout=0)  # moves A0 to the DLQ
+    moving = sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=1, VisibilityTimeout=0)  # moves A0 to the DLQ
+    assert "Messages" not in moving
     assert _visible(sqs, dlq) == 1
-    sqs.send_message(QueueUrl=src, MessageBody="A3", MessageGroupId="g", MessageDeduplicationId="a3")
+    for i in range(1, 4):
+        sqs.send_message(QueueUrl=src, MessageBody=f"A{i}", MessageGroupId="g", MessageDeduplicationId=f"a{i}")
     sqs.start_message_move_task(SourceArn=_arn(dlq))
     _wait_status(sqs, dlq, "COMPLETED")
     back = sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10, MessageSystemAttributeNames=["SequenceNumber"])["Messages"]

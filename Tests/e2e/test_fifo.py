@@ -3,6 +3,7 @@
 message-group blocking, receive request attempt ids, expired receipt handles, purge — over boto3
 (AWS JSON 1.0) and the signed Query protocol. Waits are real but short (≈1.2 s)."""
 
+import json
 import time
 import uuid
 
@@ -521,6 +522,28 @@ def test_receive_many_groups_each_in_order(sqs):
         mine = [m["Body"] for m in msgs if m["Attributes"]["MessageGroupId"] == g]
         assert mine == [f"{g}{i}" for i in range(len(mine))], msgs
 
+
+
+def _with_redrive_after_one_receive(sqs):
+    """A FIFO source whose messages move to a FIFO dead-letter queue on their second receive."""
+    dlq = _fifo(sqs, prefix="ffdlq")
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    policy = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1})
+    return _fifo(sqs, {"RedrivePolicy": policy}), dlq
+
+
+@pytest.mark.parametrize("wait", [0, 5])
+def test_receive_that_dead_letters_the_head_serves_the_next_message(sqs, wait):
+    src, dlq = _with_redrive_after_one_receive(sqs)
+    for i in range(3):
+        _send(sqs, src, f"m{i}", group="G")
+    assert _bodies(_recv(sqs, src, 1, VisibilityTimeout=1)) == ["m0"]
+    time.sleep(1.2)
+    started = time.monotonic()
+    got = _recv(sqs, src, 1, VisibilityTimeout=30, WaitTimeSeconds=wait)
+    assert _bodies(got) == ["m1"], "m0 moves to the dead-letter queue and the group goes on with m1"
+    assert time.monotonic() - started < 1.0
+    assert _bodies(_recv(sqs, dlq)) == ["m0"]
 
 # --------------------------------------------------------------------------- receive request attempt id
 
