@@ -20,14 +20,6 @@ extension QueueEngine {
             throw SQSError.invalidParameter(
                 "WaitTimeSeconds", value: String(wait), reason: "Must be >= 0 and <= 20, if provided.")
         }
-        // At the in-flight quota a short poll gets OverLimit; a long poll gets no error and no
-        // messages (it waits, and serves once messages leave flight), as AWS documents.
-        if wait == 0 {
-            let inFlight = try await inFlightCount(queue)
-            guard inFlight < configuration.maxInFlight else {
-                throw SQSError(.overLimit, "Too many messages in flight: the queue already has \(inFlight) (limit \(configuration.maxInFlight)).")
-            }
-        }
         let selection = try AttributeSelection(system: request.systemAttributeNames, message: request.messageAttributeNames)
         let attempt = try receiveAttemptId(request.receiveRequestAttemptId, queue: queue)
         let deadline = time.nowMilliseconds() + Int64(wait) * 1000
@@ -38,7 +30,10 @@ extension QueueEngine {
             let notifications = waiters.notifications(queueId: queue.id)
             let sentAfter = now - Int64(current.settings.messageRetentionPeriod) * 1000
             let visibleUntil = now + Int64(visibility) * 1000
-            if wait > 0, try await inFlightCount(current) >= configuration.maxInFlight {
+            // A receive claims no more than fit under the in-flight quota; at the quota, a long poll
+            // waits and serves once messages leave flight.
+            let room = try await inFlightRoom(current, shortPoll: wait == 0)
+            if room <= 0 {
                 let remaining = deadline - now
                 guard remaining > 0, !waiters.isClosed else { return [] }
                 await waiters.wait(queueId: queue.id, milliseconds: min(remaining, 1000), since: notifications)
@@ -46,7 +41,7 @@ extension QueueEngine {
             }
             let deadLetter = deadLetterRoute(of: current, caller: caller)
             let claim = ClaimRequest(
-                space: current.messageSpace, now: now, sentAfter: sentAfter, limit: limit, visibleUntil: visibleUntil,
+                space: current.messageSpace, now: now, sentAfter: sentAfter, limit: min(limit, room), visibleUntil: visibleUntil,
                 deadLetter: deadLetter?.target)
             let result = current.settings.fifoQueue
                 ? try await store.claimInOrder(
@@ -71,6 +66,17 @@ extension QueueEngine {
             }
             await waiters.wait(queueId: queue.id, milliseconds: nap, since: notifications)
         }
+    }
+
+    /// How many more messages of `queue` may go in flight. At the quota a standard queue's short
+    /// poll gets OverLimit; FIFO queues and long polls get no error (and no messages), as AWS
+    /// documents.
+    private func inFlightRoom(_ queue: QueueRecord, shortPoll: Bool) async throws -> Int {
+        let inFlight = try await inFlightCount(queue)
+        if inFlight >= configuration.maxInFlight, shortPoll, !queue.settings.fifoQueue {
+            throw SQSError(.overLimit, "Too many messages in flight: the queue already has \(inFlight) (limit \(configuration.maxInFlight)).")
+        }
+        return configuration.maxInFlight - inFlight
     }
 
     /// Messages of `queue` in flight now.
