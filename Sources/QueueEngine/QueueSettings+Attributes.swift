@@ -76,7 +76,8 @@ extension QueueSettings {
             .sqsManagedSseEnabled: String(sqsManagedSseEnabled),
         ]
         if let policy { values[.policy] = policy }
-        if let redrivePolicy { values[.redrivePolicy] = redrivePolicy }
+        // Canonical as AWS gives it back, stored so or not (queues made before 2e15b7c kept the text sent).
+        if let redrivePolicy { values[.redrivePolicy] = RedrivePolicy.canonical(redrivePolicy) }
         if let redriveAllowPolicy { values[.redriveAllowPolicy] = redriveAllowPolicy }
         if let kmsMasterKeyId {
             values[.kmsMasterKeyId] = kmsMasterKeyId

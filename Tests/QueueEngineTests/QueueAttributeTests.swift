@@ -167,6 +167,15 @@ struct QueueAttributeTests {
         #expect(try await h.attribute(name) == expected)
     }
 
+    @Test("A RedrivePolicy stored as sent (by versions before it was kept canonical) is given back canonical")
+    func storedRedrivePolicyReadsCanonical() {
+        var settings = QueueSettings()
+        settings.redrivePolicy = #"{"maxReceiveCount": "5", "deadLetterTargetArn": "arn:aws:sqs:us-east-1:000000000000:c-dlq"}"#
+        #expect(
+            settings.attributeValues()[.redrivePolicy]
+                == #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:c-dlq","maxReceiveCount":5}"#)
+    }
+
     @Test("Setting KmsMasterKeyId turns SSE-SQS off; clearing it turns SSE-SQS back on")
     func kmsAndManagedSseExclusive() async throws {
         let h = try await Harness()
