@@ -55,9 +55,9 @@ struct InFlightLimitTests {
         #expect(try await engine.receiveMessages(queue: "q", ReceiveRequest(maxNumberOfMessages: 10), caller: testCaller).count == 3)
     }
 
-    @Test("A FIFO short poll at the quota gets no error and no messages")
-    func fifoShortPollAtTheQuota() async throws {
-        let engine = try await engine()
+    /// A FIFO queue `q.fifo` with five messages in five groups, three of them received: at the
+    /// engines' quota of 3.
+    private func fillToTheQuota(_ engine: QueueEngine) async throws {
         _ = try await engine.createQueue(name: "q.fifo", attributes: ["FifoQueue": "true"], tags: [:])
         for index in 0..<5 {
             _ = try await engine.sendMessage(
@@ -65,19 +65,19 @@ struct InFlightLimitTests {
                 caller: testCaller)
         }
         #expect(try await engine.receiveMessages(queue: "q.fifo", ReceiveRequest(maxNumberOfMessages: 3), caller: testCaller).count == 3)
+    }
+
+    @Test("A FIFO short poll at the quota gets no error and no messages")
+    func fifoShortPollAtTheQuota() async throws {
+        let engine = try await engine()
+        try await fillToTheQuota(engine)
         #expect(try await engine.receiveMessages(queue: "q.fifo", ReceiveRequest(maxNumberOfMessages: 1), caller: testCaller).isEmpty)
     }
 
     @Test("A FIFO long poll at the quota waits, and gets no messages")
     func fifoLongPollAtTheQuota() async throws {
         let engine = try await engine(time: SystemTimeSource())
-        _ = try await engine.createQueue(name: "q.fifo", attributes: ["FifoQueue": "true"], tags: [:])
-        for index in 0..<5 {
-            _ = try await engine.sendMessage(
-                queue: "q.fifo", OutgoingMessage(body: "m\(index)", groupId: "g\(index)", deduplicationId: "d\(index)"),
-                caller: testCaller)
-        }
-        #expect(try await engine.receiveMessages(queue: "q.fifo", ReceiveRequest(maxNumberOfMessages: 3), caller: testCaller).count == 3)
+        try await fillToTheQuota(engine)
         let started = ContinuousClock.now
         #expect(try await engine.receiveMessages(queue: "q.fifo", ReceiveRequest(waitTimeSeconds: 1), caller: testCaller).isEmpty)
         #expect(ContinuousClock.now - started >= .milliseconds(900))

@@ -246,20 +246,27 @@ def _post_raw(daemon, headers, body, timeout=20):
         s.close()
 
 
-def test_a_body_shorter_than_its_content_length_is_incomplete_not_too_large(daemon):
+def _exchange_raw(daemon, request, end_sending=False):
+    """Writes `request` on a fresh connection (then half-closes it when `end_sending`) and
+    returns everything the server answers until it closes."""
     s = socket.create_connection(("127.0.0.1", daemon.port), timeout=20)
     try:
-        s.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.0\r\n"
-                  b"X-Amz-Target: AmazonSQS.ListQueues\r\nContent-Length: 100\r\n\r\n{\"Queue")
-        s.shutdown(socket.SHUT_WR)
+        s.sendall(request)
+        if end_sending:
+            s.shutdown(socket.SHUT_WR)
         data = b""
         while True:
-            chunk = s.recv(4096)
+            chunk = s.recv(65536)
             if not chunk:
-                break
+                return data
             data += chunk
     finally:
         s.close()
+
+
+def test_a_body_shorter_than_its_content_length_is_incomplete_not_too_large(daemon):
+    data = _exchange_raw(daemon, b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                                 b"X-Amz-Target: AmazonSQS.ListQueues\r\nContent-Length: 100\r\n\r\n{\"Queue", end_sending=True)
     assert data.startswith(b"HTTP/1.1 400"), data[:200]
     assert b"IncompleteBody" in data and b"larger than" not in data
 
@@ -408,19 +415,9 @@ def test_a_huge_flattened_list_costs_time_in_proportion_to_its_size(daemon, serv
 def test_an_oversize_body_is_refused_in_the_protocol_of_its_service(daemon, headers, expect):
     """A body over the limit, refused from its Content-Length before it is read, gets the error
     form of the service it was sent to (not always SQS's)."""
-    s = socket.create_connection(("127.0.0.1", daemon.port), timeout=20)
-    try:
-        head = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5000000\r\nConnection: close\r\n"
-        head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
-        s.sendall(head.encode())
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    finally:
-        s.close()
+    head = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5000000\r\nConnection: close\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    data = _exchange_raw(daemon, head.encode())
     status_line, _, rest = data.partition(b"\r\n")
     assert status_line.startswith(b"HTTP/1.1 413"), data[:300]
     body = rest.partition(b"\r\n\r\n")[2]
