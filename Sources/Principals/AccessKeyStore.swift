@@ -59,8 +59,15 @@ public final class AccessKeyStore: Sendable {
         lockPath = dataDirectory + "/access-keys.lock"
         // Made under the lock: processes starting together on a fresh directory must agree on one key.
         let keyPath = dataDirectory + "/access-keys.key"
+        let keysPath = path
         box = SecretBox(
-            key: try Self.locked(lockPath) { try SecretFiles.readOrCreate(keyPath) { SecureRandom.bytes(SecretBox.keyLength) } })
+            key: try Self.locked(lockPath) {
+                if !FileManager.default.fileExists(atPath: keyPath), FileManager.default.fileExists(atPath: keysPath) {
+                    throw SecretFiles.Failure(
+                        description: "\(keyPath) is missing, but \(keysPath) holds secrets sealed by it: restore it from a backup")
+                }
+                return try SecretFiles.readOrCreate(keyPath, length: SecretBox.keyLength) { SecureRandom.bytes(SecretBox.keyLength) }
+            })
         snapshot = Mutex(Snapshot(stamp: nil, checkedAt: .now, keys: [], active: [:]))
         try snapshot.withLock { try reload(&$0) }
     }

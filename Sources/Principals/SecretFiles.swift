@@ -1,6 +1,10 @@
 import Foundation
 import SealCrypto
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Small secret files in the data directory, written with mode 0600 and never logged.
 public enum SecretFiles {
     /// A file or directory that cannot be made.
@@ -30,9 +34,37 @@ public enum SecretFiles {
         for path in paths where FileManager.default.fileExists(atPath: path) { chmod(path, 0o600) }
     }
 
-    /// Reads the file, or creates it with `make()` and mode 0600.
-    public static func readOrCreate(_ path: String, make: () -> [UInt8]) throws -> [UInt8] {
-        if let data = FileManager.default.contents(atPath: path) { return [UInt8](data) }
+    /// The bytes of the file at `path`, or nil when there is no such file. A file that exists
+    /// but cannot be read (its owner or mode, a directory in its place) is an error: taking it
+    /// for missing would make a new secret over the old one and lose what it protects.
+    public static func read(_ path: String) throws -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw Failure(description: "cannot read \(path) (\(String(cString: strerror(errno)))); it is kept as it is")
+        }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { return bytes }
+            guard count > 0 else {
+                throw Failure(description: "cannot read \(path) (\(String(cString: strerror(errno)))); it is kept as it is")
+            }
+            bytes += chunk[0..<count]
+        }
+    }
+
+    /// Reads the file, or creates it with `make()` and mode 0600 when there is none; a file
+    /// that cannot be read, or (with `length`) holds another number of bytes, is an error.
+    public static func readOrCreate(_ path: String, length: Int? = nil, make: () -> [UInt8]) throws -> [UInt8] {
+        if let bytes = try read(path) {
+            if let length, bytes.count != length {
+                throw Failure(description: "\(path) holds \(bytes.count) bytes, not \(length): restore it from a backup")
+            }
+            return bytes
+        }
         let bytes = make()
         try write(bytes, to: path)
         return bytes

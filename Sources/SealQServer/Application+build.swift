@@ -27,14 +27,14 @@ public func runDaemon(configuration: ServerConfiguration, registry: PrometheusCo
     do {
         try await group.run()
     } catch let error as IOError where error.errnoCode == EADDRINUSE {
-        throw ListenFailure(
+        throw StartRefusal(
             description: "cannot listen on \(configuration.host):\(configuration.port): the address is already in use (by another daemon?)")
     }
 }
 
-/// The daemon could not take its address.
-struct ListenFailure: Error, CustomStringConvertible {
-    /// Where, and why not.
+/// Why the daemon does not start.
+struct StartRefusal: Error, CustomStringConvertible {
+    /// What is wrong, and what to do.
     var description: String
 }
 
@@ -48,6 +48,7 @@ public func buildApplication(
     // First, so a start refused for its root key leaves nothing half set up behind.
     let rootKey = try RootKey.resolve(configuration, logger: logger)
     try DataDirectoryIdentity.bind(configuration)
+    try requireDatabase(of: configuration)
     let store = try SQLiteMessageStore(path: configuration.databasePath, logger: logger)
     SecretFiles.restrict(["", "-wal", "-shm"].map { configuration.databasePath + $0 })
     let catalog = try PrincipalCatalog.load(directory: configuration.policiesDirectory, accountId: configuration.accountId)
@@ -78,7 +79,9 @@ public func buildApplication(
     }
     try await applyKeyDefinitions(in: configuration.keysDirectory, to: keys, admin: catalog.principal(named: PrincipalCatalog.adminName), logger: logger)
     let audit = AuditLog(
-        store: store.auditStore, signingKey: try AuditSigningKey.loadOrCreate(dataDirectory: configuration.dataDirectory, keys: keys),
+        store: store.auditStore,
+        signingKey: try AuditSigningKey.loadOrCreate(
+            dataDirectory: configuration.dataDirectory, keys: keys, logWasSigned: try await store.auditStore.latestCheckpoint() != nil),
         retention: configuration.auditRetentionDays.map { days in
             AuditLog.Retention(
                 milliseconds: Int64(days * 86_400_000), dataDirectory: configuration.dataDirectory,
@@ -93,7 +96,7 @@ public func buildApplication(
     let sealer = EnvelopeSealer(
         keys: keys, authorize: { use throws(KeyServiceError) in try keyAccess.authorize(use) },
         record: { recorder.recordKeyUse($0) })
-    let receiptKey = try SecretFiles.readOrCreate(configuration.receiptKeyPath) { SecureRandom.bytes(32) }
+    let receiptKey = try SecretFiles.readOrCreate(configuration.receiptKeyPath, length: 32) { SecureRandom.bytes(32) }
     let engine = QueueEngine(
         configuration: .init(accountId: configuration.accountId, region: configuration.region), store: store, sealer: sealer,
         time: SystemTimeSource(), receiptAuthenticator: HMACReceiptAuthenticator(key: receiptKey), logger: logger,
@@ -147,6 +150,19 @@ public func buildApplication(
         KeyMaintenanceService(keys: keys, dataDirectory: configuration.dataDirectory, logger: logger),
         AuditCheckpointService(log: audit, logger: logger))
     return (application, engine)
+}
+
+/// A data directory that was set up (its audit log has a signing key) must still have its
+/// database: a new, empty one would silently stand in for every queue, key and event.
+private func requireDatabase(of configuration: ServerConfiguration) throws {
+    let path = configuration.databasePath
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+    guard size ?? 0 == 0, FileManager.default.fileExists(atPath: configuration.dataDirectory + "/audit-signing.key") else { return }
+    throw StartRefusal(
+        description: """
+            \(path) is \(size == nil ? "missing" : "empty"), but \(configuration.dataDirectory) was set up: restore the database \
+            from a backup, or start on an empty data directory
+            """)
 }
 
 /// Applies every `keys/*.json` definition: missing keys are created, drift is logged (never

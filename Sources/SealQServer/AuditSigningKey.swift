@@ -10,13 +10,33 @@ import SealCrypto
 enum AuditSigningKey {
     static let context = ["sealq:purpose": "audit-signing-key"]
 
-    /// The signing key of `dataDirectory`, made on first use.
-    static func loadOrCreate(dataDirectory: String, keys: KeyService) throws -> Ed25519.SigningKey {
+    /// The key cannot be had: missing although the log was signed before, or damaged.
+    struct Unavailable: Error, CustomStringConvertible {
+        /// What is wrong, and what to do.
+        var description: String
+    }
+
+    /// The signing key of `dataDirectory`, made on first use: never again once the log has
+    /// signed checkpoints (`logWasSigned`), since a new key would make every earlier checkpoint
+    /// read as forged.
+    static func loadOrCreate(dataDirectory: String, keys: KeyService, logWasSigned: Bool) throws -> Ed25519.SigningKey {
         let sealedPath = dataDirectory + "/audit-signing.key"
         let key: Ed25519.SigningKey
-        if let sealed = FileManager.default.contents(atPath: sealedPath) {
-            key = Ed25519.SigningKey(seed: try keys.openServiceSecret([UInt8](sealed), context: context))
+        if let sealed = try SecretFiles.read(sealedPath) {
+            do {
+                key = Ed25519.SigningKey(seed: try keys.openServiceSecret(sealed, context: context))
+            } catch {
+                throw Unavailable(
+                    description: "\(sealedPath) does not open (damaged, or from another data directory): restore it from a backup")
+            }
         } else {
+            guard !logWasSigned, !FileManager.default.fileExists(atPath: publicKeyPath(dataDirectory)) else {
+                throw Unavailable(
+                    description: """
+                        \(sealedPath) is missing, but the audit log was signed with it: restore it from a backup (a new key would \
+                        make every earlier checkpoint read as forged)
+                        """)
+            }
             key = Ed25519.SigningKey()
             try SecretFiles.write(try keys.sealServiceSecret(key.seed, context: context), to: sealedPath)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Principals
 import Storage
 
 /// The account and region a data directory was set up for, kept in `DATA/identity.json`.
@@ -24,7 +25,7 @@ enum DataDirectoryIdentity {
     static func bind(_ configuration: ServerConfiguration) throws {
         let path = configuration.dataDirectory + "/identity.json"
         let current = Stored(accountId: configuration.accountId, region: configuration.region)
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = try SecretFiles.read(path).map({ Data($0) }) else {
             if let arn = try SQLiteKeyStore.anyKeyArn(path: configuration.databasePath), let found = Stored(arn: arn), found != current {
                 throw Mismatch(
                     description: """

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Principals
 import SealCrypto
+import Storage
 
 /// The root key that wraps every KMS key's material, from (in this order) the
 /// `SEALQ_ROOT_PASSPHRASE` passphrase (Argon2id, salt and parameters kept in the data
@@ -110,8 +111,19 @@ public enum RootKey {
 
     private static func verify(_ key: SecretBytes, dataDirectory: String) throws {
         let path = dataDirectory + "/root-key.check"
-        guard let data = FileManager.default.contents(atPath: path) else { return try writeCheck(key, dataDirectory: dataDirectory) }
-        guard (try? SecretBox(key: key).open([UInt8](data), context: checkText)) == checkText else {
+        guard let data = try SecretFiles.read(path) else {
+            // A first start records the key; a directory already holding keys must keep its check,
+            // or a start with the wrong root key would record that one instead.
+            guard try SQLiteKeyStore.anyKeyArn(path: dataDirectory + "/sealq.sqlite") == nil else {
+                throw Failure(
+                    description: """
+                        \(path) is missing, but the data directory holds keys wrapped by its root key: restore the file from a \
+                        backup; refusing to start
+                        """)
+            }
+            return try writeCheck(key, dataDirectory: dataDirectory)
+        }
+        guard (try? SecretBox(key: key).open(data, context: checkText)) == checkText else {
             throw Failure(description: "the root key does not match this data directory (\(path)); refusing to start")
         }
     }

@@ -37,7 +37,14 @@ public final class SQLiteMessageStore: MessageStore {
         // Every commit waits for its fsync. Set here, not in prepareDatabase: GRDB switches a
         // pool's connections to synchronous=NORMAL after preparing them, and only the writer
         // connection commits.
-        try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try database.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A daemon killed before its log was truncated left frames there that may hold what
+            // a deletion destroyed (a shredded space key, a purged message): copied into the file
+            // and cut off before anything else runs (and before the background checkpointer,
+            // whose checkpoints would make this one busy).
+            _ = try db.checkpoint(.truncate)
+        }
         try self.init(database: database, checkpointer: try BackgroundCheckpointer(path: path), logger: logger)
     }
 

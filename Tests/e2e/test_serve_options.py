@@ -360,3 +360,61 @@ def test_a_database_from_a_newer_sealq_is_refused(tmp_path):
         db.execute("DELETE FROM grdb_migrations WHERE identifier = 'v99-from-the-future'")
     daemon.start()
     daemon.stop()
+
+
+def _set_up_once(tmp_path):
+    """A data directory after one start that used principals' keys, KMS and the audit log."""
+    policies = write_policies_dir(str(tmp_path / "policies"), {"Users": [{"Name": "app", "Policies": ["all"]}]},
+                                  {"all": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}})
+    daemon = Daemon(str(tmp_path), policies_dir=policies)
+    create_access_key("app", daemon.data_dir, policies)
+    daemon.start()
+    make_client(daemon).create_queue(QueueName="kept")
+    time.sleep(1.5)  # the audit log signs a checkpoint every second
+    daemon.stop()
+    return daemon
+
+
+def _directory_instead(path):
+    os.remove(path)
+    os.mkdir(path)
+
+
+@pytest.mark.parametrize("name,damage,says", [
+    ("audit-signing.key", os.remove, "audit-signing.key is missing, but the audit log was signed with it"),
+    ("audit-signing.key", _directory_instead, "cannot read"),
+    ("access-keys.key", os.remove, "access-keys.key is missing, but"),
+    ("access-keys.key", _directory_instead, "cannot read"),
+    ("receipt-handle.key", lambda p: open(p, "wb").close(), "receipt-handle.key holds 0 bytes, not 32"),
+    ("root-key.check", os.remove, "root-key.check is missing, but the data directory holds keys"),
+    ("sealq.sqlite", os.remove, "sealq.sqlite is missing"),
+])
+def test_a_lost_or_unreadable_file_of_a_set_up_directory_is_refused_not_replaced(tmp_path, name, damage, says):
+    """A secret file that is missing (or cannot be read) after the directory was set up is not
+    made anew: a new one would make what the old one protected unreadable (principals' secrets,
+    earlier audit checkpoints, receipt handles) or stand an empty database in for the real one."""
+    daemon = _set_up_once(tmp_path)
+    path = os.path.join(daemon.data_dir, name)
+    damage(path)
+    before = sorted(os.listdir(daemon.data_dir))
+    code, stderr = daemon.start_expecting_failure()
+    assert code != 0 and says in stderr, stderr
+    after = sorted(os.listdir(daemon.data_dir))
+    made = [f for f in after if f not in before and not f.endswith((".lock", "-wal", "-shm"))]
+    assert made == [], "nothing is made in place of what was lost"
+    if name == "receipt-handle.key":
+        assert os.path.getsize(path) == 0, "the damaged file is left as it was"
+
+
+def test_removing_the_lock_file_does_not_let_a_second_daemon_in(tmp_path):
+    """The data directory itself is locked too, so deleting sealq.lock (a stale-lock cleanup)
+    while a daemon runs does not let another one start on the same directory."""
+    first = Daemon(str(tmp_path))
+    first.start()
+    try:
+        os.remove(os.path.join(first.data_dir, "sealq.lock"))
+        second = Daemon(str(tmp_path), port=free_port())
+        code, stderr = second.start_expecting_failure()
+        assert code != 0 and "another sealq process is using" in stderr, stderr
+    finally:
+        first.stop()

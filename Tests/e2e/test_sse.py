@@ -518,3 +518,24 @@ def test_purge_and_queue_deletion_destroy_the_space_key_in_every_file(tmp_path):
     assert retired == [(0,)]
     d.stop()
     assert files_containing(str(tmp_path), old_keys) == {}
+
+
+def test_a_shredded_space_key_does_not_survive_a_kill_in_the_log(tmp_path):
+    """A daemon killed right after deleting a queue may not have truncated its write-ahead log,
+    whose older frames still hold the queue's space key; the next start truncates it before it
+    serves, so the key is in no file once the daemon answers again."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    sqs = make_client(d)
+    url = sqs.create_queue(QueueName="shred-then-kill")["QueueUrl"]
+    for i in range(30):
+        sqs.send_message(QueueUrl=url, MessageBody=f"to be shredded {i}")
+    (key,), = database_rows(d, "SELECT s.space_key FROM queues q JOIN message_spaces s ON s.id = q.message_space WHERE q.name = ?",
+                            ("shred-then-kill",))
+    sqs.delete_queue(QueueUrl=url)
+    d.kill()
+    d.start()
+    try:
+        assert files_containing(d.data_dir, {bytes(key)}) == {}
+    finally:
+        d.stop()
