@@ -12,7 +12,8 @@ public struct AuditEvent: Sendable {
 
     /// Who made the call.
     public struct UserIdentity: Sendable {
-        /// `IAMUser`, `AssumedRole`, `AWSAccount` (anonymous), or `AWSService`.
+        /// `IAMUser`, `AssumedRole`, `AWSAccount` (anonymous), or empty for a change the
+        /// service made on its own (an `AwsServiceEvent`, whose identity has no type).
         public var type: String
         /// The principal id (`AIDA…`, `AROA…:session`), if known.
         public var principalId: String?
@@ -162,8 +163,9 @@ public struct AuditEvent: Sendable {
     public var template: AuditRecordTemplate {
         var output: [UInt8] = []
         output.reserveCapacity(1024)
-        output.append(contentsOf: #"{"eventVersion":"1.11","userIdentity":{"type":"#.utf8)
-        JSONWriter.writeString(userIdentity.type, into: &output)
+        output.append(contentsOf: #"{"eventVersion":"1.11","userIdentity":{"#.utf8)
+        let identityStart = output.count
+        Self.field("type", userIdentity.type.isEmpty ? nil : userIdentity.type, into: &output)
         Self.field("principalId", userIdentity.principalId, into: &output)
         Self.field("arn", userIdentity.arn, into: &output)
         Self.field("accountId", userIdentity.accountId, into: &output)
@@ -178,6 +180,7 @@ public struct AuditEvent: Sendable {
             output.append(contentsOf: #"},"attributes":{"mfaAuthenticated":"false"}}"#.utf8)
         }
         Self.field("invokedBy", userIdentity.invokedBy, into: &output)
+        output.remove(at: identityStart)  // the comma before its first field
         output.append(UInt8(ascii: "}"))
         Self.marker("eventTime", AuditRecordTemplate.eventTimeMarker, into: &output)
         Self.field("eventSource", eventSource, into: &output)

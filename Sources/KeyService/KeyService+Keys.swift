@@ -78,29 +78,52 @@ extension KeyService {
         }
     }
 
+    /// A change the key service makes on its own, which the audit log records as an AWS
+    /// service event: a key deleted once its waiting period is over, or rotated automatically.
+    public struct DueChange: Sendable {
+        /// The change, named as CloudTrail names it.
+        public enum Kind: String, Sendable {
+            case deleteKey = "DeleteKey"
+            case rotateKey = "RotateKey"
+        }
+
+        /// What happens.
+        public var kind: Kind
+        /// The key it happens to.
+        public var key: ManagedKey
+    }
+
     /// Destroys keys whose deletion date has passed (material, aliases and grants with them) and
-    /// rotates keys whose automatic rotation is due; returns how many keys it changed.
-    public func runDueWork() async throws -> Int {
+    /// rotates keys whose automatic rotation is due; returns how many keys it changed. Each
+    /// change runs inside `around(change, run)`, so the caller can record it with the write.
+    public func runDueWork(
+        around: (DueChange, () async throws -> Void) async throws -> Void = { _, run in try await run() }
+    ) async throws -> Int {
         let current = now()
         let keys = keyring.withLock { Array($0.keys.values) }
         var changed = 0
         for key in keys where key.state == .pendingDeletion && (key.deletionDate ?? .max) <= current {
-            try await store.destroyKey(key.keyId)
-            keyring.withLock { ring in
-                ring.keys[key.keyId] = nil
-                ring.aliases = ring.aliases.filter { $0.value.targetKeyId != key.keyId }
-                ring.grants = ring.grants.filter { $0.value.keyId != key.keyId }
-            }
-            keyringChanged()
-            materials.withLock { cache in cache = cache.filter { !$0.key.hasPrefix(key.keyId + "/") } }
-            logger.notice("key deleted; its material is destroyed", metadata: ["key.id": "\(key.keyId)"])
+            try await around(DueChange(kind: .deleteKey, key: key)) { try await destroy(key) }
             changed += 1
         }
         for key in keys where key.state == .enabled && key.rotationEnabled && (key.nextRotationDate ?? .max) <= current {
-            try await rotate(key.keyId, type: "AUTOMATIC")
+            try await around(DueChange(kind: .rotateKey, key: key)) { _ = try await rotate(key.keyId, type: "AUTOMATIC") }
             changed += 1
         }
         return changed
+    }
+
+    /// Destroys `key`, whose deletion date has passed: its material, aliases and grants.
+    private func destroy(_ key: ManagedKey) async throws {
+        try await store.destroyKey(key.keyId)
+        keyring.withLock { ring in
+            ring.keys[key.keyId] = nil
+            ring.aliases = ring.aliases.filter { $0.value.targetKeyId != key.keyId }
+            ring.grants = ring.grants.filter { $0.value.keyId != key.keyId }
+        }
+        keyringChanged()
+        materials.withLock { cache in cache = cache.filter { !$0.key.hasPrefix(key.keyId + "/") } }
+        logger.notice("key deleted; its material is destroyed", metadata: ["key.id": "\(key.keyId)"])
     }
 
     /// EnableKeyRotation with a period of 90–2,560 days (default 365).

@@ -147,7 +147,7 @@ public func buildApplication(
         StorageCheckpoint(store: store, logger: logger),
         MaintenanceService(engine: engine, logger: logger),
         MoveTaskService(engine: engine, logger: logger),
-        KeyMaintenanceService(keys: keys, dataDirectory: configuration.dataDirectory, logger: logger),
+        KeyMaintenanceService(keys: keys, recorder: recorder, dataDirectory: configuration.dataDirectory, logger: logger),
         AuditCheckpointService(log: audit, logger: logger))
     return (application, engine)
 }

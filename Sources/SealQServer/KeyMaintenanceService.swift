@@ -7,13 +7,15 @@ import ServiceLifecycle
 /// root key rotation requested by `sealq keys rotate-root`.
 struct KeyMaintenanceService: Service {
     let keys: KeyService
+    /// Records the deletions and rotations it makes.
+    let recorder: RequestRecorder
     let dataDirectory: String
     let logger: Logger
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                _ = try await keys.runDueWork()
+                _ = try await keys.runDueWork(around: recorder.recordDueChange)
                 _ = try await RootKeyRotation.serveRequest(keys: keys, dataDirectory: dataDirectory, logger: logger)
             } catch {
                 logger.error("key maintenance failed", metadata: ["error": "\(error)"])

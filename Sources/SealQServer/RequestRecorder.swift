@@ -112,6 +112,25 @@ struct RequestRecorder: Sendable {
         }
     }
 
+    /// Records `change`, which the key service makes on its own, as CloudTrail records those
+    /// (an `AwsServiceEvent` by "AWS Internal", the key as resource and `responseElements.keyId`),
+    /// in the transaction of the write `run` makes.
+    func recordDueChange(_ change: KeyService.DueChange, run: () async throws -> Void) async throws {
+        let now = SystemTimeSource().nowMilliseconds()
+        var identity = AuditEvent.UserIdentity(type: "", accountId: change.key.accountId)
+        identity.invokedBy = "AWS Internal"
+        let event = AuditEvent(
+            userIdentity: identity, eventTime: now, eventSource: "kms.amazonaws.com", eventName: change.kind.rawValue,
+            awsRegion: region, sourceIPAddress: "AWS Internal", userAgent: "AWS Internal", requestParameters: nil,
+            responseElements: .structure([("keyId", .text(change.key.arn))]), errorCode: nil, errorMessage: nil,
+            requestID: RandomIdentifier.uuid(), eventID: RandomIdentifier.timeOrderedUUID(milliseconds: now), readOnly: false,
+            resources: [.init(type: "AWS::KMS::Key", arn: change.key.arn, accountId: change.key.accountId)], eventType: "AwsServiceEvent",
+            eventCategory: "Management", recipientAccountId: accountId, additionalEventData: nil)
+        let pending = PendingAuditRecord(AuditEntry(event))
+        try await PendingAuditRecord.$current.withValue(pending) { try await run() }
+        try await audit.append(pending.takeForTransaction())
+    }
+
     /// The CloudTrail record of a request made at `now` (ms), with the event id `eventID`.
     func event(of record: RequestRecord, at now: Int64, eventID: String) -> AuditEvent {
         var decision: [(String, OutputNode)] = [("decision", .text(record.decision?.rawValue ?? "notEvaluated"))]

@@ -1489,6 +1489,17 @@ def test_deleted_key_is_shredded(tmp_path):
             assert kms.decrypt(CiphertextBlob=by_blob)["Plaintext"] == b"bystander"
 
         check_shredded(kms)
+        # Each deletion is in the audit log as KMS records it: an AWS service event naming the key.
+        db = sqlite3.connect(f"file:{d.data_dir}/sealq.sqlite?mode=ro", uri=True, timeout=10)
+        events = [json.loads(record) for (record,) in db.execute("SELECT record FROM audit_records")]
+        db.close()
+        deleted = sorted((e for e in events if e["eventName"] == "DeleteKey"), key=lambda e: e["resources"][0]["ARN"])
+        arns = sorted(f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key}" for key in (kid, mac_key))
+        assert [e["resources"][0]["ARN"] for e in deleted] == arns, deleted
+        for event, arn in zip(deleted, arns):
+            assert event["eventType"] == "AwsServiceEvent" and event["readOnly"] is False, event
+            assert event["userIdentity"] == {"accountId": ACCOUNT, "invokedBy": "AWS Internal"}, event
+            assert event["responseElements"] == {"keyId": arn} and event["sourceIPAddress"] == "AWS Internal", event
         # No copy of the wrapped material is left in the database file or its write-ahead log.
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and _files_holding(d, wrapped):
