@@ -1,8 +1,10 @@
 extension QueueEngine {
     /// ReceiveMessage, long-polling up to the wait time when nothing is visible.
     ///
-    /// Sealed messages are opened on `caller`'s behalf; when one cannot be, every message the
-    /// receive claimed becomes visible again and the key's error is the answer.
+    /// Sealed messages are opened on `caller`'s behalf. A message whose key was deleted stays in
+    /// flight, its receive counted, and the receive answers with what it could open (the key's
+    /// error when that is nothing); any other key failure makes every message the receive claimed
+    /// visible again and is the answer.
     public func receiveMessages(queue name: String, _ request: ReceiveRequest, caller: Caller) async throws -> [ReceivedMessage] {
         let queue = try requireQueue(name)
         let limit = request.maxNumberOfMessages ?? 1
@@ -51,13 +53,13 @@ extension QueueEngine {
                 count("sealq_messages_dead_lettered_total", queue: name, by: result.movedToDeadLetter)
                 waiters.notify(queueId: deadLetter.queue.id)
             }
-            let claimed = try await openClaimed(result.messages, in: current, caller: caller, now: now)
-            inFlight.add(claimed.count, space: current.messageSpace)
-            if !claimed.isEmpty {
-                count("sealq_messages_received_total", queue: name, by: claimed.count)
-                return claimed.map { received($0, queue: current, selection: selection) }
+            let opened = try await openClaimed(result.messages, in: current, caller: caller, now: now)
+            inFlight.add(opened.delivered.count + opened.unreadable, space: current.messageSpace)
+            if !opened.delivered.isEmpty {
+                count("sealq_messages_received_total", queue: name, by: opened.delivered.count)
+                return opened.delivered.map { received($0, queue: current, selection: selection) }
             }
-            if let failure = result.deadLetterFailure { throw failure }
+            if let failure = opened.unreadableError ?? result.deadLetterFailure { throw failure }
             let remaining = deadline - now
             guard remaining > 0, !waiters.isClosed else { return [] }
             var nap = remaining
@@ -86,21 +88,55 @@ extension QueueEngine {
         }
     }
 
-    /// The claimed messages with their payloads opened; when one cannot be opened, the claim is
-    /// undone for all of them (visible again, receive uncounted) and the failure is thrown.
-    private func openClaimed(_ messages: [StoredMessage], in queue: QueueRecord, caller: Caller, now: Int64) async throws -> [StoredMessage] {
-        do {
-            return try messages.map { message throws(SQSError) in
-                var opened = message
-                opened.content = try self.opened(message.content, in: queue, caller: caller)
-                return opened
-            }
-        } catch {
-            let receipts = messages.map { MessageReceipt(sequence: $0.sequence, receiveCount: $0.receiveCount) }
-            try await store.releaseClaims(space: queue.messageSpace, receipts: receipts, now: now)
-            waiters.notify(queueId: queue.id)
-            throw error
+    /// The claimed messages opened. A temporary key failure (disabled, pending deletion, use
+    /// refused) undoes the claim for all of them (visible again, receive uncounted) and is thrown;
+    /// messages held back behind an unreadable one are given back the same way.
+    private func openClaimed(
+        _ messages: [StoredMessage], in queue: QueueRecord, caller: Caller, now: Int64
+    ) async throws -> OpenedClaim {
+        let opened = open(messages, in: queue, caller: caller)
+        if let failure = opened.temporaryFailure {
+            try await release(messages, in: queue, now: now)
+            throw failure
         }
+        try await release(opened.heldBack, in: queue, now: now)
+        return opened
+    }
+
+    /// Opens claimed messages in order, sorting them into delivered, unreadable for good (their
+    /// key deleted: they stay claimed, so they hold back only themselves) and, on a FIFO queue,
+    /// held back (behind an unreadable message of their group, so the group stays in order).
+    /// Stops at the first temporary failure.
+    private func open(_ messages: [StoredMessage], in queue: QueueRecord, caller: Caller) -> OpenedClaim {
+        var result = OpenedClaim()
+        var blockedGroups = Set<String>()
+        for message in messages {
+            if let group = message.content.groupId, blockedGroups.contains(group) {
+                result.heldBack.append(message)
+                continue
+            }
+            do throws(SQSError) {
+                var delivered = message
+                delivered.content = try opened(message.content, in: queue, caller: caller)
+                result.delivered.append(delivered)
+            } catch where error.code == .kmsNotFound {
+                result.unreadable += 1
+                result.unreadableError = result.unreadableError ?? error
+                if queue.settings.fifoQueue, let group = message.content.groupId { blockedGroups.insert(group) }
+            } catch {
+                result.temporaryFailure = error
+                break
+            }
+        }
+        return result
+    }
+
+    /// Gives claimed messages back: visible again at `now`, their receive uncounted.
+    private func release(_ messages: [StoredMessage], in queue: QueueRecord, now: Int64) async throws {
+        guard !messages.isEmpty else { return }
+        let receipts = messages.map { MessageReceipt(sequence: $0.sequence, receiveCount: $0.receiveCount) }
+        try await store.releaseClaims(space: queue.messageSpace, receipts: receipts, now: now)
+        waiters.notify(queueId: queue.id)
     }
 
     /// DeleteMessage.
@@ -258,4 +294,18 @@ extension QueueEngine {
             attributes: selection.systemAttributes(of: message, fifo: queue.settings.fifoQueue),
             messageAttributes: selection.messageAttributes(of: message.content.attributes))
     }
+}
+
+/// What opening the messages one receive claimed came to.
+private struct OpenedClaim {
+    /// Opened, to be returned.
+    var delivered: [StoredMessage] = []
+    /// How many cannot be opened ever again (their key was deleted); they stay in flight.
+    var unreadable = 0
+    /// The error of the first unreadable message.
+    var unreadableError: SQSError?
+    /// FIFO: claimed behind an unreadable message of their group; to be given back.
+    var heldBack: [StoredMessage] = []
+    /// The first failure that may pass (a key disabled or pending deletion, a use refused).
+    var temporaryFailure: SQSError?
 }

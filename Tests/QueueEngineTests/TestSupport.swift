@@ -68,12 +68,16 @@ struct Harness {
     let store: SQLiteMessageStore
     let engine: QueueEngine
 
-    init(clock: ManualClock = ManualClock(), store: SQLiteMessageStore? = nil) async throws {
+    /// `sealer` may wrap the real sealer (to make some messages fail to open, say).
+    init(
+        clock: ManualClock = ManualClock(), store: SQLiteMessageStore? = nil,
+        sealer: (EnvelopeSealer) -> any PayloadSealer = { $0 }
+    ) async throws {
         self.clock = clock
         self.store = try store ?? SQLiteMessageStore.inMemory(logger: quietLogger)
         engine = QueueEngine(
             configuration: .init(accountId: "000000000000", region: "us-east-1"), store: self.store,
-            sealer: try await makeSealer(self.store), time: clock,
+            sealer: sealer(try await makeSealer(self.store)), time: clock,
             receiptAuthenticator: TestReceiptAuthenticator(key: receiptKey), logger: quietLogger)
         try await engine.start()
     }

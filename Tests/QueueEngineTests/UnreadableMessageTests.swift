@@ -1,0 +1,150 @@
+import Foundation
+import KeyService
+import Synchronization
+import Testing
+
+@testable import QueueEngine
+
+/// The real sealer, except that the messages named here fail to open with the error given: a
+/// key deleted for good (`KmsNotFound`), or one disabled for now.
+final class BreakableSealer: PayloadSealer {
+    private let base: EnvelopeSealer
+    /// The failure each message id opens with.
+    private let failures = Mutex<[String: SQSError]>([:])
+
+    init(_ base: EnvelopeSealer) {
+        self.base = base
+    }
+
+    /// Makes message `messageId` fail to open with `error`.
+    func fail(_ messageId: String, with error: SQSError) {
+        failures.withLock { $0[messageId] = error }
+    }
+
+    /// Makes message `messageId` open again.
+    func mend(_ messageId: String) {
+        failures.withLock { $0[messageId] = nil }
+    }
+
+    func makeSpaceKey(queueArn: String) throws(SQSError) -> [UInt8] {
+        try base.makeSpaceKey(queueArn: queueArn)
+    }
+
+    func seal(_ payloads: [MessagePayload], protection: SealingProtection, _ contexts: [SealingContext]) throws(SQSError) -> [Data] {
+        try base.seal(payloads, protection: protection, contexts)
+    }
+
+    func open(_ sealed: Data, _ context: SealingContext) throws(SQSError) -> MessagePayload {
+        if let failure = failures.withLock({ $0[context.messageId] }) { throw failure }
+        return try base.open(sealed, context)
+    }
+
+    func forget(queueArn: String) {
+        base.forget(queueArn: queueArn)
+    }
+}
+
+@Suite("Unreadable messages: a message whose key was deleted holds back only itself")
+struct UnreadableMessageTests {
+    let deleted = SQSError(.kmsNotFound, "Key 'arn:aws:kms:us-east-1:000000000000:key/gone' does not exist")
+    let disabled = SQSError(.kmsDisabled, "arn:aws:kms:us-east-1:000000000000:key/off is disabled.")
+
+    /// A harness whose sealer can be told to fail.
+    func harness() async throws -> (Harness, BreakableSealer) {
+        var breakable: BreakableSealer?
+        let h = try await Harness(sealer: { base in
+            let sealer = BreakableSealer(base)
+            breakable = sealer
+            return sealer
+        })
+        return (h, try #require(breakable))
+    }
+
+    /// Sends `body` to the standard queue "q"; returns its message id.
+    func send(_ h: Harness, _ body: String) async throws -> String {
+        try await h.send(body).messageId
+    }
+
+    /// Sends `body` to "q.fifo" in `group`; returns its message id.
+    func send(_ h: Harness, _ body: String, group: String) async throws -> String {
+        try await h.engine.sendMessage(
+            queue: "q.fifo", OutgoingMessage(body: body, groupId: group, deduplicationId: body), caller: testCaller
+        ).messageId
+    }
+
+    @Test("A receive returns what it can open; a message whose key was deleted stays in flight with the receive counted")
+    func deletedKeyHoldsBackOnlyItself() async throws {
+        let (h, sealer) = try await harness()
+        try await h.createQueue()
+        let unreadable = [try await send(h, "u1"), try await send(h, "u2")]
+        for id in unreadable { sealer.fail(id, with: deleted) }
+        try await send(h, "r1")
+        try await send(h, "r2")
+
+        let first = try await h.receive(visibility: 30)
+        #expect(first.map(\.body) == ["r1", "r2"])
+        #expect(try await h.counts() == [0, 4, 0], "the unreadable messages are in flight too")
+        for message in first { try await h.engine.deleteMessage(queue: "q", receiptHandle: message.receiptHandle) }
+
+        h.clock.advance(seconds: 31)
+        await expectSQSError(.kmsNotFound, "nothing could be opened: the key's error") { _ = try await h.receive(visibility: 30) }
+        #expect(try await h.counts() == [0, 2, 0])
+
+        sealer.mend(unreadable[0])
+        h.clock.advance(seconds: 31)
+        let mended = try await h.receive(visibility: 30, system: ["ApproximateReceiveCount"])
+        #expect(mended.map(\.body) == ["u1"])
+        #expect(mended.first?.attributes["ApproximateReceiveCount"] == "3", "each undeliverable receive counted")
+    }
+
+    @Test("With MaxNumberOfMessages 1, the receive that claims an unreadable message fails and the next one gets past it")
+    func singleReceivesGetPast() async throws {
+        let (h, sealer) = try await harness()
+        try await h.createQueue()
+        sealer.fail(try await send(h, "u"), with: deleted)
+        try await send(h, "r")
+        await expectSQSError(.kmsNotFound) { _ = try await h.receive(max: 1) }
+        #expect(try await h.receive(max: 1).map(\.body) == ["r"])
+    }
+
+    @Test("A key only disabled leaves the whole receive as it was, messages under a deleted key included")
+    func temporaryFailureUndoesTheReceive() async throws {
+        let (h, sealer) = try await harness()
+        try await h.createQueue()
+        sealer.fail(try await send(h, "u"), with: deleted)
+        let off = try await send(h, "d")
+        sealer.fail(off, with: disabled)
+        try await send(h, "r")
+        await expectSQSError(.kmsDisabled) { _ = try await h.receive() }
+        #expect(try await h.counts() == [3, 0, 0])
+
+        sealer.mend(off)
+        let received = try await h.receive(system: ["ApproximateReceiveCount"])
+        #expect(received.map(\.body) == ["d", "r"])
+        #expect(received.map { $0.attributes["ApproximateReceiveCount"] } == ["1", "1"], "the failed receive was not counted")
+    }
+
+    @Test("FIFO: a group whose head cannot be opened stays blocked, in order; the other groups are served")
+    func fifoDeadGroupBlocksOnlyItself() async throws {
+        let (h, sealer) = try await harness()
+        try await h.createQueue("q.fifo", ["FifoQueue": "true"])
+        let head = try await send(h, "u", group: "dead")
+        sealer.fail(head, with: deleted)
+        _ = try await send(h, "after", group: "dead")
+        _ = try await send(h, "a", group: "g1")
+        _ = try await send(h, "b", group: "g2")
+
+        let first = try await h.receive(from: "q.fifo", visibility: 30)
+        #expect(first.map(\.body) == ["a", "b"], "the dead group's next message is not delivered before its head")
+        #expect(try await h.counts("q.fifo") == [1, 3, 0], "the message behind the head was given back")
+        #expect(try await h.receive(from: "q.fifo").isEmpty, "the dead group is held while its head is in flight")
+        for message in first { try await h.engine.deleteMessage(queue: "q.fifo", receiptHandle: message.receiptHandle) }
+
+        h.clock.advance(seconds: 31)
+        await expectSQSError(.kmsNotFound) { _ = try await h.receive(from: "q.fifo", visibility: 30) }
+
+        sealer.mend(head)
+        h.clock.advance(seconds: 31)
+        #expect(try await h.receive(from: "q.fifo").map(\.body) == ["u", "after"])
+    }
+}
