@@ -18,7 +18,7 @@ enum KMSGrantDecoder {
                     constraints: constraints, grantTokens: try input.grantTokens(), name: try input.string("Name", .grantName),
                     dryRun: try input.bool("DryRun") ?? false))
         case .listGrants:
-            let paging = try input.paging()
+            let paging = try input.paging(limits: 1...100)
             let keyId = try input.requiredString("KeyId", .keyId)
             let grantId = try input.string("GrantId", .grantId)
             let grantee = try input.string("GranteePrincipal", .principalId)
@@ -33,7 +33,7 @@ enum KMSGrantDecoder {
                     grantToken: try input.string("GrantToken", .grantToken, secret: true), keyId: try input.string("KeyId", .keyId),
                     grantId: try input.string("GrantId", .grantId), dryRun: try input.bool("DryRun") ?? false))
         default:
-            let paging = try input.paging()
+            let paging = try input.paging(limits: 1...100)
             return .listRetirableGrants(retiringPrincipal: try input.requiredString("RetiringPrincipal", .principalId), paging: paging)
         }
     }

@@ -36,7 +36,7 @@ public enum KMSRequestDecoder {
         case .listKeys:
             return .listKeys(try input.paging())
         case .listAliases:
-            return .listAliases(keyId: try input.string("KeyId", .keyId), paging: try input.paging())
+            return .listAliases(keyId: try input.string("KeyId", .keyId), paging: try input.paging(limits: 1...100))
         case .createAlias:
             let aliasName = try input.requiredString("AliasName", .aliasName)
             return .createAlias(aliasName: aliasName, targetKeyId: try input.requiredString("TargetKeyId", .keyId))

@@ -40,7 +40,7 @@ extension KeyService {
         let target = try keyIdentifier.map { identifier throws(KeyServiceError) in try resolve(identifier, aliases: false).keyId }
         let all = keyring.withLock { Array($0.aliases.values) }.filter { target == nil || $0.targetKeyId == target }
             .sorted { $0.name < $1.name }
-        return try Self.page(all, limit: limit, marker: marker, id: \.name)
+        return try Self.page(all, limit: limit, defaultLimit: 50, marker: marker, scope: "aliases \(target ?? "")", position: \.name)
     }
 
     /// The aliases pointing at `keyId`.

@@ -45,14 +45,16 @@ extension KeyService {
     ) throws(KeyServiceError) -> ([KeyGrant], String?) {
         let key = try resolve(identifier, aliases: false)
         let all = grants(of: key.keyId).filter { (grantId == nil || $0.grantId == grantId) && (grantee == nil || $0.granteePrincipal == grantee) }
-        return try Self.page(all, limit: limit, marker: marker, id: \.grantId)
+        return try Self.page(
+            all, limit: limit, defaultLimit: 50, marker: marker, scope: "grants \(key.keyId) \(grantId ?? "") \(grantee ?? "")",
+            position: \.listPosition)
     }
 
     /// ListRetirableGrants of a retiring principal.
     public func listRetirableGrants(_ retiringPrincipal: String, limit: Int?, marker: String?) throws(KeyServiceError) -> ([KeyGrant], String?) {
         let all = keyring.withLock { Array($0.grants.values) }.filter { $0.retiringPrincipal == retiringPrincipal }
             .sorted { ($0.createdAt, $0.grantId) < ($1.createdAt, $1.grantId) }
-        return try Self.page(all, limit: limit, marker: marker, id: \.grantId)
+        return try Self.page(all, limit: limit, defaultLimit: 50, marker: marker, scope: "retirable \(retiringPrincipal)", position: \.listPosition)
     }
 
     /// RevokeGrant (the key's administrators).
@@ -127,5 +129,13 @@ extension KeyService {
         try await store.deleteGrant(grantId)
         _ = keyring.withLock { $0.grants.removeValue(forKey: grantId) }
         keyringChanged()
+    }
+}
+
+extension KeyGrant {
+    /// Where the grant sorts in a listing (by creation time, then id), as text that sorts the same.
+    fileprivate var listPosition: String {
+        let time = String(createdAt)
+        return String(repeating: "0", count: max(0, 20 - time.count)) + time + " " + grantId
     }
 }

@@ -24,7 +24,7 @@ extension KeyService {
     /// ListKeys: every key, ordered by id, `limit` (1–1,000, default 100) at a time after `marker`.
     public func listKeys(limit: Int?, marker: String?) throws(KeyServiceError) -> (keys: [ManagedKey], nextMarker: String?) {
         let all = keyring.withLock { Array($0.keys.values) }.filter { !$0.isOwnedByQueueService }.sorted { $0.keyId < $1.keyId }
-        return try Self.page(all, limit: limit, marker: marker, id: \.keyId)
+        return try Self.page(all, limit: limit, marker: marker, scope: "keys", position: \.keyId)
     }
 
     /// EnableKey.
@@ -201,7 +201,7 @@ extension KeyService {
     public func listTags(_ identifier: String, limit: Int?, marker: String?) throws(KeyServiceError) -> ([(key: String, value: String)], String?) {
         let key = try resolve(identifier, aliases: false)
         let all = key.tags.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
-        return try Self.page(all, limit: limit ?? 50, marker: marker, id: \.key)
+        return try Self.page(all, limit: limit, defaultLimit: 50, marker: marker, scope: "tags \(key.keyId)", position: \.key)
     }
 
     /// UpdateKeyDescription.
@@ -236,20 +236,25 @@ extension KeyService {
         }
     }
 
-    /// One page of `items` starting at the item whose id is `marker`.
+    /// One page of `items` (in ascending `position` order) of the listing `scope`: from just
+    /// after the item `marker` names (the last one of the page before), `limit` (default
+    /// `defaultLimit`) at a time. The marker is opaque and carries the listing it belongs to, so
+    /// deleting the item it names does not end the listing, and a marker from another listing
+    /// is refused.
     static func page<Item>(
-        _ items: [Item], limit: Int?, marker: String?, id: (Item) -> String
+        _ items: [Item], limit: Int?, defaultLimit: Int = 100, marker: String?, scope: String, position: (Item) -> String
     ) throws(KeyServiceError) -> ([Item], String?) {
         var start = 0
         if let marker {
-            guard let index = items.firstIndex(where: { id($0) == marker }) else {
-                throw KeyServiceError(.invalidMarker, "Marker is invalid")
-            }
-            start = index
+            guard let data = Data(base64Encoded: marker), let decoded = String(data: data, encoding: .utf8),
+                let separator = decoded.firstIndex(of: "\u{0}"), decoded[..<separator] == scope
+            else { throw KeyServiceError(.invalidMarker, "Marker is invalid") }
+            let last = String(decoded[decoded.index(after: separator)...])
+            start = items.firstIndex { position($0) > last } ?? items.count
         }
-        let size = limit ?? 100
-        let end = min(items.count, start + size)
-        return (Array(items[start..<end]), end < items.count ? id(items[end]) : nil)
+        let end = min(items.count, start + (limit ?? defaultLimit))
+        guard end < items.count, end > start else { return (Array(items[start..<end]), nil) }
+        return (Array(items[start..<end]), Data((scope + "\u{0}" + position(items[end - 1])).utf8).base64EncodedString())
     }
 
     /// Seals `material` under the root key, bound to the key id and version: a random 24-byte

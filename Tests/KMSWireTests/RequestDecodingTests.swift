@@ -44,8 +44,10 @@ struct RequestDecodingTests {
                 == .describeKey(keyId: "alias/q", grantTokens: ["t1", "t2"]))
         #expect(try decode(.listKeys, #"{"Limit":10,"Marker":"abc"}"#) == .listKeys(KMSPaging(limit: 10, marker: "abc")))
         #expect(try decode(.listKeys, "{}") == .listKeys(KMSPaging()))
+        #expect(try decode(.listKeys, #"{"Limit":1000}"#) == .listKeys(KMSPaging(limit: 1000)))
         #expect(
-            try decode(.listAliases, #"{"KeyId":"k","Limit":1000}"#) == .listAliases(keyId: "k", paging: KMSPaging(limit: 1000)))
+            try decode(.listAliases, #"{"KeyId":"k","Limit":100}"#) == .listAliases(keyId: "k", paging: KMSPaging(limit: 100)))
+        #expect(throws: KMSError.self, "ListAliases takes 1-100") { try decode(.listAliases, #"{"Limit":101}"#) }
     }
 
     @Test("Aliases: CreateAlias, UpdateAlias, DeleteAlias")

@@ -1654,3 +1654,34 @@ def test_cli_states_rotation_policy_and_grants(aws_kms, kms):
     src.write_bytes(b"to a disabled key")
     p = aws_kms("encrypt", "--key-id", kid, "--plaintext", f"fileb://{src}", check=False)
     assert p.returncode != 0 and "DisabledException" in p.stderr, p.stderr
+
+
+def test_listings_go_on_past_items_deleted_between_pages_and_keep_aws_page_sizes(kms):
+    """A marker names where the previous page ended, so deleting the next item (or the last
+    one returned) between pages neither ends the listing nor repeats anything; a marker only
+    works for the listing it came from. ListAliases and ListGrants page 50 by default and take
+    a Limit of 1-100, as the KMS API reference says."""
+    key = kms.create_key()["KeyMetadata"]["KeyId"]
+    names = [f"alias/paging-{uuid.uuid4().hex[:8]}-{i:02d}" for i in range(60)]
+    for name in names:
+        kms.create_alias(AliasName=name, TargetKeyId=key)
+    names.sort()
+    first = kms.list_aliases(KeyId=key, Limit=10)
+    assert [a["AliasName"] for a in first["Aliases"]] == names[:10] and first["Truncated"]
+    kms.delete_alias(AliasName=names[10])  # the first of the next page
+    kms.delete_alias(AliasName=names[9])   # the last one returned
+    rest = kms.list_aliases(KeyId=key, Limit=10, Marker=first["NextMarker"])
+    assert [a["AliasName"] for a in rest["Aliases"]] == names[11:21]
+    kms_error(kms.list_aliases, "InvalidMarkerException", Limit=10, Marker=first["NextMarker"])  # another listing
+    whole = kms.list_aliases(KeyId=key)
+    assert len(whole["Aliases"]) == 50 and whole["Truncated"]
+    kms_error(kms.list_aliases, "ValidationException", KeyId=key, Limit=101)
+    grants = [kms.create_grant(KeyId=key, GranteePrincipal=f"arn:aws:iam::{ACCOUNT}:root", Operations=["Decrypt"])["GrantId"]
+              for _ in range(55)]
+    page = kms.list_grants(KeyId=key)
+    assert len(page["Grants"]) == 50 and page["Truncated"]
+    kms.revoke_grant(KeyId=key, GrantId=[g for g in grants if g not in {x["GrantId"] for x in page["Grants"]}][0])
+    tail = kms.list_grants(KeyId=key, Marker=page["NextMarker"])
+    assert len(tail["Grants"]) == 4 and not tail["Truncated"]
+    assert not {g["GrantId"] for g in tail["Grants"]} & {g["GrantId"] for g in page["Grants"]}
+    kms_error(kms.list_grants, "ValidationException", KeyId=key, Limit=101)
