@@ -40,8 +40,9 @@ public protocol MessageStore: Sendable {
     /// messages that attempt claimed (those still in flight) instead.
     func claimInOrder(_ request: ClaimRequest, attempt: ReceiveAttempt?) async throws -> ClaimResult
     /// Undoes the receives that issued `receipts` (their messages could not be delivered):
-    /// visible again at `now`, the receive uncounted.
-    func releaseClaims(space: Int64, receipts: [MessageReceipt], now: Int64) async throws
+    /// visible again at `now`, the receive uncounted. With `attempt`, the FIFO receive attempt
+    /// that claimed them forgets them, so a retry of it never replays them.
+    func releaseClaims(space: Int64, receipts: [MessageReceipt], now: Int64, attempt: String?) async throws
     /// Sets new visibility deadlines for in-flight messages; one outcome per change.
     func changeVisibility(space: Int64, changes: [VisibilityChange], now: Int64) async throws -> [ReceiptOutcome]
 

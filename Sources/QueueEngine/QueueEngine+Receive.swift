@@ -53,7 +53,7 @@ extension QueueEngine {
                 count("sealq_messages_dead_lettered_total", queue: name, by: result.movedToDeadLetter)
                 waiters.notify(queueId: deadLetter.queue.id)
             }
-            let opened = try await openClaimed(result.messages, in: current, caller: caller, now: now)
+            let opened = try await openClaimed(result.messages, in: current, caller: caller, now: now, attempt: attempt)
             inFlight.add(opened.delivered.count + opened.unreadable, space: current.messageSpace)
             if !opened.delivered.isEmpty {
                 count("sealq_messages_received_total", queue: name, by: opened.delivered.count)
@@ -92,14 +92,14 @@ extension QueueEngine {
     /// refused) undoes the claim for all of them (visible again, receive uncounted) and is thrown;
     /// messages held back behind an unreadable one are given back the same way.
     private func openClaimed(
-        _ messages: [StoredMessage], in queue: QueueRecord, caller: Caller, now: Int64
+        _ messages: [StoredMessage], in queue: QueueRecord, caller: Caller, now: Int64, attempt: String?
     ) async throws -> OpenedClaim {
         let opened = open(messages, in: queue, caller: caller)
         if let failure = opened.temporaryFailure {
-            try await release(messages, in: queue, now: now)
+            try await release(messages, in: queue, now: now, attempt: attempt)
             throw failure
         }
-        try await release(opened.heldBack, in: queue, now: now)
+        try await release(opened.heldBack, in: queue, now: now, attempt: attempt)
         return opened
     }
 
@@ -131,11 +131,12 @@ extension QueueEngine {
         return result
     }
 
-    /// Gives claimed messages back: visible again at `now`, their receive uncounted.
-    private func release(_ messages: [StoredMessage], in queue: QueueRecord, now: Int64) async throws {
+    /// Gives claimed messages back: visible again at `now`, their receive uncounted and taken
+    /// out of the FIFO receive `attempt` that claimed them.
+    private func release(_ messages: [StoredMessage], in queue: QueueRecord, now: Int64, attempt: String?) async throws {
         guard !messages.isEmpty else { return }
         let receipts = messages.map { MessageReceipt(sequence: $0.sequence, receiveCount: $0.receiveCount) }
-        try await store.releaseClaims(space: queue.messageSpace, receipts: receipts, now: now)
+        try await store.releaseClaims(space: queue.messageSpace, receipts: receipts, now: now, attempt: attempt)
         waiters.notify(queueId: queue.id)
     }
 

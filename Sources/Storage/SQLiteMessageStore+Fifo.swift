@@ -80,11 +80,10 @@ extension SQLiteMessageStore {
             // Only a receive that got messages is one to replay: an empty pass (of a long poll,
             // say) must not make the attempt id answer nothing for the next five minutes.
             if let attempt, !claimed.isEmpty {
+                let entries = claimed.map { Self.attemptEntry(sequence: $0.sequence, receiveCount: $0.receiveCount) }
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO receive_attempts (space, attempt_id, created_at, receipts) VALUES (?, ?, ?, ?)",
-                    arguments: [
-                        space, attempt.id, now, claimed.map { "\($0.sequence):\($0.receiveCount)" }.joined(separator: ","),
-                    ])
+                    arguments: [space, attempt.id, now, entries.joined(separator: ",")])
             }
             return ClaimResult(messages: claimed, movedToDeadLetter: moved, deadLetterFailure: failure)
         }
@@ -174,6 +173,29 @@ extension SQLiteMessageStore {
                 .execute(arguments: [head, fair ? fairGroupMarker : busyUntil, space, group])
         } else {
             try db.cachedStatement(sql: "DELETE FROM fifo_groups WHERE space = ? AND group_id = ?").execute(arguments: [space, group])
+        }
+    }
+
+    /// How a receive attempt's record names one message it claimed: "sequence:receiveCount".
+    private static func attemptEntry(sequence: Int64, receiveCount: Int) -> String {
+        "\(sequence):\(receiveCount)"
+    }
+
+    /// Takes `receipts` out of the record of receive attempt `attemptId`, dropping the record
+    /// when nothing is left: a retry replays only what the attempt still holds, never a message
+    /// given back and claimed since by another receive under the same receive count.
+    static func forget(_ receipts: [MessageReceipt], ofAttempt attemptId: String, space: Int64, in db: Database) throws {
+        guard let recorded = try String.fetchOne(
+            db, sql: "SELECT receipts FROM receive_attempts WHERE space = ? AND attempt_id = ?", arguments: [space, attemptId])
+        else { return }
+        let released = Set(receipts.map { attemptEntry(sequence: $0.sequence, receiveCount: $0.receiveCount) })
+        let kept = recorded.split(separator: ",").map(String.init).filter { !released.contains($0) }
+        if kept.isEmpty {
+            try db.execute(sql: "DELETE FROM receive_attempts WHERE space = ? AND attempt_id = ?", arguments: [space, attemptId])
+        } else {
+            try db.execute(
+                sql: "UPDATE receive_attempts SET receipts = ? WHERE space = ? AND attempt_id = ?",
+                arguments: [kept.joined(separator: ","), space, attemptId])
         }
     }
 

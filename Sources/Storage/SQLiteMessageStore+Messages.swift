@@ -103,8 +103,8 @@ extension SQLiteMessageStore {
     }
 
     /// Makes claimed messages visible again with the claim's receive uncounted, where the
-    /// receipt is still current.
-    public func releaseClaims(space: Int64, receipts: [MessageReceipt], now: Int64) async throws {
+    /// receipt is still current, and takes them out of the record of receive `attempt`.
+    public func releaseClaims(space: Int64, receipts: [MessageReceipt], now: Int64, attempt: String?) async throws {
         try await writer.perform { db in
             let release = try db.cachedStatement(
                 sql: """
@@ -117,6 +117,7 @@ extension SQLiteMessageStore {
                 let group = try Row.fetchOne(release, arguments: [now, receipt.sequence, space, receipt.receiveCount])
                 if let group = group?["group_id"] as String? { try Self.refreshGroup(db, space: space, group: group) }
             }
+            if let attempt { try Self.forget(receipts, ofAttempt: attempt, space: space, in: db) }
         }
     }
 

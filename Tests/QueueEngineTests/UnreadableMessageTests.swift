@@ -72,6 +72,13 @@ struct UnreadableMessageTests {
         ).messageId
     }
 
+    /// A receive of up to ten messages from "q.fifo" with `attempt` as its ReceiveRequestAttemptId.
+    func receive(_ h: Harness, attempt: String) async throws -> [ReceivedMessage] {
+        try await h.engine.receiveMessages(
+            queue: "q.fifo", ReceiveRequest(maxNumberOfMessages: 10, waitTimeSeconds: 0, receiveRequestAttemptId: attempt),
+            caller: testCaller)
+    }
+
     @Test("A receive returns what it can open; a message whose key was deleted stays in flight with the receive counted")
     func deletedKeyHoldsBackOnlyItself() async throws {
         let (h, sealer) = try await harness()
@@ -146,5 +153,39 @@ struct UnreadableMessageTests {
         sealer.mend(head)
         h.clock.advance(seconds: 31)
         #expect(try await h.receive(from: "q.fifo").map(\.body) == ["u", "after"])
+    }
+
+    @Test("FIFO: retrying a failed receive with its attempt id does not hand out what another receive got since")
+    func failedAttemptReplaysNothing() async throws {
+        let (h, sealer) = try await harness()
+        try await h.createQueue("q.fifo", ["FifoQueue": "true"])
+        var ids: [String] = []
+        for body in ["m0", "m1", "m2"] { ids.append(try await send(h, body, group: "g")) }
+        for id in ids { sealer.fail(id, with: disabled) }
+        await expectSQSError(.kmsDisabled) { _ = try await receive(h, attempt: "A1") }
+
+        for id in ids { sealer.mend(id) }
+        let second = try await receive(h, attempt: "B1")
+        #expect(second.map(\.body) == ["m0", "m1", "m2"])
+        #expect(try await receive(h, attempt: "A1").isEmpty, "A1 received nothing; B's messages are in flight")
+        for message in second { try await h.engine.deleteMessage(queue: "q.fifo", receiptHandle: message.receiptHandle) }
+    }
+
+    @Test("FIFO: a retry of an attempt replays what it delivered, never a message it gave back that another receive got since")
+    func attemptForgetsHeldBackMessages() async throws {
+        let (h, sealer) = try await harness()
+        try await h.createQueue("q.fifo", ["FifoQueue": "true"])
+        let head = try await send(h, "u", group: "dead")
+        sealer.fail(head, with: deleted)
+        _ = try await send(h, "after", group: "dead")
+        _ = try await send(h, "a", group: "g1")
+        let first = try await receive(h, attempt: "A1")
+        #expect(first.map(\.body) == ["a"], "'after' was claimed behind the unreadable head and given back")
+        try await h.engine.deleteMessage(queue: "q.fifo", receiptHandle: first[0].receiptHandle)
+
+        sealer.mend(head)
+        h.clock.advance(seconds: 31)
+        #expect(try await receive(h, attempt: "B1").map(\.body) == ["u", "after"])
+        #expect(try await receive(h, attempt: "A1").isEmpty, "'after' is B's now")
     }
 }
