@@ -2,12 +2,14 @@ import Foundation
 import SealCrypto
 
 extension KeyService {
-    /// CreateKey: a new key with fresh material (version 1), the default policy unless one is given.
+    /// CreateKey: a new key with fresh material (version 1), the default policy unless one is
+    /// given, under `keyId` (a fresh one unless the caller chose it beforehand, to name the key
+    /// in the call's audit record).
     public func createKey(
-        description: String, spec: ManagedKey.Spec, policy: String?, tags: [String: String], keyManager: String = "CUSTOMER"
+        description: String, spec: ManagedKey.Spec, policy: String?, tags: [String: String], keyManager: String = "CUSTOMER",
+        keyId: String = UUID().uuidString.lowercased()
     ) async throws -> ManagedKey {
         try Self.checkTags(tags)
-        let keyId = UUID().uuidString.lowercased()
         let material = SecretBytes(randomCount: 32)
         let key = ManagedKey(
             keyId: keyId, arn: keyArn(keyId), accountId: configuration.accountId, description: description, spec: spec,

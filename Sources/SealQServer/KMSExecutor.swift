@@ -8,16 +8,17 @@ import Principals
 struct KMSExecutor: Sendable {
     let keys: KeyService
 
-    /// Executes `request` for `caller` (authorization already done).
-    func execute(_ request: KMSRequest, caller: Principal) async throws -> KMSResponse {
+    /// Executes `request` for `caller` (authorization already done); a CreateKey makes its key
+    /// under `newKeyId`.
+    func execute(_ request: KMSRequest, caller: Principal, newKeyId: String = UUID().uuidString.lowercased()) async throws -> KMSResponse {
         do {
-            return try await run(request, caller: caller)
+            return try await run(request, caller: caller, newKeyId: newKeyId)
         } catch let error as KeyServiceError {
             throw KMSError(error)
         }
     }
 
-    private func run(_ request: KMSRequest, caller: Principal) async throws -> KMSResponse {
+    private func run(_ request: KMSRequest, caller: Principal, newKeyId: String) async throws -> KMSResponse {
         switch request {
         case .createKey(let input):
             let spec: ManagedKey.Spec
@@ -43,7 +44,7 @@ struct KMSExecutor: Sendable {
             }
             let key = try await keys.createKey(
                 description: input.description ?? "", spec: spec, policy: input.policy,
-                tags: Dictionary(input.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }))
+                tags: Dictionary(input.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }), keyId: newKeyId)
             return .keyMetadata(metadata(key))
         case .describeKey(let keyId, _):
             return .keyMetadata(metadata(try keys.resolve(keyId)))

@@ -53,12 +53,23 @@ struct KMSPipeline: Sendable {
                 try await checkWouldSucceed(request, caller: principal)
                 throw KMSError.dryRunOperation
             }
-            let running = recorder.pending(for: record)
+            // A new key's id is chosen first, so the record of its creation names it (resources
+            // and responseElements.keyMetadata, as CloudTrail's CreateKey records do).
+            let newKeyId = UUID().uuidString.lowercased()
+            var succeeded = record
+            if case .createKey = request {
+                let arn = keys.keyArn(newKeyId)
+                succeeded.resources = [AuditEvent.Resource(type: "AWS::KMS::Key", arn: arn, accountId: principal.accountId)]
+                succeeded.responseElements = .structure([
+                    ("keyMetadata", .structure([("AWSAccountId", .text(principal.accountId)), ("keyId", .text(newKeyId)), ("arn", .text(arn))]))
+                ])
+            }
+            let running = recorder.pending(for: succeeded)
             pending = running
             let response = try await PendingAuditRecord.$current.withValue(running) {
-                try await executor.execute(request, caller: principal)
+                try await executor.execute(request, caller: principal, newKeyId: newKeyId)
             }
-            try await recorder.record(record, pending: running)
+            try await recorder.record(succeeded, pending: running)
             return KMSResponseEncoder.encode(response, requestId: requestId)
         } catch {
             let kmsError: KMSError

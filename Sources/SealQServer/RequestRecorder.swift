@@ -30,6 +30,8 @@ struct RequestRecord: Sendable, Hashable {
     var resources: [AuditEvent.Resource] = []
     /// The call's parameters, payloads hidden.
     var requestParameters: OutputNode?
+    /// What the answer said that an auditor needs (a new key's id), as CloudTrail records it.
+    var responseElements: OutputNode?
     /// The statements that decided (the denying ones for a deny, else the allowing ones).
     var decidingStatements: [MatchedStatement] = []
     /// SQS message operations are data events; everything else is a management event.
@@ -149,7 +151,7 @@ struct RequestRecorder: Sendable {
             userIdentity: identity(record.principal, accessKeyId: record.accessKeyId),
             eventTime: now, eventSource: record.eventSource, eventName: record.action,
             awsRegion: region, sourceIPAddress: record.sourceIP, userAgent: record.userAgent,
-            requestParameters: record.requestParameters, responseElements: nil, errorCode: record.errorCode,
+            requestParameters: record.requestParameters, responseElements: record.responseElements, errorCode: record.errorCode,
             errorMessage: record.errorMessage, requestID: record.requestId, eventID: eventID,
             readOnly: Self.isReadOnly(record.action), resources: record.resources, eventType: "AwsApiCall",
             eventCategory: record.dataEvent ? "Data" : "Management", recipientAccountId: accountId,

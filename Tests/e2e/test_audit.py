@@ -831,3 +831,29 @@ def test_a_roles_calls_name_the_role_as_session_issuer(tmp_path):
     assert identity["accessKeyId"] == key[0]
     p = run_sealq("audit", "lookup", "--data-dir", d.data_dir, "--attribute", "Username=reader")
     assert any(json.loads(line)["eventName"] == "ListQueues" for line in p.stdout.splitlines()), p.stdout
+
+
+def test_a_create_key_record_names_the_key_it_made(tmp_path):
+    """Who created key X: the CreateKey record names the new key in resources and in
+    responseElements.keyMetadata, as CloudTrail's do, so a lookup by the key's ARN finds it;
+    a refused CreateKey names no key."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    try:
+        kms = kms_client(d)
+        made = kms.create_key(Description="audited")["KeyMetadata"]
+        with pytest.raises(Exception):
+            kms.create_key(Tags=[{"TagKey": "aws:reserved", "TagValue": "x"}])
+    finally:
+        d.stop()
+    creates = [r for _, r in records(d.data_dir) if r["eventName"] == "CreateKey"]
+    ok = [r for r in creates if not r.get("errorCode")]
+    assert len(ok) == 1, creates
+    assert [res["ARN"] for res in ok[0]["resources"]] == [made["Arn"]]
+    assert ok[0]["responseElements"]["keyMetadata"]["keyId"] == made["KeyId"]
+    assert ok[0]["responseElements"]["keyMetadata"]["arn"] == made["Arn"]
+    refused = [r for r in creates if r.get("errorCode")]
+    assert len(refused) == 1 and not refused[0].get("resources") and refused[0]["responseElements"] is None, refused
+    p = run_sealq("audit", "lookup", "--data-dir", d.data_dir, "--attribute", f"ResourceName={made['Arn']}")
+    assert any(json.loads(line)["eventName"] == "CreateKey" for line in p.stdout.splitlines()), p.stdout
+    assert verify(d.data_dir).returncode == 0
