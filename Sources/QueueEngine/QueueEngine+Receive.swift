@@ -104,7 +104,8 @@ extension QueueEngine {
     }
 
     /// Opens claimed messages in order, sorting them into delivered, unreadable for good (their
-    /// key deleted: they stay claimed, so they hold back only themselves) and, on a FIFO queue,
+    /// key deleted, or their stored bytes failing the integrity check: they stay claimed, so they
+    /// hold back only themselves) and, on a FIFO queue,
     /// held back (behind an unreadable message of their group, so the group stays in order).
     /// Stops at the first temporary failure.
     private func open(_ messages: [StoredMessage], in queue: QueueRecord, caller: Caller) -> OpenedClaim {
@@ -119,7 +120,7 @@ extension QueueEngine {
                 var delivered = message
                 delivered.content = try opened(message.content, in: queue, caller: caller)
                 result.delivered.append(delivered)
-            } catch where error.code == .kmsNotFound {
+            } catch where error.code == .kmsNotFound || error.code == .internalError {
                 result.unreadable += 1
                 result.unreadableError = result.unreadableError ?? error
                 if queue.settings.fifoQueue, let group = message.content.groupId { blockedGroups.insert(group) }

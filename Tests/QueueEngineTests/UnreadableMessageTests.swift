@@ -104,6 +104,16 @@ struct UnreadableMessageTests {
         #expect(mended.first?.attributes["ApproximateReceiveCount"] == "3", "each undeliverable receive counted")
     }
 
+    @Test("A message whose stored bytes fail their integrity check (tampered) holds back only itself too")
+    func corruptedHoldsBackOnlyItself() async throws {
+        let (h, sealer) = try await harness()
+        try await h.createQueue()
+        sealer.fail(try await send(h, "tampered"), with: SQSError(.internalError, "A stored message failed its integrity check and cannot be read."))
+        try await send(h, "r")
+        #expect(try await h.receive(visibility: 30).map(\.body) == ["r"])
+        #expect(try await h.counts() == [0, 2, 0])
+    }
+
     @Test("With MaxNumberOfMessages 1, the receive that claims an unreadable message fails and the next one gets past it")
     func singleReceivesGetPast() async throws {
         let (h, sealer) = try await harness()
