@@ -59,7 +59,7 @@ extension KeyService {
 
     /// RevokeGrant (the key's administrators).
     public func revokeGrant(_ identifier: String, grantId: String) async throws {
-        try await removeGrant(try revocableGrant(identifier, grantId: grantId).grantId)
+        try await removeGrant(try revocableGrant(identifier, grantId: grantId))
     }
 
     /// What CreateGrant checks before it creates anything: the key, its state, the operations
@@ -92,7 +92,7 @@ extension KeyService {
     /// RetireGrant by token, or by key and grant id; `callerArn` must be the retiring principal,
     /// the grantee of a grant that allows RetireGrant, or the issuing account's root.
     public func retireGrant(token: String?, identifier: String?, grantId: String?, callerArn: String) async throws {
-        try await removeGrant(try retirableGrant(token: token, identifier: identifier, grantId: grantId, callerArn: callerArn).grantId)
+        try await removeGrant(try retirableGrant(token: token, identifier: identifier, grantId: grantId, callerArn: callerArn))
     }
 
     /// The grant RetireGrant would remove for `callerArn` (also what a DryRun checks).
@@ -125,10 +125,13 @@ extension KeyService {
         return grant
     }
 
-    private func removeGrant(_ grantId: String) async throws {
-        try await store.deleteGrant(grantId)
-        _ = keyring.withLock { $0.grants.removeValue(forKey: grantId) }
+    /// Removes `grant`, then moves its key to a new revision, so data keys cached under what
+    /// the grant allowed are dropped at once (as a new key policy drops them).
+    private func removeGrant(_ grant: KeyGrant) async throws {
+        try await store.deleteGrant(grant.grantId)
+        _ = keyring.withLock { $0.grants.removeValue(forKey: grant.grantId) }
         keyringChanged()
+        _ = try await update(grant.keyId) { _ in }
     }
 }
 

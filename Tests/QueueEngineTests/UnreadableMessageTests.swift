@@ -112,6 +112,8 @@ struct UnreadableMessageTests {
         try await send(h, "r")
         #expect(try await h.receive(visibility: 30).map(\.body) == ["r"])
         #expect(try await h.counts() == [0, 2, 0])
+        h.clock.advance(seconds: 31)
+        await expectSQSError(.internalError, "nothing else to open: the integrity error") { _ = try await h.receive(max: 1) }
     }
 
     @Test("With MaxNumberOfMessages 1, the receive that claims an unreadable message fails and the next one gets past it")

@@ -382,8 +382,9 @@ def test_a_ciphertext_copied_into_another_messages_row_does_not_open(tmp_path):
     db.close()
     d.start()
     try:
-        sqs = make_client(d)
-        # The first message still opens; the second now holds the first's ciphertext and must not.
+        sqs = make_client(d, retries={"max_attempts": 0})  # botocore would retry the 500 and hide it
+        # The first message still opens; the second now holds the first's ciphertext and must not
+        # (and, unreadable for good, stays in flight instead of blocking the queue).
         seen, failures = [], 0
         for _ in range(6):
             try:
@@ -539,3 +540,28 @@ def test_a_shredded_space_key_does_not_survive_a_kill_in_the_log(tmp_path):
         assert files_containing(d.data_dir, {bytes(key)}) == {}
     finally:
         d.stop()
+
+
+def test_a_revoked_grant_reaches_cached_data_keys_at_once(env):
+    """A producer and a consumer whose only right to a queue's key is a grant lose it as soon as
+    the grant is revoked, even within the data key reuse period, as they do when a new key
+    policy takes it away: revoking a grant drops the data keys cached under it."""
+    admin_only = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": user_arn("admin")}, "Action": "kms:*", "Resource": "*"}]}
+    key = env.kms.create_key(Policy=json.dumps(admin_only))["KeyMetadata"]["KeyId"]
+    grants = [env.kms.create_grant(KeyId=key, GranteePrincipal=user_arn(name), Operations=operations)["GrantId"]
+              for name, operations in (("producer", ["GenerateDataKey", "Decrypt"]), ("consumer", ["Decrypt"]))]
+    url = env.sqs.create_queue(QueueName=unique_name("grant-cache"), Attributes={
+        "KmsMasterKeyId": key, "KmsDataKeyReusePeriodSeconds": "86400"})["QueueUrl"]
+    producer, consumer = env.client("producer"), env.client("consumer")
+    producer.send_message(QueueUrl=url, MessageBody="while granted")
+    assert [m["Body"] for m in receive_all(consumer, url, 1)] == ["while granted"]
+    producer.send_message(QueueUrl=url, MessageBody="sent before the revocation")
+    for grant in grants:
+        env.kms.revoke_grant(KeyId=key, GrantId=grant)
+    with pytest.raises(ClientError) as send:
+        producer.send_message(QueueUrl=url, MessageBody="after")
+    assert send.value.response["Error"]["Code"] == "KMS.AccessDeniedException"
+    with pytest.raises(ClientError) as receive:
+        consumer.receive_message(QueueUrl=url)
+    assert receive.value.response["Error"]["Code"] == "KMS.AccessDeniedException"
