@@ -105,7 +105,7 @@ let package = Package(
             dependencies: ["QueueEngine", "Storage", "KeyService", "SealCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SQSWireTests", dependencies: ["SQSWire", "QueueEngine", "WireJSON", "WireFormat"]),
         .testTarget(name: "PolicyEngineTests", dependencies: ["PolicyEngine", "WireJSON"]),
-        .testTarget(name: "PrincipalsTests", dependencies: ["Principals", "PolicyEngine"]),
+        .testTarget(name: "PrincipalsTests", dependencies: ["Principals", "PolicyEngine", "SealCrypto"]),
         .testTarget(
             name: "KeyServiceTests",
             dependencies: ["KeyService", "QueueEngine", "Storage", "SealCrypto", .product(name: "Logging", package: "swift-log")]),

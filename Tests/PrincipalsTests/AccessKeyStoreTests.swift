@@ -1,4 +1,5 @@
 import Foundation
+import SealCrypto
 import Testing
 
 @testable import Principals
@@ -63,8 +64,13 @@ struct AccessKeyStoreTests {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: AccessKeyStore.Failure.self) { try AccessKeyStore(dataDirectory: directory.path) }
 
+        // Another directory's sealing key does not open them; without any key file the store
+        // refuses before making one (a new key would hide that the old one is lost).
         let other = try TemporaryDirectory()
         try FileManager.default.copyItem(atPath: directory.path + "/access-keys.json", toPath: other.path + "/access-keys.json")
+        #expect(throws: SecretFiles.Failure.self) { try AccessKeyStore(dataDirectory: other.path) }
+        #expect(!FileManager.default.fileExists(atPath: other.path + "/access-keys.key"))
+        try SecretFiles.write(SecureRandom.bytes(SecretBox.keyLength), to: other.path + "/access-keys.key")
         #expect(throws: AccessKeyStore.Failure.self) { try AccessKeyStore(dataDirectory: other.path) }
     }
 }
