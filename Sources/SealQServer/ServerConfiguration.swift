@@ -19,7 +19,9 @@ public struct ServerConfiguration: Sendable {
     /// Fixed admin secret access key.
     public var adminSecretAccessKey: String?
     /// Largest request body accepted, in bytes; larger ones are refused from Content-Length.
-    public var maximumRequestBodyBytes = 4 * 1024 * 1024
+    /// Room for any message SQS accepts in either protocol: 1 MiB of Binary attribute is 1.33 MiB
+    /// of base64, which form encoding can triple (`+` and `/` become `%2B`, `%2F`), plus names.
+    public var maximumRequestBodyBytes = 4 * 1024 * 1024 + 64 * 1024
     /// Seconds a connection may stay idle, or sit in a half-sent request, before it is closed
     /// (a request being answered, such as a long poll, is never idle).
     public var idleTimeoutSeconds: Int64 = 30

@@ -176,12 +176,14 @@ extension SQLiteMessageStore {
         }
     }
 
-    /// Deletes expired and orphaned rows in one bounded transaction.
+    /// Deletes expired and orphaned rows in one bounded transaction. Spaces holding no message
+    /// are not looked at, so thousands of empty queues cost the once-a-second sweep nothing.
     public func sweep(retentionCutoffs: [Int64: Int64], forgetBefore: Int64, now: Int64, limit: Int) async throws -> Int {
+        let occupied = totals.withLock { totals in retentionCutoffs.filter { (totals[$0.key] ?? 0) > 0 } }
         let (removed, total) = try await writer.perform { db -> ([Int64: Int], Int) in
             var removed: [Int64: Int] = [:]
             var budget = limit
-            for (space, cutoff) in retentionCutoffs where budget > 0 {
+            for (space, cutoff) in occupied where budget > 0 {
                 let groups = try Optional<String>.fetchAll(
                     db,
                     sql: """
