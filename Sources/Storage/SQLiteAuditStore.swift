@@ -146,12 +146,18 @@ public struct SQLiteAuditStore: AuditStore {
             try checkpoints(try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size").map(Self.checkpoint), archived)
             // Records are rebuilt here rather than by the audit_records view: the same bytes,
             // without three SQL replace() calls per event. Before schema v11 every record is whole.
-            var templates: [Int64: AuditRecordTemplate] = [:]
+            // Templates are read as the events name them, not all at once: a daemon exporting
+            // the span after its archive cut every few seconds then holds only the templates of
+            // that span, however many the log has gathered.
             let templated = try db.tableExists("audit_templates")
-            if templated {
-                for row in try Row.fetchAll(db, sql: "SELECT id, template FROM audit_templates") {
-                    templates[row["id"]] = AuditRecordTemplate(bytes: Array((row["template"] as String).utf8))
-                }
+            let templateQuery = templated ? try db.makeStatement(sql: "SELECT template FROM audit_templates WHERE id = ?") : nil
+            var templates: [Int64: AuditRecordTemplate] = [:]
+            func template(_ id: Int64) throws -> AuditRecordTemplate? {
+                if let known = templates[id] { return known }
+                guard let templateQuery, let text = try String.fetchOne(templateQuery, arguments: [id]) else { return nil }
+                let loaded = AuditRecordTemplate(bytes: Array(text.utf8))
+                templates[id] = loaded
+                return loaded
             }
             let templateColumns = templated ? ", request_id, template_id" : ""
             let cursor = try Row.fetchCursor(
@@ -162,7 +168,7 @@ public struct SQLiteAuditStore: AuditStore {
                 if templated, let templateID = row["template_id"] as Int64? {
                     // A missing template or request id leaves the record empty, which cannot match its leaf hash.
                     let requestID = row["request_id"] as String?
-                    record = requestID.flatMap { templates[templateID]?.record(eventTime: row["event_time"], requestID: $0, eventID: eventID) } ?? []
+                    record = try requestID.flatMap { try template(templateID)?.record(eventTime: row["event_time"], requestID: $0, eventID: eventID) } ?? []
                 }
                 let event = StoredAuditEvent(position: row["position"], eventID: eventID, record: record, leafHash: [UInt8](row["leaf_hash"] as Data))
                 guard try visit(event) else { break }
