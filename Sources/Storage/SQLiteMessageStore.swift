@@ -37,15 +37,13 @@ public final class SQLiteMessageStore: MessageStore {
         // Every commit waits for its fsync. Set here, not in prepareDatabase: GRDB switches a
         // pool's connections to synchronous=NORMAL after preparing them, and only the writer
         // connection commits.
-        try database.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            // A daemon killed before its log was truncated left frames there that may hold what
-            // a deletion destroyed (a shredded space key, a purged message): copied into the file
-            // and cut off before anything else runs (and before the background checkpointer,
-            // whose checkpoints would make this one busy).
-            _ = try db.checkpoint(.truncate)
-        }
-        try self.init(database: database, checkpointer: try BackgroundCheckpointer(path: path), logger: logger)
+        try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let checkpointer = try BackgroundCheckpointer(path: path)
+        // A daemon killed before its log was truncated left frames there that may hold what a
+        // deletion destroyed (a shredded space key, a purged message): the log is emptied as
+        // soon as no reader holds it (a reader, such as a backup, must not stop the start).
+        checkpointer.requestTruncation()
+        try self.init(database: database, checkpointer: checkpointer, logger: logger)
     }
 
     /// An in-memory database, for tests.

@@ -418,3 +418,23 @@ def test_removing_the_lock_file_does_not_let_a_second_daemon_in(tmp_path):
         assert code != 0 and "another sealq process is using" in stderr, stderr
     finally:
         first.stop()
+
+
+def test_a_reader_of_the_database_does_not_stop_a_start(tmp_path):
+    """A backup or an sqlite3 shell holding a read transaction open does not keep the daemon
+    from starting (the log truncation at start waits for it in the background)."""
+    import sqlite3
+    daemon = Daemon(str(tmp_path))
+    daemon.start()
+    make_client(daemon).create_queue(QueueName="read-while-starting")
+    daemon.kill()
+    reader = sqlite3.connect(os.path.join(daemon.data_dir, "sealq.sqlite"), isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        assert reader.execute("SELECT COUNT(*) FROM queues").fetchone()[0] == 1
+        daemon.start()
+        assert make_client(daemon).get_queue_url(QueueName="read-while-starting")["QueueUrl"]
+    finally:
+        reader.execute("COMMIT")
+        reader.close()
+        daemon.stop()

@@ -537,6 +537,9 @@ def test_a_shredded_space_key_does_not_survive_a_kill_in_the_log(tmp_path):
     d.kill()
     d.start()
     try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and files_containing(d.data_dir, {bytes(key)}):
+            time.sleep(0.1)
         assert files_containing(d.data_dir, {bytes(key)}) == {}
     finally:
         d.stop()
