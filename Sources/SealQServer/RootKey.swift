@@ -128,6 +128,12 @@ public enum RootKey {
         }
     }
 
+    /// Whether the data directory's root-key check names `key`.
+    static func isCurrent(_ key: SecretBytes, dataDirectory: String) -> Bool {
+        guard let data = try? SecretFiles.read(dataDirectory + "/root-key.check") else { return false }
+        return (try? SecretBox(key: key).open(data, context: checkText)) == checkText
+    }
+
     /// Records `key` as the data directory's root key (after a first start or a rotation).
     static func writeCheck(_ key: SecretBytes, dataDirectory: String) throws {
         try SecretFiles.write(SecretBox(key: key).seal(checkText, context: checkText), to: dataDirectory + "/root-key.check")

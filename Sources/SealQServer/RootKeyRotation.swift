@@ -51,7 +51,9 @@ public enum RootKeyRotation {
         return count
     }
 
-    /// Asks the running daemon to rotate; returns once it has (or throws after `timeout`).
+    /// Asks the running daemon to rotate; returns once it has, that is once the data directory's
+    /// root-key check names the new key (a request the daemon dropped is not a rotation), or
+    /// throws after `timeout`.
     public static func requestFromDaemon(
         dataDirectory: String, from current: SecretBytes, to new: SecretBytes, timeout: Duration = .seconds(60)
     ) async throws {
@@ -62,6 +64,13 @@ public enum RootKeyRotation {
                 throw RootKey.Failure(description: "the daemon did not take the rotation request within \(timeout); it is still in \(requestPath(dataDirectory))")
             }
             try await Task.sleep(for: .milliseconds(200))
+        }
+        guard RootKey.isCurrent(new, dataDirectory: dataDirectory) else {
+            throw RootKey.Failure(
+                description: """
+                    the daemon removed the rotation request without rotating (see its log): the root key is unchanged; keep \
+                    the current one
+                    """)
         }
     }
 

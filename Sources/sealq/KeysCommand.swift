@@ -49,12 +49,14 @@ struct KeysCommand: AsyncParsableCommand {
             let new = try RootKeyRotation.newRootKey(
                 dataDirectory: configuration.dataDirectory,
                 passphrase: try RootPassphrase.given(newPassphrase, variable: "SEALQ_NEW_ROOT_PASSPHRASE"), keyFile: newRootKeyFile)
-            if DataDirectoryLock.isHeld(dataDirectory: configuration.dataDirectory) {
+            // Offline only while holding the daemon's lock, so no daemon starts during the re-wrap.
+            if let lock = try? DataDirectoryLock(dataDirectory: configuration.dataDirectory) {
+                let count = try await RootKeyRotation.rotateOffline(configuration: configuration, from: current, to: new, logger: logger)
+                withExtendedLifetime(lock) {}
+                print("Re-wrapped \(count) key versions under the new root key. Start the daemon with the new root key.")
+            } else {
                 try await RootKeyRotation.requestFromDaemon(dataDirectory: configuration.dataDirectory, from: current, to: new)
                 print("The running daemon re-wrapped every key under the new root key. Start it with the new root key from now on.")
-            } else {
-                let count = try await RootKeyRotation.rotateOffline(configuration: configuration, from: current, to: new, logger: logger)
-                print("Re-wrapped \(count) key versions under the new root key. Start the daemon with the new root key.")
             }
         }
     }

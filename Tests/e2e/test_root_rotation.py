@@ -155,3 +155,46 @@ def _still_decrypts(daemon, blob, passphrase):
         assert kms(daemon).decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
     finally:
         daemon.stop()
+
+
+def test_an_offline_rotation_keeps_a_daemon_from_starting_until_it_is_done(tmp_path):
+    """`keys rotate-root` with no daemon running holds the data directory's lock while it
+    re-wraps, so a daemon started meanwhile is refused instead of re-wrapping alongside it."""
+    import signal
+    import time
+    first, second = key_file(tmp_path / "a.key"), key_file(tmp_path / "b.key")
+    daemon = Daemon(str(tmp_path / "daemon"), extra_args=["--root-key-file", first])
+    daemon.start()
+    client = kms(daemon)
+    blob = client.encrypt(KeyId=client.create_key()["KeyMetadata"]["KeyId"], Plaintext=b"kept")["CiphertextBlob"]
+    for _ in range(150):  # enough versions that the re-wrap takes a while
+        client.create_key()
+    daemon.stop()
+    tool = subprocess.Popen([SEALQ_BIN, "keys", "rotate-root", "--data-dir", daemon.data_dir, "--root-key-file", first,
+                             "--new-root-key-file", second], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lock = os.path.join(daemon.data_dir, "sealq.lock")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and tool.poll() is None:
+        try:
+            held = any(os.readlink(f"/proc/{tool.pid}/fd/{fd}") == lock for fd in os.listdir(f"/proc/{tool.pid}/fd"))
+        except OSError:
+            held = False
+        if held:
+            break
+        time.sleep(0.01)
+    assert held, "the tool takes the lock before it re-wraps"
+    os.kill(tool.pid, signal.SIGSTOP)
+    try:
+        if tool.poll() is None:
+            code, stderr = Daemon(str(tmp_path / "daemon"), extra_args=["--root-key-file", first]).start_expecting_failure()
+            assert code != 0 and "another sealq process is using" in stderr, stderr
+    finally:
+        os.kill(tool.pid, signal.SIGCONT)
+    out, err = tool.communicate(timeout=90)
+    assert tool.returncode == 0 and "Re-wrapped" in out, out + err
+    daemon.extra_args = ["--root-key-file", second]
+    daemon.start()
+    try:
+        assert kms(daemon).decrypt(CiphertextBlob=blob)["Plaintext"] == b"kept"
+    finally:
+        daemon.stop()
