@@ -12,18 +12,21 @@ import SealCrypto
 import ServiceLifecycle
 import Storage
 
-/// Runs the daemon until SIGTERM, SIGINT or SIGHUP (a closed terminal), then shuts down in
-/// order: waiting long polls are answered empty first, then the HTTP server drains, then
-/// storage is checkpointed. SIGUSR1 and SIGUSR2, which would end the process on the spot,
-/// are ignored.
+/// Runs the daemon until SIGTERM, SIGINT or SIGHUP (a closed terminal; unless the daemon was
+/// started ignoring it, as `nohup` does), then shuts down in order: waiting long polls are
+/// answered empty first, then the HTTP server drains, then storage is checkpointed. SIGUSR1
+/// and SIGUSR2, which would end the process on the spot, are ignored.
 public func runDaemon(configuration: ServerConfiguration, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
     signal(SIGUSR1, SIG_IGN)
     signal(SIGUSR2, SIG_IGN)
+    let inheritedHangup = signal(SIGHUP, SIG_IGN)
+    let hangupIgnored = inheritedHangup.map { unsafeBitCast($0, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) } ?? false
+    if !hangupIgnored { signal(SIGHUP, inheritedHangup) }
     let (application, engine) = try await buildApplication(configuration: configuration, registry: registry, logger: logger)
     let group = ServiceGroup(
         configuration: .init(
-            services: [application, LongPollDrain(engine: engine)], gracefulShutdownSignals: [.sigterm, .sigint, .sighup],
-            logger: logger))
+            services: [application, LongPollDrain(engine: engine)],
+            gracefulShutdownSignals: hangupIgnored ? [.sigterm, .sigint] : [.sigterm, .sigint, .sighup], logger: logger))
     do {
         try await group.run()
     } catch let error as IOError where error.errnoCode == EADDRINUSE {

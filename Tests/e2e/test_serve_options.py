@@ -438,3 +438,18 @@ def test_a_reader_of_the_database_does_not_stop_a_start(tmp_path):
         reader.execute("COMMIT")
         reader.close()
         daemon.stop()
+
+
+def test_a_daemon_started_under_nohup_keeps_running_through_a_hangup(tmp_path):
+    """Started ignoring SIGHUP (`nohup`), the daemon keeps ignoring it, as daemons do."""
+    proc, port = _spawn(tmp_path, prefix=("nohup",))
+    try:
+        proc.send_signal(signal.SIGHUP)
+        time.sleep(1)
+        assert proc.poll() is None, "still running after SIGHUP"
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert s.recv(64).startswith(b"HTTP/1.1 200")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
