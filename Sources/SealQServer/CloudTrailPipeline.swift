@@ -22,8 +22,9 @@ struct CloudTrailPipeline: Sendable {
     func handle(_ call: IncomingCall) async -> EncodedResponse {
         let requestId = RandomIdentifier.uuid()
         let target = call.headers["x-amz-target"]
-        var record = RequestRecord(
-            requestId: requestId, action: target.map { String($0.dropFirst(Self.targetPrefix.count)) } ?? "Unknown", sourceIP: call.sourceIP)
+        // Only the operation this service has names the record; anything else the caller wrote is "Unknown".
+        let named = target.map { String($0.dropFirst(Self.targetPrefix.count)) }
+        var record = RequestRecord(requestId: requestId, action: named == "LookupEvents" ? "LookupEvents" : "Unknown", sourceIP: call.sourceIP)
         record.eventSource = "cloudtrail.amazonaws.com"
         record.userAgent = call.headers["user-agent"]
         do {

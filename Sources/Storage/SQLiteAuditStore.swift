@@ -35,7 +35,8 @@ public struct SQLiteAuditStore: AuditStore {
         configuration.readonly = true
         configuration.busyMode = .timeout(5)
         return try DatabaseQueue(path: path, configuration: configuration).read { db in
-            try eventsNewestFirst(db, before: before, limit: limit)
+            try SQLiteMessageStore.NewerSchema.refuse(db)
+            return try eventsNewestFirst(db, before: before, limit: limit)
         }
     }
 
@@ -142,6 +143,7 @@ public struct SQLiteAuditStore: AuditStore {
         configuration.readonly = true
         configuration.busyMode = .timeout(5)
         try DatabaseQueue(path: path, configuration: configuration).read { db in
+            try SQLiteMessageStore.NewerSchema.refuse(db)
             let archived = try db.tableExists("audit_archive") ? archivedState(db) : nil
             try checkpoints(try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size").map(Self.checkpoint), archived)
             // Records are rebuilt here rather than by the audit_records view: the same bytes,

@@ -22,7 +22,10 @@ public struct SQLiteKeyStore: KeyStore {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(5)
-        return try DatabaseQueue(path: path, configuration: configuration).read(keyring)
+        return try DatabaseQueue(path: path, configuration: configuration).read { db in
+            try SQLiteMessageStore.NewerSchema.refuse(db)
+            return try keyring(db)
+        }
     }
 
     /// The ARN of one key stored in the database file at `path`, which names the account and

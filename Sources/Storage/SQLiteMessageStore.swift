@@ -55,8 +55,7 @@ public final class SQLiteMessageStore: MessageStore {
         self.database = database
         self.checkpointer = checkpointer
         self.writer = GroupCommitWriter(database)
-        let unknown = try database.read { db in try Schema.migrator.appliedIdentifiers(db).subtracting(Schema.migrator.migrations) }
-        guard unknown.isEmpty else { throw NewerSchema(unknownMigrations: unknown.sorted()) }
+        try database.read(NewerSchema.refuse)
         try Schema.migrator.migrate(database)
         let counts = try database.read { db in
             try Row.fetchAll(db, sql: "SELECT space, COUNT(*) AS total FROM messages GROUP BY space")
@@ -75,6 +74,13 @@ public final class SQLiteMessageStore: MessageStore {
     public struct NewerSchema: Error, CustomStringConvertible {
         /// The migrations applied to the file that this version does not know.
         public let unknownMigrations: [String]
+
+        /// Throws when `db` has migrations this version does not know (for every reader of the
+        /// file: the daemon and the offline tools alike).
+        static func refuse(_ db: Database) throws {
+            let unknown = try Schema.migrator.appliedIdentifiers(db).subtracting(Schema.migrator.migrations)
+            guard unknown.isEmpty else { throw NewerSchema(unknownMigrations: unknown.sorted()) }
+        }
 
         public var description: String {
             """
@@ -228,6 +234,9 @@ extension SQLiteMessageStore {
         configuration.readonly = true
         configuration.busyMode = .timeout(5)
         let database = try DatabaseQueue(path: path, configuration: configuration)
-        return try database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM queues").map(queueRecord) }
+        return try database.read { db in
+            try NewerSchema.refuse(db)
+            return try Row.fetchAll(db, sql: "SELECT * FROM queues").map(queueRecord)
+        }
     }
 }

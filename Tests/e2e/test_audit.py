@@ -790,6 +790,9 @@ def test_calls_that_fail_to_decode_or_authenticate_keep_their_action_and_queue(t
         assert bad.status_code in (400, 403)
         with pytest.raises(Exception):
             make_client(d, "AKIAE2ETESTADMIN0001", "not-the-secret").send_message(QueueUrl=url, MessageBody="x")
+        requests.post(d.url + "/", data=b"{}", headers={
+            "X-Amz-Target": "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101." + "E" * 3000,
+            "Content-Type": "application/x-amz-json-1.1"})
         with pytest.raises(Exception) as sign:
             kms_client(d).sign(KeyId="alias/aws/sqs", Message=b"x", SigningAlgorithm="RSASSA_PSS_SHA_256")
         assert sign.value.response["Error"]["Code"] == "UnsupportedOperationException"
@@ -803,6 +806,8 @@ def test_calls_that_fail_to_decode_or_authenticate_keep_their_action_and_queue(t
     refused = [r for r in sends if r["errorCode"] == "SignatureDoesNotMatch"][0]
     assert [res["ARN"] for res in refused["resources"]] == ["arn:aws:sqs:us-east-1:000000000000:failed-attempts"], refused
     assert [r["errorCode"] for r in failed if r["eventName"] == "Sign"] == ["UnsupportedOperationException"]
+    # A name the caller made up is not written as an event name.
+    assert not [r for _, r in records(d.data_dir) if len(r["eventName"]) > 64]
 
 
 def test_a_roles_calls_name_the_role_as_session_issuer(tmp_path):

@@ -356,6 +356,10 @@ def test_a_database_from_a_newer_sealq_is_refused(tmp_path):
     code, stderr = daemon.start_expecting_failure()
     assert code != 0 and "written by a newer SealQ" in stderr and "v99-from-the-future" in stderr, stderr
     assert schema() == before
+    # The offline tools that read the file refuse it too.
+    for tool in (["audit", "verify"], ["audit", "export", str(tmp_path / "exported")], ["audit", "lookup"]):
+        p = subprocess.run([SEALQ_BIN, *tool, "--data-dir", daemon.data_dir], capture_output=True, text=True, timeout=60)
+        assert p.returncode != 0 and "written by a newer SealQ" in p.stdout + p.stderr, (tool, p.stdout, p.stderr)
     with sqlite3.connect(path) as db:
         db.execute("DELETE FROM grdb_migrations WHERE identifier = 'v99-from-the-future'")
     daemon.start()
