@@ -120,7 +120,7 @@ extension QueueEngine {
                 var delivered = message
                 delivered.content = try opened(message.content, in: queue, caller: caller)
                 result.delivered.append(delivered)
-            } catch where error.code == .kmsNotFound || error.code == .internalError {
+            } catch where error.meansUnreadableForGood {
                 result.unreadable += 1
                 result.unreadableError = result.unreadableError ?? error
                 if queue.settings.fifoQueue, let group = message.content.groupId { blockedGroups.insert(group) }

@@ -45,6 +45,13 @@ public struct SQSError: Error, Sendable, Equatable {
         self.message = message
     }
 
+    /// Whether a message whose opening failed with this error can never be opened again: its
+    /// key was deleted, or its stored bytes fail their integrity check (a key disabled, pending
+    /// deletion or refused may change back).
+    public var meansUnreadableForGood: Bool {
+        code == .kmsNotFound || code == .internalError
+    }
+
     /// `QueueDoesNotExist` with AWS's message.
     public static let queueDoesNotExist = SQSError(.queueDoesNotExist, "The specified queue does not exist.")
 

@@ -116,6 +116,12 @@ extension SQLiteMessageStore {
                 guard (row["visible_at"] as Int64) <= request.now, (row["sent_at"] as Int64) > request.sentAfter else { return serving }
                 if let target = request.deadLetter, (row["receive_count"] as Int) >= target.maxReceiveCount {
                     if let error = try moveToDeadLetter(db, row: row, from: request.space, to: target, now: request.now) {
+                        if (error as? SQSError)?.meansUnreadableForGood == true {
+                            // It can never move: claimed like any message that cannot be opened (the
+                            // group waits behind it while it is in flight, and the queue is not failed).
+                            serving.claimed.append(try markReceived(db, row: row, now: request.now, visibleUntil: request.visibleUntil))
+                            return serving
+                        }
                         serving.failure = error
                         return serving
                     }

@@ -64,7 +64,13 @@ extension SQLiteMessageStore {
                     looked.insert(row["seq"])
                     if let target = request.deadLetter, (row["receive_count"] as Int) >= target.maxReceiveCount {
                         if let error = try Self.moveToDeadLetter(db, row: row, from: request.space, to: target, now: request.now) {
-                            failure = failure ?? error
+                            if (error as? SQSError)?.meansUnreadableForGood == true {
+                                // It can never move: claimed like any message that cannot be opened,
+                                // so it sits in flight for the receive's timeout instead of failing every receive.
+                                claimed.append(try Self.markReceived(db, row: row, now: request.now, visibleUntil: request.visibleUntil))
+                            } else {
+                                failure = failure ?? error
+                            }
                         } else {
                             moved += 1
                         }

@@ -116,6 +116,21 @@ struct UnreadableMessageTests {
         await expectSQSError(.internalError, "nothing else to open: the integrity error") { _ = try await h.receive(max: 1) }
     }
 
+    @Test("An unreadable message past maxReceiveCount, which cannot move to its DLQ, stays in flight rather than failing every receive")
+    func unmovableStaysInFlight() async throws {
+        let (h, sealer) = try await harness()
+        try await h.createQueue("dlq")
+        try await h.createQueue(
+            "q", ["RedrivePolicy": #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":1}"#])
+        sealer.fail(try await send(h, "dead"), with: deleted)
+        await expectSQSError(.kmsNotFound, "first receive: held in flight") { _ = try await h.receive(visibility: 30) }
+        h.clock.advance(seconds: 31)
+        await expectSQSError(.kmsNotFound, "past maxReceiveCount: it cannot move") { _ = try await h.receive(visibility: 30) }
+        #expect(try await h.receive(visibility: 30).isEmpty, "in flight again, so the next receive does not fail")
+        #expect(try await h.counts() == [0, 1, 0])
+        #expect(try await h.counts("dlq") == [0, 0, 0])
+    }
+
     @Test("With MaxNumberOfMessages 1, the receive that claims an unreadable message fails and the next one gets past it")
     func singleReceivesGetPast() async throws {
         let (h, sealer) = try await harness()
