@@ -60,6 +60,18 @@ struct UnreadableMessageTests {
         return (h, try #require(breakable))
     }
 
+    /// A harness with "q.fifo" holding group "dead" (`head` "u", which cannot be opened, then
+    /// "after") and "a" in group "g1".
+    func fifoWithDeadGroup() async throws -> (Harness, BreakableSealer, head: String) {
+        let (h, sealer) = try await harness()
+        try await h.createQueue("q.fifo", ["FifoQueue": "true"])
+        let head = try await send(h, "u", group: "dead")
+        sealer.fail(head, with: deleted)
+        _ = try await send(h, "after", group: "dead")
+        _ = try await send(h, "a", group: "g1")
+        return (h, sealer, head)
+    }
+
     /// Sends `body` to the standard queue "q"; returns its message id.
     func send(_ h: Harness, _ body: String) async throws -> String {
         try await h.send(body).messageId
@@ -160,12 +172,7 @@ struct UnreadableMessageTests {
 
     @Test("FIFO: a group whose head cannot be opened stays blocked, in order; the other groups are served")
     func fifoDeadGroupBlocksOnlyItself() async throws {
-        let (h, sealer) = try await harness()
-        try await h.createQueue("q.fifo", ["FifoQueue": "true"])
-        let head = try await send(h, "u", group: "dead")
-        sealer.fail(head, with: deleted)
-        _ = try await send(h, "after", group: "dead")
-        _ = try await send(h, "a", group: "g1")
+        let (h, sealer, head) = try await fifoWithDeadGroup()
         _ = try await send(h, "b", group: "g2")
 
         let first = try await h.receive(from: "q.fifo", visibility: 30)
@@ -200,12 +207,7 @@ struct UnreadableMessageTests {
 
     @Test("FIFO: a retry of an attempt replays what it delivered, never a message it gave back that another receive got since")
     func attemptForgetsHeldBackMessages() async throws {
-        let (h, sealer) = try await harness()
-        try await h.createQueue("q.fifo", ["FifoQueue": "true"])
-        let head = try await send(h, "u", group: "dead")
-        sealer.fail(head, with: deleted)
-        _ = try await send(h, "after", group: "dead")
-        _ = try await send(h, "a", group: "g1")
+        let (h, sealer, head) = try await fifoWithDeadGroup()
         let first = try await receive(h, attempt: "A1")
         #expect(first.map(\.body) == ["a"], "'after' was claimed behind the unreadable head and given back")
         try await h.engine.deleteMessage(queue: "q.fifo", receiptHandle: first[0].receiptHandle)

@@ -94,10 +94,7 @@ def test_the_startup_line_names_the_port_actually_bound(tmp_path):
                 break
         address = line.split("address=")[1].split()[0]
         port = int(address.rsplit(":", 1)[1])
-        assert port != 0
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-            s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            assert s.recv(64).startswith(b"HTTP/1.1 200")
+        assert port != 0 and _healthy(port, timeout=5)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -198,6 +195,16 @@ def test_an_unusable_data_directory_is_named_in_a_sentence(tmp_path):
         assert result.returncode != 0 and words in result.stderr and "NSCocoaErrorDomain" not in result.stderr, result.stderr
 
 
+def _healthy(port, timeout=2):
+    """Whether GET /health over a fresh raw connection answers 200 (False when it cannot connect)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            return s.recv(64).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
 def _spawn(tmp_path, *args, prefix=()):
     env = dict(os.environ, SEALQ_ADMIN_ACCESS_KEY_ID=ADMIN_KEY, SEALQ_ADMIN_SECRET_ACCESS_KEY=ADMIN_SECRET)
     port = free_port()
@@ -205,13 +212,9 @@ def _spawn(tmp_path, *args, prefix=()):
                             env=env, cwd=str(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                if s.recv(64).startswith(b"HTTP/1.1 200"):
-                    return proc, port
-        except OSError:
-            time.sleep(0.1)
+        if _healthy(port, timeout=1):
+            return proc, port
+        time.sleep(0.1)
     proc.kill()
     raise AssertionError("the daemon did not come up")
 
@@ -297,10 +300,7 @@ def test_other_signals_stop_gracefully_or_are_ignored(tmp_path, signal_number, s
             assert verify.returncode == 0, verify.stdout + verify.stderr
         else:
             time.sleep(1)
-            assert proc.poll() is None
-            with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
-                s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                assert s.recv(64).startswith(b"HTTP/1.1 200")
+            assert proc.poll() is None and _healthy(port)
     finally:
         if proc.poll() is None:
             proc.terminate()
@@ -324,14 +324,7 @@ def test_a_connection_flood_is_refused_at_the_door_and_the_daemon_survives(tmp_p
             sock.close()
     try:
         deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
-                    s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    if s.recv(64).startswith(b"HTTP/1.1 200"):
-                        break
-            except OSError:
-                pass
+        while not _healthy(port):
             assert time.monotonic() < deadline, "serves again once the flood is gone"
             time.sleep(0.2)
     finally:
@@ -450,10 +443,7 @@ def test_a_daemon_started_under_nohup_keeps_running_through_a_hangup(tmp_path):
     try:
         proc.send_signal(signal.SIGHUP)
         time.sleep(1)
-        assert proc.poll() is None, "still running after SIGHUP"
-        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
-            s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            assert s.recv(64).startswith(b"HTTP/1.1 200")
+        assert proc.poll() is None and _healthy(port), "still running after SIGHUP"
     finally:
         proc.terminate()
         proc.wait(timeout=10)
