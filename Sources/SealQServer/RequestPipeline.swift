@@ -44,9 +44,6 @@ struct RequestPipeline: Sendable {
             record.identify(identity)
             let (action, request) = try decoded.get()
             let target = targets.target(of: request, action: action, anonymous: identity.principal == nil)
-            if request.queueName != nil {
-                record.resources = [.init(type: "AWS::SQS::Queue", arn: target.resource, accountId: encoder.accountId)]
-            }
             record.requestParameters = request.auditParameters(queueUrl: request.queueName.map { "\(call.baseURL)/\(encoder.accountId)/\($0)" })
             var evaluation = authorizer.authorize(identity, target, call: call)
             if evaluation?.decision == .allowed {
