@@ -22,6 +22,8 @@ public func runDaemon(configuration: ServerConfiguration, registry: PrometheusCo
     let inheritedHangup = signal(SIGHUP, SIG_IGN)
     let hangupIgnored = inheritedHangup.map { unsafeBitCast($0, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) } ?? false
     if !hangupIgnored { signal(SIGHUP, inheritedHangup) }
+    // Sizes the event-loop group the HTTP server runs on; read when it is first used, below.
+    NIOSingletons.groupLoopCountSuggestion = configuration.ioThreads
     let (application, engine) = try await buildApplication(configuration: configuration, registry: registry, logger: logger)
     let group = ServiceGroup(
         configuration: .init(
@@ -138,7 +140,7 @@ public func buildApplication(
                 metadata: [
                     "address": "http://\(host):\(port)", "data.dir": "\(configuration.dataDirectory)",
                     "admin.credentials": "\(configuration.adminCredentialsPath)", "region": "\(configuration.region)",
-                    "account.id": "\(configuration.accountId)", "connections.max": "\(connections.maximum)",
+                    "account.id": "\(configuration.accountId)", "connections.max": "\(connections.maximum)", "io.threads": "\(configuration.ioThreads)",
                 ])
         },
         logger: logger)

@@ -43,6 +43,10 @@ struct ServeCommand: AsyncParsableCommand {
     var idleTimeout: Int64?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error [env: SEALQ_LOG_LEVEL] (default: info).")
     var logLevel: String?
+    @Option(
+        name: .customLong("io-threads"),
+        help: "Event-loop threads for network I/O [env: SEALQ_IO_THREADS] (default: half the cores, at least 1).")
+    var ioThreads: Int?
 
     func run() async throws {
         try ProcessSecrets.protectMemory()
@@ -87,6 +91,10 @@ struct ServeCommand: AsyncParsableCommand {
             guard (1...3600).contains(seconds) else { throw ValidationError("--idle-timeout must be 1 to 3600 seconds.") }
             configuration.idleTimeoutSeconds = seconds
         }
+        if let threads = try ioThreads ?? environment["SEALQ_IO_THREADS"].map(Self.parseThreads) {
+            guard (1...256).contains(threads) else { throw ValidationError("--io-threads must be 1 to 256.") }
+            configuration.ioThreads = threads
+        }
         if insecureSkipAuth {
             guard ["127.0.0.1", "::1", "localhost"].contains(configuration.host) else {
                 throw ValidationError("--insecure-skip-auth is refused unless --host is a loopback address.")
@@ -112,6 +120,11 @@ struct ServeCommand: AsyncParsableCommand {
     private static func parseSeconds(_ text: String) throws -> Int64 {
         guard let seconds = Int64(text) else { throw ValidationError("SEALQ_IDLE_TIMEOUT must be a number of seconds.") }
         return seconds
+    }
+
+    private static func parseThreads(_ text: String) throws -> Int {
+        guard let threads = Int(text) else { throw ValidationError("SEALQ_IO_THREADS must be a number of threads.") }
+        return threads
     }
 
     private static func parsePort(_ text: String) throws -> Int {
