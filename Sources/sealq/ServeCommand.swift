@@ -45,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String?
     @Option(
         name: .customLong("io-threads"),
-        help: "Event-loop threads for network I/O [env: SEALQ_IO_THREADS] (default: half the cores, at least 1).")
+        help: "Event-loop threads for network I/O [env: SEALQ_IO_THREADS] (default: one per core).")
     var ioThreads: Int?
 
     func run() async throws {

@@ -450,12 +450,12 @@ def test_a_daemon_started_under_nohup_keeps_running_through_a_hangup(tmp_path):
 
 
 def test_io_threads_sizes_the_event_loop_group(tmp_path):
-    """--io-threads (or SEALQ_IO_THREADS) sets the event-loop threads; the default is half the
-    cores, at least one; 0 is refused."""
+    """--io-threads (or SEALQ_IO_THREADS) sets the event-loop threads; the default is one per
+    core; 0 is refused."""
     def loops(proc):
         names = [open(f"/proc/{proc.pid}/task/{t}/comm").read().strip() for t in os.listdir(f"/proc/{proc.pid}/task")]
         return sum(name.startswith("NIO-SGLTN") for name in names)
-    for args, env, expected in ((["--io-threads", "3"], {}, 3), ([], {"SEALQ_IO_THREADS": "2"}, 2), ([], {}, max(1, os.cpu_count() // 2))):
+    for args, env, expected in ((["--io-threads", "3"], {}, 3), ([], {"SEALQ_IO_THREADS": "2"}, 2), ([], {}, os.cpu_count())):
         os.environ.update(env)
         try:
             proc, port = _spawn(tmp_path, *args)
