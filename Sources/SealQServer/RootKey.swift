@@ -123,7 +123,7 @@ public enum RootKey {
             }
             return try writeCheck(key, dataDirectory: dataDirectory)
         }
-        guard (try? SecretBox(key: key).open(data, context: checkText)) == checkText else {
+        guard opens(data, with: key) else {
             throw Failure(description: "the root key does not match this data directory (\(path)); refusing to start")
         }
     }
@@ -131,7 +131,12 @@ public enum RootKey {
     /// Whether the data directory's root-key check names `key`.
     static func isCurrent(_ key: SecretBytes, dataDirectory: String) -> Bool {
         guard let data = try? SecretFiles.read(dataDirectory + "/root-key.check") else { return false }
-        return (try? SecretBox(key: key).open(data, context: checkText)) == checkText
+        return opens(data, with: key)
+    }
+
+    /// Whether the root-key check `data` was sealed by `key`.
+    private static func opens(_ data: [UInt8], with key: SecretBytes) -> Bool {
+        (try? SecretBox(key: key).open(data, context: checkText)) == checkText
     }
 
     /// Records `key` as the data directory's root key (after a first start or a rotation).

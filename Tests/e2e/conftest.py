@@ -236,6 +236,15 @@ def make_client(daemon, key=ADMIN_KEY, secret=ADMIN_SECRET, unsigned=False, **cf
         config=Config(**params))
 
 
+def kms_key_gone(kms, key_id):
+    """Whether DescribeKey says the key `key_id` no longer exists (its deletion completed)."""
+    try:
+        kms.describe_key(KeyId=key_id)
+        return False
+    except ClientError as e:
+        return e.response["Error"]["Code"] == "NotFoundException"
+
+
 def kms_client(daemon, key=ADMIN_KEY, secret=ADMIN_SECRET, **cfg):
     """A boto3 KMS client for `daemon`, signed with `key`/`secret` (the admin's by default)."""
     params = dict(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=60)

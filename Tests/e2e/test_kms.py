@@ -25,7 +25,8 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, Daemon,
-                      create_access_key, expect_error, make_client, unique_name, user_arn, write_policies_dir, kms_client)
+                      create_access_key, expect_error, make_client, unique_name, user_arn, write_policies_dir, kms_client,
+                      kms_key_gone)
 
 AWS = shutil.which("aws")
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
@@ -1394,13 +1395,6 @@ def test_retirable_grants_listing(authz):
 
 # --------------------------------------------------------------------------- crypto-shredding
 
-def _gone(kms, kid):
-    try:
-        kms.describe_key(KeyId=kid)
-        return False
-    except ClientError as e:
-        return e.response["Error"]["Code"] == "NotFoundException"
-
 
 def _never_decrypts(kms, blob, **kw):
     code = error_code(kms.decrypt, CiphertextBlob=blob, **kw)
@@ -1459,12 +1453,12 @@ def test_deleted_key_is_shredded(tmp_path):
         kms_error(kms.decrypt, "KMSInvalidStateException", CiphertextBlob=blobs[0], EncryptionContext={"c": "1"})
         time.sleep(1)
         kms.cancel_key_deletion(KeyId=saved)
-        assert not _gone(kms, kid), "deleted before its window ended"
+        assert not kms_key_gone(kms, kid), "deleted before its window ended"
 
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and not (_gone(kms, kid) and _gone(kms, mac_key)):
+        while time.monotonic() < deadline and not (kms_key_gone(kms, kid) and kms_key_gone(kms, mac_key)):
             time.sleep(0.25)
-        assert _gone(kms, kid) and _gone(kms, mac_key), kms.describe_key(KeyId=kid)["KeyMetadata"]
+        assert kms_key_gone(kms, kid) and kms_key_gone(kms, mac_key), kms.describe_key(KeyId=kid)["KeyMetadata"]
         assert time.time() - started >= 6.5
 
         def check_shredded(kms):
@@ -1520,7 +1514,7 @@ def test_deleted_key_is_shredded(tmp_path):
         assert _files_holding(d, [marker.encode()]) == [], "the deleted message's body is overwritten"
         kms = kms_client(d)
         check_shredded(kms)
-        assert _gone(kms, kid) and _gone(kms, mac_key)
+        assert kms_key_gone(kms, kid) and kms_key_gone(kms, mac_key)
         assert kms.decrypt(CiphertextBlob=saved_blob)["Plaintext"] == b"saved"
         # the alias name is free again
         kms.create_alias(AliasName=alias, TargetKeyId=bystander)

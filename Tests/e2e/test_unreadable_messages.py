@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from botocore.exceptions import ClientError
 import pytest
 
-from conftest import Daemon, expect_error, kms_client, make_client, unique_name
+from conftest import Daemon, expect_error, kms_client, kms_key_gone, make_client, unique_name
 
 
 def not_visible(sqs, url):
@@ -29,13 +29,6 @@ def receive_counts(daemon, message_ids):
     finally:
         db.close()
 
-
-def key_gone(kms, key_id):
-    try:
-        kms.describe_key(KeyId=key_id)
-        return False
-    except ClientError as e:
-        return e.response["Error"]["Code"] == "NotFoundException"
 
 
 @pytest.fixture(scope="module")
@@ -65,9 +58,9 @@ def env(tmp_path_factory):
     sqs.send_message(QueueUrl=queues["fifo"], MessageBody="late", MessageGroupId="dead")
     kms.schedule_key_deletion(KeyId=k1, PendingWindowInDays=7)
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not key_gone(kms, k1):
+    while time.monotonic() < deadline and not kms_key_gone(kms, k1):
         time.sleep(0.25)
-    assert key_gone(kms, k1), "the key's deletion did not complete"
+    assert kms_key_gone(kms, k1), "the key's deletion did not complete"
     yield SimpleNamespace(daemon=d, sqs=sqs, queues=queues, old_ids=old_ids)
     d.stop()
 
