@@ -128,7 +128,10 @@ public func buildApplication(
         responder: responder,
         server: .http1(
             configuration: .init(
-                additionalChannelHandlers: [connections.handler(), RequestDeadline(limit: .seconds(configuration.idleTimeoutSeconds))],
+                additionalChannelHandlers: [
+                    connections.handler(), RequestDeadline(limit: .seconds(configuration.idleTimeoutSeconds)),
+                    ExpectContinue(maximumBodyBytes: configuration.maximumRequestBodyBytes),
+                ],
                 idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SealQ"),
         onServerRunning: { channel in

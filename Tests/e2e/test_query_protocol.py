@@ -1,6 +1,9 @@
 """The Query protocol (Action=...&Version=2012-11-05, XML answers), SigV4-signed with botocore."""
 
 import json
+import socket
+import subprocess
+import urllib.parse
 import uuid
 
 import pytest
@@ -383,3 +386,76 @@ def test_a_largest_message_fits_in_any_form_encoding(query):
     (message,) = xfindall(res, "Message")
     assert hashlib.sha256(xtext(message, "Body").encode()).digest() == hashlib.sha256(body.encode()).digest()
     assert xtext(message, "MessageAttribute/Value/BinaryValue") == encoded
+
+
+def _read_response(sock):
+    """One HTTP/1.1 response from `sock`: (status code, raw head, body)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        assert chunk, f"connection closed mid-head: {data!r}"
+        data += chunk
+    head, rest = data.split(b"\r\n\r\n", 1)
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    while len(rest) < length:
+        chunk = sock.recv(65536)
+        assert chunk, "connection closed mid-body"
+        rest += chunk
+    return status, head, rest[:length]
+
+
+def _post_head(path, length, expect=b"100-continue"):
+    return (b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            b"Expect: %s\r\nContent-Length: %d\r\n\r\n" % (path, expect, length))
+
+
+def test_expect_100_continue_is_answered_before_the_body(daemon):
+    """A client that sends `Expect: 100-continue` waits for an interim answer before sending its
+    body (curl does, for bodies over 1 MiB, for up to a second): it hears `100 Continue` at once,
+    then the answer to its request, and the connection stays usable."""
+    body = b"Action=ListQueues&Version=2012-11-05&Padding=" + b"p" * 2000
+    with socket.create_connection(("127.0.0.1", daemon.port), timeout=10) as sock:
+        sock.sendall(_post_head(b"/", len(body), expect=b"100-Continue"))
+        status, head, _ = _read_response(sock)
+        assert status == 100, head
+        sock.sendall(body)
+        status, _, answer = _read_response(sock)
+        assert status == 403 and b"MissingAuthenticationToken" in answer, (status, answer)
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert _read_response(sock)[0] == 200
+
+
+def test_an_oversize_body_that_waits_for_continue_is_refused_instead(daemon):
+    """A body announced as larger than the daemon accepts gets no `100 Continue`, so the client
+    never sends it: the refusal comes straight away."""
+    with socket.create_connection(("127.0.0.1", daemon.port), timeout=10) as sock:
+        sock.sendall(_post_head(b"/", 50_000_000))
+        status, head, _ = _read_response(sock)
+        assert status == 413, head
+
+
+def test_curl_sends_a_large_message_without_waiting(sqs, queue, tmp_path):
+    """curl announces bodies over 1 MiB with `Expect: 100-continue`; an anonymous send it makes
+    to a queue open to everyone (a message whose form encoding passes 1 MiB) gets the interim
+    answer and lands intact."""
+    sqs.set_queue_attributes(QueueUrl=queue, Attributes={"Policy": json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": arn_of(queue)}]})})
+    text = "curl " + "\u00e9" * 200_000
+    form = tmp_path / "form"
+    form.write_text("MessageBody=" + urllib.parse.quote(text))
+    assert form.stat().st_size > 1_048_576
+    result = subprocess.run(
+        ["curl", "-sS", "-v", "--max-time", "20", "--data-binary", f"@{form}",
+         f"{queue}?Action=SendMessage&Version=2012-11-05"],
+        capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Expect: 100-continue" in result.stderr and "HTTP/1.1 100 Continue" in result.stderr, result.stderr[-2000:]
+    assert "<MessageId>" in result.stdout, result.stdout
+    received = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=5)["Messages"]
+    assert [m["Body"] for m in received] == [text]
