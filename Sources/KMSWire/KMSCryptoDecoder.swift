@@ -24,6 +24,7 @@ enum KMSCryptoDecoder {
                 recipient: try recipient(&input), dryRun: try input.bool("DryRun") ?? false, dryRunModifiers: [])
             request.dryRunModifiers = try input.enumerations("DryRunModifiers", KMSDryRunModifier.self) ?? []
             requireCiphertext(ciphertext, dryRun: request.dryRun, modifiers: request.dryRunModifiers, &input)
+            requireKeyWithoutCiphertext(request.keyId, member: "KeyId", dryRun: request.dryRun, modifiers: request.dryRunModifiers, &input)
             return .decrypt(request)
         case .reEncrypt:
             let ciphertext = try input.blob("CiphertextBlob", ciphertextLength)
@@ -36,6 +37,8 @@ enum KMSCryptoDecoder {
                 grantTokens: try input.grantTokens(), dryRun: try input.bool("DryRun") ?? false, dryRunModifiers: [])
             request.dryRunModifiers = try input.enumerations("DryRunModifiers", KMSDryRunModifier.self) ?? []
             requireCiphertext(ciphertext, dryRun: request.dryRun, modifiers: request.dryRunModifiers, &input)
+            requireKeyWithoutCiphertext(
+                request.sourceKeyId, member: "SourceKeyId", dryRun: request.dryRun, modifiers: request.dryRunModifiers, &input)
             return .reEncrypt(request)
         case .generateDataKey, .generateDataKeyWithoutPlaintext:
             let keyId = try input.requiredString("KeyId", .keyId)
@@ -88,6 +91,14 @@ enum KMSCryptoDecoder {
         _ ciphertext: [UInt8]?, dryRun: Bool, modifiers: [KMSDryRunModifier], _ input: inout KMSInput
     ) {
         if ciphertext == nil, !(dryRun && modifiers.contains(.ignoreCiphertext)) { input.missing("CiphertextBlob") }
+    }
+
+    /// A DryRun that ignores the ciphertext has no blob to name the key, so the model requires
+    /// the key (`member`) then.
+    private static func requireKeyWithoutCiphertext(
+        _ keyId: String?, member: String, dryRun: Bool, modifiers: [KMSDryRunModifier], _ input: inout KMSInput
+    ) {
+        if keyId == nil, dryRun, modifiers.contains(.ignoreCiphertext) { input.missing(member) }
     }
 
     private static func recipient(_ input: inout KMSInput) throws(KMSError) -> KMSRecipientInfo? {

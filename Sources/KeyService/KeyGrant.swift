@@ -56,9 +56,16 @@ public struct KeyGrant: Sendable, Codable, Equatable {
     public func allows(_ operation: String, by principalArn: String, context: [String: String]) -> Bool {
         guard granteePrincipal == principalArn, operations.contains(operation), operation != "CreateGrant" else { return false }
         guard Self.constrainedOperations.contains(operation) else { return true }
-        if let contextEquals, contextEquals != context { return false }
-        if let contextSubset, !contextSubset.allSatisfy({ context[$0.key] == $0.value }) { return false }
+        // In a grant constraint keys match whatever their case; values match exactly.
+        let requested = Self.foldingKeys(context)
+        if let contextEquals, Self.foldingKeys(contextEquals) != requested || contextEquals.count != context.count { return false }
+        if let contextSubset, !contextSubset.allSatisfy({ requested[$0.key.lowercased()] == $0.value }) { return false }
         return true
+    }
+
+    /// `context` with its keys lower-cased, as grant constraints compare them.
+    static func foldingKeys(_ context: [String: String]) -> [String: String] {
+        Dictionary(context.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Whether the grant lets `principalArn` create a grant of `childOperations` with the given
@@ -73,10 +80,10 @@ public struct KeyGrant: Sendable, Codable, Equatable {
         guard granteePrincipal == principalArn, operations.contains("CreateGrant"),
             Set(childOperations).isSubset(of: Set(operations))
         else { return false }
-        if let contextEquals { return childEquals == contextEquals }
+        if let contextEquals { return childEquals.map(Self.foldingKeys) == Self.foldingKeys(contextEquals) }
         if let contextSubset {
-            guard let childPairs = childEquals ?? childSubset else { return false }
-            return contextSubset.allSatisfy { childPairs[$0.key] == $0.value }
+            guard let childPairs = (childEquals ?? childSubset).map(Self.foldingKeys) else { return false }
+            return contextSubset.allSatisfy { childPairs[$0.key.lowercased()] == $0.value }
         }
         return true
     }

@@ -4,35 +4,40 @@ extension KeyService {
         try Self.checkAliasName(name)
         let key = try resolve(identifier, aliases: false)
         try key.state.check(.management, arn: key.arn)
-        // The name is claimed before the save is awaited, so of concurrent calls exactly one succeeds.
-        let exists = KeyServiceError(.alreadyExists, "An alias with the name \(aliasArn(name)) already exists")
-        guard aliasesBeingCreated.withLock({ $0.insert(name).inserted }) else { throw exists }
-        defer { _ = aliasesBeingCreated.withLock { $0.remove(name) } }
-        guard alias(named: name) == nil else { throw exists }
-        try await saveAlias(KeyAlias(name: name, targetKeyId: key.keyId, createdAt: now(), updatedAt: now()))
+        // Changes to one alias run one at a time, so of concurrent creations exactly one succeeds.
+        try await aliasChanges.run(name) {
+            guard alias(named: name) == nil else {
+                throw KeyServiceError(.alreadyExists, "An alias with the name \(aliasArn(name)) already exists")
+            }
+            try await saveAlias(KeyAlias(name: name, targetKeyId: key.keyId, createdAt: now(), updatedAt: now()))
+        }
     }
 
     /// UpdateAlias: points an existing alias at another key of the same spec.
     public func updateAlias(_ name: String, target identifier: String) async throws {
         try Self.checkAliasName(name)
-        guard var alias = alias(named: name) else { throw KeyServiceError(.notFound, "Alias \(aliasArn(name)) is not found.") }
         let key = try resolve(identifier, aliases: false)
         try key.state.check(.management, arn: key.arn)
-        if let current = self.key(keyId: alias.targetKeyId), current.spec != key.spec {
-            throw KeyServiceError(.validation, "\(key.arn) is not the same key spec as the alias's current key.")
+        try await aliasChanges.run(name) {
+            guard var alias = alias(named: name) else { throw KeyServiceError(.notFound, "Alias \(aliasArn(name)) is not found.") }
+            if let current = self.key(keyId: alias.targetKeyId), current.spec != key.spec {
+                throw KeyServiceError(.validation, "\(key.arn) is not the same key spec as the alias's current key.")
+            }
+            alias.targetKeyId = key.keyId
+            alias.updatedAt = now()
+            try await saveAlias(alias)
         }
-        alias.targetKeyId = key.keyId
-        alias.updatedAt = now()
-        try await saveAlias(alias)
     }
 
     /// DeleteAlias.
     public func deleteAlias(_ name: String) async throws {
         try Self.checkAliasName(name)
-        guard alias(named: name) != nil else { throw KeyServiceError(.notFound, "Alias \(aliasArn(name)) is not found.") }
-        try await store.deleteAlias(name)
-        _ = keyring.withLock { $0.aliases.removeValue(forKey: name) }
-        keyringChanged()
+        try await aliasChanges.run(name) {
+            guard alias(named: name) != nil else { throw KeyServiceError(.notFound, "Alias \(aliasArn(name)) is not found.") }
+            try await store.deleteAlias(name)
+            _ = keyring.withLock { $0.aliases.removeValue(forKey: name) }
+            keyringChanged()
+        }
     }
 
     /// ListAliases, optionally only those of one key, by name.
@@ -48,7 +53,8 @@ extension KeyService {
         keyring.withLock { Array($0.aliases.values) }.filter { $0.targetKeyId == keyId }.sorted { $0.name < $1.name }
     }
 
-    static func checkAliasName(_ name: String) throws(KeyServiceError) {
+    /// Throws unless `name` is a valid alias name that callers may create or change.
+    public static func checkAliasName(_ name: String) throws(KeyServiceError) {
         let allowed = name.unicodeScalars.allSatisfy { scalar in
             scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "/_-".unicodeScalars.contains(scalar))
         }

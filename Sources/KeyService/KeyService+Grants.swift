@@ -7,6 +7,14 @@ extension KeyService {
         "CreateGrant", "RetireGrant", "DescribeKey", "GenerateMac", "VerifyMac",
     ]
 
+    /// The operations a grant on a key of `spec` may give: those the key can perform (KMS
+    /// refuses a grant for others with a ValidationException).
+    static func grantableOperations(for spec: ManagedKey.Spec) -> Set<String> {
+        let everyKey: Set<String> = ["CreateGrant", "RetireGrant", "DescribeKey"]
+        guard spec == .symmetricDefault else { return everyKey.union(["GenerateMac", "VerifyMac"]) }
+        return everyKey.union(["Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo"])
+    }
+
     /// CreateGrant; repeating a named grant with the same parameters returns the first one.
     public func createGrant(
         _ identifier: String, grantee: String, retiring: String?, operations: [String], name: String?,
@@ -69,9 +77,15 @@ extension KeyService {
         _ identifier: String, operations: [String], contextSubset: [String: String]?, contextEquals: [String: String]?
     ) throws(KeyServiceError) -> ManagedKey {
         let key = try resolve(identifier, aliases: false)
-        try key.state.check(.management, arn: key.arn)
+        // A grant is for using the key, which a disabled key cannot be (KMS's key-state table).
+        try key.state.check(.cryptographic, arn: key.arn)
         guard !operations.isEmpty, operations.allSatisfy(Self.grantableOperations.contains) else {
             throw KeyServiceError(.validation, "Operations must be one or more of \(Self.grantableOperations.sorted().joined(separator: ", ")).")
+        }
+        let usable = Self.grantableOperations(for: key.spec)
+        if let unusable = operations.first(where: { !usable.contains($0) }) {
+            throw KeyServiceError(
+                .validation, "\(unusable) is not a valid operation for \(key.arn), a \(key.spec.rawValue) key: use \(usable.sorted().joined(separator: ", ")).")
         }
         guard contextSubset == nil || contextEquals == nil else {
             throw KeyServiceError(.validation, "A grant constraint can have EncryptionContextSubset or EncryptionContextEquals, not both.")
@@ -90,14 +104,22 @@ extension KeyService {
     }
 
     /// RetireGrant by token, or by key and grant id; `callerArn` must be the retiring principal,
-    /// the grantee of a grant that allows RetireGrant, or the issuing account's root.
-    public func retireGrant(token: String?, identifier: String?, grantId: String?, callerArn: String) async throws {
-        try await removeGrant(try retirableGrant(token: token, identifier: identifier, grantId: grantId, callerArn: callerArn))
+    /// the grantee of a grant that allows RetireGrant, or the issuing account's root, unless
+    /// `retiresForAccount` says the caller acts for the account that created the grant (KMS's
+    /// backup: that account may retire its grants, through principals it lets do so).
+    public func retireGrant(
+        token: String?, identifier: String?, grantId: String?, callerArn: String,
+        retiresForAccount: (KeyGrant) -> Bool = { _ in false }
+    ) async throws {
+        try await removeGrant(
+            try retirableGrant(token: token, identifier: identifier, grantId: grantId, callerArn: callerArn, retiresForAccount: retiresForAccount))
     }
 
     /// The grant RetireGrant would remove for `callerArn` (also what a DryRun checks).
     @discardableResult
-    public func retirableGrant(token: String?, identifier: String?, grantId: String?, callerArn: String) throws(KeyServiceError) -> KeyGrant {
+    public func retirableGrant(
+        token: String?, identifier: String?, grantId: String?, callerArn: String, retiresForAccount: (KeyGrant) -> Bool = { _ in false }
+    ) throws(KeyServiceError) -> KeyGrant {
         let grant: KeyGrant
         if let token {
             // A token is a credential: compared in constant time.
@@ -119,6 +141,7 @@ extension KeyService {
         let mayRetire = grant.retiringPrincipal == callerArn
             || (grant.granteePrincipal == callerArn && grant.operations.contains("RetireGrant"))
             || callerArn == "arn:aws:iam::\(grant.issuingAccount):root"
+            || retiresForAccount(grant)
         guard mayRetire else {
             throw KeyServiceError(.accessDenied, "\(callerArn) is not authorized to retire grant \(grant.grantId).")
         }

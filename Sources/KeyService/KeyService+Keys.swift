@@ -156,13 +156,13 @@ extension KeyService {
         }
     }
 
-    /// RotateKeyOnDemand: a new version now (at most 10 per key, as AWS allows).
+    /// RotateKeyOnDemand: a new version now (at most 25 per key, as AWS allows).
     public func rotateKeyOnDemand(_ identifier: String) async throws -> ManagedKey {
         let key = try resolve(identifier, aliases: false)
         try key.state.check(.rotation, arn: key.arn)
         try Self.requireSymmetric(key)
-        guard key.onDemandRotations < 10 else {
-            throw KeyServiceError(.limitExceeded, "\(key.arn) has reached the limit of 10 on-demand rotations.")
+        guard key.onDemandRotations < 25 else {
+            throw KeyServiceError(.limitExceeded, "\(key.arn) has reached the limit of 25 on-demand rotations.")
         }
         return try await rotate(key.keyId, type: "ON_DEMAND")
     }

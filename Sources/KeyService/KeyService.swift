@@ -36,8 +36,8 @@ public final class KeyService: Sendable {
     /// root rotation the one it replaces, still good for unwrapping.
     let rootKeys: Mutex<(current: SecretBytes, previous: SecretBytes?)>
     let keyring = Mutex(Keyring())
-    /// Alias names a CreateAlias is saving: a concurrent CreateAlias of the same name must fail.
-    let aliasesBeingCreated = Mutex<Set<String>>([])
+    /// Serializes the changes to each alias, so memory and the store see them in one order.
+    let aliasChanges = NamedSerialLock()
     /// Bumped after every change to the keyring (keys, aliases, grants), so users of cached
     /// resolutions (the envelope sealer) know when to look again.
     private let keyringChanges = Atomic<Int>(0)
@@ -110,6 +110,8 @@ public final class KeyService: Sendable {
         if identifier.hasPrefix("arn:") {
             if identifier.hasPrefix(keyPrefix) {
                 keyId = String(identifier.dropFirst(keyPrefix.count))
+                // `key/alias/NAME` is no ARN form: an alias ARN has no `key/`.
+                guard !keyId.hasPrefix("alias/") else { throw .notFound(identifier) }
             } else if identifier.hasPrefix(aliasPrefix + "alias/") {
                 keyId = String(identifier.dropFirst(aliasPrefix.count))
             } else if identifier.hasPrefix("arn:aws:kms:") {

@@ -9,16 +9,22 @@ struct KMSExecutor: Sendable {
     let keys: KeyService
 
     /// Executes `request` for `caller` (authorization already done); a CreateKey makes its key
-    /// under `newKeyId`.
-    func execute(_ request: KMSRequest, caller: Principal, newKeyId: String = UUID().uuidString.lowercased()) async throws -> KMSResponse {
+    /// under `newKeyId`; a RetireGrant also succeeds where `retiresForAccount` says the caller
+    /// retires the grant for the account that created it.
+    func execute(
+        _ request: KMSRequest, caller: Principal, newKeyId: String = UUID().uuidString.lowercased(),
+        retiresForAccount: @escaping @Sendable (KeyGrant) -> Bool = { _ in false }
+    ) async throws -> KMSResponse {
         do {
-            return try await run(request, caller: caller, newKeyId: newKeyId)
+            return try await run(request, caller: caller, newKeyId: newKeyId, retiresForAccount: retiresForAccount)
         } catch let error as KeyServiceError {
             throw KMSError(error)
         }
     }
 
-    private func run(_ request: KMSRequest, caller: Principal, newKeyId: String) async throws -> KMSResponse {
+    private func run(
+        _ request: KMSRequest, caller: Principal, newKeyId: String, retiresForAccount: @escaping @Sendable (KeyGrant) -> Bool
+    ) async throws -> KMSResponse {
         switch request {
         case .createKey(let input):
             let spec: ManagedKey.Spec
@@ -169,7 +175,8 @@ struct KMSExecutor: Sendable {
             try await keys.revokeGrant(keyId, grantId: grantId)
         case .retireGrant(let input):
             try await keys.retireGrant(
-                token: input.grantToken, identifier: input.keyId, grantId: input.grantId, callerArn: caller.principalArn)
+                token: input.grantToken, identifier: input.keyId, grantId: input.grantId, callerArn: caller.principalArn,
+                retiresForAccount: retiresForAccount)
         case .listRetirableGrants(let retiring, let paging):
             let (page, next) = try keys.listRetirableGrants(retiring, limit: paging.limit, marker: paging.marker)
             return .grants(page.map(grantEntry), KMSPage(nextMarker: next))

@@ -49,8 +49,9 @@ struct KMSPipeline: Sendable {
             record.action = request.action.rawValue
             record.requestParameters = request.auditParameters
             try authorize(request, identity: identity, principal: principal, call: call, record: &record)
+            let retiresForAccount = accountRetirement(identity: identity, principal: principal, call: call)
             if request.isDryRun {
-                try await checkWouldSucceed(request, caller: principal)
+                try await checkWouldSucceed(request, caller: principal, retiresForAccount: retiresForAccount)
                 throw KMSError.dryRunOperation
             }
             // A new key's id is chosen first, so the record of its creation names it (resources
@@ -67,7 +68,7 @@ struct KMSPipeline: Sendable {
             let running = recorder.pending(for: succeeded)
             pending = running
             let response = try await PendingAuditRecord.$current.withValue(running) {
-                try await executor.execute(request, caller: principal, newKeyId: newKeyId)
+                try await executor.execute(request, caller: principal, newKeyId: newKeyId, retiresForAccount: retiresForAccount)
             }
             try await recorder.record(succeeded, pending: running)
             return KMSResponseEncoder.encode(response, requestId: requestId)
@@ -87,6 +88,21 @@ struct KMSPipeline: Sendable {
                 return KMSResponseEncoder.encode(.internalFailure, requestId: requestId)
             }
             return KMSResponseEncoder.encode(kmsError, requestId: requestId)
+        }
+    }
+
+    /// Whether the caller may retire a grant for the account that created it: KMS lets that
+    /// account retire its grants, and it delegates this with kms:RetireGrant in IAM policies
+    /// (the permission means nothing in a key policy).
+    private func accountRetirement(
+        identity: Authenticator.Identity, principal: Principal, call: IncomingCall
+    ) -> @Sendable (KeyGrant) -> Bool {
+        let authorizer = authorizer
+        let keys = keys
+        return { grant in
+            guard principal.accountId == grant.issuingAccount else { return false }
+            let target = Authorizer.Target(action: "kms:RetireGrant", resource: keys.keyArn(grant.keyId))
+            return authorizer.authorize(identity, target, call: call).map { $0.decision == .allowed } ?? true
         }
     }
 
@@ -121,6 +137,10 @@ struct KMSPipeline: Sendable {
             if case .decrypt(let input) = request, input.keyId == nil {
                 throw KMSError.accessDenied(
                     "User: \(principal.arn) is not authorized to perform: kms:Decrypt on the resource associated with this ciphertext")
+            }
+            if case .reEncrypt(let input) = request, input.sourceKeyId == nil, refused.action == "kms:ReEncryptFrom" {
+                throw KMSError.accessDenied(
+                    "User: \(principal.arn) is not authorized to perform: kms:ReEncryptFrom on the resource associated with this ciphertext")
             }
             throw KMSError.accessDenied(principalArn: principal.arn, action: refused.action, resource: refused.key?.arn)
         }
@@ -163,7 +183,9 @@ struct KMSPipeline: Sendable {
     /// A DryRun answers DryRunOperationException only where the call would have succeeded: a
     /// cryptographic call runs and its result is dropped (unless it was asked to ignore the
     /// ciphertext); a grant call checks the key and the grant without changing them.
-    private func checkWouldSucceed(_ request: KMSRequest, caller: Principal) async throws {
+    private func checkWouldSucceed(
+        _ request: KMSRequest, caller: Principal, retiresForAccount: @escaping @Sendable (KeyGrant) -> Bool
+    ) async throws {
         do {
             switch request {
             case .decrypt(let input) where input.dryRunModifiers.contains(.ignoreCiphertext): break
@@ -177,7 +199,9 @@ struct KMSPipeline: Sendable {
             case .revokeGrant(let keyId, let grantId, _):
                 try keys.revocableGrant(keyId, grantId: grantId)
             case .retireGrant(let input):
-                try keys.retirableGrant(token: input.grantToken, identifier: input.keyId, grantId: input.grantId, callerArn: caller.principalArn)
+                try keys.retirableGrant(
+                    token: input.grantToken, identifier: input.keyId, grantId: input.grantId, callerArn: caller.principalArn,
+                    retiresForAccount: retiresForAccount)
             default:
                 break
             }
@@ -238,7 +262,10 @@ struct KMSPipeline: Sendable {
         case .updateAlias(let name, let target):
             let current = try? on(name)  // the key the alias names now
             return [onAlias(name)] + (current.map { [$0] } ?? []) + [try on(target, aliases: false)]
-        case .deleteAlias(let name): return [onAlias(name), try on(name)]
+        case .deleteAlias(let name):
+            // A malformed name is refused as one, not looked up as a key id.
+            try KeyService.checkAliasName(name)
+            return [onAlias(name), try on(name)]
         case .encrypt(let input): return [try on(input.keyId, "Encrypt", context: input.encryptionContext)]
         case .decrypt(let input):
             // A KeyId the caller named that does not exist is NotFoundException; a key only the
@@ -250,7 +277,12 @@ struct KMSPipeline: Sendable {
         case .reEncrypt(let input):
             let sourceId = input.sourceKeyId ?? keys.keyIdOfCiphertext(input.ciphertextBlob ?? []) ?? ""
             guard !sourceId.isEmpty else { throw KMSError.invalidCiphertext }
-            var from = try on(sourceId, "ReEncryptFrom", context: input.sourceEncryptionContext)
+            // As for Decrypt: a source key only the blob names is neither confirmed nor denied.
+            var from: Check
+            do { from = try on(sourceId, "ReEncryptFrom", context: input.sourceEncryptionContext) } catch {
+                if input.sourceKeyId == nil { throw KMSError.invalidCiphertext }
+                throw error
+            }
             from.action = "kms:ReEncryptFrom"
             var to = try on(input.destinationKeyId, "ReEncryptTo", context: input.destinationEncryptionContext)
             to.action = "kms:ReEncryptTo"

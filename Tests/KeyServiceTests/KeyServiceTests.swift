@@ -242,6 +242,18 @@ struct KeyGrantRuleTests {
         #expect(!constrained.allows("Decrypt", by: "arn:aws:iam::000000000000:user/eve", context: ["dept": "eng"]))
     }
 
+    @Test("A constraint's keys match in any case, its values exactly (also for the grants a grant may create)")
+    func constraintKeyCase() {
+        let subset = grant(["Decrypt", "CreateGrant"], subset: ["Tenant": "a"])
+        #expect(subset.allows("Decrypt", by: bob, context: ["tenant": "a", "x": "y"]))
+        #expect(!subset.allows("Decrypt", by: bob, context: ["tenant": "A"]))
+        let equals = grant(["Decrypt"], equals: ["Dept": "eng"])
+        #expect(equals.allows("Decrypt", by: bob, context: ["DEPT": "eng"]))
+        #expect(!equals.allows("Decrypt", by: bob, context: ["dept": "eng", "more": "x"]))
+        #expect(subset.allowsCreating(operations: ["Decrypt"], contextSubset: ["TENANT": "a"], contextEquals: nil, by: bob))
+        #expect(!subset.allowsCreating(operations: ["Decrypt"], contextSubset: ["tenant": "b"], contextEquals: nil, by: bob))
+    }
+
     @Test("CreateGrant from a grant: operations within it, constraint equally strict or stricter")
     func childGrants() {
         let open = grant(["Encrypt", "CreateGrant"])

@@ -1262,7 +1262,9 @@ def test_grants_authorize_the_grantee_under_constraints(authz):
     dk = allowed(grantee.generate_data_key, KeyId=kid, KeySpec="AES_256", EncryptionContext={"tenant": "t1"})
     assert len(dk["Plaintext"]) == 32
     denied(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"tenant": "t2"})
-    denied(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"Tenant": "t1"})
+    # a constraint's keys match in any case (GrantConstraints), its values exactly
+    allowed(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"Tenant": "t1"})
+    denied(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"tenant": "T1"})
     denied(grantee.encrypt, KeyId=kid, Plaintext=b"x")
     other = admin.encrypt(KeyId=kid, Plaintext=b"other tenant", EncryptionContext={"tenant": "t2"})["CiphertextBlob"]
     denied(grantee.decrypt, CiphertextBlob=other, EncryptionContext={"tenant": "t2"})
@@ -1679,3 +1681,152 @@ def test_listings_go_on_past_items_deleted_between_pages_and_keep_aws_page_sizes
     assert len(tail["Grants"]) == 4 and not tail["Truncated"]
     assert not {g["GrantId"] for g in tail["Grants"]} & {g["GrantId"] for g in page["Grants"]}
     kms_error(kms.list_grants, "ValidationException", KeyId=key, Limit=101)
+
+
+# --------------------------------------------------------------------------- conformance sweep (session 17)
+
+def test_concurrent_alias_changes_keep_memory_and_store_in_step(fresh_daemon):
+    """Changes to one alias are applied in one order in memory and on disk: two racing
+    UpdateAlias calls leave the same target after a restart, and an UpdateAlias racing a
+    DeleteAlias that succeeded never brings the alias back."""
+    import threading
+    d = fresh_daemon()
+    admin = kms_client(d)
+    clients = [kms_client(d), kms_client(d)]
+    keys = [admin.create_key()["KeyMetadata"]["KeyId"] for _ in range(3)]
+    prefix = "alias/race-" + uuid.uuid4().hex[:6]
+
+    def race(*calls):
+        threads = [threading.Thread(target=call) for call in calls]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    def quietly(fn, **kwargs):
+        try:
+            fn(**kwargs)
+        except ClientError as e:
+            assert e.response["Error"]["Code"] == "NotFoundException", e.response["Error"]
+
+    for i in range(40):
+        updated, deleted = f"{prefix}-u{i}", f"{prefix}-d{i}"
+        admin.create_alias(AliasName=updated, TargetKeyId=keys[0])
+        admin.create_alias(AliasName=deleted, TargetKeyId=keys[0])
+        race(lambda: clients[0].update_alias(AliasName=updated, TargetKeyId=keys[1]),
+             lambda: clients[1].update_alias(AliasName=updated, TargetKeyId=keys[2]))
+        race(lambda: quietly(clients[0].update_alias, AliasName=deleted, TargetKeyId=keys[1]),
+             lambda: clients[1].delete_alias(AliasName=deleted))
+
+    def listed():
+        names = {}
+        for page in admin.get_paginator("list_aliases").paginate():
+            names.update({a["AliasName"]: a.get("TargetKeyId") for a in page["Aliases"] if a["AliasName"].startswith(prefix)})
+        return names
+
+    before = listed()
+    assert sorted(before) == sorted(f"{prefix}-u{i}" for i in range(40)), "a deleted alias came back"
+    assert all(target in (keys[1], keys[2]) for target in before.values())
+    d.restart()
+    admin = kms_client(d)
+    assert listed() == before
+
+
+def test_a_grant_gives_only_operations_its_key_can_perform(kms, new_key, hmac_key):
+    sym, mac = new_key()["KeyId"], hmac_key["KeyId"]
+    grantee = user_arn("grantee")
+    kms_error(kms.create_grant, "ValidationException", KeyId=sym, GranteePrincipal=grantee, Operations=["GenerateMac"])
+    kms_error(kms.create_grant, "ValidationException", KeyId=mac, GranteePrincipal=grantee, Operations=["Encrypt", "VerifyMac"])
+    kms_error(kms.create_grant, "ValidationException", KeyId=mac, GranteePrincipal=grantee, Operations=["GenerateDataKey"])
+    assert kms.create_grant(KeyId=mac, GranteePrincipal=grantee, Operations=["GenerateMac", "VerifyMac", "DescribeKey"])["GrantId"]
+    assert kms.create_grant(KeyId=sym, GranteePrincipal=grantee, Operations=["Decrypt", "RetireGrant"])["GrantId"]
+
+
+def test_a_disabled_key_takes_no_new_grant(kms, new_key):
+    kid = new_key()["KeyId"]
+    kms.create_grant(KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Decrypt"])
+    kms.disable_key(KeyId=kid)
+    kms_error(kms.create_grant, "DisabledException", KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Decrypt"])
+    kms_error(kms.create_grant, "DisabledException", KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Decrypt"],
+              DryRun=True)
+    # its existing grants can still be listed and revoked
+    grant = kms.list_grants(KeyId=kid)["Grants"][0]
+    kms.revoke_grant(KeyId=kid, GrantId=grant["GrantId"])
+    kms.enable_key(KeyId=kid)
+    assert kms.create_grant(KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Decrypt"])["GrantId"]
+
+
+def test_grant_constraint_keys_match_in_any_case_and_values_exactly(authz):
+    """GrantConstraints: "the key in each key-value pair is not case sensitive, but the value is"."""
+    admin, grantee = authz.admin, authz.client("grantee")
+    kid = authz.new_key()["KeyId"]
+    admin.create_grant(KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Encrypt"],
+                       Constraints={"EncryptionContextSubset": {"Tenant": "t1"}})
+    allowed(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"tenant": "t1", "other": "y"})
+    allowed(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"TENANT": "t1"})
+    denied(grantee.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"tenant": "T1"})
+    exact = authz.new_key()["KeyId"]
+    admin.create_grant(KeyId=exact, GranteePrincipal=user_arn("grantee"), Operations=["Encrypt"],
+                       Constraints={"EncryptionContextEquals": {"Dept": "eng"}})
+    allowed(grantee.encrypt, KeyId=exact, Plaintext=b"x", EncryptionContext={"dept": "eng"})
+    denied(grantee.encrypt, KeyId=exact, Plaintext=b"x", EncryptionContext={"dept": "eng", "more": "pairs"})
+    denied(grantee.encrypt, KeyId=exact, Plaintext=b"x", EncryptionContext={"dept": "Eng"})
+
+
+def test_the_account_retires_grants_through_principals_it_allows(authz):
+    """RetireGrant: besides the principals a grant names, the account that created it may retire
+    it, through principals whose IAM policies allow kms:RetireGrant."""
+    admin = authz.admin
+    kid = authz.new_key()["KeyId"]
+    for_root = admin.create_grant(KeyId=kid, GranteePrincipal=user_arn("grantee"), RetiringPrincipal=ROOT_ARN,
+                                  Operations=["Encrypt"])
+    allowed(admin.retire_grant, KeyId=kid, GrantId=for_root["GrantId"])
+    own = admin.create_grant(KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Encrypt"])
+    dry_run_ok(authz.client("kmsuser").retire_grant, GrantToken=own["GrantToken"])
+    denied(authz.client("encryptor").retire_grant, GrantToken=own["GrantToken"])
+    denied(authz.client("outsider").retire_grant, KeyId=kid, GrantId=own["GrantId"])
+    allowed(authz.client("kmsuser").retire_grant, GrantToken=own["GrantToken"])
+    assert admin.list_grants(KeyId=kid)["Grants"] == []
+
+
+def test_on_demand_rotation_allows_25_per_key(kms, new_key):
+    kid = new_key()["KeyId"]
+    for _ in range(25):
+        kms.rotate_key_on_demand(KeyId=kid)
+    kms_error(kms.rotate_key_on_demand, "LimitExceededException", KeyId=kid)
+    assert len(kms.list_key_rotations(KeyId=kid, Limit=100)["Rotations"]) == 25
+
+
+def test_reencrypt_does_not_name_a_key_only_the_blob_names(kms, new_key):
+    kid = new_key()["KeyId"]
+    blob = kms.encrypt(KeyId=kid, Plaintext=b"secret")["CiphertextBlob"]
+    head = blob_header(blob, kid)
+    if head is None:
+        pytest.skip("blob layout without a raw key id")
+    at, _ = head
+    ghost = str(uuid.uuid4())
+    relabelled = blob[:at] + uuid.UUID(ghost).bytes + blob[at + 16:]
+    resp = invalid_ciphertext(kms.re_encrypt, CiphertextBlob=relabelled, DestinationKeyId=kid)
+    assert ghost not in json.dumps(resp["Error"])
+    # naming the source key itself still says whether it exists
+    kms_error(kms.re_encrypt, "NotFoundException", CiphertextBlob=relabelled, SourceKeyId=ghost, DestinationKeyId=kid)
+
+
+def test_a_dry_run_ignoring_the_ciphertext_must_name_the_key(kms, new_key):
+    kid = new_key()["KeyId"]
+    for fn, named in ((kms.decrypt, {"KeyId": kid}), (kms.re_encrypt, {"SourceKeyId": kid, "DestinationKeyId": kid})):
+        unnamed = {k: v for k, v in named.items() if k == "DestinationKeyId"}
+        kms_error(fn, "ValidationException", DryRun=True, DryRunModifiers=["IGNORE_CIPHERTEXT"], **unnamed)
+        dry_run_ok(fn, DryRunModifiers=["IGNORE_CIPHERTEXT"], **named)
+
+
+def test_alias_names_and_alias_arns_are_checked_before_any_lookup(kms, new_key):
+    kid = new_key()["KeyId"]
+    name = "alias/" + unique_name("named")
+    kms.create_alias(AliasName=name, TargetKeyId=kid)
+    resp = kms_error(kms.delete_alias, "ValidationException", AliasName=name[len("alias/"):])
+    assert "Key '" not in resp["Error"]["Message"], resp["Error"]
+    # key/alias/NAME is neither a key ARN nor an alias ARN
+    for fn, extra in ((kms.describe_key, {}), (kms.encrypt, {"Plaintext": b"x"})):
+        kms_error(fn, "NotFoundException", KeyId=f"{KEY_ARN_PREFIX}{name}", **extra)
+    assert kms.describe_key(KeyId=f"{ALIAS_ARN_PREFIX}{name[len('alias/'):]}")["KeyMetadata"]["KeyId"] == kid
