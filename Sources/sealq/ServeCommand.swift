@@ -25,11 +25,14 @@ struct ServeCommand: AsyncParsableCommand {
     var rootKeyFile: String?
     @Option(
         name: .customLong("kms-deletion-day-seconds"),
-        help: "Tests only: seconds in a day of a KMS key deletion window (default 86400).")
+        help: "Tests only: seconds in a day of a KMS key deletion window, 1 to 86400 (default 86400).")
     var kmsDeletionDaySeconds: Int64?
     @Option(
         name: .customLong("audit-retention-days"),
-        help: "Archive audit events older than this many days to export files, then remove them [env: SEALQ_AUDIT_RETENTION_DAYS] (default: keep all).")
+        help: """
+            Archive audit events older than this many days (more than 0, at most 36500) to export files, then remove them \
+            [env: SEALQ_AUDIT_RETENTION_DAYS] (default: keep all).
+            """)
     var auditRetentionDays: Double?
     @Option(name: .customLong("audit-archive-dir"), help: "Where archived audit events go [env: SEALQ_AUDIT_ARCHIVE_DIR] (default: DATA/audit-archive).")
     var auditArchiveDirectory: String?
@@ -79,11 +82,15 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.rootPassphrase = try RootPassphrase.given(passphrase, variable: "SEALQ_ROOT_PASSPHRASE")
         configuration.rootKeyFile = rootKeyFile ?? environment["SEALQ_ROOT_KEY_FILE"]
         if let seconds = kmsDeletionDaySeconds {
-            guard seconds >= 1 else { throw ValidationError("--kms-deletion-day-seconds must be at least 1.") }
+            // A deletion window is at most 30 of these days; a longer day than the real one only overflows.
+            guard (1...86_400).contains(seconds) else { throw ValidationError("--kms-deletion-day-seconds must be 1 to 86400.") }
             configuration.keyDeletionDaySeconds = seconds
         }
         if let days = try auditRetentionDays ?? environment["SEALQ_AUDIT_RETENTION_DAYS"].map(Self.parseDays) {
-            guard days > 0 else { throw ValidationError("--audit-retention-days must be more than 0.") }
+            // 100 years: any longer is keeping everything, and (in milliseconds) must still fit the clock's Int64.
+            guard days > 0, days <= 36_500 else {
+                throw ValidationError("--audit-retention-days (or SEALQ_AUDIT_RETENTION_DAYS) must be more than 0 and at most 36500 (100 years).")
+            }
             configuration.auditRetentionDays = days
         }
         configuration.auditArchiveDirectory = auditArchiveDirectory ?? environment["SEALQ_AUDIT_ARCHIVE_DIR"]

@@ -470,3 +470,24 @@ def test_io_threads_sizes_the_event_loop_group(tmp_path):
     refused = subprocess.run([SEALQ_BIN, "serve", "--io-threads", "0", "--data-dir", str(tmp_path / "data")],
                              capture_output=True, text=True, timeout=30)
     assert refused.returncode != 0 and "--io-threads must be 1 to 256" in refused.stderr
+
+
+@pytest.mark.parametrize("args,env", [
+    (["--audit-retention-days", "inf"], {}),
+    (["--audit-retention-days", "1e12"], {}),
+    (["--audit-retention-days", "36501"], {}),
+    ([], {"SEALQ_AUDIT_RETENTION_DAYS": "1e300"}),
+])
+def test_a_retention_too_long_to_count_is_refused_not_a_crash(tmp_path, args, env):
+    env = dict(os.environ, SEALQ_ADMIN_ACCESS_KEY_ID=ADMIN_KEY, SEALQ_ADMIN_SECRET_ACCESS_KEY=ADMIN_SECRET, **env)
+    result = subprocess.run([SEALQ_BIN, "serve", "--data-dir", str(tmp_path / "data"), "--port", "1", *args], env=env,
+                            cwd=str(tmp_path), capture_output=True, text=True, timeout=30)
+    assert result.returncode == 64, (result.returncode, result.stderr)
+    assert "at most 36500" in result.stderr
+
+
+@pytest.mark.parametrize("seconds", ["0", "86401", "9223372036854775807"])
+def test_a_kms_deletion_day_longer_than_a_day_is_refused(tmp_path, seconds):
+    result = serve(tmp_path, "--port", "1", "--kms-deletion-day-seconds", seconds)
+    assert result.returncode == 64, (result.returncode, result.stderr)
+    assert "1 to 86400" in result.stderr
