@@ -43,7 +43,12 @@ public struct LookupQuery: Sendable, Equatable {
         do { json = body.isEmpty ? .object([:]) : try JSONParser.parse(body) } catch {
             throw .serialization("The request body is not valid JSON.")
         }
-        guard case .object(let members) = json else { throw .serialization("The request body must be a JSON object.") }
+        guard case .object(let given) = json else { throw .serialization("The request body must be a JSON object.") }
+        // A member set to null is not given, as in every AWS JSON protocol.
+        let members = given.filter { member in
+            if case .null = member.value { return false }
+            return true
+        }
         var query = LookupQuery(attributes: [], startTime: nil, endTime: nil, maxResults: 50, nextToken: nil, insightsOnly: false)
         if let list = members["LookupAttributes"] {
             guard case .array(let items) = list else { throw .serialization("LookupAttributes must be a list.") }

@@ -1,3 +1,4 @@
+import AuditTrail
 import AuditWire
 import KMSWire
 import Logging
@@ -38,6 +39,7 @@ struct CloudTrailPipeline: Sendable {
             // CloudTrail serves no anonymous caller: an unsigned request hears that first.
             guard let principal = identity.principal else { throw CloudTrailError(.signature(.missingAuthenticationToken)) }
             let query = try decoded.get()
+            record.requestParameters = query.auditParameters
             let evaluation = authorizer.authorize(identity, Authorizer.Target(action: "cloudtrail:LookupEvents", resource: "*"), call: call)
             record.decision = evaluation?.decision ?? .allowed
             record.decidingStatements = evaluation?.matchedStatements ?? []
@@ -70,5 +72,24 @@ extension CloudTrailError {
     init(_ failure: Authenticator.Failure) {
         let error = KMSError(failure)
         self.init(type: error.type, status: error.status, message: error.message ?? "")
+    }
+}
+
+extension LookupQuery {
+    /// The search's CloudTrail `requestParameters`: what was looked for (the page token stays out).
+    var auditParameters: OutputNode {
+        var parameters: [(String, OutputNode)] = []
+        if !attributes.isEmpty {
+            parameters.append((
+                "lookupAttributes",
+                .list(itemName: "", attributes.map { key, value in
+                    .structure([("attributeKey", .text(key.rawValue)), ("attributeValue", .text(value))])
+                })))
+        }
+        if let start = startTime { parameters.append(("startTime", .text(AuditEvent.timestamp(start)))) }
+        if let end = endTime { parameters.append(("endTime", .text(AuditEvent.timestamp(end)))) }
+        if insightsOnly { parameters.append(("eventCategory", .text("insight"))) }
+        parameters.append(("maxResults", .number(Int64(maxResults))))
+        return .structure(parameters)
     }
 }

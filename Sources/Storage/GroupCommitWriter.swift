@@ -69,7 +69,9 @@ final class GroupCommitWriter: Sendable {
             let job = Job(
                 execute: { db in
                     do {
-                        box.result = .success(try work(db))
+                        // Key uses the work makes (a dead-letter move re-encrypting a message)
+                        // belong to the request, and to this transaction.
+                        box.result = .success(try PendingAuditRecord.$current.withValue(pending) { try work(db) })
                         if let pending {
                             box.auditEvents = pending.takeForTransaction()
                             if !box.auditEvents.isEmpty { try self.auditAppender.insert(db, box.auditEvents) }

@@ -33,6 +33,12 @@ struct LookupQueryTests {
         #expect(try decode(#"{"EventCategory":"insight"}"#).insightsOnly)
     }
 
+    @Test("A member set to null counts as not given")
+    func nullMembers() throws {
+        let query = try decode(#"{"MaxResults":null,"EventCategory":null,"NextToken":null,"StartTime":null,"LookupAttributes":null}"#)
+        #expect(query.maxResults == 50 && !query.insightsOnly && query.nextToken == nil && query.startTime == nil && query.attributes.isEmpty)
+    }
+
     @Test("A token is bound to the filters, not to the page size")
     func filterText() throws {
         let first = try decode(#"{"LookupAttributes":[{"AttributeKey":"Username","AttributeValue":"a"}],"MaxResults":1}"#)

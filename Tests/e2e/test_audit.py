@@ -3,6 +3,7 @@ denied or failed, and per SSE-KMS key use, in an append-only table, with signed 
 checkpoints that `sealq audit verify` checks offline, naming the first damaged event."""
 
 import base64
+import datetime
 import hashlib
 import json
 import os
@@ -14,7 +15,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import (ACCOUNT, ADMIN_SECRET, Daemon, create_access_key, kms_client, make_client, run_sealq, user_arn,
+from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, Daemon, create_access_key, kms_client, make_client, run_sealq, user_arn,
                       write_policies_dir)
 
 PRINCIPALS = {"Users": [
@@ -862,3 +863,66 @@ def test_a_create_key_record_names_the_key_it_made(tmp_path):
     p = run_sealq("audit", "lookup", "--data-dir", d.data_dir, "--attribute", f"ResourceName={made['Arn']}")
     assert any(json.loads(line)["eventName"] == "CreateKey" for line in p.stdout.splitlines()), p.stdout
     assert verify(d.data_dir).returncode == 0
+
+
+def test_a_dead_letter_moves_key_uses_belong_to_the_receive_that_caused_them(tmp_path):
+    """A receive that moves a message into an SSE-KMS dead-letter queue re-encrypts it with the
+    receiver's GenerateDataKey/Decrypt: those key-use records carry the receive's requestID and
+    are committed before its record, like the key uses of a send."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    try:
+        sqs, kms = make_client(d), kms_client(d)
+        key = kms.create_key()["KeyMetadata"]
+        dlq = sqs.create_queue(QueueName="moved-dlq", Attributes={"KmsMasterKeyId": key["KeyId"]})["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        source = sqs.create_queue(QueueName="moved-src", Attributes={"RedrivePolicy": json.dumps(
+            {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1})})["QueueUrl"]
+        sqs.send_message(QueueUrl=source, MessageBody="to be dead-lettered")
+        assert len(sqs.receive_message(QueueUrl=source, VisibilityTimeout=0)["Messages"]) == 1
+        moving = sqs.receive_message(QueueUrl=source)
+        assert not moving.get("Messages")
+        assert [m["Body"] for m in sqs.receive_message(QueueUrl=dlq, WaitTimeSeconds=2)["Messages"]] == ["to be dead-lettered"]
+    finally:
+        d.stop()
+    request_id = moving["ResponseMetadata"]["RequestId"]
+    logged = [(position, r) for position, r in records(d.data_dir) if r["requestID"] == request_id]
+    names = [r["eventName"] for _, r in logged]
+    assert names[-1] == "ReceiveMessage" and "GenerateDataKey" in names, names
+    for _, use in logged[:-1]:
+        assert use["eventSource"] == "kms.amazonaws.com" and use["userIdentity"]["invokedBy"] == "sqs.amazonaws.com"
+        assert use["resources"][0]["ARN"] == key["Arn"]
+    positions = [position for position, _ in logged]
+    assert positions == list(range(positions[0], positions[0] + len(positions))), "the move's key uses and the receive are one run"
+
+
+def test_lookup_events_records_what_was_searched_and_takes_null_as_absent(tmp_path):
+    """A LookupEvents record says what was searched for; a JSON null member is not a value."""
+    import boto3
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    d = Daemon(str(tmp_path))
+    d.start()
+    try:
+        trail = boto3.client("cloudtrail", endpoint_url=d.url, region_name=REGION, aws_access_key_id=ADMIN_KEY,
+                             aws_secret_access_key=ADMIN_SECRET)
+        found = trail.lookup_events(LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateQueue"}],
+                                    StartTime=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc), MaxResults=5)
+        request_id = found["ResponseMetadata"]["RequestId"]
+        raw = AWSRequest(method="POST", url=d.url + "/", data=json.dumps({"MaxResults": None, "EventCategory": None}), headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents"})
+        SigV4Auth(Credentials(ADMIN_KEY, ADMIN_SECRET), "cloudtrail", REGION).add_auth(raw)
+        prepared = raw.prepare()
+        answer = requests.post(prepared.url, headers=dict(prepared.headers.items()), data=prepared.body, timeout=30)
+        assert answer.status_code == 200, answer.text
+        assert "Events" in answer.json()
+    finally:
+        d.stop()
+    record = next(r for _, r in records(d.data_dir) if r["requestID"] == request_id)
+    assert record["eventName"] == "LookupEvents" and record["eventSource"] == "cloudtrail.amazonaws.com"
+    assert record["requestParameters"] == {
+        "lookupAttributes": [{"attributeKey": "EventName", "attributeValue": "CreateQueue"}],
+        "startTime": "2026-01-01T00:00:00Z", "maxResults": 5}
