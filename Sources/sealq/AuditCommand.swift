@@ -28,7 +28,7 @@ struct AuditCommand: AsyncParsableCommand {
                 checkpoint you saved elsewhere with `sealq audit checkpoint` and pass with --checkpoint.
                 """)
 
-        @OptionGroup var locations: LocationOptions
+        @OptionGroup var data: DataDirectoryOption
         @Option(name: .customLong("public-key"), help: "The log's public key in hex, or a file holding it (default: DATA/audit-public.key).")
         var publicKey: String?
         @Option(name: .customLong("export"), help: "Verify the export files in this directory instead of the live log.")
@@ -51,10 +51,10 @@ struct AuditCommand: AsyncParsableCommand {
             let finding = try exportDirectory.map { directory in
                 try AuditExport.verify(
                     directory: directory,
-                    publicKeyHex: try readPublicKey(publicKey) ?? AuditVerification.publicKey(dataDirectory: locations.resolvedDataDirectory),
+                    publicKeyHex: try readPublicKey(publicKey) ?? AuditVerification.publicKey(dataDirectory: data.resolved),
                     trusted: trusted)
             } ?? AuditVerification.verify(
-                dataDirectory: locations.resolvedDataDirectory, publicKeyHex: readPublicKey(publicKey), archiveDirectory: archiveDirectory,
+                dataDirectory: data.setUp(), publicKeyHex: readPublicKey(publicKey), archiveDirectory: archiveDirectory,
                 trusted: trusted, unsignedGrace: Int64(unsignedGrace) * 1000)
             switch finding {
             case .sound(let summary):
@@ -79,7 +79,7 @@ struct AuditCommand: AsyncParsableCommand {
                   sealq audit checkpoint --data-dir ./data > /secure/place/checkpoint-$(date +%s).json
                 """)
 
-        @OptionGroup var locations: LocationOptions
+        @OptionGroup var data: DataDirectoryOption
         @Option(name: .customLong("public-key"), help: "The log's public key in hex, or a file holding it (default: DATA/audit-public.key).")
         var publicKey: String?
         @Option(name: .customLong("archive"), help: "Where the daemon archives old events (default: DATA/audit-archive).")
@@ -87,7 +87,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let finding = try AuditVerification.verify(
-                dataDirectory: locations.resolvedDataDirectory, publicKeyHex: readPublicKey(publicKey), archiveDirectory: archiveDirectory)
+                dataDirectory: data.setUp(), publicKeyHex: readPublicKey(publicKey), archiveDirectory: archiveDirectory)
             switch finding {
             case .sound(let summary):
                 guard let newest = summary.newestCheckpoint else {
@@ -108,7 +108,7 @@ struct AuditCommand: AsyncParsableCommand {
             abstract: "Search the audit log as CloudTrail's LookupEvents does (every attribute given must match).",
             discussion: "Prints the matching CloudTrail records, newest first, one JSON object per line.")
 
-        @OptionGroup var locations: LocationOptions
+        @OptionGroup var data: DataDirectoryOption
         @Option(
             name: .customLong("attribute"),
             help: "KEY=VALUE, KEY one of EventId, EventName, ReadOnly, Username, ResourceType, ResourceName, EventSource, AccessKeyId (repeatable).")
@@ -134,7 +134,7 @@ struct AuditCommand: AsyncParsableCommand {
             if let startTime { members["StartTime"] = startTime }
             if let endTime { members["EndTime"] = endTime }
             let body = [UInt8](try JSONSerialization.data(withJSONObject: members))
-            let lookup = AuditLookup(dataDirectory: locations.resolvedDataDirectory)
+            let lookup = AuditLookup(dataDirectory: try data.setUp())
             var query: LookupQuery
             do { query = try LookupQuery.decode(target: LookupQuery.target, body: body) } catch {
                 throw ValidationError("\(error.type): \(error.message)")
@@ -161,12 +161,12 @@ struct AuditCommand: AsyncParsableCommand {
                 wait for the next export. Check the files with `sealq audit verify --export DIR`.
                 """)
 
-        @OptionGroup var locations: LocationOptions
+        @OptionGroup var data: DataDirectoryOption
         @Argument(help: "The directory to write into.")
         var directory: String
 
         func run() async throws {
-            let (files, events) = try AuditExport.export(dataDirectory: locations.resolvedDataDirectory, to: directory)
+            let (files, events) = try AuditExport.export(dataDirectory: data.setUp(), to: directory)
             print("Exported \(events) events in \(files) new files to \(directory).")
         }
     }
@@ -180,7 +180,7 @@ struct AuditCommand: AsyncParsableCommand {
                 JSON carries the signed checkpoints; `sealq audit check-proof` checks it with the public key alone.
                 """)
 
-        @OptionGroup var locations: LocationOptions
+        @OptionGroup var data: DataDirectoryOption
         @Argument(help: "The eventID of the event to prove.")
         var eventID: String?
         @Option(name: .customLong("consistency"), parsing: .upToNextOption, help: "Two checkpoint sizes, older first.")
@@ -194,7 +194,7 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let directory = locations.resolvedDataDirectory
+            let directory = try data.setUp()
             let json = try eventID.map { try encoder.encode(AuditProofs.inclusion(dataDirectory: directory, eventID: $0)) }
                 ?? encoder.encode(AuditProofs.consistency(dataDirectory: directory, from: consistency[0], to: consistency[1]))
             print(String(decoding: json, as: UTF8.self))
@@ -232,7 +232,7 @@ struct AuditCommand: AsyncParsableCommand {
                 SSE-KMS queues (their queue comes from the aws:sqs:arn encryption context).
                 """)
 
-        @OptionGroup var locations: LocationOptions
+        @OptionGroup var data: DataDirectoryOption
         @Option(help: "Only this key (key id, ARN or alias name).")
         var key: String?
         @Option(help: "Only uses at or after this time (YYYY-MM-DDTHH:MM:SSZ).")
@@ -241,7 +241,7 @@ struct AuditCommand: AsyncParsableCommand {
         var output = "text"
 
         func run() async throws {
-            let rows = try KeyUsageReport.rows(dataDirectory: locations.resolvedDataDirectory, key: key, since: since)
+            let rows = try KeyUsageReport.rows(dataDirectory: data.setUp(), key: key, since: since)
             if output == "json" {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -267,10 +267,10 @@ struct AuditCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "public-key", abstract: "Print the public key (hex) that verifies the audit log's checkpoints.")
 
-        @OptionGroup var locations: LocationOptions
+        @OptionGroup var data: DataDirectoryOption
 
         func run() async throws {
-            print(try AuditVerification.publicKey(dataDirectory: locations.resolvedDataDirectory))
+            print(try AuditVerification.publicKey(dataDirectory: data.resolved))
         }
     }
 }

@@ -15,12 +15,12 @@ struct KeysCommand: AsyncParsableCommand {
             discussion: """
                 The current root key comes from where `sealq serve` takes it (SEALQ_ROOT_PASSPHRASE, \
                 --root-key-file, or keys/root.key); the new one from SEALQ_NEW_ROOT_PASSPHRASE or \
-                --new-root-key-file (32 bytes, mode 0600). With a daemon running on the data directory, \
+                --new-root-key-file (32 bytes, mode 0600), not both. With a daemon running on the data directory, \
                 the daemon re-wraps while it keeps serving; otherwise this command does it. Afterwards \
                 start the daemon with the new root key.
                 """)
 
-        @OptionGroup var locations: LocationOptions
+        @OptionGroup var data: DataDirectoryOption
         @Option(name: .customLong("keys"), help: "Key definitions directory [env: SEALQ_KEYS] (default: ./keys).")
         var keysDirectory: String?
         @Option(name: .customLong("root-key-file"), help: "The current root key file [env: SEALQ_ROOT_KEY_FILE].")
@@ -32,12 +32,18 @@ struct KeysCommand: AsyncParsableCommand {
             try ProcessSecrets.protectMemory()
             let passphrase = ProcessSecrets.take("SEALQ_ROOT_PASSPHRASE")
             let newPassphrase = ProcessSecrets.take("SEALQ_NEW_ROOT_PASSPHRASE")
+            guard newPassphrase == nil || newRootKeyFile == nil else {
+                throw ValidationError("Give the new root key with SEALQ_NEW_ROOT_PASSPHRASE or --new-root-key-file, not both.")
+            }
             let environment = ProcessInfo.processInfo.environment
             var configuration = ServerConfiguration()
-            configuration.dataDirectory = locations.resolvedDataDirectory
+            configuration.dataDirectory = data.resolved
             configuration.keysDirectory = keysDirectory ?? environment["SEALQ_KEYS"] ?? configuration.keysDirectory
-            configuration.accountId = try locations.resolvedAccountId()
-            configuration.region = try locations.resolvedRegion()
+            // The key service's ARNs name the data directory's account and region, as its daemon's do.
+            if let identity = try data.recordedIdentity() {
+                configuration.accountId = identity.accountId
+                configuration.region = identity.region
+            }
             configuration.rootPassphrase = try RootPassphrase.given(passphrase, variable: "SEALQ_ROOT_PASSPHRASE")
             configuration.rootKeyFile = rootKeyFile ?? environment["SEALQ_ROOT_KEY_FILE"]
             guard FileManager.default.fileExists(atPath: configuration.dataDirectory + "/root-key.check") else {

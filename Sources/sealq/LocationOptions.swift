@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 
-/// Where SealQ keeps its state and configuration, shared by every subcommand that reads them.
+/// Where SealQ keeps its state and configuration, and the account and region its ARNs name:
+/// shared by the daemon and the tools that evaluate policies as it does.
 struct LocationOptions: ParsableArguments {
-    @Option(name: .customLong("data-dir"), help: "Data directory [env: SEALQ_DATA_DIR] (default: ./data).")
-    var dataDirectory: String?
+    @OptionGroup var data: DataDirectoryOption
     @Option(name: .customLong("policies"), help: "Principal and policy definitions directory [env: SEALQ_POLICIES] (default: ./policies).")
     var policiesDirectory: String?
     @Option(name: .customLong("account-id"), help: "12-digit account id [env: SEALQ_ACCOUNT_ID] (default: 000000000000).")
@@ -14,8 +14,6 @@ struct LocationOptions: ParsableArguments {
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    /// The data directory: flag, then `SEALQ_DATA_DIR`, then `./data`.
-    var resolvedDataDirectory: String { dataDirectory ?? environment["SEALQ_DATA_DIR"] ?? "./data" }
     /// The policies directory: flag, then `SEALQ_POLICIES`, then `./policies`.
     var resolvedPoliciesDirectory: String { policiesDirectory ?? environment["SEALQ_POLICIES"] ?? "./policies" }
     /// The region: flag, then `SEALQ_REGION`, then `us-east-1`; shaped like `us-east-1`,
@@ -36,5 +34,23 @@ struct LocationOptions: ParsableArguments {
             throw ValidationError("--account-id (or SEALQ_ACCOUNT_ID) must be 12 digits.")
         }
         return account
+    }
+
+    /// The account and region of an offline tool: the ones the data directory recorded, as the
+    /// daemon on it uses them; an --account-id or --region (or its variable) that contradicts
+    /// them is refused, as `sealq serve` refuses it. Without a record, the given ones or the defaults.
+    func resolvedIdentity() throws -> DataDirectoryOption.Identity {
+        let given = DataDirectoryOption.Identity(accountId: try resolvedAccountId(), region: try resolvedRegion())
+        guard let recorded = try data.recordedIdentity() else { return given }
+        let accountGiven = (accountId ?? environment["SEALQ_ACCOUNT_ID"]) != nil
+        let regionGiven = (region ?? environment["SEALQ_REGION"]) != nil
+        guard (!accountGiven || given.accountId == recorded.accountId) && (!regionGiven || given.region == recorded.region) else {
+            throw ValidationError(
+                """
+                the data directory \(data.resolved) belongs to account \(recorded.accountId) in region \(recorded.region): \
+                give --account-id \(recorded.accountId) --region \(recorded.region), or leave them out
+                """)
+        }
+        return recorded
     }
 }

@@ -26,7 +26,8 @@ struct PolicyCommand: ParsableCommand {
                 FILE holds the JSON `aws iam simulate-custom-policy --cli-input-json file://FILE` takes \
                 (PolicyInputList, ActionNames, ResourceArns, ResourcePolicy, CallerArn, ContextEntries, …). \
                 With --explain, an Explanation key follows: per statement whether and why it matched, and each \
-                condition with its key, the request's values, the policy's values and the result.
+                condition with its key, the request's values, the policy's values and the result. Principal \
+                ARNs name the account the data directory was set up for, as its daemon's do.
                 """)
 
         @Option(name: .customLong("cli-input-json"), help: "The input JSON file (a file:// prefix is accepted).")
@@ -42,7 +43,8 @@ struct PolicyCommand: ParsableCommand {
             do { input = try CLIInputDecoder.simulateCustomPolicy([UInt8](data)) } catch {
                 throw PolicyCommand.fail(error.message, code: 252)
             }
-            let catalog = try PrincipalCatalog.load(directory: locations.resolvedPoliciesDirectory, accountId: try locations.resolvedAccountId())
+            let catalog = try PrincipalCatalog.load(
+                directory: locations.resolvedPoliciesDirectory, accountId: try locations.resolvedIdentity().accountId)
             let simulator = PolicySimulator(catalog: catalog)
             // Follow every page, as awscli does.
             var request = SimulationRequest(operation: .custom, input: input)
@@ -69,8 +71,9 @@ struct PolicyCommand: ParsableCommand {
             commandName: "who-can",
             abstract: "List every known principal allowed to do an action on a queue or resource, and why.",
             discussion: """
-                Principals come from the policies directory; the queue's Policy and tags from the data \
-                directory (read-only, safe while the daemon runs). Conditions that depend on the request \
+                Principals come from the policies directory; the queue's Policy and tags, and the account \
+                and region its daemon names in ARNs, from the data directory (read-only, safe while the \
+                daemon runs). Conditions that depend on the request \
                 (source IP, time, request tags) are listed as the conditions under which the answer holds.
                 """)
 
@@ -93,23 +96,23 @@ struct PolicyCommand: ParsableCommand {
                 throw ValidationError("Give one of --queue, --key or --resource.")
             }
             guard output == "text" || output == "json" else { throw ValidationError("--output is text or json.") }
-            let accountId = try locations.resolvedAccountId()
-            let catalog = try PrincipalCatalog.load(directory: locations.resolvedPoliciesDirectory, accountId: accountId)
+            let identity = try locations.resolvedIdentity()
+            let catalog = try PrincipalCatalog.load(directory: locations.resolvedPoliciesDirectory, accountId: identity.accountId)
             var resourceArn = resource ?? ""
             var policyText: String?
             var tags: [String: String] = [:]
             if let queue {
-                resourceArn = "arn:aws:sqs:\(try locations.resolvedRegion()):\(accountId):\(queue)"
-                if let record = try AccessReport.queue(named: queue, dataDirectory: locations.resolvedDataDirectory) {
+                resourceArn = "arn:aws:sqs:\(identity.region):\(identity.accountId):\(queue)"
+                if let record = try AccessReport.queue(named: queue, dataDirectory: locations.data.setUp()) {
                     policyText = record.settings.policy
                     tags = record.tags
                 } else {
-                    FileHandle.standardError.write(Data("note: queue \(queue) does not exist in \(locations.resolvedDataDirectory); no queue policy applies.\n".utf8))
+                    FileHandle.standardError.write(Data("note: queue \(queue) does not exist in \(locations.data.resolved); no queue policy applies.\n".utf8))
                 }
             }
             if let key {
-                guard let record = try AccessReport.key(key, dataDirectory: locations.resolvedDataDirectory) else {
-                    throw PolicyCommand.fail("No key \(key) in \(locations.resolvedDataDirectory).")
+                guard let record = try AccessReport.key(key, dataDirectory: locations.data.setUp()) else {
+                    throw PolicyCommand.fail("No key \(key) in \(locations.data.resolved).")
                 }
                 resourceArn = record.arn
                 policyText = record.policy

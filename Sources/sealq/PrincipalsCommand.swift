@@ -42,7 +42,7 @@ struct PrincipalsCommand: ParsableCommand {
             guard catalog.principal(named: name) != nil else {
                 throw PolicyCommand.fail("No user or role named \(name) in \(locations.resolvedPoliciesDirectory)/principals.json.")
             }
-            let store = try AccessKeyStore(dataDirectory: locations.resolvedDataDirectory)
+            let store = try AccessKeyStore(dataDirectory: locations.data.resolved)
             let (key, secret) = try store.create(for: name)
             PrincipalsCommand.printJSON(.structure([("AccessKey", PrincipalsCommand.node(key, secretAccessKey: secret))]))
         }
@@ -51,26 +51,40 @@ struct PrincipalsCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List access keys (never their secrets).")
 
-        @OptionGroup var locations: LocationOptions
+        @OptionGroup var location: KeyStoreLocation
         @Argument(help: "Only the keys of this user or role.")
         var name: String?
 
         func run() throws {
-            let keys = try AccessKeyStore(dataDirectory: locations.resolvedDataDirectory).list()
+            var keys: [AccessKeyMetadata] = []
+            if location.data.exists {
+                keys = try AccessKeyStore(dataDirectory: location.data.resolved).list()
+            } else {
+                // It holds no keys, and is not made: it may be a typo.
+                FileHandle.standardError.write(Data("note: \(location.data.resolved) does not exist; it holds no access keys.\n".utf8))
+            }
             let listed = keys.filter { name == nil || $0.userName == name }.map { PrincipalsCommand.node($0) }
             PrincipalsCommand.printJSON(.structure([("AccessKeyMetadata", .list(itemName: "member", listed))]))
         }
     }
 
+    /// Where the keys are kept. `--policies` is accepted but not shown: scripts pass it to every
+    /// `sealq principals` command, though only create-access-key reads it.
+    struct KeyStoreLocation: ParsableArguments {
+        @OptionGroup var data: DataDirectoryOption
+        @Option(name: .customLong("policies"), help: .hidden)
+        var policiesDirectory: String?
+    }
+
     /// The access key a key command acts on, and where the keys are kept.
     struct AccessKeyTarget: ParsableArguments {
-        @OptionGroup var locations: LocationOptions
+        @OptionGroup var location: KeyStoreLocation
         @Argument(help: "The access key id.")
         var accessKeyId: String
 
-        /// The key store of the data directory.
+        /// The key store of the data directory, which must exist.
         func store() throws -> AccessKeyStore {
-            try AccessKeyStore(dataDirectory: locations.resolvedDataDirectory)
+            try AccessKeyStore(dataDirectory: location.data.existing())
         }
     }
 

@@ -60,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.host = host ?? environment["SEALQ_HOST"] ?? configuration.host
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be a port number (0–65535), not \(port).") }
         if let port = try port ?? environment["SEALQ_PORT"].map(Self.parsePort) { configuration.port = port }
-        configuration.dataDirectory = locations.resolvedDataDirectory
+        configuration.dataDirectory = locations.data.resolved
         configuration.keysDirectory = keysDirectory ?? environment["SEALQ_KEYS"] ?? configuration.keysDirectory
         configuration.policiesDirectory = locations.resolvedPoliciesDirectory
         configuration.region = try locations.resolvedRegion()

@@ -926,3 +926,18 @@ def test_lookup_events_records_what_was_searched_and_takes_null_as_absent(tmp_pa
     assert record["requestParameters"] == {
         "lookupAttributes": [{"attributeKey": "EventName", "attributeValue": "CreateQueue"}],
         "startTime": "2026-01-01T00:00:00Z", "maxResults": 5}
+
+
+@pytest.mark.parametrize("command", [
+    ["lookup"], ["key-usage"], ["export", "OUT"], ["prove", "--consistency", "1", "2"], ["checkpoint"], ["verify"],
+])
+def test_audit_tools_refuse_a_data_directory_that_was_never_set_up(tmp_path, command):
+    """A mistyped --data-dir is refused with the way out, not made (nor the export directory
+    beside it) and not answered with a raw SQLite error."""
+    typo = str(tmp_path / "typo-dir")
+    out = str(tmp_path / "out")
+    p = run_sealq("audit", *[out if word == "OUT" else word for word in command], "--data-dir", typo)
+    assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
+    assert f"{typo}/sealq.sqlite does not exist: start the daemon on {typo} once first" in p.stderr
+    assert "SQLite error" not in p.stderr
+    assert not os.path.exists(typo) and not os.path.exists(out)

@@ -98,3 +98,23 @@ def test_cli_error_for_bad_attribute(aws):
     p = aws("create-queue", "--queue-name", name, "--attributes", "DelaySeconds=901", check=False)
     assert p.returncode != 0
     assert "InvalidAttributeValue" in p.stderr
+
+
+def test_rotate_root_refuses_a_new_passphrase_and_a_new_key_file_together(tmp_path):
+    """SEALQ_NEW_ROOT_PASSPHRASE used to win silently over --new-root-key-file; now neither
+    loses: the rotation is refused and the root key stays as it was."""
+    from conftest import SEALQ_BIN, Daemon
+    d = Daemon(str(tmp_path))
+    d.start()
+    d.stop()
+    new_key = tmp_path / "new.key"
+    new_key.write_bytes(os.urandom(32))
+    os.chmod(new_key, 0o600)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SEALQ_")}
+    env["SEALQ_NEW_ROOT_PASSPHRASE"] = "a new passphrase from the environment"
+    p = subprocess.run([SEALQ_BIN, "keys", "rotate-root", "--data-dir", d.data_dir, "--new-root-key-file", str(new_key)],
+                       cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=60)
+    assert p.returncode == 64, (p.returncode, p.stdout, p.stderr)
+    assert "SEALQ_NEW_ROOT_PASSPHRASE or --new-root-key-file, not both" in p.stderr
+    d.start()
+    d.stop()

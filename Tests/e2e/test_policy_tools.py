@@ -1280,3 +1280,42 @@ def test_who_can_on_a_kms_key_follows_key_policy_rules(env):
               "--policies", env.policies_dir, "--output", "json")
     assert p.returncode == 0, p.stderr
     assert set(by_principal(json.loads(p.stdout))) == {user("admin")}
+
+
+def test_who_can_and_simulate_use_the_account_and_region_the_data_directory_recorded(tmp_path):
+    """A data directory set up for another account and region: who-can must evaluate the ARNs
+    its daemon uses (a queue policy naming that account's partner grants access), and an
+    --account-id or --region that contradicts the record is refused, as `sealq serve` refuses it."""
+    account, region = "123456789012", "eu-west-1"
+    d = Daemon(str(tmp_path), policies_dir=REPO_POLICIES, extra_args=["--account-id", account, "--region", region])
+    d.start()
+    try:
+        sqs = boto3.client("sqs", endpoint_url=d.url, region_name=region, aws_access_key_id=ADMIN_KEY,
+                           aws_secret_access_key=ADMIN_SECRET)
+        queue_arn = f"arn:aws:sqs:{region}:{account}:shared-q"
+        policy = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:user/partner"},
+             "Action": "sqs:SendMessage", "Resource": queue_arn}]}
+        sqs.create_queue(QueueName="shared-q", Attributes={"Policy": json.dumps(policy)})
+    finally:
+        d.stop()
+    p = sealq("policy", "who-can", "--action", "sqs:SendMessage", "--queue", "shared-q", "--data-dir", d.data_dir,
+              "--policies", REPO_POLICIES, "--output", "json")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["Resource"] == queue_arn
+    assert f"arn:aws:iam::{account}:user/partner" in {g["Principal"] for g in out["Principals"]}
+    same = sealq("policy", "who-can", "--action", "sqs:SendMessage", "--queue", "shared-q", "--data-dir", d.data_dir,
+                 "--policies", REPO_POLICIES, "--output", "json", "--account-id", account, "--region", region)
+    assert same.returncode == 0 and json.loads(same.stdout) == out, same.stderr
+    for flags in (["--account-id", ACCOUNT], ["--region", REGION]):
+        refused = sealq("policy", "who-can", "--action", "sqs:SendMessage", "--queue", "shared-q",
+                        "--data-dir", d.data_dir, "--policies", REPO_POLICIES, *flags)
+        assert refused.returncode == 64, (flags, refused.returncode, refused.stdout)
+        assert f"belongs to account {account} in region {region}" in refused.stderr
+    input_file = tmp_path / "input.json"
+    input_file.write_text(json.dumps({"PolicyInputList": [json.dumps(doc(allow("sqs:SendMessage")))],
+                                      "ActionNames": ["sqs:SendMessage"], "ResourceArns": [queue_arn]}))
+    simulated = sealq("policy", "simulate", "--cli-input-json", str(input_file), "--data-dir", d.data_dir,
+                      "--policies", REPO_POLICIES, "--account-id", ACCOUNT)
+    assert simulated.returncode == 64 and f"belongs to account {account}" in simulated.stderr, simulated.stderr

@@ -266,3 +266,17 @@ def test_a_key_whose_principal_is_no_longer_defined_is_refused_and_warned_about(
     finally:
         d.stop()
     assert f"access key {key['AccessKeyId']} belongs to partner".encode() in d.logs()
+
+
+def test_a_mistyped_data_dir_is_neither_made_nor_changed(tmp_path):
+    """Listing a directory that does not exist lists nothing, says so, and makes nothing;
+    disable, enable and delete refuse it as `audit verify` does, instead of making it."""
+    typo = str(tmp_path / "typo-dir")
+    listed = principals_cli("list", data_dir=typo)
+    assert json.loads(listed.stdout) == {"AccessKeyMetadata": []}
+    assert f"{typo} does not exist" in listed.stderr
+    for command in ("disable", "enable", "delete"):
+        p = principals_cli(command, "AKIAXXXXXXXXXXXXXXXX", data_dir=typo, policies_dir=REPO_POLICIES, check=False)
+        assert p.returncode == 1, (command, p.returncode, p.stderr)
+        assert f"{typo} does not exist: start the daemon on {typo} once first" in p.stderr
+    assert not os.path.exists(typo)
