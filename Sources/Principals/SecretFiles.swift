@@ -29,9 +29,19 @@ public enum SecretFiles {
     }
 
     /// Makes the existing files among `paths` readable by their owner only (files made before
-    /// the process ran with umask 077, such as an older database).
-    public static func restrict(_ paths: [String]) {
-        for path in paths where FileManager.default.fileExists(atPath: path) { chmod(path, 0o600) }
+    /// the process ran with umask 077, such as an older database, or loosened by a chmod or a
+    /// restore since), and returns those that were open to others, with their old mode.
+    @discardableResult
+    public static func restrict(_ paths: [String]) -> [(path: String, mode: mode_t)] {
+        var loosened: [(path: String, mode: mode_t)] = []
+        for path in paths {
+            var info = stat()
+            guard stat(path, &info) == 0 else { continue }
+            let mode = info.st_mode & 0o777
+            if mode & 0o077 != 0 { loosened.append((path, mode)) }
+            chmod(path, 0o600)
+        }
+        return loosened
     }
 
     /// The bytes of the file at `path`, or nil when there is no such file. A file that exists

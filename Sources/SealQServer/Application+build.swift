@@ -55,7 +55,10 @@ public func buildApplication(
     try DataDirectoryIdentity.bind(configuration)
     try requireDatabase(of: configuration)
     let store = try SQLiteMessageStore(path: configuration.databasePath, logger: logger)
-    SecretFiles.restrict(["", "-wal", "-shm"].map { configuration.databasePath + $0 })
+    for (path, mode) in SecretFiles.restrict(secretFiles(of: configuration)) {
+        logger.warning(
+            "\(path) was open to others (mode \(String(mode, radix: 8))): made readable by its owner only again; what it holds may have been read")
+    }
     let catalog = try PrincipalCatalog.load(directory: configuration.policiesDirectory, accountId: configuration.accountId)
     if !FileManager.default.fileExists(atPath: configuration.policiesDirectory) {
         logger.warning(
@@ -171,6 +174,15 @@ private func requireDatabase(of configuration: ServerConfiguration) throws {
             \(path) is \(size == nil ? "missing" : "empty"), but \(configuration.dataDirectory) was set up: restore the database \
             from a backup, or start on an empty data directory
             """)
+}
+
+/// The data directory's files that hold secrets, or what secrets protect, put back to mode 0600
+/// at every start: a chmod or a restore from a backup may have opened them to others. (The root
+/// key file is refused instead: it lives outside the data directory and is the operator's.)
+private func secretFiles(of configuration: ServerConfiguration) -> [String] {
+    ["", "-wal", "-shm"].map { configuration.databasePath + $0 }
+        + [configuration.adminCredentialsPath, configuration.receiptKeyPath]
+        + ["audit-signing.key", "access-keys.key", "access-keys.json"].map { configuration.dataDirectory + "/" + $0 }
 }
 
 /// Applies every `keys/*.json` definition: missing keys are created, drift is logged (never

@@ -491,3 +491,22 @@ def test_a_kms_deletion_day_longer_than_a_day_is_refused(tmp_path, seconds):
     result = serve(tmp_path, "--port", "1", "--kms-deletion-day-seconds", seconds)
     assert result.returncode == 64, (result.returncode, result.stderr)
     assert "1 to 86400" in result.stderr
+
+
+def test_a_start_puts_loosened_secret_files_back_to_owner_only_and_says_so(tmp_path):
+    """As the database: admin-credentials, receipt-handle.key, audit-signing.key and
+    access-keys.key opened to others by a chmod or a restore are made 0600 again, with a warning."""
+    daemon = Daemon(str(tmp_path))
+    daemon.start()
+    daemon.stop()
+    subprocess.run([SEALQ_BIN, "principals", "create-access-key", "admin", "--data-dir", daemon.data_dir],
+                   capture_output=True, check=True, cwd=str(tmp_path))
+    names = ["admin-credentials", "receipt-handle.key", "audit-signing.key", "access-keys.key", "access-keys.json"]
+    for name in names:
+        os.chmod(os.path.join(daemon.data_dir, name), 0o644)
+    daemon.start()
+    daemon.stop()
+    for name in names:
+        path = os.path.join(daemon.data_dir, name)
+        assert os.stat(path).st_mode & 0o777 == 0o600, name
+        assert f"{path} was open to others (mode 644)".encode() in daemon.logs(), name
