@@ -1,6 +1,6 @@
 /// An event ready to append, encoded on the caller's task so the store's writer only copies
-/// bytes: its template (stored once for all events alike), the three values that make it this
-/// event, and its leaf hash.
+/// bytes: its template (stored once for all events alike), the values that make it this event,
+/// and its leaf hash.
 public struct AuditEntry: Sendable {
     /// The record's eventID.
     public var eventID: String
@@ -8,27 +8,38 @@ public struct AuditEntry: Sendable {
     public var eventTime: Int64
     /// Its requestID.
     public var requestID: String
-    /// The record without those three values.
+    /// Its own responseElements (JSON) where the template leaves them to each event; nil reads `null`.
+    public private(set) var responseElements: [UInt8]?
+    /// The record without those values.
     public var template: AuditRecordTemplate
     /// `MerkleTree.leafHash(record)`.
-    public var leafHash: [UInt8]
+    public private(set) var leafHash: [UInt8]
 
     /// `event`, encoded.
     public init(_ event: AuditEvent) {
-        self.init(template: event.template, eventTime: event.eventTime, requestID: event.requestID, eventID: event.eventID)
+        self.init(
+            template: event.template, eventTime: event.eventTime, requestID: event.requestID, eventID: event.eventID,
+            responseElements: event.responseElementsPerEvent ? event.responseElementsJSON : nil)
     }
 
     /// The event made of `template` and its own values.
-    public init(template: AuditRecordTemplate, eventTime: Int64, requestID: String, eventID: String) {
+    public init(template: AuditRecordTemplate, eventTime: Int64, requestID: String, eventID: String, responseElements: [UInt8]? = nil) {
         self.eventID = eventID
         self.eventTime = eventTime
         self.requestID = requestID
+        self.responseElements = responseElements
         self.template = template
-        leafHash = MerkleTree.leafHash(template.record(eventTime: eventTime, requestID: requestID, eventID: eventID))
+        leafHash = []
+        leafHash = MerkleTree.leafHash(record)
+    }
+
+    /// This event with `responseElements` (JSON) as its own response elements.
+    public func answering(_ responseElements: [UInt8]) -> AuditEntry {
+        AuditEntry(template: template, eventTime: eventTime, requestID: requestID, eventID: eventID, responseElements: responseElements)
     }
 
     /// The CloudTrail record (JSON), the leaf's data.
     public var record: [UInt8] {
-        template.record(eventTime: eventTime, requestID: requestID, eventID: eventID)
+        template.record(eventTime: eventTime, requestID: requestID, eventID: eventID, responseElements: responseElements)
     }
 }

@@ -101,6 +101,9 @@ public struct AuditEvent: Sendable {
     public var requestParameters: OutputNode?
     /// What the call answered, with payloads hidden.
     public var responseElements: OutputNode?
+    /// Whether the responseElements name what this one call made (a send's message ids), so
+    /// the template leaves them to each event instead of holding them.
+    public var responseElementsPerEvent = false
     /// The error code of a failed call.
     public var errorCode: String?
     /// The error message of a failed call.
@@ -156,7 +159,16 @@ public struct AuditEvent: Sendable {
     /// The record as CloudTrail writes it: a JSON object with its fields in CloudTrail's order,
     /// absent optional fields left out. These bytes are the Merkle leaf of the event.
     public var recordJSON: [UInt8] {
-        template.record(eventTime: eventTime, requestID: requestID, eventID: eventID)
+        template.record(
+            eventTime: eventTime, requestID: requestID, eventID: eventID,
+            responseElements: responseElementsPerEvent ? responseElementsJSON : nil)
+    }
+
+    /// The responseElements value as JSON (`null` when there are none).
+    public var responseElementsJSON: [UInt8] {
+        var output: [UInt8] = []
+        JSONWriter.write(responseElements ?? .null, into: &output)
+        return output
     }
 
     /// The record without its eventTime, requestID and eventID values.
@@ -189,7 +201,12 @@ public struct AuditEvent: Sendable {
         Self.field("sourceIPAddress", sourceIPAddress, into: &output)
         Self.field("userAgent", userAgent, into: &output)
         Self.field("requestParameters", requestParameters ?? .null, into: &output)
-        Self.field("responseElements", responseElements ?? .null, into: &output)
+        if responseElementsPerEvent {
+            Self.appendKey("responseElements", into: &output)
+            output.append(AuditRecordTemplate.responseElementsMarker)
+        } else {
+            Self.field("responseElements", responseElements ?? .null, into: &output)
+        }
         Self.field("errorCode", errorCode, into: &output)
         Self.field("errorMessage", errorMessage, into: &output)
         Self.marker("requestID", AuditRecordTemplate.requestIDMarker, into: &output)

@@ -28,6 +28,16 @@ public final class PendingAuditRecord: Sendable {
         requestID = entry.requestID
     }
 
+    /// Gives the record its own responseElements (JSON: what the request made, such as the ids
+    /// of the messages a send stored), until the record is written. For the store's work,
+    /// inside the transaction that appends the record.
+    public func answer(with responseElements: [UInt8]) {
+        state.withLock { state in
+            guard case .pending(let entry) = state else { return }
+            state = .pending(entry.answering(responseElements))
+        }
+    }
+
     /// Adds the record of a key use made for this request (written before the request's own).
     public func addKeyUse(_ event: AuditEvent) {
         let entry = AuditEntry(event)

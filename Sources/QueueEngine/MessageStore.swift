@@ -33,8 +33,11 @@ public protocol MessageStore: Sendable {
     func delete(space: Int64, receipts: [MessageReceipt], now: Int64, requireInFlight: Bool) async throws -> [ReceiptOutcome]
 
     /// FIFO: stores each message unless its deduplication id was stored within its window, in
-    /// which case the original is reported and nothing is enqueued.
-    func insertDeduplicated(_ messages: [DeduplicatedMessage], space: Int64, now: Int64) async throws -> [DeduplicationOutcome]
+    /// which case the original is reported and nothing is enqueued. `decided` hears the
+    /// outcomes inside the storing transaction.
+    func insertDeduplicated(
+        _ messages: [DeduplicatedMessage], space: Int64, now: Int64, decided: @escaping @Sendable ([DeduplicationOutcome]) -> Void
+    ) async throws -> [DeduplicationOutcome]
     /// FIFO: claims up to `limit` messages in sequence order from groups with nothing in flight,
     /// several per group when available. With an attempt id seen within its window, returns the
     /// messages that attempt claimed (those still in flight) instead.

@@ -4,12 +4,16 @@ extension QueueEngine {
         let queue = try requireQueue(name)
         var stored = [try prepare(message, for: queue, caller: caller, now: time.nowMilliseconds())]
         try seal(&stored, for: queue, caller: caller)
-        return try await persist(stored, in: queue)[0]
+        return try await persist(stored, in: queue, entryIds: [nil])[0]
     }
 
-    /// Stores prepared messages: FIFO ones through deduplication, with sequence numbers.
-    private func persist(_ messages: [NewMessage], in queue: QueueRecord) async throws -> [SentMessage] {
+    /// Stores prepared messages: FIFO ones through deduplication, with sequence numbers. The
+    /// send's observer (`StoredSends`) hears of them in the storing transaction, by entry id.
+    private func persist(_ messages: [NewMessage], in queue: QueueRecord, entryIds: [String?]) async throws -> [SentMessage] {
+        let observer = StoredSends.observer
         guard queue.settings.fifoQueue else {
+            // Standard queues store every message under the id it was given.
+            observer?(zip(entryIds, messages).map { .init(entryId: $0, sent: SentMessage(messageId: $1.messageId, sequenceNumber: nil)) })
             _ = try await store.insert(messages, space: queue.messageSpace)
             delivered(messages, to: queue)
             return messages.map { SentMessage(messageId: $0.messageId, sequenceNumber: nil) }
@@ -20,19 +24,22 @@ extension QueueEngine {
                 message: message, scope: queue.settings.deduplicationScope == "messageGroup" ? message.groupId ?? "" : "",
                 deduplicationId: message.deduplicationId ?? "", expiresAt: now + Self.fifoWindowMilliseconds)
         }
-        let outcomes = try await store.insertDeduplicated(keyed, space: queue.messageSpace, now: now)
-        var stored: [NewMessage] = []
-        let sent = zip(messages, outcomes).map { message, outcome -> SentMessage in
-            switch outcome {
-            case .stored(let sequence):
-                stored.append(message)
-                return SentMessage(messageId: message.messageId, sequenceNumber: SequenceNumber.format(sequence))
-            case .duplicate(let messageId, let sequence):
-                return SentMessage(messageId: messageId, sequenceNumber: SequenceNumber.format(sequence))
-            }
+        let outcomes = try await store.insertDeduplicated(keyed, space: queue.messageSpace, now: now) { outcomes in
+            observer?(zip(entryIds, zip(messages, outcomes)).map { .init(entryId: $0, sent: Self.sent($1.0, $1.1)) })
         }
-        delivered(stored, to: queue)
-        return sent
+        delivered(zip(messages, outcomes).compactMap { message, outcome in
+            if case .stored = outcome { return message }
+            return nil
+        }, to: queue)
+        return zip(messages, outcomes).map(Self.sent)
+    }
+
+    /// What the send of `message` answers, given how the store took it.
+    private static func sent(_ message: NewMessage, _ outcome: DeduplicationOutcome) -> SentMessage {
+        switch outcome {
+        case .stored(let sequence): SentMessage(messageId: message.messageId, sequenceNumber: SequenceNumber.format(sequence))
+        case .duplicate(let messageId, let sequence): SentMessage(messageId: messageId, sequenceNumber: SequenceNumber.format(sequence))
+        }
     }
 
     /// SendMessageBatch: entries that fail validation are reported; the rest are stored together.
@@ -60,7 +67,7 @@ extension QueueEngine {
         }
         // A key failure is the whole call's (every entry needs the same key), as on AWS.
         try seal(&stored, for: queue, caller: caller)
-        let sent = stored.isEmpty ? [] : try await persist(stored, in: queue)
+        let sent = stored.isEmpty ? [] : try await persist(stored, in: queue, entryIds: acceptedIds)
         outcome.successes = Array(zip(acceptedIds, sent))
         return outcome
     }

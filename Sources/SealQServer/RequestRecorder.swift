@@ -32,6 +32,9 @@ struct RequestRecord: Sendable, Hashable {
     var requestParameters: OutputNode?
     /// What the answer said that an auditor needs (a new key's id), as CloudTrail records it.
     var responseElements: OutputNode?
+    /// Whether each event gets its own responseElements, given to its pending record while the
+    /// call runs (the messages a send stored) rather than known beforehand.
+    var responseElementsPerEvent = false
     /// The statements that decided (the denying ones for a deny, else the allowing ones).
     var decidingStatements: [MatchedStatement] = []
     /// SQS message operations are data events; everything else is a management event.
@@ -147,7 +150,7 @@ struct RequestRecorder: Sendable {
                     ])
                 })))
         }
-        return AuditEvent(
+        var event = AuditEvent(
             userIdentity: identity(record.principal, accessKeyId: record.accessKeyId),
             eventTime: now, eventSource: record.eventSource, eventName: record.action,
             awsRegion: region, sourceIPAddress: record.sourceIP, userAgent: record.userAgent,
@@ -156,6 +159,9 @@ struct RequestRecorder: Sendable {
             readOnly: Self.isReadOnly(record.action), resources: record.resources, eventType: "AwsApiCall",
             eventCategory: record.dataEvent ? "Data" : "Management", recipientAccountId: accountId,
             additionalEventData: .structure([("authorization", .structure(decision))]))
+        // A failed call made nothing to name: its record says null, as CloudTrail's do.
+        event.responseElementsPerEvent = record.responseElementsPerEvent && record.errorCode == nil
+        return event
     }
 
     /// The CloudTrail record of a key use made by the queue service for a caller, as KMS logs

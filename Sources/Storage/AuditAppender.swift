@@ -22,12 +22,14 @@ final class AuditAppender: @unchecked Sendable {
         var position = try nextPosition ?? Self.readNextPosition(db)
         let insert = try db.cachedStatement(
             sql: """
-                INSERT INTO audit_events (position, event_id, event_time, record, leaf_hash, template_id, request_id)
-                VALUES (?, ?, ?, X'', ?, ?, ?)
+                INSERT INTO audit_events (position, event_id, event_time, record, leaf_hash, template_id, request_id, response_elements)
+                VALUES (?, ?, ?, X'', ?, ?, ?, ?)
                 """)
         for entry in entries {
             let templateID = try storedTemplates[entry.template.hash] ?? store(entry.template, db)
-            try insert.execute(arguments: [position, entry.eventID, entry.eventTime, Data(entry.leafHash), templateID, entry.requestID])
+            let responseElements = entry.responseElements.map { String(decoding: $0, as: UTF8.self) }
+            try insert.execute(
+                arguments: [position, entry.eventID, entry.eventTime, Data(entry.leafHash), templateID, entry.requestID, responseElements])
             position += 1
         }
         nextPosition = position

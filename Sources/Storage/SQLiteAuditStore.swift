@@ -161,7 +161,8 @@ public struct SQLiteAuditStore: AuditStore {
                 templates[id] = loaded
                 return loaded
             }
-            let templateColumns = templated ? ", request_id, template_id" : ""
+            let answered = try db.columns(in: "audit_events").contains { $0.name == "response_elements" }
+            let templateColumns = (templated ? ", request_id, template_id" : "") + (answered ? ", response_elements" : "")
             let cursor = try Row.fetchCursor(
                 db, sql: "SELECT position, event_id, event_time, record, leaf_hash\(templateColumns) FROM audit_events ORDER BY position")
             while let row = try cursor.next() {
@@ -170,7 +171,10 @@ public struct SQLiteAuditStore: AuditStore {
                 if templated, let templateID = row["template_id"] as Int64? {
                     // A missing template or request id leaves the record empty, which cannot match its leaf hash.
                     let requestID = row["request_id"] as String?
-                    record = try requestID.flatMap { try template(templateID)?.record(eventTime: row["event_time"], requestID: $0, eventID: eventID) } ?? []
+                    let responseElements = answered ? (row["response_elements"] as String?).map { Array($0.utf8) } : nil
+                    record = try requestID.flatMap {
+                        try template(templateID)?.record(eventTime: row["event_time"], requestID: $0, eventID: eventID, responseElements: responseElements)
+                    } ?? []
                 }
                 let event = StoredAuditEvent(position: row["position"], eventID: eventID, record: record, leafHash: [UInt8](row["leaf_hash"] as Data))
                 guard try visit(event) else { break }

@@ -9,8 +9,11 @@ import QueueEngine
 /// when `busy_until` has passed, so a receive walks groups in head order and never looks at the
 /// messages of busy groups.
 extension SQLiteMessageStore {
-    /// Stores FIFO messages through the deduplication table, tracking their groups.
-    public func insertDeduplicated(_ messages: [DeduplicatedMessage], space: Int64, now: Int64) async throws -> [DeduplicationOutcome] {
+    /// Stores FIFO messages through the deduplication table, tracking their groups; `decided`
+    /// hears the outcomes inside the transaction.
+    public func insertDeduplicated(
+        _ messages: [DeduplicatedMessage], space: Int64, now: Int64, decided: @escaping @Sendable ([DeduplicationOutcome]) -> Void
+    ) async throws -> [DeduplicationOutcome] {
         let rows = messages.map { Self.insertArguments($0.message, space: space) }
         let outcomes = try await writer.perform { db -> [DeduplicationOutcome] in
             let insert = try db.cachedStatement(sql: Self.insertSQL)
@@ -24,7 +27,7 @@ extension SQLiteMessageStore {
                     INSERT OR REPLACE INTO deduplication (space, scope, deduplication_id, message_id, seq, expires_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """)
-            return try zip(messages, rows).map { item, arguments in
+            let outcomes = try zip(messages, rows).map { item, arguments -> DeduplicationOutcome in
                 if let original = try Row.fetchOne(
                     findDuplicate, arguments: [space, item.scope, item.deduplicationId, now])
                 {
@@ -37,6 +40,8 @@ extension SQLiteMessageStore {
                 try Self.trackGroup(db, space: space, group: item.message.groupId ?? "", sequence: sequence)
                 return .stored(sequence: sequence)
             }
+            decided(outcomes)
+            return outcomes
         }
         adjustTotal(space: space, by: outcomes.filter { if case .stored = $0 { true } else { false } }.count)
         return outcomes

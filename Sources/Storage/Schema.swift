@@ -256,6 +256,25 @@ enum Schema {
                         FROM audit_events e LEFT JOIN audit_templates t ON t.id = e.template_id;
                     """)
         }
+        // A send's record names the messages it stored (responseElements, as CloudTrail's do),
+        // which differ from event to event: they are stored with the event, and the template
+        // holds a marker (0x04) in their place.
+        migrator.registerMigration("v12-audit-response-elements") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE audit_events ADD COLUMN response_elements TEXT;
+                    DROP VIEW audit_records;
+                    CREATE VIEW audit_records AS
+                        SELECT e.position, e.event_id, e.event_time, e.leaf_hash,
+                            CASE WHEN e.template_id IS NULL THEN e.record
+                                 ELSE COALESCE(CAST(replace(replace(replace(replace(t.template,
+                                     char(1), strftime('%Y-%m-%dT%H:%M:%SZ', e.event_time / 1000, 'unixepoch')),
+                                     char(2), e.request_id), char(3), e.event_id), char(4), COALESCE(e.response_elements, 'null'))
+                                     AS BLOB), X'')
+                            END AS record
+                        FROM audit_events e LEFT JOIN audit_templates t ON t.id = e.template_id;
+                    """)
+        }
         return migrator
     }
 }

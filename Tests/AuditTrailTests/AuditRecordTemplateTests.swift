@@ -40,4 +40,28 @@ struct AuditRecordTemplateTests {
         #expect(try JSONParser.parse(sneaky.recordJSON)["userAgent"]?.string == "agent\u{01}\u{02}\u{03}")
         #expect(sneaky.template != event(requestID: "r", eventID: "e", eventTime: 0).template)
     }
+
+    @Test("Response elements of each event's own: the template holds a marker, each record its own value, hashed whole")
+    func perEventResponseElements() throws {
+        var first = event(requestID: "r-1", eventID: "e-1", eventTime: 0)
+        first.responseElementsPerEvent = true
+        first.responseElements = .structure([("messageId", .text("m-1"))])
+        var second = first
+        second.responseElements = .structure([("messageId", .text("m-2"))])
+        #expect(first.template == second.template)
+        #expect(first.template.bytes.filter { $0 < 0x20 } == [
+            AuditRecordTemplate.eventTimeMarker, AuditRecordTemplate.responseElementsMarker, AuditRecordTemplate.requestIDMarker,
+            AuditRecordTemplate.eventIDMarker,
+        ])
+        #expect(try JSONParser.parse(second.recordJSON)["responseElements"]?["messageId"]?.string == "m-2")
+        let entry = AuditEntry(first)
+        #expect(entry.record == first.recordJSON && entry.leafHash == MerkleTree.leafHash(first.recordJSON))
+        // Given later (by the store's transaction), the value changes the record and its hash.
+        var unanswered = first
+        unanswered.responseElements = nil
+        let pending = AuditEntry(unanswered)
+        #expect(try JSONParser.parse(pending.record)["responseElements"].map { if case .null = $0 { true } else { false } } == true)
+        let answered = pending.answering(Array(#"{"messageId":"m-1"}"#.utf8))
+        #expect(answered.record == first.recordJSON && answered.leafHash == entry.leafHash)
+    }
 }

@@ -67,4 +67,33 @@ struct AuditSchemaMigrationTests {
         let record = try await database.read { db in try Data.fetchOne(db, sql: "SELECT record FROM audit_records WHERE position = 1") }
         #expect(record.map { [UInt8]($0) } == AuditEntry(event(2)).record)
     }
+
+    @Test("v12: events stored before it read back unchanged; a send's own responseElements are stored with its event")
+    func responseElementsMigration() async throws {
+        let database = try DatabaseQueue()
+        try Schema.migrator.migrate(database, upTo: "v11-audit-templates")
+        let old = [AuditEntry(event(1))]
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO audit_templates (id, hash, template) VALUES (1, ?, ?);
+                    INSERT INTO audit_events (position, event_id, event_time, record, leaf_hash, template_id, request_id)
+                    VALUES (1, ?, ?, X'', ?, 1, ?)
+                    """,
+                arguments: [Data(old[0].template.hash), String(decoding: old[0].template.bytes, as: UTF8.self), old[0].eventID,
+                            old[0].eventTime, Data(old[0].leafHash), old[0].requestID])
+        }
+        try Schema.migrator.migrate(database)
+        var sent = event(2)
+        sent.responseElementsPerEvent = true
+        sent.responseElements = .structure([("messageId", .text("m-2"))])
+        let new = [AuditEntry(sent)]
+        let appender = AuditAppender()
+        try await database.write { db in try appender.insert(db, new) }
+        let records = try await database.read { db in
+            try Data.fetchAll(db, sql: "SELECT record FROM audit_records ORDER BY position").map { [UInt8]($0) }
+        }
+        #expect(records == (old + new).map(\.record))
+        #expect(String(decoding: records[1], as: UTF8.self).contains(#""responseElements":{"messageId":"m-2"}"#))
+    }
 }

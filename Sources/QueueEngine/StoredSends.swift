@@ -1,0 +1,16 @@
+/// Lets whoever runs a send learn, inside the transaction that stores its messages, what the
+/// send stored: CloudTrail's SendMessage and SendMessageBatch records name the messages a call
+/// made, and a record commits in the transaction of its call's first change.
+public enum StoredSends {
+    /// One message a send stored, or on a FIFO queue the one it was a duplicate of.
+    public struct Item: Sendable, Equatable {
+        /// The batch entry's id; nil for SendMessage.
+        public var entryId: String?
+        /// The message id and, on a FIFO queue, its sequence number.
+        public var sent: SentMessage
+    }
+
+    /// Called with the stored messages of each send made on this task, in entry order, inside
+    /// the storing transaction (again, should that transaction be retried).
+    @TaskLocal public static var observer: (@Sendable ([Item]) -> Void)?
+}
