@@ -1,4 +1,5 @@
 import Foundation
+import WireJSON
 
 /// A key declared in `keys/`: what should exist, by alias. Applied at start: created when
 /// missing, never destroyed, and any difference from the live key reported as drift.
@@ -32,32 +33,57 @@ public struct KeyDefinition: Sendable, Equatable {
         self.tags = tags
     }
 
-    /// Parses one definition file's JSON; `file` names it in errors.
+    /// Parses one definition file's JSON; `file` names it in errors. The JSON is read strictly,
+    /// as request bodies are: a trailing comma, a repeated member or a value of another type
+    /// (`"Enabled": 1`) is refused, not guessed at.
     public static func parse(_ data: Data, file: String) throws -> KeyDefinition {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw KeyServiceError(.validation, "\(file): not a JSON object")
+        let document: LocatedJSON
+        do { document = try JSONParser.parseLocated([UInt8](data)) } catch {
+            throw KeyServiceError(.validation, "\(file): not valid JSON (\(error))")
         }
+        guard case .object = document.value else { throw KeyServiceError(.validation, "\(file): not a JSON object") }
+        if let repeated = repeatedMember(in: document) {
+            throw KeyServiceError(
+                .validation,
+                "\(file): line \(repeated.keyStart.line), column \(repeated.keyStart.column): member \(repeated.key) is given twice in its object")
+        }
+        let object = try members(of: document, "the definition", file: file)
         let known: Set<String> = ["Alias", "Description", "KeySpec", "KeyUsage", "Rotation", "Policy", "Tags"]
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw KeyServiceError(.validation, "\(file): unknown member \(unknown); expected \(known.sorted().joined(separator: ", "))")
         }
-        guard let alias = object["Alias"] as? String else { throw KeyServiceError(.validation, "\(file): Alias is required") }
+        guard let given = object["Alias"] else { throw KeyServiceError(.validation, "\(file): Alias is required") }
+        let alias = try string(given, "Alias", file: file)
         do { try KeyService.checkAliasName(alias) } catch { throw KeyServiceError(error.code, "\(file): \(error.message)") }
-        guard let spec = ManagedKey.Spec(rawValue: object["KeySpec"] as? String ?? "SYMMETRIC_DEFAULT") else {
+        let description = try object["Description"].map { try string($0, "Description", file: file) } ?? ""
+        // As CreateKey's Description: at most 8192 UTF-16 units.
+        guard description.utf16.count <= 8192 else {
+            throw KeyServiceError(.validation, "\(file): Description must be at most 8192 characters")
+        }
+        let specName = try object["KeySpec"].map { try string($0, "KeySpec", file: file) } ?? "SYMMETRIC_DEFAULT"
+        guard let spec = ManagedKey.Spec(rawValue: specName) else {
             throw KeyServiceError(.validation, "\(file): KeySpec must be SYMMETRIC_DEFAULT or HMAC_256")
         }
-        if let usage = object["KeyUsage"] as? String, usage != spec.usage {
+        if let usage = try object["KeyUsage"].map({ try string($0, "KeyUsage", file: file) }), usage != spec.usage {
             throw KeyServiceError(.validation, "\(file): KeyUsage of a \(spec.rawValue) key is \(spec.usage)")
         }
-        guard let rotation = (object["Rotation"] ?? [String: Any]()) as? [String: Any] else {
-            throw KeyServiceError(.validation, "\(file): Rotation must be an object")
+        let rotation = try object["Rotation"].map { try members(of: $0, "Rotation", file: file) } ?? [:]
+        var enabled = false
+        if let value = rotation["Enabled"] {
+            guard case .bool(let flag) = value.value else {
+                throw KeyServiceError(.validation, "\(file): Rotation.Enabled must be true or false, not a \(value.typeName)")
+            }
+            enabled = flag
         }
-        // Typed strictly: "true" or "400" in quotes is a mistake to report, not rotation off.
-        guard !(rotation["Enabled"] is String), let enabled = (rotation["Enabled"] ?? false) as? Bool else {
-            throw KeyServiceError(.validation, "\(file): Rotation.Enabled must be true or false")
+        var period = 365
+        if let value = rotation["PeriodInDays"] {
+            guard case .number(let days, _) = value.value, let whole = Int(exactly: days) else {
+                throw KeyServiceError(.validation, "\(file): Rotation.PeriodInDays must be a number of days")
+            }
+            period = whole
         }
-        guard !(rotation["PeriodInDays"] is String), let period = (rotation["PeriodInDays"] ?? 365) as? Int else {
-            throw KeyServiceError(.validation, "\(file): Rotation.PeriodInDays must be a number of days")
+        if let unknown = rotation.keys.sorted().first(where: { $0 != "Enabled" && $0 != "PeriodInDays" }) {
+            throw KeyServiceError(.validation, "\(file): unknown member Rotation.\(unknown); expected Enabled, PeriodInDays")
         }
         guard (90...2560).contains(period) else { throw KeyServiceError(.validation, "\(file): Rotation.PeriodInDays must be 90–2560") }
         if enabled && spec != .symmetricDefault {
@@ -65,16 +91,52 @@ public struct KeyDefinition: Sendable, Equatable {
         }
         var policy: String?
         if let value = object["Policy"] {
-            guard JSONSerialization.isValidJSONObject(value) else { throw KeyServiceError(.validation, "\(file): Policy must be an object") }
-            policy = String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]), as: UTF8.self)
+            guard case .object = value.value else { throw KeyServiceError(.validation, "\(file): Policy must be an object") }
+            // As written: the key policy's own parser then refuses what it would refuse in PutKeyPolicy.
+            policy = String(decoding: data[data.startIndex + value.start.offset..<data.startIndex + value.end.offset], as: UTF8.self)
         }
-        guard let tags = (object["Tags"] ?? [String: String]()) as? [String: String] else {
-            throw KeyServiceError(.validation, "\(file): Tags must be an object of strings")
+        let tagMembers = try object["Tags"].map { try members(of: $0, "Tags", file: file) } ?? [:]
+        var tags: [String: String] = [:]
+        for (key, value) in tagMembers {
+            guard case .string(let text) = value.value else { throw KeyServiceError(.validation, "\(file): Tags must be an object of strings") }
+            tags[key] = text
         }
         do { try KeyService.checkTags(tags) } catch { throw KeyServiceError(error.code, "\(file): \(error.message)") }
         return KeyDefinition(
-            alias: alias, description: object["Description"] as? String ?? "", spec: spec,
+            alias: alias, description: description, spec: spec,
             rotationEnabled: enabled, rotationPeriodDays: period, policy: policy, tags: tags)
+    }
+
+    /// The first member, anywhere in `value` (the key policy included), whose key its object
+    /// already has: JSON leaves its meaning open, so it is refused rather than one copy dropped.
+    private static func repeatedMember(in value: LocatedJSON) -> LocatedJSON.Member? {
+        switch value.value {
+        case .object(let members):
+            var keys: Set<String> = []
+            for member in members {
+                guard keys.insert(member.key).inserted else { return member }
+                if let repeated = repeatedMember(in: member.value) { return repeated }
+            }
+            return nil
+        case .array(let elements): return elements.lazy.compactMap(repeatedMember).first
+        default: return nil
+        }
+    }
+
+    /// The members of the object `value` by key (none is repeated).
+    private static func members(of value: LocatedJSON, _ element: String, file: String) throws -> [String: LocatedJSON] {
+        guard case .object(let members) = value.value else {
+            throw KeyServiceError(.validation, "\(file): \(element) must be an object, not a \(value.typeName)")
+        }
+        return Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The text of the string `value`, the member `name`.
+    private static func string(_ value: LocatedJSON, _ name: String, file: String) throws -> String {
+        guard case .string(let text) = value.value else {
+            throw KeyServiceError(.validation, "\(file): \(name) must be a string, not a \(value.typeName)")
+        }
+        return text
     }
 }
 

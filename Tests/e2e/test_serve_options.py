@@ -510,3 +510,30 @@ def test_a_start_puts_loosened_secret_files_back_to_owner_only_and_says_so(tmp_p
         path = os.path.join(daemon.data_dir, name)
         assert os.stat(path).st_mode & 0o777 == 0o600, name
         assert f"{path} was open to others (mode 644)".encode() in daemon.logs(), name
+
+
+_DUPLICATE_CONDITION_POLICY = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":'
+                               '"arn:aws:iam::000000000000:root"},"Action":"kms:*","Resource":"*"},{"Effect":"Deny",'
+                               '"Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":'
+                               '{"aws:username":"producer"},"StringEquals":{"aws:username":"consumer"}}}]}')
+
+
+@pytest.mark.parametrize("text,says", [
+    ('{"Alias": "alias/x",}', "not valid JSON"),
+    ('{"Alias": "alias/x", "Alias": "alias/y"}', "member Alias is given twice"),
+    ('{"Alias": "alias/p", "Policy": ' + _DUPLICATE_CONDITION_POLICY + '}', "member StringEquals is given twice"),
+    ('{"Alias": "alias/x", "Rotation": {"Enabled": 1}}', "Rotation.Enabled must be true or false"),
+    ('{"Alias": "alias/x", "Description": "' + "a" * 8193 + '"}', "Description must be at most 8192"),
+], ids=["trailing-comma", "repeated-member", "repeated-policy-member", "enabled-1", "description-8193"])
+def test_a_key_definition_is_read_as_strictly_as_a_request(tmp_path, text, says):
+    """keys/*.json went through a lenient JSON reader: a trailing comma or a repeated member was
+    accepted (one copy silently dropped), 1 was taken for true, an over-long Description kept."""
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "k.json").write_text(text)
+    root_key = tmp_path / "root.key"
+    root_key.write_bytes(os.urandom(32))
+    os.chmod(root_key, 0o600)
+    result = serve(tmp_path, "--port", "1", "--keys", str(keys), "--root-key-file", str(root_key))
+    assert result.returncode != 0, result.stderr
+    assert f"{keys}/k.json" in result.stderr and says in result.stderr, result.stderr
