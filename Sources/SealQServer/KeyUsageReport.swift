@@ -37,8 +37,10 @@ public enum KeyUsageReport {
     ]
 
     /// The rows for every key, or for `key` (an id, ARN or alias name), counting uses at or after
-    /// `since` (CloudTrail's `YYYY-MM-DDTHH:MM:SSZ`).
-    public static func rows(dataDirectory: String, key given: String? = nil, since: String? = nil) throws -> [Row] {
+    /// `since` (to the second, as CloudTrail's eventTime).
+    public static func rows(dataDirectory: String, key given: String? = nil, since: Date? = nil) throws -> [Row] {
+        // eventTime is `YYYY-MM-DDTHH:MM:SSZ` in UTC, so its text sorts as its time does.
+        let since = since.map { Authorizer.iso8601(Int64($0.timeIntervalSince1970.rounded(.down))) }
         var key = given
         if let name = given, name.hasPrefix("alias/") {
             let keyring = try SQLiteKeyStore.readKeyring(path: dataDirectory + "/sealq.sqlite")

@@ -235,13 +235,18 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var data: DataDirectoryOption
         @Option(help: "Only this key (key id, ARN or alias name).")
         var key: String?
-        @Option(help: "Only uses at or after this time (YYYY-MM-DDTHH:MM:SSZ).")
+        @Option(help: "Only uses at or after this time: ISO 8601, such as 2026-11-26T09:41:00Z, 2026-11-26T10:41:00+01:00 or 2026-11-26 (midnight UTC).")
         var since: String?
         @Option(help: "text or json.")
         var output = "text"
 
+        func validate() throws {
+            guard output == "text" || output == "json" else { throw ValidationError("--output is text or json.") }
+            _ = try since.map(Self.time)
+        }
+
         func run() async throws {
-            let rows = try KeyUsageReport.rows(dataDirectory: data.setUp(), key: key, since: since)
+            let rows = try KeyUsageReport.rows(dataDirectory: data.setUp(), key: key, since: since.map(Self.time))
             if output == "json" {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -260,6 +265,20 @@ struct AuditCommand: AsyncParsableCommand {
                 }
                 print("  \(row.principalArn)  \(row.queueArn ?? "(direct)")  \(row.operation)  \(row.count)  \(row.firstUse) … \(row.lastUse)")
             }
+        }
+
+        /// The time an ISO 8601 `--since` names: a date and time with `Z` or an offset (fractions
+        /// of a second allowed), or a date alone.
+        private static func time(_ text: String) throws -> Date {
+            let formats: [ISO8601DateFormatter.Options] = [
+                [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate],
+            ]
+            for options in formats {
+                let formatter = ISO8601DateFormatter()
+                formatter.formatOptions = options
+                if let date = formatter.date(from: text) { return date }
+            }
+            throw ValidationError("--since must be an ISO 8601 time such as 2026-11-26T09:41:00Z or 2026-11-26T10:41:00+01:00, not '\(text)'.")
         }
     }
 

@@ -941,3 +941,37 @@ def test_audit_tools_refuse_a_data_directory_that_was_never_set_up(tmp_path, com
     assert f"{typo}/sealq.sqlite does not exist: start the daemon on {typo} once first" in p.stderr
     assert "SQLite error" not in p.stderr
     assert not os.path.exists(typo) and not os.path.exists(out)
+
+
+def test_key_usage_since_reads_iso_8601_times_with_offsets_and_refuses_others(tmp_path):
+    """--since was compared as text with eventTime: 10:41+01:00 (09:41Z) was taken as later
+    than 09:50Z, and 'yesterday' as later than every time. It is now a time: the same instant
+    in any offset counts the same uses, and what is not ISO 8601 (or an unknown --output) is refused."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    try:
+        kms = kms_client(d)
+        key = kms.create_key()["KeyMetadata"]
+        kms.encrypt(KeyId=key["KeyId"], Plaintext=b"direct")
+    finally:
+        d.stop()
+
+    def uses(since):
+        p = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--key", key["KeyId"], "--output", "json", "--since", since)
+        assert p.returncode == 0, p.stderr
+        return sum(row["count"] for row in json.loads(p.stdout))
+
+    first = json.loads(run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--output", "json").stdout)
+    used = datetime.datetime.strptime(first[0]["firstUse"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    plus_one = datetime.timezone(datetime.timedelta(hours=1))
+    minus_ten = datetime.timezone(datetime.timedelta(hours=-10))
+    assert uses(used.isoformat().replace("+00:00", "Z")) == 1
+    assert uses(used.astimezone(plus_one).isoformat()) == 1
+    assert uses((used + datetime.timedelta(seconds=1)).astimezone(plus_one).isoformat()) == 0
+    assert uses((used - datetime.timedelta(minutes=1)).astimezone(minus_ten).isoformat()) == 1
+    assert uses((used + datetime.timedelta(minutes=1)).astimezone(minus_ten).isoformat()) == 0
+    for since in ("yesterday", "2026-13-01T00:00:00Z", "1764150000"):
+        p = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--since", since)
+        assert p.returncode == 64 and f"--since must be an ISO 8601 time" in p.stderr, (since, p.returncode, p.stdout, p.stderr)
+    p = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--output", "yaml")
+    assert p.returncode == 64 and "--output is text or json" in p.stderr, p.stdout + p.stderr
