@@ -12,6 +12,17 @@ struct AuditCommand: AsyncParsableCommand {
             Verify.self, SaveCheckpoint.self, Lookup.self, Export.self, Prove.self, CheckProof.self, KeyUsage.self, PublicKey.self,
         ])
 
+    /// Where the daemon archives the events retention removed, which verification reads.
+    struct ArchiveOption: ParsableArguments {
+        @Option(
+            name: .customLong("archive"),
+            help: "Where the daemon archives old events (its --audit-archive-dir) [env: SEALQ_AUDIT_ARCHIVE_DIR] (default: DATA/audit-archive).")
+        var directory: String?
+
+        /// The archive: flag, then `SEALQ_AUDIT_ARCHIVE_DIR` (as `sealq serve` reads it), else nil for the default.
+        var resolved: String? { directory ?? ProcessInfo.processInfo.environment["SEALQ_AUDIT_ARCHIVE_DIR"] }
+    }
+
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute the audit log offline and check it against its signed checkpoints.",
@@ -33,8 +44,7 @@ struct AuditCommand: AsyncParsableCommand {
         var publicKey: String?
         @Option(name: .customLong("export"), help: "Verify the export files in this directory instead of the live log.")
         var exportDirectory: String?
-        @Option(name: .customLong("archive"), help: "Where the daemon archives old events (its --audit-archive-dir; default: DATA/audit-archive).")
-        var archiveDirectory: String?
+        @OptionGroup var archive: ArchiveOption
         @Option(
             name: .customLong("checkpoint"),
             help: "A checkpoint saved earlier with `sealq audit checkpoint` that the log must still lead to (repeatable).")
@@ -54,7 +64,7 @@ struct AuditCommand: AsyncParsableCommand {
                     publicKeyHex: try readPublicKey(publicKey) ?? AuditVerification.publicKey(dataDirectory: data.resolved),
                     trusted: trusted)
             } ?? AuditVerification.verify(
-                dataDirectory: data.setUp(), publicKeyHex: readPublicKey(publicKey), archiveDirectory: archiveDirectory,
+                dataDirectory: data.setUp(), publicKeyHex: readPublicKey(publicKey), archiveDirectory: archive.resolved,
                 trusted: trusted, unsignedGrace: Int64(unsignedGrace) * 1000)
             switch finding {
             case .sound(let summary):
@@ -82,12 +92,11 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var data: DataDirectoryOption
         @Option(name: .customLong("public-key"), help: "The log's public key in hex, or a file holding it (default: DATA/audit-public.key).")
         var publicKey: String?
-        @Option(name: .customLong("archive"), help: "Where the daemon archives old events (default: DATA/audit-archive).")
-        var archiveDirectory: String?
+        @OptionGroup var archive: ArchiveOption
 
         func run() async throws {
             let finding = try AuditVerification.verify(
-                dataDirectory: data.setUp(), publicKeyHex: readPublicKey(publicKey), archiveDirectory: archiveDirectory)
+                dataDirectory: data.setUp(), publicKeyHex: readPublicKey(publicKey), archiveDirectory: archive.resolved)
             switch finding {
             case .sound(let summary):
                 guard let newest = summary.newestCheckpoint else {

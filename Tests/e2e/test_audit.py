@@ -975,3 +975,30 @@ def test_key_usage_since_reads_iso_8601_times_with_offsets_and_refuses_others(tm
         assert p.returncode == 64 and f"--since must be an ISO 8601 time" in p.stderr, (since, p.returncode, p.stdout, p.stderr)
     p = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--output", "yaml")
     assert p.returncode == 64 and "--output is text or json" in p.stderr, p.stdout + p.stderr
+
+
+def test_verify_and_checkpoint_find_the_archive_where_serve_put_it_by_environment(tmp_path):
+    """serve read SEALQ_AUDIT_ARCHIVE_DIR but verify did not, so a log archived elsewhere was
+    reported damaged. Both read it now; --archive still wins over it."""
+    import time
+    archive = str(tmp_path / "elsewhere")
+    d = Daemon(str(tmp_path), env={"SEALQ_AUDIT_RETENTION_DAYS": "0.00003", "SEALQ_AUDIT_ARCHIVE_DIR": archive})
+    d.start()
+    try:
+        sqs = make_client(d)
+        for _ in range(5):
+            sqs.list_queues()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (os.path.isdir(archive) and os.listdir(archive)):
+            time.sleep(0.5)
+        assert os.path.isdir(archive) and os.listdir(archive), "nothing was archived"
+    finally:
+        d.stop()
+    with_env = dict(os.environ, SEALQ_AUDIT_ARCHIVE_DIR=archive)
+    for command in ("verify", "checkpoint"):
+        found = run_sealq("audit", command, "--data-dir", d.data_dir, env=with_env)
+        assert found.returncode == 0 and "damaged" not in found.stdout, (command, found.stdout, found.stderr)
+    wrong = dict(os.environ, SEALQ_AUDIT_ARCHIVE_DIR=str(tmp_path / "nothing-here"))
+    assert run_sealq("audit", "verify", "--data-dir", d.data_dir, env=wrong).returncode == 1
+    flag_wins = run_sealq("audit", "verify", "--data-dir", d.data_dir, "--archive", archive, env=wrong)
+    assert flag_wins.returncode == 0 and "sound" in flag_wins.stdout, flag_wins.stdout
