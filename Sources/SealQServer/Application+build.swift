@@ -29,11 +29,16 @@ public func runDaemon(configuration: ServerConfiguration, registry: PrometheusCo
         configuration: .init(
             services: [application, LongPollDrain(engine: engine)],
             gracefulShutdownSignals: hangupIgnored ? [.sigterm, .sigint] : [.sigterm, .sigint, .sighup], logger: logger))
+    // The server binds when the group runs: a bind failure is told in words, not as NIO's error.
+    let address = "\(configuration.host):\(configuration.port)"
     do {
         try await group.run()
     } catch let error as IOError where error.errnoCode == EADDRINUSE {
-        throw StartRefusal(
-            description: "cannot listen on \(configuration.host):\(configuration.port): the address is already in use (by another daemon?)")
+        throw StartRefusal(description: "cannot listen on \(address): the address is already in use (by another daemon?)")
+    } catch let error as IOError {
+        throw StartRefusal(description: "cannot listen on \(address): \(String(cString: strerror(error.errnoCode)))")
+    } catch let error as SocketAddressError.UnknownHost {
+        throw StartRefusal(description: "cannot listen on \(address): no such host (\(error.errorDescription))")
     }
 }
 

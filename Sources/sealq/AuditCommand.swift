@@ -21,6 +21,10 @@ struct AuditCommand: AsyncParsableCommand {
 
         /// The archive: flag, then `SEALQ_AUDIT_ARCHIVE_DIR` (as `sealq serve` reads it), else nil for the default.
         var resolved: String? { directory ?? ProcessInfo.processInfo.environment["SEALQ_AUDIT_ARCHIVE_DIR"] }
+
+        func validate() throws {
+            _ = try Setting.value(directory, option: "--archive", variable: "SEALQ_AUDIT_ARCHIVE_DIR")
+        }
     }
 
     struct Verify: AsyncParsableCommand {

@@ -23,6 +23,10 @@ struct DataDirectoryOption: ParsableArguments {
     /// The data directory: flag, then `SEALQ_DATA_DIR`, then `./data`.
     var resolved: String { path ?? ProcessInfo.processInfo.environment["SEALQ_DATA_DIR"] ?? "./data" }
 
+    func validate() throws {
+        _ = try Setting.value(path, option: "--data-dir", variable: "SEALQ_DATA_DIR")
+    }
+
     /// Whether the data directory exists (a tool that only reads it need not make it).
     var exists: Bool {
         var isDirectory: ObjCBool = false

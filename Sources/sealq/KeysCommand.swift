@@ -35,17 +35,16 @@ struct KeysCommand: AsyncParsableCommand {
             guard newPassphrase == nil || newRootKeyFile == nil else {
                 throw ValidationError("Give the new root key with SEALQ_NEW_ROOT_PASSPHRASE or --new-root-key-file, not both.")
             }
-            let environment = ProcessInfo.processInfo.environment
             var configuration = ServerConfiguration()
             configuration.dataDirectory = data.resolved
-            configuration.keysDirectory = keysDirectory ?? environment["SEALQ_KEYS"] ?? configuration.keysDirectory
+            configuration.keysDirectory = try Setting.value(keysDirectory, option: "--keys", variable: "SEALQ_KEYS") ?? configuration.keysDirectory
             // The key service's ARNs name the data directory's account and region, as its daemon's do.
             if let identity = try data.recordedIdentity() {
                 configuration.accountId = identity.accountId
                 configuration.region = identity.region
             }
             configuration.rootPassphrase = try RootPassphrase.given(passphrase, variable: "SEALQ_ROOT_PASSPHRASE")
-            configuration.rootKeyFile = rootKeyFile ?? environment["SEALQ_ROOT_KEY_FILE"]
+            configuration.rootKeyFile = try Setting.value(rootKeyFile, option: "--root-key-file", variable: "SEALQ_ROOT_KEY_FILE")
             guard FileManager.default.fileExists(atPath: configuration.dataDirectory + "/root-key.check") else {
                 throw ValidationError("\(configuration.dataDirectory) has no root key yet; start the daemon once first.")
             }

@@ -16,6 +16,10 @@ struct LocationOptions: ParsableArguments {
 
     /// The policies directory: flag, then `SEALQ_POLICIES`, then `./policies`.
     var resolvedPoliciesDirectory: String { policiesDirectory ?? environment["SEALQ_POLICIES"] ?? "./policies" }
+
+    func validate() throws {
+        _ = try Setting.value(policiesDirectory, option: "--policies", variable: "SEALQ_POLICIES")
+    }
     /// The region: flag, then `SEALQ_REGION`, then `us-east-1`; shaped like `us-east-1`,
     /// `us-gov-west-1` or `cn-north-1` (lowercase words and a number, joined by hyphens).
     func resolvedRegion() throws -> String {

@@ -44,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("idle-timeout"),
         help: "Seconds a connection may stay idle or in a half-sent request before it is closed [env: SEALQ_IDLE_TIMEOUT] (default: 30).")
     var idleTimeout: Int64?
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error [env: SEALQ_LOG_LEVEL] (default: info).")
+    @Option(name: .customLong("log-level"), help: "\(Self.levels) [env: SEALQ_LOG_LEVEL] (default: info).")
     var logLevel: String?
     @Option(
         name: .customLong("io-threads"),
@@ -57,11 +57,11 @@ struct ServeCommand: AsyncParsableCommand {
         let passphrase = ProcessSecrets.take("SEALQ_ROOT_PASSPHRASE")
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
-        configuration.host = host ?? environment["SEALQ_HOST"] ?? configuration.host
+        configuration.host = try Setting.value(host, option: "--host", variable: "SEALQ_HOST") ?? configuration.host
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be a port number (0–65535), not \(port).") }
         if let port = try port ?? environment["SEALQ_PORT"].map(Self.parsePort) { configuration.port = port }
         configuration.dataDirectory = locations.data.resolved
-        configuration.keysDirectory = keysDirectory ?? environment["SEALQ_KEYS"] ?? configuration.keysDirectory
+        configuration.keysDirectory = try Setting.value(keysDirectory, option: "--keys", variable: "SEALQ_KEYS") ?? configuration.keysDirectory
         configuration.policiesDirectory = locations.resolvedPoliciesDirectory
         configuration.region = try locations.resolvedRegion()
         configuration.accountId = try locations.resolvedAccountId()
@@ -80,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("SEALQ_ADMIN_SECRET_ACCESS_KEY must be printable ASCII without spaces.")
         }
         configuration.rootPassphrase = try RootPassphrase.given(passphrase, variable: "SEALQ_ROOT_PASSPHRASE")
-        configuration.rootKeyFile = rootKeyFile ?? environment["SEALQ_ROOT_KEY_FILE"]
+        configuration.rootKeyFile = try Setting.value(rootKeyFile, option: "--root-key-file", variable: "SEALQ_ROOT_KEY_FILE")
         if let seconds = kmsDeletionDaySeconds {
             // A deletion window is at most 30 of these days; a longer day than the real one only overflows.
             guard (1...86_400).contains(seconds) else { throw ValidationError("--kms-deletion-day-seconds must be 1 to 86400.") }
@@ -93,7 +93,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
             configuration.auditRetentionDays = days
         }
-        configuration.auditArchiveDirectory = auditArchiveDirectory ?? environment["SEALQ_AUDIT_ARCHIVE_DIR"]
+        configuration.auditArchiveDirectory = try Setting.value(
+            auditArchiveDirectory, option: "--audit-archive-dir", variable: "SEALQ_AUDIT_ARCHIVE_DIR")
         if let seconds = try idleTimeout ?? environment["SEALQ_IDLE_TIMEOUT"].map(Self.parseSeconds) {
             guard (1...3600).contains(seconds) else { throw ValidationError("--idle-timeout must be 1 to 3600 seconds.") }
             configuration.idleTimeoutSeconds = seconds
@@ -109,7 +110,9 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.accessControl = false
         }
         let levelName = logLevel ?? environment["SEALQ_LOG_LEVEL"] ?? "info"
-        guard let level = Logger.Level(rawValue: levelName) else { throw ValidationError("Unknown log level \(levelName).") }
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw ValidationError("--log-level (or SEALQ_LOG_LEVEL) is one of \(Self.levels), not '\(levelName)'.")
+        }
 
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "sealq")
@@ -118,6 +121,9 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         try await runDaemon(configuration: configuration, registry: registry, logger: logger)
     }
+
+    /// Every log level, least severe first: "trace, debug, …, critical".
+    private static let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
 
     private static func parseDays(_ text: String) throws -> Double {
         guard let days = Double(text) else { throw ValidationError("SEALQ_AUDIT_RETENTION_DAYS must be a number of days.") }

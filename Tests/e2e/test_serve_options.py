@@ -537,3 +537,39 @@ def test_a_key_definition_is_read_as_strictly_as_a_request(tmp_path, text, says)
     result = serve(tmp_path, "--port", "1", "--keys", str(keys), "--root-key-file", str(root_key))
     assert result.returncode != 0, result.stderr
     assert f"{keys}/k.json" in result.stderr and says in result.stderr, result.stderr
+
+
+def test_a_refused_setting_shows_the_serve_usage_not_the_root_one(tmp_path):
+    result = serve(tmp_path, "--port", "1", "--kms-deletion-day-seconds", "0")
+    assert result.returncode == 64
+    assert "Usage: sealq serve" in result.stderr and "sealq <subcommand>" not in result.stderr, result.stderr
+    assert "See 'sealq serve --help'" in result.stderr
+
+
+@pytest.mark.parametrize("variable", ["SEALQ_HOST", "SEALQ_DATA_DIR", "SEALQ_KEYS", "SEALQ_POLICIES", "SEALQ_ROOT_KEY_FILE"])
+def test_a_setting_set_but_empty_is_refused(tmp_path, variable):
+    """An empty variable is more likely an unset shell variable than a choice; it used to fail
+    later and obscurely ("cannot create the directory  (…)") or be taken as given."""
+    env = dict(os.environ, SEALQ_ADMIN_ACCESS_KEY_ID=ADMIN_KEY, SEALQ_ADMIN_SECRET_ACCESS_KEY=ADMIN_SECRET)
+    env[variable] = ""
+    result = subprocess.run([SEALQ_BIN, "serve", "--port", "1"], env=env, cwd=str(tmp_path), capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 64, (result.returncode, result.stderr)
+    assert f"(or {variable}) is set but empty" in result.stderr
+    assert not os.path.exists(tmp_path / "data")
+
+
+def test_a_bind_failure_is_told_in_words(tmp_path):
+    # 192.0.2.1 (TEST-NET-1) is no address of this host.
+    result = serve(tmp_path, "--host", "192.0.2.1", "--port", str(free_port()))
+    assert result.returncode != 0
+    assert "cannot listen on 192.0.2.1:" in result.stderr and "Cannot assign requested address" in result.stderr, result.stderr
+    assert "errno" not in result.stderr and "bind(descriptor" not in result.stderr
+
+
+def test_log_level_help_and_refusal_list_every_level(tmp_path):
+    levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+    help_text = subprocess.run([SEALQ_BIN, "serve", "--help"], capture_output=True, text=True, timeout=30).stdout
+    assert ", ".join(levels) in " ".join(help_text.split()), help_text
+    result = serve(tmp_path, "--port", "1", "--log-level", "loud")
+    assert result.returncode == 64 and ", ".join(levels) in result.stderr, result.stderr
