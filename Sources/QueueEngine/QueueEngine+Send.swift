@@ -13,7 +13,7 @@ extension QueueEngine {
         let observer = StoredSends.observer
         guard queue.settings.fifoQueue else {
             // Standard queues store every message under the id it was given.
-            observer?(zip(entryIds, messages).map { .init(entryId: $0, sent: SentMessage(messageId: $1.messageId, sequenceNumber: nil)) })
+            observer?.stored(zip(entryIds, messages).map { .init(entryId: $0, sent: SentMessage(messageId: $1.messageId, sequenceNumber: nil)) })
             _ = try await store.insert(messages, space: queue.messageSpace)
             delivered(messages, to: queue)
             return messages.map { SentMessage(messageId: $0.messageId, sequenceNumber: nil) }
@@ -25,7 +25,7 @@ extension QueueEngine {
                 deduplicationId: message.deduplicationId ?? "", expiresAt: now + Self.fifoWindowMilliseconds)
         }
         let outcomes = try await store.insertDeduplicated(keyed, space: queue.messageSpace, now: now) { outcomes in
-            observer?(zip(entryIds, zip(messages, outcomes)).map { .init(entryId: $0, sent: Self.sent($1.0, $1.1)) })
+            observer?.stored(zip(entryIds, zip(messages, outcomes)).map { .init(entryId: $0, sent: Self.sent($1.0, $1.1)) })
         }
         delivered(zip(messages, outcomes).compactMap { message, outcome in
             if case .stored = outcome { return message }

@@ -10,7 +10,17 @@ public enum StoredSends {
         public var sent: SentMessage
     }
 
-    /// Called with the stored messages of each send made on this task, in entry order, inside
-    /// the storing transaction (again, should that transaction be retried).
-    @TaskLocal public static var observer: (@Sendable ([Item]) -> Void)?
+    /// Hears the stored messages of each send made on its task, in entry order, inside the
+    /// storing transaction (again, should that transaction be retried).
+    public final class Observer: Sendable {
+        let stored: @Sendable ([Item]) -> Void
+
+        /// An observer calling `stored`.
+        public init(_ stored: @escaping @Sendable ([Item]) -> Void) {
+            self.stored = stored
+        }
+    }
+
+    /// The observer of the sends made on this task, if any.
+    @TaskLocal public static var observer: Observer?
 }

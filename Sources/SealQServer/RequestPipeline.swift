@@ -65,16 +65,14 @@ struct RequestPipeline: Sendable {
             let running = recorder.pending(for: record)
             pending = running
             // A send's record names the messages it stored, given to it in the storing transaction.
-            var storedSends: (@Sendable ([StoredSends.Item]) -> Void)?
-            if record.responseElementsPerEvent {
-                storedSends = { items in
+            let response = try await PendingAuditRecord.$current.withValue(running) {
+                guard record.responseElementsPerEvent else { return try await executor.execute(request, caller: caller) }
+                let observer = StoredSends.Observer { items in
                     var json: [UInt8] = []
                     JSONWriter.write(request.sendResponseElements(items) ?? OutputNode.null, into: &json)
                     running.answer(with: json)
                 }
-            }
-            let response = try await PendingAuditRecord.$current.withValue(running) {
-                try await StoredSends.$observer.withValue(storedSends) { try await executor.execute(request, caller: caller) }
+                return try await StoredSends.$observer.withValue(observer) { try await executor.execute(request, caller: caller) }
             }
             try await recorder.record(record, pending: running)
             return encoder.encode(response, action: action, protocol: wireProtocol, baseURL: call.baseURL, requestId: requestId)
