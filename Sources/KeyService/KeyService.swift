@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SealCrypto
+import QueueEngine
 import Synchronization
 
 /// The local key service: AWS KMS's keys, aliases, grants and cryptographic operations, with

@@ -51,7 +51,7 @@ public protocol MessageStore: Sendable {
 
     /// Every message move task, newest first.
     func loadMoveTasks() async throws -> [MessageMoveTask]
-    /// Creates or replaces a task record.
+    /// Creates a task record, or updates a running one; a task that has ended keeps its record.
     func saveMoveTask(_ task: MessageMoveTask) async throws
     /// Moves up to `limit` visible messages out of `space` along `routes` and adds their number
     /// to the moved count of task `taskId`, in one transaction; moves nothing once the task is

@@ -69,9 +69,9 @@ final class MoveTaskBoard: Sendable {
     /// Stores a task's new state and takes what it moved from its allowance.
     func record(_ task: MessageMoveTask, spent: Int) {
         state.withLock { state in
-            // A cancel may have landed while a step ran: the cancelled record (with the count
-            // the store settled) wins over the step's view.
-            if let current = state.tasks[task.taskId], current.status != .running, task.status == .running { return }
+            // A task that has ended keeps the record it ended with: a cancel that landed while a
+            // step ran (with the count the store settled) wins over the step's view and its end.
+            if let current = state.tasks[task.taskId], current.status != .running { return }
             state.tasks[task.taskId] = task
             state.credit[task.taskId] = max((state.credit[task.taskId] ?? 0) - Double(spent), 0)
             if task.status != .running { state.credit[task.taskId] = nil }

@@ -3,7 +3,7 @@ import Foundation
 extension QueueEngine {
     /// AddPermission: adds a statement labelled `label` to the queue's Policy attribute, as AWS does.
     public func addPermission(name: String, label: String, accountIds: [String], actions: [String]) async throws {
-        let queue = try requireQueue(name)
+        _ = try requireQueue(name)
         try Self.checkLabel(label)
         guard !accountIds.isEmpty else { throw SQSError.missingParameter("AWSAccountIds") }
         guard !actions.isEmpty else { throw SQSError.missingParameter("Actions") }
@@ -17,52 +17,56 @@ extension QueueEngine {
         for action in actions where !shareable.contains(action) {
             throw SQSError.invalidParameter("Actions", value: action, reason: "Only the queue owner is allowed to invoke this action.")
         }
-        var policy = try Self.policyDocument(queue.settings.policy, arn: queueArn(name))
-        var statements = Self.statements(of: policy)
-        guard !statements.contains(where: { $0["Sid"] as? String == label }) else {
-            throw SQSError.invalidParameter("Label", value: label, reason: "Already exists.")
+        try await changeQueue(name) { queue in
+            var policy = try Self.policyDocument(queue.settings.policy, arn: queueArn(name))
+            var statements = Self.statements(of: policy)
+            guard !statements.contains(where: { $0["Sid"] as? String == label }) else {
+                throw SQSError.invalidParameter("Label", value: label, reason: "Already exists.")
+            }
+            // The queue policy quotas SetQueueAttributes enforces on a whole Policy.
+            guard actions.count <= Self.maximumActionsPerStatement else {
+                throw SQSError(.overLimit, "A permission can grant at most \(Self.maximumActionsPerStatement) actions; \(actions.count) were given.")
+            }
+            guard statements.count < Self.maximumStatements else {
+                throw SQSError(.overLimit, "The queue policy already has \(statements.count) statements, the most it may have.")
+            }
+            guard Self.principalCount(statements) + accountIds.count <= Self.maximumPrincipals else {
+                throw SQSError(.overLimit, "The queue policy may name at most \(Self.maximumPrincipals) principals.")
+            }
+            let principals = accountIds.map { "arn:aws:iam::\($0):root" }
+            let actionNames = actions.map { "SQS:\($0)" }
+            statements.append([
+                "Sid": label, "Effect": "Allow",
+                "Principal": ["AWS": principals.count == 1 ? principals[0] as Any : principals as Any],
+                "Action": actionNames.count == 1 ? actionNames[0] as Any : actionNames as Any,
+                "Resource": queueArn(name),
+            ])
+            policy["Statement"] = statements
+            var settings = queue.settings
+            settings.policy = try Self.render(policy)
+            return (settings, queue.tags)
         }
-        // The queue policy quotas SetQueueAttributes enforces on a whole Policy.
-        guard actions.count <= Self.maximumActionsPerStatement else {
-            throw SQSError(.overLimit, "A permission can grant at most \(Self.maximumActionsPerStatement) actions; \(actions.count) were given.")
-        }
-        guard statements.count < Self.maximumStatements else {
-            throw SQSError(.overLimit, "The queue policy already has \(statements.count) statements, the most it may have.")
-        }
-        guard Self.principalCount(statements) + accountIds.count <= Self.maximumPrincipals else {
-            throw SQSError(.overLimit, "The queue policy may name at most \(Self.maximumPrincipals) principals.")
-        }
-        let principals = accountIds.map { "arn:aws:iam::\($0):root" }
-        let actionNames = actions.map { "SQS:\($0)" }
-        statements.append([
-            "Sid": label, "Effect": "Allow",
-            "Principal": ["AWS": principals.count == 1 ? principals[0] as Any : principals as Any],
-            "Action": actionNames.count == 1 ? actionNames[0] as Any : actionNames as Any,
-            "Resource": queueArn(name),
-        ])
-        policy["Statement"] = statements
-        var settings = queue.settings
-        settings.policy = try Self.render(policy)
-        try await update(queue, settings: settings, tags: queue.tags)
     }
 
     /// RemovePermission: removes the statement labelled `label` from the queue's Policy.
     public func removePermission(name: String, label: String) async throws {
-        let queue = try requireQueue(name)
-        var policy = try Self.policyDocument(queue.settings.policy, arn: queueArn(name))
-        var statements = Self.statements(of: policy)
-        guard let index = statements.firstIndex(where: { $0["Sid"] as? String == label }) else {
-            throw SQSError.invalidParameter("Label", value: label, reason: "can't find label on existing policy.")
+        _ = try requireQueue(name)
+        try await changeQueue(name) { queue in
+            var policy = try Self.policyDocument(queue.settings.policy, arn: queueArn(name))
+            var statements = Self.statements(of: policy)
+            guard let index = statements.firstIndex(where: { $0["Sid"] as? String == label }) else {
+                throw SQSError.invalidParameter("Label", value: label, reason: "can't find label on existing policy.")
+            }
+            statements.remove(at: index)
+            var settings = queue.settings
+            if statements.isEmpty {
+                settings.policy = nil
+            } else {
+                policy["Statement"] = statements
+                settings.policy = try Self.render(policy)
+            }
+            return (settings, queue.tags)
         }
-        statements.remove(at: index)
-        var settings = queue.settings
-        if statements.isEmpty {
-            settings.policy = nil
-        } else {
-            policy["Statement"] = statements
-            settings.policy = try Self.render(policy)
-        }
-        try await update(queue, settings: settings, tags: queue.tags)
     }
 
     /// AWS's queue policy quotas (as the Policy attribute's validation applies them).

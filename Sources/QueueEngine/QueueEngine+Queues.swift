@@ -13,22 +13,24 @@ extension QueueEngine {
         if let text = settings.redriveAllowPolicy { _ = try RedriveAllowPolicy(json: text) }
         if let existing = catalog.queue(named: name) { return try Self.matching(existing, attributes) }
         try checkRedrive(settings, queueName: name)
-        let now = time.nowMilliseconds()
-        let spaceKey = try sealer.makeSpaceKey(queueArn: queueArn(name))
-        switch try await store.createQueue(
-            name: name, settings: settings, tags: tags, now: now, deletedAfter: now - 60_000, spaceKey: spaceKey)
-        {
-        case .created(let record):
-            catalog.upsert(record)
-            logger.info("queue created", metadata: ["queue.name": "\(name)"])
-            return record
-        case .exists(let record):
-            catalog.upsert(record)
-            return try Self.matching(record, attributes)
-        case .deletedRecently:
-            throw SQSError(
-                .queueDeletedRecently,
-                "You must wait 60 seconds after deleting a queue before you can create another with the same name.")
+        return try await queueChanges.run(name) {
+            let now = time.nowMilliseconds()
+            let spaceKey = try sealer.makeSpaceKey(queueArn: queueArn(name))
+            switch try await store.createQueue(
+                name: name, settings: settings, tags: tags, now: now, deletedAfter: now - 60_000, spaceKey: spaceKey)
+            {
+            case .created(let record):
+                catalog.upsert(record)
+                logger.info("queue created", metadata: ["queue.name": "\(name)"])
+                return record
+            case .exists(let record):
+                catalog.upsert(record)
+                return try Self.matching(record, attributes)
+            case .deletedRecently:
+                throw SQSError(
+                    .queueDeletedRecently,
+                    "You must wait 60 seconds after deleting a queue before you can create another with the same name.")
+            }
         }
     }
 
@@ -68,13 +70,15 @@ extension QueueEngine {
 
     /// DeleteQueue: removes the queue and its messages.
     public func deleteQueue(name: String) async throws {
-        let queue = try requireQueue(name)
-        _ = try await store.deleteQueue(id: queue.id, now: time.nowMilliseconds())
-        catalog.remove(named: name, id: queue.id)
-        sealer.forget(queueArn: queueArn(name))
-        forgetCounters(of: name)
-        waiters.notify(queueId: queue.id)
-        logger.info("queue deleted", metadata: ["queue.name": "\(name)"])
+        try await queueChanges.run(name) {
+            let queue = try requireQueue(name)
+            _ = try await store.deleteQueue(id: queue.id, now: time.nowMilliseconds())
+            catalog.remove(named: name, id: queue.id)
+            sealer.forget(queueArn: queueArn(name))
+            forgetCounters(of: name)
+            waiters.notify(queueId: queue.id)
+            logger.info("queue deleted", metadata: ["queue.name": "\(name)"])
+        }
     }
 
     /// GetQueueAttributes: the requested attributes (none when none are named).
@@ -111,46 +115,54 @@ extension QueueEngine {
 
     /// SetQueueAttributes: validates all values, then applies them together.
     public func setQueueAttributes(name: String, attributes: [String: String]) async throws {
-        let queue = try requireQueue(name)
-        var settings = queue.settings
-        try settings.apply(attributes, creating: false)
-        try checkRedrive(settings, queueName: name)
-        try await update(queue, settings: settings, tags: queue.tags)
+        try await changeQueue(name) { queue in
+            var settings = queue.settings
+            try settings.apply(attributes, creating: false)
+            try checkRedrive(settings, queueName: name)
+            return (settings, queue.tags)
+        }
     }
 
     /// PurgeQueue: drops every message at once; once per 60 seconds.
     public func purgeQueue(name: String) async throws {
-        let queue = try requireQueue(name)
-        let now = time.nowMilliseconds()
-        let tooSoon = SQSError(.purgeQueueInProgress, "Only one PurgeQueue operation on \(name) is allowed every 60 seconds.")
-        if let last = queue.lastPurgeAt, now - last < 60_000 { throw tooSoon }
-        let spaceKey = try sealer.makeSpaceKey(queueArn: queueArn(name))
-        // Checked again in the purge's own transaction: of concurrent purges only one passes.
-        switch try await store.purgeQueue(id: queue.id, now: now, spaceKey: spaceKey, notPurgedSince: now - 60_000 + 1) {
-        case nil: throw SQSError.queueDoesNotExist
-        case .purgedRecently?: throw tooSoon
-        case .purged(let record)?: catalog.upsert(record)
+        _ = try requireQueue(name)
+        try await queueChanges.run(name) {
+            let queue = try requireQueue(name)
+            let now = time.nowMilliseconds()
+            let tooSoon = SQSError(.purgeQueueInProgress, "Only one PurgeQueue operation on \(name) is allowed every 60 seconds.")
+            if let last = queue.lastPurgeAt, now - last < 60_000 { throw tooSoon }
+            let spaceKey = try sealer.makeSpaceKey(queueArn: queueArn(name))
+            // Checked again in the purge's own transaction: of concurrent purges only one passes.
+            switch try await store.purgeQueue(id: queue.id, now: now, spaceKey: spaceKey, notPurgedSince: now - 60_000 + 1) {
+            case nil: throw SQSError.queueDoesNotExist
+            case .purgedRecently?: throw tooSoon
+            case .purged(let record)?: catalog.upsert(record)
+            }
+            sealer.forget(queueArn: queueArn(name))
+            logger.info("queue purged", metadata: ["queue.name": "\(name)"])
         }
-        sealer.forget(queueArn: queueArn(name))
-        logger.info("queue purged", metadata: ["queue.name": "\(name)"])
     }
 
     /// TagQueue: adds or overwrites tags (at most 50 per queue).
     public func tagQueue(name: String, tags: [String: String]) async throws {
-        let queue = try requireQueue(name)
+        _ = try requireQueue(name)
         guard !tags.isEmpty else { throw SQSError.missingParameter("Tags") }
-        let merged = queue.tags.merging(tags) { $1 }
-        try Self.checkTags(merged)
-        try await update(queue, settings: queue.settings, tags: merged)
+        try await changeQueue(name) { queue in
+            let merged = queue.tags.merging(tags) { $1 }
+            try Self.checkTags(merged)
+            return (queue.settings, merged)
+        }
     }
 
     /// UntagQueue: removes tags by key.
     public func untagQueue(name: String, keys: [String]) async throws {
-        let queue = try requireQueue(name)
+        _ = try requireQueue(name)
         guard !keys.isEmpty else { throw SQSError.missingParameter("TagKeys") }
-        var tags = queue.tags
-        for key in keys { tags[key] = nil }
-        try await update(queue, settings: queue.settings, tags: tags)
+        try await changeQueue(name) { queue in
+            var tags = queue.tags
+            for key in keys { tags[key] = nil }
+            return (queue.settings, tags)
+        }
     }
 
     /// ListQueueTags: the queue's tags.
@@ -158,10 +170,19 @@ extension QueueEngine {
         try requireQueue(name).tags
     }
 
-    func update(_ queue: QueueRecord, settings: QueueSettings, tags: [String: String]) async throws {
-        guard let record = try await store.updateQueue(id: queue.id, settings: settings, tags: tags, now: time.nowMilliseconds())
-        else { throw SQSError.queueDoesNotExist }
-        catalog.upsert(record)
+    /// Applies `change` to the newest record of the queue `name` and stores the settings and
+    /// tags it returns, with no other change to that queue in between (so concurrent changes
+    /// each take effect, and none undoes another or brings a deleted queue back).
+    func changeQueue(
+        _ name: String, _ change: @Sendable (QueueRecord) throws -> (settings: QueueSettings, tags: [String: String])
+    ) async throws {
+        try await queueChanges.run(name) {
+            let queue = try requireQueue(name)
+            let (settings, tags) = try change(queue)
+            guard let record = try await store.updateQueue(id: queue.id, settings: settings, tags: tags, now: time.nowMilliseconds())
+            else { throw SQSError.queueDoesNotExist }
+            catalog.upsert(record)
+        }
     }
 
     static func checkQueueName(_ name: String, fifo: Bool) throws(SQSError) {

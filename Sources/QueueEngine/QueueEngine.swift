@@ -41,6 +41,9 @@ public final class QueueEngine: Sendable {
     let waiters = LongPollWaiters()
     let moveTasks = MoveTaskBoard()
     let inFlight = InFlightGauge()
+    /// Serializes the changes to each queue (by name): each reads the queue's newest record
+    /// and stores its change before the next starts, so none is lost or undone by another.
+    let queueChanges = NamedSerialLock()
     let logger: Logger
     /// `arn:aws:sqs:REGION:ACCOUNT:`, the start of every queue ARN.
     private let arnPrefix: String
@@ -134,12 +137,14 @@ public final class QueueEngine: Sendable {
     func count(_ metric: String, queue: String, by amount: Int) {
         guard amount > 0 else { return }
         let name = CounterName(metric: metric, queue: queue)
-        let counter = counters.withLock { counters in
+        let counter = counters.withLock { counters -> Counter? in
             if let counter = counters[name] { return counter }
+            // A request that ran on a queue deleted since does not bring its series back.
+            guard catalog.queue(named: queue) != nil else { return nil }
             let counter = Counter(label: metric, dimensions: [("queue", queue)])
             counters[name] = counter
             return counter
         }
-        counter.increment(by: amount)
+        counter?.increment(by: amount)
     }
 }

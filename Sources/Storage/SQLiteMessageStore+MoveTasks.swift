@@ -17,15 +17,19 @@ extension SQLiteMessageStore {
         }
     }
 
-    /// Writes a move task record.
+    /// Writes a move task record; a task that has ended (cancelled, say, while its last step
+    /// ran) keeps the record it ended with.
     public func saveMoveTask(_ task: MessageMoveTask) async throws {
         try await writer.perform { db in
             try db.execute(
                 sql: """
-                    INSERT OR REPLACE INTO move_tasks
+                    INSERT INTO move_tasks
                         (task_id, source_arn, destination_arn, max_per_second, status, moved, to_move, started_at, failure_reason,
                          started_by)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (task_id) DO UPDATE SET
+                        status = excluded.status, moved = excluded.moved, failure_reason = excluded.failure_reason
+                    WHERE move_tasks.status = 'RUNNING'
                     """,
                 arguments: [
                     task.taskId, task.sourceArn, task.destinationArn, task.maxNumberOfMessagesPerSecond, task.status.rawValue,

@@ -110,3 +110,34 @@ def test_a_deleted_queue_leaves_no_series(daemon, sqs):
     sqs.delete_queue(QueueUrl=url)
     after = scrape(daemon)
     assert f'queue="{name}"' not in after, [line for line in after.splitlines() if name in line]
+
+
+def test_a_queue_deleted_under_traffic_leaves_no_series(daemon, sqs, client_factory):
+    """Sends, receives and deletes still running when DeleteQueue lands do not bring the deleted
+    queue's series back."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+    name = unique_name("metrics-gone")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    stop = time.time() + 2.0
+
+    def traffic():
+        client = client_factory()
+        while time.time() < stop:
+            try:
+                client.send_message(QueueUrl=url, MessageBody="x")
+                for m in client.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+                    client.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+            except Exception:  # noqa: BLE001 - the queue goes away mid-run
+                pass
+
+    def delete():
+        time.sleep(1.0)
+        sqs.delete_queue(QueueUrl=url)
+
+    with ThreadPoolExecutor(5) as pool:
+        for f in [pool.submit(traffic) for _ in range(4)] + [pool.submit(delete)]:
+            f.result()
+    time.sleep(0.5)
+    text = scrape(daemon)
+    assert f'queue="{name}"' not in text, [line for line in text.splitlines() if f'queue="{name}"' in line]

@@ -544,3 +544,52 @@ def test_queue_url_of_another_account(sqs, daemon, queue_name):
     sqs.create_queue(QueueName=queue_name)
     expect_error(sqs.send_message, NONEXISTENT, 400,
                  QueueUrl=f"{daemon.url}/111111111111/{queue_name}", MessageBody="x")
+
+
+def _race(*calls):
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return [f.result() for f in [pool.submit(call) for call in calls]]
+
+
+def test_concurrent_changes_to_one_queue_all_take_effect(daemon, client_factory):
+    """SetQueueAttributes, TagQueue and RemovePermission on one queue at once: every change that
+    was acknowledged is in the queue afterwards (none overwrites another with stale settings,
+    and a removed permission never comes back)."""
+    clients = [client_factory() for _ in range(4)]
+    for trial in range(15):
+        url = clients[0].create_queue(QueueName=unique_name("changes"))["QueueUrl"]
+        clients[0].add_permission(QueueUrl=url, Label="partner", AWSAccountIds=["111122223333"], Actions=["ReceiveMessage"])
+        visibility, delay = str(100 + trial), str(10 + trial)
+        _race(lambda: clients[0].set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": visibility}),
+              lambda: clients[1].set_queue_attributes(QueueUrl=url, Attributes={"DelaySeconds": delay}),
+              lambda: clients[2].tag_queue(QueueUrl=url, Tags={"trial": str(trial)}),
+              lambda: clients[3].remove_permission(QueueUrl=url, Label="partner"))
+        attributes = clients[0].get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        assert (attributes["VisibilityTimeout"], attributes["DelaySeconds"]) == (visibility, delay), (trial, attributes)
+        assert "Policy" not in attributes, f"trial {trial}: the removed permission came back"
+        assert clients[0].list_queue_tags(QueueUrl=url)["Tags"] == {"trial": str(trial)}
+        clients[0].delete_queue(QueueUrl=url)
+
+
+def test_a_queue_deleted_during_a_change_stays_deleted(daemon, client_factory):
+    """DeleteQueue racing TagQueue or SetQueueAttributes: once the delete answered, the queue is
+    gone (not listed, sends refused, its name QueueDeletedRecently) rather than half alive."""
+    clients = [client_factory() for _ in range(3)]
+    for trial in range(30):
+        name = unique_name("deleted")
+        url = clients[0].create_queue(QueueName=name)["QueueUrl"]
+
+        def change(client=clients[1], trial=trial):
+            try:
+                if trial % 2:
+                    client.tag_queue(QueueUrl=url, Tags={"a": "b"})
+                else:
+                    client.set_queue_attributes(QueueUrl=url, Attributes={"DelaySeconds": "1"})
+            except Exception as error:  # noqa: BLE001 - the queue may be gone first
+                assert error.response["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue", error.response
+
+        _race(change, lambda: clients[2].delete_queue(QueueUrl=url))
+        assert not clients[0].list_queues(QueueNamePrefix=name).get("QueueUrls"), f"trial {trial}: {name} still listed"
+        expect_error(clients[0].send_message, "AWS.SimpleQueueService.NonExistentQueue", 400, QueueUrl=url, MessageBody="lost?")
+        expect_error(clients[0].create_queue, "AWS.SimpleQueueService.QueueDeletedRecently", 400, QueueName=name)

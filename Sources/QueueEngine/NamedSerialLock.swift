@@ -2,13 +2,17 @@ import Synchronization
 
 /// Runs asynchronous work one piece at a time per name: work for a name waits until the
 /// earlier work for that name has finished, so a check, an awaited save and the in-memory
-/// update that follows it cannot interleave with another caller's for the same name.
-final class NamedSerialLock: Sendable {
+/// update that follows it cannot interleave with another caller's for the same name (changes
+/// to one queue, to one KMS alias).
+public final class NamedSerialLock: Sendable {
     /// The names held, each with the callers waiting for it, in arrival order.
     private let holders = Mutex<[String: [CheckedContinuation<Void, Never>]]>([:])
 
+    /// A lock holding no name.
+    public init() {}
+
     /// Runs `body` once no earlier work for `name` is running.
-    func run<T: Sendable>(_ name: String, _ body: () async throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ name: String, _ body: () async throws -> T) async throws -> T {
         await acquire(name)
         defer { release(name) }
         return try await body()
