@@ -44,6 +44,7 @@ struct AuditCommand: AsyncParsableCommand {
                 """)
 
         @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var unread: UnreadLocationOptions
         @Option(name: .customLong("public-key"), help: "The log's public key in hex, or a file holding it (default: DATA/audit-public.key).")
         var publicKey: String?
         @Option(name: .customLong("export"), help: "Verify the export files in this directory instead of the live log.")
@@ -94,6 +95,7 @@ struct AuditCommand: AsyncParsableCommand {
                 """)
 
         @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var unread: UnreadLocationOptions
         @Option(name: .customLong("public-key"), help: "The log's public key in hex, or a file holding it (default: DATA/audit-public.key).")
         var publicKey: String?
         @OptionGroup var archive: ArchiveOption
@@ -122,6 +124,7 @@ struct AuditCommand: AsyncParsableCommand {
             discussion: "Prints the matching CloudTrail records, newest first, one JSON object per line.")
 
         @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var unread: UnreadLocationOptions
         @Option(
             name: .customLong("attribute"),
             help: "KEY=VALUE, KEY one of EventId, EventName, ReadOnly, Username, ResourceType, ResourceName, EventSource, AccessKeyId (repeatable).")
@@ -175,6 +178,7 @@ struct AuditCommand: AsyncParsableCommand {
                 """)
 
         @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var unread: UnreadLocationOptions
         @Argument(help: "The directory to write into.")
         var directory: String
 
@@ -194,6 +198,7 @@ struct AuditCommand: AsyncParsableCommand {
                 """)
 
         @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var unread: UnreadLocationOptions
         @Argument(help: "The eventID of the event to prove.")
         var eventID: String?
         @Option(name: .customLong("consistency"), parsing: .upToNextOption, help: "Two checkpoint sizes, older first.")
@@ -246,6 +251,7 @@ struct AuditCommand: AsyncParsableCommand {
                 """)
 
         @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var unread: UnreadLocationOptions
         @Option(help: "Only this key (key id, ARN or alias name).")
         var key: String?
         @Option(help: "Only uses at or after this time: ISO 8601, such as 2026-11-26T09:41:00Z, 2026-11-26T10:41:00+01:00 or 2026-11-26 (midnight UTC).")
@@ -300,6 +306,7 @@ struct AuditCommand: AsyncParsableCommand {
             commandName: "public-key", abstract: "Print the public key (hex) that verifies the audit log's checkpoints.")
 
         @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var unread: UnreadLocationOptions
 
         func run() async throws {
             print(try AuditVerification.publicKey(dataDirectory: data.resolved))

@@ -21,6 +21,7 @@ struct KeysCommand: AsyncParsableCommand {
                 """)
 
         @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var unread: UnreadLocationOptions
         @Option(name: .customLong("keys"), help: "Key definitions directory [env: SEALQ_KEYS] (default: ./keys).")
         var keysDirectory: String?
         @Option(name: .customLong("root-key-file"), help: "The current root key file [env: SEALQ_ROOT_KEY_FILE].")

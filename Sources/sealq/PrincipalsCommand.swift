@@ -68,12 +68,11 @@ struct PrincipalsCommand: ParsableCommand {
         }
     }
 
-    /// Where the keys are kept. `--policies` is accepted but not shown: scripts pass it to every
-    /// `sealq principals` command, though only create-access-key reads it.
+    /// Where the keys are kept. The location options these commands do not read are accepted
+    /// but not shown: scripts pass them to every `sealq principals` command.
     struct KeyStoreLocation: ParsableArguments {
         @OptionGroup var data: DataDirectoryOption
-        @Option(name: .customLong("policies"), help: .hidden)
-        var policiesDirectory: String?
+        @OptionGroup var unread: UnreadLocationOptions
     }
 
     /// The access key a key command acts on, and where the keys are kept.

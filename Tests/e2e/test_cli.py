@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import ADMIN_KEY, ADMIN_SECRET, ACCOUNT, md5_hex, unique_name
+from conftest import ADMIN_KEY, ADMIN_SECRET, ACCOUNT, md5_hex, run_sealq, unique_name
 
 AWS = shutil.which("aws")
 pytestmark = pytest.mark.skipif(AWS is None, reason="awscli not installed")
@@ -118,3 +118,18 @@ def test_rotate_root_refuses_a_new_passphrase_and_a_new_key_file_together(tmp_pa
     assert "SEALQ_NEW_ROOT_PASSPHRASE or --new-root-key-file, not both" in p.stderr
     d.start()
     d.stop()
+
+
+def test_location_options_earlier_versions_listed_are_still_accepted(tmp_path):
+    """`--policies`, `--account-id` and `--region` were once listed on every subcommand; the
+    ones that never read them no longer show them, but scripts that pass them keep working."""
+    data = str(tmp_path / "data")
+    earlier = ["--policies", str(tmp_path / "policies"), "--account-id", "000000000000", "--region", "us-east-1"]
+    listing = run_sealq("principals", "list", "--data-dir", data, *earlier)
+    assert listing.returncode == 0, listing.stderr
+    for command in (["audit", "verify"], ["audit", "lookup"], ["audit", "key-usage"]):
+        result = run_sealq(*command, "--data-dir", data, *earlier)
+        assert "Unknown option" not in result.stderr and "Error: Unknown" not in result.stderr, (command, result.stderr)
+        assert "does not exist" in result.stderr, (command, result.stderr)
+        shown = run_sealq(*command, "--help").stdout
+        assert "--account-id" not in shown and "--region" not in shown and "--policies" not in shown, (command, shown)
