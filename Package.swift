@@ -35,7 +35,7 @@ let package = Package(
             ]
         ),
         /// The local key service: KMS keys, versions, aliases, grants and their cryptography.
-        .target(name: "KeyService", dependencies: ["QueueEngine", "SealCrypto", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "KeyService", dependencies: ["QueueEngine", "SealCrypto", "WireJSON", .product(name: "Logging", package: "swift-log")]),
         /// SQLite (GRDB) implementation of the engine's and key service's store ports, with group commit.
         .target(
             name: "Storage",

@@ -7,16 +7,36 @@ import Storage
 /// Queue and key ARNs, and the associated data of every encrypted message, name them. A daemon
 /// started on the directory with another `--account-id` or `--region` would fail on every queue
 /// already there, so it refuses to start instead.
-enum DataDirectoryIdentity {
+public enum DataDirectoryIdentity {
     /// The directory belongs to another account or region.
     struct Mismatch: Error, CustomStringConvertible {
         /// What differs, and how to start instead.
         var description: String
     }
 
-    fileprivate struct Stored: Codable, Equatable {
-        var accountId: String
-        var region: String
+    /// An account and region.
+    public struct Record: Codable, Equatable, Sendable {
+        /// The 12-digit account id in every ARN.
+        public var accountId: String
+        /// The region in every ARN.
+        public var region: String
+
+        /// A record of `accountId` and `region`.
+        public init(accountId: String, region: String) {
+            self.accountId = accountId
+            self.region = region
+        }
+    }
+
+    /// The account and region recorded in `dataDirectory`, nil when it has none (it was never
+    /// set up, or by a SealQ from before the record existed); for the offline tools.
+    public static func recorded(in dataDirectory: String) throws -> Record? {
+        let path = dataDirectory + "/identity.json"
+        guard let data = try SecretFiles.read(path).map({ Data($0) }) else { return nil }
+        guard let record = try? JSONDecoder().decode(Record.self, from: data) else {
+            throw Mismatch(description: "\(path) is not an account and region record; restore it, or start the daemon to check it")
+        }
+        return record
     }
 
     /// Records the account and region of `configuration` on a first start; afterwards checks that
@@ -24,9 +44,9 @@ enum DataDirectoryIdentity {
     /// against the ARNs of the keys it holds first, so an upgrade cannot record the wrong ones.
     static func bind(_ configuration: ServerConfiguration) throws {
         let path = configuration.dataDirectory + "/identity.json"
-        let current = Stored(accountId: configuration.accountId, region: configuration.region)
+        let current = Record(accountId: configuration.accountId, region: configuration.region)
         guard let data = try SecretFiles.read(path).map({ Data($0) }) else {
-            if let arn = try SQLiteKeyStore.anyKeyArn(path: configuration.databasePath), let found = Stored(arn: arn), found != current {
+            if let arn = try SQLiteKeyStore.anyKeyArn(path: configuration.databasePath), let found = Record(arn: arn), found != current {
                 throw Mismatch(
                     description: """
                         the data directory \(configuration.dataDirectory) holds keys made for account \(found.accountId) in \
@@ -39,7 +59,7 @@ enum DataDirectoryIdentity {
             try encoder.encode(current).write(to: URL(fileURLWithPath: path), options: .atomic)
             return
         }
-        guard let stored = try? JSONDecoder().decode(Stored.self, from: data) else {
+        guard let stored = try? JSONDecoder().decode(Record.self, from: data) else {
             throw Mismatch(description: "\(path) is not an account and region record; restore it or remove it to record the current ones")
         }
         guard stored == current else {
@@ -53,7 +73,7 @@ enum DataDirectoryIdentity {
     }
 }
 
-extension DataDirectoryIdentity.Stored {
+extension DataDirectoryIdentity.Record {
     /// The account and region an ARN (`arn:aws:kms:REGION:ACCOUNT:…`) names.
     init?(arn: String) {
         let parts = arn.split(separator: ":", omittingEmptySubsequences: false)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SealQServer
 
 /// The data directory a command works on (`--data-dir`), and what the daemon recorded in it.
 struct DataDirectoryOption: ParsableArguments {
@@ -10,14 +11,6 @@ struct DataDirectoryOption: ParsableArguments {
     struct NotSetUp: Error, CustomStringConvertible {
         /// What is missing, and what to do.
         var description: String
-    }
-
-    /// The account and region the daemon recorded on its first start (`DATA/identity.json`).
-    struct Identity: Decodable, Equatable {
-        /// The 12-digit account id in every ARN.
-        var accountId: String
-        /// The region in every ARN.
-        var region: String
     }
 
     /// The data directory: flag, then `SEALQ_DATA_DIR`, then `./data`.
@@ -52,12 +45,7 @@ struct DataDirectoryOption: ParsableArguments {
 
     /// The account and region recorded in the data directory, or nil when it has no record (it
     /// was never set up, or by a SealQ from before the record existed).
-    func recordedIdentity() throws -> Identity? {
-        let path = resolved + "/identity.json"
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        guard let identity = try? JSONDecoder().decode(Identity.self, from: data) else {
-            throw NotSetUp(description: "\(path) is not an account and region record; restore it, or start the daemon to check it")
-        }
-        return identity
+    func recordedIdentity() throws -> DataDirectoryIdentity.Record? {
+        try DataDirectoryIdentity.recorded(in: resolved)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SealQServer
 
 /// Where SealQ keeps its state and configuration, and the account and region its ARNs name:
 /// shared by the daemon and the tools that evaluate policies as it does.
@@ -43,8 +44,8 @@ struct LocationOptions: ParsableArguments {
     /// The account and region of an offline tool: the ones the data directory recorded, as the
     /// daemon on it uses them; an --account-id or --region (or its variable) that contradicts
     /// them is refused, as `sealq serve` refuses it. Without a record, the given ones or the defaults.
-    func resolvedIdentity() throws -> DataDirectoryOption.Identity {
-        let given = DataDirectoryOption.Identity(accountId: try resolvedAccountId(), region: try resolvedRegion())
+    func resolvedIdentity() throws -> DataDirectoryIdentity.Record {
+        let given = DataDirectoryIdentity.Record(accountId: try resolvedAccountId(), region: try resolvedRegion())
         guard let recorded = try data.recordedIdentity() else { return given }
         let accountGiven = (accountId ?? environment["SEALQ_ACCOUNT_ID"]) != nil
         let regionGiven = (region ?? environment["SEALQ_REGION"]) != nil
