@@ -59,6 +59,8 @@ public func buildApplication(
     let rootKey = try RootKey.resolve(configuration, logger: logger)
     try DataDirectoryIdentity.bind(configuration)
     try requireDatabase(of: configuration)
+    // Files checked later must be known missing before this start makes any of them.
+    let receiptKeyLost = wasSetUp(configuration) && !FileManager.default.fileExists(atPath: configuration.receiptKeyPath)
     let store = try SQLiteMessageStore(path: configuration.databasePath, logger: logger)
     for (path, mode) in SecretFiles.restrict(secretFiles(of: configuration)) {
         logger.warning(
@@ -109,7 +111,7 @@ public func buildApplication(
     let sealer = EnvelopeSealer(
         keys: keys, authorize: { use throws(KeyServiceError) in try keyAccess.authorize(use) },
         record: { recorder.recordKeyUse($0) })
-    let receiptKey = try SecretFiles.readOrCreate(configuration.receiptKeyPath, length: 32) { SecureRandom.bytes(32) }
+    let receiptKey = try receiptHandleKey(of: configuration, lost: receiptKeyLost)
     let engine = QueueEngine(
         configuration: .init(accountId: configuration.accountId, region: configuration.region), store: store, sealer: sealer,
         time: SystemTimeSource(), receiptAuthenticator: HMACReceiptAuthenticator(key: receiptKey), logger: logger,
@@ -168,12 +170,32 @@ public func buildApplication(
     return (application, engine)
 }
 
+/// Whether an earlier start set the data directory up (its audit log has a signing key).
+private func wasSetUp(_ configuration: ServerConfiguration) -> Bool {
+    FileManager.default.fileExists(atPath: configuration.dataDirectory + "/audit-signing.key")
+}
+
+/// The key that authenticates receipt handles, made on the first start. Once the data directory
+/// is set up it is never made anew unasked (`lost`): every handle consumers hold would stop working.
+private func receiptHandleKey(of configuration: ServerConfiguration, lost: Bool) throws -> [UInt8] {
+    let path = configuration.receiptKeyPath
+    if lost {
+        throw StartRefusal(
+            description: """
+                \(path) is missing, but \(configuration.dataDirectory) was set up: restore it from a backup, or make a new \
+                one (head -c 32 /dev/urandom > \(path); chmod 600 \(path)), after which the receipt handles given out \
+                before stop working
+                """)
+    }
+    return try SecretFiles.readOrCreate(path, length: 32) { SecureRandom.bytes(32) }
+}
+
 /// A data directory that was set up (its audit log has a signing key) must still have its
 /// database: a new, empty one would silently stand in for every queue, key and event.
 private func requireDatabase(of configuration: ServerConfiguration) throws {
     let path = configuration.databasePath
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-    guard size ?? 0 == 0, FileManager.default.fileExists(atPath: configuration.dataDirectory + "/audit-signing.key") else { return }
+    guard size ?? 0 == 0, wasSetUp(configuration) else { return }
     throw StartRefusal(
         description: """
             \(path) is \(size == nil ? "missing" : "empty"), but \(configuration.dataDirectory) was set up: restore the database \
