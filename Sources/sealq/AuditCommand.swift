@@ -62,15 +62,12 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let trusted = try AuditVerification.trustedCheckpoints(files: checkpointFiles)
-            let finding = try exportDirectory.map { directory in
-                try AuditExport.verify(
-                    directory: directory,
-                    publicKeyHex: try readPublicKey(publicKey) ?? AuditVerification.publicKey(dataDirectory: data.resolved),
-                    trusted: trusted)
-            } ?? AuditVerification.verify(
-                dataDirectory: data.setUp(), publicKeyHex: readPublicKey(publicKey), archiveDirectory: archive.resolved,
-                trusted: trusted, unsignedGrace: Int64(unsignedGrace) * 1000)
+            // Exit 1 says the log is damaged; a check that could not run says so with exit 2.
+            let finding: AuditLogVerifier.Finding
+            do { finding = try check() } catch {
+                FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
             switch finding {
             case .sound(let summary):
                 let waiting = summary.unsigned == 0 ? "" : "; \(summary.unsigned) newer events await the next checkpoint"
@@ -81,6 +78,18 @@ struct AuditCommand: AsyncParsableCommand {
                 print("The audit log is damaged: \(damage)")
                 throw ExitCode(1)
             }
+        }
+
+        private func check() throws -> AuditLogVerifier.Finding {
+            let trusted = try AuditVerification.trustedCheckpoints(files: checkpointFiles)
+            return try exportDirectory.map { directory in
+                try AuditExport.verify(
+                    directory: directory,
+                    publicKeyHex: try readPublicKey(publicKey) ?? AuditVerification.publicKey(dataDirectory: data.resolved),
+                    trusted: trusted)
+            } ?? AuditVerification.verify(
+                dataDirectory: data.setUp(), publicKeyHex: try readPublicKey(publicKey), archiveDirectory: archive.resolved,
+                trusted: trusted, unsignedGrace: Int64(unsignedGrace) * 1000)
         }
     }
 
@@ -102,7 +111,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let finding = try AuditVerification.verify(
-                dataDirectory: data.setUp(), publicKeyHex: readPublicKey(publicKey), archiveDirectory: archive.resolved)
+                dataDirectory: data.setUp(), publicKeyHex: try readPublicKey(publicKey), archiveDirectory: archive.resolved)
             switch finding {
             case .sound(let summary):
                 guard let newest = summary.newestCheckpoint else {
@@ -232,7 +241,7 @@ struct AuditCommand: AsyncParsableCommand {
             let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
             guard let data else { throw ValidationError("Cannot read \(file).") }
             do {
-                print(try AuditProofs.check(data, publicKeyHex: readPublicKey(publicKey) ?? publicKey))
+                print(try AuditProofs.check(data, publicKeyHex: try readPublicKey(publicKey) ?? publicKey))
             } catch let failure as AuditProofs.Failure {
                 print("The proof does not hold: \(failure)")
                 throw ExitCode(1)
@@ -315,7 +324,14 @@ struct AuditCommand: AsyncParsableCommand {
 }
 
 /// A `--public-key` value: the hex itself, or a file holding it.
-private func readPublicKey(_ given: String?) -> String? {
-    guard let given, let data = FileManager.default.contents(atPath: given) else { return given }
+/// The public key `given` as hex: the text itself when it is 64 hex digits, else the contents of
+/// the file it names (which must be readable).
+private func readPublicKey(_ given: String?) throws -> String? {
+    guard let given else { return nil }
+    let isHex = given.utf8.count == 64 && given.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) }
+    if isHex { return given }
+    guard let data = FileManager.default.contents(atPath: given) else {
+        throw ValidationError("--public-key \(given) is neither 64 hex digits nor a readable file")
+    }
     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }

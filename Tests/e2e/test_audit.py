@@ -937,7 +937,8 @@ def test_audit_tools_refuse_a_data_directory_that_was_never_set_up(tmp_path, com
     typo = str(tmp_path / "typo-dir")
     out = str(tmp_path / "out")
     p = run_sealq("audit", *[out if word == "OUT" else word for word in command], "--data-dir", typo)
-    assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
+    # verify says "could not check" with 2, as 1 would mean a damaged log
+    assert p.returncode == (2 if command == ["verify"] else 1), (p.returncode, p.stdout, p.stderr)
     assert f"{typo}/sealq.sqlite does not exist: start the daemon on {typo} once first" in p.stderr
     assert "SQLite error" not in p.stderr
     assert not os.path.exists(typo) and not os.path.exists(out)
@@ -1002,3 +1003,15 @@ def test_verify_and_checkpoint_find_the_archive_where_serve_put_it_by_environmen
     assert run_sealq("audit", "verify", "--data-dir", d.data_dir, env=wrong).returncode == 1
     flag_wins = run_sealq("audit", "verify", "--data-dir", d.data_dir, "--archive", archive, env=wrong)
     assert flag_wins.returncode == 0 and "sound" in flag_wins.stdout, flag_wins.stdout
+
+
+def test_verify_tells_a_check_that_could_not_run_from_a_damaged_log(audited, tmp_path):
+    """Exit 1 means the log is damaged; a check that could not run (an unreadable public key
+    file, a directory that holds no log) exits 2, so monitoring can tell the two apart."""
+    d, _ = audited
+    data_dir = d.data_dir
+    missing_key = verify(data_dir, "--public-key", str(tmp_path / "nowhere.pub"))
+    assert missing_key.returncode == 2, (missing_key.returncode, missing_key.stderr)
+    assert "neither 64 hex digits nor a readable file" in missing_key.stderr
+    nothing = verify(str(tmp_path / "empty"))
+    assert nothing.returncode == 2 and "does not exist" in nothing.stderr, (nothing.returncode, nothing.stderr)
