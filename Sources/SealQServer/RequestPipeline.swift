@@ -68,9 +68,7 @@ struct RequestPipeline: Sendable {
             let response = try await PendingAuditRecord.$current.withValue(running) {
                 guard record.responseElementsPerEvent else { return try await executor.execute(request, caller: caller) }
                 let observer = StoredSends.Observer { items in
-                    var json: [UInt8] = []
-                    JSONWriter.write(request.sendResponseElements(items) ?? OutputNode.null, into: &json)
-                    running.answer(with: json)
+                    if let json = request.sendResponseElements(items) { running.answer(with: json) }
                 }
                 return try await StoredSends.$observer.withValue(observer) { try await executor.execute(request, caller: caller) }
             }

@@ -50,32 +50,45 @@ extension SQSRequest {
         }
     }
 
-    /// CloudTrail's responseElements of a send that stored `items`: for each message its id,
-    /// the MD5s the caller was answered with and, on a FIFO queue, its sequence number; a batch
-    /// lists them under `successful` with their entry ids. Nil for other calls.
-    func sendResponseElements(_ items: [StoredSends.Item]) -> OutputNode? {
-        func described(_ sent: SentMessage, _ message: OutgoingMessage, entryId: String?) -> OutputNode {
-            var members: [(String, OutputNode)] = entryId.map { [("id", .text($0))] } ?? []
-            if let digest = MessageDigests.attributes(message.attributes) { members.append(("mD5OfMessageAttributes", .text(digest))) }
-            members.append(("mD5OfMessageBody", .text(MessageDigests.body(message.body))))
-            if let digest = MessageDigests.attributes(message.systemAttributes) {
-                members.append(("mD5OfMessageSystemAttributes", .text(digest)))
-            }
-            members.append(("messageId", .text(sent.messageId)))
-            if let sequence = sent.sequenceNumber { members.append(("sequenceNumber", .text(sequence))) }
-            return .structure(members)
+    /// CloudTrail's responseElements (JSON) of a send that stored `items`: the message's id, the
+    /// MD5s the caller was answered with and, on a FIFO queue, its sequence number; a batch lists
+    /// under `successful` each entry's id with its message's id (and sequence number). Nil for
+    /// other calls. Written straight to bytes, and lean for batches: every send pays for it.
+    func sendResponseElements(_ items: [StoredSends.Item]) -> [UInt8]? {
+        var json: [UInt8] = []
+        json.reserveCapacity(96 * max(items.count, 1))
+        func member(_ name: StaticString, _ value: String) {
+            if json.last != UInt8(ascii: "{") { json.append(UInt8(ascii: ",")) }
+            json.append(UInt8(ascii: "\""))
+            name.withUTF8Buffer { json.append(contentsOf: $0) }
+            json.append(contentsOf: "\":".utf8)
+            JSONWriter.writeString(value, into: &json)
         }
         switch self {
         case .sendMessage(_, let message):
-            return items.first.map { described($0.sent, message, entryId: nil) }
-        case .sendMessageBatch(_, let entries):
-            let payloads = Dictionary(entries.map { ($0.id, $0.payload) }, uniquingKeysWith: { first, _ in first })
-            let successful = items.compactMap { item in
-                item.entryId.flatMap { payloads[$0] }.map { described(item.sent, $0, entryId: item.entryId) }
+            guard let sent = items.first?.sent else { return nil }
+            json.append(UInt8(ascii: "{"))
+            if let digest = MessageDigests.attributes(message.attributes) { member("mD5OfMessageAttributes", digest) }
+            member("mD5OfMessageBody", MessageDigests.body(message.body))
+            if let digest = MessageDigests.attributes(message.systemAttributes) { member("mD5OfMessageSystemAttributes", digest) }
+            member("messageId", sent.messageId)
+            if let sequence = sent.sequenceNumber { member("sequenceNumber", sequence) }
+            json.append(UInt8(ascii: "}"))
+        case .sendMessageBatch:
+            json.append(contentsOf: #"{"successful":["#.utf8)
+            for item in items {
+                guard let entryId = item.entryId else { continue }
+                if json.last == UInt8(ascii: "}") { json.append(UInt8(ascii: ",")) }
+                json.append(UInt8(ascii: "{"))
+                member("id", entryId)
+                member("messageId", item.sent.messageId)
+                if let sequence = item.sent.sequenceNumber { member("sequenceNumber", sequence) }
+                json.append(UInt8(ascii: "}"))
             }
-            return .structure([("successful", .list(itemName: "", successful))])
+            json.append(contentsOf: "]}".utf8)
         default:
             return nil
         }
+        return json
     }
 }
