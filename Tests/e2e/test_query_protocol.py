@@ -388,25 +388,23 @@ def test_a_largest_message_fits_in_any_form_encoding(query):
     assert xtext(message, "MessageAttribute/Value/BinaryValue") == encoded
 
 
-def _read_response(sock):
-    """One HTTP/1.1 response from `sock`: (status code, raw head, body)."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        assert chunk, f"connection closed mid-head: {data!r}"
-        data += chunk
-    head, rest = data.split(b"\r\n\r\n", 1)
-    status = int(head.split(b" ", 2)[1])
+def _read_response(reader):
+    """One HTTP/1.1 response from `reader` (a socket's buffered file): (status code, raw head, body)."""
+    lines = []
+    while True:
+        line = reader.readline()
+        assert line, f"connection closed mid-head: {lines!r}"
+        if line == b"\r\n":
+            break
+        lines.append(line)
+    status = int(lines[0].split(b" ", 2)[1])
     length = 0
-    for line in head.split(b"\r\n")[1:]:
+    for line in lines[1:]:
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"content-length":
             length = int(value.strip())
-    while len(rest) < length:
-        chunk = sock.recv(65536)
-        assert chunk, "connection closed mid-body"
-        rest += chunk
-    return status, head, rest[:length]
+    body = reader.read(length) if length else b""
+    return status, b"".join(lines), body
 
 
 def _post_head(path, length, expect=b"100-continue"):
@@ -419,23 +417,23 @@ def test_expect_100_continue_is_answered_before_the_body(daemon):
     body (curl does, for bodies over 1 MiB, for up to a second): it hears `100 Continue` at once,
     then the answer to its request, and the connection stays usable."""
     body = b"Action=ListQueues&Version=2012-11-05&Padding=" + b"p" * 2000
-    with socket.create_connection(("127.0.0.1", daemon.port), timeout=10) as sock:
+    with socket.create_connection(("127.0.0.1", daemon.port), timeout=10) as sock, sock.makefile("rb") as reader:
         sock.sendall(_post_head(b"/", len(body), expect=b"100-Continue"))
-        status, head, _ = _read_response(sock)
+        status, head, _ = _read_response(reader)
         assert status == 100, head
         sock.sendall(body)
-        status, _, answer = _read_response(sock)
+        status, _, answer = _read_response(reader)
         assert status == 403 and b"MissingAuthenticationToken" in answer, (status, answer)
         sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        assert _read_response(sock)[0] == 200
+        assert _read_response(reader)[0] == 200
 
 
 def test_an_oversize_body_that_waits_for_continue_is_refused_instead(daemon):
     """A body announced as larger than the daemon accepts gets no `100 Continue`, so the client
     never sends it: the refusal comes straight away."""
-    with socket.create_connection(("127.0.0.1", daemon.port), timeout=10) as sock:
+    with socket.create_connection(("127.0.0.1", daemon.port), timeout=10) as sock, sock.makefile("rb") as reader:
         sock.sendall(_post_head(b"/", 50_000_000))
-        status, head, _ = _read_response(sock)
+        status, head, _ = _read_response(reader)
         assert status == 413, head
 
 
@@ -459,3 +457,21 @@ def test_curl_sends_a_large_message_without_waiting(sqs, queue, tmp_path):
     assert "<MessageId>" in result.stdout, result.stdout
     received = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=5)["Messages"]
     assert [m["Body"] for m in received] == [text]
+
+
+def test_a_pipelined_request_hears_its_100_continue_after_the_answers_before_it(daemon):
+    """Answers go out in the order requests came, interim ones included: a request waiting for
+    `100 Continue` behind one still being answered gets it after that answer."""
+    body = b"Action=ListQueues&Version=2012-11-05"
+    with socket.create_connection(("127.0.0.1", daemon.port), timeout=10) as sock, sock.makefile("rb") as reader:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + _post_head(b"/", len(body)))
+        assert _read_response(reader)[0] == 200
+        assert _read_response(reader)[0] == 100
+        sock.sendall(body)
+        assert _read_response(reader)[0] == 403
+        # two waiting requests back to back: each 100 follows the answer before it
+        sock.sendall(_post_head(b"/", len(body)) + body + _post_head(b"/", len(body)))
+        statuses = [_read_response(reader)[0] for _ in range(3)]
+        assert statuses == [100, 403, 100], statuses
+        sock.sendall(body)
+        assert _read_response(reader)[0] == 403
