@@ -56,16 +56,23 @@ public struct KeyGrant: Sendable, Codable, Equatable {
     public func allows(_ operation: String, by principalArn: String, context: [String: String]) -> Bool {
         guard granteePrincipal == principalArn, operations.contains(operation), operation != "CreateGrant" else { return false }
         guard Self.constrainedOperations.contains(operation) else { return true }
-        // In a grant constraint keys match whatever their case; values match exactly.
-        let requested = Self.foldingKeys(context)
-        if let contextEquals, Self.foldingKeys(contextEquals) != requested || contextEquals.count != context.count { return false }
+        guard contextEquals != nil || contextSubset != nil else { return true }
+        // In a grant constraint keys match whatever their case; values match exactly. A context
+        // whose keys differ only in case cannot be matched so, and the constraint refuses it.
+        guard let requested = Self.foldingKeys(context) else { return false }
+        if let contextEquals, Self.foldingKeys(contextEquals) != requested { return false }
         if let contextSubset, !contextSubset.allSatisfy({ requested[$0.key.lowercased()] == $0.value }) { return false }
         return true
     }
 
-    /// `context` with its keys lower-cased, as grant constraints compare them.
-    static func foldingKeys(_ context: [String: String]) -> [String: String] {
-        Dictionary(context.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+    /// `context` with its keys lower-cased, as grant constraints compare them; nil when two of
+    /// its keys differ only in case.
+    static func foldingKeys(_ context: [String: String]) -> [String: String]? {
+        var folded: [String: String] = [:]
+        for (key, value) in context {
+            guard folded.updateValue(value, forKey: key.lowercased()) == nil else { return nil }
+        }
+        return folded
     }
 
     /// Whether the grant lets `principalArn` create a grant of `childOperations` with the given
@@ -80,9 +87,12 @@ public struct KeyGrant: Sendable, Codable, Equatable {
         guard granteePrincipal == principalArn, operations.contains("CreateGrant"),
             Set(childOperations).isSubset(of: Set(operations))
         else { return false }
-        if let contextEquals { return childEquals.map(Self.foldingKeys) == Self.foldingKeys(contextEquals) }
+        if let contextEquals {
+            guard let childEquals, let folded = Self.foldingKeys(childEquals) else { return false }
+            return folded == Self.foldingKeys(contextEquals)
+        }
         if let contextSubset {
-            guard let childPairs = (childEquals ?? childSubset).map(Self.foldingKeys) else { return false }
+            guard let childPairs = (childEquals ?? childSubset).flatMap(Self.foldingKeys) else { return false }
             return contextSubset.allSatisfy { childPairs[$0.key.lowercased()] == $0.value }
         }
         return true

@@ -90,6 +90,10 @@ extension KeyService {
         guard contextSubset == nil || contextEquals == nil else {
             throw KeyServiceError(.validation, "A grant constraint can have EncryptionContextSubset or EncryptionContextEquals, not both.")
         }
+        // Constraint keys match in any case, so two that differ only in case could never both match.
+        if let constraint = contextSubset ?? contextEquals, KeyGrant.foldingKeys(constraint) == nil {
+            throw KeyServiceError(.validation, "A grant constraint's encryption context keys must differ by more than case.")
+        }
         return key
     }
 

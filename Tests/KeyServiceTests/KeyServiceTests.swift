@@ -252,6 +252,9 @@ struct KeyGrantRuleTests {
         #expect(!equals.allows("Decrypt", by: bob, context: ["dept": "eng", "more": "x"]))
         #expect(subset.allowsCreating(operations: ["Decrypt"], contextSubset: ["TENANT": "a"], contextEquals: nil, by: bob))
         #expect(!subset.allowsCreating(operations: ["Decrypt"], contextSubset: ["tenant": "b"], contextEquals: nil, by: bob))
+        // A context whose keys differ only in case gets the same answer every time: refused.
+        for _ in 0..<20 { #expect(!subset.allows("Decrypt", by: bob, context: ["tenant": "a", "TENANT": "b"])) }
+        #expect(!subset.allowsCreating(operations: ["Decrypt"], contextSubset: ["tenant": "a", "TENANT": "a"], contextEquals: nil, by: bob))
     }
 
     @Test("CreateGrant from a grant: operations within it, constraint equally strict or stricter")

@@ -1830,3 +1830,10 @@ def test_alias_names_and_alias_arns_are_checked_before_any_lookup(kms, new_key):
     for fn, extra in ((kms.describe_key, {}), (kms.encrypt, {"Plaintext": b"x"})):
         kms_error(fn, "NotFoundException", KeyId=f"{KEY_ARN_PREFIX}{name}", **extra)
     assert kms.describe_key(KeyId=f"{ALIAS_ARN_PREFIX}{name[len('alias/'):]}")["KeyMetadata"]["KeyId"] == kid
+
+
+def test_a_grant_constraint_whose_keys_differ_only_in_case_is_refused(kms, new_key):
+    kid = new_key()["KeyId"]
+    for kind in ("EncryptionContextSubset", "EncryptionContextEquals"):
+        kms_error(kms.create_grant, "ValidationException", KeyId=kid, GranteePrincipal=user_arn("grantee"),
+                  Operations=["Encrypt"], Constraints={kind: {"a": "1", "A": "2"}})
