@@ -60,8 +60,10 @@ public struct LookupQuery: Sendable, Equatable {
                     throw .invalidLookupAttributes(
                         "AttributeKey \(keyText) is not valid; it must be one of \(Attribute.allCases.map(\.rawValue).joined(separator: ", ")).")
                 }
-                guard !value.isEmpty, value.count <= 2000 else {
-                    throw .invalidLookupAttributes("AttributeValue must be 1 to 2000 characters.")
+                // CloudTrail counts `_`, space, `,` and newline twice toward the 2,000.
+                let weightedLength = value.reduce(0) { $0 + ("_ ,\n".contains($1) ? 2 : 1) }
+                guard !value.isEmpty, weightedLength <= 2000 else {
+                    throw .invalidLookupAttributes("AttributeValue must be 1 to 2000 characters (_, space, comma and newline count twice).")
                 }
                 if key == .readOnly {
                     guard ["true", "false"].contains(value.lowercased()) else {

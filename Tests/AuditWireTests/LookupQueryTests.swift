@@ -33,6 +33,15 @@ struct LookupQueryTests {
         #expect(try decode(#"{"EventCategory":"insight"}"#).insightsOnly)
     }
 
+    @Test("AttributeValue: at most 2,000 characters, with _, space, comma and newline counting twice")
+    func attributeValueLength() throws {
+        func query(_ value: String) -> String { #"{"LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"\#(value)"}]}"# }
+        #expect(error(query(String(repeating: "a", count: 2000))) == nil)
+        #expect(error(query(String(repeating: "_", count: 1000))) == nil)
+        #expect(error(query(String(repeating: "_", count: 1001))) == "InvalidLookupAttributesException")
+        #expect(error(query(String(repeating: "a", count: 1999) + " ")) == "InvalidLookupAttributesException")
+    }
+
     @Test("A member set to null counts as not given")
     func nullMembers() throws {
         let query = try decode(#"{"MaxResults":null,"EventCategory":null,"NextToken":null,"StartTime":null,"LookupAttributes":null}"#)
