@@ -117,7 +117,7 @@ enum PolicyCompiler {
             sid: sid, effect: effect, index: index, start: value.position, end: SourcePosition(value.end), actions: actions,
             actionsNegated: actionsNegated, resources: resources, resourcesNegated: resourcesNegated,
             principals: principals?.set, principalsNegated: principals?.negated ?? false, conditions: conditions,
-            referencedKeys: referencedKeys(conditions, resources))
+            referencedKeys: referencedKeys(conditions, resources), readKeys: readKeys(conditions, resources))
     }
 
     /// Exactly one of `name` and `negatedName`: the member and whether it was the negated one.
@@ -162,6 +162,22 @@ enum PolicyCompiler {
                 throw PolicyError(code: "MISSING_PRINCIPAL", message: "Missing required field Principal", position: statement.position)
             }
         }
+    }
+
+    /// Every key a statement may read, lowercased and unique: its condition keys and every variable
+    /// in its condition values and resources, defaults or not.
+    private static func readKeys(_ conditions: [Condition], _ resources: ResourceSet) -> [String] {
+        var keys = conditions.map { $0.keyName.lowercased() } + resources.lowercasedVariableKeys
+        for condition in conditions {
+            switch condition.operands {
+            case .strings(let operands): keys += operands.flatMap(\.template.lowercasedKeys)
+            case .patterns(let operands): keys += operands.flatMap(\.template.lowercasedKeys)
+            case .arns(let operands): keys += operands.flatMap(\.template.lowercasedKeys)
+            default: break
+            }
+        }
+        var seen: Set<String> = []
+        return keys.filter { seen.insert($0).inserted }
     }
 
     /// The keys a statement reads, unique by lowercased name, in first-use order.

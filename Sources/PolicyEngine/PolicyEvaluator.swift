@@ -62,8 +62,13 @@ public enum PolicyEvaluator {
             for statement in policy.statements {
                 let assessment = statement.assess(request, explain: explain)
                 if reportingMissingKeys && assessment.reachedConditions { noteMissingKeys(of: statement) }
-                if !readVolatileKeys && assessment.reachedConditions && !volatileKeyPrefixes.isEmpty {
-                    readVolatileKeys = statement.referencedKeys.contains { key in volatileKeyPrefixes.contains { key.key.hasPrefix($0) } }
+                // A statement whose conditions were reached, or whose resource holds variables, may
+                // have decided on a volatile key (with a default or not): then the decision is not
+                // reused for other requests.
+                let mayHaveRead = assessment.reachedConditions
+                    || (assessment.actionMatched && !statement.resources.lowercasedVariableKeys.isEmpty)
+                if !readVolatileKeys && mayHaveRead && !volatileKeyPrefixes.isEmpty {
+                    readVolatileKeys = statement.readKeys.contains { key in volatileKeyPrefixes.contains { key.hasPrefix($0) } }
                 }
                 if explain { explanation.append(Self.explanation(statement, policy, role, assessment)) }
                 guard assessment.matched else { continue }

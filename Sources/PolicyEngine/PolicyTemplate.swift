@@ -25,6 +25,11 @@ struct PolicyTemplate: Sendable {
         parts.contains { if case .variable = $0 { true } else { false } }
     }
 
+    /// Every variable key, lowercased (with a default or not): what the text may read.
+    var lowercasedKeys: [String] {
+        parts.compactMap { if case .variable(let key, _, _) = $0 { key } else { nil } }
+    }
+
     /// The variable keys as written that have no default.
     var keysWithoutDefault: [String] {
         parts.compactMap { if case .variable(_, let name, nil) = $0 { name } else { nil } }

@@ -41,6 +41,13 @@ struct ResourceSet: Sendable {
         return sawUnresolved ? .unresolved : .notMatched
     }
 
+    /// Every variable key the entries read, lowercased (defaults or not).
+    var lowercasedVariableKeys: [String] {
+        entries.flatMap { entry -> [String] in
+            if case .template(let template) = entry { template.lowercasedKeys } else { [] }
+        }
+    }
+
     /// The variable keys (as written, without defaults) the entries use.
     var variableKeys: [String] {
         entries.flatMap { entry -> [String] in

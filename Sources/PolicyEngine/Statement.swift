@@ -27,11 +27,14 @@ public final class Statement: Sendable {
     let conditions: [Condition]
     /// Condition keys and variable keys (without defaults) the statement reads: lowercased, as written.
     let referencedKeys: [(key: String, name: String)]
+    /// Every key the statement may read, lowercased: those, and variables with a default too
+    /// (whose value, when present, still decides), for telling whether a decision may be reused.
+    let readKeys: [String]
 
     init(
         sid: String?, effect: Effect, index: Int, start: SourcePosition, end: SourcePosition, actions: ActionSet,
         actionsNegated: Bool, resources: ResourceSet, resourcesNegated: Bool, principals: PrincipalSet?,
-        principalsNegated: Bool, conditions: [Condition], referencedKeys: [(key: String, name: String)]
+        principalsNegated: Bool, conditions: [Condition], referencedKeys: [(key: String, name: String)], readKeys: [String]
     ) {
         self.sid = sid
         self.effect = effect
@@ -46,6 +49,7 @@ public final class Statement: Sendable {
         self.principalsNegated = principalsNegated
         self.conditions = conditions
         self.referencedKeys = referencedKeys
+        self.readKeys = readKeys
     }
 
     /// Every condition key the statement tests, as written.

@@ -298,5 +298,19 @@ import Testing
         #expect(receive.decision == .allowed && !receive.dependsOnVolatileKeys, "the deny's resource does not match, so its condition is never read")
         let unnamed = PolicyEvaluator.evaluate(Fixture.request(context: ["aws:SourceIp": ["10.1.1.1"]]), identityPolicies: [policy], resourcePolicy: nil)
         #expect(!unnamed.dependsOnVolatileKeys)
+        // A variable with a default still reads its key when the request has it: in a condition
+        // value, and in a resource (which then decides whether the statement applies at all).
+        let defaulted = Fixture.identity(
+            #"""
+            {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"},
+            {"Effect": "Deny", "Action": "sqs:SendMessage", "Resource": "*", "Condition": {"StringNotLike": {"aws:PrincipalTag/agent": "${aws:UserAgent, 'none'}"}}},
+            {"Effect": "Deny", "Action": "sqs:DeleteMessage", "Resource": "arn:aws:sqs:*:*:${aws:UserAgent, 'none'}"}
+            """#)
+        for action in ["sqs:SendMessage", "sqs:DeleteMessage"] {
+            let evaluation = PolicyEvaluator.evaluate(
+                Fixture.request(action: action, context: ["aws:UserAgent": ["agent-1"]]), identityPolicies: [defaulted],
+                resourcePolicy: nil, volatileKeyPrefixes: ["aws:useragent"])
+            #expect(evaluation.dependsOnVolatileKeys, "\(action)")
+        }
     }
 }

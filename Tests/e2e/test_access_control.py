@@ -973,3 +973,42 @@ def test_no_secret_in_daemon_logs(iam, lab):
                 logs += f.read()
         for s in secrets:
             assert s.encode() not in logs, f"a secret access key appears in {d.base_dir} logs"
+
+
+def test_a_decision_that_read_a_defaulted_variable_is_not_reused_for_another_request(tmp_path):
+    """A Deny comparing a principal tag with `${aws:UserAgent, 'none'}` decides per request: an
+    allowed call does not let a later one with another User-Agent through, nor does a denied one
+    keep the right agent out (a cached decision once ignored variables that had a default)."""
+    import requests
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    principals = {"Users": [{"Name": "admin", "Policies": ["everything"]},
+                            {"Name": "agent", "Policies": ["pinned-sends"], "Tags": {"agent": "pinned-agent"}}],
+                  "Roles": [], "Groups": []}
+    policies = {
+        "everything": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+        "pinned-sends": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"},
+            {"Effect": "Deny", "Action": "sqs:SendMessage", "Resource": "*",
+             "Condition": {"StringNotLike": {"aws:PrincipalTag/agent": "${aws:UserAgent, 'none'}"}}}]},
+    }
+    policies_dir = write_policies_dir(str(tmp_path / "policies"), principals, policies)
+    d = Daemon(str(tmp_path), policies_dir=policies_dir)
+    key, secret = create_access_key("agent", d.data_dir, policies_dir)
+    d.start()
+    try:
+        url = make_client(d).create_queue(QueueName="pinned")["QueueUrl"]
+
+        def send(agent):
+            body = json.dumps({"QueueUrl": url, "MessageBody": "x"})
+            request = AWSRequest(method="POST", url=d.url + "/", data=body, headers={
+                "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "AmazonSQS.SendMessage", "User-Agent": agent})
+            SigV4Auth(Credentials(key, secret), "sqs", REGION).add_auth(request)
+            prepared = request.prepare()
+            return requests.post(prepared.url, headers=dict(prepared.headers.items()), data=prepared.body, timeout=30).status_code
+
+        assert [send("pinned-agent"), send("evil-agent/6.6"), send("pinned-agent"), send("evil-agent/6.6")] == [200, 403, 200, 403]
+    finally:
+        d.stop()
