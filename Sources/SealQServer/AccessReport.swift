@@ -85,6 +85,13 @@ public struct AccessReport: Sendable {
         return grants
     }
 
+    /// Whether `key` is known from the principal or the resource alone (no request supplies it).
+    private static func comesWithPrincipalOrResource(_ key: String) -> Bool {
+        let key = key.lowercased()
+        return ["aws:resourcetag/", "aws:principaltag/"].contains { key.hasPrefix($0) }
+            || ["aws:username", "aws:userid", "aws:principalarn", "aws:principalaccount", "aws:principaltype"].contains(key)
+    }
+
     private func grant(
         _ name: String, _ request: AuthorizationRequest, identityPolicies: [Policy], resourcePolicy: Policy?, keyPolicyRules: Bool
     ) -> Grant? {
@@ -94,12 +101,13 @@ public struct AccessReport: Sendable {
         var denies: [Reason] = []
         for statement in evaluation.explanation
         where statement.actionMatched && statement.resourceMatched && statement.principalMatched != false {
-            // Conditions on keys the principal or resource supplies are decided now; the rest
-            // depend on the request.
-            guard statement.conditions.allSatisfy({ !$0.keyPresent || $0.result }) else { continue }
+            // Conditions on keys the principal or resource supplies are decided now, present or
+            // not (a queue without the tag never has it); the rest depend on the request.
+            let decidedNow = { (condition: ConditionExplanation) in condition.keyPresent || Self.comesWithPrincipalOrResource(condition.key) }
+            guard statement.conditions.allSatisfy({ !decidedNow($0) || $0.result }) else { continue }
             let reason = Reason(
                 policyId: statement.policyId, kind: statement.kind, sid: statement.sid, position: statement.start,
-                conditions: statement.conditions.filter { !$0.keyPresent })
+                conditions: statement.conditions.filter { !decidedNow($0) })
             if statement.effect == .deny {
                 denies.append(reason)
             } else if statement.kind == .resource && statement.principalMatchedViaAccount {

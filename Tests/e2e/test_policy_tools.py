@@ -22,7 +22,7 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, REPO_POLICIES, SEALQ_BIN, Daemon
+from conftest import ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, REPO_POLICIES, SEALQ_BIN, Daemon, make_client, write_policies_dir
 
 AWS = shutil.which("aws")
 needs_aws_cli = pytest.mark.skipif(AWS is None, reason="the aws CLI is not installed")
@@ -1319,3 +1319,35 @@ def test_who_can_and_simulate_use_the_account_and_region_the_data_directory_reco
     simulated = sealq("policy", "simulate", "--cli-input-json", str(input_file), "--data-dir", d.data_dir,
                       "--policies", REPO_POLICIES, "--account-id", ACCOUNT)
     assert simulated.returncode == 64 and f"belongs to account {account}" in simulated.stderr, simulated.stderr
+
+
+def test_who_can_decides_conditions_on_tags_the_queue_does_not_have(tmp_path):
+    """A condition on the queue's own tag is decided by the queue: on a queue without that tag
+    the allow can never hold, so who-can does not list the principal (enforcement denies too)."""
+    principals = {"Users": [{"Name": "admin", "Policies": ["everything"]},
+                            {"Name": "tagged", "Policies": ["same-team"], "Tags": {"team": "orders"}}],
+                  "Roles": [], "Groups": []}
+    policies = {
+        "everything": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+        "same-team": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sqs:GetQueueAttributes", "Resource": "*",
+             "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}}]},
+    }
+    policies_dir = write_policies_dir(str(tmp_path / "policies"), principals, policies)
+    d = Daemon(str(tmp_path), policies_dir=policies_dir)
+    d.start()
+    try:
+        admin = make_client(d)
+        admin.create_queue(QueueName="untagged")
+        admin.create_queue(QueueName="orders-tagged", tags={"team": "orders"})
+    finally:
+        d.stop()
+
+    def listed(queue):
+        p = sealq("policy", "who-can", "--action", "sqs:GetQueueAttributes", "--queue", queue, "--data-dir", d.data_dir,
+                  "--policies", policies_dir, "--output", "json")
+        assert p.returncode == 0, p.stderr
+        return {entry["Principal"] for entry in json.loads(p.stdout)["Principals"]}
+
+    assert not any(name.endswith(":user/tagged") for name in listed("untagged")), listed("untagged")
+    assert any(name.endswith(":user/tagged") for name in listed("orders-tagged")), listed("orders-tagged")
