@@ -167,31 +167,28 @@ enum PolicyCompiler {
     /// Every key a statement may read, lowercased and unique: its condition keys and every variable
     /// in its condition values and resources, defaults or not.
     private static func readKeys(_ conditions: [Condition], _ resources: ResourceSet) -> [String] {
-        var keys = conditions.map { $0.keyName.lowercased() } + resources.lowercasedVariableKeys
-        for condition in conditions {
-            switch condition.operands {
-            case .strings(let operands): keys += operands.flatMap(\.template.lowercasedKeys)
-            case .patterns(let operands): keys += operands.flatMap(\.template.lowercasedKeys)
-            case .arns(let operands): keys += operands.flatMap(\.template.lowercasedKeys)
-            default: break
-            }
-        }
+        let templates = operandTemplates(conditions) + resources.templates
+        let keys = conditions.map { $0.keyName.lowercased() } + templates.flatMap(\.lowercasedKeys)
         var seen: Set<String> = []
         return keys.filter { seen.insert($0).inserted }
     }
 
     /// The keys a statement reads, unique by lowercased name, in first-use order.
     private static func referencedKeys(_ conditions: [Condition], _ resources: ResourceSet) -> [(key: String, name: String)] {
-        var names = conditions.map(\.keyName) + resources.variableKeys
-        for condition in conditions {
-            switch condition.operands {
-            case .strings(let operands): names += operands.flatMap(\.template.keysWithoutDefault)
-            case .patterns(let operands): names += operands.flatMap(\.template.keysWithoutDefault)
-            case .arns(let operands): names += operands.flatMap(\.template.keysWithoutDefault)
-            default: break
-            }
-        }
+        let names = conditions.map(\.keyName) + (resources.templates + operandTemplates(conditions)).flatMap(\.keysWithoutDefault)
         var seen: Set<String> = []
         return names.compactMap { name in seen.insert(name.lowercased()).inserted ? (name.lowercased(), name) : nil }
+    }
+
+    /// The templates of the conditions' values (strings, patterns and ARNs).
+    private static func operandTemplates(_ conditions: [Condition]) -> [PolicyTemplate] {
+        conditions.flatMap { condition -> [PolicyTemplate] in
+            switch condition.operands {
+            case .strings(let operands): operands.map(\.template)
+            case .patterns(let operands): operands.map(\.template)
+            case .arns(let operands): operands.map(\.template)
+            default: []
+            }
+        }
     }
 }

@@ -66,7 +66,7 @@ public enum PolicyEvaluator {
                 // have decided on a volatile key (with a default or not): then the decision is not
                 // reused for other requests.
                 let mayHaveRead = assessment.reachedConditions
-                    || (assessment.actionMatched && !statement.resources.lowercasedVariableKeys.isEmpty)
+                    || (assessment.actionMatched && !statement.resources.templates.isEmpty)
                 if !readVolatileKeys && mayHaveRead && !volatileKeyPrefixes.isEmpty {
                     readVolatileKeys = statement.readKeys.contains { key in volatileKeyPrefixes.contains { key.hasPrefix($0) } }
                 }

@@ -41,17 +41,10 @@ struct ResourceSet: Sendable {
         return sawUnresolved ? .unresolved : .notMatched
     }
 
-    /// Every variable key the entries read, lowercased (defaults or not).
-    var lowercasedVariableKeys: [String] {
-        entries.flatMap { entry -> [String] in
-            if case .template(let template) = entry { template.lowercasedKeys } else { [] }
-        }
-    }
-
-    /// The variable keys (as written, without defaults) the entries use.
-    var variableKeys: [String] {
-        entries.flatMap { entry -> [String] in
-            if case .template(let template) = entry { template.keysWithoutDefault } else { [] }
+    /// The entries that hold policy variables.
+    var templates: [PolicyTemplate] {
+        entries.compactMap { entry in
+            if case .template(let template) = entry { template } else { nil }
         }
     }
 
