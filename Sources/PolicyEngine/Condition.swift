@@ -36,8 +36,7 @@ struct Condition: Sendable {
             let absent = requestValues?.isEmpty ?? true
             return expectAbsent.contains(absent)
         }
-        // A value whose policy variable cannot be resolved makes the condition fail.
-        guard let operands = resolvedOperands(in: context) else { return false }
+        let operands = resolvedOperands(in: context)
         let negated = `operator`.base.isNegated
         switch `operator`.qualifier {
         case nil:
@@ -68,31 +67,28 @@ struct Condition: Sendable {
             policyValues: policyValues, result: holds(in: context))
     }
 
-    /// The operands with policy variables substituted; nil when one cannot be resolved.
-    private func resolvedOperands(in context: ConditionContext) -> Operands? {
+    /// The operands with policy variables substituted. A value whose variable has no value is
+    /// left out: IAM takes it as null, which nothing equals or is like, so it matches no request
+    /// value and a negated operator (`StringNotEquals`) holds against it.
+    private func resolvedOperands(in context: ConditionContext) -> Operands {
         guard hasVariables else { return operands }
         switch operands {
         case .strings(let operands):
-            var resolved: [StringOperand] = []
-            for operand in operands {
-                guard let value = operand.template.resolvedString(in: context) else { return nil }
-                resolved.append(StringOperand(template: operand.template, value: value))
-            }
-            return .strings(resolved)
+            return .strings(operands.compactMap { operand in
+                operand.template.resolvedString(in: context).map { StringOperand(template: operand.template, value: $0) }
+            })
         case .patterns(let operands):
-            var resolved: [TemplatedOperand<WildcardPattern>] = []
-            for operand in operands {
-                guard let elements = operand.template.resolvedElements(in: context) else { return nil }
-                resolved.append(TemplatedOperand(template: operand.template, compiled: WildcardPattern(elements: elements)))
-            }
-            return .patterns(resolved)
+            return .patterns(operands.compactMap { operand in
+                operand.template.resolvedElements(in: context).map {
+                    TemplatedOperand(template: operand.template, compiled: WildcardPattern(elements: $0))
+                }
+            })
         case .arns(let operands):
-            var resolved: [TemplatedOperand<ArnPattern>] = []
-            for operand in operands {
-                guard let elements = operand.template.resolvedElements(in: context) else { return nil }
-                resolved.append(TemplatedOperand(template: operand.template, compiled: ArnPattern(elements: elements)))
-            }
-            return .arns(resolved)
+            return .arns(operands.compactMap { operand in
+                operand.template.resolvedElements(in: context).map {
+                    TemplatedOperand(template: operand.template, compiled: ArnPattern(elements: $0))
+                }
+            })
         default:
             return operands
         }

@@ -17,7 +17,8 @@ struct ResourceSet: Sendable {
     enum Outcome {
         case matched
         case notMatched
-        /// Some entry's policy variable had no value: the statement cannot match.
+        /// No entry matched, and some entry's policy variable had no value: that entry names no
+        /// resource (so a `Resource` does not match and a `NotResource` does).
         case unresolved
     }
 

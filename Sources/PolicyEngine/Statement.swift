@@ -64,7 +64,11 @@ public final class Statement: Sendable {
 
         switch (resources.match(request.resource, context: request.context), resourcesNegated) {
         case (.matched, false), (.notMatched, true): assessment.resourceMatched = true
-        case (.unresolved, _): assessment.resourceUnresolved = true
+        // An entry whose variable has no value names no resource, so `NotResource` still
+        // applies (IAM: "will not match any resource").
+        case (.unresolved, let negated):
+            assessment.resourceUnresolved = true
+            assessment.resourceMatched = negated
         default: break
         }
         if let principals {

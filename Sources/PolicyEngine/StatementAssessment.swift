@@ -2,7 +2,7 @@
 struct StatementAssessment {
     var actionMatched = false
     var resourceMatched = false
-    /// A variable in `Resource`/`NotResource` had no value.
+    /// A variable in `Resource`/`NotResource` had no value (its entry names no resource).
     var resourceUnresolved = false
     /// Nil for statements without `Principal`/`NotPrincipal`.
     var principalMatched: Bool?

@@ -16,7 +16,8 @@ public struct StatementExplanation: Sendable, Hashable {
     public var end: SourcePosition
     /// `Action` named the action (or `NotAction` did not).
     public var actionMatched: Bool
-    /// `Resource` named the resource (or `NotResource` did not); false when a policy variable in it had no value.
+    /// `Resource` named the resource (or `NotResource` did not); an entry whose policy variable
+    /// had no value names no resource.
     public var resourceMatched: Bool
     /// `Principal` named the caller (or `NotPrincipal` did not exempt it); nil for identity policies.
     public var principalMatched: Bool?

@@ -58,6 +58,15 @@ public final class Principal: Sendable, Hashable {
         conditionKeys = context
     }
 
+    /// The global condition keys of an anonymous (unsigned) caller, as IAM documents them for
+    /// SQS: `aws:PrincipalType` `Anonymous` and `aws:userid` `anonymous`, and no others.
+    public static let anonymousConditionKeys: ConditionContext = {
+        var context = ConditionContext()
+        context.set("aws:PrincipalType", ["Anonymous"])
+        context.set("aws:userid", ["anonymous"])
+        return context
+    }()
+
     /// The session name role callers carry in their ARN and user id.
     public static let roleSessionName = "sealq"
 

@@ -76,7 +76,7 @@ public struct AccessReport: Sendable {
                 grants.append(grant)
             }
         }
-        var context = ConditionContext()
+        var context = Principal.anonymousConditionKeys
         for (key, value) in resourceTags { context.set("aws:ResourceTag/\(key)", [value]) }
         let anonymous = AuthorizationRequest(action: action, resource: resource, principal: nil, context: context)
         if let grant = grant("*", anonymous, identityPolicies: [], resourcePolicy: resourcePolicy, keyPolicyRules: keyPolicyRules) {

@@ -86,7 +86,7 @@ final class Authorizer: Sendable {
     }
 
     private func evaluate(_ identity: Authenticator.Identity, _ target: Target, call: IncomingCall, now: Date) -> Evaluation {
-        var context = identity.principal?.conditionKeys ?? ConditionContext()
+        var context = identity.principal?.conditionKeys ?? Principal.anonymousConditionKeys
         let epoch = Int64(now.timeIntervalSince1970)
         context.set("aws:SourceIp", [call.sourceIP], type: .ip)
         context.set("aws:CurrentTime", [currentTimeText(epoch)], type: .date)

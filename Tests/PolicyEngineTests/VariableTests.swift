@@ -18,16 +18,36 @@ import Testing
         #expect(decide(statement, resource: "arn:aws:sqs:us-east-1:111122223333:x", context: [:]) == .implicitDeny)
     }
 
-    @Test func unresolvableVariableInNotResourceMakesTheStatementNotMatch() {
+    /// IAM: "the resource that includes a policy variable with no value will not match any
+    /// resource", so a NotResource naming it excludes nothing.
+    @Test func unresolvableVariableInNotResourceExcludesNothing() {
         let statement = #"{"Effect": "Allow", "Action": "sqs:*", "NotResource": "arn:aws:sqs:*:*:${aws:username}"}"#
-        #expect(decide(statement, context: [:]) == .implicitDeny)
+        #expect(decide(statement, context: [:]) == .allowed)
+        #expect(decide(statement, resource: "arn:aws:sqs:us-east-1:111122223333:bob", context: ["aws:username": ["bob"]]) == .implicitDeny)
         #expect(decide(statement, context: ["aws:username": ["bob"]]) == .allowed)
+        let deny = Fixture.identity(
+            #"{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}, {"Effect": "Deny", "Action": "sqs:*", "NotResource": "arn:aws:sqs:*:*:${aws:username}-*"}"#)
+        #expect(Fixture.decide(deny, Fixture.request(context: [:])) == .explicitDeny, "a caller without a user name is denied everywhere")
     }
 
-    @Test func unresolvableVariableMakesEvenANegatedConditionFail() {
-        let statement = #"{"Effect": "Allow", "Action": "sqs:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:PrincipalTag/team": "${aws:PrincipalTag/owner}"}}}"#
-        #expect(decide(statement, context: ["aws:PrincipalTag/team": ["red"]]) == .implicitDeny)
-        #expect(decide(statement, context: ["aws:PrincipalTag/team": ["red"], "aws:PrincipalTag/owner": ["blue"]]) == .allowed)
+    /// IAM: "Inverted condition operators like StringNotEquals or StringNotLike do match against
+    /// a null value"; positive ones match nothing.
+    @Test func unresolvableVariableIsANullThatOnlyNegatedOperatorsMatch() {
+        let notEquals = #"{"Effect": "Allow", "Action": "sqs:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:PrincipalTag/team": "${aws:PrincipalTag/owner}"}}}"#
+        #expect(decide(notEquals, context: ["aws:PrincipalTag/team": ["red"]]) == .allowed)
+        #expect(decide(notEquals, context: ["aws:PrincipalTag/team": ["red"], "aws:PrincipalTag/owner": ["blue"]]) == .allowed)
+        #expect(decide(notEquals, context: ["aws:PrincipalTag/team": ["red"], "aws:PrincipalTag/owner": ["red"]]) == .implicitDeny)
+        let equals = #"{"Effect": "Allow", "Action": "sqs:*", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "${aws:PrincipalTag/owner}"}}}"#
+        #expect(decide(equals, context: ["aws:PrincipalTag/team": ["red"]]) == .implicitDeny)
+        let notLike = #"{"Effect": "Allow", "Action": "sqs:*", "Resource": "*", "Condition": {"ArnNotLike": {"aws:SourceArn": "arn:aws:sns:*:${aws:PrincipalAccount}:*"}}}"#
+        #expect(decide(notLike, context: ["aws:SourceArn": ["arn:aws:sns:us-east-1:111122223333:t"]]) == .allowed)
+    }
+
+    /// A null among several values matches nothing, and the others still may.
+    @Test func unresolvableValueLeavesTheOtherValuesInForce() {
+        let statement = #"{"Effect": "Allow", "Action": "sqs:*", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": ["${aws:username}", "ops"]}}}"#
+        #expect(decide(statement, context: ["aws:PrincipalTag/team": ["ops"]]) == .allowed)
+        #expect(decide(statement, context: ["aws:PrincipalTag/team": ["dev"]]) == .implicitDeny)
     }
 
     @Test func defaultValueIsUsedWhenTheKeyIsAbsent() {

@@ -32,7 +32,8 @@ SIDS = ("EverythingEverywhere", "SendToOrderQueues", "ConsumeOrderQueues", "Read
         "LabTagOwned", "LabUntagScratch", "LabReadTags", "LabNowWindow", "LabPast", "LabFuture",
         "LabDenyLoopbackSend", "LabDenyOutsideTen", "LabDenyPlainPurge", "LabDenyFromTen",
         "LabDenySecureTags", "LabNotAction", "LabIfExists", "LabAnyValue", "LabNotResource",
-        "QueueDenyAdminSend", "QueueDenyOthersReceive")
+        "LabSendAnywhere", "LabDenyOtherTeam", "LabDenyNotOwn",
+        "QueueDenyAdminSend", "QueueDenyOthersReceive", "QueueSignedOnly", "QueueDenyAnonymousId")
 
 
 def denied(fn, **kwargs):
@@ -133,6 +134,16 @@ def _lab_policies(now):
              "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["color"]}}},
             {"Sid": "LabNotResource", "Effect": "Allow", "Action": "sqs:ListQueueTags",
              "NotResource": "arn:aws:sqs:*:*:secret-*"}]},
+        # A variable without a value is null: negated operators and NotResource still apply
+        # (IAM guide, "Policy variables with no value").
+        "send-anywhere": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "LabSendAnywhere", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]},
+        "deny-other-team": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "LabDenyOtherTeam", "Effect": "Deny", "Action": "sqs:SendMessage", "Resource": "*",
+             "Condition": {"StringNotEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}}]},
+        "deny-not-own": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "LabDenyNotOwn", "Effect": "Deny", "Action": "sqs:SendMessage",
+             "NotResource": "arn:aws:sqs:*:*:${aws:username}-*"}]},
         "deny-guard": {"Version": "2012-10-17", "Statement": [
             {"Sid": "LabDenyLoopbackSend", "Effect": "Deny", "Action": "sqs:SendMessage", "Resource": "*",
              "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}},
@@ -156,8 +167,11 @@ LAB_PRINCIPALS = {
         {"Name": "clock", "Policies": ["time-window"]},
         {"Name": "carol", "Policies": ["grammar"]},
         {"Name": "guarded", "Groups": ["guard"], "Policies": ["administrator"]},
+        {"Name": "dana", "Policies": ["send-anywhere", "deny-other-team"], "Tags": {"team": "orders"}},
+        {"Name": "drifter", "Policies": ["send-anywhere", "deny-other-team"]},
+        {"Name": "erin", "Policies": ["send-anywhere", "deny-not-own"]},
     ],
-    "Roles": [],
+    "Roles": [{"Name": "runner", "Policies": ["send-anywhere", "deny-not-own"]}],
     "Groups": [{"Name": "guard", "Policies": ["deny-guard"]}],
 }
 
@@ -170,8 +184,8 @@ def lab(tmp_path_factory):
     policies = write_policies_dir(str(base / "policies"), LAB_PRINCIPALS,
                                   _lab_policies(datetime.datetime.now(datetime.timezone.utc)))
     d = Daemon(str(base), policies_dir=policies)
-    keys = {u["Name"]: create_access_key(u["Name"], d.data_dir, policies)
-            for u in LAB_PRINCIPALS["Users"] if u["Name"] != "admin"}
+    keys = {p["Name"]: create_access_key(p["Name"], d.data_dir, policies)
+            for p in LAB_PRINCIPALS["Users"] + LAB_PRINCIPALS["Roles"] if p["Name"] != "admin"}
     d.start()
     ns = SimpleNamespace(daemon=d, keys=keys, admin=make_client(d),
                          client=lambda name: make_client(d, *keys[name]))
@@ -450,6 +464,29 @@ def test_anonymous_requests_need_a_principal_star_grant(iam):
     expect_error(anon.list_queues, "MissingAuthenticationToken", 403)
     assert sorted(m["Body"] for m in receive_bodies(admin, url, 2)) == ["anonymous", "signed"]
     assert queue_counts(admin, closed) == (0, 0, 0)
+
+
+def test_anonymous_callers_carry_the_principal_type_and_user_id_iam_documents(iam):
+    """IAM's principal key table: an anonymous SQS caller has aws:PrincipalType "Anonymous" and
+    aws:userid "anonymous", so a queue policy can tell it apart from signed callers."""
+    admin, partner = iam.admin, iam.client("partner")
+    anon = make_client(iam.daemon, unsigned=True)
+    _, signed_only = queue_named(admin, "misc")
+    set_policy(admin, signed_only, {"Sid": "QueueSignedOnly", "Effect": "Allow", "Principal": "*",
+                                    "Action": "sqs:SendMessage", "Resource": arn_of(signed_only),
+                                    "Condition": {"StringNotEquals": {"aws:PrincipalType": "Anonymous"}}})
+    expect_error(anon.send_message, "MissingAuthenticationToken", 403, QueueUrl=signed_only, MessageBody="x")
+    allowed(partner.send_message, QueueUrl=signed_only, MessageBody="signed")
+
+    _, no_anonymous = queue_named(admin, "misc")
+    set_policy(admin, no_anonymous,
+               {"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": arn_of(no_anonymous)},
+               {"Sid": "QueueDenyAnonymousId", "Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage",
+                "Resource": arn_of(no_anonymous), "Condition": {"StringEquals": {"aws:userid": "anonymous"}}})
+    expect_error(anon.send_message, "MissingAuthenticationToken", 403, QueueUrl=no_anonymous, MessageBody="x")
+    allowed(partner.send_message, QueueUrl=no_anonymous, MessageBody="signed")
+    assert queue_counts(admin, signed_only) == (1, 0, 0)
+    assert queue_counts(admin, no_anonymous) == (1, 0, 0)
 
 
 def test_a_queue_policy_cannot_give_anonymous_callers_the_owners_actions(iam):
@@ -777,6 +814,27 @@ def test_username_variable_in_resource(lab):
     denied(alice.get_queue_attributes, QueueUrl=bob_url, AttributeNames=["All"])
     denied(bob.send_message, QueueUrl=url, MessageBody="x")
     denied(alice.create_queue, QueueName="alicex-" + unique_name("q"))
+
+
+def test_a_deny_with_a_variable_that_has_no_value_still_applies(lab):
+    """IAM: a variable without a value is null. 'Inverted condition operators like
+    StringNotEquals ... do match against a null value', and a resource naming it 'will not match
+    any resource', so a NotResource excludes nothing: both denies reach callers that lack the key."""
+    admin = lab.admin
+    _, orders = queue_named(admin, "team", tags={"team": "orders"})
+    allowed(lab.client("dana").send_message, QueueUrl=orders, MessageBody="same team")
+    denied(lab.client("drifter").send_message, QueueUrl=orders, MessageBody="no team tag")
+
+    _, own = queue_named(admin, "erin")
+    allowed(lab.client("erin").send_message, QueueUrl=own, MessageBody="own queue")
+    denied(lab.client("erin").send_message, QueueUrl=orders, MessageBody="x")
+    # A role session has no aws:username: its deny covers every queue, its own-looking ones too.
+    denied(lab.client("runner").send_message, QueueUrl=orders, MessageBody="x")
+    _, runner_like = queue_named(admin, "runner")
+    denied(lab.client("runner").send_message, QueueUrl=runner_like, MessageBody="x")
+    assert queue_counts(admin, orders) == (1, 0, 0)
+    assert queue_counts(admin, own) == (1, 0, 0)
+    assert queue_counts(admin, runner_like) == (0, 0, 0)
 
 
 def test_request_tag_conditions_on_create_tag_and_untag(lab):

@@ -546,6 +546,15 @@ def test_evaluation_rules_for_values_names_and_variables(iam):
     assert _decide(iam, v, [("aws:username", "string", ["bob"])], resources=[f"{SQS_ARN}:q-bob"]) == ("allowed", [])
     assert _decide(iam, v, [("aws:username", "string", ["eve"])], resources=[f"{SQS_ARN}:q-bob"])[0] == "implicitDeny"
     assert _decide(iam, v, resources=[f"{SQS_ARN}:q-bob"]) == ("implicitDeny", ["aws:username"])
+    # A variable without a value is null: a negated operator holds against it, and a NotResource
+    # naming it excludes nothing (IAM guide, "Policy variables with no value").
+    n = deny("sqs:SendMessage", Condition={"StringNotEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}})
+    assert _decide(iam, n, [("aws:ResourceTag/team", "string", ["orders"])]) == ("explicitDeny", ["aws:PrincipalTag/team"])
+    assert _decide(iam, n, [("aws:ResourceTag/team", "string", ["orders"]),
+                            ("aws:PrincipalTag/team", "string", ["orders"])])[0] == "implicitDeny"
+    r = {"Effect": "Deny", "Action": "sqs:SendMessage", "NotResource": "arn:aws:sqs:*:*:${aws:username}-*"}
+    assert _decide(iam, r, resources=[f"{SQS_ARN}:bob-q"])[0] == "explicitDeny"
+    assert _decide(iam, r, [("aws:username", "string", ["bob"])], resources=[f"{SQS_ARN}:bob-q"])[0] == "implicitDeny"
     d = allow("sqs:SendMessage", "arn:aws:sqs:*:*:q-${aws:PrincipalTag/team, 'none'}")
     assert _decide(iam, d, resources=[f"{SQS_ARN}:q-none"])[0] == "allowed"
     assert _decide(iam, d, blue, resources=[f"{SQS_ARN}:q-blue"])[0] == "allowed"
