@@ -21,10 +21,14 @@ extension QueueEngine {
     }
 
     /// Checks the redrive settings of queue `name` against the queues they name: the DLQ must
-    /// exist, be of the same type, and allow this queue as a source.
-    func checkRedrive(_ settings: QueueSettings, queueName name: String) throws(SQSError) {
-        if let text = settings.redriveAllowPolicy { _ = try RedriveAllowPolicy(json: text) }
-        guard let text = settings.redrivePolicy else { return }
+    /// exist, be of the same type, and allow this queue as a source. Only the attributes in
+    /// `attributes` are checked: a change of another attribute keeps a RedrivePolicy whose
+    /// dead-letter queue has since been deleted or has stopped allowing this queue, as on AWS.
+    func checkRedrive(_ settings: QueueSettings, queueName name: String, attributes: some Collection<String>) throws(SQSError) {
+        if attributes.contains(QueueAttributeName.redriveAllowPolicy.rawValue), let text = settings.redriveAllowPolicy {
+            _ = try RedriveAllowPolicy(json: text)
+        }
+        guard attributes.contains(QueueAttributeName.redrivePolicy.rawValue), let text = settings.redrivePolicy else { return }
         let policy = try RedrivePolicy(json: text)
         guard let target = deadLetterQueue(arn: policy.deadLetterTargetArn) else {
             throw RedrivePolicy.invalid(text, "Dead letter target does not exist.")

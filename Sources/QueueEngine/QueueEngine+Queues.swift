@@ -12,7 +12,7 @@ extension QueueEngine {
         if let text = settings.redrivePolicy { _ = try RedrivePolicy(json: text) }
         if let text = settings.redriveAllowPolicy { _ = try RedriveAllowPolicy(json: text) }
         if let existing = catalog.queue(named: name) { return try Self.matching(existing, attributes) }
-        try checkRedrive(settings, queueName: name)
+        try checkRedrive(settings, queueName: name, attributes: attributes.keys)
         return try await queueChanges.run(name) {
             let now = time.nowMilliseconds()
             let spaceKey = try sealer.makeSpaceKey(queueArn: queueArn(name))
@@ -118,7 +118,7 @@ extension QueueEngine {
         try await changeQueue(name) { queue in
             var settings = queue.settings
             try settings.apply(attributes, creating: false)
-            try checkRedrive(settings, queueName: name)
+            try checkRedrive(settings, queueName: name, attributes: attributes.keys)
             return (settings, queue.tags)
         }
     }

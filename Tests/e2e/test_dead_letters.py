@@ -307,6 +307,31 @@ def test_by_queue_allows_only_listed_sources(sqs):
     assert sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"] == [allowed]
 
 
+def test_a_stale_redrive_policy_does_not_block_changes_of_other_attributes(sqs):
+    """SetQueueAttributes validates what it is given: once the dead-letter queue is deleted, or
+    stops allowing this source, the source keeps its RedrivePolicy and other attributes still
+    change. Only a new RedrivePolicy is checked against its target."""
+    gone = _create(sqs, "stale-dlq")
+    src = _create(sqs, "stale-src", {"RedrivePolicy": _policy(gone)})
+    sqs.delete_queue(QueueUrl=gone)
+    sqs.set_queue_attributes(QueueUrl=src, Attributes={"VisibilityTimeout": "31"})
+    sqs.add_permission(QueueUrl=src, Label="p1", AWSAccountIds=[ACCOUNT], Actions=["SendMessage"])
+    attrs = _attrs(sqs, src, ["VisibilityTimeout", "RedrivePolicy"])
+    assert attrs["VisibilityTimeout"] == "31"
+    assert json.loads(attrs["RedrivePolicy"])["deadLetterTargetArn"] == _arn(gone)
+    expect_error(sqs.set_queue_attributes, "InvalidParameterValue", 400, QueueUrl=src,
+                 Attributes={"RedrivePolicy": _policy(gone), "DelaySeconds": "3"})
+    assert _attrs(sqs, src, ["DelaySeconds"])["DelaySeconds"] == "0"
+
+    closing = _create(sqs, "closing-dlq")
+    src2 = _create(sqs, "closing-src", {"RedrivePolicy": _policy(closing)})
+    sqs.set_queue_attributes(QueueUrl=closing, Attributes={"RedriveAllowPolicy": json.dumps({"redrivePermission": "denyAll"})})
+    sqs.set_queue_attributes(QueueUrl=src2, Attributes={"DelaySeconds": "1"})
+    assert _attrs(sqs, src2, ["DelaySeconds"])["DelaySeconds"] == "1"
+    # The source's own RedriveAllowPolicy is checked alone, not its stale RedrivePolicy.
+    sqs.set_queue_attributes(QueueUrl=src2, Attributes={"RedriveAllowPolicy": json.dumps({"redrivePermission": "allowAll"})})
+
+
 def test_set_attributes_with_one_bad_attribute_changes_nothing(sqs):
     dlq = _create(sqs, "atomic-dlq")
     src = _create(sqs, "atomic-src", {"VisibilityTimeout": 30})
