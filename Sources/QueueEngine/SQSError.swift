@@ -60,6 +60,12 @@ public struct SQSError: Error, Sendable, Equatable {
         SQSError(.invalidParameterValue, "Value \(value) for parameter \(name) is invalid. Reason: \(reason)")
     }
 
+    /// `UnsupportedOperation` for message attribute list values, which the API reserves for
+    /// future use, with AWS's message.
+    public static func listValuesUnsupported(in operation: String) -> SQSError {
+        SQSError(.unsupportedOperation, "Message attribute list values in \(operation) operation are not supported.")
+    }
+
     /// `MissingParameter` for a required parameter that was not given.
     public static func missingParameter(_ name: String) -> SQSError {
         SQSError(.missingParameter, "The request must contain the parameter \(name).")

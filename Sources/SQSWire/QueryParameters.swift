@@ -44,11 +44,14 @@ struct QueryParameters: RequestParameters {
         return result
     }
 
-    func attributeValues(_ name: String, query: String) throws(WireError) -> [String: MessageAttributeValue] {
+    func attributeValues(_ name: String, query: String, operation: String) throws(WireError) -> [String: MessageAttributeValue] {
         var result: [String: MessageAttributeValue] = [:]
         for index in indices(of: query) {
             let entry = "\(prefix)\(query).\(index)."
             guard let attributeName = values[entry + "Name"] else { continue }
+            for list in ["Value.StringListValue.", "Value.BinaryListValue."] where !lists.indices(under: entry + list).isEmpty {
+                throw WireError(SQSError.listValuesUnsupported(in: operation))
+            }
             var binary: [UInt8]?
             if let text = values[entry + "Value.BinaryValue"] {
                 // The value is message content (sealed at rest): it is not repeated in the error.

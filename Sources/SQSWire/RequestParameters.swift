@@ -16,7 +16,9 @@ protocol RequestParameters {
     /// A string-to-string map (`Entry.N.Key`/`Entry.N.Value` in Query).
     func stringMap(_ name: String, query: String, key: String, value: String) throws(WireError) -> [String: String]
     /// A map of message attribute values (`Entry.N.Name`, `Entry.N.Value.DataType`, … in Query).
-    func attributeValues(_ name: String, query: String) throws(WireError) -> [String: MessageAttributeValue]
+    /// A value with `StringListValues` or `BinaryListValues` ("not implemented, reserved for
+    /// future use") is refused as AWS refuses it, naming `operation`.
+    func attributeValues(_ name: String, query: String, operation: String) throws(WireError) -> [String: MessageAttributeValue]
     /// A list of structures, each read with the same accessors.
     func structures(_ name: String, query: String) throws(WireError) -> [any RequestParameters]
 }
@@ -75,11 +77,16 @@ struct JSONParameters: RequestParameters {
         return result
     }
 
-    func attributeValues(_ name: String, query: String) throws(WireError) -> [String: MessageAttributeValue] {
+    func attributeValues(_ name: String, query: String, operation: String) throws(WireError) -> [String: MessageAttributeValue] {
         guard let members = try map(name) else { return [:] }
         var result: [String: MessageAttributeValue] = [:]
         for (key, item) in members {
             guard case .object(let fields) = item else { throw Self.mismatch(name, item, expected: "MessageAttributeValue") }
+            for list in ["StringListValues", "BinaryListValues"] {
+                guard let member = fields[list] else { continue }
+                if case .null = member { continue }
+                throw WireError(SQSError.listValuesUnsupported(in: operation))
+            }
             let value = JSONParameters(object: fields)
             var binary: [UInt8]?
             if let text = try value.string("BinaryValue") {

@@ -70,12 +70,12 @@ public struct SQSRequestDecoder: Sendable {
         case .purgeQueue:
             return .purgeQueue(queue: try queue(p, pathQueue: pathQueue))
         case .sendMessage:
-            return .sendMessage(queue: try queue(p, pathQueue: pathQueue), try outgoingMessage(p))
+            return .sendMessage(queue: try queue(p, pathQueue: pathQueue), try outgoingMessage(p, operation: action.rawValue))
         case .sendMessageBatch:
             let queue = try queue(p, pathQueue: pathQueue)
             var entries: [BatchEntry<OutgoingMessage>] = []
             for entry in try p.structures("Entries", query: "SendMessageBatchRequestEntry") {
-                entries.append(BatchEntry(id: try entry.requiredString("Id"), payload: try outgoingMessage(entry)))
+                entries.append(BatchEntry(id: try entry.requiredString("Id"), payload: try outgoingMessage(entry, operation: action.rawValue)))
             }
             return .sendMessageBatch(queue: queue, entries)
         case .receiveMessage:
@@ -142,11 +142,11 @@ public struct SQSRequestDecoder: Sendable {
         }
     }
 
-    private func outgoingMessage(_ p: any RequestParameters) throws(WireError) -> OutgoingMessage {
+    private func outgoingMessage(_ p: any RequestParameters, operation: String) throws(WireError) -> OutgoingMessage {
         OutgoingMessage(
             body: try p.requiredString("MessageBody"), delaySeconds: try p.integer("DelaySeconds"),
-            attributes: try p.attributeValues("MessageAttributes", query: "MessageAttribute"),
-            systemAttributes: try p.attributeValues("MessageSystemAttributes", query: "MessageSystemAttribute"),
+            attributes: try p.attributeValues("MessageAttributes", query: "MessageAttribute", operation: operation),
+            systemAttributes: try p.attributeValues("MessageSystemAttributes", query: "MessageSystemAttribute", operation: operation),
             groupId: try p.string("MessageGroupId"), deduplicationId: try p.string("MessageDeduplicationId"))
     }
 }

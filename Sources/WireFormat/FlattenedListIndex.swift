@@ -9,9 +9,9 @@
 public struct FlattenedListIndex: Sendable {
     private let indices: [Substring: [Int]]
 
-    /// The index of `names`: every segment between dots made of ASCII digits and above 0 is an
-    /// item index of the head before it (`Attribute.1x` and `Attribute.+1` are not items;
-    /// `Attribute.01` is item 1).
+    /// The index of `names`: every segment between dots made of ASCII digits, without a leading
+    /// zero and above 0, is an item index of the head before it (`Attribute.1x`, `Attribute.+1`
+    /// and `Attribute.01` are not items: members are looked up by the index's plain digits).
     public init(names: some Sequence<String>) {
         var found: [Substring: Set<Int>] = [:]
         for name in names {
@@ -20,7 +20,7 @@ public struct FlattenedListIndex: Sendable {
                 let next = name.index(after: dot)
                 let segmentEnd = name[next...].firstIndex(of: ".") ?? name.endIndex
                 let segment = name[next..<segmentEnd]
-                if segment.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let index = Int(segment), index > 0 {
+                if segment.first != "0", segment.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let index = Int(segment), index > 0 {
                     found[name[..<next], default: []].insert(index)
                 }
                 segmentStart = next

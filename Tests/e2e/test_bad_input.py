@@ -8,7 +8,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from conftest import (ADMIN_KEY, UNKNOWN_KEY, expect_error, make_client, signed_request, unique_name)
+from conftest import (ADMIN_KEY, UNKNOWN_KEY, expect_error, make_client, signed_request, unique_name, xml_error)
 
 
 @pytest.fixture(autouse=True)
@@ -428,3 +428,49 @@ def test_an_oversize_body_is_refused_in_the_protocol_of_its_service(daemon, head
         def json(self):
             return json.loads(self.text)
     assert expect(Answer()), body[:400]
+
+
+# ---------------------------------------------------------------- reserved members
+
+@pytest.mark.parametrize("value", [
+    {"DataType": "String", "StringValue": "x", "StringListValues": ["a", "b"]},
+    {"DataType": "Binary", "BinaryValue": "AAE=", "BinaryListValues": ["AAE="]},
+    {"DataType": "String", "StringValue": "x", "StringListValues": []},
+])
+def test_message_attribute_list_values_are_refused_as_aws_refuses_them(json_call, query, sqs, value):
+    """StringListValues/BinaryListValues are "Not implemented. Reserved for future use.": AWS
+    answers UnsupportedOperation naming the operation (even for an empty list, which the Ruby SDK
+    sends when it copies a received attribute) rather than dropping them."""
+    _, url = _create(sqs)
+    r = json_call("SendMessage", {"QueueUrl": url, "MessageBody": "b", "MessageAttributes": {"a": value}})
+    assert r.status_code == 400
+    t, q, body = _json_err(r)
+    assert (t, q) == ("com.amazonaws.sqs#UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation;Sender")
+    assert body["message"] == "Message attribute list values in SendMessage operation are not supported."
+    r = json_call("SendMessageBatch", {"QueueUrl": url, "Entries": [
+        {"Id": "ok", "MessageBody": "b"}, {"Id": "l", "MessageBody": "b", "MessageAttributes": {"a": value}}]})
+    assert r.status_code == 400
+    assert r.json()["message"] == "Message attribute list values in SendMessageBatch operation are not supported."
+    status, root = query("SendMessage", {"QueueUrl": url, "MessageBody": "b",
+                                         "MessageAttribute.1.Name": "a", "MessageAttribute.1.Value.DataType": "String",
+                                         "MessageAttribute.1.Value.StringValue": "x",
+                                         "MessageAttribute.1.Value.StringListValue.1": "y"})
+    assert status == 400
+    assert xml_error(root)[1:] == ("AWS.SimpleQueueService.UnsupportedOperation",
+                                   "Message attribute list values in SendMessage operation are not supported.")
+    assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])[
+        "Attributes"]["ApproximateNumberOfMessages"] == "0"
+
+
+def test_a_list_index_with_a_leading_zero_is_no_item(query, sqs):
+    """Attribute.01 is not read as Attribute.1 (its members would be looked up under another
+    name and silently lost): like any unknown parameter it is ignored, and a batch made only of
+    such entries is empty."""
+    _, url = _create(sqs)
+    status, root = query("SendMessageBatch", {"QueueUrl": url, "SendMessageBatchRequestEntry.01.Id": "a",
+                                              "SendMessageBatchRequestEntry.01.MessageBody": "b"})
+    assert (status, xml_error(root)[1]) == (400, "AWS.SimpleQueueService.EmptyBatchRequest")
+    status, _ = query("SendMessageBatch", {"QueueUrl": url, "SendMessageBatchRequestEntry.1.Id": "a",
+                                           "SendMessageBatchRequestEntry.1.MessageBody": "b",
+                                           "SendMessageBatchRequestEntry.02.Id": "c"})
+    assert status == 200
