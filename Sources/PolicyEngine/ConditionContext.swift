@@ -40,4 +40,11 @@ public struct ConditionContext: Sendable {
     func values(lowercasedKey: String) -> [String]? {
         entries[lowercasedKey]?.values
     }
+
+    /// The value a policy variable naming this key (already lowercased) stands for: nil when the
+    /// key is absent, empty, or multivalued, since IAM does not substitute multivalued keys.
+    func variableValue(lowercasedKey: String) -> String? {
+        guard let entry = entries[lowercasedKey], !entry.type.isList else { return nil }
+        return entry.values.first
+    }
 }

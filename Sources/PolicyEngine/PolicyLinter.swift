@@ -4,6 +4,7 @@ import WireJSON
 /// reads whatever parts of the document have the expected shape and skips the rest (the
 /// compiler reports grammar errors).
 struct PolicyLinter {
+    let kind: PolicyKind
     let quotas: PolicyQuotas?
     /// Every action of the services whose actions are all known, by lowercased service prefix.
     let knownActions: [String: Set<String>]
@@ -13,7 +14,8 @@ struct PolicyLinter {
     private var conditionCount = 0
     private var variablesEnabled = false
 
-    init(quotas: PolicyQuotas?, knownActions: [String: Set<String>] = [:]) {
+    init(kind: PolicyKind, quotas: PolicyQuotas?, knownActions: [String: Set<String>] = [:]) {
+        self.kind = kind
         self.quotas = quotas
         self.knownActions = knownActions
     }
@@ -55,8 +57,14 @@ struct PolicyLinter {
 
     private mutating func lintStatement(_ members: [LocatedJSON.Member]) {
         let element = Dictionary(members.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        if case .string(let sid)? = element["Sid"]?.value.value, !sids.insert(sid).inserted {
-            add(.error, "UNIQUE_SIDS_REQUIRED", "Duplicate Sid \"\(sid)\": statement ids must be unique within a policy.", element["Sid"]!.value.position)
+        if case .string(let sid)? = element["Sid"]?.value.value {
+            if !sids.insert(sid).inserted {
+                add(.error, "UNIQUE_SIDS_REQUIRED", "Duplicate Sid \"\(sid)\": statement ids must be unique within a policy.", element["Sid"]!.value.position)
+            }
+            // IAM's own policies take letters and digits only; resource policies (SQS's) take more.
+            if kind == .identity, !sid.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) }) {
+                add(.error, "INVALID_SID", "Sid \"\(sid)\" is not valid: IAM statement ids may hold only letters and digits ([0-9A-Za-z]*).", element["Sid"]!.value.position)
+            }
         }
         if case .string("Allow")? = element["Effect"]?.value.value, let notPrincipal = element["NotPrincipal"] {
             add(.securityWarning, "ALLOW_WITH_NOT_PRINCIPAL", "Allow with NotPrincipal grants access to every principal not listed, anonymous callers included; list the principals in Principal instead.", SourcePosition(notPrincipal.keyStart))
@@ -72,7 +80,10 @@ struct PolicyLinter {
         for name in ["Resource", "NotResource"] {
             guard let member = element[name] else { continue }
             _ = emptyArrayCheck(member, code: "EMPTY_ARRAY_RESOURCE")
-            for value in strings(member.value) { checkVariables(value) }
+            for value in strings(member.value) {
+                checkVariables(value)
+                checkVariableSegments(value)
+            }
         }
         for name in ["Principal", "NotPrincipal"] {
             guard let member = element[name] else { continue }
@@ -162,6 +173,15 @@ struct PolicyLinter {
     private mutating func checkVariables(_ value: LocatedJSON) {
         guard !variablesEnabled, case .string(let text) = value.value, text.contains("${") else { return }
         add(.error, "VARIABLE_UNSUPPORTED_IN_VERSION", "\"\(text)\" holds a policy variable, but variables need \"Version\": \"2012-10-17\"; under this version it is literal text.", value.position)
+    }
+
+    /// IAM substitutes variables only in an ARN's resource part: "You can't use a variable to
+    /// replace parts of the ARN before the fifth colon, such as the service or account."
+    private mutating func checkVariableSegments(_ value: LocatedJSON) {
+        guard variablesEnabled, case .string(let text) = value.value else { return }
+        let segments = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard segments.count == 6, segments.prefix(5).contains(where: { $0.contains("${") }) else { return }
+        add(.error, "VARIABLE_BEFORE_RESOURCE", "\"\(text)\" holds a policy variable before its fifth colon; IAM allows variables only in the resource part of an ARN.", value.position)
     }
 
     /// Counts the entries of an element and suggests removing an empty array.

@@ -113,8 +113,7 @@ struct PolicyTemplate: Sendable {
     }
 
     private static func value(of key: String, defaultValue: String?, in context: ConditionContext) -> String? {
-        if let values = context.values(lowercasedKey: key), let first = values.first { return first }
-        return defaultValue
+        context.variableValue(lowercasedKey: key) ?? defaultValue
     }
 }
 

@@ -22,7 +22,7 @@ public enum PolicyValidator {
         } catch {
             findings.append(ValidationFinding(severity: .error, code: error.code, message: error.message, position: error.position))
         }
-        var linter = PolicyLinter(quotas: quotas, knownActions: knownActions)
+        var linter = PolicyLinter(kind: kind, quotas: quotas, knownActions: knownActions)
         linter.lint(document, text: text)
         findings += linter.findings
         return findings.enumerated().sorted { left, right in

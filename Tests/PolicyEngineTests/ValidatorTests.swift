@@ -108,6 +108,18 @@ import Testing
         #expect(finding?.severity == .error && finding?.position == SourcePosition(line: 3, column: 9))
     }
 
+    @Test func identityPolicySidsHoldOnlyLettersAndDigits() {
+        let text = #"{"Version": "2012-10-17", "Statement": [{"Sid": "my sid!", "Effect": "Allow", "Action": "*", "Resource": "*"}, {"Sid": "Ok2", "Effect": "Allow", "Action": "*", "Resource": "*"}]}"#
+        #expect(findings(text).map(\.code) == ["INVALID_SID"])
+        let queuePolicy = #"{"Version": "2012-10-17", "Statement": {"Sid": "add-permission_label", "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"}}"#
+        #expect(findings(queuePolicy, kind: .resource).isEmpty, "resource policies (AddPermission labels) take - and _")
+    }
+
+    @Test func variablesBeforeTheResourcePartAreErrors() {
+        let text = #"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "sqs:*", "Resource": ["arn:aws:sqs:us-east-1:${aws:PrincipalAccount}:q", "arn:aws:sqs:*:*:${aws:username}-*"]}}"#
+        #expect(findings(text).map(\.code) == ["VARIABLE_BEFORE_RESOURCE"])
+    }
+
     @Test func emptyArraysAndObjectsAreSuggestions() {
         let text = #"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": []}, "Action": [], "Resource": [], "Condition": {}}}"#
         let result = findings(text, kind: .resource)

@@ -50,6 +50,18 @@ import Testing
         #expect(decide(statement, context: ["aws:PrincipalTag/team": ["dev"]]) == .implicitDeny)
     }
 
+    /// IAM: "you can't use multivalued context keys as policy variables" — one has no value.
+    @Test func multivaluedKeysAreNotSubstituted() {
+        var context = ConditionContext()
+        context.set("aws:TagKeys", ["alpha"], type: .stringList)
+        let request = AuthorizationRequest(
+            action: "sqs:SendMessage", resource: "arn:aws:sqs:us-east-1:111122223333:alpha", principal: Fixture.user, context: context)
+        let plain = Fixture.identity(#"{"Effect": "Allow", "Action": "sqs:*", "Resource": "arn:aws:sqs:*:*:${aws:TagKeys}"}"#)
+        #expect(Fixture.decide(plain, request) == .implicitDeny)
+        let defaulted = Fixture.identity(#"{"Effect": "Allow", "Action": "sqs:*", "Resource": "arn:aws:sqs:*:*:${aws:TagKeys, 'alpha'}"}"#)
+        #expect(Fixture.decide(defaulted, request) == .allowed, "the default stands in, as for any key without a value")
+    }
+
     @Test func defaultValueIsUsedWhenTheKeyIsAbsent() {
         let statement = #"{"Effect": "Allow", "Action": "sqs:*", "Resource": "arn:aws:sqs:*:*:team-${aws:PrincipalTag/team, 'none'}"}"#
         #expect(decide(statement, resource: "arn:aws:sqs:us-east-1:111122223333:team-none", context: [:]) == .allowed)
