@@ -18,6 +18,19 @@ public struct ConditionContext: Sendable {
         entries[key.lowercased()] = Entry(name: key, values: values, type: type)
     }
 
+    /// Adds `values` to `key`. Condition keys are case-insensitive, so names that differ only in
+    /// case (two encryption-context or tag keys, `Stage` and `stage`) are one key holding all
+    /// their values, whatever order they come in: a policy testing it sees every one.
+    public mutating func add(_ key: String, _ values: [String], type: ContextValueType = .string) {
+        let lowercased = key.lowercased()
+        guard var entry = entries[lowercased] else {
+            entries[lowercased] = Entry(name: key, values: values, type: type)
+            return
+        }
+        entry.values = (entry.values + values).sorted()
+        entries[lowercased] = entry
+    }
+
     /// Removes `key`.
     public mutating func remove(_ key: String) {
         entries[key.lowercased()] = nil
@@ -44,7 +57,7 @@ public struct ConditionContext: Sendable {
     /// The value a policy variable naming this key (already lowercased) stands for: nil when the
     /// key is absent, empty, or multivalued, since IAM does not substitute multivalued keys.
     func variableValue(lowercasedKey: String) -> String? {
-        guard let entry = entries[lowercasedKey], !entry.type.isList else { return nil }
-        return entry.values.first
+        guard let entry = entries[lowercasedKey], !entry.type.isList, entry.values.count == 1 else { return nil }
+        return entry.values[0]
     }
 }

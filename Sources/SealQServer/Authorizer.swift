@@ -27,6 +27,9 @@ final class Authorizer: Sendable {
         var tagKeys: [String] = []
         /// Service-specific condition keys of the call (`kms:EncryptionContext:…`, …).
         var serviceKeys: [(key: String, values: [String], type: ContextValueType)] = []
+        /// Whether a service makes the call with the caller's credentials (`aws:ViaAWSService`):
+        /// SQS using an SSE-KMS queue's key for the caller.
+        var viaAWSService = false
         /// Names the resource's current policy and tags (for a queue: its id and version), so a
         /// decision that no request-dependent key influenced can be reused until they change;
         /// nil means never reuse.
@@ -94,10 +97,11 @@ final class Authorizer: Sendable {
         context.set("aws:SecureTransport", ["false"], type: .boolean)
         context.set("aws:RequestedRegion", [region])
         if let agent = call.headers["user-agent"] { context.set("aws:UserAgent", [agent]) }
-        for (key, value) in target.resourceTags { context.set("aws:ResourceTag/\(key)", [value]) }
-        for (key, value) in target.requestTags { context.set("aws:RequestTag/\(key)", [value]) }
+        context.set("aws:ViaAWSService", [target.viaAWSService ? "true" : "false"], type: .boolean)
+        for (key, value) in target.resourceTags { context.add("aws:ResourceTag/\(key)", [value]) }
+        for (key, value) in target.requestTags { context.add("aws:RequestTag/\(key)", [value]) }
         if !target.tagKeys.isEmpty { context.set("aws:TagKeys", target.tagKeys, type: .stringList) }
-        for entry in target.serviceKeys { context.set(entry.key, entry.values, type: entry.type) }
+        for entry in target.serviceKeys { context.add(entry.key, entry.values, type: entry.type) }
         let request = AuthorizationRequest(
             action: target.action, resource: target.resource, principal: identity.principal?.requestPrincipal, context: context)
         return PolicyEvaluator.evaluate(

@@ -127,6 +127,7 @@ struct KMSPipeline: Sendable {
                 var target = Authorizer.Target(action: check.action, resource: check.resource ?? "*")
                 target.requestTags = check.requestTags
                 target.tagKeys = check.tagKeys
+                target.serviceKeys = check.requestKeys
                 allowed = authorizer.authorize(identity, target, call: call).map { $0.decision == .allowed } ?? true
             }
             if !allowed && refused == nil { refused = check }
@@ -222,13 +223,41 @@ struct KMSPipeline: Sendable {
         /// Tags the call sets (`aws:RequestTag/KEY`) and the tag keys it names (`aws:TagKeys`).
         var requestTags: [String: String] = [:]
         var tagKeys: [String] = []
+        /// Condition keys the call's parameters supply (`kms:EncryptionAlgorithm`, `kms:RequestAlias`, …).
+        var requestKeys: [(key: String, values: [String], type: ContextValueType)] = []
+
+        /// Adds `kms:EncryptionAlgorithm` when the call names an algorithm.
+        func with(algorithm: KMSEncryptionAlgorithm?) -> Check {
+            var check = self
+            if let algorithm { check.requestKeys.append(("kms:EncryptionAlgorithm", [algorithm.rawValue], .string)) }
+            return check
+        }
+    }
+
+    /// `kms:RequestAlias`: the alias a call names its key by (`alias/NAME`, also when given as an alias ARN).
+    private static func requestAlias(_ identifier: String) -> [(key: String, values: [String], type: ContextValueType)] {
+        if identifier.hasPrefix("alias/") { return [("kms:RequestAlias", [identifier], .string)] }
+        guard identifier.hasPrefix("arn:"), let range = identifier.range(of: ":alias/") else { return [] }
+        return [("kms:RequestAlias", ["alias/" + identifier[range.upperBound...]], .string)]
+    }
+
+    /// The condition keys of a CreateKey, from what it asks for.
+    private static func creationKeys(_ input: KMSRequest.CreateKey) -> [(key: String, values: [String], type: ContextValueType)] {
+        let spec = input.keySpec?.rawValue ?? "SYMMETRIC_DEFAULT"
+        return [
+            ("kms:KeySpec", [spec], .string),
+            ("kms:KeyUsage", [input.keyUsage?.rawValue ?? (spec.hasPrefix("HMAC_") ? "GENERATE_VERIFY_MAC" : "ENCRYPT_DECRYPT")], .string),
+            ("kms:KeyOrigin", [input.origin?.rawValue ?? "AWS_KMS"], .string),
+            ("kms:MultiRegion", [input.multiRegion == true ? "true" : "false"], .boolean),
+            ("kms:BypassPolicyLockoutSafetyCheck", [input.bypassPolicyLockoutSafetyCheck ? "true" : "false"], .boolean),
+        ]
     }
 
     private func targets(of request: KMSRequest) throws -> [Check] {
         func on(_ identifier: String, _ operation: String? = nil, context: [String: String] = [:], aliases: Bool = true) throws -> Check {
             Check(
                 action: "kms:\(request.action.rawValue)", grantOperation: operation, key: try keys.resolve(identifier, aliases: aliases),
-                context: context)
+                context: context, requestKeys: aliases ? Self.requestAlias(identifier) : [])
         }
         let global = [Check(action: "kms:\(request.action.rawValue)")]
         func onAlias(_ name: String) -> Check {
@@ -238,7 +267,7 @@ struct KMSPipeline: Sendable {
         case .createKey(let input):
             // Tagging on creation also needs kms:TagResource, as the model documents.
             let tags = Dictionary(input.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
-            let create = Check(action: "kms:CreateKey", requestTags: tags, tagKeys: tags.keys.sorted())
+            let create = Check(action: "kms:CreateKey", requestTags: tags, tagKeys: tags.keys.sorted(), requestKeys: Self.creationKeys(input))
             guard !tags.isEmpty else { return [create] }
             var tag = create
             tag.action = "kms:TagResource"
@@ -266,32 +295,45 @@ struct KMSPipeline: Sendable {
             // A malformed name is refused as one, not looked up as a key id.
             try KeyService.checkAliasName(name)
             return [onAlias(name), try on(name)]
-        case .encrypt(let input): return [try on(input.keyId, "Encrypt", context: input.encryptionContext)]
+        case .encrypt(let input): return [try on(input.keyId, "Encrypt", context: input.encryptionContext).with(algorithm: input.encryptionAlgorithm)]
         case .decrypt(let input):
             // A KeyId the caller named that does not exist is NotFoundException; a key only the
             // blob names is not confirmed or denied (InvalidCiphertextException, no hint).
-            if let named = input.keyId { return [try on(named, "Decrypt", context: input.encryptionContext)] }
+            if let named = input.keyId {
+                return [try on(named, "Decrypt", context: input.encryptionContext).with(algorithm: input.encryptionAlgorithm)]
+            }
             let keyId = keys.keyIdOfCiphertext(input.ciphertextBlob ?? []) ?? ""
             guard !keyId.isEmpty else { throw KMSError.invalidCiphertext }
-            do { return [try on(keyId, "Decrypt", context: input.encryptionContext)] } catch { throw KMSError.invalidCiphertext }
+            do {
+                return [try on(keyId, "Decrypt", context: input.encryptionContext).with(algorithm: input.encryptionAlgorithm)]
+            } catch { throw KMSError.invalidCiphertext }
         case .reEncrypt(let input):
             let sourceId = input.sourceKeyId ?? keys.keyIdOfCiphertext(input.ciphertextBlob ?? []) ?? ""
             guard !sourceId.isEmpty else { throw KMSError.invalidCiphertext }
             // As for Decrypt: a source key only the blob names is neither confirmed nor denied.
             var from: Check
-            do { from = try on(sourceId, "ReEncryptFrom", context: input.sourceEncryptionContext) } catch {
+            do {
+                from = try on(sourceId, "ReEncryptFrom", context: input.sourceEncryptionContext).with(algorithm: input.sourceEncryptionAlgorithm)
+            } catch {
                 if input.sourceKeyId == nil { throw KMSError.invalidCiphertext }
                 throw error
             }
             from.action = "kms:ReEncryptFrom"
             var to = try on(input.destinationKeyId, "ReEncryptTo", context: input.destinationEncryptionContext)
+                .with(algorithm: input.destinationEncryptionAlgorithm)
             to.action = "kms:ReEncryptTo"
             return [from, to]
         case .generateDataKey(let input): return [try on(input.keyId, "GenerateDataKey", context: input.encryptionContext)]
         case .generateDataKeyWithoutPlaintext(let input):
             return [try on(input.keyId, "GenerateDataKeyWithoutPlaintext", context: input.encryptionContext)]
-        case .generateMac(let input): return [try on(input.keyId, "GenerateMac")]
-        case .verifyMac(let input): return [try on(input.keyId, "VerifyMac")]
+        case .generateMac(let input):
+            var check = try on(input.keyId, "GenerateMac")
+            check.requestKeys.append(("kms:MacAlgorithm", [input.macAlgorithm.rawValue], .string))
+            return [check]
+        case .verifyMac(let input):
+            var check = try on(input.keyId, "VerifyMac")
+            check.requestKeys.append(("kms:MacAlgorithm", [input.macAlgorithm.rawValue], .string))
+            return [check]
         case .createGrant(let input):
             var check = try on(input.keyId, "CreateGrant", aliases: false)
             check.newGrant = KeyPolicyRule.NewGrant(
@@ -307,7 +349,10 @@ struct KMSPipeline: Sendable {
             .rotateKeyOnDemand(let keyId), .listKeyRotations(let keyId, _, _), .getKeyPolicy(let keyId, _),
             .listKeyPolicies(let keyId, _), .listResourceTags(let keyId, _), .revokeGrant(let keyId, _, _), .updateKeyDescription(let keyId, _):
             return [try on(keyId, aliases: false)]
-        case .putKeyPolicy(let input): return [try on(input.keyId, aliases: false)]
+        case .putKeyPolicy(let input):
+            var check = try on(input.keyId, aliases: false)
+            check.requestKeys = [("kms:BypassPolicyLockoutSafetyCheck", [input.bypassPolicyLockoutSafetyCheck ? "true" : "false"], .boolean)]
+            return [check]
         case .listGrants(let input): return [try on(input.keyId, aliases: false)]
         }
     }
@@ -318,7 +363,7 @@ struct KMSPipeline: Sendable {
         keyRule.allows(
             KeyPolicyRule.Use(
                 action: check.action, grantOperation: check.grantOperation, key: key, context: check.context, newGrant: check.newGrant,
-                requestTags: check.requestTags, tagKeys: check.tagKeys),
+                requestTags: check.requestTags, tagKeys: check.tagKeys, requestKeys: check.requestKeys),
             identity: identity, principal: principal, call: call)
     }
 

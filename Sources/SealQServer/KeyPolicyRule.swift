@@ -23,6 +23,8 @@ struct KeyPolicyRule: Sendable {
         /// Tags the call sets (`aws:RequestTag/KEY`) and the tag keys it names (`aws:TagKeys`).
         var requestTags: [String: String] = [:]
         var tagKeys: [String] = []
+        /// Condition keys from the call's parameters (`kms:EncryptionAlgorithm`, `kms:RequestAlias`, …).
+        var requestKeys: [(key: String, values: [String], type: ContextValueType)] = []
     }
 
     /// The operations, principals and constraint of a grant being created.
@@ -43,7 +45,8 @@ struct KeyPolicyRule: Sendable {
         target.resourceTags = use.key.tags
         target.requestTags = use.requestTags
         target.tagKeys = use.tagKeys
-        target.serviceKeys = Self.conditionKeys(use, caller: principal)
+        target.serviceKeys = conditionKeys(use, caller: principal)
+        target.viaAWSService = use.viaService != nil
         guard let evaluation = authorizer.authorize(identity, target, call: call) else { return true }
         if evaluation.decision == .explicitDeny { return false }
         switch evaluation.allowSources.resourcePolicy {
@@ -62,12 +65,30 @@ struct KeyPolicyRule: Sendable {
         return keys.grants(of: use.key.keyId).contains { $0.allows(operation, by: principal.principalArn, context: use.context) }
     }
 
-    /// KMS's condition keys for a use of a key: `kms:CallerAccount`, `kms:ViaService` for calls
-    /// a service makes for the caller, and for calls with an encryption context
-    /// `kms:EncryptionContext:KEY` and `kms:EncryptionContextKeys`.
-    private static func conditionKeys(_ use: Use, caller: Principal) -> [(key: String, values: [String], type: ContextValueType)] {
-        var keys: [(key: String, values: [String], type: ContextValueType)] = [("kms:CallerAccount", [caller.accountId], .string)]
+    /// The operations whose `kms:EncryptionAlgorithm` is the algorithm that encrypts: the
+    /// request's `EncryptionAlgorithm`, else `SYMMETRIC_DEFAULT`, the only one symmetric keys have.
+    private static let encryptingActions: Set<String> = [
+        "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
+    ]
+
+    /// KMS's condition keys for a use of a key: `kms:CallerAccount`; `kms:ViaService` for calls a
+    /// service makes for the caller; the key's own `kms:KeySpec`, `kms:KeyUsage`, `kms:KeyOrigin`,
+    /// `kms:MultiRegion` and `kms:ResourceAliases`; for calls with an encryption context
+    /// `kms:EncryptionContext:KEY` and `kms:EncryptionContextKeys`; and what the call's
+    /// parameters supply.
+    private func conditionKeys(_ use: Use, caller: Principal) -> [(key: String, values: [String], type: ContextValueType)] {
+        var keys: [(key: String, values: [String], type: ContextValueType)] = [
+            ("kms:CallerAccount", [caller.accountId], .string),
+            ("kms:KeySpec", [use.key.spec.rawValue], .string), ("kms:KeyUsage", [use.key.spec.usage], .string),
+            ("kms:KeyOrigin", ["AWS_KMS"], .string), ("kms:MultiRegion", ["false"], .boolean),
+        ]
+        let aliases = self.keys.aliases(of: use.key.keyId).map(\.name)
+        if !aliases.isEmpty { keys.append(("kms:ResourceAliases", aliases.sorted(), .stringList)) }
         if let service = use.viaService { keys.append(("kms:ViaService", [service], .string)) }
+        if Self.encryptingActions.contains(use.action), !use.requestKeys.contains(where: { $0.key == "kms:EncryptionAlgorithm" }) {
+            keys.append(("kms:EncryptionAlgorithm", ["SYMMETRIC_DEFAULT"], .string))
+        }
+        keys += use.requestKeys
         for (key, value) in use.context { keys.append(("kms:EncryptionContext:\(key)", [value], .string)) }
         if !use.context.isEmpty { keys.append(("kms:EncryptionContextKeys", use.context.keys.sorted(), .stringList)) }
         // What a CreateGrant grants, so key and IAM policies can limit it (kms:GrantOperations …).
@@ -76,6 +97,8 @@ struct KeyPolicyRule: Sendable {
             keys.append(("kms:GranteePrincipal", [grant.granteePrincipal], .string))
             if let retiring = grant.retiringPrincipal { keys.append(("kms:RetiringPrincipal", [retiring], .string)) }
             keys.append(("kms:GrantIsForAWSResource", ["false"], .boolean))
+            if grant.contextEquals != nil { keys.append(("kms:GrantConstraintType", ["EncryptionContextEquals"], .string)) }
+            if grant.contextSubset != nil { keys.append(("kms:GrantConstraintType", ["EncryptionContextSubset"], .string)) }
         }
         return keys
     }

@@ -999,6 +999,8 @@ AUTHZ_PRINCIPALS = {
         {"Name": "creator", "Policies": ["create-only"]},
         {"Name": "tagger", "Policies": ["create-and-tag-blue"]},
         {"Name": "keyowner", "Policies": ["own-keys-and-aliases"]},
+        {"Name": "nobypass", "Policies": ["kms-all", "deny-bypass"]},
+        {"Name": "ipguarded", "Policies": ["kms-all", "deny-outside-ten-unless-via-service"]},
     ],
     "Roles": [],
     "Groups": [],
@@ -1021,6 +1023,14 @@ AUTHZ_POLICIES = {
          "Condition": {"StringEquals": {"aws:ResourceTag/owner": "keyowner"}}},
         {"Sid": "OwnAliases", "Effect": "Allow", "Action": ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"],
          "Resource": f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/keyowner-*"}]},
+    # The KMS guide's guard against keys nobody can manage, and IAM's network guard that
+    # spares calls AWS services make for the caller.
+    "deny-bypass": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "NoLockoutBypass", "Effect": "Deny", "Action": ["kms:CreateKey", "kms:PutKeyPolicy"], "Resource": "*",
+         "Condition": {"Bool": {"kms:BypassPolicyLockoutSafetyCheck": "true"}}}]},
+    "deny-outside-ten-unless-via-service": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "OnlyFromTen", "Effect": "Deny", "Action": "kms:*", "Resource": "*",
+         "Condition": {"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}, "Bool": {"aws:ViaAWSService": "false"}}}]},
     "create-and-tag-blue": {"Version": "2012-10-17", "Statement": [
         {"Sid": "CreateBlue", "Effect": "Allow", "Action": ["kms:CreateKey", "kms:TagResource"], "Resource": "*",
          "Condition": {"StringEquals": {"aws:RequestTag/team": "blue"}, "ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}}]},
@@ -1166,6 +1176,89 @@ def test_key_policy_conditions_on_the_encryption_context(authz):
     denied(outsider.encrypt, KeyId=kid, Plaintext=b"t", EncryptionContext={"tenant": "b"})
     denied(outsider.encrypt, KeyId=kid, Plaintext=b"t")
     denied(outsider.encrypt, KeyId=kid, Plaintext=b"t", EncryptionContext={"tenant": "a", "other": "y"})
+
+
+def test_encryption_context_keys_that_differ_only_in_case_are_one_condition_key(authz):
+    """kms:EncryptionContext:KEY "is not case sensitive": a second pair whose key differs only in
+    case adds a value to the same condition key, it does not replace the first, so a Deny on
+    Stage=Restricted holds every time (it used to depend on dictionary order)."""
+    admin = authz.admin
+    kid = authz.new_key()["KeyId"]
+    admin.put_key_policy(KeyId=kid, PolicyName="default", Policy=policy(
+        ROOT_STATEMENT,
+        {"Sid": "NoRestricted", "Effect": "Deny", "Principal": {"AWS": user_arn("kmsuser")},
+         "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*",
+         "Condition": {"StringEquals": {"kms:EncryptionContext:Stage": "Restricted"}}}))
+    kmsuser = authz.client("kmsuser")
+    allowed(kmsuser.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"Stage": "Open"})
+    denied(kmsuser.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"Stage": "Restricted"})
+    for decoy in ("stage", "STAGE", "sTaGe", "stAGE"):
+        for _ in range(5):
+            denied(kmsuser.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"Stage": "Restricted", decoy: "harmless"})
+            denied(kmsuser.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={decoy: "harmless", "Stage": "Restricted"})
+
+
+def test_request_tags_that_differ_only_in_case_are_one_condition_key(authz):
+    kid = authz.new_key()["KeyId"]
+    authz.admin.put_key_policy(KeyId=kid, PolicyName="default", Policy=policy(
+        ROOT_STATEMENT,
+        {"Sid": "NoProdTags", "Effect": "Deny", "Principal": {"AWS": user_arn("kmsuser")}, "Action": "kms:TagResource",
+         "Resource": "*", "Condition": {"StringEquals": {"aws:RequestTag/env": "prod"}}}))
+    kmsuser = authz.client("kmsuser")
+    for _ in range(8):
+        denied(kmsuser.tag_resource, KeyId=kid, Tags=[{"TagKey": "env", "TagValue": "prod"}, {"TagKey": "ENV", "TagValue": "dev"}])
+    assert authz.admin.list_resource_tags(KeyId=kid)["Tags"] == []
+
+
+def test_guards_written_with_documented_global_and_kms_keys_apply(authz):
+    """kms:BypassPolicyLockoutSafetyCheck carries the call's flag, and aws:ViaAWSService is false
+    on a call made directly: the deny guards of the KMS guide and of IAM's examples apply."""
+    nobypass = authz.client("nobypass")
+    denied(nobypass.create_key, BypassPolicyLockoutSafetyCheck=True, Policy=policy(ROOT_STATEMENT))
+    kid = allowed(nobypass.create_key)["KeyMetadata"]["KeyId"]
+    denied(nobypass.put_key_policy, KeyId=kid, PolicyName="default", Policy=policy(ROOT_STATEMENT),
+           BypassPolicyLockoutSafetyCheck=True)
+    allowed(nobypass.put_key_policy, KeyId=kid, PolicyName="default", Policy=policy(ROOT_STATEMENT))
+    ipguarded = authz.client("ipguarded")
+    denied(ipguarded.encrypt, KeyId=kid, Plaintext=b"x")
+    denied(ipguarded.generate_data_key, KeyId=kid, KeySpec="AES_256")
+
+
+def test_conditions_on_the_keys_own_properties_and_the_requests_algorithm(authz):
+    """kms:KeySpec, kms:KeyUsage, kms:KeyOrigin, kms:ResourceAliases, kms:RequestAlias,
+    kms:EncryptionAlgorithm (SYMMETRIC_DEFAULT when a symmetric call names none), kms:MacAlgorithm
+    and kms:GrantConstraintType are filled as the KMS guide documents them."""
+    admin = authz.admin
+    kid = authz.new_key()["KeyId"]
+    alias = "alias/" + unique_name("finance")
+    admin.create_alias(AliasName=alias, TargetKeyId=kid)
+    admin.put_key_policy(KeyId=kid, PolicyName="default", Policy=policy(
+        ROOT_STATEMENT,
+        {"Sid": "Properties", "Effect": "Allow", "Principal": {"AWS": user_arn("outsider")}, "Action": ["kms:Encrypt", "kms:Decrypt"],
+         "Resource": "*", "Condition": {
+             "StringEquals": {"kms:KeySpec": "SYMMETRIC_DEFAULT", "kms:KeyUsage": "ENCRYPT_DECRYPT", "kms:KeyOrigin": "AWS_KMS"},
+             "ForAnyValue:StringEquals": {"kms:ResourceAliases": alias}}},
+        {"Sid": "ViaAlias", "Effect": "Allow", "Principal": {"AWS": user_arn("grantee")}, "Action": "kms:Encrypt",
+         "Resource": "*", "Condition": {"StringEquals": {"kms:RequestAlias": alias}}},
+        {"Sid": "SymmetricOnly", "Effect": "Deny", "Principal": "*", "Action": ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"],
+         "Resource": "*", "Condition": {"StringNotEquals": {"kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}}},
+        {"Sid": "EqualsGrantsOnly", "Effect": "Allow", "Principal": {"AWS": user_arn("retirer")}, "Action": "kms:CreateGrant",
+         "Resource": "*", "Condition": {"StringEquals": {"kms:GrantConstraintType": "EncryptionContextEquals"}}}))
+    outsider = authz.client("outsider")
+    blob = allowed(outsider.encrypt, KeyId=kid, Plaintext=b"p")["CiphertextBlob"]
+    allowed(outsider.decrypt, CiphertextBlob=blob, EncryptionAlgorithm="SYMMETRIC_DEFAULT")
+    allowed(admin.generate_data_key, KeyId=kid, KeySpec="AES_256")
+    grantee = authz.client("grantee")
+    allowed(grantee.encrypt, KeyId=alias, Plaintext=b"p")
+    denied(grantee.encrypt, KeyId=kid, Plaintext=b"p")
+    retirer = authz.client("retirer")
+    allowed(retirer.create_grant, KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Decrypt"],
+            Constraints={"EncryptionContextEquals": {"a": "b"}})
+    denied(retirer.create_grant, KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Decrypt"],
+           Constraints={"EncryptionContextSubset": {"a": "b"}})
+    denied(retirer.create_grant, KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Decrypt"])
+    admin.delete_alias(AliasName=alias)
+    denied(outsider.encrypt, KeyId=kid, Plaintext=b"p")
 
 
 def test_key_policy_deny_beats_admin_allow(authz):

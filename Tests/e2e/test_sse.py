@@ -311,6 +311,30 @@ def test_a_key_policy_can_limit_use_to_calls_through_sqs(env):
             KeyId=key["KeyId"], KeySpec="AES_256", EncryptionContext={"aws:sqs:arn": arn_of(url)})
 
 
+def test_key_policies_on_the_keys_properties_and_via_aws_service_work_through_sqs(env):
+    """The KMS guide's conditions on the key itself (kms:KeySpec, kms:KeyUsage), on how it is
+    used (kms:EncryptionAlgorithm: SYMMETRIC_DEFAULT for SQS's data keys) and IAM's
+    aws:ViaAWSService (true when SQS calls KMS for the caller, false when the caller does)."""
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": user_arn("admin")}, "Action": "kms:*", "Resource": "*"},
+        {"Sid": "SymmetricThroughServices", "Effect": "Allow", "Principal": {"AWS": user_arn("sqsonly")},
+         "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*",
+         "Condition": {"StringEquals": {"kms:KeySpec": "SYMMETRIC_DEFAULT", "kms:KeyUsage": "ENCRYPT_DECRYPT"},
+                       "Bool": {"aws:ViaAWSService": "true"}}},
+        {"Sid": "AllowOnlySymmetricAlgorithm", "Effect": "Deny", "Principal": "*", "Resource": "*",
+         "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+         "Condition": {"StringNotEquals": {"kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}}}]}
+    key = env.kms.create_key(Policy=json.dumps(policy))["KeyMetadata"]
+    url = env.sqs.create_queue(QueueName=unique_name("sseprops"), Attributes={"KmsMasterKeyId": key["KeyId"]})["QueueUrl"]
+    sqsonly = env.client("sqsonly")
+    sqsonly.send_message(QueueUrl=url, MessageBody="through sqs")
+    assert [m["Body"] for m in receive_all(sqsonly, url, 1)] == ["through sqs"]
+    with pytest.raises(ClientError) as denied:
+        kms_client(env.daemon, *env.keys["sqsonly"]).generate_data_key(
+            KeyId=key["KeyId"], KeySpec="AES_256", EncryptionContext={"aws:sqs:arn": arn_of(url)})
+    assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
+
+
 # --------------------------------------------------------------------------- rotation, caching, mode switches
 
 def test_rotation_mid_stream_keeps_old_messages_readable(env):
