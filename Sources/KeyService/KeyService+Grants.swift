@@ -16,9 +16,12 @@ extension KeyService {
     }
 
     /// CreateGrant; repeating a named grant with the same parameters returns the first one.
+    /// `answering` learns the grant before it is stored (so the call's audit record, written in
+    /// the same transaction, can name it).
     public func createGrant(
         _ identifier: String, grantee: String, retiring: String?, operations: [String], name: String?,
-        contextSubset: [String: String]?, contextEquals: [String: String]?, issuingAccount: String
+        contextSubset: [String: String]?, contextEquals: [String: String]?, issuingAccount: String,
+        answering: (KeyGrant) -> Void = { _ in }
     ) async throws -> KeyGrant {
         let key = try checkGrantable(identifier, operations: operations, contextSubset: contextSubset, contextEquals: contextEquals)
         let grant = KeyGrant(
@@ -30,11 +33,15 @@ extension KeyService {
             comparable.grantId = existing.grantId
             comparable.grantToken = existing.grantToken
             comparable.createdAt = existing.createdAt
-            if comparable == existing { return existing }
+            if comparable == existing {
+                answering(existing)
+                return existing
+            }
         }
         guard grants(of: key.keyId).count < 50_000 else {
             throw KeyServiceError(.limitExceeded, "\(key.arn) has reached its grant limit.")
         }
+        answering(grant)
         try await store.saveGrant(grant)
         keyring.withLock { $0.grants[grant.grantId] = grant }
         keyringChanged()

@@ -1,7 +1,9 @@
+import AuditTrail
 import Foundation
 import KMSWire
 import KeyService
 import Principals
+import WireFormat
 
 /// Stage 4 of the request path for KMS: runs a decoded call on the key service and shapes the
 /// answer as KMS does.
@@ -164,7 +166,15 @@ struct KMSExecutor: Sendable {
                 input.keyId, grantee: input.granteePrincipal, retiring: input.retiringPrincipal,
                 operations: input.operations.map(\.rawValue), name: input.name,
                 contextSubset: input.constraints?.encryptionContextSubset, contextEquals: input.constraints?.encryptionContextEquals,
-                issuingAccount: caller.accountId)
+                issuingAccount: caller.accountId,
+                // CloudTrail's CreateGrant records name the grant (never its token), so later
+                // RetireGrant and RevokeGrant records can be tied to it.
+                answering: { grant in
+                    var json = Array(#"{"grantId":"#.utf8)
+                    JSONWriter.writeString(grant.grantId, into: &json)
+                    json.append(UInt8(ascii: "}"))
+                    PendingAuditRecord.current?.answer(with: json)
+                })
             return .grantCreated(grantToken: grant.grantToken, grantId: grant.grantId)
         case .listGrants(let input):
             let (page, next) = try keys.listGrants(

@@ -65,6 +65,7 @@ struct KMSPipeline: Sendable {
                     ("keyMetadata", .structure([("AWSAccountId", .text(principal.accountId)), ("keyId", .text(newKeyId)), ("arn", .text(arn))]))
                 ])
             }
+            if case .createGrant = request { succeeded.responseElementsPerEvent = true }
             let running = recorder.pending(for: succeeded)
             pending = running
             let response = try await PendingAuditRecord.$current.withValue(running) {
@@ -118,21 +119,32 @@ struct KMSPipeline: Sendable {
         record.resources = checks.compactMap { check in
             check.key.map { AuditEvent.Resource(type: "AWS::KMS::Key", arn: $0.arn, accountId: $0.accountId) }
         }
-        var refused: Check?
+        var refusal: (check: Check, outcome: KeyPolicyRule.Outcome)?
+        var allowingStatements: [MatchedStatement] = []
         for check in checks {
-            let allowed: Bool
+            let outcome: KeyPolicyRule.Outcome
             if let key = check.key {
-                allowed = try keyAllows(key, check, identity: identity, principal: principal, call: call)
+                outcome = keyOutcome(key, check, identity: identity, principal: principal, call: call)
             } else {
                 var target = Authorizer.Target(action: check.action, resource: check.resource ?? "*")
                 target.requestTags = check.requestTags
                 target.tagKeys = check.tagKeys
                 target.serviceKeys = check.requestKeys
-                allowed = authorizer.authorize(identity, target, call: call).map { $0.decision == .allowed } ?? true
+                outcome = authorizer.authorize(identity, target, call: call).map {
+                    KeyPolicyRule.Outcome(decision: $0.decision, statements: $0.matchedStatements)
+                } ?? KeyPolicyRule.Outcome(decision: .allowed)
             }
-            if !allowed && refused == nil { refused = check }
+            if outcome.decision == .allowed {
+                allowingStatements += outcome.statements
+            } else if refusal == nil || (outcome.decision == .explicitDeny && refusal?.outcome.decision != .explicitDeny) {
+                refusal = (check, outcome)
+            }
         }
-        record.decision = refused == nil ? .allowed : .implicitDeny
+        // The record says what decided: the first explicit deny, else the first refusal, else
+        // every statement that allowed a part of the call.
+        record.decision = refusal?.outcome.decision ?? .allowed
+        record.decidingStatements = refusal?.outcome.statements ?? allowingStatements
+        let refused = refusal?.check
         if let refused {
             // A key only the ciphertext names is not named back to a caller who may not use it.
             if case .decrypt(let input) = request, input.keyId == nil {
@@ -357,10 +369,10 @@ struct KMSPipeline: Sendable {
         }
     }
 
-    private func keyAllows(
+    private func keyOutcome(
         _ key: ManagedKey, _ check: Check, identity: Authenticator.Identity, principal: Principal, call: IncomingCall
-    ) throws -> Bool {
-        keyRule.allows(
+    ) -> KeyPolicyRule.Outcome {
+        keyRule.decide(
             KeyPolicyRule.Use(
                 action: check.action, grantOperation: check.grantOperation, key: key, context: check.context, newGrant: check.newGrant,
                 requestTags: check.requestTags, tagKeys: check.tagKeys, requestKeys: check.requestKeys),

@@ -39,21 +39,38 @@ struct KeyPolicyRule: Sendable {
     let authorizer: Authorizer
     let keys: KeyService
 
+    /// KMS's answer for one use: the decision and the policy statements behind it (none when a
+    /// grant allowed).
+    struct Outcome {
+        var decision: Decision
+        var statements: [MatchedStatement] = []
+    }
+
     /// Whether `principal` (authenticated as `identity`, calling as `call`) may make `use`.
     func allows(_ use: Use, identity: Authenticator.Identity, principal: Principal, call: IncomingCall) -> Bool {
+        decide(use, identity: identity, principal: principal, call: call).decision == .allowed
+    }
+
+    /// How KMS decides `use` by `principal` (authenticated as `identity`, calling as `call`).
+    func decide(_ use: Use, identity: Authenticator.Identity, principal: Principal, call: IncomingCall) -> Outcome {
         var target = Authorizer.Target(action: use.action, resource: use.key.arn, resourcePolicy: use.key.policy)
         target.resourceTags = use.key.tags
         target.requestTags = use.requestTags
         target.tagKeys = use.tagKeys
         target.serviceKeys = conditionKeys(use, caller: principal)
         target.viaAWSService = use.viaService != nil
-        guard let evaluation = authorizer.authorize(identity, target, call: call) else { return true }
-        if evaluation.decision == .explicitDeny { return false }
+        guard let evaluation = authorizer.authorize(identity, target, call: call) else { return Outcome(decision: .allowed) }
+        if evaluation.decision == .explicitDeny { return Outcome(decision: .explicitDeny, statements: evaluation.matchedStatements) }
         switch evaluation.allowSources.resourcePolicy {
-        case .caller: return true
-        case .account where evaluation.allowSources.identityPolicy: return true
+        case .caller: return Outcome(decision: .allowed, statements: evaluation.matchedStatements)
+        case .account where evaluation.allowSources.identityPolicy: return Outcome(decision: .allowed, statements: evaluation.matchedStatements)
         default: break
         }
+        return Outcome(decision: grantAllows(use, principal: principal) ? .allowed : .implicitDeny)
+    }
+
+    /// Whether a grant of the key lets `principal` make `use`.
+    private func grantAllows(_ use: Use, principal: Principal) -> Bool {
         guard let operation = use.grantOperation else { return false }
         if let child = use.newGrant {
             return keys.grants(of: use.key.keyId).contains {

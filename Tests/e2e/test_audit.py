@@ -744,6 +744,8 @@ def test_direct_kms_calls_record_their_parameters_but_no_plaintext(tmp_path):
         "keyId": key, "granteePrincipal": grantee, "operations": ["Decrypt"],
         "constraints": {"encryptionContextSubset": {"purpose": "audit"}}, "name": "reader"}
     assert grant["GrantToken"] not in json.dumps(everything)
+    # ct-creategrant.md: the record names the grant a later RevokeGrant or RetireGrant names.
+    assert events["CreateGrant"]["responseElements"] == {"grantId": grant["GrantId"]}
     assert events["RevokeGrant"]["requestParameters"] == {"keyId": key, "grantId": grant["GrantId"]}
     assert events["PutKeyPolicy"]["requestParameters"] == {
         "keyId": key, "policyName": "default", "policy": policy, "bypassPolicyLockoutSafetyCheck": False}
@@ -1015,3 +1017,34 @@ def test_verify_tells_a_check_that_could_not_run_from_a_damaged_log(audited, tmp
     assert "neither 64 hex digits nor a readable file" in missing_key.stderr
     nothing = verify(str(tmp_path / "empty"))
     assert nothing.returncode == 2 and "does not exist" in nothing.stderr, (nothing.returncode, nothing.stderr)
+
+
+def test_kms_records_say_which_statements_decided(tmp_path):
+    """additionalEventData.authorization holds the decision and the statements that decided it,
+    for KMS calls as for SQS ones: an explicit deny names its Deny, an allow its Allow."""
+    policies = write_policies_dir(str(tmp_path / "policies"), {"Users": [
+        {"Name": "admin", "Policies": ["administrator"]}, {"Name": "reader", "Policies": ["kms-no-decrypt"]}]}, {
+        "administrator": POLICIES["administrator"],
+        "kms-no-decrypt": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "UseKeys", "Effect": "Allow", "Action": "kms:*", "Resource": "*"},
+            {"Sid": "NeverDecrypt", "Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"}]}})
+    d = Daemon(str(tmp_path), policies_dir=policies)
+    reader_keys = create_access_key("reader", d.data_dir, policies)
+    d.start()
+    try:
+        kms = kms_client(d)
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        reader = kms_client(d, *reader_keys)
+        blob = reader.encrypt(KeyId=key, Plaintext=b"x")["CiphertextBlob"]
+        with pytest.raises(Exception):
+            reader.decrypt(CiphertextBlob=blob)
+    finally:
+        d.stop()
+    events = {e["eventName"]: e for _, e in records(d.data_dir)
+              if e["eventSource"] == "kms.amazonaws.com" and e["userIdentity"].get("userName") == "reader"}
+    denied = events["Decrypt"]["additionalEventData"]["authorization"]
+    assert denied["decision"] == "explicitDeny"
+    assert [s["sid"] for s in denied["decidingStatements"]] == ["NeverDecrypt"]
+    allowed = events["Encrypt"]["additionalEventData"]["authorization"]
+    assert allowed["decision"] == "allowed"
+    assert "UseKeys" in [s["sid"] for s in allowed["decidingStatements"]]
