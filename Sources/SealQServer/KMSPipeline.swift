@@ -169,6 +169,26 @@ struct KMSPipeline: Sendable {
         }
     }
 
+    /// A condition key that a `ForAllValues` operator tests although it holds one value per
+    /// request (`kms:EncryptionContext:KEY`, `aws:RequestTag/KEY`): KMS refuses such a policy,
+    /// since the test also passes when the key is missing.
+    private static func overlyPermissiveConditionKey(in text: String) -> String? {
+        guard let document = try? JSONParser.parse(Array(text.utf8)) else { return nil }
+        for statement in document["Statement"].map({ $0.array ?? [$0] }) ?? [] {
+            guard case .object(let operators)? = statement["Condition"] else { continue }
+            for (name, tests) in operators where name.lowercased().hasPrefix("forallvalues:") {
+                guard case .object(let keys) = tests else { continue }
+                if let key = keys.keys.sorted().first(where: {
+                    let key = $0.lowercased()
+                    return key.hasPrefix("kms:encryptioncontext:") || key.hasPrefix("aws:requesttag/")
+                }) {
+                    return key
+                }
+            }
+        }
+        return nil
+    }
+
     /// Whether every user and role of `account` a statement's Principal or NotPrincipal names is
     /// defined: KMS requires the principals of a key policy to exist.
     private static func namedPrincipalsExist(in text: String, account: String, _ catalog: PrincipalCatalog) -> Bool {
@@ -382,9 +402,14 @@ struct KMSPipeline: Sendable {
     /// A key policy must parse, stay within 32 KiB, and (unless the caller bypasses the
     /// lockout safety check) still let the caller change it later.
     private func checkNewPolicy(_ text: String, key: ManagedKey?, bypass: Bool, identity: Authenticator.Identity, call: IncomingCall) throws {
-        guard text.utf8.count <= 32_768 else { throw KMSError.malformedPolicyDocument("The key policy is larger than 32 KB.") }
+        // The model: "If the key policy exceeds the length constraint, KMS returns a LimitExceededException".
+        guard text.utf8.count <= 32_768 else { throw KMSError.limitExceeded("The key policy is larger than 32 KB.") }
         do { _ = try Policy.parse(text, kind: .resource, id: "key policy") } catch {
             throw KMSError.malformedPolicyDocument("The new key policy is malformed: \(error.message)")
+        }
+        if let key = Self.overlyPermissiveConditionKey(in: text) {
+            throw KMSError.malformedPolicyDocument(
+                "OverlyPermissiveCondition: ForAllValues cannot be used with \(key), which holds a single value.")
         }
         if let account = identity.principal?.accountId, !Self.namedPrincipalsExist(in: text, account: account, authenticator.directory.catalog) {
             throw KMSError.malformedPolicyDocument("Policy contains a statement with one or more invalid principals.")

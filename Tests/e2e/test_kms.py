@@ -859,6 +859,22 @@ def test_key_policy_get_put(kms, new_key):
     assert json.loads(kms.get_key_policy(KeyId=created, PolicyName="default")["Policy"]) == json.loads(mine)
     kms_error(kms.create_key, "MalformedPolicyDocumentException", Policy="{")
 
+    # Over 32 KB is a limit, not a malformed document (the model: LimitExceededException).
+    padded = json.loads(mine)
+    padded["Statement"][0]["Sid"] = "x" * 33_000
+    kms_error(kms.put_key_policy, "LimitExceededException", KeyId=kid, PolicyName="default", Policy=json.dumps(padded))
+    kms_error(kms.create_key, "LimitExceededException", Policy=json.dumps(padded))
+    # The KMS guide: ForAllValues on kms:EncryptionContext:KEY or aws:RequestTag/KEY, single-valued
+    # keys for which the test also passes when they are missing, is refused (OverlyPermissiveCondition).
+    for key in ("kms:EncryptionContext:aws:sqs:arn", "aws:RequestTag/team"):
+        loose = json.loads(mine)
+        loose["Statement"].append({"Effect": "Allow", "Principal": {"AWS": ROOT_ARN}, "Action": "kms:Decrypt", "Resource": "*",
+                                   "Condition": {"ForAllValues:StringEquals": {key: "x"}}})
+        error = kms_error(kms.put_key_policy, "MalformedPolicyDocumentException", KeyId=kid, PolicyName="default",
+                          Policy=json.dumps(loose))
+        assert "OverlyPermissiveCondition" in error["Error"]["Message"]
+    assert json.loads(kms.get_key_policy(KeyId=kid, PolicyName="default")["Policy"]) == json.loads(mine)
+
 
 def test_key_policy_lockout_safety_check(kms, new_key):
     kid = new_key()["KeyId"]
