@@ -21,6 +21,17 @@ public struct AccessReport: Sendable {
         public var allowedBy: [Reason]
         /// Deny statements that apply when their conditions hold.
         public var unless: [Reason]
+        /// KMS grants of the key that allow the action to this principal.
+        public var grants: [KeyGrant] = []
+    }
+
+    /// What KMS knows of a key before any call: the condition keys that describe it
+    /// (`kms:KeySpec`, `kms:ResourceAliases`, …) and its grants.
+    public struct KeyFacts: Sendable {
+        /// The key's own condition keys.
+        public var conditionKeys: ConditionContext
+        /// The key's grants.
+        public var grants: [KeyGrant]
     }
 
     /// A statement, with the conditions that decide whether it applies.
@@ -50,50 +61,80 @@ public struct AccessReport: Sendable {
         return try SQLiteMessageStore.readQueues(path: path).first { $0.name == name }
     }
 
-    /// The KMS key `identifier` (key id or `alias/NAME`) in the data directory, if it exists.
-    public static func key(_ identifier: String, dataDirectory: String) throws -> ManagedKey? {
+    /// The KMS key `identifier` (key id or `alias/NAME`) in the data directory, if it exists,
+    /// with what KMS knows of it before any call.
+    public static func key(_ identifier: String, dataDirectory: String) throws -> (key: ManagedKey, facts: KeyFacts)? {
         let ring = try SQLiteKeyStore.readKeyring(path: dataDirectory + "/sealq.sqlite")
         let keyId = identifier.hasPrefix("alias/") ? ring.aliases[identifier]?.targetKeyId : identifier.split(separator: "/").last.map(String.init)
-        return keyId.flatMap { ring.keys[$0] }.flatMap { $0.isOwnedByQueueService ? nil : $0 }
+        guard let key = keyId.flatMap({ ring.keys[$0] }), !key.isOwnedByQueueService else { return nil }
+        var keys = ConditionContext()
+        keys.set("kms:KeySpec", [key.spec.rawValue])
+        keys.set("kms:KeyUsage", [key.spec.usage])
+        keys.set("kms:KeyOrigin", ["AWS_KMS"])
+        keys.set("kms:MultiRegion", ["false"], type: .boolean)
+        let aliases = ring.aliases.values.filter { $0.targetKeyId == key.keyId }.map(\.name).sorted()
+        if !aliases.isEmpty { keys.set("kms:ResourceAliases", aliases, type: .stringList) }
+        let grants = ring.grants.values.filter { $0.keyId == key.keyId }.sorted { ($0.createdAt, $0.grantId) < ($1.createdAt, $1.grantId) }
+        return (key, KeyFacts(conditionKeys: keys, grants: grants))
     }
 
     /// Who may do `action` on `resource`, given the resource's policy and tags. A resource-policy
     /// statement that names only the caller's account counts only together with an identity-policy
     /// allow, as IAM decides; with `keyPolicyRules` (the resource is a KMS key) the key policy must
-    /// also allow, as KMS decides.
+    /// also allow, as KMS decides, or one of the key's grants (`key`); KMS serves no unsigned caller.
     public func grants(
-        action: String, resource: String, resourcePolicy: Policy?, resourceTags: [String: String], keyPolicyRules: Bool = false
+        action: String, resource: String, resourcePolicy: Policy?, resourceTags: [String: String], keyPolicyRules: Bool = false,
+        key: KeyFacts? = nil
     ) -> [Grant] {
+        let keyPolicyRules = keyPolicyRules || key != nil
         var grants: [Grant] = []
         for principal in catalog.principals.values.sorted(by: { $0.principalArn < $1.principalArn }) {
             var context = principal.conditionKeys
-            for (key, value) in resourceTags { context.set("aws:ResourceTag/\(key)", [value]) }
+            for (key, value) in resourceTags { context.add("aws:ResourceTag/\(key)", [value]) }
+            if keyPolicyRules { context.set("kms:CallerAccount", [principal.accountId]) }
+            for name in key?.conditionKeys.keys ?? [] {
+                context.set(name, key?.conditionKeys.values(name) ?? [], type: key?.conditionKeys.type(of: name) ?? .string)
+            }
             let request = AuthorizationRequest(action: action, resource: resource, principal: principal.requestPrincipal, context: context)
-            if let grant = grant(
+            let byGrant = key?.grants.filter { Self.grant($0, allows: action, to: principal.principalArn) } ?? []
+            if var grant = grant(
                 principal.principalArn, request, identityPolicies: principal.policies, resourcePolicy: resourcePolicy,
-                keyPolicyRules: keyPolicyRules)
+                keyPolicyRules: keyPolicyRules, keyGrants: byGrant)
             {
+                grant.grants = byGrant
                 grants.append(grant)
             }
         }
+        guard !keyPolicyRules else { return grants }
         var context = Principal.anonymousConditionKeys
-        for (key, value) in resourceTags { context.set("aws:ResourceTag/\(key)", [value]) }
+        for (key, value) in resourceTags { context.add("aws:ResourceTag/\(key)", [value]) }
         let anonymous = AuthorizationRequest(action: action, resource: resource, principal: nil, context: context)
-        if let grant = grant("*", anonymous, identityPolicies: [], resourcePolicy: resourcePolicy, keyPolicyRules: keyPolicyRules) {
+        if let grant = grant("*", anonymous, identityPolicies: [], resourcePolicy: resourcePolicy, keyPolicyRules: false) {
             grants.append(grant)
         }
         return grants
+    }
+
+    /// Whether `grant` gives `grantee` the operation of the IAM action `action` (`kms:Decrypt`).
+    private static func grant(_ grant: KeyGrant, allows action: String, to grantee: String) -> Bool {
+        let parts = action.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "kms", grant.granteePrincipal == grantee else { return false }
+        return grant.operations.contains { $0.lowercased() == parts[1].lowercased() }
     }
 
     /// Whether `key` is known from the principal or the resource alone (no request supplies it).
     private static func comesWithPrincipalOrResource(_ key: String) -> Bool {
         let key = key.lowercased()
         return ["aws:resourcetag/", "aws:principaltag/"].contains { key.hasPrefix($0) }
-            || ["aws:username", "aws:userid", "aws:principalarn", "aws:principalaccount", "aws:principaltype"].contains(key)
+            || [
+                "aws:username", "aws:userid", "aws:principalarn", "aws:principalaccount", "aws:principaltype",
+                "kms:calleraccount", "kms:keyspec", "kms:keyusage", "kms:keyorigin", "kms:multiregion", "kms:resourcealiases",
+            ].contains(key)
     }
 
     private func grant(
-        _ name: String, _ request: AuthorizationRequest, identityPolicies: [Policy], resourcePolicy: Policy?, keyPolicyRules: Bool
+        _ name: String, _ request: AuthorizationRequest, identityPolicies: [Policy], resourcePolicy: Policy?, keyPolicyRules: Bool,
+        keyGrants: [KeyGrant] = []
     ) -> Grant? {
         let evaluation = PolicyEvaluator.evaluate(request, identityPolicies: identityPolicies, resourcePolicy: resourcePolicy, explain: true)
         var allows: [Reason] = []
@@ -119,7 +160,8 @@ public struct AccessReport: Sendable {
         // A resource policy's delegation to the account counts only beside an identity-policy allow.
         if !delegations.isEmpty && allows.contains(where: { $0.kind == .identity }) { allows += delegations }
         if keyPolicyRules { allows = allows.filter { $0.kind == .resource || !delegations.isEmpty } }
-        guard !allows.isEmpty, !denies.contains(where: { $0.conditions.isEmpty }) else { return nil }
+        // An unconditional deny beats every allow, a grant's too.
+        guard !allows.isEmpty || !keyGrants.isEmpty, !denies.contains(where: { $0.conditions.isEmpty }) else { return nil }
         return Grant(principal: name, allowedBy: allows, unless: denies)
     }
 }

@@ -110,13 +110,15 @@ struct PolicyCommand: ParsableCommand {
                     FileHandle.standardError.write(Data("note: queue \(queue) does not exist in \(locations.data.resolved); no queue policy applies.\n".utf8))
                 }
             }
+            var keyFacts: AccessReport.KeyFacts?
             if let key {
-                guard let record = try AccessReport.key(key, dataDirectory: locations.data.setUp()) else {
+                guard let (record, facts) = try AccessReport.key(key, dataDirectory: locations.data.setUp()) else {
                     throw PolicyCommand.fail("No key \(key) in \(locations.data.resolved).")
                 }
                 resourceArn = record.arn
                 policyText = record.policy
                 tags = record.tags
+                keyFacts = facts
             }
             if let resourcePolicyFile {
                 guard let data = FileManager.default.contents(atPath: resourcePolicyFile) else {
@@ -132,7 +134,7 @@ struct PolicyCommand: ParsableCommand {
             }
             let grants = AccessReport(catalog: catalog).grants(
                 action: action, resource: resourceArn, resourcePolicy: resourcePolicy, resourceTags: tags,
-                keyPolicyRules: key != nil || resourceArn.hasPrefix("arn:aws:kms:"))
+                keyPolicyRules: resourceArn.hasPrefix("arn:aws:kms:"), key: keyFacts)
             print(output == "json" ? WhoCanOutput.json(grants, action: action, resource: resourceArn) : WhoCanOutput.text(grants, action: action, resource: resourceArn), terminator: "")
         }
     }

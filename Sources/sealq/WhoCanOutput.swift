@@ -1,4 +1,5 @@
 import Foundation
+import KeyService
 import PolicyEngine
 import SealQServer
 import WireFormat
@@ -13,6 +14,7 @@ enum WhoCanOutput {
         for grant in grants {
             lines.append(grant.principal == "*" ? "  * (anyone, including unsigned callers)" : "  \(grant.principal)")
             for reason in grant.allowedBy { lines += describe(reason, verb: "allowed by") }
+            for keyGrant in grant.grants { lines += describe(keyGrant) }
             for reason in grant.unless { lines += describe(reason, verb: "unless denied by") }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -24,6 +26,7 @@ enum WhoCanOutput {
             OutputNode.structure([
                 ("Principal", .text(grant.principal)), ("Anonymous", .boolean(grant.principal == "*")),
                 ("AllowedBy", .list(itemName: "member", grant.allowedBy.map(node))),
+                ("Grants", .list(itemName: "member", grant.grants.map(node))),
                 ("Unless", .list(itemName: "member", grant.unless.map(node))),
             ])
         }
@@ -45,6 +48,33 @@ enum WhoCanOutput {
             }
         }
         return lines
+    }
+
+    /// A KMS grant: its id, operations and encryption-context constraint (never its token).
+    private static func describe(_ grant: KeyGrant) -> [String] {
+        var lines = ["    allowed by grant \(grant.grantId) (\(grant.operations.joined(separator: ", ")))"]
+        if let equals = grant.contextEquals {
+            lines.append("      when the encryption context equals \(pairs(equals))")
+        } else if let subset = grant.contextSubset {
+            lines.append("      when the encryption context includes \(pairs(subset))")
+        } else {
+            lines.append("      always")
+        }
+        return lines
+    }
+
+    private static func pairs(_ context: [String: String]) -> String {
+        context.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+    }
+
+    private static func node(_ grant: KeyGrant) -> OutputNode {
+        var members: [(String, OutputNode)] = [
+            ("GrantId", .text(grant.grantId)), ("Operations", .list(itemName: "member", grant.operations.map { .text($0) })),
+        ]
+        func map(_ context: [String: String]) -> OutputNode { .structure(context.sorted { $0.key < $1.key }.map { ($0.key, .text($0.value)) }) }
+        if let equals = grant.contextEquals { members.append(("EncryptionContextEquals", map(equals))) }
+        if let subset = grant.contextSubset { members.append(("EncryptionContextSubset", map(subset))) }
+        return .structure(members)
     }
 
     private static func node(_ reason: AccessReport.Reason) -> OutputNode {

@@ -1291,6 +1291,43 @@ def test_who_can_on_a_kms_key_follows_key_policy_rules(env):
     assert set(by_principal(json.loads(p.stdout))) == {user("admin")}
 
 
+def test_who_can_on_a_kms_key_counts_grants_the_callers_account_and_no_unsigned_caller(env):
+    """As KMS decides: a grant lets its grantee in (with its constraint shown), kms:CallerAccount
+    is known for every principal, and no unsigned caller is listed, since KMS serves none and SQS
+    refuses them an SSE-KMS key."""
+    kms = client(env, "kms")
+    key = kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "EnableIam", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "EveryoneOfAnotherAccount", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+         "Condition": {"StringEquals": {"kms:CallerAccount": "999999999999"}}},
+        {"Sid": "EveryoneHere", "Effect": "Allow", "Principal": "*", "Action": "kms:Encrypt", "Resource": "*",
+         "Condition": {"StringEquals": {"kms:CallerAccount": ACCOUNT}}}]}))["KeyMetadata"]
+    grant = kms.create_grant(KeyId=key["KeyId"], GranteePrincipal=user("nobody"), Operations=["Decrypt"],
+                             Constraints={"EncryptionContextSubset": {"tenant": "a"}})
+
+    def report(action):
+        p = sealq("policy", "who-can", "--action", action, "--key", key["KeyId"], "--data-dir", env.data_dir,
+                  "--policies", env.policies_dir, "--output", "json")
+        assert p.returncode == 0, p.stderr
+        return by_principal(json.loads(p.stdout))
+
+    decrypt = report("kms:Decrypt")
+    assert "*" not in decrypt
+    assert [g["GrantId"] for g in decrypt[user("nobody")]["Grants"]] == [grant["GrantId"]]
+    assert decrypt[user("nobody")]["Grants"][0]["EncryptionContextSubset"] == {"tenant": "a"}
+    assert decrypt[user("nobody")]["AllowedBy"] == []
+    # No one is of account 999999999999: that statement lets nobody in.
+    assert all(r.get("Sid") != "EveryoneOfAnotherAccount" for g in decrypt.values() for r in g["AllowedBy"])
+    encrypt = report("kms:Encrypt")
+    assert "*" not in encrypt and user("nobody") in encrypt
+    assert [r["Conditions"] for r in encrypt[user("nobody")]["AllowedBy"] if r.get("Sid") == "EveryoneHere"] == [[]]
+    text = sealq("policy", "who-can", "--action", "kms:Decrypt", "--key", key["KeyId"], "--data-dir", env.data_dir,
+                 "--policies", env.policies_dir).stdout
+    assert f"allowed by grant {grant['GrantId']} (Decrypt)" in text and "when the encryption context includes tenant=a" in text
+    assert grant["GrantToken"] not in text
+
+
 def test_who_can_and_simulate_use_the_account_and_region_the_data_directory_recorded(tmp_path):
     """A data directory set up for another account and region: who-can must evaluate the ARNs
     its daemon uses (a queue policy naming that account's partner grants access), and an
