@@ -19,6 +19,11 @@ public struct PolicySimulator: Sendable {
     /// Runs `request`; with `explain`, also says per statement why it matched or not.
     public func simulate(_ request: SimulationRequest, explain: Bool = false) throws(IdentityError) -> (SimulationResult, SimulationExplanation?) {
         let input = request.input
+        // IAM: "You can specify only the ARN of an IAM user. You cannot specify the ARN of an
+        // assumed role, federated user, or a service principal."
+        if let arn = input.callerArn, !Self.isUserArn(arn) {
+            throw .invalidInput("CallerArn must be the ARN of an IAM user: \(arn) is not.")
+        }
         var identityPolicies: [Policy] = []
         var principal: RequestPrincipal?
         var sourceTypes: [String: PolicySourceType] = [:]
@@ -26,6 +31,9 @@ public struct PolicySimulator: Sendable {
         case .custom:
             if let arn = input.callerArn { principal = RequestPrincipal(arn: arn, accountId: Self.account(of: arn)) }
         case .principal(let policySourceArn):
+            if input.resourcePolicy != nil, policySourceArn.contains(":role/") {
+                throw .invalidInput("Simulation of resource-based policies isn't supported for IAM roles.")
+            }
             let (policies, caller, type) = try policiesOf(policySourceArn)
             identityPolicies = policies
             principal = caller ?? input.callerArn.map { RequestPrincipal(arn: $0, accountId: Self.account(of: $0)) }
@@ -63,19 +71,31 @@ public struct PolicySimulator: Sendable {
                 if let principal, let owner = Self.owner(of: resource, resourceOwner: input.resourceOwner), owner != principal.accountId {
                     Self.applyCrossAccountRule(to: &evaluation)
                 }
-                results.append(
-                    EvaluationResult(
-                        evalActionName: action, evalResourceName: resource,
-                        evalDecision: EvalDecision(rawValue: evaluation.decision.rawValue) ?? .implicitDeny,
-                        matchedStatements: evaluation.matchedStatements.map { statement in
-                            IdentityWire.MatchedStatement(
-                                sourcePolicyId: statement.policyId, sourcePolicyType: sourceTypes[statement.policyId],
-                                // IAM reports a statement as starting just after its `{`.
-                                startPosition: Position(line: statement.start.line, column: statement.start.column + 1),
-                                endPosition: Position(line: statement.end.line, column: statement.end.column))
-                        },
-                        missingContextValues: evaluation.missingContextKeys,
-                        allowedByPermissionsBoundary: evaluation.allowedByPermissionsBoundary))
+                let decision = EvalDecision(rawValue: evaluation.decision.rawValue) ?? .implicitDeny
+                let matched = evaluation.matchedStatements.map { statement in
+                    IdentityWire.MatchedStatement(
+                        sourcePolicyId: statement.policyId, sourcePolicyType: sourceTypes[statement.policyId],
+                        // IAM reports a statement as starting just after its `{`.
+                        startPosition: Position(line: statement.start.line, column: statement.start.column + 1),
+                        endPosition: Position(line: statement.end.line, column: statement.end.column))
+                }
+                var result = EvaluationResult(
+                    evalActionName: action, evalResourceName: resource, evalDecision: decision, matchedStatements: matched,
+                    missingContextValues: evaluation.missingContextKeys, allowedByPermissionsBoundary: evaluation.allowedByPermissionsBoundary)
+                if resource != "*" {
+                    // IAM: with ResourceArns, missing context values are "instead included under
+                    // the ResourceSpecificResults section", and EvalDecisionDetails is present but
+                    // empty for a simulation within one account.
+                    result.missingContextValues = []
+                    result.evalDecisionDetails = [:]
+                    result.resourceSpecificResults = [
+                        ResourceSpecificResult(
+                            evalResourceName: resource, evalResourceDecision: decision, matchedStatements: matched,
+                            missingContextValues: evaluation.missingContextKeys,
+                            allowedByPermissionsBoundary: evaluation.allowedByPermissionsBoundary)
+                    ]
+                }
+                results.append(result)
                 if explain {
                     explanations.append(
                         ResultExplanation(
@@ -126,6 +146,13 @@ public struct PolicySimulator: Sendable {
         else { return }
         evaluation.decision = .implicitDeny
         evaluation.matchedStatements = []
+    }
+
+    /// `arn:aws:iam::ACCOUNT:user/[PATH/]NAME`.
+    private static func isUserArn(_ arn: String) -> Bool {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        return parts.count == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[3].isEmpty
+            && parts[4].count == 12 && parts[4].allSatisfy(\.isNumber) && parts[5].hasPrefix("user/") && parts[5].count > 5
     }
 
     private static func account(of arn: String) -> String {

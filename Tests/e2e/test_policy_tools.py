@@ -504,6 +504,12 @@ def _decide(iam, statement, context=(), actions=("sqs:SendMessage",), resources=
     if resources:
         kw["ResourceArns"] = resources
     r = iam.simulate_custom_policy(**kw)["EvaluationResults"][0]
+    if resources:
+        # With ResourceArns, IAM reports missing keys per resource (ResourceSpecificResults).
+        assert r["MissingContextValues"] == [] and r["EvalDecisionDetails"] == {}
+        [specific] = r["ResourceSpecificResults"]
+        assert (specific["EvalResourceName"], specific["EvalResourceDecision"]) == (resources[0], r["EvalDecision"])
+        return r["EvalDecision"], sorted(specific["MissingContextValues"])
     return r["EvalDecision"], sorted(r["MissingContextValues"])
 
 
@@ -670,6 +676,22 @@ def test_simulate_principal_policy_for_a_role_and_with_context(iam):
         assert r["EvaluationResults"][0]["EvalDecision"] == want, ip
     r = iam.simulate_principal_policy(PolicySourceArn=user("ipuser"), ActionNames=["sqs:SendMessage"])
     assert r["EvaluationResults"][0]["MissingContextValues"] == ["aws:SourceIp"]
+
+
+def test_simulation_callers_and_resource_policies_as_iam_limits_them(iam):
+    """CallerArn takes only an IAM user's ARN, and a resource policy cannot be simulated for a
+    role (SimulateCustomPolicy / SimulatePrincipalPolicy reference): both are InvalidInput."""
+    rp = doc({"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"})
+    for caller in (f"arn:aws:sts::{ACCOUNT}:assumed-role/reader/s", "sqs.amazonaws.com", f"arn:aws:iam::{ACCOUNT}:role/ops/reader"):
+        code, status, _ = error_of(iam.simulate_custom_policy, PolicyInputList=[doc(allow("*"))], ActionNames=["sqs:SendMessage"],
+                                   CallerArn=caller)
+        assert (code, status) == ("InvalidInput", 400), caller
+    code, status, message = error_of(iam.simulate_principal_policy, PolicySourceArn=f"{IAM_ARN}:role/ops/reader",
+                                     ActionNames=["sqs:SendMessage"], ResourcePolicy=rp)
+    assert (code, status) == ("InvalidInput", 400) and "roles" in message
+    r = iam.simulate_principal_policy(PolicySourceArn=user("partner"), ActionNames=["sqs:SendMessage"], ResourcePolicy=rp,
+                                      ResourceArns=[f"arn:aws:sqs:{REGION}:{ACCOUNT}:q"])
+    assert r["EvaluationResults"][0]["EvalDecision"] == "allowed"
 
 
 def test_simulate_principal_policy_unknown_principal(iam):
