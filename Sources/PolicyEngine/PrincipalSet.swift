@@ -66,13 +66,13 @@ struct PrincipalSet: Sendable {
     private static func entry(_ entry: Entry, names identity: Identity, exactly: Bool) -> Bool {
         switch (entry, identity) {
         case (.everyone, _): true
-        case (.account(let account), .aws(_, let callerAccount, _)): !exactly && account == callerAccount
+        case (.account(let account), .aws(_, let callerAccount, _, _)): !exactly && account == callerAccount
         case (.account(let account), .account(let callerAccount)): account == callerAccount
-        case (.exact(let arn), .aws(let callerArn, _, _)): arn == callerArn
-        case (.role(let arn, let account, let name), .aws(let callerArn, let callerAccount, let sessionRole)):
-            arn == callerArn || (!exactly && account == callerAccount && sessionRole == name)
-        case (.role(_, let account, let name), .role(let callerAccount, let callerName)):
-            account == callerAccount && name == callerName
+        case (.exact(let arn), .aws(let callerArn, _, _, _)): arn == callerArn
+        case (.role(let arn, let account, let name), .aws(let callerArn, let callerAccount, let sessionRole, let roleArn)):
+            arn == callerArn || (!exactly && account == callerAccount && sessionRole == name && (roleArn ?? arn) == arn)
+        case (.role(let arn, let account, let name), .role(let callerAccount, let callerName, let roleArn)):
+            account == callerAccount && name == callerName && (roleArn ?? arn) == arn
         case (.service(let name), .other(.service, let callerName)),
             (.federated(let name), .other(.federated, let callerName)),
             (.canonicalUser(let name), .other(.canonicalUser, let callerName)):
@@ -83,10 +83,11 @@ struct PrincipalSet: Sendable {
 
     /// One of the identities a caller carries.
     private enum Identity {
-        /// The caller itself; for an assumed-role session, with the name of its role.
-        case aws(arn: String, account: String, sessionRole: String?)
+        /// The caller itself; for an assumed-role session, with the name of its role (and the
+        /// role's IAM ARN, when known).
+        case aws(arn: String, account: String, sessionRole: String?, roleArn: String?)
         /// The role behind a session.
-        case role(account: String, name: String)
+        case role(account: String, name: String, roleArn: String?)
         /// The caller's account.
         case account(String)
         /// A service, federated or canonical-user caller.
@@ -94,7 +95,8 @@ struct PrincipalSet: Sendable {
 
         init(_ principal: RequestPrincipal) {
             if principal.kind == .aws {
-                self = .aws(arn: principal.arn, account: principal.accountId, sessionRole: Self.sessionRole(principal.arn))
+                self = .aws(
+                    arn: principal.arn, account: principal.accountId, sessionRole: Self.sessionRole(principal.arn), roleArn: principal.roleArn)
             } else {
                 self = .other(principal.kind, principal.arn)
             }
@@ -105,7 +107,7 @@ struct PrincipalSet: Sendable {
             guard principal.kind == .aws else { return [Identity(principal)] }
             if principal.arn.hasSuffix(":root") { return [.account(principal.accountId)] }
             var chain = [Identity(principal)]
-            if let role = sessionRole(principal.arn) { chain.append(.role(account: principal.accountId, name: role)) }
+            if let role = sessionRole(principal.arn) { chain.append(.role(account: principal.accountId, name: role, roleArn: principal.roleArn)) }
             chain.append(.account(principal.accountId))
             return chain
         }

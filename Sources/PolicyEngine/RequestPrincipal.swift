@@ -20,11 +20,16 @@ public struct RequestPrincipal: Sendable, Hashable {
     public var accountId: String
     /// How policies name the caller.
     public var kind: Kind
+    /// For an assumed-role session, its role's IAM ARN with the role's path
+    /// (`arn:aws:iam::000000000000:role/ops/reader`), when known: a `Principal` naming the role
+    /// by another path names another role.
+    public var roleArn: String?
 
-    /// A caller from its ARN (or name), account and kind.
-    public init(arn: String, accountId: String, kind: Kind = .aws) {
+    /// A caller from its ARN (or name), account and kind, and for a session its role's ARN.
+    public init(arn: String, accountId: String, kind: Kind = .aws, roleArn: String? = nil) {
         self.arn = arn
         self.accountId = accountId
         self.kind = kind
+        self.roleArn = roleArn
     }
 }

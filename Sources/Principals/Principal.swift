@@ -75,7 +75,7 @@ public final class Principal: Sendable, Hashable {
         // The caller as it is, a role session by its session ARN: a Principal naming the role
         // still matches its sessions, while a NotPrincipal exempts a session only when it names
         // the session, the role and the account, as IAM documents.
-        RequestPrincipal(arn: arn, accountId: accountId, kind: .aws)
+        RequestPrincipal(arn: arn, accountId: accountId, kind: .aws, roleArn: kind == .role ? principalArn : nil)
     }
 
     /// `aws:PrincipalType`: `User` or `AssumedRole`.

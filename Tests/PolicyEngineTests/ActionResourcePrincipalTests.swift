@@ -84,6 +84,9 @@ enum MatchCases {
     static let bob = RequestPrincipal(arn: "arn:aws:iam::444455556666:user/Bob", accountId: "444455556666")
     static let session = RequestPrincipal(arn: "arn:aws:sts::444455556666:assumed-role/reader/s1", accountId: "444455556666")
     static let root = RequestPrincipal(arn: "arn:aws:iam::444455556666:root", accountId: "444455556666")
+    /// A session whose role's path is known (as the daemon knows its roles).
+    static let pathSession = RequestPrincipal(
+        arn: "arn:aws:sts::444455556666:assumed-role/reader/s1", accountId: "444455556666", roleArn: "arn:aws:iam::444455556666:role/ops/reader")
     static let sqsService = RequestPrincipal(arn: "sqs.amazonaws.com", accountId: "", kind: .service)
     static let federated = RequestPrincipal(arn: "cognito-identity.amazonaws.com", accountId: "", kind: .federated)
     static let canonical = RequestPrincipal(arn: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be", accountId: "", kind: .canonicalUser)
@@ -103,6 +106,10 @@ enum MatchCases {
         .init("Principal role ARN names its sessions", #""Principal": {"AWS": "arn:aws:iam::444455556666:role/reader"}"#, session, true),
         .init("Principal role ARN with a path names its sessions", #""Principal": {"AWS": "arn:aws:iam::444455556666:role/team/reader"}"#, session, true),
         .init("Principal role ARN excludes other roles' sessions", #""Principal": {"AWS": "arn:aws:iam::444455556666:role/writer"}"#, session, false),
+        .init("Principal role ARN with the role's own path names its sessions", #""Principal": {"AWS": "arn:aws:iam::444455556666:role/ops/reader"}"#, pathSession, true),
+        .init("Principal role ARN with another path names another role", #""Principal": {"AWS": "arn:aws:iam::444455556666:role/elsewhere/reader"}"#, pathSession, false),
+        .init("Principal role ARN without the role's path names another role", #""Principal": {"AWS": "arn:aws:iam::444455556666:role/reader"}"#, pathSession, false),
+        .init("NotPrincipal with a role ARN of another path does not exempt the session", #""NotPrincipal": {"AWS": ["arn:aws:sts::444455556666:assumed-role/reader/s1", "arn:aws:iam::444455556666:role/elsewhere/reader", "arn:aws:iam::444455556666:root"]}"#, pathSession, true),
         .init("Principal session ARN names that session", #""Principal": {"AWS": "arn:aws:sts::444455556666:assumed-role/reader/s1"}"#, session, true),
         .init("Principal AWS list ORs its entries", #""Principal": {"AWS": ["111122223333", "arn:aws:iam::444455556666:user/Bob"]}"#, bob, true),
         .init("Principal Service names that service", #""Principal": {"Service": "sqs.amazonaws.com"}"#, sqsService, true),

@@ -517,7 +517,7 @@ def test_role_sessions_in_principal_and_not_principal(iam):
     the account are all listed (IAM User Guide, NotPrincipal); Principal may name the session."""
     admin, role = iam.admin, iam.client("queue-reader")
     session = iam.sts("queue-reader").get_caller_identity()["Arn"]
-    role_arn = f"arn:aws:iam::{ACCOUNT}:role/queue-reader"
+    role_arn = f"arn:aws:iam::{ACCOUNT}:role/ops/queue-reader"  # policies/principals.json: Path /ops/
     assert session.startswith(f"arn:aws:sts::{ACCOUNT}:assumed-role/queue-reader/")
     _, url = queue_named(admin, "misc")
     arn = arn_of(url)
@@ -533,6 +533,12 @@ def test_role_sessions_in_principal_and_not_principal(iam):
     allowed(role.send_message, QueueUrl=url, MessageBody="session named")
     set_policy(admin, url, {"Effect": "Allow", "Principal": {"AWS": role_arn}, "Action": "sqs:SendMessage", "Resource": arn})
     allowed(role.send_message, QueueUrl=url, MessageBody="role named")
+    # A role ARN is its path and name: without the path it names another role.
+    set_policy(admin, url, {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/queue-reader"},
+                            "Action": "sqs:SendMessage", "Resource": arn})
+    denied(role.send_message, QueueUrl=url, MessageBody="another role named")
+    set_policy(admin, url, everyone, deny_all_but(session, f"arn:aws:iam::{ACCOUNT}:role/queue-reader", ROOT_ARN))
+    denied(role.send_message, QueueUrl=url, MessageBody="exempted under another role's ARN")
 
 
 def test_allow_with_not_principal_is_refused(iam):
