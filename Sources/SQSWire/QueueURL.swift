@@ -7,16 +7,26 @@ public enum QueueURL {
 
     /// The queue name in a queue URL or path, if it belongs to `accountId`.
     public static func queueName(in url: String, accountId: String) -> String? {
+        let parts = segments(of: url)
+        guard parts.count == 2, parts[0].elementsEqual(accountId.utf8) else { return nil }
+        return String(decoding: parts[1], as: UTF8.self)
+    }
+
+    /// Whether `url` (or a path) has a queue URL's shape, `/ACCOUNT/NAME`, whatever the account.
+    public static func isQueuePath(_ url: String) -> Bool {
+        segments(of: url).count == 2
+    }
+
+    /// The path segments of a URL or path, without its query.
+    private static func segments(of url: String) -> [ArraySlice<UInt8>] {
         var path = Array(url.utf8)[...]
         let scheme = Array("://".utf8)
         if let schemeEnd = path.indices.first(where: { path[$0...].starts(with: scheme) }) {
             path = path[(schemeEnd + scheme.count)...]
-            guard let slash = path.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+            guard let slash = path.firstIndex(of: UInt8(ascii: "/")) else { return [] }
             path = path[slash...]
         }
         if let query = path.firstIndex(of: UInt8(ascii: "?")) { path = path[..<query] }
-        let parts = path.split(separator: UInt8(ascii: "/"))
-        guard parts.count == 2, parts[0].elementsEqual(accountId.utf8) else { return nil }
-        return String(decoding: parts[1], as: UTF8.self)
+        return path.split(separator: UInt8(ascii: "/"))
     }
 }

@@ -21,27 +21,41 @@ public struct SQSRequestDecoder: Sendable {
             throw WireError.serialization("The request body is not valid JSON.")
         }
         guard case .object(let object) = value else { throw WireError.serialization("The request body must be a JSON object.") }
-        return (action, try decode(action, JSONParameters(object: object), pathQueue: nil))
+        return (action, try decode(action, JSONParameters(object: object), pathQueue: .none))
     }
 
     /// Decodes a Query request from its merged query-string and form parameters; `path` may name the queue.
     public func decodeQuery(parameters: [String: String], path: String) throws(WireError) -> (SQSAction, SQSRequest) {
         guard let name = parameters["Action"], !name.isEmpty else { throw WireError.missingAction }
         guard let action = SQSAction(rawValue: name) else { throw WireError.invalidAction(name) }
-        let pathQueue = QueueURL.queueName(in: path, accountId: accountId)
+        let pathQueue: PathQueue =
+            if let name = QueueURL.queueName(in: path, accountId: accountId) { .named(name) } else if QueueURL.isQueuePath(path) {
+                .elsewhere
+            } else { .none }
         return (action, try decode(action, QueryParameters(values: parameters), pathQueue: pathQueue))
     }
 
-    private func queue(_ parameters: any RequestParameters, pathQueue: String?) throws(WireError) -> String {
+    /// What a Query request's path says of its queue: none, one of this account, or one of
+    /// another account (which does not exist here).
+    private enum PathQueue {
+        case none
+        case named(String)
+        case elsewhere
+    }
+
+    private func queue(_ parameters: any RequestParameters, pathQueue: PathQueue) throws(WireError) -> String {
         guard let url = try parameters.string("QueueUrl") else {
-            if let pathQueue { return pathQueue }
-            throw WireError(SQSError.missingParameter("QueueUrl"))
+            switch pathQueue {
+            case .named(let name): return name
+            case .elsewhere: throw WireError(SQSError.queueDoesNotExist)
+            case .none: throw WireError(SQSError.missingParameter("QueueUrl"))
+            }
         }
         guard let name = QueueURL.queueName(in: url, accountId: accountId) else { throw WireError(SQSError.queueDoesNotExist) }
         return name
     }
 
-    private func decode(_ action: SQSAction, _ p: any RequestParameters, pathQueue: String?) throws(WireError) -> SQSRequest {
+    private func decode(_ action: SQSAction, _ p: any RequestParameters, pathQueue: PathQueue) throws(WireError) -> SQSRequest {
         switch action {
         case .createQueue:
             return .createQueue(

@@ -155,7 +155,7 @@ struct QueryRequestDecoderTests {
         }
         guard case .deleteQueue("q") = try decodeQuery(["Action": "DeleteQueue", "QueueUrl": queueURL], path: "/000000000000/other")
         else { Issue.record("QueueUrl wins over the path"); return }
-        expectWireError("MissingParameter", "a path of another account names no queue") {
+        expectWireError("AWS.SimpleQueueService.NonExistentQueue", "a path of another account names a queue that does not exist here") {
             _ = try decodeQuery(["Action": "PurgeQueue"], path: "/999999999999/tasks")
         }
         expectWireError("MissingParameter") { _ = try decodeQuery(["Action": "PurgeQueue"], path: "/") }

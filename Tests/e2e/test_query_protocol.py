@@ -195,6 +195,10 @@ def test_form_posted_to_queue_path_without_version(query):
 def test_queue_path_of_missing_queue(query):
     st, root = query("SendMessage", {"MessageBody": "x"}, path=f"/{ACCOUNT}/{unique_name('gone')}")
     _err(st, root, 400, "AWS.SimpleQueueService.NonExistentQueue")
+    # Another account's queue does not exist here either, as when its URL is the QueueUrl.
+    name, _ = _create(query)
+    st, root = query("SendMessage", {"MessageBody": "x"}, path=f"/111122223333/{name}")
+    _err(st, root, 400, "AWS.SimpleQueueService.NonExistentQueue")
 
 
 def test_invalid_action(query, daemon):
