@@ -9,6 +9,9 @@ public struct ConditionContext: Sendable {
 
     /// Entries by lowercased key name.
     private var entries: [String: Entry] = [:]
+    /// Keys (lowercased) to which `add` gave different values although they hold one value
+    /// per request: names that differ only in case (`Stage`, `stage`) with different values.
+    public private(set) var ambiguousKeys: Set<String> = []
 
     /// An empty context.
     public init() {}
@@ -20,7 +23,8 @@ public struct ConditionContext: Sendable {
 
     /// Adds `values` to `key`. Condition keys are case-insensitive, so names that differ only in
     /// case (two encryption-context or tag keys, `Stage` and `stage`) are one key holding all
-    /// their values, whatever order they come in: a policy testing it sees every one.
+    /// their values, whatever order they come in. A single-valued key that so gets different
+    /// values is ambiguous: see `readings(limit:)`.
     public mutating func add(_ key: String, _ values: [String], type: ContextValueType = .string) {
         let lowercased = key.lowercased()
         guard var entry = entries[lowercased] else {
@@ -29,6 +33,27 @@ public struct ConditionContext: Sendable {
         }
         entry.values = (entry.values + values).sorted()
         entries[lowercased] = entry
+        if !type.isList, Set(entry.values).count > 1 { ambiguousKeys.insert(lowercased) }
+    }
+
+    /// Every way to read an ambiguous context: one context per choice of a single value for each
+    /// ambiguous key (just this one when none is); nil when there would be more than `limit`.
+    /// A decision that holds for every reading cannot be bent by the ambiguity.
+    public func readings(limit: Int) -> [ConditionContext]? {
+        var readings = [self]
+        for key in ambiguousKeys.sorted() {
+            let values = Array(Set(entries[key]?.values ?? [])).sorted()
+            guard readings.count * values.count <= limit else { return nil }
+            readings = readings.flatMap { reading in
+                values.map { value in
+                    var chosen = reading
+                    chosen.entries[key]?.values = [value]
+                    chosen.ambiguousKeys.remove(key)
+                    return chosen
+                }
+            }
+        }
+        return readings
     }
 
     /// Removes `key`.

@@ -102,12 +102,49 @@ final class Authorizer: Sendable {
         for (key, value) in target.requestTags { context.add("aws:RequestTag/\(key)", [value]) }
         if !target.tagKeys.isEmpty { context.set("aws:TagKeys", target.tagKeys, type: .stringList) }
         for entry in target.serviceKeys { context.add(entry.key, entry.values, type: entry.type) }
-        let request = AuthorizationRequest(
-            action: target.action, resource: target.resource, principal: identity.principal?.requestPrincipal, context: context)
-        return PolicyEvaluator.evaluate(
-            request, identityPolicies: identity.principal?.policies ?? [],
-            resourcePolicy: target.resourcePolicy.flatMap { resourcePolicies.policy(for: $0) }, reportingMissingKeys: false,
-            volatileKeyPrefixes: Self.volatileKeyPrefixes)
+        let resourcePolicy = target.resourcePolicy.flatMap { resourcePolicies.policy(for: $0) }
+        func evaluate(_ context: ConditionContext) -> Evaluation {
+            let request = AuthorizationRequest(
+                action: target.action, resource: target.resource, principal: identity.principal?.requestPrincipal, context: context)
+            return PolicyEvaluator.evaluate(
+                request, identityPolicies: identity.principal?.policies ?? [], resourcePolicy: resourcePolicy, reportingMissingKeys: false,
+                volatileKeyPrefixes: Self.volatileKeyPrefixes)
+        }
+        guard !context.ambiguousKeys.isEmpty else { return evaluate(context) }
+        // Tag or encryption-context keys that differ only in case gave one condition key several
+        // values: the call gets the strictest decision over every reading, so no choice of
+        // reading (a decoy `ENV` beside `env`) can slip past a Deny or make an Allow.
+        guard let readings = context.readings(limit: 16) else {
+            // Too many readings to try: nothing is allowed.
+            var refused = evaluate(context)
+            if refused.decision == .allowed { (refused.decision, refused.matchedStatements) = (.implicitDeny, []) }
+            refused.allowSources = AllowSources(identityPolicy: false, resourcePolicy: .none)
+            refused.dependsOnVolatileKeys = true
+            return refused
+        }
+        return Self.strictest(readings.map(evaluate))
+    }
+
+    /// The evaluation that allows least: an explicit deny, else an implicit one, else the allow
+    /// from the fewest sources (what KMS's key rule reads). Never reused for other calls.
+    static func strictest(_ evaluations: [Evaluation]) -> Evaluation {
+        func rank(_ evaluation: Evaluation) -> (Int, Int, Int) {
+            let decision = switch evaluation.decision {
+            case .explicitDeny: 0
+            case .implicitDeny: 1
+            case .allowed: 2
+            }
+            let resource = switch evaluation.allowSources.resourcePolicy {
+            case .none: 0
+            case .account: 1
+            case .caller: 2
+            }
+            return (decision, resource, evaluation.allowSources.identityPolicy ? 1 : 0)
+        }
+        var strictest = evaluations[0]
+        for evaluation in evaluations.dropFirst() where rank(evaluation) < rank(strictest) { strictest = evaluation }
+        strictest.dependsOnVolatileKeys = true
+        return strictest
     }
 
     private func currentTimeText(_ epoch: Int64) -> String {

@@ -32,7 +32,7 @@ SIDS = ("EverythingEverywhere", "SendToOrderQueues", "ConsumeOrderQueues", "Read
         "LabTagOwned", "LabUntagScratch", "LabReadTags", "LabNowWindow", "LabPast", "LabFuture",
         "LabDenyLoopbackSend", "LabDenyOutsideTen", "LabDenyPlainPurge", "LabDenyFromTen",
         "LabDenySecureTags", "LabNotAction", "LabIfExists", "LabAnyValue", "LabNotResource",
-        "LabSendAnywhere", "LabDenyOtherTeam", "LabDenyNotOwn",
+        "LabSendAnywhere", "LabDenyOtherTeam", "LabDenyNotOwn", "LabTagAnything", "LabDevTagsOnly",
         "QueueDenyAdminSend", "QueueDenyOthersReceive", "QueueSignedOnly", "QueueDenyAnonymousId")
 
 
@@ -144,6 +144,11 @@ def _lab_policies(now):
         "deny-not-own": {"Version": "2012-10-17", "Statement": [
             {"Sid": "LabDenyNotOwn", "Effect": "Deny", "Action": "sqs:SendMessage",
              "NotResource": "arn:aws:sqs:*:*:${aws:username}-*"}]},
+        "dev-tags-only": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "LabTagAnything", "Effect": "Allow", "Resource": "*",
+             "Action": ["sqs:CreateQueue", "sqs:TagQueue", "sqs:GetQueueUrl", "sqs:ListQueueTags"]},
+            {"Sid": "LabDevTagsOnly", "Effect": "Deny", "Action": ["sqs:CreateQueue", "sqs:TagQueue"], "Resource": "*",
+             "Condition": {"StringNotEquals": {"aws:RequestTag/env": "dev"}}}]},
         "deny-guard": {"Version": "2012-10-17", "Statement": [
             {"Sid": "LabDenyLoopbackSend", "Effect": "Deny", "Action": "sqs:SendMessage", "Resource": "*",
              "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}},
@@ -170,6 +175,7 @@ LAB_PRINCIPALS = {
         {"Name": "dana", "Policies": ["send-anywhere", "deny-other-team"], "Tags": {"team": "orders"}},
         {"Name": "drifter", "Policies": ["send-anywhere", "deny-other-team"]},
         {"Name": "erin", "Policies": ["send-anywhere", "deny-not-own"]},
+        {"Name": "devtagger", "Policies": ["dev-tags-only"]},
     ],
     "Roles": [{"Name": "runner", "Policies": ["send-anywhere", "deny-not-own"]}],
     "Groups": [{"Name": "guard", "Policies": ["deny-guard"]}],
@@ -841,6 +847,21 @@ def test_a_deny_with_a_variable_that_has_no_value_still_applies(lab):
     assert queue_counts(admin, orders) == (1, 0, 0)
     assert queue_counts(admin, own) == (1, 0, 0)
     assert queue_counts(admin, runner_like) == (0, 0, 0)
+
+
+def test_tag_keys_that_differ_only_in_case_cannot_slip_past_a_deny(lab):
+    """aws:RequestTag/KEY is case-insensitive: env=prod beside a decoy ENV=dev is one key with two
+    values, and the call gets the strictest reading, so the guard's Deny still applies."""
+    admin, devtagger = lab.admin, lab.client("devtagger")
+    allowed(devtagger.create_queue, QueueName=unique_name("devtag"), tags={"env": "dev"})
+    for tags in ({"env": "prod"}, {"env": "prod", "ENV": "dev"}, {"ENV": "dev", "env": "prod"}):
+        for _ in range(3):
+            name = unique_name("devtag")
+            denied(devtagger.create_queue, QueueName=name, tags=tags)
+            expect_error(admin.get_queue_url, NONEXISTENT, 400, QueueName=name)
+    _, url = queue_named(admin, "devtag", tags={"env": "dev"})
+    denied(devtagger.tag_queue, QueueUrl=url, Tags={"env": "prod", "Env": "dev"})
+    assert admin.list_queue_tags(QueueUrl=url)["Tags"] == {"env": "dev"}
 
 
 def test_request_tag_conditions_on_create_tag_and_untag(lab):

@@ -1212,6 +1212,18 @@ def test_encryption_context_keys_that_differ_only_in_case_are_one_condition_key(
         for _ in range(5):
             denied(kmsuser.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={"Stage": "Restricted", decoy: "harmless"})
             denied(kmsuser.encrypt, KeyId=kid, Plaintext=b"x", EncryptionContext={decoy: "harmless", "Stage": "Restricted"})
+    # The guide's other pattern, a Deny unless the value is right: a decoy with the right value
+    # beside the wrong one does not make it pass either (the strictest reading decides).
+    other = authz.new_key()["KeyId"]
+    admin.put_key_policy(KeyId=other, PolicyName="default", Policy=policy(
+        ROOT_STATEMENT,
+        {"Sid": "OnlyIT", "Effect": "Deny", "Principal": {"AWS": user_arn("kmsuser")}, "Action": ["kms:Encrypt", "kms:Decrypt"],
+         "Resource": "*", "Condition": {"StringNotEquals": {"kms:EncryptionContext:Department": "IT"}}}))
+    allowed(kmsuser.encrypt, KeyId=other, Plaintext=b"x", EncryptionContext={"Department": "IT"})
+    allowed(kmsuser.encrypt, KeyId=other, Plaintext=b"x", EncryptionContext={"Department": "IT", "department": "IT"})
+    denied(kmsuser.encrypt, KeyId=other, Plaintext=b"x", EncryptionContext={"Department": "Finance"})
+    for _ in range(5):
+        denied(kmsuser.encrypt, KeyId=other, Plaintext=b"x", EncryptionContext={"Department": "Finance", "department": "IT"})
 
 
 def test_request_tags_that_differ_only_in_case_are_one_condition_key(authz):
@@ -1224,6 +1236,14 @@ def test_request_tags_that_differ_only_in_case_are_one_condition_key(authz):
     for _ in range(8):
         denied(kmsuser.tag_resource, KeyId=kid, Tags=[{"TagKey": "env", "TagValue": "prod"}, {"TagKey": "ENV", "TagValue": "dev"}])
     assert authz.admin.list_resource_tags(KeyId=kid)["Tags"] == []
+    authz.admin.put_key_policy(KeyId=kid, PolicyName="default", Policy=policy(
+        ROOT_STATEMENT,
+        {"Sid": "DevTagsOnly", "Effect": "Deny", "Principal": {"AWS": user_arn("kmsuser")}, "Action": "kms:TagResource",
+         "Resource": "*", "Condition": {"StringNotEquals": {"aws:RequestTag/env": "dev"}}}))
+    allowed(kmsuser.tag_resource, KeyId=kid, Tags=[{"TagKey": "env", "TagValue": "dev"}])
+    for _ in range(5):
+        denied(kmsuser.tag_resource, KeyId=kid, Tags=[{"TagKey": "env", "TagValue": "prod"}, {"TagKey": "ENV", "TagValue": "dev"}])
+    assert authz.admin.list_resource_tags(KeyId=kid)["Tags"] == [{"TagKey": "env", "TagValue": "dev"}]
 
 
 def test_guards_written_with_documented_global_and_kms_keys_apply(authz):
