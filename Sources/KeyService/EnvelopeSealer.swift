@@ -34,6 +34,9 @@ public final class EnvelopeSealer: PayloadSealer {
         public var caller: Caller
         /// The encryption context (`aws:sqs:arn`).
         public var encryptionContext: [String: String]
+        /// How the call named its key, when it named one: the queue's `KmsMasterKeyId` for the
+        /// GenerateDataKey of a send (a Decrypt names only its ciphertext).
+        public var requestedAs: String? = nil
         /// Why the use failed (`AccessDeniedException`, `DisabledException`, …); nil when it succeeded.
         public var errorCode: String? = nil
         /// The failure's message.
@@ -301,7 +304,9 @@ public final class EnvelopeSealer: PayloadSealer {
         // As on AWS, a send that refreshes its data key calls GenerateDataKey and then Decrypt
         // on it, so a producer needs both permissions.
         let keyUses = ["GenerateDataKey", "Decrypt"].map {
-            KeyUse(operation: $0, key: key, caller: context.caller, encryptionContext: encryptionContext)
+            KeyUse(
+                operation: $0, key: key, caller: context.caller, encryptionContext: encryptionContext,
+                requestedAs: $0 == "GenerateDataKey" ? name.identifier : nil)
         }
         if !key.isOwnedByQueueService { for use in keyUses { try attempt(use) { () throws(KeyServiceError) in try authorize(use) } } }
         let (sealed, plaintext) = try attempt(keyUses[0]) { () throws(KeyServiceError) in

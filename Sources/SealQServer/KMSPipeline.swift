@@ -159,10 +159,15 @@ struct KMSPipeline: Sendable {
         }
         switch request {
         case .putKeyPolicy(let input):
-            try checkNewPolicy(input.policy, key: checks.first?.key, bypass: input.bypassPolicyLockoutSafetyCheck, identity: identity, call: call)
+            try checkNewPolicy(
+                input.policy, key: checks.first?.key, creating: [], bypass: input.bypassPolicyLockoutSafetyCheck, identity: identity,
+                principal: principal, call: call)
         case .createKey(let input):
             if let policy = input.policy {
-                try checkNewPolicy(policy, key: nil, bypass: input.bypassPolicyLockoutSafetyCheck, identity: identity, call: call)
+                let properties = Self.creationKeys(input).filter { $0.key != "kms:BypassPolicyLockoutSafetyCheck" }
+                try checkNewPolicy(
+                    policy, key: nil, creating: properties, bypass: input.bypassPolicyLockoutSafetyCheck, identity: identity,
+                    principal: principal, call: call)
             }
         default:
             break
@@ -266,13 +271,6 @@ struct KMSPipeline: Sendable {
         }
     }
 
-    /// `kms:RequestAlias`: the alias a call names its key by (`alias/NAME`, also when given as an alias ARN).
-    private static func requestAlias(_ identifier: String) -> [(key: String, values: [String], type: ContextValueType)] {
-        if identifier.hasPrefix("alias/") { return [("kms:RequestAlias", [identifier], .string)] }
-        guard identifier.hasPrefix("arn:"), let range = identifier.range(of: ":alias/") else { return [] }
-        return [("kms:RequestAlias", ["alias/" + identifier[range.upperBound...]], .string)]
-    }
-
     /// The condition keys of a CreateKey, from what it asks for.
     private static func creationKeys(_ input: KMSRequest.CreateKey) -> [(key: String, values: [String], type: ContextValueType)] {
         let spec = input.keySpec?.rawValue ?? "SYMMETRIC_DEFAULT"
@@ -286,10 +284,15 @@ struct KMSPipeline: Sendable {
     }
 
     private func targets(of request: KMSRequest) throws -> [Check] {
-        func on(_ identifier: String, _ operation: String? = nil, context: [String: String] = [:], aliases: Bool = true) throws -> Check {
+        // kms:RequestAlias is for the calls that may name their key by an alias (cryptographic
+        // calls and DescribeKey), not for the alias calls that name the alias they change.
+        func on(
+            _ identifier: String, _ operation: String? = nil, context: [String: String] = [:], aliases: Bool = true,
+            requestAlias: Bool = true
+        ) throws -> Check {
             Check(
                 action: "kms:\(request.action.rawValue)", grantOperation: operation, key: try keys.resolve(identifier, aliases: aliases),
-                context: context, requestKeys: aliases ? Self.requestAlias(identifier) : [])
+                context: context, requestKeys: aliases && requestAlias ? KeyPolicyRule.requestAlias(identifier) : [])
         }
         let global = [Check(action: "kms:\(request.action.rawValue)")]
         func onAlias(_ name: String) -> Check {
@@ -321,12 +324,12 @@ struct KMSPipeline: Sendable {
         case .createAlias(let name, let target):
             return [onAlias(name), try on(target, aliases: false)]
         case .updateAlias(let name, let target):
-            let current = try? on(name)  // the key the alias names now
+            let current = try? on(name, requestAlias: false)  // the key the alias names now
             return [onAlias(name)] + (current.map { [$0] } ?? []) + [try on(target, aliases: false)]
         case .deleteAlias(let name):
             // A malformed name is refused as one, not looked up as a key id.
             try KeyService.checkAliasName(name)
-            return [onAlias(name), try on(name)]
+            return [onAlias(name), try on(name, requestAlias: false)]
         case .encrypt(let input): return [try on(input.keyId, "Encrypt", context: input.encryptionContext).with(algorithm: input.encryptionAlgorithm)]
         case .decrypt(let input):
             // A KeyId the caller named that does not exist is NotFoundException; a key only the
@@ -401,7 +404,10 @@ struct KMSPipeline: Sendable {
 
     /// A key policy must parse, stay within 32 KiB, and (unless the caller bypasses the
     /// lockout safety check) still let the caller change it later.
-    private func checkNewPolicy(_ text: String, key: ManagedKey?, bypass: Bool, identity: Authenticator.Identity, call: IncomingCall) throws {
+    private func checkNewPolicy(
+        _ text: String, key: ManagedKey?, creating: [(key: String, values: [String], type: ContextValueType)], bypass: Bool,
+        identity: Authenticator.Identity, principal: Principal, call: IncomingCall
+    ) throws {
         // The model: "If the key policy exceeds the length constraint, KMS returns a LimitExceededException".
         guard text.utf8.count <= 32_768 else { throw KMSError.limitExceeded("The key policy is larger than 32 KB.") }
         do { _ = try Policy.parse(text, kind: .resource, id: "key policy") } catch {
@@ -415,14 +421,8 @@ struct KMSPipeline: Sendable {
             throw KMSError.malformedPolicyDocument("Policy contains a statement with one or more invalid principals.")
         }
         guard !bypass else { return }
-        let resource = key?.arn ?? keys.keyArn("*")
-        var target = Authorizer.Target(action: "kms:PutKeyPolicy", resource: resource, resourcePolicy: text)
-        target.resourceTags = key?.tags ?? [:]
-        guard let evaluation = authorizer.authorize(identity, target, call: call) else { return }
-        let stillAllowed = evaluation.decision != .explicitDeny
-            && (evaluation.allowSources.resourcePolicy == .caller
-                || (evaluation.allowSources.resourcePolicy == .account && evaluation.allowSources.identityPolicy))
-        guard stillAllowed else {
+        guard keyRule.keepsPolicyControl(under: text, key: key, creating: creating, identity: identity, principal: principal, call: call)
+        else {
             throw KMSError.malformedPolicyDocument(
                 "The new key policy will not allow you to update the key policy in the future.")
         }

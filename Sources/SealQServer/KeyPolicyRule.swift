@@ -82,6 +82,41 @@ struct KeyPolicyRule: Sendable {
         return keys.grants(of: use.key.keyId).contains { $0.allows(operation, by: principal.principalArn, context: use.context) }
     }
 
+    /// `kms:RequestAlias`: the alias a call names its key by (`alias/NAME`, also when given as an alias ARN).
+    static func requestAlias(_ identifier: String) -> [(key: String, values: [String], type: ContextValueType)] {
+        if identifier.hasPrefix("alias/") { return [("kms:RequestAlias", [identifier], .string)] }
+        guard identifier.hasPrefix("arn:"), let range = identifier.range(of: ":alias/") else { return [] }
+        return [("kms:RequestAlias", ["alias/" + identifier[range.upperBound...]], .string)]
+    }
+
+    /// The condition keys that describe `key` itself.
+    private func properties(of key: ManagedKey) -> [(key: String, values: [String], type: ContextValueType)] {
+        var properties: [(key: String, values: [String], type: ContextValueType)] = [
+            ("kms:KeySpec", [key.spec.rawValue], .string), ("kms:KeyUsage", [key.spec.usage], .string),
+            ("kms:KeyOrigin", ["AWS_KMS"], .string), ("kms:MultiRegion", ["false"], .boolean),
+        ]
+        let aliases = keys.aliases(of: key.keyId).map(\.name)
+        if !aliases.isEmpty { properties.append(("kms:ResourceAliases", aliases.sorted(), .stringList)) }
+        return properties
+    }
+
+    /// KMS's lockout safety check: whether `principal` could still change the policy of `key`
+    /// (nil: of the key CreateKey makes, described by `creating`) once it is `policy`, judged with
+    /// the keys that later PutKeyPolicy would carry.
+    func keepsPolicyControl(
+        under policy: String, key: ManagedKey?, creating: [(key: String, values: [String], type: ContextValueType)],
+        identity: Authenticator.Identity, principal: Principal, call: IncomingCall
+    ) -> Bool {
+        var target = Authorizer.Target(action: "kms:PutKeyPolicy", resource: key?.arn ?? keys.keyArn("*"), resourcePolicy: policy)
+        target.resourceTags = key?.tags ?? [:]
+        target.serviceKeys = (key.map(properties(of:)) ?? creating)
+            + [("kms:CallerAccount", [principal.accountId], .string), ("kms:BypassPolicyLockoutSafetyCheck", ["false"], .boolean)]
+        guard let evaluation = authorizer.authorize(identity, target, call: call) else { return true }
+        return evaluation.decision != .explicitDeny
+            && (evaluation.allowSources.resourcePolicy == .caller
+                || (evaluation.allowSources.resourcePolicy == .account && evaluation.allowSources.identityPolicy))
+    }
+
     /// The operations whose `kms:EncryptionAlgorithm` is the algorithm that encrypts: the
     /// request's `EncryptionAlgorithm`, else `SYMMETRIC_DEFAULT`, the only one symmetric keys have.
     private static let encryptingActions: Set<String> = [
@@ -94,13 +129,7 @@ struct KeyPolicyRule: Sendable {
     /// `kms:EncryptionContext:KEY` and `kms:EncryptionContextKeys`; and what the call's
     /// parameters supply.
     private func conditionKeys(_ use: Use, caller: Principal) -> [(key: String, values: [String], type: ContextValueType)] {
-        var keys: [(key: String, values: [String], type: ContextValueType)] = [
-            ("kms:CallerAccount", [caller.accountId], .string),
-            ("kms:KeySpec", [use.key.spec.rawValue], .string), ("kms:KeyUsage", [use.key.spec.usage], .string),
-            ("kms:KeyOrigin", ["AWS_KMS"], .string), ("kms:MultiRegion", ["false"], .boolean),
-        ]
-        let aliases = self.keys.aliases(of: use.key.keyId).map(\.name)
-        if !aliases.isEmpty { keys.append(("kms:ResourceAliases", aliases.sorted(), .stringList)) }
+        var keys = [("kms:CallerAccount", [caller.accountId], .string)] + properties(of: use.key)
         if let service = use.viaService { keys.append(("kms:ViaService", [service], .string)) }
         if Self.encryptingActions.contains(use.action), !use.requestKeys.contains(where: { $0.key == "kms:EncryptionAlgorithm" }) {
             keys.append(("kms:EncryptionAlgorithm", ["SYMMETRIC_DEFAULT"], .string))

@@ -21,7 +21,7 @@ struct QueueKeyAccess: Sendable {
         let allowed = rule.allows(
             KeyPolicyRule.Use(
                 action: action, grantOperation: use.operation, key: use.key, context: use.encryptionContext,
-                viaService: "sqs.\(region).amazonaws.com"),
+                viaService: "sqs.\(region).amazonaws.com", requestKeys: use.requestedAs.map(KeyPolicyRule.requestAlias) ?? []),
             identity: Authenticator.Identity(principal: principal, accessKeyId: nil), principal: principal, call: call)
         guard allowed else {
             throw KeyServiceError(

@@ -886,6 +886,14 @@ def test_key_policy_lockout_safety_check(kms, new_key):
     # naming the caller itself is not a lockout
     me = policy({"Effect": "Allow", "Principal": {"AWS": ADMIN_ARN}, "Action": "kms:*", "Resource": "*"})
     kms.put_key_policy(KeyId=kid, PolicyName="default", Policy=me)
+    # The check judges the later PutKeyPolicy with the keys it would carry (the caller's account,
+    # the key's own properties), as enforcement will.
+    conditional = policy({"Effect": "Allow", "Principal": {"AWS": ADMIN_ARN}, "Action": "kms:*", "Resource": "*",
+                          "Condition": {"StringEquals": {"kms:CallerAccount": ACCOUNT, "kms:KeySpec": "SYMMETRIC_DEFAULT",
+                                                         "kms:KeyOrigin": "AWS_KMS"}}})
+    kms.put_key_policy(KeyId=kid, PolicyName="default", Policy=conditional)
+    kms.create_key(Policy=conditional)
+    kms_error(kms.create_key, "MalformedPolicyDocumentException", Policy=conditional, KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
     kms.put_key_policy(KeyId=kid, PolicyName="default", Policy=policy(ROOT_STATEMENT))
     # bypassing the check locks the admin out of that key
     kms.put_key_policy(KeyId=kid, PolicyName="default", Policy=lockout, BypassPolicyLockoutSafetyCheck=True)

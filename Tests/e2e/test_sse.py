@@ -335,6 +335,25 @@ def test_key_policies_on_the_keys_properties_and_via_aws_service_work_through_sq
     assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
 
 
+def test_a_queue_naming_its_key_by_alias_calls_generate_data_key_by_that_alias(env):
+    """kms:RequestAlias is the alias a call names its key by: SQS's GenerateDataKey names the
+    queue's KmsMasterKeyId, so a key policy can admit sends only through queues that use the alias."""
+    alias = "alias/" + unique_name("byalias")
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": user_arn("admin")}, "Action": "kms:*", "Resource": "*"},
+        {"Sid": "GenerateByAliasOnly", "Effect": "Allow", "Principal": {"AWS": user_arn("sqsonly")}, "Action": "kms:GenerateDataKey",
+         "Resource": "*", "Condition": {"StringEquals": {"kms:RequestAlias": alias}}},
+        {"Sid": "Decrypt", "Effect": "Allow", "Principal": {"AWS": user_arn("sqsonly")}, "Action": "kms:Decrypt", "Resource": "*"}]}
+    key = env.kms.create_key(Policy=json.dumps(policy))["KeyMetadata"]
+    env.kms.create_alias(AliasName=alias, TargetKeyId=key["KeyId"])
+    by_alias = env.sqs.create_queue(QueueName=unique_name("ssealias"), Attributes={"KmsMasterKeyId": alias})["QueueUrl"]
+    by_id = env.sqs.create_queue(QueueName=unique_name("sseid"), Attributes={"KmsMasterKeyId": key["KeyId"]})["QueueUrl"]
+    sqsonly = env.client("sqsonly")
+    sqsonly.send_message(QueueUrl=by_alias, MessageBody="through the alias")
+    assert [m["Body"] for m in receive_all(sqsonly, by_alias, 1)] == ["through the alias"]
+    expect_error(sqsonly.send_message, "KMS.AccessDeniedException", 400, QueueUrl=by_id, MessageBody="by key id")
+
+
 # --------------------------------------------------------------------------- rotation, caching, mode switches
 
 def test_rotation_mid_stream_keeps_old_messages_readable(env):
