@@ -181,7 +181,7 @@ struct PolicyLinter {
         guard variablesEnabled, case .string(let text) = value.value else { return }
         let segments = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         guard segments.count == 6, segments.prefix(5).contains(where: { $0.contains("${") }) else { return }
-        add(.error, "VARIABLE_BEFORE_RESOURCE", "\"\(text)\" holds a policy variable before its fifth colon; IAM allows variables only in the resource part of an ARN.", value.position)
+        add(.warning, "VARIABLE_BEFORE_RESOURCE", "\"\(text)\" holds a policy variable before its fifth colon; IAM documents variables only in the resource part of an ARN, so do not count on it being substituted there.", value.position)
     }
 
     /// Counts the entries of an element and suggests removing an empty array.
