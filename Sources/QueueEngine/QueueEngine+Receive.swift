@@ -201,15 +201,16 @@ extension QueueEngine {
         if let failure = outcome.failures.first { throw failure.error }
     }
 
-    /// ChangeMessageVisibilityBatch.
+    /// ChangeMessageVisibilityBatch. An entry without a VisibilityTimeout (the model makes it
+    /// optional) fails alone with MissingParameter.
     public func changeVisibilityBatch(
-        queue name: String, _ entries: [BatchEntry<(receiptHandle: String, visibilityTimeout: Int)>]
+        queue name: String, _ entries: [BatchEntry<(receiptHandle: String, visibilityTimeout: Int?)>]
     ) async throws -> BatchOutcome<Void> {
         try await changeVisibilityBatch(queue: name, entries, single: false)
     }
 
     private func changeVisibilityBatch(
-        queue name: String, _ entries: [BatchEntry<(receiptHandle: String, visibilityTimeout: Int)>], single: Bool
+        queue name: String, _ entries: [BatchEntry<(receiptHandle: String, visibilityTimeout: Int?)>], single: Bool
     ) async throws -> BatchOutcome<Void> {
         let queue = try requireQueue(name)
         if !single { try MessageValidation.checkBatch(ids: entries.map(\.id), action: "ChangeMessageVisibilityBatch") }
@@ -217,7 +218,10 @@ extension QueueEngine {
         var outcome = BatchOutcome<Void>()
         var pending: [(id: String, handle: String, timeout: Int, change: VisibilityChange)] = []
         for entry in entries {
-            let (text, timeout) = entry.payload
+            guard case (let text, let timeout?) = entry.payload else {
+                outcome.failures.append((entry.id, SQSError.missingParameter("VisibilityTimeout")))
+                continue
+            }
             switch Result(catching: { () throws(SQSError) in try visibilityChange(text, timeout: timeout, queue: queue, now: now) }) {
             case .success(let change): pending.append((entry.id, text, timeout, change))
             case .failure(let error) where single: throw error

@@ -15,7 +15,7 @@ public enum SQSRequest: Sendable {
     case deleteMessage(queue: String, receiptHandle: String)
     case deleteMessageBatch(queue: String, [BatchEntry<String>])
     case changeMessageVisibility(queue: String, receiptHandle: String, visibilityTimeout: Int)
-    case changeMessageVisibilityBatch(queue: String, [BatchEntry<(receiptHandle: String, visibilityTimeout: Int)>])
+    case changeMessageVisibilityBatch(queue: String, [BatchEntry<(receiptHandle: String, visibilityTimeout: Int?)>])
     case tagQueue(queue: String, tags: [String: String])
     case untagQueue(queue: String, keys: [String])
     case listQueueTags(queue: String)

@@ -119,12 +119,12 @@ public struct SQSRequestDecoder: Sendable {
                 visibilityTimeout: try p.requiredInteger("VisibilityTimeout"))
         case .changeMessageVisibilityBatch:
             let queue = try queue(p, pathQueue: pathQueue)
-            var entries: [BatchEntry<(receiptHandle: String, visibilityTimeout: Int)>] = []
+            var entries: [BatchEntry<(receiptHandle: String, visibilityTimeout: Int?)>] = []
             for entry in try p.structures("Entries", query: "ChangeMessageVisibilityBatchRequestEntry") {
                 entries.append(
                     BatchEntry(
                         id: try entry.requiredString("Id"),
-                        payload: (try entry.requiredString("ReceiptHandle"), try entry.requiredInteger("VisibilityTimeout"))))
+                        payload: (try entry.requiredString("ReceiptHandle"), try entry.integer("VisibilityTimeout"))))
             }
             return .changeMessageVisibilityBatch(queue: queue, entries)
         case .tagQueue:

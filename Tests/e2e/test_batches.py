@@ -148,13 +148,16 @@ def test_change_visibility_batch(sqs, queue):
         {"Id": "long", "ReceiptHandle": by_body["m1"]["ReceiptHandle"], "VisibilityTimeout": 120},
         {"Id": "forged", "ReceiptHandle": "forged-handle", "VisibilityTimeout": 0},
         {"Id": "toolong", "ReceiptHandle": by_body["m1"]["ReceiptHandle"], "VisibilityTimeout": 43201},
+        # The model makes an entry's VisibilityTimeout optional: without one, that entry fails alone.
+        {"Id": "untimed", "ReceiptHandle": by_body["m1"]["ReceiptHandle"]},
     ])
     assert resp["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert sorted(e["Id"] for e in resp["Successful"]) == ["long", "zero"]
     failed = {f["Id"]: f for f in resp["Failed"]}
-    assert set(failed) == {"forged", "toolong"}
+    assert set(failed) == {"forged", "toolong", "untimed"}
     assert failed["forged"]["Code"] == "ReceiptHandleIsInvalid"
     assert failed["toolong"]["Code"] == "InvalidParameterValue"
+    assert failed["untimed"]["Code"] == "MissingParameter"
     assert all(f["SenderFault"] is True for f in failed.values())
     again = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1)["Messages"]
     assert [m["Body"] for m in again] == ["m0"]
