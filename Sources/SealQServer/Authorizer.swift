@@ -26,7 +26,7 @@ final class Authorizer: Sendable {
         /// Tag keys the call names (`aws:TagKeys`).
         var tagKeys: [String] = []
         /// Service-specific condition keys of the call (`kms:EncryptionContext:…`, …).
-        var serviceKeys: [(key: String, values: [String], type: ContextValueType)] = []
+        var serviceKeys: [ConditionKey] = []
         /// Whether a service makes the call with the caller's credentials (`aws:ViaAWSService`):
         /// SQS using an SSE-KMS queue's key for the caller.
         var viaAWSService = false
@@ -35,6 +35,9 @@ final class Authorizer: Sendable {
         /// nil means never reuse.
         var revision: Revision? = nil
     }
+
+    /// One condition key a call supplies, with its values and type.
+    typealias ConditionKey = (key: String, values: [String], type: ContextValueType)
 
     /// A resource's identity and version, as far as its policy and tags go.
     struct Revision: Hashable, Sendable {

@@ -261,7 +261,7 @@ struct KMSPipeline: Sendable {
         var requestTags: [String: String] = [:]
         var tagKeys: [String] = []
         /// Condition keys the call's parameters supply (`kms:EncryptionAlgorithm`, `kms:RequestAlias`, …).
-        var requestKeys: [(key: String, values: [String], type: ContextValueType)] = []
+        var requestKeys: [Authorizer.ConditionKey] = []
 
         /// Adds `kms:EncryptionAlgorithm` when the call names an algorithm.
         func with(algorithm: KMSEncryptionAlgorithm?) -> Check {
@@ -272,7 +272,7 @@ struct KMSPipeline: Sendable {
     }
 
     /// The condition keys of a CreateKey, from what it asks for.
-    private static func creationKeys(_ input: KMSRequest.CreateKey) -> [(key: String, values: [String], type: ContextValueType)] {
+    private static func creationKeys(_ input: KMSRequest.CreateKey) -> [Authorizer.ConditionKey] {
         let spec = input.keySpec?.rawValue ?? "SYMMETRIC_DEFAULT"
         return [
             ("kms:KeySpec", [spec], .string),
@@ -405,7 +405,7 @@ struct KMSPipeline: Sendable {
     /// A key policy must parse, stay within 32 KiB, and (unless the caller bypasses the
     /// lockout safety check) still let the caller change it later.
     private func checkNewPolicy(
-        _ text: String, key: ManagedKey?, creating: [(key: String, values: [String], type: ContextValueType)], bypass: Bool,
+        _ text: String, key: ManagedKey?, creating: [Authorizer.ConditionKey], bypass: Bool,
         identity: Authenticator.Identity, principal: Principal, call: IncomingCall
     ) throws {
         // The model: "If the key policy exceeds the length constraint, KMS returns a LimitExceededException".

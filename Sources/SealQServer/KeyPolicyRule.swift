@@ -24,7 +24,7 @@ struct KeyPolicyRule: Sendable {
         var requestTags: [String: String] = [:]
         var tagKeys: [String] = []
         /// Condition keys from the call's parameters (`kms:EncryptionAlgorithm`, `kms:RequestAlias`, …).
-        var requestKeys: [(key: String, values: [String], type: ContextValueType)] = []
+        var requestKeys: [Authorizer.ConditionKey] = []
     }
 
     /// The operations, principals and constraint of a grant being created.
@@ -83,15 +83,15 @@ struct KeyPolicyRule: Sendable {
     }
 
     /// `kms:RequestAlias`: the alias a call names its key by (`alias/NAME`, also when given as an alias ARN).
-    static func requestAlias(_ identifier: String) -> [(key: String, values: [String], type: ContextValueType)] {
+    static func requestAlias(_ identifier: String) -> [Authorizer.ConditionKey] {
         if identifier.hasPrefix("alias/") { return [("kms:RequestAlias", [identifier], .string)] }
         guard identifier.hasPrefix("arn:"), let range = identifier.range(of: ":alias/") else { return [] }
         return [("kms:RequestAlias", ["alias/" + identifier[range.upperBound...]], .string)]
     }
 
     /// The condition keys that describe `key` itself.
-    private func properties(of key: ManagedKey) -> [(key: String, values: [String], type: ContextValueType)] {
-        var properties: [(key: String, values: [String], type: ContextValueType)] = [
+    private func properties(of key: ManagedKey) -> [Authorizer.ConditionKey] {
+        var properties: [Authorizer.ConditionKey] = [
             ("kms:KeySpec", [key.spec.rawValue], .string), ("kms:KeyUsage", [key.spec.usage], .string),
             ("kms:KeyOrigin", ["AWS_KMS"], .string), ("kms:MultiRegion", ["false"], .boolean),
         ]
@@ -104,7 +104,7 @@ struct KeyPolicyRule: Sendable {
     /// (nil: of the key CreateKey makes, described by `creating`) once it is `policy`, judged with
     /// the keys that later PutKeyPolicy would carry.
     func keepsPolicyControl(
-        under policy: String, key: ManagedKey?, creating: [(key: String, values: [String], type: ContextValueType)],
+        under policy: String, key: ManagedKey?, creating: [Authorizer.ConditionKey],
         identity: Authenticator.Identity, principal: Principal, call: IncomingCall
     ) -> Bool {
         var target = Authorizer.Target(action: "kms:PutKeyPolicy", resource: key?.arn ?? keys.keyArn("*"), resourcePolicy: policy)
@@ -128,7 +128,7 @@ struct KeyPolicyRule: Sendable {
     /// `kms:MultiRegion` and `kms:ResourceAliases`; for calls with an encryption context
     /// `kms:EncryptionContext:KEY` and `kms:EncryptionContextKeys`; and what the call's
     /// parameters supply.
-    private func conditionKeys(_ use: Use, caller: Principal) -> [(key: String, values: [String], type: ContextValueType)] {
+    private func conditionKeys(_ use: Use, caller: Principal) -> [Authorizer.ConditionKey] {
         var keys = [("kms:CallerAccount", [caller.accountId], .string)] + properties(of: use.key)
         if let service = use.viaService { keys.append(("kms:ViaService", [service], .string)) }
         if Self.encryptingActions.contains(use.action), !use.requestKeys.contains(where: { $0.key == "kms:EncryptionAlgorithm" }) {
