@@ -29,13 +29,24 @@ public struct MessageMoveTask: Sendable, Equatable {
     /// The ARN of the principal that started the task, on whose behalf keys are used to
     /// re-encrypt moved messages; nil for an anonymous caller.
     public var startedBy: String?
+    /// The last sequence number of the source when the task started: it moves only the messages
+    /// that were there then (those its start was authorized for); nil for tasks recorded before
+    /// tasks kept it.
+    public var throughSequence: Int64?
+    /// The sequence number up to which the task has looked at the source's messages (not kept
+    /// across restarts: a restarted task looks again from the start).
+    public var examinedThrough: Int64 = 0
+    /// Why the first message it could not move was left behind (re-encryption failed); the task
+    /// moves the others and then ends FAILED with this reason (not kept across restarts).
+    public var leftBehind: String?
 
     /// Creates a task record.
     public init(
         taskId: String, sourceArn: String, destinationArn: String?, maxNumberOfMessagesPerSecond: Int?, status: Status,
-        moved: Int, toMove: Int, startedAt: Int64, failureReason: String?, startedBy: String? = nil
+        moved: Int, toMove: Int, startedAt: Int64, failureReason: String?, startedBy: String? = nil, throughSequence: Int64? = nil
     ) {
         self.startedBy = startedBy
+        self.throughSequence = throughSequence
         self.taskId = taskId
         self.sourceArn = sourceArn
         self.destinationArn = destinationArn
@@ -73,16 +84,26 @@ public struct MoveStep: Sendable {
     public var movedTo: [Int64: Int]
     /// Whether the source had no more visible messages to move.
     public var sourceDrained: Bool
-    /// The ARN of a message's origin that no longer exists, which fails the task.
+    /// The ARN of a message's origin that no longer exists, or `unknownOrigin` for a message
+    /// that came from no source queue (sent to the dead-letter queue directly); it fails the task.
     public var missingOrigin: String?
-    /// Why a message could not be re-encrypted for its destination, which fails the task.
+    /// Why the first message that could not be re-encrypted for its destination was left
+    /// behind (the step moves the others).
     public var rewriteFailure: (any Error)?
+    /// The highest sequence number the step looked at.
+    public var examinedThrough: Int64
+
+    /// `missingOrigin` for a message without a recorded source queue.
+    public static let unknownOrigin = ""
 
     /// Creates a step result.
-    public init(movedTo: [Int64: Int], sourceDrained: Bool, missingOrigin: String?, rewriteFailure: (any Error)? = nil) {
+    public init(
+        movedTo: [Int64: Int], sourceDrained: Bool, missingOrigin: String?, rewriteFailure: (any Error)? = nil, examinedThrough: Int64 = 0
+    ) {
         self.movedTo = movedTo
         self.sourceDrained = sourceDrained
         self.missingOrigin = missingOrigin
         self.rewriteFailure = rewriteFailure
+        self.examinedThrough = examinedThrough
     }
 }

@@ -53,10 +53,15 @@ public protocol MessageStore: Sendable {
     func loadMoveTasks() async throws -> [MessageMoveTask]
     /// Creates a task record, or updates a running one; a task that has ended keeps its record.
     func saveMoveTask(_ task: MessageMoveTask) async throws
-    /// Moves up to `limit` visible messages out of `space` along `routes` and adds their number
-    /// to the moved count of task `taskId`, in one transaction; moves nothing once the task is
-    /// no longer running.
-    func moveMessages(from space: Int64, routes: MoveRoutes, limit: Int, now: Int64, taskId: String) async throws -> MoveStep
+    /// Moves up to `limit` visible messages out of `space` along `routes`, oldest arrival first,
+    /// among those with sequence numbers after `after` and up to `through`, and adds their
+    /// number to the moved count of task `taskId`, in one transaction; moves nothing once the
+    /// task is no longer running. A message that cannot be re-encrypted stays where it is.
+    func moveMessages(
+        from space: Int64, routes: MoveRoutes, limit: Int, after: Int64, through: Int64?, now: Int64, taskId: String
+    ) async throws -> MoveStep
+    /// The highest sequence number among the messages of `space` (0 when it has none).
+    func lastSequence(space: Int64) async throws -> Int64
 
     /// Marks a running task cancelled in the same order as its moves; returns its final moved
     /// count, or nil when it was not running.

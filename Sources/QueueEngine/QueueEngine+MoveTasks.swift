@@ -25,11 +25,14 @@ extension QueueEngine {
                 "MaxNumberOfMessagesPerSecond", value: String(maxPerSecond), reason: "Must be between 1 and 500, if provided.")
         }
         let now = time.nowMilliseconds()
+        // The task moves the messages there now, whose sources its start was authorized for;
+        // later arrivals (a new source's) wait for another task.
+        let throughSequence = try await store.lastSequence(space: source.messageSpace)
         let toMove = try await messageCounts(of: source).visible
         let task = MessageMoveTask(
             taskId: RandomIdentifier.uuid(), sourceArn: sourceArn, destinationArn: destinationArn,
             maxNumberOfMessagesPerSecond: maxPerSecond, status: .running, moved: 0, toMove: toMove, startedAt: now,
-            failureReason: nil, startedBy: caller.principalArn)
+            failureReason: nil, startedBy: caller.principalArn, throughSequence: throughSequence)
         try moveTasks.begin(task)
         do {
             try await store.saveMoveTask(task)
@@ -95,26 +98,30 @@ extension QueueEngine {
             let limit = min(allowance, max(task.toMove - task.moved, 0))
             guard limit > 0 || task.moved >= task.toMove else { continue }
             let step = limit == 0
-                ? MoveStep(movedTo: [:], sourceDrained: true, missingOrigin: nil)
+                ? MoveStep(movedTo: [:], sourceDrained: true, missingOrigin: nil, examinedThrough: task.examinedThrough)
                 : try await store.moveMessages(
-                    from: source.messageSpace, routes: routes(for: task), limit: limit, now: time.nowMilliseconds(),
-                    taskId: task.taskId)
+                    from: source.messageSpace, routes: routes(for: task), limit: limit, after: task.examinedThrough,
+                    through: task.throughSequence, now: time.nowMilliseconds(), taskId: task.taskId)
             let moved = step.movedTo.values.reduce(0, +)
             task.moved += moved
+            task.examinedThrough = step.examinedThrough
+            if let failure = step.rewriteFailure, task.leftBehind == nil {
+                task.leftBehind = (failure as? SQSError).map { "AWS.SimpleQueueService.\($0.code.rawValue): \($0.message)" }
+                    ?? "AWS.SimpleQueueService.InternalError"
+            }
             moveTasks.record(task, spent: moved)
             wakeReceivers(ofSpaces: Set(step.movedTo.keys))
             guard moveTasks.task(task.taskId)?.status == .running else { continue }  // cancelled meanwhile
-            if let failure = step.rewriteFailure {
+            if let origin = step.missingOrigin {
                 task.status = .failed
-                task.failureReason = (failure as? SQSError).map { "AWS.SimpleQueueService.\($0.code.rawValue): \($0.message)" }
-                    ?? "AWS.SimpleQueueService.InternalError"
-                try await finish(task)
-            } else if let origin = step.missingOrigin {
-                task.status = .failed
-                task.failureReason = "AWS.SimpleQueueService.NonExistentQueue: \(origin)"
+                // AWS's reason for a message sent to the dead-letter queue directly.
+                task.failureReason = origin == MoveStep.unknownOrigin
+                    ? "CouldNotDetermineMessageSource" : "AWS.SimpleQueueService.NonExistentQueue: \(origin)"
                 try await finish(task)
             } else if step.sourceDrained || task.moved >= task.toMove {
-                task.status = .completed
+                // Messages that could not be re-encrypted stay behind, and say so.
+                task.status = task.leftBehind == nil ? .completed : .failed
+                task.failureReason = task.leftBehind
                 try await finish(task)
             }
         }

@@ -227,25 +227,40 @@ extension SQLiteMessageStore {
 
     /// Moves a message received too often to its dead-letter queue, re-encrypted for it:
     /// visible there at once, with its receive count and (standard queues) its original send
-    /// time, as AWS does. Returns why the message could not be re-encrypted (it then stays).
+    /// time, as AWS does. It takes the next sequence number, so the dead-letter queue holds its
+    /// messages in the order they arrived (what redrive and FIFO groups go by, and FIFO
+    /// SequenceNumbers show). Returns why the message could not be re-encrypted (it then stays).
     static func moveToDeadLetter(
         _ db: Database, row: Row, from space: Int64, to target: DeadLetterTarget, now: Int64
     ) throws -> (any Error)? {
         let sequence: Int64 = row["seq"]
         let moved: NewMessage
         do { moved = try target.rewrite(try content(of: row), space, target.space) } catch { return error }
+        let arrival = try nextSequence(db)
         try db.execute(
             sql: """
-                UPDATE messages SET space = ?, visible_at = ?, dead_letter_source = ?, sent_at = ?, deduplication_id = ?,
+                UPDATE messages SET seq = ?, space = ?, visible_at = ?, dead_letter_source = ?, sent_at = ?, deduplication_id = ?,
                     body = ?, attributes = ?, system_attributes = ?, payload = ?
                 WHERE seq = ?
                 """,
-            arguments: [target.space, now, target.sourceArn, target.fifo ? now : row["sent_at"] as Int64, moved.deduplicationId]
+            arguments: [arrival, target.space, now, target.sourceArn, target.fifo ? now : row["sent_at"] as Int64, moved.deduplicationId]
                 + payloadColumns(moved) + [sequence])
         guard let group = row["group_id"] as String? else { return nil }
         try refreshGroup(db, space: space, group: group)
-        try trackGroup(db, space: target.space, group: group, sequence: sequence, fair: !target.fifo)
+        try trackGroup(db, space: target.space, group: group, sequence: arrival, fair: !target.fifo)
         return nil
+    }
+
+    /// Takes the next message sequence number, never given before (AUTOINCREMENT's counter
+    /// moves on, as for an insert).
+    private static func nextSequence(_ db: Database) throws -> Int64 {
+        let next = (try Int64.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0),
+                           COALESCE((SELECT MAX(seq) FROM messages), 0)) + 1
+                """)) ?? 1)
+        try db.cachedStatement(sql: "UPDATE sqlite_sequence SET seq = ? WHERE name = 'messages'").execute(arguments: [next])
+        return next
     }
 
     /// The body, attributes, system attributes and sealed payload columns of `message`.

@@ -12,7 +12,7 @@ extension SQLiteMessageStore {
                     maxNumberOfMessagesPerSecond: row["max_per_second"],
                     status: MessageMoveTask.Status(rawValue: row["status"]) ?? .failed, moved: row["moved"],
                     toMove: row["to_move"], startedAt: row["started_at"], failureReason: row["failure_reason"],
-                    startedBy: row["started_by"])
+                    startedBy: row["started_by"], throughSequence: row["through_seq"])
             }
         }
     }
@@ -25,56 +25,67 @@ extension SQLiteMessageStore {
                 sql: """
                     INSERT INTO move_tasks
                         (task_id, source_arn, destination_arn, max_per_second, status, moved, to_move, started_at, failure_reason,
-                         started_by)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                         started_by, through_seq)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (task_id) DO UPDATE SET
                         status = excluded.status, moved = excluded.moved, failure_reason = excluded.failure_reason
                     WHERE move_tasks.status = 'RUNNING'
                     """,
                 arguments: [
                     task.taskId, task.sourceArn, task.destinationArn, task.maxNumberOfMessagesPerSecond, task.status.rawValue,
-                    task.moved, task.toMove, task.startedAt, task.failureReason, task.startedBy,
+                    task.moved, task.toMove, task.startedAt, task.failureReason, task.startedBy, task.throughSequence,
                 ])
         }
     }
 
     /// Moves one step of a task's messages and counts them on the task, atomically.
-    public func moveMessages(from space: Int64, routes: MoveRoutes, limit: Int, now: Int64, taskId: String) async throws -> MoveStep {
+    public func moveMessages(
+        from space: Int64, routes: MoveRoutes, limit: Int, after: Int64, through: Int64?, now: Int64, taskId: String
+    ) async throws -> MoveStep {
         let step = try await writer.perform { db -> MoveStep in
             let status = try String.fetchOne(db, sql: "SELECT status FROM move_tasks WHERE task_id = ?", arguments: [taskId])
             guard status == MessageMoveTask.Status.running.rawValue else {
-                return MoveStep(movedTo: [:], sourceDrained: false, missingOrigin: nil)
+                return MoveStep(movedTo: [:], sourceDrained: false, missingOrigin: nil, examinedThrough: after)
             }
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM messages WHERE space = ? AND visible_at <= ? ORDER BY seq LIMIT ?",
-                arguments: [space, now, limit])
+                db, sql: "SELECT * FROM messages WHERE space = ? AND visible_at <= ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+                arguments: [space, now, after, through ?? Int64.max, limit])
             var movedTo: [Int64: Int] = [:]
             var missingOrigin: String?
             var failure: (any Error)?
+            var examined = after
             for row in rows {
                 let origin: String? = row["dead_letter_source"]
                 guard let target = routes.destination ?? origin.flatMap({ routes.origins[$0] }) else {
-                    missingOrigin = origin ?? "unknown"
+                    missingOrigin = origin ?? MoveStep.unknownOrigin
                     break
                 }
+                examined = row["seq"]
                 let moved: NewMessage
                 do { moved = try routes.rewrite(try Self.content(of: row), space, target.space) } catch {
-                    failure = error
-                    break
+                    // It holds back only itself: it stays in the dead-letter queue.
+                    if failure == nil { failure = error }
+                    continue
                 }
                 try Self.redrive(db, row: row, message: moved, from: space, to: target, now: now)
                 movedTo[target.space, default: 0] += 1
             }
             let moved = movedTo.values.reduce(0, +)
             try db.execute(sql: "UPDATE move_tasks SET moved = moved + ? WHERE task_id = ?", arguments: [moved, taskId])
-            let stopped = missingOrigin != nil || failure != nil
             return MoveStep(
-                movedTo: movedTo, sourceDrained: rows.count < limit && !stopped, missingOrigin: missingOrigin, rewriteFailure: failure)
+                movedTo: movedTo, sourceDrained: rows.count < limit && missingOrigin == nil, missingOrigin: missingOrigin,
+                rewriteFailure: failure, examinedThrough: examined)
         }
         let moved = step.movedTo.values.reduce(0, +)
         adjustTotal(space: space, by: -moved)
         for (target, count) in step.movedTo { adjustTotal(space: target, by: count) }
         return step
+    }
+
+    public func lastSequence(space: Int64) async throws -> Int64 {
+        try await database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM messages WHERE space = ?", arguments: [space]) ?? 0
+        }
     }
 
     /// Cancels a running task in commit order and returns its settled count.

@@ -275,6 +275,11 @@ enum Schema {
                         FROM audit_events e LEFT JOIN audit_templates t ON t.id = e.template_id;
                     """)
         }
+        // A move task moves only the messages its dead-letter queue held when it started (the
+        // ones its start was authorized for): it keeps the queue's last sequence number then.
+        migrator.registerMigration("v13-move-task-bound") { db in
+            try db.execute(sql: "ALTER TABLE move_tasks ADD COLUMN through_seq INTEGER")
+        }
         return migrator
     }
 }

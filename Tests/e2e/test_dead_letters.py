@@ -592,6 +592,61 @@ def test_move_task_back_to_original_sources(sqs):
     assert with_attrs["MD5OfMessageAttributes"] == md5_of_attributes(ATTRS)
 
 
+def test_a_move_task_moves_the_messages_it_started_with_oldest_arrival_first(sqs):
+    """"Dead-letter queues redrive messages in the order they are received, starting with the
+    oldest message": a message dead-lettered later takes its place behind, even if it was sent
+    earlier; and a task moves only what the queue held when it started (whose sources its start
+    was authorized for), not what arrives during it."""
+    dlq = _create(sqs, "order-dlq")
+    early = _create(sqs, "order-early", {"RedrivePolicy": _policy(dlq, 1)})
+    late = _create(sqs, "order-late", {"RedrivePolicy": _policy(dlq, 1)})
+    dest = _create(sqs, "order-dest")
+    _send_many(sqs, late, ["b0", "b1", "b2"])     # sent first ...
+    _send_many(sqs, early, ["a0", "a1", "a2"])
+    _dead_letter_all(sqs, early, dlq, 3)           # ... but dead-lettered after the a's
+    sqs.start_message_move_task(SourceArn=_arn(dlq), DestinationArn=_arn(dest), MaxNumberOfMessagesPerSecond=1)
+    for _ in range(60):
+        sqs.receive_message(QueueUrl=late, MaxNumberOfMessages=10, VisibilityTimeout=0, WaitTimeSeconds=0)
+        if queue_counts(sqs, late) == (0, 0, 0):
+            break
+    done = _wait_status(sqs, dlq, "COMPLETED", timeout=8)
+    assert (done["ApproximateNumberOfMessagesMoved"], done["ApproximateNumberOfMessagesToMove"]) == (3, 3)
+    moved = [m["Body"] for m in _drain(sqs, dest)]
+    assert sorted(moved) == ["a0", "a1", "a2"]
+    assert sorted(m["Body"] for m in _drain(sqs, dlq)) == ["b0", "b1", "b2"]
+
+
+def test_fifo_sequence_numbers_in_a_dead_letter_queue_follow_arrival(sqs):
+    """"SequenceNumber continues to increase for a particular MessageGroupId": a message moved
+    into a FIFO dead-letter queue takes its place behind what the group already holds there."""
+    src, dlq = _pair(sqs, 1, fifo=True, prefix="fifoseq")
+    sqs.send_message(QueueUrl=src, MessageBody="from-source", MessageGroupId="g", MessageDeduplicationId="s1")
+    sqs.send_message(QueueUrl=dlq, MessageBody="direct", MessageGroupId="g", MessageDeduplicationId="d1")
+    for _ in range(10):
+        sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10, VisibilityTimeout=0, WaitTimeSeconds=0)
+        if queue_counts(sqs, src) == (0, 0, 0):
+            break
+    got = _drain(sqs, dlq)
+    assert [m["Body"] for m in got] == ["direct", "from-source"]
+    numbers = [int(m["Attributes"]["SequenceNumber"]) for m in got]
+    assert numbers == sorted(numbers) and numbers[0] < numbers[1]
+
+
+def test_a_message_sent_to_the_dead_letter_queue_directly_fails_a_redrive_to_its_source(sqs):
+    """AWS's troubleshooting guide: such a message fails the task with CouldNotDetermineMessageSource
+    (redrive it to a custom destination instead)."""
+    src, dlq = _pair(sqs, 1, prefix="nosrc")
+    sqs.send_message(QueueUrl=dlq, MessageBody="direct")
+    sqs.start_message_move_task(SourceArn=_arn(dlq))
+    failed = _wait_status(sqs, dlq, "FAILED")
+    assert failed["FailureReason"] == "CouldNotDetermineMessageSource"
+    assert queue_counts(sqs, dlq) == (1, 0, 0)
+    dest = _create(sqs, "nosrc-dest")
+    sqs.start_message_move_task(SourceArn=_arn(dlq), DestinationArn=_arn(dest))
+    _wait_status(sqs, dlq, "COMPLETED")
+    assert [m["Body"] for m in _drain(sqs, dest)] == ["direct"]
+
+
 def test_move_task_to_destination(sqs):
     src, dlq = _pair(sqs, 1, prefix="mtdest")
     dest = _create(sqs, "mtdest-to")

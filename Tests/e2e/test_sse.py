@@ -19,7 +19,7 @@ import requests
 
 from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, QUERY_VERSION, REGION, Daemon, arn_of,
                       create_access_key, expect_error, make_client, query_error_code, signed_request,
-                      signed_sqs_json, unique_name, user_arn, write_policies_dir, xml_error, kms_client)
+                      signed_sqs_json, unique_name, user_arn, write_policies_dir, xml_error, kms_client, kms_key_gone)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -352,6 +352,46 @@ def test_a_queue_naming_its_key_by_alias_calls_generate_data_key_by_that_alias(e
     sqsonly.send_message(QueueUrl=by_alias, MessageBody="through the alias")
     assert [m["Body"] for m in receive_all(sqsonly, by_alias, 1)] == ["through the alias"]
     expect_error(sqsonly.send_message, "KMS.AccessDeniedException", 400, QueueUrl=by_id, MessageBody="by key id")
+
+
+def test_a_dead_letter_message_whose_key_is_gone_holds_back_only_itself_in_a_redrive(env):
+    """A move task moves every message it can re-encrypt and leaves the unreadable one behind
+    (it then ends FAILED with that message's reason), as receives already do."""
+    old_key = cmk(env, "dlq key that will be deleted")
+    new_key = cmk(env, "dlq key")
+    dlq = env.sqs.create_queue(QueueName=unique_name("poisondlq"), Attributes={"KmsMasterKeyId": old_key["KeyId"]})["QueueUrl"]
+    src = env.sqs.create_queue(QueueName=unique_name("poisonsrc"), Attributes={
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": arn_of(dlq), "maxReceiveCount": 1})})["QueueUrl"]
+    dest = env.sqs.create_queue(QueueName=unique_name("poisondest"))["QueueUrl"]
+
+    def dead_letter(body):
+        env.sqs.send_message(QueueUrl=src, MessageBody=body)
+        for _ in range(10):
+            env.sqs.receive_message(QueueUrl=src, VisibilityTimeout=0)
+            if visible_count(env.sqs, src) == 0:
+                return
+        raise AssertionError("not dead-lettered")
+    dead_letter("poison")
+    env.sqs.set_queue_attributes(QueueUrl=dlq, Attributes={"KmsMasterKeyId": new_key["KeyId"]})
+    for body in ("ok-1", "ok-2", "ok-3"):
+        dead_letter(body)
+    env.kms.schedule_key_deletion(KeyId=old_key["KeyId"], PendingWindowInDays=7)  # 7 s with --kms-deletion-day-seconds 1
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not kms_key_gone(env.kms, old_key["KeyId"]):
+        time.sleep(0.5)
+    assert kms_key_gone(env.kms, old_key["KeyId"])
+
+    env.sqs.start_message_move_task(SourceArn=arn_of(dlq), DestinationArn=arn_of(dest))
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        task = env.sqs.list_message_move_tasks(SourceArn=arn_of(dlq))["Results"][0]
+        if task["Status"] != "RUNNING":
+            break
+        time.sleep(0.2)
+    assert task["Status"] == "FAILED" and "KmsNotFound" in task["FailureReason"], task
+    assert task["ApproximateNumberOfMessagesMoved"] == 3
+    assert sorted(m["Body"] for m in receive_all(env.sqs, dest, 3)) == ["ok-1", "ok-2", "ok-3"]
+    assert visible_count(env.sqs, dlq) == 1
 
 
 # --------------------------------------------------------------------------- rotation, caching, mode switches
