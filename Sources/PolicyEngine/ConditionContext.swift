@@ -37,11 +37,11 @@ public struct ConditionContext: Sendable {
     }
 
     /// Every way to read an ambiguous context: one context per choice of a single value for each
-    /// ambiguous key (just this one when none is); nil when there would be more than `limit`.
-    /// A decision that holds for every reading cannot be bent by the ambiguity.
-    public func readings(limit: Int) -> [ConditionContext]? {
+    /// ambiguous key that `matters` (just this one when none does); nil when there would be more
+    /// than `limit`. A decision that holds for every reading cannot be bent by the ambiguity.
+    public func readings(limit: Int, of matters: (String) -> Bool = { _ in true }) -> [ConditionContext]? {
         var readings = [self]
-        for key in ambiguousKeys.sorted() {
+        for key in ambiguousKeys.sorted() where matters(key) {
             let values = Array(Set(entries[key]?.values ?? [])).sorted()
             guard readings.count * values.count <= limit else { return nil }
             readings = readings.flatMap { reading in

@@ -12,6 +12,12 @@ public struct Policy: Sendable {
     /// The document as given.
     public let text: String
 
+    /// Whether a statement may read the condition key `lowercasedKey` (in a condition, or as a
+    /// policy variable).
+    public func reads(_ lowercasedKey: String) -> Bool {
+        statements.contains { $0.readKeys.contains(lowercasedKey) }
+    }
+
     /// The version under which policy variables are substituted.
     public static let variablesVersion = "2012-10-17"
     /// The versions IAM accepts.

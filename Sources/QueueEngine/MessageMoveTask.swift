@@ -33,12 +33,15 @@ public struct MessageMoveTask: Sendable, Equatable {
     /// that were there then (those its start was authorized for); nil for tasks recorded before
     /// tasks kept it.
     public var throughSequence: Int64?
-    /// The sequence number up to which the task has looked at the source's messages (not kept
-    /// across restarts: a restarted task looks again from the start).
-    public var examinedThrough: Int64 = 0
-    /// Why the first message it could not move was left behind (re-encryption failed); the task
-    /// moves the others and then ends FAILED with this reason (not kept across restarts).
-    public var leftBehind: String?
+    /// The sequence numbers of the messages the task leaves behind: those it could not
+    /// re-encrypt, and in a FIFO queue those of their groups after them (not kept across
+    /// restarts: a restarted task tries them again).
+    public var leftBehind: Set<Int64> = []
+    /// The FIFO groups held back by a message left behind.
+    public var heldGroups: Set<String> = []
+    /// Why the first message it left behind could not be re-encrypted; the task moves the others
+    /// and then ends FAILED with this reason.
+    public var leftBehindReason: String?
 
     /// Creates a task record.
     public init(
@@ -67,14 +70,18 @@ public struct MoveRoutes: Sendable {
     public var origins: [String: (space: Int64, fifo: Bool)]
     /// Re-encrypts each moved message for its destination.
     public var rewrite: PayloadRewrite
+    /// The source is a FIFO queue: a message left behind holds back the rest of its group.
+    public var sourceFifo: Bool
 
     /// Creates routes.
     public init(
-        destination: (space: Int64, fifo: Bool)?, origins: [String: (space: Int64, fifo: Bool)], rewrite: @escaping PayloadRewrite
+        destination: (space: Int64, fifo: Bool)?, origins: [String: (space: Int64, fifo: Bool)], rewrite: @escaping PayloadRewrite,
+        sourceFifo: Bool = false
     ) {
         self.destination = destination
         self.origins = origins
         self.rewrite = rewrite
+        self.sourceFifo = sourceFifo
     }
 }
 
@@ -90,20 +97,23 @@ public struct MoveStep: Sendable {
     /// Why the first message that could not be re-encrypted for its destination was left
     /// behind (the step moves the others).
     public var rewriteFailure: (any Error)?
-    /// The highest sequence number the step looked at.
-    public var examinedThrough: Int64
+    /// The messages the step left behind (their sequence numbers), and the FIFO groups it held.
+    public var leftBehind: [Int64]
+    public var heldGroups: [String]
 
     /// `missingOrigin` for a message without a recorded source queue.
     public static let unknownOrigin = ""
 
     /// Creates a step result.
     public init(
-        movedTo: [Int64: Int], sourceDrained: Bool, missingOrigin: String?, rewriteFailure: (any Error)? = nil, examinedThrough: Int64 = 0
+        movedTo: [Int64: Int], sourceDrained: Bool, missingOrigin: String?, rewriteFailure: (any Error)? = nil,
+        leftBehind: [Int64] = [], heldGroups: [String] = []
     ) {
         self.movedTo = movedTo
         self.sourceDrained = sourceDrained
         self.missingOrigin = missingOrigin
         self.rewriteFailure = rewriteFailure
-        self.examinedThrough = examinedThrough
+        self.leftBehind = leftBehind
+        self.heldGroups = heldGroups
     }
 }

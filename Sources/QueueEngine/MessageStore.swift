@@ -54,14 +54,17 @@ public protocol MessageStore: Sendable {
     /// Creates a task record, or updates a running one; a task that has ended keeps its record.
     func saveMoveTask(_ task: MessageMoveTask) async throws
     /// Moves up to `limit` visible messages out of `space` along `routes`, oldest arrival first,
-    /// among those with sequence numbers after `after` and up to `through`, and adds their
-    /// number to the moved count of task `taskId`, in one transaction; moves nothing once the
-    /// task is no longer running. A message that cannot be re-encrypted stays where it is.
+    /// among those with sequence numbers up to `through` and not in `leftBehind` nor in
+    /// `heldGroups`, and adds their number to the moved count of task `taskId`, in one
+    /// transaction; moves nothing once the task is no longer running. A message that cannot be
+    /// re-encrypted stays where it is (in a FIFO source, with the rest of its group).
     func moveMessages(
-        from space: Int64, routes: MoveRoutes, limit: Int, after: Int64, through: Int64?, now: Int64, taskId: String
+        from space: Int64, routes: MoveRoutes, limit: Int, through: Int64?, leftBehind: Set<Int64>, heldGroups: Set<String>,
+        now: Int64, taskId: String
     ) async throws -> MoveStep
-    /// The highest sequence number among the messages of `space` (0 when it has none).
-    func lastSequence(space: Int64) async throws -> Int64
+    /// What a move task starting at `now` takes on: the highest sequence number among the
+    /// messages of `space` (0 when none) and how many of them are visible, read together.
+    func moveTaskScope(space: Int64, now: Int64) async throws -> (through: Int64, visible: Int)
 
     /// Marks a running task cancelled in the same order as its moves; returns its final moved
     /// count, or nil when it was not running.

@@ -27,8 +27,7 @@ extension QueueEngine {
         let now = time.nowMilliseconds()
         // The task moves the messages there now, whose sources its start was authorized for;
         // later arrivals (a new source's) wait for another task.
-        let throughSequence = try await store.lastSequence(space: source.messageSpace)
-        let toMove = try await messageCounts(of: source).visible
+        let (throughSequence, toMove) = try await store.moveTaskScope(space: source.messageSpace, now: now)
         let task = MessageMoveTask(
             taskId: RandomIdentifier.uuid(), sourceArn: sourceArn, destinationArn: destinationArn,
             maxNumberOfMessagesPerSecond: maxPerSecond, status: .running, moved: 0, toMove: toMove, startedAt: now,
@@ -98,15 +97,16 @@ extension QueueEngine {
             let limit = min(allowance, max(task.toMove - task.moved, 0))
             guard limit > 0 || task.moved >= task.toMove else { continue }
             let step = limit == 0
-                ? MoveStep(movedTo: [:], sourceDrained: true, missingOrigin: nil, examinedThrough: task.examinedThrough)
+                ? MoveStep(movedTo: [:], sourceDrained: true, missingOrigin: nil)
                 : try await store.moveMessages(
-                    from: source.messageSpace, routes: routes(for: task), limit: limit, after: task.examinedThrough,
-                    through: task.throughSequence, now: time.nowMilliseconds(), taskId: task.taskId)
+                    from: source.messageSpace, routes: routes(for: task, source: source), limit: limit, through: task.throughSequence,
+                    leftBehind: task.leftBehind, heldGroups: task.heldGroups, now: time.nowMilliseconds(), taskId: task.taskId)
             let moved = step.movedTo.values.reduce(0, +)
             task.moved += moved
-            task.examinedThrough = step.examinedThrough
-            if let failure = step.rewriteFailure, task.leftBehind == nil {
-                task.leftBehind = (failure as? SQSError).map { "AWS.SimpleQueueService.\($0.code.rawValue): \($0.message)" }
+            task.leftBehind.formUnion(step.leftBehind)
+            task.heldGroups.formUnion(step.heldGroups)
+            if let failure = step.rewriteFailure, task.leftBehindReason == nil {
+                task.leftBehindReason = (failure as? SQSError).map { "AWS.SimpleQueueService.\($0.code.rawValue): \($0.message)" }
                     ?? "AWS.SimpleQueueService.InternalError"
             }
             moveTasks.record(task, spent: moved)
@@ -120,8 +120,8 @@ extension QueueEngine {
                 try await finish(task)
             } else if step.sourceDrained || task.moved >= task.toMove {
                 // Messages that could not be re-encrypted stay behind, and say so.
-                task.status = task.leftBehind == nil ? .completed : .failed
-                task.failureReason = task.leftBehind
+                task.status = task.leftBehindReason == nil ? .completed : .failed
+                task.failureReason = task.leftBehindReason
                 try await finish(task)
             }
         }
@@ -134,14 +134,14 @@ extension QueueEngine {
 
     /// Where the task's messages go, re-encrypted on behalf of whoever started it (as a call
     /// the queue service makes for them: from no address of theirs).
-    private func routes(for task: MessageMoveTask) -> MoveRoutes {
+    private func routes(for task: MessageMoveTask, source: QueueRecord) -> MoveRoutes {
         let queues = catalog.all()
         var origins: [String: (space: Int64, fifo: Bool)] = [:]
         for queue in queues { origins[queueArn(queue.name)] = (queue.messageSpace, queue.settings.fifoQueue) }
         let caller = Caller(senderId: "", principalArn: task.startedBy, sourceIP: "sqs.amazonaws.com")
         return MoveRoutes(
             destination: task.destinationArn.flatMap { origins[$0] }, origins: origins,
-            rewrite: payloadRewrite(between: queues, caller: caller, move: .redrive))
+            rewrite: payloadRewrite(between: queues, caller: caller, move: .redrive), sourceFifo: source.settings.fifoQueue)
     }
 
     private func wakeReceivers(ofSpaces spaces: Set<Int64>) {

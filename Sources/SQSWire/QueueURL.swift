@@ -12,9 +12,11 @@ public enum QueueURL {
         return String(decoding: parts[1], as: UTF8.self)
     }
 
-    /// Whether `url` (or a path) has a queue URL's shape, `/ACCOUNT/NAME`, whatever the account.
+    /// Whether `url` (or a path) has a queue URL's shape, `/ACCOUNT/NAME` with a 12-digit
+    /// account, whatever the account.
     public static func isQueuePath(_ url: String) -> Bool {
-        segments(of: url).count == 2
+        let parts = segments(of: url)
+        return parts.count == 2 && parts[0].count == 12 && parts[0].allSatisfy { (0x30...0x39).contains($0) }
     }
 
     /// The path segments of a URL or path, without its query.

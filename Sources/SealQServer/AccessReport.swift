@@ -95,12 +95,19 @@ public struct AccessReport: Sendable {
             for name in key?.conditionKeys.keys ?? [] {
                 context.set(name, key?.conditionKeys.values(name) ?? [], type: key?.conditionKeys.type(of: name) ?? .string)
             }
-            let request = AuthorizationRequest(action: action, resource: resource, principal: principal.requestPrincipal, context: context)
             let byGrant = key?.grants.filter { Self.grant($0, allows: action, to: principal.principalArn) } ?? []
-            if var grant = grant(
-                principal.principalArn, request, identityPolicies: principal.policies, resourcePolicy: resourcePolicy,
-                keyPolicyRules: keyPolicyRules, keyGrants: byGrant)
-            {
+            // Tags that differ only in case: a principal is listed only if every reading lets it
+            // in, as enforcement decides (see Authorizer).
+            let policies = principal.policies + (resourcePolicy.map { [$0] } ?? [])
+            let readings = context.readings(limit: 256, of: { key in policies.contains { $0.reads(key) } }) ?? []
+            let perReading = readings.map { reading in
+                grant(
+                    principal.principalArn,
+                    AuthorizationRequest(action: action, resource: resource, principal: principal.requestPrincipal, context: reading),
+                    identityPolicies: principal.policies, resourcePolicy: resourcePolicy, keyPolicyRules: keyPolicyRules,
+                    keyGrants: byGrant)
+            }
+            if !perReading.isEmpty, !perReading.contains(where: { $0 == nil }), var grant = perReading[0] {
                 grant.grants = byGrant
                 grants.append(grant)
             }

@@ -106,26 +106,29 @@ final class Authorizer: Sendable {
         if !target.tagKeys.isEmpty { context.set("aws:TagKeys", target.tagKeys, type: .stringList) }
         for entry in target.serviceKeys { context.add(entry.key, entry.values, type: entry.type) }
         let resourcePolicy = target.resourcePolicy.flatMap { resourcePolicies.policy(for: $0) }
+        let identityPolicies = identity.principal?.policies ?? []
         func evaluate(_ context: ConditionContext) -> Evaluation {
             let request = AuthorizationRequest(
                 action: target.action, resource: target.resource, principal: identity.principal?.requestPrincipal, context: context)
             return PolicyEvaluator.evaluate(
-                request, identityPolicies: identity.principal?.policies ?? [], resourcePolicy: resourcePolicy, reportingMissingKeys: false,
+                request, identityPolicies: identityPolicies, resourcePolicy: resourcePolicy, reportingMissingKeys: false,
                 volatileKeyPrefixes: Self.volatileKeyPrefixes)
         }
         guard !context.ambiguousKeys.isEmpty else { return evaluate(context) }
         // Tag or encryption-context keys that differ only in case gave one condition key several
-        // values: the call gets the strictest decision over every reading, so no choice of
-        // reading (a decoy `ENV` beside `env`) can slip past a Deny or make an Allow.
-        guard let readings = context.readings(limit: 16) else {
-            // Too many readings to try: nothing is allowed.
+        // values: the call gets the strictest decision over every reading of the keys a policy
+        // reads, so no choice of reading (a decoy `ENV` beside `env`) can slip past a Deny or
+        // make an Allow. Keys no policy reads change nothing.
+        let policies = identityPolicies + (resourcePolicy.map { [$0] } ?? [])
+        guard let readings = context.readings(limit: 256, of: { key in policies.contains { $0.reads(key) } }) else {
+            // More readings than can be tried: nothing is allowed.
             var refused = evaluate(context)
             if refused.decision == .allowed { (refused.decision, refused.matchedStatements) = (.implicitDeny, []) }
             refused.allowSources = AllowSources(identityPolicy: false, resourcePolicy: .none)
             refused.dependsOnVolatileKeys = true
             return refused
         }
-        return Self.strictest(readings.map(evaluate))
+        return readings.count == 1 ? evaluate(context) : Self.strictest(readings.map(evaluate))
     }
 
     /// The evaluation that allows least: an explicit deny, else an implicit one, else the allow

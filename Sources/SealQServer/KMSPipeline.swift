@@ -160,14 +160,15 @@ struct KMSPipeline: Sendable {
         switch request {
         case .putKeyPolicy(let input):
             try checkNewPolicy(
-                input.policy, key: checks.first?.key, creating: [], bypass: input.bypassPolicyLockoutSafetyCheck, identity: identity,
-                principal: principal, call: call)
+                input.policy, key: checks.first?.key, creating: [], creatingTags: [:], bypass: input.bypassPolicyLockoutSafetyCheck,
+                identity: identity, principal: principal, call: call)
         case .createKey(let input):
             if let policy = input.policy {
                 let properties = Self.creationKeys(input).filter { $0.key != "kms:BypassPolicyLockoutSafetyCheck" }
+                let tags = Dictionary(input.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
                 try checkNewPolicy(
-                    policy, key: nil, creating: properties, bypass: input.bypassPolicyLockoutSafetyCheck, identity: identity,
-                    principal: principal, call: call)
+                    policy, key: nil, creating: properties, creatingTags: tags, bypass: input.bypassPolicyLockoutSafetyCheck,
+                    identity: identity, principal: principal, call: call)
             }
         default:
             break
@@ -405,7 +406,7 @@ struct KMSPipeline: Sendable {
     /// A key policy must parse, stay within 32 KiB, and (unless the caller bypasses the
     /// lockout safety check) still let the caller change it later.
     private func checkNewPolicy(
-        _ text: String, key: ManagedKey?, creating: [Authorizer.ConditionKey], bypass: Bool,
+        _ text: String, key: ManagedKey?, creating: [Authorizer.ConditionKey], creatingTags: [String: String], bypass: Bool,
         identity: Authenticator.Identity, principal: Principal, call: IncomingCall
     ) throws {
         // The model: "If the key policy exceeds the length constraint, KMS returns a LimitExceededException".
@@ -421,7 +422,8 @@ struct KMSPipeline: Sendable {
             throw KMSError.malformedPolicyDocument("Policy contains a statement with one or more invalid principals.")
         }
         guard !bypass else { return }
-        guard keyRule.keepsPolicyControl(under: text, key: key, creating: creating, identity: identity, principal: principal, call: call)
+        guard keyRule.keepsPolicyControl(
+            under: text, key: key, creating: creating, creatingTags: creatingTags, identity: identity, principal: principal, call: call)
         else {
             throw KMSError.malformedPolicyDocument(
                 "The new key policy will not allow you to update the key policy in the future.")

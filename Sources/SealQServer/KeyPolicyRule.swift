@@ -101,14 +101,14 @@ struct KeyPolicyRule: Sendable {
     }
 
     /// KMS's lockout safety check: whether `principal` could still change the policy of `key`
-    /// (nil: of the key CreateKey makes, described by `creating`) once it is `policy`, judged with
-    /// the keys that later PutKeyPolicy would carry.
+    /// (nil: of the key CreateKey makes, described by `creating` and tagged `creatingTags`) once it
+    /// is `policy`, judged with the keys that later PutKeyPolicy would carry.
     func keepsPolicyControl(
-        under policy: String, key: ManagedKey?, creating: [Authorizer.ConditionKey],
+        under policy: String, key: ManagedKey?, creating: [Authorizer.ConditionKey], creatingTags: [String: String] = [:],
         identity: Authenticator.Identity, principal: Principal, call: IncomingCall
     ) -> Bool {
         var target = Authorizer.Target(action: "kms:PutKeyPolicy", resource: key?.arn ?? keys.keyArn("*"), resourcePolicy: policy)
-        target.resourceTags = key?.tags ?? [:]
+        target.resourceTags = key?.tags ?? creatingTags
         target.serviceKeys = (key.map(properties(of:)) ?? creating)
             + [("kms:CallerAccount", [principal.accountId], .string), ("kms:BypassPolicyLockoutSafetyCheck", ["false"], .boolean)]
         guard let evaluation = authorizer.authorize(identity, target, call: call) else { return true }

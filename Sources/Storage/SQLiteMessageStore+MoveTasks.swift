@@ -40,41 +40,54 @@ extension SQLiteMessageStore {
 
     /// Moves one step of a task's messages and counts them on the task, atomically.
     public func moveMessages(
-        from space: Int64, routes: MoveRoutes, limit: Int, after: Int64, through: Int64?, now: Int64, taskId: String
+        from space: Int64, routes: MoveRoutes, limit: Int, through: Int64?, leftBehind: Set<Int64>, heldGroups: Set<String>,
+        now: Int64, taskId: String
     ) async throws -> MoveStep {
         let step = try await writer.perform { db -> MoveStep in
             let status = try String.fetchOne(db, sql: "SELECT status FROM move_tasks WHERE task_id = ?", arguments: [taskId])
             guard status == MessageMoveTask.Status.running.rawValue else {
-                return MoveStep(movedTo: [:], sourceDrained: false, missingOrigin: nil, examinedThrough: after)
+                return MoveStep(movedTo: [:], sourceDrained: false, missingOrigin: nil)
             }
+            // The messages left behind come up again: read past them.
+            let wanted = limit + leftBehind.count
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM messages WHERE space = ? AND visible_at <= ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
-                arguments: [space, now, after, through ?? Int64.max, limit])
+                db, sql: "SELECT * FROM messages WHERE space = ? AND visible_at <= ? AND seq <= ? ORDER BY seq LIMIT ?",
+                arguments: [space, now, through ?? Int64.max, wanted])
             var movedTo: [Int64: Int] = [:]
+            var moved = 0
             var missingOrigin: String?
             var failure: (any Error)?
-            var examined = after
-            for row in rows {
+            var newlyLeft: [Int64] = []
+            var held = heldGroups
+            for row in rows where moved < limit {
+                let sequence: Int64 = row["seq"]
+                if leftBehind.contains(sequence) { continue }
+                let group: String? = routes.sourceFifo ? row["group_id"] : nil
+                if let group, held.contains(group) {
+                    newlyLeft.append(sequence)
+                    continue
+                }
                 let origin: String? = row["dead_letter_source"]
                 guard let target = routes.destination ?? origin.flatMap({ routes.origins[$0] }) else {
                     missingOrigin = origin ?? MoveStep.unknownOrigin
                     break
                 }
-                examined = row["seq"]
-                let moved: NewMessage
-                do { moved = try routes.rewrite(try Self.content(of: row), space, target.space) } catch {
-                    // It holds back only itself: it stays in the dead-letter queue.
+                let message: NewMessage
+                do { message = try routes.rewrite(try Self.content(of: row), space, target.space) } catch {
+                    // It holds back only itself (and, in a FIFO queue, its group): it stays.
                     if failure == nil { failure = error }
+                    newlyLeft.append(sequence)
+                    if let group { held.insert(group) }
                     continue
                 }
-                try Self.redrive(db, row: row, message: moved, from: space, to: target, now: now)
+                try Self.redrive(db, row: row, message: message, from: space, to: target, now: now)
                 movedTo[target.space, default: 0] += 1
+                moved += 1
             }
-            let moved = movedTo.values.reduce(0, +)
             try db.execute(sql: "UPDATE move_tasks SET moved = moved + ? WHERE task_id = ?", arguments: [moved, taskId])
             return MoveStep(
-                movedTo: movedTo, sourceDrained: rows.count < limit && missingOrigin == nil, missingOrigin: missingOrigin,
-                rewriteFailure: failure, examinedThrough: examined)
+                movedTo: movedTo, sourceDrained: rows.count < wanted && missingOrigin == nil, missingOrigin: missingOrigin,
+                rewriteFailure: failure, leftBehind: newlyLeft, heldGroups: Array(held.subtracting(heldGroups)))
         }
         let moved = step.movedTo.values.reduce(0, +)
         adjustTotal(space: space, by: -moved)
@@ -82,9 +95,12 @@ extension SQLiteMessageStore {
         return step
     }
 
-    public func lastSequence(space: Int64) async throws -> Int64 {
+    public func moveTaskScope(space: Int64, now: Int64) async throws -> (through: Int64, visible: Int) {
         try await database.read { db in
-            try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM messages WHERE space = ?", arguments: [space]) ?? 0
+            let row = try Row.fetchOne(
+                db, sql: "SELECT COALESCE(MAX(seq), 0) AS last, COALESCE(SUM(visible_at <= ?), 0) AS visible FROM messages WHERE space = ?",
+                arguments: [now, space])
+            return (row?["last"] ?? 0, row?["visible"] ?? 0)
         }
     }
 

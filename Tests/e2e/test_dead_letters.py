@@ -616,6 +616,20 @@ def test_a_move_task_moves_the_messages_it_started_with_oldest_arrival_first(sqs
     assert sorted(m["Body"] for m in _drain(sqs, dlq)) == ["b0", "b1", "b2"]
 
 
+def test_a_move_task_comes_back_to_messages_that_were_in_flight_for_a_while(sqs):
+    """The messages the queue held at the start are the task's, also those a consumer had in
+    flight for a moment: the task moves them once they are visible again."""
+    src, dlq = _pair(sqs, 1, prefix="inflight")
+    dest = _create(sqs, "inflight-dest")
+    _send_many(sqs, src, [f"m{i:02d}" for i in range(10)])
+    _dead_letter_all(sqs, src, dlq, 10)
+    sqs.start_message_move_task(SourceArn=_arn(dlq), DestinationArn=_arn(dest), MaxNumberOfMessagesPerSecond=3)
+    sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=3, VisibilityTimeout=2)
+    done = _wait_status(sqs, dlq, "COMPLETED", timeout=12)
+    assert (done["ApproximateNumberOfMessagesMoved"], done["ApproximateNumberOfMessagesToMove"]) == (10, 10)
+    assert queue_counts(sqs, dlq) == (0, 0, 0) and queue_counts(sqs, dest) == (10, 0, 0)
+
+
 def test_fifo_sequence_numbers_in_a_dead_letter_queue_follow_arrival(sqs):
     """"SequenceNumber continues to increase for a particular MessageGroupId": a message moved
     into a FIFO dead-letter queue takes its place behind what the group already holds there."""

@@ -894,6 +894,11 @@ def test_key_policy_lockout_safety_check(kms, new_key):
     kms.put_key_policy(KeyId=kid, PolicyName="default", Policy=conditional)
     kms.create_key(Policy=conditional)
     kms_error(kms.create_key, "MalformedPolicyDocumentException", Policy=conditional, KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
+    # A new key's own tags count too: the later PutKeyPolicy is made on a tagged key.
+    by_tag = policy({"Effect": "Allow", "Principal": {"AWS": ADMIN_ARN}, "Action": "kms:*", "Resource": "*",
+                     "Condition": {"StringEquals": {"aws:ResourceTag/owner": "admin"}}})
+    kms.create_key(Policy=by_tag, Tags=[{"TagKey": "owner", "TagValue": "admin"}])
+    kms_error(kms.create_key, "MalformedPolicyDocumentException", Policy=by_tag, Tags=[{"TagKey": "owner", "TagValue": "else"}])
     kms.put_key_policy(KeyId=kid, PolicyName="default", Policy=policy(ROOT_STATEMENT))
     # bypassing the check locks the admin out of that key
     kms.put_key_policy(KeyId=kid, PolicyName="default", Policy=lockout, BypassPolicyLockoutSafetyCheck=True)

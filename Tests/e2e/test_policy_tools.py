@@ -1280,6 +1280,16 @@ def test_who_can_other_actions(env, queues):
     assert f"{IAM_ARN}:role/ops/reader" in got
 
 
+def test_who_can_reads_tags_that_differ_only_in_case_as_enforcement_does(env, sqs):
+    """A queue tagged team=blue and TEAM=red is read every way by enforcement, so an allow on
+    aws:ResourceTag/team needs every reading: who-can lists neither team's user."""
+    name = f"wc-mixed-{uuid.uuid4().hex[:8]}"
+    sqs.create_queue(QueueName=name, tags={"team": "blue", "TEAM": "red"})
+    got = by_principal(who_can(env, name))
+    assert user("abac-blue") not in got and user("abac-red") not in got
+    assert user("admin") in got
+
+
 def test_who_can_on_a_kms_key_follows_key_policy_rules(env):
     """For a key, a key-policy statement naming only the account counts together with an IAM
     allow (KMS's rule); a statement naming a principal lets it in alone."""

@@ -394,6 +394,52 @@ def test_a_dead_letter_message_whose_key_is_gone_holds_back_only_itself_in_a_red
     assert visible_count(env.sqs, dlq) == 1
 
 
+def test_a_fifo_redrive_holds_back_the_group_of_a_message_it_cannot_move(env):
+    """In a FIFO dead-letter queue a message the task cannot re-encrypt (its key disabled) holds
+    back the rest of its group, so a later task still moves the group in order."""
+    k1, k2 = cmk(env, "fifo dlq key 1"), cmk(env, "fifo dlq key 2")
+    dlq = env.sqs.create_queue(QueueName=unique_name("holddlq") + ".fifo", Attributes={
+        "FifoQueue": "true", "KmsMasterKeyId": k1["KeyId"]})["QueueUrl"]
+    src = env.sqs.create_queue(QueueName=unique_name("holdsrc") + ".fifo", Attributes={
+        "FifoQueue": "true", "RedrivePolicy": json.dumps({"deadLetterTargetArn": arn_of(dlq), "maxReceiveCount": 1})})["QueueUrl"]
+
+    def dead_letter(body):
+        env.sqs.send_message(QueueUrl=src, MessageBody=body, MessageGroupId="g", MessageDeduplicationId=body)
+        for _ in range(10):
+            env.sqs.receive_message(QueueUrl=src, VisibilityTimeout=0)
+            if visible_count(env.sqs, src) == 0 and visible_count(env.sqs, dlq) >= 1:
+                return
+        raise AssertionError("not dead-lettered")
+    dead_letter("m1")
+    env.sqs.set_queue_attributes(QueueUrl=dlq, Attributes={"KmsMasterKeyId": k2["KeyId"]})
+    dead_letter("m2")
+    env.kms.disable_key(KeyId=k1["KeyId"])
+
+    def run_task():
+        env.sqs.start_message_move_task(SourceArn=arn_of(dlq))
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline:
+            task = env.sqs.list_message_move_tasks(SourceArn=arn_of(dlq))["Results"][0]
+            if task["Status"] != "RUNNING":
+                return task
+            time.sleep(0.2)
+        raise AssertionError("task still running")
+    first = run_task()
+    assert (first["Status"], first["ApproximateNumberOfMessagesMoved"]) == ("FAILED", 0), first
+    assert "KmsDisabled" in first["FailureReason"]
+    env.kms.enable_key(KeyId=k1["KeyId"])
+    second = run_task()
+    assert (second["Status"], second["ApproximateNumberOfMessagesMoved"]) == ("COMPLETED", 2), second
+    bodies = []
+    for _ in range(4):
+        for m in env.sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10).get("Messages", []):
+            bodies.append(m["Body"])
+            env.sqs.delete_message(QueueUrl=src, ReceiptHandle=m["ReceiptHandle"])
+        if len(bodies) == 2:
+            break
+    assert bodies == ["m1", "m2"]
+
+
 # --------------------------------------------------------------------------- rotation, caching, mode switches
 
 def test_rotation_mid_stream_keeps_old_messages_readable(env):
