@@ -1,4 +1,5 @@
 import Foundation
+import QueueEngine
 import SealCrypto
 
 extension KeyService {
@@ -220,6 +221,10 @@ extension KeyService {
         guard tags.count <= 50 else { throw KeyServiceError(.tag, "A key can have at most 50 tags.") }
         if let reserved = tags.keys.first(where: { $0.lowercased().hasPrefix("aws:") }) {
             throw KeyServiceError(.tag, "Tag key \(reserved) uses the aws: prefix, which is reserved for AWS use.")
+        }
+        if let (first, second) = QueueEngine.caseCollision(in: tags.keys) {
+            throw KeyServiceError(
+                .tag, "Tag keys \(first) and \(second) differ only in case: policies cannot tell them apart (aws:ResourceTag keys ignore case).")
         }
     }
 

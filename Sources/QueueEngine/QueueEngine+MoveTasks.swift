@@ -94,8 +94,11 @@ extension QueueEngine {
                 continue
             }
             let allowance = moveTasks.allowance(taskId: task.taskId, rate: task.maxNumberOfMessagesPerSecond, elapsedMilliseconds: elapsedMilliseconds)
-            let limit = min(allowance, max(task.toMove - task.moved, 0))
-            guard limit > 0 || task.moved >= task.toMove else { continue }
+            // A task bounded by its start's last sequence number moves everything up to it (also
+            // what was in flight at the start); an older, unbounded one stops at its count.
+            let remaining = task.throughSequence == nil ? max(task.toMove - task.moved, 0) : Int.max
+            let limit = min(allowance, remaining)
+            guard limit > 0 || remaining == 0 else { continue }
             let step = limit == 0
                 ? MoveStep(movedTo: [:], sourceDrained: true, missingOrigin: nil)
                 : try await store.moveMessages(
@@ -118,7 +121,7 @@ extension QueueEngine {
                 task.failureReason = origin == MoveStep.unknownOrigin
                     ? "CouldNotDetermineMessageSource" : "AWS.SimpleQueueService.NonExistentQueue: \(origin)"
                 try await finish(task)
-            } else if step.sourceDrained || task.moved >= task.toMove {
+            } else if step.sourceDrained || remaining == 0 {
                 // Messages that could not be re-encrypted stay behind, and say so.
                 task.status = task.leftBehindReason == nil ? .completed : .failed
                 task.failureReason = task.leftBehindReason

@@ -222,6 +222,20 @@ extension QueueEngine {
                     "Tag keys and values can contain only Unicode letters, digits, white space, and these characters: _ . : / = + - @")
             }
         }
+        if let (first, second) = caseCollision(in: tags.keys) {
+            throw SQSError(
+                .invalidParameterValue,
+                "Tag keys \(first) and \(second) differ only in case: policies cannot tell them apart (aws:ResourceTag keys ignore case).")
+        }
+    }
+
+    /// Two keys of `keys` that differ only in case, if any.
+    public static func caseCollision(in keys: some Sequence<String>) -> (String, String)? {
+        var seen: [String: String] = [:]
+        for key in keys.sorted() {
+            if let other = seen.updateValue(key, forKey: key.lowercased()) { return (other, key) }
+        }
+        return nil
     }
 
     /// Whether `text` holds only what AWS allows in tags: letters, digits, white space, `_.:/=+-@`.

@@ -96,18 +96,10 @@ public struct AccessReport: Sendable {
                 context.set(name, key?.conditionKeys.values(name) ?? [], type: key?.conditionKeys.type(of: name) ?? .string)
             }
             let byGrant = key?.grants.filter { Self.grant($0, allows: action, to: principal.principalArn) } ?? []
-            // Tags that differ only in case: a principal is listed only if every reading lets it
-            // in, as enforcement decides (see Authorizer).
-            let policies = principal.policies + (resourcePolicy.map { [$0] } ?? [])
-            let readings = context.readings(limit: 256, of: { key in policies.contains { $0.reads(key) } }) ?? []
-            let perReading = readings.map { reading in
-                grant(
-                    principal.principalArn,
-                    AuthorizationRequest(action: action, resource: resource, principal: principal.requestPrincipal, context: reading),
-                    identityPolicies: principal.policies, resourcePolicy: resourcePolicy, keyPolicyRules: keyPolicyRules,
-                    keyGrants: byGrant)
-            }
-            if !perReading.isEmpty, !perReading.contains(where: { $0 == nil }), var grant = perReading[0] {
+            if var grant = everyReading(
+                principal.principalArn, action: action, resource: resource, principal: principal.requestPrincipal, context: context,
+                identityPolicies: principal.policies, resourcePolicy: resourcePolicy, keyPolicyRules: keyPolicyRules, keyGrants: byGrant)
+            {
                 grant.grants = byGrant
                 grants.append(grant)
             }
@@ -115,11 +107,30 @@ public struct AccessReport: Sendable {
         guard !keyPolicyRules else { return grants }
         var context = Principal.anonymousConditionKeys
         for (key, value) in resourceTags { context.add("aws:ResourceTag/\(key)", [value]) }
-        let anonymous = AuthorizationRequest(action: action, resource: resource, principal: nil, context: context)
-        if let grant = grant("*", anonymous, identityPolicies: [], resourcePolicy: resourcePolicy, keyPolicyRules: false) {
+        if let grant = everyReading(
+            "*", action: action, resource: resource, principal: nil, context: context, identityPolicies: [],
+            resourcePolicy: resourcePolicy, keyPolicyRules: false)
+        {
             grants.append(grant)
         }
         return grants
+    }
+
+    /// The grant of `name` when every reading of `context` allows it, as enforcement decides for
+    /// tags that differ only in case (see Authorizer); nil otherwise.
+    private func everyReading(
+        _ name: String, action: String, resource: String, principal: RequestPrincipal?, context: ConditionContext,
+        identityPolicies: [Policy], resourcePolicy: Policy?, keyPolicyRules: Bool, keyGrants: [KeyGrant] = []
+    ) -> Grant? {
+        let policies = identityPolicies + (resourcePolicy.map { [$0] } ?? [])
+        let readings = context.readings(limit: 256, of: { key in policies.contains { $0.reads(key) } }) ?? []
+        let perReading = readings.map { reading in
+            grant(
+                name, AuthorizationRequest(action: action, resource: resource, principal: principal, context: reading),
+                identityPolicies: identityPolicies, resourcePolicy: resourcePolicy, keyPolicyRules: keyPolicyRules, keyGrants: keyGrants)
+        }
+        guard !perReading.isEmpty, !perReading.contains(where: { $0 == nil }) else { return nil }
+        return perReading[0]
     }
 
     /// Whether `grant` gives `grantee` the operation of the IAM action `action` (`kms:Decrypt`).

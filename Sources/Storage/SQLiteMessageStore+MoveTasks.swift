@@ -48,10 +48,13 @@ extension SQLiteMessageStore {
             guard status == MessageMoveTask.Status.running.rawValue else {
                 return MoveStep(movedTo: [:], sourceDrained: false, missingOrigin: nil)
             }
-            // The messages left behind come up again: read past them.
+            // Candidates first, without their payloads: the messages left behind come up again
+            // and are read past cheaply.
             let wanted = limit + leftBehind.count
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM messages WHERE space = ? AND visible_at <= ? AND seq <= ? ORDER BY seq LIMIT ?",
+            let candidates = try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT seq, group_id FROM messages WHERE space = ? AND visible_at <= ? AND seq <= ? ORDER BY seq LIMIT ?
+                    """),
                 arguments: [space, now, through ?? Int64.max, wanted])
             var movedTo: [Int64: Int] = [:]
             var moved = 0
@@ -59,14 +62,21 @@ extension SQLiteMessageStore {
             var failure: (any Error)?
             var newlyLeft: [Int64] = []
             var held = heldGroups
-            for row in rows where moved < limit {
-                let sequence: Int64 = row["seq"]
+            for candidate in candidates where moved < limit {
+                let sequence: Int64 = candidate["seq"]
                 if leftBehind.contains(sequence) { continue }
-                let group: String? = routes.sourceFifo ? row["group_id"] : nil
-                if let group, held.contains(group) {
-                    newlyLeft.append(sequence)
-                    continue
+                // A FIFO group moves in order: behind a message left behind it stays too; behind
+                // one in flight it waits for a later step.
+                let group: String? = routes.sourceFifo ? candidate["group_id"] : nil
+                if let group {
+                    if held.contains(group) {
+                        newlyLeft.append(sequence)
+                        continue
+                    }
+                    if try Self.groupHasEarlier(db, space: space, group: group, than: sequence) { continue }
                 }
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM messages WHERE seq = ?"), arguments: [sequence])
+                else { continue }
                 let origin: String? = row["dead_letter_source"]
                 guard let target = routes.destination ?? origin.flatMap({ routes.origins[$0] }) else {
                     missingOrigin = origin ?? MoveStep.unknownOrigin
@@ -85,14 +95,24 @@ extension SQLiteMessageStore {
                 moved += 1
             }
             try db.execute(sql: "UPDATE move_tasks SET moved = moved + ? WHERE task_id = ?", arguments: [moved, taskId])
+            // Drained: every visible candidate was looked at (the step did not stop at its limit)
+            // and fewer came back than were asked for.
+            let drained = moved < limit && candidates.count < wanted && missingOrigin == nil
             return MoveStep(
-                movedTo: movedTo, sourceDrained: rows.count < wanted && missingOrigin == nil, missingOrigin: missingOrigin,
-                rewriteFailure: failure, leftBehind: newlyLeft, heldGroups: Array(held.subtracting(heldGroups)))
+                movedTo: movedTo, sourceDrained: drained, missingOrigin: missingOrigin, rewriteFailure: failure, leftBehind: newlyLeft,
+                heldGroups: Array(held.subtracting(heldGroups)))
         }
         let moved = step.movedTo.values.reduce(0, +)
         adjustTotal(space: space, by: -moved)
         for (target, count) in step.movedTo { adjustTotal(space: target, by: count) }
         return step
+    }
+
+    /// Whether the FIFO group `group` of `space` still holds a message that arrived before `sequence`.
+    private static func groupHasEarlier(_ db: Database, space: Int64, group: String, than sequence: Int64) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE space = ? AND group_id = ? AND seq < ?)"),
+            arguments: [space, group, sequence]) ?? false
     }
 
     public func moveTaskScope(space: Int64, now: Int64) async throws -> (through: Int64, visible: Int) {

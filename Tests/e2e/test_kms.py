@@ -929,6 +929,9 @@ def test_tag_limits_reserved_prefix_and_paging(kms, new_key):
     kid = new_key(Tags=many[:30])["KeyId"]
     kms_error(kms.tag_resource, "TagException", KeyId=kid, Tags=[{"TagKey": "AWS:owner", "TagValue": "x"}])
     kms_error(kms.tag_resource, "TagException", KeyId=kid, Tags=many[30:])
+    # Keys that differ only in case would be one aws:ResourceTag key to every policy: refused.
+    kms_error(kms.tag_resource, "TagException", KeyId=kid, Tags=[{"TagKey": "K00", "TagValue": "x"}])
+    kms_error(kms.create_key, "TagException", Tags=[{"TagKey": "env", "TagValue": "a"}, {"TagKey": "Env", "TagValue": "b"}])
     first = kms.list_resource_tags(KeyId=kid, Limit=10)
     assert [t["TagKey"] for t in first["Tags"]] == [f"k{i:02d}" for i in range(10)] and first["Truncated"]
     rest = kms.list_resource_tags(KeyId=kid, Marker=first["NextMarker"])
