@@ -630,6 +630,25 @@ def test_a_move_task_comes_back_to_messages_that_were_in_flight_for_a_while(sqs)
     assert queue_counts(sqs, dlq) == (0, 0, 0) and queue_counts(sqs, dest) == (10, 0, 0)
 
 
+def test_a_fifo_redrive_waits_for_a_group_head_in_flight_and_keeps_the_group_in_order(sqs):
+    """A FIFO message moves only once no earlier message of its group is left in the dead-letter
+    queue: a head a consumer holds in flight is not overtaken, and the task moves it (and the rest)
+    once it is visible again."""
+    src, dlq = _pair(sqs, 1, fifo=True, prefix="fifohead")
+    for i in range(5):
+        sqs.send_message(QueueUrl=src, MessageBody=f"m{i}", MessageGroupId="g", MessageDeduplicationId=f"d{i}")
+    for _ in range(30):
+        sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10, VisibilityTimeout=0)
+        if queue_counts(sqs, src) == (0, 0, 0):
+            break
+    held = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=1, VisibilityTimeout=2)["Messages"]
+    assert [m["Body"] for m in held] == ["m0"]
+    sqs.start_message_move_task(SourceArn=_arn(dlq), MaxNumberOfMessagesPerSecond=2)
+    _wait_status(sqs, dlq, "COMPLETED", timeout=12)
+    assert queue_counts(sqs, dlq) == (0, 0, 0)
+    assert [m["Body"] for m in _drain(sqs, src)] == ["m0", "m1", "m2", "m3", "m4"]
+
+
 def test_fifo_sequence_numbers_in_a_dead_letter_queue_follow_arrival(sqs):
     """"SequenceNumber continues to increase for a particular MessageGroupId": a message moved
     into a FIFO dead-letter queue takes its place behind what the group already holds there."""
