@@ -57,14 +57,15 @@ public protocol MessageStore: Sendable {
     /// among those with sequence numbers up to `through` and not in `leftBehind` nor in
     /// `heldGroups`, and adds their number to the moved count of task `taskId`, in one
     /// transaction; moves nothing once the task is no longer running. A message that cannot be
-    /// re-encrypted stays where it is (in a FIFO source, with the rest of its group).
+    /// re-encrypted stays where it is (in a FIFO source, with the rest of its group); a FIFO
+    /// message waits while an earlier one of its group is still in the queue.
     func moveMessages(
         from space: Int64, routes: MoveRoutes, limit: Int, through: Int64?, leftBehind: Set<Int64>, heldGroups: Set<String>,
         now: Int64, taskId: String
     ) async throws -> MoveStep
-    /// What a move task starting at `now` takes on: the highest sequence number among the
-    /// messages of `space` (0 when none) and how many of them are visible, read together.
-    func moveTaskScope(space: Int64, now: Int64) async throws -> (through: Int64, visible: Int)
+    /// What a move task starting now takes on: the highest sequence number among the messages
+    /// of `space` (0 when none) and how many messages it holds (in flight too), read together.
+    func moveTaskScope(space: Int64) async throws -> (through: Int64, count: Int)
 
     /// Marks a running task cancelled in the same order as its moves; returns its final moved
     /// count, or nil when it was not running.

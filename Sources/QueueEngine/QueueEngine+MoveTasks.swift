@@ -27,7 +27,7 @@ extension QueueEngine {
         let now = time.nowMilliseconds()
         // The task moves the messages there now, whose sources its start was authorized for;
         // later arrivals (a new source's) wait for another task.
-        let (throughSequence, toMove) = try await store.moveTaskScope(space: source.messageSpace, now: now)
+        let (throughSequence, toMove) = try await store.moveTaskScope(space: source.messageSpace)
         let task = MessageMoveTask(
             taskId: RandomIdentifier.uuid(), sourceArn: sourceArn, destinationArn: destinationArn,
             maxNumberOfMessagesPerSecond: maxPerSecond, status: .running, moved: 0, toMove: toMove, startedAt: now,

@@ -12,6 +12,7 @@ extension QueueEngine {
         if let text = settings.redrivePolicy { _ = try RedrivePolicy(json: text) }
         if let text = settings.redriveAllowPolicy { _ = try RedriveAllowPolicy(json: text) }
         if let existing = catalog.queue(named: name) { return try Self.matching(existing, attributes) }
+        try Self.checkTagCase(tags)
         try checkRedrive(settings, queueName: name, attributes: attributes.keys)
         return try await queueChanges.run(name) {
             let now = time.nowMilliseconds()
@@ -150,6 +151,7 @@ extension QueueEngine {
         try await changeQueue(name) { queue in
             let merged = queue.tags.merging(tags) { $1 }
             try Self.checkTags(merged)
+            try Self.checkTagCase(merged)
             return (queue.settings, merged)
         }
     }
@@ -222,6 +224,12 @@ extension QueueEngine {
                     "Tag keys and values can contain only Unicode letters, digits, white space, and these characters: _ . : / = + - @")
             }
         }
+    }
+
+    /// Refuses tag keys that differ only in case: `aws:ResourceTag` conditions could not tell
+    /// them apart. (Checked for new tags only: a queue that already has such tags from an
+    /// earlier release is still found by a CreateQueue repeating them.)
+    static func checkTagCase(_ tags: [String: String]) throws(SQSError) {
         if let (first, second) = caseCollision(in: tags.keys) {
             throw SQSError(
                 .invalidParameterValue,

@@ -120,7 +120,7 @@ final class Authorizer: Sendable {
         // reads, so no choice of reading (a decoy `ENV` beside `env`) can slip past a Deny or
         // make an Allow. Keys no policy reads change nothing.
         let policies = identityPolicies + (resourcePolicy.map { [$0] } ?? [])
-        guard let readings = context.readings(limit: 256, of: { key in policies.contains { $0.reads(key) } }) else {
+        guard let readings = context.readings(limit: 4096, of: { key in policies.contains { $0.reads(key) } }) else {
             // More readings than can be tried: nothing is allowed.
             var refused = evaluate(context)
             if refused.decision == .allowed { (refused.decision, refused.matchedStatements) = (.implicitDeny, []) }

@@ -48,56 +48,71 @@ extension SQLiteMessageStore {
             guard status == MessageMoveTask.Status.running.rawValue else {
                 return MoveStep(movedTo: [:], sourceDrained: false, missingOrigin: nil)
             }
-            // Candidates first, without their payloads: the messages left behind come up again
-            // and are read past cheaply.
-            let wanted = limit + leftBehind.count
-            let candidates = try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT seq, group_id FROM messages WHERE space = ? AND visible_at <= ? AND seq <= ? ORDER BY seq LIMIT ?
-                    """),
-                arguments: [space, now, through ?? Int64.max, wanted])
+            // Candidates first, without their payloads, page by page in arrival order: what is
+            // left behind or waits for its group is read past cheaply.
             var movedTo: [Int64: Int] = [:]
             var moved = 0
             var missingOrigin: String?
             var failure: (any Error)?
             var newlyLeft: [Int64] = []
             var held = heldGroups
-            for candidate in candidates where moved < limit {
-                let sequence: Int64 = candidate["seq"]
-                if leftBehind.contains(sequence) { continue }
-                // A FIFO group moves in order: behind a message left behind it stays too; behind
-                // one in flight it waits for a later step.
-                let group: String? = routes.sourceFifo ? candidate["group_id"] : nil
-                if let group {
-                    if held.contains(group) {
+            var waiting = false
+            var exhausted = false
+            var after: Int64 = 0
+            pages: while moved < limit {
+                let pageSize = limit - moved + 64
+                let candidates = try Row.fetchAll(
+                    db.cachedStatement(sql: """
+                        SELECT seq, group_id FROM messages WHERE space = ? AND visible_at <= ? AND seq > ? AND seq <= ?
+                        ORDER BY seq LIMIT ?
+                        """),
+                    arguments: [space, now, after, through ?? Int64.max, pageSize])
+                for candidate in candidates {
+                    let sequence: Int64 = candidate["seq"]
+                    after = sequence
+                    if leftBehind.contains(sequence) { continue }
+                    // A FIFO group moves in order: behind a message left behind it stays too; behind
+                    // one in flight it waits for a later step (and the task with it).
+                    let group: String? = routes.sourceFifo ? candidate["group_id"] : nil
+                    if let group {
+                        if held.contains(group) {
+                            newlyLeft.append(sequence)
+                            continue
+                        }
+                        if try Self.groupHasEarlier(db, space: space, group: group, than: sequence) {
+                            waiting = true
+                            continue
+                        }
+                    }
+                    guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM messages WHERE seq = ?"), arguments: [sequence])
+                    else { continue }
+                    let origin: String? = row["dead_letter_source"]
+                    guard let target = routes.destination ?? origin.flatMap({ routes.origins[$0] }) else {
+                        missingOrigin = origin ?? MoveStep.unknownOrigin
+                        break pages
+                    }
+                    let message: NewMessage
+                    do { message = try routes.rewrite(try Self.content(of: row), space, target.space) } catch {
+                        // It holds back only itself (and, in a FIFO queue, its group): it stays.
+                        if failure == nil { failure = error }
                         newlyLeft.append(sequence)
+                        if let group { held.insert(group) }
                         continue
                     }
-                    if try Self.groupHasEarlier(db, space: space, group: group, than: sequence) { continue }
+                    try Self.redrive(db, row: row, message: message, from: space, to: target, now: now)
+                    movedTo[target.space, default: 0] += 1
+                    moved += 1
+                    if moved == limit { break pages }
                 }
-                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM messages WHERE seq = ?"), arguments: [sequence])
-                else { continue }
-                let origin: String? = row["dead_letter_source"]
-                guard let target = routes.destination ?? origin.flatMap({ routes.origins[$0] }) else {
-                    missingOrigin = origin ?? MoveStep.unknownOrigin
+                if candidates.count < pageSize {
+                    exhausted = true
                     break
                 }
-                let message: NewMessage
-                do { message = try routes.rewrite(try Self.content(of: row), space, target.space) } catch {
-                    // It holds back only itself (and, in a FIFO queue, its group): it stays.
-                    if failure == nil { failure = error }
-                    newlyLeft.append(sequence)
-                    if let group { held.insert(group) }
-                    continue
-                }
-                try Self.redrive(db, row: row, message: message, from: space, to: target, now: now)
-                movedTo[target.space, default: 0] += 1
-                moved += 1
             }
             try db.execute(sql: "UPDATE move_tasks SET moved = moved + ? WHERE task_id = ?", arguments: [moved, taskId])
-            // Drained: every visible candidate was looked at (the step did not stop at its limit)
-            // and fewer came back than were asked for.
-            let drained = moved < limit && candidates.count < wanted && missingOrigin == nil
+            // Drained: every visible candidate was looked at, and none waits for its group's
+            // earlier message in flight.
+            let drained = exhausted && !waiting && missingOrigin == nil
             return MoveStep(
                 movedTo: movedTo, sourceDrained: drained, missingOrigin: missingOrigin, rewriteFailure: failure, leftBehind: newlyLeft,
                 heldGroups: Array(held.subtracting(heldGroups)))
@@ -115,12 +130,11 @@ extension SQLiteMessageStore {
             arguments: [space, group, sequence]) ?? false
     }
 
-    public func moveTaskScope(space: Int64, now: Int64) async throws -> (through: Int64, visible: Int) {
+    public func moveTaskScope(space: Int64) async throws -> (through: Int64, count: Int) {
         try await database.read { db in
             let row = try Row.fetchOne(
-                db, sql: "SELECT COALESCE(MAX(seq), 0) AS last, COALESCE(SUM(visible_at <= ?), 0) AS visible FROM messages WHERE space = ?",
-                arguments: [now, space])
-            return (row?["last"] ?? 0, row?["visible"] ?? 0)
+                db, sql: "SELECT COALESCE(MAX(seq), 0) AS last, COUNT(*) AS held FROM messages WHERE space = ?", arguments: [space])
+            return (row?["last"] ?? 0, row?["held"] ?? 0)
         }
     }
 

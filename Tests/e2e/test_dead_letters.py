@@ -641,12 +641,19 @@ def test_a_fifo_redrive_waits_for_a_group_head_in_flight_and_keeps_the_group_in_
         sqs.receive_message(QueueUrl=src, MaxNumberOfMessages=10, VisibilityTimeout=0)
         if queue_counts(sqs, src) == (0, 0, 0):
             break
-    held = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=1, VisibilityTimeout=2)["Messages"]
+    sqs.send_message(QueueUrl=dlq, MessageBody="other", MessageGroupId="o", MessageDeduplicationId="o")
+    held = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=1, VisibilityTimeout=3)["Messages"]
     assert [m["Body"] for m in held] == ["m0"]
-    sqs.start_message_move_task(SourceArn=_arn(dlq), MaxNumberOfMessagesPerSecond=2)
-    _wait_status(sqs, dlq, "COMPLETED", timeout=12)
+    dest = _create(sqs, "fifohead-dest", fifo=True)
+    sqs.start_message_move_task(SourceArn=_arn(dlq), DestinationArn=_arn(dest))
+    # Another group does not wait for it; the held group waits, and so does the task.
+    assert wait_until(lambda: queue_counts(sqs, dest)[0] == 1, timeout=2)
+    assert _tasks(sqs, dlq)[0]["Status"] == "RUNNING"
+    done = _wait_status(sqs, dlq, "COMPLETED", timeout=12)
+    assert (done["ApproximateNumberOfMessagesMoved"], done["ApproximateNumberOfMessagesToMove"]) == (6, 6)
     assert queue_counts(sqs, dlq) == (0, 0, 0)
-    assert [m["Body"] for m in _drain(sqs, src)] == ["m0", "m1", "m2", "m3", "m4"]
+    got = [m["Body"] for m in _drain(sqs, dest)]
+    assert [b for b in got if b != "other"] == ["m0", "m1", "m2", "m3", "m4"] and "other" in got
 
 
 def test_fifo_sequence_numbers_in_a_dead_letter_queue_follow_arrival(sqs):
