@@ -101,7 +101,10 @@ public struct KeyDefinition: Sendable, Equatable {
             guard case .string(let text) = value.value else { throw KeyServiceError(.validation, "\(file): Tags must be an object of strings") }
             tags[key] = text
         }
-        do { try KeyService.checkTags(tags) } catch { throw KeyServiceError(error.code, "\(file): \(error.message)") }
+        do {
+            try KeyService.checkTags(tags)
+            try KeyService.checkTagCase(tags)
+        } catch { throw KeyServiceError(error.code, "\(file): \(error.message)") }
         return KeyDefinition(
             alias: alias, description: description, spec: spec,
             rotationEnabled: enabled, rotationPeriodDays: period, policy: policy, tags: tags)

@@ -11,6 +11,7 @@ extension KeyService {
         keyId: String = UUID().uuidString.lowercased()
     ) async throws -> ManagedKey {
         try Self.checkTags(tags)
+        try Self.checkTagCase(tags)
         let material = SecretBytes(randomCount: 32)
         let key = ManagedKey(
             keyId: keyId, arn: keyArn(keyId), accountId: configuration.accountId, description: description, spec: spec,
@@ -196,6 +197,7 @@ extension KeyService {
             merged.merge(tags) { _, new in new }
             try Self.checkTags(tags)
             try Self.checkTags(merged)
+            try Self.checkTagCase(tags, beside: key.tags)
             key.tags = merged
         }
     }
@@ -222,7 +224,13 @@ extension KeyService {
         if let reserved = tags.keys.first(where: { $0.lowercased().hasPrefix("aws:") }) {
             throw KeyServiceError(.tag, "Tag key \(reserved) uses the aws: prefix, which is reserved for AWS use.")
         }
-        if let (first, second) = QueueEngine.caseCollision(in: tags.keys) {
+    }
+
+    /// Refuses new tag keys that differ only in case from each other or from `existing` ones
+    /// (pairs a key already has from an earlier release are left alone): `aws:ResourceTag`
+    /// conditions could not tell them apart.
+    static func checkTagCase(_ tags: [String: String], beside existing: [String: String] = [:]) throws(KeyServiceError) {
+        if let (first, second) = QueueEngine.caseCollision(in: tags.keys, beside: existing.keys) {
             throw KeyServiceError(
                 .tag, "Tag keys \(first) and \(second) differ only in case: policies cannot tell them apart (aws:ResourceTag keys ignore case).")
         }

@@ -19,12 +19,13 @@ public struct ConditionContext: Sendable {
     /// Sets `key` to `values` (replacing any earlier values); an empty list means present but empty.
     public mutating func set(_ key: String, _ values: [String], type: ContextValueType = .string) {
         entries[key.lowercased()] = Entry(name: key, values: values, type: type)
+        ambiguousKeys.remove(key.lowercased())
     }
 
     /// Adds `values` to `key`. Condition keys are case-insensitive, so names that differ only in
     /// case (two encryption-context or tag keys, `Stage` and `stage`) are one key holding all
     /// their values, whatever order they come in. A single-valued key that so gets different
-    /// values is ambiguous: see `readings(limit:)`.
+    /// values is ambiguous: see `readings(limit:of:)`.
     public mutating func add(_ key: String, _ values: [String], type: ContextValueType = .string) {
         let lowercased = key.lowercased()
         guard var entry = entries[lowercased] else {
@@ -33,13 +34,13 @@ public struct ConditionContext: Sendable {
         }
         entry.values = (entry.values + values).sorted()
         entries[lowercased] = entry
-        if !type.isList, Set(entry.values).count > 1 { ambiguousKeys.insert(lowercased) }
+        if !entry.type.isList, Set(entry.values).count > 1 { ambiguousKeys.insert(lowercased) }
     }
 
     /// Every way to read an ambiguous context: one context per choice of a single value for each
     /// ambiguous key that `matters` (just this one when none does); nil when there would be more
     /// than `limit`. A decision that holds for every reading cannot be bent by the ambiguity.
-    public func readings(limit: Int, of matters: (String) -> Bool = { _ in true }) -> [ConditionContext]? {
+    public func readings(limit: Int, of matters: (String) -> Bool) -> [ConditionContext]? {
         var readings = [self]
         for key in ambiguousKeys.sorted() where matters(key) {
             let values = Array(Set(entries[key]?.values ?? [])).sorted()
@@ -59,6 +60,7 @@ public struct ConditionContext: Sendable {
     /// Removes `key`.
     public mutating func remove(_ key: String) {
         entries[key.lowercased()] = nil
+        ambiguousKeys.remove(key.lowercased())
     }
 
     /// The values of `key`, or nil when the request does not carry it.

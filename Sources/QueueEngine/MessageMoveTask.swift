@@ -89,7 +89,8 @@ public struct MoveRoutes: Sendable {
 public struct MoveStep: Sendable {
     /// Messages moved, and the spaces they went to.
     public var movedTo: [Int64: Int]
-    /// Whether the source had no more visible messages to move.
+    /// Whether the source has nothing more for the task: no visible message left to move, and
+    /// (for a bounded task) none of its messages in flight.
     public var sourceDrained: Bool
     /// The ARN of a message's origin that no longer exists, or `unknownOrigin` for a message
     /// that came from no source queue (sent to the dead-letter queue directly); it fails the task.

@@ -131,6 +131,8 @@ extension QueueEngine {
     }
 
     private func finish(_ task: MessageMoveTask) async throws {
+        var task = task
+        (task.leftBehind, task.heldGroups) = ([], [])  // an ended task keeps only its record
         try await store.saveMoveTask(task)
         moveTasks.record(task, spent: 0)
     }

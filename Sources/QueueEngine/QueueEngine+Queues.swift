@@ -151,7 +151,7 @@ extension QueueEngine {
         try await changeQueue(name) { queue in
             let merged = queue.tags.merging(tags) { $1 }
             try Self.checkTags(merged)
-            try Self.checkTagCase(merged)
+            try Self.checkTagCase(tags, beside: queue.tags)
             return (queue.settings, merged)
         }
     }
@@ -226,20 +226,25 @@ extension QueueEngine {
         }
     }
 
-    /// Refuses tag keys that differ only in case: `aws:ResourceTag` conditions could not tell
-    /// them apart. (Checked for new tags only: a queue that already has such tags from an
-    /// earlier release is still found by a CreateQueue repeating them.)
-    static func checkTagCase(_ tags: [String: String]) throws(SQSError) {
-        if let (first, second) = caseCollision(in: tags.keys) {
+    /// Refuses new tag keys that differ only in case from each other or from `existing` ones:
+    /// `aws:ResourceTag` conditions could not tell them apart. (Pairs a queue already has from an
+    /// earlier release are left alone: a CreateQueue repeating them still finds the queue, and
+    /// other tags can still be added.)
+    static func checkTagCase(_ tags: [String: String], beside existing: [String: String] = [:]) throws(SQSError) {
+        if let (first, second) = caseCollision(in: tags.keys, beside: existing.keys) {
             throw SQSError(
                 .invalidParameterValue,
                 "Tag keys \(first) and \(second) differ only in case: policies cannot tell them apart (aws:ResourceTag keys ignore case).")
         }
     }
 
-    /// Two keys of `keys` that differ only in case, if any.
-    public static func caseCollision(in keys: some Sequence<String>) -> (String, String)? {
+    /// A key of `keys` that differs only in case from another of `keys` or from one of
+    /// `existing` (which may collide among themselves), if any, with the key it collides with.
+    public static func caseCollision(
+        in keys: some Collection<String>, beside existing: some Collection<String> = [String]()
+    ) -> (String, String)? {
         var seen: [String: String] = [:]
+        for key in Set(existing).subtracting(keys).sorted() { seen[key.lowercased()] = key }
         for key in keys.sorted() {
             if let other = seen.updateValue(key, forKey: key.lowercased()) { return (other, key) }
         }

@@ -123,7 +123,7 @@ public struct AccessReport: Sendable {
         identityPolicies: [Policy], resourcePolicy: Policy?, keyPolicyRules: Bool, keyGrants: [KeyGrant] = []
     ) -> Grant? {
         let policies = identityPolicies + (resourcePolicy.map { [$0] } ?? [])
-        let readings = context.readings(limit: 4096, of: { key in policies.contains { $0.reads(key) } }) ?? []
+        let readings = context.readings(limit: Authorizer.maximumReadings, of: { key in policies.contains { $0.reads(key) } }) ?? []
         let perReading = readings.map { reading in
             grant(
                 name, AuthorizationRequest(action: action, resource: resource, principal: principal, context: reading),

@@ -60,6 +60,10 @@ final class Authorizer: Sendable {
     /// resource and resource revision.
     private let decisions = Mutex<[DecisionKey: Evaluation]>([:])
     private static let decisionCapacity = 10_000
+    /// How many readings of keys that differ only in case a decision tries before it refuses
+    /// (who-can tries as many, to agree with enforcement).
+    static let maximumReadings = 4096
+
     /// The condition keys (lowercased prefixes) whose values change from request to request.
     private static let volatileKeyPrefixes = [
         "aws:sourceip", "aws:currenttime", "aws:epochtime", "aws:securetransport", "aws:useragent", "aws:requesttag/",
@@ -120,7 +124,7 @@ final class Authorizer: Sendable {
         // reads, so no choice of reading (a decoy `ENV` beside `env`) can slip past a Deny or
         // make an Allow. Keys no policy reads change nothing.
         let policies = identityPolicies + (resourcePolicy.map { [$0] } ?? [])
-        guard let readings = context.readings(limit: 4096, of: { key in policies.contains { $0.reads(key) } }) else {
+        guard let readings = context.readings(limit: Self.maximumReadings, of: { key in policies.contains { $0.reads(key) } }) else {
             // More readings than can be tried: nothing is allowed.
             var refused = evaluate(context)
             if refused.decision == .allowed { (refused.decision, refused.matchedStatements) = (.implicitDeny, []) }

@@ -104,7 +104,7 @@ struct KeyPolicyRule: Sendable {
     /// (nil: of the key CreateKey makes, described by `creating` and tagged `creatingTags`) once it
     /// is `policy`, judged with the keys that later PutKeyPolicy would carry.
     func keepsPolicyControl(
-        under policy: String, key: ManagedKey?, creating: [Authorizer.ConditionKey], creatingTags: [String: String] = [:],
+        under policy: String, key: ManagedKey?, creating: [Authorizer.ConditionKey], creatingTags: [String: String],
         identity: Authenticator.Identity, principal: Principal, call: IncomingCall
     ) -> Bool {
         var target = Authorizer.Target(action: "kms:PutKeyPolicy", resource: key?.arn ?? keys.keyArn("*"), resourcePolicy: policy)

@@ -110,8 +110,16 @@ extension SQLiteMessageStore {
                 }
             }
             try db.execute(sql: "UPDATE move_tasks SET moved = moved + ? WHERE task_id = ?", arguments: [moved, taskId])
-            // Drained: every visible candidate was looked at, and none waits for its group's
-            // earlier message in flight.
+            // A bounded task also waits for its messages in flight (those it has not left behind).
+            if exhausted, !waiting, let through {
+                let leftSoFar = leftBehind.union(newlyLeft)
+                let inFlight = try Int64.fetchAll(
+                    db.cachedStatement(sql: "SELECT seq FROM messages WHERE space = ? AND visible_at > ? AND seq <= ? LIMIT ?"),
+                    arguments: [space, now, through, leftSoFar.count + 1])
+                waiting = inFlight.contains { !leftSoFar.contains($0) }
+            }
+            // Drained: every visible candidate was looked at, and nothing the task takes on is
+            // still in flight or waiting for its group's earlier message.
             let drained = exhausted && !waiting && missingOrigin == nil
             return MoveStep(
                 movedTo: movedTo, sourceDrained: drained, missingOrigin: missingOrigin, rewriteFailure: failure, leftBehind: newlyLeft,

@@ -12,7 +12,7 @@ import Testing
         context.add("aws:RequestTag/TEAM", ["a"])
         #expect(context.ambiguousKeys == ["aws:requesttag/env"])
         #expect(context.values("aws:requesttag/env") == ["dev", "prod"])
-        let readings = try #require(context.readings(limit: 16))
+        let readings = try #require(context.readings(limit: 16, of: { _ in true }))
         #expect(readings.map { $0.values("aws:RequestTag/env") ?? [] } == [["dev"], ["prod"]])
         #expect(readings.allSatisfy { $0.ambiguousKeys.isEmpty && $0.values("aws:RequestTag/team") == ["a", "a"] })
     }
@@ -23,7 +23,7 @@ import Testing
             context.add("kms:EncryptionContext:\(key)", ["1"])
             context.add("kms:EncryptionContext:\(key.uppercased())", ["2"])
         }
-        #expect(context.readings(limit: 16) == nil, "2^5 readings")
-        #expect(ConditionContext().readings(limit: 1)?.count == 1)
+        #expect(context.readings(limit: 16, of: { _ in true }) == nil, "2^5 readings")
+        #expect(ConditionContext().readings(limit: 1, of: { _ in true })?.count == 1)
     }
 }

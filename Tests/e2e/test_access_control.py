@@ -872,6 +872,8 @@ def test_tag_keys_that_differ_only_in_case_are_refused(lab):
     expect_error(admin.tag_queue, "InvalidParameterValue", 400, QueueUrl=url, Tags={"ENV": "prod"})
     admin.tag_queue(QueueUrl=url, Tags={"env": "test"})  # the same key in the same case is replaced
     assert admin.list_queue_tags(QueueUrl=url)["Tags"] == {"env": "test"}
+    admin.untag_queue(QueueUrl=url, TagKeys=["env"])
+    admin.tag_queue(QueueUrl=url, Tags={"ENV": "prod"})  # once the other case is gone, the key is free
     name = unique_name("pairs")
     expect_error(admin.create_queue, "InvalidParameterValue", 400, QueueName=name, tags={"team": "a", "TEAM": "b"})
     expect_error(admin.get_queue_url, NONEXISTENT, 400, QueueName=name)
