@@ -68,12 +68,8 @@ public struct AccessReport: Sendable {
         let keyId = identifier.hasPrefix("alias/") ? ring.aliases[identifier]?.targetKeyId : identifier.split(separator: "/").last.map(String.init)
         guard let key = keyId.flatMap({ ring.keys[$0] }), !key.isOwnedByQueueService else { return nil }
         var keys = ConditionContext()
-        keys.set("kms:KeySpec", [key.spec.rawValue])
-        keys.set("kms:KeyUsage", [key.spec.usage])
-        keys.set("kms:KeyOrigin", ["AWS_KMS"])
-        keys.set("kms:MultiRegion", ["false"], type: .boolean)
-        let aliases = ring.aliases.values.filter { $0.targetKeyId == key.keyId }.map(\.name).sorted()
-        if !aliases.isEmpty { keys.set("kms:ResourceAliases", aliases, type: .stringList) }
+        let aliases = ring.aliases.values.filter { $0.targetKeyId == key.keyId }.map(\.name)
+        for property in KeyPolicyRule.properties(of: key, aliases: aliases) { keys.set(property.key, property.values, type: property.type) }
         let grants = ring.grants.values.filter { $0.keyId == key.keyId }.sorted { ($0.createdAt, $0.grantId) < ($1.createdAt, $1.grantId) }
         return (key, KeyFacts(conditionKeys: keys, grants: grants))
     }

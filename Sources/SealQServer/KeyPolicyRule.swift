@@ -91,11 +91,15 @@ struct KeyPolicyRule: Sendable {
 
     /// The condition keys that describe `key` itself.
     private func properties(of key: ManagedKey) -> [Authorizer.ConditionKey] {
+        Self.properties(of: key, aliases: keys.aliases(of: key.keyId).map(\.name))
+    }
+
+    /// The condition keys that describe `key`, known as `aliases` (who-can reads them too).
+    static func properties(of key: ManagedKey, aliases: [String]) -> [Authorizer.ConditionKey] {
         var properties: [Authorizer.ConditionKey] = [
             ("kms:KeySpec", [key.spec.rawValue], .string), ("kms:KeyUsage", [key.spec.usage], .string),
             ("kms:KeyOrigin", ["AWS_KMS"], .string), ("kms:MultiRegion", ["false"], .boolean),
         ]
-        let aliases = keys.aliases(of: key.keyId).map(\.name)
         if !aliases.isEmpty { properties.append(("kms:ResourceAliases", aliases.sorted(), .stringList)) }
         return properties
     }
