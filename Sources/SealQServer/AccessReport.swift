@@ -94,7 +94,7 @@ public struct AccessReport: Sendable {
             let byGrant = key?.grants.filter { Self.grant($0, allows: action, to: principal.principalArn) } ?? []
             if var grant = everyReading(
                 principal.principalArn, action: action, resource: resource, principal: principal.requestPrincipal, context: context,
-                identityPolicies: principal.policies, resourcePolicy: resourcePolicy, keyPolicyRules: keyPolicyRules, keyGrants: byGrant)
+                identityPolicies: principal.policies, resourcePolicy: resourcePolicy, keyPolicyRules: keyPolicyRules, grantAllows: !byGrant.isEmpty)
             {
                 grant.grants = byGrant
                 grants.append(grant)
@@ -116,14 +116,14 @@ public struct AccessReport: Sendable {
     /// tags that differ only in case (see Authorizer); nil otherwise.
     private func everyReading(
         _ name: String, action: String, resource: String, principal: RequestPrincipal?, context: ConditionContext,
-        identityPolicies: [Policy], resourcePolicy: Policy?, keyPolicyRules: Bool, keyGrants: [KeyGrant] = []
+        identityPolicies: [Policy], resourcePolicy: Policy?, keyPolicyRules: Bool, grantAllows: Bool = false
     ) -> Grant? {
         let policies = identityPolicies + (resourcePolicy.map { [$0] } ?? [])
         let readings = context.readings(limit: Authorizer.maximumReadings, of: { key in policies.contains { $0.reads(key) } }) ?? []
         let perReading = readings.map { reading in
             grant(
                 name, AuthorizationRequest(action: action, resource: resource, principal: principal, context: reading),
-                identityPolicies: identityPolicies, resourcePolicy: resourcePolicy, keyPolicyRules: keyPolicyRules, keyGrants: keyGrants)
+                identityPolicies: identityPolicies, resourcePolicy: resourcePolicy, keyPolicyRules: keyPolicyRules, grantAllows: grantAllows)
         }
         guard !perReading.isEmpty, !perReading.contains(where: { $0 == nil }) else { return nil }
         return perReading[0]
@@ -148,7 +148,7 @@ public struct AccessReport: Sendable {
 
     private func grant(
         _ name: String, _ request: AuthorizationRequest, identityPolicies: [Policy], resourcePolicy: Policy?, keyPolicyRules: Bool,
-        keyGrants: [KeyGrant] = []
+        grantAllows: Bool = false
     ) -> Grant? {
         let evaluation = PolicyEvaluator.evaluate(request, identityPolicies: identityPolicies, resourcePolicy: resourcePolicy, explain: true)
         var allows: [Reason] = []
@@ -175,7 +175,7 @@ public struct AccessReport: Sendable {
         if !delegations.isEmpty && allows.contains(where: { $0.kind == .identity }) { allows += delegations }
         if keyPolicyRules { allows = allows.filter { $0.kind == .resource || !delegations.isEmpty } }
         // An unconditional deny beats every allow, a grant's too.
-        guard !allows.isEmpty || !keyGrants.isEmpty, !denies.contains(where: { $0.conditions.isEmpty }) else { return nil }
+        guard !allows.isEmpty || grantAllows, !denies.contains(where: { $0.conditions.isEmpty }) else { return nil }
         return Grant(principal: name, allowedBy: allows, unless: denies)
     }
 }
