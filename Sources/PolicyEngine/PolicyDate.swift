@@ -1,6 +1,7 @@
-/// Dates for `Date…` conditions and `aws:CurrentTime`: ISO 8601 (`2024-05-01`,
-/// `2024-05-01T12:00:00Z`, `…T12:00:00.250+02:00`) or epoch seconds (`1714564800`), as seconds
-/// since 1970 UTC. Parsed by hand: no Foundation, no formatter objects on the request path.
+/// Dates for `Date…` conditions and `aws:CurrentTime`: the W3C profile of ISO 8601 that IAM
+/// names (`2024-05`, `2024-05-01`, `2024-05-01T12:00:00Z`, `…T12:00:00.250+02:00`; a month alone
+/// is its first day) or epoch seconds (`1714564800`; a bare number is always read as those), as
+/// seconds since 1970 UTC. Parsed by hand: no Foundation, no formatter objects on the request path.
 enum PolicyDate {
     /// Seconds since 1970-01-01T00:00:00Z, or nil when `text` is neither form.
     static func parse(_ text: String) -> Double? {
@@ -26,9 +27,9 @@ enum PolicyDate {
         init(_ bytes: [UInt8]) { self.bytes = bytes }
 
         mutating func iso8601() -> Double? {
-            guard let year = digits(4), take("-"), let month = digits(2), take("-"), let day = digits(2),
-                (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
-            else { return nil }
+            guard let year = digits(4), take("-"), let month = digits(2), (1...12).contains(month) else { return nil }
+            if index == bytes.count { return Double(PolicyDate.daysSinceEpoch(year: year, month: month, day: 1)) * 86_400 }
+            guard take("-"), let day = digits(2), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
             var seconds = Double(PolicyDate.daysSinceEpoch(year: year, month: month, day: day)) * 86_400
             guard index < bytes.count else { return seconds }
             guard take("T") || take("t") || take(" "), let hour = digits(2), take(":"), let minute = digits(2),
