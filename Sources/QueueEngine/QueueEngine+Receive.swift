@@ -154,7 +154,7 @@ extension QueueEngine {
             count("sealq_messages_deleted_total", queue: name, by: 1)
             releaseGroupWaiters(queue)
         }
-        if let outcome, let error = Self.deleteError(outcome, queue: queue) { throw error }
+        if let outcome, let error = Self.deleteError(outcome, handle: receiptHandle, queue: queue) { throw error }
     }
 
     /// DeleteMessageBatch.
@@ -162,10 +162,10 @@ extension QueueEngine {
         let queue = try requireQueue(name)
         try MessageValidation.checkBatch(ids: entries.map(\.id), action: "DeleteMessageBatch")
         var outcome = BatchOutcome<Void>()
-        var pending: [(id: String, receipt: MessageReceipt)] = []
+        var pending: [(id: String, text: String, receipt: MessageReceipt)] = []
         for entry in entries {
             switch Result(catching: { () throws(SQSError) in try decodeHandle(entry.payload, queue: queue) }) {
-            case .success(let handle) where handle.space == queue.messageSpace: pending.append((entry.id, handle.receipt))
+            case .success(let handle) where handle.space == queue.messageSpace: pending.append((entry.id, entry.payload, handle.receipt))
             case .success: outcome.successes.append((entry.id, ()))
             case .failure(let error): outcome.failures.append((entry.id, error))
             }
@@ -176,7 +176,7 @@ extension QueueEngine {
                 space: queue.messageSpace, receipts: pending.map(\.receipt), now: time.nowMilliseconds(),
                 requireInFlight: queue.settings.fifoQueue)
         for (item, result) in zip(pending, results) {
-            if let error = Self.deleteError(result, queue: queue) {
+            if let error = Self.deleteError(result, handle: item.text, queue: queue) {
                 outcome.failures.append((item.id, error))
             } else {
                 outcome.successes.append((item.id, ()))
@@ -262,10 +262,12 @@ extension QueueEngine {
     }
 
     /// Standard queues accept a stale receipt handle (the delete may do nothing, as AWS
-    /// documents); FIFO queues refuse a handle whose receive has expired.
-    private static func deleteError(_ outcome: ReceiptOutcome, queue: QueueRecord) -> SQSError? {
+    /// documents); FIFO queues refuse a handle whose receive has expired, with the
+    /// `InvalidParameterValue` AWS answers then (`ReceiptHandleIsInvalid` is for handles that
+    /// are malformed or of another queue).
+    private static func deleteError(_ outcome: ReceiptOutcome, handle: String, queue: QueueRecord) -> SQSError? {
         guard queue.settings.fifoQueue, outcome == .superseded || outcome == .notInFlight else { return nil }
-        return SQSError(.receiptHandleIsInvalid, "The receipt handle has expired.")
+        return SQSError.invalidParameter("ReceiptHandle", value: handle, reason: "The receipt handle has expired.")
     }
 
     private func receiveAttemptId(_ id: String?, queue: QueueRecord) throws(SQSError) -> String? {

@@ -121,6 +121,23 @@ struct MessageLifecycleTests {
         #expect(try await h.counts() == [0, 0, 0], "the handle of the latest receive still deletes")
     }
 
+    @Test("A FIFO delete with an expired handle is InvalidParameterValue naming the handle, alone and in a batch")
+    func fifoExpiredHandle() async throws {
+        let h = try await Harness()
+        try await h.createQueue("q.fifo", ["FifoQueue": "true", "VisibilityTimeout": "30"])
+        try await h.engine.sendMessage(
+            queue: "q.fifo", OutgoingMessage(body: "late", groupId: "g", deduplicationId: "d"), caller: testCaller)
+        let handle = try #require(try await h.receive(from: "q.fifo").first).receiptHandle
+        h.clock.advance(seconds: 31)
+        let error = await expectSQSError(.invalidParameterValue) {
+            try await h.engine.deleteMessage(queue: "q.fifo", receiptHandle: handle)
+        }
+        #expect(error?.message == "Value \(handle) for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.")
+        let batch = try await h.engine.deleteMessageBatch(queue: "q.fifo", [BatchEntry(id: "e", payload: handle)])
+        #expect(batch.failures.map(\.error.code) == [.invalidParameterValue])
+        #expect(try await h.counts("q.fifo") == [1, 0, 0], "the message was not deleted")
+    }
+
     @Test("ChangeMessageVisibility extends and shortens the timeout")
     func changeVisibility() async throws {
         let h = try await Harness()

@@ -615,8 +615,11 @@ def test_delete_with_expired_handle_refused(sqs):
     m = _recv(sqs, url, 1, VisibilityTimeout=1)
     assert _bodies(m) == ["expire-me"]
     time.sleep(1.3)
-    expect_error(sqs.delete_message, "ReceiptHandleIsInvalid", 400, QueueUrl=url,
-                 ReceiptHandle=m[0]["ReceiptHandle"])
+    # AWS: "Value <handle> for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired."
+    err = expect_error(sqs.delete_message, "InvalidParameterValue", 400, QueueUrl=url,
+                       ReceiptHandle=m[0]["ReceiptHandle"])
+    assert err["Error"]["Message"] == (
+        f"Value {m[0]['ReceiptHandle']} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.")
     # the message was not deleted: it is visible and comes back
     assert queue_counts(sqs, url) == (1, 0, 0)
     m2 = _recv(sqs, url, 1, VisibilityTimeout=30)
@@ -834,4 +837,4 @@ def test_query_delete_with_expired_handle(query):
     handle = xtext(xfind(res, "Message"), "ReceiptHandle")
     assert handle
     time.sleep(1.3)
-    _qerr(*query("DeleteMessage", {"QueueUrl": url, "ReceiptHandle": handle}), "ReceiptHandleIsInvalid")
+    _qerr(*query("DeleteMessage", {"QueueUrl": url, "ReceiptHandle": handle}), "InvalidParameterValue")
