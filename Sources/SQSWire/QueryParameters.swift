@@ -31,8 +31,12 @@ struct QueryParameters: RequestParameters {
         return value
     }
 
+    /// The flattened list `query.1`, `query.2`, …; a bare `query` (as in AWS's own
+    /// `AttributeName=All` example) is a list of one.
     func strings(_ name: String, query: String) throws(WireError) -> [String] {
-        indices(of: query).compactMap { values["\(prefix)\(query).\($0)"] }
+        let items = indices(of: query).compactMap { values["\(prefix)\(query).\($0)"] }
+        guard items.isEmpty, let single = values[prefix + query] else { return items }
+        return [single]
     }
 
     func stringMap(_ name: String, query: String, key: String, value: String) throws(WireError) -> [String: String] {

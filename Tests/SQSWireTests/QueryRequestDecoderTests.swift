@@ -107,6 +107,17 @@ struct QueryRequestDecoderTests {
         #expect(receive.messageAttributeNames == ["color.*", "size"])
     }
 
+    @Test("A bare list parameter (AWS's AttributeName=All example) is a list of one; an indexed list wins")
+    func bareListParameter() throws {
+        let request = try decodeQuery(query("ReceiveMessage", ["AttributeName": "All", "MessageAttributeName": "All"]))
+        guard case .receiveMessage("q", let receive) = request else { Issue.record("\(request)"); return }
+        #expect(receive.systemAttributeNames == ["All"])
+        #expect(receive.messageAttributeNames == ["All"])
+        let both = try decodeQuery(query("ReceiveMessage", ["MessageAttributeName": "x", "MessageAttributeName.1": "y"]))
+        guard case .receiveMessage("q", let indexed) = both else { Issue.record("\(both)"); return }
+        #expect(indexed.messageAttributeNames == ["y"])
+    }
+
     @Test("DeleteMessage(Batch) and ChangeMessageVisibility(Batch)")
     func deleteAndVisibility() throws {
         guard case .deleteMessage("q", "h+/=") = try decodeQuery(query("DeleteMessage", ["ReceiptHandle": "h+/="])) else {

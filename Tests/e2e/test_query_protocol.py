@@ -325,6 +325,30 @@ def test_receive_system_attribute_names(query):
     assert xml_attributes(xfind(res, "Message")) == {}
 
 
+def test_unindexed_list_parameter_is_a_list_of_one(query):
+    """AWS's own ReceiveMessage example passes `AttributeName=All` without an index; it (and
+    `MessageAttributeName=All`) must select as `AttributeName.1=All` does, also in
+    GetQueueAttributes."""
+    _, url = _create(query)
+    _ok(*query("SendMessage", {"QueueUrl": url, "MessageBody": "bare",
+                               "MessageAttribute.1.Name": "color", "MessageAttribute.1.Value.DataType": "String",
+                               "MessageAttribute.1.Value.StringValue": "blue"}), "SendMessage")
+    res = _ok(*query("ReceiveMessage", {"QueueUrl": url, "MaxNumberOfMessages": "5", "VisibilityTimeout": "15",
+                                        "AttributeName": "All", "MessageAttributeName": "All",
+                                        "WaitTimeSeconds": "1"}), "ReceiveMessage")
+    message = xfind(res, "Message")
+    assert set(xml_attributes(message)) == {"SenderId", "SentTimestamp", "ApproximateReceiveCount",
+                                            "ApproximateFirstReceiveTimestamp"}
+    assert xtext(message, "MessageAttribute/Name") == "color"
+    assert xtext(message, "MessageAttribute/Value/StringValue") == "blue"
+    res = _ok(*query("GetQueueAttributes", {"QueueUrl": url, "AttributeName": "VisibilityTimeout"}), "GetQueueAttributes")
+    assert xml_attributes(res) == {"VisibilityTimeout": "30"}
+    # an indexed list wins over a stray bare key
+    res = _ok(*query("GetQueueAttributes", {"QueueUrl": url, "AttributeName": "VisibilityTimeout",
+                                            "AttributeName.1": "DelaySeconds"}), "GetQueueAttributes")
+    assert xml_attributes(res) == {"DelaySeconds": "0"}
+
+
 def test_presigned_get(daemon):
     from botocore.auth import SigV4QueryAuth
     import requests
