@@ -10,7 +10,12 @@ public protocol MessageStore: Sendable {
         name: String, settings: QueueSettings, tags: [String: String], now: Int64, deletedAfter: Int64, spaceKey: [UInt8]
     ) async throws -> QueueCreation
     /// Replaces a queue's settings and tags, bumping its version; nil when it no longer exists.
-    func updateQueue(id: Int64, settings: QueueSettings, tags: [String: String], now: Int64) async throws -> QueueRecord?
+    /// With `retimedDelayMilliseconds`, in the same transaction, the messages of the queue's space
+    /// never received yet become visible that long after they were sent (a FIFO queue's
+    /// DelaySeconds is retroactive).
+    func updateQueue(
+        id: Int64, settings: QueueSettings, tags: [String: String], now: Int64, retimedDelayMilliseconds: Int64?
+    ) async throws -> QueueRecord?
     /// Deletes a queue and its messages, destroying its space key at once; false when it did not exist.
     func deleteQueue(id: Int64, now: Int64) async throws -> Bool
     /// Moves a queue to a fresh message space keyed by `spaceKey` (its old messages become

@@ -181,9 +181,16 @@ extension QueueEngine {
         try await queueChanges.run(name) {
             let queue = try requireQueue(name)
             let (settings, tags) = try change(queue)
-            guard let record = try await store.updateQueue(id: queue.id, settings: settings, tags: tags, now: time.nowMilliseconds())
+            // A FIFO queue's delay is retroactive (AWS's delay-queue guide): a new one retimes
+            // the messages not received yet; a standard queue's applies to new messages only.
+            let retimed = queue.settings.fifoQueue && settings.delaySeconds != queue.settings.delaySeconds
+            guard
+                let record = try await store.updateQueue(
+                    id: queue.id, settings: settings, tags: tags, now: time.nowMilliseconds(),
+                    retimedDelayMilliseconds: retimed ? Int64(settings.delaySeconds) * 1000 : nil)
             else { throw SQSError.queueDoesNotExist }
             catalog.upsert(record)
+            if retimed { waiters.notify(queueId: queue.id) }
         }
     }
 

@@ -131,13 +131,23 @@ public final class SQLiteMessageStore: MessageStore {
     }
 
     /// Rewrites a queue's settings and tags, bumping its version.
-    public func updateQueue(id: Int64, settings: QueueSettings, tags: [String: String], now: Int64) async throws -> QueueRecord? {
+    public func updateQueue(
+        id: Int64, settings: QueueSettings, tags: [String: String], now: Int64, retimedDelayMilliseconds: Int64?
+    ) async throws -> QueueRecord? {
         let settingsJSON = try Self.json(settings)
         let tagsJSON = try Self.json(tags)
         return try await writer.perform { db in
             try db.execute(
                 sql: "UPDATE queues SET settings = ?, tags = ?, last_modified_at = ?, version = version + 1 WHERE id = ?",
                 arguments: [settingsJSON, tagsJSON, now, id])
+            if let delay = retimedDelayMilliseconds {
+                try db.execute(
+                    sql: """
+                        UPDATE messages SET visible_at = sent_at + ?
+                        WHERE space = (SELECT message_space FROM queues WHERE id = ?) AND receive_count = 0
+                        """,
+                    arguments: [delay, id])
+            }
             return try Row.fetchOne(db, sql: Self.selectQueues + " WHERE queues.id = ?", arguments: [id]).map(Self.queueRecord)
         }
     }

@@ -138,6 +138,27 @@ struct MessageLifecycleTests {
         #expect(try await h.counts("q.fifo") == [1, 0, 0], "the message was not deleted")
     }
 
+    @Test("A FIFO queue's DelaySeconds is retroactive for messages not received yet; a standard queue's is not")
+    func retroactiveFifoDelay() async throws {
+        let h = try await Harness()
+        try await h.createQueue("q.fifo", ["FifoQueue": "true", "DelaySeconds": "60"])
+        try await h.createQueue("q", ["DelaySeconds": "60"])
+        try await h.engine.sendMessage(
+            queue: "q.fifo", OutgoingMessage(body: "f", groupId: "g", deduplicationId: "1"), caller: testCaller)
+        try await h.send("s")
+        h.clock.advance(seconds: 10)
+        try await h.engine.setQueueAttributes(name: "q.fifo", attributes: ["DelaySeconds": "0"])
+        try await h.engine.setQueueAttributes(name: "q", attributes: ["DelaySeconds": "0"])
+        #expect(try await h.receive(from: "q.fifo", visibility: 300).map(\.body) == ["f"])
+        #expect(try await h.receive(from: "q").isEmpty, "a standard queue's delay applies to new messages only")
+        try await h.engine.sendMessage(
+            queue: "q.fifo", OutgoingMessage(body: "later", groupId: "h", deduplicationId: "2"), caller: testCaller)
+        try await h.engine.setQueueAttributes(name: "q.fifo", attributes: ["DelaySeconds": "30"])
+        #expect(try await h.counts("q.fifo") == [0, 1, 1], "the message in flight keeps its timeout; the new one waits again")
+        h.clock.advance(seconds: 31)
+        #expect(try await h.receive(from: "q.fifo").map(\.body) == ["later"])
+    }
+
     @Test("ChangeMessageVisibility extends and shortens the timeout")
     func changeVisibility() async throws {
         let h = try await Harness()

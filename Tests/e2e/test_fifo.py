@@ -209,6 +209,37 @@ def test_send_per_message_delay_refused(sqs):
     assert _bodies(_recv(sqs, url, 10)) == ["zero", "zero-batch"]
 
 
+def test_queue_delay_is_retroactive(sqs):
+    """AWS's delay-queue guide: "For FIFO queues, the per-queue delay setting is retroactive-
+    changing the setting affects the delay of messages already in the queue." Lowering it frees
+    waiting messages (and the groups they head), raising it holds back ones not received yet;
+    a message in flight keeps its visibility timeout."""
+    url = _fifo(sqs, {"DelaySeconds": 60, "VisibilityTimeout": 60})
+    _send(sqs, url, "d0", group="D")
+    assert queue_counts(sqs, url) == (0, 0, 1)
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"DelaySeconds": "0"})
+    _send(sqs, url, "d1", group="D")
+    _send(sqs, url, "x0", group="X")
+    assert queue_counts(sqs, url) == (3, 0, 0)
+    got = _recv(sqs, url, 10)
+    assert sorted(_bodies(got)) == ["d0", "d1", "x0"]
+    assert [m["Body"] for m in got if m["Attributes"]["MessageGroupId"] == "D"] == ["d0", "d1"]
+    _send(sqs, url, "e0", group="E")
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"DelaySeconds": "60"})
+    assert _recv(sqs, url, 10) == [], "raising the delay holds back a message not received yet"
+    assert queue_counts(sqs, url) == (0, 3, 1)
+
+
+def test_standard_queue_delay_is_not_retroactive(sqs):
+    url = sqs.create_queue(QueueName=unique_name("nr"), Attributes={"DelaySeconds": "60"})["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="held")
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"DelaySeconds": "0"})
+    sqs.send_message(QueueUrl=url, MessageBody="new")
+    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+    assert [m["Body"] for m in got] == ["new"]
+    assert queue_counts(sqs, url) == (0, 1, 1)
+
+
 @pytest.mark.parametrize("field,value", [
     ("MessageGroupId", "g" * 129),
     ("MessageDeduplicationId", "d" * 129),
