@@ -16,8 +16,9 @@ public struct MessageAttributeValue: Sendable, Equatable {
         self.binaryValue = binaryValue
     }
 
-    /// The base type before any custom label.
-    public var baseType: Substring { dataType.split(separator: ".", maxSplits: 1).first ?? "" }
+    /// The base type: what comes before the first period (`Number` of `Number.float`; empty,
+    /// so invalid, for `.Number`).
+    public var baseType: Substring { dataType.prefix { $0 != "." } }
 }
 
 /// A message ready to be stored.

@@ -51,10 +51,14 @@ public enum MessageValidation {
                 "Number of message attributes [\(attributes.count)] exceeds the allowed maximum [10].")
         }
         for (name, value) in attributes {
+            guard !name.isEmpty else { throw emptyAttributeName }
             try checkAttributeName(name)
             try checkValue(value, name: name)
         }
     }
+
+    /// AWS's error for an attribute without a name.
+    public static let emptyAttributeName = SQSError(.invalidParameterValue, "The request must contain non-empty message attribute name.")
 
     /// Validates system attributes: only `AWSTraceHeader`, of type String.
     public static func checkSystemAttributes(_ attributes: [String: MessageAttributeValue]) throws(SQSError) {
@@ -104,25 +108,29 @@ public enum MessageValidation {
         guard !type.isEmpty else {
             throw SQSError(.invalidParameterValue, "The message attribute '\(name)' must contain non-empty message attribute type.")
         }
-        guard type.utf8.count <= 256 else {
+        guard type.utf16.count <= 256 else {
             throw SQSError(.invalidParameterValue, "The message attribute '\(name)' has a type that is longer than 256 characters.")
         }
         guard isXMLText(type) else {
             throw SQSError(.invalidParameterValue, "The message attribute '\(name)' has a type with characters that are not allowed.")
         }
+        let empty = SQSError(
+            .invalidParameterValue, "Message (user) attribute '\(name)' must contain a non-empty value of type '\(value.baseType)'.")
         switch value.baseType {
         case "String", "Number":
-            guard let text = value.stringValue, !text.isEmpty, value.binaryValue == nil else {
+            guard value.binaryValue == nil else {
                 throw SQSError(
                     .invalidParameterValue,
                     "The message attribute '\(name)' with type '\(value.baseType)' must use field 'String'.")
             }
+            guard let text = value.stringValue, !text.isEmpty else { throw empty }
             if value.baseType == "Number" { try checkNumber(text, name: name) }
             try checkBody(text)
         case "Binary":
-            guard let bytes = value.binaryValue, !bytes.isEmpty, value.stringValue == nil else {
+            guard value.stringValue == nil else {
                 throw SQSError(.invalidParameterValue, "The message attribute '\(name)' with type 'Binary' must use field 'Binary'.")
             }
+            guard let bytes = value.binaryValue, !bytes.isEmpty else { throw empty }
         default:
             throw SQSError(
                 .invalidParameterValue,
@@ -138,7 +146,7 @@ public enum MessageValidation {
 
     /// Whether `text` is a decimal number as SQS takes them: an optional sign, digits with an
     /// optional point, an optional exponent; at most 38 significant digits; zero or a magnitude
-    /// between 10^-128 and 10^+126.
+    /// between 10^-128 and 10^+126 inclusive.
     static func isSQSNumber(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         var index = 0
@@ -162,8 +170,11 @@ public enum MessageValidation {
             index += 1
             let sign = take { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }
             let digits = take(isDigit)
-            guard sign.count <= 1, !digits.isEmpty, digits.count <= 6 else { return false }
-            exponent = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } * (sign.first == UInt8(ascii: "-") ? -1 : 1)
+            guard sign.count <= 1, !digits.isEmpty else { return false }
+            // Leading zeros aside, an exponent past six digits is far outside the range anyway.
+            let significant = digits.drop { $0 == UInt8(ascii: "0") }
+            guard significant.count <= 6 else { return false }
+            exponent = significant.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } * (sign.first == UInt8(ascii: "-") ? -1 : 1)
         }
         guard index == bytes.count else { return false }
         let digits = Array(integer) + Array(fraction)
@@ -171,9 +182,9 @@ public enum MessageValidation {
             let last = digits.lastIndex(where: { $0 != UInt8(ascii: "0") })
         else { return true }
         guard last - first + 1 <= 38 else { return false }
-        // The power of ten of the leading significant digit.
+        // The power of ten of the leading significant digit: 10^126 itself is the largest value.
         let magnitude = integer.count - 1 - first + exponent
-        return (-128...126).contains(magnitude)
+        return (-128...125).contains(magnitude) || (magnitude == 126 && first == last && digits[first] == UInt8(ascii: "1"))
     }
 
     /// Throws `InvalidBatchEntryId` unless `id` is 1–80 characters of `[A-Za-z0-9_-]`.

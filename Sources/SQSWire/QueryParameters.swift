@@ -52,7 +52,14 @@ struct QueryParameters: RequestParameters {
         var result: [String: MessageAttributeValue] = [:]
         for index in indices(of: query) {
             let entry = "\(prefix)\(query).\(index)."
-            guard let attributeName = values[entry + "Name"] else { continue }
+            // An entry without a name is refused, not dropped with its value.
+            guard let attributeName = values[entry + "Name"], !attributeName.isEmpty else {
+                throw WireError(MessageValidation.emptyAttributeName)
+            }
+            guard result[attributeName] == nil else {
+                throw WireError(SQSError(
+                    .invalidParameterValue, "Message (user) attribute name '\(attributeName)' is repeated: attribute names must be unique."))
+            }
             for list in ["Value.StringListValue.", "Value.BinaryListValue."] where !lists.indices(under: entry + list).isEmpty {
                 throw WireError(SQSError.listValuesUnsupported(in: operation))
             }

@@ -26,6 +26,26 @@ public enum SQSRequest: Sendable {
     case cancelMessageMoveTask(taskHandle: String)
     case listMessageMoveTasks(sourceArn: String, maxResults: Int?)
 
+    /// The call with the X-Ray trace header of its HTTP request (`X-Amzn-Trace-Id`) as the
+    /// `AWSTraceHeader` system attribute of each message it sends that names none: AWS's X-Ray
+    /// guide says the header "corresponds to all messages included in a SendMessage or
+    /// SendMessageBatch request", and that the message system attribute wins when both are set.
+    public func tracing(_ header: String?) -> SQSRequest {
+        guard let header, !header.isEmpty else { return self }
+        func traced(_ message: OutgoingMessage) -> OutgoingMessage {
+            guard message.systemAttributes["AWSTraceHeader"] == nil else { return message }
+            var traced = message
+            traced.systemAttributes["AWSTraceHeader"] = MessageAttributeValue(dataType: "String", stringValue: header)
+            return traced
+        }
+        switch self {
+        case .sendMessage(let queue, let message): return .sendMessage(queue: queue, traced(message))
+        case .sendMessageBatch(let queue, let entries):
+            return .sendMessageBatch(queue: queue, entries.map { BatchEntry(id: $0.id, payload: traced($0.payload)) })
+        default: return self
+        }
+    }
+
     /// The queue the call acts on, if it names one.
     public var queueName: String? {
         switch self {

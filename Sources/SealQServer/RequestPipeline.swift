@@ -99,7 +99,7 @@ struct RequestPipeline: Sendable {
             case .query:
                 return try decoder.decodeQuery(parameters: try call.formParameters(), path: call.path)
             }
-        }
+        }.map { action, request in (action, request.tracing(call.headers["x-amzn-trace-id"])) }
     }
 
     /// What the record says of a call before it is authenticated, so refused and malformed

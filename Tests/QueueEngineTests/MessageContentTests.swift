@@ -93,11 +93,37 @@ struct MessageContentTests {
             MessageAttributeValue(dataType: "Binary", stringValue: "v"),
             MessageAttributeValue(dataType: "Binary", binaryValue: []),
             MessageAttributeValue(dataType: "String." + String(repeating: "l", count: 250), stringValue: "v"),
+            MessageAttributeValue(dataType: ".String", stringValue: "v"),
+            MessageAttributeValue(dataType: "..Number", stringValue: "1"),
+            MessageAttributeValue(dataType: ".Binary", binaryValue: [1]),
         ])
     func badTypes(value: MessageAttributeValue) async throws {
         let h = try await Harness()
         try await h.createQueue()
         await expectSQSError(.invalidParameterValue, "\(value)") { try await h.send("x", attributes: ["attr": value]) }
+    }
+
+    @Test("Errors name what is wrong in AWS's words: a missing name, an empty value")
+    func attributeErrorTexts() async throws {
+        let h = try await Harness()
+        try await h.createQueue()
+        let unnamed = await expectSQSError(.invalidParameterValue) { try await h.send("x", attributes: ["": Self.text("v")]) }
+        #expect(unnamed?.message == "The request must contain non-empty message attribute name.")
+        let empty = await expectSQSError(.invalidParameterValue) { try await h.send("x", attributes: ["piyo": Self.text("")]) }
+        #expect(empty?.message == "Message (user) attribute 'piyo' must contain a non-empty value of type 'String'.")
+        let emptyBinary = await expectSQSError(.invalidParameterValue) {
+            try await h.send("x", attributes: ["b": MessageAttributeValue(dataType: "Binary.raw", binaryValue: [])])
+        }
+        #expect(emptyBinary?.message == "Message (user) attribute 'b' must contain a non-empty value of type 'Binary'.")
+    }
+
+    @Test("A data type is at most 256 characters, counted as characters, not UTF-8 bytes")
+    func typeLengthInCharacters() async throws {
+        let h = try await Harness()
+        try await h.createQueue()
+        let longest = "String." + String(repeating: "é", count: 249)
+        try await h.send("x", attributes: ["a": Self.text("v", longest)])
+        await expectSQSError(.invalidParameterValue) { try await h.send("x", attributes: ["a": Self.text("v", longest + "é")]) }
     }
 
     @Test("Number values must parse as finite numbers", arguments: ["abc", "1,5", "12abc", "NaN", "inf", "-infinity", "1e999", "0x1p3z"])

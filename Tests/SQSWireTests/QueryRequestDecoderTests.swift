@@ -76,6 +76,50 @@ struct QueryRequestDecoderTests {
         #expect(message.groupId == "g" && message.deduplicationId == nil)
     }
 
+    @Test("A message attribute entry without a name, or repeating one, is refused instead of dropped or merged")
+    func unnamedAndRepeatedAttributes() throws {
+        for entry in ["MessageAttribute", "MessageSystemAttribute"] {
+            let unnamed = expectWireError("InvalidParameterValue", "\(entry)") {
+                _ = try decodeQuery(query("SendMessage", [
+                    "MessageBody": "b", "\(entry).1.Value.DataType": "String", "\(entry).1.Value.StringValue": "lost",
+                ]))
+            }
+            #expect(unnamed?.message == "The request must contain non-empty message attribute name.")
+            expectWireError("InvalidParameterValue", "\(entry) empty name") {
+                _ = try decodeQuery(query("SendMessage", [
+                    "MessageBody": "b", "\(entry).1.Name": "", "\(entry).1.Value.DataType": "String",
+                    "\(entry).1.Value.StringValue": "lost",
+                ]))
+            }
+        }
+        expectWireError("InvalidParameterValue") {
+            _ = try decodeQuery(query("SendMessage", [
+                "MessageBody": "b",
+                "MessageAttribute.1.Name": "k", "MessageAttribute.1.Value.DataType": "String", "MessageAttribute.1.Value.StringValue": "one",
+                "MessageAttribute.2.Name": "k", "MessageAttribute.2.Value.DataType": "String", "MessageAttribute.2.Value.StringValue": "two",
+            ]))
+        }
+    }
+
+    @Test("X-Amzn-Trace-Id becomes each sent message's AWSTraceHeader unless the message names its own")
+    func traceHeader() throws {
+        let single = try decodeQuery(query("SendMessage", ["MessageBody": "b"])).tracing("Root=1-abc")
+        guard case .sendMessage(_, let message) = single else { Issue.record("\(single)"); return }
+        #expect(message.systemAttributes["AWSTraceHeader"] == MessageAttributeValue(dataType: "String", stringValue: "Root=1-abc"))
+        let batch = try decodeQuery(query("SendMessageBatch", [
+            "SendMessageBatchRequestEntry.1.Id": "a", "SendMessageBatchRequestEntry.1.MessageBody": "x",
+            "SendMessageBatchRequestEntry.2.Id": "b", "SendMessageBatchRequestEntry.2.MessageBody": "y",
+            "SendMessageBatchRequestEntry.2.MessageSystemAttribute.1.Name": "AWSTraceHeader",
+            "SendMessageBatchRequestEntry.2.MessageSystemAttribute.1.Value.DataType": "String",
+            "SendMessageBatchRequestEntry.2.MessageSystemAttribute.1.Value.StringValue": "Root=own",
+        ])).tracing("Root=1-abc")
+        guard case .sendMessageBatch(_, let entries) = batch else { Issue.record("\(batch)"); return }
+        #expect(entries.map { $0.payload.systemAttributes["AWSTraceHeader"]?.stringValue } == ["Root=1-abc", "Root=own"])
+        let untouched = try decodeQuery(query("SendMessage", ["MessageBody": "b"])).tracing("")
+        guard case .sendMessage(_, let plain) = untouched else { Issue.record("\(untouched)"); return }
+        #expect(plain.systemAttributes.isEmpty)
+    }
+
     @Test("SendMessageBatch reads SendMessageBatchRequestEntry.N fields, in numeric order")
     func sendMessageBatch() throws {
         let request = try decodeQuery(query("SendMessageBatch", [

@@ -246,3 +246,47 @@ def test_query_batch_md5(query, queue):
     assert xfind(entries["one"], "MD5OfMessageAttributes") is None
     assert xtext(entries["two"], "MD5OfMessageBody") == md5_hex("second \u00e9")
     assert xtext(entries["two"], "MD5OfMessageAttributes") == md5_of_attributes(attrs)
+
+
+def test_xray_trace_header_becomes_each_messages_aws_trace_header(client_factory, queue):
+    """AWS's X-Ray guide: the X-Amzn-Trace-Id header "corresponds to all messages included in a
+    SendMessage or SendMessageBatch request"; a message's own AWSTraceHeader wins."""
+    traced = client_factory()
+    trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+
+    def add_trace_header(request, **_):
+        request.headers["X-Amzn-Trace-Id"] = trace
+
+    traced.meta.events.register("before-sign.sqs.*", add_trace_header)
+    traced.send_message(QueueUrl=queue, MessageBody="single")
+    own = {"AWSTraceHeader": {"DataType": "String", "StringValue": "Root=1-own"}}
+    traced.send_message_batch(QueueUrl=queue, Entries=[
+        {"Id": "a", "MessageBody": "batched"},
+        {"Id": "b", "MessageBody": "own", "MessageSystemAttributes": own}])
+    got = {}
+    for _ in range(5):
+        for m in traced.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1,
+                                        MessageSystemAttributeNames=["AWSTraceHeader"]).get("Messages", []):
+            got[m["Body"]] = m.get("Attributes", {}).get("AWSTraceHeader")
+        if len(got) == 3:
+            break
+    assert got == {"single": trace, "batched": trace, "own": "Root=1-own"}
+
+
+def test_query_attribute_entry_without_a_name_is_refused(query, queue):
+    """An entry with a value but no Name was dropped and the send answered 200; AWS refuses it."""
+    for prefix in ("MessageAttribute", "MessageSystemAttribute"):
+        st, root = query("SendMessage", {"QueueUrl": queue, "MessageBody": "b",
+                                         f"{prefix}.1.Value.DataType": "String",
+                                         f"{prefix}.1.Value.StringValue": "lost"})
+        assert st == 400, prefix
+        assert xtext(root, "Error/Code") == "InvalidParameterValue"
+        assert xtext(root, "Error/Message") == "The request must contain non-empty message attribute name."
+    st, root = query("ReceiveMessage", {"QueueUrl": queue, "WaitTimeSeconds": "0"})
+    assert xfindall(root, "ReceiveMessageResult/Message") == []
+
+
+@pytest.mark.parametrize("data_type,value", [(".String", "v"), (".Number", "1"), ("Number", "9.99e126")])
+def test_invalid_type_prefix_or_number_refused(sqs, queue, data_type, value):
+    expect_error(sqs.send_message, "InvalidParameterValue", 400, QueueUrl=queue, MessageBody="x",
+                 MessageAttributes={"a": {"DataType": data_type, "StringValue": value}})
