@@ -67,6 +67,7 @@ let package = Package(
                 "QueueEngine", "Storage", "SQSWire", "SigV4", "SealCrypto", "PolicyEngine", "Principals",
                 "IdentityWire", "WireFormat", "WireJSON", "KeyService", "KMSWire", "AuditTrail", "AuditWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -69,9 +69,14 @@ public struct WireError: Error, Sendable, Equatable {
             jsonType: "com.amazonaws.sqs#InvalidParameterValueException", queryCode: "InvalidParameterValue", status: 413,
             message: "Request body is larger than the allowed maximum of \(limit) bytes.")
     }
-    /// A body that ended before its Content-Length (the client stopped sending).
+    /// A body that ended early (the client stopped sending) or whose chunked framing is broken.
     public static let incompleteBody = service(
-        "IncompleteBody", "IncompleteBody", 400, "The request body ended before the number of bytes its Content-Length announced.")
+        "IncompleteBody", "IncompleteBody", 400,
+        "The request body ended before the length its Content-Length announced, or its chunked framing is malformed.")
+    /// The daemon holds as many request bodies as it may at once; SDKs retry this with backoff.
+    public static let serviceUnavailable = WireError(
+        jsonType: "com.amazon.coral.service#ServiceUnavailableException", queryCode: "ServiceUnavailable", status: 503,
+        senderFault: false, message: "The service is holding as many request bodies as it can. Please try again.")
     /// An unexpected server fault; the text never carries internals.
     public static let internalFailure = WireError(
         jsonType: "com.amazon.coral.service#InternalFailure", queryCode: "InternalFailure", status: 500, senderFault: false,

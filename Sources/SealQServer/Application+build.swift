@@ -132,14 +132,15 @@ public func buildApplication(
             logger: logger))
     let responder = SealQResponder(
         router: router, metrics: MetricsEndpoint(registry: registry, engine: engine),
-        maximumBodyBytes: configuration.maximumRequestBodyBytes)
+        maximumBodyBytes: configuration.maximumRequestBodyBytes,
+        bodyBudget: BodyBudget(limit: configuration.bufferedBodyBudgetBytes))
     let connections = ConnectionLimit.raisingDescriptorLimit()
     var application = Application(
         responder: responder,
         server: .http1(
             configuration: .init(
                 additionalChannelHandlers: [
-                    connections.handler(), RequestDeadline(limit: .seconds(configuration.idleTimeoutSeconds)),
+                    connections.handler(), HTTP10ConnectionClose.installer(), RequestDeadline(limit: .seconds(configuration.idleTimeoutSeconds)),
                     ExpectContinue(maximumBodyBytes: configuration.maximumRequestBodyBytes),
                 ],
                 idleTimeout: .seconds(configuration.idleTimeoutSeconds))),

@@ -53,7 +53,7 @@ final class ExpectContinue: ChannelDuplexHandler, RemovableChannelHandler {
     static func expectsContinue(_ request: HTTPRequest, maximumBodyBytes: Int) -> Bool {
         guard let expectation = request.headerFields[.expect], expectation.lowercased() == "100-continue" else { return false }
         guard let length = request.headerFields[.contentLength] else { return true }
-        guard let bytes = Int(length) else { return false }
-        return bytes <= maximumBodyBytes
+        guard let bytes = UInt64(length) else { return false }
+        return bytes <= UInt64(maximumBodyBytes)
     }
 }

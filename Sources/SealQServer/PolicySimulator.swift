@@ -60,51 +60,58 @@ public struct PolicySimulator: Sendable {
             context.set(name, entry.contextKeyValues ?? [], type: type)
         }
         let resources = (input.resourceArns ?? []).isEmpty ? ["*"] : input.resourceArns!
+        // Only the page asked for is evaluated (action-major, as listed): a call naming thousands
+        // of actions and resources costs one page's work, not the whole grid's.
+        let pairs = input.actionNames.count * resources.count
+        let start = try Self.pageStart(input, count: pairs)
+        let end = min(pairs, start + (input.maxItems ?? 100))
         var results: [EvaluationResult] = []
         var explanations: [ResultExplanation] = []
-        for action in input.actionNames {
-            for resource in resources {
-                var evaluation = PolicyEvaluator.evaluate(
-                    AuthorizationRequest(action: action, resource: resource, principal: principal, context: context),
-                    identityPolicies: identityPolicies, resourcePolicy: resourcePolicy, permissionsBoundaries: boundaries,
-                    explain: explain)
-                if let principal, let owner = Self.owner(of: resource, resourceOwner: input.resourceOwner), owner != principal.accountId {
-                    Self.applyCrossAccountRule(to: &evaluation)
-                }
-                let decision = EvalDecision(rawValue: evaluation.decision.rawValue) ?? .implicitDeny
-                let matched = evaluation.matchedStatements.map { statement in
-                    IdentityWire.MatchedStatement(
-                        sourcePolicyId: statement.policyId, sourcePolicyType: sourceTypes[statement.policyId],
-                        // IAM reports a statement as starting just after its `{`.
-                        startPosition: Position(line: statement.start.line, column: statement.start.column + 1),
-                        endPosition: Position(line: statement.end.line, column: statement.end.column))
-                }
-                var result = EvaluationResult(
-                    evalActionName: action, evalResourceName: resource, evalDecision: decision, matchedStatements: matched,
-                    missingContextValues: evaluation.missingContextKeys, allowedByPermissionsBoundary: evaluation.allowedByPermissionsBoundary)
-                if resource != "*" {
-                    // IAM: with ResourceArns, missing context values are "instead included under
-                    // the ResourceSpecificResults section", and EvalDecisionDetails is present but
-                    // empty for a simulation within one account.
-                    result.missingContextValues = []
-                    result.evalDecisionDetails = [:]
-                    result.resourceSpecificResults = [
-                        ResourceSpecificResult(
-                            evalResourceName: resource, evalResourceDecision: decision, matchedStatements: matched,
-                            missingContextValues: evaluation.missingContextKeys,
-                            allowedByPermissionsBoundary: evaluation.allowedByPermissionsBoundary)
-                    ]
-                }
-                results.append(result)
-                if explain {
-                    explanations.append(
-                        ResultExplanation(
-                            actionName: action, resourceName: resource,
-                            statements: evaluation.explanation.map(Self.explanation)))
-                }
+        for index in start..<end {
+            let action = input.actionNames[index / resources.count]
+            let resource = resources[index % resources.count]
+            var evaluation = PolicyEvaluator.evaluate(
+                AuthorizationRequest(action: action, resource: resource, principal: principal, context: context),
+                identityPolicies: identityPolicies, resourcePolicy: resourcePolicy, permissionsBoundaries: boundaries,
+                explain: explain)
+            if let principal, let owner = Self.owner(of: resource, resourceOwner: input.resourceOwner), owner != principal.accountId {
+                Self.applyCrossAccountRule(to: &evaluation)
+            }
+            let decision = EvalDecision(rawValue: evaluation.decision.rawValue) ?? .implicitDeny
+            let matched = evaluation.matchedStatements.map { statement in
+                IdentityWire.MatchedStatement(
+                    sourcePolicyId: statement.policyId, sourcePolicyType: sourceTypes[statement.policyId],
+                    // IAM reports a statement as starting just after its `{`.
+                    startPosition: Position(line: statement.start.line, column: statement.start.column + 1),
+                    endPosition: Position(line: statement.end.line, column: statement.end.column))
+            }
+            var result = EvaluationResult(
+                evalActionName: action, evalResourceName: resource, evalDecision: decision, matchedStatements: matched,
+                missingContextValues: evaluation.missingContextKeys, allowedByPermissionsBoundary: evaluation.allowedByPermissionsBoundary)
+            if resource != "*" {
+                // IAM: with ResourceArns, missing context values are "instead included under
+                // the ResourceSpecificResults section", and EvalDecisionDetails is present but
+                // empty for a simulation within one account.
+                result.missingContextValues = []
+                result.evalDecisionDetails = [:]
+                result.resourceSpecificResults = [
+                    ResourceSpecificResult(
+                        evalResourceName: resource, evalResourceDecision: decision, matchedStatements: matched,
+                        missingContextValues: evaluation.missingContextKeys,
+                        allowedByPermissionsBoundary: evaluation.allowedByPermissionsBoundary)
+                ]
+            }
+            results.append(result)
+            if explain {
+                explanations.append(
+                    ResultExplanation(
+                        actionName: action, resourceName: resource,
+                        statements: evaluation.explanation.map(Self.explanation)))
             }
         }
-        return (try Self.page(results, input: input), explain ? SimulationExplanation(results: explanations) : nil)
+        let truncated = end < pairs
+        let result = SimulationResult(evaluationResults: results, isTruncated: truncated, marker: truncated ? String(end) : nil)
+        return (result, explain ? SimulationExplanation(results: explanations) : nil)
     }
 
     /// The identity policies of the user, role or group `arn` names, the caller it stands for
@@ -160,18 +167,12 @@ public struct PolicySimulator: Sendable {
         return parts.count > 4 ? String(parts[4]) : ""
     }
 
-    /// MaxItems and Marker: the marker is the index of the first result of the next page.
-    private static func page(_ results: [EvaluationResult], input: SimulationInput) throws(IdentityError) -> SimulationResult {
-        var start = 0
-        if let marker = input.marker {
-            guard let index = Int(marker), (0...results.count).contains(index) else { throw .invalidInput("Invalid Marker.") }
-            start = index
-        }
-        let size = input.maxItems ?? 100
-        let end = min(results.count, start + size)
-        let truncated = end < results.count
-        return SimulationResult(
-            evaluationResults: Array(results[start..<end]), isTruncated: truncated, marker: truncated ? String(end) : nil)
+    /// Where the page MaxItems and Marker ask for starts among `count` results: the marker is the
+    /// index of the first result of the next page.
+    private static func pageStart(_ input: SimulationInput, count: Int) throws(IdentityError) -> Int {
+        guard let marker = input.marker else { return 0 }
+        guard let index = Int(marker), (0...count).contains(index) else { throw .invalidInput("Invalid Marker.") }
+        return index
     }
 
     private static func explanation(_ statement: PolicyEngine.StatementExplanation) -> IdentityWire.StatementExplanation {

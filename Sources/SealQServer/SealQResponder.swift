@@ -11,6 +11,8 @@ struct SealQResponder: HTTPResponder {
     let router: ServiceRouter
     let metrics: MetricsEndpoint
     let maximumBodyBytes: Int
+    /// Bounds the body bytes held across all requests at once.
+    let bodyBudget: BodyBudget
 
     func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
@@ -37,18 +39,42 @@ struct SealQResponder: HTTPResponder {
         let call = IncomingCall(
             method: request.method.rawValue, path: path, query: request.uri.query ?? "", headers: headers, body: [],
             sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1", host: request.head.authority ?? headers["host"] ?? "localhost")
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maximumBodyBytes {
+        // Refused from its header before any of it is read (a length past Int64 included).
+        let announced = request.headers[.contentLength].flatMap(UInt64.init)
+        if let announced, announced > UInt64(maximumBodyBytes) {
             return respond(await router.reject(call, with: .requestTooLarge(limit: maximumBodyBytes)))
         }
+        var reserved = 0
+        defer { bodyBudget.release(reserved) }
         var filled = call
         do {
-            filled.body = Array(buffer: try await request.collectBody(upTo: maximumBodyBytes))
-        } catch is NIOTooManyBytesError {
-            return respond(await router.reject(call, with: .requestTooLarge(limit: maximumBodyBytes)))
+            filled.body = try await collectBody(of: request, announced: announced.map(Int.init) ?? 0, reserved: &reserved)
+        } catch let refusal as WireError {
+            return respond(await router.reject(call, with: refusal))
         } catch {
             return respond(await router.reject(call, with: .incompleteBody))
         }
         return respond(await router.handle(filled))
+    }
+
+    /// The body of `request`, read within `maximumBodyBytes` and the shared body budget, of which
+    /// it takes the announced length up front and more as more arrives, adding what it took to
+    /// `reserved`. Throws `requestTooLarge` or `serviceUnavailable`, or the stream's own error.
+    private func collectBody(of request: Request, announced: Int, reserved: inout Int) async throws -> [UInt8] {
+        guard bodyBudget.reserve(announced) else { throw WireError.serviceUnavailable }
+        reserved = announced
+        var body: [UInt8] = []
+        body.reserveCapacity(announced)
+        for try await buffer in request.body {
+            guard body.count + buffer.readableBytes <= maximumBodyBytes else { throw WireError.requestTooLarge(limit: maximumBodyBytes) }
+            let needed = body.count + buffer.readableBytes - reserved
+            if needed > 0 {
+                guard bodyBudget.reserve(needed) else { throw WireError.serviceUnavailable }
+                reserved += needed
+            }
+            body.append(contentsOf: buffer.readableBytesView)
+        }
+        return body
     }
 
     private func respond(_ encoded: EncodedResponse) -> Response {

@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     /// Room for any message SQS accepts in either protocol: 1 MiB of Binary attribute is 1.33 MiB
     /// of base64, which form encoding can triple (`+` and `/` become `%2B`, `%2F`), plus names.
     public var maximumRequestBodyBytes = 4 * 1024 * 1024 + 64 * 1024
+    /// The most request-body bytes held at once across all connections (64 of the largest
+    /// bodies); a request that would go past it is answered 503 ServiceUnavailable.
+    public var bufferedBodyBudgetBytes = 64 * (4 * 1024 * 1024 + 64 * 1024)
     /// Seconds a connection may stay idle, or sit in a half-sent request, before it is closed
     /// (a request being answered, such as a long poll, is never idle).
     public var idleTimeoutSeconds: Int64 = 30

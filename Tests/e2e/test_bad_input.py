@@ -3,6 +3,7 @@ After every bad request the daemon must still be alive and healthy."""
 
 import json
 import socket
+import time
 
 import pytest
 import requests
@@ -474,3 +475,84 @@ def test_a_list_index_with_a_leading_zero_is_no_item(query, sqs):
                                            "SendMessageBatchRequestEntry.1.MessageBody": "b",
                                            "SendMessageBatchRequestEntry.02.Id": "c"})
     assert status == 200
+
+
+@pytest.mark.parametrize("length", ["9223372036854775808", "18446744073709551615"])
+def test_a_content_length_past_int64_is_refused_from_its_header(daemon, length):
+    """Lengths the HTTP parser takes as unsigned 64-bit numbers were skipped by the size check,
+    so the body was buffered up to the limit before the 413 (and Expect: 100-continue hung)."""
+    for expect in ("", "Expect: 100-continue\r\n"):
+        head = (f"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                f"X-Amz-Target: AmazonSQS.ListQueues\r\nContent-Length: {length}\r\n{expect}Connection: close\r\n\r\n")
+        s = socket.create_connection(("127.0.0.1", daemon.port), timeout=5)
+        try:
+            s.sendall(head.encode())
+            data = s.recv(65536)
+        finally:
+            s.close()
+        assert data.startswith(b"HTTP/1.1 413"), (expect, data[:200])
+
+
+def test_bodies_held_at_once_are_bounded(tmp_path):
+    """Bodies are read before authentication, so the bytes held across connections are bounded:
+    past 64 of the largest bodies announced at once, a request gets 503 ServiceUnavailable from
+    its header, and once those bodies are gone the daemon serves bodies again."""
+    from conftest import Daemon
+    d = Daemon(str(tmp_path))
+    d.start()
+    held = []
+    try:
+        head = ("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                "X-Amz-Target: AmazonSQS.ListQueues\r\nContent-Length: 4259840\r\n\r\n{").encode()
+        for _ in range(64):
+            s = socket.create_connection(("127.0.0.1", d.port), timeout=10)
+            s.sendall(head)
+            held.append(s)
+        time.sleep(0.5)
+        s = socket.create_connection(("127.0.0.1", d.port), timeout=10)
+        try:
+            s.sendall(head)
+            data = s.recv(65536)
+        finally:
+            s.close()
+        assert data.startswith(b"HTTP/1.1 503"), data[:300]
+        assert b"ServiceUnavailable" in data
+        assert requests.get(d.url + "/health", timeout=5).status_code == 200, "requests without a body still pass"
+        for s in held:
+            s.close()
+        held = []
+        deadline = time.monotonic() + 10
+        while True:
+            r = signed_request("POST", d.url + "/", b"{}", headers={
+                "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "AmazonSQS.ListQueues"})
+            if r.status_code == 200 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert r.status_code == 200, r.text
+    finally:
+        for s in held:
+            s.close()
+        d.stop()
+
+
+def test_an_http10_connection_closes_after_its_answer(daemon):
+    """RFC 9112 section 9.3: without keep-alive, an HTTP/1.0 connection closes after the answer
+    (it stayed open until the 30 s idle timeout, stalling clients that read to the end)."""
+    def exchange(request):
+        s = socket.create_connection(("127.0.0.1", daemon.port), timeout=2)
+        started, data = time.monotonic(), b""
+        try:
+            s.sendall(request)
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    return data, True, time.monotonic() - started
+                data += chunk
+        except socket.timeout:
+            return data, False, time.monotonic() - started
+        finally:
+            s.close()
+    data, closed, took = exchange(b"GET /health HTTP/1.0\r\n\r\n")
+    assert data.startswith(b"HTTP/1.1 200") and closed and took < 1.5, (data[:100], closed, took)
+    data, closed, _ = exchange(b"GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+    assert data.startswith(b"HTTP/1.1 200") and not closed, "asked to keep it open, it stays open"

@@ -15,6 +15,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
 import uuid
 
 import boto3
@@ -1437,3 +1438,24 @@ def test_who_can_decides_conditions_on_tags_the_queue_does_not_have(tmp_path):
 
     assert not any(name.endswith(":user/tagged") for name in listed("untagged")), listed("untagged")
     assert any(name.endswith(":user/tagged") for name in listed("orders-tagged")), listed("orders-tagged")
+
+
+def test_a_huge_grid_costs_one_page(iam):
+    """Only the asked page is evaluated: 3,000 actions x 3,000 resources (9 million results)
+    took 16 s and 2.7 GB when the whole grid was built before paging."""
+    actions = [f"sqs:Action{i}" for i in range(3000)]
+    resources = [f"{SQS_ARN}:grid-{i}" for i in range(3000)]
+    args = dict(PolicyInputList=[doc(allow("sqs:*"))], ActionNames=actions, ResourceArns=resources, MaxItems=2)
+    started = time.monotonic()
+    first = iam.simulate_custom_policy(**args)
+    assert [(x["EvalActionName"], x["EvalResourceName"]) for x in first["EvaluationResults"]] == [
+        ("sqs:Action0", f"{SQS_ARN}:grid-0"), ("sqs:Action0", f"{SQS_ARN}:grid-1")]
+    assert first["IsTruncated"] is True and first["Marker"] == "2"
+    last = iam.simulate_custom_policy(**args, Marker=str(3000 * 3000 - 1))
+    assert [(x["EvalActionName"], x["EvalResourceName"]) for x in last["EvaluationResults"]] == [
+        ("sqs:Action2999", f"{SQS_ARN}:grid-2999")]
+    assert last["IsTruncated"] is False and "Marker" not in last
+    assert time.monotonic() - started < 10
+    with pytest.raises(ClientError) as e:
+        iam.simulate_custom_policy(**args, Marker=str(3000 * 3000 + 1))
+    assert e.value.response["Error"]["Code"] == "InvalidInput"
