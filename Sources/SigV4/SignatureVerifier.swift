@@ -95,7 +95,9 @@ public final class SignatureVerifier: Sendable {
             throw .signatureDoesNotMatch("Credential should be scoped to correct service: '\(service)'.")
         }
         if let expires = claim.expiresSeconds {
-            guard now <= requestTime + expires else { throw .requestExpired("Request has expired.") }
+            // X-Amz-Expires may only shorten a presigned request's life: outside S3, AWS services
+            // honour a signature for about 15 minutes whatever it asks for.
+            guard now <= requestTime + min(expires, Self.allowedSkewSeconds) else { throw .requestExpired("Request has expired.") }
             guard requestTime - now <= Self.allowedSkewSeconds else { throw .requestExpired("Request is not yet valid.") }
         } else if abs(now - requestTime) > Self.allowedSkewSeconds {
             throw .requestExpired(

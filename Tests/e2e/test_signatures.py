@@ -64,6 +64,28 @@ def test_presigned_get_works_and_expires(daemon):
     assert response.status_code == 403 and b"SignatureDoesNotMatch" in response.content
 
 
+def test_a_presigned_url_lives_at_most_15_minutes(daemon):
+    """Outside S3, AWS honours a presigned signature for about 15 minutes whatever X-Amz-Expires
+    asks (a week-long one was accepted six days later, a replay window)."""
+    from unittest import mock
+    import botocore.auth
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def presigned(age, expires):
+        req = AWSRequest(method="GET", url=daemon.url + "/?Action=ListQueues&Version=2012-11-05")
+        fake = mock.MagicMock(wraps=datetime.datetime)
+        fake.now.return_value = now - age
+        fake.utcnow.return_value = (now - age).replace(tzinfo=None)
+        with mock.patch.object(botocore.auth.datetime, "datetime", fake):
+            SigV4QueryAuth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION, expires=expires).add_auth(req)
+        return requests.get(req.prepare().url, timeout=30)
+    assert presigned(datetime.timedelta(minutes=10), 604800).status_code == 200
+    for age, expires in ((datetime.timedelta(minutes=20), 604800), (datetime.timedelta(days=6), 604800),
+                         (datetime.timedelta(minutes=2), 60)):
+        response = presigned(age, expires)
+        assert response.status_code == 403 and b"RequestExpired" in response.content, (age, expires)
+
+
 def test_presigned_url_with_a_repeated_signature_part_is_incomplete(daemon):
     url = daemon.url + "/?Action=ListQueues&Version=2012-11-05"
     req = AWSRequest(method="GET", url=url)
