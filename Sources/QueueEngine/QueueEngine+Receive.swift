@@ -7,6 +7,7 @@ extension QueueEngine {
     /// visible again and is the answer.
     public func receiveMessages(queue name: String, _ request: ReceiveRequest, caller: Caller) async throws -> [ReceivedMessage] {
         let queue = try requireQueue(name)
+        try Self.checkSigned(caller, for: queue)
         let limit = request.maxNumberOfMessages ?? 1
         guard (1...10).contains(limit) else {
             throw SQSError.invalidParameter(

@@ -2,6 +2,7 @@ extension QueueEngine {
     /// SendMessage.
     public func sendMessage(queue name: String, _ message: OutgoingMessage, caller: Caller) async throws -> SentMessage {
         let queue = try requireQueue(name)
+        try Self.checkSigned(caller, for: queue)
         var stored = [try prepare(message, for: queue, caller: caller, now: time.nowMilliseconds())]
         try seal(&stored, for: queue, caller: caller)
         return try await persist(stored, in: queue, entryIds: [nil])[0]
@@ -47,6 +48,7 @@ extension QueueEngine {
         queue name: String, _ entries: [BatchEntry<OutgoingMessage>], caller: Caller
     ) async throws -> BatchOutcome<SentMessage> {
         let queue = try requireQueue(name)
+        try Self.checkSigned(caller, for: queue)
         try MessageValidation.checkBatch(ids: entries.map(\.id), action: "SendMessageBatch")
         let total = entries.reduce(0) { $0 + MessageValidation.size(body: $1.payload.body, attributes: $1.payload.attributes) }
         guard total <= 1_048_576 else {
@@ -70,6 +72,13 @@ extension QueueEngine {
         let sent = stored.isEmpty ? [] : try await persist(stored, in: queue, entryIds: acceptedIds)
         outcome.successes = Array(zip(acceptedIds, sent))
         return outcome
+    }
+
+    /// Refuses an anonymous (unsigned) caller on a queue with server-side encryption on, as AWS
+    /// does for SendMessage and ReceiveMessage.
+    static func checkSigned(_ caller: Caller, for queue: QueueRecord) throws(SQSError) {
+        guard caller.principalArn == nil, SealingProtection(queue.settings) != nil else { return }
+        throw SQSError.anonymousOnEncryptedQueue
     }
 
     private func delivered(_ messages: [NewMessage], to queue: QueueRecord) {

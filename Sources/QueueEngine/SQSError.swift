@@ -31,6 +31,7 @@ public struct SQSError: Error, Sendable, Equatable {
         case kmsInvalidState = "KmsInvalidState"
         case kmsNotFound = "KmsNotFound"
         case kmsThrottled = "KmsThrottled"
+        case invalidSecurity = "InvalidSecurity"
         case internalError = "InternalError"
     }
 
@@ -54,6 +55,13 @@ public struct SQSError: Error, Sendable, Equatable {
 
     /// `QueueDoesNotExist` with AWS's message.
     public static let queueDoesNotExist = SQSError(.queueDoesNotExist, "The specified queue does not exist.")
+
+    /// `InvalidSecurity` for an unsigned send or receive on an encrypted queue: AWS's SSE guide,
+    /// "With SSE enabled, anonymous SendMessage and ReceiveMessage requests to the encrypted
+    /// queue will be rejected."
+    public static let anonymousOnEncryptedQueue = SQSError(
+        .invalidSecurity,
+        "The request was not made over HTTPS or did not use SigV4 for signing: anonymous requests to a queue with server-side encryption are refused.")
 
     /// `InvalidParameterValue` in AWS's "Value … for parameter … is invalid" form.
     public static func invalidParameter(_ name: String, value: String, reason: String) -> SQSError {

@@ -118,6 +118,7 @@ extension WireError {
         case .kmsInvalidState: return ("KMS.InvalidStateException", 400)
         case .kmsNotFound: return ("KMS.NotFoundException", 400)
         case .kmsThrottled: return ("KMS.ThrottlingException", 400)
+        case .invalidSecurity: return ("InvalidSecurity", 400)
         case .internalError: return ("InternalError", 500)
         }
     }

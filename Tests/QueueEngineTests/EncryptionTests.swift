@@ -86,3 +86,29 @@ struct EncryptionTests {
         #expect(try h.engine.opened(sealed, in: before, caller: testCaller).body == secret)
     }
 }
+
+@Suite("Anonymous callers and encrypted queues")
+struct AnonymousEncryptionTests {
+    @Test("An unsigned send or receive on a queue with SSE on is InvalidSecurity; with SSE off it runs")
+    func anonymousRefusedOnEncryptedQueues() async throws {
+        let h = try await Harness()
+        try await h.createQueue("sse")
+        try await h.createQueue("plain", ["SqsManagedSseEnabled": "false"])
+        let anonymous = Caller(senderId: "127.0.0.1")
+        await expectSQSError(.invalidSecurity) {
+            _ = try await h.engine.sendMessage(queue: "sse", OutgoingMessage(body: "x"), caller: anonymous)
+        }
+        await expectSQSError(.invalidSecurity) {
+            _ = try await h.engine.sendMessageBatch(
+                queue: "sse", [BatchEntry(id: "a", payload: OutgoingMessage(body: "x"))], caller: anonymous)
+        }
+        await expectSQSError(.invalidSecurity) {
+            _ = try await h.engine.receiveMessages(queue: "sse", ReceiveRequest(maxNumberOfMessages: 1, waitTimeSeconds: 0), caller: anonymous)
+        }
+        #expect(try await h.counts("sse") == [0, 0, 0])
+        _ = try await h.engine.sendMessage(queue: "plain", OutgoingMessage(body: "open"), caller: anonymous)
+        let received = try await h.engine.receiveMessages(
+            queue: "plain", ReceiveRequest(maxNumberOfMessages: 1, waitTimeSeconds: 0), caller: anonymous)
+        #expect(received.map(\.body) == ["open"])
+    }
+}

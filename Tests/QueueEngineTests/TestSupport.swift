@@ -49,7 +49,7 @@ struct TestReceiptAuthenticator: ReceiptAuthenticator {
 }
 
 let quietLogger = Logger(label: "sealq.tests") { _ in SwiftLogNoOpLogHandler() }
-let testCaller = Caller(senderId: "AIDAEXAMPLESENDER")
+let testCaller = Caller(senderId: "AIDAEXAMPLESENDER", principalArn: "arn:aws:iam::000000000000:user/tester")
 let receiptKey: [UInt8] = Array("queue-engine-tests-receipt-key!!".utf8)
 
 /// The real envelope sealer over a key service kept in `store`; every key use is allowed

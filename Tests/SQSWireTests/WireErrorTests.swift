@@ -35,6 +35,7 @@ struct WireErrorTests {
         .kmsInvalidState: ("KmsInvalidState", "KMS.InvalidStateException", 400),
         .kmsNotFound: ("KmsNotFound", "KMS.NotFoundException", 400),
         .kmsThrottled: ("KmsThrottled", "KMS.ThrottlingException", 400),
+        .invalidSecurity: ("InvalidSecurity", "InvalidSecurity", 400),
         .internalError: ("InternalError", "InternalError", 500),
     ]
 

@@ -454,11 +454,34 @@ def test_explicit_deny_in_queue_policy_beats_admin_allow_all(iam):
     allowed(producer.send_message, QueueUrl=url, MessageBody="allowed again")
 
 
+# Anonymous callers need a queue without server-side encryption (AWS refuses them on SSE queues).
+PLAIN = {"SqsManagedSseEnabled": "false"}
+
+
+def test_anonymous_send_and_receive_on_an_encrypted_queue_are_invalid_security(iam):
+    """AWS's SSE guide: "With SSE enabled, anonymous SendMessage and ReceiveMessage requests to the
+    encrypted queue will be rejected" (the model's InvalidSecurity), even where a policy grants "*";
+    signed callers are unaffected."""
+    admin = iam.admin
+    anon = make_client(iam.daemon, unsigned=True)
+    _, url = queue_named(admin, "misc")
+    set_policy(admin, url, {"Effect": "Allow", "Principal": "*", "Action": ["sqs:SendMessage", "sqs:ReceiveMessage"],
+                            "Resource": arn_of(url)})
+    expect_error(anon.send_message, "InvalidSecurity", 400, QueueUrl=url, MessageBody="x")
+    expect_error(anon.send_message_batch, "InvalidSecurity", 400, QueueUrl=url,
+                 Entries=[{"Id": "a", "MessageBody": "x"}])
+    expect_error(anon.receive_message, "InvalidSecurity", 400, QueueUrl=url)
+    assert queue_counts(admin, url) == (0, 0, 0)
+    admin.set_queue_attributes(QueueUrl=url, Attributes=PLAIN)
+    assert anon.send_message(QueueUrl=url, MessageBody="anonymous")["MessageId"]
+    assert [m["Body"] for m in anon.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages", [])] == ["anonymous"]
+
+
 def test_anonymous_requests_need_a_principal_star_grant(iam):
     admin, partner = iam.admin, iam.client("partner")
     anon = make_client(iam.daemon, unsigned=True)
-    _, url = queue_named(admin, "misc")
-    _, closed = queue_named(admin, "misc")
+    _, url = queue_named(admin, "misc", Attributes=PLAIN)
+    _, closed = queue_named(admin, "misc", Attributes=PLAIN)
     expect_error(anon.send_message, "MissingAuthenticationToken", 403, QueueUrl=url, MessageBody="x")
 
     set_policy(admin, url, {"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
@@ -477,14 +500,14 @@ def test_anonymous_callers_carry_the_principal_type_and_user_id_iam_documents(ia
     aws:userid "anonymous", so a queue policy can tell it apart from signed callers."""
     admin, partner = iam.admin, iam.client("partner")
     anon = make_client(iam.daemon, unsigned=True)
-    _, signed_only = queue_named(admin, "misc")
+    _, signed_only = queue_named(admin, "misc", Attributes=PLAIN)
     set_policy(admin, signed_only, {"Sid": "QueueSignedOnly", "Effect": "Allow", "Principal": "*",
                                     "Action": "sqs:SendMessage", "Resource": arn_of(signed_only),
                                     "Condition": {"StringNotEquals": {"aws:PrincipalType": "Anonymous"}}})
     expect_error(anon.send_message, "MissingAuthenticationToken", 403, QueueUrl=signed_only, MessageBody="x")
     allowed(partner.send_message, QueueUrl=signed_only, MessageBody="signed")
 
-    _, no_anonymous = queue_named(admin, "misc")
+    _, no_anonymous = queue_named(admin, "misc", Attributes=PLAIN)
     set_policy(admin, no_anonymous,
                {"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": arn_of(no_anonymous)},
                {"Sid": "QueueDenyAnonymousId", "Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage",
@@ -500,7 +523,7 @@ def test_a_queue_policy_cannot_give_anonymous_callers_the_owners_actions(iam):
     AddPermission, ...): a grant to "*" lets strangers send, never take the queue over."""
     admin = iam.admin
     anon = make_client(iam.daemon, unsigned=True)
-    _, url = queue_named(admin, "misc")
+    _, url = queue_named(admin, "misc", Attributes=PLAIN)
     set_policy(admin, url, {"Effect": "Allow", "Principal": "*", "Resource": arn_of(url),
                             "Action": ["sqs:SendMessage", "sqs:SetQueueAttributes", "sqs:DeleteQueue", "sqs:TagQueue",
                                        "sqs:AddPermission", "sqs:ListQueueTags"]})
