@@ -46,21 +46,17 @@ extension QueueEngine {
             let claim = ClaimRequest(
                 space: current.messageSpace, now: now, sentAfter: sentAfter, limit: min(limit, room), visibleUntil: visibleUntil,
                 deadLetter: deadLetter?.target)
-            let result = current.settings.fifoQueue
-                ? try await store.claimInOrder(
-                    claim, attempt: attempt.map { ReceiveAttempt(id: $0, notBefore: now - Self.fifoWindowMilliseconds) })
-                : try await store.claim(claim)
-            if result.movedToDeadLetter > 0, let deadLetter {
-                count("sealq_messages_dead_lettered_total", queue: name, by: result.movedToDeadLetter)
+            let opened = try await claimAndOpen(claim, in: current, caller: caller, attempt: attempt)
+            if opened.movedToDeadLetter > 0, let deadLetter {
+                count("sealq_messages_dead_lettered_total", queue: name, by: opened.movedToDeadLetter)
                 waiters.notify(queueId: deadLetter.queue.id)
             }
-            let opened = try await openClaimed(result.messages, in: current, caller: caller, now: now, attempt: attempt)
             inFlight.add(opened.delivered.count + opened.unreadable, space: current.messageSpace)
             if !opened.delivered.isEmpty {
                 count("sealq_messages_received_total", queue: name, by: opened.delivered.count)
                 return opened.delivered.map { received($0, queue: current, selection: selection) }
             }
-            if let failure = opened.unreadableError ?? result.deadLetterFailure { throw failure }
+            if let failure = opened.temporaryFailure ?? opened.unreadableError ?? opened.deadLetterFailure { throw failure }
             let remaining = deadline - now
             guard remaining > 0, !waiters.isClosed else { return [] }
             var nap = remaining
@@ -89,49 +85,53 @@ extension QueueEngine {
         }
     }
 
-    /// The claimed messages opened. A temporary key failure (disabled, pending deletion, use
-    /// refused) undoes the claim for all of them (visible again, receive uncounted) and is thrown;
-    /// messages held back behind an unreadable one are given back the same way.
-    private func openClaimed(
-        _ messages: [StoredMessage], in queue: QueueRecord, caller: Caller, now: Int64, attempt: String?
-    ) async throws -> OpenedClaim {
-        let opened = open(messages, in: queue, caller: caller)
-        if let failure = opened.temporaryFailure {
-            try await release(messages, in: queue, now: now, attempt: attempt)
-            throw failure
-        }
-        try await release(opened.heldBack, in: queue, now: now, attempt: attempt)
-        return opened
-    }
-
-    /// Opens claimed messages in order, sorting them into delivered, unreadable for good (their
-    /// key deleted, or their stored bytes failing the integrity check: they stay claimed, so they
-    /// hold back only themselves) and, on a FIFO queue,
-    /// held back (behind an unreadable message of their group, so the group stays in order).
-    /// Stops at the first temporary failure.
-    private func open(_ messages: [StoredMessage], in queue: QueueRecord, caller: Caller) -> OpenedClaim {
+    /// Claims messages and opens them. One its key cannot open now (disabled, pending deletion,
+    /// a use refused) holds back only itself: it stays claimed while further claims look past it
+    /// (at most `lookedPastLimit` such messages per receive), then is given back (visible again,
+    /// its receive uncounted), so messages under other keys, and other FIFO groups, keep flowing
+    /// while its error is answered only when nothing could be delivered. Messages held back
+    /// behind an unreadable one of their FIFO group are given back the same way.
+    private func claimAndOpen(_ claim: ClaimRequest, in queue: QueueRecord, caller: Caller, attempt: String?) async throws -> OpenedClaim {
         var result = OpenedClaim()
-        var blockedGroups = Set<String>()
-        for message in messages {
-            if let group = message.content.groupId, blockedGroups.contains(group) {
-                result.heldBack.append(message)
-                continue
+        var unopened: [StoredMessage] = []
+        while true {
+            let claimed = queue.settings.fifoQueue
+                ? try await store.claimInOrder(
+                    claim, attempt: attempt.map { ReceiveAttempt(id: $0, notBefore: claim.now - Self.fifoWindowMilliseconds) })
+                : try await store.claim(claim)
+            result.movedToDeadLetter += claimed.movedToDeadLetter
+            result.deadLetterFailure = result.deadLetterFailure ?? claimed.deadLetterFailure
+            var blockedGroups = Set<String>()
+            for message in claimed.messages {
+                if let group = message.content.groupId, blockedGroups.contains(group) {
+                    result.heldBack.append(message)
+                    continue
+                }
+                do throws(SQSError) {
+                    var delivered = message
+                    delivered.content = try opened(message.content, in: queue, caller: caller)
+                    result.delivered.append(delivered)
+                } catch where error.meansUnreadableForGood {
+                    // Its key is gone for good: it stays claimed, holding back only itself.
+                    result.unreadable += 1
+                    result.unreadableError = result.unreadableError ?? error
+                    if queue.settings.fifoQueue, let group = message.content.groupId { blockedGroups.insert(group) }
+                } catch {
+                    unopened.append(message)
+                    result.temporaryFailure = result.temporaryFailure ?? error
+                    if queue.settings.fifoQueue, let group = message.content.groupId { blockedGroups.insert(group) }
+                }
             }
-            do throws(SQSError) {
-                var delivered = message
-                delivered.content = try opened(message.content, in: queue, caller: caller)
-                result.delivered.append(delivered)
-            } catch where error.meansUnreadableForGood {
-                result.unreadable += 1
-                result.unreadableError = result.unreadableError ?? error
-                if queue.settings.fifoQueue, let group = message.content.groupId { blockedGroups.insert(group) }
-            } catch {
-                result.temporaryFailure = error
-                break
-            }
+            let lookAgain = result.delivered.isEmpty && claimed.messages.count == claim.limit
+                && !unopened.isEmpty && unopened.count < Self.lookedPastLimit
+            if !lookAgain { break }
         }
+        try await release(result.heldBack + unopened, in: queue, now: claim.now, attempt: attempt)
         return result
     }
+
+    /// The most messages one receive looks past because their keys cannot open them now.
+    static let lookedPastLimit = 100
 
     /// Gives claimed messages back: visible again at `now`, their receive uncounted and taken
     /// out of the FIFO receive `attempt` that claimed them.
@@ -309,6 +309,10 @@ extension QueueEngine {
 private struct OpenedClaim {
     /// Opened, to be returned.
     var delivered: [StoredMessage] = []
+    /// How many messages the claims moved to the dead-letter queue instead.
+    var movedToDeadLetter = 0
+    /// Why a message due for the dead-letter queue could not move there, the first such.
+    var deadLetterFailure: (any Error)?
     /// How many cannot be opened ever again (their key was deleted); they stay in flight.
     var unreadable = 0
     /// The error of the first unreadable message.

@@ -98,3 +98,38 @@ def test_fifo_an_unreadable_head_blocks_its_group_only(env):
     got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60)["Messages"]
     assert sorted(m["Body"] for m in got) == ["new-0", "new-1", "new-2"], "the dead group's messages stay behind its head"
     assert sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []) == []
+
+
+def test_a_message_under_a_disabled_key_holds_back_only_itself(tmp_path):
+    """A message under a key that is only disabled (or that the caller may not use) wedged every
+    receive: each one claimed it first, failed with KMS.DisabledException and gave everything
+    back, FIFO groups included. Now the receive looks past it and delivers the rest; the message
+    stays visible with its receive uncounted, the error comes back only when nothing else could
+    be delivered, and the message is read once its key is enabled again."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    try:
+        sqs, kms = make_client(d), kms_client(d)
+        k1 = kms.create_key(Description="paused")["KeyMetadata"]["KeyId"]
+        for fifo in (False, True):
+            attrs = {"KmsMasterKeyId": k1}
+            if fifo:
+                attrs.update(FifoQueue="true", ContentBasedDeduplication="true")
+            url = sqs.create_queue(QueueName=unique_name("paused") + (".fifo" if fifo else ""), Attributes=attrs)["QueueUrl"]
+            group = (lambda g: {"MessageGroupId": g}) if fifo else (lambda g: {})
+            sqs.send_message(QueueUrl=url, MessageBody="old", **group("paused"))
+            sqs.set_queue_attributes(QueueUrl=url, Attributes={"KmsMasterKeyId": "", "SqsManagedSseEnabled": "true"})
+            for i in range(5):
+                sqs.send_message(QueueUrl=url, MessageBody=f"new-{i}", **group(f"g{i}"))
+            kms.disable_key(KeyId=k1)
+            got = []
+            for _ in range(5):
+                got += [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1,
+                                                               VisibilityTimeout=60).get("Messages", [])]
+            assert sorted(got) == [f"new-{i}" for i in range(5)], fifo
+            expect_error(sqs.receive_message, "KMS.DisabledException", 400, QueueUrl=url, MaxNumberOfMessages=10)
+            kms.enable_key(KeyId=k1)
+            old = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["ApproximateReceiveCount"])
+            assert [(m["Body"], m["Attributes"]["ApproximateReceiveCount"]) for m in old["Messages"]] == [("old", "1")]
+    finally:
+        d.stop()
