@@ -92,13 +92,22 @@ public struct CanonicalRequest: Sendable {
         return result
     }
 
-    /// Encodes each segment of the path (so `%` in a sent path becomes `%25`), keeping `/`.
+    /// The path normalized as SigV4 asks of every service but S3 (RFC 3986 dot segments removed,
+    /// runs of `/` made one, as botocore signs it), then each segment encoded once more (so `%`
+    /// in a sent path becomes `%25`).
     static func canonicalPath(_ path: String) -> String {
-        guard !path.isEmpty else { return "/" }
-        if path == "/" { return path }
-        return path.split(separator: "/", omittingEmptySubsequences: false)
-            .map { URIEncoding.encode(String($0)) }
-            .joined(separator: "/")
+        if path == "/" || path.isEmpty { return "/" }
+        var segments: [Substring] = []
+        for segment in path.split(separator: "/") where segment != "." {
+            if segment == ".." {
+                _ = segments.popLast()
+            } else {
+                segments.append(segment)
+            }
+        }
+        guard !segments.isEmpty else { return "/" }
+        let trailing = path.hasSuffix("/") ? "/" : ""
+        return "/" + segments.map { URIEncoding.encode(String($0)) }.joined(separator: "/") + trailing
     }
 
     /// The query's pairs sorted as sent, without re-encoding: how botocore signs a URL whose

@@ -67,3 +67,17 @@ struct URIEncodingTests {
         #expect(URIEncoding.decodeStrict(Substring(URIEncoding.encode(text)), plusAsSpace: true) == text)
     }
 }
+
+@Suite("Canonical path")
+struct CanonicalPathTests {
+    @Test(
+        "Paths are normalized as SigV4 asks outside S3 (and botocore signs them), then encoded once more",
+        arguments: [
+            ("/", "/"), ("", "/"), ("//", "/"), ("/000000000000/q", "/000000000000/q"), ("//000000000000/q", "/000000000000/q"),
+            ("/000000000000//q", "/000000000000/q"), ("/000000000000/./q", "/000000000000/q"), ("/000000000000/x/../q", "/000000000000/q"),
+            ("/../q", "/q"), ("/a/..", "/"), ("/foo/", "/foo/"), ("/a%20b", "/a%2520b"), ("/~a-b_c.d", "/~a-b_c.d"),
+        ])
+    func normalized(path: String, canonical: String) {
+        #expect(CanonicalRequest.canonicalPath(path) == canonical)
+    }
+}
