@@ -188,6 +188,10 @@ public final class SignatureVerifier: Sendable {
 
     private static func claim(of request: Request) throws(Failure) -> Claim {
         if let header = request.headers["authorization"] {
+            // One request, one signature: AWS refuses a request signed both ways.
+            guard request.queryParameters["X-Amz-Algorithm"] == nil else {
+                throw .signatureDoesNotMatch("Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.")
+            }
             let parsed: AuthorizationHeader
             do { parsed = try AuthorizationHeader(parsing: header) } catch { throw .incompleteSignature(error.reason) }
             // X-Amz-Date wins; without it, the Date header stands in (AWS's common parameters), in

@@ -40,6 +40,19 @@ struct SignatureVerifierTests {
         #expect(throws: SignatureVerifier.Failure.self) { try verifier.verify(signed(secret: "other"), service: "sqs", now: now) }
     }
 
+    @Test("A request carrying both a signed Authorization header and query-string signing parameters is refused")
+    func bothSignatureForms() throws {
+        var request = signed()
+        request.query = "X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        request.queryParameters = ["X-Amz-Algorithm": "AWS4-HMAC-SHA256"]
+        #expect {
+            try verifier.verify(request, service: "sqs", now: now)
+        } throws: { error in
+            guard case .signatureDoesNotMatch(let reason) = error as? SignatureVerifier.Failure else { return false }
+            return reason.contains("Found both")
+        }
+    }
+
     @Test("Headers that choose the action must be signed: X-Amz-Target or Content-Type added to a request is refused")
     func operationHeadersMustBeSigned() throws {
         let signer = RequestSigner(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret-one", region: "us-east-1", service: "sqs")
