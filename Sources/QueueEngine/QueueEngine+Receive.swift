@@ -3,8 +3,8 @@ extension QueueEngine {
     ///
     /// Sealed messages are opened on `caller`'s behalf. A message whose key was deleted stays in
     /// flight, its receive counted, and the receive answers with what it could open (the key's
-    /// error when that is nothing); any other key failure makes every message the receive claimed
-    /// visible again and is the answer.
+    /// error when that is nothing); a message whose key fails only for now (disabled, pending
+    /// deletion, a use refused) is looked past and left visible, uncounted (`claimAndOpen`).
     public func receiveMessages(queue name: String, _ request: ReceiveRequest, caller: Caller) async throws -> [ReceivedMessage] {
         let queue = try requireQueue(name)
         try Self.checkSigned(caller, for: queue)
@@ -87,13 +87,15 @@ extension QueueEngine {
 
     /// Claims messages and opens them. One its key cannot open now (disabled, pending deletion,
     /// a use refused) holds back only itself: it stays claimed while further claims look past it
-    /// (at most `lookedPastLimit` such messages per receive), then is given back (visible again,
-    /// its receive uncounted), so messages under other keys, and other FIFO groups, keep flowing
-    /// while its error is answered only when nothing could be delivered. Messages held back
-    /// behind an unreadable one of their FIFO group are given back the same way.
+    /// (at most `lookPastPasses` claims per receive, with a visibility timeout and no FIFO receive
+    /// attempt id), then is given back (visible again, its receive uncounted), so messages under
+    /// other keys, and other FIFO groups, keep flowing while its error is answered only when
+    /// nothing could be delivered. Messages held back behind an unreadable one of their FIFO
+    /// group are given back the same way.
     private func claimAndOpen(_ claim: ClaimRequest, in queue: QueueRecord, caller: Caller, attempt: String?) async throws -> OpenedClaim {
         var result = OpenedClaim()
         var unopened: [StoredMessage] = []
+        var passes = 0
         while true {
             let claimed = queue.settings.fifoQueue
                 ? try await store.claimInOrder(
@@ -122,16 +124,20 @@ extension QueueEngine {
                     if queue.settings.fifoQueue, let group = message.content.groupId { blockedGroups.insert(group) }
                 }
             }
-            let lookAgain = result.delivered.isEmpty && claimed.messages.count == claim.limit
-                && !unopened.isEmpty && unopened.count < Self.lookedPastLimit
+            passes += 1
+            // Looking again needs the unopened messages kept out of the next claim: not with a
+            // zero visibility timeout (they stay visible), nor when a FIFO receive attempt is
+            // replayed (it returns the same messages).
+            let lookAgain = result.delivered.isEmpty && claimed.messages.count == claim.limit && !unopened.isEmpty
+                && claim.visibleUntil > claim.now && attempt == nil && passes < Self.lookPastPasses
             if !lookAgain { break }
         }
         try await release(result.heldBack + unopened, in: queue, now: claim.now, attempt: attempt)
         return result
     }
 
-    /// The most messages one receive looks past because their keys cannot open them now.
-    static let lookedPastLimit = 100
+    /// The most claims one receive makes to look past messages its keys cannot open now.
+    static let lookPastPasses = 10
 
     /// Gives claimed messages back: visible again at `now`, their receive uncounted and taken
     /// out of the FIFO receive `attempt` that claimed them.
@@ -155,7 +161,9 @@ extension QueueEngine {
             count("sealq_messages_deleted_total", queue: name, by: 1)
             releaseGroupWaiters(queue)
         }
-        if let outcome, let error = Self.deleteError(outcome, handle: receiptHandle, queue: queue) { throw error }
+        if let outcome, Self.refusesExpired(outcome, queue: queue) {
+            throw SQSError.invalidParameter("ReceiptHandle", value: receiptHandle, reason: "The receipt handle has expired.")
+        }
     }
 
     /// DeleteMessageBatch.
@@ -163,10 +171,10 @@ extension QueueEngine {
         let queue = try requireQueue(name)
         try MessageValidation.checkBatch(ids: entries.map(\.id), action: "DeleteMessageBatch")
         var outcome = BatchOutcome<Void>()
-        var pending: [(id: String, text: String, receipt: MessageReceipt)] = []
+        var pending: [(id: String, receipt: MessageReceipt)] = []
         for entry in entries {
             switch Result(catching: { () throws(SQSError) in try decodeHandle(entry.payload, queue: queue) }) {
-            case .success(let handle) where handle.space == queue.messageSpace: pending.append((entry.id, entry.payload, handle.receipt))
+            case .success(let handle) where handle.space == queue.messageSpace: pending.append((entry.id, handle.receipt))
             case .success: outcome.successes.append((entry.id, ()))
             case .failure(let error): outcome.failures.append((entry.id, error))
             }
@@ -177,8 +185,8 @@ extension QueueEngine {
                 space: queue.messageSpace, receipts: pending.map(\.receipt), now: time.nowMilliseconds(),
                 requireInFlight: queue.settings.fifoQueue)
         for (item, result) in zip(pending, results) {
-            if let error = Self.deleteError(result, handle: item.text, queue: queue) {
-                outcome.failures.append((item.id, error))
+            if Self.refusesExpired(result, queue: queue) {
+                outcome.failures.append((item.id, SQSError(.receiptHandleIsInvalid, "The receipt handle has expired.")))
             } else {
                 outcome.successes.append((item.id, ()))
             }
@@ -263,12 +271,11 @@ extension QueueEngine {
     }
 
     /// Standard queues accept a stale receipt handle (the delete may do nothing, as AWS
-    /// documents); FIFO queues refuse a handle whose receive has expired, with the
-    /// `InvalidParameterValue` AWS answers then (`ReceiptHandleIsInvalid` is for handles that
-    /// are malformed or of another queue).
-    private static func deleteError(_ outcome: ReceiptOutcome, handle: String, queue: QueueRecord) -> SQSError? {
-        guard queue.settings.fifoQueue, outcome == .superseded || outcome == .notInFlight else { return nil }
-        return SQSError.invalidParameter("ReceiptHandle", value: handle, reason: "The receipt handle has expired.")
+    /// documents); FIFO queues refuse a handle whose receive has expired. AWS answers that with
+    /// `InvalidParameterValue` naming the handle for DeleteMessage and with
+    /// `ReceiptHandleIsInvalid` for a DeleteMessageBatch entry.
+    private static func refusesExpired(_ outcome: ReceiptOutcome, queue: QueueRecord) -> Bool {
+        queue.settings.fifoQueue && (outcome == .superseded || outcome == .notInFlight)
     }
 
     private func receiveAttemptId(_ id: String?, queue: QueueRecord) throws(SQSError) -> String? {

@@ -15,6 +15,7 @@ final class HTTP10ConnectionClose: ChannelInboundHandler, RemovableChannelHandle
     /// steps out of the pipeline.
     static func installer() -> any RemovableChannelHandler { Installer() }
 
+    /// Marks an HTTP/1.0 request head without keep-alive `Connection: close`; passes the rest on.
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var part = unwrapInboundIn(data)
         if case .head(var head) = part, head.version == .http1_0, !head.isKeepAlive {
@@ -24,9 +25,11 @@ final class HTTP10ConnectionClose: ChannelInboundHandler, RemovableChannelHandle
         context.fireChannelRead(wrapInboundOut(part))
     }
 
+    /// Puts an `HTTP10ConnectionClose` after NIO's request decoder, then removes itself.
     private final class Installer: ChannelInboundHandler, RemovableChannelHandler {
         typealias InboundIn = NIOAny
 
+        /// Installs the handler as soon as this one joins the pipeline.
         func handlerAdded(context: ChannelHandlerContext) {
             let pipeline = context.pipeline.syncOperations
             if let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {

@@ -57,25 +57,24 @@ struct SealQResponder: HTTPResponder {
         return respond(await router.handle(filled))
     }
 
-    /// The body of `request`, read within `maximumBodyBytes` and the shared body budget, of which
-    /// it takes the announced length up front and more as more arrives, adding what it took to
-    /// `reserved`. Throws `requestTooLarge` or `serviceUnavailable`, or the stream's own error.
+    /// The body of `request`, read within `maximumBodyBytes` and the shared body budget, which it
+    /// draws on as bytes arrive (an announced length costs nothing until it is sent, so idle
+    /// connections announcing large bodies hold no budget), adding what it took to `reserved`.
+    /// Throws `requestTooLarge` or `serviceUnavailable`, or the stream's own error.
     private func collectBody(of request: Request, announced: Int, reserved: inout Int) async throws -> [UInt8] {
-        guard bodyBudget.reserve(announced) else { throw WireError.serviceUnavailable }
-        reserved = announced
         var body: [UInt8] = []
-        body.reserveCapacity(announced)
+        body.reserveCapacity(min(announced, Self.initialBodyCapacity))
         for try await buffer in request.body {
             guard body.count + buffer.readableBytes <= maximumBodyBytes else { throw WireError.requestTooLarge(limit: maximumBodyBytes) }
-            let needed = body.count + buffer.readableBytes - reserved
-            if needed > 0 {
-                guard bodyBudget.reserve(needed) else { throw WireError.serviceUnavailable }
-                reserved += needed
-            }
+            guard bodyBudget.reserve(buffer.readableBytes) else { throw WireError.serviceUnavailable }
+            reserved += buffer.readableBytes
             body.append(contentsOf: buffer.readableBytesView)
         }
         return body
     }
+
+    /// Room set aside for a body before any of it arrives; it grows as the body does.
+    private static let initialBodyCapacity = 64 * 1024
 
     private func respond(_ encoded: EncodedResponse) -> Response {
         var fields = HTTPFields()

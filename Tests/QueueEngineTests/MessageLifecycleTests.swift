@@ -121,7 +121,7 @@ struct MessageLifecycleTests {
         #expect(try await h.counts() == [0, 0, 0], "the handle of the latest receive still deletes")
     }
 
-    @Test("A FIFO delete with an expired handle is InvalidParameterValue naming the handle, alone and in a batch")
+    @Test("A FIFO delete with an expired handle is InvalidParameterValue naming the handle; in a batch, ReceiptHandleIsInvalid")
     func fifoExpiredHandle() async throws {
         let h = try await Harness()
         try await h.createQueue("q.fifo", ["FifoQueue": "true", "VisibilityTimeout": "30"])
@@ -134,7 +134,8 @@ struct MessageLifecycleTests {
         }
         #expect(error?.message == "Value \(handle) for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.")
         let batch = try await h.engine.deleteMessageBatch(queue: "q.fifo", [BatchEntry(id: "e", payload: handle)])
-        #expect(batch.failures.map(\.error.code) == [.invalidParameterValue])
+        #expect(batch.failures.map(\.error.code) == [.receiptHandleIsInvalid])
+        #expect(batch.failures.map(\.error.message) == ["The receipt handle has expired."])
         #expect(try await h.counts("q.fifo") == [1, 0, 0], "the message was not deleted")
     }
 

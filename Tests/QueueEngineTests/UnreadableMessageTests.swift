@@ -172,6 +172,20 @@ struct UnreadableMessageTests {
         #expect(received.map { $0.attributes["ApproximateReceiveCount"] } == ["1"], "the failed receives were not counted")
     }
 
+    @Test("With a zero visibility timeout a message whose key is disabled is not claimed over and over: its receive stays uncounted")
+    func zeroVisibilityDoesNotRecount() async throws {
+        let (h, sealer) = try await harness()
+        try await h.createQueue()
+        let off = try await send(h, "d")
+        sealer.fail(off, with: disabled)
+        await expectSQSError(.kmsDisabled) { _ = try await h.receive(max: 1, visibility: 0) }
+        try await send(h, "r")
+        #expect(try await h.receive(max: 10, visibility: 0).map(\.body) == ["r"])
+        sealer.mend(off)
+        let received = try await h.receive(system: ["ApproximateReceiveCount"])
+        #expect(received.first { $0.body == "d" }?.attributes["ApproximateReceiveCount"] == "1")
+    }
+
     @Test("FIFO: a group whose head's key is disabled waits, in order; the other groups are served, also one at a time")
     func fifoDisabledGroupWaits() async throws {
         let (h, sealer) = try await harness()

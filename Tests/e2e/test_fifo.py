@@ -651,6 +651,9 @@ def test_delete_with_expired_handle_refused(sqs):
                        ReceiptHandle=m[0]["ReceiptHandle"])
     assert err["Error"]["Message"] == (
         f"Value {m[0]['ReceiptHandle']} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.")
+    # in a batch, AWS reports the entry as ReceiptHandleIsInvalid, "The receipt handle has expired"
+    failed = sqs.delete_message_batch(QueueUrl=url, Entries=[{"Id": "e", "ReceiptHandle": m[0]["ReceiptHandle"]}])["Failed"]
+    assert [(f["Id"], f["Code"], f["Message"]) for f in failed] == [("e", "ReceiptHandleIsInvalid", "The receipt handle has expired.")]
     # the message was not deleted: it is visible and comes back
     assert queue_counts(sqs, url) == (1, 0, 0)
     m2 = _recv(sqs, url, 1, VisibilityTimeout=30)
