@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import SQSWire
+import SigV4
 
 /// Routes HTTP requests: `/health` and `/metrics` directly, every API call through the pipeline.
 struct SealQResponder: HTTPResponder {
@@ -16,7 +17,8 @@ struct SealQResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
-        let path = request.uri.path
+        // Normalized as the signature is checked, so `/./` or `//` in a queue path routes as signed.
+        let path = CanonicalRequest.normalizedPath(request.uri.path)
         // HEAD answers as GET does, without the body (load balancers' health checks use it).
         if request.method == .head && (path == "/health" || path == "/metrics") {
             return Response(status: .ok, headers: [.contentType: path == "/health" ? "text/plain" : "text/plain; version=0.0.4"])

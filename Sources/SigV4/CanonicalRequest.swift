@@ -92,10 +92,10 @@ public struct CanonicalRequest: Sendable {
         return result
     }
 
-    /// The path normalized as SigV4 asks of every service but S3 (RFC 3986 dot segments removed,
-    /// runs of `/` made one, as botocore signs it), then each segment encoded once more (so `%`
-    /// in a sent path becomes `%25`).
-    static func canonicalPath(_ path: String) -> String {
+    /// `path` normalized as SigV4 asks of every service but S3, and as botocore signs it: RFC 3986
+    /// dot segments removed and runs of `/` made one; `/` for an empty path. The server routes by
+    /// this form too, so a request reaches what its signature names.
+    public static func normalizedPath(_ path: String) -> String {
         if path == "/" || path.isEmpty { return "/" }
         var segments: [Substring] = []
         for segment in path.split(separator: "/") where segment != "." {
@@ -106,8 +106,14 @@ public struct CanonicalRequest: Sendable {
             }
         }
         guard !segments.isEmpty else { return "/" }
-        let trailing = path.hasSuffix("/") ? "/" : ""
-        return "/" + segments.map { URIEncoding.encode(String($0)) }.joined(separator: "/") + trailing
+        return "/" + segments.joined(separator: "/") + (path.hasSuffix("/") ? "/" : "")
+    }
+
+    /// The normalized path with each segment encoded once more (so `%` in a sent path becomes `%25`).
+    static func canonicalPath(_ path: String) -> String {
+        normalizedPath(path).split(separator: "/", omittingEmptySubsequences: false)
+            .map { URIEncoding.encode(String($0)) }
+            .joined(separator: "/")
     }
 
     /// The query's pairs sorted as sent, without re-encoding: how botocore signs a URL whose

@@ -504,3 +504,34 @@ def test_a_pipelined_request_hears_its_100_continue_after_the_answers_before_it(
         assert statuses == [100, 403, 100], statuses
         sock.sendall(body)
         assert _read_response(reader)[0] == 403
+
+
+def test_a_queue_path_with_dot_segments_routes_as_signed(daemon, query, sqs):
+    """botocore signs `/ACCOUNT/./NAME` normalized, as SigV4 asks; the daemon checks the signature
+    and routes by that same form, so the message lands in the queue the path names (sent as is,
+    through http.client, which leaves the path alone)."""
+    import http.client
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    from conftest import ADMIN_KEY, ADMIN_SECRET, REGION
+    name, url = _create(query)
+    paths = (f"/000000000000/./{name}", f"//000000000000//{name}", f"/000000000000/x/../{name}")
+    for path in paths:
+        body = urllib.parse.urlencode({"Action": "SendMessage", "Version": "2012-11-05", "MessageBody": path})
+        request = AWSRequest(method="POST", url=daemon.url + path, data=body,
+                             headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        SigV4Auth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION).add_auth(request)
+        connection = http.client.HTTPConnection("127.0.0.1", daemon.port, timeout=10)
+        try:
+            connection.request("POST", path, body=body, headers=dict(request.headers.items()))
+            answer = connection.getresponse()
+            assert answer.status == 200, (path, answer.status, answer.read()[:300])
+        finally:
+            connection.close()
+    got = []
+    for _ in range(5):
+        got += [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])]
+        if len(got) == 3:
+            break
+    assert sorted(got) == sorted(paths)
