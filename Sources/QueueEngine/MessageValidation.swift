@@ -114,8 +114,10 @@ public enum MessageValidation {
         guard isXMLText(type) else {
             throw SQSError(.invalidParameterValue, "The message attribute '\(name)' has a type with characters that are not allowed.")
         }
-        let empty = SQSError(
-            .invalidParameterValue, "Message (user) attribute '\(name)' must contain a non-empty value of type '\(value.baseType)'.")
+        // Built only when thrown: this runs for every attribute of every message sent.
+        func empty() -> SQSError {
+            SQSError(.invalidParameterValue, "Message (user) attribute '\(name)' must contain a non-empty value of type '\(value.baseType)'.")
+        }
         switch value.baseType {
         case "String", "Number":
             guard value.binaryValue == nil else {
@@ -123,14 +125,14 @@ public enum MessageValidation {
                     .invalidParameterValue,
                     "The message attribute '\(name)' with type '\(value.baseType)' must use field 'String'.")
             }
-            guard let text = value.stringValue, !text.isEmpty else { throw empty }
+            guard let text = value.stringValue, !text.isEmpty else { throw empty() }
             if value.baseType == "Number" { try checkNumber(text, name: name) }
             try checkBody(text)
         case "Binary":
             guard value.stringValue == nil else {
                 throw SQSError(.invalidParameterValue, "The message attribute '\(name)' with type 'Binary' must use field 'Binary'.")
             }
-            guard let bytes = value.binaryValue, !bytes.isEmpty else { throw empty }
+            guard let bytes = value.binaryValue, !bytes.isEmpty else { throw empty() }
         default:
             throw SQSError(
                 .invalidParameterValue,
