@@ -38,6 +38,33 @@ public struct AuditEntry: Sendable {
         AuditEntry(template: template, eventTime: eventTime, requestID: requestID, eventID: eventID, responseElements: responseElements)
     }
 
+    /// An event not encoded yet: its template and its own values but for the responseElements
+    /// its request has still to give. Encoding (and hashing) waits for them, so a record that
+    /// is answered is encoded once.
+    public struct Draft: Sendable {
+        /// The record without its own values.
+        public var template: AuditRecordTemplate
+        /// Its eventTime, ms since the epoch.
+        public var eventTime: Int64
+        /// Its requestID.
+        public var requestID: String
+        /// Its eventID.
+        public var eventID: String
+
+        /// A draft of the event made of `template` and these values.
+        public init(template: AuditRecordTemplate, eventTime: Int64, requestID: String, eventID: String) {
+            self.template = template
+            self.eventTime = eventTime
+            self.requestID = requestID
+            self.eventID = eventID
+        }
+
+        /// The event, with `responseElements` (JSON) as its own response elements (nil reads `null`).
+        public func entry(responseElements: [UInt8]? = nil) -> AuditEntry {
+            AuditEntry(template: template, eventTime: eventTime, requestID: requestID, eventID: eventID, responseElements: responseElements)
+        }
+    }
+
     /// The CloudTrail record (JSON), the leaf's data.
     public var record: [UInt8] {
         template.record(eventTime: eventTime, requestID: requestID, eventID: eventID, responseElements: responseElements)

@@ -9,7 +9,9 @@ public final class PendingAuditRecord: Sendable {
     @TaskLocal public static var current: PendingAuditRecord?
 
     private enum State {
-        /// Not written yet: the record (and the key uses collected so far).
+        /// Not written yet and waiting for its responseElements: the record, not encoded yet.
+        case awaitingAnswer(AuditEntry.Draft)
+        /// Not written yet: the record.
         case pending(AuditEntry)
         /// Written in a transaction that has not committed yet.
         case inTransaction(AuditEntry)
@@ -28,13 +30,23 @@ public final class PendingAuditRecord: Sendable {
         requestID = entry.requestID
     }
 
+    /// A pending record that `answer(with:)` will complete, encoded only then (or, if never
+    /// answered, when taken, reading `null` responseElements).
+    public init(awaitingAnswer draft: AuditEntry.Draft) {
+        state = Mutex(.awaitingAnswer(draft))
+        requestID = draft.requestID
+    }
+
     /// Gives the record its own responseElements (JSON: what the request made, such as the ids
     /// of the messages a send stored), until the record is written. For the store's work,
     /// inside the transaction that appends the record.
     public func answer(with responseElements: [UInt8]) {
         state.withLock { state in
-            guard case .pending(let entry) = state else { return }
-            state = .pending(entry.answering(responseElements))
+            switch state {
+            case .awaitingAnswer(let draft): state = .pending(draft.entry(responseElements: responseElements))
+            case .pending(let entry): state = .pending(entry.answering(responseElements))
+            case .inTransaction, .committed: break
+            }
         }
     }
 
@@ -49,7 +61,12 @@ public final class PendingAuditRecord: Sendable {
     /// request changed nothing.
     public func takeForTransaction() -> [AuditEntry] {
         state.withLock { state -> [AuditEntry] in
-            guard case .pending(let event) = state else { return [] }
+            let event: AuditEntry
+            switch state {
+            case .awaitingAnswer(let draft): event = draft.entry()
+            case .pending(let entry): event = entry
+            case .inTransaction, .committed: return []
+            }
             state = .inTransaction(event)
             return keyUses.withLock { uses in
                 defer { uses = [] }

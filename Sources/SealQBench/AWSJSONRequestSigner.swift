@@ -27,6 +27,9 @@ final class AWSJSONRequestSigner {
     private let signer: RequestSigner
     private let host: String
     private var clock = AmzDateClock()
+    /// The last request built: the same call with the same body in the same second signs to
+    /// the same bytes, so it is sent again rather than signed again.
+    private var last: (action: String, amzDate: String, payload: [UInt8], request: BenchRequest)?
 
     /// A signer for `service` with the credentials, region and endpoint of `configuration`.
     init(configuration: BenchmarkConfiguration, service: Service) {
@@ -39,14 +42,18 @@ final class AWSJSONRequestSigner {
 
     /// A signed `POST /` calling `action` with `payload`.
     func request(_ action: String, payload: JSONPayload) -> BenchRequest {
+        let amzDate = clock.now()
+        if let last, last.amzDate == amzDate, last.action == action, last.payload == payload.bytes { return last.request }
         var headers = [
             ("Host", host), ("Content-Type", service.contentType), ("X-Amz-Target", service.targetPrefix + action),
         ]
         headers += signer.sign(
-            method: "POST", path: "/", query: "", headers: headers, payload: payload.bytes, amzDate: clock.now())
+            method: "POST", path: "/", query: "", headers: headers, payload: payload.bytes, amzDate: amzDate)
         headers.append(("Content-Length", String(payload.bytes.count)))
-        return BenchRequest(
+        let request = BenchRequest(
             head: HTTPRequestHead(version: .http1_1, method: .POST, uri: "/", headers: HTTPHeaders(headers)),
             body: payload.buffer)
+        last = (action, amzDate, payload.bytes, request)
+        return request
     }
 }

@@ -62,18 +62,24 @@ struct RequestRecorder: Sendable {
     let principals: @Sendable (String) -> Principal?
     let templates = RecordTemplateCache()
 
-    /// The pending record of a request about to run, as it will read if the request succeeds.
+    /// The pending record of a request about to run, as it will read if the request succeeds
+    /// (encoded once the request gives its responseElements, when it has its own).
     func pending(for record: RequestRecord) -> PendingAuditRecord {
-        PendingAuditRecord(entry(of: record))
+        record.responseElementsPerEvent ? PendingAuditRecord(awaitingAnswer: draft(of: record)) : PendingAuditRecord(entry(of: record))
     }
 
     /// The audit entry of `record`, from the template of records like it.
     func entry(of record: RequestRecord) -> AuditEntry {
+        draft(of: record).entry()
+    }
+
+    /// The audit entry of `record`, not encoded yet.
+    private func draft(of record: RequestRecord) -> AuditEntry.Draft {
         let record = record.bounded()
         let now = SystemTimeSource().nowMilliseconds()
         let eventID = RandomIdentifier.timeOrderedUUID(milliseconds: now)
         let template = templates.template(for: record) { event(of: record, at: now, eventID: eventID).template }
-        return AuditEntry(template: template, eventTime: now, requestID: record.requestId, eventID: eventID)
+        return AuditEntry.Draft(template: template, eventTime: now, requestID: record.requestId, eventID: eventID)
     }
 
     /// Records the finished request `record`, durably: its pending record if that was written

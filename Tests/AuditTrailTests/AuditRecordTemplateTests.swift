@@ -64,4 +64,24 @@ struct AuditRecordTemplateTests {
         let answered = pending.answering(Array(#"{"messageId":"m-1"}"#.utf8))
         #expect(answered.record == first.recordJSON && answered.leafHash == entry.leafHash)
     }
+
+    @Test("A pending record awaiting its answer is encoded once answered, or with null responseElements when taken unanswered")
+    func pendingRecordAwaitingAnswer() throws {
+        var event = event(requestID: "r-1", eventID: "e-1", eventTime: 1_795_000_000_999)
+        event.responseElementsPerEvent = true
+        event.responseElements = .structure([("messageId", .text("m-1"))])
+        let draft = AuditEntry.Draft(template: event.template, eventTime: event.eventTime, requestID: event.requestID, eventID: event.eventID)
+        let answered = PendingAuditRecord(awaitingAnswer: draft)
+        #expect(answered.requestID == "r-1")
+        answered.answer(with: Array(#"{"messageId":"m-1"}"#.utf8))
+        let taken = answered.takeForTransaction()
+        #expect(taken.count == 1 && taken[0].record == event.recordJSON && taken[0].leafHash == MerkleTree.leafHash(event.recordJSON))
+        #expect(answered.takeForTransaction().isEmpty)
+
+        let unanswered = PendingAuditRecord(awaitingAnswer: draft).takeForTransaction()
+        var null = event
+        null.responseElements = nil
+        #expect(unanswered.count == 1 && unanswered[0].record == null.recordJSON)
+        #expect(try JSONParser.parse(unanswered[0].record)["responseElements"].map { if case .null = $0 { true } else { false } } == true)
+    }
 }
