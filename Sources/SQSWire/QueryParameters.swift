@@ -41,17 +41,16 @@ struct QueryParameters: RequestParameters {
 
     func stringMap(_ name: String, query: String, key: String, value: String) throws(WireError) -> [String: String] {
         var result: [String: String] = [:]
-        for index in indices(of: query) {
-            guard let entryKey = values["\(prefix)\(query).\(index).\(key)"] else { continue }
-            result[entryKey] = values["\(prefix)\(query).\(index).\(value)"] ?? ""
+        for entry in entries(of: query, naming: key) {
+            guard let entryKey = values[entry + key] else { continue }
+            result[entryKey] = values[entry + value] ?? ""
         }
         return result
     }
 
     func attributeValues(_ name: String, query: String, operation: String) throws(WireError) -> [String: MessageAttributeValue] {
         var result: [String: MessageAttributeValue] = [:]
-        for index in indices(of: query) {
-            let entry = "\(prefix)\(query).\(index)."
+        for entry in entries(of: query, naming: "Name") {
             // An entry without a name is refused, not dropped with its value.
             guard let attributeName = values[entry + "Name"], !attributeName.isEmpty else {
                 throw WireError(MessageValidation.emptyAttributeName)
@@ -80,6 +79,15 @@ struct QueryParameters: RequestParameters {
 
     func structures(_ name: String, query: String) throws(WireError) -> [any RequestParameters] {
         indices(of: query).map { QueryParameters(values: values, prefix: "\(prefix)\(query).\($0).", lists: lists) }
+    }
+
+    /// The key prefixes of the entries of the flattened map `query` (`query.1.`, `query.2.`, …),
+    /// or, when it has none but `query.member` is given, `query.` alone: a bare entry (as in AWS's
+    /// own `Attribute.Name=…&Attribute.Value=…` SetQueueAttributes example) is a map of one.
+    private func entries(of query: String, naming member: String) -> [String] {
+        let indexed = indices(of: query).map { "\(prefix)\(query).\($0)." }
+        let bare = "\(prefix)\(query)."
+        return indexed.isEmpty && values[bare + member] != nil ? [bare] : indexed
     }
 
     /// The distinct positive indices `N` of `prefix + element + ".N"` keys, in numeric order.

@@ -33,7 +33,8 @@ extension IncomingCall {
     /// The query string and, for a form POST, the body's parameters, the body winning ties.
     func formParameters() throws(WireError) -> [String: String] {
         var parameters = try queryParameters()
-        if method == "POST", (headers["content-type"] ?? "").hasPrefix("application/x-www-form-urlencoded") {
+        // Media types are case-insensitive (RFC 9110 §8.3.1).
+        if method == "POST", (headers["content-type"] ?? "").lowercased().hasPrefix("application/x-www-form-urlencoded") {
             guard let text = String(validating: body, as: UTF8.self) else { throw WireError.malformedQueryString }
             try Self.decodeForm(text, into: &parameters)
         }

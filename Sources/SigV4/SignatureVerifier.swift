@@ -75,9 +75,8 @@ public final class SignatureVerifier: Sendable {
     }
 
     /// Verifies `request` for `service` at `now` (seconds since the epoch); returns the access key id.
-    /// Headers that select what a request does: `x-amz-target` (the JSON protocols' action) and
-    /// `content-type` (JSON or form).
-    static let operationHeaders = ["x-amz-target", "content-type"]
+    /// The header that selects what a request does: `x-amz-target`, the JSON protocols' action.
+    static let operationHeader = "x-amz-target"
 
     public func verify(_ request: Request, service: String, now: Int64) throws(Failure) -> String {
         let claim = try Self.claim(of: request)
@@ -108,8 +107,16 @@ public final class SignatureVerifier: Sendable {
         }
         // The headers that choose the service, protocol and action must be signed when present,
         // or a captured request (or a presigned URL) could be replayed as another action.
-        for name in Self.operationHeaders where request.headers[name] != nil && !claim.signedHeaders.contains(name) {
-            throw .signatureDoesNotMatch("'\(name)' must be a signed header.")
+        if request.headers[Self.operationHeader] != nil && !claim.signedHeaders.contains(Self.operationHeader) {
+            throw .signatureDoesNotMatch("'\(Self.operationHeader)' must be a signed header.")
+        }
+        // Content-Type decides whether a form body is read. Signers that sign only Host and
+        // X-Amz-* (boto 2, awscurl) leave it out, which is safe unless the query string carries
+        // parameters too: then dropping it would let the query string's parameters stand alone.
+        if request.headers["content-type"] != nil && !claim.signedHeaders.contains("content-type")
+            && Self.carriesParameters(claim.query)
+        {
+            throw .signatureDoesNotMatch("'content-type' must be a signed header when the query string carries parameters.")
         }
         var signed: [(String, String)] = []
         for name in claim.signedHeaders {
@@ -253,6 +260,11 @@ public final class SignatureVerifier: Sendable {
     }
 
     /// The 32 bytes of a signature's 64 hex digits; nil for anything else.
+    /// Whether `query` has a parameter besides the X-Amz-* ones of a presigned URL.
+    private static func carriesParameters(_ query: String) -> Bool {
+        query.split(separator: "&").contains { !$0.hasPrefix("X-Amz-") }
+    }
+
     private static func bytes(fromHex text: String) -> [UInt8]? {
         guard text.utf8.count == 64 else { return nil }
         return Hex.decode(text)

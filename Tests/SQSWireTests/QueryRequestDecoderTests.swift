@@ -162,6 +162,24 @@ struct QueryRequestDecoderTests {
         #expect(indexed.messageAttributeNames == ["y"])
     }
 
+    @Test("A bare map entry (AWS's Attribute.Name=…&Attribute.Value=… example) is a map of one; indexed entries win")
+    func bareMapEntry() throws {
+        let set = try decodeQuery(query("SetQueueAttributes", ["Attribute.Name": "VisibilityTimeout", "Attribute.Value": "35"]))
+        guard case .setQueueAttributes("q", let attributes) = set else { Issue.record("\(set)"); return }
+        #expect(attributes == ["VisibilityTimeout": "35"])
+        let both = try decodeQuery(query("SetQueueAttributes", [
+            "Attribute.Name": "VisibilityTimeout", "Attribute.Value": "35", "Attribute.1.Name": "DelaySeconds", "Attribute.1.Value": "5",
+        ]))
+        guard case .setQueueAttributes("q", let indexed) = both else { Issue.record("\(both)"); return }
+        #expect(indexed == ["DelaySeconds": "5"])
+        let send = try decodeQuery(query("SendMessage", [
+            "MessageBody": "b", "MessageAttribute.Name": "color", "MessageAttribute.Value.DataType": "String",
+            "MessageAttribute.Value.StringValue": "blue",
+        ]))
+        guard case .sendMessage("q", let message) = send else { Issue.record("\(send)"); return }
+        #expect(message.attributes == ["color": MessageAttributeValue(dataType: "String", stringValue: "blue", binaryValue: nil)])
+    }
+
     @Test("DeleteMessage(Batch) and ChangeMessageVisibility(Batch)")
     func deleteAndVisibility() throws {
         guard case .deleteMessage("q", "h+/=") = try decodeQuery(query("DeleteMessage", ["ReceiptHandle": "h+/="])) else {

@@ -53,7 +53,7 @@ struct SignatureVerifierTests {
         }
     }
 
-    @Test("Headers that choose the action must be signed: X-Amz-Target or Content-Type added to a request is refused")
+    @Test("Headers that choose the action must be signed: X-Amz-Target added to a request is refused, and Content-Type when the query string has parameters")
     func operationHeadersMustBeSigned() throws {
         let signer = RequestSigner(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret-one", region: "us-east-1", service: "sqs")
         var headers = ["host": "127.0.0.1:9324"]
@@ -62,10 +62,29 @@ struct SignatureVerifierTests {
         }
         let bare = SignatureVerifier.Request(method: "POST", path: "/", query: "", queryParameters: [:], headers: headers, body: Array("{}".utf8))
         #expect(try verifier.verify(bare, service: "sqs", now: now) == "AKIDEXAMPLE")
-        for (name, value) in [("x-amz-target", "AmazonSQS.PurgeQueue"), ("content-type", "application/x-amz-json-1.0")] {
-            var replayed = bare
-            replayed.headers[name] = value
-            #expect(throws: SignatureVerifier.Failure.self, "\(name) added after signing") { try verifier.verify(replayed, service: "sqs", now: now) }
+        var replayed = bare
+        replayed.headers["x-amz-target"] = "AmazonSQS.PurgeQueue"
+        #expect(throws: SignatureVerifier.Failure.self, "x-amz-target added after signing") { try verifier.verify(replayed, service: "sqs", now: now) }
+        // As boto 2 and awscurl sign a form POST: Host and X-Amz-* only.
+        var form = bare
+        form.headers["content-type"] = "application/x-www-form-urlencoded; charset=UTF-8"
+        #expect(try verifier.verify(form, service: "sqs", now: now) == "AKIDEXAMPLE")
+        // With parameters in the query string too, leaving Content-Type out would change which parameters count.
+        var withQuery = headers
+        for (name, value) in signer.sign(
+            method: "POST", path: "/", query: "Action=DeleteQueue", headers: [("host", "127.0.0.1:9324")], payload: Array("{}".utf8),
+            amzDate: "20150830T123600Z")
+        {
+            withQuery[name.lowercased()] = value
+        }
+        let queried = SignatureVerifier.Request(
+            method: "POST", path: "/", query: "Action=DeleteQueue", queryParameters: ["Action": "DeleteQueue"], headers: withQuery,
+            body: Array("{}".utf8))
+        #expect(try verifier.verify(queried, service: "sqs", now: now) == "AKIDEXAMPLE")
+        var typed = queried
+        typed.headers["content-type"] = "application/x-www-form-urlencoded"
+        #expect(throws: SignatureVerifier.Failure.self, "content-type beside query parameters, unsigned") {
+            try verifier.verify(typed, service: "sqs", now: now)
         }
     }
 

@@ -349,6 +349,22 @@ def test_unindexed_list_parameter_is_a_list_of_one(query):
     assert xml_attributes(res) == {"DelaySeconds": "0"}
 
 
+def test_unindexed_map_entry_is_a_map_of_one(query):
+    """AWS's SetQueueAttributes example (and boto 2) sends `Attribute.Name=…&Attribute.Value=…`
+    without an index; it must set the attribute. A bare MessageAttribute entry is kept too."""
+    _, url = _create(query)
+    _ok(*query("SetQueueAttributes", {"QueueUrl": url, "Attribute.Name": "VisibilityTimeout",
+                                      "Attribute.Value": "35"}), "SetQueueAttributes")
+    res = _ok(*query("GetQueueAttributes", {"QueueUrl": url, "AttributeName": "VisibilityTimeout"}), "GetQueueAttributes")
+    assert xml_attributes(res) == {"VisibilityTimeout": "35"}
+    _ok(*query("SendMessage", {"QueueUrl": url, "MessageBody": "bare", "MessageAttribute.Name": "color",
+                               "MessageAttribute.Value.DataType": "String",
+                               "MessageAttribute.Value.StringValue": "blue"}), "SendMessage")
+    res = _ok(*query("ReceiveMessage", {"QueueUrl": url, "MessageAttributeName.1": "All", "WaitTimeSeconds": "1"}),
+              "ReceiveMessage")
+    assert xtext(xfind(res, "Message"), "MessageAttribute/Value/StringValue") == "blue"
+
+
 def test_presigned_get(daemon):
     from botocore.auth import SigV4QueryAuth
     import requests

@@ -120,6 +120,33 @@ def test_unsigned_payload_cannot_carry_a_body(daemon, sqs):
     assert sqs.get_queue_url(QueueName="unsigned-payload-target")["QueueUrl"] == url
 
 
+def test_form_post_signed_over_host_and_date_only_is_accepted(daemon, sqs):
+    """boto 2 and awscurl sign a Query form POST over Host and X-Amz-* only, then send it with
+    a Content-Type the signature leaves out: AWS accepts that, so must SealQ. With parameters in
+    the query string as well, Content-Type decides which ones count, so there it must be signed.
+    The media type's case does not matter (RFC 9110)."""
+    from botocore.auth import SigV4Auth
+    url = sqs.create_queue(QueueName="boto2-style")["QueueUrl"]
+
+    def post(target, body, content_type):
+        request = AWSRequest(method="POST", url=target, data=body)
+        SigV4Auth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION).add_auth(request)
+        headers = dict(request.headers.items())
+        assert "content-type" not in headers["Authorization"].lower().split("signedheaders=")[1].split(",")[0]
+        headers["Content-Type"] = content_type
+        return requests.post(target, data=body, headers=headers, timeout=10)
+
+    form = "application/x-www-form-urlencoded; charset=UTF-8"
+    r = post(url, b"Action=SendMessage&Version=2012-11-05&MessageBody=from-boto2", form)
+    assert r.status_code == 200 and "<MessageId>" in r.text, r.text[:300]
+    r = post(url, b"Action=SendMessage&Version=2012-11-05&MessageBody=upper-case-type", "Application/X-WWW-Form-Urlencoded")
+    assert r.status_code == 200 and "<MessageId>" in r.text, r.text[:300]
+    r = post(url + "?Action=ListQueues&Version=2012-11-05", b"Action=SendMessage&Version=2012-11-05&MessageBody=x", form)
+    assert r.status_code == 403 and "<Code>SignatureDoesNotMatch</Code>" in r.text, r.text[:300]
+    bodies = sorted(m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)["Messages"])
+    assert bodies == ["from-boto2", "upper-case-type"]
+
+
 def test_headers_that_choose_the_action_cannot_be_added_after_signing(daemon, sqs):
     """A request signed without X-Amz-Target (or a presigned URL) cannot be replayed as another
     action by adding one: the headers that select the operation must be signed."""
