@@ -8,7 +8,7 @@ extension QueueEngine {
             throw SQSError(.resourceNotFound, "The resource that you specified for the SourceArn parameter doesn't exist.")
         }
         guard !sourceQueueNames(of: source.name).isEmpty else {
-            throw SQSError.invalidParameter("SourceArn", value: sourceArn, reason: "Source queue must be configured as a Dead Letter Queue.")
+            throw SQSError(.invalidParameterValue, "Source queue must be configured as a Dead Letter Queue.")
         }
         if let destinationArn {
             guard let destination = deadLetterQueue(arn: destinationArn) else {
@@ -59,12 +59,18 @@ extension QueueEngine {
     /// The source queue ARN of the task `handle` names, as recorded (not as the handle claims),
     /// for authorizing a cancel; nil when there is no such task.
     public func moveTaskSourceArn(handle: String) -> String? {
-        MoveTaskHandle.taskId(in: handle).flatMap { moveTasks.task($0)?.sourceArn }
+        MoveTaskHandle.decode(handle).flatMap { moveTasks.task($0.taskId)?.sourceArn }
     }
 
     /// CancelMessageMoveTask: stops a running task; returns how many messages it had moved.
     public func cancelMessageMoveTask(handle: String) async throws -> Int {
-        guard let taskId = MoveTaskHandle.taskId(in: handle), var task = moveTasks.task(taskId) else {
+        guard let (taskId, sourceArn) = MoveTaskHandle.decode(handle) else {
+            throw SQSError(.invalidParameterValue, "Value for parameter TaskHandle is invalid.")
+        }
+        guard deadLetterQueue(arn: sourceArn) != nil else {
+            throw SQSError(.resourceNotFound, "The resource that you specified for the SourceArn parameter doesn't exist.")
+        }
+        guard var task = moveTasks.task(taskId), task.sourceArn == sourceArn else {
             throw SQSError(.resourceNotFound, "Task does not exist.")
         }
         guard task.status == .running, let moved = try await store.cancelMoveTask(taskId: taskId) else {
@@ -89,7 +95,7 @@ extension QueueEngine {
             // A deleted destination fails the task: its messages must not go back to their sources instead.
             if let destination = task.destinationArn, deadLetterQueue(arn: destination) == nil {
                 task.status = .failed
-                task.failureReason = "AWS.SimpleQueueService.NonExistentQueue: \(destination)"
+                task.failureReason = "AWS.SimpleQueueService.NonExistentQueue"
                 try await finish(task)
                 continue
             }
@@ -119,7 +125,7 @@ extension QueueEngine {
                 task.status = .failed
                 // AWS's reason for a message sent to the dead-letter queue directly.
                 task.failureReason = origin == MoveStep.unknownOrigin
-                    ? "CouldNotDetermineMessageSource" : "AWS.SimpleQueueService.NonExistentQueue: \(origin)"
+                    ? "CouldNotDetermineMessageSource" : "AWS.SimpleQueueService.NonExistentQueue"
                 try await finish(task)
             } else if step.sourceDrained || remaining == 0 {
                 // Messages that could not be re-encrypted stay behind, and say so.
@@ -162,10 +168,12 @@ enum MoveTaskHandle {
         return data.base64EncodedString()
     }
 
-    static func taskId(in handle: String) -> String? {
+    /// The task id and source ARN `handle` names; nil when it is not a handle.
+    static func decode(_ handle: String) -> (taskId: String, sourceArn: String)? {
         guard let data = Data(base64Encoded: handle),
-            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let taskId = object["taskId"] as? String, let sourceArn = object["sourceArn"] as? String
         else { return nil }
-        return object["taskId"] as? String
+        return (taskId, sourceArn)
     }
 }

@@ -867,20 +867,24 @@ def test_a_move_task_whose_destination_is_deleted_fails_and_sends_nothing_to_the
     time.sleep(1.2)
     sqs.delete_queue(QueueUrl=dest)
     failed = _wait_status(sqs, dlq, "FAILED", timeout=5)
-    assert "NonExistentQueue" in failed["FailureReason"] and _arn(dest) in failed["FailureReason"]
+    # exactly AWS's reason (recorded answers show no ARN after it)
+    assert failed["FailureReason"] == "AWS.SimpleQueueService.NonExistentQueue"
     time.sleep(1.0)
     assert queue_counts(sqs, src) == (0, 0, 0), "nothing went back to the source queue"
     assert _visible(sqs, dlq) == 20 - failed["ApproximateNumberOfMessagesMoved"]
 
 
 def test_cancel_unknown_handle(sqs):
-    expect_error(sqs.cancel_message_move_task, RNF, 404, TaskHandle=AWS_EXAMPLE_HANDLE)
+    """AWS's answers (as recorded from AWS by other emulators' test snapshots): a handle naming a
+    queue that does not exist, a task that never existed, and something that is no handle."""
+    resp = expect_error(sqs.cancel_message_move_task, RNF, 404, TaskHandle=AWS_EXAMPLE_HANDLE)
+    assert resp["Error"]["Message"] == "The resource that you specified for the SourceArn parameter doesn't exist."
     # a handle naming an existing DLQ but a task that never existed
     src, dlq = _pair(sqs, 1, prefix="mtunk")
     forged = base64.b64encode(json.dumps({"taskId": str(uuid.uuid4()), "sourceArn": _arn(dlq)}).encode()).decode()
     expect_error(sqs.cancel_message_move_task, RNF, 404, TaskHandle=forged)
-    _expect_one_of(sqs.cancel_message_move_task, [(RNF, 404), ("InvalidParameterValue", 400)],
-                   TaskHandle="not-a-handle")
+    resp = expect_error(sqs.cancel_message_move_task, "InvalidParameterValue", 400, TaskHandle="not-a-handle")
+    assert resp["Error"]["Message"] == "Value for parameter TaskHandle is invalid."
 
 
 def test_query_move_task(sqs, query):
@@ -890,7 +894,9 @@ def test_query_move_task(sqs, query):
     _qerr(*query("StartMessageMoveTask", {"SourceArn": _arn(unique_name("qmt-missing"))}), RNF, 404)
     _qerr(*query("StartMessageMoveTask", {"SourceArn": _arn(dlq), "MaxNumberOfMessagesPerSecond": "501"}),
           "InvalidParameterValue")
-    _qerr(*query("StartMessageMoveTask", {"SourceArn": _arn(src)}), "InvalidParameterValue")
+    st, root = query("StartMessageMoveTask", {"SourceArn": _arn(src)})
+    _qerr(st, root, "InvalidParameterValue")
+    assert xml_error(root)[2] == "Source queue must be configured as a Dead Letter Queue."
     res = _qok(*query("StartMessageMoveTask", {"SourceArn": _arn(dlq)}), "StartMessageMoveTask")
     handle = xtext(res, "TaskHandle")
     assert handle
