@@ -36,7 +36,9 @@ struct PolicyLinter {
         default: return
         }
         if let maximum = quotas?.maximumStatements, statements.count > maximum {
-            add(.error, "STATEMENT_QUOTA_EXCEEDED", "The policy has \(statements.count) statements; at most \(maximum) are allowed.", statements[maximum].position)
+            add(
+                .error, "STATEMENT_QUOTA_EXCEEDED", "\(statements.count) statements were found in the submitted policy, max allowed is \(maximum).",
+                statements[maximum].position)
         }
         for statement in statements {
             if case .object(let members) = statement.value { lintStatement(members) }
@@ -73,7 +75,9 @@ struct PolicyLinter {
             guard let member = element[name] else { continue }
             let count = emptyArrayCheck(member, code: "EMPTY_ARRAY_ACTION")
             if let maximum = quotas?.maximumActionsPerStatement, count > maximum {
-                add(.error, "ACTION_QUOTA_EXCEEDED", "\(name) lists \(count) actions; at most \(maximum) are allowed per statement.", SourcePosition(member.keyStart))
+                add(
+                    .error, "ACTION_QUOTA_EXCEEDED", "\(count) actions were found in a statement from the submitted policy, max allowed is \(maximum).",
+                    SourcePosition(member.keyStart))
             }
             for value in strings(member.value) { checkActionExists(value) }
         }

@@ -7,7 +7,7 @@ extension QueueEngine {
         try Self.checkLabel(label)
         guard !accountIds.isEmpty else { throw SQSError.missingParameter("AWSAccountIds") }
         guard !actions.isEmpty else { throw SQSError.missingParameter("Actions") }
-        for account in accountIds where account.count != 12 || !account.allSatisfy(\.isNumber) {
+        for account in accountIds where account.utf8.count != 12 || !account.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) {
             throw SQSError.invalidParameter("AWSAccountIds", value: account, reason: "Account ids must be 12 digits.")
         }
         let shareable: Set<String> = [
@@ -25,10 +25,13 @@ extension QueueEngine {
             }
             // The queue policy quotas SetQueueAttributes enforces on a whole Policy.
             guard actions.count <= Self.maximumActionsPerStatement else {
-                throw SQSError(.overLimit, "A permission can grant at most \(Self.maximumActionsPerStatement) actions; \(actions.count) were given.")
+                throw SQSError(
+                    .overLimit,
+                    "\(actions.count) actions were found in a statement from the submitted policy, max allowed is \(Self.maximumActionsPerStatement).")
             }
             guard statements.count < Self.maximumStatements else {
-                throw SQSError(.overLimit, "The queue policy already has \(statements.count) statements, the most it may have.")
+                throw SQSError(
+                    .overLimit, "\(statements.count + 1) statements were found in the submitted policy, max allowed is \(Self.maximumStatements).")
             }
             guard Self.principalCount(statements) + accountIds.count <= Self.maximumPrincipals else {
                 throw SQSError(.overLimit, "The queue policy may name at most \(Self.maximumPrincipals) principals.")
@@ -43,7 +46,11 @@ extension QueueEngine {
             ])
             policy["Statement"] = statements
             var settings = queue.settings
-            settings.policy = try Self.render(policy)
+            let rendered = try Self.render(policy)
+            guard rendered.utf8.count <= Self.maximumPolicyBytes else {
+                throw SQSError(.overLimit, "The queue policy would be \(rendered.utf8.count) bytes; at most \(Self.maximumPolicyBytes) are allowed.")
+            }
+            settings.policy = rendered
             return (settings, queue.tags)
         }
     }
@@ -73,6 +80,7 @@ extension QueueEngine {
     private static let maximumStatements = 20
     private static let maximumPrincipals = 50
     private static let maximumActionsPerStatement = 7
+    private static let maximumPolicyBytes = 8_192
 
     /// The policy's statements, whether `Statement` holds one statement object or a list of them.
     private static func statements(of policy: [String: Any]) -> [[String: Any]] {

@@ -74,15 +74,23 @@ struct SQSExecutor: Sendable {
         return .empty
     }
 
-    /// Refuses a queue Policy that does not parse as a resource policy or breaks SQS's quotas
-    /// (8,192 bytes, 20 statements, 50 principals, 10 conditions, 7 actions per statement), and
-    /// one that allows with NotPrincipal, which IAM does not support ("NotPrincipal must be used
-    /// with Deny"; here it would have granted every caller not listed, anonymous ones included).
+    /// Refuses a queue Policy that does not parse as a resource policy (InvalidAttributeValue)
+    /// or breaks SQS's quotas (8,192 bytes, 20 statements, 50 principals, 10 conditions, 7 actions
+    /// per statement: OverLimit, as AWS answers "10 actions were found in a statement from the
+    /// submitted policy, max allowed is 7"), and one that allows with NotPrincipal, which IAM does
+    /// not support ("NotPrincipal must be used with Deny"; here it would have granted every
+    /// caller not listed, anonymous ones included).
     private static func checkQueuePolicy(_ text: String) throws(SQSError) {
         let errors = PolicyValidator.validate(text, kind: .resource, quotas: .sqsQueuePolicy).filter {
             $0.severity == .error || $0.code == "ALLOW_WITH_NOT_PRINCIPAL"
         }
-        guard let first = errors.first else { return }
+        guard let first = errors.first(where: { !$0.isQuota }) ?? errors.first else { return }
+        if first.isQuota { throw SQSError(.overLimit, first.message) }
         throw SQSError(.invalidAttributeValue, "Invalid value for the parameter Policy. Reason: \(first.message)")
     }
+}
+
+extension ValidationFinding {
+    /// Whether this finding is a broken size quota rather than a malformed policy.
+    fileprivate var isQuota: Bool { code.hasSuffix("_QUOTA_EXCEEDED") || code == "POLICY_SIZE_EXCEEDED" }
 }

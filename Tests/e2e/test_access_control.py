@@ -779,18 +779,21 @@ def test_invalid_queue_policy_values_are_refused_and_change_nothing(iam):
                        "Action": "sqs:SendMessage", "Resource": arn})
     admin.set_queue_attributes(QueueUrl=url, Attributes={"Policy": good, "VisibilityTimeout": "31"})
 
+    # A malformed policy is InvalidAttributeValue; a broken quota is OverLimit (403), as AWS
+    # answers "22 statements were found in the submitted policy, max allowed is 20".
     bad = {
-        "malformed JSON": '{"Version": "2012-10-17", "Statement": [',
-        "unknown condition operator": policy_doc(
+        "malformed JSON": ('{"Version": "2012-10-17", "Statement": [', "InvalidAttributeValue", 400),
+        "unknown condition operator": (policy_doc(
             {"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": arn,
-             "Condition": {"StringEqualz": {"aws:username": "x"}}}),
-        "over 8,192 bytes": _policy_of_size(arn, 8193),
-        "21 statements": _statements(arn, 21),
+             "Condition": {"StringEqualz": {"aws:username": "x"}}}), "InvalidAttributeValue", 400),
+        "over 8,192 bytes": (_policy_of_size(arn, 8193), "OverLimit", 403),
+        "21 statements": (_statements(arn, 21), "OverLimit", 403),
     }
-    for why, text in bad.items():
-        expect_error(admin.set_queue_attributes, "InvalidAttributeValue", 400,
-                     QueueUrl=url, Attributes={"Policy": text})
-        expect_error(admin.set_queue_attributes, "InvalidAttributeValue", 400,
+    for why, (text, code, status) in bad.items():
+        resp = expect_error(admin.set_queue_attributes, code, status, QueueUrl=url, Attributes={"Policy": text})
+        if why == "21 statements":
+            assert resp["Error"]["Message"] == "21 statements were found in the submitted policy, max allowed is 20."
+        expect_error(admin.set_queue_attributes, code, status,
                      QueueUrl=url, Attributes={"Policy": text, "VisibilityTimeout": "77"})
         attrs = admin.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy", "VisibilityTimeout"])["Attributes"]
         assert json.loads(attrs["Policy"]) == json.loads(good), why

@@ -504,9 +504,30 @@ def test_add_permission_respects_the_queue_policy_quotas(sqs, queue):
                  AWSAccountIds=[f"{100000000000 + n}" for n in range(51)], Actions=["SendMessage"])
     for n in range(20):
         sqs.add_permission(QueueUrl=queue, Label=f"p{n}", AWSAccountIds=["111122223333"], Actions=["SendMessage"])
-    expect_error(sqs.add_permission, "OverLimit", 403, QueueUrl=queue, Label="p20",
-                 AWSAccountIds=["111122223333"], Actions=["SendMessage"])
+    resp = expect_error(sqs.add_permission, "OverLimit", 403, QueueUrl=queue, Label="p20",
+                        AWSAccountIds=["111122223333"], Actions=["SendMessage"])
+    assert resp["Error"]["Message"] == "21 statements were found in the submitted policy, max allowed is 20."
     assert len(_policy(sqs, queue)["Statement"]) == 20
+
+
+def test_add_permission_cannot_store_a_policy_set_queue_attributes_would_refuse(sqs, queue):
+    """AddPermission keeps to the 8,192-byte quota and to ASCII account ids, so it never stores a
+    Policy that SetQueueAttributes would then refuse."""
+    for account in ("١١١١٢٢٢٢٣٣٣٣", "１１１１２２２２３３３３"):
+        expect_error(sqs.add_permission, "InvalidParameterValue", 400, QueueUrl=queue, Label="digits",
+                     AWSAccountIds=[account], Actions=["SendMessage"])
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    filler = {"Sid": "Filler", "Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage", "Resource": arn,
+              "Condition": {"StringEquals": {"aws:UserAgent": ""}}}
+    document = {"Version": "2012-10-17", "Statement": [filler]}
+    text = json.dumps(document)
+    filler["Condition"]["StringEquals"]["aws:UserAgent"] = "x" * (8192 - len(text))
+    text = json.dumps(document)
+    assert len(text.encode()) == 8192
+    sqs.set_queue_attributes(QueueUrl=queue, Attributes={"Policy": text})
+    expect_error(sqs.add_permission, "OverLimit", 403, QueueUrl=queue, Label="toomuch",
+                 AWSAccountIds=["111122223333"], Actions=["SendMessage"])
+    assert json.loads(sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["Policy"])["Attributes"]["Policy"]) == document
 
 
 def test_queue_names_are_case_sensitive(sqs):
