@@ -22,9 +22,14 @@ public struct RedrivePolicy: Sendable, Equatable {
     /// Parses the attribute's JSON; throws `InvalidParameterValue` naming what is wrong.
     public init(json text: String) throws(SQSError) {
         guard let object = Self.object(text) else { throw Self.invalid(text, "Redrive policy is not a valid JSON map.") }
+        // AWS asks for maxReceiveCount first ("{}" is told about it), then deadLetterTargetArn.
+        guard object["maxReceiveCount"] != nil else {
+            throw Self.invalid(text, "Redrive policy does not contain mandatory attribute: maxReceiveCount.")
+        }
         guard let arn = object["deadLetterTargetArn"]?.string, !arn.isEmpty else {
             throw Self.invalid(text, "Redrive policy does not contain mandatory attribute: deadLetterTargetArn.")
         }
+        guard RedriveAllowPolicy.isQueueArn(arn) else { throw Self.invalid(text, "Invalid value for deadLetterTargetArn.") }
         // AWS accepts the count as a JSON number or a numeric string.
         let count: Int?
         switch object["maxReceiveCount"] {
@@ -33,10 +38,7 @@ public struct RedrivePolicy: Sendable, Equatable {
         default: count = nil
         }
         guard let count else {
-            guard object["maxReceiveCount"] == nil else {
-                throw Self.invalid(text, "Invalid value for maxReceiveCount: it must be a whole number from 1 to 1000.")
-            }
-            throw Self.invalid(text, "Redrive policy does not contain mandatory attribute: maxReceiveCount.")
+            throw Self.invalid(text, "Invalid value for maxReceiveCount: it must be a whole number from 1 to 1000.")
         }
         guard (1...1000).contains(count) else {
             throw Self.invalid(text, "Invalid value for maxReceiveCount: \(count), valid values are from 1 to 1000 both inclusive.")
@@ -102,7 +104,8 @@ public struct RedriveAllowPolicy: Sendable, Equatable {
     }
 
     /// Whether `text` has the shape of a queue ARN: `arn:PARTITION:sqs:REGION:ACCOUNT:NAME`.
-    private static func isQueueArn(_ text: String) -> Bool {
+    /// Whether `text` has the form of an SQS queue ARN (`arn:PARTITION:sqs:REGION:ACCOUNT:NAME`).
+    static func isQueueArn(_ text: String) -> Bool {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         return parts.count == 6 && parts[0] == "arn" && !parts[1].isEmpty && parts[2] == "sqs" && !parts[3].isEmpty
             && parts[4].count == 12 && parts[4].allSatisfy { $0.isASCII && $0.isNumber } && !parts[5].isEmpty

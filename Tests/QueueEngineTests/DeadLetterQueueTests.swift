@@ -95,6 +95,18 @@ struct DeadLetterQueueTests {
         }
     }
 
+    @Test("A RedrivePolicy is checked in AWS's order: maxReceiveCount present, deadLetterTargetArn present and an ARN")
+    func redrivePolicyCheckOrder() throws {
+        func reason(_ text: String) -> String? {
+            do { _ = try RedrivePolicy(json: text) } catch { return error.message }
+            return nil
+        }
+        #expect(reason("{}")?.hasSuffix("Reason: Redrive policy does not contain mandatory attribute: maxReceiveCount.") == true)
+        #expect(reason(#"{"maxReceiveCount": 3}"#)?.hasSuffix("mandatory attribute: deadLetterTargetArn.") == true)
+        #expect(reason(#"{"deadLetterTargetArn": "dummy", "maxReceiveCount": 3}"#)?.hasSuffix("Reason: Invalid value for deadLetterTargetArn.") == true)
+        #expect(reason(#"{"deadLetterTargetArn": "\#(Self.dlqArn)", "maxReceiveCount": "3"}"#) == nil)
+    }
+
     @Test("ListDeadLetterSourceQueues lists the sources, paginated")
     func listsSources() async throws {
         let h = try await Harness()

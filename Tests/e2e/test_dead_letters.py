@@ -226,7 +226,12 @@ def test_create_queue_on_an_existing_name_validates_the_redrive_policy_first(sqs
     dlq = _create(sqs, "val-dlq")
     name = unique_name("val-src")
     sqs.create_queue(QueueName=name)
-    for value, words in (("{}", "deadLetterTargetArn"), ('{"deadLetterTargetArn": "ARN", "maxReceiveCount": 5.5}', "whole number")):
+    # AWS's order and words: maxReceiveCount is asked for first, then deadLetterTargetArn, which must be an ARN.
+    for value, words in (("{}", "mandatory attribute: maxReceiveCount."),
+                         ('{"MaxReceiveCount": "4", "DeadLetterTargetArn": "ARN"}', "mandatory attribute: maxReceiveCount."),
+                         ('{"maxReceiveCount": 4}', "mandatory attribute: deadLetterTargetArn."),
+                         ('{"deadLetterTargetArn": "dummy", "maxReceiveCount": 4}', "Reason: Invalid value for deadLetterTargetArn."),
+                         ('{"deadLetterTargetArn": "ARN", "maxReceiveCount": 5.5}', "whole number")):
         with pytest.raises(ClientError) as refused:
             sqs.create_queue(QueueName=name, Attributes={"RedrivePolicy": value.replace("ARN", _arn(dlq))})
         assert refused.value.response["Error"]["Code"] in BAD_JSON_CODES and words in refused.value.response["Error"]["Message"]
