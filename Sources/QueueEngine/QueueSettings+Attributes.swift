@@ -19,14 +19,21 @@ extension QueueSettings {
                 throw SQSError(.invalidAttributeName, "Unknown Attribute \(name).")
             }
             if attribute.isFifoOnly && !isFifo {
-                throw SQSError(.invalidAttributeName, "Unknown Attribute \(name).")
+                // AWS's words for these two (as its CreateQueue answers show); the others are unknown names.
+                switch attribute {
+                case .deduplicationScope:
+                    throw SQSError(.invalidAttributeName, "You can specify the DeduplicationScope only when FifoQueue is set to true")
+                case .fifoThroughputLimit:
+                    throw SQSError(.invalidAttributeName, "You can specify the FifoThroughputLimit only when FifoQueue is set to true.")
+                default: throw SQSError(.invalidAttributeName, "Unknown Attribute \(name).")
+                }
             }
             try updated.set(attribute, to: value, creating: creating)
         }
         if updated.fifoThroughputLimit == "perMessageGroupId" && updated.deduplicationScope != "messageGroup" {
-            throw SQSError.invalidParameter(
-                "FifoThroughputLimit", value: updated.fifoThroughputLimit,
-                reason: "perMessageGroupId is allowed only when DeduplicationScope is messageGroup.")
+            throw SQSError(
+                .invalidAttributeValue,
+                "Invalid value for the parameter FifoThroughputLimit. Reason: To set FifoThroughputLimit to perMessageGroupId, the DeduplicationScope must be messageGroup.")
         }
         self = updated
     }

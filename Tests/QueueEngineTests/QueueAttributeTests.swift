@@ -102,7 +102,7 @@ struct QueueAttributeTests {
     @Test("perMessageGroupId throughput needs messageGroup deduplication scope")
     func throughputNeedsGroupScope() async throws {
         let h = try await Harness()
-        await expectSQSError(.invalidParameterValue) {
+        await expectSQSError(.invalidAttributeValue) {
             try await h.createQueue("f.fifo", ["FifoQueue": "true", "FifoThroughputLimit": "perMessageGroupId"])
         }
     }

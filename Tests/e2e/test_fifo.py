@@ -146,15 +146,20 @@ def test_fifo_attribute_invalid_values(sqs, attr, value):
 
 
 def test_per_message_group_throughput_needs_message_group_scope(sqs):
+    """AWS's answer, as Terraform users quote it: InvalidAttributeValue "Invalid value for the
+    parameter FifoThroughputLimit. Reason: To set FifoThroughputLimit to perMessageGroupId, the
+    DeduplicationScope must be messageGroup." """
     name = _fifo_name("tput")
-    expect_error(sqs.create_queue, "InvalidParameterValue", 400, QueueName=name,
-                 Attributes={"FifoQueue": "true", "FifoThroughputLimit": "perMessageGroupId"})
-    expect_error(sqs.create_queue, "InvalidParameterValue", 400, QueueName=name,
+    resp = expect_error(sqs.create_queue, "InvalidAttributeValue", 400, QueueName=name,
+                        Attributes={"FifoQueue": "true", "FifoThroughputLimit": "perMessageGroupId"})
+    assert resp["Error"]["Message"] == ("Invalid value for the parameter FifoThroughputLimit. Reason: To set FifoThroughputLimit "
+                                        "to perMessageGroupId, the DeduplicationScope must be messageGroup.")
+    expect_error(sqs.create_queue, "InvalidAttributeValue", 400, QueueName=name,
                  Attributes={"FifoQueue": "true", "FifoThroughputLimit": "perMessageGroupId",
                              "DeduplicationScope": "queue"})
     # on an existing queue-scoped queue too
     url = _fifo(sqs, prefix="tputset")
-    expect_error(sqs.set_queue_attributes, "InvalidParameterValue", 400, QueueUrl=url,
+    expect_error(sqs.set_queue_attributes, "InvalidAttributeValue", 400, QueueUrl=url,
                  Attributes={"FifoThroughputLimit": "perMessageGroupId"})
     assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["FifoThroughputLimit"])[
         "Attributes"]["FifoThroughputLimit"] == "perQueue"
@@ -172,7 +177,12 @@ def test_per_message_group_throughput_needs_message_group_scope(sqs):
 ])
 def test_fifo_attributes_on_standard_queue(sqs, make_queue, attr, value):
     name = unique_name("stdfifoattr")
-    expect_error(sqs.create_queue, "InvalidAttributeName", 400, QueueName=name, Attributes={attr: value})
+    resp = expect_error(sqs.create_queue, "InvalidAttributeName", 400, QueueName=name, Attributes={attr: value})
+    # AWS's words for these two, as its CreateQueue answers show
+    assert resp["Error"]["Message"] == {
+        "DeduplicationScope": "You can specify the DeduplicationScope only when FifoQueue is set to true",
+        "FifoThroughputLimit": "You can specify the FifoThroughputLimit only when FifoQueue is set to true.",
+    }.get(attr, f"Unknown Attribute {attr}.")
     expect_error(sqs.get_queue_url, "AWS.SimpleQueueService.NonExistentQueue", 400, QueueName=name)
     std = make_queue(prefix="stdfifoset")
     expect_error(sqs.set_queue_attributes, "InvalidAttributeName", 400, QueueUrl=std,
