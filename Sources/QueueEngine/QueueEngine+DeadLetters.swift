@@ -24,12 +24,13 @@ extension QueueEngine {
     /// exist, be of the same type, and allow this queue as a source. Only the attributes in
     /// `attributes` are checked: a change of another attribute keeps a RedrivePolicy whose
     /// dead-letter queue has since been deleted or has stopped allowing this queue, as on AWS.
-    func checkRedrive(_ settings: QueueSettings, queueName name: String, attributes: some Collection<String>) throws(SQSError) {
-        if attributes.contains(QueueAttributeName.redriveAllowPolicy.rawValue), let text = settings.redriveAllowPolicy {
+    func checkRedrive(_ settings: QueueSettings, queueName name: String, attributes: [String: String]) throws(SQSError) {
+        if attributes[QueueAttributeName.redriveAllowPolicy.rawValue] != nil, let text = settings.redriveAllowPolicy {
             _ = try RedriveAllowPolicy(json: text)
         }
-        guard attributes.contains(QueueAttributeName.redrivePolicy.rawValue), let text = settings.redrivePolicy else { return }
-        let policy = try RedrivePolicy(json: text)
+        // Errors echo the policy as the caller gave it, as AWS's do.
+        guard let text = attributes[QueueAttributeName.redrivePolicy.rawValue], let stored = settings.redrivePolicy else { return }
+        let policy = try RedrivePolicy(json: stored)
         guard let target = deadLetterQueue(arn: policy.deadLetterTargetArn) else {
             throw RedrivePolicy.invalid(text, "Dead letter target does not exist.")
         }

@@ -13,7 +13,7 @@ extension QueueEngine {
         if let text = settings.redriveAllowPolicy { _ = try RedriveAllowPolicy(json: text) }
         if let existing = catalog.queue(named: name) { return try Self.matching(existing, attributes) }
         try Self.checkTagCase(tags)
-        try checkRedrive(settings, queueName: name, attributes: attributes.keys)
+        try checkRedrive(settings, queueName: name, attributes: attributes)
         return try await queueChanges.run(name) {
             let now = time.nowMilliseconds()
             let spaceKey = try sealer.makeSpaceKey(queueArn: queueArn(name))
@@ -119,7 +119,7 @@ extension QueueEngine {
         try await changeQueue(name) { queue in
             var settings = queue.settings
             try settings.apply(attributes, creating: false)
-            try checkRedrive(settings, queueName: name, attributes: attributes.keys)
+            try checkRedrive(settings, queueName: name, attributes: attributes)
             return (settings, queue.tags)
         }
     }

@@ -9,7 +9,11 @@ struct SQSExecutor: Sendable {
     /// Executes `request` for `caller`.
     func execute(_ request: SQSRequest, caller: Caller) async throws -> SQSResponse {
         switch request {
-        case .createQueue(_, let attributes, _), .setQueueAttributes(_, let attributes):
+        case .createQueue(_, let attributes, _):
+            if let policy = attributes["Policy"], !policy.isEmpty { try Self.checkQueuePolicy(policy) }
+        case .setQueueAttributes(let queue, let attributes):
+            // A queue that does not exist is told first, whatever the attributes say.
+            _ = try engine.getQueue(name: queue)
             if let policy = attributes["Policy"], !policy.isEmpty { try Self.checkQueuePolicy(policy) }
         default:
             break

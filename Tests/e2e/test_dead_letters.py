@@ -148,6 +148,11 @@ def _qerr(st, root, code, status=400):
 def test_redrive_target_must_exist(sqs):
     src = _create(sqs, "noexist-src")
     missing = _arn(unique_name("never-created"))
+    # the error echoes the policy exactly as given, spaces included, as AWS's do
+    given = '{"deadLetterTargetArn": "%s",  "maxReceiveCount": 42}' % missing
+    resp = expect_error(sqs.set_queue_attributes, "InvalidParameterValue", 400, QueueUrl=src,
+                        Attributes={"RedrivePolicy": given})
+    assert resp["Error"]["Message"] == f"Value {given} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist."
     expect_error(sqs.set_queue_attributes, "InvalidParameterValue", 400, QueueUrl=src,
                  Attributes={"RedrivePolicy": _policy(missing)})
     assert "RedrivePolicy" not in _attrs(sqs, src)

@@ -510,6 +510,12 @@ def test_add_permission_respects_the_queue_policy_quotas(sqs, queue):
     assert len(_policy(sqs, queue)["Statement"]) == 20
 
 
+def test_set_attributes_on_a_missing_queue_is_told_so_before_its_policy_is_judged(sqs, queue):
+    gone = queue.rsplit("/", 1)[0] + "/" + unique_name("never-created")
+    for policy in ('{"Version": "2012-10-17", "Statement": [', json.dumps({"Statement": [{}] * 21})):
+        expect_error(sqs.set_queue_attributes, NONEXISTENT, 400, QueueUrl=gone, Attributes={"Policy": policy})
+
+
 def test_add_permission_cannot_store_a_policy_set_queue_attributes_would_refuse(sqs, queue):
     """AddPermission keeps to the 8,192-byte quota and to ASCII account ids, so it never stores a
     Policy that SetQueueAttributes would then refuse."""
