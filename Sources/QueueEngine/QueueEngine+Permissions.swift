@@ -48,7 +48,7 @@ extension QueueEngine {
             var settings = queue.settings
             let rendered = try Self.render(policy)
             guard rendered.utf8.count <= Self.maximumPolicyBytes else {
-                throw SQSError(.overLimit, "The queue policy would be \(rendered.utf8.count) bytes; at most \(Self.maximumPolicyBytes) are allowed.")
+                throw SQSError(.overLimit, "Submitted policy is over max allowed size.")
             }
             settings.policy = rendered
             return (settings, queue.tags)

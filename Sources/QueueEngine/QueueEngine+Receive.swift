@@ -152,18 +152,17 @@ extension QueueEngine {
     public func deleteMessage(queue name: String, receiptHandle: String) async throws {
         let queue = try requireQueue(name)
         let handle = try decodeHandle(receiptHandle, queue: queue)
-        guard handle.space == queue.messageSpace else { return }
+        // Every successful delete counts, repeated ones included, as CloudWatch's NumberOfMessagesDeleted does.
+        guard handle.space == queue.messageSpace else { return count("sealq_messages_deleted_total", queue: name, by: 1) }
         let outcome = try await store.delete(
             space: queue.messageSpace, receipts: [handle.receipt], now: time.nowMilliseconds(),
             requireInFlight: queue.settings.fifoQueue
         ).first
-        if outcome == .applied {
-            count("sealq_messages_deleted_total", queue: name, by: 1)
-            releaseGroupWaiters(queue)
-        }
+        if outcome == .applied { releaseGroupWaiters(queue) }
         if let outcome, Self.refusesExpired(outcome, queue: queue) {
             throw SQSError.invalidParameter("ReceiptHandle", value: receiptHandle, reason: "The receipt handle has expired.")
         }
+        count("sealq_messages_deleted_total", queue: name, by: 1)
     }
 
     /// DeleteMessageBatch.
@@ -191,9 +190,8 @@ extension QueueEngine {
                 outcome.successes.append((item.id, ()))
             }
         }
-        let deleted = results.filter { $0 == .applied }.count
-        count("sealq_messages_deleted_total", queue: name, by: deleted)
-        if deleted > 0 { releaseGroupWaiters(queue) }
+        count("sealq_messages_deleted_total", queue: name, by: outcome.successes.count)
+        if results.contains(.applied) { releaseGroupWaiters(queue) }
         return outcome
     }
 

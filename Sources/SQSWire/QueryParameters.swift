@@ -82,12 +82,12 @@ struct QueryParameters: RequestParameters {
     }
 
     /// The key prefixes of the entries of the flattened map `query` (`query.1.`, `query.2.`, …),
-    /// or, when it has none but `query.member` is given, `query.` alone: a bare entry (as in AWS's
-    /// own `Attribute.Name=…&Attribute.Value=…` SetQueueAttributes example) is a map of one.
+    /// and `query.` when `query.member` is given: a bare entry (as in AWS's own
+    /// `Attribute.Name=…&Attribute.Value=…` SetQueueAttributes example) counts as one more entry,
+    /// never dropped.
     private func entries(of query: String, naming member: String) -> [String] {
-        let indexed = indices(of: query).map { "\(prefix)\(query).\($0)." }
         let bare = "\(prefix)\(query)."
-        return indexed.isEmpty && values[bare + member] != nil ? [bare] : indexed
+        return indices(of: query).map { "\(bare)\($0)." } + (values[bare + member] != nil ? [bare] : [])
     }
 
     /// The distinct positive indices `N` of `prefix + element + ".N"` keys, in numeric order.

@@ -89,6 +89,8 @@ struct SQSExecutor: Sendable {
             $0.severity == .error || $0.code == "ALLOW_WITH_NOT_PRINCIPAL"
         }
         guard let first = errors.first(where: { !$0.isQuota }) ?? errors.first else { return }
+        // AWS's words for the size quota ("Submitted policy is over max allowed size.", users report).
+        if first.code == "POLICY_SIZE_EXCEEDED" { throw SQSError(.overLimit, "Submitted policy is over max allowed size.") }
         if first.isQuota { throw SQSError(.overLimit, first.message) }
         throw SQSError(.invalidAttributeValue, "Invalid value for the parameter Policy. Reason: \(first.message)")
     }

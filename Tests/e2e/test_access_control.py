@@ -793,6 +793,8 @@ def test_invalid_queue_policy_values_are_refused_and_change_nothing(iam):
         resp = expect_error(admin.set_queue_attributes, code, status, QueueUrl=url, Attributes={"Policy": text})
         if why == "21 statements":
             assert resp["Error"]["Message"] == "21 statements were found in the submitted policy, max allowed is 20."
+        if why == "over 8,192 bytes":
+            assert resp["Error"]["Message"] == "Submitted policy is over max allowed size."
         expect_error(admin.set_queue_attributes, code, status,
                      QueueUrl=url, Attributes={"Policy": text, "VisibilityTimeout": "77"})
         attrs = admin.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy", "VisibilityTimeout"])["Attributes"]

@@ -68,6 +68,12 @@ def test_metrics_follow_queue_activity(daemon, sqs):
     t2 = scrape(daemon)
     assert series(t2, "sealq_messages_received_total", name) == 2
     assert series(t2, "sealq_messages_deleted_total", name) == 1
+    # Every successful delete counts, repeated ones included, as CloudWatch's NumberOfMessagesDeleted does.
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=got[0]["ReceiptHandle"])
+    batch = sqs.delete_message_batch(QueueUrl=url, Entries=[{"Id": "a", "ReceiptHandle": got[1]["ReceiptHandle"]},
+                                                            {"Id": "b", "ReceiptHandle": got[1]["ReceiptHandle"]}])
+    assert len(batch["Successful"]) == 2
+    assert series(scrape(daemon), "sealq_messages_deleted_total", name) == 4
     assert series(t2, "sealq_messages_in_flight", name) == 1
     assert series(t2, "sealq_messages_visible", name) == 1
     assert series(t2, "sealq_messages_delayed", name) == 1

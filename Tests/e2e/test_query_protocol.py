@@ -357,6 +357,14 @@ def test_unindexed_map_entry_is_a_map_of_one(query):
                                       "Attribute.Value": "35"}), "SetQueueAttributes")
     res = _ok(*query("GetQueueAttributes", {"QueueUrl": url, "AttributeName": "VisibilityTimeout"}), "GetQueueAttributes")
     assert xml_attributes(res) == {"VisibilityTimeout": "35"}
+    # beside indexed entries a bare one is one more, not dropped
+    _ok(*query("SetQueueAttributes", {"QueueUrl": url, "Attribute.Name": "DelaySeconds", "Attribute.Value": "7",
+                                      "Attribute.1.Name": "VisibilityTimeout", "Attribute.1.Value": "36"}), "SetQueueAttributes")
+    res = _ok(*query("GetQueueAttributes", {"QueueUrl": url, "AttributeName.1": "VisibilityTimeout",
+                                            "AttributeName.2": "DelaySeconds"}), "GetQueueAttributes")
+    assert xml_attributes(res) == {"VisibilityTimeout": "36", "DelaySeconds": "7"}
+    _ok(*query("SetQueueAttributes", {"QueueUrl": url, "Attribute.1.Name": "DelaySeconds", "Attribute.1.Value": "0"}),
+        "SetQueueAttributes")
     _ok(*query("SendMessage", {"QueueUrl": url, "MessageBody": "bare", "MessageAttribute.Name": "color",
                                "MessageAttribute.Value.DataType": "String",
                                "MessageAttribute.Value.StringValue": "blue"}), "SendMessage")

@@ -531,8 +531,9 @@ def test_add_permission_cannot_store_a_policy_set_queue_attributes_would_refuse(
     text = json.dumps(document)
     assert len(text.encode()) == 8192
     sqs.set_queue_attributes(QueueUrl=queue, Attributes={"Policy": text})
-    expect_error(sqs.add_permission, "OverLimit", 403, QueueUrl=queue, Label="toomuch",
-                 AWSAccountIds=["111122223333"], Actions=["SendMessage"])
+    resp = expect_error(sqs.add_permission, "OverLimit", 403, QueueUrl=queue, Label="toomuch",
+                        AWSAccountIds=["111122223333"], Actions=["SendMessage"])
+    assert resp["Error"]["Message"] == "Submitted policy is over max allowed size."
     assert json.loads(sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["Policy"])["Attributes"]["Policy"]) == document
 
 
