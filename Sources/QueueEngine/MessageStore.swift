@@ -156,15 +156,17 @@ public struct MessageCounts: Sendable, Equatable {
     public var inFlight: Int
     /// Never-received messages still delayed.
     public var delayed: Int
-    /// Send time of the oldest message, ms since the epoch.
-    public var oldestSentAt: Int64?
+    /// When the oldest message arrived, ms since the epoch, as CloudWatch's
+    /// ApproximateAgeOfOldestMessage counts (a dead-lettered message from its move; poison
+    /// pills, received three times or more, left out while others remain).
+    public var oldestArrivalAt: Int64?
 
     /// Creates counts.
-    public init(visible: Int, inFlight: Int, delayed: Int, oldestSentAt: Int64?) {
+    public init(visible: Int, inFlight: Int, delayed: Int, oldestArrivalAt: Int64?) {
         self.visible = visible
         self.inFlight = inFlight
         self.delayed = delayed
-        self.oldestSentAt = oldestSentAt
+        self.oldestArrivalAt = oldestArrivalAt
     }
 }
 

@@ -42,7 +42,7 @@ final class MetricsEndpoint: Sendable {
                 set.visible.set(Double(counts.visible))
                 set.inFlight.set(Double(counts.inFlight))
                 set.delayed.set(Double(counts.delayed))
-                set.oldestAge.set(counts.oldestSentAt.map { Double(max(wallClock - $0, 0)) / 1000 } ?? 0)
+                set.oldestAge.set(counts.oldestArrivalAt.map { Double(max(wallClock - $0, 0)) / 1000 } ?? 0)
             }
         }
         return registry.emitToBuffer()

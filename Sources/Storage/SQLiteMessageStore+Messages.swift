@@ -150,7 +150,7 @@ extension SQLiteMessageStore {
     public func counts(space: Int64, now: Int64) async throws -> MessageCounts {
         let total = totals.withLock { $0[space] ?? 0 }
         // An empty space needs no read (a scrape of /metrics over thousands of idle queues).
-        guard total > 0 else { return MessageCounts(visible: 0, inFlight: 0, delayed: 0, oldestSentAt: nil) }
+        guard total > 0 else { return MessageCounts(visible: 0, inFlight: 0, delayed: 0, oldestArrivalAt: nil) }
         return try await database.read { db in
             let row = try Row.fetchOne(
                 db,
@@ -161,10 +161,25 @@ extension SQLiteMessageStore {
                 arguments: [space, now])
             let invisible: Int = row?["invisible"] ?? 0
             let inFlight: Int = row?["in_flight"] ?? 0
-            let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(sent_at) FROM messages WHERE space = ?", arguments: [space])
+            let oldest = try Self.oldestArrival(db, space: space)
             return MessageCounts(
-                visible: max(total - invisible, 0), inFlight: inFlight, delayed: invisible - inFlight, oldestSentAt: oldest)
+                visible: max(total - invisible, 0), inFlight: inFlight, delayed: invisible - inFlight, oldestArrivalAt: oldest)
         }
+    }
+
+    /// When the oldest message of `space` arrived, as CloudWatch's ApproximateAgeOfOldestMessage
+    /// counts: a standard message moved to this dead-letter queue from its move, and messages
+    /// received three times or more (poison pills, which AWS moves to the back) left out while
+    /// any other remains.
+    static func oldestArrival(_ db: Database, space: Int64) throws -> Int64? {
+        let deadLettered = try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE space = ? AND arrived_at IS NOT NULL)", arguments: [space]) ?? false
+        // Arrival times of moved messages are in no index with the others': a dead-letter queue is read whole.
+        let arrival = deadLettered ? "COALESCE(arrived_at, sent_at)" : "sent_at"
+        let unpoisoned = try Int64.fetchOne(
+            db, sql: "SELECT \(arrival) AS arrival FROM messages WHERE space = ? AND receive_count < 3 ORDER BY arrival LIMIT 1",
+            arguments: [space])
+        return try unpoisoned ?? Int64.fetchOne(db, sql: "SELECT MIN(\(arrival)) FROM messages WHERE space = ?", arguments: [space])
     }
 
     /// The next visibility deadline of the space, from the visibility index.
@@ -239,12 +254,14 @@ extension SQLiteMessageStore {
         let arrival = try nextSequence(db)
         try db.execute(
             sql: """
-                UPDATE messages SET seq = ?, space = ?, visible_at = ?, dead_letter_source = ?, sent_at = ?, deduplication_id = ?,
-                    body = ?, attributes = ?, system_attributes = ?, payload = ?
+                UPDATE messages SET seq = ?, space = ?, visible_at = ?, dead_letter_source = ?, sent_at = ?, arrived_at = ?,
+                    deduplication_id = ?, body = ?, attributes = ?, system_attributes = ?, payload = ?
                 WHERE seq = ?
                 """,
-            arguments: [arrival, target.space, now, target.sourceArn, target.fifo ? now : row["sent_at"] as Int64, moved.deduplicationId]
-                + payloadColumns(moved) + [sequence])
+            arguments: [
+                arrival, target.space, now, target.sourceArn, target.fifo ? now : row["sent_at"] as Int64, target.fifo ? nil : now,
+                moved.deduplicationId,
+            ] + payloadColumns(moved) + [sequence])
         guard let group = row["group_id"] as String? else { return nil }
         try refreshGroup(db, space: space, group: group)
         try trackGroup(db, space: target.space, group: group, sequence: arrival, fair: !target.fifo)

@@ -280,6 +280,16 @@ enum Schema {
         migrator.registerMigration("v13-move-task-bound") { db in
             try db.execute(sql: "ALTER TABLE move_tasks ADD COLUMN through_seq INTEGER")
         }
+        // A standard message moved to a dead-letter queue keeps its send time (its retention and
+        // SentTimestamp go by it) but arrives there at the move, which the queue's oldest-message
+        // age counts from, as CloudWatch's does. Only moved messages are indexed.
+        migrator.registerMigration("v14-dead-letter-arrival") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE messages ADD COLUMN arrived_at INTEGER;
+                    CREATE INDEX messages_by_arrival ON messages(space, arrived_at) WHERE arrived_at IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

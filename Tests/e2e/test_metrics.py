@@ -97,6 +97,39 @@ def test_metrics_oldest_age_grows(daemon, sqs):
     assert age is not None and 1.5 <= age < 30, age
 
 
+def test_oldest_age_counts_a_dead_lettered_message_from_its_move_and_leaves_poison_pills_out(daemon, sqs):
+    """CloudWatch's ApproximateAgeOfOldestMessage: "When the message is moved to the dead-letter
+    queue, the ApproximateAgeOfOldestMessage metric of the dead-letter queue represents the time
+    when the message was moved" (its retention still counts from the send), and a message
+    received three times or more is moved to the back: the metric points at the next oldest."""
+    import json
+    import time
+    dlq_name, src_name, poisoned_name = unique_name("agedlq"), unique_name("agesrc"), unique_name("agepill")
+    dlq = sqs.create_queue(QueueName=dlq_name)["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    src = sqs.create_queue(QueueName=src_name, Attributes={
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1})})["QueueUrl"]
+    poisoned = sqs.create_queue(QueueName=poisoned_name)["QueueUrl"]
+    sqs.send_message(QueueUrl=src, MessageBody="old")
+    sqs.send_message(QueueUrl=poisoned, MessageBody="pill")
+    for _ in range(3):
+        got = sqs.receive_message(QueueUrl=poisoned, VisibilityTimeout=0, WaitTimeSeconds=1)["Messages"]
+        assert [m["Body"] for m in got] == ["pill"]
+    time.sleep(4)
+    sqs.send_message(QueueUrl=poisoned, MessageBody="fresh")
+    first = sqs.receive_message(QueueUrl=src, VisibilityTimeout=0, WaitTimeSeconds=1)["Messages"]
+    assert [m["Body"] for m in first] == ["old"]
+    assert sqs.receive_message(QueueUrl=src, VisibilityTimeout=0).get("Messages", []) == []  # this receive moves it
+    text = scrape(daemon)
+    assert series(text, "sealq_messages_visible", poisoned_name) == 2
+    assert series(text, "sealq_messages_visible", dlq_name) == 1
+    assert series(text, "sealq_oldest_message_age_seconds", dlq_name) < 2.5, "counted from the move, not the send"
+    assert series(text, "sealq_oldest_message_age_seconds", poisoned_name) < 2.5, "the poison pill is left out"
+    # the moved message keeps its send time
+    moved = sqs.receive_message(QueueUrl=dlq, AttributeNames=["SentTimestamp"], VisibilityTimeout=0)["Messages"][0]
+    assert time.time() * 1000 - int(moved["Attributes"]["SentTimestamp"]) >= 3500
+
+
 def test_head_answers_health_and_metrics_without_a_body(daemon):
     for path, content_type in (("/health", "text/plain"), ("/metrics", "text/plain; version=0.0.4")):
         r = requests.head(daemon.url + path, timeout=10)
