@@ -78,6 +78,10 @@ public protocol MessageStore: Sendable {
 
     /// Message counts of a space at `now`.
     func counts(space: Int64, now: Int64) async throws -> MessageCounts
+    /// When the oldest message of a space arrived (ms since the epoch), as CloudWatch's
+    /// ApproximateAgeOfOldestMessage counts: a dead-lettered message from its move, and poison
+    /// pills (received three times or more) left out while others remain. Nil when empty.
+    func oldestArrival(space: Int64) async throws -> Int64?
     /// The earliest future moment a message of the space becomes visible, if any.
     func nextVisibleAt(space: Int64, after now: Int64) async throws -> Int64?
     /// The ARNs of the queues the space's dead-lettered messages came from.
@@ -156,17 +160,12 @@ public struct MessageCounts: Sendable, Equatable {
     public var inFlight: Int
     /// Never-received messages still delayed.
     public var delayed: Int
-    /// When the oldest message arrived, ms since the epoch, as CloudWatch's
-    /// ApproximateAgeOfOldestMessage counts (a dead-lettered message from its move; poison
-    /// pills, received three times or more, left out while others remain).
-    public var oldestArrivalAt: Int64?
 
     /// Creates counts.
-    public init(visible: Int, inFlight: Int, delayed: Int, oldestArrivalAt: Int64?) {
+    public init(visible: Int, inFlight: Int, delayed: Int) {
         self.visible = visible
         self.inFlight = inFlight
         self.delayed = delayed
-        self.oldestArrivalAt = oldestArrivalAt
     }
 }
 

@@ -109,6 +109,11 @@ public final class QueueEngine: Sendable {
         try await store.counts(space: queue.messageSpace, now: time.nowMilliseconds())
     }
 
+    /// When a live queue's oldest message arrived (ApproximateAgeOfOldestMessage's start), ms since the epoch.
+    public func oldestArrival(of queue: QueueRecord) async throws -> Int64? {
+        try await store.oldestArrival(space: queue.messageSpace)
+    }
+
     /// Removes expired messages and what purges and deletions left behind; returns rows removed.
     public func sweepExpiredMessages(limit: Int) async throws -> Int {
         let now = time.nowMilliseconds()

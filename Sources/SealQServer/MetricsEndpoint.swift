@@ -25,9 +25,13 @@ final class MetricsEndpoint: Sendable {
     /// The exposition text.
     func render() async -> [UInt8] {
         let queues = engine.liveQueues()
-        var readings: [(String, MessageCounts)] = []
+        var readings: [(name: String, counts: MessageCounts, oldestArrival: Int64?)] = []
         for queue in queues {
-            if let counts = try? await engine.messageCounts(of: queue) { readings.append((queue.name, counts)) }
+            do {
+                readings.append((queue.name, try await engine.messageCounts(of: queue), try await engine.oldestArrival(of: queue)))
+            } catch {
+                continue  // deleted meanwhile: its series go with the next scrape
+            }
         }
         let wallClock = SystemTimeSource().nowMilliseconds()
         gauges.withLock { gauges in
@@ -36,13 +40,13 @@ final class MetricsEndpoint: Sendable {
                 stale.all.forEach(registry.unregisterGauge)
                 gauges[name] = nil
             }
-            for (name, counts) in readings {
+            for (name, counts, oldestArrival) in readings {
                 let set = gauges[name] ?? makeGauges(queue: name)
                 gauges[name] = set
                 set.visible.set(Double(counts.visible))
                 set.inFlight.set(Double(counts.inFlight))
                 set.delayed.set(Double(counts.delayed))
-                set.oldestAge.set(counts.oldestArrivalAt.map { Double(max(wallClock - $0, 0)) / 1000 } ?? 0)
+                set.oldestAge.set(oldestArrival.map { Double(max(wallClock - $0, 0)) / 1000 } ?? 0)
             }
         }
         return registry.emitToBuffer()

@@ -150,7 +150,7 @@ extension SQLiteMessageStore {
     public func counts(space: Int64, now: Int64) async throws -> MessageCounts {
         let total = totals.withLock { $0[space] ?? 0 }
         // An empty space needs no read (a scrape of /metrics over thousands of idle queues).
-        guard total > 0 else { return MessageCounts(visible: 0, inFlight: 0, delayed: 0, oldestArrivalAt: nil) }
+        guard total > 0 else { return MessageCounts(visible: 0, inFlight: 0, delayed: 0) }
         return try await database.read { db in
             let row = try Row.fetchOne(
                 db,
@@ -161,17 +161,20 @@ extension SQLiteMessageStore {
                 arguments: [space, now])
             let invisible: Int = row?["invisible"] ?? 0
             let inFlight: Int = row?["in_flight"] ?? 0
-            let oldest = try Self.oldestArrival(db, space: space)
-            return MessageCounts(
-                visible: max(total - invisible, 0), inFlight: inFlight, delayed: invisible - inFlight, oldestArrivalAt: oldest)
+            return MessageCounts(visible: max(total - invisible, 0), inFlight: inFlight, delayed: invisible - inFlight)
         }
     }
 
-    /// When the oldest message of `space` arrived, as CloudWatch's ApproximateAgeOfOldestMessage
-    /// counts: a standard message moved to this dead-letter queue from its move, and messages
-    /// received three times or more (poison pills, which AWS moves to the back) left out while
-    /// any other remains.
-    static func oldestArrival(_ db: Database, space: Int64) throws -> Int64? {
+    public func oldestArrival(space: Int64) async throws -> Int64? {
+        // An empty space needs no read (a scrape of /metrics over thousands of idle queues).
+        guard totals.withLock({ $0[space] ?? 0 }) > 0 else { return nil }
+        return try await database.read { db in try Self.oldestArrival(db, space: space) }
+    }
+
+    /// When the oldest message of `space` arrived: a standard message moved to this dead-letter
+    /// queue from its move, and messages received three times or more (poison pills, which AWS
+    /// moves to the back) left out while any other remains.
+    private static func oldestArrival(_ db: Database, space: Int64) throws -> Int64? {
         let deadLettered = try Bool.fetchOne(
             db, sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE space = ? AND arrived_at IS NOT NULL)", arguments: [space]) ?? false
         // Arrival times of moved messages are in no index with the others': a dead-letter queue is read whole.
