@@ -26,6 +26,11 @@ extension QueueEngine {
         let selection = try AttributeSelection(system: request.systemAttributeNames, message: request.messageAttributeNames)
         let attempt = try receiveAttemptId(request.receiveRequestAttemptId, queue: queue)
         let deadline = time.nowMilliseconds() + Int64(wait) * 1000
+        // CloudWatch's NumberOfEmptyReceives: calls that returned no message.
+        func nothing() -> [ReceivedMessage] {
+            count("sealq_empty_receives_total", queue: name, by: 1)
+            return []
+        }
         while true {
             let now = time.nowMilliseconds()
             // The queue may have been deleted (or recreated) while this receive waited.
@@ -38,7 +43,7 @@ extension QueueEngine {
             let room = try await inFlightRoom(current, shortPoll: wait == 0)
             if room <= 0 {
                 let remaining = deadline - now
-                guard remaining > 0, !waiters.isClosed else { return [] }
+                guard remaining > 0, !waiters.isClosed else { return nothing() }
                 await waiters.wait(queueId: queue.id, milliseconds: min(remaining, 1000), since: notifications)
                 continue
             }
@@ -58,7 +63,7 @@ extension QueueEngine {
             }
             if let failure = opened.temporaryFailure ?? opened.unreadableError ?? opened.deadLetterFailure { throw failure }
             let remaining = deadline - now
-            guard remaining > 0, !waiters.isClosed else { return [] }
+            guard remaining > 0, !waiters.isClosed else { return nothing() }
             var nap = remaining
             if let next = try await store.nextVisibleAt(space: current.messageSpace, after: now) {
                 nap = min(nap, max(next - now, 1))

@@ -28,10 +28,13 @@ extension QueueEngine {
         let outcomes = try await store.insertDeduplicated(keyed, space: queue.messageSpace, now: now) { outcomes in
             observer?.stored(zip(entryIds, zip(messages, outcomes)).map { .init(entryId: $0, sent: Self.sent($1.0, $1.1)) })
         }
-        delivered(zip(messages, outcomes).compactMap { message, outcome in
+        let stored = zip(messages, outcomes).compactMap { message, outcome in
             if case .stored = outcome { return message }
             return nil
-        }, to: queue)
+        }
+        // CloudWatch's NumberOfDeduplicatedSentMessages.
+        count("sealq_messages_deduplicated_total", queue: queue.name, by: messages.count - stored.count)
+        delivered(stored, to: queue)
         return zip(messages, outcomes).map(Self.sent)
     }
 

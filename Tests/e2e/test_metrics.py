@@ -130,6 +130,28 @@ def test_oldest_age_counts_a_dead_lettered_message_from_its_move_and_leaves_pois
     assert time.time() * 1000 - int(moved["Attributes"]["SentTimestamp"]) >= 3500
 
 
+def test_empty_receives_and_deduplicated_sends_are_counted(daemon, sqs):
+    """CloudWatch's NumberOfEmptyReceives (calls that returned no message, long polls included)
+    and NumberOfDeduplicatedSentMessages (FIFO sends taken as duplicates)."""
+    name = unique_name("empty")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    assert sqs.receive_message(QueueUrl=url).get("Messages", []) == []
+    assert sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages", []) == []
+    sqs.send_message(QueueUrl=url, MessageBody="one")
+    assert len(sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]) == 1
+    assert series(scrape(daemon), "sealq_empty_receives_total", name) == 2
+    fifo_name = unique_name("dedup") + ".fifo"
+    fifo = sqs.create_queue(QueueName=fifo_name, Attributes={"FifoQueue": "true"})["QueueUrl"]
+    for _ in range(3):
+        sqs.send_message(QueueUrl=fifo, MessageBody="same", MessageGroupId="g", MessageDeduplicationId="d")
+    sqs.send_message_batch(QueueUrl=fifo, Entries=[
+        {"Id": "a", "MessageBody": "x", "MessageGroupId": "g", "MessageDeduplicationId": "d"},
+        {"Id": "b", "MessageBody": "y", "MessageGroupId": "g", "MessageDeduplicationId": "e"}])
+    text = scrape(daemon)
+    assert series(text, "sealq_messages_deduplicated_total", fifo_name) == 3
+    assert series(text, "sealq_messages_sent_total", fifo_name) == 2
+
+
 def test_head_answers_health_and_metrics_without_a_body(daemon):
     for path, content_type in (("/health", "text/plain"), ("/metrics", "text/plain; version=0.0.4")):
         r = requests.head(daemon.url + path, timeout=10)
