@@ -85,7 +85,9 @@ extension SQLiteMessageStore {
             // Only a receive that got messages is one to replay: an empty pass (of a long poll,
             // say) must not make the attempt id answer nothing for the next five minutes.
             if let attempt, !claimed.isEmpty {
-                let entries = claimed.map { Self.attemptEntry(sequence: $0.sequence, receiveCount: $0.receiveCount) }
+                let entries = claimed.map {
+                    AttemptEntry(sequence: $0.sequence, receiveCount: $0.receiveCount, visibleUntil: request.visibleUntil).text
+                }
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO receive_attempts (space, attempt_id, created_at, receipts) VALUES (?, ?, ?, ?)",
                     arguments: [space, attempt.id, now, entries.joined(separator: ",")])
@@ -187,9 +189,30 @@ extension SQLiteMessageStore {
         }
     }
 
-    /// How a receive attempt's record names one message it claimed: "sequence:receiveCount".
-    private static func attemptEntry(sequence: Int64, receiveCount: Int) -> String {
-        "\(sequence):\(receiveCount)"
+    /// How a receive attempt's record names one message it claimed: "sequence:receiveCount:visibleUntil",
+    /// the deadline the attempt (or its last replay) gave it. Records written before the deadline
+    /// was kept have the first two fields only.
+    struct AttemptEntry: Equatable {
+        var sequence: Int64
+        var receiveCount: Int
+        var visibleUntil: Int64?
+
+        init(sequence: Int64, receiveCount: Int, visibleUntil: Int64?) {
+            self.sequence = sequence
+            self.receiveCount = receiveCount
+            self.visibleUntil = visibleUntil
+        }
+
+        init?(_ text: Substring) {
+            let fields = text.split(separator: ":").compactMap { Int64($0) }
+            guard fields.count == 2 || fields.count == 3 else { return nil }
+            self.init(sequence: fields[0], receiveCount: Int(fields[1]), visibleUntil: fields.count == 3 ? fields[2] : nil)
+        }
+
+        var text: String { "\(sequence):\(receiveCount)" + (visibleUntil.map { ":\($0)" } ?? "") }
+
+        /// Whether this entry names the message that `receipt` names, under the same receive.
+        func names(_ receipt: MessageReceipt) -> Bool { sequence == receipt.sequence && receiveCount == receipt.receiveCount }
     }
 
     /// Takes `receipts` out of the record of receive attempt `attemptId`, dropping the record
@@ -199,8 +222,10 @@ extension SQLiteMessageStore {
         guard let recorded = try String.fetchOne(
             db, sql: "SELECT receipts FROM receive_attempts WHERE space = ? AND attempt_id = ?", arguments: [space, attemptId])
         else { return }
-        let released = Set(receipts.map { attemptEntry(sequence: $0.sequence, receiveCount: $0.receiveCount) })
-        let kept = recorded.split(separator: ",").map(String.init).filter { !released.contains($0) }
+        let kept = recorded.split(separator: ",").filter { text in
+            guard let entry = AttemptEntry(text) else { return false }
+            return !receipts.contains(where: entry.names)
+        }
         if kept.isEmpty {
             try db.execute(sql: "DELETE FROM receive_attempts WHERE space = ? AND attempt_id = ?", arguments: [space, attemptId])
         } else {
@@ -210,9 +235,11 @@ extension SQLiteMessageStore {
         }
     }
 
-    /// The messages an earlier attempt with the same id claimed, if it is recent and they are
-    /// still in flight under that receive (nil when none is): as AWS documents, the retry
-    /// resets their visibility timeout, to `visibleUntil`.
+    /// The messages an earlier attempt with the same id claimed, if it is recent and none of them
+    /// has been modified since: each still in flight under that receive, with the deadline the
+    /// attempt gave it (AWS: a retry with the same id is possible "if none of the messages have
+    /// been modified (deleted or had their visibility changes)"). Else nil, and the call is a
+    /// receive of its own. As AWS documents, the retry resets their visibility timeout, to `visibleUntil`.
     private static func replay(
         _ db: Database, space: Int64, attempt: ReceiveAttempt, now: Int64, visibleUntil: Int64
     ) throws -> [StoredMessage]? {
@@ -220,22 +247,31 @@ extension SQLiteMessageStore {
             db, sql: "SELECT receipts FROM receive_attempts WHERE space = ? AND attempt_id = ? AND created_at >= ?",
             arguments: [space, attempt.id, attempt.notBefore])
         else { return nil }
-        var messages: [StoredMessage] = []
-        var groups = Set<String>()
-        for receipt in receipts.split(separator: ",") {
-            let parts = receipt.split(separator: ":").compactMap { Int64($0) }
-            guard parts.count == 2,
+        var rows: [(AttemptEntry, Row)] = []
+        for text in receipts.split(separator: ",") {
+            guard let entry = AttemptEntry(text),
                 let row = try Row.fetchOne(
                     db, sql: "SELECT * FROM messages WHERE seq = ? AND space = ? AND receive_count = ? AND visible_at > ?",
-                    arguments: [parts[0], space, parts[1], now])
-            else { continue }
-            try db.execute(sql: "UPDATE messages SET visible_at = ? WHERE seq = ?", arguments: [visibleUntil, parts[0]])
+                    arguments: [entry.sequence, space, entry.receiveCount, now]),
+                entry.visibleUntil.map({ $0 == row["visible_at"] as Int64 }) ?? true
+            else { return nil }
+            rows.append((entry, row))
+        }
+        var messages: [StoredMessage] = []
+        var groups = Set<String>()
+        for (entry, row) in rows {
+            try db.execute(sql: "UPDATE messages SET visible_at = ? WHERE seq = ?", arguments: [visibleUntil, entry.sequence])
             if let group = row["group_id"] as String? { groups.insert(group) }
             messages.append(
                 StoredMessage(
-                    sequence: parts[0], content: try content(of: row), receiveCount: Int(parts[1]),
+                    sequence: entry.sequence, content: try content(of: row), receiveCount: entry.receiveCount,
                     firstReceivedAt: row["first_received_at"] ?? now, receivedAt: row["received_at"] ?? now))
         }
+        // The replay gave them a new deadline: a later retry checks against it.
+        let replayed = rows.map { AttemptEntry(sequence: $0.0.sequence, receiveCount: $0.0.receiveCount, visibleUntil: visibleUntil).text }
+        try db.execute(
+            sql: "UPDATE receive_attempts SET receipts = ? WHERE space = ? AND attempt_id = ?",
+            arguments: [replayed.joined(separator: ","), space, attempt.id])
         // Once per group, after all its replayed messages have their new deadline.
         for group in groups { try refreshGroup(db, space: space, group: group) }
         return messages.isEmpty ? nil : messages

@@ -632,6 +632,36 @@ def test_receive_request_attempt_id_replays(sqs):
         assert _bodies(_recv(sqs, url, 10, VisibilityTimeout=30))[0] == f"r{len(first)}"
 
 
+def test_an_attempt_whose_messages_were_modified_is_not_replayed(sqs):
+    """AWS: a retry with the same ReceiveRequestAttemptId is possible "if none of the messages
+    have been modified (deleted or had their visibility changes)". A retry after a visibility
+    change must not undo the extension; after a delete it must not hand the rest out again."""
+    url = _fifo(sqs)
+    for i in range(2):
+        _send(sqs, url, f"a{i}", group="A")
+    first = _recv(sqs, url, 10, VisibilityTimeout=30, ReceiveRequestAttemptId="changed")
+    assert _bodies(first) == ["a0", "a1"]
+    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=first[0]["ReceiptHandle"], VisibilityTimeout=600)
+    assert _recv(sqs, url, 10, VisibilityTimeout=2, ReceiveRequestAttemptId="changed") == [], "no replay, and the group is held"
+    time.sleep(3)
+    assert _recv(sqs, url, 10, VisibilityTimeout=30) == [], "the 600-second extension still holds a0 (and its group)"
+
+    other = _fifo(sqs)
+    for i in range(2):
+        _send(sqs, other, f"b{i}", group="B")
+    first = _recv(sqs, other, 10, VisibilityTimeout=30, ReceiveRequestAttemptId="deleted")
+    assert _bodies(first) == ["b0", "b1"]
+    sqs.delete_message(QueueUrl=other, ReceiptHandle=first[0]["ReceiptHandle"])
+    assert _recv(sqs, other, 10, VisibilityTimeout=30, ReceiveRequestAttemptId="deleted") == []
+    # an unmodified attempt still replays, also a second time
+    third = _fifo(sqs)
+    _send(sqs, third, "c0", group="C")
+    first = _recv(sqs, third, 10, VisibilityTimeout=30, ReceiveRequestAttemptId="kept")
+    for _ in range(2):
+        again = _recv(sqs, third, 10, VisibilityTimeout=30, ReceiveRequestAttemptId="kept")
+        assert [m["ReceiptHandle"] for m in again] == [m["ReceiptHandle"] for m in first]
+
+
 @pytest.mark.parametrize("attempt", ["a" * 129, "has space", "caf\u00e9"])
 def test_receive_request_attempt_id_invalid(sqs, attempt):
     url = _fifo(sqs)
