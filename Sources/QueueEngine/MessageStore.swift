@@ -88,8 +88,11 @@ public protocol MessageStore: Sendable {
     func deadLetterOrigins(space: Int64) async throws -> [String]
     /// Removes messages sent at or before their space's cutoff, leftovers of purged or deleted
     /// queues, deduplication entries expired at `now`, and queue-deletion records and FIFO
-    /// receive attempts older than `forgetBefore`. Returns how many messages it removed.
-    func sweep(retentionCutoffs: [Int64: Int64], forgetBefore: Int64, now: Int64, limit: Int) async throws -> Int
+    /// receive attempts older than `forgetBefore`. Returns how many messages it removed, and the
+    /// spaces whose messages expired.
+    func sweep(
+        retentionCutoffs: [Int64: Int64], forgetBefore: Int64, now: Int64, limit: Int
+    ) async throws -> (removed: Int, expiredIn: Set<Int64>)
 }
 
 /// The result of `createQueue`.

@@ -121,7 +121,13 @@ public final class QueueEngine: Sendable {
         for queue in catalog.all() {
             cutoffs[queue.messageSpace] = now - Int64(queue.settings.messageRetentionPeriod) * 1000
         }
-        return try await store.sweep(retentionCutoffs: cutoffs, forgetBefore: now - Self.fifoWindowMilliseconds, now: now, limit: limit)
+        let swept = try await store.sweep(retentionCutoffs: cutoffs, forgetBefore: now - Self.fifoWindowMilliseconds, now: now, limit: limit)
+        // An expired FIFO message in flight at the head of its group frees the group: receives
+        // waiting on the queue look again, as they do after a delete.
+        for queue in catalog.all() where queue.settings.fifoQueue && swept.expiredIn.contains(queue.messageSpace) {
+            waiters.notify(queueId: queue.id)
+        }
+        return swept.removed
     }
 
     func requireQueue(_ name: String) throws(SQSError) -> QueueRecord {

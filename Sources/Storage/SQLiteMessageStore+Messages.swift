@@ -204,7 +204,9 @@ extension SQLiteMessageStore {
 
     /// Deletes expired and orphaned rows in one bounded transaction. Spaces holding no message
     /// are not looked at, so thousands of empty queues cost the once-a-second sweep nothing.
-    public func sweep(retentionCutoffs: [Int64: Int64], forgetBefore: Int64, now: Int64, limit: Int) async throws -> Int {
+    public func sweep(
+        retentionCutoffs: [Int64: Int64], forgetBefore: Int64, now: Int64, limit: Int
+    ) async throws -> (removed: Int, expiredIn: Set<Int64>) {
         let occupied = totals.withLock { totals in retentionCutoffs.filter { (totals[$0.key] ?? 0) > 0 } }
         let (removed, total) = try await writer.perform { db -> ([Int64: Int], Int) in
             var removed: [Int64: Int] = [:]
@@ -240,7 +242,7 @@ extension SQLiteMessageStore {
             return (removed, limit - budget)
         }
         for (space, count) in removed { adjustTotal(space: space, by: -count) }
-        return total
+        return (total, Set(removed.filter { $0.value > 0 }.keys))
     }
 
     /// Moves a message received too often to its dead-letter queue, re-encrypted for it:

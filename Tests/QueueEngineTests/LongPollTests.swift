@@ -49,6 +49,28 @@ struct LongPollTests {
         #expect(ContinuousClock.now - again >= .milliseconds(250))
     }
 
+    @Test("A FIFO group's in-flight head expiring by retention wakes a receive waiting for the group's next one")
+    func fifoRetentionWakes() async throws {
+        let h = try await Harness()  // a manual clock: waits run in real time, the clock only moves when told
+        try await h.createQueue("order.fifo", ["FifoQueue": "true", "MessageRetentionPeriod": "60"])
+        for (body, seconds) in [("head", 0.0), ("next", 20.0)] {
+            h.clock.advance(seconds: seconds)
+            _ = try await h.engine.sendMessage(
+                queue: "order.fifo", OutgoingMessage(body: body, groupId: "g", deduplicationId: body), caller: testCaller)
+        }
+        #expect(try await h.receive(from: "order.fifo", max: 1, visibility: 3600).map(\.body) == ["head"])
+        let waiter = Task {
+            try await h.engine.receiveMessages(queue: "order.fifo", ReceiveRequest(waitTimeSeconds: 20), caller: testCaller)
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        h.clock.advance(seconds: 41)  // the head, in flight for an hour, is now past its 60-second retention
+        let started = ContinuousClock.now
+        _ = try await h.engine.sweepExpiredMessages(limit: 100)
+        let received = try await waiter.value
+        #expect(received.map(\.body) == ["next"])
+        #expect(ContinuousClock.now - started < .milliseconds(1500), "woken by the sweep, not by the 20-second deadline")
+    }
+
     @Test("Deleting a FIFO group's in-flight message wakes a receive waiting for the group's next one")
     func fifoDeleteWakes() async throws {
         let (engine, _) = try await harness()
