@@ -156,7 +156,7 @@ extension QueueEngine {
     }
 
     private func wakeReceivers(ofSpaces spaces: Set<Int64>) {
-        for queue in catalog.all() where spaces.contains(queue.messageSpace) { waiters.notify(queueId: queue.id) }
+        for queue in catalog.all() where spaces.contains(queue.messageSpace) { waiters.notifyAll(queueId: queue.id) }
     }
 }
 

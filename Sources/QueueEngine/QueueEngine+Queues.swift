@@ -77,7 +77,7 @@ extension QueueEngine {
             catalog.remove(named: name, id: queue.id)
             sealer.forget(queueArn: queueArn(name))
             forgetCounters(of: name)
-            waiters.notify(queueId: queue.id)
+            waiters.notifyAll(queueId: queue.id)
             logger.info("queue deleted", metadata: ["queue.name": "\(name)"])
         }
     }
@@ -190,7 +190,7 @@ extension QueueEngine {
                     retimedDelayMilliseconds: retimed ? Int64(settings.delaySeconds) * 1000 : nil)
             else { throw SQSError.queueDoesNotExist }
             catalog.upsert(record)
-            if retimed { waiters.notify(queueId: queue.id) }
+            if retimed { waiters.notifyAll(queueId: queue.id) }
         }
     }
 

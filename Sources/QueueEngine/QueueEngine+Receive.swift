@@ -31,6 +31,11 @@ extension QueueEngine {
             count("sealq_empty_receives_total", queue: name, by: 1)
             return []
         }
+        // Wake-ups this receive was handed while it waited, and messages it delivers: those it
+        // leaves without using wake other waiting receives (see LongPollWaiters).
+        var wakeUps = 0
+        var delivered = 0
+        defer { waiters.notify(queueId: queue.id, count: wakeUps - delivered) }
         while true {
             let now = time.nowMilliseconds()
             // The queue may have been deleted (or recreated) while this receive waited.
@@ -44,7 +49,7 @@ extension QueueEngine {
             if room <= 0 {
                 let remaining = deadline - now
                 guard remaining > 0, !waiters.isClosed else { return nothing() }
-                await waiters.wait(queueId: queue.id, milliseconds: min(remaining, 1000), since: notifications)
+                if await waiters.wait(queueId: queue.id, milliseconds: min(remaining, 1000), since: notifications) { wakeUps += 1 }
                 continue
             }
             let deadLetter = deadLetterRoute(of: current, caller: caller)
@@ -54,11 +59,12 @@ extension QueueEngine {
             let opened = try await claimAndOpen(claim, in: current, caller: caller, attempt: attempt)
             if opened.movedToDeadLetter > 0, let deadLetter {
                 count("sealq_messages_dead_lettered_total", queue: name, by: opened.movedToDeadLetter)
-                waiters.notify(queueId: deadLetter.queue.id)
+                waiters.notify(queueId: deadLetter.queue.id, count: opened.movedToDeadLetter)
             }
             inFlight.add(opened.delivered.count + opened.unreadable, space: current.messageSpace)
             if !opened.delivered.isEmpty {
-                count("sealq_messages_received_total", queue: name, by: opened.delivered.count)
+                delivered = opened.delivered.count
+                count("sealq_messages_received_total", queue: name, by: delivered)
                 return opened.delivered.map { received($0, queue: current, selection: selection) }
             }
             if let failure = opened.temporaryFailure ?? opened.unreadableError ?? opened.deadLetterFailure { throw failure }
@@ -68,7 +74,7 @@ extension QueueEngine {
             if let next = try await store.nextVisibleAt(space: current.messageSpace, after: now) {
                 nap = min(nap, max(next - now, 1))
             }
-            await waiters.wait(queueId: queue.id, milliseconds: nap, since: notifications)
+            if await waiters.wait(queueId: queue.id, milliseconds: nap, since: notifications) { wakeUps += 1 }
         }
     }
 
@@ -150,7 +156,7 @@ extension QueueEngine {
         guard !messages.isEmpty else { return }
         let receipts = messages.map { MessageReceipt(sequence: $0.sequence, receiveCount: $0.receiveCount) }
         try await store.releaseClaims(space: queue.messageSpace, receipts: receipts, now: now, attempt: attempt)
-        waiters.notify(queueId: queue.id)
+        waiters.notify(queueId: queue.id, count: messages.count)
     }
 
     /// DeleteMessage.
@@ -163,7 +169,7 @@ extension QueueEngine {
             space: queue.messageSpace, receipts: [handle.receipt], now: time.nowMilliseconds(),
             requireInFlight: queue.settings.fifoQueue
         ).first
-        if outcome == .applied { releaseGroupWaiters(queue) }
+        if outcome == .applied { releaseGroupWaiters(queue, freed: 1) }
         if let outcome, Self.refusesExpired(outcome, queue: queue) {
             throw SQSError.invalidParameter("ReceiptHandle", value: receiptHandle, reason: "The receipt handle has expired.")
         }
@@ -196,14 +202,14 @@ extension QueueEngine {
             }
         }
         count("sealq_messages_deleted_total", queue: name, by: outcome.successes.count)
-        if results.contains(.applied) { releaseGroupWaiters(queue) }
+        releaseGroupWaiters(queue, freed: results.count { $0 == .applied })
         return outcome
     }
 
-    /// A delete on a FIFO queue can free a message group (its next message was held back while
-    /// one was in flight): receives waiting on the queue look again.
-    private func releaseGroupWaiters(_ queue: QueueRecord) {
-        if queue.settings.fifoQueue { waiters.notify(queueId: queue.id) }
+    /// Deletes on a FIFO queue can free message groups (a group's next message is held back
+    /// while one is in flight): as many receives waiting on the queue look again.
+    private func releaseGroupWaiters(_ queue: QueueRecord, freed: Int) {
+        if queue.settings.fifoQueue { waiters.notify(queueId: queue.id, count: freed) }
     }
 
     /// ChangeMessageVisibility.
@@ -241,12 +247,12 @@ extension QueueEngine {
             }
         }
         let results = pending.isEmpty ? [] : try await store.changeVisibility(space: queue.messageSpace, changes: pending.map(\.change), now: now)
-        var soonVisible = false
+        var soonVisible = 0
         for (item, result) in zip(pending, results) {
             switch result {
             case .applied:
                 outcome.successes.append((item.id, ()))
-                soonVisible = soonVisible || item.timeout <= Self.longestWaitSeconds
+                if item.timeout <= Self.longestWaitSeconds { soonVisible += 1 }
             case .messageGone, .superseded:
                 outcome.failures.append((item.id, Self.notAvailable(item.handle)))
             case .notInFlight:
@@ -259,7 +265,7 @@ extension QueueEngine {
         }
         // A waiting receive sleeps until the earliest deadline it saw; one this change moved
         // closer must wake it to look again (unless it lies beyond any wait).
-        if soonVisible { waiters.notify(queueId: queue.id) }
+        waiters.notify(queueId: queue.id, count: soonVisible)
         return outcome
     }
 

@@ -88,9 +88,8 @@ extension QueueEngine {
         count("sealq_messages_sent_total", queue: queue.name, by: messages.count)
         // Waiting receives wake for a visible message, and for a delayed one that becomes
         // visible within a wait: they sleep only until the earliest deadline they saw.
-        if messages.contains(where: { $0.visibleAt - $0.sentAt <= Int64(Self.longestWaitSeconds) * 1000 }) {
-            waiters.notify(queueId: queue.id)
-        }
+        let soonVisible = messages.count { $0.visibleAt - $0.sentAt <= Int64(Self.longestWaitSeconds) * 1000 }
+        waiters.notify(queueId: queue.id, count: soonVisible)
     }
 
     private func prepare(_ message: OutgoingMessage, for queue: QueueRecord, caller: Caller, now: Int64) throws(SQSError) -> NewMessage {

@@ -125,7 +125,7 @@ public final class QueueEngine: Sendable {
         // An expired FIFO message in flight at the head of its group frees the group: receives
         // waiting on the queue look again, as they do after a delete.
         for queue in catalog.all() where queue.settings.fifoQueue && swept.expiredIn.contains(queue.messageSpace) {
-            waiters.notify(queueId: queue.id)
+            waiters.notifyAll(queueId: queue.id)
         }
         return swept.removed
     }

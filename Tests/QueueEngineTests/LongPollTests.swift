@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Storage
 import Testing
 
@@ -40,13 +41,60 @@ struct LongPollTests {
         let seen = waiters.notifications(queueId: 7)
         waiters.notify(queueId: 7)  // a send commits after the look found nothing
         let started = ContinuousClock.now
-        await waiters.wait(queueId: 7, milliseconds: 2000, since: seen)
+        #expect(await waiters.wait(queueId: 7, milliseconds: 2000, since: seen) == false, "not slept, so handed no wake-up")
         #expect(ContinuousClock.now - started < .milliseconds(1000), "not slept to the deadline")
         waiters.notify(queueId: 8)  // another queue's notification does not count
         let current = waiters.notifications(queueId: 7)
         let again = ContinuousClock.now
-        await waiters.wait(queueId: 7, milliseconds: 300, since: current)
+        #expect(await waiters.wait(queueId: 7, milliseconds: 300, since: current) == false, "timed out")
         #expect(ContinuousClock.now - again >= .milliseconds(250))
+    }
+
+    @Test("A notification of n messages wakes the n longest-waiting receivers, not every one")
+    func notificationWakesAsManyAsMessages() async throws {
+        let waiters = LongPollWaiters()
+        let woken = WakeOrder()
+        var tasks: [Task<Bool, Never>] = []
+        for index in 0..<4 {
+            let seen = waiters.notifications(queueId: 7)
+            tasks.append(Task {
+                let handed = await waiters.wait(queueId: 7, milliseconds: 5000, since: seen)
+                woken.order.withLock { $0.append(index) }
+                return handed
+            })
+            try await Task.sleep(for: .milliseconds(50))  // registered in this order
+        }
+        waiters.notify(queueId: 7, count: 1)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(woken.order.withLock { $0 } == [0], "one message wakes one receiver, the longest waiting")
+        waiters.notify(queueId: 7, count: 2)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(woken.order.withLock { $0.sorted() } == [0, 1, 2])
+        waiters.notifyAll(queueId: 7)
+        var handed: [Bool] = []
+        for task in tasks { handed.append(await task.value) }
+        #expect(handed == [true, true, true, false], "the last woken to look again, with no wake-up to pass on")
+    }
+
+    @Test("A receive woken for a message it leaves without passes the wake-up on to another waiting receive")
+    func unusedWakeUpIsPassedOn() async throws {
+        let (engine, _) = try await harness()
+        let started = ContinuousClock.now
+        // The first waiter, woken by the send, waits only until its 1-second deadline: the
+        // message becomes visible at 2 seconds, and the second waiter (up to 6 seconds) must get it.
+        let short = Task {
+            try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 1), caller: testCaller)
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let long = Task {
+            try await engine.receiveMessages(queue: "poll", ReceiveRequest(waitTimeSeconds: 6), caller: testCaller)
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        _ = try await engine.sendMessage(queue: "poll", OutgoingMessage(body: "later", delaySeconds: 2), caller: testCaller)
+        #expect(try await short.value.isEmpty)
+        #expect(try await long.value.map(\.body) == ["later"])
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .milliseconds(4000), "delivered when the delay ended, not at the 6 s deadline (took \(elapsed))")
     }
 
     @Test("A FIFO group's in-flight head expiring by retention wakes a receive waiting for the group's next one")
@@ -146,4 +194,9 @@ struct LongPollTests {
         let elapsed = ContinuousClock.now - started
         #expect(elapsed < .milliseconds(1500), "woken by the deletion, not by the 2 s deadline (took \(elapsed))")
     }
+}
+
+/// The order in which waiting tasks were woken.
+private final class WakeOrder: Sendable {
+    let order = Mutex<[Int]>([])
 }

@@ -198,6 +198,45 @@ def test_long_poll_returns_early_on_send(sqs, client_factory, queue):
     assert 0.8 <= el < 4, el
 
 
+def test_many_long_polls_each_message_reaches_one_promptly(client_factory, queue):
+    """Twelve receives long-poll the queue (a message wakes as many of them as it needs, not all
+    twelve): single sends, a batch and a delayed message each reach exactly one, within about a
+    second of becoming visible."""
+    received, lock, stop = [], threading.Lock(), threading.Event()
+
+    def poll(client):
+        while not stop.is_set():
+            for m in client.receive_message(QueueUrl=queue, WaitTimeSeconds=3, MaxNumberOfMessages=10).get("Messages", []):
+                with lock:
+                    received.append((m["Body"], time.monotonic()))
+                client.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
+
+    pollers = [threading.Thread(target=poll, args=(client_factory(),)) for _ in range(12)]
+    for t in pollers:
+        t.start()
+    time.sleep(0.5)
+    sender = client_factory()
+    visible_at = {}
+    for i in range(10):
+        visible_at[f"single-{i}"] = time.monotonic()
+        sender.send_message(QueueUrl=queue, MessageBody=f"single-{i}")
+        time.sleep(0.2)
+    visible_at["delayed"] = time.monotonic() + 4  # past the end of every wait under way
+    sender.send_message(QueueUrl=queue, MessageBody="delayed", DelaySeconds=4)
+    now = time.monotonic()
+    sender.send_message_batch(QueueUrl=queue, Entries=[{"Id": str(i), "MessageBody": f"batch-{i}"} for i in range(10)])
+    visible_at.update({f"batch-{i}": now for i in range(10)})
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and len(received) < len(visible_at):
+        time.sleep(0.1)
+    stop.set()
+    for t in pollers:
+        t.join(timeout=10)
+    assert sorted(body for body, _ in received) == sorted(visible_at), "each message received exactly once"
+    late = {body: round(at - visible_at[body], 2) for body, at in received if at - visible_at[body] > 2}
+    assert late == {}, f"received more than 2 s after becoming visible: {late}"
+
+
 def test_queue_receive_wait_time_is_default(sqs, make_queue):
     url = make_queue({"ReceiveMessageWaitTimeSeconds": 2})
     t = time.monotonic()
