@@ -57,7 +57,10 @@ public enum KeyUsageReport {
                     let keyArn = keyArn(of: record), key.map({ keyArn == $0 || keyArn.hasSuffix("/" + $0) }) ?? true
                 else { return true }
                 let principal = record["userIdentity"]?["arn"]?.string ?? "anonymous"
-                let queue = record["requestParameters"]?["encryptionContext"]?["aws:sqs:arn"]?.string
+                // Only the queue service's own uses name a queue: anyone may put an `aws:sqs:arn`
+                // context on a direct call.
+                let queue = record["userIdentity"]?["invokedBy"]?.string == "sqs.amazonaws.com"
+                    ? record["requestParameters"]?["encryptionContext"]?["aws:sqs:arn"]?.string : nil
                 let name = [keyArn, principal, queue ?? "", operation].joined(separator: "|")
                 var row = rows[name] ?? Row(
                     keyArn: keyArn, principalArn: principal, queueArn: queue, operation: operation, count: 0, firstUse: time, lastUse: time)

@@ -178,8 +178,8 @@ struct RequestRecorder: Sendable {
         let now = SystemTimeSource().nowMilliseconds()
         let context = use.encryptionContext.sorted { $0.key < $1.key }.map { ($0.key, OutputNode.text($0.value)) }
         var parameters: [(String, OutputNode)] = [("keyId", .text(use.key.arn)), ("encryptionContext", .structure(context))]
-        if use.operation == "GenerateDataKey" { parameters.append(("keySpec", .text("AES_256"))) }
-        parameters.append(("encryptionAlgorithm", .text("SYMMETRIC_DEFAULT")))
+        // As KMS logs them: GenerateDataKey names its key spec, Decrypt its algorithm.
+        parameters.append(use.operation == "GenerateDataKey" ? ("keySpec", .text("AES_256")) : ("encryptionAlgorithm", .text("SYMMETRIC_DEFAULT")))
         return AuditEvent(
             userIdentity: identity, eventTime: now, eventSource: "kms.amazonaws.com",
             eventName: use.operation, awsRegion: region, sourceIPAddress: "sqs.amazonaws.com", userAgent: "sqs.amazonaws.com",

@@ -116,6 +116,11 @@ def test_key_uses_are_recorded_for_the_caller_invoked_by_sqs(audited):
         assert e["sourceIPAddress"] == "sqs.amazonaws.com"
         assert e["requestParameters"]["encryptionContext"] == {"aws:sqs:arn": f"arn:aws:sqs:us-east-1:{ACCOUNT}:orders-kms"}
         assert e["resources"][0]["type"] == "AWS::KMS::Key"
+        # As KMS's own GenerateDataKey records: key, key spec and context, no algorithm.
+        if e["eventName"] == "GenerateDataKey":
+            assert sorted(e["requestParameters"]) == ["encryptionContext", "keyId", "keySpec"], e["requestParameters"]
+        else:
+            assert e["requestParameters"]["encryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
 
 
 def test_no_plaintext_secret_or_signature_reaches_the_log(audited):
@@ -373,6 +378,12 @@ def test_key_usage_report_matches_the_traffic(tmp_path):
             got += len(consumer.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", []))
         for _ in range(2):
             kms.encrypt(KeyId=key["KeyId"], Plaintext=b"direct")
+        # A direct call carrying the queue's context is not a use the queue service made.
+        producer_kms = boto3.session.Session().client(
+            "kms", endpoint_url=d.url, region_name="us-east-1", aws_access_key_id=keys["producer"][0],
+            aws_secret_access_key=keys["producer"][1], config=Config(retries={"max_attempts": 1}))
+        producer_kms.generate_data_key(KeyId=key["KeyId"], KeySpec="AES_256",
+                                       EncryptionContext={"aws:sqs:arn": f"arn:aws:sqs:us-east-1:{ACCOUNT}:usage"})
     finally:
         d.stop()
     p = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--key", key["KeyId"], "--output", "json")
@@ -381,7 +392,7 @@ def test_key_usage_report_matches_the_traffic(tmp_path):
     queue_arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:usage"
     assert rows == {("producer", queue_arn, "GenerateDataKey"): 1, ("producer", queue_arn, "Decrypt"): 1,
                     ("consumer", queue_arn, "Decrypt"): 1,
-                    ("admin", None, "Encrypt"): 2}, rows
+                    ("admin", None, "Encrypt"): 2, ("producer", None, "GenerateDataKey"): 1}, rows
     by_alias = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--key", "alias/usage", "--output", "json")
     assert by_alias.returncode == 0 and json.loads(by_alias.stdout) == json.loads(p.stdout), by_alias.stdout + by_alias.stderr
     unknown = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--key", "alias/nothing")
