@@ -21,6 +21,8 @@ public final class PendingAuditRecord: Sendable {
 
     private let state: Mutex<State>
     private let keyUses = Mutex<[AuditEntry]>([])
+    /// The kinds of refused key use recorded for the request so far.
+    private let refusals = Mutex<Set<String>>([])
     /// The request id of the request.
     public let requestID: String
 
@@ -54,6 +56,14 @@ public final class PendingAuditRecord: Sendable {
     public func addKeyUse(_ event: AuditEvent) {
         let entry = AuditEntry(event)
         keyUses.withLock { $0.append(entry) }
+    }
+
+    /// Adds the record of a key use refused for this request, unless a refusal of the same
+    /// `kind` (such as operation, key and error) is recorded for it already: a receive looking
+    /// past messages it cannot open asks again for each, where one refusal says it all.
+    public func addRefusedKeyUse(_ event: AuditEvent, kind: String) {
+        guard refusals.withLock({ $0.insert(kind).inserted }) else { return }
+        addKeyUse(event)
     }
 
     /// The events to append now (key uses first, then the request), or nothing once they are

@@ -109,7 +109,12 @@ struct RequestRecorder: Sendable {
     func recordKeyUse(_ use: EnvelopeSealer.KeyUse) {
         if use.errorCode == nil { Counter(label: "sealq_queue_key_uses_total", dimensions: [("operation", use.operation)]).increment() }
         if let pending = PendingAuditRecord.current {
-            pending.addKeyUse(event(of: use, requestId: pending.requestID))
+            let event = event(of: use, requestId: pending.requestID)
+            if let errorCode = use.errorCode {
+                pending.addRefusedKeyUse(event, kind: "\(use.operation) \(use.key.arn) \(errorCode)")
+            } else {
+                pending.addKeyUse(event)
+            }
             return
         }
         // A use outside any request (a move task's re-encryption on the writer thread).

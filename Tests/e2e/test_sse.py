@@ -261,6 +261,21 @@ def test_a_caller_without_kms_permissions_gets_kms_access_denied_on_a_customer_k
     both_protocols_fail(env.daemon, sqsonly, url, "KmsAccessDenied", "KMS.AccessDeniedException", *env.keys["sqsonly"],
                         action="ReceiveMessage")
     assert [m["Body"] for m in receive_all(env.client("consumer"), url, 1)] == ["from producer"]
+    # A receive that looks past ten messages it cannot open logs its refused Decrypt once.
+    producer = env.client("producer")
+    for i in range(10):
+        producer.send_message(QueueUrl=url, MessageBody=f"unreadable to sqsonly {i}")
+    with pytest.raises(ClientError) as refused:
+        sqsonly.receive_message(QueueUrl=url, MaxNumberOfMessages=1, VisibilityTimeout=30)
+    assert refused.value.response["Error"]["Code"] == "KMS.AccessDeniedException"
+    request_id = refused.value.response["ResponseMetadata"]["RequestId"]
+    import sqlite3
+    db = sqlite3.connect(f"file:{env.daemon.data_dir}/sealq.sqlite?mode=ro", uri=True, timeout=10)
+    logged = [json.loads(r) for (r,) in db.execute("SELECT record FROM audit_records ORDER BY position")]
+    db.close()
+    uses = [(r["eventName"], r.get("errorCode")) for r in logged
+            if r["requestID"] == request_id and r["eventSource"] == "kms.amazonaws.com"]
+    assert uses == [("Decrypt", "AccessDeniedException")], uses
     # alias/aws/sqs: its AWS-managed policy lets every principal of the account use it through SQS.
     managed = env.sqs.create_queue(QueueName=unique_name("ssemanaged"), Attributes={"KmsMasterKeyId": "alias/aws/sqs"})["QueueUrl"]
     sqsonly.send_message(QueueUrl=managed, MessageBody="via sqs")
