@@ -93,6 +93,9 @@ public func buildApplication(
         logger.warning("finished an interrupted root key rotation: start the daemon with the new root key from now on")
     }
     try await applyKeyDefinitions(in: configuration.keysDirectory, to: keys, admin: catalog.principal(named: PrincipalCatalog.adminName), logger: logger)
+    // Made before the audit signing key, whose file marks the directory as set up: a first start
+    // killed between the two must not leave a set-up directory without its receipt key.
+    let receiptKey = try receiptHandleKey(of: configuration, lost: receiptKeyLost)
     let audit = AuditLog(
         store: store.auditStore,
         signingKey: try AuditSigningKey.loadOrCreate(
@@ -111,7 +114,6 @@ public func buildApplication(
     let sealer = EnvelopeSealer(
         keys: keys, authorize: { use throws(KeyServiceError) in try keyAccess.authorize(use) },
         record: { recorder.recordKeyUse($0) })
-    let receiptKey = try receiptHandleKey(of: configuration, lost: receiptKeyLost)
     let engine = QueueEngine(
         configuration: .init(accountId: configuration.accountId, region: configuration.region), store: store, sealer: sealer,
         time: SystemTimeSource(), receiptAuthenticator: HMACReceiptAuthenticator(key: receiptKey), logger: logger,

@@ -127,3 +127,23 @@ def test_sigkill_under_load_loses_nothing_acknowledged(fresh_daemon):
     assert len(vanished) <= THREADS, vanished[:10]
     wrong_id = [b for b in acked_sends if b in found and found[b] != {acked_sends[b]}]
     assert not wrong_id, wrong_id[:5]
+
+
+def test_sigkill_during_the_first_start_leaves_a_directory_that_starts(tmp_path):
+    """A first start killed as soon as it marks the data directory set up (its audit signing key
+    appears) has made every file a later start requires: the next start comes up."""
+    import os
+    from conftest import Daemon
+    for attempt in range(3):
+        d = Daemon(str(tmp_path / f"first-{attempt}"))
+        d._spawn()
+        marker = os.path.join(d.data_dir, "audit-signing.key")
+        deadline = time.monotonic() + 30
+        while not os.path.exists(marker) and time.monotonic() < deadline and d.proc.poll() is None:
+            pass  # kill the moment the file appears
+        assert os.path.exists(marker), d.stderr_tail()
+        d.kill()
+        d.start()
+        assert make_client(d).list_queues().get("QueueUrls", []) == []
+        d.stop()
+
