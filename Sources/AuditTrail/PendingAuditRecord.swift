@@ -4,39 +4,57 @@ import Synchronization
 /// store can append it in the same transaction as the first state change the request makes
 /// (its `current` value is read by the store when a write is queued). If the request makes no
 /// change, the record stage appends it on its own.
+///
+/// Key uses made on the request's behalf go into the transaction of the change that made them
+/// (a dead-letter move's re-encryption), or, when that change wrote nothing, with the record.
+/// Work outside any request that uses keys (a move task's step) binds a record of key uses
+/// alone (`init(keyUsesOf:)`), so its uses commit with its changes too.
 public final class PendingAuditRecord: Sendable {
     /// The pending record of the request running on this task, if any.
     @TaskLocal public static var current: PendingAuditRecord?
 
-    private enum State {
+    private enum RecordState {
         /// Not written yet and waiting for its responseElements: the record, not encoded yet.
         case awaitingAnswer(AuditEntry.Draft)
         /// Not written yet: the record.
         case pending(AuditEntry)
         /// Written in a transaction that has not committed yet.
         case inTransaction(AuditEntry)
-        /// Written and committed.
+        /// Written and committed (or there is none: key uses alone).
         case committed
     }
 
+    private struct State {
+        var record: RecordState
+        /// Key uses made and not written yet.
+        var keyUses: [AuditEntry] = []
+        /// Key uses written in the transaction under way.
+        var keyUsesInTransaction: [AuditEntry] = []
+        /// The kinds of refused key use recorded so far.
+        var refusals: Set<String> = []
+    }
+
     private let state: Mutex<State>
-    private let keyUses = Mutex<[AuditEntry]>([])
-    /// The kinds of refused key use recorded for the request so far.
-    private let refusals = Mutex<Set<String>>([])
     /// The request id of the request.
     public let requestID: String
 
     /// A pending `entry`.
     public init(_ entry: AuditEntry) {
-        state = Mutex(.pending(entry))
+        state = Mutex(State(record: .pending(entry)))
         requestID = entry.requestID
     }
 
     /// A pending record that `answer(with:)` will complete, encoded only then (or, if never
     /// answered, when taken, reading `null` responseElements).
     public init(awaitingAnswer draft: AuditEntry.Draft) {
-        state = Mutex(.awaitingAnswer(draft))
+        state = Mutex(State(record: .awaitingAnswer(draft)))
         requestID = draft.requestID
+    }
+
+    /// No record of its own: only the key uses of work done outside any request, under `requestID`.
+    public init(keyUsesOf requestID: String) {
+        state = Mutex(State(record: .committed))
+        self.requestID = requestID
     }
 
     /// Gives the record its own responseElements (JSON: what the request made, such as the ids
@@ -44,9 +62,9 @@ public final class PendingAuditRecord: Sendable {
     /// inside the transaction that appends the record.
     public func answer(with responseElements: [UInt8]) {
         state.withLock { state in
-            switch state {
-            case .awaitingAnswer(let draft): state = .pending(draft.entry(responseElements: responseElements))
-            case .pending(let entry): state = .pending(entry.answering(responseElements))
+            switch state.record {
+            case .awaitingAnswer(let draft): state.record = .pending(draft.entry(responseElements: responseElements))
+            case .pending(let entry): state.record = .pending(entry.answering(responseElements))
             case .inTransaction, .committed: break
             }
         }
@@ -55,55 +73,63 @@ public final class PendingAuditRecord: Sendable {
     /// Adds the record of a key use made for this request (written before the request's own).
     public func addKeyUse(_ event: AuditEvent) {
         let entry = AuditEntry(event)
-        keyUses.withLock { $0.append(entry) }
+        state.withLock { $0.keyUses.append(entry) }
     }
 
     /// Adds the record of a key use refused for this request, unless a refusal of the same
     /// `kind` (such as operation, key and error) is recorded for it already: a receive looking
     /// past messages it cannot open asks again for each, where one refusal says it all.
     public func addRefusedKeyUse(_ event: AuditEvent, kind: String) {
-        guard refusals.withLock({ $0.insert(kind).inserted }) else { return }
-        addKeyUse(event)
+        let entry = AuditEntry(event)
+        state.withLock { state in
+            if state.refusals.insert(kind).inserted { state.keyUses.append(entry) }
+        }
     }
 
-    /// The events to append now (key uses first, then the request), or nothing once they are
-    /// written: for the store inside a writing transaction, or for the record stage when the
-    /// request changed nothing.
+    /// The events to append now: the key uses not written yet, then the request's record if it
+    /// is not written yet. For the store inside a writing transaction (which reports its
+    /// outcome with `transactionCommitted` or `transactionRolledBack`), or for the record stage.
     public func takeForTransaction() -> [AuditEntry] {
         state.withLock { state -> [AuditEntry] in
-            let event: AuditEntry
-            switch state {
-            case .awaitingAnswer(let draft): event = draft.entry()
-            case .pending(let entry): event = entry
-            case .inTransaction, .committed: return []
+            var entries = state.keyUses
+            state.keyUsesInTransaction += state.keyUses
+            state.keyUses = []
+            switch state.record {
+            case .awaitingAnswer(let draft):
+                let entry = draft.entry()
+                state.record = .inTransaction(entry)
+                entries.append(entry)
+            case .pending(let entry):
+                state.record = .inTransaction(entry)
+                entries.append(entry)
+            case .inTransaction, .committed: break
             }
-            state = .inTransaction(event)
-            return keyUses.withLock { uses in
-                defer { uses = [] }
-                return uses
-            } + [event]
+            return entries
         }
     }
 
     /// For the store: the transaction that held the events committed.
     public func transactionCommitted() {
-        state.withLock { state in if case .inTransaction = state { state = .committed } }
+        state.withLock { state in
+            state.keyUsesInTransaction = []
+            if case .inTransaction = state.record { state.record = .committed }
+        }
     }
 
     /// For the store: the transaction that held the events rolled back (they are pending again).
-    public func transactionRolledBack(keyUses uses: [AuditEntry]) {
+    public func transactionRolledBack() {
         state.withLock { state in
-            guard case .inTransaction(let event) = state else { return }
-            state = .pending(event)
+            state.keyUses = state.keyUsesInTransaction + state.keyUses
+            state.keyUsesInTransaction = []
+            if case .inTransaction(let entry) = state.record { state.record = .pending(entry) }
         }
-        keyUses.withLock { $0 = uses + $0 }
     }
 
-    /// Key uses not yet written (made after the request's record was committed, or with none).
+    /// Key uses not yet written, for a record stage that writes a record of its own instead.
     public func remainingKeyUses() -> [AuditEntry] {
-        keyUses.withLock { uses in
-            defer { uses = [] }
-            return uses
+        state.withLock { state in
+            defer { state.keyUses = [] }
+            return state.keyUses
         }
     }
 }

@@ -97,7 +97,7 @@ struct RequestRecorder: Sendable {
         if let pending, record.errorCode == nil {
             // Succeeded: its record as encoded before it ran, unless a change already carried it,
             // and the key uses made since.
-            entries = pending.takeForTransaction() + pending.remainingKeyUses()
+            entries = pending.takeForTransaction()
         } else {
             entries = (pending?.remainingKeyUses() ?? []) + [entry(of: record)]
         }
@@ -117,7 +117,7 @@ struct RequestRecorder: Sendable {
             }
             return
         }
-        // A use outside any request (a move task's re-encryption on the writer thread).
+        // A use outside any request, and outside work that binds a record of its key uses.
         let event = AuditEntry(event(of: use, requestId: RandomIdentifier.uuid()))
         let audit = audit
         let logger = logger

@@ -60,8 +60,9 @@ final class GroupCommitWriter: Sendable {
 
     /// Runs `work` in the next group transaction and returns its result once that is durable.
     ///
-    /// When the calling request has a pending audit record that is not written yet, the
-    /// transaction appends it after `work`: a request's record commits with its first change.
+    /// When the calling request has a pending audit record, the transaction appends after `work`
+    /// the key uses made so far and the record if it is not written yet: a request's record
+    /// commits with its first change, and a key use with the change that made it.
     func perform<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let pending = PendingAuditRecord.current
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
@@ -82,9 +83,7 @@ final class GroupCommitWriter: Sendable {
                     }
                 },
                 rolledBack: {
-                    if let pending, !box.auditEvents.isEmpty {
-                        pending.transactionRolledBack(keyUses: Array(box.auditEvents.dropLast()))
-                    }
+                    if let pending, !box.auditEvents.isEmpty { pending.transactionRolledBack() }
                     box.auditEvents = []
                 },
                 complete: { commitError in
