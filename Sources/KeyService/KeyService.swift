@@ -71,10 +71,14 @@ public final class KeyService: Sendable {
                 keyManager: ManagedKey.queueServiceOwnedMarker)
         }
         if alias(named: KeyAlias.sqsManaged) == nil {
-            let key = try await createKey(
-                description: "Default key that protects my SQS messages when no other key is defined", spec: .symmetricDefault,
-                policy: nil, tags: [:], keyManager: "AWS")
-            try await saveAlias(KeyAlias(name: KeyAlias.sqsManaged, targetKeyId: key.keyId, createdAt: now(), updatedAt: now()))
+            // A first start stopped between making the key and its alias left the key: it is the one.
+            var key = keyring.withLock { ring in ring.keys.values.first { $0.keyManager == "AWS" } }
+            if key == nil {
+                key = try await createKey(
+                    description: "Default key that protects my SQS messages when no other key is defined", spec: .symmetricDefault,
+                    policy: nil, tags: [:], keyManager: "AWS")
+            }
+            try await saveAlias(KeyAlias(name: KeyAlias.sqsManaged, targetKeyId: key!.keyId, createdAt: now(), updatedAt: now()))
         }
         logger.info("key service started", metadata: ["keys.count": "\(keyring.withLock { $0.keys.count })"])
     }

@@ -18,6 +18,18 @@ struct KeyServiceTests {
         #expect(try again.service.resolve("alias/aws/sqs").keyId == key.keyId)
     }
 
+    @Test("A start stopped between making the AWS-managed key and its alias leaves one such key, not two")
+    func managedSQSKeyWithoutItsAlias() async throws {
+        let harness = try KeyServiceHarness()
+        try await harness.service.start()
+        let key = try harness.service.resolve("alias/aws/sqs")
+        try await harness.store.keyStore.deleteAlias("alias/aws/sqs")  // as if killed before saving it
+        let again = try harness.restarted()
+        try await again.service.start()
+        #expect(try again.service.resolve("alias/aws/sqs").keyId == key.keyId)
+        #expect(try again.service.listKeys(limit: 1000, marker: nil).keys.filter { $0.keyManager == "AWS" }.count == 1)
+    }
+
     @Test("Encrypt and decrypt round-trip, with and without the key id, by id, ARN and alias")
     func roundTrip() async throws {
         let harness = try KeyServiceHarness()
