@@ -143,6 +143,7 @@ public func buildApplication(
             configuration: .init(
                 additionalChannelHandlers: [
                     connections.handler(), HTTP10ConnectionClose.installer(), RequestDeadline(limit: .seconds(configuration.idleTimeoutSeconds)),
+                    ClientHangUp(),
                     ExpectContinue(maximumBodyBytes: configuration.maximumRequestBodyBytes),
                 ],
                 idleTimeout: .seconds(configuration.idleTimeoutSeconds))),

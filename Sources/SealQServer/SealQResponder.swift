@@ -2,6 +2,7 @@ import WireFormat
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import QueueEngine
 import SQSWire
 import SigV4
 
@@ -56,7 +57,9 @@ struct SealQResponder: HTTPResponder {
         } catch {
             return respond(await router.reject(call, with: .incompleteBody))
         }
-        return respond(await router.handle(filled))
+        // A long poll whose client hangs up stops instead of claiming messages for nobody.
+        let channel = context.channel
+        return respond(await ClientConnection.$isClosed.withValue({ ClientHangUp.hasHungUp(channel) }) { await router.handle(filled) })
     }
 
     /// The body of `request`, read within `maximumBodyBytes` and the shared body budget, which it

@@ -237,6 +237,27 @@ def test_many_long_polls_each_message_reaches_one_promptly(client_factory, queue
     assert late == {}, f"received more than 2 s after becoming visible: {late}"
 
 
+def test_long_polls_whose_clients_hung_up_leave_a_later_message_visible(sqs, client_factory, make_queue):
+    """Clients that give up on a long poll (their read times out and they close the connection)
+    leave no waiting receive that would claim a later message for nobody and hide it for the
+    queue's ten minutes of visibility timeout."""
+    url = make_queue({"VisibilityTimeout": 600})
+
+    def give_up():
+        with pytest.raises(Exception):  # botocore's ReadTimeoutError
+            client_factory(read_timeout=1).receive_message(QueueUrl=url, WaitTimeSeconds=20)
+
+    quitters = [threading.Thread(target=give_up) for _ in range(3)]
+    for t in quitters:
+        t.start()
+    for t in quitters:
+        t.join()
+    time.sleep(0.5)
+    sqs.send_message(QueueUrl=url, MessageBody="for a reader still there")
+    time.sleep(0.5)
+    assert [m["Body"] for m in sqs.receive_message(QueueUrl=url).get("Messages", [])] == ["for a reader still there"]
+
+
 def test_queue_receive_wait_time_is_default(sqs, make_queue):
     url = make_queue({"ReceiveMessageWaitTimeSeconds": 2})
     t = time.monotonic()
