@@ -50,7 +50,7 @@ extension QueueEngine {
                 let remaining = deadline - now
                 guard remaining > 0, !waiters.isClosed else { return nothing() }
                 if await waiters.wait(queueId: queue.id, milliseconds: min(remaining, 1000), since: notifications) { wakeUps += 1 }
-                if ClientConnection.closed { return nothing() }
+                if ClientConnection.currentIsClosed { return nothing() }
                 continue
             }
             let deadLetter = deadLetterRoute(of: current, caller: caller)
@@ -76,7 +76,7 @@ extension QueueEngine {
                 nap = min(nap, max(next - now, 1))
             }
             if await waiters.wait(queueId: queue.id, milliseconds: nap, since: notifications) { wakeUps += 1 }
-            if ClientConnection.closed { return nothing() }
+            if ClientConnection.currentIsClosed { return nothing() }
         }
     }
 

@@ -59,7 +59,8 @@ struct SealQResponder: HTTPResponder {
         }
         // A long poll whose client hangs up stops instead of claiming messages for nobody.
         let channel = context.channel
-        return respond(await ClientConnection.$isClosed.withValue({ ClientHangUp.hasHungUp(channel) }) { await router.handle(filled) })
+        let connection = ClientConnection { ClientHangUp.hasHungUp(channel) }
+        return respond(await ClientConnection.$current.withValue(connection) { await router.handle(filled) })
     }
 
     /// The body of `request`, read within `maximumBodyBytes` and the shared body budget, which it
