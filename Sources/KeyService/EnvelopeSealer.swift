@@ -127,18 +127,26 @@ public final class EnvelopeSealer: PayloadSealer {
     private let fetching = Mutex<Void>(())
     private let encryptCache = Mutex<[CacheName: CachedKey]>([:])
     private let decryptCache = Mutex<[CacheName: CachedKey]>([:])
-    private let spaceKeys = Mutex<[CacheName: SecretBytes]>([:])
+    private let spaceKeys = Mutex<[CacheName: (key: SecretBytes, lastUsed: Int64)]>([:])
     private let usage = Mutex(Usage())
+    /// The most entries each cache (data keys for sealing, for opening, space keys) holds. Each
+    /// secret is its own guarded allocation (a few memory mappings, a locked page): unbounded,
+    /// thousands of queues in use exhaust the process's mappings. Past it the entry closest to
+    /// its end goes first (the least recently used space key), and a data key is fetched again.
+    public let cacheCapacity: Int
+    /// Seconds a space key stays cached unused.
+    static let spaceKeyIdleSeconds: Int64 = 300
 
     /// A sealer over `keys`. `authorize` decides each use of a customer key on a caller's
     /// behalf (throwing `AccessDeniedException` to refuse), and `record` is told of each use.
     public init(
-        keys: KeyService, maximumMessagesPerDataKey: Int = 100_000,
+        keys: KeyService, maximumMessagesPerDataKey: Int = 100_000, cacheCapacity: Int = 1_024,
         authorize: @escaping @Sendable (KeyUse) throws(KeyServiceError) -> Void,
         record: @escaping @Sendable (KeyUse) -> Void = { _ in }
     ) {
         self.keys = keys
         self.maximumMessagesPerDataKey = maximumMessagesPerDataKey
+        self.cacheCapacity = cacheCapacity
         self.authorize = authorize
         self.record = record
     }
@@ -254,6 +262,20 @@ public final class EnvelopeSealer: PayloadSealer {
         spaceKeys.withLock { cache in cache = cache.filter { $0.key.queueArn != queueArn } }
     }
 
+    /// Drops the data keys past their reuse period and the space keys unused for
+    /// `spaceKeyIdleSeconds`, so the caches hold the queues in use, not every queue ever used.
+    public func forgetIdleKeys() {
+        let now = keys.now()
+        encryptCache.withLock { cache in cache = cache.filter { $0.value.expiresAt > now } }
+        decryptCache.withLock { cache in cache = cache.filter { $0.value.expiresAt > now } }
+        spaceKeys.withLock { cache in cache = cache.filter { now - $0.value.lastUsed < Self.spaceKeyIdleSeconds } }
+    }
+
+    /// The number of entries in each cache (sealing, opening, space keys), for tests.
+    var cachedCounts: (encryption: Int, decryption: Int, space: Int) {
+        (encryptCache.withLock { $0.count }, decryptCache.withLock { $0.count }, spaceKeys.withLock { $0.count })
+    }
+
     // MARK: - Data keys
 
     private func resolve(_ protection: SealingProtection) throws(KeyServiceError) -> ManagedKey {
@@ -322,7 +344,7 @@ public final class EnvelopeSealer: PayloadSealer {
         let entry = CachedKey(
             plaintext: plaintext, blob: sealed.ciphertextBlob, keyRevision: key.revision, expiresAt: now + context.reusePeriodSeconds,
             uses: uses, keyringVersion: version)
-        Self.store(entry, as: name, in: encryptCache, now: now)
+        store(entry, as: name, in: encryptCache, now: now)
         return entry
     }
 
@@ -400,14 +422,20 @@ public final class EnvelopeSealer: PayloadSealer {
         let entry = CachedKey(
             plaintext: SecretBytes(copying: opened.plaintext), blob: blob, keyRevision: key.revision,
             expiresAt: now + context.reusePeriodSeconds, uses: 0, keyringVersion: version)
-        Self.store(entry, as: name, in: decryptCache, now: now)
+        store(entry, as: name, in: decryptCache, now: now)
         return entry
     }
 
-    /// Caches `entry`, first dropping expired entries, so the caches hold only live data keys.
-    private static func store(_ entry: CachedKey, as name: CacheName, in cache: borrowing Mutex<[CacheName: CachedKey]>, now: Int64) {
+    /// Caches `entry`; a full cache first drops its expired entries, then, if still full, the
+    /// entry that expires first.
+    private func store(_ entry: CachedKey, as name: CacheName, in cache: borrowing Mutex<[CacheName: CachedKey]>, now: Int64) {
         cache.withLock { cache in
-            cache = cache.filter { $0.value.expiresAt > now }
+            if cache[name] == nil, cache.count >= cacheCapacity {
+                cache = cache.filter { $0.value.expiresAt > now }
+                if cache.count >= cacheCapacity, let first = cache.min(by: { $0.value.expiresAt < $1.value.expiresAt }) {
+                    cache[first.key] = nil
+                }
+            }
             cache[name] = entry
         }
     }
@@ -433,9 +461,19 @@ public final class EnvelopeSealer: PayloadSealer {
     /// a data key meets a space for the first time).
     private func spaceKey(_ context: SealingContext) throws(KeyServiceError) -> SecretBytes {
         let name = CacheName(queueArn: context.queueArn, caller: "", tag: BlobTag(context.spaceKey))
-        if let cached = spaceKeys.withLock({ $0[name] }) { return cached }
+        let now = keys.now()
+        let cached = spaceKeys.withLock { cache -> SecretBytes? in
+            cache[name]?.lastUsed = now
+            return cache[name]?.key
+        }
+        if let cached { return cached }
         let material = try keys.openServiceSecret(context.spaceKey, context: Self.spaceKeyContext(context.queueArn))
-        spaceKeys.withLock { $0[name] = material }
+        spaceKeys.withLock { cache in
+            if cache.count >= cacheCapacity, let idlest = cache.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+                cache[idlest.key] = nil
+            }
+            cache[name] = (material, now)
+        }
         return material
     }
 }

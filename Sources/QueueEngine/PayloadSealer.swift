@@ -15,6 +15,8 @@ public protocol PayloadSealer: Sendable {
     func open(_ sealed: Data, _ context: SealingContext) throws(SQSError) -> MessagePayload
     /// Drops every cached data key of a queue (purged or deleted).
     func forget(queueArn: String)
+    /// Drops cached keys no longer in use (past their reuse period, or idle); run by the sweep.
+    func forgetIdleKeys()
 }
 
 extension PayloadSealer {

@@ -114,8 +114,10 @@ public final class QueueEngine: Sendable {
         try await store.oldestArrival(space: queue.messageSpace)
     }
 
-    /// Removes expired messages and what purges and deletions left behind; returns rows removed.
+    /// Removes expired messages and what purges and deletions left behind, and the keys no
+    /// queue uses any more from the sealer's caches; returns rows removed.
     public func sweepExpiredMessages(limit: Int) async throws -> Int {
+        sealer.forgetIdleKeys()
         let now = time.nowMilliseconds()
         var cutoffs: [Int64: Int64] = [:]
         for queue in catalog.all() {

@@ -42,6 +42,10 @@ final class BreakableSealer: PayloadSealer {
     func forget(queueArn: String) {
         base.forget(queueArn: queueArn)
     }
+
+    func forgetIdleKeys() {
+        base.forgetIdleKeys()
+    }
 }
 
 @Suite("Unreadable messages: a message whose key was deleted holds back only itself")
