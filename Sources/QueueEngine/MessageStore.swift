@@ -78,10 +78,9 @@ public protocol MessageStore: Sendable {
 
     /// Message counts of a space at `now`.
     func counts(space: Int64, now: Int64) async throws -> MessageCounts
-    /// When the oldest message of a space arrived (ms since the epoch), as CloudWatch's
-    /// ApproximateAgeOfOldestMessage counts: a dead-lettered message from its move, and poison
-    /// pills (received three times or more) left out while others remain. Nil when empty.
-    func oldestArrival(space: Int64) async throws -> Int64?
+    /// What `/metrics` shows of each space at `now`, read together: its counts and its oldest
+    /// message's arrival.
+    func readings(spaces: [Int64], now: Int64) async throws -> [Int64: SpaceReading]
     /// The earliest future moment a message of the space becomes visible, if any.
     func nextVisibleAt(space: Int64, after now: Int64) async throws -> Int64?
     /// The ARNs of the queues the space's dead-lettered messages came from.
@@ -156,6 +155,23 @@ public enum ReceiptOutcome: Sendable, Equatable {
 }
 
 /// Counters of one message space.
+/// A space's counts and when its oldest message arrived (ms since the epoch), as CloudWatch's
+/// ApproximateAgeOfOldestMessage counts: a dead-lettered message from its move, and poison
+/// pills (received three times or more) left out while others remain; nil when empty.
+public struct SpaceReading: Sendable, Equatable {
+    /// The space's message counts.
+    public var counts: MessageCounts
+    /// When its oldest message arrived.
+    public var oldestArrival: Int64?
+
+    /// Creates a reading.
+    public init(counts: MessageCounts, oldestArrival: Int64?) {
+        self.counts = counts
+        self.oldestArrival = oldestArrival
+    }
+}
+
+/// How many messages of a space are visible, in flight and delayed.
 public struct MessageCounts: Sendable, Equatable {
     /// Messages that can be received now.
     public var visible: Int

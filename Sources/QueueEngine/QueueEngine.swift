@@ -109,9 +109,11 @@ public final class QueueEngine: Sendable {
         try await store.counts(space: queue.messageSpace, now: time.nowMilliseconds())
     }
 
-    /// When a live queue's oldest message arrived (ApproximateAgeOfOldestMessage's start), ms since the epoch.
-    public func oldestArrival(of queue: QueueRecord) async throws -> Int64? {
-        try await store.oldestArrival(space: queue.messageSpace)
+    /// What `/metrics` shows of each of `queues`, in their order: counts and when the oldest
+    /// message arrived (ApproximateAgeOfOldestMessage's start).
+    public func readings(of queues: [QueueRecord]) async throws -> [SpaceReading] {
+        let readings = try await store.readings(spaces: queues.map(\.messageSpace), now: time.nowMilliseconds())
+        return queues.map { readings[$0.messageSpace]! }
     }
 
     /// Removes expired messages and what purges and deletions left behind, and the keys no

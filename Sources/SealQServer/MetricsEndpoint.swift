@@ -25,14 +25,8 @@ final class MetricsEndpoint: Sendable {
     /// The exposition text.
     func render() async -> [UInt8] {
         let queues = engine.liveQueues()
-        var readings: [(name: String, counts: MessageCounts, oldestArrival: Int64?)] = []
-        for queue in queues {
-            do {
-                readings.append((queue.name, try await engine.messageCounts(of: queue), try await engine.oldestArrival(of: queue)))
-            } catch {
-                continue  // deleted meanwhile: its series go with the next scrape
-            }
-        }
+        // A failed read leaves the gauges as they were until the next scrape.
+        let readings = (try? await engine.readings(of: queues)).map { Array(zip(queues.map(\.name), $0)) } ?? []
         let wallClock = SystemTimeSource().nowMilliseconds()
         gauges.withLock { gauges in
             let live = Set(queues.map(\.name))
@@ -40,13 +34,13 @@ final class MetricsEndpoint: Sendable {
                 stale.all.forEach(registry.unregisterGauge)
                 gauges[name] = nil
             }
-            for (name, counts, oldestArrival) in readings {
+            for (name, reading) in readings {
                 let set = gauges[name] ?? makeGauges(queue: name)
                 gauges[name] = set
-                set.visible.set(Double(counts.visible))
-                set.inFlight.set(Double(counts.inFlight))
-                set.delayed.set(Double(counts.delayed))
-                set.oldestAge.set(oldestArrival.map { Double(max(wallClock - $0, 0)) / 1000 } ?? 0)
+                set.visible.set(Double(reading.counts.visible))
+                set.inFlight.set(Double(reading.counts.inFlight))
+                set.delayed.set(Double(reading.counts.delayed))
+                set.oldestAge.set(reading.oldestArrival.map { Double(max(wallClock - $0, 0)) / 1000 } ?? 0)
             }
         }
         return registry.emitToBuffer()

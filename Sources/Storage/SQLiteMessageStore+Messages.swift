@@ -151,24 +151,35 @@ extension SQLiteMessageStore {
         let total = totals.withLock { $0[space] ?? 0 }
         // An empty space needs no read (a scrape of /metrics over thousands of idle queues).
         guard total > 0 else { return MessageCounts(visible: 0, inFlight: 0, delayed: 0) }
+        return try await database.read { db in try Self.counts(db, space: space, total: total, now: now) }
+    }
+
+    public func readings(spaces: [Int64], now: Int64) async throws -> [Int64: SpaceReading] {
+        let totals = totals.withLock { totals in spaces.map { totals[$0] ?? 0 } }
+        let empty = SpaceReading(counts: MessageCounts(visible: 0, inFlight: 0, delayed: 0), oldestArrival: nil)
+        // One read for all (a scrape of thousands of queues), and none for an empty space.
         return try await database.read { db in
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) AS invisible, COALESCE(SUM(receive_count > 0), 0) AS in_flight
-                    FROM messages WHERE space = ? AND visible_at > ?
-                    """,
-                arguments: [space, now])
-            let invisible: Int = row?["invisible"] ?? 0
-            let inFlight: Int = row?["in_flight"] ?? 0
-            return MessageCounts(visible: max(total - invisible, 0), inFlight: inFlight, delayed: invisible - inFlight)
+            var readings: [Int64: SpaceReading] = [:]
+            for (space, total) in zip(spaces, totals) {
+                readings[space] = total == 0
+                    ? empty
+                    : SpaceReading(counts: try Self.counts(db, space: space, total: total, now: now), oldestArrival: try Self.oldestArrival(db, space: space))
+            }
+            return readings
         }
     }
 
-    public func oldestArrival(space: Int64) async throws -> Int64? {
-        // An empty space needs no read (a scrape of /metrics over thousands of idle queues).
-        guard totals.withLock({ $0[space] ?? 0 }) > 0 else { return nil }
-        return try await database.read { db in try Self.oldestArrival(db, space: space) }
+    private static func counts(_ db: Database, space: Int64, total: Int, now: Int64) throws -> MessageCounts {
+        let row = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT COUNT(*) AS invisible, COALESCE(SUM(receive_count > 0), 0) AS in_flight
+                    FROM messages WHERE space = ? AND visible_at > ?
+                    """),
+            arguments: [space, now])
+        let invisible: Int = row?["invisible"] ?? 0
+        let inFlight: Int = row?["in_flight"] ?? 0
+        return MessageCounts(visible: max(total - invisible, 0), inFlight: inFlight, delayed: invisible - inFlight)
     }
 
     /// When the oldest message of `space` arrived: a standard message moved to this dead-letter
@@ -176,13 +187,15 @@ extension SQLiteMessageStore {
     /// moves to the back) left out while any other remains.
     private static func oldestArrival(_ db: Database, space: Int64) throws -> Int64? {
         let deadLettered = try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE space = ? AND arrived_at IS NOT NULL)", arguments: [space]) ?? false
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE space = ? AND arrived_at IS NOT NULL)"),
+            arguments: [space]) ?? false
         // Arrival times of moved messages are in no index with the others': a dead-letter queue is read whole.
         let arrival = deadLettered ? "COALESCE(arrived_at, sent_at)" : "sent_at"
         let unpoisoned = try Int64.fetchOne(
-            db, sql: "SELECT \(arrival) AS arrival FROM messages WHERE space = ? AND receive_count < 3 ORDER BY arrival LIMIT 1",
+            db.cachedStatement(sql: "SELECT \(arrival) AS arrival FROM messages WHERE space = ? AND receive_count < 3 ORDER BY arrival LIMIT 1"),
             arguments: [space])
-        return try unpoisoned ?? Int64.fetchOne(db, sql: "SELECT MIN(\(arrival)) FROM messages WHERE space = ?", arguments: [space])
+        return try unpoisoned
+            ?? Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(\(arrival)) FROM messages WHERE space = ?"), arguments: [space])
     }
 
     /// The next visibility deadline of the space, from the visibility index.
