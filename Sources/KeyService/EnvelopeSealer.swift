@@ -58,6 +58,8 @@ public final class EnvelopeSealer: PayloadSealer {
         /// The KMS key's revision when the data key was obtained: any change drops the entry.
         let keyRevision: Int
         let expiresAt: Int64
+        /// Under the queue service's own key (SSE-SQS): fetching it again costs no KMS call.
+        let isQueueServiceKey: Bool
         var uses: Int
         /// The key service's keyring version when the entry was last checked against it.
         var keyringVersion: Int
@@ -65,10 +67,13 @@ public final class EnvelopeSealer: PayloadSealer {
         var derivation: DerivationKey?
         var spaceTag = BlobTag([])
 
-        init(plaintext: SecretBytes, blob: [UInt8], keyRevision: Int, expiresAt: Int64, uses: Int, keyringVersion: Int) {
+        init(
+            plaintext: SecretBytes, blob: [UInt8], under key: ManagedKey, expiresAt: Int64, uses: Int, keyringVersion: Int
+        ) {
             self.plaintext = plaintext
             self.blob = blob
-            self.keyRevision = keyRevision
+            self.keyRevision = key.revision
+            self.isQueueServiceKey = key.isOwnedByQueueService
             self.expiresAt = expiresAt
             self.uses = uses
             self.keyringVersion = keyringVersion
@@ -131,8 +136,9 @@ public final class EnvelopeSealer: PayloadSealer {
     private let usage = Mutex(Usage())
     /// The most entries each cache (data keys for sealing, for opening, space keys) holds. Each
     /// secret is its own guarded allocation (a few memory mappings, a locked page): unbounded,
-    /// thousands of queues in use exhaust the process's mappings. Past it the entry closest to
-    /// its end goes first (the least recently used space key), and a data key is fetched again.
+    /// thousands of queues in use exhaust the process's mappings. Past it an SSE-SQS data key
+    /// makes room first, else one at random (the least recently used space key), and is fetched
+    /// again when next needed.
     public let cacheCapacity: Int
     /// Seconds a space key stays cached unused.
     static let spaceKeyIdleSeconds: Int64 = 300
@@ -342,7 +348,7 @@ public final class EnvelopeSealer: PayloadSealer {
             keyUses.forEach(record)
         }
         let entry = CachedKey(
-            plaintext: plaintext, blob: sealed.ciphertextBlob, keyRevision: key.revision, expiresAt: now + context.reusePeriodSeconds,
+            plaintext: plaintext, blob: sealed.ciphertextBlob, under: key, expiresAt: now + context.reusePeriodSeconds,
             uses: uses, keyringVersion: version)
         store(entry, as: name, in: encryptCache, now: now)
         return entry
@@ -420,20 +426,24 @@ public final class EnvelopeSealer: PayloadSealer {
             record(use)
         }
         let entry = CachedKey(
-            plaintext: SecretBytes(copying: opened.plaintext), blob: blob, keyRevision: key.revision,
+            plaintext: SecretBytes(copying: opened.plaintext), blob: blob, under: key,
             expiresAt: now + context.reusePeriodSeconds, uses: 0, keyringVersion: version)
         store(entry, as: name, in: decryptCache, now: now)
         return entry
     }
 
-    /// Caches `entry`; a full cache first drops its expired entries, then, if still full, the
-    /// entry that expires first.
+    /// Caches `entry`; a full cache first drops its expired entries, then, if still full, a data
+    /// key under the queue service's own key (its next fetch costs no KMS call), else any one at
+    /// random (senders taking turns over more queues than fit would find none of theirs left if
+    /// the oldest went each time).
     private func store(_ entry: CachedKey, as name: CacheName, in cache: borrowing Mutex<[CacheName: CachedKey]>, now: Int64) {
         cache.withLock { cache in
             if cache[name] == nil, cache.count >= cacheCapacity {
                 cache = cache.filter { $0.value.expiresAt > now }
-                if cache.count >= cacheCapacity, let first = cache.min(by: { $0.value.expiresAt < $1.value.expiresAt }) {
-                    cache[first.key] = nil
+                if cache.count >= cacheCapacity,
+                    let evicted = cache.first(where: { $0.value.isQueueServiceKey })?.key ?? cache.keys.randomElement()
+                {
+                    cache[evicted] = nil
                 }
             }
             cache[name] = entry

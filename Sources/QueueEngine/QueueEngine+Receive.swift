@@ -32,10 +32,12 @@ extension QueueEngine {
             return []
         }
         // Wake-ups this receive was handed while it waited, and messages it delivers: those it
-        // leaves without using wake other waiting receives (see LongPollWaiters).
+        // leaves without using wake other waiting receives (see LongPollWaiters), and so does a
+        // delivery that may leave more to take or that will be visible again within a wait.
         var wakeUps = 0
         var delivered = 0
-        defer { waiters.notify(queueId: queue.id, count: wakeUps - delivered) }
+        var wakeOthers = 0
+        defer { waiters.notify(queueId: queue.id, count: max(wakeUps - delivered, 0) + wakeOthers) }
         while true {
             let now = time.nowMilliseconds()
             // The queue may have been deleted (or recreated) while this receive waited.
@@ -65,6 +67,9 @@ extension QueueEngine {
             inFlight.add(opened.delivered.count + opened.unreadable, space: current.messageSpace)
             if !opened.delivered.isEmpty {
                 delivered = opened.delivered.count
+                // A full claim may have left messages visible; what this one took becomes visible
+                // again when its timeout ends, which a receive that waits must learn.
+                wakeOthers = (delivered == claim.limit ? 1 : 0) + (visibility <= Self.longestWaitSeconds ? 1 : 0)
                 count("sealq_messages_received_total", queue: name, by: delivered)
                 return opened.delivered.map { received($0, queue: current, selection: selection) }
             }
@@ -72,9 +77,12 @@ extension QueueEngine {
             let remaining = deadline - now
             guard remaining > 0, !waiters.isClosed else { return nothing() }
             var nap = remaining
-            if let next = try await store.nextVisibleAt(space: current.messageSpace, after: now) {
-                nap = min(nap, max(next - now, 1))
-            }
+            let next = try await store.nextVisibleAt(space: current.messageSpace, after: now)
+            if let next { nap = min(nap, max(next - now, 1)) }
+            // The messages the wake-ups were for are taken: one is kept to watch a message that
+            // becomes visible within a wait, to be passed on if this receive leaves before that.
+            let watching = next.map { $0 - now <= Int64(Self.longestWaitSeconds) * 1000 } ?? false
+            wakeUps = min(wakeUps, watching ? 1 : 0)
             if await waiters.wait(queueId: queue.id, milliseconds: nap, since: notifications) { wakeUps += 1 }
             if ClientConnection.currentIsClosed { return nothing() }
         }

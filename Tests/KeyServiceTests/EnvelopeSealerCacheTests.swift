@@ -15,7 +15,7 @@ struct EnvelopeSealerCacheTests {
         SealingContext(queueArn: queue, messageId: messageId, binding: ["", ""], spaceKey: spaceKey, caller: caller, reusePeriodSeconds: 300)
     }
 
-    @Test("A full cache drops the data key closest to its end; the next send of that caller fetches a new one")
+    @Test("A full cache makes room with an SSE-SQS data key before an SSE-KMS one, whose refetch would call KMS")
     func boundedDataKeys() async throws {
         let harness = try KeyServiceHarness()
         try await harness.service.start()
@@ -23,17 +23,19 @@ struct EnvelopeSealerCacheTests {
         let sealer = EnvelopeSealer(keys: harness.service, cacheCapacity: 2, authorize: { _ in })
         let queue = "arn:aws:sqs:us-east-1:111122223333:orders"
         let spaceKey = try sealer.makeSpaceKey(queueArn: queue)
-        for index in 0..<3 {
-            harness.advance(days: 1.0 / 86_400)  // each data key expires a second after the one before
-            _ = try sealer.seal("m", protection: .kmsKey(key.keyId), context(queue: queue, spaceKey: spaceKey, caller: caller(index), "m-\(index)"))
+        func send(_ protection: SealingProtection, as index: Int, _ id: String) throws {
+            _ = try sealer.seal("m", protection: protection, context(queue: queue, spaceKey: spaceKey, caller: caller(index), id))
         }
+        try send(.kmsKey(key.keyId), as: 0, "m-0")
+        try send(.queueServiceKey, as: 1, "m-1")
+        try send(.kmsKey(key.keyId), as: 2, "m-2")  // the cache is full: the SSE-SQS key goes
+        #expect(sealer.cachedCounts.encryption == 2)
+        try send(.kmsKey(key.keyId), as: 0, "again-0")
+        try send(.kmsKey(key.keyId), as: 2, "again-2")
+        #expect(sealer.callCount.generateDataKey == 2, "both SSE-KMS data keys stayed")
+        try send(.kmsKey(key.keyId), as: 3, "m-3")  // only SSE-KMS keys left: one of them goes
         #expect(sealer.cachedCounts.encryption == 2)
         #expect(sealer.callCount.generateDataKey == 3)
-        _ = try sealer.seal("m", protection: .kmsKey(key.keyId), context(queue: queue, spaceKey: spaceKey, caller: caller(2), "again-2"))
-        #expect(sealer.callCount.generateDataKey == 3, "the newest stayed")
-        _ = try sealer.seal("m", protection: .kmsKey(key.keyId), context(queue: queue, spaceKey: spaceKey, caller: caller(0), "again-0"))
-        #expect(sealer.callCount.generateDataKey == 4, "the oldest was dropped")
-        #expect(sealer.cachedCounts.encryption == 2)
     }
 
     @Test("Data keys past their reuse period and space keys idle for five minutes leave the caches")

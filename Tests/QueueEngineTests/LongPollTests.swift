@@ -142,6 +142,24 @@ struct LongPollTests {
         #expect(ContinuousClock.now - started < .milliseconds(2000), "woken by the delete, not the 3 s deadline")
     }
 
+    @Test("A waiting receive gets a message whose visibility timeout ends within its wait, though no send woke it")
+    func wakesWhenVisibilityTimeoutEnds() async throws {
+        let (engine, _) = try await harness()
+        _ = try await engine.createQueue(name: "brief", attributes: ["VisibilityTimeout": "1"], tags: [:])
+        let first = Task {
+            try await engine.receiveMessages(queue: "brief", ReceiveRequest(maxNumberOfMessages: 10, waitTimeSeconds: 6), caller: testCaller)
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let second = Task { try await engine.receiveMessages(queue: "brief", ReceiveRequest(waitTimeSeconds: 6), caller: testCaller) }
+        try await Task.sleep(for: .milliseconds(100))
+        let started = ContinuousClock.now
+        _ = try await engine.sendMessage(queue: "brief", OutgoingMessage(body: "again"), caller: testCaller)
+        #expect(try await first.value.map(\.body) == ["again"], "the longest waiting is woken")
+        #expect(try await second.value.map(\.body) == ["again"], "never deleted: visible again a second later")
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .milliseconds(3500), "when its timeout ended, not at the 6 s deadline (took \(elapsed))")
+    }
+
     @Test("A waiting receive with nothing to get returns empty at its deadline")
     func returnsEmptyAtDeadline() async throws {
         let (engine, _) = try await harness()
