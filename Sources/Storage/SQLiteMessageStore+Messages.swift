@@ -169,14 +169,16 @@ extension SQLiteMessageStore {
         }
     }
 
+    /// Messages of a space (the first argument) not visible at a time (the second), and how many
+    /// of them were received (in flight) rather than sent with a delay: read from the visibility
+    /// index alone, which carries the receive count.
+    static let invisibleCountsQuery = """
+        SELECT COUNT(*) AS invisible, COALESCE(SUM(receive_count > 0), 0) AS in_flight
+        FROM messages WHERE space = ? AND visible_at > ?
+        """
+
     private static func counts(_ db: Database, space: Int64, total: Int, now: Int64) throws -> MessageCounts {
-        let row = try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT COUNT(*) AS invisible, COALESCE(SUM(receive_count > 0), 0) AS in_flight
-                    FROM messages WHERE space = ? AND visible_at > ?
-                    """),
-            arguments: [space, now])
+        let row = try Row.fetchOne(db.cachedStatement(sql: invisibleCountsQuery), arguments: [space, now])
         let invisible: Int = row?["invisible"] ?? 0
         let inFlight: Int = row?["in_flight"] ?? 0
         return MessageCounts(visible: max(total - invisible, 0), inFlight: inFlight, delayed: invisible - inFlight)

@@ -93,6 +93,25 @@ struct SQLiteFileStoreTests {
         #expect(try await reopened.receive(from: "kept", max: 1).map(\.body) == ["written on 4 KiB pages"])
     }
 
+    @Test("Counting messages in flight and delayed reads the visibility index alone, not a row per message")
+    func invisibleCountsUseCoveringIndex() async throws {
+        let (directory, path) = try Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let h = try await Harness(clock: ManualClock(), store: try SQLiteMessageStore(path: path, logger: quietLogger))
+        let plan = try await h.store.writer.perform { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteMessageStore.invisibleCountsQuery, arguments: [1, 0])
+                .map { $0["detail"] as String }
+        }
+        #expect(plan.count == 1)
+        #expect(plan.first?.contains("USING COVERING INDEX messages_by_visibility") == true, "plan: \(plan)")
+
+        _ = try await h.createQueue("q", ["VisibilityTimeout": "60"])
+        for body in ["a", "b", "c"] { _ = try await h.send(body, to: "q") }
+        _ = try await h.send("later", to: "q", delay: 30)
+        #expect(try await h.receive(from: "q", max: 2).count == 2)
+        #expect(try await h.counts("q") == [1, 2, 1])
+    }
+
     /// Open file descriptors of this process that point into `directory` (Linux /proc).
     private static func openFiles(under directory: URL) -> [String] {
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
