@@ -31,6 +31,16 @@ if ! command -v swift >/dev/null; then
 fi
 
 if [ "$want_clients" = yes ]; then
+    # strace lets a test check that secret files are flushed to disk; without it that test is skipped.
+    if ! command -v strace >/dev/null; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            echo "installing: strace" >&2
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace >/dev/null
+        else
+            echo "note: strace is missing (sudo apt-get install strace); the secret-file durability test will be skipped" >&2
+        fi
+    fi
     need_pip=()
     python3 -c 'import boto3' 2>/dev/null || need_pip+=(boto3)
     python3 -c 'import pytest' 2>/dev/null || need_pip+=(pytest)

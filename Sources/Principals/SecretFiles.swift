@@ -80,15 +80,52 @@ public enum SecretFiles {
         return bytes
     }
 
-    /// Writes `bytes` atomically with mode 0600.
+    /// Writes `bytes` atomically and durably with mode 0600: into a temporary file that is
+    /// flushed to disk, renamed over `path`, and the rename itself flushed with the directory.
+    /// A crash or power loss leaves the old file or the new one, never a part or neither.
     public static func write(_ bytes: [UInt8], to path: String) throws {
         // One temporary name per process: writers in several processes never share one.
         let temporary = path + ".\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-            throw Failure(description: "cannot write \(temporary) (\(String(cString: strerror(errno))))")
+        func failure(_ what: String) -> Failure {
+            Failure(description: "cannot \(what) (\(String(cString: strerror(errno))))")
+        }
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw failure("write \(temporary)") }
+        do {
+            defer { close(descriptor) }
+            // A temporary file left by an earlier process with this id may have another mode.
+            guard fchmod(descriptor, 0o600) == 0 else { throw failure("restrict \(temporary)") }
+            var written = 0
+            while written < bytes.count {
+                let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+                guard count > 0 else {
+                    if count < 0 && errno == EINTR { continue }
+                    throw failure("write \(temporary)")
+                }
+                written += count
+            }
+            guard fsync(descriptor) == 0 else { throw failure("flush \(temporary) to disk") }
+        } catch {
+            unlink(temporary)
+            throw error
         }
         guard rename(temporary, path) == 0 else {
-            throw Failure(description: "cannot rename \(temporary) to \(path) (\(String(cString: strerror(errno))))")
+            let error = failure("rename \(temporary) to \(path)")
+            unlink(temporary)
+            throw error
+        }
+        try syncDirectory(of: path)
+    }
+
+    /// Flushes the directory holding `path` to disk, so a file just created or renamed there
+    /// is found after a power loss.
+    private static func syncDirectory(of path: String) throws {
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let descriptor = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Failure(description: "cannot open \(directory) (\(String(cString: strerror(errno))))") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else {
+            throw Failure(description: "cannot flush \(directory) to disk (\(String(cString: strerror(errno))))")
         }
     }
 

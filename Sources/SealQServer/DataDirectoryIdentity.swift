@@ -56,7 +56,7 @@ public enum DataDirectoryIdentity {
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(current).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try SecretFiles.write(Array(try encoder.encode(current)), to: path)
             return
         }
         guard let stored = try? JSONDecoder().decode(Record.self, from: data) else {

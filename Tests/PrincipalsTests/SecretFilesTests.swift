@@ -1,0 +1,51 @@
+import Foundation
+import SealCrypto
+import Testing
+
+@testable import Principals
+
+@Suite("SecretFiles: secret files written whole, owner-only")
+struct SecretFilesTests {
+    private static func mode(_ path: String) throws -> Int? {
+        try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+    }
+
+    @Test("A write replaces the file whole with mode 0600, whatever the old file's mode, and leaves no temporary file")
+    func replacesWhole() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/secret.key"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("old contents, longer than the new".utf8), attributes: [.posixPermissions: 0o644]))
+        // A temporary file an earlier process with this id left open to others.
+        let leftover = path + ".\(getpid()).tmp"
+        #expect(FileManager.default.createFile(atPath: leftover, contents: Data("stale".utf8), attributes: [.posixPermissions: 0o666]))
+
+        try SecretFiles.write(Array("new".utf8), to: path)
+        #expect(try SecretFiles.read(path) == Array("new".utf8))
+        #expect(try Self.mode(path) == 0o600)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["secret.key"])
+    }
+
+    @Test("Contents larger than one read or write chunk, and empty contents, read back exactly")
+    func roundTrips() throws {
+        let directory = try TemporaryDirectory()
+        let large = SecureRandom.bytes(200_000)
+        try SecretFiles.write(large, to: directory.path + "/large")
+        #expect(try SecretFiles.read(directory.path + "/large") == large)
+        try SecretFiles.write([], to: directory.path + "/empty")
+        #expect(try SecretFiles.read(directory.path + "/empty") == [])
+        #expect(try SecretFiles.read(directory.path + "/missing") == nil)
+    }
+
+    @Test("A write into a missing directory fails with the path and the reason, and creates nothing")
+    func failsClearly() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/absent/secret.key"
+        #expect {
+            try SecretFiles.write([1, 2, 3], to: path)
+        } throws: { error in
+            let text = String(describing: error)
+            return text.contains(path) && text.contains("No such file or directory")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [])
+    }
+}
