@@ -56,12 +56,7 @@ extension SQLiteMessageStore {
             {
                 return ClaimResult(messages: earlier, movedToDeadLetter: 0)
             }
-            let groups = try db.cachedStatement(
-                sql: """
-                    SELECT group_id, head_seq FROM fifo_groups
-                    WHERE space = ? AND busy_until <= ? AND head_seq > ?
-                    ORDER BY head_seq LIMIT 16
-                    """)
+            let groups = try db.cachedStatement(sql: Self.availableGroupsQuery)
             var claimed: [StoredMessage] = []
             var moved = 0
             var failure: (any Error)?
@@ -97,6 +92,15 @@ extension SQLiteMessageStore {
         recordMove(result, from: request)
         return result
     }
+
+    /// The next 16 groups of a space (the first argument) not busy at a time (the second),
+    /// in head order after a head (the third): busy groups are skipped in the head index,
+    /// which carries `busy_until`, without reading their rows.
+    static let availableGroupsQuery = """
+        SELECT group_id, head_seq FROM fifo_groups
+        WHERE space = ? AND busy_until <= ? AND head_seq > ?
+        ORDER BY head_seq LIMIT 16
+        """
 
     /// What serving one group claimed, moved to the dead-letter queue, and why a move failed.
     private struct GroupServing {

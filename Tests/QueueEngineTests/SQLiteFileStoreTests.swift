@@ -93,8 +93,8 @@ struct SQLiteFileStoreTests {
         #expect(try await reopened.receive(from: "kept", max: 1).map(\.body) == ["written on 4 KiB pages"])
     }
 
-    @Test("Counting messages in flight and delayed reads the visibility index alone, not a row per message")
-    func invisibleCountsUseCoveringIndex() async throws {
+    @Test("Counting messages in flight and delayed, and skipping busy FIFO groups, read an index alone, not a row each")
+    func countsAndGroupWalkUseCoveringIndexes() async throws {
         let (directory, path) = try Self.temporaryPath()
         defer { try? FileManager.default.removeItem(at: directory) }
         let h = try await Harness(clock: ManualClock(), store: try SQLiteMessageStore(path: path, logger: quietLogger))
@@ -104,6 +104,12 @@ struct SQLiteFileStoreTests {
         }
         #expect(plan.count == 1)
         #expect(plan.first?.contains("USING COVERING INDEX messages_by_visibility") == true, "plan: \(plan)")
+        let groupPlan = try await h.store.writer.perform { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteMessageStore.availableGroupsQuery, arguments: [1, 0, -1])
+                .map { $0["detail"] as String }
+        }
+        #expect(groupPlan.count == 1)
+        #expect(groupPlan.first?.contains("USING COVERING INDEX fifo_groups_by_head") == true, "plan: \(groupPlan)")
 
         _ = try await h.createQueue("q", ["VisibilityTimeout": "60"])
         for body in ["a", "b", "c"] { _ = try await h.send(body, to: "q") }
