@@ -17,7 +17,6 @@ struct SealQResponder: HTTPResponder {
     let bodyBudget: BodyBudget
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        var request = request
         // Normalized as the signature is checked, so `/./` or `//` in a queue path routes as signed.
         let path = CanonicalRequest.normalizedPath(request.uri.path)
         // HEAD answers as GET does, without the body (load balancers' health checks use it).
