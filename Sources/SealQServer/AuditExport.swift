@@ -1,5 +1,6 @@
 import AuditTrail
 import Foundation
+import Principals
 import SealCrypto
 import Storage
 import WireJSON
@@ -67,14 +68,16 @@ public enum AuditExport {
         }
         body += Array("]}\n".utf8)
         let file = StoredGzip.wrap(body)
-        try Data(file).write(to: URL(fileURLWithPath: directory + "/" + base + ".json.gz"))
+        // Each file is on disk before the next step: the daemon removes archived events from the
+        // database once their export is written, so an export lost to a power cut is lost for good.
+        try SecretFiles.write(file, to: directory + "/" + base + ".json.gz")
         let digest = Digest(
             file: base + ".json.gz", fileSHA256: Hex.encode(SealCrypto.Digest.sha256(file)), firstPosition: first,
             lastPosition: Int64(checkpoint.treeSize),
             checkpoint: AuditProofs.SignedRoot(checkpoint))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(digest).write(to: URL(fileURLWithPath: digestPath))
+        try SecretFiles.write(Array(try encoder.encode(digest)), to: digestPath)
         return true
     }
 
