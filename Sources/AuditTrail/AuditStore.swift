@@ -9,6 +9,8 @@ public protocol AuditStore: Sendable {
     func appendCheckpoint(_ checkpoint: Checkpoint, treeState: MerkleAccumulator) async throws
     /// The tree's state at the newest checkpoint that kept one (and matches its root).
     func latestTreeState() async throws -> MerkleAccumulator?
+    /// Whether the log holds any event, checkpoint or archive cut (it was ever written to).
+    func holdsAnything() async throws -> Bool
     /// The newest checkpoint, if any.
     func latestCheckpoint() async throws -> Checkpoint?
     /// Every checkpoint, oldest first.

@@ -16,10 +16,10 @@ enum AuditSigningKey {
         var description: String
     }
 
-    /// The signing key of `dataDirectory`, made on first use: never again once the log has
-    /// signed checkpoints (`logWasSigned`), since a new key would make every earlier checkpoint
-    /// read as forged.
-    static func loadOrCreate(dataDirectory: String, keys: KeyService, logWasSigned: Bool) throws -> Ed25519.SigningKey {
+    /// The signing key of `dataDirectory`, made on first use: never again once the log holds
+    /// anything (`logHasEvents`: events, checkpoints or an archive), since a new key would make
+    /// every earlier checkpoint read as forged, or sign events rewritten behind its back.
+    static func loadOrCreate(dataDirectory: String, keys: KeyService, logHasEvents: Bool) throws -> Ed25519.SigningKey {
         let sealedPath = dataDirectory + "/audit-signing.key"
         let key: Ed25519.SigningKey
         if let sealed = try SecretFiles.read(sealedPath) {
@@ -30,11 +30,11 @@ enum AuditSigningKey {
                     description: "\(sealedPath) does not open (damaged, or from another data directory): restore it from a backup")
             }
         } else {
-            guard !logWasSigned, !FileManager.default.fileExists(atPath: publicKeyPath(dataDirectory)) else {
+            guard !logHasEvents, !FileManager.default.fileExists(atPath: publicKeyPath(dataDirectory)) else {
                 throw Unavailable(
                     description: """
-                        \(sealedPath) is missing, but the audit log was signed with it: restore it from a backup (a new key would \
-                        make every earlier checkpoint read as forged)
+                        \(sealedPath) is missing, but the audit log already holds events made under it: restore it from a \
+                        backup (a new key would make every earlier checkpoint read as forged, and would sign whatever the log holds)
                         """)
             }
             key = Ed25519.SigningKey()

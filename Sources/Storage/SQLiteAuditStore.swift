@@ -118,6 +118,18 @@ public struct SQLiteAuditStore: AuditStore {
         }
     }
 
+    /// Whether any event, checkpoint or archive cut is stored.
+    public func holdsAnything() async throws -> Bool {
+        try await database.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM audit_events) OR EXISTS (SELECT 1 FROM audit_checkpoints)
+                        OR EXISTS (SELECT 1 FROM audit_archive)
+                    """) ?? false
+        }
+    }
+
     /// The checkpoint of the largest tree.
     public func latestCheckpoint() async throws -> Checkpoint? {
         try await database.read { db in

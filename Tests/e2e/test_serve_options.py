@@ -5,6 +5,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import time
 import subprocess
 
@@ -378,7 +379,7 @@ def _directory_instead(path):
 
 
 @pytest.mark.parametrize("name,damage,says", [
-    ("audit-signing.key", os.remove, "audit-signing.key is missing, but the audit log was signed with it"),
+    ("audit-signing.key", os.remove, "audit-signing.key is missing, but the audit log already holds events"),
     ("audit-signing.key", _directory_instead, "cannot read"),
     ("access-keys.key", os.remove, "access-keys.key is missing, but"),
     ("access-keys.key", _directory_instead, "cannot read"),
@@ -402,6 +403,23 @@ def test_a_lost_or_unreadable_file_of_a_set_up_directory_is_refused_not_replaced
     assert made == [], "nothing is made in place of what was lost"
     if name == "receipt-handle.key" and damage is not os.remove:
         assert os.path.getsize(path) == 0, "the damaged file is left as it was"
+
+
+def test_no_new_audit_signing_key_is_made_for_a_log_that_holds_events(tmp_path):
+    """Removing both audit key files and the signed checkpoints (an insider rewriting the log)
+    must not get the log signed afresh under a new key: the log holds events, so the start is
+    refused."""
+    daemon = _set_up_once(tmp_path)
+    db = sqlite3.connect(os.path.join(daemon.data_dir, "sealq.sqlite"))
+    db.execute("DROP TRIGGER audit_checkpoints_no_delete")
+    db.execute("DELETE FROM audit_checkpoints")
+    db.commit()
+    db.close()
+    for name in ("audit-signing.key", "audit-public.key"):
+        os.remove(os.path.join(daemon.data_dir, name))
+    code, stderr = daemon.start_expecting_failure()
+    assert code != 0 and "audit-signing.key is missing, but the audit log already holds events" in stderr, stderr
+    assert not os.path.exists(os.path.join(daemon.data_dir, "audit-signing.key"))
 
 
 def test_removing_the_lock_file_does_not_let_a_second_daemon_in(tmp_path):
