@@ -187,11 +187,21 @@ public struct SQLiteAuditStore: AuditStore {
                     record = try requestID.flatMap {
                         try template(templateID)?.record(eventTime: row["event_time"], requestID: $0, eventID: eventID, responseElements: responseElements)
                     } ?? []
+                } else if !Self.record(record, isDatedAt: row["event_time"]) {
+                    // The event_time column orders and selects events (LookupEvents, retention), but a
+                    // whole record's hashed bytes do not include it: the two must agree, or it was
+                    // changed behind the record's back (left empty, the record cannot match its hash).
+                    record = []
                 }
                 let event = StoredAuditEvent(position: row["position"], eventID: eventID, record: record, leafHash: [UInt8](row["leaf_hash"] as Data))
                 guard try visit(event) else { break }
             }
         }
+    }
+
+    /// Whether a whole record carries the eventTime of `milliseconds`, as its template would.
+    private static func record(_ record: [UInt8], isDatedAt milliseconds: Int64) -> Bool {
+        record.firstRange(of: Array("\"eventTime\":\"\(AuditEvent.timestamp(milliseconds))\"".utf8)) != nil
     }
 }
 

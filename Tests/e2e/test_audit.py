@@ -180,6 +180,11 @@ def leaf_hash_sql(record):
     (["UPDATE audit_events SET template_id = NULL, record = "
       "(SELECT replace(record, '127.0.0.1', '10.9.9.9') FROM audit_records WHERE position = 3) WHERE position = 3"],
      "event 3 was modified"),
+    # The record written whole and unchanged (the same leaf hash), with the event_time column that
+    # LookupEvents and retention select by moved out of its time.
+    (["UPDATE audit_events SET template_id = NULL, event_time = 0, "
+      "record = (SELECT record FROM audit_records WHERE position = 3) WHERE position = 3"],
+     "event 3 was modified"),
     # A shared template changed: the first event built from it is named.
     (["UPDATE audit_templates SET template = replace(template, '127.0.0.1', '10.9.9.9') "
       "WHERE id = (SELECT template_id FROM audit_events WHERE position = 3)"], "was modified"),
