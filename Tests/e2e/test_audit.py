@@ -246,7 +246,8 @@ def test_an_inserted_event_fails_its_signed_checkpoint(audited, tmp_path):
         "UPDATE audit_events SET position = position + 100000 WHERE position >= 2",
         "UPDATE audit_events SET position = position - 99999 WHERE position >= 100002",
         f"INSERT INTO audit_events (position, event_id, event_time, record, leaf_hash) VALUES "
-        f"(2, '{record['eventID']}', 0, x'{forged.hex()}', {leaf_hash_sql(forged)})")
+        f"(2, '{record['eventID']}', (SELECT event_time FROM audit_events WHERE position = 1), x'{forged.hex()}', "
+        f"{leaf_hash_sql(forged)})")
     p = verify(copy)
     assert p.returncode == 1 and "checkpoint" in p.stdout, p.stdout
 
