@@ -45,8 +45,34 @@ final class AuditLog: Sendable {
     func start() async throws {
         let saved = try await store.latestTreeState()
         let archived = try await store.archivedState()
-        guard let resumed = [saved, archived].compactMap({ $0 }).max(by: { $0.size < $1.size }) else { return }
-        tree.withLock { $0 = resumed }
+        if let resumed = [saved, archived].compactMap({ $0 }).max(by: { $0.size < $1.size }) {
+            tree.withLock { $0 = resumed }
+        }
+        try await warnOfUnsignedEvents(after: Int64(tree.withLock { $0.size }))
+    }
+
+    /// Says so when events from before this start are covered by no checkpoint: the daemon
+    /// stopped without its shutdown checkpoint (a kill, a crash), or checkpoints were deleted
+    /// and those events may have been rewritten. The next checkpoint signs them as they stand,
+    /// and nothing here can tell the two apart, so the operator is told which events they are.
+    private func warnOfUnsignedEvents(after size: Int64) async throws {
+        var count: Int64 = 0
+        while true {
+            let page = try await store.leafHashes(after: size + count, limit: 10_000).count
+            count += Int64(page)
+            if page < 10_000 { break }
+        }
+        guard count > 0 else { return }
+        let (first, last) = (size + 1, size + count)
+        let from = try await store.eventTime(at: first).map(AuditEvent.timestamp) ?? "?"
+        let through = try await store.eventTime(at: last).map(AuditEvent.timestamp) ?? "?"
+        logger.warning(
+            """
+            audit events from before this start are covered by no signed checkpoint; the next checkpoint signs them as they \
+            stand. Expected after a kill or crash; otherwise checkpoints were deleted and these events may have been \
+            rewritten: check them against a checkpoint kept elsewhere (sealq audit verify --checkpoint FILE)
+            """,
+            metadata: ["audit.positions": "\(first)-\(last)", "audit.from": "\(from)", "audit.through": "\(through)"])
     }
 
     /// Archives the events of every checkpointed span older than the retention period: exports

@@ -57,6 +57,12 @@ public final class SQLiteMessageStore: MessageStore {
         self.writer = GroupCommitWriter(database)
         try database.read(NewerSchema.refuse)
         try Schema.migrator.migrate(database)
+        let restored = try database.write { db in try AuditGuards.restore(db) }
+        if !restored.isEmpty {
+            logger.warning(
+                "the audit log's append-only triggers were dropped or changed, and are restored: whoever could write the database may have changed the log; run sealq audit verify",
+                metadata: ["audit.triggers": "\(restored.joined(separator: ","))"])
+        }
         let counts = try database.read { db in
             try Row.fetchAll(db, sql: "SELECT space, COUNT(*) AS total FROM messages GROUP BY space")
                 .map { (row: Row) in (row["space"] as Int64, row["total"] as Int) }

@@ -7,6 +7,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -198,6 +199,57 @@ def test_tampering_with_a_copy_is_detected_and_named(audited, tmp_path, statemen
     copy = tampered_copy(d, tmp_path, *statements)
     p = verify(copy)
     assert p.returncode == 1 and "damaged" in p.stdout and expected in p.stdout, p.stdout
+
+
+def test_a_start_restores_dropped_or_weakened_append_only_triggers_and_says_so(tmp_path):
+    d = Daemon(str(tmp_path))
+    d.start()
+    make_client(d).create_queue(QueueName="guarded")
+    assert d.stop()
+    path = os.path.join(d.data_dir, "sealq.sqlite")
+    db = sqlite3.connect(path)
+    db.execute("DROP TRIGGER audit_events_no_update")
+    db.execute("DROP TRIGGER audit_checkpoints_no_delete")
+    db.execute("CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints BEGIN SELECT 1; END")
+    db.commit()
+    db.close()
+    d.start()
+    assert d.stop()
+    said = d.stderr_tail(20000)
+    assert "append-only triggers were dropped or changed" in said, said
+    assert "audit_events_no_update,audit_checkpoints_no_delete" in said, said
+    db = sqlite3.connect(path)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("UPDATE audit_events SET event_time = 0")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("DELETE FROM audit_checkpoints")
+    db.close()
+    d.start()
+    assert d.stop()
+    assert "append-only triggers" not in d.stderr_tail(20000), "an untouched database starts without the warning"
+
+
+def test_a_start_names_the_events_no_checkpoint_covers(tmp_path):
+    """After a kill the events since the last checkpoint are signed at the next one, as they
+    stand; the start says which they are, since deleted checkpoints would look the same."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    sqs = make_client(d)
+    url = sqs.create_queue(QueueName="unsigned")["QueueUrl"]
+    assert d.stop()
+    d.start()
+    for i in range(3):
+        sqs.send_message(QueueUrl=url, MessageBody=f"m{i}")
+    d.kill()  # the daemon signs every 10 s: these three are not signed yet
+    d.start()
+    said = d.stderr_tail(20000)
+    assert "covered by no signed checkpoint" in said, said
+    match = re.search(r"audit.positions=(\d+)-(\d+)", said)
+    assert match and int(match.group(2)) - int(match.group(1)) + 1 == 3, said
+    assert d.stop()
+    d.start()
+    assert d.stop()
+    assert "covered by no signed checkpoint" not in d.stderr_tail(20000), "a clean stop left nothing unsigned"
 
 
 def test_events_that_read_alike_share_one_stored_template(audited):
