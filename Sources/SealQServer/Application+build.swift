@@ -99,7 +99,8 @@ public func buildApplication(
     let audit = AuditLog(
         store: store.auditStore,
         signingKey: try AuditSigningKey.loadOrCreate(
-            dataDirectory: configuration.dataDirectory, keys: keys, logHasEvents: try await store.auditStore.holdsAnything()),
+            dataDirectory: configuration.dataDirectory, keys: keys, logHasEvents: try await store.auditStore.holdsAnything(),
+            logger: logger),
         retention: configuration.auditRetentionDays.map { days in
             AuditLog.Retention(
                 milliseconds: Int64(days * 86_400_000), dataDirectory: configuration.dataDirectory,

@@ -1,5 +1,6 @@
 import Foundation
 import KeyService
+import Logging
 import Principals
 import SealCrypto
 
@@ -19,7 +20,7 @@ enum AuditSigningKey {
     /// The signing key of `dataDirectory`, made on first use: never again once the log holds
     /// anything (`logHasEvents`: events, checkpoints or an archive), since a new key would make
     /// every earlier checkpoint read as forged, or sign events rewritten behind its back.
-    static func loadOrCreate(dataDirectory: String, keys: KeyService, logHasEvents: Bool) throws -> Ed25519.SigningKey {
+    static func loadOrCreate(dataDirectory: String, keys: KeyService, logHasEvents: Bool, logger: Logger) throws -> Ed25519.SigningKey {
         let sealedPath = dataDirectory + "/audit-signing.key"
         let key: Ed25519.SigningKey
         if let sealed = try SecretFiles.read(sealedPath) {
@@ -40,7 +41,15 @@ enum AuditSigningKey {
             key = Ed25519.SigningKey()
             try SecretFiles.write(try keys.sealServiceSecret(key.seed, context: context), to: sealedPath)
         }
-        try Data((Hex.encode(key.publicKey) + "\n").utf8).write(to: URL(fileURLWithPath: publicKeyPath(dataDirectory)))
+        let publicKey = Data((Hex.encode(key.publicKey) + "\n").utf8)
+        let path = publicKeyPath(dataDirectory)
+        if let found = FileManager.default.contents(atPath: path), found != publicKey {
+            // Someone put another key there (to vouch for checkpoints they signed, say).
+            logger.warning(
+                "audit-public.key did not hold the audit log's public key: it is written again; a copy of it kept elsewhere is what verify should trust",
+                metadata: ["audit.public_key": "\(Hex.encode(key.publicKey))"])
+        }
+        if FileManager.default.contents(atPath: path) != publicKey { try SecretFiles.write(Array(publicKey), to: path) }
         return key
     }
 

@@ -229,6 +229,23 @@ def test_a_start_restores_dropped_or_weakened_append_only_triggers_and_says_so(t
     assert "append-only triggers" not in d.stderr_tail(20000), "an untouched database starts without the warning"
 
 
+def test_a_start_puts_back_a_replaced_public_key_and_says_so(tmp_path):
+    d = Daemon(str(tmp_path))
+    d.start()
+    assert d.stop()
+    path = os.path.join(d.data_dir, "audit-public.key")
+    real = open(path).read()
+    open(path, "w").write("ab" * 32 + "\n")
+    d.start()
+    assert d.stop()
+    said = d.stderr_tail(20000)
+    assert "audit-public.key did not hold the audit log's public key" in said and real.strip() in said, said
+    assert open(path).read() == real
+    d.start()
+    assert d.stop()
+    assert "did not hold" not in d.stderr_tail(20000)
+
+
 def test_a_start_names_the_events_no_checkpoint_covers(tmp_path):
     """After a kill the events since the last checkpoint are signed at the next one, as they
     stand; the start says which they are, since deleted checkpoints would look the same."""
