@@ -5,6 +5,10 @@ public protocol AuditStore: Sendable {
     func append(_ entries: [AuditEntry]) async throws
     /// The leaf hashes of the events after position `after`, in order, at most `limit`.
     func leafHashes(after: Int64, limit: Int) async throws -> [[UInt8]]
+    /// The leaf hashes after `after` that may be signed, at most `limit`: past the events stored
+    /// when this process first asked, only those it appended itself, unchanged; anything else
+    /// throws, and so does every later call.
+    func signableLeafHashes(after: Int64, limit: Int) async throws -> [[UInt8]]
     /// Appends a signed checkpoint with the tree's state at it, durably.
     func appendCheckpoint(_ checkpoint: Checkpoint, treeState: MerkleAccumulator) async throws
     /// The tree's state at the newest checkpoint that kept one (and matches its root).

@@ -113,7 +113,7 @@ final class AuditLog: Sendable {
     func checkpointIfDue(force: Bool, now: Int64, lastCheckpointAt: Int64) async throws -> Checkpoint? {
         var size = Int64(tree.withLock { $0.size })
         while true {
-            let hashes = try await store.leafHashes(after: size, limit: 10_000)
+            let hashes = try await store.signableLeafHashes(after: size, limit: 10_000)
             if hashes.isEmpty { break }
             tree.withLock { tree in for hash in hashes { tree.append(leafHash: hash) } }
             size += Int64(hashes.count)

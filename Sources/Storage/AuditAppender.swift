@@ -16,6 +16,8 @@ final class AuditAppender: @unchecked Sendable {
     private var storedTemplates: [[UInt8]: Int64] = [:]
     /// Templates stored by the open transaction.
     private var templatesInTransaction: [([UInt8], Int64)] = []
+    /// The events appended, for checking what is signed.
+    let ledger = AuditLedger()
 
     /// Appends `entries` after the newest event, in the open transaction.
     func insert(_ db: Database, _ entries: [AuditEntry]) throws {
@@ -30,6 +32,7 @@ final class AuditAppender: @unchecked Sendable {
             let responseElements = entry.responseElements.map { String(decoding: $0, as: UTF8.self) }
             try insert.execute(
                 arguments: [position, entry.eventID, entry.eventTime, Data(entry.leafHash), templateID, entry.requestID, responseElements])
+            ledger.appending(position, leafHash: entry.leafHash)
             position += 1
         }
         nextPosition = position
@@ -49,6 +52,7 @@ final class AuditAppender: @unchecked Sendable {
 
     /// The open transaction committed.
     func committed() {
+        ledger.committed()
         if storedTemplates.count + templatesInTransaction.count > Self.rememberedTemplateLimit { storedTemplates = [:] }
         for (hash, id) in templatesInTransaction { storedTemplates[hash] = id }
         templatesInTransaction = []
@@ -56,6 +60,7 @@ final class AuditAppender: @unchecked Sendable {
 
     /// The open transaction rolled back: what it stored is gone.
     func rolledBack() {
+        ledger.rolledBack()
         nextPosition = nil
         templatesInTransaction = []
     }

@@ -23,6 +23,18 @@ public struct SQLiteAuditStore: AuditStore {
         }
     }
 
+    /// Leaf hashes after `after` to sign, checked against what this process appended (see
+    /// `AuditLedger`): an event stored behind its back, changed or removed is refused.
+    public func signableLeafHashes(after: Int64, limit: Int) async throws -> [[UInt8]] {
+        let (stored, lastStored) = try await database.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT position, leaf_hash FROM audit_events WHERE position > ? ORDER BY position LIMIT ?", arguments: [after, limit]
+            ).map { (position: $0["position"] as Int64, leafHash: [UInt8]($0["leaf_hash"] as Data)) }
+            return (rows, try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM audit_events") ?? after)
+        }
+        return try writer.auditAppender.ledger.check(stored, after: after, lastStored: { lastStored })
+    }
+
     /// Up to `limit` events, newest first, before position `before` (all when nil), with their
     /// event times (ms): for LookupEvents.
     public func eventsNewestFirst(before: Int64?, limit: Int) async throws -> [(event: StoredAuditEvent, eventTime: Int64)] {

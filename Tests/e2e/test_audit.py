@@ -229,6 +229,35 @@ def test_a_start_restores_dropped_or_weakened_append_only_triggers_and_says_so(t
     assert "append-only triggers" not in d.stderr_tail(20000), "an untouched database starts without the warning"
 
 
+def test_an_event_put_in_behind_a_running_daemons_back_is_never_signed(tmp_path):
+    """A record inserted into the database while the daemon runs (inserts pass the triggers)
+    must not be signed into a checkpoint, or verify would vouch for it: the daemon stops
+    signing, says why, and verify reports the unsigned events."""
+    import time
+    d = Daemon(str(tmp_path))
+    d.start()
+    sqs = make_client(d)
+    url = sqs.create_queue(QueueName="watched")["QueueUrl"]
+    time.sleep(1.5)  # the checkpoint service has looked at the log once
+    path = os.path.join(d.data_dir, "sealq.sqlite")
+    db = sqlite3.connect(path, timeout=10)
+    position, template, request = db.execute(
+        "SELECT position, template_id, request_id FROM audit_events ORDER BY position DESC LIMIT 1").fetchone()
+    forged = str(uuid.uuid4())
+    db.execute("INSERT INTO audit_events (position, event_id, event_time, record, leaf_hash, template_id, request_id) "
+               "SELECT ?, ?, event_time, X'', leaf_hash, template_id, request_id FROM audit_events WHERE position = ?",
+               (position + 1, forged, position))
+    db.commit()
+    db.close()
+    for i in range(3):
+        sqs.send_message(QueueUrl=url, MessageBody=f"after-{i}")
+    d.stop()
+    said = d.stderr_tail(20000)
+    assert f"audit event {position + 1} was put into the database by something other than the daemon" in said, said
+    p = verify(d.data_dir, "--unsigned-grace", "0")
+    assert p.returncode == 1 and "damaged" in p.stdout, p.stdout
+
+
 def test_a_start_puts_back_a_replaced_public_key_and_says_so(tmp_path):
     d = Daemon(str(tmp_path))
     d.start()
