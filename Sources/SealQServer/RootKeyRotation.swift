@@ -40,12 +40,15 @@ public enum RootKeyRotation {
     public static func rotateOffline(
         configuration: ServerConfiguration, from current: SecretBytes, to new: SecretBytes, logger: Logger
     ) async throws -> Int {
-        try leaveRequest(dataDirectory: configuration.dataDirectory, from: current, to: new)
+        // The database is opened, and refused if a newer SealQ wrote it, before the request is
+        // left: a request this tool cannot carry out would be finished by the next start of the
+        // daemon, and the key the operator kept (told that nothing happened) would stop working.
         let store = try SQLiteMessageStore(path: configuration.databasePath, logger: logger)
         let keys = KeyService(
             configuration: .init(accountId: configuration.accountId, region: configuration.region), store: store.keyStore,
             rootKey: current, logger: logger)
         try await keys.start()
+        try leaveRequest(dataDirectory: configuration.dataDirectory, from: current, to: new)
         let count = try await keys.rotateRoot(to: new)
         try commit(new, dataDirectory: configuration.dataDirectory)
         return count

@@ -83,6 +83,30 @@ def test_rotation_needs_the_current_root_key(tmp_path):
     daemon.stop()
 
 
+def test_a_rotation_refused_for_a_newer_database_leaves_nothing_to_finish(tmp_path):
+    """A data directory a newer SealQ migrated is refused before any rotation request is left:
+    otherwise the next daemon start would finish the rotation the tool said it refused, and
+    the key kept would stop working."""
+    import sqlite3
+    first, new = (key_file(tmp_path / name) for name in ("a.key", "new.key"))
+    daemon = Daemon(str(tmp_path / "daemon"), extra_args=["--root-key-file", first])
+    daemon.start()
+    daemon.stop()
+    database = os.path.join(daemon.data_dir, "sealq.sqlite")
+    db = sqlite3.connect(database)
+    db.execute("INSERT INTO grdb_migrations (identifier) VALUES ('v999-from-the-future')")
+    db.commit()
+    result = rotate(daemon, first, new)
+    assert result.returncode != 0 and "newer SealQ" in result.stderr, result.stderr
+    assert not os.path.exists(os.path.join(daemon.data_dir, "root-key.next"))
+    db.execute("DELETE FROM grdb_migrations WHERE identifier = 'v999-from-the-future'")
+    db.commit()
+    db.close()
+    daemon.start()
+    daemon.stop()
+    assert refuses_to_start(daemon, new)
+
+
 def test_a_second_daemon_on_the_same_data_directory_is_refused(tmp_path):
     daemon = Daemon(str(tmp_path / "daemon"))
     daemon.start()
