@@ -195,7 +195,7 @@ extension SQLiteMessageStore {
 
     /// How a receive attempt's record names one message it claimed: "sequence:receiveCount:visibleUntil",
     /// the deadline the attempt (or its last replay) gave it. Records written before the deadline
-    /// was kept have the first two fields only.
+    /// was kept have the first two fields only, and are not replayed.
     struct AttemptEntry: Equatable {
         var sequence: Int64
         var receiveCount: Int
@@ -257,7 +257,9 @@ extension SQLiteMessageStore {
                 let row = try Row.fetchOne(
                     db, sql: "SELECT * FROM messages WHERE seq = ? AND space = ? AND receive_count = ? AND visible_at > ?",
                     arguments: [entry.sequence, space, entry.receiveCount, now]),
-                entry.visibleUntil.map({ $0 == row["visible_at"] as Int64 }) ?? true
+                // An entry without its deadline (written before SealQ kept one) cannot show that
+                // the message's visibility was not changed since: it is not replayed.
+                entry.visibleUntil.map({ $0 == row["visible_at"] as Int64 }) ?? false
             else { return nil }
             rows.append((entry, row))
         }

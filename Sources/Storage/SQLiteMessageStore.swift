@@ -56,7 +56,21 @@ public final class SQLiteMessageStore: MessageStore {
         self.checkpointer = checkpointer
         self.writer = GroupCommitWriter(database)
         try database.read(NewerSchema.refuse)
+        let applied = try database.read { db in try Schema.migrator.appliedIdentifiers(db) }
+        let pending = Schema.migrator.migrations.filter { !applied.contains($0) }
+        // An upgrade is one-way (an older SealQ refuses the file afterwards) and may take a while
+        // on a large database: said before it starts, and when it is done.
+        let upgrading = !applied.isEmpty && !pending.isEmpty
+        if upgrading {
+            logger.notice(
+                "upgrading the database; older SealQ versions cannot open it afterwards",
+                metadata: ["storage.migrations": "\(pending.joined(separator: ","))"])
+        }
+        let started = ContinuousClock.now
         try Schema.migrator.migrate(database)
+        if upgrading {
+            logger.notice("database upgraded", metadata: ["storage.duration": "\(ContinuousClock.now - started)"])
+        }
         let restored = try database.write { db in try AuditGuards.restore(db) }
         if !restored.isEmpty {
             logger.warning(

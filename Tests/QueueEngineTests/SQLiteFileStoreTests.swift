@@ -118,6 +118,29 @@ struct SQLiteFileStoreTests {
         #expect(try await h.counts("q") == [1, 2, 1])
     }
 
+    @Test("A receive attempt recorded without deadlines (by a SealQ before they were kept) is not replayed after a visibility change")
+    func attemptsWithoutDeadlinesAreNotReplayed() async throws {
+        let (directory, path) = try Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let h = try await Harness(clock: ManualClock(), store: try SQLiteMessageStore(path: path, logger: quietLogger))
+        _ = try await h.createQueue("q.fifo", ["FifoQueue": "true", "VisibilityTimeout": "30"])
+        _ = try await h.engine.sendMessage(
+            queue: "q.fifo", OutgoingMessage(body: "held", groupId: "g", deduplicationId: "d1"), caller: testCaller)
+        let request = ReceiveRequest(maxNumberOfMessages: 10, waitTimeSeconds: 0, receiveRequestAttemptId: "attempt-1")
+        let first = try await h.engine.receiveMessages(queue: "q.fifo", request, caller: testCaller)
+        #expect(first.map(\.body) == ["held"])
+        // The record as an older SealQ wrote it: sequence and receive count, no deadline.
+        try await h.store.writer.perform { db in
+            let receipts = try String.fetchOne(db, sql: "SELECT receipts FROM receive_attempts") ?? ""
+            let old = receipts.split(separator: ",").map { $0.split(separator: ":").prefix(2).joined(separator: ":") }
+            try db.execute(sql: "UPDATE receive_attempts SET receipts = ?", arguments: [old.joined(separator: ",")])
+        }
+        try await h.engine.changeVisibility(queue: "q.fifo", receiptHandle: first[0].receiptHandle, visibilityTimeout: 1200)
+        let retry = try await h.engine.receiveMessages(queue: "q.fifo", request, caller: testCaller)
+        #expect(retry.isEmpty, "a replay would hand the message out again and undo the extension")
+        #expect(try await h.counts("q.fifo") == [0, 1, 0])
+    }
+
     /// Open file descriptors of this process that point into `directory` (Linux /proc).
     private static func openFiles(under directory: URL) -> [String] {
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []

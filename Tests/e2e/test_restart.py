@@ -144,3 +144,27 @@ def test_sigkill_keeps_acknowledged_queue_changes(fresh_daemon):
     assert sqs.list_queues(QueueNamePrefix=name).get("QueueUrls", []) == [url]
     msgs = receive_bodies(sqs, url, 1, timeout=5)
     assert [(m["MessageId"], m["Body"]) for m in msgs] == [(mid, "acked")]
+
+
+def test_an_upgrade_says_which_migrations_it_applies(fresh_daemon):
+    """A database from an older SealQ is migrated at start, one way: the start says so before it
+    begins (it may take a while on a large database) and when it is done; other starts say nothing."""
+    import sqlite3
+    d = fresh_daemon()
+    url = make_client(d).create_queue(QueueName=unique_name("up"))["QueueUrl"]
+    make_client(d).send_message(QueueUrl=url, MessageBody="kept across the upgrade")
+    assert d.stop()
+    newest = "v16-group-head-index-covers-busy-until"
+    db = sqlite3.connect(f"{d.data_dir}/sealq.sqlite")
+    db.execute("DELETE FROM grdb_migrations WHERE identifier = ?", (newest,))  # as the SealQ before it left it
+    db.commit()
+    db.close()
+    d.start()
+    said = d.stderr_tail(20000)
+    assert "upgrading the database; older SealQ versions cannot open it afterwards" in said, said
+    assert f"storage.migrations={newest}" in said and "database upgraded" in said, said
+    assert [m["Body"] for m in make_client(d).receive_message(QueueUrl=url).get("Messages", [])] == ["kept across the upgrade"]
+    assert d.stop()
+    d.start()
+    assert "upgrading the database" not in d.stderr_tail(20000)
+    assert d.stop()
