@@ -106,6 +106,7 @@ public func buildApplication(
                 milliseconds: Int64(days * 86_400_000), dataDirectory: configuration.dataDirectory,
                 archiveDirectory: configuration.auditArchiveDirectory ?? configuration.dataDirectory + "/audit-archive")
         },
+        checkpointDirectory: configuration.dataDirectory,
         logger: logger)
     let recorder = RequestRecorder(
         logger: logger, audit: audit, accountId: configuration.accountId, region: configuration.region,

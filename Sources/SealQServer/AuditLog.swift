@@ -25,15 +25,21 @@ final class AuditLog: Sendable {
     let checkpointEvery: Int
     let checkpointSeconds: Int
     let retention: Retention?
+    /// Where the newest checkpoint is kept outside the database (`AuditCheckpointFile`); nil: nowhere.
+    let checkpointDirectory: String?
+    /// Set when the kept checkpoint covers more than the database: the file is then left as it
+    /// is, so verify keeps reporting the gap, until someone removes it.
+    private let keepCheckpointFile = Mutex(false)
     let logger: Logger
 
     init(
-        store: any AuditStore, signingKey: Ed25519.SigningKey, retention: Retention? = nil, logger: Logger,
-        checkpointEvery: Int = 1_000, checkpointSeconds: Int = 10
+        store: any AuditStore, signingKey: Ed25519.SigningKey, retention: Retention? = nil, checkpointDirectory: String? = nil,
+        logger: Logger, checkpointEvery: Int = 1_000, checkpointSeconds: Int = 10
     ) {
         self.store = store
         self.signingKey = signingKey
         self.retention = retention
+        self.checkpointDirectory = checkpointDirectory
         self.logger = logger
         self.checkpointEvery = checkpointEvery
         self.checkpointSeconds = checkpointSeconds
@@ -49,6 +55,27 @@ final class AuditLog: Sendable {
             tree.withLock { $0 = resumed }
         }
         try await warnOfUnsignedEvents(after: Int64(tree.withLock { $0.size }))
+        try await warnOfMissingCheckpoints()
+    }
+
+    /// Says so when the checkpoint kept outside the database covers more than the database's
+    /// own newest one: the database was put back to an older copy, or its newest checkpoints
+    /// (and perhaps events) were deleted.
+    private func warnOfMissingCheckpoints() async throws {
+        guard let checkpointDirectory, let kept = try AuditCheckpointFile.read(dataDirectory: checkpointDirectory) else { return }
+        let stored = try await store.latestCheckpoint()?.treeSize ?? 0
+        guard kept.treeSize > stored else { return }
+        keepCheckpointFile.withLock { $0 = true }
+        logger.warning(
+            """
+            the database holds less of the audit log than its last checkpoint: it was put back to an older copy, or its \
+            newest checkpoints were deleted; sealq audit verify reports what is missing, and the checkpoint file is left \
+            as it is until it is removed
+            """,
+            metadata: [
+                "audit.checkpoint_file": "\(AuditCheckpointFile.path(checkpointDirectory))", "audit.checkpoint_size": "\(kept.treeSize)",
+                "audit.stored_checkpoint_size": "\(stored)",
+            ])
     }
 
     /// Says so when events from before this start are covered by no checkpoint: the daemon
@@ -126,6 +153,12 @@ final class AuditLog: Sendable {
         let state = tree.withLock { $0 }
         let checkpoint = Checkpoint.signed(treeSize: Int(size), rootHash: state.rootHash, timestamp: now, with: signingKey)
         try await store.appendCheckpoint(checkpoint, treeState: state)
+        if let checkpointDirectory, !keepCheckpointFile.withLock({ $0 }) {
+            // The checkpoint is signed and stored; a file that cannot be written is written by the next one.
+            do { try AuditCheckpointFile.write(checkpoint, dataDirectory: checkpointDirectory) } catch {
+                logger.error("audit checkpoint file not written", metadata: ["error": "\(error)"])
+            }
+        }
         return checkpoint
     }
 }

@@ -25,8 +25,10 @@ public enum AuditVerification {
     /// (by default the one beside the log; pass one kept elsewhere to trust nothing in the directory).
     ///
     /// `trusted` are checkpoints kept outside the directory (`sealq audit checkpoint`): the log
-    /// must still lead to each, so one rewritten behind deleted checkpoints is caught. Events no
-    /// checkpoint covers must date from the last `unsignedGrace` ms before `now`.
+    /// must still lead to each, so one rewritten behind deleted checkpoints is caught; so must the
+    /// daemon's own DATA/audit-checkpoint.json, which a database put back to an older copy of
+    /// itself no longer reaches. Events no checkpoint covers must date from the last
+    /// `unsignedGrace` ms before `now`.
     ///
     /// Events removed by retention must be in the archive export (`archiveDirectory`, by default
     /// DATA/audit-archive), which is verified too: an archive cut the export does not back (a
@@ -39,6 +41,12 @@ public enum AuditVerification {
         let key = try decodePublicKey(hex)
         let path = dataDirectory + "/sealq.sqlite"
         guard FileManager.default.fileExists(atPath: path) else { throw Failure(description: "\(path) does not exist.") }
+        // The daemon's own copy of its newest checkpoint, outside the database, pins it too.
+        let kept: [Checkpoint]
+        do { kept = try AuditCheckpointFile.read(dataDirectory: dataDirectory).map { [$0] } ?? [] } catch {
+            return .damaged(AuditDamage(position: 1, eventID: nil, "\(error)"))
+        }
+        let trusted = trusted + kept
         var verifier: AuditLogVerifier?
         var archivedSize = 0
         try SQLiteAuditStore.read(

@@ -33,14 +33,16 @@ struct AuditCommand: AsyncParsableCommand {
             discussion: """
                 Reads DATA/sealq.sqlite without writing (safe while the daemon runs). Every event's leaf hash, \
                 the Merkle root at every checkpoint and each checkpoint's Ed25519 signature are recomputed; \
-                a modified, deleted, inserted or reordered event, a forged checkpoint or a truncated log is \
-                reported with the first event it concerns, and the exit status is 1. Events that retention \
-                archived must be in the archive export, which is verified as well.
+                a modified, deleted, inserted or reordered event, a forged checkpoint, or a log that no longer \
+                reaches DATA/audit-checkpoint.json (the daemon's copy of its newest checkpoint) is reported with \
+                the first event it concerns, and the exit status is 1. Events that retention archived must be \
+                in the archive export, which is verified as well.
 
-                Whoever can write the data directory can delete checkpoints and rewrite the events they \
-                covered. Two checks catch that: events no checkpoint covers must be recent (the daemon signs \
-                within seconds and at shutdown; see --unsigned-grace), and the log must still lead to every \
-                checkpoint you saved elsewhere with `sealq audit checkpoint` and pass with --checkpoint.
+                Whoever can write the data directory can delete checkpoints, rewrite the events they covered \
+                and replace that file too. Events no checkpoint covers must be recent (the daemon signs within \
+                seconds and at shutdown; see --unsigned-grace), which catches deleted checkpoints unless the \
+                events were re-dated as well; what settles it is a checkpoint you saved elsewhere with \
+                `sealq audit checkpoint` and pass with --checkpoint, and the public key kept elsewhere.
                 """)
 
         @OptionGroup var data: DataDirectoryOption

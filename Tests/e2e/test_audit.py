@@ -388,6 +388,10 @@ def test_deleted_checkpoints_cannot_hide_a_rewrite_or_a_truncation(audited, tmp_
     rewritten = tampered_copy(d, tmp_path, "DELETE FROM audit_checkpoints",
                               f"UPDATE audit_events SET record = X'{text.hex()}', template_id = NULL, "
                               f"leaf_hash = X'{leaf}' WHERE position = {position}")
+    # The daemon's own copy of its newest checkpoint, outside the database, pins the log.
+    p = verify(rewritten)
+    assert p.returncode == 1 and "do not match signed checkpoint" in p.stdout, p.stdout
+    os.remove(os.path.join(rewritten, "audit-checkpoint.json"))  # as a forger would
     p = verify(rewritten, "--unsigned-grace", "0")
     assert p.returncode == 1 and "checkpoints were deleted" in p.stdout, p.stdout
     p = verify(rewritten, "--checkpoint", str(kept))
@@ -400,6 +404,44 @@ def test_deleted_checkpoints_cannot_hide_a_rewrite_or_a_truncation(audited, tmp_
                               f"DELETE FROM audit_events WHERE position > {len(events) - 3}")
     p = verify(truncated, "--checkpoint", str(kept))
     assert p.returncode == 1 and "truncated" in p.stdout, p.stdout
+
+
+def test_a_database_put_back_to_an_older_copy_fails_verify_and_the_start_says_so(tmp_path):
+    """The daemon keeps its newest checkpoint in DATA/audit-checkpoint.json too: a database
+    rolled back to an earlier copy of itself (its later events and checkpoints gone) no longer
+    reaches it."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    sqs = make_client(d)
+    url = sqs.create_queue(QueueName="rolled")["QueueUrl"]
+    assert d.stop()
+    saved = run_sealq("audit", "checkpoint", "--data-dir", d.data_dir)
+    kept = json.loads(open(os.path.join(d.data_dir, "audit-checkpoint.json")).read())
+    assert kept == json.loads(saved.stdout), "the file holds the newest checkpoint, as sealq audit checkpoint prints it"
+    older = tmp_path / "older.sqlite"
+    shutil.copy(os.path.join(d.data_dir, "sealq.sqlite"), older)
+    d.start()
+    for i in range(5):
+        sqs.send_message(QueueUrl=url, MessageBody=f"later-{i}")
+    assert d.stop()
+    assert verify(d.data_dir).returncode == 0
+    newest = json.loads(open(os.path.join(d.data_dir, "audit-checkpoint.json")).read())
+    assert newest["treeSize"] > kept["treeSize"]
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(os.path.join(d.data_dir, "sealq.sqlite" + suffix)):
+            os.remove(os.path.join(d.data_dir, "sealq.sqlite" + suffix))
+    shutil.copy(older, os.path.join(d.data_dir, "sealq.sqlite"))
+    p = verify(d.data_dir)
+    assert p.returncode == 1 and "truncated" in p.stdout, p.stdout
+    d.start()
+    sqs.send_message(QueueUrl=url, MessageBody="after the rollback")
+    assert d.stop()
+    said = d.stderr_tail(20000)
+    assert "the database holds less of the audit log than its last checkpoint" in said, said
+    # The daemon signed on, but left the file alone: the gap is still reported.
+    assert json.loads(open(os.path.join(d.data_dir, "audit-checkpoint.json")).read()) == newest
+    p = verify(d.data_dir)
+    assert p.returncode == 1, p.stdout
 
 
 def test_inclusion_and_consistency_proofs_check_with_the_public_key_alone(audited, tmp_path):
