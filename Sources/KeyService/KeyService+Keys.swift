@@ -2,14 +2,24 @@ import Foundation
 import QueueEngine
 import SealCrypto
 
+/// A new key's id is already a key's: refused as an internal failure, never stored over it.
+struct KeyIdInUse: Error, CustomStringConvertible {
+    /// The id.
+    var keyId: String
+    var description: String { "the new key's id \(keyId) is already in use" }
+}
+
 extension KeyService {
     /// CreateKey: a new key with fresh material (version 1), the default policy unless one is
     /// given, under `keyId` (a fresh one unless the caller chose it beforehand, to name the key
     /// in the call's audit record).
     public func createKey(
         description: String, spec: ManagedKey.Spec, policy: String?, tags: [String: String], keyManager: String = "CUSTOMER",
-        keyId: String = UUID().uuidString.lowercased()
+        keyId: String = RandomIdentifier.uuid()
     ) async throws -> ManagedKey {
+        // A fresh id is never one in use (the random source failing would otherwise hand out
+        // one id twice, and the second key's record would stand in for the first's).
+        guard keyring.withLock({ $0.keys[keyId] == nil }) else { throw KeyIdInUse(keyId: keyId) }
         try Self.checkTags(tags)
         try Self.checkTagCase(tags)
         let material = SecretBytes(randomCount: 32)

@@ -39,6 +39,8 @@ public final class KeyService: Sendable {
     let keyring = Mutex(Keyring())
     /// Serializes the changes to each alias, so memory and the store see them in one order.
     let aliasChanges = NamedSerialLock()
+    /// Serializes the changes to each key likewise (see `update`).
+    let keyChanges = NamedSerialLock()
     /// Bumped after every change to the keyring (keys, aliases, grants), so users of cached
     /// resolutions (the envelope sealer) know when to look again.
     private let keyringChanges = Atomic<Int>(0)
@@ -172,19 +174,26 @@ public final class KeyService: Sendable {
         keyringChanged()
     }
 
-    /// Applies `change` to the newest record of `keyId` and saves it.
+    /// Applies `change` to the newest record of `keyId`, saves it, and only then shows it: a
+    /// change that cannot be stored (a full disk) is not acted on either, then or after a restart.
+    /// Changes to one key run one at a time, so none is built on a record another is replacing.
     @discardableResult
     func update(_ keyId: String, _ change: (inout ManagedKey) throws(KeyServiceError) -> Void) async throws -> ManagedKey {
-        let updated = try keyring.withLock { ring throws(KeyServiceError) -> ManagedKey in
-            guard var key = ring.keys[keyId] else { throw .notFound(keyId) }
-            try change(&key)
-            key.revision += 1
-            ring.keys[keyId] = key
-            return key
+        try await keyChanges.run(keyId) {
+            let updated = try keyring.withLock { ring throws(KeyServiceError) -> ManagedKey in
+                guard var key = ring.keys[keyId] else { throw .notFound(keyId) }
+                try change(&key)
+                key.revision += 1
+                return key
+            }
+            try await store.saveKey(updated)
+            keyring.withLock { ring in
+                if let current = ring.keys[keyId], current.revision >= updated.revision { return }
+                ring.keys[keyId] = updated
+            }
+            keyringChanged()
+            return updated
         }
-        keyringChanged()
-        try await store.saveKey(updated)
-        return updated
     }
 
     func saveAlias(_ alias: KeyAlias) async throws {

@@ -29,8 +29,14 @@ final class ConnectionLimit: Sendable {
             raised.rlim_cur = limits.rlim_max
             if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limits = raised }
         }
-        let descriptors = Int(clamping: min(limits.rlim_cur, 1_048_576))
-        return ConnectionLimit(maximum: max(64, descriptors - reservedDescriptors))
+        return ConnectionLimit(maximum: maximum(descriptors: Int(clamping: min(limits.rlim_cur, 1_048_576))))
+    }
+
+    /// The connections `descriptors` leave room for: all but the reserve, or under a limit too
+    /// small for that (a container's, a test's), a quarter of them, so that the daemon's own
+    /// files still open and accepts do not fail (which busies the loop that retries them).
+    static func maximum(descriptors: Int) -> Int {
+        descriptors - reservedDescriptors >= 64 ? descriptors - reservedDescriptors : max(8, descriptors / 4)
     }
 
     /// Client connections open now.

@@ -3,6 +3,7 @@ import Foundation
 import KMSWire
 import KeyService
 import Principals
+import QueueEngine
 import WireFormat
 
 /// Stage 4 of the request path for KMS: runs a decoded call on the key service and shapes the
@@ -14,7 +15,7 @@ struct KMSExecutor: Sendable {
     /// under `newKeyId`; a RetireGrant also succeeds where `retiresForAccount` says the caller
     /// retires the grant for the account that created it.
     func execute(
-        _ request: KMSRequest, caller: Principal, newKeyId: String = UUID().uuidString.lowercased(),
+        _ request: KMSRequest, caller: Principal, newKeyId: String = RandomIdentifier.uuid(),
         retiresForAccount: @escaping @Sendable (KeyGrant) -> Bool = { _ in false }
     ) async throws -> KMSResponse {
         do {

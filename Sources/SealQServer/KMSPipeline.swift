@@ -56,7 +56,7 @@ struct KMSPipeline: Sendable {
             }
             // A new key's id is chosen first, so the record of its creation names it (resources
             // and responseElements.keyMetadata, as CloudTrail's CreateKey records do).
-            let newKeyId = UUID().uuidString.lowercased()
+            let newKeyId = RandomIdentifier.uuid()
             var succeeded = record
             if case .createKey = request {
                 let arn = keys.keyArn(newKeyId)

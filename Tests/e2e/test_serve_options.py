@@ -333,6 +333,34 @@ def test_a_connection_flood_is_refused_at_the_door_and_the_daemon_survives(tmp_p
         proc.wait(timeout=30)
 
 
+def test_under_a_tiny_descriptor_limit_excess_connections_are_refused_without_busying_the_daemon(tmp_path):
+    """With 64 descriptors in all, the daemon admits a quarter of them as connections: a flood
+    of 100 is refused at the door rather than exhausting descriptors (where accepts fail over
+    and over, a core spins, and new clients hang), and the admitted ones keep working."""
+    proc, port = _spawn(tmp_path, prefix=("prlimit", "--nofile=64:64"))
+    flood = []
+    try:
+        first = socket.create_connection(("127.0.0.1", port))
+        for _ in range(100):
+            flood.append(socket.create_connection(("127.0.0.1", port)))
+        time.sleep(1)
+        ticks = lambda: sum(int(x) for x in open(f"/proc/{proc.pid}/stat").read().rsplit(")", 1)[1].split()[11:13])
+        before = ticks()
+        time.sleep(2)
+        busy = (ticks() - before) / os.sysconf("SC_CLK_TCK") / 2
+        assert busy < 0.3, f"the daemon used {busy:.0%} of a core while the flood waited"
+        first.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        first.settimeout(5)
+        assert b"200" in first.recv(1024).split(b"\r\n")[0], "an admitted connection is still served"
+        assert sum(_closed_by_server(sock, within=0.05) for sock in flood) >= 100 - 16
+        assert proc.poll() is None
+    finally:
+        for sock in flood:
+            sock.close()
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def test_a_database_from_a_newer_sealq_is_refused(tmp_path):
     """A database migrated by a newer SealQ (an unknown migration applied) is refused at start,
     named as such, and left as it was: an older binary would misread what the newer one wrote."""

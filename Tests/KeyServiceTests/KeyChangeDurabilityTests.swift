@@ -1,0 +1,42 @@
+import Foundation
+import KeyService
+import Testing
+
+@testable import Storage
+
+@Suite("Key changes the store refuses are not applied")
+struct KeyChangeDurabilityTests {
+    @Test("Disable, deletion and policy changes that fail to be stored leave the key as it was, then and after a restart")
+    func refusedChangesAreNotApplied() async throws {
+        let harness = try KeyServiceHarness()
+        let key = try await harness.service.createKey(description: "orig", spec: .symmetricDefault, policy: nil, tags: [:])
+        // A real storage failure: SQLite refuses every change to a key's record, as a full disk would.
+        try await harness.store.writer.perform { db in
+            try db.execute(sql: "CREATE TRIGGER refuse_key_changes BEFORE UPDATE ON kms_keys BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+        }
+        await #expect(throws: (any Error).self) { try await harness.service.disableKey(key.keyId) }
+        await #expect(throws: (any Error).self) { _ = try await harness.service.scheduleKeyDeletion(key.keyId, days: 7) }
+        await #expect(throws: (any Error).self) {
+            try await harness.service.putKeyPolicy(key.keyId, policy: #"{"Version":"2012-10-17","Statement":[]}"#)
+        }
+        let shown = try harness.service.resolve(key.keyId)
+        #expect(shown.state == .enabled && shown.deletionDate == nil && shown.policy == key.policy && shown.revision == key.revision)
+
+        try await harness.store.writer.perform { db in try db.execute(sql: "DROP TRIGGER refuse_key_changes") }
+        try await harness.service.disableKey(key.keyId)
+        #expect(try harness.service.resolve(key.keyId).state == .disabled, "the next change that is stored applies")
+        let restarted = try harness.restarted()
+        try await restarted.service.start()
+        #expect(try restarted.service.resolve(key.keyId).state == .disabled)
+    }
+
+    @Test("A new key never takes an id already in use")
+    func keyIdsAreNeverReused() async throws {
+        let harness = try KeyServiceHarness()
+        let first = try await harness.service.createKey(description: "first", spec: .symmetricDefault, policy: nil, tags: [:])
+        await #expect(throws: (any Error).self) {
+            _ = try await harness.service.createKey(description: "second", spec: .symmetricDefault, policy: nil, tags: [:], keyId: first.keyId)
+        }
+        #expect(try harness.service.resolve(first.keyId).description == "first")
+    }
+}
