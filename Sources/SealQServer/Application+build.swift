@@ -108,6 +108,11 @@ public func buildApplication(
         },
         checkpointDirectory: configuration.dataDirectory,
         logger: logger)
+    // Resumed before any service or request can add an event, so what the start finds unsigned
+    // is what an earlier run left (see AuditLog.start).
+    do { try await audit.start() } catch {
+        logger.error("audit log could not resume its tree", metadata: ["error": "\(error)"])
+    }
     let recorder = RequestRecorder(
         logger: logger, audit: audit, accountId: configuration.accountId, region: configuration.region,
         principals: { directory.principal(arn: $0) })
@@ -166,13 +171,15 @@ public func buildApplication(
     // Services stop in the reverse of this order, each once the one after it has: the last audit
     // checkpoint is written before the write-ahead log is checkpointed and truncated (so no
     // frame, with its copies of deleted pages, outlives the daemon), and the lock goes last.
+    // The audit checkpoints stop after the services that record events of their own (moves,
+    // key deletions), so the shutdown checkpoint signs those too.
     application.addServices(
         DataDirectoryLockHolder(lock: dataLock),
         StorageCheckpoint(store: store, logger: logger),
+        AuditCheckpointService(log: audit, logger: logger),
         MaintenanceService(engine: engine, logger: logger),
         MoveTaskService(engine: engine, logger: logger),
-        KeyMaintenanceService(keys: keys, recorder: recorder, dataDirectory: configuration.dataDirectory, logger: logger),
-        AuditCheckpointService(log: audit, logger: logger))
+        KeyMaintenanceService(keys: keys, recorder: recorder, dataDirectory: configuration.dataDirectory, logger: logger))
     return (application, engine)
 }
 

@@ -28,6 +28,10 @@ public enum AuditExport {
     /// does not hold yet; returns how many files and events it wrote.
     public static func export(dataDirectory: String, to directory: String) throws -> (files: Int, events: Int) {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // What an export killed mid-write left (its span is written again below).
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where isUnfinished(name) {
+            try? FileManager.default.removeItem(atPath: directory + "/" + name)
+        }
         var checkpoints: [Checkpoint] = []
         var span: [[UInt8]] = []
         var spanStart: Int64 = 1
@@ -54,6 +58,12 @@ public enum AuditExport {
                 return true
             })
         return written
+    }
+
+    /// Whether `name` is the temporary file of an export file being written (SecretFiles.write's
+    /// `NAME.PID.tmp`), which a killed export leaves behind: not part of the export.
+    static func isUnfinished(_ name: String) -> Bool {
+        name.hasPrefix("sealq-audit-") && name.hasSuffix(".tmp")
     }
 
     /// Writes one span unless its digest is already there; true when written.
@@ -91,7 +101,7 @@ public enum AuditExport {
         }
         guard !names.isEmpty else { return damaged("\(directory) holds no audit export") }
         var digests: [Digest] = []
-        for name in names {
+        for name in names where !isUnfinished(name) {
             if name.hasSuffix(".json.gz") && names.contains(String(name.dropLast(".json.gz".count)) + ".digest.json") { continue }
             guard name.hasPrefix("sealq-audit-"), name.hasSuffix(".digest.json"),
                 let data = FileManager.default.contents(atPath: directory + "/" + name),

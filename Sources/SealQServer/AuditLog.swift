@@ -164,18 +164,14 @@ final class AuditLog: Sendable {
 }
 
 /// Signs audit checkpoints in the background, once a second, and a last one at shutdown;
-/// after each checkpoint, archives what the retention period lets go.
+/// after each checkpoint, archives what the retention period lets go. The log is resumed
+/// (`AuditLog.start`) before the service runs.
 struct AuditCheckpointService: Service {
     let log: AuditLog
     let logger: Logger
 
     func run() async throws {
         var last = SystemTimeSource().nowMilliseconds()
-        do { try await log.start() } catch is CancellationError {
-            return  // the daemon stopped while starting (its port in use, say): nothing was logged yet
-        } catch {
-            logger.error("audit log could not resume its tree", metadata: ["error": "\(error)"])
-        }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let now = SystemTimeSource().nowMilliseconds()

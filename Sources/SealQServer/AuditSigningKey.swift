@@ -43,7 +43,9 @@ enum AuditSigningKey {
         }
         let publicKey = Data((Hex.encode(key.publicKey) + "\n").utf8)
         let path = publicKeyPath(dataDirectory)
-        if let found = FileManager.default.contents(atPath: path), found != publicKey {
+        if let found = FileManager.default.contents(atPath: path),
+            Hex.decode(String(decoding: found, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()) != key.publicKey
+        {
             // Someone put another key there (to vouch for checkpoints they signed, say).
             logger.warning(
                 "audit-public.key did not hold the audit log's public key: it is written again; a copy of it kept elsewhere is what verify should trust",

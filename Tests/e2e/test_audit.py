@@ -258,6 +258,29 @@ def test_an_event_put_in_behind_a_running_daemons_back_is_never_signed(tmp_path)
     assert p.returncode == 1 and "damaged" in p.stdout, p.stdout
 
 
+def test_key_deletions_due_at_start_are_not_taken_for_unsigned_events_of_an_earlier_run(tmp_path):
+    """Keys whose deletion falls due while the daemon is stopped are deleted as it starts, and
+    those deletions are recorded: they are this run's events, not ones an earlier run left
+    unsigned, so a start after a clean stop does not warn, and the next stop signs them."""
+    import time
+    d = Daemon(str(tmp_path), extra_args=["--kms-deletion-day-seconds", "1"])
+    d.start()
+    kms = kms_client(d)
+    for _ in range(30):
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
+    assert d.stop()
+    time.sleep(8)  # seven "days" of one second each
+    d.start()
+    time.sleep(1)
+    assert d.stop()
+    said = d.stderr_tail(20000)
+    assert "key deleted" in said or "DeleteKey" in said or "destroyed" in said, said
+    assert "covered by no signed checkpoint" not in said, said
+    p = verify(d.data_dir, "--unsigned-grace", "0")
+    assert p.returncode == 0 and "sound" in p.stdout, p.stdout
+
+
 def test_a_start_puts_back_a_replaced_public_key_and_says_so(tmp_path):
     d = Daemon(str(tmp_path))
     d.start()

@@ -124,3 +124,22 @@ def test_audit_export_files_are_on_disk_before_they_count_as_exported(tmp_path):
             records = os.path.realpath(out / (name[:-len(".digest.json")] + ".json.gz"))
             written = next(i for i, (call, paths) in enumerate(calls) if call == "rename" and paths[1] == records)
             assert written < index, f"{name} was written before the records it describes"
+
+
+def test_an_export_killed_mid_write_leaves_nothing_that_fails_verify(tmp_path):
+    """A temporary file left by an export killed before its rename is not part of the export:
+    verify passes over it, and the next export removes it."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    make_client(d).create_queue(QueueName="exported")
+    assert d.stop()
+    out = tmp_path / "export"
+    assert subprocess.run([SEALQ_BIN, "audit", "export", str(out), "--data-dir", d.data_dir], timeout=120).returncode == 0
+    records = sorted(f for f in os.listdir(out) if f.endswith(".json.gz"))
+    stale = out / (records[0] + ".99999.tmp")
+    stale.write_bytes(b"\x1f\x8b partial")
+    key = subprocess.run([SEALQ_BIN, "audit", "public-key", "--data-dir", d.data_dir], capture_output=True, text=True).stdout.strip()
+    p = subprocess.run([SEALQ_BIN, "audit", "verify", "--export", str(out), "--public-key", key], capture_output=True, text=True)
+    assert p.returncode == 0 and "sound" in p.stdout, p.stdout
+    assert subprocess.run([SEALQ_BIN, "audit", "export", str(out), "--data-dir", d.data_dir], timeout=120).returncode == 0
+    assert not stale.exists()
