@@ -27,9 +27,11 @@ final class AuditLog: Sendable {
     let retention: Retention?
     /// Where the newest checkpoint is kept outside the database (`AuditCheckpointFile`); nil: nowhere.
     let checkpointDirectory: String?
-    /// Set when the kept checkpoint covers more than the database: the file is then left as it
-    /// is, so verify keeps reporting the gap, until someone removes it.
-    private let keepCheckpointFile = Mutex(false)
+    /// About the checkpoint file: `frozen` when the kept checkpoint covers more than the
+    /// database (the file is then left as it is, so verify keeps reporting the gap, until
+    /// someone removes it), and when it was last written (ms). Under load the daemon signs
+    /// several checkpoints a second; the file takes one every `checkpointSeconds`, and the last.
+    private let checkpointFile = Mutex((frozen: false, writtenAt: Int64?.none))
     let logger: Logger
 
     init(
@@ -65,7 +67,7 @@ final class AuditLog: Sendable {
         guard let checkpointDirectory, let kept = try AuditCheckpointFile.read(dataDirectory: checkpointDirectory) else { return }
         let stored = try await store.latestCheckpoint()?.treeSize ?? 0
         guard kept.treeSize > stored else { return }
-        keepCheckpointFile.withLock { $0 = true }
+        checkpointFile.withLock { $0.frozen = true }
         logger.warning(
             """
             the database holds less of the audit log than its last checkpoint: it was put back to an older copy, or its \
@@ -153,7 +155,13 @@ final class AuditLog: Sendable {
         let state = tree.withLock { $0 }
         let checkpoint = Checkpoint.signed(treeSize: Int(size), rootHash: state.rootHash, timestamp: now, with: signingKey)
         try await store.appendCheckpoint(checkpoint, treeState: state)
-        if let checkpointDirectory, !keepCheckpointFile.withLock({ $0 }) {
+        let fileDue = checkpointFile.withLock { file in
+            let due = force || file.writtenAt.map { now - $0 >= Int64(checkpointSeconds) * 1000 } ?? true
+            guard !file.frozen, due else { return false }
+            file.writtenAt = now
+            return true
+        }
+        if let checkpointDirectory, fileDue {
             // The checkpoint is signed and stored; a file that cannot be written is written by the next one.
             do { try AuditCheckpointFile.write(checkpoint, dataDirectory: checkpointDirectory) } catch {
                 logger.error("audit checkpoint file not written", metadata: ["error": "\(error)"])
