@@ -29,9 +29,10 @@ final class AuditLog: Sendable {
     let checkpointDirectory: String?
     /// About the checkpoint file: `frozen` when the kept checkpoint covers more than the
     /// database (the file is then left as it is, so verify keeps reporting the gap, until
-    /// someone removes it), and when it was last written (ms). Under load the daemon signs
-    /// several checkpoints a second; the file takes one every `checkpointSeconds`, and the last.
-    private let checkpointFile = Mutex((frozen: false, writtenAt: Int64?.none))
+    /// someone removes it), and when (ms) and at what tree size it was last written. Under load
+    /// the daemon signs several checkpoints a second; the file takes one every
+    /// `checkpointSeconds`, and at shutdown the newest.
+    private let checkpointFile = Mutex((frozen: false, writtenAt: Int64?.none, treeSize: 0))
     let logger: Logger
 
     init(
@@ -149,25 +150,36 @@ final class AuditLog: Sendable {
         }
         let latest = try await store.latestCheckpoint()
         let covered = Int64(latest?.treeSize ?? 0)
-        guard size > covered else { return nil }
+        guard size > covered else {
+            // Nothing new to sign; at shutdown the file still takes the newest checkpoint.
+            if force, let latest { keepInFile(latest, now: now, force: true) }
+            return nil
+        }
         let due = force || size - covered >= Int64(checkpointEvery) || now - lastCheckpointAt >= Int64(checkpointSeconds) * 1000
         guard due else { return nil }
         let state = tree.withLock { $0 }
         let checkpoint = Checkpoint.signed(treeSize: Int(size), rootHash: state.rootHash, timestamp: now, with: signingKey)
         try await store.appendCheckpoint(checkpoint, treeState: state)
-        let fileDue = checkpointFile.withLock { file in
-            let due = force || file.writtenAt.map { now - $0 >= Int64(checkpointSeconds) * 1000 } ?? true
-            guard !file.frozen, due else { return false }
-            file.writtenAt = now
-            return true
-        }
-        if let checkpointDirectory, fileDue {
-            // The checkpoint is signed and stored; a file that cannot be written is written by the next one.
-            do { try AuditCheckpointFile.write(checkpoint, dataDirectory: checkpointDirectory) } catch {
-                logger.error("audit checkpoint file not written", metadata: ["error": "\(error)"])
-            }
-        }
+        keepInFile(checkpoint, now: now, force: force)
         return checkpoint
+    }
+
+    /// Writes `checkpoint` to the checkpoint file unless it is there already, the file is frozen,
+    /// or (without `force`) the file was written within the last `checkpointSeconds`.
+    private func keepInFile(_ checkpoint: Checkpoint, now: Int64, force: Bool) {
+        guard let checkpointDirectory else { return }
+        let due = checkpointFile.withLock { file in
+            guard !file.frozen, file.treeSize != checkpoint.treeSize else { return false }
+            return force || file.writtenAt.map { now - $0 >= Int64(checkpointSeconds) * 1000 } ?? true
+        }
+        guard due else { return }
+        do {
+            try AuditCheckpointFile.write(checkpoint, dataDirectory: checkpointDirectory)
+            checkpointFile.withLock { $0.writtenAt = now; $0.treeSize = checkpoint.treeSize }
+        } catch {
+            // The checkpoint is signed and stored; the next one tries the file again.
+            logger.error("audit checkpoint file not written", metadata: ["error": "\(error)"])
+        }
     }
 }
 

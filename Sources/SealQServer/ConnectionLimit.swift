@@ -33,10 +33,11 @@ final class ConnectionLimit: Sendable {
     }
 
     /// The connections `descriptors` leave room for: all but the reserve, or under a limit too
-    /// small for that (a container's, a test's), a quarter of them, so that the daemon's own
-    /// files still open and accepts do not fail (which busies the loop that retries them).
+    /// small for that (a container's, a test's), a quarter of them up to 64, so that the
+    /// daemon's own files still open and accepts do not fail (which busies the loop that
+    /// retries them).
     static func maximum(descriptors: Int) -> Int {
-        descriptors - reservedDescriptors >= 64 ? descriptors - reservedDescriptors : max(8, descriptors / 4)
+        max(descriptors - reservedDescriptors, min(max(descriptors / 4, 8), 64))
     }
 
     /// Client connections open now.

@@ -467,6 +467,29 @@ def test_a_database_put_back_to_an_older_copy_fails_verify_and_the_start_says_so
     assert p.returncode == 1, p.stdout
 
 
+def test_after_a_clean_stop_the_checkpoint_file_holds_the_newest_checkpoint(tmp_path):
+    """Under load the file takes a checkpoint at most every 10 s; a stop with nothing left to
+    sign must still leave the newest one there, or a rollback to just before it would pass."""
+    import concurrent.futures
+    import time
+    d = Daemon(str(tmp_path))
+    d.start()
+    sqs = make_client(d)
+
+    def burst(count):
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda _: sqs.list_queues(), range(count)))
+        time.sleep(1.5)  # the checkpoint service signs every 1,000 events, looking once a second
+
+    burst(1050)  # the first checkpoint, which the file takes
+    burst(1050)  # a second one within 10 s of it: the file waits
+    assert d.stop()
+    newest = json.loads(run_sealq("audit", "checkpoint", "--data-dir", d.data_dir).stdout)
+    assert newest["treeSize"] >= 2100
+    kept = json.loads(open(os.path.join(d.data_dir, "audit-checkpoint.json")).read())
+    assert kept == newest
+
+
 def test_inclusion_and_consistency_proofs_check_with_the_public_key_alone(audited, tmp_path):
     d, _ = audited
     events = records(d.data_dir)

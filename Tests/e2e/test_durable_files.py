@@ -32,8 +32,8 @@ def traced_calls(trace):
     ("rename", (from, to)), paths resolved."""
     calls = []
     for line in trace.read_text().splitlines():
-        fsync = re.match(r"\d+ fsync\(\d+<(.*)>\)", line)
-        rename = re.match(r'\d+ rename\("(.*)", "(.*)"\)', line)
+        fsync = re.match(r"\d+\s+fsync\(\d+<(.*)>\)", line)
+        rename = re.match(r'\d+\s+rename\("(.*)", "(.*)"\)', line)
         if fsync:
             calls.append(("fsync", os.path.realpath(fsync.group(1))))
         elif rename:
