@@ -117,8 +117,16 @@ extension KeyService {
         let keys = keyring.withLock { Array($0.keys.values) }
         var changed = 0
         for key in keys where key.state == .pendingDeletion && (key.deletionDate ?? .max) <= current {
-            try await around(DueChange(kind: .deleteKey, key: key)) { try await destroy(key) }
-            changed += 1
+            // Looked at again under the key's lock: a change that got in since the list was
+            // taken (CancelKeyDeletion, say) wins, and one still to come finds the key gone.
+            let destroyed = try await keyChanges.run(key.keyId) { () async throws -> Bool in
+                guard let latest = keyring.withLock({ $0.keys[key.keyId] }), latest.state == .pendingDeletion,
+                    (latest.deletionDate ?? .max) <= current
+                else { return false }
+                try await around(DueChange(kind: .deleteKey, key: latest)) { try await destroy(latest) }
+                return true
+            }
+            if destroyed { changed += 1 }
         }
         for key in keys where key.state == .enabled && key.rotationEnabled && (key.nextRotationDate ?? .max) <= current {
             try await around(DueChange(kind: .rotateKey, key: key)) { _ = try await rotate(key.keyId, type: "AUTOMATIC") }

@@ -1,5 +1,6 @@
 import Foundation
 import KeyService
+import Synchronization
 import Testing
 
 @testable import Storage
@@ -38,5 +39,35 @@ struct KeyChangeDurabilityTests {
             _ = try await harness.service.createKey(description: "second", spec: .symmetricDefault, policy: nil, tags: [:], keyId: first.keyId)
         }
         #expect(try harness.service.resolve(first.keyId).description == "first")
+    }
+}
+
+@Suite("Due key deletions against changes made meanwhile")
+struct DueDeletionTests {
+    @Test("A deletion cancelled after the due work listed the key is not carried out")
+    func cancelledMeanwhileIsKept() async throws {
+        let harness = try KeyServiceHarness()
+        let first = try await harness.service.createKey(description: "a", spec: .symmetricDefault, policy: nil, tags: [:])
+        let second = try await harness.service.createKey(description: "b", spec: .symmetricDefault, policy: nil, tags: [:])
+        for key in [first, second] { _ = try await harness.service.scheduleKeyDeletion(key.keyId, days: 7) }
+        harness.advance(days: 8)
+        let service = harness.service
+        let cancelled = Mutex<String?>(nil)
+        // While the first key's deletion runs, the other one's is cancelled: the due work listed
+        // both before either happened.
+        let deleted = try await service.runDueWork { change, run in
+            if cancelled.withLock({ $0 }) == nil {
+                let other = change.key.keyId == first.keyId ? second.keyId : first.keyId
+                _ = try await service.cancelKeyDeletion(other)
+                cancelled.withLock { $0 = other }
+            }
+            try await run()
+        }
+        #expect(deleted == 1)
+        let kept = try #require(cancelled.withLock { $0 })
+        #expect(try service.resolve(kept).state == .disabled)
+        let restarted = try harness.restarted()
+        try await restarted.service.start()
+        #expect(try restarted.service.resolve(kept).state == .disabled, "the cancelled key's record and material are still stored")
     }
 }
