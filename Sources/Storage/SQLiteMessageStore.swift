@@ -110,9 +110,22 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
-    /// Flushes the write-ahead log into the main database file (used at shutdown).
+    /// Flushes the write-ahead log into the main database file and empties it (at shutdown).
+    /// The background checkpointer stops first; a pass of its own still running holds SQLite's
+    /// checkpoint lock, which no busy timeout waits for (SQLITE_BUSY at once), so the
+    /// truncation is tried again for up to a second.
     public func checkpoint() throws {
-        try database.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        checkpointer?.stop()
+        var attempts = 0
+        while true {
+            do {
+                try database.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempts < 50 {
+                attempts += 1
+                usleep(20_000)
+            }
+        }
     }
 
     /// Reads every live queue.
