@@ -43,7 +43,8 @@ enum AuditSigningKey {
         }
         let publicKey = Data((Hex.encode(key.publicKey) + "\n").utf8)
         let path = publicKeyPath(dataDirectory)
-        if let found = FileManager.default.contents(atPath: path),
+        let found = FileManager.default.contents(atPath: path)
+        if let found,
             Hex.decode(String(decoding: found, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()) != key.publicKey
         {
             // Someone put another key there (to vouch for checkpoints they signed, say).
@@ -51,7 +52,7 @@ enum AuditSigningKey {
                 "audit-public.key did not hold the audit log's public key: it is written again; a copy of it kept elsewhere is what verify should trust",
                 metadata: ["audit.public_key": "\(Hex.encode(key.publicKey))"])
         }
-        if FileManager.default.contents(atPath: path) != publicKey { try SecretFiles.write(Array(publicKey), to: path) }
+        if found != publicKey { try SecretFiles.write(Array(publicKey), to: path) }
         return key
     }
 
