@@ -53,17 +53,21 @@ public final class Principal: Sendable, Hashable {
         context.set("aws:PrincipalAccount", [accountId])
         context.set("aws:PrincipalType", [kind == .user ? "User" : "AssumedRole"])
         context.set("aws:userid", [userId])
+        // No caller here is an AWS service: services acting for a caller use its identity.
+        context.set("aws:PrincipalIsAWSService", ["false"], type: .boolean)
         if kind == .user { context.set("aws:username", [name]) }
         for (key, value) in tags { context.set("aws:PrincipalTag/\(key)", [value]) }
         conditionKeys = context
     }
 
-    /// The global condition keys of an anonymous (unsigned) caller, as IAM documents them for
-    /// SQS: `aws:PrincipalType` `Anonymous` and `aws:userid` `anonymous`, and no others.
+    /// The global condition keys of an anonymous (unsigned) caller, as IAM documents them:
+    /// `aws:PrincipalType` `Anonymous`, `aws:userid` and `aws:PrincipalAccount` `anonymous`, and
+    /// no others.
     public static let anonymousConditionKeys: ConditionContext = {
         var context = ConditionContext()
         context.set("aws:PrincipalType", ["Anonymous"])
         context.set("aws:userid", ["anonymous"])
+        context.set("aws:PrincipalAccount", ["anonymous"])
         return context
     }()
 

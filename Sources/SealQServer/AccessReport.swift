@@ -2,6 +2,7 @@ import PolicyEngine
 import Principals
 import KeyService
 import QueueEngine
+import SQSWire
 import Storage
 
 /// `sealq policy who-can`: every known principal that may do an action on a resource, with the
@@ -74,18 +75,29 @@ public struct AccessReport: Sendable {
         return (key, KeyFacts(conditionKeys: keys, grants: grants))
     }
 
+    /// Whether SQS refuses an unsigned caller `action` (an IAM action) on `queue` whatever the
+    /// policies say: the actions only the queue owner's identities may call, and sends and
+    /// receives on a queue with server-side encryption on.
+    public static func refusesUnsigned(_ action: String, on queue: QueueRecord?) -> Bool {
+        let refused = SQSAuthorizationTarget.ownerOnlyActions.map(\.iamAction)
+            + (queue.flatMap { SealingProtection($0.settings) } != nil ? ["sqs:SendMessage", "sqs:ReceiveMessage"] : [])
+        return refused.contains { $0.lowercased() == action.lowercased() }
+    }
+
     /// Who may do `action` on `resource`, given the resource's policy and tags. A resource-policy
     /// statement that names only the caller's account counts only together with an identity-policy
     /// allow, as IAM decides; with `keyPolicyRules` (the resource is a KMS key) the key policy must
-    /// also allow, as KMS decides, or one of the key's grants (`key`); KMS serves no unsigned caller.
+    /// also allow, as KMS decides, or one of the key's grants (`key`); KMS serves no unsigned
+    /// caller, nor does the service when `unsignedRefused` (see `refusesUnsigned`).
     public func grants(
         action: String, resource: String, resourcePolicy: Policy?, resourceTags: [String: String], keyPolicyRules: Bool = false,
-        key: KeyFacts? = nil
+        key: KeyFacts? = nil, unsignedRefused: Bool = false
     ) -> [Grant] {
         let keyPolicyRules = keyPolicyRules || key != nil
         var grants: [Grant] = []
         for principal in catalog.principals.values.sorted(by: { $0.principalArn < $1.principalArn }) {
             var context = principal.conditionKeys
+            context.set("aws:ResourceAccount", [Authorizer.owner(of: resource) ?? principal.accountId])
             for (key, value) in resourceTags { context.add("aws:ResourceTag/\(key)", [value]) }
             if keyPolicyRules { context.set("kms:CallerAccount", [principal.accountId]) }
             for name in key?.conditionKeys.keys ?? [] {
@@ -100,8 +112,9 @@ public struct AccessReport: Sendable {
                 grants.append(grant)
             }
         }
-        guard !keyPolicyRules else { return grants }
+        guard !keyPolicyRules, !unsignedRefused else { return grants }
         var context = Principal.anonymousConditionKeys
+        if let owner = Authorizer.owner(of: resource) { context.set("aws:ResourceAccount", [owner]) }
         for (key, value) in resourceTags { context.add("aws:ResourceTag/\(key)", [value]) }
         if let grant = everyReading(
             "*", action: action, resource: resource, principal: nil, context: context, identityPolicies: [],
@@ -142,6 +155,7 @@ public struct AccessReport: Sendable {
         return ["aws:resourcetag/", "aws:principaltag/"].contains { key.hasPrefix($0) }
             || [
                 "aws:username", "aws:userid", "aws:principalarn", "aws:principalaccount", "aws:principaltype",
+                "aws:principalisawsservice", "aws:resourceaccount",
                 "kms:calleraccount", "kms:keyspec", "kms:keyusage", "kms:keyorigin", "kms:multiregion", "kms:resourcealiases",
             ].contains(key)
     }

@@ -79,7 +79,7 @@ public func buildApplication(
     let directory = PrincipalDirectory(
         admin: try AdminCredentials.resolve(configuration, besides: accessKeys), catalog: catalog, accessKeys: accessKeys)
     let authenticator = Authenticator(directory: directory, region: configuration.region, enforcing: configuration.accessControl)
-    let authorizer = Authorizer(region: configuration.region, enforcing: configuration.accessControl)
+    let authorizer = Authorizer(region: configuration.region, accountId: configuration.accountId, enforcing: configuration.accessControl)
     if !configuration.accessControl {
         logger.warning("access control is OFF (--insecure-skip-auth): every call runs as the admin, unsigned calls included")
     }

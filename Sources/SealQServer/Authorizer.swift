@@ -53,6 +53,8 @@ final class Authorizer: Sendable {
     }
 
     let region: String
+    /// The account that owns every resource here (`aws:ResourceAccount` of calls on `*`).
+    let accountId: String
     /// False only in `--insecure-skip-auth` benchmarks: every call is allowed unevaluated.
     let enforcing: Bool
     private let resourcePolicies = ResourcePolicyCache()
@@ -72,8 +74,9 @@ final class Authorizer: Sendable {
     /// `aws:CurrentTime` of the last second seen: formatted once a second, not once a call.
     private let currentTime = Mutex<(epoch: Int64, text: String)>((-1, ""))
 
-    init(region: String, enforcing: Bool = true) {
+    init(region: String, accountId: String, enforcing: Bool = true) {
         self.region = region
+        self.accountId = accountId
         self.enforcing = enforcing
     }
 
@@ -98,11 +101,15 @@ final class Authorizer: Sendable {
     private func evaluate(_ identity: Authenticator.Identity, _ target: Target, call: IncomingCall, now: Date) -> Evaluation {
         var context = identity.principal?.conditionKeys ?? Principal.anonymousConditionKeys
         let epoch = Int64(now.timeIntervalSince1970)
-        context.set("aws:SourceIp", [call.sourceIP], type: .ip)
+        // A service calling for the caller calls from its own address, not the caller's: IAM warns
+        // that a source-IP rule "denies access if an AWS service makes calls on the principal's
+        // behalf" unless it exempts aws:ViaAWSService.
+        if !target.viaAWSService { context.set("aws:SourceIp", [call.sourceIP], type: .ip) }
         context.set("aws:CurrentTime", [currentTimeText(epoch)], type: .date)
         context.set("aws:EpochTime", [String(epoch)], type: .numeric)
         context.set("aws:SecureTransport", ["false"], type: .boolean)
         context.set("aws:RequestedRegion", [region])
+        context.set("aws:ResourceAccount", [Self.owner(of: target.resource) ?? accountId])
         if let agent = call.headers["user-agent"] { context.set("aws:UserAgent", [agent]) }
         context.set("aws:ViaAWSService", [target.viaAWSService ? "true" : "false"], type: .boolean)
         for (key, value) in target.resourceTags { context.add("aws:ResourceTag/\(key)", [value]) }
@@ -133,6 +140,13 @@ final class Authorizer: Sendable {
             return refused
         }
         return readings.count == 1 ? evaluate(context) : Self.strictest(readings.map(evaluate))
+    }
+
+    /// The account in the fifth field of the ARN `resource`, if it names one.
+    static func owner(of resource: String) -> String? {
+        let fields = resource.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard fields.count == 6, fields[0] == "arn", !fields[4].isEmpty else { return nil }
+        return String(fields[4])
     }
 
     /// The evaluation that allows least: an explicit deny, else an implicit one, else the allow

@@ -36,7 +36,9 @@ public struct PolicySimulator: Sendable {
             }
             let (policies, caller, type) = try policiesOf(policySourceArn)
             identityPolicies = policies
-            principal = caller ?? input.callerArn.map { RequestPrincipal(arn: $0, accountId: Self.account(of: $0)) }
+            // IAM: with both, "you simulate calling the API operations as Bob, as if Bob had
+            // David's policies": CallerArn is the caller, PolicySourceArn only lends its policies.
+            principal = input.callerArn.map { RequestPrincipal(arn: $0, accountId: Self.account(of: $0)) } ?? caller
             for policy in policies { sourceTypes[policy.id] = policy.id == "AdministratorAccess" ? .awsManaged : type }
         }
         for (index, text) in (input.policyInputList ?? []).enumerated() {

@@ -37,19 +37,36 @@ struct SQSAuthorizationTarget: Sendable {
         return target
     }
 
-    /// What a call needs besides its own action. A message move task receives, deletes and reads
-    /// the attributes of the messages of its source (the dead-letter queue) and sends them to its
-    /// destination, or without one back to every queue they came from: the permissions the SQS
-    /// Developer Guide lists for dead-letter queue redrive.
+    /// What a call needs besides its own action, as the SQS Developer Guide's permissions
+    /// reference lists them:
+    /// - CreateQueue with tags also needs sqs:TagQueue;
+    /// - a message move task receives, deletes and reads the attributes of the messages of its
+    ///   source (the dead-letter queue) and sends them to its destination, or without one back to
+    ///   every queue they came from; cancelling one needs the same rights on its source;
+    /// - listing a queue's move tasks also needs sqs:GetQueueAttributes.
     func companions(of request: SQSRequest, anonymous: Bool) async throws -> [Authorizer.Target] {
-        guard case .startMessageMoveTask(let sourceArn, let destinationArn, _) = request else { return [] }
-        let source = Self.name(inArn: sourceArn)
-        let destinations: [String]
-        if let destinationArn { destinations = [Self.name(inArn: destinationArn)] } else {
-            destinations = try await engine.moveTaskDestinations(of: source)
+        let sourceRights: [SQSAction] = [.receiveMessage, .deleteMessage, .getQueueAttributes]
+        switch request {
+        case .createQueue(let name, _, let tags) where !tags.isEmpty:
+            var tagging = queueTarget(.tagQueue, queueName: name, anonymous: anonymous)
+            (tagging.requestTags, tagging.tagKeys) = (tags, tags.keys.sorted())
+            return [tagging]
+        case .startMessageMoveTask(let sourceArn, let destinationArn, _):
+            let source = Self.name(inArn: sourceArn)
+            let destinations: [String]
+            if let destinationArn { destinations = [Self.name(inArn: destinationArn)] } else {
+                destinations = try await engine.moveTaskDestinations(of: source)
+            }
+            return sourceRights.map { queueTarget($0, queueName: source, anonymous: anonymous) }
+                + destinations.map { queueTarget(.sendMessage, queueName: $0, anonymous: anonymous) }
+        case .cancelMessageMoveTask(let handle):
+            guard let source = engine.moveTaskSourceArn(handle: handle).map(Self.name(inArn:)) else { return [] }
+            return sourceRights.map { queueTarget($0, queueName: source, anonymous: anonymous) }
+        case .listMessageMoveTasks(let sourceArn, _):
+            return [queueTarget(.getQueueAttributes, queueName: Self.name(inArn: sourceArn), anonymous: anonymous)]
+        default:
+            return []
         }
-        return [SQSAction.receiveMessage, .deleteMessage, .getQueueAttributes].map { queueTarget($0, queueName: source, anonymous: anonymous) }
-            + destinations.map { queueTarget(.sendMessage, queueName: $0, anonymous: anonymous) }
     }
 
     /// `action` on queue `queueName` (or on `*` without one), with the queue's policy and tags.

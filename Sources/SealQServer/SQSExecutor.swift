@@ -85,8 +85,10 @@ struct SQSExecutor: Sendable {
     /// not support ("NotPrincipal must be used with Deny"; here it would have granted every
     /// caller not listed, anonymous ones included).
     private static func checkQueuePolicy(_ text: String) throws(SQSError) {
+        // `${…}` under an older Version is legal: IAM reads it as literal text (the linter's
+        // error finding is advice, as in Access Analyzer, not a reason to refuse the policy).
         let errors = PolicyValidator.validate(text, kind: .resource, quotas: .sqsQueuePolicy).filter {
-            $0.severity == .error || $0.code == "ALLOW_WITH_NOT_PRINCIPAL"
+            ($0.severity == .error && $0.code != "VARIABLE_UNSUPPORTED_IN_VERSION") || $0.code == "ALLOW_WITH_NOT_PRINCIPAL"
         }
         guard let first = errors.first(where: { !$0.isQuota }) ?? errors.first else { return }
         // AWS's words for the size quota ("Submitted policy is over max allowed size.", users report).

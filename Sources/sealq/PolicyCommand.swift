@@ -101,9 +101,12 @@ struct PolicyCommand: ParsableCommand {
             var resourceArn = resource ?? ""
             var policyText: String?
             var tags: [String: String] = [:]
+            var unsignedRefused = false
             if let queue {
                 resourceArn = "arn:aws:sqs:\(identity.region):\(identity.accountId):\(queue)"
-                if let record = try AccessReport.queue(named: queue, dataDirectory: locations.data.setUp()) {
+                let record = try AccessReport.queue(named: queue, dataDirectory: locations.data.setUp())
+                unsignedRefused = AccessReport.refusesUnsigned(action, on: record)
+                if let record {
                     policyText = record.settings.policy
                     tags = record.tags
                 } else {
@@ -134,7 +137,7 @@ struct PolicyCommand: ParsableCommand {
             }
             let grants = AccessReport(catalog: catalog).grants(
                 action: action, resource: resourceArn, resourcePolicy: resourcePolicy, resourceTags: tags,
-                keyPolicyRules: resourceArn.hasPrefix("arn:aws:kms:"), key: keyFacts)
+                keyPolicyRules: resourceArn.hasPrefix("arn:aws:kms:"), key: keyFacts, unsignedRefused: unsignedRefused)
             print(output == "json" ? WhoCanOutput.json(grants, action: action, resource: resourceArn) : WhoCanOutput.text(grants, action: action, resource: resourceArn), terminator: "")
         }
     }

@@ -33,7 +33,8 @@ SIDS = ("EverythingEverywhere", "SendToOrderQueues", "ConsumeOrderQueues", "Read
         "LabDenyLoopbackSend", "LabDenyOutsideTen", "LabDenyPlainPurge", "LabDenyFromTen",
         "LabDenySecureTags", "LabNotAction", "LabIfExists", "LabAnyValue", "LabNotResource",
         "LabSendAnywhere", "LabDenyOtherTeam", "LabDenyNotOwn", "LabTagAnything", "LabDevTagsOnly",
-        "QueueDenyAdminSend", "QueueDenyOthersReceive", "QueueSignedOnly", "QueueDenyAnonymousId")
+        "QueueDenyAdminSend", "QueueDenyOthersReceive", "QueueSignedOnly", "QueueDenyAnonymousId",
+        "LabCreateOnly", "LabPerimeter", "LabOwnAccountSends", "LabMoveTasksOnly", "QueueAnonymousAccount")
 
 
 def denied(fn, **kwargs):
@@ -149,6 +150,17 @@ def _lab_policies(now):
              "Action": ["sqs:CreateQueue", "sqs:TagQueue", "sqs:GetQueueUrl", "sqs:ListQueueTags"]},
             {"Sid": "LabDevTagsOnly", "Effect": "Deny", "Action": ["sqs:CreateQueue", "sqs:TagQueue"], "Resource": "*",
              "Condition": {"StringNotEquals": {"aws:RequestTag/env": "dev"}}}]},
+        "create-only": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "LabCreateOnly", "Effect": "Allow", "Action": ["sqs:CreateQueue", "sqs:GetQueueUrl"], "Resource": "*"}]},
+        # A data perimeter as AWS's guides write it, and allows that need the keys IAM always fills in.
+        "perimeter": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "LabPerimeter", "Effect": "Deny", "Action": "sqs:*", "Resource": "*",
+             "Condition": {"StringNotEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}},
+            {"Sid": "LabOwnAccountSends", "Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:CreateQueue"], "Resource": "*",
+             "Condition": {"StringEquals": {"aws:ResourceAccount": ACCOUNT}, "Bool": {"aws:PrincipalIsAWSService": "false"}}}]},
+        "move-tasks-only": {"Version": "2012-10-17", "Statement": [
+            {"Sid": "LabMoveTasksOnly", "Effect": "Allow", "Action": ["sqs:ListMessageMoveTasks", "sqs:CancelMessageMoveTask"],
+             "Resource": "*"}]},
         "deny-guard": {"Version": "2012-10-17", "Statement": [
             {"Sid": "LabDenyLoopbackSend", "Effect": "Deny", "Action": "sqs:SendMessage", "Resource": "*",
              "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}},
@@ -176,6 +188,9 @@ LAB_PRINCIPALS = {
         {"Name": "drifter", "Policies": ["send-anywhere", "deny-other-team"]},
         {"Name": "erin", "Policies": ["send-anywhere", "deny-not-own"]},
         {"Name": "devtagger", "Policies": ["dev-tags-only"]},
+        {"Name": "creator", "Policies": ["create-only"]},
+        {"Name": "fenced", "Policies": ["perimeter"]},
+        {"Name": "watcher", "Policies": ["move-tasks-only"]},
     ],
     "Roles": [{"Name": "runner", "Policies": ["send-anywhere", "deny-not-own"]}],
     "Groups": [{"Name": "guard", "Policies": ["deny-guard"]}],
@@ -518,6 +533,18 @@ def test_anonymous_callers_carry_the_principal_type_and_user_id_iam_documents(ia
     assert queue_counts(admin, no_anonymous) == (1, 0, 0)
 
 
+def test_anonymous_callers_have_the_principal_account_iam_documents(iam):
+    """IAM: aws:PrincipalAccount is "included in the request context for all requests, including
+    anonymous requests"; "for anonymous requests, the request context returns anonymous"."""
+    admin = iam.admin
+    anon = make_client(iam.daemon, unsigned=True)
+    _, url = queue_named(admin, "misc", Attributes=PLAIN)
+    set_policy(admin, url, {"Sid": "QueueAnonymousAccount", "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage",
+                            "Resource": arn_of(url), "Condition": {"StringEquals": {"aws:PrincipalAccount": "anonymous"}}})
+    assert anon.send_message(QueueUrl=url, MessageBody="from nobody")["MessageId"]
+    assert queue_counts(admin, url) == (1, 0, 0)
+
+
 def test_a_queue_policy_cannot_give_anonymous_callers_the_owners_actions(iam):
     """'Cross-account permissions don't apply to this action' (SetQueueAttributes, DeleteQueue,
     AddPermission, ...): a grant to "*" lets strangers send, never take the queue over."""
@@ -809,6 +836,19 @@ def test_invalid_queue_policy_values_are_refused_and_change_nothing(iam):
         assert json.loads(get_policy(admin, url)) == json.loads(text)
 
 
+def test_a_variable_under_the_old_policy_version_is_literal_text(iam):
+    """IAM: before Version 2012-10-17, "variables like ${aws:username} are treated as literal
+    strings in the policy". Such a queue policy is accepted and matches only the literal text."""
+    admin, partner = iam.admin, iam.client("partner")
+    name, url = queue_named(admin, "misc", Attributes=PLAIN)
+    literal = json.dumps({"Version": "2008-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": user_arn("partner")}, "Action": "sqs:SendMessage",
+         "Resource": f"arn:aws:sqs:{REGION}:{ACCOUNT}:${{aws:username}}"}]})
+    admin.set_queue_attributes(QueueUrl=url, Attributes={"Policy": literal})
+    assert json.loads(get_policy(admin, url)) == json.loads(literal)
+    denied(partner.send_message, QueueUrl=url, MessageBody="the variable is not substituted")
+
+
 # --------------------------------------------------------------------------- lab: conditions
 
 def test_abac_resource_tag_must_match_principal_tag(lab):
@@ -929,6 +969,48 @@ def test_request_tag_conditions_on_create_tag_and_untag(lab):
     denied(tagger.untag_queue, QueueUrl=url, TagKeys=["env"])
     allowed(tagger.untag_queue, QueueUrl=url, TagKeys=["scratch"])
     assert tagger.list_queue_tags(QueueUrl=url)["Tags"] == {"env": "test", "owner": "tagger"}
+
+
+def test_creating_a_queue_with_tags_also_needs_tag_queue(lab):
+    """CreateQueue's Tags: "To be able to tag a queue on creation, you must have the
+    sqs:CreateQueue and sqs:TagQueue permissions." Without tags CreateQueue alone will do."""
+    admin, creator = lab.admin, lab.client("creator")
+    tagged = unique_name("ct")
+    denied(creator.create_queue, QueueName=tagged, tags={"env": "test"})
+    expect_error(admin.get_queue_url, NONEXISTENT, 400, QueueName=tagged)
+    allowed(creator.create_queue, QueueName=unique_name("ct"))
+
+
+def test_resource_account_and_principal_is_aws_service_are_in_every_signed_call(lab):
+    """IAM: aws:ResourceAccount "is always included in the request context for most service
+    actions", aws:PrincipalIsAWSService "for all signed API requests": a data perimeter that
+    denies calls on resources outside the caller's account lets the own account's through."""
+    admin, fenced = lab.admin, lab.client("fenced")
+    url = allowed(fenced.create_queue, QueueName=unique_name("fence"), Attributes=PLAIN)["QueueUrl"]
+    allowed(fenced.send_message, QueueUrl=url, MessageBody="inside the perimeter")
+    denied(fenced.get_queue_attributes, QueueUrl=url, AttributeNames=["All"])  # never allowed: still refused
+    assert queue_counts(admin, url) == (1, 0, 0)
+
+
+def test_listing_and_cancelling_move_tasks_need_the_rights_on_the_source(lab):
+    """The SQS permissions reference: CancelMessageMoveTask also needs sqs:ReceiveMessage,
+    sqs:DeleteMessage and sqs:GetQueueAttributes on the dead-letter queue, ListMessageMoveTasks
+    also sqs:GetQueueAttributes."""
+    admin, watcher = lab.admin, lab.client("watcher")
+    _, dlq = queue_named(admin, "mt", Attributes=PLAIN)
+    _, target = queue_named(admin, "mt", Attributes=PLAIN)
+    queue_named(admin, "mt", Attributes={**PLAIN, "RedrivePolicy": json.dumps({"deadLetterTargetArn": arn_of(dlq), "maxReceiveCount": 3})})
+    admin.send_message_batch(QueueUrl=dlq, Entries=[{"Id": str(i), "MessageBody": f"m{i}"} for i in range(10)])
+    handle = admin.start_message_move_task(SourceArn=arn_of(dlq), DestinationArn=arn_of(target),
+                                           MaxNumberOfMessagesPerSecond=1)["TaskHandle"]
+    denied(watcher.list_message_move_tasks, SourceArn=arn_of(dlq))
+    denied(watcher.cancel_message_move_task, TaskHandle=handle)
+    grant = {"Effect": "Allow", "Principal": {"AWS": user_arn("watcher")}, "Resource": arn_of(dlq)}
+    set_policy(admin, dlq, {**grant, "Action": ["sqs:GetQueueAttributes"]})
+    assert allowed(watcher.list_message_move_tasks, SourceArn=arn_of(dlq))["Results"][0]["Status"] == "RUNNING"
+    denied(watcher.cancel_message_move_task, TaskHandle=handle)
+    set_policy(admin, dlq, {**grant, "Action": ["sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage"]})
+    allowed(watcher.cancel_message_move_task, TaskHandle=handle)
 
 
 def test_current_time_and_epoch_time_conditions(lab):

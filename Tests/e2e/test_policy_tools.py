@@ -696,6 +696,18 @@ def test_simulation_callers_and_resource_policies_as_iam_limits_them(iam):
     assert r["EvaluationResults"][0]["EvalDecision"] == "allowed"
 
 
+def test_simulate_principal_policy_as_the_caller_arn_with_the_sources_policies(iam):
+    """IAM, CallerArn: with both, "you simulate calling the API operations as Bob, as if Bob had
+    David's policies": a resource policy naming the caller decides, not the policy source."""
+    q = f"{SQS_ARN}:as-bob"
+    rp = doc({"Effect": "Allow", "Principal": {"AWS": user("bob")}, "Action": "sqs:SendMessage", "Resource": q})
+    def decision(**caller):
+        return iam.simulate_principal_policy(PolicySourceArn=user("partner"), ActionNames=["sqs:SendMessage"], ResourcePolicy=rp,
+                                             ResourceArns=[q], **caller)["EvaluationResults"][0]["EvalDecision"]
+    assert decision(CallerArn=user("bob")) == "allowed"
+    assert decision() == "implicitDeny", "as partner, whom the resource policy does not name"
+
+
 def test_simulate_principal_policy_unknown_principal(iam):
     code, status, _ = error_of(iam.simulate_principal_policy, PolicySourceArn=user("ghost"),
                                ActionNames=["sqs:SendMessage"])
@@ -1167,7 +1179,8 @@ def queues(env, sqs):
         {"Sid": "NotAlice", "Effect": "Deny", "Principal": {"AWS": user("alice")},
          "Action": "sqs:SendMessage", "Resource": f"{SQS_ARN}:{opened}"}]}
     sqs.create_queue(QueueName=tagged, Attributes={"Policy": json.dumps(tagged_policy)}, tags={"team": "blue"})
-    sqs.create_queue(QueueName=opened, Attributes={"Policy": json.dumps(open_policy)})
+    # SSE off: an encrypted queue refuses unsigned sends whatever its policy says.
+    sqs.create_queue(QueueName=opened, Attributes={"Policy": json.dumps(open_policy), "SqsManagedSseEnabled": "false"})
     sqs.create_queue(QueueName=plain, tags={"team": "red"})
     return {"tagged": tagged, "open": opened, "plain": plain,
             "tagged_policy": json.dumps(tagged_policy), "open_policy": json.dumps(open_policy)}
@@ -1258,6 +1271,18 @@ def test_who_can_anonymous_grant(env, queues):
     (line, col), _ = statement_braces(queues["open_policy"], '"Sid": "PublicSend"')
     assert (a["Line"], a["Column"]) == (line, col)
     assert sum(1 for p in out["Principals"] if p["Anonymous"]) == 1
+
+
+def test_who_can_lists_no_unsigned_caller_where_the_service_refuses_one(env, sqs):
+    """A grant to "*" does not reach unsigned callers for the owner's own actions
+    (SetQueueAttributes, TagQueue, ...) nor for sends and receives on a queue with SSE on."""
+    name = f"wc-sse-{uuid.uuid4().hex[:8]}"
+    everyone = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "sqs:*", "Resource": f"{SQS_ARN}:{name}"}]}
+    sqs.create_queue(QueueName=name, Attributes={"Policy": json.dumps(everyone)})
+    for action in ("sqs:SendMessage", "sqs:ReceiveMessage", "sqs:SetQueueAttributes", "sqs:TagQueue"):
+        assert not any(p["Anonymous"] for p in who_can(env, name, action=action)["Principals"]), action
+    assert any(p["Anonymous"] for p in who_can(env, name, action="sqs:GetQueueAttributes")["Principals"])
 
 
 def test_who_can_text_output(env, queues):

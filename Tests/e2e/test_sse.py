@@ -350,6 +350,23 @@ def test_key_policies_on_the_keys_properties_and_via_aws_service_work_through_sq
     assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
 
 
+def test_a_key_use_sqs_makes_for_the_caller_does_not_come_from_the_callers_address(env):
+    """IAM: a rule on aws:SourceIp "denies access if an AWS service makes calls on the principal's
+    behalf" (the service calls from its own address); aws:ViaAWSService exempts such calls."""
+    def key_allowing(condition):
+        return env.kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": user_arn("admin")}, "Action": "kms:*", "Resource": "*"},
+            {"Sid": "FromThisHost", "Effect": "Allow", "Principal": {"AWS": user_arn("sqsonly")},
+             "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*", "Condition": condition}]}))["KeyMetadata"]
+    by_address = key_allowing({"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}})
+    url = env.sqs.create_queue(QueueName=unique_name("sseip"), Attributes={"KmsMasterKeyId": by_address["KeyId"]})["QueueUrl"]
+    expect_error(env.client("sqsonly").send_message, "KMS.AccessDeniedException", 400, QueueUrl=url, MessageBody="x")
+    exempt = key_allowing({"Bool": {"aws:ViaAWSService": "true"}})
+    url = env.sqs.create_queue(QueueName=unique_name("sseip"), Attributes={"KmsMasterKeyId": exempt["KeyId"]})["QueueUrl"]
+    env.client("sqsonly").send_message(QueueUrl=url, MessageBody="through sqs")
+    assert visible_count(env.sqs, url) == 1
+
+
 def test_a_queue_naming_its_key_by_alias_calls_generate_data_key_by_that_alias(env):
     """kms:RequestAlias is the alias a call names its key by: SQS's GenerateDataKey names the
     queue's KmsMasterKeyId, so a key policy can admit sends only through queues that use the alias."""
