@@ -38,6 +38,11 @@ public struct AuditEntry: Sendable {
         AuditEntry(template: template, eventTime: eventTime, requestID: requestID, eventID: eventID, responseElements: responseElements)
     }
 
+    /// This event as completed at `eventTime` (ms since the epoch), encoded again.
+    public func at(_ eventTime: Int64) -> AuditEntry {
+        AuditEntry(template: template, eventTime: eventTime, requestID: requestID, eventID: eventID, responseElements: responseElements)
+    }
+
     /// An event not encoded yet: its template and its own values but for the responseElements
     /// its request has still to give. Encoding (and hashing) waits for them, so a record that
     /// is answered is encoded once.

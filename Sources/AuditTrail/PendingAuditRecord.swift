@@ -89,17 +89,23 @@ public final class PendingAuditRecord: Sendable {
     /// The events to append now: the key uses not written yet, then the request's record if it
     /// is not written yet. For the store inside a writing transaction (which reports its
     /// outcome with `transactionCommitted` or `transactionRolledBack`), or for the record stage.
-    public func takeForTransaction() -> [AuditEntry] {
+    ///
+    /// The record reads eventTime `now` (ms since the epoch) if it was made a second or more
+    /// before: CloudTrail's eventTime is when the request completed, and a long poll may
+    /// complete many seconds after it began. (Sooner, the second it shows is the same or next.)
+    public func takeForTransaction(at now: Int64) -> [AuditEntry] {
         state.withLock { state -> [AuditEntry] in
             var entries = state.keyUses
             state.keyUsesInTransaction += state.keyUses
             state.keyUses = []
             switch state.record {
-            case .awaitingAnswer(let draft):
+            case .awaitingAnswer(var draft):
+                if now - draft.eventTime >= 1000 { draft.eventTime = now }
                 let entry = draft.entry()
                 state.record = .inTransaction(entry)
                 entries.append(entry)
-            case .pending(let entry):
+            case .pending(var entry):
+                if now - entry.eventTime >= 1000 { entry = entry.at(now) }
                 state.record = .inTransaction(entry)
                 entries.append(entry)
             case .inTransaction, .committed: break

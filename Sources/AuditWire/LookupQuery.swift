@@ -94,12 +94,14 @@ public struct LookupQuery: Sendable, Equatable {
         return query
     }
 
-    /// A timestamp member: epoch seconds (what the SDKs send), to ms.
+    /// A timestamp member: epoch seconds (what the SDKs send), to ms. A number outside the
+    /// possible times (before 1970, or from the year 3000) is an invalid time range, as AWS words it.
     private static func time(_ value: JSONValue?, _ name: String) throws(CloudTrailError) -> Int64? {
         guard let value else { return nil }
-        guard let seconds = value.number, seconds.isFinite, seconds >= 0, seconds < 32_503_680_000 else {
+        guard let seconds = value.number, seconds.isFinite else {
             throw .serialization("\(name) must be a timestamp in seconds since the epoch.")
         }
+        guard seconds >= 0, seconds < 32_503_680_000 else { throw .invalidTimeRange }
         return Int64((seconds * 1000).rounded(.down))
     }
 }

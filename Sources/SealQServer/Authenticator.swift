@@ -42,9 +42,12 @@ struct Authenticator: Sendable {
     }
 
     /// The access key id `call` claims to be signed with, unverified: recorded when its
-    /// authentication fails, so a key's failed attempts can be looked up.
+    /// authentication fails, so a key's failed attempts can be looked up. Only an id of the form
+    /// keys are issued in, or the admin's own: what else a client puts there may be its secret.
     func claimedAccessKeyId(_ call: IncomingCall) -> String? {
-        SignatureVerifier.claimedAccessKeyId(headers: call.headers, queryParameters: (try? call.queryParameters()) ?? [:])
+        guard let claimed = SignatureVerifier.claimedAccessKeyId(headers: call.headers, queryParameters: (try? call.queryParameters()) ?? [:])
+        else { return nil }
+        return SignatureVerifier.hasIssuedKeyForm(claimed) || claimed == directory.admin.accessKeyId ? claimed : nil
     }
 
     /// Authenticates a call to `service`, or throws why it is not authentic.

@@ -97,7 +97,7 @@ struct RequestRecorder: Sendable {
         if let pending, record.errorCode == nil {
             // Succeeded: its record as encoded before it ran, unless a change already carried it,
             // and the key uses made since.
-            entries = pending.takeForTransaction()
+            entries = pending.takeForTransaction(at: SystemTimeSource().nowMilliseconds())
         } else {
             entries = (pending?.remainingKeyUses() ?? []) + [entry(of: record)]
         }
@@ -144,7 +144,7 @@ struct RequestRecorder: Sendable {
             eventCategory: "Management", recipientAccountId: accountId, additionalEventData: nil)
         let pending = PendingAuditRecord(AuditEntry(event))
         try await PendingAuditRecord.$current.withValue(pending) { try await run() }
-        try await audit.append(pending.takeForTransaction())
+        try await audit.append(pending.takeForTransaction(at: SystemTimeSource().nowMilliseconds()))
     }
 
     /// The CloudTrail record of a request made at `now` (ms), with the event id `eventID`.
@@ -198,7 +198,7 @@ struct RequestRecorder: Sendable {
     private func identity(_ principal: Principal?, accessKeyId: String?) -> AuditEvent.UserIdentity {
         guard let principal else {
             // Anonymous, or a signature that failed: then the key it claimed.
-            var anonymous = AuditEvent.UserIdentity(type: "AWSAccount", principalId: "", accountId: "anonymous")
+            var anonymous = AuditEvent.UserIdentity(type: "AWSAccount", principalId: "", accountId: "ANONYMOUS_PRINCIPAL")
             anonymous.accessKeyId = accessKeyId
             return anonymous
         }

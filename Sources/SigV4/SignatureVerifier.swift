@@ -163,10 +163,18 @@ public final class SignatureVerifier: Sendable {
     }
 
     /// The access key id a request claims to be signed with, without verifying anything: for
-    /// recording who a refused signature claimed to be.
+    /// recording who a refused signature claimed to be (see `hasIssuedKeyForm`).
     public static func claimedAccessKeyId(headers: [String: String], queryParameters: [String: String]) -> String? {
         guard let first = credential(headers: headers, queryParameters: queryParameters)?.first, !first.isEmpty else { return nil }
         return String(first)
+    }
+
+    /// Whether `text` has the form of the access key ids AWS and SealQ issue: 16 to 128 capital
+    /// letters and digits. A client that swapped its key id and secret claims its secret as the
+    /// key id, which must never be recorded: base64 secrets hold lower-case letters, `+` or `/`.
+    public static func hasIssuedKeyForm(_ text: String) -> Bool {
+        (16...128).contains(text.utf8.count)
+            && text.utf8.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
     /// The `/`-separated parts of the request's Credential (header or presigned), if any.

@@ -74,11 +74,11 @@ struct AuditRecordTemplateTests {
         let answered = PendingAuditRecord(awaitingAnswer: draft)
         #expect(answered.requestID == "r-1")
         answered.answer(with: Array(#"{"messageId":"m-1"}"#.utf8))
-        let taken = answered.takeForTransaction()
+        let taken = answered.takeForTransaction(at: 1_795_000_000_999)
         #expect(taken.count == 1 && taken[0].record == event.recordJSON && taken[0].leafHash == MerkleTree.leafHash(event.recordJSON))
-        #expect(answered.takeForTransaction().isEmpty)
+        #expect(answered.takeForTransaction(at: 1_795_000_000_999).isEmpty)
 
-        let unanswered = PendingAuditRecord(awaitingAnswer: draft).takeForTransaction()
+        let unanswered = PendingAuditRecord(awaitingAnswer: draft).takeForTransaction(at: 1_795_000_000_999)
         var null = event
         null.responseElements = nil
         #expect(unanswered.count == 1 && unanswered[0].record == null.recordJSON)

@@ -63,6 +63,8 @@ struct LookupQueryTests {
         (#"{"LookupAttributes":[{"AttributeKey":"ReadOnly","AttributeValue":"yes"}]}"#, "InvalidLookupAttributesException"),
         (#"{"LookupAttributes":[{"AttributeKey":"Username","AttributeValue":"a"},{"AttributeKey":"Username","AttributeValue":"b"}]}"#, "InvalidLookupAttributesException"),
         (#"{"StartTime":20,"EndTime":10}"#, "InvalidTimeRangeException"),
+        (#"{"StartTime":-1}"#, "InvalidTimeRangeException"),
+        (#"{"EndTime":99999999999}"#, "InvalidTimeRangeException"),
         (#"{"MaxResults":0}"#, "InvalidMaxResultsException"),
         (#"{"MaxResults":51}"#, "InvalidMaxResultsException"),
         (#"{"NextToken":""}"#, "InvalidNextTokenException"),

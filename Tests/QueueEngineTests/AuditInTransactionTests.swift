@@ -32,7 +32,7 @@ struct AuditInTransactionTests {
         step.addKeyUse(keyUse("step-1"))
         try await PendingAuditRecord.$current.withValue(step) { try await h.send("moved") }
         #expect(try await requestIDs(h) == ["Decrypt step-1"], "in the store once the change returned")
-        #expect(step.takeForTransaction().isEmpty, "and not pending any more")
+        #expect(step.takeForTransaction(at: 0).isEmpty, "and not pending any more")
     }
 
     @Test("A key use made after the request's record was written goes into the next change's transaction")

@@ -156,3 +156,17 @@ struct ScopedServiceTests {
         #expect(SignatureVerifier.scopedService(headers: ["authorization": "AWS4-HMAC-SHA256 Credential=AKID/x"], queryParameters: [:]) == nil)
     }
 }
+
+@Suite("Claimed access key ids")
+struct ClaimedKeyIdTests {
+    @Test("Only ids of the issued form (16-128 capitals and digits) pass; a secret claimed as the key id does not")
+    func issuedForm() {
+        #expect(SignatureVerifier.hasIssuedKeyForm("AKIAUHLO2LRFYK4N7ATH"))
+        #expect(SignatureVerifier.hasIssuedKeyForm(String(repeating: "A", count: 128)))
+        #expect(!SignatureVerifier.hasIssuedKeyForm(String(repeating: "A", count: 129)))
+        #expect(!SignatureVerifier.hasIssuedKeyForm("AKIA1234"))
+        #expect(!SignatureVerifier.hasIssuedKeyForm("f0aZVZzZcSyFizAChyZi0jG5IYkZ+Z9Y3S9DZ0Nm"))
+        #expect(!SignatureVerifier.hasIssuedKeyForm("wJalrXUtnFEMIK7MDENGbPxRfiCY"))
+        #expect(!SignatureVerifier.hasIssuedKeyForm("AKIAUHLO2LRFYK4N7AT_"))
+    }
+}

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 import subprocess
 import uuid
 
@@ -976,10 +977,60 @@ def test_a_refused_signature_is_recorded_with_the_access_key_it_claimed(tmp_path
         d.stop()
     refused = [r for _, r in records(d.data_dir) if r.get("errorCode") == "SignatureDoesNotMatch"]
     assert len(refused) == 1
-    assert refused[0]["userIdentity"] == {"type": "AWSAccount", "principalId": "", "accountId": "anonymous",
+    assert refused[0]["userIdentity"] == {"type": "AWSAccount", "principalId": "", "accountId": "ANONYMOUS_PRINCIPAL",
                                           "accessKeyId": "AKIAE2ETESTADMIN0001"}, refused[0]["userIdentity"]
     p = run_sealq("audit", "lookup", "--data-dir", d.data_dir, "--attribute", "AccessKeyId=AKIAE2ETESTADMIN0001")
     assert any(json.loads(line).get("errorCode") == "SignatureDoesNotMatch" for line in p.stdout.splitlines()), p.stdout
+
+
+def test_a_long_poll_is_recorded_when_it_completes(tmp_path):
+    """CloudTrail's eventTime is "the date and time the request was completed": a receive that
+    waits for a message is recorded after the send that woke it, at its end, once; a wait that
+    ends empty likewise; and one the daemon dies in the middle of leaves no record of success."""
+    import threading
+    d = Daemon(str(tmp_path))
+    d.start()
+    sqs = make_client(d)
+    url = sqs.create_queue(QueueName="long-poll", Attributes={"SqsManagedSseEnabled": "false"})["QueueUrl"]
+    got = {}
+    waiter = threading.Thread(target=lambda: got.update(sqs.receive_message(QueueUrl=url, WaitTimeSeconds=10)))
+    waiter.start()
+    time.sleep(2.5)
+    sqs.send_message(QueueUrl=url, MessageBody="wake up")
+    waiter.join()
+    assert [m["Body"] for m in got["Messages"]] == ["wake up"]
+    sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2)  # ends empty
+    hanging = threading.Thread(target=lambda: make_client(d).receive_message(QueueUrl=url, WaitTimeSeconds=20), daemon=True)
+    hanging.start()
+    time.sleep(1.5)
+    d.kill()
+    events = [(pos, r) for pos, r in records(d.data_dir) if r["eventName"] in ("SendMessage", "ReceiveMessage")]
+    assert [r["eventName"] for _, r in events] == ["SendMessage", "ReceiveMessage", "ReceiveMessage"], events
+    (_, sent), (_, woken), (_, empty) = events
+    parse = lambda r: datetime.datetime.strptime(r["eventTime"], "%Y-%m-%dT%H:%M:%SZ")
+    assert parse(woken) >= parse(sent), (sent["eventTime"], woken["eventTime"])
+    assert (parse(empty) - parse(woken)).total_seconds() >= 1, "the empty wait is recorded at its end"
+    assert len({r["requestID"] for _, r in events}) == 3 and all("errorCode" not in r for _, r in events)
+
+
+def test_a_secret_claimed_as_the_access_key_id_is_never_recorded(tmp_path):
+    """A client with its key id and secret swapped signs with its secret in the Credential's key
+    id place: the refused call is recorded without it (no part of it), not in the append-only log."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    try:
+        for secret in ("f0aZVZzZcSyFizAChyZi0jG5IYkZ+Z9Y3S9DZ0Nm", "wJalrXUtnFEMIK7MDENG/bPxRfiCYEXAMPLEKEY"):
+            with pytest.raises(Exception):
+                make_client(d, secret, "AKIAE2ETESTADMIN0001").list_queues()
+        lookup = run_sealq("audit", "lookup", "--data-dir", d.data_dir).stdout
+    finally:
+        d.stop()
+    refused = [r for _, r in records(d.data_dir) if r["eventName"] == "ListQueues"]
+    assert len(refused) == 2 and all(r.get("errorCode") for r in refused), refused
+    assert all("accessKeyId" not in r["userIdentity"] for r in refused), refused
+    stored = json.dumps([r for _, r in records(d.data_dir)]) + lookup
+    for part in ("f0aZVZzZcSyFizAChyZi0jG5IYkZ", "wJalrXUtnFEMIK7MDENG", "bPxRfiCYEXAMPLEKEY"):
+        assert part not in stored
 
 
 def test_calls_that_fail_to_decode_or_authenticate_keep_their_action_and_queue(tmp_path):
