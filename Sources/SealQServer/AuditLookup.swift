@@ -7,55 +7,95 @@ import WireJSON
 
 /// LookupEvents over the audit log: newest first, every given attribute matching (CloudTrail
 /// takes one; SealQ combines several), within the time range, data events included.
+///
+/// Events made from one template (one caller, action and resource) agree on every attribute
+/// but EventId, so each template is judged once, from one of its records, and only the records
+/// of events that match are read: a lookup for rare events over a large log reads the events
+/// table, not every record.
 public struct AuditLookup: Sendable {
-    /// Up to `limit` events, newest first, before a position (all when nil).
-    let fetch: @Sendable (_ before: Int64?, _ limit: Int) async throws -> [(event: StoredAuditEvent, eventTime: Int64)]
+    /// Up to `limit` events, newest first, before a position (all when nil), without records.
+    let candidates: @Sendable (_ before: Int64?, _ limit: Int) async throws -> [AuditLookupCandidate]
+    /// The records of the events at these positions.
+    let records: @Sendable (_ positions: [Int64]) async throws -> [Int64: [UInt8]]
 
     /// A lookup over the live store.
     init(store: SQLiteAuditStore) {
-        fetch = { try await store.eventsNewestFirst(before: $0, limit: $1) }
+        candidates = { try await store.lookupCandidates(before: $0, limit: $1) }
+        records = { try await store.records(at: $0) }
     }
 
     /// A lookup over the log in `dataDirectory`, read without writing (safe while the daemon runs).
     public init(dataDirectory: String) {
         let path = dataDirectory + "/sealq.sqlite"
-        fetch = { try SQLiteAuditStore.eventsNewestFirst(path: path, before: $0, limit: $1) }
+        candidates = { try SQLiteAuditStore.lookupCandidates(path: path, before: $0, limit: $1) }
+        records = { try SQLiteAuditStore.records(path: path, at: $0) }
     }
 
-    /// How far out of time order events may be stored: a call's eventTime is when it began,
-    /// and it is appended when it ends (a long poll, 20 s later).
+    /// How far out of time order events may be stored: a call's eventTime is when it completed,
+    /// and its record may be appended a little later (or earlier, with the change it made).
     private static let orderSlack: Int64 = 60_000
+    private static let pageSize = 500
 
     /// One page of matching events and the token of the next, if any. eventTime has whole
     /// seconds, so an event matches StartTime and EndTime by its second.
     public func run(_ query: LookupQuery) async throws -> (events: [LookupEvent], nextToken: String?) {
         if query.insightsOnly { return ([], nil) }
         let tokenPosition = try query.nextToken.map { token throws(CloudTrailError) in try position(in: token, for: query) }
+        let eventIds = query.attributes.compactMap { $0.0 == .eventId ? $0.1 : nil }
+        let shared = query.attributes.filter { $0.0 != .eventId }
+        var verdicts: [Int64: Bool] = [:]  // by template: whether its events match `shared`
         var before = tokenPosition
         var found: [LookupEvent] = []
         var lastPosition: Int64?
         scan: while true {
-            let page = try await fetch(before, 500)
+            let page = try await candidates(before, Self.pageSize)
             // Positions are dense: a token's page starts right below it, or the token was not ours.
-            if before == tokenPosition, let tokenPosition, let first = page.first, first.event.position != tokenPosition - 1 {
+            if before == tokenPosition, let tokenPosition, let first = page.first, first.position != tokenPosition - 1 {
                 throw CloudTrailError.invalidNextToken
             }
-            for (event, time) in page {
-                before = event.position
-                let second = time - time % 1000
+            var inRange: [AuditLookupCandidate] = []
+            var reachedStart = false
+            for candidate in page {
+                before = candidate.position
+                let second = candidate.eventTime - candidate.eventTime % 1000
                 if let end = query.endTime, second > end { continue }
                 if let start = query.startTime, second < start {
-                    if time < start - Self.orderSlack { break scan }
+                    if candidate.eventTime < start - Self.orderSlack {
+                        reachedStart = true
+                        break
+                    }
                     continue
                 }
-                guard let record = try? JSONParser.parse(event.record), Self.matches(record, query.attributes) else { continue }
-                found.append(Self.lookupEvent(record, eventTime: time, text: String(decoding: event.record, as: UTF8.self)))
-                lastPosition = event.position
-                if found.count == query.maxResults { break scan }
+                if eventIds.allSatisfy({ $0 == candidate.eventID }) { inRange.append(candidate) }
             }
-            if page.count < 500 { return (found, nil) }
+            // One record of each template not judged yet, and every record stored whole.
+            var samples: [Int64: Int64] = [:]  // template → position
+            for candidate in inRange {
+                if let template = candidate.templateId, verdicts[template] == nil, samples[template] == nil {
+                    samples[template] = candidate.position
+                }
+            }
+            var read = try await records(Array(samples.values) + inRange.filter { $0.templateId == nil }.map(\.position))
+            for (template, position) in samples {
+                verdicts[template] = read[position].flatMap { try? JSONParser.parse($0) }.map { Self.matches($0, shared) } ?? false
+            }
+            var kept: [AuditLookupCandidate] = []
+            for candidate in inRange where found.count + kept.count < query.maxResults {
+                let matches = candidate.templateId.map { verdicts[$0] ?? false }
+                    ?? read[candidate.position].flatMap { try? JSONParser.parse($0) }.map { Self.matches($0, shared) } ?? false
+                if matches { kept.append(candidate) }
+            }
+            let unread = kept.map(\.position).filter { read[$0] == nil }
+            if !unread.isEmpty { read.merge(try await records(unread)) { stored, _ in stored } }
+            for candidate in kept {
+                guard let bytes = read[candidate.position], let record = try? JSONParser.parse(bytes) else { continue }
+                found.append(Self.lookupEvent(record, eventTime: candidate.eventTime, text: String(decoding: bytes, as: UTF8.self)))
+                lastPosition = candidate.position
+            }
+            if found.count == query.maxResults { break scan }
+            if reachedStart || page.count < Self.pageSize { return (found, nil) }
         }
-        let more = found.count == query.maxResults && (lastPosition ?? 0) > 1
+        let more = (lastPosition ?? 0) > 1
         return (found, more ? lastPosition.map { token(position: $0, for: query) } : nil)
     }
 

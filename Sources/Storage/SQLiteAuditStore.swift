@@ -35,37 +35,64 @@ public struct SQLiteAuditStore: AuditStore {
         return try writer.auditAppender.ledger.check(stored, after: after, lastStored: { lastStored })
     }
 
-    /// Up to `limit` events, newest first, before position `before` (all when nil), with their
-    /// event times (ms): for LookupEvents.
-    public func eventsNewestFirst(before: Int64?, limit: Int) async throws -> [(event: StoredAuditEvent, eventTime: Int64)] {
-        try await database.read { db in try Self.eventsNewestFirst(db, before: before, limit: limit) }
+    /// Up to `limit` events, newest first, before position `before` (all when nil), as
+    /// LookupEvents first sees them: without their records, which `records(at:)` reads.
+    public func lookupCandidates(before: Int64?, limit: Int) async throws -> [AuditLookupCandidate] {
+        try await database.read { db in try Self.lookupCandidates(db, before: before, limit: limit) }
     }
 
-    /// The same, from the database file at `path`, read without writing (for `sealq audit lookup`).
-    public static func eventsNewestFirst(path: String, before: Int64?, limit: Int) throws -> [(event: StoredAuditEvent, eventTime: Int64)] {
+    /// The whole records of the events at `positions`, by position.
+    public func records(at positions: [Int64]) async throws -> [Int64: [UInt8]] {
+        try await database.read { db in try Self.records(db, at: positions) }
+    }
+
+    /// `lookupCandidates(before:limit:)` from the database file at `path`, read without writing
+    /// (for `sealq audit lookup`).
+    public static func lookupCandidates(path: String, before: Int64?, limit: Int) throws -> [AuditLookupCandidate] {
+        try readOnly(path) { db in try lookupCandidates(db, before: before, limit: limit) }
+    }
+
+    /// `records(at:)` from the database file at `path`, read without writing.
+    public static func records(path: String, at positions: [Int64]) throws -> [Int64: [UInt8]] {
+        try readOnly(path) { db in try records(db, at: positions) }
+    }
+
+    private static func readOnly<T>(_ path: String, _ read: (Database) throws -> T) throws -> T {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(5)
         return try DatabaseQueue(path: path, configuration: configuration).read { db in
             try SQLiteMessageStore.NewerSchema.refuse(db)
-            return try eventsNewestFirst(db, before: before, limit: limit)
+            return try read(db)
         }
     }
 
-    private static func eventsNewestFirst(_ db: Database, before: Int64?, limit: Int) throws -> [(event: StoredAuditEvent, eventTime: Int64)] {
-        try Row.fetchAll(
-            db, sql: "SELECT * FROM \(try records(db)) WHERE position < ? ORDER BY position DESC LIMIT ?",
+    private static func lookupCandidates(_ db: Database, before: Int64?, limit: Int) throws -> [AuditLookupCandidate] {
+        // Before schema v11 (read without migrating) every record is whole: no template ids.
+        let template = try db.viewExists("audit_records") ? "template_id" : "NULL"
+        return try Row.fetchAll(
+            db, sql: "SELECT position, event_time, event_id, \(template) AS template_id FROM audit_events WHERE position < ? ORDER BY position DESC LIMIT ?",
             arguments: [before ?? Int64.max, limit]
         ).map { row in
-            (StoredAuditEvent(
-                position: row["position"], eventID: row["event_id"], record: [UInt8](row["record"] as Data),
-                leafHash: [UInt8](row["leaf_hash"] as Data)), row["event_time"] as Int64)
+            AuditLookupCandidate(position: row["position"], eventTime: row["event_time"], eventID: row["event_id"], templateId: row["template_id"])
         }
+    }
+
+    private static func records(_ db: Database, at positions: [Int64]) throws -> [Int64: [UInt8]] {
+        guard !positions.isEmpty else { return [:] }
+        var records: [Int64: [UInt8]] = [:]
+        for chunk in stride(from: 0, to: positions.count, by: 500).map({ positions[$0..<min($0 + 500, positions.count)] }) {
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT position, record FROM \(try Self.recordSource(db)) WHERE position IN (\(databaseQuestionMarks(count: chunk.count)))",
+                arguments: StatementArguments(Array(chunk)))
+            for row in rows { records[row["position"]] = [UInt8](row["record"] as Data) }
+        }
+        return records
     }
 
     /// Where whole records are read: the `audit_records` view, or on a database older than
     /// schema v11 (read without migrating) the events table, where every record is whole.
-    private static func records(_ db: Database) throws -> String {
+    private static func recordSource(_ db: Database) throws -> String {
         try db.viewExists("audit_records") ? "audit_records" : "audit_events"
     }
 

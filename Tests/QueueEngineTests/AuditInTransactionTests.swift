@@ -18,8 +18,10 @@ struct AuditInTransactionTests {
     }
 
     private func requestIDs(_ h: Harness) async throws -> [String] {
-        try await h.store.auditStore.eventsNewestFirst(before: nil, limit: 100).reversed().map { stored in
-            let record = try JSONParser.parse(stored.event.record)
+        let positions = try await h.store.auditStore.lookupCandidates(before: nil, limit: 100).reversed().map(\.position)
+        let records = try await h.store.auditStore.records(at: positions)
+        return try positions.map { position in
+            let record = try JSONParser.parse(records[position] ?? [])
             return "\(record["eventName"]?.string ?? "?") \(record["requestID"]?.string ?? "?")"
         }
     }
