@@ -32,8 +32,6 @@ public struct KMSKeyMetadata: Sendable, Equatable {
     public var macAlgorithms: [KMSMacAlgorithm]?
     /// `MultiRegion`.
     public var multiRegion: Bool
-    /// `PendingDeletionWindowInDays`, for a key pending deletion.
-    public var pendingDeletionWindowInDays: Int?
     /// `CurrentKeyMaterialId` (64 lowercase hex digits), when the server reports it.
     public var currentKeyMaterialId: String?
 
@@ -42,7 +40,7 @@ public struct KMSKeyMetadata: Sendable, Equatable {
         awsAccountId: String, keyId: String, arn: String, creationDate: Date, enabled: Bool, description: String,
         keyUsage: KMSKeyUsage, keyState: KMSKeyState, deletionDate: Date? = nil, origin: KMSOrigin = .awsKMS,
         keyManager: KMSKeyManager = .customer, keySpec: KMSKeySpec, encryptionAlgorithms: [KMSEncryptionAlgorithm]? = nil,
-        macAlgorithms: [KMSMacAlgorithm]? = nil, multiRegion: Bool = false, pendingDeletionWindowInDays: Int? = nil,
+        macAlgorithms: [KMSMacAlgorithm]? = nil, multiRegion: Bool = false,
         currentKeyMaterialId: String? = nil
     ) {
         self.awsAccountId = awsAccountId
@@ -60,7 +58,6 @@ public struct KMSKeyMetadata: Sendable, Equatable {
         self.encryptionAlgorithms = encryptionAlgorithms
         self.macAlgorithms = macAlgorithms
         self.multiRegion = multiRegion
-        self.pendingDeletionWindowInDays = pendingDeletionWindowInDays
         self.currentKeyMaterialId = currentKeyMaterialId
     }
 }

@@ -85,7 +85,6 @@ enum KMSResultTree {
             members.append(("EncryptionAlgorithms", .list(itemName: "member", algorithms.map { .text($0.rawValue) })))
         }
         members.append(("MultiRegion", .boolean(metadata.multiRegion)))
-        if let window = metadata.pendingDeletionWindowInDays { members.append(("PendingDeletionWindowInDays", .number(Int64(window)))) }
         if let algorithms = metadata.macAlgorithms {
             members.append(("MacAlgorithms", .list(itemName: "member", algorithms.map { .text($0.rawValue) })))
         }

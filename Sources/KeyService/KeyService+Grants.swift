@@ -28,24 +28,28 @@ extension KeyService {
             grantId: Hex.encode(SecureRandom.bytes(32)), grantToken: Hex.encode(SecureRandom.bytes(48)), keyId: key.keyId,
             name: name, granteePrincipal: grantee, retiringPrincipal: retiring, issuingAccount: issuingAccount,
             operations: operations.sorted(), contextSubset: contextSubset, contextEquals: contextEquals, createdAt: now())
-        if let name, let existing = grants(of: key.keyId).first(where: { $0.name == name }) {
-            var comparable = grant
-            comparable.grantId = existing.grantId
-            comparable.grantToken = existing.grantToken
-            comparable.createdAt = existing.createdAt
-            if comparable == existing {
-                answering(existing)
-                return existing
+        // Under the key's lock: retries of one named grant made at once find each other's grant
+        // ("if the grant already exists, the original GrantId is returned").
+        return try await keyChanges.run(key.keyId) {
+            if let name, let existing = grants(of: key.keyId).first(where: { $0.name == name }) {
+                var comparable = grant
+                comparable.grantId = existing.grantId
+                comparable.grantToken = existing.grantToken
+                comparable.createdAt = existing.createdAt
+                if comparable == existing {
+                    answering(existing)
+                    return existing
+                }
             }
+            guard grants(of: key.keyId).count < 50_000 else {
+                throw KeyServiceError(.limitExceeded, "\(key.arn) has reached its grant limit.")
+            }
+            answering(grant)
+            try await store.saveGrant(grant)
+            keyring.withLock { $0.grants[grant.grantId] = grant }
+            keyringChanged()
+            return grant
         }
-        guard grants(of: key.keyId).count < 50_000 else {
-            throw KeyServiceError(.limitExceeded, "\(key.arn) has reached its grant limit.")
-        }
-        answering(grant)
-        try await store.saveGrant(grant)
-        keyring.withLock { $0.grants[grant.grantId] = grant }
-        keyringChanged()
-        return grant
     }
 
     /// The grants of `keyId`, oldest first.
@@ -97,9 +101,22 @@ extension KeyService {
         guard contextSubset == nil || contextEquals == nil else {
             throw KeyServiceError(.validation, "A grant constraint can have EncryptionContextSubset or EncryptionContextEquals, not both.")
         }
-        // Constraint keys match in any case, so two that differ only in case could never both match.
-        if let constraint = contextSubset ?? contextEquals, KeyGrant.foldingKeys(constraint) == nil {
-            throw KeyServiceError(.validation, "A grant constraint's encryption context keys must differ by more than case.")
+        if let constraint = contextSubset ?? contextEquals {
+            // CreateGrant: "You cannot use an encryption context grant constraint for cryptographic
+            // operations with asymmetric KMS keys or HMAC KMS keys."
+            guard key.spec == .symmetricDefault else {
+                throw KeyServiceError(
+                    .validation, "Encryption context grant constraints are for symmetric encryption keys; \(key.arn) is a \(key.spec.rawValue) key.")
+            }
+            // "Each constraint value can include up to 8 encryption context pairs. The encryption
+            // context value in each constraint cannot exceed 384 characters."
+            guard constraint.count <= 8, constraint.values.allSatisfy({ $0.count <= 384 }) else {
+                throw KeyServiceError(.validation, "A grant constraint holds at most 8 encryption context pairs, each value at most 384 characters.")
+            }
+            // Constraint keys match in any case, so two that differ only in case could never both match.
+            guard KeyGrant.foldingKeys(constraint) != nil else {
+                throw KeyServiceError(.validation, "A grant constraint's encryption context keys must differ by more than case.")
+            }
         }
         return key
     }

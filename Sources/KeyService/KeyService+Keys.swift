@@ -181,17 +181,19 @@ extension KeyService {
         let key = try resolve(identifier, aliases: false)
         try key.state.check(.rotation, arn: key.arn)
         try Self.requireSymmetric(key)
-        guard key.onDemandRotations < 25 else {
-            throw KeyServiceError(.limitExceeded, "\(key.arn) has reached the limit of 25 on-demand rotations.")
-        }
         return try await rotate(key.keyId, type: "ON_DEMAND")
     }
 
-    /// Adds a version of fresh material; every older version keeps decrypting.
+    /// Adds a version of fresh material; every older version keeps decrypting. An on-demand
+    /// rotation past the 25th is refused, checked under the key's lock so calls made at once
+    /// cannot pass it together.
     @discardableResult
     func rotate(_ keyId: String, type: String) async throws -> ManagedKey {
         let material = SecretBytes(randomCount: 32)
         let rotated = try await update(keyId) { key throws(KeyServiceError) in
+            if type == "ON_DEMAND", key.onDemandRotations >= 25 {
+                throw KeyServiceError(.limitExceeded, "\(key.arn) has reached the limit of 25 on-demand rotations.")
+            }
             let version = key.versions.count + 1
             key.versions.append(wrap(material, keyId: keyId, version: version, rotationType: type))
             if key.rotationEnabled { key.nextRotationDate = now() + Int64(key.rotationPeriodDays) * 86_400 }
@@ -241,6 +243,10 @@ extension KeyService {
         guard tags.count <= 50 else { throw KeyServiceError(.tag, "A key can have at most 50 tags.") }
         if let reserved = tags.keys.first(where: { $0.lowercased().hasPrefix("aws:") }) {
             throw KeyServiceError(.tag, "Tag key \(reserved) uses the aws: prefix, which is reserved for AWS use.")
+        }
+        guard tags.allSatisfy({ QueueEngine.isTagText($0.key) && QueueEngine.isTagText($0.value) }) else {
+            throw KeyServiceError(
+                .tag, "Tag keys and values can contain only Unicode letters, digits, white space, and these characters: _ . : / = + - @")
         }
     }
 

@@ -258,8 +258,9 @@ extension QueueEngine {
         return nil
     }
 
-    /// Whether `text` holds only what AWS allows in tags: letters, digits, white space, `_.:/=+-@`.
-    private static func isTagText(_ text: String) -> Bool {
+    /// Whether `text` holds only what AWS allows in tags: letters, digits, white space, `_.:/=+-@`
+    /// (queue tags, and the key service's key tags).
+    public static func isTagText(_ text: String) -> Bool {
         text.unicodeScalars.allSatisfy { scalar in
             let properties = scalar.properties
             return properties.isAlphabetic || properties.numericType != nil || properties.isWhitespace || "_.:/=+-@".unicodeScalars.contains(scalar)

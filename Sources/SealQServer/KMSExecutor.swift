@@ -125,9 +125,13 @@ struct KMSExecutor: Sendable {
             try await keys.disableKeyRotation(keyId)
         case .getKeyRotationStatus(let keyId):
             let key = try keys.resolve(keyId, aliases: false)
+            // "While a KMS key is pending deletion, its key rotation status is false and KMS does
+            // not rotate the key material. If you cancel the deletion, the original key rotation
+            // status returns to true."
+            let enabled = key.rotationEnabled && key.state != .pendingDeletion
             return .rotationStatus(
-                keyRotationEnabled: key.rotationEnabled, keyId: key.arn,
-                rotationPeriodInDays: key.rotationEnabled ? key.rotationPeriodDays : nil, nextRotationDate: key.nextRotationDate.map(date))
+                keyRotationEnabled: enabled, keyId: key.arn, rotationPeriodInDays: enabled ? key.rotationPeriodDays : nil,
+                nextRotationDate: enabled ? key.nextRotationDate.map(date) : nil)
         case .rotateKeyOnDemand(let keyId):
             return .keyId(try await keys.rotateKeyOnDemand(keyId).keyId)
         case .listKeyRotations(let keyId, _, let paging):
@@ -228,8 +232,7 @@ struct KMSExecutor: Sendable {
             enabled: key.state == .enabled, description: key.description,
             keyUsage: symmetric ? .encryptDecrypt : .generateVerifyMac, keyState: state, deletionDate: key.deletionDate.map(date),
             keyManager: key.keyManager == "AWS" ? .aws : .customer, keySpec: symmetric ? .symmetricDefault : .hmac256,
-            encryptionAlgorithms: symmetric ? [.symmetricDefault] : nil, macAlgorithms: symmetric ? nil : [.hmacSHA256],
-            pendingDeletionWindowInDays: key.pendingWindowDays)
+            encryptionAlgorithms: symmetric ? [.symmetricDefault] : nil, macAlgorithms: symmetric ? nil : [.hmacSHA256])
     }
 
     private func grantEntry(_ grant: KeyGrant) -> KMSGrantListEntry {

@@ -358,6 +358,11 @@ struct KMSPipeline: Sendable {
             var to = try on(input.destinationKeyId, "ReEncryptTo", context: input.destinationEncryptionContext)
                 .with(algorithm: input.destinationEncryptionAlgorithm)
             to.action = "kms:ReEncryptTo"
+            let sameKey: Authorizer.ConditionKey = (
+                "kms:ReEncryptOnSameKey", [from.key?.keyId == to.key?.keyId ? "true" : "false"], .boolean
+            )
+            from.requestKeys.append(sameKey)
+            to.requestKeys.append(sameKey)
             return [from, to]
         case .generateDataKey(let input): return [try on(input.keyId, "GenerateDataKey", context: input.encryptionContext)]
         case .generateDataKeyWithoutPlaintext(let input):
@@ -380,8 +385,19 @@ struct KMSPipeline: Sendable {
         case .retireGrant:
             // RetireGrant is decided by the grant itself (retiring principal or grantee).
             return []
-        case .enableKey(let keyId), .disableKey(let keyId), .scheduleKeyDeletion(let keyId, _), .cancelKeyDeletion(let keyId),
-            .enableKeyRotation(let keyId, _), .disableKeyRotation(let keyId), .getKeyRotationStatus(let keyId),
+        // The values a key policy may limit, as the API reference says ("You can use the
+        // kms:ScheduleKeyDeletionPendingWindowInDays condition key to further constrain the
+        // values that principals can specify"), the default when the call names none.
+        case .scheduleKeyDeletion(let keyId, let window):
+            var check = try on(keyId, aliases: false)
+            check.requestKeys = [("kms:ScheduleKeyDeletionPendingWindowInDays", [String(window ?? 30)], .numeric)]
+            return [check]
+        case .enableKeyRotation(let keyId, let period):
+            var check = try on(keyId, aliases: false)
+            check.requestKeys = [("kms:RotationPeriodInDays", [String(period ?? 365)], .numeric)]
+            return [check]
+        case .enableKey(let keyId), .disableKey(let keyId), .cancelKeyDeletion(let keyId),
+            .disableKeyRotation(let keyId), .getKeyRotationStatus(let keyId),
             .rotateKeyOnDemand(let keyId), .listKeyRotations(let keyId, _, _), .getKeyPolicy(let keyId, _),
             .listKeyPolicies(let keyId, _), .listResourceTags(let keyId, _), .revokeGrant(let keyId, _, _), .updateKeyDescription(let keyId, _):
             return [try on(keyId, aliases: false)]

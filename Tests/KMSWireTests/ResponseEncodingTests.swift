@@ -29,7 +29,7 @@ struct ResponseEncodingTests {
         let hmac = KMSKeyMetadata(
             awsAccountId: "000000000000", keyId: keyId, arn: keyArn, creationDate: created, enabled: false, description: "mac \"key\"",
             keyUsage: .generateVerifyMac, keyState: .pendingDeletion, deletionDate: Date(timeIntervalSince1970: 1_702_592_000),
-            keySpec: .hmac256, macAlgorithms: [.hmacSHA256], pendingDeletionWindowInDays: 30,
+            keySpec: .hmac256, macAlgorithms: [.hmacSHA256],
             currentKeyMaterialId: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
         #expect(body(.keyMetadata(hmac)) == ResponseFixtures.createHmacKeyPendingDeletion)
     }

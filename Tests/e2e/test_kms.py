@@ -1983,3 +1983,102 @@ def test_a_grant_constraint_whose_keys_differ_only_in_case_is_refused(kms, new_k
     for kind in ("EncryptionContextSubset", "EncryptionContextEquals"):
         kms_error(kms.create_grant, "ValidationException", KeyId=kid, GranteePrincipal=user_arn("grantee"),
                   Operations=["Encrypt"], Constraints={kind: {"a": "1", "A": "2"}})
+
+
+# --------------------------------------------------------------------------- limits a key policy and KMS set
+
+def test_key_policies_can_limit_the_deletion_window_the_rotation_period_and_same_key_reencryption(kms):
+    """The API reference: "You can use the kms:ScheduleKeyDeletionPendingWindowInDays condition
+    key to further constrain the values that principals can specify in the PendingWindowInDays
+    parameter", likewise kms:RotationPeriodInDays; kms:ReEncryptOnSameKey tells a ReEncrypt onto
+    its own key. A call naming no value is judged by the default (30 days, 365 days)."""
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": ROOT_ARN}, "Action": "kms:*", "Resource": "*"},
+        {"Sid": "MinWindow", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "kms:ScheduleKeyDeletion", "Resource": "*",
+         "Condition": {"NumericLessThan": {"kms:ScheduleKeyDeletionPendingWindowInDays": "30"}}},
+        {"Sid": "MinPeriod", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "kms:EnableKeyRotation", "Resource": "*",
+         "Condition": {"NumericLessThan": {"kms:RotationPeriodInDays": "365"}}},
+        {"Sid": "NoSameKey", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": ["kms:ReEncryptFrom", "kms:ReEncryptTo"],
+         "Resource": "*", "Condition": {"Bool": {"kms:ReEncryptOnSameKey": "true"}}}]}
+    key = kms.create_key(Policy=json.dumps(policy))["KeyMetadata"]["KeyId"]
+    other = kms.create_key()["KeyMetadata"]["KeyId"]
+    denied(kms.enable_key_rotation, KeyId=key, RotationPeriodInDays=90)
+    allowed(kms.enable_key_rotation, KeyId=key)
+    allowed(kms.enable_key_rotation, KeyId=key, RotationPeriodInDays=400)
+    blob = kms.encrypt(KeyId=key, Plaintext=b"x")["CiphertextBlob"]
+    denied(kms.re_encrypt, CiphertextBlob=blob, DestinationKeyId=key)
+    moved = allowed(kms.re_encrypt, CiphertextBlob=blob, DestinationKeyId=other)["CiphertextBlob"]
+    allowed(kms.re_encrypt, CiphertextBlob=moved, DestinationKeyId=key)
+    denied(kms.schedule_key_deletion, KeyId=key, PendingWindowInDays=7)
+    assert allowed(kms.schedule_key_deletion, KeyId=key)["PendingWindowInDays"] == 30
+
+
+def test_grant_constraints_only_on_symmetric_keys_and_within_their_limits(kms, new_key, hmac_key):
+    """CreateGrant: "You cannot use an encryption context grant constraint for cryptographic
+    operations with asymmetric KMS keys or HMAC KMS keys"; "Each constraint value can include up
+    to 8 encryption context pairs. The encryption context value in each constraint cannot exceed
+    384 characters." Refused with ValidationException, no grant made."""
+    grantee = user_arn("someone")
+    kms_error(kms.create_grant, "ValidationException", KeyId=hmac_key["KeyId"], GranteePrincipal=grantee,
+              Operations=["GenerateMac"], Constraints={"EncryptionContextEquals": {"team": "blue"}})
+    assert kms.list_grants(KeyId=hmac_key["KeyId"])["Grants"] == []
+    key = new_key()["KeyId"]
+    for constraint in ({f"k{i}": "v" for i in range(9)}, {"k": "v" * 385}):
+        kms_error(kms.create_grant, "ValidationException", KeyId=key, GranteePrincipal=grantee, Operations=["Decrypt"],
+                  Constraints={"EncryptionContextSubset": constraint})
+    allowed(kms.create_grant, KeyId=key, GranteePrincipal=grantee, Operations=["Decrypt"],
+            Constraints={"EncryptionContextSubset": {**{f"k{i}": "v" for i in range(7)}, "k": "v" * 384}})
+
+
+def test_concurrent_rotations_and_named_grants_keep_kms_limits(daemon, kms, new_key):
+    """25 on-demand rotations per key, however many calls arrive at once; retries of one named
+    grant made at once return one grant ("the original GrantId is returned")."""
+    from concurrent.futures import ThreadPoolExecutor
+    key = new_key()["KeyId"]
+    for _ in range(23):
+        kms.rotate_key_on_demand(KeyId=key)
+    clients = [kms_client(daemon) for _ in range(6)]
+
+    def rotate(client):
+        try:
+            client.rotate_key_on_demand(KeyId=key)
+            return "ok"
+        except ClientError as e:
+            return e.response["Error"]["Code"]
+    with ThreadPoolExecutor(6) as pool:
+        outcomes = list(pool.map(rotate, clients))
+    assert sorted(outcomes) == ["LimitExceededException"] * 4 + ["ok"] * 2, outcomes
+    rotations = kms.list_key_rotations(KeyId=key, Limit=100)["Rotations"]
+    assert len([r for r in rotations if r["RotationType"] == "ON_DEMAND"]) == 25
+
+    grant = dict(KeyId=key, GranteePrincipal=user_arn("someone"), Operations=["Decrypt"], Name="retried")
+    with ThreadPoolExecutor(4) as pool:
+        ids = set(pool.map(lambda client: client.create_grant(**grant)["GrantId"], clients[:4]))
+    assert len(ids) == 1 and [g["GrantId"] for g in kms.list_grants(KeyId=key)["Grants"]] == list(ids)
+
+
+def test_rotation_status_while_pending_deletion_and_describe_key_fields(kms, new_key):
+    """GetKeyRotationStatus: "While a KMS key is pending deletion, its key rotation status is false
+    ... If you cancel the deletion, the original key rotation status returns to true."
+    DescribeKey shows a single-Region key's DeletionDate, and PendingDeletionWindowInDays only
+    for PendingReplicaDeletion (never here)."""
+    key = new_key()["KeyId"]
+    kms.enable_key_rotation(KeyId=key)
+    kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
+    status = kms.get_key_rotation_status(KeyId=key)
+    assert status["KeyRotationEnabled"] is False and "NextRotationDate" not in status and "RotationPeriodInDays" not in status
+    metadata = kms.describe_key(KeyId=key)["KeyMetadata"]
+    assert "DeletionDate" in metadata and "PendingDeletionWindowInDays" not in metadata
+    kms.cancel_key_deletion(KeyId=key)
+    status = kms.get_key_rotation_status(KeyId=key)
+    assert status["KeyRotationEnabled"] is True and status["RotationPeriodInDays"] == 365
+
+
+def test_key_tags_hold_only_the_characters_aws_allows(kms, new_key):
+    """Tags: letters, digits, white space and _ . : / = + - @ (as for queue tags): TagException."""
+    key = new_key()["KeyId"]
+    for tag in ({"TagKey": "a<>", "TagValue": "v"}, {"TagKey": "team", "TagValue": "v|w"}):
+        kms_error(kms.tag_resource, "TagException", KeyId=key, Tags=[tag])
+        kms_error(kms.create_key, "TagException", Tags=[tag])
+    kms.tag_resource(KeyId=key, Tags=[{"TagKey": "Team Name_1.x:y/z=+-@", "TagValue": "Équipe bleue"}])
+    assert kms.list_resource_tags(KeyId=key)["Tags"] == [{"TagKey": "Team Name_1.x:y/z=+-@", "TagValue": "Équipe bleue"}]
