@@ -37,11 +37,15 @@ public final class PendingAuditRecord: Sendable {
     private let state: Mutex<State>
     /// The request id of the request.
     public let requestID: String
+    /// False for a record of key uses alone (`init(keyUsesOf:)`): the request's own record, if
+    /// any, is the record stage's to write.
+    public let hasOwnRecord: Bool
 
     /// A pending `entry`.
     public init(_ entry: AuditEntry) {
         state = Mutex(State(record: .pending(entry)))
         requestID = entry.requestID
+        hasOwnRecord = true
     }
 
     /// A pending record that `answer(with:)` will complete, encoded only then (or, if never
@@ -49,12 +53,15 @@ public final class PendingAuditRecord: Sendable {
     public init(awaitingAnswer draft: AuditEntry.Draft) {
         state = Mutex(State(record: .awaitingAnswer(draft)))
         requestID = draft.requestID
+        hasOwnRecord = true
     }
 
-    /// No record of its own: only the key uses of work done outside any request, under `requestID`.
+    /// No record of its own: only the key uses of work done outside any request, or of a
+    /// request the record stage records once it is answered, under `requestID`.
     public init(keyUsesOf requestID: String) {
         state = Mutex(State(record: .committed))
         self.requestID = requestID
+        hasOwnRecord = false
     }
 
     /// Gives the record its own responseElements (JSON: what the request made, such as the ids

@@ -289,10 +289,6 @@ public struct ClaimResult: Sendable {
     /// such: it stays where it was (holding its FIFO group), and the claim goes on past it.
     public var deadLetterFailure: (any Error)?
 
-    /// Whether the claim changed any message: received one (even with a zero visibility
-    /// timeout, its receive count grows) or moved one to the dead-letter queue.
-    public var changedAnything: Bool { !messages.isEmpty || movedToDeadLetter > 0 }
-
     /// Creates a result.
     public init(messages: [StoredMessage], movedToDeadLetter: Int, deadLetterFailure: (any Error)? = nil) {
         self.messages = messages

@@ -71,6 +71,10 @@ final class Authorizer: Sendable {
         "aws:sourceip", "aws:currenttime", "aws:epochtime", "aws:securetransport", "aws:useragent", "aws:requesttag/",
         "aws:tagkeys",
     ]
+    /// `aws:SourceIp` of the key uses SQS makes for a caller: the queue service's own address, as
+    /// on AWS, where it is none of the caller's networks. One of the IPv6 discard prefix (RFC
+    /// 6666), which no network a policy names holds.
+    static let queueServiceAddress = "100::1"
     /// `aws:CurrentTime` of the last second seen: formatted once a second, not once a call.
     private let currentTime = Mutex<(epoch: Int64, text: String)>((-1, ""))
 
@@ -104,7 +108,7 @@ final class Authorizer: Sendable {
         // A service calling for the caller calls from its own address, not the caller's: IAM warns
         // that a source-IP rule "denies access if an AWS service makes calls on the principal's
         // behalf" unless it exempts aws:ViaAWSService.
-        if !target.viaAWSService { context.set("aws:SourceIp", [call.sourceIP], type: .ip) }
+        context.set("aws:SourceIp", [target.viaAWSService ? Self.queueServiceAddress : call.sourceIP], type: .ip)
         context.set("aws:CurrentTime", [currentTimeText(epoch)], type: .date)
         context.set("aws:EpochTime", [String(epoch)], type: .numeric)
         context.set("aws:SecureTransport", ["false"], type: .boolean)

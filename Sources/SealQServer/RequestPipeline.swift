@@ -62,7 +62,10 @@ struct RequestPipeline: Sendable {
                 senderId: identity.principal?.userId ?? call.sourceIP, principalArn: identity.principal?.arn, sourceIP: call.sourceIP,
                 userAgent: call.headers["user-agent"], accessKeyId: identity.accessKeyId)
             record.responseElementsPerEvent = request.recordsWhatItStored
-            let running = recorder.pending(for: record)
+            // A receive is recorded when it is answered, with its outcome: a long poll completes
+            // long after its first claim, and a claim of messages it cannot open is given back.
+            // (Key uses it makes, a dead-letter move's, still commit with their change.)
+            let running = request.recordedWhenAnswered ? PendingAuditRecord(keyUsesOf: requestId) : recorder.pending(for: record)
             pending = running
             // A send's record names the messages it stored, given to it in the storing transaction.
             let response = try await PendingAuditRecord.$current.withValue(running) {

@@ -94,7 +94,7 @@ struct RequestRecorder: Sendable {
                 "queue.name": "\(record.queue ?? "-")", "decision": "\(record.decision?.rawValue ?? "-")", "error.code": "\(record.errorCode ?? "-")",
             ])
         let entries: [AuditEntry]
-        if let pending, record.errorCode == nil {
+        if let pending, pending.hasOwnRecord, record.errorCode == nil {
             // Succeeded: its record as encoded before it ran, unless a change already carried it,
             // and the key uses made since.
             entries = pending.takeForTransaction(at: SystemTimeSource().nowMilliseconds())

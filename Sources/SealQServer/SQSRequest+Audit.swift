@@ -42,6 +42,11 @@ extension SQSRequest {
         return parameters.isEmpty ? nil : .structure(parameters)
     }
 
+    /// Whether the call is recorded once answered rather than with its first change.
+    var recordedWhenAnswered: Bool {
+        if case .receiveMessage = self { true } else { false }
+    }
+
     /// Whether the call's record names what it made in responseElements of its own.
     var recordsWhatItStored: Bool {
         switch self {

@@ -163,10 +163,13 @@ public final class SignatureVerifier: Sendable {
     }
 
     /// The access key id a request claims to be signed with, without verifying anything: for
-    /// recording who a refused signature claimed to be (see `hasIssuedKeyForm`).
+    /// recording who a refused signature claimed to be (see `hasIssuedKeyForm`). Nil unless the
+    /// Credential has its five parts: a secret holding `/` put in the key id's place would
+    /// otherwise give its first part.
     public static func claimedAccessKeyId(headers: [String: String], queryParameters: [String: String]) -> String? {
-        guard let first = credential(headers: headers, queryParameters: queryParameters)?.first, !first.isEmpty else { return nil }
-        return String(first)
+        guard let parts = credential(headers: headers, queryParameters: queryParameters), parts.count == 5, !parts[0].isEmpty
+        else { return nil }
+        return String(parts[0])
     }
 
     /// Whether `text` has the form of the access key ids AWS and SealQ issue: 16 to 128 capital

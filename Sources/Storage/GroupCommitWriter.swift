@@ -61,14 +61,10 @@ final class GroupCommitWriter: Sendable {
 
     /// Runs `work` in the next group transaction and returns its result once that is durable.
     ///
-    /// When the calling request has a pending audit record and `changed` says the work's result
-    /// changed something, the transaction appends after `work` the key uses made so far and the
-    /// record if it is not written yet: a request's record commits with its first change, and a
-    /// key use with the change that made it. (A receive's claim that found nothing changed
-    /// nothing: a long poll's record waits for the claim that delivers, or for its end.)
-    func perform<T: Sendable>(
-        changed: @escaping @Sendable (T) -> Bool = { _ in true }, _ work: @escaping @Sendable (Database) throws -> T
-    ) async throws -> T {
+    /// When the calling request has a pending audit record, the transaction appends after `work`
+    /// the key uses made so far and the record if it is not written yet: a request's record
+    /// commits with its first change, and a key use with the change that made it.
+    func perform<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let pending = PendingAuditRecord.current
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let box = ResultBox<T>()
@@ -77,9 +73,8 @@ final class GroupCommitWriter: Sendable {
                     do {
                         // Key uses the work makes (a dead-letter move re-encrypting a message)
                         // belong to the request, and to this transaction.
-                        let result = try PendingAuditRecord.$current.withValue(pending) { try work(db) }
-                        box.result = .success(result)
-                        if let pending, changed(result) {
+                        box.result = .success(try PendingAuditRecord.$current.withValue(pending) { try work(db) })
+                        if let pending {
                             box.auditEvents = pending.takeForTransaction(at: SystemTimeSource().nowMilliseconds())
                             if !box.auditEvents.isEmpty { try self.auditAppender.insert(db, box.auditEvents) }
                         }

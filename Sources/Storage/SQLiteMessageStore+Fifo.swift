@@ -50,7 +50,7 @@ extension SQLiteMessageStore {
     /// Claims FIFO messages group by group in head order, or replays a recent receive attempt.
     public func claimInOrder(_ request: ClaimRequest, attempt: ReceiveAttempt?) async throws -> ClaimResult {
         let (space, now, limit) = (request.space, request.now, request.limit)
-        let result = try await writer.perform(changed: \.changedAnything) { db -> ClaimResult in
+        let result = try await writer.perform { db -> ClaimResult in
             if let attempt,
                 let earlier = try Self.replay(db, space: space, attempt: attempt, now: now, visibleUntil: request.visibleUntil)
             {
@@ -242,10 +242,11 @@ extension SQLiteMessageStore {
     /// The messages an earlier attempt with the same id claimed, if it is recent and none of them
     /// has been modified since: each still in flight under that receive, with the deadline the
     /// attempt gave it (AWS: a retry with the same id is possible "if none of the messages have
-    /// been modified (deleted or had their visibility changes)"). A retry after one was deleted or
-    /// had its visibility changed is refused with the error AWS gives it; one whose messages went
-    /// back to the queue when their timeout ran out is a receive of its own (nil). As AWS
-    /// documents, the retry resets their visibility timeout, to `visibleUntil`.
+    /// been modified (deleted or had their visibility changes)"). A retry after one was deleted,
+    /// had its visibility changed or was received again since is refused with the error AWS
+    /// gives it; one whose messages went back to the queue when their timeout ran out, and were
+    /// not received since, is a receive of its own (nil). As AWS documents, the retry resets
+    /// their visibility timeout, to `visibleUntil`.
     private static func replay(
         _ db: Database, space: Int64, attempt: ReceiveAttempt, now: Int64, visibleUntil: Int64
     ) throws -> [StoredMessage]? {
@@ -260,7 +261,7 @@ extension SQLiteMessageStore {
             guard let entry = AttemptEntry(text), let deadline = entry.visibleUntil else { return nil }
             let row = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE seq = ? AND space = ?", arguments: [entry.sequence, space])
             guard let row else { throw notRetryable(attempt) }  // deleted
-            guard row["receive_count"] as Int == entry.receiveCount else { return nil }  // received again since
+            guard row["receive_count"] as Int == entry.receiveCount else { throw notRetryable(attempt) }  // received again since
             let visibleAt: Int64 = row["visible_at"]
             if visibleAt != deadline { throw notRetryable(attempt) }  // its visibility was changed
             if visibleAt <= now { return nil }  // back in the queue: its timeout ran out

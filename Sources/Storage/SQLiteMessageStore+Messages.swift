@@ -38,7 +38,7 @@ extension SQLiteMessageStore {
 
     /// Claims visible messages in age order (fair order when the queue has tenants), dead-lettering those received too often.
     public func claim(_ request: ClaimRequest) async throws -> ClaimResult {
-        let result = try await writer.perform(changed: \.changedAnything) { db -> ClaimResult in
+        let result = try await writer.perform { db -> ClaimResult in
             let select = try db.cachedStatement(
                 sql: """
                     SELECT * FROM messages

@@ -101,12 +101,10 @@ struct PolicyCommand: ParsableCommand {
             var resourceArn = resource ?? ""
             var policyText: String?
             var tags: [String: String] = [:]
-            var unsignedRefused = false
+            let queueRecord = try queue.flatMap { try AccessReport.queue(named: $0, dataDirectory: locations.data.setUp()) }
             if let queue {
                 resourceArn = "arn:aws:sqs:\(identity.region):\(identity.accountId):\(queue)"
-                let record = try AccessReport.queue(named: queue, dataDirectory: locations.data.setUp())
-                unsignedRefused = AccessReport.refusesUnsigned(action, on: record)
-                if let record {
+                if let record = queueRecord {
                     policyText = record.settings.policy
                     tags = record.tags
                 } else {
@@ -135,6 +133,9 @@ struct PolicyCommand: ParsableCommand {
                     throw PolicyCommand.fail("The resource policy does not parse: \(error)")
                 }
             }
+            // The owner-only actions are refused to unsigned callers on any queue, named by
+            // --queue or by --resource; SSE's refusal needs the queue's settings.
+            let unsignedRefused = resourceArn.hasPrefix("arn:aws:sqs:") && AccessReport.refusesUnsigned(action, on: queueRecord)
             let grants = AccessReport(catalog: catalog).grants(
                 action: action, resource: resourceArn, resourcePolicy: resourcePolicy, resourceTags: tags,
                 keyPolicyRules: resourceArn.hasPrefix("arn:aws:kms:"), key: keyFacts, unsignedRefused: unsignedRefused)

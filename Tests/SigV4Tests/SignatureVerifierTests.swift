@@ -169,4 +169,15 @@ struct ClaimedKeyIdTests {
         #expect(!SignatureVerifier.hasIssuedKeyForm("wJalrXUtnFEMIK7MDENGbPxRfiCY"))
         #expect(!SignatureVerifier.hasIssuedKeyForm("AKIAUHLO2LRFYK4N7AT_"))
     }
+
+    @Test("The claimed key id comes only from a Credential of five parts: a secret with '/' in its place gives none")
+    func fiveParts() {
+        func claimed(_ credential: String) -> String? {
+            let header = "AWS4-HMAC-SHA256 Credential=\(credential), SignedHeaders=host, Signature=00"
+            return SignatureVerifier.claimedAccessKeyId(headers: ["authorization": header], queryParameters: [:])
+        }
+        #expect(claimed("AKIAUHLO2LRFYK4N7ATH/20261127/us-east-1/sqs/aws4_request") == "AKIAUHLO2LRFYK4N7ATH")
+        #expect(claimed("ABCDEFGHIJKLMNOPQRST/xyz+abc/20261127/us-east-1/sqs/aws4_request") == nil)
+        #expect(SignatureVerifier.claimedAccessKeyId(headers: [:], queryParameters: ["X-Amz-Credential": "AKIAUHLO2LRFYK4N7ATH/20261127/us-east-1/sqs/aws4_request"]) == "AKIAUHLO2LRFYK4N7ATH")
+    }
 }

@@ -1013,6 +1013,32 @@ def test_a_long_poll_is_recorded_when_it_completes(tmp_path):
     assert len({r["requestID"] for _, r in events}) == 3 and all("errorCode" not in r for _, r in events)
 
 
+def test_a_receive_that_cannot_open_its_messages_has_one_record_with_its_error(tmp_path):
+    """A receive whose messages are under a disabled key gives its claim back and fails with
+    KMS.DisabledException: one ReceiveMessage record, with that error and after the refused key
+    use, never a record of a success that did not happen."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    try:
+        sqs, kms = make_client(d), kms_client(d)
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        url = sqs.create_queue(QueueName="unreadable", Attributes={"KmsMasterKeyId": key})["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody="sealed")
+        kms.disable_key(KeyId=key)
+        with pytest.raises(Exception) as refused:
+            sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)
+        assert "KMS.DisabledException" in str(refused.value)
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+        assert attributes["ApproximateNumberOfMessages"] == "1", "the claim was given back"
+    finally:
+        d.stop()
+    events = [r for _, r in records(d.data_dir)]
+    receives = [r for r in events if r["eventName"] == "ReceiveMessage"]
+    assert len(receives) == 1 and receives[0]["errorCode"] == "KMS.DisabledException", receives
+    same = [r["eventName"] for r in events if r["requestID"] == receives[0]["requestID"]]
+    assert same == ["Decrypt", "ReceiveMessage"], same
+
+
 def test_a_secret_claimed_as_the_access_key_id_is_never_recorded(tmp_path):
     """A client with its key id and secret swapped signs with its secret in the Credential's key
     id place: the refused call is recorded without it (no part of it), not in the append-only log."""

@@ -657,6 +657,17 @@ def test_an_attempt_whose_messages_were_modified_is_not_replayed(sqs):
     expect_error(sqs.receive_message, "InvalidParameterValue", 400, QueueUrl=other, MaxNumberOfMessages=10,
                  VisibilityTimeout=30, ReceiveRequestAttemptId="deleted")
     assert queue_counts(sqs, other) == (1, 1, 0)
+
+    # given back at once and received by another consumer: modified too, not a fresh receive
+    given = _fifo(sqs)
+    for i in range(2):
+        _send(sqs, given, f"g{i}", group="G" if i < 1 else "G2")
+    first = _recv(sqs, given, 1, VisibilityTimeout=30, ReceiveRequestAttemptId="given")
+    sqs.change_message_visibility(QueueUrl=given, ReceiptHandle=first[0]["ReceiptHandle"], VisibilityTimeout=0)
+    assert _bodies(_recv(sqs, given, 1, VisibilityTimeout=30)) == ["g0"]
+    expect_error(sqs.receive_message, "InvalidParameterValue", 400, QueueUrl=given, MaxNumberOfMessages=10,
+                 VisibilityTimeout=30, ReceiveRequestAttemptId="given")
+    assert queue_counts(sqs, given) == (1, 1, 0), "g1 not handed out under the old attempt id"
     # an unmodified attempt still replays, also a second time
     third = _fifo(sqs)
     _send(sqs, third, "c0", group="C")

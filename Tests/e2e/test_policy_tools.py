@@ -1283,6 +1283,15 @@ def test_who_can_lists_no_unsigned_caller_where_the_service_refuses_one(env, sqs
     for action in ("sqs:SendMessage", "sqs:ReceiveMessage", "sqs:SetQueueAttributes", "sqs:TagQueue"):
         assert not any(p["Anonymous"] for p in who_can(env, name, action=action)["Principals"]), action
     assert any(p["Anonymous"] for p in who_can(env, name, action="sqs:GetQueueAttributes")["Principals"])
+    # named by --resource with a policy file: the owner-only actions still reach no unsigned caller
+    path = os.path.join(env.data_dir, "..", f"{name}-policy.json")
+    with open(path, "w") as f:
+        json.dump(everyone, f)
+    for action, anonymous in (("sqs:SetQueueAttributes", False), ("sqs:SendMessage", True)):
+        p = sealq("policy", "who-can", "--action", action, "--resource", f"{SQS_ARN}:{name}", "--resource-policy", path,
+                  "--data-dir", env.data_dir, "--policies", env.policies_dir, "--output", "json")
+        assert p.returncode == 0, p.stderr
+        assert any(g["Anonymous"] for g in json.loads(p.stdout)["Principals"]) == anonymous, (action, p.stdout)
 
 
 def test_who_can_text_output(env, queues):

@@ -358,9 +358,12 @@ def test_a_key_use_sqs_makes_for_the_caller_does_not_come_from_the_callers_addre
             {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": user_arn("admin")}, "Action": "kms:*", "Resource": "*"},
             {"Sid": "FromThisHost", "Effect": "Allow", "Principal": {"AWS": user_arn("sqsonly")},
              "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*", "Condition": condition}]}))["KeyMetadata"]
-    by_address = key_allowing({"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}})
-    url = env.sqs.create_queue(QueueName=unique_name("sseip"), Attributes={"KmsMasterKeyId": by_address["KeyId"]})["QueueUrl"]
-    expect_error(env.client("sqsonly").send_message, "KMS.AccessDeniedException", 400, QueueUrl=url, MessageBody="x")
+    # The key is there, holding the service's address: IfExists and Null do not let the use through.
+    for condition in ({"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}, {"IpAddressIfExists": {"aws:SourceIp": "127.0.0.0/8"}},
+                      {"Null": {"aws:SourceIp": "true"}}):
+        by_address = key_allowing(condition)
+        url = env.sqs.create_queue(QueueName=unique_name("sseip"), Attributes={"KmsMasterKeyId": by_address["KeyId"]})["QueueUrl"]
+        expect_error(env.client("sqsonly").send_message, "KMS.AccessDeniedException", 400, QueueUrl=url, MessageBody="x")
     exempt = key_allowing({"Bool": {"aws:ViaAWSService": "true"}})
     url = env.sqs.create_queue(QueueName=unique_name("sseip"), Attributes={"KmsMasterKeyId": exempt["KeyId"]})["QueueUrl"]
     env.client("sqsonly").send_message(QueueUrl=url, MessageBody="through sqs")
