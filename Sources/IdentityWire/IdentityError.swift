@@ -55,9 +55,9 @@ public struct IdentityError: Error, Sendable, Equatable {
     public static let missingAction = IdentityError(
         code: "MissingAction", status: 400, message: "The request must contain the parameter Action.")
 
-    /// A form body or query string that does not parse.
+    /// A form body or query string that does not parse (404, as AWS's common errors list it).
     public static let malformedQueryString = IdentityError(
-        code: "MalformedQueryString", status: 400, message: "The query string contains a syntax error.")
+        code: "MalformedQueryString", status: 404, message: "The query string contains a syntax error.")
 
     /// The caller may not perform `action` (`iam:SimulateCustomPolicy`), optionally on `resource`.
     public static func accessDenied(principalArn: String, action: String, resource: String? = nil) -> IdentityError {

@@ -31,24 +31,29 @@ struct ServiceRouter: Sendable {
     /// protocol of the service it is addressed to, recording it first.
     func reject(_ call: IncomingCall, with error: WireError) async -> EncodedResponse {
         let target = call.headers["x-amz-target"]
+        // The JSON services' word for a refusal: the caller's input, or the server's load (AWS's
+        // common ServiceUnavailable, 503, a fault of the server that the caller may retry).
+        let jsonType = error.senderFault ? "ValidationException" : "ServiceUnavailableException"
         if KMSTarget.isKMS(target) {
-            return await refuse(call, error, code: "ValidationException", eventSource: "kms.amazonaws.com") { failed, requestId in
+            return await refuse(call, error, code: jsonType, eventSource: "kms.amazonaws.com") { failed, requestId in
                 KMSResponseEncoder.encode(
-                    failed ? .internalFailure : KMSError(type: "ValidationException", status: error.status, message: error.message),
+                    failed ? .internalFailure : KMSError(type: jsonType, status: error.status, message: error.message),
                     requestId: requestId)
             }
         }
         if target?.hasPrefix(CloudTrailPipeline.targetPrefix) == true {
-            return await refuse(call, error, code: "ValidationException", eventSource: "cloudtrail.amazonaws.com") { failed, requestId in
+            return await refuse(call, error, code: jsonType, eventSource: "cloudtrail.amazonaws.com") { failed, requestId in
                 LookupResponseEncoder.encode(
-                    failed ? .internalFailure : CloudTrailError(type: "ValidationException", status: error.status, message: error.message),
+                    failed ? .internalFailure : CloudTrailError(type: jsonType, status: error.status, message: error.message),
                     requestId: requestId)
             }
         }
         if let service = identityService(of: call) {
             return await refuse(call, error, code: error.queryCode, eventSource: "\(service.rawValue).amazonaws.com") { failed, requestId in
                 IdentityResponseEncoder.encode(
-                    failed ? .internalFailure : IdentityError(code: error.queryCode, status: error.status, message: error.message),
+                    failed
+                        ? .internalFailure
+                        : IdentityError(code: error.queryCode, status: error.status, senderFault: error.senderFault, message: error.message),
                     service: service, requestId: requestId)
             }
         }

@@ -16,7 +16,7 @@ struct IdentityErrorTests {
             (.invalidInput("x"), "InvalidInput", 400), (.noSuchEntity("x"), "NoSuchEntity", 404),
             (.malformedPolicyDocument("x"), "MalformedPolicyDocument", 400), (.policyEvaluation("x"), "PolicyEvaluation", 500),
             (.invalidAction("Foo", service: .iam), "InvalidAction", 400), (.missingAction, "MissingAction", 400),
-            (.malformedQueryString, "MalformedQueryString", 400), (.validation(["v"]), "ValidationError", 400),
+            (.malformedQueryString, "MalformedQueryString", 404), (.validation(["v"]), "ValidationError", 400),
             (.internalFailure, "InternalFailure", 500),
         ])
     func codesAndStatuses(error: IdentityError, code: String, status: Int) {

@@ -520,6 +520,15 @@ def test_bodies_held_at_once_are_bounded(tmp_path):
         time.sleep(1)
         r = list_queues()
         assert r.status_code == 503 and "ServiceUnavailable" in r.text, (r.status_code, r.text[:300])
+        # Every service words the refusal as a fault of the server the caller may retry.
+        kms = requests.post(d.url + "/", data=json.dumps({"Limit": 100, "Marker": "m" * 80}), timeout=5, headers={
+            "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "TrentService.ListKeys"})
+        assert kms.status_code == 503 and kms.json()["__type"] == "ServiceUnavailableException", (kms.status_code, kms.text[:300])
+        sts = requests.post(d.url + "/", data="Action=GetCallerIdentity&Version=2011-06-15&Pad=" + "p" * 80, timeout=5, headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIAE2ETESTADMIN0001/20261127/us-east-1/sts/aws4_request, "
+                             "SignedHeaders=host, Signature=00"})
+        assert sts.status_code == 503 and "<Type>Receiver</Type>" in sts.text, (sts.status_code, sts.text[:300])
         assert requests.get(d.url + "/health", timeout=5).status_code == 200, "requests without a body still pass"
         for s in held:
             s.close()
