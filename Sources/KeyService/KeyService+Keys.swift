@@ -215,8 +215,8 @@ extension KeyService {
             try key.state.check(.management, arn: key.arn)
             var merged = key.tags
             merged.merge(tags) { _, new in new }
-            try Self.checkTags(tags)
-            try Self.checkTags(merged)
+            // The request's own tags are checked (a tag an earlier release let in stays usable).
+            try Self.checkTags(tags, makingTotal: merged.count)
             try Self.checkTagCase(tags, beside: key.tags)
             key.tags = merged
         }
@@ -238,15 +238,17 @@ extension KeyService {
         }
     }
 
-    /// At most 50 tags, none under the `aws:` prefix AWS reserves.
-    static func checkTags(_ tags: [String: String]) throws(KeyServiceError) {
-        guard tags.count <= 50 else { throw KeyServiceError(.tag, "A key can have at most 50 tags.") }
+    /// `tags`, making a key's `total` tags (theirs alone when nil): at most 50, none under the
+    /// `aws:` prefix AWS reserves, of the characters AWS allows in tags.
+    static func checkTags(_ tags: [String: String], makingTotal total: Int? = nil) throws(KeyServiceError) {
+        guard (total ?? tags.count) <= 50 else { throw KeyServiceError(.tag, "A key can have at most 50 tags.") }
         if let reserved = tags.keys.first(where: { $0.lowercased().hasPrefix("aws:") }) {
             throw KeyServiceError(.tag, "Tag key \(reserved) uses the aws: prefix, which is reserved for AWS use.")
         }
-        guard tags.allSatisfy({ QueueEngine.isTagText($0.key) && QueueEngine.isTagText($0.value) }) else {
+        if let bad = tags.first(where: { !QueueEngine.isTagText($0.key) || !QueueEngine.isTagText($0.value) }) {
             throw KeyServiceError(
-                .tag, "Tag keys and values can contain only Unicode letters, digits, white space, and these characters: _ . : / = + - @")
+                .tag,
+                "Tag \(bad.key): tag keys and values can contain only Unicode letters, digits, white space, and these characters: _ . : / = + - @")
         }
     }
 

@@ -71,10 +71,6 @@ final class Authorizer: Sendable {
         "aws:sourceip", "aws:currenttime", "aws:epochtime", "aws:securetransport", "aws:useragent", "aws:requesttag/",
         "aws:tagkeys",
     ]
-    /// `aws:SourceIp` of the key uses SQS makes for a caller: the queue service's own address, as
-    /// on AWS, where it is none of the caller's networks. One of the IPv6 discard prefix (RFC
-    /// 6666), which no network a policy names holds.
-    static let queueServiceAddress = "100::1"
     /// `aws:CurrentTime` of the last second seen: formatted once a second, not once a call.
     private let currentTime = Mutex<(epoch: Int64, text: String)>((-1, ""))
 
@@ -105,10 +101,9 @@ final class Authorizer: Sendable {
     private func evaluate(_ identity: Authenticator.Identity, _ target: Target, call: IncomingCall, now: Date) -> Evaluation {
         var context = identity.principal?.conditionKeys ?? Principal.anonymousConditionKeys
         let epoch = Int64(now.timeIntervalSince1970)
-        // A service calling for the caller calls from its own address, not the caller's: IAM warns
-        // that a source-IP rule "denies access if an AWS service makes calls on the principal's
-        // behalf" unless it exempts aws:ViaAWSService.
-        context.set("aws:SourceIp", [target.viaAWSService ? Self.queueServiceAddress : call.sourceIP], type: .ip)
+        // Also for the key uses SQS makes for the caller: they are forward access sessions, which
+        // IAM says keep "the original requester's IP address".
+        context.set("aws:SourceIp", [call.sourceIP], type: .ip)
         context.set("aws:CurrentTime", [currentTimeText(epoch)], type: .date)
         context.set("aws:EpochTime", [String(epoch)], type: .numeric)
         context.set("aws:SecureTransport", ["false"], type: .boolean)

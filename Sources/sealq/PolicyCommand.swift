@@ -101,7 +101,10 @@ struct PolicyCommand: ParsableCommand {
             var resourceArn = resource ?? ""
             var policyText: String?
             var tags: [String: String] = [:]
-            let queueRecord = try queue.flatMap { try AccessReport.queue(named: $0, dataDirectory: locations.data.setUp()) }
+            // The queue named by --queue, or by a --resource ARN of this directory's account and region.
+            let queuePrefix = "arn:aws:sqs:\(identity.region):\(identity.accountId):"
+            let queueName = queue ?? resource.flatMap { $0.hasPrefix(queuePrefix) ? String($0.dropFirst(queuePrefix.count)) : nil }
+            let queueRecord = try queueName.flatMap { try AccessReport.queue(named: $0, dataDirectory: locations.data.setUp()) }
             if let queue {
                 resourceArn = "arn:aws:sqs:\(identity.region):\(identity.accountId):\(queue)"
                 if let record = queueRecord {
@@ -134,7 +137,7 @@ struct PolicyCommand: ParsableCommand {
                 }
             }
             // The owner-only actions are refused to unsigned callers on any queue, named by
-            // --queue or by --resource; SSE's refusal needs the queue's settings.
+            // --queue or by --resource; SSE's refusal needs the queue's settings (when it exists here).
             let unsignedRefused = resourceArn.hasPrefix("arn:aws:sqs:") && AccessReport.refusesUnsigned(action, on: queueRecord)
             let grants = AccessReport(catalog: catalog).grants(
                 action: action, resource: resourceArn, resourcePolicy: resourcePolicy, resourceTags: tags,

@@ -30,6 +30,21 @@ struct KeyServiceTests {
         #expect(try again.service.listKeys(limit: 1000, marker: nil).keys.filter { $0.keyManager == "AWS" }.count == 1)
     }
 
+    @Test("A tag an earlier release let in does not block new tags; only the request's tags are checked")
+    func earlierTagsStayUsable() async throws {
+        let harness = try KeyServiceHarness()
+        try await harness.service.start()
+        var key = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: ["team": "blue"])
+        key.tags["team"] = "blue|green"  // as stored before key tags were checked for their characters
+        key.revision += 1
+        try await harness.store.keyStore.saveKey(key)
+        let again = try harness.restarted()
+        try await again.service.start()
+        try await again.service.tagKey(key.keyId, tags: ["env": "prod"])
+        #expect(try again.service.resolve(key.keyId).tags == ["team": "blue|green", "env": "prod"])
+        #expect(await expectKeyError(.tag) { try await again.service.tagKey(key.keyId, tags: ["owner": "a<b"]) })
+    }
+
     @Test("Encrypt and decrypt round-trip, with and without the key id, by id, ARN and alias")
     func roundTrip() async throws {
         let harness = try KeyServiceHarness()

@@ -1287,7 +1287,7 @@ def test_who_can_lists_no_unsigned_caller_where_the_service_refuses_one(env, sqs
     path = os.path.join(env.data_dir, "..", f"{name}-policy.json")
     with open(path, "w") as f:
         json.dump(everyone, f)
-    for action, anonymous in (("sqs:SetQueueAttributes", False), ("sqs:SendMessage", True)):
+    for action, anonymous in (("sqs:SetQueueAttributes", False), ("sqs:SendMessage", False), ("sqs:GetQueueAttributes", True)):
         p = sealq("policy", "who-can", "--action", action, "--resource", f"{SQS_ARN}:{name}", "--resource-policy", path,
                   "--data-dir", env.data_dir, "--policies", env.policies_dir, "--output", "json")
         assert p.returncode == 0, p.stderr

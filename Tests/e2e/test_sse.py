@@ -350,24 +350,23 @@ def test_key_policies_on_the_keys_properties_and_via_aws_service_work_through_sq
     assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
 
 
-def test_a_key_use_sqs_makes_for_the_caller_does_not_come_from_the_callers_address(env):
-    """IAM: a rule on aws:SourceIp "denies access if an AWS service makes calls on the principal's
-    behalf" (the service calls from its own address); aws:ViaAWSService exempts such calls."""
+def test_a_key_use_sqs_makes_for_the_caller_keeps_the_callers_address(env):
+    """IAM: forward access sessions keep "the original requester's IP address" (the deny-by-IP
+    example "does not deny requests made by AWS services using Forward access sessions"): a key
+    policy on the caller's address decides the key uses SQS makes for it, as it does its own."""
     def key_allowing(condition):
         return env.kms.create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": [
             {"Sid": "Admin", "Effect": "Allow", "Principal": {"AWS": user_arn("admin")}, "Action": "kms:*", "Resource": "*"},
             {"Sid": "FromThisHost", "Effect": "Allow", "Principal": {"AWS": user_arn("sqsonly")},
              "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*", "Condition": condition}]}))["KeyMetadata"]
-    # The key is there, holding the service's address: IfExists and Null do not let the use through.
-    for condition in ({"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}, {"IpAddressIfExists": {"aws:SourceIp": "127.0.0.0/8"}},
-                      {"Null": {"aws:SourceIp": "true"}}):
-        by_address = key_allowing(condition)
-        url = env.sqs.create_queue(QueueName=unique_name("sseip"), Attributes={"KmsMasterKeyId": by_address["KeyId"]})["QueueUrl"]
-        expect_error(env.client("sqsonly").send_message, "KMS.AccessDeniedException", 400, QueueUrl=url, MessageBody="x")
-    exempt = key_allowing({"Bool": {"aws:ViaAWSService": "true"}})
-    url = env.sqs.create_queue(QueueName=unique_name("sseip"), Attributes={"KmsMasterKeyId": exempt["KeyId"]})["QueueUrl"]
-    env.client("sqsonly").send_message(QueueUrl=url, MessageBody="through sqs")
-    assert visible_count(env.sqs, url) == 1
+    for network, allowed in (("127.0.0.0/8", True), ("192.0.2.0/24", False)):
+        key = key_allowing({"IpAddress": {"aws:SourceIp": network}})
+        url = env.sqs.create_queue(QueueName=unique_name("sseip"), Attributes={"KmsMasterKeyId": key["KeyId"]})["QueueUrl"]
+        if allowed:
+            env.client("sqsonly").send_message(QueueUrl=url, MessageBody="from this host")
+            assert visible_count(env.sqs, url) == 1
+        else:
+            expect_error(env.client("sqsonly").send_message, "KMS.AccessDeniedException", 400, QueueUrl=url, MessageBody="x")
 
 
 def test_a_queue_naming_its_key_by_alias_calls_generate_data_key_by_that_alias(env):
