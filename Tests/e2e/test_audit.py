@@ -1000,7 +1000,10 @@ def test_a_long_poll_is_recorded_when_it_completes(tmp_path):
     waiter.join()
     assert [m["Body"] for m in got["Messages"]] == ["wake up"]
     sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2)  # ends empty
-    hanging = threading.Thread(target=lambda: make_client(d).receive_message(QueueUrl=url, WaitTimeSeconds=20), daemon=True)
+    def wait_until_killed():
+        with pytest.raises(Exception):  # the daemon dies under it
+            make_client(d).receive_message(QueueUrl=url, WaitTimeSeconds=20)
+    hanging = threading.Thread(target=wait_until_killed, daemon=True)
     hanging.start()
     time.sleep(1.5)
     d.kill()
