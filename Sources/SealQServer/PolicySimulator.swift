@@ -29,7 +29,7 @@ public struct PolicySimulator: Sendable {
         var sourceTypes: [String: PolicySourceType] = [:]
         switch request.operation {
         case .custom:
-            if let arn = input.callerArn { principal = RequestPrincipal(arn: arn, accountId: Self.account(of: arn)) }
+            if let arn = input.callerArn { principal = RequestPrincipal(arn: arn, accountId: Authorizer.owner(of: arn) ?? "") }
         case .principal(let policySourceArn):
             if input.resourcePolicy != nil, policySourceArn.contains(":role/") {
                 throw .invalidInput("Simulation of resource-based policies isn't supported for IAM roles.")
@@ -38,7 +38,7 @@ public struct PolicySimulator: Sendable {
             identityPolicies = policies
             // IAM: with both, "you simulate calling the API operations as Bob, as if Bob had
             // David's policies": CallerArn is the caller, PolicySourceArn only lends its policies.
-            principal = input.callerArn.map { RequestPrincipal(arn: $0, accountId: Self.account(of: $0)) } ?? caller
+            principal = input.callerArn.map { RequestPrincipal(arn: $0, accountId: Authorizer.owner(of: $0) ?? "") } ?? caller
             for policy in policies { sourceTypes[policy.id] = policy.id == "AdministratorAccess" ? .awsManaged : type }
         }
         for (index, text) in (input.policyInputList ?? []).enumerated() {
@@ -142,9 +142,7 @@ public struct PolicySimulator: Sendable {
     /// The account owning `resource`: the one its ARN names, else ResourceOwner's (for ARNs
     /// without an account, as IAM documents); nil when neither says (the caller's is assumed).
     private static func owner(of resource: String, resourceOwner: String?) -> String? {
-        let named = account(of: resource)
-        if !named.isEmpty { return named }
-        return resourceOwner.map(account(of:))
+        Authorizer.owner(of: resource) ?? resourceOwner.map { Authorizer.owner(of: $0) ?? "" }
     }
 
     /// Across accounts, IAM allows only what both sides allow: an identity policy of the
@@ -162,11 +160,6 @@ public struct PolicySimulator: Sendable {
         let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         return parts.count == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[3].isEmpty
             && parts[4].count == 12 && parts[4].allSatisfy(\.isNumber) && parts[5].hasPrefix("user/") && parts[5].count > 5
-    }
-
-    private static func account(of arn: String) -> String {
-        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
-        return parts.count > 4 ? String(parts[4]) : ""
     }
 
     /// Where the page MaxItems and Marker ask for starts among `count` results: the marker is the
