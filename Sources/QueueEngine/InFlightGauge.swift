@@ -36,4 +36,13 @@ final class InFlightGauge: Sendable {
             readings[space, default: Reading()].added += received
         }
     }
+
+    /// Drops the reading of `space`, which no longer holds messages (its queue was deleted or
+    /// purged), so churned queues do not accumulate readings.
+    func forget(space: Int64) {
+        readings.withLock { _ = $0.removeValue(forKey: space) }
+    }
+
+    /// The spaces with a reading, for tests.
+    var spaceCount: Int { readings.withLock { $0.count } }
 }

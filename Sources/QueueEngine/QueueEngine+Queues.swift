@@ -77,6 +77,7 @@ extension QueueEngine {
             catalog.remove(named: name, id: queue.id)
             sealer.forget(queueArn: queueArn(name))
             forgetCounters(of: name)
+            inFlight.forget(space: queue.messageSpace)
             waiters.notifyAll(queueId: queue.id)
             logger.info("queue deleted", metadata: ["queue.name": "\(name)"])
         }
@@ -139,6 +140,7 @@ extension QueueEngine {
             case .purgedRecently?: throw tooSoon
             case .purged(let record)?: catalog.upsert(record)
             }
+            inFlight.forget(space: queue.messageSpace)
             sealer.forget(queueArn: queueArn(name))
             logger.info("queue purged", metadata: ["queue.name": "\(name)"])
         }

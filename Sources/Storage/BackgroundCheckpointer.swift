@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GRDB
 import Synchronization
@@ -13,28 +14,34 @@ final class BackgroundCheckpointer: Sendable {
     }
 
     private let stopFlag = StopFlag()
+    /// Signalled to end a pause early: a truncation was requested, or the thread must stop.
+    private let wakeUp = DispatchSemaphore(value: 0)
+    /// Milliseconds between attempts at a truncation that a reader held back.
+    private static let retryInterval = 20
 
     /// Opens a second connection to the database at `path` and checkpoints about every
-    /// `passes × 20 ms` until stopped; the connection closes when the thread ends.
-    init(path: String, passes: Int = 10) throws {
+    /// `interval` until stopped; the connection closes when the thread ends. Between passes the
+    /// thread sleeps, woken early only by a truncation request or `stop`: an idle daemon wakes
+    /// it five times a second, not fifty.
+    init(path: String, interval: Int = 200) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)  // wait out the other connection's brief locks
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         let connection = try DatabaseQueue(path: path, configuration: configuration)
+        let wakeUp = self.wakeUp
         let thread = Thread { [stopFlag] in
-            var tick = 0
             while !stopFlag.raised.load(ordering: .relaxed) {
+                var pause = interval
                 if stopFlag.truncate.load(ordering: .relaxed) {
                     // Old copies of pages holding a destroyed space key must not linger in the log.
                     let done = (try? connection.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }) != nil
-                    if done { stopFlag.truncate.store(false, ordering: .relaxed) }
-                } else if tick % passes == 0 {
+                    if done { stopFlag.truncate.store(false, ordering: .relaxed) } else { pause = Self.retryInterval }
+                } else {
                     _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
                 }
-                tick += 1
-                usleep(20_000)
+                _ = wakeUp.wait(timeout: .now() + .milliseconds(pause))
             }
         }
         thread.name = "sealq-checkpoint"
@@ -45,10 +52,12 @@ final class BackgroundCheckpointer: Sendable {
     /// until no reader holds it back.
     func requestTruncation() {
         stopFlag.truncate.store(true, ordering: .relaxed)
+        wakeUp.signal()
     }
 
-    /// Stops the thread (within 20 ms), which closes its connection.
+    /// Stops the thread (once a pass under way ends), which closes its connection.
     func stop() {
         stopFlag.raised.store(true, ordering: .relaxed)
+        wakeUp.signal()
     }
 }

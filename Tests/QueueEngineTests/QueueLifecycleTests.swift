@@ -49,6 +49,22 @@ struct QueueLifecycleTests {
         #expect(try await h.counts("jobs") == [0, 0, 0])
     }
 
+    @Test("Deleting or purging a queue drops its in-flight reading, so churned queues leave nothing behind")
+    func churnLeavesNoReadings() async throws {
+        let h = try await Harness()
+        for round in 0..<3 {
+            try await h.createQueue("churn\(round)")
+            try await h.send("m", to: "churn\(round)")
+            _ = try await h.receive(from: "churn\(round)")
+        }
+        #expect(h.engine.inFlight.spaceCount == 3)
+        try await h.engine.purgeQueue(name: "churn0")
+        try await h.engine.deleteQueue(name: "churn1")
+        #expect(h.engine.inFlight.spaceCount == 1, "the purged space and the deleted queue's are gone")
+        _ = try await h.receive(from: "churn0")
+        #expect(h.engine.inFlight.spaceCount == 2, "the purged queue's new space reads afresh")
+    }
+
     @Test("Deleting a queue does not block other names")
     func deleteBlocksOnlyItsName() async throws {
         let h = try await Harness()
