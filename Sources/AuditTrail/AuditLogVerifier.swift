@@ -59,7 +59,11 @@ public struct AuditLogVerifier {
     /// checkpoint of that size, and the stored events start right after it.
     public init(checkpoints: [Checkpoint], publicKey: [UInt8], archived: MerkleAccumulator? = nil) {
         self.publicKey = publicKey
-        let sorted = checkpoints.sorted { $0.treeSize < $1.treeSize }
+        // The same checkpoint may come twice (the daemon's file beside the log copies its newest
+        // row): each is checked, and counted, once.
+        var distinct: [Checkpoint] = []
+        for checkpoint in checkpoints where !distinct.contains(checkpoint) { distinct.append(checkpoint) }
+        let sorted = distinct.sorted { $0.treeSize < $1.treeSize }
         newestCheckpoint = sorted.last
         guard let archived, archived.size > 0 else {
             self.checkpoints = sorted

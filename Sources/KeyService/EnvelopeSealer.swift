@@ -126,11 +126,13 @@ public final class EnvelopeSealer: PayloadSealer {
         let plaintext = payload.encoding
         let headerCount = 4 + dataKey.blob.count + AEAD.aes256GCM.nonceLength + commitmentLength
         let messageId = context.messageId
-        var sealed = Data(count: headerCount + plaintext.count + AEAD.aes256GCM.tagLength)
-        sealed.withUnsafeMutableBytes { output in
-            write(plaintext, sealedUnder: dataKey, messageId: messageId, associatedData: associated, into: output)
-        }
-        return sealed
+        // Every byte is written below, so the buffer is not zeroed first (a copy of the payload's size).
+        let count = headerCount + plaintext.count + AEAD.aes256GCM.tagLength
+        guard let start = malloc(count) else { fatalError("out of memory sealing a message") }
+        write(
+            plaintext, sealedUnder: dataKey, messageId: messageId, associatedData: associated,
+            into: UnsafeMutableRawBufferPointer(start: start, count: count))
+        return Data(bytesNoCopy: start, count: count, deallocator: .free)
     }
 
     /// Writes the sealed layout of `plaintext` into `output`, which is exactly its size.

@@ -9,8 +9,9 @@ import Storage
 /// statements that allow it and the conditions under which the allow holds.
 ///
 /// Runs the enforcing evaluator once per principal of `policies/` (and once for an unsigned
-/// caller) with the keys known before any request is made: the principal's own keys and the
-/// resource's tags. Conditions on keys only a request supplies (source IP, time, request tags)
+/// caller) with the keys known before any request is made: the principal's own keys, the
+/// resource's tags, the daemon's region and plain-HTTP transport, and the absence of request
+/// tags from actions whose requests carry none. Conditions on keys only a request supplies (source IP, time, request tags)
 /// are reported as the conditions under which the answer holds; a deny that depends on them is
 /// reported as an exception. A statement that grants `"*"` is shown as a wildcard grant.
 public struct AccessReport: Sendable {
@@ -97,6 +98,7 @@ public struct AccessReport: Sendable {
         var grants: [Grant] = []
         for principal in catalog.principals.values.sorted(by: { $0.principalArn < $1.principalArn }) {
             var context = principal.conditionKeys
+            Self.addDaemonFacts(to: &context, resource: resource)
             context.set("aws:ResourceAccount", [Authorizer.owner(of: resource) ?? principal.accountId])
             for (key, value) in resourceTags { context.add("aws:ResourceTag/\(key)", [value]) }
             if keyPolicyRules { context.set("kms:CallerAccount", [principal.accountId]) }
@@ -114,6 +116,7 @@ public struct AccessReport: Sendable {
         }
         guard !keyPolicyRules, !unsignedRefused else { return grants }
         var context = Principal.anonymousConditionKeys
+        Self.addDaemonFacts(to: &context, resource: resource)
         if let owner = Authorizer.owner(of: resource) { context.set("aws:ResourceAccount", [owner]) }
         for (key, value) in resourceTags { context.add("aws:ResourceTag/\(key)", [value]) }
         if let grant = everyReading(
@@ -149,9 +152,26 @@ public struct AccessReport: Sendable {
         return grant.operations.contains { $0.lowercased() == parts[1].lowercased() }
     }
 
-    /// Whether `key` is known from the principal or the resource alone (no request supplies it).
-    private static func comesWithPrincipalOrResource(_ key: String) -> Bool {
+    /// The keys every call to the daemon has, whoever makes it: plain HTTP (`aws:SecureTransport`
+    /// false, as the daemon sets it) and the region of the resource's ARN (the daemon's own).
+    private static func addDaemonFacts(to context: inout ConditionContext, resource: String) {
+        context.set("aws:SecureTransport", ["false"], type: .boolean)
+        let fields = resource.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        if fields.count == 6, !fields[3].isEmpty { context.set("aws:RequestedRegion", [String(fields[3])]) }
+    }
+
+    /// The actions whose requests may carry tags (`aws:RequestTag/…`), and those that may name
+    /// tag keys (`aws:TagKeys`); every other action's requests never have these keys.
+    private static let actionsWithRequestTags: Set<String> = ["sqs:createqueue", "sqs:tagqueue", "kms:createkey", "kms:tagresource"]
+    private static let actionsWithTagKeys = actionsWithRequestTags.union(["sqs:untagqueue", "kms:untagresource"])
+
+    /// Whether `key`'s value, or its absence, is settled before `action` is requested: it comes
+    /// with the principal or the resource, or `action`'s requests never carry it.
+    private static func settledBeforeRequest(_ key: String, action: String) -> Bool {
         let key = key.lowercased()
+        let action = action.lowercased()
+        if key.hasPrefix("aws:requesttag/") { return !actionsWithRequestTags.contains(action) }
+        if key == "aws:tagkeys" { return !actionsWithTagKeys.contains(action) }
         return ["aws:resourcetag/", "aws:principaltag/"].contains { key.hasPrefix($0) }
             || [
                 "aws:username", "aws:userid", "aws:principalarn", "aws:principalaccount", "aws:principaltype",
@@ -170,9 +190,12 @@ public struct AccessReport: Sendable {
         var denies: [Reason] = []
         for statement in evaluation.explanation
         where statement.actionMatched && statement.resourceMatched && statement.principalMatched != false {
-            // Conditions on keys the principal or resource supplies are decided now, present or
-            // not (a queue without the tag never has it); the rest depend on the request.
-            let decidedNow = { (condition: ConditionExplanation) in condition.keyPresent || Self.comesWithPrincipalOrResource(condition.key) }
+            // Conditions on keys settled before the request are decided now, present or not (a
+            // queue without the tag never has it, a send never carries request tags); the rest
+            // depend on the request.
+            let decidedNow = { (condition: ConditionExplanation) in
+                condition.keyPresent || Self.settledBeforeRequest(condition.key, action: request.action)
+            }
             guard statement.conditions.allSatisfy({ !decidedNow($0) || $0.result }) else { continue }
             let reason = Reason(
                 policyId: statement.policyId, kind: statement.kind, sid: statement.sid, position: statement.start,

@@ -26,8 +26,9 @@ public enum AuditExport {
 
     /// Writes every span of the log in `dataDirectory` that a checkpoint closes and `directory`
     /// does not hold yet; returns how many files and events it wrote.
+    /// `directory` and its missing parents are created (mode 0700).
     public static func export(dataDirectory: String, to directory: String) throws -> (files: Int, events: Int) {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try SecretFiles.ensureDirectory(directory)
         // What an export killed mid-write left (its span is written again below).
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where isUnfinished(name) {
             try? FileManager.default.removeItem(atPath: directory + "/" + name)

@@ -118,18 +118,18 @@ public enum RootKey {
                 throw Failure(
                     description: """
                         \(path) is missing, but the data directory holds keys wrapped by its root key: restore the file from a \
-                        backup; refusing to start
+                        backup
                         """)
             }
             return try writeCheck(key, dataDirectory: dataDirectory)
         }
         guard opens(data, with: key) else {
-            throw Failure(description: "the root key does not match this data directory (\(path)); refusing to start")
+            throw Failure(description: "the root key given does not match this data directory (\(path))")
         }
     }
 
     /// Whether the data directory's root-key check names `key`.
-    static func isCurrent(_ key: SecretBytes, dataDirectory: String) -> Bool {
+    public static func isCurrent(_ key: SecretBytes, dataDirectory: String) -> Bool {
         guard let data = try? SecretFiles.read(dataDirectory + "/root-key.check") else { return false }
         return opens(data, with: key)
     }

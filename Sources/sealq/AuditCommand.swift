@@ -117,7 +117,9 @@ struct AuditCommand: AsyncParsableCommand {
             switch finding {
             case .sound(let summary):
                 guard let newest = summary.newestCheckpoint else {
-                    throw ValidationError("The log has no signed checkpoint yet: the daemon signs one within 10 seconds of its first event.")
+                    FileHandle.standardError.write(
+                        Data("The log has no signed checkpoint yet: the daemon signs one within 10 seconds of its first event.\n".utf8))
+                    throw ExitCode(1)
                 }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -190,7 +192,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         @OptionGroup var data: DataDirectoryOption
         @OptionGroup var unread: UnreadLocationOptions
-        @Argument(help: "The directory to write into.")
+        @Argument(help: "The directory to write into (created, with its missing parents, if it does not exist).")
         var directory: String
 
         func run() async throws {

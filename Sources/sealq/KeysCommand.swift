@@ -55,6 +55,10 @@ struct KeysCommand: AsyncParsableCommand {
             let new = try RootKeyRotation.newRootKey(
                 dataDirectory: configuration.dataDirectory,
                 passphrase: try RootPassphrase.given(newPassphrase, variable: "SEALQ_NEW_ROOT_PASSPHRASE"), keyFile: newRootKeyFile)
+            guard !RootKey.isCurrent(new, dataDirectory: configuration.dataDirectory) else {
+                print("The new root key is the one already in use; nothing to re-wrap.")
+                return
+            }
             // Offline only while holding the daemon's lock, so no daemon starts during the re-wrap.
             if let lock = try? DataDirectoryLock(dataDirectory: configuration.dataDirectory) {
                 let count = try await RootKeyRotation.rotateOffline(configuration: configuration, from: current, to: new, logger: logger)

@@ -70,6 +70,12 @@ struct AuditLogVerifierTests {
         #expect(
             verify(events, checkpoints, key.publicKey)
                 == .sound(.init(events: 50, checkpoints: 5, rootHash: MerkleTree.rootHash(all[...]), unsigned: 0, newestCheckpoint: checkpoints[4])))
+        // The daemon's file beside the log is a copy of its newest checkpoint: counted once.
+        guard case .sound(let summary) = verify(events, checkpoints + [checkpoints[4], checkpoints[2]], key.publicKey) else {
+            Issue.record("a repeated checkpoint is not damage")
+            return
+        }
+        #expect(summary.checkpoints == 5)
     }
 
     @Test("Events no checkpoint covers must be recent: old ones mean deleted checkpoints")

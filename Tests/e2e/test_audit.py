@@ -137,6 +137,11 @@ def test_an_untouched_log_verifies_with_the_exported_public_key(audited, tmp_pat
     d, _ = audited
     p = verify(d.data_dir)
     assert p.returncode == 0 and "sound" in p.stdout, p.stdout + p.stderr
+    # The daemon's file beside the log copies its newest checkpoint: each checkpoint counts once.
+    db = sqlite3.connect(os.path.join(d.data_dir, "sealq.sqlite"))
+    (stored,) = db.execute("SELECT COUNT(*) FROM audit_checkpoints").fetchone()
+    db.close()
+    assert f" {stored} signed checkpoints" in p.stdout, (stored, p.stdout)
     key = run_sealq("audit", "public-key", "--data-dir", d.data_dir).stdout.strip()
     assert len(key) == 64
     elsewhere = tmp_path / "trusted.pub"
@@ -423,6 +428,8 @@ def test_deleted_checkpoints_cannot_hide_a_rewrite_or_a_truncation(audited, tmp_
     refused = run_sealq("audit", "checkpoint", "--data-dir", rewritten, "--public-key",
                         run_sealq("audit", "public-key", "--data-dir", d.data_dir).stdout.strip())
     assert refused.returncode != 0 and "treeSize" not in refused.stdout, "no signed checkpoint is left to print"
+    if "no signed checkpoint yet" in refused.stderr:
+        assert refused.returncode == 1 and "Usage" not in refused.stderr, "not a usage error"
 
     truncated = tampered_copy(d, tmp_path, "DELETE FROM audit_checkpoints",
                               f"DELETE FROM audit_events WHERE position > {len(events) - 3}")
@@ -766,6 +773,13 @@ def test_export_writes_cloudtrail_files_that_verify_and_tampering_is_found(audit
     assert p.returncode == 0 and "Exported" in p.stdout, p.stdout + p.stderr
     again = run_sealq("audit", "export", str(out), "--data-dir", d.data_dir)
     assert "0 events in 0 new files" in again.stdout
+    # A destination that is a file, or cannot be made, is said in one plain line.
+    for bad in (tmp_path / "a-file", "/proc/no-such-dir"):
+        if bad != "/proc/no-such-dir":
+            bad.write_text("x")
+        refused = run_sealq("audit", "export", str(bad), "--data-dir", d.data_dir)
+        assert refused.returncode == 1 and str(bad) in refused.stderr, refused.stderr
+        assert "Domain" not in refused.stderr and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
     files = sorted(os.listdir(out))
     gz = [f for f in files if f.endswith(".json.gz")]
     assert gz and len(gz) * 2 == len(files)

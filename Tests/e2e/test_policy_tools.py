@@ -19,6 +19,7 @@ import time
 import uuid
 
 import boto3
+from botocore.exceptions import ClientError
 import pytest
 from botocore import UNSIGNED
 from botocore.config import Config
@@ -1292,6 +1293,47 @@ def test_who_can_lists_no_unsigned_caller_where_the_service_refuses_one(env, sqs
                   "--data-dir", env.data_dir, "--policies", env.policies_dir, "--output", "json")
         assert p.returncode == 0, p.stderr
         assert any(g["Anonymous"] for g in json.loads(p.stdout)["Principals"]) == anonymous, (action, p.stdout)
+
+
+def test_who_can_decides_keys_the_daemon_or_the_action_settles(env, sqs):
+    """aws:SecureTransport is always false and aws:RequestedRegion the daemon's region; a send
+    never carries request tags, so conditions on them are decided, not listed as open."""
+    name = f"wc-settled-{uuid.uuid4().hex[:8]}"
+    arn = f"{SQS_ARN}:{name}"
+    def allow(sid, condition):
+        return {"Sid": sid, "Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": arn,
+                "Condition": condition}
+    policy = {"Version": "2012-10-17", "Statement": [
+        allow("Tls", {"Bool": {"aws:SecureTransport": "true"}}),
+        allow("Tagged", {"StringEquals": {"aws:RequestTag/x": "y"}}),
+        allow("AnyTag", {"ForAnyValue:StringEquals": {"aws:TagKeys": ["a"]}}),
+        allow("Ireland", {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}),
+        allow("Home", {"StringEquals": {"aws:RequestedRegion": "us-east-1"}})]}
+    sqs.create_queue(QueueName=name, Attributes={"Policy": json.dumps(policy), "SqsManagedSseEnabled": "false"})
+    (anonymous,) = [p for p in who_can(env, name)["Principals"] if p["Anonymous"]]
+    assert [(a["Sid"], a["Conditions"]) for a in anonymous["AllowedBy"]] == [("Home", [])]
+    # A deny "unless the request tag is y", IfExists: a send has no request tags, so it always applies.
+    denied = f"wc-denied-{uuid.uuid4().hex[:8]}"
+    deny = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage", "Resource": f"{SQS_ARN}:{denied}",
+         "Condition": {"StringNotEqualsIfExists": {"aws:RequestTag/x": "y"}}}]}
+    sqs.create_queue(QueueName=denied, Attributes={"Policy": json.dumps(deny)})
+    assert who_can(env, denied)["Principals"] == []
+    with pytest.raises(ClientError) as refused:
+        sqs.send_message(QueueUrl=sqs.get_queue_url(QueueName=denied)["QueueUrl"], MessageBody="x")
+    assert refused.value.response["Error"]["Code"] == "AccessDenied"
+    # TagQueue does carry request tags: there the condition stays open.
+    tag_policy = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "TagXY", "Effect": "Allow", "Principal": {"AWS": user("partner")}, "Action": "sqs:TagQueue",
+         "Resource": f"{SQS_ARN}:{denied}", "Condition": {"StringEquals": {"aws:RequestTag/x": "y"}}}]}
+    path = os.path.join(env.data_dir, "..", f"{denied}-tag-policy.json")
+    with open(path, "w") as f:
+        json.dump(tag_policy, f)
+    p = sealq("policy", "who-can", "--action", "sqs:TagQueue", "--resource", f"{SQS_ARN}:{denied}", "--resource-policy", path,
+              "--data-dir", env.data_dir, "--policies", env.policies_dir, "--output", "json")
+    assert p.returncode == 0, p.stderr
+    (a,) = by_principal(json.loads(p.stdout))[user("partner")]["AllowedBy"]
+    assert a["Conditions"] == [{"Operator": "StringEquals", "Key": "aws:RequestTag/x", "Values": ["y"]}]
 
 
 def test_who_can_text_output(env, queues):

@@ -78,7 +78,9 @@ def test_rotation_needs_the_current_root_key(tmp_path):
     daemon.stop()
     result = rotate(daemon, wrong, new)
     assert result.returncode != 0
-    assert "does not match" in result.stderr
+    assert "does not match" in result.stderr and "refusing to start" not in result.stderr, result.stderr
+    same = rotate(daemon, first, first)
+    assert same.returncode == 0 and "already in use; nothing to re-wrap" in same.stdout, same.stdout + same.stderr
     daemon.start()
     daemon.stop()
 
