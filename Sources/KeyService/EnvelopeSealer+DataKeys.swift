@@ -79,6 +79,7 @@ extension EnvelopeSealer {
         encryptCache.withLock { cache in cache = cache.filter { $0.key.queueArn != queueArn } }
         decryptCache.withLock { cache in cache = cache.filter { $0.key.queueArn != queueArn } }
         spaceKeys.withLock { cache in cache = cache.filter { $0.key.queueArn != queueArn } }
+        deduplicationKeys.withLock { cache in cache = cache.filter { $0.key.queueArn != queueArn } }
     }
 
     /// Drops the data keys past their reuse period and the space keys unused for
@@ -87,7 +88,11 @@ extension EnvelopeSealer {
         let now = keys.now()
         encryptCache.withLock { cache in cache = cache.filter { $0.value.expiresAt > now } }
         decryptCache.withLock { cache in cache = cache.filter { $0.value.expiresAt > now } }
-        spaceKeys.withLock { cache in cache = cache.filter { now - $0.value.lastUsed < Self.spaceKeyIdleSeconds } }
+        let live = spaceKeys.withLock { cache in
+            cache = cache.filter { now - $0.value.lastUsed < Self.spaceKeyIdleSeconds }
+            return Set(cache.keys)
+        }
+        deduplicationKeys.withLock { cache in cache = cache.filter { live.contains($0.key) } }
     }
 
     /// The number of entries in each cache (sealing, opening, space keys), for tests.
@@ -276,6 +281,19 @@ extension EnvelopeSealer {
             entry.spaceTag = space
         }
         return derivation
+    }
+
+    /// The message space's content-deduplication key, derived once per queue and space.
+    func deduplicationKey(_ context: SealingContext) throws(KeyServiceError) -> HMACSHA256Key {
+        let name = CacheName(queueArn: context.queueArn, caller: "", tag: BlobTag(context.spaceKey))
+        if let cached = deduplicationKeys.withLock({ $0[name] }) { return cached }
+        let derived = HMACSHA256Key(
+            key: HKDF.expand(pseudorandomKey: try spaceKey(context), info: Self.deduplicationLabel, count: HKDF.pseudorandomKeyLength))
+        deduplicationKeys.withLock { cache in
+            if cache.count >= cacheCapacity { cache.removeAll() }
+            cache[name] = derived
+        }
+        return derived
     }
 
     /// The clear key of the message space, unwrapped once per queue and space (needed only when

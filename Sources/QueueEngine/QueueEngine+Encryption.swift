@@ -22,6 +22,17 @@ extension QueueEngine {
         }
     }
 
+    /// The id content-based deduplication gives `body`: the hex SHA-256 AWS documents, or on a
+    /// queue with SSE on, where the body must leave no trace on disk, a hash keyed by the
+    /// queue's message space (see `PayloadSealer.contentDeduplicationId`).
+    func contentDeduplicationId(of body: String, in queue: QueueRecord, caller: Caller) throws(SQSError) -> String {
+        if SealingProtection(queue.settings) != nil {
+            return try sealer.contentDeduplicationId(of: body, sealingContext(in: queue, caller: caller))
+        }
+        guard let contentDigest else { throw SQSError(.internalError, "Content-based deduplication is unavailable.") }
+        return contentDigest(body)
+    }
+
     /// `message`, read from `queue`'s message space, with its payload opened.
     func opened(_ message: NewMessage, in queue: QueueRecord, caller: Caller) throws(SQSError) -> NewMessage {
         guard let sealedPayload = message.sealedPayload else { return message }

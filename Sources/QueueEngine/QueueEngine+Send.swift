@@ -107,8 +107,7 @@ extension QueueEngine {
         try checkFifoParameters(of: message, queue: queue)
         var deduplicationId = message.deduplicationId
         if queue.settings.fifoQueue && deduplicationId == nil {
-            guard let contentDigest else { throw SQSError(.internalError, "Content-based deduplication is unavailable.") }
-            deduplicationId = contentDigest(message.body)
+            deduplicationId = try contentDeduplicationId(of: message.body, in: queue, caller: caller)
         }
         return NewMessage(
             messageId: RandomIdentifier.uuid(), body: message.body, attributes: message.attributes,

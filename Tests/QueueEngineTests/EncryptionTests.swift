@@ -1,4 +1,5 @@
 import Foundation
+import SealCrypto
 import Testing
 
 @testable import QueueEngine
@@ -84,6 +85,31 @@ struct EncryptionTests {
         #expect(after.spaceKey != nil && after.spaceKey != before.spaceKey)
         #expect(throws: SQSError.self) { _ = try h.engine.opened(sealed, in: after, caller: testCaller) }
         #expect(try h.engine.opened(sealed, in: before, caller: testCaller).body == secret)
+    }
+}
+
+@Suite("Content-based deduplication on an encrypted FIFO queue")
+struct SealedDeduplicationTests {
+    @Test("The id is keyed by the message space: it deduplicates, is what receivers see, is no SHA-256 of the body, and a purge changes it")
+    func keyedByTheSpace() async throws {
+        let h = try await Harness()
+        try await h.createQueue("f.fifo", ["FifoQueue": "true", "ContentBasedDeduplication": "true"])
+        let body = #"{"employee":"alice","salary":123456}"#
+        func send() async throws -> SentMessage {
+            try await h.engine.sendMessage(queue: "f.fifo", OutgoingMessage(body: body, groupId: "g"), caller: testCaller)
+        }
+        let first = try await send()
+        #expect(try await send().messageId == first.messageId, "the same body within the window is a duplicate")
+        let received = try #require(try await h.receive(from: "f.fifo", system: ["MessageDeduplicationId"]).first)
+        let id = try #require(received.attributes["MessageDeduplicationId"])
+        let sha256 = Hex.encode(Digest.sha256(Array(body.utf8)))
+        #expect(id.count == 64 && id != sha256, "a keyed hash, not the body's SHA-256")
+
+        h.clock.advance(seconds: 61)
+        try await h.engine.purgeQueue(name: "f.fifo")
+        #expect(try await send().messageId != first.messageId, "a purge forgets what was sent")
+        let again = try #require(try await h.receive(from: "f.fifo", system: ["MessageDeduplicationId"]).first)
+        #expect(again.attributes["MessageDeduplicationId"].map { $0 != id && $0 != sha256 } == true, "the new space keys it afresh")
     }
 }
 

@@ -39,6 +39,10 @@ final class BreakableSealer: PayloadSealer {
         return try base.open(sealed, context)
     }
 
+    func contentDeduplicationId(of body: String, _ context: SealingContext) throws(SQSError) -> String {
+        try base.contentDeduplicationId(of: body, context)
+    }
+
     func forget(queueArn: String) {
         base.forget(queueArn: queueArn)
     }

@@ -4,6 +4,7 @@ readable on disk through every path a message can take, Kms* errors in both SQS 
 key rotation mid-stream, ciphertexts copied between rows, crypto-shredding on purge and queue
 deletion, and key-service calls that follow the data key reuse period."""
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -602,7 +603,10 @@ def test_no_plaintext_reaches_any_file_through_every_path(tmp_path):
         {"Id": str(i), "MessageBody": secret(f"batch-{i}"), "MessageAttributes": attributes(f"batch-{i}")} for i in range(4)])
     sqs.send_message_batch(QueueUrl=other, Entries=[{"Id": str(i), "MessageBody": secret(f"other-{i}")} for i in range(3)])
     for i in range(3):
-        sqs.send_message(QueueUrl=fifo, MessageBody=secret(f"fifo-{i}"), MessageGroupId="g")
+        body = secret(f"fifo-{i}")
+        sqs.send_message(QueueUrl=fifo, MessageBody=body, MessageGroupId="g")
+        # Content-based deduplication must not store the body's SHA-256 either: it confirms a guess.
+        markers.append(hashlib.sha256(body.encode()).hexdigest().encode())
     for q in (doomed, purged):
         sqs.send_message(QueueUrl=q, MessageBody=secret("doomed" if q == doomed else "purged"), MessageAttributes=attributes(q[-6:]))
 
