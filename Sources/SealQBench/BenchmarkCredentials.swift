@@ -17,21 +17,27 @@ public struct BenchmarkCredentials: Sendable, Equatable {
         self.secretAccessKey = secretAccessKey
     }
 
-    /// The first complete pair among: the explicit arguments, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`,
+    /// The first pair among: the explicit arguments, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`,
     /// `SEALQ_ADMIN_ACCESS_KEY_ID`/`SEALQ_ADMIN_SECRET_ACCESS_KEY`, and the `[sealq-admin]` profile of
-    /// `<dataDirectory>/admin-credentials` (AWS shared-credentials format).
+    /// `<dataDirectory>/admin-credentials` (AWS shared-credentials format). Half a pair is refused,
+    /// not passed over: a run meant for one key must not quietly run as the admin.
     public static func resolve(
         accessKeyId: String?, secretAccessKey: String?,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         dataDirectory: String
     ) throws -> BenchmarkCredentials {
-        let candidates: [(String?, String?)] = [
-            (accessKeyId, secretAccessKey),
-            (environment["AWS_ACCESS_KEY_ID"], environment["AWS_SECRET_ACCESS_KEY"]),
-            (environment["SEALQ_ADMIN_ACCESS_KEY_ID"], environment["SEALQ_ADMIN_SECRET_ACCESS_KEY"]),
+        let candidates: [(names: String, id: String?, secret: String?)] = [
+            ("--access-key-id/--secret-access-key", accessKeyId, secretAccessKey),
+            ("AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY", environment["AWS_ACCESS_KEY_ID"], environment["AWS_SECRET_ACCESS_KEY"]),
+            ("SEALQ_ADMIN_ACCESS_KEY_ID/SEALQ_ADMIN_SECRET_ACCESS_KEY", environment["SEALQ_ADMIN_ACCESS_KEY_ID"], environment["SEALQ_ADMIN_SECRET_ACCESS_KEY"]),
         ]
-        for case let (id?, secret?) in candidates where !id.isEmpty && !secret.isEmpty {
-            return BenchmarkCredentials(accessKeyId: id, secretAccessKey: secret)
+        for candidate in candidates {
+            let id = candidate.id.flatMap { $0.isEmpty ? nil : $0 }
+            let secret = candidate.secret.flatMap { $0.isEmpty ? nil : $0 }
+            if let id, let secret { return BenchmarkCredentials(accessKeyId: id, secretAccessKey: secret) }
+            if id != nil || secret != nil {
+                throw BenchmarkError.missingCredentials("\(candidate.names): only one of the two is given; give both, or neither")
+            }
         }
         let path = (dataDirectory.hasSuffix("/") ? dataDirectory : dataDirectory + "/") + "admin-credentials"
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -10,7 +10,7 @@ struct AdminCredentials: Sendable {
     /// The profile name in the credentials file (a `[default]` section holds the same keys).
     static let profile = "sealq-admin"
 
-    /// Fixed admin keys that cannot be used.
+    /// Admin keys that cannot be used: fixed ones that clash, or a lost file.
     struct Conflict: Error, CustomStringConvertible {
         /// What is wrong.
         var description: String
@@ -18,7 +18,9 @@ struct AdminCredentials: Sendable {
 
     /// Resolves the admin keys for `configuration`, writing the credentials file when needed.
     /// Fixed keys must not reuse a principal's key id in `accessKeys` (the admin would shadow it).
-    static func resolve(_ configuration: ServerConfiguration, besides accessKeys: AccessKeyStore) throws -> AdminCredentials {
+    /// In a directory already `setUp`, a missing or unreadable file is refused, not replaced:
+    /// new keys would silently lock out everything that holds the old ones.
+    static func resolve(_ configuration: ServerConfiguration, besides accessKeys: AccessKeyStore, setUp: Bool) throws -> AdminCredentials {
         let path = configuration.adminCredentialsPath
         if let id = configuration.adminAccessKeyId, let secret = configuration.adminSecretAccessKey {
             if let owner = try accessKeys.list().first(where: { $0.accessKeyId == id }) {
@@ -28,8 +30,17 @@ struct AdminCredentials: Sendable {
             try SecretFiles.write(Array(credentials.fileText.utf8), to: path)
             return credentials
         }
-        if let data = FileManager.default.contents(atPath: path), let parsed = parse(String(decoding: data, as: UTF8.self)) {
+        let data = FileManager.default.contents(atPath: path)
+        if let data, let parsed = parse(String(decoding: data, as: UTF8.self)) {
             return parsed
+        }
+        if setUp {
+            let what = data == nil ? "is missing or cannot be read" : "holds no aws_access_key_id and aws_secret_access_key"
+            throw Conflict(
+                description: """
+                    \(path) \(what), but the data directory was set up with it: restore it from a backup, or set \
+                    SEALQ_ADMIN_ACCESS_KEY_ID and SEALQ_ADMIN_SECRET_ACCESS_KEY to choose the admin's keys (written to it again)
+                    """)
         }
         let credentials = AdminCredentials(
             accessKeyId: AccessKeyFactory.newAccessKeyId(), secretAccessKey: AccessKeyFactory.newSecretAccessKey())

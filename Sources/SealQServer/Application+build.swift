@@ -60,7 +60,8 @@ public func buildApplication(
     try DataDirectoryIdentity.bind(configuration)
     try requireDatabase(of: configuration)
     // Files checked later must be known missing before this start makes any of them.
-    let receiptKeyLost = wasSetUp(configuration) && !FileManager.default.fileExists(atPath: configuration.receiptKeyPath)
+    let setUp = wasSetUp(configuration)
+    let receiptKeyLost = setUp && !FileManager.default.fileExists(atPath: configuration.receiptKeyPath)
     let store = try SQLiteMessageStore(path: configuration.databasePath, logger: logger)
     for (path, mode) in SecretFiles.restrict(secretFiles(of: configuration)) {
         logger.warning(
@@ -77,7 +78,7 @@ public func buildApplication(
             "access key \(orphan.accessKeyId) belongs to \(orphan.userName), which policies/ no longer defines: it is refused now, but a principal defined again under that name would get it; delete it with sealq principals delete \(orphan.accessKeyId)")
     }
     let directory = PrincipalDirectory(
-        admin: try AdminCredentials.resolve(configuration, besides: accessKeys), catalog: catalog, accessKeys: accessKeys)
+        admin: try AdminCredentials.resolve(configuration, besides: accessKeys, setUp: setUp), catalog: catalog, accessKeys: accessKeys)
     let authenticator = Authenticator(directory: directory, region: configuration.region, enforcing: configuration.accessControl)
     let authorizer = Authorizer(region: configuration.region, accountId: configuration.accountId, enforcing: configuration.accessControl)
     if !configuration.accessControl {

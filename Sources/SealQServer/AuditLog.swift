@@ -105,6 +105,12 @@ final class AuditLog: Sendable {
             metadata: ["audit.positions": "\(first)-\(last)", "audit.from": "\(from)", "audit.through": "\(through)"])
     }
 
+    /// How often an idle log (no new checkpoint) is looked at for events past the retention
+    /// period: a quarter of it, from a second to a minute; nil without retention.
+    var idleArchiveMilliseconds: Int64? {
+        retention.map { min(60_000, max(1_000, $0.milliseconds / 4)) }
+    }
+
     /// Archives the events of every checkpointed span older than the retention period: exports
     /// them, then records the cut with the tree's state there and removes them.
     func archiveIfDue(now: Int64) async throws {
@@ -184,19 +190,22 @@ final class AuditLog: Sendable {
 }
 
 /// Signs audit checkpoints in the background, once a second, and a last one at shutdown;
-/// after each checkpoint, archives what the retention period lets go. The log is resumed
-/// (`AuditLog.start`) before the service runs.
+/// after each checkpoint, and now and then on an idle log, archives what the
+/// retention period lets go. The log is resumed (`AuditLog.start`) before the service runs.
 struct AuditCheckpointService: Service {
     let log: AuditLog
     let logger: Logger
 
     func run() async throws {
         var last = SystemTimeSource().nowMilliseconds()
+        var lastArchive: Int64?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let now = SystemTimeSource().nowMilliseconds()
-                if try await log.checkpointIfDue(force: false, now: now, lastCheckpointAt: last) != nil {
-                    last = now
+                let signed = try await log.checkpointIfDue(force: false, now: now, lastCheckpointAt: last) != nil
+                if signed { last = now }
+                if let interval = log.idleArchiveMilliseconds, signed || lastArchive.map({ now - $0 >= interval }) ?? true {
+                    lastArchive = now
                     try await log.archiveIfDue(now: now)
                 }
             } catch {

@@ -25,7 +25,11 @@ final class BackgroundCheckpointer: Sendable {
     /// it five times a second, not fifty.
     init(path: String, interval: Int = 200) throws {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(5)  // wait out the other connection's brief locks
+        // Never wait: a truncating checkpoint waits for readers while holding the write lock, so a
+        // busy timeout here would stall every write behind a reader (a backup, an sqlite3 shell)
+        // for its whole length. A truncation that cannot finish at once is tried again shortly;
+        // passive checkpoints never wait anyway.
+        configuration.busyMode = .immediateError
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }

@@ -10,7 +10,10 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Start the daemon (default 127.0.0.1:9324, data in ./data).",
-        discussion: "Every option can also be set by its environment variable (SEALQ_HOST, SEALQ_PORT, …); a flag wins over the environment.")
+        discussion: """
+            Each option marked [env: …] can also be set by that environment variable; a flag wins over the environment. \
+            --kms-deletion-day-seconds (tests) and --insecure-skip-auth (benchmarks) have none.
+            """)
 
     @Option(help: "Address to listen on [env: SEALQ_HOST] (default: 127.0.0.1).")
     var host: String?
@@ -42,13 +45,13 @@ struct ServeCommand: AsyncParsableCommand {
     var insecureSkipAuth = false
     @Option(
         name: .customLong("idle-timeout"),
-        help: "Seconds a connection may stay idle or in a half-sent request before it is closed [env: SEALQ_IDLE_TIMEOUT] (default: 30).")
+        help: "Seconds (1–3600) a connection may stay idle or in a half-sent request before it is closed [env: SEALQ_IDLE_TIMEOUT] (default: 30).")
     var idleTimeout: Int64?
     @Option(name: .customLong("log-level"), help: "\(Self.levels) [env: SEALQ_LOG_LEVEL] (default: info).")
     var logLevel: String?
     @Option(
         name: .customLong("io-threads"),
-        help: "Event-loop threads for network I/O [env: SEALQ_IO_THREADS] (default: one per core).")
+        help: "Event-loop threads (1–256) for network I/O [env: SEALQ_IO_THREADS] (default: one per core).")
     var ioThreads: Int?
 
     func run() async throws {
@@ -65,8 +68,13 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.policiesDirectory = locations.resolvedPoliciesDirectory
         configuration.region = try locations.resolvedRegion()
         configuration.accountId = try locations.resolvedAccountId()
-        configuration.adminAccessKeyId = environment["SEALQ_ADMIN_ACCESS_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 }
-        configuration.adminSecretAccessKey = adminSecret.flatMap { $0.isEmpty ? nil : $0 }
+        // Set but empty is refused, as for every other variable, not read as "generate keys".
+        for (variable, value) in [("SEALQ_ADMIN_ACCESS_KEY_ID", environment["SEALQ_ADMIN_ACCESS_KEY_ID"]), ("SEALQ_ADMIN_SECRET_ACCESS_KEY", adminSecret)]
+        where value?.isEmpty == true {
+            throw ValidationError("\(variable) is set but empty: give a value, or leave it unset for the admin's keys in the data directory.")
+        }
+        configuration.adminAccessKeyId = environment["SEALQ_ADMIN_ACCESS_KEY_ID"]
+        configuration.adminSecretAccessKey = adminSecret
         guard (configuration.adminAccessKeyId == nil) == (configuration.adminSecretAccessKey == nil) else {
             throw ValidationError("Set both SEALQ_ADMIN_ACCESS_KEY_ID and SEALQ_ADMIN_SECRET_ACCESS_KEY, or neither.")
         }

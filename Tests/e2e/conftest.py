@@ -93,6 +93,7 @@ class Daemon:
         env["SEALQ_ADMIN_ACCESS_KEY_ID"] = ADMIN_KEY
         env["SEALQ_ADMIN_SECRET_ACCESS_KEY"] = ADMIN_SECRET
         env.update(self.extra_env)
+        env = {k: v for k, v in env.items() if v is not None}  # None in `env` unsets a variable
         cmd = [SEALQ_BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port),
                "--data-dir", self.data_dir]
         if self.policies_dir is not None:

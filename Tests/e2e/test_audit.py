@@ -851,15 +851,18 @@ def test_export_writes_cloudtrail_files_that_verify_and_tampering_is_found(audit
 
 def test_retention_archives_old_events_and_both_halves_still_verify(tmp_path):
     import time
-    d = Daemon(str(tmp_path), extra_args=["--audit-retention-days", "0.00003"])  # about 2.6 seconds
+    # About 13 seconds: longer than the 10 s a first checkpoint may wait, so the events are
+    # still young when it is signed and only the idle daemon's own look archives them.
+    d = Daemon(str(tmp_path), extra_args=["--audit-retention-days", "0.00015"])
     d.start()
     try:
         sqs = make_client(d)
         url = sqs.create_queue(QueueName="kept")["QueueUrl"]
         for i in range(20):
             sqs.send_message(QueueUrl=url, MessageBody=f"old-{i}")
+        # No request from here on: an idle daemon archives too, once the events have aged.
         archive = os.path.join(d.data_dir, "audit-archive")
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 40
         while time.monotonic() < deadline and not (os.path.isdir(archive) and os.listdir(archive)):
             time.sleep(0.5)
         time.sleep(1)

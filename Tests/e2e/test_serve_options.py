@@ -433,6 +433,36 @@ def test_a_lost_or_unreadable_file_of_a_set_up_directory_is_refused_not_replaced
         assert os.path.getsize(path) == 0, "the damaged file is left as it was"
 
 
+def test_lost_admin_credentials_of_a_set_up_directory_are_refused_not_replaced(tmp_path):
+    """Without SEALQ_ADMIN_*, the admin's keys live in DATA/admin-credentials. Once the directory
+    is set up, a missing or garbled file stops the start (new keys would lock out whatever holds
+    the old ones); the variables choose keys again. Set but empty, they are refused."""
+    generated = Daemon(str(tmp_path), env={"SEALQ_ADMIN_ACCESS_KEY_ID": None, "SEALQ_ADMIN_SECRET_ACCESS_KEY": None})
+    generated.start()
+    generated.stop()
+    path = os.path.join(generated.data_dir, "admin-credentials")
+    first = open(path).read()
+    os.remove(path)
+    code, stderr = generated.start_expecting_failure()
+    assert code != 0 and "admin-credentials is missing or cannot be read, but the data directory was set up with it" in stderr, stderr
+    assert not os.path.exists(path), "no new keys are made"
+    with open(path, "w") as f:
+        f.write("garbage\n")
+    code, stderr = generated.start_expecting_failure()
+    assert code != 0 and "holds no aws_access_key_id" in stderr, stderr
+    # Putting the file back starts with the same keys.
+    with open(path, "w") as f:
+        f.write(first)
+    generated.start()
+    generated.stop()
+    assert open(path).read() == first
+    # Empty variables are refused, as every other SEALQ_* variable set but empty is.
+    for variable in ("SEALQ_ADMIN_ACCESS_KEY_ID", "SEALQ_ADMIN_SECRET_ACCESS_KEY"):
+        empty = Daemon(str(tmp_path / variable), env={variable: ""})
+        code, stderr = empty.start_expecting_failure()
+        assert code != 0 and f"{variable} is set but empty" in stderr, stderr
+
+
 def test_no_new_audit_signing_key_is_made_for_a_log_that_holds_events(tmp_path):
     """Removing both audit key files and the signed checkpoints (an insider rewriting the log)
     must not get the log signed afresh under a new key: the log holds events, so the start is
