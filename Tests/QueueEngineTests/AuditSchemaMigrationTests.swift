@@ -34,7 +34,7 @@ struct AuditSchemaMigrationTests {
         try await database.write { db in try appender.insert(db, new) }
         appender.committed()
 
-        let rows = try await database.read { db in
+        let rows = try database.read { db in
             try Row.fetchAll(db, sql: "SELECT r.position, r.event_id, r.record, e.template_id FROM audit_records r JOIN audit_events e USING (position) ORDER BY position")
         }
         #expect(rows.map { $0["position"] as Int64 } == [1, 2, 3, 4, 5])
@@ -42,7 +42,7 @@ struct AuditSchemaMigrationTests {
         #expect(rows.map { $0["template_id"] as Int64? } == [nil, nil, 1, 1, 1], "three events alike share one template")
         let templates = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_templates") }
         #expect(templates == 1)
-        let indexes = try await database.read { db in try Row.fetchAll(db, sql: "PRAGMA index_list(audit_events)") }
+        let indexes = try database.read { db in try Row.fetchAll(db, sql: "PRAGMA index_list(audit_events)") }
         #expect(indexes.isEmpty, "no index on event_id any more")
         for statement in ["UPDATE audit_events SET event_id = 'x' WHERE position = 1", "DELETE FROM audit_events WHERE position = 4",
                           "UPDATE audit_templates SET template = 'x'", "DELETE FROM audit_templates"] {

@@ -48,7 +48,7 @@ struct EncryptionTests {
     func receiveOpens() async throws {
         let h = try await Harness()
         try await h.createQueue()
-        try await h.engine.sendMessage(
+        _ = try await h.engine.sendMessage(
             queue: "q",
             OutgoingMessage(
                 body: secret, attributes: ["card": .init(dataType: "String", stringValue: secret)],

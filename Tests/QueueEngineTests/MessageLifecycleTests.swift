@@ -125,7 +125,7 @@ struct MessageLifecycleTests {
     func fifoExpiredHandle() async throws {
         let h = try await Harness()
         try await h.createQueue("q.fifo", ["FifoQueue": "true", "VisibilityTimeout": "30"])
-        try await h.engine.sendMessage(
+        _ = try await h.engine.sendMessage(
             queue: "q.fifo", OutgoingMessage(body: "late", groupId: "g", deduplicationId: "d"), caller: testCaller)
         let handle = try #require(try await h.receive(from: "q.fifo").first).receiptHandle
         h.clock.advance(seconds: 31)
@@ -144,7 +144,7 @@ struct MessageLifecycleTests {
         let h = try await Harness()
         try await h.createQueue("q.fifo", ["FifoQueue": "true", "DelaySeconds": "60"])
         try await h.createQueue("q", ["DelaySeconds": "60"])
-        try await h.engine.sendMessage(
+        _ = try await h.engine.sendMessage(
             queue: "q.fifo", OutgoingMessage(body: "f", groupId: "g", deduplicationId: "1"), caller: testCaller)
         try await h.send("s")
         h.clock.advance(seconds: 10)
@@ -152,7 +152,7 @@ struct MessageLifecycleTests {
         try await h.engine.setQueueAttributes(name: "q", attributes: ["DelaySeconds": "0"])
         #expect(try await h.receive(from: "q.fifo", visibility: 300).map(\.body) == ["f"])
         #expect(try await h.receive(from: "q").isEmpty, "a standard queue's delay applies to new messages only")
-        try await h.engine.sendMessage(
+        _ = try await h.engine.sendMessage(
             queue: "q.fifo", OutgoingMessage(body: "later", groupId: "h", deduplicationId: "2"), caller: testCaller)
         try await h.engine.setQueueAttributes(name: "q.fifo", attributes: ["DelaySeconds": "30"])
         #expect(try await h.counts("q.fifo") == [0, 1, 1], "the message in flight keeps its timeout; the new one waits again")

@@ -105,8 +105,8 @@ struct UnreadableMessageTests {
         try await h.createQueue()
         let unreadable = [try await send(h, "u1"), try await send(h, "u2")]
         for id in unreadable { sealer.fail(id, with: deleted) }
-        try await send(h, "r1")
-        try await send(h, "r2")
+        _ = try await send(h, "r1")
+        _ = try await send(h, "r2")
 
         let first = try await h.receive(visibility: 30)
         #expect(first.map(\.body) == ["r1", "r2"])
@@ -129,7 +129,7 @@ struct UnreadableMessageTests {
         let (h, sealer) = try await harness()
         try await h.createQueue()
         sealer.fail(try await send(h, "tampered"), with: SQSError(.internalError, "A stored message failed its integrity check and cannot be read."))
-        try await send(h, "r")
+        _ = try await send(h, "r")
         #expect(try await h.receive(visibility: 30).map(\.body) == ["r"])
         #expect(try await h.counts() == [0, 2, 0])
         h.clock.advance(seconds: 31)
@@ -156,7 +156,7 @@ struct UnreadableMessageTests {
         let (h, sealer) = try await harness()
         try await h.createQueue()
         sealer.fail(try await send(h, "u"), with: deleted)
-        try await send(h, "r")
+        _ = try await send(h, "r")
         await expectSQSError(.kmsNotFound) { _ = try await h.receive(max: 1) }
         #expect(try await h.receive(max: 1).map(\.body) == ["r"])
     }
@@ -170,7 +170,7 @@ struct UnreadableMessageTests {
         await expectSQSError(.kmsDisabled, "nothing else to deliver: its error is the answer") { _ = try await h.receive() }
         #expect(try await h.counts() == [1, 0, 0], "the failed receive changed nothing")
         sealer.fail(try await send(h, "u"), with: deleted)
-        try await send(h, "r")
+        _ = try await send(h, "r")
         #expect(try await h.receive(max: 1).map(\.body) == ["r"], "a single receive looks past it")
         #expect(try await h.counts() == [1, 2, 0], "d visible again; u (key deleted) and r in flight")
 
@@ -187,7 +187,7 @@ struct UnreadableMessageTests {
         let off = try await send(h, "d")
         sealer.fail(off, with: disabled)
         await expectSQSError(.kmsDisabled) { _ = try await h.receive(max: 1, visibility: 0) }
-        try await send(h, "r")
+        _ = try await send(h, "r")
         #expect(try await h.receive(max: 10, visibility: 0).map(\.body) == ["r"])
         sealer.mend(off)
         let received = try await h.receive(system: ["ApproximateReceiveCount"])
