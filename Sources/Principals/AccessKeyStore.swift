@@ -103,7 +103,8 @@ public final class AccessKeyStore: Sendable {
         return (metadata, secret)
     }
 
-    /// Marks `accessKeyId` `Active` or `Inactive`; an inactive key is refused as an invalid token.
+    /// Marks `accessKeyId` `Active` or `Inactive`; an inactive key is refused as an invalid token,
+    /// by running daemons too once this returns.
     public func setStatus(_ accessKeyId: String, active: Bool) throws {
         try update { keys in
             guard let index = keys.firstIndex(where: { $0.metadata.accessKeyId == accessKeyId }) else {
@@ -111,9 +112,10 @@ public final class AccessKeyStore: Sendable {
             }
             keys[index].metadata.status = active ? "Active" : "Inactive"
         }
+        if !active { Self.waitUntilDaemonsLook() }
     }
 
-    /// Deletes `accessKeyId` for good.
+    /// Deletes `accessKeyId` for good; returns once running daemons refuse it.
     public func delete(_ accessKeyId: String) throws {
         try update { keys in
             guard let index = keys.firstIndex(where: { $0.metadata.accessKeyId == accessKeyId }) else {
@@ -121,6 +123,14 @@ public final class AccessKeyStore: Sendable {
             }
             keys.remove(at: index)
         }
+        Self.waitUntilDaemonsLook()
+    }
+
+    /// Returns once a daemon reading this file is sure to look at it again before it takes
+    /// another call: a key disabled or deleted is refused by the time the command returns.
+    private static func waitUntilDaemonsLook() {
+        let (seconds, attoseconds) = recheckInterval.components
+        usleep(useconds_t(seconds * 1_000_000 + attoseconds / 1_000_000_000_000) + 10_000)
     }
 
     /// Applies `change` to the key list under the file lock and writes it back atomically.

@@ -10,8 +10,8 @@ struct SQSAuthorizationTarget: Sendable {
     /// action": only the queue owner's own identities may call them, so a queue policy's grant
     /// does not reach a caller from outside the account (here: an anonymous one).
     static let ownerOnlyActions: Set<SQSAction> = [
-        .addPermission, .createQueue, .deleteQueue, .listQueueTags, .listQueues, .removePermission, .setQueueAttributes,
-        .tagQueue, .untagQueue,
+        .addPermission, .cancelMessageMoveTask, .createQueue, .deleteQueue, .listMessageMoveTasks, .listQueueTags, .listQueues,
+        .removePermission, .setQueueAttributes, .startMessageMoveTask, .tagQueue, .untagQueue,
     ]
 
     /// The target of `request`, decoded as `action`, for a caller of this account (`anonymous`

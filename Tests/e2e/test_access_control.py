@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from conftest import (query_error_code, signed_sqs_json, ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, REPO_POLICIES, SEALQ_BIN,
                       Daemon, JsonClient, QueryClient, arn_of, create_access_key, expect_error,
                       free_port, make_client, make_sts_client, queue_counts, receive_bodies,
-                      unique_name, user_arn, write_policies_dir, xml_error, xtext, kms_client)
+                      unique_name, user_arn, wait_until, write_policies_dir, xml_error, xtext, kms_client)
 
 NONEXISTENT = "AWS.SimpleQueueService.NonExistentQueue"
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
@@ -566,6 +566,29 @@ def test_a_queue_policy_cannot_give_anonymous_callers_the_owners_actions(iam):
                  AWSAccountIds=["111122223333"], Actions=["ReceiveMessage"])
     assert admin.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])["Attributes"]["Policy"] == before
     assert queue_counts(admin, url) == (1, 0, 0)
+
+
+def test_a_queue_policy_cannot_give_anonymous_callers_message_move_tasks(iam):
+    """StartMessageMoveTask, ListMessageMoveTasks and CancelMessageMoveTask are on the same list
+    ('Cross-account permissions don't apply'): a grant of sqs:* to "*" on a dead-letter queue
+    lets no stranger redrive it, list its tasks or cancel the owner's."""
+    admin = iam.admin
+    anon = make_client(iam.daemon, unsigned=True)
+    _, dlq = queue_named(admin, "anon-dlq", Attributes=PLAIN)
+    _, source = queue_named(admin, "anon-src", Attributes=dict(PLAIN, RedrivePolicy=json.dumps(
+        {"deadLetterTargetArn": arn_of(dlq), "maxReceiveCount": "1"})))
+    for url in (dlq, source):
+        set_policy(admin, url, {"Effect": "Allow", "Principal": "*", "Action": "sqs:*", "Resource": arn_of(url)})
+    for i in range(3):
+        admin.send_message(QueueUrl=source, MessageBody=f"dead-{i}")
+    for _ in range(3):
+        admin.receive_message(QueueUrl=source, MaxNumberOfMessages=10, VisibilityTimeout=0)
+    assert wait_until(lambda: queue_counts(admin, dlq)[0] == 3, timeout=5)
+    expect_error(anon.start_message_move_task, "MissingAuthenticationToken", 403, SourceArn=arn_of(dlq))
+    expect_error(anon.list_message_move_tasks, "MissingAuthenticationToken", 403, SourceArn=arn_of(dlq))
+    handle = admin.start_message_move_task(SourceArn=arn_of(dlq), MaxNumberOfMessagesPerSecond=1)["TaskHandle"]
+    expect_error(anon.cancel_message_move_task, "MissingAuthenticationToken", 403, TaskHandle=handle)
+    assert admin.cancel_message_move_task(TaskHandle=handle)["ApproximateNumberOfMessagesMoved"] >= 0
 
 
 def test_role_sessions_in_principal_and_not_principal(iam):
