@@ -283,8 +283,8 @@ extension EnvelopeSealer {
         return derivation
     }
 
-    /// The message space's content-deduplication key, derived once per queue and space.
-    func deduplicationKey(_ context: SealingContext) throws(KeyServiceError) -> HMACSHA256Key {
+    /// The message space's key for deduplication ids, derived once per queue and space.
+    func deduplicationHashKey(_ context: SealingContext) throws(KeyServiceError) -> HMACSHA256Key {
         let name = CacheName(queueArn: context.queueArn, caller: "", tag: BlobTag(context.spaceKey))
         if let cached = deduplicationKeys.withLock({ $0[name] }) { return cached }
         let derived = HMACSHA256Key(

@@ -7,7 +7,7 @@ import SealCrypto
 extension EnvelopeSealer {
     private static let derivationLabel = Array("sealq sqs message key v1".utf8)
     private static let associatedDataLabel = Array("sealq sqs v1".utf8)
-    static let deduplicationLabel = Array("sealq sqs content deduplication v1".utf8)
+    static let deduplicationLabel = Array("sealq sqs deduplication id v1".utf8)
     private static let spaceKeyContext = "sealq:message-space"
 
     // MARK: - Message keys

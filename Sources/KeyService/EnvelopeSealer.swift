@@ -66,7 +66,7 @@ public final class EnvelopeSealer: PayloadSealer {
     let encryptCache = Mutex<[CacheName: CachedKey]>([:])
     let decryptCache = Mutex<[CacheName: CachedKey]>([:])
     let spaceKeys = Mutex<[CacheName: (key: SecretBytes, lastUsed: Int64)]>([:])
-    /// The content-deduplication keys derived from the cached space keys, under the same names.
+    /// The deduplication-id keys derived from the cached space keys, under the same names.
     let deduplicationKeys = Mutex<[CacheName: HMACSHA256Key]>([:])
     let usage = Mutex(Usage())
     /// The most entries each cache (data keys for sealing, for opening, space keys) holds. Each
@@ -164,12 +164,12 @@ public final class EnvelopeSealer: PayloadSealer {
         }
     }
 
-    /// HMAC-SHA-256 of `body` under a key derived (HKDF) from the message space's key, in hex: the
-    /// content-based deduplication id of a sealed FIFO queue. A purge (a new space) starts afresh,
-    /// as its deduplication history does.
-    public func contentDeduplicationId(of body: String, _ context: SealingContext) throws(SQSError) -> String {
-        let key = try sqsErrors { () throws(KeyServiceError) in try deduplicationKey(context) }
-        return Hex.encode(key.authenticationCode(Array(body.utf8)))
+    /// HMAC-SHA-256 of `deduplicationId` under a key derived (HKDF) from the message space's key,
+    /// in hex: what a sealed FIFO queue's deduplication window keeps. A purge (a new space)
+    /// starts afresh, as its deduplication history does.
+    public func deduplicationKey(of deduplicationId: String, _ context: SealingContext) throws(SQSError) -> String {
+        let key = try sqsErrors { () throws(KeyServiceError) in try deduplicationHashKey(context) }
+        return Hex.encode(key.authenticationCode(Array(deduplicationId.utf8)))
     }
 
     /// Opens what `seal` made for the same message; a changed or moved ciphertext is an

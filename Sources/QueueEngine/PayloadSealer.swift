@@ -13,10 +13,11 @@ public protocol PayloadSealer: Sendable {
     func seal(_ payloads: [MessagePayload], protection: SealingProtection, _ contexts: [SealingContext]) throws(SQSError) -> [Data]
     /// Opens what `seal` made for the same message; the sealed bytes name their own key.
     func open(_ sealed: Data, _ context: SealingContext) throws(SQSError) -> MessagePayload
-    /// The id content-based deduplication gives `body` in a FIFO queue whose payloads are
-    /// sealed: a keyed hash under a key of `context`'s message space, in hex. Unlike SHA-256 of
-    /// the body, the stored id confirms no guessed body to whoever holds the database.
-    func contentDeduplicationId(of body: String, _ context: SealingContext) throws(SQSError) -> String
+    /// The key under which a FIFO queue whose payloads are sealed keeps `deduplicationId` in its
+    /// deduplication window: a hash of it keyed by `context`'s message space, in hex. Unlike the
+    /// id itself (often the SHA-256 of a body), it confirms no guessed body to whoever holds the
+    /// database.
+    func deduplicationKey(of deduplicationId: String, _ context: SealingContext) throws(SQSError) -> String
     /// Drops every cached data key of a queue (purged or deleted).
     func forget(queueArn: String)
     /// Drops cached keys no longer in use (past their reuse period, or idle); run by the sweep.

@@ -22,16 +22,28 @@ extension QueueEngine {
         }
     }
 
-    /// The id content-based deduplication gives `body`: the hex SHA-256 AWS documents, or on a
-    /// queue with SSE on, where the body must leave no trace on disk, a hash keyed by the
-    /// queue's message space (see `PayloadSealer.contentDeduplicationId`).
-    func contentDeduplicationId(of body: String, in queue: QueueRecord, caller: Caller) throws(SQSError) -> String {
-        if SealingProtection(queue.settings) != nil {
-            return try sealer.contentDeduplicationId(of: body, sealingContext(in: queue, caller: caller))
+    /// The deduplication id a FIFO `message` is stored with, and the key its deduplication window
+    /// is looked up by. The id is the sender's, or with content-based deduplication the hex
+    /// SHA-256 of the body, as AWS documents (so a sender's explicit id equal to it is a
+    /// duplicate). On a queue with SSE on, where nothing derived from a body may reach the disk,
+    /// the window holds a hash of the id keyed by the queue's message space
+    /// (`PayloadSealer.deduplicationKey`), and a content-based id is stored empty and derived
+    /// again from the opened body (`opened`).
+    func deduplicationIds(of message: OutgoingMessage, in queue: QueueRecord, caller: Caller) throws(SQSError) -> (stored: String, windowKey: String) {
+        let id: String
+        if let given = message.deduplicationId {
+            id = given
+        } else {
+            guard let contentDigest else { throw SQSError(.internalError, "Content-based deduplication is unavailable.") }
+            id = contentDigest(message.body)
         }
-        guard let contentDigest else { throw SQSError(.internalError, "Content-based deduplication is unavailable.") }
-        return contentDigest(body)
+        guard SealingProtection(queue.settings) != nil else { return (id, id) }
+        let windowKey = try sealer.deduplicationKey(of: id, sealingContext(in: queue, caller: caller))
+        return (message.deduplicationId ?? Self.derivedFromBody, windowKey)
     }
+
+    /// The stored deduplication id of a sealed message whose id is the SHA-256 of its body.
+    static let derivedFromBody = ""
 
     /// `message`, read from `queue`'s message space, with its payload opened.
     func opened(_ message: NewMessage, in queue: QueueRecord, caller: Caller) throws(SQSError) -> NewMessage {
@@ -42,6 +54,7 @@ extension QueueEngine {
         opened.attributes = payload.attributes
         opened.systemAttributes = payload.systemAttributes
         opened.sealedPayload = nil
+        if opened.deduplicationId == Self.derivedFromBody, let contentDigest { opened.deduplicationId = contentDigest(payload.body) }
         return opened
     }
 
@@ -65,6 +78,10 @@ extension QueueEngine {
                 throw SQSError(.internalError, "A message cannot move between queues that no longer exist.")
             }
             var opened = try opened(message, in: source, caller: caller)
+            // Sealed again, a content-based id stays derived from the body rather than stored.
+            if message.deduplicationId == Self.derivedFromBody, SealingProtection(destination.settings) != nil {
+                opened.deduplicationId = Self.derivedFromBody
+            }
             switch move {
             case .deadLetter where destination.settings.fifoQueue:
                 opened.deduplicationId = opened.messageId

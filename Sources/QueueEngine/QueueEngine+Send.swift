@@ -3,14 +3,18 @@ extension QueueEngine {
     public func sendMessage(queue name: String, _ message: OutgoingMessage, caller: Caller) async throws -> SentMessage {
         let queue = try requireQueue(name)
         try Self.checkSigned(caller, for: queue)
-        var stored = [try prepare(message, for: queue, caller: caller, now: time.nowMilliseconds())]
+        let prepared = try prepare(message, for: queue, caller: caller, now: time.nowMilliseconds())
+        var stored = [prepared.message]
         try seal(&stored, for: queue, caller: caller)
-        return try await persist(stored, in: queue, entryIds: [nil])[0]
+        return try await persist(stored, in: queue, entryIds: [nil], windowKeys: [prepared.windowKey])[0]
     }
 
-    /// Stores prepared messages: FIFO ones through deduplication, with sequence numbers. The
-    /// send's observer (`StoredSends`) hears of them in the storing transaction, by entry id.
-    private func persist(_ messages: [NewMessage], in queue: QueueRecord, entryIds: [String?]) async throws -> [SentMessage] {
+    /// Stores prepared messages: FIFO ones through deduplication (looked up by `windowKeys`),
+    /// with sequence numbers. The send's observer (`StoredSends`) hears of them in the storing
+    /// transaction, by entry id.
+    private func persist(
+        _ messages: [NewMessage], in queue: QueueRecord, entryIds: [String?], windowKeys: [String]
+    ) async throws -> [SentMessage] {
         let observer = StoredSends.observer
         guard queue.settings.fifoQueue else {
             // Standard queues store every message under the id it was given.
@@ -20,10 +24,10 @@ extension QueueEngine {
             return messages.map { SentMessage(messageId: $0.messageId, sequenceNumber: nil) }
         }
         let now = messages.first?.sentAt ?? time.nowMilliseconds()
-        let keyed = messages.map { message in
+        let keyed = zip(messages, windowKeys).map { message, windowKey in
             DeduplicatedMessage(
                 message: message, scope: queue.settings.deduplicationScope == "messageGroup" ? message.groupId ?? "" : "",
-                deduplicationId: message.deduplicationId ?? "", expiresAt: now + Self.fifoWindowMilliseconds)
+                deduplicationId: windowKey, expiresAt: now + Self.fifoWindowMilliseconds)
         }
         let outcomes = try await store.insertDeduplicated(keyed, space: queue.messageSpace, now: now) { outcomes in
             observer?.stored(zip(entryIds, zip(messages, outcomes)).map { .init(entryId: $0, sent: Self.sent($1.0, $1.1)) })
@@ -62,17 +66,19 @@ extension QueueEngine {
         var outcome = BatchOutcome<SentMessage>()
         var acceptedIds: [String] = []
         var stored: [NewMessage] = []
+        var windowKeys: [String] = []
         for entry in entries {
             switch Result(catching: { () throws(SQSError) in try prepare(entry.payload, for: queue, caller: caller, now: now) }) {
-            case .success(let message):
+            case .success(let prepared):
                 acceptedIds.append(entry.id)
-                stored.append(message)
+                stored.append(prepared.message)
+                windowKeys.append(prepared.windowKey)
             case .failure(let error): outcome.failures.append((entry.id, error))
             }
         }
         // A key failure is the whole call's (every entry needs the same key), as on AWS.
         try seal(&stored, for: queue, caller: caller)
-        let sent = stored.isEmpty ? [] : try await persist(stored, in: queue, entryIds: acceptedIds)
+        let sent = stored.isEmpty ? [] : try await persist(stored, in: queue, entryIds: acceptedIds, windowKeys: windowKeys)
         outcome.successes = Array(zip(acceptedIds, sent))
         return outcome
     }
@@ -92,7 +98,11 @@ extension QueueEngine {
         waiters.notify(queueId: queue.id, count: soonVisible)
     }
 
-    private func prepare(_ message: OutgoingMessage, for queue: QueueRecord, caller: Caller, now: Int64) throws(SQSError) -> NewMessage {
+    /// `message` validated and made ready to store, with the key its FIFO deduplication window
+    /// is looked up by (empty on a standard queue).
+    private func prepare(
+        _ message: OutgoingMessage, for queue: QueueRecord, caller: Caller, now: Int64
+    ) throws(SQSError) -> (message: NewMessage, windowKey: String) {
         guard !message.body.isEmpty else { throw SQSError.missingParameter("MessageBody") }
         try MessageValidation.checkBody(message.body)
         try MessageValidation.checkAttributes(message.attributes)
@@ -105,14 +115,15 @@ extension QueueEngine {
         }
         let delay = try delaySeconds(of: message, queue: queue)
         try checkFifoParameters(of: message, queue: queue)
-        var deduplicationId = message.deduplicationId
-        if queue.settings.fifoQueue && deduplicationId == nil {
-            deduplicationId = try contentDeduplicationId(of: message.body, in: queue, caller: caller)
+        var deduplication: (stored: String?, windowKey: String) = (message.deduplicationId, "")
+        if queue.settings.fifoQueue {
+            deduplication = try deduplicationIds(of: message, in: queue, caller: caller)
         }
-        return NewMessage(
+        let prepared = NewMessage(
             messageId: RandomIdentifier.uuid(), body: message.body, attributes: message.attributes,
             systemAttributes: message.systemAttributes, senderId: caller.senderId, sentAt: now,
-            visibleAt: now + Int64(delay) * 1000, groupId: message.groupId, deduplicationId: deduplicationId)
+            visibleAt: now + Int64(delay) * 1000, groupId: message.groupId, deduplicationId: deduplication.stored)
+        return (prepared, deduplication.windowKey)
     }
 
     private func delaySeconds(of message: OutgoingMessage, queue: QueueRecord) throws(SQSError) -> Int {

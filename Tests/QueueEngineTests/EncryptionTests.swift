@@ -1,8 +1,10 @@
 import Foundation
+import GRDB
 import SealCrypto
 import Testing
 
 @testable import QueueEngine
+@testable import Storage
 
 @Suite("Server-side encryption in the engine: what the store holds, and what comes back")
 struct EncryptionTests {
@@ -88,28 +90,38 @@ struct EncryptionTests {
     }
 }
 
-@Suite("Content-based deduplication on an encrypted FIFO queue")
+@Suite("Deduplication on an encrypted FIFO queue")
 struct SealedDeduplicationTests {
-    @Test("The id is keyed by the message space: it deduplicates, is what receivers see, is no SHA-256 of the body, and a purge changes it")
+    @Test("Ids are AWS's (SHA-256 of the body, matched by an explicit id), yet the store holds neither the hash nor the id: only a hash keyed by the space")
     func keyedByTheSpace() async throws {
         let h = try await Harness()
         try await h.createQueue("f.fifo", ["FifoQueue": "true", "ContentBasedDeduplication": "true"])
         let body = #"{"employee":"alice","salary":123456}"#
-        func send() async throws -> SentMessage {
-            try await h.engine.sendMessage(queue: "f.fifo", OutgoingMessage(body: body, groupId: "g"), caller: testCaller)
-        }
-        let first = try await send()
-        #expect(try await send().messageId == first.messageId, "the same body within the window is a duplicate")
-        let received = try #require(try await h.receive(from: "f.fifo", system: ["MessageDeduplicationId"]).first)
-        let id = try #require(received.attributes["MessageDeduplicationId"])
         let sha256 = Hex.encode(Digest.sha256(Array(body.utf8)))
-        #expect(id.count == 64 && id != sha256, "a keyed hash, not the body's SHA-256")
+        func send(_ body: String, id: String? = nil) async throws -> SentMessage {
+            try await h.engine.sendMessage(queue: "f.fifo", OutgoingMessage(body: body, groupId: "g", deduplicationId: id), caller: testCaller)
+        }
+        let first = try await send(body)
+        #expect(try await send(body).messageId == first.messageId, "the same body within the window is a duplicate")
+        #expect(try await send("another body", id: sha256).messageId == first.messageId, "so is an explicit id equal to the body's SHA-256")
+
+        let stored = try #require(try await EncryptionTests().storedContent(h, queue: "f.fifo").first)
+        #expect(stored.deduplicationId == "", "the stored id is derived again from the opened body")
+        let windows = try await h.store.database.read { db in try String.fetchAll(db, sql: "SELECT deduplication_id FROM deduplication") }
+        #expect(windows.count == 1 && windows[0].count == 64 && windows[0] != sha256, "the window keeps a keyed hash")
+
+        h.clock.advance(seconds: 31)
+        let received = try #require(try await h.receive(from: "f.fifo", system: ["MessageDeduplicationId"]).first)
+        #expect(received.body == body && received.attributes["MessageDeduplicationId"] == sha256, "receivers see AWS's id")
 
         h.clock.advance(seconds: 61)
         try await h.engine.purgeQueue(name: "f.fifo")
-        #expect(try await send().messageId != first.messageId, "a purge forgets what was sent")
-        let again = try #require(try await h.receive(from: "f.fifo", system: ["MessageDeduplicationId"]).first)
-        #expect(again.attributes["MessageDeduplicationId"].map { $0 != id && $0 != sha256 } == true, "the new space keys it afresh")
+        #expect(try await send(body).messageId != first.messageId, "a purge forgets what was sent")
+        let space = try h.engine.getQueue(name: "f.fifo").messageSpace
+        let after = try await h.store.database.read { db in
+            try String.fetchAll(db, sql: "SELECT deduplication_id FROM deduplication WHERE space = ?", arguments: [space])
+        }
+        #expect(after.count == 1 && after[0] != windows[0], "the new space keys ids afresh")
     }
 }
 

@@ -78,7 +78,8 @@ struct Harness {
         engine = QueueEngine(
             configuration: .init(accountId: "000000000000", region: "us-east-1"), store: self.store,
             sealer: sealer(try await makeSealer(self.store)), time: clock,
-            receiptAuthenticator: TestReceiptAuthenticator(key: receiptKey), logger: quietLogger)
+            receiptAuthenticator: TestReceiptAuthenticator(key: receiptKey), logger: quietLogger,
+            contentDigest: { Hex.encode(Digest.sha256(Array($0.utf8))) })
         try await engine.start()
     }
 

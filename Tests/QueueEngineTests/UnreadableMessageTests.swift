@@ -39,8 +39,8 @@ final class BreakableSealer: PayloadSealer {
         return try base.open(sealed, context)
     }
 
-    func contentDeduplicationId(of body: String, _ context: SealingContext) throws(SQSError) -> String {
-        try base.contentDeduplicationId(of: body, context)
+    func deduplicationKey(of deduplicationId: String, _ context: SealingContext) throws(SQSError) -> String {
+        try base.deduplicationKey(of: deduplicationId, context)
     }
 
     func forget(queueArn: String) {

@@ -3,6 +3,7 @@
 message-group blocking, receive request attempt ids, expired receipt handles, purge — over boto3
 (AWS JSON 1.0) and the signed Query protocol. Waits are real but short (≈1.2 s)."""
 
+import hashlib
 import json
 import time
 import uuid
@@ -335,7 +336,9 @@ def test_content_based_dedup_id_on_receive(sqs):
     sqs.send_message(QueueUrl=url, MessageBody="cbd-body", MessageGroupId="g")
     m = _recv(sqs, url, 1, VisibilityTimeout=30)[0]
     dedup = m["Attributes"].get("MessageDeduplicationId")
-    assert dedup, m["Attributes"]
+    # AWS: "Amazon SQS uses a SHA-256 hash to generate the MessageDeduplicationId using the body
+    # of the message" -- also on this queue, which has SSE-SQS on by default.
+    assert dedup == hashlib.sha256(b"cbd-body").hexdigest(), m["Attributes"]
     # a second, explicit send with the generated id is a duplicate of the first
     r = sqs.send_message(QueueUrl=url, MessageBody="different", MessageGroupId="g",
                          MessageDeduplicationId=dedup)
