@@ -20,6 +20,15 @@ public enum SecretFiles {
             guard isDirectory.boolValue else { throw Failure(description: "\(directory) is a file, not a directory") }
             return
         }
+        // A file where a parent should be is named: Foundation's own error does not say which.
+        var parent = (directory as NSString).deletingLastPathComponent
+        while !parent.isEmpty && parent != "/" {
+            if FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else { throw Failure(description: "cannot create the directory \(directory): \(parent) is a file") }
+                break
+            }
+            parent = (parent as NSString).deletingLastPathComponent
+        }
         do {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

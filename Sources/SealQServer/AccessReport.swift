@@ -51,10 +51,13 @@ public struct AccessReport: Sendable {
     }
 
     let catalog: PrincipalCatalog
+    /// The daemon's region, where every request goes (`aws:RequestedRegion`).
+    let region: String
 
-    /// A report over the principals of `catalog`.
-    public init(catalog: PrincipalCatalog) {
+    /// A report over the principals of `catalog`, for a daemon serving `region`.
+    public init(catalog: PrincipalCatalog, region: String) {
         self.catalog = catalog
+        self.region = region
     }
 
     /// The queue `name` in the data directory, if it exists: its ARN parts, policy and tags.
@@ -98,7 +101,7 @@ public struct AccessReport: Sendable {
         var grants: [Grant] = []
         for principal in catalog.principals.values.sorted(by: { $0.principalArn < $1.principalArn }) {
             var context = principal.conditionKeys
-            Self.addDaemonFacts(to: &context, resource: resource)
+            addDaemonFacts(to: &context)
             context.set("aws:ResourceAccount", [Authorizer.owner(of: resource) ?? principal.accountId])
             for (key, value) in resourceTags { context.add("aws:ResourceTag/\(key)", [value]) }
             if keyPolicyRules { context.set("kms:CallerAccount", [principal.accountId]) }
@@ -116,7 +119,7 @@ public struct AccessReport: Sendable {
         }
         guard !keyPolicyRules, !unsignedRefused else { return grants }
         var context = Principal.anonymousConditionKeys
-        Self.addDaemonFacts(to: &context, resource: resource)
+        addDaemonFacts(to: &context)
         if let owner = Authorizer.owner(of: resource) { context.set("aws:ResourceAccount", [owner]) }
         for (key, value) in resourceTags { context.add("aws:ResourceTag/\(key)", [value]) }
         if let grant = everyReading(
@@ -153,11 +156,10 @@ public struct AccessReport: Sendable {
     }
 
     /// The keys every call to the daemon has, whoever makes it: plain HTTP (`aws:SecureTransport`
-    /// false, as the daemon sets it) and the region of the resource's ARN (the daemon's own).
-    private static func addDaemonFacts(to context: inout ConditionContext, resource: String) {
+    /// false, as the daemon sets it) and the daemon's region.
+    private func addDaemonFacts(to context: inout ConditionContext) {
         context.set("aws:SecureTransport", ["false"], type: .boolean)
-        let fields = resource.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        if fields.count == 6, !fields[3].isEmpty { context.set("aws:RequestedRegion", [String(fields[3])]) }
+        context.set("aws:RequestedRegion", [region])
     }
 
     /// The actions whose requests may carry tags (`aws:RequestTag/…`), and those that may name

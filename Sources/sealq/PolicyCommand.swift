@@ -139,7 +139,7 @@ struct PolicyCommand: ParsableCommand {
             // The owner-only actions are refused to unsigned callers on any queue, named by
             // --queue or by --resource; SSE's refusal needs the queue's settings (when it exists here).
             let unsignedRefused = resourceArn.hasPrefix("arn:aws:sqs:") && AccessReport.refusesUnsigned(action, on: queueRecord)
-            let grants = AccessReport(catalog: catalog).grants(
+            let grants = AccessReport(catalog: catalog, region: identity.region).grants(
                 action: action, resource: resourceArn, resourcePolicy: resourcePolicy, resourceTags: tags,
                 keyPolicyRules: resourceArn.hasPrefix("arn:aws:kms:"), key: keyFacts, unsignedRefused: unsignedRefused)
             print(output == "json" ? WhoCanOutput.json(grants, action: action, resource: resourceArn) : WhoCanOutput.text(grants, action: action, resource: resourceArn), terminator: "")

@@ -774,8 +774,8 @@ def test_export_writes_cloudtrail_files_that_verify_and_tampering_is_found(audit
     again = run_sealq("audit", "export", str(out), "--data-dir", d.data_dir)
     assert "0 events in 0 new files" in again.stdout
     # A destination that is a file, or cannot be made, is said in one plain line.
-    for bad in (tmp_path / "a-file", "/proc/no-such-dir"):
-        if bad != "/proc/no-such-dir":
+    for bad in (tmp_path / "a-file", "/proc/no-such-dir", tmp_path / "a-file" / "below"):
+        if bad == tmp_path / "a-file":
             bad.write_text("x")
         refused = run_sealq("audit", "export", str(bad), "--data-dir", d.data_dir)
         assert refused.returncode == 1 and str(bad) in refused.stderr, refused.stderr

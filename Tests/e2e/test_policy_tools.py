@@ -1334,6 +1334,17 @@ def test_who_can_decides_keys_the_daemon_or_the_action_settles(env, sqs):
     assert p.returncode == 0, p.stderr
     (a,) = by_principal(json.loads(p.stdout))[user("partner")]["AllowedBy"]
     assert a["Conditions"] == [{"Operator": "StringEquals", "Key": "aws:RequestTag/x", "Values": ["y"]}]
+    # aws:RequestedRegion is where the request goes, the daemon's region, whatever the ARN names.
+    elsewhere = "arn:aws:sqs:eu-west-1:000000000000:far-away"
+    with open(path, "w") as f:
+        json.dump({"Version": "2012-10-17", "Statement": [
+            {"Sid": "HomeRegion", "Effect": "Allow", "Principal": {"AWS": user("partner")}, "Action": "sqs:SendMessage",
+             "Resource": elsewhere, "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}}]}, f)
+    p = sealq("policy", "who-can", "--action", "sqs:SendMessage", "--resource", elsewhere, "--resource-policy", path,
+              "--data-dir", env.data_dir, "--policies", env.policies_dir, "--output", "json")
+    assert p.returncode == 0, p.stderr
+    (a,) = by_principal(json.loads(p.stdout))[user("partner")]["AllowedBy"]
+    assert (a["Sid"], a["Conditions"]) == ("HomeRegion", [])
 
 
 def test_who_can_text_output(env, queues):
