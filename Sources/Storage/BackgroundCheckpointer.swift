@@ -38,10 +38,14 @@ final class BackgroundCheckpointer: Sendable {
         let thread = Thread { [stopFlag] in
             while !stopFlag.raised.load(ordering: .relaxed) {
                 var pause = interval
-                if stopFlag.truncate.load(ordering: .relaxed) {
+                // Taken before the pass, so a request made while it runs asks for another one.
+                if stopFlag.truncate.exchange(false, ordering: .acquiringAndReleasing) {
                     // Old copies of pages holding a destroyed space key must not linger in the log.
                     let done = (try? connection.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }) != nil
-                    if done { stopFlag.truncate.store(false, ordering: .relaxed) } else { pause = Self.retryInterval }
+                    if !done {
+                        stopFlag.truncate.store(true, ordering: .releasing)
+                        pause = Self.retryInterval
+                    }
                 } else {
                     _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
                 }
@@ -55,7 +59,7 @@ final class BackgroundCheckpointer: Sendable {
     /// Asks for the log to be copied into the file and truncated to nothing, retried every 20 ms
     /// until no reader holds it back.
     func requestTruncation() {
-        stopFlag.truncate.store(true, ordering: .relaxed)
+        stopFlag.truncate.store(true, ordering: .releasing)
         wakeUp.signal()
     }
 

@@ -112,19 +112,29 @@ public final class SQLiteMessageStore: MessageStore {
 
     /// Flushes the write-ahead log into the main database file and empties it (at shutdown).
     /// The background checkpointer stops first; a pass of its own still running holds SQLite's
-    /// checkpoint lock, which no busy timeout waits for (SQLITE_BUSY at once), so the
-    /// truncation is tried again for up to a second.
+    /// checkpoint lock, which no busy timeout waits for (SQLITE_BUSY at once), and a reader (a
+    /// backup, an sqlite3 shell) holds the log back. Each try waits at most 100 ms, about 6 s
+    /// in all; then the error says so and the next start empties the log.
     public func checkpoint() throws {
         checkpointer?.stop()
+        try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA busy_timeout = 100") }
         var attempts = 0
         while true {
             do {
                 try database.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
                 return
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempts < 50 {
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                guard attempts < 50 else { throw LogHeldBack() }
                 attempts += 1
                 usleep(20_000)
             }
+        }
+    }
+
+    /// The write-ahead log could not be emptied at shutdown: a reader held it.
+    public struct LogHeldBack: Error, CustomStringConvertible {
+        public var description: String {
+            "a reader of the database (a backup, an sqlite3 shell) held the write-ahead log; the next start empties it"
         }
     }
 

@@ -514,6 +514,34 @@ def test_a_reader_of_the_database_does_not_stop_a_start(tmp_path):
         daemon.stop()
 
 
+def test_a_reader_of_the_database_does_not_hold_up_a_shutdown(tmp_path):
+    """SIGTERM with a read transaction open on the database (a backup, an sqlite3 shell) stops
+    within seconds, leaving the log to the next start, instead of retrying its truncation for
+    minutes; the next start has everything."""
+    import sqlite3
+    daemon = Daemon(str(tmp_path))
+    daemon.start()
+    url = make_client(daemon).create_queue(QueueName="kept-through-a-reader")["QueueUrl"]
+    make_client(daemon).send_message(QueueUrl=url, MessageBody="still here")
+    reader = sqlite3.connect(os.path.join(daemon.data_dir, "sealq.sqlite"), isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        assert reader.execute("SELECT COUNT(*) FROM queues").fetchone()[0] == 1
+        started = time.monotonic()
+        daemon.proc.send_signal(signal.SIGTERM)
+        daemon.proc.wait(timeout=30)
+        assert time.monotonic() - started < 10, "shutdown waited on the reader"
+    finally:
+        reader.execute("COMMIT")
+        reader.close()
+    daemon.start()
+    try:
+        got = make_client(daemon).receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
+        assert [m["Body"] for m in got] == ["still here"]
+    finally:
+        daemon.stop()
+
+
 def test_a_daemon_started_under_nohup_keeps_running_through_a_hangup(tmp_path):
     """Started ignoring SIGHUP (`nohup`), the daemon keeps ignoring it, as daemons do."""
     proc, port = _spawn(tmp_path, prefix=("nohup",))
