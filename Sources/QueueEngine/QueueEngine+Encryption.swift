@@ -27,19 +27,17 @@ extension QueueEngine {
     /// SHA-256 of the body, as AWS documents (so a sender's explicit id equal to it is a
     /// duplicate). On a queue with SSE on, where nothing derived from a body may reach the disk,
     /// the window holds a hash of the id keyed by the queue's message space
-    /// (`PayloadSealer.deduplicationKey`), and a content-based id is stored empty and derived
-    /// again from the opened body (`opened`).
+    /// (`PayloadSealer.deduplicationKey`), and an id that is the body's SHA-256 is stored empty
+    /// and derived again from the opened body (`opened`).
     func deduplicationIds(of message: OutgoingMessage, in queue: QueueRecord, caller: Caller) throws(SQSError) -> (stored: String, windowKey: String) {
-        let id: String
-        if let given = message.deduplicationId {
-            id = given
-        } else {
-            guard let contentDigest else { throw SQSError(.internalError, "Content-based deduplication is unavailable.") }
-            id = contentDigest(message.body)
+        let sealed = SealingProtection(queue.settings) != nil
+        let digest = (sealed || message.deduplicationId == nil) ? contentDigest?(message.body) : nil
+        guard let id = message.deduplicationId ?? digest else {
+            throw SQSError(.internalError, "Content-based deduplication is unavailable.")
         }
-        guard SealingProtection(queue.settings) != nil else { return (id, id) }
+        guard sealed else { return (id, id) }
         let windowKey = try sealer.deduplicationKey(of: id, sealingContext(in: queue, caller: caller))
-        return (message.deduplicationId ?? Self.derivedFromBody, windowKey)
+        return (id == digest ? Self.derivedFromBody : id, windowKey)
     }
 
     /// The stored deduplication id of a sealed message whose id is the SHA-256 of its body.
@@ -78,8 +76,11 @@ extension QueueEngine {
                 throw SQSError(.internalError, "A message cannot move between queues that no longer exist.")
             }
             var opened = try opened(message, in: source, caller: caller)
-            // Sealed again, a content-based id stays derived from the body rather than stored.
-            if message.deduplicationId == Self.derivedFromBody, SealingProtection(destination.settings) != nil {
+            // Sealed for its destination, an id that is the body's SHA-256 is derived, not stored,
+            // also when it comes from a queue with SSE off.
+            if SealingProtection(destination.settings) != nil, let id = opened.deduplicationId, let contentDigest,
+                id.count == 64, id == contentDigest(opened.body)
+            {
                 opened.deduplicationId = Self.derivedFromBody
             }
             switch move {

@@ -654,6 +654,34 @@ def test_no_plaintext_reaches_any_file_through_every_path(tmp_path):
     assert found == {}, f"plaintext on disk: {found}"
 
 
+def test_a_body_hash_redriven_into_an_encrypted_fifo_queue_is_not_stored(tmp_path):
+    """A content-based id comes from an SSE-off FIFO dead-letter queue as the body's SHA-256; moved
+    back into an encrypted queue, it is derived from the body again rather than stored there."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    try:
+        sqs = make_client(d)
+        fifo = {"FifoQueue": "true", "ContentBasedDeduplication": "true"}
+        dlq = sqs.create_queue(QueueName="plain-dlq.fifo", Attributes=dict(fifo, SqsManagedSseEnabled="false"))["QueueUrl"]
+        source = sqs.create_queue(QueueName="sealed-source.fifo", Attributes=dict(fifo, RedrivePolicy=json.dumps(
+            {"deadLetterTargetArn": arn_of(dlq), "maxReceiveCount": "1"})))["QueueUrl"]
+        body = f"redriven {uuid.uuid4().hex}"
+        digest = hashlib.sha256(body.encode()).hexdigest()
+        sqs.send_message(QueueUrl=dlq, MessageBody=body, MessageGroupId="g")
+        sqs.start_message_move_task(SourceArn=arn_of(dlq), DestinationArn=arn_of(source))
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and attrs(sqs, source, "ApproximateNumberOfMessages")["ApproximateNumberOfMessages"] != "1":
+            time.sleep(0.2)
+        db = sqlite3.connect(f"file:{d.data_dir}/sealq.sqlite?mode=ro", uri=True)
+        stored = [row[0] for row in db.execute("SELECT deduplication_id FROM messages")]
+        db.close()
+        assert stored == [""], stored
+        got = sqs.receive_message(QueueUrl=source, MessageSystemAttributeNames=["MessageDeduplicationId"])["Messages"]
+        assert [(m["Body"], m["Attributes"]["MessageDeduplicationId"]) for m in got] == [(body, digest)]
+    finally:
+        d.stop()
+
+
 # --------------------------------------------------------------------------- crypto-shredding
 
 def test_purge_and_queue_deletion_destroy_the_space_key_in_every_file(tmp_path):
