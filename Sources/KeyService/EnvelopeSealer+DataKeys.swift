@@ -79,7 +79,6 @@ extension EnvelopeSealer {
         encryptCache.withLock { cache in cache = cache.filter { $0.key.queueArn != queueArn } }
         decryptCache.withLock { cache in cache = cache.filter { $0.key.queueArn != queueArn } }
         spaceKeys.withLock { cache in cache = cache.filter { $0.key.queueArn != queueArn } }
-        deduplicationKeys.withLock { cache in cache = cache.filter { $0.key.queueArn != queueArn } }
     }
 
     /// Drops the data keys past their reuse period and the space keys unused for
@@ -88,11 +87,7 @@ extension EnvelopeSealer {
         let now = keys.now()
         encryptCache.withLock { cache in cache = cache.filter { $0.value.expiresAt > now } }
         decryptCache.withLock { cache in cache = cache.filter { $0.value.expiresAt > now } }
-        let live = spaceKeys.withLock { cache in
-            cache = cache.filter { now - $0.value.lastUsed < Self.spaceKeyIdleSeconds }
-            return Set(cache.keys)
-        }
-        deduplicationKeys.withLock { cache in cache = cache.filter { live.contains($0.key) } }
+        spaceKeys.withLock { cache in cache = cache.filter { now - $0.value.lastUsed < Self.spaceKeyIdleSeconds } }
     }
 
     /// The number of entries in each cache (sealing, opening, space keys), for tests.
@@ -283,16 +278,15 @@ extension EnvelopeSealer {
         return derivation
     }
 
-    /// The message space's key for deduplication ids, derived once per queue and space.
+    /// The message space's key for deduplication ids, derived once per queue and space and kept
+    /// beside the space key (so it leaves the cache with it).
     func deduplicationHashKey(_ context: SealingContext) throws(KeyServiceError) -> HMACSHA256Key {
         let name = CacheName(queueArn: context.queueArn, caller: "", tag: BlobTag(context.spaceKey))
-        if let cached = deduplicationKeys.withLock({ $0[name] }) { return cached }
+        let material = try spaceKey(context)
+        if let cached = spaceKeys.withLock({ $0[name]?.deduplication }) { return cached }
         let derived = HMACSHA256Key(
-            key: HKDF.expand(pseudorandomKey: try spaceKey(context), info: Self.deduplicationLabel, count: HKDF.pseudorandomKeyLength))
-        deduplicationKeys.withLock { cache in
-            if cache.count >= cacheCapacity { cache.removeAll() }
-            cache[name] = derived
-        }
+            key: HKDF.expand(pseudorandomKey: material, info: Self.deduplicationLabel, count: HKDF.pseudorandomKeyLength))
+        spaceKeys.withLock { $0[name]?.deduplication = derived }
         return derived
     }
 
@@ -311,7 +305,7 @@ extension EnvelopeSealer {
             if cache.count >= cacheCapacity, let idlest = cache.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
                 cache[idlest.key] = nil
             }
-            cache[name] = (material, now)
+            cache[name] = (material, now, nil)
         }
         return material
     }

@@ -65,9 +65,8 @@ public final class EnvelopeSealer: PayloadSealer {
     let fetching = Mutex<Void>(())
     let encryptCache = Mutex<[CacheName: CachedKey]>([:])
     let decryptCache = Mutex<[CacheName: CachedKey]>([:])
-    let spaceKeys = Mutex<[CacheName: (key: SecretBytes, lastUsed: Int64)]>([:])
-    /// The deduplication-id keys derived from the cached space keys, under the same names.
-    let deduplicationKeys = Mutex<[CacheName: HMACSHA256Key]>([:])
+    /// Clear space keys, each with the deduplication-id key derived from it once needed.
+    let spaceKeys = Mutex<[CacheName: (key: SecretBytes, lastUsed: Int64, deduplication: HMACSHA256Key?)]>([:])
     let usage = Mutex(Usage())
     /// The most entries each cache (data keys for sealing, for opening, space keys) holds. Each
     /// secret is its own guarded allocation (a few memory mappings, a locked page): unbounded,

@@ -1,10 +1,17 @@
 extension QueueEngine {
     /// Turns `messages`, sent together by `caller`, into what `queue` stores: with SSE on, each
     /// one's body and attributes sealed together into `sealedPayload` under the queue's current
-    /// protection and left empty in the clear.
+    /// protection and left empty in the clear. A deduplication id that is the body's SHA-256
+    /// (content-based, a sender's own, or one a move brings) is stored empty, to be derived again
+    /// when the message is opened: nothing derived from a body reaches the disk.
     func seal(_ messages: inout [NewMessage], for queue: QueueRecord, caller: Caller) throws(SQSError) {
         guard let protection = SealingProtection(queue.settings), !messages.isEmpty else { return }
         let common = try sealingContext(in: queue, caller: caller)
+        for index in messages.indices {
+            if let id = messages[index].deduplicationId, id.count == 64, id == contentDigest?(messages[index].body) {
+                messages[index].deduplicationId = Self.derivedFromBody
+            }
+        }
         var payloads: [MessagePayload] = []
         var contexts: [SealingContext] = []
         payloads.reserveCapacity(messages.count)
@@ -27,17 +34,15 @@ extension QueueEngine {
     /// SHA-256 of the body, as AWS documents (so a sender's explicit id equal to it is a
     /// duplicate). On a queue with SSE on, where nothing derived from a body may reach the disk,
     /// the window holds a hash of the id keyed by the queue's message space
-    /// (`PayloadSealer.deduplicationKey`), and an id that is the body's SHA-256 is stored empty
-    /// and derived again from the opened body (`opened`).
+    /// (`PayloadSealer.deduplicationKey`), and a content-based id is stored empty at once (as
+    /// `seal` would store it).
     func deduplicationIds(of message: OutgoingMessage, in queue: QueueRecord, caller: Caller) throws(SQSError) -> (stored: String, windowKey: String) {
-        let sealed = SealingProtection(queue.settings) != nil
-        let digest = (sealed || message.deduplicationId == nil) ? contentDigest?(message.body) : nil
-        guard let id = message.deduplicationId ?? digest else {
+        guard let id = message.deduplicationId ?? contentDigest?(message.body) else {
             throw SQSError(.internalError, "Content-based deduplication is unavailable.")
         }
-        guard sealed else { return (id, id) }
+        guard SealingProtection(queue.settings) != nil else { return (id, id) }
         let windowKey = try sealer.deduplicationKey(of: id, sealingContext(in: queue, caller: caller))
-        return (id == digest ? Self.derivedFromBody : id, windowKey)
+        return (message.deduplicationId ?? Self.derivedFromBody, windowKey)
     }
 
     /// The stored deduplication id of a sealed message whose id is the SHA-256 of its body.
@@ -76,13 +81,6 @@ extension QueueEngine {
                 throw SQSError(.internalError, "A message cannot move between queues that no longer exist.")
             }
             var opened = try opened(message, in: source, caller: caller)
-            // Sealed for its destination, an id that is the body's SHA-256 is derived, not stored,
-            // also when it comes from a queue with SSE off.
-            if SealingProtection(destination.settings) != nil, let id = opened.deduplicationId, let contentDigest,
-                id.count == 64, id == contentDigest(opened.body)
-            {
-                opened.deduplicationId = Self.derivedFromBody
-            }
             switch move {
             case .deadLetter where destination.settings.fifoQueue:
                 opened.deduplicationId = opened.messageId

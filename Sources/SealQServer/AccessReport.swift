@@ -11,9 +11,9 @@ import Storage
 /// Runs the enforcing evaluator once per principal of `policies/` (and once for an unsigned
 /// caller) with the keys known before any request is made: the principal's own keys, the
 /// resource's tags, the daemon's region and plain-HTTP transport, and the absence of request
-/// tags from actions whose requests carry none. Conditions on keys only a request supplies (source IP, time, request tags)
-/// are reported as the conditions under which the answer holds; a deny that depends on them is
-/// reported as an exception. A statement that grants `"*"` is shown as a wildcard grant.
+/// tags from actions whose requests carry none. Conditions on keys only a request supplies
+/// (source IP, time, request tags) are reported as the conditions under which the answer holds;
+/// a deny that depends on them is reported as an exception. A statement that grants `"*"` is shown as a wildcard grant.
 public struct AccessReport: Sendable {
     /// One principal that may act, and why.
     public struct Grant: Sendable {
