@@ -56,7 +56,7 @@ struct AuditCommand: AsyncParsableCommand {
             name: .customLong("checkpoint"),
             help: "A checkpoint saved earlier with `sealq audit checkpoint` that the log must still lead to (repeatable).")
         var checkpointFiles: [String] = []
-        @Option(help: "How old, in seconds, the first event no signed checkpoint covers may be (0: every event must be signed).")
+        @Option(parsing: .unconditional, help: "How old, in seconds, the first event no signed checkpoint covers may be (0: every event must be signed).")
         var unsignedGrace = 120
 
         func validate() throws {
@@ -142,11 +142,11 @@ struct AuditCommand: AsyncParsableCommand {
             name: .customLong("attribute"),
             help: "KEY=VALUE, KEY one of EventId, EventName, ReadOnly, Username, ResourceType, ResourceName, EventSource, AccessKeyId (repeatable).")
         var attributes: [String] = []
-        @Option(help: "Only events at or after this time, in seconds since the epoch.")
+        @Option(parsing: .unconditional, help: "Only events at or after this time, in seconds since the epoch.")
         var startTime: Double?
-        @Option(help: "Only events at or before this time, in seconds since the epoch.")
+        @Option(parsing: .unconditional, help: "Only events at or before this time, in seconds since the epoch.")
         var endTime: Double?
-        @Option(help: "At most this many events.")
+        @Option(parsing: .unconditional, help: "At most this many events.")
         var maxResults = 50
 
         func validate() throws {

@@ -56,25 +56,25 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "One of: \(BenchmarkScenario.allCases.map(\.rawValue).joined(separator: ", ")).")
     var scenario = BenchmarkScenario.all.rawValue
 
-    @Option(help: "Concurrent keep-alive connections.")
+    @Option(parsing: .unconditional, help: "Concurrent keep-alive connections.")
     var connections = 64
 
-    @Option(help: "Seconds each measured phase lasts.")
+    @Option(parsing: .unconditional, help: "Seconds each measured phase lasts.")
     var duration = 10
 
-    @Option(help: "Bytes per message body.")
+    @Option(parsing: .unconditional, help: "Bytes per message body.")
     var messageSize = 1024
 
-    @Option(help: "Messages per SendMessageBatch in the batch scenario (1-10).")
+    @Option(parsing: .unconditional, help: "Messages per SendMessageBatch in the batch scenario (1-10).")
     var batchSize = 10
 
-    @Option(help: "Messages put into each queue before it is measured (default 0; 100,000 for fifo-receive).")
+    @Option(parsing: .unconditional, help: "Messages put into each queue before it is measured (default 0; 100,000 for fifo-receive).")
     var prefill: Int?
 
     @Flag(help: "Run send, batch and pipeline against a FIFO queue.")
     var fifo = false
 
-    @Option(help: "MessageGroupIds of a FIFO queue, used round-robin (default 1; 10,000 for fifo-receive).")
+    @Option(parsing: .unconditional, help: "MessageGroupIds of a FIFO queue, used round-robin (default 1; 10,000 for fifo-receive).")
     var groups: Int?
 
     @Option(
@@ -82,10 +82,10 @@ struct BenchCommand: AsyncParsableCommand {
         help: "NAME=VALUE: an attribute of the queues the benchmark creates, such as SqsManagedSseEnabled=false or KmsMasterKeyId=alias/aws/sqs (repeatable).")
     var queueAttributes: [String] = []
 
-    @Option(help: "Rounds of sse-compare, each measuring send, batch and pipeline without and with encryption (default 5).")
+    @Option(parsing: .unconditional, help: "Rounds of sse-compare, each measuring send, batch and pipeline without and with encryption (default 5).")
     var rounds: Int?
 
-    @Option(help: "Stop each measured phase after this many requests.")
+    @Option(parsing: .unconditional, help: "Stop each measured phase after this many requests.")
     var requests: Int?
 
     @Option(help: "The SigV4 region.")

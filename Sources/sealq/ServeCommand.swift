@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Address to listen on [env: SEALQ_HOST] (default: 127.0.0.1).")
     var host: String?
-    @Option(help: "Port to listen on [env: SEALQ_PORT] (default: 9324).")
+    @Option(parsing: .unconditional, help: "Port to listen on [env: SEALQ_PORT] (default: 9324).")
     var port: Int?
     @OptionGroup var locations: LocationOptions
     @Option(name: .customLong("keys"), help: "Key definitions directory [env: SEALQ_KEYS] (default: ./keys).")
@@ -28,10 +28,12 @@ struct ServeCommand: AsyncParsableCommand {
     var rootKeyFile: String?
     @Option(
         name: .customLong("kms-deletion-day-seconds"),
+        parsing: .unconditional,
         help: "Tests only: seconds in a day of a KMS key deletion window, 1 to 86400 (default 86400).")
     var kmsDeletionDaySeconds: Int64?
     @Option(
         name: .customLong("audit-retention-days"),
+        parsing: .unconditional,
         help: """
             Archive audit events older than this many days (more than 0, at most 36500) to export files, then remove them \
             [env: SEALQ_AUDIT_RETENTION_DAYS] (default: keep all).
@@ -45,12 +47,14 @@ struct ServeCommand: AsyncParsableCommand {
     var insecureSkipAuth = false
     @Option(
         name: .customLong("idle-timeout"),
+        parsing: .unconditional,
         help: "Seconds (1–3600) a connection may stay idle or in a half-sent request before it is closed [env: SEALQ_IDLE_TIMEOUT] (default: 30).")
     var idleTimeout: Int64?
     @Option(name: .customLong("log-level"), help: "\(Self.levels) [env: SEALQ_LOG_LEVEL] (default: info).")
     var logLevel: String?
     @Option(
         name: .customLong("io-threads"),
+        parsing: .unconditional,
         help: "Event-loop threads (1–256) for network I/O [env: SEALQ_IO_THREADS] (default: one per core).")
     var ioThreads: Int?
 

@@ -678,3 +678,21 @@ def test_log_level_help_and_refusal_list_every_level(tmp_path):
     assert ", ".join(levels) in " ".join(help_text.split()), help_text
     result = serve(tmp_path, "--port", "1", "--log-level", "loud")
     assert result.returncode == 64 and ", ".join(levels) in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("command,says", [
+    (["serve", "--port", "-1"], "port number"),
+    (["serve", "--port", "1", "--io-threads", "-2"], "1 to 256"),
+    (["serve", "--port", "1", "--idle-timeout", "-5"], "1 to 3600"),
+    (["serve", "--port", "1", "--audit-retention-days", "-1"], "more than 0"),
+    (["serve", "--port", "1", "--kms-deletion-day-seconds", "-1"], "1 to 86400"),
+    (["audit", "verify", "--unsigned-grace", "-1"], "0 or more"),
+    (["audit", "lookup", "--max-results", "-3"], "at least 1"),
+    (["bench", "--connections", "-4", "--scenario", "health", "--endpoint", "http://127.0.0.1:1"], "connections must be at least 1"),
+])
+def test_a_negative_number_is_refused_for_its_range_not_taken_for_a_flag(tmp_path, command, says):
+    env = dict(os.environ, SEALQ_ADMIN_ACCESS_KEY_ID=ADMIN_KEY, SEALQ_ADMIN_SECRET_ACCESS_KEY=ADMIN_SECRET)
+    result = subprocess.run([SEALQ_BIN, *command, "--data-dir", str(tmp_path / "data")], env=env, cwd=str(tmp_path),
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0, result.stderr
+    assert "Missing value" not in result.stderr and says in result.stderr, result.stderr
