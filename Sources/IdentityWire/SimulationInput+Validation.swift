@@ -10,6 +10,25 @@ extension SimulationInput {
         let violations = constraintViolations(operation: operation) + decodingViolations
         guard violations.isEmpty else { throw .validation(violations) }
         guard !actionNames.isEmpty else { throw .invalidInput("The list of action names must not be empty.") }
+        // IAM: "This operation does not support using wildcards (*) in an action name."
+        if let wildcard = actionNames.first(where: { $0.contains("*") || $0.contains("?") }) {
+            throw .invalidInput("Action names cannot contain wildcards: \(wildcard).")
+        }
+        // IAM: "You can input only one permissions boundary when you pass a policy to this operation."
+        if (permissionsBoundaryPolicyInputList?.count ?? 0) > 1 {
+            throw .invalidInput("Only one permissions boundary can be simulated at a time.")
+        }
+        if let resourceOwner, Self.account(ofResourceOwner: resourceOwner) == nil {
+            throw .invalidInput("Invalid ResourceOwner \(resourceOwner): give the owning account as arn:aws:iam::ACCOUNT-ID:root.")
+        }
+    }
+
+    /// The account `ResourceOwner` names: IAM documents it as an account's ARN,
+    /// `arn:aws:iam::ACCOUNT-ID:root`; a bare 12-digit account ID is read as that account too.
+    public static func account(ofResourceOwner owner: String) -> String? {
+        let account = owner.hasPrefix("arn:aws:iam::") && owner.hasSuffix(":root")
+            ? owner.dropFirst("arn:aws:iam::".count).dropLast(":root".count) : Substring(owner)
+        return account.count == 12 && account.allSatisfy({ ("0"..."9").contains($0) }) ? String(account) : nil
     }
 
     /// The model's constraint violations, in member order, as `Value … at 'path' failed to satisfy constraint: …`.

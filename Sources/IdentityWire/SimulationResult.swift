@@ -134,20 +134,13 @@ public struct Position: Sendable, Equatable {
     }
 }
 
-/// IAM's `PolicySourceType`.
+/// The kind of policy a matched statement is in, as IAM's simulator answers it: `IAM Policy`
+/// for identity policies (attached, managed or given in PolicyInputList) and `Resource Policy`
+/// for the resource's. (The IAM model lists `user`, `group`, `aws-managed`, …, but the service
+/// answers with these two.)
 public enum PolicySourceType: String, Sendable, Equatable {
-    /// An inline user policy.
-    case user
-    /// An inline group policy.
-    case group
-    /// An inline role policy.
-    case role
-    /// An AWS managed policy.
-    case awsManaged = "aws-managed"
-    /// A customer managed policy.
-    case userManaged = "user-managed"
-    /// A resource-based policy.
-    case resource
-    /// A policy given in the request.
-    case none
+    /// An identity-based policy.
+    case iamPolicy = "IAM Policy"
+    /// The resource-based policy.
+    case resourcePolicy = "Resource Policy"
 }

@@ -23,6 +23,8 @@ public struct PrincipalCatalog: Sendable {
     /// The name of the file defining principals.
     public static let principalsFile = "principals.json"
 
+    /// The account the principals belong to.
+    public let accountId: String
     /// Principals by name (user and role names share one namespace).
     public let principals: [String: Principal]
     /// Managed policies by name.
@@ -116,7 +118,8 @@ public struct PrincipalCatalog: Sendable {
             }
             resolvedGroupPolicies[group] = attached
         }
-        return PrincipalCatalog(principals: principals, policies: policies, groups: groupMembers, groupPolicies: resolvedGroupPolicies)
+        return PrincipalCatalog(
+            accountId: accountId, principals: principals, policies: policies, groups: groupMembers, groupPolicies: resolvedGroupPolicies)
     }
 
     private static func principal(_ entry: PrincipalDefinitions.Entry, accountId: String, policies: [Policy]) -> Principal {

@@ -11,7 +11,7 @@ import Principals
 public struct PolicySimulator: Sendable {
     let catalog: PrincipalCatalog
 
-    /// A simulator over the principals and managed policies of `catalog`.
+    /// A simulator over the principals, groups and managed policies of `catalog` (its account's).
     public init(catalog: PrincipalCatalog) {
         self.catalog = catalog
     }
@@ -26,7 +26,6 @@ public struct PolicySimulator: Sendable {
         }
         var identityPolicies: [Policy] = []
         var principal: RequestPrincipal?
-        var sourceTypes: [String: PolicySourceType] = [:]
         switch request.operation {
         case .custom:
             if let arn = input.callerArn { principal = RequestPrincipal(arn: arn, accountId: Authorizer.owner(of: arn) ?? "") }
@@ -34,12 +33,11 @@ public struct PolicySimulator: Sendable {
             if input.resourcePolicy != nil, policySourceArn.contains(":role/") {
                 throw .invalidInput("Simulation of resource-based policies isn't supported for IAM roles.")
             }
-            let (policies, caller, type) = try policiesOf(policySourceArn)
+            let (policies, caller) = try policiesOf(policySourceArn)
             identityPolicies = policies
             // IAM: with both, "you simulate calling the API operations as Bob, as if Bob had
             // David's policies": CallerArn is the caller, PolicySourceArn only lends its policies.
             principal = input.callerArn.map { RequestPrincipal(arn: $0, accountId: Authorizer.owner(of: $0) ?? "") } ?? caller
-            for policy in policies { sourceTypes[policy.id] = policy.id == "AdministratorAccess" ? .awsManaged : type }
         }
         for (index, text) in (input.policyInputList ?? []).enumerated() {
             identityPolicies.append(try Self.parse(text, kind: .identity, id: "PolicyInputList.\(index + 1)"))
@@ -53,7 +51,6 @@ public struct PolicySimulator: Sendable {
                 throw .invalidInput("CallerArn must be specified to simulate a policy with a resource policy.")
             }
             resourcePolicy = try Self.parse(text, kind: .resource, id: "ResourcePolicy")
-            sourceTypes["ResourcePolicy"] = .resource
         }
         var context = ConditionContext()
         for entry in input.contextEntries ?? [] {
@@ -76,13 +73,15 @@ public struct PolicySimulator: Sendable {
                 AuthorizationRequest(action: action, resource: resource, principal: principal, context: context),
                 identityPolicies: identityPolicies, resourcePolicy: resourcePolicy, permissionsBoundaries: boundaries,
                 explain: explain)
-            if let principal, let owner = Self.owner(of: resource, resourceOwner: input.resourceOwner), owner != principal.accountId {
-                Self.applyCrossAccountRule(to: &evaluation)
-            }
+            let crossAccount = principal.map { principal in
+                Self.owner(of: resource, resourceOwner: input.resourceOwner).map { $0 != principal.accountId } ?? false
+            } ?? false
+            if crossAccount { Self.applyCrossAccountRule(to: &evaluation) }
             let decision = EvalDecision(rawValue: evaluation.decision.rawValue) ?? .implicitDeny
             let matched = evaluation.matchedStatements.map { statement in
                 IdentityWire.MatchedStatement(
-                    sourcePolicyId: statement.policyId, sourcePolicyType: sourceTypes[statement.policyId],
+                    sourcePolicyId: statement.policyId,
+                    sourcePolicyType: statement.kind == .resource ? .resourcePolicy : .iamPolicy,
                     // IAM reports a statement as starting just after its `{`.
                     startPosition: Position(line: statement.start.line, column: statement.start.column + 1),
                     endPosition: Position(line: statement.end.line, column: statement.end.column))
@@ -90,16 +89,24 @@ public struct PolicySimulator: Sendable {
             var result = EvaluationResult(
                 evalActionName: action, evalResourceName: resource, evalDecision: decision, matchedStatements: matched,
                 missingContextValues: evaluation.missingContextKeys, allowedByPermissionsBoundary: evaluation.allowedByPermissionsBoundary)
+            // IAM: EvalDecisionDetails "is populated for only cross-account simulations. It
+            // contains a brief summary of how each policy type contributes to the final
+            // evaluation decision"; within one account it is empty with a resource ARN and
+            // absent for `*`.
+            if crossAccount {
+                result.evalDecisionDetails = Self.decisionsByPolicyType(evaluation, resourcePolicy: resourcePolicy != nil)
+            } else if resource != "*" {
+                result.evalDecisionDetails = [:]
+            }
             if resource != "*" {
                 // IAM: with ResourceArns, missing context values are "instead included under
-                // the ResourceSpecificResults section", and EvalDecisionDetails is present but
-                // empty for a simulation within one account.
+                // the ResourceSpecificResults section".
                 result.missingContextValues = []
-                result.evalDecisionDetails = [:]
                 result.resourceSpecificResults = [
                     ResourceSpecificResult(
                         evalResourceName: resource, evalResourceDecision: decision, matchedStatements: matched,
                         missingContextValues: evaluation.missingContextKeys,
+                        evalDecisionDetails: result.evalDecisionDetails ?? [:],
                         allowedByPermissionsBoundary: evaluation.allowedByPermissionsBoundary)
                 ]
             }
@@ -116,19 +123,32 @@ public struct PolicySimulator: Sendable {
         return (result, explain ? SimulationExplanation(results: explanations) : nil)
     }
 
-    /// The identity policies of the user, role or group `arn` names, the caller it stands for
-    /// (none for a group), and the source type its policies are reported with.
-    private func policiesOf(_ arn: String) throws(IdentityError) -> ([Policy], RequestPrincipal?, PolicySourceType) {
-        if let principal = catalog.principals.values.first(where: { $0.principalArn == arn }) {
-            return (principal.policies, principal.requestPrincipal, .userManaged)
+    /// The identity policies of the user, role or group `arn` names, and the caller it stands
+    /// for (none for a group). An ARN of another account, or one that names no user, role or
+    /// group (an assumed-role session, a policy, a queue), is invalid input, as on IAM.
+    private func policiesOf(_ arn: String) throws(IdentityError) -> ([Policy], RequestPrincipal?) {
+        let fields = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        let entity = fields.count == 6 ? fields[5].split(separator: "/", maxSplits: 1).first.map(String.init) : nil
+        guard fields.count == 6, fields[0] == "arn", fields[1] == "aws", fields[2] == "iam", fields[3].isEmpty,
+            let entity, ["user", "role", "group"].contains(entity), fields[5].count > entity.count + 1
+        else {
+            throw .invalidInput("Invalid Entity Arn: \(arn) does not clearly define entity type and name.")
         }
-        let prefix = "arn:aws:iam::"
-        if arn.hasPrefix(prefix), let groupName = arn.split(separator: "/").last.map(String.init), arn.contains(":group/"),
-            catalog.groups[groupName] != nil
-        {
-            return (catalog.groupPolicies[groupName] ?? [], nil, .group)
+        guard fields[4] == catalog.accountId else {
+            throw .invalidInput(
+                "Invalid Policy Source Arn: caller's account \(catalog.accountId) does not have access to policies in account \(fields[4]).")
         }
-        throw .noSuchEntity("The user or role with name \(arn.split(separator: "/").last.map(String.init) ?? arn) cannot be found.")
+        let name = String(fields[5].split(separator: "/").last ?? "")
+        if entity == "group" {
+            guard fields[5] == "group/\(name)", let policies = catalog.groupPolicies[name] else {
+                throw .noSuchEntity("The group with name \(name) cannot be found.")
+            }
+            return (policies, nil)
+        }
+        guard let principal = catalog.principals.values.first(where: { $0.principalArn == arn }) else {
+            throw .noSuchEntity("The \(entity) with name \(name) cannot be found.")
+        }
+        return (principal.policies, principal.requestPrincipal)
     }
 
     private static func parse(_ text: String, kind: PolicyKind, id: String) throws(IdentityError) -> Policy {
@@ -139,10 +159,30 @@ public struct PolicySimulator: Sendable {
         }
     }
 
-    /// The account owning `resource`: the one its ARN names, else ResourceOwner's (for ARNs
-    /// without an account, as IAM documents); nil when neither says (the caller's is assumed).
+    /// The account owning `resource`: the one its ARN names (an account ID, not a wildcard or
+    /// `aws`), else ResourceOwner's, as IAM documents for ARNs without an account; nil when
+    /// neither says (the caller's is assumed).
     private static func owner(of resource: String, resourceOwner: String?) -> String? {
-        Authorizer.owner(of: resource) ?? resourceOwner.map { Authorizer.owner(of: $0) ?? "" }
+        if let account = Authorizer.owner(of: resource), account.count == 12, account.allSatisfy({ ("0"..."9").contains($0) }) {
+            return account
+        }
+        return resourceOwner.flatMap(SimulationInput.account(ofResourceOwner:))
+    }
+
+    /// How each policy type decided on its own, for a cross-account result: the caller's
+    /// identity policies, and the resource's policy when one was given.
+    private static func decisionsByPolicyType(_ evaluation: Evaluation, resourcePolicy: Bool) -> [String: EvalDecision] {
+        func decision(_ kind: PolicyKind, allowed: Bool) -> EvalDecision {
+            if evaluation.decision == .explicitDeny && evaluation.matchedStatements.contains(where: { $0.kind == kind }) {
+                return .explicitDeny
+            }
+            return allowed ? .allowed : .implicitDeny
+        }
+        var details = [PolicySourceType.iamPolicy.rawValue: decision(.identity, allowed: evaluation.allowSources.identityPolicy)]
+        if resourcePolicy {
+            details[PolicySourceType.resourcePolicy.rawValue] = decision(.resource, allowed: evaluation.allowSources.resourcePolicy != .none)
+        }
+        return details
     }
 
     /// Across accounts, IAM allows only what both sides allow: an identity policy of the

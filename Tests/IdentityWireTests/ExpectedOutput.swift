@@ -5,7 +5,7 @@
 enum ExpectedOutput {
     /// `IdentityResponseEncoder.encode(ResultFixtures.simulation, operation: .custom, requestId: "req-1")`.
     static let simulationXML =
-        #"<?xml version="1.0"?><SimulateCustomPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><SimulateCustomPolicyResult><EvaluationResults><member><EvalActionName>sqs:SendMessage</EvalActionName><EvalResourceName>arn:aws:sqs:us-east-1:000000000000:orders</EvalResourceName><EvalDecision>allowed</EvalDecision><MatchedStatements><member><SourcePolicyId>PolicyInputList.1</SourcePolicyId><SourcePolicyType>none</SourcePolicyType><StartPosition><Line>1</Line><Column>38</Column></StartPosition><EndPosition><Line>1</Line><Column>121</Column></EndPosition></member></MatchedStatements><MissingContextValues></MissingContextValues><PermissionsBoundaryDecisionDetail><AllowedByPermissionsBoundary>true</AllowedByPermissionsBoundary></PermissionsBoundaryDecisionDetail><ResourceSpecificResults><member><EvalResourceName>arn:aws:sqs:us-east-1:000000000000:orders</EvalResourceName><EvalResourceDecision>allowed</EvalResourceDecision><MatchedStatements><member><SourcePolicyId>PolicyInputList.1</SourcePolicyId><SourcePolicyType>none</SourcePolicyType><StartPosition><Line>1</Line><Column>38</Column></StartPosition><EndPosition><Line>1</Line><Column>121</Column></EndPosition></member></MatchedStatements><MissingContextValues></MissingContextValues><EvalDecisionDetails><entry><key>IAM Policy</key><value>allowed</value></entry></EvalDecisionDetails><PermissionsBoundaryDecisionDetail><AllowedByPermissionsBoundary>true</AllowedByPermissionsBoundary></PermissionsBoundaryDecisionDetail></member></ResourceSpecificResults></member><member><EvalActionName>sqs:DeleteQueue</EvalActionName><EvalResourceName>*</EvalResourceName><EvalDecision>implicitDeny</EvalDecision><MatchedStatements></MatchedStatements><MissingContextValues><member>aws:SourceIp</member><member>aws:CurrentTime</member></MissingContextValues><OrganizationsDecisionDetail><AllowedByOrganizations>true</AllowedByOrganizations></OrganizationsDecisionDetail><EvalDecisionDetails><entry><key>IAM Policy</key><value>implicitDeny</value></entry><entry><key>arn:aws:sqs:us-east-1:000000000000:orders</key><value>explicitDeny</value></entry></EvalDecisionDetails></member></EvaluationResults><IsTruncated>true</IsTruncated><Marker>page-2</Marker></SimulateCustomPolicyResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></SimulateCustomPolicyResponse>"#
+        #"<?xml version="1.0"?><SimulateCustomPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><SimulateCustomPolicyResult><EvaluationResults><member><EvalActionName>sqs:SendMessage</EvalActionName><EvalResourceName>arn:aws:sqs:us-east-1:000000000000:orders</EvalResourceName><EvalDecision>allowed</EvalDecision><MatchedStatements><member><SourcePolicyId>PolicyInputList.1</SourcePolicyId><SourcePolicyType>IAM Policy</SourcePolicyType><StartPosition><Line>1</Line><Column>38</Column></StartPosition><EndPosition><Line>1</Line><Column>121</Column></EndPosition></member></MatchedStatements><MissingContextValues></MissingContextValues><PermissionsBoundaryDecisionDetail><AllowedByPermissionsBoundary>true</AllowedByPermissionsBoundary></PermissionsBoundaryDecisionDetail><ResourceSpecificResults><member><EvalResourceName>arn:aws:sqs:us-east-1:000000000000:orders</EvalResourceName><EvalResourceDecision>allowed</EvalResourceDecision><MatchedStatements><member><SourcePolicyId>PolicyInputList.1</SourcePolicyId><SourcePolicyType>IAM Policy</SourcePolicyType><StartPosition><Line>1</Line><Column>38</Column></StartPosition><EndPosition><Line>1</Line><Column>121</Column></EndPosition></member></MatchedStatements><MissingContextValues></MissingContextValues><EvalDecisionDetails><entry><key>IAM Policy</key><value>allowed</value></entry></EvalDecisionDetails><PermissionsBoundaryDecisionDetail><AllowedByPermissionsBoundary>true</AllowedByPermissionsBoundary></PermissionsBoundaryDecisionDetail></member></ResourceSpecificResults></member><member><EvalActionName>sqs:DeleteQueue</EvalActionName><EvalResourceName>*</EvalResourceName><EvalDecision>implicitDeny</EvalDecision><MatchedStatements></MatchedStatements><MissingContextValues><member>aws:SourceIp</member><member>aws:CurrentTime</member></MissingContextValues><OrganizationsDecisionDetail><AllowedByOrganizations>true</AllowedByOrganizations></OrganizationsDecisionDetail><EvalDecisionDetails><entry><key>IAM Policy</key><value>implicitDeny</value></entry><entry><key>arn:aws:sqs:us-east-1:000000000000:orders</key><value>explicitDeny</value></entry></EvalDecisionDetails></member></EvaluationResults><IsTruncated>true</IsTruncated><Marker>page-2</Marker></SimulateCustomPolicyResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></SimulateCustomPolicyResponse>"#
 
     /// awscli's `json` output for the same answer, which `AWSCLIOutput.simulation` reproduces.
     static let simulationJSON = #"""
@@ -18,7 +18,7 @@ enum ExpectedOutput {
                     "MatchedStatements": [
                         {
                             "SourcePolicyId": "PolicyInputList.1",
-                            "SourcePolicyType": "none",
+                            "SourcePolicyType": "IAM Policy",
                             "StartPosition": {
                                 "Line": 1,
                                 "Column": 38
@@ -40,7 +40,7 @@ enum ExpectedOutput {
                             "MatchedStatements": [
                                 {
                                     "SourcePolicyId": "PolicyInputList.1",
-                                    "SourcePolicyType": "none",
+                                    "SourcePolicyType": "IAM Policy",
                                     "StartPosition": {
                                         "Line": 1,
                                         "Column": 38
@@ -93,7 +93,7 @@ enum ExpectedOutput {
                     "MatchedStatements": [
                         {
                             "SourcePolicyId": "PolicyInputList.1",
-                            "SourcePolicyType": "none",
+                            "SourcePolicyType": "IAM Policy",
                             "StartPosition": {
                                 "Line": 1,
                                 "Column": 38
@@ -115,7 +115,7 @@ enum ExpectedOutput {
                             "MatchedStatements": [
                                 {
                                     "SourcePolicyId": "PolicyInputList.1",
-                                    "SourcePolicyType": "none",
+                                    "SourcePolicyType": "IAM Policy",
                                     "StartPosition": {
                                         "Line": 1,
                                         "Column": 38

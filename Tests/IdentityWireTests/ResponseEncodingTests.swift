@@ -35,12 +35,12 @@ struct ResponseEncodingTests {
         let result = SimulationResult(evaluationResults: [
             EvaluationResult(
                 evalActionName: "sqs:ReceiveMessage", evalDecision: .explicitDeny,
-                matchedStatements: [MatchedStatement(sourcePolicyId: "ResourcePolicy", sourcePolicyType: .resource)])
+                matchedStatements: [MatchedStatement(sourcePolicyId: "ResourcePolicy", sourcePolicyType: .resourcePolicy)])
         ])
         #expect(
             text(IdentityResponseEncoder.encode(result, operation: .custom, requestId: "r")).contains(
                 "<member><EvalActionName>sqs:ReceiveMessage</EvalActionName><EvalDecision>explicitDeny</EvalDecision>"
-                    + "<MatchedStatements><member><SourcePolicyId>ResourcePolicy</SourcePolicyId><SourcePolicyType>resource"
+                    + "<MatchedStatements><member><SourcePolicyId>ResourcePolicy</SourcePolicyId><SourcePolicyType>Resource Policy"
                     + "</SourcePolicyType></member></MatchedStatements><MissingContextValues></MissingContextValues></member>"))
     }
 

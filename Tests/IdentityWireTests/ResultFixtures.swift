@@ -6,7 +6,7 @@ enum ResultFixtures {
     static let queueArn = "arn:aws:sqs:us-east-1:000000000000:orders"
 
     static let allowStatement = MatchedStatement(
-        sourcePolicyId: "PolicyInputList.1", sourcePolicyType: PolicySourceType.none, startPosition: Position(line: 1, column: 38),
+        sourcePolicyId: "PolicyInputList.1", sourcePolicyType: .iamPolicy, startPosition: Position(line: 1, column: 38),
         endPosition: Position(line: 1, column: 121))
 
     static let simulation = SimulationResult(

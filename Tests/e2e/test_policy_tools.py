@@ -318,7 +318,9 @@ def test_empty_policy_input_list_is_an_implicit_deny(iam):
 
 def test_statement_positions_of_the_aws_cli_documented_example(iam):
     """awscli/examples/iam/simulate-custom-policy.rst, Example 1, verbatim: the documented
-    answer is allowed, PolicyInputList.1, StartPosition 1:38, EndPosition 1:167."""
+    answer is allowed, PolicyInputList.1, StartPosition 1:38, EndPosition 1:167. The example
+    predates SourcePolicyType; IAM now answers "IAM Policy" for identity policies, those of
+    PolicyInputList included."""
     p = ('{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*",'
          '"Condition":{"DateGreaterThan":{"aws:CurrentTime":"2018-08-16T12:00:00Z"}}}}')
     res = iam.simulate_custom_policy(
@@ -327,7 +329,7 @@ def test_statement_positions_of_the_aws_cli_documented_example(iam):
                          "ContextKeyValues": ["2019-04-25T11:00:00Z"]}])["EvaluationResults"]
     assert res == [{
         "EvalActionName": "dynamodb:CreateBackup", "EvalResourceName": "*", "EvalDecision": "allowed",
-        "MatchedStatements": [{"SourcePolicyId": "PolicyInputList.1",
+        "MatchedStatements": [{"SourcePolicyId": "PolicyInputList.1", "SourcePolicyType": "IAM Policy",
                                "StartPosition": {"Line": 1, "Column": 38},
                                "EndPosition": {"Line": 1, "Column": 167}}],
         "MissingContextValues": []}]
@@ -358,12 +360,12 @@ def test_statement_positions_multiline_and_second_statement(iam):
     start, end = aws_positions(p, '"Sid": "First"')
     assert (start, end) == ({"Line": 4, "Column": 10}, {"Line": 9, "Column": 10})
     assert first["MatchedStatements"] == [
-        {"SourcePolicyId": "PolicyInputList.1", "StartPosition": start, "EndPosition": end}]
+        {"SourcePolicyId": "PolicyInputList.1", "SourcePolicyType": "IAM Policy", "StartPosition": start, "EndPosition": end}]
     start, end = aws_positions(p, '"Sid": "Second"')
     assert (start, end) == ({"Line": 10, "Column": 10}, {"Line": 11, "Column": 57})
     assert second["EvalDecision"] == "explicitDeny"
     assert second["MatchedStatements"] == [
-        {"SourcePolicyId": "PolicyInputList.1", "StartPosition": start, "EndPosition": end}]
+        {"SourcePolicyId": "PolicyInputList.1", "SourcePolicyType": "IAM Policy", "StartPosition": start, "EndPosition": end}]
 
 
 def test_several_resources_give_one_result_per_action_and_resource(iam):
@@ -419,7 +421,7 @@ def test_resource_policy_alone_grants_the_caller(iam):
     assert len(ok["MatchedStatements"]) == 1
     m = ok["MatchedStatements"][0]
     assert m["SourcePolicyId"] == "ResourcePolicy"
-    assert m["SourcePolicyType"] == "resource"
+    assert m["SourcePolicyType"] == "Resource Policy"
     assert m["EndPosition"] == end_of(rp, '"Sid":"Bob"')
     assert got[("sqs:SendMessage", q2)]["EvalDecision"] == "implicitDeny"
     assert got[("sqs:ReceiveMessage", q1)]["EvalDecision"] == "implicitDeny"
@@ -439,7 +441,7 @@ def test_resource_policy_deny_beats_identity_allow(iam):
         ActionNames=["sqs:SendMessage"], ResourceArns=[q])["EvaluationResults"]
     assert res[0]["EvalDecision"] == "explicitDeny"
     assert [(m["SourcePolicyId"], m.get("SourcePolicyType"), m["EndPosition"])
-            for m in res[0]["MatchedStatements"]] == [("ResourcePolicy", "resource", end_of(rp, '"Sid":"NoBob"'))]
+            for m in res[0]["MatchedStatements"]] == [("ResourcePolicy", "Resource Policy", end_of(rp, '"Sid":"NoBob"'))]
 
 
 B64_A = base64.b64encode(b"sealq-binary").decode()
@@ -648,7 +650,7 @@ def test_simulate_principal_policy_uses_attached_and_group_policies(iam):
     send = res["sqs:SendMessage"]
     assert send["EvalDecision"] == "allowed"
     assert [(m["SourcePolicyId"], m.get("SourcePolicyType")) for m in send["MatchedStatements"]] == \
-        [("send-wc", "user-managed")]
+        [("send-wc", "IAM Policy")]
     start, end = aws_positions(policy_text("send-wc"), '"Sid": "SendWc"')
     assert send["MatchedStatements"][0]["EndPosition"] == end
     # From the group `devs`.
@@ -716,6 +718,77 @@ def test_simulate_principal_policy_unknown_principal(iam):
     code, status, _ = error_of(iam.simulate_principal_policy, PolicySourceArn=f"{IAM_ARN}:role/ghost",
                                ActionNames=["sqs:SendMessage"])
     assert (code, status) == ("NoSuchEntity", 404)
+
+
+def test_a_policy_source_must_be_a_user_role_or_group_of_this_account_named_in_full(iam):
+    """IAM answers InvalidInput for an ARN that names no user, role or group ("Invalid Entity
+    Arn: … does not clearly define entity type and name") and for another account's; a group is
+    found by its whole ARN, not by its last path segment."""
+    for arn in (f"arn:aws:sts::{ACCOUNT}:assumed-role/reader/s", f"{SQS_ARN}:orders", f"{IAM_ARN}:policy/send-wc",
+                f"{IAM_ARN}:user/", f"{IAM_ARN}:alice"):
+        code, status, _ = error_of(iam.simulate_principal_policy, PolicySourceArn=arn, ActionNames=["sqs:PurgeQueue"])
+        assert (code, status) == ("InvalidInput", 400), arn
+    for arn in ("arn:aws:iam::111111111111:group/guard", "arn:aws:iam::111111111111:user/alice"):
+        code, status, message = error_of(iam.simulate_principal_policy, PolicySourceArn=arn, ActionNames=["sqs:PurgeQueue"])
+        assert (code, status) == ("InvalidInput", 400) and "111111111111" in message, arn
+    code, status, _ = error_of(iam.simulate_principal_policy, PolicySourceArn=f"{IAM_ARN}:group/public/guard",
+                               ActionNames=["sqs:PurgeQueue"])
+    assert (code, status) == ("NoSuchEntity", 404)
+    r = iam.simulate_principal_policy(PolicySourceArn=f"{IAM_ARN}:group/guard", ActionNames=["sqs:PurgeQueue"])
+    assert [(m["SourcePolicyId"], m["SourcePolicyType"]) for m in r["EvaluationResults"][0]["MatchedStatements"]] == \
+        [("deny-purge", "IAM Policy")], "the same type as through a member user"
+
+
+def test_resource_owner_and_resource_arns_without_an_account_keep_a_simulation_in_the_account(iam):
+    """ResourceOwner names an account (arn:aws:iam::ACCOUNT:root); a resource ARN whose account
+    is a wildcard names none. Neither makes a same-account call cross-account."""
+    q = f"{SQS_ARN}:wc-owner"
+    def decision(**kw):
+        r = iam.simulate_principal_policy(PolicySourceArn=user("alice"), ActionNames=["sqs:SendMessage"], **kw)
+        return r["EvaluationResults"][0]["EvalDecision"]
+    assert decision(ResourceArns=[q]) == "allowed"
+    assert decision(ResourceArns=[q], ResourceOwner=f"{IAM_ARN}:root") == "allowed"
+    assert decision(ResourceArns=[q], ResourceOwner=ACCOUNT) == "allowed"
+    assert decision(ResourceArns=[f"arn:aws:sqs:{REGION}:*:wc-owner"]) == "allowed"
+    assert decision(ResourceArns=[f"arn:aws:sqs:{REGION}:111111111111:wc-owner"]) == "implicitDeny"
+    code, status, _ = error_of(iam.simulate_principal_policy, PolicySourceArn=user("alice"), ActionNames=["sqs:SendMessage"],
+                               ResourceArns=[q], ResourceOwner="garbage")
+    assert (code, status) == ("InvalidInput", 400)
+
+
+def test_wildcard_action_names_and_a_second_permissions_boundary_are_invalid_input(iam):
+    """IAM: "This operation does not support using wildcards (*) in an action name", and "You can
+    input only one permissions boundary"."""
+    for action in ("sqs:Send*", "sqs:*", "sqs:SendMessag?"):
+        code, status, _ = error_of(iam.simulate_custom_policy, PolicyInputList=[doc(allow("sqs:*"))], ActionNames=[action])
+        assert (code, status) == ("InvalidInput", 400), action
+    code, status, _ = error_of(iam.simulate_custom_policy, PolicyInputList=[doc(allow("sqs:*"))], ActionNames=["sqs:SendMessage"],
+                               PermissionsBoundaryPolicyInputList=[doc(allow("sqs:*")), doc(allow("sqs:*"))])
+    assert (code, status) == ("InvalidInput", 400)
+
+
+def test_eval_decision_details_say_how_each_policy_type_decided_across_accounts(iam):
+    """IAM, EvalDecisionDetails: "populated for only cross-account simulations … a brief summary
+    of how each policy type contributes"; within one account, empty with a resource ARN and
+    absent for `*`."""
+    other = "arn:aws:sqs:us-east-1:111111111111:shared"
+    def result(rp, resource=other):
+        return iam.simulate_custom_policy(
+            PolicyInputList=[doc(allow("sqs:SendMessage"))], ResourcePolicy=rp, CallerArn=user("bob"),
+            ActionNames=["sqs:SendMessage"], ResourceArns=[resource])["EvaluationResults"][0]
+    grants = doc({"Effect": "Allow", "Principal": {"AWS": user("bob")}, "Action": "sqs:SendMessage", "Resource": other})
+    r = result(grants)
+    assert r["EvalDecision"] == "allowed"
+    assert r["EvalDecisionDetails"] == {"IAM Policy": "allowed", "Resource Policy": "allowed"}
+    assert r["ResourceSpecificResults"][0]["EvalDecisionDetails"] == r["EvalDecisionDetails"]
+    r = result(doc({"Effect": "Allow", "Principal": {"AWS": user("carol")}, "Action": "sqs:SendMessage", "Resource": other}))
+    assert r["EvalDecision"] == "implicitDeny"
+    assert r["EvalDecisionDetails"] == {"IAM Policy": "allowed", "Resource Policy": "implicitDeny"}
+    r = result(doc({"Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage", "Resource": other}))
+    assert r["EvalDecisionDetails"] == {"IAM Policy": "allowed", "Resource Policy": "explicitDeny"}
+    assert result(grants, resource=f"{SQS_ARN}:mine")["EvalDecisionDetails"] == {}
+    r = iam.simulate_custom_policy(PolicyInputList=[doc(allow("sqs:SendMessage"))], ActionNames=["sqs:SendMessage"])
+    assert "EvalDecisionDetails" not in r["EvaluationResults"][0]
 
 
 @pytest.mark.parametrize("bad", [
