@@ -96,15 +96,15 @@ public struct KMSRotationListEntry: Sendable, Equatable {
     public var keyMaterialId: String?
     /// `KeyMaterialState`.
     public var keyMaterialState: KMSKeyMaterialState?
-    /// `RotationDate`.
-    public var rotationDate: Date
-    /// `RotationType`.
-    public var rotationType: KMSRotationType
+    /// `RotationDate`: absent for the first key material.
+    public var rotationDate: Date?
+    /// `RotationType`: absent for the first key material.
+    public var rotationType: KMSRotationType?
 
     /// A rotation entry.
     public init(
-        keyId: String, keyMaterialId: String? = nil, keyMaterialState: KMSKeyMaterialState? = nil, rotationDate: Date,
-        rotationType: KMSRotationType
+        keyId: String, keyMaterialId: String? = nil, keyMaterialState: KMSKeyMaterialState? = nil, rotationDate: Date?,
+        rotationType: KMSRotationType?
     ) {
         self.keyId = keyId
         self.keyMaterialId = keyMaterialId

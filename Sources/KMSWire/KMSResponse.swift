@@ -19,7 +19,7 @@ public enum KMSResponse: Sendable, Equatable {
     /// ReEncrypt.
     case reEncrypt(
         ciphertextBlob: [UInt8], sourceKeyId: String, keyId: String, sourceEncryptionAlgorithm: KMSEncryptionAlgorithm,
-        destinationEncryptionAlgorithm: KMSEncryptionAlgorithm)
+        destinationEncryptionAlgorithm: KMSEncryptionAlgorithm, sourceKeyMaterialId: String?, destinationKeyMaterialId: String?)
     /// GenerateDataKey (with `plaintext`) and GenerateDataKeyWithoutPlaintext (`plaintext` nil).
     case dataKey(ciphertextBlob: [UInt8], plaintext: [UInt8]?, keyId: String, keyMaterialId: String?)
     /// GenerateRandom.

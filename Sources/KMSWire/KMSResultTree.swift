@@ -24,12 +24,16 @@ enum KMSResultTree {
             ]
             if let materialId { members.append(("KeyMaterialId", .text(materialId))) }
             return .structure(members)
-        case .reEncrypt(let ciphertext, let sourceKeyId, let keyId, let sourceAlgorithm, let destinationAlgorithm):
-            return .structure([
+        case .reEncrypt(let ciphertext, let sourceKeyId, let keyId, let sourceAlgorithm, let destinationAlgorithm, let sourceMaterial,
+            let destinationMaterial):
+            var members: [(String, OutputNode)] = [
                 ("CiphertextBlob", blob(ciphertext)), ("SourceKeyId", .text(sourceKeyId)), ("KeyId", .text(keyId)),
                 ("SourceEncryptionAlgorithm", .text(sourceAlgorithm.rawValue)),
                 ("DestinationEncryptionAlgorithm", .text(destinationAlgorithm.rawValue)),
-            ])
+            ]
+            if let sourceMaterial { members.append(("SourceKeyMaterialId", .text(sourceMaterial))) }
+            if let destinationMaterial { members.append(("DestinationKeyMaterialId", .text(destinationMaterial))) }
+            return .structure(members)
         case .dataKey(let ciphertext, let plaintext, let keyId, let materialId):
             var members: [(String, OutputNode)] = [("CiphertextBlob", blob(ciphertext))]
             if let plaintext { members.append(("Plaintext", blob(plaintext))) }
@@ -129,7 +133,8 @@ enum KMSResultTree {
         var members: [(String, OutputNode)] = [("KeyId", .text(entry.keyId))]
         if let materialId = entry.keyMaterialId { members.append(("KeyMaterialId", .text(materialId))) }
         if let state = entry.keyMaterialState { members.append(("KeyMaterialState", .text(state.rawValue))) }
-        members += [("RotationDate", timestamp(entry.rotationDate)), ("RotationType", .text(entry.rotationType.rawValue))]
+        if let date = entry.rotationDate { members.append(("RotationDate", timestamp(date))) }
+        if let type = entry.rotationType { members.append(("RotationType", .text(type.rawValue))) }
         return .structure(members)
     }
 

@@ -7,6 +7,8 @@ extension KeyService {
         public var key: ManagedKey
         /// The ciphertext blob.
         public var ciphertextBlob: [UInt8]
+        /// The version of the key's material that encrypted.
+        public var keyVersion: Int
     }
 
     /// What Decrypt answers.
@@ -15,6 +17,8 @@ extension KeyService {
         public var key: ManagedKey
         /// The plaintext (the caller's own data; never logged).
         public var plaintext: [UInt8]
+        /// The version of the key's material that had encrypted it.
+        public var keyVersion: Int
     }
 
     /// Encrypt: 1 to 4,096 bytes under the key's newest version, bound to `context`.
@@ -36,7 +40,7 @@ extension KeyService {
         var blob = CiphertextBlob(keyId: key.keyId, keyVersion: version, nonce: nonce, sealed: [])
         let associated = blob.header + EncryptionContext.canonicalBytes(context)
         blob.sealed = AEAD.aes256GCM.seal(plaintext, key: material, nonce: nonce, associatedData: associated)
-        return Sealed(key: key, ciphertextBlob: blob.bytes)
+        return Sealed(key: key, ciphertextBlob: blob.bytes, keyVersion: version)
     }
 
     /// Decrypt: finds the key and version from the blob; with `identifier`, the blob must be
@@ -64,7 +68,7 @@ extension KeyService {
         guard let plaintext = try? AEAD.aes256GCM.open(blob.sealed, key: material, nonce: blob.nonce, associatedData: associated) else {
             throw .invalidCiphertext
         }
-        return Opened(key: key, plaintext: plaintext)
+        return Opened(key: key, plaintext: plaintext, keyVersion: blob.keyVersion)
     }
 
     /// The key a ciphertext blob names, if it parses: for authorizing a Decrypt without KeyId.

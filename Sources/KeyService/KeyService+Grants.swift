@@ -93,6 +93,11 @@ extension KeyService {
         guard !operations.isEmpty, operations.allSatisfy(Self.grantableOperations.contains) else {
             throw KeyServiceError(.validation, "Operations must be one or more of \(Self.grantableOperations.sorted().joined(separator: ", ")).")
         }
+        // KMS answers a grant of nothing but CreateGrant with "Grants must not contain only the
+        // CreateGrant operation."
+        guard operations.contains(where: { $0 != "CreateGrant" }) else {
+            throw KeyServiceError(.validation, "Grants must not contain only the CreateGrant operation.")
+        }
         let usable = Self.grantableOperations(for: key.spec)
         if let unusable = operations.first(where: { !usable.contains($0) }) {
             throw KeyServiceError(

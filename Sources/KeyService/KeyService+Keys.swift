@@ -196,7 +196,8 @@ extension KeyService {
             }
             let version = key.versions.count + 1
             key.versions.append(wrap(material, keyId: keyId, version: version, rotationType: type))
-            if key.rotationEnabled { key.nextRotationDate = now() + Int64(key.rotationPeriodDays) * 86_400 }
+            // AWS: "On-demand rotations do not change existing automatic rotation schedules."
+            if key.rotationEnabled && type == "AUTOMATIC" { key.nextRotationDate = now() + Int64(key.rotationPeriodDays) * 86_400 }
         }
         materials.withLock { $0["\(keyId)/\(rotated.versions.count)"] = material }
         return rotated

@@ -1,4 +1,5 @@
 import Foundation
+import SealCrypto
 
 /// A KMS key as the service keeps it: metadata, policy, tags, rotation settings and the
 /// versions of its material (wrapped by the root key; never stored in the clear).
@@ -71,6 +72,12 @@ public struct ManagedKey: Sendable, Codable {
 
     /// The version new ciphertexts use.
     public var currentVersion: Version { versions[versions.count - 1] }
+
+    /// KMS's `KeyMaterialId` of `version`: 64 lowercase hex digits, the SHA-256 of the key id
+    /// and version number (names the material without revealing anything of it).
+    public func keyMaterialId(version: Int) -> String {
+        Hex.encode(Digest.sha256(Array("sealq key material id v1\u{0}\(keyId)\u{0}\(version)".utf8)))
+    }
 
     /// On-demand rotations so far.
     public var onDemandRotations: Int { versions.filter { $0.rotationType == "ON_DEMAND" }.count }

@@ -82,7 +82,9 @@ struct KMSExecutor: Sendable {
             try Self.refuseRecipient(input.recipient)
             try Self.requireSymmetric(input.encryptionAlgorithm)
             let opened = try keys.decrypt(input.ciphertextBlob ?? [], identifier: input.keyId, context: input.encryptionContext)
-            return .decrypt(keyId: opened.key.arn, plaintext: opened.plaintext, encryptionAlgorithm: .symmetricDefault, keyMaterialId: nil)
+            return .decrypt(
+                keyId: opened.key.arn, plaintext: opened.plaintext, encryptionAlgorithm: .symmetricDefault,
+                keyMaterialId: opened.key.keyMaterialId(version: opened.keyVersion))
         case .reEncrypt(let input):
             try Self.requireSymmetric(input.sourceEncryptionAlgorithm)
             try Self.requireSymmetric(input.destinationEncryptionAlgorithm)
@@ -90,14 +92,20 @@ struct KMSExecutor: Sendable {
             let sealed = try keys.encrypt(input.destinationKeyId, plaintext: opened.plaintext, context: input.destinationEncryptionContext)
             return .reEncrypt(
                 ciphertextBlob: sealed.ciphertextBlob, sourceKeyId: opened.key.arn, keyId: sealed.key.arn,
-                sourceEncryptionAlgorithm: .symmetricDefault, destinationEncryptionAlgorithm: .symmetricDefault)
+                sourceEncryptionAlgorithm: .symmetricDefault, destinationEncryptionAlgorithm: .symmetricDefault,
+                sourceKeyMaterialId: opened.key.keyMaterialId(version: opened.keyVersion),
+                destinationKeyMaterialId: sealed.key.keyMaterialId(version: sealed.keyVersion))
         case .generateDataKey(let input):
             try Self.refuseRecipient(input.recipient)
             let (sealed, plaintext) = try keys.generateDataKey(input.keyId, count: input.length.byteCount, context: input.encryptionContext)
-            return .dataKey(ciphertextBlob: sealed.ciphertextBlob, plaintext: plaintext, keyId: sealed.key.arn, keyMaterialId: nil)
+            return .dataKey(
+                ciphertextBlob: sealed.ciphertextBlob, plaintext: plaintext, keyId: sealed.key.arn,
+                keyMaterialId: sealed.key.keyMaterialId(version: sealed.keyVersion))
         case .generateDataKeyWithoutPlaintext(let input):
             let (sealed, _) = try keys.generateDataKey(input.keyId, count: input.length.byteCount, context: input.encryptionContext)
-            return .dataKey(ciphertextBlob: sealed.ciphertextBlob, plaintext: nil, keyId: sealed.key.arn, keyMaterialId: nil)
+            return .dataKey(
+                ciphertextBlob: sealed.ciphertextBlob, plaintext: nil, keyId: sealed.key.arn,
+                keyMaterialId: sealed.key.keyMaterialId(version: sealed.keyVersion))
         case .generateRandom(let input):
             try Self.refuseRecipient(input.recipient)
             if input.customKeyStoreId != nil { throw KMSError.unsupportedOperation("This key service has no custom key stores.") }
@@ -134,12 +142,20 @@ struct KMSExecutor: Sendable {
                 nextRotationDate: enabled ? key.nextRotationDate.map(date) : nil)
         case .rotateKeyOnDemand(let keyId):
             return .keyId(try await keys.rotateKeyOnDemand(keyId).keyId)
-        case .listKeyRotations(let keyId, _, let paging):
+        case .listKeyRotations(let keyId, let include, let paging):
             let key = try keys.resolve(keyId, aliases: false)
-            let rotations = key.versions.filter { $0.rotationType != nil }.map { version in
+            // IncludeKeyMaterial "can only be used with KMS keys that support automatic or on-demand key rotation".
+            if include != nil && key.spec != .symmetricDefault {
+                throw KMSError.unsupportedOperation("\(key.arn) does not support key rotation, so IncludeKeyMaterial cannot be used with it.")
+            }
+            // ALL_KEY_MATERIAL adds the first key material, which has no rotation date or type.
+            let listed = include == .allKeyMaterial ? key.versions : key.versions.filter { $0.rotationType != nil }
+            let rotations = listed.map { version in
                 KMSRotationListEntry(
-                    keyId: key.keyId, rotationDate: date(version.createdAt),
-                    rotationType: version.rotationType == "ON_DEMAND" ? .onDemand : .automatic)
+                    keyId: key.keyId, keyMaterialId: key.keyMaterialId(version: version.number),
+                    keyMaterialState: version.number == key.currentVersion.number ? .current : .nonCurrent,
+                    rotationDate: version.rotationType == nil ? nil : date(version.createdAt),
+                    rotationType: version.rotationType.map { $0 == "ON_DEMAND" ? .onDemand : .automatic })
             }
             let start = try paging.marker.map { marker throws(KMSError) -> Int in
                 guard let index = Int(marker), (0...rotations.count).contains(index) else { throw .invalidMarker() }
@@ -232,7 +248,8 @@ struct KMSExecutor: Sendable {
             enabled: key.state == .enabled, description: key.description,
             keyUsage: symmetric ? .encryptDecrypt : .generateVerifyMac, keyState: state, deletionDate: key.deletionDate.map(date),
             keyManager: key.keyManager == "AWS" ? .aws : .customer, keySpec: symmetric ? .symmetricDefault : .hmac256,
-            encryptionAlgorithms: symmetric ? [.symmetricDefault] : nil, macAlgorithms: symmetric ? nil : [.hmacSHA256])
+            encryptionAlgorithms: symmetric ? [.symmetricDefault] : nil, macAlgorithms: symmetric ? nil : [.hmacSHA256],
+            currentKeyMaterialId: symmetric ? key.keyMaterialId(version: key.currentVersion.number) : nil)
     }
 
     private func grantEntry(_ grant: KeyGrant) -> KMSGrantListEntry {

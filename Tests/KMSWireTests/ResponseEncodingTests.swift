@@ -45,7 +45,15 @@ struct ResponseEncodingTests {
                 .reEncrypt(
                     ciphertextBlob: [9], sourceKeyId: "arn:aws:kms:us-east-1:000000000000:key/a",
                     keyId: "arn:aws:kms:us-east-1:000000000000:key/b", sourceEncryptionAlgorithm: .symmetricDefault,
-                    destinationEncryptionAlgorithm: .symmetricDefault)) == ResponseFixtures.reEncrypt)
+                    destinationEncryptionAlgorithm: .symmetricDefault, sourceKeyMaterialId: nil, destinationKeyMaterialId: nil))
+                == ResponseFixtures.reEncrypt)
+        #expect(
+            body(
+                .reEncrypt(
+                    ciphertextBlob: [9], sourceKeyId: "a", keyId: "b", sourceEncryptionAlgorithm: .symmetricDefault,
+                    destinationEncryptionAlgorithm: .symmetricDefault, sourceKeyMaterialId: "01", destinationKeyMaterialId: "02"))
+                == #"{"CiphertextBlob":"CQ==","SourceKeyId":"a","KeyId":"b","SourceEncryptionAlgorithm":"SYMMETRIC_DEFAULT","#
+                + #""DestinationEncryptionAlgorithm":"SYMMETRIC_DEFAULT","SourceKeyMaterialId":"01","DestinationKeyMaterialId":"02"}"#)
         #expect(
             body(.dataKey(ciphertextBlob: [1, 2, 3], plaintext: Array(0..<32), keyId: keyArn, keyMaterialId: nil))
                 == ResponseFixtures.generateDataKey)

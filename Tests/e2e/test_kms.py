@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import struct
 import subprocess
+import re
 import time
 import uuid
 from types import SimpleNamespace
@@ -966,6 +967,44 @@ def test_rotation_without_a_period_goes_back_to_365_days(kms, new_key):
     assert kms.get_key_rotation_status(KeyId=kid)["RotationPeriodInDays"] == 365
 
 
+def test_an_on_demand_rotation_keeps_the_automatic_schedule(kms, new_key):
+    """RotateKeyOnDemand: "On-demand rotations do not change existing automatic rotation schedules."""
+    kid = new_key()["KeyId"]
+    kms.enable_key_rotation(KeyId=kid, RotationPeriodInDays=90)
+    scheduled = kms.get_key_rotation_status(KeyId=kid)["NextRotationDate"]
+    time.sleep(1.2)
+    kms.rotate_key_on_demand(KeyId=kid)
+    assert kms.get_key_rotation_status(KeyId=kid)["NextRotationDate"] == scheduled
+
+
+def test_key_material_ids_name_the_material_each_call_used(kms, new_key, hmac_key):
+    """KMS model: CurrentKeyMaterialId "is present for symmetric encryption keys"; Decrypt,
+    GenerateDataKey and ReEncrypt name the key material they used; ListKeyRotations gives each
+    rotation's KeyMaterialId and KeyMaterialState, and with ALL_KEY_MATERIAL "adds the first key
+    material" (which has no RotationDate or RotationType)."""
+    kid = new_key()["KeyId"]
+    first = kms.describe_key(KeyId=kid)["KeyMetadata"]["CurrentKeyMaterialId"]
+    assert re.fullmatch(r"[0-9a-f]{64}", first)
+    old = kms.encrypt(KeyId=kid, Plaintext=b"before")["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=old)["KeyMaterialId"] == first
+    kms.rotate_key_on_demand(KeyId=kid)
+    second = kms.describe_key(KeyId=kid)["KeyMetadata"]["CurrentKeyMaterialId"]
+    assert re.fullmatch(r"[0-9a-f]{64}", second) and second != first
+    assert kms.decrypt(CiphertextBlob=old)["KeyMaterialId"] == first
+    assert kms.generate_data_key(KeyId=kid, KeySpec="AES_256")["KeyMaterialId"] == second
+    assert kms.generate_data_key_without_plaintext(KeyId=kid, NumberOfBytes=16)["KeyMaterialId"] == second
+    moved = kms.re_encrypt(CiphertextBlob=old, DestinationKeyId=kid)
+    assert (moved["SourceKeyMaterialId"], moved["DestinationKeyMaterialId"]) == (first, second)
+    rotations = kms.list_key_rotations(KeyId=kid)["Rotations"]
+    assert [(r["KeyMaterialId"], r["KeyMaterialState"], r["RotationType"]) for r in rotations] == [(second, "CURRENT", "ON_DEMAND")]
+    everything = kms.list_key_rotations(KeyId=kid, IncludeKeyMaterial="ALL_KEY_MATERIAL")["Rotations"]
+    assert [(r["KeyMaterialId"], r["KeyMaterialState"]) for r in everything] == [(first, "NON_CURRENT"), (second, "CURRENT")]
+    assert "RotationDate" not in everything[0] and "RotationType" not in everything[0]
+    assert kms.list_key_rotations(KeyId=kid, IncludeKeyMaterial="ROTATIONS_ONLY")["Rotations"] == rotations
+    assert "CurrentKeyMaterialId" not in kms.describe_key(KeyId=hmac_key["KeyId"])["KeyMetadata"]
+    kms_error(kms.list_key_rotations, "UnsupportedOperationException", KeyId=hmac_key["KeyId"], IncludeKeyMaterial="ALL_KEY_MATERIAL")
+
+
 def test_a_recipient_is_refused_rather_than_answered_in_plaintext(kms, new_key):
     kid = new_key()["KeyId"]
     blob = kms.encrypt(KeyId=kid, Plaintext=b"for an enclave")["CiphertextBlob"]
@@ -1886,6 +1925,8 @@ def test_a_grant_gives_only_operations_its_key_can_perform(kms, new_key, hmac_ke
     kms_error(kms.create_grant, "ValidationException", KeyId=mac, GranteePrincipal=grantee, Operations=["GenerateDataKey"])
     assert kms.create_grant(KeyId=mac, GranteePrincipal=grantee, Operations=["GenerateMac", "VerifyMac", "DescribeKey"])["GrantId"]
     assert kms.create_grant(KeyId=sym, GranteePrincipal=grantee, Operations=["Decrypt", "RetireGrant"])["GrantId"]
+    error = kms_error(kms.create_grant, "ValidationException", KeyId=sym, GranteePrincipal=grantee, Operations=["CreateGrant"])
+    assert "only the CreateGrant operation" in error["Error"]["Message"]
 
 
 def test_a_disabled_key_takes_no_new_grant(kms, new_key):
