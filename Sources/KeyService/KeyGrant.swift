@@ -1,11 +1,14 @@
+import SealCrypto
+
 /// A grant: permission for a grantee principal to use a key for some operations, possibly
 /// only under an encryption context.
 public struct KeyGrant: Sendable, Codable, Equatable {
     /// 64 hex characters.
     public var grantId: String
-    /// The token callers may pass before the grant is visible (here it is visible at once):
-    /// 96 lowercase hex characters.
-    public var grantToken: String
+    /// The grant's token secret, 96 lowercase hex characters (stored as `grantToken`): each
+    /// CreateGrant answer carries a token of its own derived from it (see `issueToken`), and
+    /// grants made before that were answered with the secret itself, which stays a valid token.
+    public var tokenSecret: String
     /// The key granted.
     public var keyId: String
     /// Optional name; a CreateGrant repeating name and parameters returns the same grant.
@@ -27,12 +30,12 @@ public struct KeyGrant: Sendable, Codable, Equatable {
 
     /// A grant as given.
     public init(
-        grantId: String, grantToken: String, keyId: String, name: String?, granteePrincipal: String, retiringPrincipal: String?,
+        grantId: String, tokenSecret: String, keyId: String, name: String?, granteePrincipal: String, retiringPrincipal: String?,
         issuingAccount: String, operations: [String], contextSubset: [String: String]?, contextEquals: [String: String]?,
         createdAt: Int64
     ) {
         self.grantId = grantId
-        self.grantToken = grantToken
+        self.tokenSecret = tokenSecret
         self.keyId = keyId
         self.name = name
         self.granteePrincipal = granteePrincipal
@@ -100,9 +103,37 @@ public struct KeyGrant: Sendable, Codable, Equatable {
 }
 
 extension KeyGrant {
-    /// Whether `token` has the form of the tokens CreateGrant issues here; anything else is an
-    /// InvalidGrantTokenException wherever GrantTokens are accepted.
-    public static func isWellFormedToken(_ token: String) -> Bool {
-        token.utf8.count == 96 && token.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    private enum CodingKeys: String, CodingKey {
+        case grantId, tokenSecret = "grantToken", keyId, name, granteePrincipal, retiringPrincipal, issuingAccount, operations
+        case contextSubset, contextEquals, createdAt
+    }
+
+    private static let tokenLabel = Array("sealq grant token v1".utf8)
+
+    /// A new grant token for this grant, different on every call (KMS: "the returned grant token
+    /// is unique with every CreateGrant request"), all of them usable alike: the grant id, a
+    /// random nonce and an HMAC-SHA-256 of both under the grant's token secret, 160 hex characters.
+    public func issueToken() -> String {
+        let nonce = SecureRandom.bytes(16)
+        return grantId + Hex.encode(nonce) + Hex.encode(tokenTag(nonce: nonce))
+    }
+
+    /// Whether `token` is one this grant issued: a token from `issueToken`, or the secret itself
+    /// (what CreateGrant answered before tokens were derived). Compared in constant time.
+    func issued(_ token: String) -> Bool {
+        if token.utf8.count == 96 { return HMAC.constantTimeEquals(Array(tokenSecret.utf8), Array(token.utf8)) }
+        guard token.utf8.count == 160, token.hasPrefix(grantId), let nonce = Hex.decode(String(token.dropFirst(64).prefix(32))),
+            let tag = Hex.decode(String(token.suffix(64)))
+        else { return false }
+        return HMAC.constantTimeEquals(tokenTag(nonce: nonce), tag)
+    }
+
+    /// The grant id a token from `issueToken` names (nil for any other text).
+    static func grantId(ofToken token: String) -> String? {
+        token.utf8.count == 160 ? String(token.prefix(64)) : nil
+    }
+
+    private func tokenTag(nonce: [UInt8]) -> [UInt8] {
+        HMACSHA256Key(key: Array(tokenSecret.utf8)).authenticationCode(Self.tokenLabel + Array(grantId.utf8) + nonce)
     }
 }

@@ -25,7 +25,7 @@ extension KeyService {
     ) async throws -> KeyGrant {
         let key = try checkGrantable(identifier, operations: operations, contextSubset: contextSubset, contextEquals: contextEquals)
         let grant = KeyGrant(
-            grantId: Hex.encode(SecureRandom.bytes(32)), grantToken: Hex.encode(SecureRandom.bytes(48)), keyId: key.keyId,
+            grantId: Hex.encode(SecureRandom.bytes(32)), tokenSecret: Hex.encode(SecureRandom.bytes(48)), keyId: key.keyId,
             name: name, granteePrincipal: grantee, retiringPrincipal: retiring, issuingAccount: issuingAccount,
             operations: operations.sorted(), contextSubset: contextSubset, contextEquals: contextEquals, createdAt: now())
         // Under the key's lock: retries of one named grant made at once find each other's grant
@@ -34,7 +34,7 @@ extension KeyService {
             if let name, let existing = grants(of: key.keyId).first(where: { $0.name == name }) {
                 var comparable = grant
                 comparable.grantId = existing.grantId
-                comparable.grantToken = existing.grantToken
+                comparable.tokenSecret = existing.tokenSecret
                 comparable.createdAt = existing.createdAt
                 if comparable == existing {
                     answering(existing)
@@ -49,6 +49,15 @@ extension KeyService {
             keyring.withLock { $0.grants[grant.grantId] = grant }
             keyringChanged()
             return grant
+        }
+    }
+
+    /// The live grant that issued `token` (a token is a credential: compared in constant time);
+    /// nil for a token this service never issued, or one of a grant since retired or revoked.
+    public func grant(issuing token: String) -> KeyGrant? {
+        keyring.withLock { ring in
+            if let grantId = KeyGrant.grantId(ofToken: token) { return ring.grants[grantId].flatMap { $0.issued(token) ? $0 : nil } }
+            return ring.grants.values.first { $0.issued(token) }
         }
     }
 
@@ -155,12 +164,7 @@ extension KeyService {
     ) throws(KeyServiceError) -> KeyGrant {
         let grant: KeyGrant
         if let token {
-            // A token is a credential: compared in constant time.
-            let presented = Array(token.utf8)
-            guard let found = keyring.withLock({ $0.grants.values.first { HMAC.constantTimeEquals(Array($0.grantToken.utf8), presented) } })
-            else {
-                throw KeyServiceError(.invalidGrantToken, "Grant token is invalid")
-            }
+            guard let found = self.grant(issuing: token) else { throw KeyServiceError(.invalidGrantToken, "Grant token is invalid") }
             grant = found
         } else if let identifier, let grantId {
             let key = try resolve(identifier, aliases: false)

@@ -150,8 +150,8 @@ public func buildApplication(
         server: .http1(
             configuration: .init(
                 additionalChannelHandlers: [
-                    connections.handler(), HTTP10ConnectionClose.installer(), RequestDeadline(limit: .seconds(configuration.idleTimeoutSeconds)),
-                    ClientHangUp(),
+                    connections.handler(), ConnectionClose.installer(), RequestDeadline(limit: .seconds(configuration.idleTimeoutSeconds)),
+                    StalledReader(limit: .seconds(configuration.idleTimeoutSeconds)), ClientHangUp(),
                     ExpectContinue(maximumBodyBytes: configuration.maximumRequestBodyBytes),
                 ],
                 idleTimeout: .seconds(configuration.idleTimeoutSeconds))),

@@ -196,7 +196,7 @@ struct KMSExecutor: Sendable {
                     json.append(UInt8(ascii: "}"))
                     PendingAuditRecord.current?.answer(with: json)
                 })
-            return .grantCreated(grantToken: grant.grantToken, grantId: grant.grantId)
+            return .grantCreated(grantToken: grant.issueToken(), grantId: grant.grantId)
         case .listGrants(let input):
             let (page, next) = try keys.listGrants(
                 input.keyId, grantId: input.grantId, grantee: input.granteePrincipal, limit: input.paging.limit,

@@ -113,7 +113,7 @@ struct KMSPipeline: Sendable {
         _ request: KMSRequest, identity: Authenticator.Identity, principal: Principal, call: IncomingCall, record: inout RequestRecord
     ) throws {
         // A grant token is a credential: it is not repeated in the error, not even in part.
-        if request.grantTokens.contains(where: { !KeyGrant.isWellFormedToken($0) }) {
+        if request.grantTokens.contains(where: { keys.grant(issuing: $0) == nil }) {
             throw KMSError.invalidGrantToken("A grant token in the request is not valid.")
         }
         let checks = try targets(of: request)

@@ -221,7 +221,17 @@ struct KeyServiceTests {
             key.keyId, grantee: grantee, retiring: nil, operations: ["Decrypt"], name: "w", contextSubset: ["tenant": "a"],
             contextEquals: nil, issuingAccount: "111122223333")
         #expect(again.grantId == grant.grantId)
-        try await harness.service.retireGrant(token: grant.grantToken, identifier: nil, grantId: nil, callerArn: "arn:aws:iam::111122223333:root")
+        // Every token issued is new, and each names the grant; a token of another shape, or with
+        // a changed byte, names none.
+        let (first, second) = (grant.issueToken(), again.issueToken())
+        #expect(first != second && first.count == 160)
+        #expect(harness.service.grant(issuing: first)?.grantId == grant.grantId)
+        #expect(harness.service.grant(issuing: second)?.grantId == grant.grantId)
+        #expect(harness.service.grant(issuing: String(first.dropLast()) + (first.hasSuffix("0") ? "1" : "0")) == nil)
+        #expect(harness.service.grant(issuing: String(repeating: "0", count: 96)) == nil)
+        #expect(harness.service.grant(issuing: grant.tokenSecret)?.grantId == grant.grantId, "the secret, as tokens were before")
+        try await harness.service.retireGrant(token: second, identifier: nil, grantId: nil, callerArn: "arn:aws:iam::111122223333:root")
+        #expect(harness.service.grant(issuing: first) == nil, "a retired grant's tokens name nothing")
         #expect(harness.service.grants(of: key.keyId).isEmpty)
         let other = try await harness.service.createGrant(
             key.keyId, grantee: grantee, retiring: nil, operations: ["Encrypt"], name: nil, contextSubset: nil, contextEquals: nil,
@@ -254,7 +264,7 @@ struct KeyServiceTests {
 struct KeyGrantRuleTests {
     func grant(_ operations: [String], subset: [String: String]? = nil, equals: [String: String]? = nil) -> KeyGrant {
         KeyGrant(
-            grantId: "g", grantToken: "t", keyId: "k", name: nil, granteePrincipal: "arn:aws:iam::000000000000:user/bob",
+            grantId: "g", tokenSecret: "t", keyId: "k", name: nil, granteePrincipal: "arn:aws:iam::000000000000:user/bob",
             retiringPrincipal: nil, issuingAccount: "000000000000", operations: operations, contextSubset: subset,
             contextEquals: equals, createdAt: 0)
     }

@@ -280,8 +280,25 @@ def test_grant_tokens_must_be_tokens_this_service_issued(kms, new_key):
     key = new_key()["KeyId"]
     kms_error(kms.encrypt, "InvalidGrantTokenException", KeyId=key, Plaintext=b"x", GrantTokens=["bogus"])
     kms_error(kms.describe_key, "InvalidGrantTokenException", KeyId=key, GrantTokens=["A" * 96])
+    kms_error(kms.describe_key, "InvalidGrantTokenException", KeyId=key, GrantTokens=["0" * 96])
     token = kms.create_grant(KeyId=key, GranteePrincipal=f"arn:aws:iam::{ACCOUNT}:root", Operations=["Encrypt"])["GrantToken"]
     assert kms.encrypt(KeyId=key, Plaintext=b"x", GrantTokens=[token])["KeyId"].endswith(key)
+    forged = token[:-1] + ("1" if token.endswith("0") else "0")
+    kms_error(kms.encrypt, "InvalidGrantTokenException", KeyId=key, Plaintext=b"x", GrantTokens=[forged])
+
+
+def test_each_create_grant_answers_a_new_token_and_all_of_them_work(kms, new_key):
+    """CreateGrant, Name: "the returned grant token is unique with every CreateGrant request, even
+    when a duplicate GrantId is returned. All grant tokens for the same grant ID can be used
+    interchangeably." A retired grant's tokens are no longer accepted."""
+    key = new_key()["KeyId"]
+    grant = dict(KeyId=key, GranteePrincipal=f"arn:aws:iam::{ACCOUNT}:root", Operations=["Encrypt", "RetireGrant"], Name="same")
+    first, second = kms.create_grant(**grant), kms.create_grant(**grant)
+    assert first["GrantId"] == second["GrantId"] and first["GrantToken"] != second["GrantToken"]
+    for token in (first["GrantToken"], second["GrantToken"]):
+        assert kms.encrypt(KeyId=key, Plaintext=b"x", GrantTokens=[token])["KeyId"].endswith(key)
+    kms.retire_grant(GrantToken=second["GrantToken"])
+    kms_error(kms.encrypt, "InvalidGrantTokenException", KeyId=key, Plaintext=b"x", GrantTokens=[first["GrantToken"]])
 
 
 @pytest.mark.parametrize("algorithm", ["RSAES_OAEP_SHA_256", "RSAES_OAEP_SHA_1", "SM2PKE"])

@@ -696,3 +696,145 @@ def test_a_negative_number_is_refused_for_its_range_not_taken_for_a_flag(tmp_pat
                             capture_output=True, text=True, timeout=30)
     assert result.returncode != 0, result.stderr
     assert "Missing value" not in result.stderr and says in result.stderr, result.stderr
+
+
+def _signed_sqs_bytes(port, action, members):
+    """The raw bytes of an AWS JSON 1.0 SQS call signed as botocore signs it."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    body = json.dumps(members).encode()
+    request = AWSRequest(method="POST", url=f"http://127.0.0.1:{port}/", data=body, headers={
+        "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": f"AmazonSQS.{action}"})
+    SigV4Auth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", "us-east-1").add_auth(request)
+    prepared = request.prepare()
+    head = f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {len(body)}\r\n" + "".join(
+        f"{name}: {value}\r\n" for name, value in prepared.headers.items() if name.lower() != "content-length")
+    return (head + "\r\n").encode() + body
+
+
+def _responses(sock, count, timeout):
+    """Reads `count` HTTP responses (status codes and bodies) from `sock`, which has answers with Content-Length."""
+    sock.settimeout(timeout)
+    reader = sock.makefile("rb")
+    answers = []
+    for _ in range(count):
+        status = int(reader.readline().split()[1])
+        length = 0
+        while (line := reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        answers.append((status, reader.read(length)))
+    return answers
+
+
+@pytest.mark.parametrize("option", ["Close", "CLOSE", "keep-alive, close", "close, TE"])
+def test_a_close_option_in_any_case_or_list_ends_the_connection_after_the_answer(tmp_path, option):
+    """RFC 9112, section 9.6: a server that receives a "close" connection option MUST close the
+    connection after its final response; options are case-insensitive (RFC 9110, section 7.6.1).
+    Only exact lowercase `close` did; the rest waited for the idle timeout."""
+    proc, port = _spawn(tmp_path)
+    try:
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(f"GET /health HTTP/1.1\r\nHost: x\r\nConnection: {option}\r\n\r\n".encode())
+            data = b""
+            sock.settimeout(3)
+            while chunk := sock.recv(65536):
+                data += chunk
+            assert data.startswith(b"HTTP/1.1 200") and b"connection: close" in data.lower(), data[:300]
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_an_http10_client_gets_no_100_continue(tmp_path):
+    """RFC 9110, section 15.2: "A server MUST NOT send a 1xx response to an HTTP/1.0 client";
+    such a client sends its body at once and reads the first answer as the final one."""
+    proc, port = _spawn(tmp_path)
+    try:
+        body = b"Action=ListQueues&Version=2012-11-05"
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"POST / HTTP/1.0\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                         b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        assert data.startswith(b"HTTP/1.1 403") and b"MissingAuthenticationToken" in data, data[:300]
+        assert b" 100 " not in data.split(b"\r\n")[0]
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_body_refused_before_it_was_sent_ends_the_connection(tmp_path):
+    """RFC 9110, section 10.1.1: a final answer before the body SHOULD say whether the server
+    will close or read on. The body a client was never asked for (no 100 Continue) never comes:
+    the 413 says Connection: close and the connection ends, where it used to wait 30 s and then
+    read the client's next request as that body."""
+    proc, port = _spawn(tmp_path)
+    try:
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                         b"X-Amz-Target: AmazonSQS.ListQueues\r\nExpect: 100-continue\r\nContent-Length: 5000000\r\n\r\n")
+            started, data = time.monotonic(), b""
+            sock.settimeout(5)
+            while chunk := sock.recv(65536):
+                data += chunk
+            assert data.startswith(b"HTTP/1.1 413") and b"connection: close" in data.lower(), data[:300]
+            assert time.monotonic() - started < 3
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_client_that_stops_reading_its_answer_is_closed_after_the_idle_timeout(tmp_path):
+    """The idle timeout did not run while an answer was being written: a consumer that stopped
+    reading held its connection (and the unsent answers) for good. Four receives of 2.5 MB each
+    are more than the kernel's socket buffers take, so the daemon is left holding the rest."""
+    proc, port = _spawn(tmp_path, "--idle-timeout", "2")
+    try:
+        sqs = boto3.client("sqs", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+                           aws_access_key_id=ADMIN_KEY, aws_secret_access_key=ADMIN_SECRET)
+        url = sqs.create_queue(QueueName="stalled")["QueueUrl"]
+        for index in range(40):
+            sqs.send_message(QueueUrl=url, MessageBody=str(index % 10) * 250_000)
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.connect(("127.0.0.1", port))
+            sock.sendall(_signed_sqs_bytes(port, "ReceiveMessage", {"QueueUrl": url, "MaxNumberOfMessages": 10}) * 4)
+            time.sleep(6)
+            received, sock_closed = 0, False
+            sock.settimeout(3)
+            try:
+                while chunk := sock.recv(1 << 20):
+                    received += len(chunk)
+                sock_closed = True
+            except (ConnectionResetError, socket.timeout) as error:
+                sock_closed = isinstance(error, ConnectionResetError)
+        assert sock_closed and received < 10_000_000, (sock_closed, received)
+        assert _healthy(port)
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_request_pipelined_behind_a_long_poll_gets_the_whole_idle_timeout_once_it_is_read(tmp_path):
+    """A request's deadline counts from when the daemon starts reading it: one pipelined behind
+    a long poll longer than --idle-timeout was cut off, and the long poll with it."""
+    proc, port = _spawn(tmp_path, "--idle-timeout", "3")
+    try:
+        sqs = boto3.client("sqs", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+                           aws_access_key_id=ADMIN_KEY, aws_secret_access_key=ADMIN_SECRET)
+        url = sqs.create_queue(QueueName="pipelined")["QueueUrl"]
+        poll = _signed_sqs_bytes(port, "ReceiveMessage", {"QueueUrl": url, "WaitTimeSeconds": 6})
+        send = _signed_sqs_bytes(port, "SendMessage", {"QueueUrl": url, "MessageBody": "b" * 900_000})
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(poll + send)
+            answers = _responses(sock, 2, timeout=20)
+        assert [status for status, _ in answers] == [200, 200], answers
+        assert "MessageId" in json.loads(answers[1][1])
+        assert len(sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]) == 1
+    finally:
+        proc.kill()
+        proc.wait()
