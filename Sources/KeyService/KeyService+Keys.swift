@@ -223,6 +223,18 @@ extension KeyService {
         }
     }
 
+    /// ListKeyRotations: the key's material versions made by rotations (with `includingFirst`, the
+    /// original material too), oldest first, `limit` (default 100) at a time after `marker`.
+    public func listKeyRotations(
+        _ key: ManagedKey, includingFirst: Bool, limit: Int?, marker: String?
+    ) throws(KeyServiceError) -> ([ManagedKey.Version], String?) {
+        let listed = includingFirst ? key.versions : key.versions.filter { $0.rotationType != nil }
+        // Zero-padded, so that positions sort as the versions do.
+        return try Self.page(
+            listed, limit: limit, marker: marker, scope: "rotations \(key.keyId) \(includingFirst)",
+            position: { String(repeating: "0", count: max(0, 10 - String($0.number).count)) + String($0.number) })
+    }
+
     /// ListResourceTags: the key's tags by key, `limit` (1–50, default 50) at a time after `marker`.
     public func listTags(_ identifier: String, limit: Int?, marker: String?) throws(KeyServiceError) -> ([(key: String, value: String)], String?) {
         let key = try resolve(identifier, aliases: false)

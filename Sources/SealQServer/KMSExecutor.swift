@@ -149,20 +149,16 @@ struct KMSExecutor: Sendable {
                 throw KMSError.unsupportedOperation("\(key.arn) does not support key rotation, so IncludeKeyMaterial cannot be used with it.")
             }
             // ALL_KEY_MATERIAL adds the first key material, which has no rotation date or type.
-            let listed = include == .allKeyMaterial ? key.versions : key.versions.filter { $0.rotationType != nil }
-            let rotations = listed.map { version in
-                KMSRotationListEntry(
-                    keyId: key.keyId, keyMaterialId: key.keyMaterialId(version: version.number),
-                    keyMaterialState: version.number == key.currentVersion.number ? .current : .nonCurrent,
-                    rotationDate: version.rotationType == nil ? nil : date(version.createdAt),
-                    rotationType: version.rotationType.map { $0 == "ON_DEMAND" ? .onDemand : .automatic })
-            }
-            let start = try paging.marker.map { marker throws(KMSError) -> Int in
-                guard let index = Int(marker), (0...rotations.count).contains(index) else { throw .invalidMarker() }
-                return index
-            } ?? 0
-            let end = min(rotations.count, start + (paging.limit ?? 100))
-            return .rotations(Array(rotations[start..<end]), KMSPage(nextMarker: end < rotations.count ? String(end) : nil))
+            let (page, next) = try keys.listKeyRotations(
+                key, includingFirst: include == .allKeyMaterial, limit: paging.limit, marker: paging.marker)
+            return .rotations(
+                page.map { version in
+                    KMSRotationListEntry(
+                        keyId: key.keyId, keyMaterialId: key.keyMaterialId(version: version.number),
+                        keyMaterialState: version.number == key.currentVersion.number ? .current : .nonCurrent,
+                        rotationDate: version.rotationType == nil ? nil : date(version.createdAt),
+                        rotationType: version.rotationType.map { $0 == "ON_DEMAND" ? .onDemand : .automatic })
+                }, KMSPage(nextMarker: next))
         case .getKeyPolicy(let keyId, let name):
             let policy = try keys.resolve(keyId, aliases: false).policy
             try Self.requireDefaultPolicyName(name)

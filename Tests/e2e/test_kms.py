@@ -845,6 +845,14 @@ def test_list_key_rotations_paging(kms, new_key):
     assert len(page["Rotations"]) == 2 and page["Truncated"] is True
     rest = kms.list_key_rotations(KeyId=kid, Limit=2, Marker=page["NextMarker"])
     assert len(rest["Rotations"]) == 1 and rest["Truncated"] is False
+    # With the first material, four entries; a marker belongs to its own key and listing.
+    page = kms.list_key_rotations(KeyId=kid, Limit=3, IncludeKeyMaterial="ALL_KEY_MATERIAL")
+    rest = kms.list_key_rotations(KeyId=kid, Limit=3, IncludeKeyMaterial="ALL_KEY_MATERIAL", Marker=page["NextMarker"])
+    assert (len(page["Rotations"]), len(rest["Rotations"]), rest["Truncated"]) == (3, 1, False)
+    other = new_key()["KeyId"]
+    kms.rotate_key_on_demand(KeyId=other)
+    kms_error(kms.list_key_rotations, "InvalidMarkerException", KeyId=other, Marker=page["NextMarker"])
+    kms_error(kms.list_key_rotations, "InvalidMarkerException", KeyId=kid, Marker=page["NextMarker"])
 
 
 # --------------------------------------------------------------------------- key policies and tags
