@@ -17,8 +17,8 @@ public protocol AuditStore: Sendable {
     func holdsAnything() async throws -> Bool
     /// The newest checkpoint, if any.
     func latestCheckpoint() async throws -> Checkpoint?
-    /// Every checkpoint, oldest first.
-    func checkpoints() async throws -> [Checkpoint]
+    /// The checkpoints of trees larger than `treeSize` events, oldest first.
+    func checkpoints(after treeSize: Int) async throws -> [Checkpoint]
     /// The time (ms) of the event at `position`, if it is stored.
     func eventTime(at position: Int64) async throws -> Int64?
     /// The Merkle state at the newest archive cut, if events were archived.

@@ -122,15 +122,21 @@ extension KeyGrant {
     /// (what CreateGrant answered before tokens were derived). Compared in constant time.
     func issued(_ token: String) -> Bool {
         if token.utf8.count == 96 { return HMAC.constantTimeEquals(Array(tokenSecret.utf8), Array(token.utf8)) }
-        guard token.utf8.count == 160, token.hasPrefix(grantId), let nonce = Hex.decode(String(token.dropFirst(64).prefix(32))),
+        guard Self.grantId(ofToken: token) == grantId, let nonce = Hex.decode(String(token.dropFirst(64).prefix(32))),
             let tag = Hex.decode(String(token.suffix(64)))
         else { return false }
         return HMAC.constantTimeEquals(tokenTag(nonce: nonce), tag)
     }
 
-    /// The grant id a token from `issueToken` names (nil for any other text).
+    /// The grant id a token from `issueToken` names: nil for any other text, a token in capitals included.
     static func grantId(ofToken token: String) -> String? {
-        token.utf8.count == 160 ? String(token.prefix(64)) : nil
+        guard token.utf8.count == 160, token.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+        return String(token.prefix(64))
+    }
+
+    /// How `grantsBySecretDigest` files a token secret.
+    static func digest(ofSecret secret: String) -> String {
+        Hex.encode(Digest.sha256(Array(secret.utf8)))
     }
 
     private func tokenTag(nonce: [UInt8]) -> [UInt8] {

@@ -55,10 +55,10 @@ extension KeyService {
     /// The live grant that issued `token` (a token is a credential: compared in constant time);
     /// nil for a token this service never issued, or one of a grant since retired or revoked.
     public func grant(issuing token: String) -> KeyGrant? {
-        keyring.withLock { ring in
-            if let grantId = KeyGrant.grantId(ofToken: token) { return ring.grants[grantId].flatMap { $0.issued(token) ? $0 : nil } }
-            return ring.grants.values.first { $0.issued(token) }
-        }
+        guard let grantId = KeyGrant.grantId(ofToken: token)
+            ?? grantsBySecretDigest.withLock({ $0[KeyGrant.digest(ofSecret: token)] })
+        else { return nil }
+        return keyring.withLock { $0.grants[grantId] }.flatMap { $0.issued(token) ? $0 : nil }
     }
 
     /// The grants of `keyId`, oldest first.

@@ -37,6 +37,11 @@ public final class KeyService: Sendable {
     /// root rotation the one it replaces, still good for unwrapping.
     let rootKeys: Mutex<(current: SecretBytes, previous: SecretBytes?)>
     let keyring = Mutex(Keyring())
+    /// Grants made before tokens were derived answered CreateGrant with their token secret,
+    /// which stays a valid token: the grant id of each such secret, by its SHA-256 (hex), built
+    /// at start so that a token is looked up, not searched for. Grants made since never gave
+    /// their secret out.
+    let grantsBySecretDigest = Mutex<[String: String]>([:])
     /// Serializes the changes to each alias, so memory and the store see them in one order.
     let aliasChanges = NamedSerialLock()
     /// Serializes the changes to each key likewise (see `update`).
@@ -66,6 +71,9 @@ public final class KeyService: Sendable {
     public func start() async throws {
         let loaded = try await store.loadKeyring()
         keyring.withLock { $0 = loaded }
+        grantsBySecretDigest.withLock { index in
+            for grant in loaded.grants.values { index[KeyGrant.digest(ofSecret: grant.tokenSecret)] = grant.grantId }
+        }
         keyringChanged()
         if keyring.withLock({ ring in !ring.keys.values.contains { $0.isOwnedByQueueService } }) {
             _ = try await createKey(

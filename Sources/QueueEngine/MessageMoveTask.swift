@@ -1,5 +1,9 @@
 /// A message move task (DLQ redrive), as StartMessageMoveTask creates it.
 public struct MessageMoveTask: Sendable, Equatable {
+    /// The tasks kept per source queue: ListMessageMoveTasks gives "the most recent message
+    /// movement tasks (up to 10)", so older ones that have ended are dropped (a running one never is).
+    public static let keptPerSource = 10
+
     /// Task states, as the SQS API spells them.
     public enum Status: String, Sendable {
         case running = "RUNNING"

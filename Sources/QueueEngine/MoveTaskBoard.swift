@@ -27,6 +27,10 @@ final class MoveTaskBoard: Sendable {
                     "There is already a task running. Only one active task is allowed for a source queue arn at a given time.")
             }
             state.tasks[task.taskId] = task
+            let ended = state.tasks.values.filter { $0.sourceArn == task.sourceArn }
+                .sorted { ($0.startedAt, $0.taskId) > ($1.startedAt, $1.taskId) }
+                .dropFirst(MessageMoveTask.keptPerSource).filter { $0.status != .running }
+            for old in ended { state.tasks[old.taskId] = nil }
         }
     }
 

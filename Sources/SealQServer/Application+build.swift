@@ -150,8 +150,8 @@ public func buildApplication(
         server: .http1(
             configuration: .init(
                 additionalChannelHandlers: [
-                    connections.handler(), ConnectionClose.installer(), RequestDeadline(limit: .seconds(configuration.idleTimeoutSeconds)),
-                    StalledReader(limit: .seconds(configuration.idleTimeoutSeconds)), ClientHangUp(),
+                    connections.handler(), HTTP1Handlers(), RequestDeadline(limit: .seconds(configuration.idleTimeoutSeconds)),
+                    StalledReader(limit: .seconds(configuration.idleTimeoutSeconds)),
                     ExpectContinue(maximumBodyBytes: configuration.maximumRequestBodyBytes),
                 ],
                 idleTimeout: .seconds(configuration.idleTimeoutSeconds))),

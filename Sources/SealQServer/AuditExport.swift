@@ -40,11 +40,18 @@ public enum AuditExport {
         try SQLiteAuditStore.read(
             path: dataDirectory + "/sealq.sqlite",
             checkpoints: { all, archived in
-                // Events up to an archive cut were exported before they were removed.
-                let cut = archived?.size ?? 0
-                checkpoints = all.filter { $0.treeSize > cut }
-                spanStart = Int64(cut) + 1
+                // Events up to an archive cut were exported before they were removed, and spans
+                // whose files are there need not be read again: a daemon archiving every few
+                // seconds reads only what is new, however long the log it retains.
+                var start = Int64(archived?.size ?? 0) + 1
+                checkpoints = all.filter { $0.treeSize >= start }
+                while let first = checkpoints.first, isExported(first: start, checkpoint: first, in: directory) {
+                    start = Int64(first.treeSize) + 1
+                    checkpoints.removeFirst()
+                }
+                spanStart = start
             },
+            firstPosition: { spanStart },
             events: { event in
                 guard let end = checkpoints.first(where: { Int64($0.treeSize) >= event.position }) else { return false }
                 span.append(event.record)
@@ -67,9 +74,20 @@ public enum AuditExport {
         name.hasPrefix("sealq-audit-") && name.hasSuffix(".tmp")
     }
 
+    /// The file name, without extension, of the span from `first` to `checkpoint`.
+    private static func spanName(first: Int64, checkpoint: Checkpoint) -> String {
+        String(format: "sealq-audit-%012lld-%012lld", first, Int64(checkpoint.treeSize))
+    }
+
+    /// Whether the span from `first` to `checkpoint` was exported to `directory` (its digest,
+    /// written last, is there).
+    private static func isExported(first: Int64, checkpoint: Checkpoint, in directory: String) -> Bool {
+        FileManager.default.fileExists(atPath: directory + "/" + spanName(first: first, checkpoint: checkpoint) + ".digest.json")
+    }
+
     /// Writes one span unless its digest is already there; true when written.
     private static func write(_ records: [[UInt8]], first: Int64, checkpoint: Checkpoint, to directory: String) throws -> Bool {
-        let base = String(format: "sealq-audit-%012lld-%012lld", first, Int64(checkpoint.treeSize))
+        let base = spanName(first: first, checkpoint: checkpoint)
         let digestPath = directory + "/" + base + ".digest.json"
         if FileManager.default.fileExists(atPath: digestPath) { return false }
         var body = Array("{\"Records\":[\n".utf8)

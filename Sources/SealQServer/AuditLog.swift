@@ -117,7 +117,7 @@ final class AuditLog: Sendable {
         guard let retention else { return }
         let archived = try await store.archivedState() ?? MerkleAccumulator()
         var cut: Checkpoint?
-        for checkpoint in try await store.checkpoints() where checkpoint.treeSize > archived.size {
+        for checkpoint in try await store.checkpoints(after: archived.size) {
             guard let time = try await store.eventTime(at: Int64(checkpoint.treeSize)), time < now - retention.milliseconds else { break }
             cut = checkpoint
         }

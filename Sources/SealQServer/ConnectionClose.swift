@@ -2,8 +2,7 @@ import NIOCore
 import NIOHTTP1
 
 /// Ends connections as HTTP/1 says where the server below falls short. It sits where requests
-/// still carry their HTTP version (just after NIO's request decoder, before the conversion to
-/// the HTTP types Hummingbird works with) and:
+/// still carry their HTTP version (see `HTTP1Handlers`) and:
 /// - closes the connection after answering a request that does not keep it alive: HTTP/1.0
 ///   without `keep-alive`, or a `close` option in any case and list (`Close`,
 ///   `keep-alive, close`; RFC 9112, sections 9.3 and 9.6), the answer saying `Connection: close`;
@@ -21,24 +20,21 @@ final class ConnectionClose: ChannelDuplexHandler, RemovableChannelHandler {
     private struct Unanswered {
         var isHTTP10: Bool
         var closesConnection: Bool
+        /// Whether the request has been read to its end.
+        var isRead = false
     }
 
     /// Requests not answered yet, oldest first (answers go out in that order).
     private var unanswered: [Unanswered] = []
 
-    /// The handler to list among Hummingbird's additional channel handlers (which sit past the
-    /// conversion to HTTP types): it puts a `ConnectionClose` just after NIO's HTTP/1 request
-    /// decoder, and after it NIO's pipelining handler, and steps out of the pipeline.
-    ///
-    /// The pipelining handler holds a request pipelined behind another until that one is
-    /// answered. Without it Hummingbird saw the next request's head while the first was still
-    /// being answered, took the connection for one still reading a request, and closed it at
-    /// the idle timeout, in the middle of a long poll.
-    static func installer() -> any RemovableChannelHandler { Installer() }
-
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let head) = unwrapInboundIn(data) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
             unanswered.append(Unanswered(isHTTP10: head.version == .http1_0, closesConnection: !head.isKeepAlive))
+        case .body:
+            break
+        case .end:
+            if let reading = unanswered.firstIndex(where: { !$0.isRead }) { unanswered[reading].isRead = true }
         }
         context.fireChannelRead(data)
     }
@@ -63,33 +59,21 @@ final class ConnectionClose: ChannelDuplexHandler, RemovableChannelHandler {
         case .body:
             context.write(data, promise: promise)
         case .end:
-            let closes = unanswered.first?.closesConnection ?? false
-            if !unanswered.isEmpty { unanswered.removeFirst() }
-            guard closes else {
+            guard let answered = unanswered.first, answered.closesConnection else {
+                if !unanswered.isEmpty { unanswered.removeFirst() }
                 context.write(data, promise: promise)
                 return
             }
+            unanswered.removeFirst()
+            // A request read in full leaves nothing to read: the connection closes. One refused
+            // before its body was read has only its output closed (RFC 9112, section 9.6: a
+            // staged close), so a client still sending that body reads its answer instead of a
+            // reset; the request deadline or the idle timeout ends the rest.
+            let mode: CloseMode = answered.isRead ? .all : .output
             let written = promise ?? context.eventLoop.makePromise()
             let channel = context.channel
-            written.futureResult.whenComplete { _ in channel.close(promise: nil) }
+            written.futureResult.whenComplete { _ in channel.close(mode: mode, promise: nil) }
             context.write(data, promise: written)
-        }
-    }
-
-    /// Puts a `ConnectionClose` and NIO's pipelining handler after NIO's request decoder, then
-    /// removes itself.
-    private final class Installer: ChannelInboundHandler, RemovableChannelHandler {
-        typealias InboundIn = NIOAny
-
-        /// Installs the handlers as soon as this one joins the pipeline.
-        func handlerAdded(context: ChannelHandlerContext) {
-            let pipeline = context.pipeline.syncOperations
-            if let decoder = try? pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
-                let closer = ConnectionClose()
-                try? pipeline.addHandler(closer, position: .after(decoder))
-                try? pipeline.addHandler(HTTPServerPipelineHandler(), position: .after(closer))
-            }
-            pipeline.removeHandler(context: context, promise: nil)
         }
     }
 }

@@ -114,9 +114,10 @@ public struct SQLiteAuditStore: AuditStore {
     }
 
     /// Every checkpoint, oldest first.
-    public func checkpoints() async throws -> [Checkpoint] {
+    public func checkpoints(after treeSize: Int) async throws -> [Checkpoint] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size").map(Self.checkpoint)
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints WHERE tree_size > ? ORDER BY tree_size", arguments: [treeSize])
+                .map(Self.checkpoint)
         }
     }
 
@@ -184,11 +185,11 @@ public struct SQLiteAuditStore: AuditStore {
 
     /// Reads the audit log of the database file at `path` without writing or migrating (for
     /// `sealq audit verify`; safe while the daemon runs): every checkpoint and the Merkle state
-    /// at the archive cut (if any), then each event in position order, handed to `visit` until
-    /// it returns false.
+    /// at the archive cut (if any), then each event in position order from `firstPosition`
+    /// (asked once the checkpoints are handed over), handed to `visit` until it returns false.
     public static func read(
         path: String, checkpoints: ([Checkpoint], _ archived: MerkleAccumulator?) throws -> Void,
-        events visit: (StoredAuditEvent) throws -> Bool
+        firstPosition: () -> Int64 = { 1 }, events visit: (StoredAuditEvent) throws -> Bool
     ) throws {
         var configuration = Configuration()
         configuration.readonly = true
@@ -215,7 +216,8 @@ public struct SQLiteAuditStore: AuditStore {
             let answered = try db.columns(in: "audit_events").contains { $0.name == "response_elements" }
             let templateColumns = (templated ? ", request_id, template_id" : "") + (answered ? ", response_elements" : "")
             let cursor = try Row.fetchCursor(
-                db, sql: "SELECT position, event_id, event_time, record, leaf_hash\(templateColumns) FROM audit_events ORDER BY position")
+                db, sql: "SELECT position, event_id, event_time, record, leaf_hash\(templateColumns) FROM audit_events WHERE position >= ? ORDER BY position",
+                arguments: [firstPosition()])
             while let row = try cursor.next() {
                 let eventID: String = row["event_id"]
                 var record = [UInt8](row["record"] as Data)

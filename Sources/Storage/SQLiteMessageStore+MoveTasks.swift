@@ -18,7 +18,8 @@ extension SQLiteMessageStore {
     }
 
     /// Writes a move task record; a task that has ended (cancelled, say, while its last step
-    /// ran) keeps the record it ended with.
+    /// ran) keeps the record it ended with. Of a source's tasks that have ended, only those among
+    /// its newest ten are kept (all ListMessageMoveTasks shows).
     public func saveMoveTask(_ task: MessageMoveTask) async throws {
         try await writer.perform { db in
             try db.execute(
@@ -35,6 +36,12 @@ extension SQLiteMessageStore {
                     task.taskId, task.sourceArn, task.destinationArn, task.maxNumberOfMessagesPerSecond, task.status.rawValue,
                     task.moved, task.toMove, task.startedAt, task.failureReason, task.startedBy, task.throughSequence,
                 ])
+            try db.execute(
+                sql: """
+                    DELETE FROM move_tasks WHERE source_arn = ? AND status != 'RUNNING' AND task_id NOT IN (
+                        SELECT task_id FROM move_tasks WHERE source_arn = ? ORDER BY started_at DESC, task_id DESC LIMIT ?)
+                    """,
+                arguments: [task.sourceArn, task.sourceArn, MessageMoveTask.keptPerSource])
         }
     }
 

@@ -48,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("idle-timeout"),
         parsing: .unconditional,
-        help: "Seconds (1–3600) a connection may stay idle, in a half-sent request or with its answer unread before it is closed [env: SEALQ_IDLE_TIMEOUT] (default: 30).")
+        help: "Seconds (1–3600) a connection may stay idle, in a half-sent request or unable to send any of an answer before it is closed [env: SEALQ_IDLE_TIMEOUT] (default: 30).")
     var idleTimeout: Int64?
     @Option(name: .customLong("log-level"), help: "\(Self.levels) [env: SEALQ_LOG_LEVEL] (default: info).")
     var logLevel: String?

@@ -7,6 +7,7 @@ Waits are real but short (a few seconds, more only for the restart)."""
 import base64
 import collections
 import json
+import sqlite3
 import time
 import uuid
 
@@ -839,6 +840,23 @@ def test_list_move_tasks_newest_first_and_max_results(sqs):
         expect_error(sqs.list_message_move_tasks, "InvalidParameterValue", 400, SourceArn=_arn(dlq),
                      MaxResults=bad)
     assert queue_counts(sqs, dest) == (6, 0, 0)
+
+
+def test_only_the_ten_newest_move_tasks_of_a_source_are_kept(sqs, daemon):
+    """ListMessageMoveTasks "gets the most recent message movement tasks (up to 10)": older tasks
+    that have ended can never be listed, so they are not kept (every task stayed in the database
+    and in memory for good, and listing slowed as they piled up)."""
+    src, dlq = _pair(sqs, 1, prefix="mtkeep")
+    dest = _create(sqs, "mtkeep-to")
+    for n in range(12):
+        _send_many(sqs, dlq, [f"k{n}"])
+        sqs.start_message_move_task(SourceArn=_arn(dlq), DestinationArn=_arn(dest))
+        _wait_status(sqs, dlq, "COMPLETED")
+    assert len(_tasks(sqs, dlq, MaxResults=10)) == 10
+    with sqlite3.connect(f"file:{daemon.data_dir}/sealq.sqlite?mode=ro", uri=True) as db:
+        kept = db.execute("SELECT COUNT(*) FROM move_tasks WHERE source_arn = ?", (_arn(dlq),)).fetchone()[0]
+    assert kept == 10
+    assert queue_counts(sqs, dest)[0] == 12
 
 
 def test_cancel_move_task_midway(sqs):
