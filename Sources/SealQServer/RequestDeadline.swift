@@ -11,7 +11,7 @@ final class RequestDeadline: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundOut = HTTPRequestPart
 
     private let limit: TimeAmount
-    private var expiry: Scheduled<Void>?
+    private var timer = ConnectionTimer()
 
     /// A deadline of `limit` for each request on the connection.
     init(limit: TimeAmount) {
@@ -21,28 +21,21 @@ final class RequestDeadline: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
-            let connection = NIOLoopBound(context, eventLoop: context.eventLoop)
-            expiry?.cancel()
-            expiry = context.eventLoop.scheduleTask(in: limit) { connection.value.close(promise: nil) }
+            timer.start(limit, context)
         case .body:
             break
         case .end:
-            cancel()
+            timer.cancel()
         }
         context.fireChannelRead(data)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancel()
+        timer.cancel()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancel()
-    }
-
-    private func cancel() {
-        expiry?.cancel()
-        expiry = nil
+        timer.cancel()
     }
 }

@@ -10,7 +10,7 @@ final class StalledReader: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
     private let limit: TimeAmount
-    private var expiry: Scheduled<Void>?
+    private var timer = ConnectionTimer()
 
     /// Closes connections stalled for `limit`.
     init(limit: TimeAmount) {
@@ -18,25 +18,16 @@ final class StalledReader: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        cancel()
-        if !context.channel.isWritable {
-            let channel = context.channel
-            expiry = context.eventLoop.scheduleTask(in: limit) { channel.close(promise: nil) }
-        }
+        if context.channel.isWritable { timer.cancel() } else { timer.start(limit, context) }
         context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancel()
+        timer.cancel()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancel()
-    }
-
-    private func cancel() {
-        expiry?.cancel()
-        expiry = nil
+        timer.cancel()
     }
 }
