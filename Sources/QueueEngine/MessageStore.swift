@@ -58,6 +58,8 @@ public protocol MessageStore: Sendable {
     func loadMoveTasks() async throws -> [MessageMoveTask]
     /// Creates a task record, or updates a running one; a task that has ended keeps its record.
     func saveMoveTask(_ task: MessageMoveTask) async throws
+    /// Removes the records of the tasks of `sourceArn` that have ended (its queue was deleted).
+    func forgetEndedMoveTasks(sourceArn: String) async throws
     /// Moves up to `limit` visible messages out of `space` along `routes`, oldest arrival first,
     /// among those with sequence numbers up to `through` and not in `leftBehind` nor in
     /// `heldGroups`, and adds their number to the moved count of task `taskId`, in one

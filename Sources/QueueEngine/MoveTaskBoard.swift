@@ -34,6 +34,11 @@ final class MoveTaskBoard: Sendable {
         }
     }
 
+    /// Removes the tasks of `sourceArn` that have ended.
+    func forgetEnded(sourceArn: String) {
+        state.withLock { state in state.tasks = state.tasks.filter { $0.value.sourceArn != sourceArn || $0.value.status == .running } }
+    }
+
     /// Removes a task that could not be saved.
     func forget(_ taskId: String) {
         state.withLock { _ = $0.tasks.removeValue(forKey: taskId) }

@@ -75,6 +75,9 @@ extension QueueEngine {
             let queue = try requireQueue(name)
             _ = try await store.deleteQueue(id: queue.id, now: time.nowMilliseconds())
             catalog.remove(named: name, id: queue.id)
+            // Its move tasks go with it: a queue made later under the name lists none of them.
+            moveTasks.forgetEnded(sourceArn: queueArn(name))
+            try await store.forgetEndedMoveTasks(sourceArn: queueArn(name))
             sealer.forget(queueArn: queueArn(name))
             forgetCounters(of: name)
             inFlight.forget(space: queue.messageSpace)

@@ -45,6 +45,13 @@ extension SQLiteMessageStore {
         }
     }
 
+    /// Removes the records of the tasks of `sourceArn` that have ended.
+    public func forgetEndedMoveTasks(sourceArn: String) async throws {
+        try await writer.perform { db in
+            try db.execute(sql: "DELETE FROM move_tasks WHERE source_arn = ? AND status != 'RUNNING'", arguments: [sourceArn])
+        }
+    }
+
     /// Moves one step of a task's messages and counts them on the task, atomically.
     public func moveMessages(
         from space: Int64, routes: MoveRoutes, limit: Int, through: Int64?, leftBehind: Set<Int64>, heldGroups: Set<String>,

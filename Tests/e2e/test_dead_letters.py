@@ -859,6 +859,22 @@ def test_only_the_ten_newest_move_tasks_of_a_source_are_kept(sqs, daemon):
     assert queue_counts(sqs, dest)[0] == 12
 
 
+def test_deleting_a_queue_takes_its_ended_move_tasks_with_it(sqs, daemon):
+    """Move tasks belong to their queue: deleting it removes its ended tasks, which a queue made
+    later under the same name would otherwise list (they were kept for good)."""
+    src, dlq = _pair(sqs, 1, prefix="mtgone")
+    dest = _create(sqs, "mtgone-to")
+    _send_many(sqs, dlq, ["x"])
+    sqs.start_message_move_task(SourceArn=_arn(dlq), DestinationArn=_arn(dest))
+    _wait_status(sqs, dlq, "COMPLETED")
+    def kept():
+        with sqlite3.connect(f"file:{daemon.data_dir}/sealq.sqlite?mode=ro", uri=True) as db:
+            return db.execute("SELECT COUNT(*) FROM move_tasks WHERE source_arn = ?", (_arn(dlq),)).fetchone()[0]
+    assert kept() == 1
+    sqs.delete_queue(QueueUrl=dlq)
+    assert kept() == 0
+
+
 def test_cancel_move_task_midway(sqs):
     src, dlq = _pair(sqs, 1, prefix="mtcancel")
     dest = _create(sqs, "mtcancel-to")
