@@ -1,15 +1,22 @@
 extension KeyService {
+    /// KMS's quota of aliases per key ("Aliases per KMS key: 50").
+    static let aliasesPerKey = 50
+
     /// CreateAlias: `alias/NAME` (1–256 of `A–Z a–z 0–9 / _ -`), not under `alias/aws/`.
     public func createAlias(_ name: String, target identifier: String) async throws {
         try Self.checkAliasName(name)
         let key = try resolve(identifier, aliases: false)
         try key.state.check(.management, arn: key.arn)
-        // Changes to one alias run one at a time, so of concurrent creations exactly one succeeds.
+        // Changes to one alias run one at a time, so of concurrent creations exactly one succeeds;
+        // and aliases of one key are added one at a time, so its quota holds.
         try await aliasChanges.run(name) {
             guard alias(named: name) == nil else {
                 throw KeyServiceError(.alreadyExists, "An alias with the name \(aliasArn(name)) already exists")
             }
-            try await saveAlias(KeyAlias(name: name, targetKeyId: key.keyId, createdAt: now(), updatedAt: now()))
+            try await keyChanges.run(key.keyId) {
+                try requireAliasRoom(key)
+                try await saveAlias(KeyAlias(name: name, targetKeyId: key.keyId, createdAt: now(), updatedAt: now()))
+            }
         }
     }
 
@@ -23,9 +30,20 @@ extension KeyService {
             if let current = self.key(keyId: alias.targetKeyId), current.spec != key.spec {
                 throw KeyServiceError(.validation, "\(key.arn) is not the same key spec as the alias's current key.")
             }
-            alias.targetKeyId = key.keyId
-            alias.updatedAt = now()
-            try await saveAlias(alias)
+            try await keyChanges.run(key.keyId) {
+                if alias.targetKeyId != key.keyId { try requireAliasRoom(key) }
+                alias.targetKeyId = key.keyId
+                alias.updatedAt = now()
+                try await saveAlias(alias)
+            }
+        }
+    }
+
+    /// Refuses a new alias for `key` once it has as many as KMS allows (LimitExceededException).
+    private func requireAliasRoom(_ key: ManagedKey) throws(KeyServiceError) {
+        let count = keyring.withLock { ring in ring.aliases.values.filter { $0.targetKeyId == key.keyId }.count }
+        guard count < Self.aliasesPerKey else {
+            throw KeyServiceError(.limitExceeded, "\(key.arn) already has \(Self.aliasesPerKey) aliases, the most a KMS key may have.")
         }
     }
 

@@ -1862,15 +1862,35 @@ def test_cli_states_rotation_policy_and_grants(aws_kms, kms):
     assert p.returncode != 0 and "DisabledException" in p.stderr, p.stderr
 
 
+def test_a_key_takes_at_most_fifty_aliases(kms):
+    """KMS quotas: "Aliases per KMS key: 50"; past a quota, "requests to create an additional
+    resource of that type generate an LimitExceededException"."""
+    full, spare = kms.create_key()["KeyMetadata"]["KeyId"], kms.create_key()["KeyMetadata"]["KeyId"]
+    tag = uuid.uuid4().hex[:8]
+    for i in range(50):
+        kms.create_alias(AliasName=f"alias/quota-{tag}-{i:02d}", TargetKeyId=full)
+    kms_error(kms.create_alias, "LimitExceededException", AliasName=f"alias/quota-{tag}-50", TargetKeyId=full)
+    kms.create_alias(AliasName=f"alias/quota-{tag}-spare", TargetKeyId=spare)
+    kms_error(kms.update_alias, "LimitExceededException", AliasName=f"alias/quota-{tag}-spare", TargetKeyId=full)
+    kms.update_alias(AliasName=f"alias/quota-{tag}-00", TargetKeyId=full)  # already there: no new alias
+    kms.delete_alias(AliasName=f"alias/quota-{tag}-00")
+    kms.update_alias(AliasName=f"alias/quota-{tag}-spare", TargetKeyId=full)
+    assert len(kms.list_aliases(KeyId=full, Limit=100)["Aliases"]) == 50
+
+
 def test_listings_go_on_past_items_deleted_between_pages_and_keep_aws_page_sizes(kms):
     """A marker names where the previous page ended, so deleting the next item (or the last
     one returned) between pages neither ends the listing nor repeats anything; a marker only
     works for the listing it came from. ListAliases and ListGrants page 50 by default and take
     a Limit of 1-100, as the KMS API reference says."""
     key = kms.create_key()["KeyMetadata"]["KeyId"]
-    names = [f"alias/paging-{uuid.uuid4().hex[:8]}-{i:02d}" for i in range(60)]
+    # At most 50 aliases per key (KMS's quota): 40 on this key, 20 more on another.
+    names = [f"alias/paging-{uuid.uuid4().hex[:8]}-{i:02d}" for i in range(40)]
     for name in names:
         kms.create_alias(AliasName=name, TargetKeyId=key)
+    other = kms.create_key()["KeyMetadata"]["KeyId"]
+    for i in range(20):
+        kms.create_alias(AliasName=f"alias/paging-other-{uuid.uuid4().hex[:8]}-{i:02d}", TargetKeyId=other)
     names.sort()
     first = kms.list_aliases(KeyId=key, Limit=10)
     assert [a["AliasName"] for a in first["Aliases"]] == names[:10] and first["Truncated"]
@@ -1879,7 +1899,7 @@ def test_listings_go_on_past_items_deleted_between_pages_and_keep_aws_page_sizes
     rest = kms.list_aliases(KeyId=key, Limit=10, Marker=first["NextMarker"])
     assert [a["AliasName"] for a in rest["Aliases"]] == names[11:21]
     kms_error(kms.list_aliases, "InvalidMarkerException", Limit=10, Marker=first["NextMarker"])  # another listing
-    whole = kms.list_aliases(KeyId=key)
+    whole = kms.list_aliases()
     assert len(whole["Aliases"]) == 50 and whole["Truncated"]
     kms_error(kms.list_aliases, "ValidationException", KeyId=key, Limit=101)
     grants = [kms.create_grant(KeyId=key, GranteePrincipal=f"arn:aws:iam::{ACCOUNT}:root", Operations=["Decrypt"])["GrantId"]
