@@ -27,8 +27,7 @@ final class MoveTaskBoard: Sendable {
                     "There is already a task running. Only one active task is allowed for a source queue arn at a given time.")
             }
             state.tasks[task.taskId] = task
-            let ended = state.tasks.values.filter { $0.sourceArn == task.sourceArn }
-                .sorted { ($0.startedAt, $0.taskId) > ($1.startedAt, $1.taskId) }
+            let ended = state.tasks.values.filter { $0.sourceArn == task.sourceArn }.sorted(by: Self.newestFirst)
                 .dropFirst(MessageMoveTask.keptPerSource).filter { $0.status != .running }
             for old in ended { state.tasks[old.taskId] = nil }
         }
@@ -58,10 +57,13 @@ final class MoveTaskBoard: Sendable {
     func recent(sourceArn: String, limit: Int) -> [MessageMoveTask] {
         state.withLock { state in
             Array(
-                state.tasks.values.filter { $0.sourceArn == sourceArn }
-                    .sorted { ($0.startedAt, $0.taskId) > ($1.startedAt, $1.taskId) }
-                    .prefix(limit))
+                state.tasks.values.filter { $0.sourceArn == sourceArn }.sorted(by: Self.newestFirst).prefix(limit))
         }
+    }
+
+    /// The order tasks are listed in (and kept by), newest first; the store's is the same.
+    private static func newestFirst(_ first: MessageMoveTask, _ second: MessageMoveTask) -> Bool {
+        (first.startedAt, first.taskId) > (second.startedAt, second.taskId)
     }
 
     /// How many messages a task may move now: its rate times the elapsed time plus what it

@@ -87,9 +87,9 @@ public enum AuditExport {
 
     /// Writes one span unless its digest is already there; true when written.
     private static func write(_ records: [[UInt8]], first: Int64, checkpoint: Checkpoint, to directory: String) throws -> Bool {
+        if isExported(first: first, checkpoint: checkpoint, in: directory) { return false }
         let base = spanName(first: first, checkpoint: checkpoint)
         let digestPath = directory + "/" + base + ".digest.json"
-        if FileManager.default.fileExists(atPath: digestPath) { return false }
         var body = Array("{\"Records\":[\n".utf8)
         for (index, record) in records.enumerated() {
             body += record

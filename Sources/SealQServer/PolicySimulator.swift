@@ -163,10 +163,8 @@ public struct PolicySimulator: Sendable {
     /// `aws`), else ResourceOwner's, as IAM documents for ARNs without an account; nil when
     /// neither says (the caller's is assumed).
     private static func owner(of resource: String, resourceOwner: String?) -> String? {
-        if let account = Authorizer.owner(of: resource), account.count == 12, account.allSatisfy({ ("0"..."9").contains($0) }) {
-            return account
-        }
-        return resourceOwner.flatMap(SimulationInput.account(ofResourceOwner:))
+        Authorizer.owner(of: resource).flatMap(SimulationInput.account(ofResourceOwner:))
+            ?? resourceOwner.flatMap(SimulationInput.account(ofResourceOwner:))
     }
 
     /// How each policy type decided on its own, for a cross-account result: the caller's
