@@ -1,5 +1,6 @@
 /// The persistence port of the audit log. `Storage` implements it on SQLite, append-only: no
-/// call updates or deletes an event or a checkpoint, and the schema refuses it too.
+/// call updates an event or a checkpoint, none deletes one that is not behind the archive cut,
+/// and the schema refuses it too.
 public protocol AuditStore: Sendable {
     /// Appends entries after the last one, in order, durably.
     func append(_ entries: [AuditEntry]) async throws
@@ -25,4 +26,24 @@ public protocol AuditStore: Sendable {
     func archivedState() async throws -> MerkleAccumulator?
     /// Records the archive cut at `state.size` and removes the events up to it, together.
     func archive(through state: MerkleAccumulator, now: Int64) async throws
+    /// Removes what only archived events needed (older checkpoints and cuts, and up to
+    /// `templateLimit` templates no stored event is built from); says how many of each.
+    func pruneBehindArchive(templateLimit: Int) async throws -> AuditPruneOutcome
+}
+
+/// What `AuditStore.pruneBehindArchive` removed.
+public struct AuditPruneOutcome: Sendable, Equatable {
+    /// Checkpoints of trees smaller than the archive cut.
+    public var checkpoints: Int
+    /// Archive cuts older than the newest.
+    public var archiveCuts: Int
+    /// Templates no stored event is built from.
+    public var templates: Int
+
+    /// An outcome of these counts.
+    public init(checkpoints: Int, archiveCuts: Int, templates: Int) {
+        self.checkpoints = checkpoints
+        self.archiveCuts = archiveCuts
+        self.templates = templates
+    }
 }

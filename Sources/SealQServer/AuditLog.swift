@@ -111,17 +111,37 @@ final class AuditLog: Sendable {
         retention.map { min(60_000, max(1_000, $0.milliseconds / 4)) }
     }
 
+    /// How often what only archived events needed is pruned: once a retention period, at
+    /// least hourly; nil without retention.
+    var pruneIntervalMilliseconds: Int64? {
+        retention.map { min(3_600_000, $0.milliseconds) }
+    }
+
+    /// Removes the checkpoints, archive cuts and templates that only archived events needed, up
+    /// to 20,000 templates at a time (the rest go at the next prune).
+    func pruneBehindArchive() async throws {
+        let pruned = try await store.pruneBehindArchive(templateLimit: 20_000)
+        guard pruned != AuditPruneOutcome(checkpoints: 0, archiveCuts: 0, templates: 0) else { return }
+        logger.info(
+            "audit log pruned behind the archive cut",
+            metadata: [
+                "audit.checkpoints": "\(pruned.checkpoints)", "audit.archive_cuts": "\(pruned.archiveCuts)",
+                "audit.templates": "\(pruned.templates)",
+            ])
+    }
+
     /// Archives the events of every checkpointed span older than the retention period: exports
-    /// them, then records the cut with the tree's state there and removes them.
-    func archiveIfDue(now: Int64) async throws {
-        guard let retention else { return }
+    /// them, then records the cut with the tree's state there and removes them. True when it did.
+    @discardableResult
+    func archiveIfDue(now: Int64) async throws -> Bool {
+        guard let retention else { return false }
         let archived = try await store.archivedState() ?? MerkleAccumulator()
         var cut: Checkpoint?
         for checkpoint in try await store.checkpoints(after: archived.size) {
             guard let time = try await store.eventTime(at: Int64(checkpoint.treeSize)), time < now - retention.milliseconds else { break }
             cut = checkpoint
         }
-        guard let cut else { return }
+        guard let cut else { return false }
         _ = try AuditExport.export(dataDirectory: retention.dataDirectory, to: retention.archiveDirectory)
         var state = archived
         while state.size < cut.treeSize {
@@ -131,10 +151,11 @@ final class AuditLog: Sendable {
         }
         guard state.size == cut.treeSize, state.rootHash == cut.rootHash else {
             logger.error("audit archive skipped: the stored events do not match checkpoint \(cut.treeSize)")
-            return
+            return false
         }
         try await store.archive(through: state, now: now)
         logger.notice("audit events archived", metadata: ["audit.through": "\(cut.treeSize)", "audit.archive": "\(retention.archiveDirectory)"])
+        return true
     }
 
     /// Appends `entries`, durably, before returning.
@@ -191,7 +212,8 @@ final class AuditLog: Sendable {
 
 /// Signs audit checkpoints in the background, once a second, and a last one at shutdown;
 /// after each checkpoint, and now and then on an idle log, archives what the
-/// retention period lets go. The log is resumed (`AuditLog.start`) before the service runs.
+/// retention period lets go, and once a retention period (at least hourly) prunes what only
+/// archived events needed. The log is resumed (`AuditLog.start`) before the service runs.
 struct AuditCheckpointService: Service {
     let log: AuditLog
     let logger: Logger
@@ -199,6 +221,8 @@ struct AuditCheckpointService: Service {
     func run() async throws {
         var last = SystemTimeSource().nowMilliseconds()
         var lastArchive: Int64?
+        var lastPrune = SystemTimeSource().nowMilliseconds()
+        var archivedSincePrune = false
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let now = SystemTimeSource().nowMilliseconds()
@@ -206,7 +230,12 @@ struct AuditCheckpointService: Service {
                 if signed { last = now }
                 if let interval = log.idleArchiveMilliseconds, signed || lastArchive.map({ now - $0 >= interval }) ?? true {
                     lastArchive = now
-                    try await log.archiveIfDue(now: now)
+                    if try await log.archiveIfDue(now: now) { archivedSincePrune = true }
+                }
+                if archivedSincePrune, let interval = log.pruneIntervalMilliseconds, now - lastPrune >= interval {
+                    lastPrune = now
+                    archivedSincePrune = false
+                    try await log.pruneBehindArchive()
                 }
             } catch {
                 logger.error("audit checkpoint failed", metadata: ["error": "\(error)"])

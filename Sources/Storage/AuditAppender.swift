@@ -58,6 +58,12 @@ final class AuditAppender: @unchecked Sendable {
         templatesInTransaction = []
     }
 
+    /// Templates were removed in the open transaction: every id known is looked up again.
+    func forgetTemplates() {
+        storedTemplates = [:]
+        templatesInTransaction = []
+    }
+
     /// The open transaction rolled back: what it stored is gone.
     func rolledBack() {
         ledger.rolledBack()

@@ -1,6 +1,7 @@
 import GRDB
 
-/// The triggers that keep the audit tables append-only, as the migrations leave them. Anyone
+/// The triggers that keep the audit tables append-only, as the migrations leave them: only what
+/// archived events alone needed may be deleted (see `SQLiteAuditStore.prune`). Anyone
 /// who can write the database file can drop or rewrite them; each start puts back any that is
 /// missing or changed, and names them, so the log does not go on unguarded without a word.
 enum AuditGuards {
@@ -21,6 +22,7 @@ enum AuditGuards {
             """),
         ("audit_checkpoints_no_delete", """
             CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+                WHEN OLD.tree_size >= (SELECT COALESCE(MAX(through_position), 0) FROM audit_archive)
                 BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END
             """),
         ("audit_archive_no_update", """
@@ -29,6 +31,7 @@ enum AuditGuards {
             """),
         ("audit_archive_no_delete", """
             CREATE TRIGGER audit_archive_no_delete BEFORE DELETE ON audit_archive
+                WHEN OLD.through_position >= (SELECT MAX(through_position) FROM audit_archive)
                 BEGIN SELECT RAISE(ABORT, 'audit archive records are append-only'); END
             """),
         ("audit_templates_no_update", """
@@ -40,6 +43,12 @@ enum AuditGuards {
                 BEGIN SELECT RAISE(ABORT, 'audit templates are append-only'); END
             """),
     ]
+
+    /// The `CREATE TRIGGER` statement of the trigger called `name`.
+    static func definition(of name: String) -> String {
+        guard let trigger = triggers.first(where: { $0.name == name }) else { preconditionFailure("no audit guard \(name)") }
+        return trigger.sql
+    }
 
     /// Recreates every trigger that is missing or defined otherwise; returns their names.
     static func restore(_ db: Database) throws -> [String] {

@@ -310,6 +310,19 @@ enum Schema {
                     CREATE INDEX fifo_groups_by_head ON fifo_groups(space, head_seq, busy_until);
                     """)
         }
+        // What only archived events needed may go: checkpoints of trees no larger than the
+        // archive cut (the one at the cut stays: the verifier starts there), archive cuts older
+        // than the newest, and, by the daemon alone (it lifts the templates' guard inside the
+        // pruning transaction), templates no stored event is built from.
+        migrator.registerMigration("v17-audit-prunable-behind-archive") { db in
+            try db.execute(
+                sql: """
+                    DROP TRIGGER audit_checkpoints_no_delete;
+                    DROP TRIGGER audit_archive_no_delete;
+                    \(AuditGuards.definition(of: "audit_checkpoints_no_delete"));
+                    \(AuditGuards.definition(of: "audit_archive_no_delete"));
+                    """)
+        }
         return migrator
     }
 }

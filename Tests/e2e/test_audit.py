@@ -895,6 +895,56 @@ def test_retention_archives_old_events_and_both_halves_still_verify(tmp_path):
     assert found.returncode == 0 and "sound" in found.stdout, found.stdout
 
 
+def test_retention_prunes_what_only_archived_events_needed_and_the_log_still_verifies(tmp_path):
+    """Each Encrypt with a new encryption context stores a new record template. Once its events
+    are archived, the template goes (with the checkpoints behind the cut); a later call alike
+    stores it again, and its record reads back whole."""
+    import boto3
+    d = Daemon(str(tmp_path), extra_args=["--audit-retention-days", "0.00015"])
+    d.start()
+    path = os.path.join(d.data_dir, "sealq.sqlite")
+
+    def count(sql):
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            (n,), = db.execute(sql)
+            return n
+        finally:
+            db.close()
+
+    try:
+        kms = kms_client(d)
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        for i in range(40):
+            kms.encrypt(KeyId=key, Plaintext=b"x", EncryptionContext={"case": f"c{i}"})
+        before = count("SELECT COUNT(*) FROM audit_templates")
+        assert before >= 40
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and count("SELECT COUNT(*) FROM audit_templates") > before - 40:
+            time.sleep(0.5)
+        assert count("SELECT COUNT(*) FROM audit_templates") <= before - 40, "the archived events' templates are still stored"
+        cut = count("SELECT MAX(through_position) FROM audit_archive")
+        assert count("SELECT COUNT(*) FROM audit_archive") == 1
+        assert count(f"SELECT COUNT(*) FROM audit_checkpoints WHERE tree_size < {cut}") == 0
+        assert count(f"SELECT COUNT(*) FROM audit_checkpoints WHERE tree_size = {cut}") == 1
+        # The same call as an archived one: its template was known to the daemon, and is gone.
+        kms.encrypt(KeyId=key, Plaintext=b"x", EncryptionContext={"case": "c7"})
+        trail = boto3.client("cloudtrail", endpoint_url=d.url, region_name=REGION, aws_access_key_id=ADMIN_KEY,
+                             aws_secret_access_key=ADMIN_SECRET)
+        found = trail.lookup_events(LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "Encrypt"}])["Events"]
+        assert len(found) == 1, [e["EventName"] for e in found]
+        record = json.loads(found[0]["CloudTrailEvent"])
+        assert record["requestParameters"]["encryptionContext"] == {"case": "c7"}
+    finally:
+        d.stop()
+    assert b"audit log pruned behind the archive cut" in d.logs()
+    live = verify(d.data_dir)
+    assert live.returncode == 0 and "sound" in live.stdout, live.stdout
+    key_hex = run_sealq("audit", "public-key", "--data-dir", d.data_dir).stdout.strip()
+    exported = run_sealq("audit", "verify", "--export", os.path.join(d.data_dir, "audit-archive"), "--public-key", key_hex)
+    assert exported.returncode == 0 and "sound" in exported.stdout, exported.stdout
+
+
 def test_a_forged_archive_cut_cannot_hide_deleted_events(tmp_path):
     """Writing an archive cut (at a real checkpoint's state) lets the start of the log be
     deleted through the schema's one door; the missing export gives it away."""
