@@ -41,6 +41,23 @@ if [ "$want_clients" = yes ]; then
             echo "note: strace is missing (sudo apt-get install strace); the secret-file durability test will be skipped" >&2
         fi
     fi
+    # The AWS SDK for Go (v1) is the second real SDK of the end-to-end suite (Tests/e2e/test_go_sdk.py).
+    go_packages=(golang-go golang-github-aws-aws-sdk-go-dev)
+    go_missing=()
+    for package in "${go_packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || go_missing+=("$package")
+    done
+    if [ ${#go_missing[@]} -gt 0 ]; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            echo "installing: ${go_missing[*]}" >&2
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${go_missing[@]}" >/dev/null
+        else
+            echo "missing Debian packages for the Go SDK test: ${go_missing[*]}" >&2
+            echo "install them with: sudo apt-get install ${go_missing[*]}" >&2
+            exit 1
+        fi
+    fi
     need_pip=()
     python3 -c 'import boto3' 2>/dev/null || need_pip+=(boto3)
     python3 -c 'import pytest' 2>/dev/null || need_pip+=(pytest)
