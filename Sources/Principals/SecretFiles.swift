@@ -13,8 +13,9 @@ public enum SecretFiles {
         public var description: String
     }
 
-    /// Creates `directory` (mode 0700) if it does not exist.
-    public static func ensureDirectory(_ directory: String) throws {
+    /// Creates `directory` (mode 0700) if it does not exist; `durably`, each directory it makes
+    /// is flushed into its parent, so what is then written there is found after a power loss.
+    public static func ensureDirectory(_ directory: String, durably: Bool = false) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw Failure(description: "\(directory) is a file, not a directory") }
@@ -34,6 +35,13 @@ public enum SecretFiles {
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw Failure(description: "cannot create the directory \(directory) (\(reason(of: error)))")
+        }
+        guard durably else { return }
+        // From the deepest directory made up to the first that existed: each into its parent.
+        var made = directory
+        while made.count > parent.count && made != "/" {
+            try syncDirectory(of: made)
+            made = (made as NSString).deletingLastPathComponent
         }
     }
 

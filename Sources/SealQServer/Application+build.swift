@@ -105,7 +105,8 @@ public func buildApplication(
         retention: configuration.auditRetentionDays.map { days in
             AuditLog.Retention(
                 milliseconds: Int64(days * 86_400_000), dataDirectory: configuration.dataDirectory,
-                archiveDirectory: configuration.auditArchiveDirectory ?? configuration.dataDirectory + "/audit-archive")
+                archiveDirectory: configuration.auditArchiveDirectory ?? configuration.dataDirectory + "/audit-archive",
+                archiveLayout: configuration.auditArchiveLayout)
         },
         checkpointDirectory: configuration.dataDirectory,
         logger: logger)

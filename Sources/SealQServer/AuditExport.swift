@@ -10,6 +10,16 @@ import WireJSON
 /// checkpoints, with a digest file naming its SHA-256, its events and the signed checkpoint
 /// that ends it — and their offline verification with the public key alone.
 public enum AuditExport {
+    /// Where the records files go in the directory; digests are always at its top.
+    public enum Layout: String, Sendable, CaseIterable {
+        /// `sealq-audit-FIRST-LAST.json.gz` beside its digest.
+        case flat
+        /// CloudTrail's delivery layout, which tools reading a trail's S3 prefix expect:
+        /// `AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail_REGION_YYYYMMDDTHHmmZ_UNIQUE.json.gz`,
+        /// dated by the checkpoint that closes the span (UTC), UNIQUE made from the span.
+        case cloudTrail = "cloudtrail"
+    }
+
     /// A digest file's contents.
     public struct Digest: Codable, Sendable {
         /// The records file it describes.
@@ -25,12 +35,12 @@ public enum AuditExport {
     }
 
     /// Writes every span of the log in `dataDirectory` that a checkpoint closes and `directory`
-    /// does not hold yet; returns how many files and events it wrote.
-    /// `directory` and its missing parents are created (mode 0700).
-    public static func export(dataDirectory: String, to directory: String) throws -> (files: Int, events: Int) {
+    /// does not hold yet, its records files laid out as `layout` says; returns how many files
+    /// and events it wrote. `directory` and its missing parents are created (mode 0700).
+    public static func export(dataDirectory: String, to directory: String, layout: Layout = .flat) throws -> (files: Int, events: Int) {
         try SecretFiles.ensureDirectory(directory)
         // What an export killed mid-write left (its span is written again below).
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where isUnfinished(name) {
+        for name in files(in: directory) where isUnfinished(name) {
             try? FileManager.default.removeItem(atPath: directory + "/" + name)
         }
         var checkpoints: [Checkpoint] = []
@@ -56,7 +66,7 @@ public enum AuditExport {
                 guard let end = checkpoints.first(where: { Int64($0.treeSize) >= event.position }) else { return false }
                 span.append(event.record)
                 if event.position == Int64(end.treeSize) {
-                    if try write(span, first: spanStart, checkpoint: end, to: directory) {
+                    if try write(span, first: spanStart, checkpoint: end, to: directory, layout: layout) {
                         written.files += 1
                         written.events += span.count
                     }
@@ -71,7 +81,18 @@ public enum AuditExport {
     /// Whether `name` is the temporary file of an export file being written (SecretFiles.write's
     /// `NAME.PID.tmp`), which a killed export leaves behind: not part of the export.
     static func isUnfinished(_ name: String) -> Bool {
-        name.hasPrefix("sealq-audit-") && name.hasSuffix(".tmp")
+        let file = name.split(separator: "/").last.map(String.init) ?? name
+        return (file.hasPrefix("sealq-audit-") || file.contains("_CloudTrail_")) && file.hasSuffix(".tmp")
+    }
+
+    /// Every regular file under `directory`, by its path relative to it.
+    private static func files(in directory: String) -> [String] {
+        guard let walk = FileManager.default.enumerator(atPath: directory) else { return [] }
+        var files: [String] = []
+        while let path = walk.nextObject() as? String {
+            if walk.fileAttributes?[.type] as? FileAttributeType == .typeRegular { files.append(path) }
+        }
+        return files.sorted()
     }
 
     /// The file name, without extension, of the span from `first` to `checkpoint`.
@@ -85,11 +106,37 @@ public enum AuditExport {
         FileManager.default.fileExists(atPath: directory + "/" + spanName(first: first, checkpoint: checkpoint) + ".digest.json")
     }
 
+    /// The path, relative to the export directory, of the records file of the span from `first`
+    /// to `checkpoint` whose first record is `firstRecord`.
+    static func recordsPath(first: Int64, checkpoint: Checkpoint, firstRecord: [UInt8], layout: Layout) -> String {
+        let base = spanName(first: first, checkpoint: checkpoint)
+        switch layout {
+        case .flat:
+            return base + ".json.gz"
+        case .cloudTrail:
+            // One daemon run writes one account and region, and a span never outlives a run
+            // (the daemon signs a checkpoint as it stops).
+            let record = try? JSONParser.parse(firstRecord)
+            let account = record?["recipientAccountId"]?.string ?? record?["userIdentity"]?["accountId"]?.string ?? "000000000000"
+            let region = record?["awsRegion"]?.string ?? "us-east-1"
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let date = calendar.dateComponents(
+                [.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: Double(checkpoint.timestamp) / 1000))
+            let (year, month, day) = (date.year ?? 1970, date.month ?? 1, date.day ?? 1)
+            let unique = Hex.encode(SealCrypto.Digest.sha256(Array(base.utf8))).prefix(16).uppercased()
+            return String(
+                format: "AWSLogs/%@/CloudTrail/%@/%04d/%02d/%02d/%@_CloudTrail_%@_%04d%02d%02dT%02d%02dZ_%@.json.gz",
+                account, region, year, month, day, account, region, year, month, day, date.hour ?? 0, date.minute ?? 0, unique)
+        }
+    }
+
     /// Writes one span unless its digest is already there; true when written.
-    private static func write(_ records: [[UInt8]], first: Int64, checkpoint: Checkpoint, to directory: String) throws -> Bool {
+    private static func write(_ records: [[UInt8]], first: Int64, checkpoint: Checkpoint, to directory: String, layout: Layout) throws -> Bool {
         if isExported(first: first, checkpoint: checkpoint, in: directory) { return false }
         let base = spanName(first: first, checkpoint: checkpoint)
         let digestPath = directory + "/" + base + ".digest.json"
+        let recordsPath = recordsPath(first: first, checkpoint: checkpoint, firstRecord: records.first ?? [], layout: layout)
         var body = Array("{\"Records\":[\n".utf8)
         for (index, record) in records.enumerated() {
             body += record
@@ -99,9 +146,11 @@ public enum AuditExport {
         let file = StoredGzip.wrap(body)
         // Each file is on disk before the next step: the daemon removes archived events from the
         // database once their export is written, so an export lost to a power cut is lost for good.
-        try SecretFiles.write(file, to: directory + "/" + base + ".json.gz")
+        let recordsDirectory = ((directory + "/" + recordsPath) as NSString).deletingLastPathComponent
+        try SecretFiles.ensureDirectory(recordsDirectory, durably: true)
+        try SecretFiles.write(file, to: directory + "/" + recordsPath)
         let digest = Digest(
-            file: base + ".json.gz", fileSHA256: Hex.encode(SealCrypto.Digest.sha256(file)), firstPosition: first,
+            file: recordsPath, fileSHA256: Hex.encode(SealCrypto.Digest.sha256(file)), firstPosition: first,
             lastPosition: Int64(checkpoint.treeSize),
             checkpoint: AuditProofs.SignedRoot(checkpoint))
         let encoder = JSONEncoder()
@@ -115,18 +164,28 @@ public enum AuditExport {
     /// of the digests and the `trusted` ones kept elsewhere (so dropping the newest files shows).
     public static func verify(directory: String, publicKeyHex: String, trusted: [Checkpoint] = []) throws -> AuditLogVerifier.Finding {
         let key = try AuditVerification.decodePublicKey(publicKeyHex)
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory).sorted() else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
+            (try? FileManager.default.contentsOfDirectory(atPath: directory)) != nil
+        else {
             throw AuditVerification.Failure(description: "Cannot read the directory \(directory).")
         }
+        let names = files(in: directory).filter { !isUnfinished($0) }
         guard !names.isEmpty else { return damaged("\(directory) holds no audit export") }
         var digests: [Digest] = []
-        for name in names where !isUnfinished(name) {
-            if name.hasSuffix(".json.gz") && names.contains(String(name.dropLast(".json.gz".count)) + ".digest.json") { continue }
-            guard name.hasPrefix("sealq-audit-"), name.hasSuffix(".digest.json"),
-                let data = FileManager.default.contents(atPath: directory + "/" + name),
+        for name in names where name.hasSuffix(".digest.json") && !name.contains("/") {
+            guard name.hasPrefix("sealq-audit-"), let data = FileManager.default.contents(atPath: directory + "/" + name),
                 let digest = try? JSONDecoder().decode(Digest.self, from: data)
-            else { return damaged("\(name) is not a SealQ audit export file (or its records file has no digest)") }
+            else { return damaged("\(name) is not a SealQ audit export file") }
+            // A digest names a file inside the export, never one outside it.
+            guard !digest.file.hasPrefix("/"), !digest.file.split(separator: "/").contains("..") else {
+                return damaged("\(name) names a records file outside the export: \(digest.file)")
+            }
             digests.append(digest)
+        }
+        let named = Set(digests.map(\.file))
+        for name in names where !name.hasSuffix(".digest.json") || name.contains("/") {
+            guard named.contains(name) else { return damaged("\(name) is not a SealQ audit export file (or its records file has no digest)") }
         }
         digests.sort { $0.firstPosition < $1.firstPosition }
         let checkpoints = digests.compactMap(\.checkpoint.checkpoint)

@@ -17,6 +17,8 @@ final class AuditLog: Sendable {
         var dataDirectory: String
         /// Where the export files go.
         var archiveDirectory: String
+        /// How the records files are laid out there.
+        var archiveLayout: AuditExport.Layout = .flat
     }
 
     let store: any AuditStore
@@ -142,7 +144,7 @@ final class AuditLog: Sendable {
             cut = checkpoint
         }
         guard let cut else { return false }
-        _ = try AuditExport.export(dataDirectory: retention.dataDirectory, to: retention.archiveDirectory)
+        _ = try AuditExport.export(dataDirectory: retention.dataDirectory, to: retention.archiveDirectory, layout: retention.archiveLayout)
         var state = archived
         while state.size < cut.treeSize {
             let hashes = try await store.leafHashes(after: Int64(state.size), limit: min(10_000, cut.treeSize - state.size))

@@ -47,6 +47,8 @@ public struct ServerConfiguration: Sendable {
     public var auditRetentionDays: Double?
     /// Where archived audit events go (`--audit-archive-dir`); nil means DATA/audit-archive.
     public var auditArchiveDirectory: String?
+    /// How archived audit events are laid out in it (`--audit-archive-layout`).
+    public var auditArchiveLayout: AuditExport.Layout = .flat
 
     /// Whether calls are authenticated and authorized. Off only for measuring what access
     /// control costs (`sealq serve --insecure-skip-auth`): every call then runs as the admin.

@@ -187,16 +187,21 @@ struct AuditCommand: AsyncParsableCommand {
                 Each span between two signed checkpoints becomes sealq-audit-FIRST-LAST.json.gz (gzip with stored \
                 blocks: readable by any gunzip) and sealq-audit-FIRST-LAST.digest.json (the file's SHA-256 and the \
                 signed checkpoint). Spans already exported are left as they are; events after the newest checkpoint \
-                wait for the next export. Check the files with `sealq audit verify --export DIR`.
+                wait for the next export. With --layout cloudtrail the records files go where CloudTrail delivers \
+                them instead (AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail_REGION_\
+                YYYYMMDDTHHmmZ_UNIQUE.json.gz), for tools that read a trail's S3 prefix; the digests stay at the top. \
+                Check the files with `sealq audit verify --export DIR`.
                 """)
 
         @OptionGroup var data: DataDirectoryOption
         @OptionGroup var unread: UnreadLocationOptions
+        @Option(help: "Where the records files go: flat or cloudtrail (default: flat).")
+        var layout: AuditExport.Layout = .flat
         @Argument(help: "The directory to write into (created, with its missing parents, if it does not exist).")
         var directory: String
 
         func run() async throws {
-            let (files, events) = try AuditExport.export(dataDirectory: data.setUp(), to: directory)
+            let (files, events) = try AuditExport.export(dataDirectory: data.setUp(), to: directory, layout: layout)
             print("Exported \(events) events in \(files) new files to \(directory).")
         }
     }
@@ -339,3 +344,5 @@ private func readPublicKey(_ given: String?) throws -> String? {
     }
     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }
+
+extension AuditExport.Layout: ExpressibleByArgument {}

@@ -41,6 +41,10 @@ struct ServeCommand: AsyncParsableCommand {
     var auditRetentionDays: Double?
     @Option(name: .customLong("audit-archive-dir"), help: "Where archived audit events go [env: SEALQ_AUDIT_ARCHIVE_DIR] (default: DATA/audit-archive).")
     var auditArchiveDirectory: String?
+    @Option(
+        name: .customLong("audit-archive-layout"),
+        help: "How archived audit events are laid out: flat or cloudtrail [env: SEALQ_AUDIT_ARCHIVE_LAYOUT] (default: flat).")
+    var auditArchiveLayout: String?
     @Flag(
         name: .customLong("insecure-skip-auth"),
         help: "Benchmarks only: skip authentication and authorization; every call runs as the admin. Loopback hosts only.")
@@ -107,6 +111,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         configuration.auditArchiveDirectory = try Setting.value(
             auditArchiveDirectory, option: "--audit-archive-dir", variable: "SEALQ_AUDIT_ARCHIVE_DIR")
+        if let layout = try Setting.value(auditArchiveLayout, option: "--audit-archive-layout", variable: "SEALQ_AUDIT_ARCHIVE_LAYOUT") {
+            guard let known = AuditExport.Layout(rawValue: layout) else {
+                throw ValidationError("--audit-archive-layout (or SEALQ_AUDIT_ARCHIVE_LAYOUT) must be flat or cloudtrail.")
+            }
+            configuration.auditArchiveLayout = known
+        }
         if let seconds = try idleTimeout ?? environment["SEALQ_IDLE_TIMEOUT"].map(Self.parseSeconds) {
             guard (1...3600).contains(seconds) else { throw ValidationError("--idle-timeout must be 1 to 3600 seconds.") }
             configuration.idleTimeoutSeconds = seconds

@@ -4,6 +4,7 @@ checkpoints that `sealq audit verify` checks offline, naming the first damaged e
 
 import base64
 import datetime
+import gzip
 import hashlib
 import json
 import os
@@ -766,7 +767,6 @@ def test_sigkill_under_load_loses_no_record_of_an_acknowledged_request(tmp_path)
 
 
 def test_export_writes_cloudtrail_files_that_verify_and_tampering_is_found(audited, tmp_path):
-    import gzip
     d, marker = audited
     out = tmp_path / "export"
     p = run_sealq("audit", "export", str(out), "--data-dir", d.data_dir)
@@ -849,6 +849,44 @@ def test_export_writes_cloudtrail_files_that_verify_and_tampering_is_found(audit
     assert p.returncode != 0 and "Cannot read" in p.stderr and "NSCocoaErrorDomain" not in p.stderr, p.stderr
 
 
+def test_export_in_cloudtrail_layout_puts_records_where_cloudtrail_delivers_them_and_verifies(audited, tmp_path):
+    d, marker = audited
+    out = tmp_path / "trail"
+    p = run_sealq("audit", "export", str(out), "--data-dir", d.data_dir, "--layout", "cloudtrail")
+    assert p.returncode == 0 and "Exported" in p.stdout, p.stdout + p.stderr
+    digests = sorted(name for name in os.listdir(out) if name.endswith(".digest.json"))
+    assert digests and sorted(os.listdir(out)) == sorted(digests + ["AWSLogs"])
+    pattern = re.compile(rf"AWSLogs/{ACCOUNT}/CloudTrail/{REGION}/(\d{{4}})/(\d{{2}})/(\d{{2}})/"
+                         rf"{ACCOUNT}_CloudTrail_{REGION}_(\d{{4}})(\d{{2}})(\d{{2}})T\d{{4}}Z_[0-9A-Z]{{16}}\.json\.gz")
+    exported = []
+    for name in digests:
+        digest = json.loads((out / name).read_text())
+        found = pattern.fullmatch(digest["file"])
+        assert found, digest["file"]
+        assert found.group(1, 2, 3) == found.group(4, 5, 6), "the folders carry the file name's date"
+        assert digest["checkpoint"]["timestamp"] // 1000 // 86400 == (
+            datetime.date(*map(int, found.group(1, 2, 3))) - datetime.date(1970, 1, 1)).days
+        with gzip.open(out / digest["file"]) as f:
+            exported += json.load(f)["Records"]
+    assert [r["eventID"] for r in exported] == [r["eventID"] for _, r in records(d.data_dir)][:len(exported)]
+    assert marker not in json.dumps(exported)
+    key = run_sealq("audit", "public-key", "--data-dir", d.data_dir).stdout.strip()
+    p = run_sealq("audit", "verify", "--export", str(out), "--public-key", key)
+    assert p.returncode == 0 and "sound" in p.stdout, p.stdout
+    # A file dropped into the tree, or a digest sent outside the export, is damage.
+    first = json.loads((out / digests[0]).read_text())["file"]
+    stray = out / os.path.dirname(first) / "extra.json.gz"
+    stray.write_bytes(b"")
+    p = run_sealq("audit", "verify", "--export", str(out), "--public-key", key)
+    assert p.returncode == 1 and "extra.json.gz" in p.stdout, p.stdout
+    stray.unlink()
+    digest = json.loads((out / digests[0]).read_text())
+    digest["file"] = "../" + digest["file"]
+    (out / digests[0]).write_text(json.dumps(digest))
+    p = run_sealq("audit", "verify", "--export", str(out), "--public-key", key)
+    assert p.returncode == 1 and "outside the export" in p.stdout, p.stdout
+
+
 def test_retention_archives_old_events_and_both_halves_still_verify(tmp_path):
     import time
     # About 13 seconds: longer than the 10 s a first checkpoint may wait, so the events are
@@ -900,7 +938,7 @@ def test_retention_prunes_what_only_archived_events_needed_and_the_log_still_ver
     are archived, the template goes (with the checkpoints behind the cut); a later call alike
     stores it again, and its record reads back whole."""
     import boto3
-    d = Daemon(str(tmp_path), extra_args=["--audit-retention-days", "0.00015"])
+    d = Daemon(str(tmp_path), extra_args=["--audit-retention-days", "0.00015"], env={"SEALQ_AUDIT_ARCHIVE_LAYOUT": "cloudtrail"})
     d.start()
     path = os.path.join(d.data_dir, "sealq.sqlite")
 
@@ -941,8 +979,10 @@ def test_retention_prunes_what_only_archived_events_needed_and_the_log_still_ver
     live = verify(d.data_dir)
     assert live.returncode == 0 and "sound" in live.stdout, live.stdout
     key_hex = run_sealq("audit", "public-key", "--data-dir", d.data_dir).stdout.strip()
-    exported = run_sealq("audit", "verify", "--export", os.path.join(d.data_dir, "audit-archive"), "--public-key", key_hex)
+    archive = os.path.join(d.data_dir, "audit-archive")
+    exported = run_sealq("audit", "verify", "--export", archive, "--public-key", key_hex)
     assert exported.returncode == 0 and "sound" in exported.stdout, exported.stdout
+    assert os.path.isdir(os.path.join(archive, "AWSLogs", ACCOUNT, "CloudTrail", REGION)), os.listdir(archive)
 
 
 def test_a_forged_archive_cut_cannot_hide_deleted_events(tmp_path):

@@ -5,6 +5,7 @@ the old file or the new one remains, never a part or none. The secret files of a
 daemon removes archived events from the database once they are exported). Checked by tracing
 the system calls with strace."""
 
+import json
 import os
 import re
 import shutil
@@ -100,7 +101,8 @@ def test_a_first_start_flushes_each_secret_file_before_and_after_its_rename(tmp_
 
 
 @needs_strace
-def test_audit_export_files_are_on_disk_before_they_count_as_exported(tmp_path):
+@pytest.mark.parametrize("layout", ["flat", "cloudtrail"])
+def test_audit_export_files_are_on_disk_before_they_count_as_exported(tmp_path, layout):
     d = Daemon(str(tmp_path))
     d.start()
     sqs = make_client(d)
@@ -111,19 +113,25 @@ def test_audit_export_files_are_on_disk_before_they_count_as_exported(tmp_path):
     out, trace = tmp_path / "export", tmp_path / "trace"
     p = subprocess.run(
         ["strace", "-f", "-y", "-qq", "-e", "trace=fsync,rename", "-o", str(trace),
-         SEALQ_BIN, "audit", "export", str(out), "--data-dir", d.data_dir],
+         SEALQ_BIN, "audit", "export", str(out), "--data-dir", d.data_dir, "--layout", layout],
         capture_output=True, text=True, timeout=120)
     assert p.returncode == 0 and "Exported" in p.stdout, p.stdout + p.stderr
-    files = sorted(os.listdir(out))
-    assert files and any(f.endswith(".json.gz") for f in files) and any(f.endswith(".digest.json") for f in files)
+    digests = sorted(f for f in os.listdir(out) if f.endswith(".digest.json"))
+    files = digests + [json.loads((out / name).read_text())["file"] for name in digests]
+    assert digests and all(f.endswith(".json.gz") for f in files[len(digests):])
     calls = traced_calls(trace)
     for name in files:
         index = next(i for i, (call, paths) in enumerate(calls) if call == "rename" and paths[1] == os.path.realpath(out / name))
         assert_written_durably(calls, index, name)
         if name.endswith(".digest.json"):
-            records = os.path.realpath(out / (name[:-len(".digest.json")] + ".json.gz"))
+            records = os.path.realpath(out / json.loads((out / name).read_text())["file"])
             written = next(i for i, (call, paths) in enumerate(calls) if call == "rename" and paths[1] == records)
             assert written < index, f"{name} was written before the records it describes"
+            # Each folder made for the records file was flushed into its parent before it.
+            folder = os.path.dirname(records)
+            while folder != os.path.realpath(out):
+                assert ("fsync", os.path.dirname(folder)) in calls[:written], f"{folder} was not flushed into its parent"
+                folder = os.path.dirname(folder)
 
 
 def test_an_export_killed_mid_write_leaves_nothing_that_fails_verify(tmp_path):

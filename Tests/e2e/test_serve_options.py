@@ -838,3 +838,16 @@ def test_a_request_pipelined_behind_a_long_poll_gets_the_whole_idle_timeout_once
     finally:
         proc.kill()
         proc.wait()
+
+
+@pytest.mark.parametrize("command,env,says", [
+    (["serve", "--port", "1", "--audit-archive-layout", "s3"], {}, "must be flat or cloudtrail"),
+    (["serve", "--port", "1"], {"SEALQ_AUDIT_ARCHIVE_LAYOUT": "CloudTrail"}, "must be flat or cloudtrail"),
+    (["audit", "export", "out", "--layout", "s3"], {}, "flat"),
+])
+def test_an_unknown_archive_layout_is_refused_by_name(tmp_path, command, env, says):
+    env = dict(os.environ, SEALQ_ADMIN_ACCESS_KEY_ID=ADMIN_KEY, SEALQ_ADMIN_SECRET_ACCESS_KEY=ADMIN_SECRET, **env)
+    result = subprocess.run([SEALQ_BIN, *command, "--data-dir", str(tmp_path / "data")], env=env, cwd=str(tmp_path),
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0 and says in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists()
