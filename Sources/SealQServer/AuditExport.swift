@@ -38,7 +38,7 @@ public enum AuditExport {
     /// does not hold yet, its records files laid out as `layout` says; returns how many files
     /// and events it wrote. `directory` and its missing parents are created (mode 0700).
     public static func export(dataDirectory: String, to directory: String, layout: Layout = .flat) throws -> (files: Int, events: Int) {
-        try SecretFiles.ensureDirectory(directory)
+        try SecretFiles.ensureDirectory(directory, durably: true)
         // What an export killed mid-write left (its span is written again below).
         for name in files(in: directory) where isUnfinished(name) {
             try? FileManager.default.removeItem(atPath: directory + "/" + name)
@@ -85,12 +85,14 @@ public enum AuditExport {
         return (file.hasPrefix("sealq-audit-") || file.contains("_CloudTrail_")) && file.hasSuffix(".tmp")
     }
 
-    /// Every regular file under `directory`, by its path relative to it.
+    /// Everything under `directory` but folders (files, and links, which are not followed), by
+    /// path relative to it. The directory itself may be a link (an archive moved to another disk).
     private static func files(in directory: String) -> [String] {
-        guard let walk = FileManager.default.enumerator(atPath: directory) else { return [] }
+        let resolved = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        guard let walk = FileManager.default.enumerator(atPath: resolved) else { return [] }
         var files: [String] = []
         while let path = walk.nextObject() as? String {
-            if walk.fileAttributes?[.type] as? FileAttributeType == .typeRegular { files.append(path) }
+            if walk.fileAttributes?[.type] as? FileAttributeType != .typeDirectory { files.append(path) }
         }
         return files.sorted()
     }

@@ -113,23 +113,26 @@ final class AuditLog: Sendable {
         retention.map { min(60_000, max(1_000, $0.milliseconds / 4)) }
     }
 
-    /// How often what only archived events needed is pruned: once a retention period, at
-    /// least hourly; nil without retention.
+    /// How often what only archived events needed is pruned after an archive: once a retention
+    /// period, at least hourly (the first time as soon as this run archives, and again at once
+    /// while a prune leaves templates behind); nil without retention.
     var pruneIntervalMilliseconds: Int64? {
         retention.map { min(3_600_000, $0.milliseconds) }
     }
 
     /// Removes the checkpoints, archive cuts and templates that only archived events needed, up
-    /// to 20,000 templates at a time (the rest go at the next prune).
-    func pruneBehindArchive() async throws {
-        let pruned = try await store.pruneBehindArchive(templateLimit: 20_000)
-        guard pruned != AuditPruneOutcome(checkpoints: 0, archiveCuts: 0, templates: 0) else { return }
+    /// to `templateLimit` templates at a time; true when that many went (more may be left).
+    @discardableResult
+    func pruneBehindArchive(templateLimit: Int = 20_000) async throws -> Bool {
+        let pruned = try await store.pruneBehindArchive(templateLimit: templateLimit)
+        guard pruned != AuditPruneOutcome(checkpoints: 0, archiveCuts: 0, templates: 0) else { return false }
         logger.info(
             "audit log pruned behind the archive cut",
             metadata: [
                 "audit.checkpoints": "\(pruned.checkpoints)", "audit.archive_cuts": "\(pruned.archiveCuts)",
                 "audit.templates": "\(pruned.templates)",
             ])
+        return pruned.templates == templateLimit
     }
 
     /// Archives the events of every checkpointed span older than the retention period: exports
@@ -223,8 +226,8 @@ struct AuditCheckpointService: Service {
     func run() async throws {
         var last = SystemTimeSource().nowMilliseconds()
         var lastArchive: Int64?
-        var lastPrune = SystemTimeSource().nowMilliseconds()
-        var archivedSincePrune = false
+        var lastPrune: Int64?
+        var pruneDue = false  // an archive since the last prune, or templates it left behind
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let now = SystemTimeSource().nowMilliseconds()
@@ -232,12 +235,12 @@ struct AuditCheckpointService: Service {
                 if signed { last = now }
                 if let interval = log.idleArchiveMilliseconds, signed || lastArchive.map({ now - $0 >= interval }) ?? true {
                     lastArchive = now
-                    if try await log.archiveIfDue(now: now) { archivedSincePrune = true }
+                    if try await log.archiveIfDue(now: now) { pruneDue = true }
                 }
-                if archivedSincePrune, let interval = log.pruneIntervalMilliseconds, now - lastPrune >= interval {
-                    lastPrune = now
-                    archivedSincePrune = false
-                    try await log.pruneBehindArchive()
+                if pruneDue, let interval = log.pruneIntervalMilliseconds, lastPrune.map({ now - $0 >= interval }) ?? true {
+                    let more = try await log.pruneBehindArchive()
+                    pruneDue = more
+                    lastPrune = more ? nil : now
                 }
             } catch {
                 logger.error("audit checkpoint failed", metadata: ["error": "\(error)"])

@@ -50,7 +50,7 @@ extension SQLiteAuditStore {
                 arguments: [plan.lastPosition]))
             let unused = plan.unusedTemplates.filter { !usedSince.contains($0) }
             guard !unused.isEmpty else { return outcome }
-            try db.execute(sql: "DROP TRIGGER audit_templates_no_delete")
+            try db.execute(sql: "DROP TRIGGER IF EXISTS audit_templates_no_delete")
             for start in stride(from: 0, to: unused.count, by: 500) {
                 let chunk = Array(unused[start..<min(start + 500, unused.count)])
                 try db.execute(

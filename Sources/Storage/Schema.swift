@@ -317,8 +317,8 @@ enum Schema {
         migrator.registerMigration("v17-audit-prunable-behind-archive") { db in
             try db.execute(
                 sql: """
-                    DROP TRIGGER audit_checkpoints_no_delete;
-                    DROP TRIGGER audit_archive_no_delete;
+                    DROP TRIGGER IF EXISTS audit_checkpoints_no_delete;
+                    DROP TRIGGER IF EXISTS audit_archive_no_delete;
                     \(AuditGuards.definition(of: "audit_checkpoints_no_delete"));
                     \(AuditGuards.definition(of: "audit_archive_no_delete"));
                     """)

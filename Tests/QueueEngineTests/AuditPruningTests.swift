@@ -124,4 +124,15 @@ struct AuditPrunableSchemaTests {
         let restored = try await database.write { db in try AuditGuards.restore(db) }
         #expect(restored.isEmpty)
     }
+
+    @Test("A database whose guards were dropped still migrates; the start then restores them")
+    func migrationWithoutTheOldGuards() async throws {
+        let database = try DatabaseQueue()
+        try Schema.migrator.migrate(database, upTo: "v16-group-head-index-covers-busy-until")
+        try await database.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_checkpoints_no_delete; DROP TRIGGER audit_archive_no_delete")
+        }
+        try Schema.migrator.migrate(database)
+        #expect(try await database.write { db in try AuditGuards.restore(db) }.isEmpty)
+    }
 }

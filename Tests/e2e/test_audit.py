@@ -873,6 +873,16 @@ def test_export_in_cloudtrail_layout_puts_records_where_cloudtrail_delivers_them
     key = run_sealq("audit", "public-key", "--data-dir", d.data_dir).stdout.strip()
     p = run_sealq("audit", "verify", "--export", str(out), "--public-key", key)
     assert p.returncode == 0 and "sound" in p.stdout, p.stdout
+    # The export moved elsewhere and reached through a link still verifies.
+    linked = tmp_path / "linked-trail"
+    os.symlink(out, linked)
+    p = run_sealq("audit", "verify", "--export", str(linked), "--public-key", key)
+    assert p.returncode == 0 and "sound" in p.stdout, p.stdout
+    # A link in the tree is not followed: it is a file no digest names.
+    os.symlink("/etc", out / "AWSLogs" / "elsewhere")
+    p = run_sealq("audit", "verify", "--export", str(out), "--public-key", key)
+    assert p.returncode == 1 and "elsewhere" in p.stdout, p.stdout
+    os.unlink(out / "AWSLogs" / "elsewhere")
     # A file dropped into the tree, or a digest sent outside the export, is damage.
     first = json.loads((out / digests[0]).read_text())["file"]
     stray = out / os.path.dirname(first) / "extra.json.gz"

@@ -30,7 +30,9 @@ def sdkcheck(tmp_path_factory):
     return binary
 
 
-def test_the_go_sdk_drives_sqs_kms_sts_and_cloudtrail_and_accepts_every_md5(daemon, sdkcheck):
+def test_the_go_sdk_drives_sqs_kms_sts_and_cloudtrail_and_accepts_every_md5(fresh_daemon, sdkcheck):
+    # A daemon of its own: the LookupEvents step must find the Go client's own SendMessageBatch.
+    daemon = fresh_daemon()
     env = dict(os.environ, SEALQ_URL=daemon.url, AWS_ACCESS_KEY_ID=ADMIN_KEY, AWS_SECRET_ACCESS_KEY=ADMIN_SECRET)
     for name in ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"]:
         env.pop(name, None)
