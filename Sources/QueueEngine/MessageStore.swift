@@ -156,7 +156,6 @@ public enum ReceiptOutcome: Sendable, Equatable {
     case beyondLimit
 }
 
-/// Counters of one message space.
 /// A space's counts and when its oldest message arrived (ms since the epoch), as CloudWatch's
 /// ApproximateAgeOfOldestMessage counts: a dead-lettered message from its move, and poison
 /// pills (received three times or more) left out while others remain; nil when empty.
@@ -165,11 +164,15 @@ public struct SpaceReading: Sendable, Equatable {
     public var counts: MessageCounts
     /// When its oldest message arrived.
     public var oldestArrival: Int64?
+    /// FIFO message groups with a message in flight (CloudWatch's
+    /// ApproximateNumberOfGroupsWithInflightMessages); 0 for other spaces.
+    public var groupsInFlight: Int
 
     /// Creates a reading.
-    public init(counts: MessageCounts, oldestArrival: Int64?) {
+    public init(counts: MessageCounts, oldestArrival: Int64?, groupsInFlight: Int = 0) {
         self.counts = counts
         self.oldestArrival = oldestArrival
+        self.groupsInFlight = groupsInFlight
     }
 }
 

@@ -6,21 +6,21 @@ extension QueueEngine {
         let prepared = try prepare(message, for: queue, caller: caller, now: time.nowMilliseconds())
         var stored = [prepared.message]
         try seal(&stored, for: queue, caller: caller)
-        return try await persist(stored, in: queue, entryIds: [nil], windowKeys: [prepared.windowKey])[0]
+        return try await persist(stored, sizes: [prepared.size], in: queue, entryIds: [nil], windowKeys: [prepared.windowKey])[0]
     }
 
-    /// Stores prepared messages: FIFO ones through deduplication (looked up by `windowKeys`),
-    /// with sequence numbers. The send's observer (`StoredSends`) hears of them in the storing
-    /// transaction, by entry id.
+    /// Stores prepared messages (of SQS sizes `sizes`): FIFO ones through deduplication (looked
+    /// up by `windowKeys`), with sequence numbers. The send's observer (`StoredSends`) hears of
+    /// them in the storing transaction, by entry id.
     private func persist(
-        _ messages: [NewMessage], in queue: QueueRecord, entryIds: [String?], windowKeys: [String]
+        _ messages: [NewMessage], sizes: [Int], in queue: QueueRecord, entryIds: [String?], windowKeys: [String]
     ) async throws -> [SentMessage] {
         let observer = StoredSends.observer
         guard queue.settings.fifoQueue else {
             // Standard queues store every message under the id it was given.
             observer?.stored(zip(entryIds, messages).map { .init(entryId: $0, sent: SentMessage(messageId: $1.messageId, sequenceNumber: nil)) })
             _ = try await store.insert(messages, space: queue.messageSpace)
-            delivered(messages, to: queue)
+            delivered(messages, sizes: sizes, to: queue)
             return messages.map { SentMessage(messageId: $0.messageId, sequenceNumber: nil) }
         }
         let now = messages.first?.sentAt ?? time.nowMilliseconds()
@@ -32,13 +32,11 @@ extension QueueEngine {
         let outcomes = try await store.insertDeduplicated(keyed, space: queue.messageSpace, now: now) { outcomes in
             observer?.stored(zip(entryIds, zip(messages, outcomes)).map { .init(entryId: $0, sent: Self.sent($1.0, $1.1)) })
         }
-        let stored = zip(messages, outcomes).compactMap { message, outcome in
-            if case .stored = outcome { return message }
-            return nil
-        }
+        let kept = outcomes.indices.filter { if case .stored = outcomes[$0] { true } else { false } }
+        let stored = kept.map { messages[$0] }
         // CloudWatch's NumberOfDeduplicatedSentMessages.
         count("sealq_messages_deduplicated_total", queue: queue.name, by: messages.count - stored.count)
-        delivered(stored, to: queue)
+        delivered(stored, sizes: kept.map { sizes[$0] }, to: queue)
         return zip(messages, outcomes).map(Self.sent)
     }
 
@@ -67,18 +65,20 @@ extension QueueEngine {
         var acceptedIds: [String] = []
         var stored: [NewMessage] = []
         var windowKeys: [String] = []
+        var sizes: [Int] = []
         for entry in entries {
             switch Result(catching: { () throws(SQSError) in try prepare(entry.payload, for: queue, caller: caller, now: now) }) {
             case .success(let prepared):
                 acceptedIds.append(entry.id)
                 stored.append(prepared.message)
                 windowKeys.append(prepared.windowKey)
+                sizes.append(prepared.size)
             case .failure(let error): outcome.failures.append((entry.id, error))
             }
         }
         // A key failure is the whole call's (every entry needs the same key), as on AWS.
         try seal(&stored, for: queue, caller: caller)
-        let sent = stored.isEmpty ? [] : try await persist(stored, in: queue, entryIds: acceptedIds, windowKeys: windowKeys)
+        let sent = stored.isEmpty ? [] : try await persist(stored, sizes: sizes, in: queue, entryIds: acceptedIds, windowKeys: windowKeys)
         outcome.successes = Array(zip(acceptedIds, sent))
         return outcome
     }
@@ -90,8 +90,9 @@ extension QueueEngine {
         throw SQSError.anonymousOnEncryptedQueue
     }
 
-    private func delivered(_ messages: [NewMessage], to queue: QueueRecord) {
+    private func delivered(_ messages: [NewMessage], sizes: [Int], to queue: QueueRecord) {
         count("sealq_messages_sent_total", queue: queue.name, by: messages.count)
+        recordSentSizes(sizes, queue: queue.name)
         // Waiting receives wake for a visible message, and for a delayed one that becomes
         // visible within a wait: they sleep only until the earliest deadline they saw.
         let soonVisible = messages.count { $0.visibleAt - $0.sentAt <= Int64(Self.longestWaitSeconds) * 1000 }
@@ -99,10 +100,10 @@ extension QueueEngine {
     }
 
     /// `message` validated and made ready to store, with the key its FIFO deduplication window
-    /// is looked up by (empty on a standard queue).
+    /// is looked up by (empty on a standard queue) and its size as SQS counts it.
     private func prepare(
         _ message: OutgoingMessage, for queue: QueueRecord, caller: Caller, now: Int64
-    ) throws(SQSError) -> (message: NewMessage, windowKey: String) {
+    ) throws(SQSError) -> (message: NewMessage, windowKey: String, size: Int) {
         guard !message.body.isEmpty else { throw SQSError.missingParameter("MessageBody") }
         try MessageValidation.checkBody(message.body)
         try MessageValidation.checkAttributes(message.attributes)
@@ -123,7 +124,7 @@ extension QueueEngine {
             messageId: RandomIdentifier.uuid(), body: message.body, attributes: message.attributes,
             systemAttributes: message.systemAttributes, senderId: caller.senderId, sentAt: now,
             visibleAt: now + Int64(delay) * 1000, groupId: message.groupId, deduplicationId: deduplication.stored)
-        return (prepared, deduplication.windowKey)
+        return (prepared, deduplication.windowKey, size)
     }
 
     private func delaySeconds(of message: OutgoingMessage, queue: QueueRecord) throws(SQSError) -> Int {

@@ -49,6 +49,14 @@ public final class QueueEngine: Sendable {
     private let arnPrefix: String
     /// Counters by metric and queue, each made once: making one asks the metrics backend.
     private let counters = Mutex<[CounterName: Counter]>([:])
+    /// The recorders of sent messages' sizes, by queue.
+    private let sizeRecorders = Mutex<[String: Recorder]>([:])
+
+    /// The metric of sent messages' sizes (CloudWatch's SentMessageSize), and the bucket bounds,
+    /// in bytes, its histogram should have (the metrics backend is told at start).
+    public static let sentMessageSizeMetric = "sealq_sent_message_size_bytes"
+    /// 256 B to 1 MiB, by fours: SQS's whole range of message sizes.
+    public static let sentMessageSizeBuckets: [Double] = [256, 1_024, 4_096, 16_384, 65_536, 262_144, 1_048_576]
 
     private struct CounterName: Hashable {
         var metric: String
@@ -139,7 +147,7 @@ public final class QueueEngine: Sendable {
         return queue
     }
 
-    /// Destroys the per-queue counters of `queue` (deleted), so its series leave `/metrics` and a
+    /// Destroys the per-queue counters and size recorder of `queue` (deleted), so its series leave `/metrics` and a
     /// queue created again under its name counts from zero, as a new queue in CloudWatch does.
     func forgetCounters(of queue: String) {
         let removed = counters.withLock { counters in
@@ -147,6 +155,20 @@ public final class QueueEngine: Sendable {
             return names.compactMap { counters.removeValue(forKey: $0) }
         }
         removed.forEach { $0.destroy() }
+        sizeRecorders.withLock { $0.removeValue(forKey: queue) }?.destroy()
+    }
+
+    /// Records the sizes of messages sent to `queue`.
+    func recordSentSizes(_ sizes: [Int], queue: String) {
+        guard !sizes.isEmpty else { return }
+        let recorder = sizeRecorders.withLock { recorders -> Recorder? in
+            if let recorder = recorders[queue] { return recorder }
+            guard catalog.queue(named: queue) != nil else { return nil }
+            let recorder = Recorder(label: Self.sentMessageSizeMetric, dimensions: [("queue", queue)])
+            recorders[queue] = recorder
+            return recorder
+        }
+        for size in sizes { recorder?.record(size) }
     }
 
     func count(_ metric: String, queue: String, by amount: Int) {

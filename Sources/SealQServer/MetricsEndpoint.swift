@@ -2,15 +2,26 @@ import Prometheus
 import QueueEngine
 import Synchronization
 
+/// The metrics backend `sealq serve` bootstraps: Prometheus on `registry`, with the histogram
+/// buckets SealQ's own histograms need.
+public func metricsFactory(registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
+    var factory = PrometheusMetricsFactory(registry: registry)
+    factory.valueHistogramBuckets[QueueEngine.sentMessageSizeMetric] = QueueEngine.sentMessageSizeBuckets
+    return factory
+}
+
 /// `GET /metrics`: the Prometheus registry, with per-queue gauges refreshed at each scrape
-/// (like CloudWatch's SQS metrics: visible, in flight, delayed, age of the oldest message).
+/// (like CloudWatch's SQS metrics: visible, in flight, delayed, age of the oldest message, and
+/// for FIFO queues the groups with messages in flight).
 final class MetricsEndpoint: Sendable {
     private struct QueueGauges {
         var visible: Gauge
         var inFlight: Gauge
         var delayed: Gauge
         var oldestAge: Gauge
-        var all: [Gauge] { [visible, inFlight, delayed, oldestAge] }
+        /// FIFO queues only, as in CloudWatch.
+        var groupsInFlight: Gauge?
+        var all: [Gauge] { [visible, inFlight, delayed, oldestAge] + (groupsInFlight.map { [$0] } ?? []) }
     }
 
     private let registry: PrometheusCollectorRegistry
@@ -34,19 +45,21 @@ final class MetricsEndpoint: Sendable {
                 stale.all.forEach(registry.unregisterGauge)
                 gauges[name] = nil
             }
+            let fifo = Set(queues.filter(\.settings.fifoQueue).map(\.name))
             for (name, reading) in readings {
-                let set = gauges[name] ?? makeGauges(queue: name)
+                let set = gauges[name] ?? makeGauges(queue: name, fifo: fifo.contains(name))
                 gauges[name] = set
                 set.visible.set(Double(reading.counts.visible))
                 set.inFlight.set(Double(reading.counts.inFlight))
                 set.delayed.set(Double(reading.counts.delayed))
                 set.oldestAge.set(reading.oldestArrival.map { Double(max(wallClock - $0, 0)) / 1000 } ?? 0)
+                set.groupsInFlight?.set(Double(reading.groupsInFlight))
             }
         }
         return registry.emitToBuffer()
     }
 
-    private func makeGauges(queue: String) -> QueueGauges {
+    private func makeGauges(queue: String, fifo: Bool) -> QueueGauges {
         let labels = [("queue", queue)]
         func gauge(_ name: String, _ help: String) -> Gauge {
             registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
@@ -55,6 +68,11 @@ final class MetricsEndpoint: Sendable {
             visible: gauge("sealq_messages_visible", "Messages available for retrieval (ApproximateNumberOfMessages)."),
             inFlight: gauge("sealq_messages_in_flight", "Messages received but not yet deleted (ApproximateNumberOfMessagesNotVisible)."),
             delayed: gauge("sealq_messages_delayed", "Messages not yet available because of a delay (ApproximateNumberOfMessagesDelayed)."),
-            oldestAge: gauge("sealq_oldest_message_age_seconds", "Age of the oldest message in the queue (ApproximateAgeOfOldestMessage)."))
+            oldestAge: gauge("sealq_oldest_message_age_seconds", "Age of the oldest message in the queue (ApproximateAgeOfOldestMessage)."),
+            groupsInFlight: fifo
+                ? gauge(
+                    "sealq_groups_with_inflight_messages",
+                    "FIFO message groups with one or more messages in flight (ApproximateNumberOfGroupsWithInflightMessages).")
+                : nil)
     }
 }

@@ -163,7 +163,9 @@ extension SQLiteMessageStore {
             for (space, total) in zip(spaces, totals) {
                 readings[space] = total == 0
                     ? empty
-                    : SpaceReading(counts: try Self.counts(db, space: space, total: total, now: now), oldestArrival: try Self.oldestArrival(db, space: space))
+                    : SpaceReading(
+                        counts: try Self.counts(db, space: space, total: total, now: now), oldestArrival: try Self.oldestArrival(db, space: space),
+                        groupsInFlight: try Self.groupsInFlight(db, space: space, now: now))
             }
             return readings
         }
@@ -176,6 +178,13 @@ extension SQLiteMessageStore {
         SELECT COUNT(*) AS invisible, COALESCE(SUM(receive_count > 0), 0) AS in_flight
         FROM messages WHERE space = ? AND visible_at > ?
         """
+
+    /// FIFO groups of `space` with a message in flight at `now`: those held until a later
+    /// visibility deadline (fair groups' marker is negative, so they never count).
+    private static func groupsInFlight(_ db: Database, space: Int64, now: Int64) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM fifo_groups WHERE space = ? AND busy_until > ?"), arguments: [space, now]) ?? 0
+    }
 
     private static func counts(_ db: Database, space: Int64, total: Int, now: Int64) throws -> MessageCounts {
         let row = try Row.fetchOne(db.cachedStatement(sql: invisibleCountsQuery), arguments: [space, now])

@@ -140,7 +140,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "sealq")
         logger.logLevel = level
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(metricsFactory(registry: registry))
         try await runDaemon(configuration: configuration, registry: registry, logger: logger)
     }
 

@@ -152,6 +152,54 @@ def test_empty_receives_and_deduplicated_sends_are_counted(daemon, sqs):
     assert series(text, "sealq_messages_sent_total", fifo_name) == 2
 
 
+def test_sent_message_sizes_are_a_histogram_of_what_sqs_counts(daemon, sqs):
+    """CloudWatch's SentMessageSize: the body plus every attribute's name, type and value, for
+    each message added to the queue (a deduplicated FIFO send adds none)."""
+    name = unique_name("sizes")
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="x" * 100)
+    sqs.send_message(QueueUrl=url, MessageBody="é" * 1000, MessageAttributes={
+        "kind": {"DataType": "String.label", "StringValue": "abc"}, "raw": {"DataType": "Binary", "BinaryValue": b"\0" * 50}})
+    sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": str(i), "MessageBody": "y" * 5000} for i in range(3)])
+    text = scrape(daemon)
+    big = 2000 + len("kind") + len("String.label") + 3 + len("raw") + len("Binary") + 50
+    assert series(text, "sealq_sent_message_size_bytes_count", name) == 5
+    assert series(text, "sealq_sent_message_size_bytes_sum", name) == 100 + big + 15000
+    buckets = {float(m.group(1)): float(m.group(2)) for m in re.finditer(
+        rf'^sealq_sent_message_size_bytes_bucket\{{queue="{name}",le="([^"]+)"\}} (\S+)$', text, re.M) if m.group(1) != "+Inf"}
+    assert buckets[256] == 1 and buckets[1024] == 1 and buckets[4096] == 2 and buckets[16384] == 5, buckets
+    fifo_name = unique_name("sizes") + ".fifo"
+    fifo = sqs.create_queue(QueueName=fifo_name, Attributes={"FifoQueue": "true"})["QueueUrl"]
+    for _ in range(2):
+        sqs.send_message(QueueUrl=fifo, MessageBody="z" * 10, MessageGroupId="g", MessageDeduplicationId="d")
+    assert series(scrape(daemon), "sealq_sent_message_size_bytes_count", fifo_name) == 1
+
+
+def test_fifo_groups_with_messages_in_flight_are_counted(daemon, sqs):
+    """CloudWatch's ApproximateNumberOfGroupsWithInflightMessages, for FIFO queues only."""
+    name = unique_name("groups") + ".fifo"
+    url = sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"})["QueueUrl"]
+    for group in "abcd":
+        for i in range(2):
+            sqs.send_message(QueueUrl=url, MessageBody=f"{group}{i}", MessageGroupId=group)
+    assert series(scrape(daemon), "sealq_groups_with_inflight_messages", name) == 0
+    got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60)["Messages"]
+    groups = {m["Body"][0] for m in got}
+    assert len(groups) >= 1
+    assert series(scrape(daemon), "sealq_groups_with_inflight_messages", name) == len(groups)
+    # A group whose received messages are all deleted has none in flight any more.
+    first = sorted(groups)[0]
+    for m in got:
+        if m["Body"][0] == first:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    assert series(scrape(daemon), "sealq_groups_with_inflight_messages", name) == len(groups) - 1
+    standard = unique_name("groups")
+    sqs.create_queue(QueueName=standard)
+    sqs.send_message(QueueUrl=daemon.queue_url(standard), MessageBody="m", MessageGroupId="g")
+    sqs.receive_message(QueueUrl=daemon.queue_url(standard))
+    assert series(scrape(daemon), "sealq_groups_with_inflight_messages", standard) is None
+
+
 def test_head_answers_health_and_metrics_without_a_body(daemon):
     for path, content_type in (("/health", "text/plain"), ("/metrics", "text/plain; version=0.0.4")):
         r = requests.head(daemon.url + path, timeout=10)
