@@ -8,22 +8,28 @@ set -euo pipefail
 want_clients=no
 [ "${1:-}" = "--with-test-clients" ] && want_clients=yes
 
-packages=(libsodium-dev libsqlite3-dev libssl-dev pkg-config)
-missing=()
-for package in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
+# Installs the Debian packages given after $1 (what they are for) that are missing, as root;
+# otherwise names them and exits non-zero.
+require_packages() {
+    local purpose=$1
+    shift
+    local missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         echo "installing: ${missing[*]}" >&2
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-        echo "missing Debian packages: ${missing[*]}" >&2
+        echo "missing Debian packages ($purpose): ${missing[*]}" >&2
         echo "install them with: sudo apt-get install ${missing[*]}" >&2
         exit 1
     fi
-fi
+}
+
+require_packages "to build SealQ" libsodium-dev libsqlite3-dev libssl-dev pkg-config
 
 if ! command -v swift >/dev/null; then
     echo "missing: the Swift 6 toolchain (swift). Install Swift 6.x from swift.org and put it on PATH." >&2
@@ -42,22 +48,7 @@ if [ "$want_clients" = yes ]; then
         fi
     fi
     # The AWS SDK for Go (v1) is the second real SDK of the end-to-end suite (Tests/e2e/test_go_sdk.py).
-    go_packages=(golang-go golang-github-aws-aws-sdk-go-dev)
-    go_missing=()
-    for package in "${go_packages[@]}"; do
-        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || go_missing+=("$package")
-    done
-    if [ ${#go_missing[@]} -gt 0 ]; then
-        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-            echo "installing: ${go_missing[*]}" >&2
-            apt-get update -qq
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${go_missing[@]}" >/dev/null
-        else
-            echo "missing Debian packages for the Go SDK test: ${go_missing[*]}" >&2
-            echo "install them with: sudo apt-get install ${go_missing[*]}" >&2
-            exit 1
-        fi
-    fi
+    require_packages "for the Go SDK test" golang-go golang-github-aws-aws-sdk-go-dev
     need_pip=()
     python3 -c 'import boto3' 2>/dev/null || need_pip+=(boto3)
     python3 -c 'import pytest' 2>/dev/null || need_pip+=(pytest)
