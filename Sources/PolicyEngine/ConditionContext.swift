@@ -27,14 +27,36 @@ public struct ConditionContext: Sendable {
     /// their values, whatever order they come in. A single-valued key that so gets different
     /// values is ambiguous: see `readings(limit:of:)`.
     public mutating func add(_ key: String, _ values: [String], type: ContextValueType = .string) {
-        let lowercased = key.lowercased()
-        guard var entry = entries[lowercased] else {
-            entries[lowercased] = Entry(name: key, values: values, type: type)
-            return
+        add(contentsOf: [(key, values, type)])
+    }
+
+    /// `add` for each of `additions`, in one pass: the values of names that differ only in case
+    /// are gathered and sorted once per key, so a request carrying thousands of such names (an
+    /// encryption context, tags) costs no more than sorting them.
+    public mutating func add(contentsOf additions: [(key: String, values: [String], type: ContextValueType)]) {
+        // Gathered in place (no copy of a growing list per name), then sorted once per key.
+        var gathered: [String: Entry] = [:]
+        var merging: Set<String> = []
+        for addition in additions {
+            let lowercased = addition.key.lowercased()
+            if gathered[lowercased] != nil {
+                gathered[lowercased]!.values.append(contentsOf: addition.values)
+                merging.insert(lowercased)
+            } else if let existing = entries.removeValue(forKey: lowercased) {
+                gathered[lowercased] = existing
+                gathered[lowercased]!.values.append(contentsOf: addition.values)
+                merging.insert(lowercased)
+            } else {
+                gathered[lowercased] = Entry(name: addition.key, values: addition.values, type: addition.type)
+            }
         }
-        entry.values = (entry.values + values).sorted()
-        entries[lowercased] = entry
-        if !entry.type.isList, Set(entry.values).count > 1 { ambiguousKeys.insert(lowercased) }
+        for (lowercased, var entry) in gathered {
+            if merging.contains(lowercased) {
+                entry.values.sort()
+                if !entry.type.isList, Set(entry.values).count > 1 { ambiguousKeys.insert(lowercased) }
+            }
+            entries[lowercased] = entry
+        }
     }
 
     /// Every way to read an ambiguous context: one context per choice of a single value for each

@@ -48,6 +48,8 @@ public enum PolicyEvaluator {
         var resourceAllowsNamingCaller: [MatchedStatement] = []
         var boundariesAllowing = 0
         var missingKeys: [(key: String, name: String)] = []
+        /// The keys of `missingKeys`, to look them up at once.
+        var missingKeySet: Set<String> = []
         var explanation: [StatementExplanation] = []
 
         init(request: PreparedRequest, explain: Bool, reportingMissingKeys: Bool, volatileKeyPrefixes: [String]) {
@@ -88,7 +90,7 @@ public enum PolicyEvaluator {
 
         private mutating func noteMissingKeys(of statement: Statement) {
             for (key, name) in statement.referencedKeys where request.context.values(lowercasedKey: key) == nil {
-                if !missingKeys.contains(where: { $0.key == key }) { missingKeys.append((key, name)) }
+                if missingKeySet.insert(key).inserted { missingKeys.append((key, name)) }
             }
         }
 

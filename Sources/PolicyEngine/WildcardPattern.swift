@@ -1,5 +1,11 @@
 /// A `*`/`?` pattern compiled to bytes and matched without regular expressions: `*` matches any
 /// run of characters (possibly empty), `?` exactly one character.
+///
+/// Matching takes time linear in the text for any pattern: the pieces between `*`s have fixed
+/// lengths, so the first is matched at the start, the last at the end, and each other piece
+/// at its leftmost place after the one before (KMP for a piece without `?`, a bit-parallel
+/// Shift-And scan for one with). Policies and request values are both caller-supplied, and the
+/// textbook backtracking scan costs text length × pattern length: seconds for one request.
 struct WildcardPattern: Sendable, Hashable {
     /// One compiled element of the pattern.
     enum Element: Sendable, Hashable {
@@ -12,10 +18,22 @@ struct WildcardPattern: Sendable, Hashable {
     }
 
     let elements: [Element]
+    /// The runs of elements between `*`s, in order, without empty ones.
+    private let pieces: [WildcardPiece]
+    /// Whether the pattern starts, and ends, with `*`.
+    private let openStart: Bool
+    private let openEnd: Bool
 
     init(elements: [Element]) {
         self.elements = elements
+        openStart = elements.first == .anyRun
+        openEnd = elements.last == .anyRun
+        pieces = elements.split(separator: .anyRun).map { WildcardPiece(Array($0)) }
     }
+
+    static func == (lhs: WildcardPattern, rhs: WildcardPattern) -> Bool { lhs.elements == rhs.elements }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(elements) }
 
     /// Compiles `text`, reading `*` and `?` as wildcards; `lowercase` folds ASCII letters (for actions).
     init(glob text: String, lowercase: Bool = false) {
@@ -47,45 +65,31 @@ struct WildcardPattern: Sendable, Hashable {
     }
 
     /// Whether `text[from..<to]` matches, exactly (case-sensitively).
-    ///
-    /// The classic greedy scan: on a mismatch, the most recent `*` absorbs one more character and
-    /// the scan resumes after it; linear for patterns with one `*`, O(n·m) at worst.
     func matches(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Bool {
-        var element = 0
-        var index = from
-        var starElement = -1
-        var starIndex = from
-        while index < to {
-            if element < elements.count {
-                switch elements[element] {
-                case .anyRun:
-                    starElement = element
-                    starIndex = index
-                    element += 1
-                    continue
-                case .anyOne:
-                    element += 1
-                    index = Self.nextCharacter(text, after: index, limit: to)
-                    continue
-                case .byte(let expected):
-                    if expected == text[index] {
-                        element += 1
-                        index += 1
-                        continue
-                    }
-                }
-            }
-            guard starElement >= 0 else { return false }
-            element = starElement + 1
-            starIndex = Self.nextCharacter(text, after: starIndex, limit: to)
-            index = starIndex
+        guard !pieces.isEmpty else { return openStart || from == to }
+        var start = from
+        var end = to
+        var free = pieces[...]
+        if !openStart {
+            guard let after = pieces[0].match(text, at: start, limit: end) else { return false }
+            if pieces.count == 1 && !openEnd { return after == end }
+            start = after
+            free = free.dropFirst()
         }
-        while element < elements.count, elements[element] == .anyRun { element += 1 }
-        return element == elements.count
+        if !openEnd {
+            guard let begin = free.last?.matchEnding(text, at: end, lowerBound: start) else { return false }
+            end = begin
+            free = free.dropLast()
+        }
+        for piece in free {
+            guard let after = piece.firstMatchEnd(text, from: start, to: end) else { return false }
+            start = after
+        }
+        return true
     }
 
     /// The offset of the character after the one starting at `index` (skipping UTF-8 continuation bytes).
-    private static func nextCharacter(_ text: UnsafeBufferPointer<UInt8>, after index: Int, limit: Int) -> Int {
+    static func nextCharacter(_ text: UnsafeBufferPointer<UInt8>, after index: Int, limit: Int) -> Int {
         var next = index + 1
         while next < limit, text[next] & 0xC0 == 0x80 { next += 1 }
         return next

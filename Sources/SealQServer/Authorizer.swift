@@ -111,10 +111,11 @@ final class Authorizer: Sendable {
         context.set("aws:ResourceAccount", [Self.owner(of: target.resource) ?? accountId])
         if let agent = call.headers["user-agent"] { context.set("aws:UserAgent", [agent]) }
         context.set("aws:ViaAWSService", [target.viaAWSService ? "true" : "false"], type: .boolean)
-        for (key, value) in target.resourceTags { context.add("aws:ResourceTag/\(key)", [value]) }
-        for (key, value) in target.requestTags { context.add("aws:RequestTag/\(key)", [value]) }
         if !target.tagKeys.isEmpty { context.set("aws:TagKeys", target.tagKeys, type: .stringList) }
-        for entry in target.serviceKeys { context.add(entry.key, entry.values, type: entry.type) }
+        context.add(
+            contentsOf: target.resourceTags.map { ("aws:ResourceTag/\($0.key)", [$0.value], .string) }
+                + target.requestTags.map { ("aws:RequestTag/\($0.key)", [$0.value], .string) }
+                + target.serviceKeys.map { ($0.key, $0.values, $0.type) })
         let resourcePolicy = target.resourcePolicy.flatMap { resourcePolicies.policy(for: $0) }
         let identityPolicies = identity.principal?.policies ?? []
         func evaluate(_ context: ConditionContext) -> Evaluation {

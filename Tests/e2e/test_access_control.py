@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import (query_error_code, signed_sqs_json, ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, REPO_POLICIES, SEALQ_BIN,
+from conftest import (query_error_code, signed_request, signed_sqs_json, ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, REPO_POLICIES, SEALQ_BIN,
                       Daemon, JsonClient, QueryClient, arn_of, create_access_key, expect_error,
                       free_port, make_client, make_sts_client, queue_counts, receive_bodies,
                       unique_name, user_arn, wait_until, write_policies_dir, xml_error, xtext, kms_client)
@@ -1245,3 +1245,25 @@ def test_a_decision_that_read_a_defaulted_variable_is_not_reused_for_another_req
         assert [send("pinned-agent"), send("evil-agent/6.6"), send("pinned-agent"), send("evil-agent/6.6")] == [200, 403, 200, 403]
     finally:
         d.stop()
+
+
+def test_a_long_pattern_against_a_long_user_agent_is_decided_right_and_at_once(daemon):
+    """A queue policy's StringLike of 8,000 characters against a 60,000-character User-Agent:
+    once text length × pattern length (seconds of CPU per request), now linear."""
+    from urllib.parse import urlencode
+    sqs = make_client(daemon)
+    url = sqs.create_queue(QueueName=unique_name("long-ua"))["QueueUrl"]
+    pattern = "*" + "a" * 8000 + "b"
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*",
+         "Condition": {"StringLike": {"aws:UserAgent": pattern}}}]})})
+
+    def send(agent):
+        body = urlencode({"Action": "SendMessage", "Version": "2012-11-05", "QueueUrl": url, "MessageBody": "m"}).encode()
+        return signed_request("POST", daemon.url + "/", body, timeout=30, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "User-Agent": agent})
+
+    near_miss = send("a" * 60000)
+    assert near_miss.status_code == 200, near_miss.text[:300]
+    hit = send("a" * 60000 + "b")
+    assert hit.status_code == 403 and "AccessDenied" in hit.text, hit.text[:300]
