@@ -44,6 +44,8 @@ public struct AuditLogVerifier {
 
     private let publicKey: [UInt8]
     private let checkpoints: [Checkpoint]
+    /// The checkpoint at the archive cut, checked against the archived state (0 or 1).
+    private var checkpointsAtCut = 0
     private let newestCheckpoint: Checkpoint?
     private var nextCheckpoint = 0
     private var tree = MerkleAccumulator()
@@ -79,6 +81,7 @@ public struct AuditLogVerifier {
                 "the archived state of events 1–\(archived.size) does not match a signed checkpoint of that size")
             return
         }
+        checkpointsAtCut = 1
     }
 
     /// Checks the next stored event; false once damage has been found (stop feeding).
@@ -140,7 +143,7 @@ public struct AuditLogVerifier {
             }
         }
         return .sound(Summary(
-            events: Int64(tree.size), checkpoints: checkpoints.count, rootHash: tree.rootHash, unsigned: unsigned,
+            events: Int64(tree.size), checkpoints: checkpointsAtCut + checkpoints.count, rootHash: tree.rootHash, unsigned: unsigned,
             newestCheckpoint: newestCheckpoint))
     }
 

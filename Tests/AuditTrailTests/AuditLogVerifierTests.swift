@@ -159,7 +159,12 @@ struct AuditLogVerifierTests {
         #expect(resumed == state && MerkleAccumulator(bytes: Array(state.bytes.dropLast())) == nil)
         var verifier = AuditLogVerifier(checkpoints: checkpoints, publicKey: key.publicKey, archived: resumed)
         for event in events.dropFirst(20) { verifier.add(event) }
-        if case .sound(let summary) = verifier.finish() { #expect(summary.events == 50) } else { Issue.record("not sound") }
+        if case .sound(let summary) = verifier.finish() {
+            #expect(summary.events == 50)
+            #expect(summary.checkpoints == 4, "the one at the cut (checked against the archived state) and the three after it")
+        } else {
+            Issue.record("not sound")
+        }
         var wrongState = MerkleAccumulator()
         for event in events.prefix(19) { wrongState.append(leafHash: event.leafHash) }
         wrongState.append(leafHash: MerkleTree.leafHash([1]))

@@ -988,6 +988,8 @@ def test_retention_prunes_what_only_archived_events_needed_and_the_log_still_ver
     assert b"audit log pruned behind the archive cut" in d.logs()
     live = verify(d.data_dir)
     assert live.returncode == 0 and "sound" in live.stdout, live.stdout
+    # Every checkpoint kept counts, the one at the cut included.
+    assert f" {count('SELECT COUNT(*) FROM audit_checkpoints')} signed checkpoints" in live.stdout, live.stdout
     key_hex = run_sealq("audit", "public-key", "--data-dir", d.data_dir).stdout.strip()
     archive = os.path.join(d.data_dir, "audit-archive")
     exported = run_sealq("audit", "verify", "--export", archive, "--public-key", key_hex)
