@@ -122,7 +122,6 @@ final class AuditLog: Sendable {
 
     /// Removes the checkpoints, archive cuts and templates that only archived events needed, up
     /// to `templateLimit` templates at a time; true when that many went (more may be left).
-    @discardableResult
     func pruneBehindArchive(templateLimit: Int = 20_000) async throws -> Bool {
         let pruned = try await store.pruneBehindArchive(templateLimit: templateLimit)
         guard pruned != AuditPruneOutcome(checkpoints: 0, archiveCuts: 0, templates: 0) else { return false }
@@ -238,9 +237,9 @@ struct AuditCheckpointService: Service {
                     if try await log.archiveIfDue(now: now) { pruneDue = true }
                 }
                 if pruneDue, let interval = log.pruneIntervalMilliseconds, lastPrune.map({ now - $0 >= interval }) ?? true {
-                    let more = try await log.pruneBehindArchive()
-                    pruneDue = more
-                    lastPrune = more ? nil : now
+                    lastPrune = now  // a failed prune is tried again an interval later, not every second
+                    pruneDue = try await log.pruneBehindArchive()
+                    if pruneDue { lastPrune = nil }
                 }
             } catch {
                 logger.error("audit checkpoint failed", metadata: ["error": "\(error)"])
