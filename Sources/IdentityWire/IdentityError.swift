@@ -35,6 +35,21 @@ public struct IdentityError: Error, Sendable, Equatable {
         IdentityError(code: "NoSuchEntity", status: 404, message: message)
     }
 
+    /// IAM's `LimitExceededException`: a quota (access keys per user) would be exceeded.
+    public static func limitExceeded(_ message: String) -> IdentityError {
+        IdentityError(code: "LimitExceeded", status: 409, message: message)
+    }
+
+    /// IAM's `UnmodifiableEntityException`: the entity cannot be changed through the API.
+    public static func unmodifiableEntity(_ message: String) -> IdentityError {
+        IdentityError(code: "UnmodifiableEntity", status: 400, message: message)
+    }
+
+    /// An access key operation without `UserName`, signed by a caller that is not an IAM user
+    /// (a role's session), as IAM refuses it.
+    public static let userNameRequired = IdentityError(
+        code: "ValidationError", status: 400, message: "Must specify userName when calling with non-User credentials")
+
     /// IAM's `MalformedPolicyDocumentException`: a policy document that does not parse or breaks the grammar.
     public static func malformedPolicyDocument(_ message: String) -> IdentityError {
         IdentityError(code: "MalformedPolicyDocument", status: 400, message: message)

@@ -4,12 +4,15 @@ public enum IdentityRequest: Sendable, Equatable {
     case getCallerIdentity
     /// IAM `SimulateCustomPolicy` or `SimulatePrincipalPolicy`.
     case simulatePolicy(SimulationRequest)
+    /// IAM `CreateAccessKey`, `ListAccessKeys`, `UpdateAccessKey` or `DeleteAccessKey`.
+    case accessKey(AccessKeyRequest)
 
     /// The request's Query `Action` name.
     public var actionName: String {
         switch self {
         case .getCallerIdentity: "GetCallerIdentity"
         case .simulatePolicy(let request): request.operation.actionName
+        case .accessKey(let request): request.actionName
         }
     }
 
@@ -17,7 +20,7 @@ public enum IdentityRequest: Sendable, Equatable {
     public var service: IdentityService {
         switch self {
         case .getCallerIdentity: .sts
-        case .simulatePolicy: .iam
+        case .simulatePolicy, .accessKey: .iam
         }
     }
 }

@@ -16,6 +16,8 @@ public enum IdentityRequestDecoder {
                 throw .validation(["Value null at 'policySourceArn' failed to satisfy constraint: Member must not be null"])
             }
             return .simulatePolicy(try simulation(.principal(policySourceArn: arn), form))
+        case (.iam, _) where accessKeyActions.contains(action):
+            return .accessKey(try accessKey(action, form))
         default:
             throw .invalidAction(action, service: service)
         }

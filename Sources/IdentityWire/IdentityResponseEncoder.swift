@@ -12,6 +12,18 @@ public enum IdentityResponseEncoder {
         envelope(action: "GetCallerIdentity", service: .sts, result: IdentityResultTree.callerIdentity(identity), requestId: requestId)
     }
 
+    /// The answer of an access key operation (`CreateAccessKeyResponse`, …); `UpdateAccessKey`
+    /// and `DeleteAccessKey` answer with their response metadata only.
+    public static func encode(_ result: AccessKeyResult, request: AccessKeyRequest, requestId: String) -> EncodedResponse {
+        let tree: OutputNode? =
+            switch result {
+            case .created(let key, let secret): IdentityResultTree.createdAccessKey(key, secretAccessKey: secret)
+            case .listed(let keys, let marker): IdentityResultTree.accessKeyList(keys, nextMarker: marker)
+            case .done: nil
+            }
+        return envelope(action: request.actionName, service: .iam, result: tree, requestId: requestId)
+    }
+
     /// The `ErrorResponse` document of `error`, in `service`'s namespace, with the error's HTTP status.
     public static func encode(_ error: IdentityError, service: IdentityService, requestId: String) -> EncodedResponse {
         var body = Array("<?xml version=\"1.0\"?><ErrorResponse xmlns=\"\(service.xmlNamespace)\">".utf8)
@@ -24,9 +36,9 @@ public enum IdentityResponseEncoder {
         return response(status: error.status, body: body, requestId: requestId)
     }
 
-    private static func envelope(action: String, service: IdentityService, result: OutputNode, requestId: String) -> EncodedResponse {
+    private static func envelope(action: String, service: IdentityService, result: OutputNode?, requestId: String) -> EncodedResponse {
         var body = Array("<?xml version=\"1.0\"?><\(action)Response xmlns=\"\(service.xmlNamespace)\">".utf8)
-        XMLWriter.element("\(action)Result", wrappingLists(result), into: &body)
+        if let result { XMLWriter.element("\(action)Result", wrappingLists(result), into: &body) }
         XMLWriter.element("ResponseMetadata", .structure([("RequestId", .text(requestId))]), into: &body)
         body += Array("</\(action)Response>".utf8)
         return response(status: 200, body: body, requestId: requestId)

@@ -22,6 +22,29 @@ enum IdentityResultTree {
         .structure([("UserId", .text(identity.userId)), ("Account", .text(identity.account)), ("Arn", .text(identity.arn))])
     }
 
+    /// `CreateAccessKeyResponse`: the key with its secret.
+    static func createdAccessKey(_ key: AccessKeyDescription, secretAccessKey: String) -> OutputNode {
+        .structure([
+            ("AccessKey", .structure([
+                ("UserName", .text(key.userName)), ("AccessKeyId", .text(key.accessKeyId)), ("Status", .text(key.status)),
+                ("SecretAccessKey", .text(secretAccessKey)), ("CreateDate", .text(key.createDate)),
+            ]))
+        ])
+    }
+
+    /// `ListAccessKeysResponse`: the keys' metadata, never a secret.
+    static func accessKeyList(_ keys: [AccessKeyDescription], nextMarker: String?) -> OutputNode {
+        let listed = keys.map { key in
+            OutputNode.structure([
+                ("UserName", .text(key.userName)), ("AccessKeyId", .text(key.accessKeyId)), ("Status", .text(key.status)),
+                ("CreateDate", .text(key.createDate)),
+            ])
+        }
+        var members: [(String, OutputNode)] = [("AccessKeyMetadata", list(listed)), ("IsTruncated", .boolean(nextMarker != nil))]
+        if let nextMarker { members.append(("Marker", .text(nextMarker))) }
+        return .structure(members)
+    }
+
     /// A list of nodes; IAM names each item `member`.
     static func list(_ items: [OutputNode]) -> OutputNode {
         .list(itemName: "member", items)

@@ -56,43 +56,13 @@ extension SimulationInput {
             }
         }
         if let resourceHandlingOption { check.length(resourceHandlingOption, at: "resourceHandlingOption", 1...64) }
-        if let maxItems, !(1...1000).contains(maxItems) {
-            let bound = maxItems < 1 ? "greater than or equal to 1" : "less than or equal to 1000"
-            check.violations.append("Value '\(maxItems)' at 'maxItems' failed to satisfy constraint: Member must have value \(bound)")
-        }
-        if let marker {
-            check.length(marker, at: "marker", 1...320)
-            check.pattern(marker, at: "marker", quoted: true, allowed: { (0x20...0xFF).contains($0) }, shown: #"[\u0020-\u00FF]+"#)
-        }
+        check.paging(maxItems: maxItems, marker: marker)
         return check.violations
     }
 }
 
-/// Collects constraint violations in the wording of AWS's request validation.
-private struct ConstraintCheck {
-    var violations: [String] = []
-
-    /// Lengths count UTF-16 code units, as the service's validation does.
-    mutating func length(_ value: String, at path: String, _ range: ClosedRange<Int>, quoted: Bool = true) {
-        let length = value.utf16.count
-        let shown = quoted ? "Value '\(value)'" : "Value"
-        if length < range.lowerBound {
-            violations.append(
-                "\(shown) at '\(path)' failed to satisfy constraint: Member must have length greater than or equal to \(range.lowerBound)")
-        } else if length > range.upperBound {
-            violations.append(
-                "\(shown) at '\(path)' failed to satisfy constraint: Member must have length less than or equal to \(range.upperBound)")
-        }
-    }
-
-    mutating func pattern(
-        _ value: String, at path: String, quoted: Bool, allowed: (UInt32) -> Bool, shown pattern: String
-    ) {
-        guard !value.unicodeScalars.allSatisfy({ allowed($0.value) }) else { return }
-        let shown = quoted ? "Value '\(value)'" : "Value"
-        violations.append("\(shown) at '\(path)' failed to satisfy constraint: Member must satisfy regular expression pattern: \(pattern)")
-    }
-
+/// The simulation's own constraint: policy documents.
+extension ConstraintCheck {
     mutating func policies(_ documents: [String], at path: String) {
         for (index, document) in documents.enumerated() { policy(document, at: "\(path).\(index + 1).member") }
     }

@@ -10,10 +10,29 @@ import Synchronization
 /// writes the file under an exclusive lock; a running daemon notices the change (file size,
 /// modification time and inode) and reloads, so a new, disabled or deleted key acts at once.
 public final class AccessKeyStore: Sendable {
-    /// A key that is not in the store, or a store file that cannot be read.
-    public struct Failure: Error, CustomStringConvertible, Sendable {
+    /// A key that is not in the store, a quota reached, or a store file that cannot be read.
+    public struct Failure: Error, CustomStringConvertible, Sendable, Equatable {
+        /// What kind of failure this is.
+        public enum Reason: Sendable, Equatable {
+            /// No such access key (or none belonging to the principal named).
+            case noSuchKey
+            /// The principal already holds the most keys allowed.
+            case quotaReached
+            /// The store's files cannot be read, opened or written.
+            case unusable
+        }
+
         /// What went wrong, in words that never include a secret.
         public var description: String
+        /// What kind of failure this is.
+        public var reason: Reason = .unusable
+    }
+
+    /// A key taken out by `delete`, which `restore` puts back as it was (secret included).
+    public struct DeletedKey: Sendable {
+        fileprivate var stored: StoredKey
+        /// The deleted key's metadata.
+        public var metadata: AccessKeyMetadata { stored.metadata }
     }
 
     /// A key as the verifier needs it.
@@ -24,7 +43,7 @@ public final class AccessKeyStore: Sendable {
         public var secretAccessKey: String
     }
 
-    private struct StoredKey: Codable {
+    fileprivate struct StoredKey: Codable, Sendable {
         var metadata: AccessKeyMetadata
         var sealedSecret: String
 
@@ -91,44 +110,68 @@ public final class AccessKeyStore: Sendable {
     }
 
     /// Creates an active key for `userName` and returns it with its secret, which is shown once
-    /// and kept only sealed.
-    public func create(for userName: String, now: Date = Date()) throws -> (AccessKeyMetadata, secretAccessKey: String) {
+    /// and kept only sealed. With `quota`, refuses (`quotaReached`) when `userName` already
+    /// holds that many keys, counted under the file lock with `alreadyHeld` more held elsewhere.
+    public func create(
+        for userName: String, quota: Int? = nil, alreadyHeld: Int = 0, now: Date = Date()
+    ) throws -> (AccessKeyMetadata, secretAccessKey: String) {
         let accessKeyId = AccessKeyFactory.newAccessKeyId()
         let secret = AccessKeyFactory.newSecretAccessKey()
         let metadata = AccessKeyMetadata(
             accessKeyId: accessKeyId, userName: userName, status: "Active",
             createDate: ISO8601DateFormatter().string(from: now))
         let sealed = box.seal(Array(secret.utf8), context: Array(accessKeyId.utf8))
-        try update { $0.append(StoredKey(metadata: metadata, sealedSecret: Data(sealed).base64EncodedString())) }
+        try update { keys in
+            if let quota, keys.count(where: { $0.metadata.userName == userName }) + alreadyHeld >= quota {
+                throw Failure(description: "\(userName) already holds \(quota) access keys", reason: .quotaReached)
+            }
+            keys.append(StoredKey(metadata: metadata, sealedSecret: Data(sealed).base64EncodedString()))
+        }
         return (metadata, secret)
     }
 
-    /// Marks `accessKeyId` `Active` or `Inactive`; an inactive key is refused as an invalid token,
-    /// by running daemons too once this returns.
-    public func setStatus(_ accessKeyId: String, active: Bool) throws {
+    /// Marks `accessKeyId` `Active` or `Inactive` (only when it belongs to `owner`, if given) and
+    /// returns its metadata from before. This store refuses an inactive key at once; another
+    /// process's store does so after `waitUntilOthersLook()`.
+    @discardableResult
+    public func setStatus(_ accessKeyId: String, active: Bool, owner: String? = nil) throws -> AccessKeyMetadata {
+        var before: AccessKeyMetadata?
         try update { keys in
-            guard let index = keys.firstIndex(where: { $0.metadata.accessKeyId == accessKeyId }) else {
-                throw Failure(description: "no access key \(accessKeyId)")
-            }
+            let index = try Self.index(of: accessKeyId, owner: owner, in: keys)
+            before = keys[index].metadata
             keys[index].metadata.status = active ? "Active" : "Inactive"
         }
-        if !active { Self.waitUntilDaemonsLook() }
+        return before!
     }
 
-    /// Deletes `accessKeyId` for good; returns once running daemons refuse it.
-    public func delete(_ accessKeyId: String) throws {
+    /// Deletes `accessKeyId` (only when it belongs to `owner`, if given) and returns it, for
+    /// `restore` to put back should the deletion have to be undone. This store refuses the key
+    /// at once; another process's store does so after `waitUntilOthersLook()`.
+    @discardableResult
+    public func delete(_ accessKeyId: String, owner: String? = nil) throws -> DeletedKey {
+        var deleted: StoredKey?
         try update { keys in
-            guard let index = keys.firstIndex(where: { $0.metadata.accessKeyId == accessKeyId }) else {
-                throw Failure(description: "no access key \(accessKeyId)")
-            }
-            keys.remove(at: index)
+            deleted = keys.remove(at: try Self.index(of: accessKeyId, owner: owner, in: keys))
         }
-        Self.waitUntilDaemonsLook()
+        return DeletedKey(stored: deleted!)
+    }
+
+    /// Puts a deleted key back as it was, unless a key with its id exists again.
+    public func restore(_ key: DeletedKey) throws {
+        try update { keys in
+            if !keys.contains(where: { $0.metadata.accessKeyId == key.metadata.accessKeyId }) { keys.append(key.stored) }
+        }
+    }
+
+    private static func index(of accessKeyId: String, owner: String?, in keys: [StoredKey]) throws -> Int {
+        guard let index = keys.firstIndex(where: { $0.metadata.accessKeyId == accessKeyId }), owner.map({ $0 == keys[index].metadata.userName }) ?? true
+        else { throw Failure(description: "no access key \(accessKeyId)", reason: .noSuchKey) }
+        return index
     }
 
     /// Returns once a daemon reading this file is sure to look at it again before it takes
-    /// another call: a key disabled or deleted is refused by the time the command returns.
-    private static func waitUntilDaemonsLook() {
+    /// another call: a key another process disabled or deleted is refused by then.
+    public static func waitUntilOthersLook() {
         let (seconds, attoseconds) = recheckInterval.components
         usleep(useconds_t(seconds * 1_000_000 + attoseconds / 1_000_000_000_000) + 10_000)
     }

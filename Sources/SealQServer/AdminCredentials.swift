@@ -6,6 +6,8 @@ import Principals
 struct AdminCredentials: Sendable {
     let accessKeyId: String
     let secretAccessKey: String
+    /// When the credentials file was last written (ISO 8601, UTC): the admin key's CreateDate.
+    var createDate = ""
 
     /// The profile name in the credentials file (a `[default]` section holds the same keys).
     static let profile = "sealq-admin"
@@ -28,11 +30,11 @@ struct AdminCredentials: Sendable {
             }
             let credentials = AdminCredentials(accessKeyId: id, secretAccessKey: secret)
             try SecretFiles.write(Array(credentials.fileText.utf8), to: path)
-            return credentials
+            return credentials.dated(by: path)
         }
         let data = FileManager.default.contents(atPath: path)
         if let data, let parsed = parse(String(decoding: data, as: UTF8.self)) {
-            return parsed
+            return parsed.dated(by: path)
         }
         if setUp {
             let what = data == nil ? "is missing or cannot be read" : "holds no aws_access_key_id and aws_secret_access_key"
@@ -45,7 +47,15 @@ struct AdminCredentials: Sendable {
         let credentials = AdminCredentials(
             accessKeyId: AccessKeyFactory.newAccessKeyId(), secretAccessKey: AccessKeyFactory.newSecretAccessKey())
         try SecretFiles.write(Array(credentials.fileText.utf8), to: path)
-        return credentials
+        return credentials.dated(by: path)
+    }
+
+    /// These credentials, with the modification time of the file at `path` as their date.
+    private func dated(by path: String) -> AdminCredentials {
+        var dated = self
+        let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date()
+        dated.createDate = ISO8601DateFormatter().string(from: modified)
+        return dated
     }
 
     private var fileText: String {

@@ -135,7 +135,7 @@ public func buildApplication(
             recorder: recorder, encoder: SQSResponseEncoder(accountId: configuration.accountId), logger: logger),
         identity: IdentityPipeline(
             authenticator: authenticator, authorizer: authorizer, simulator: PolicySimulator(catalog: catalog),
-            recorder: recorder, logger: logger),
+            accessKeys: AccessKeyAdministration(directory: directory), recorder: recorder, logger: logger),
         kms: KMSPipeline(
             authenticator: authenticator, authorizer: authorizer, executor: KMSExecutor(keys: keys), recorder: recorder, logger: logger),
         cloudTrail: CloudTrailPipeline(

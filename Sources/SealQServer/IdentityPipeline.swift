@@ -2,16 +2,18 @@ import Foundation
 import IdentityWire
 import Logging
 import PolicyEngine
+import Principals
 import QueueEngine
 import WireFormat
 
-/// The request path of DESIGN.md for IAM and STS calls (policy simulation and caller identity)
-/// over the Query protocol: the same authenticate, authorize and record stages as SQS calls,
-/// with IAM's codecs on either side.
+/// The request path of DESIGN.md for IAM and STS calls (policy simulation, access keys and
+/// caller identity) over the Query protocol: the same authenticate, authorize and record stages
+/// as SQS calls, with IAM's codecs on either side.
 struct IdentityPipeline: Sendable {
     let authenticator: Authenticator
     let authorizer: Authorizer
     let simulator: PolicySimulator
+    let accessKeys: AccessKeyAdministration
     let recorder: RequestRecorder
     let logger: Logger
 
@@ -34,7 +36,8 @@ struct IdentityPipeline: Sendable {
             guard let principal = identity.principal else { throw IdentityError.missingAuthenticationToken }
             let request = try decoded.get()
             record.action = request.actionName
-            let target = Self.target(of: request)
+            record.requestParameters = Self.auditParameters(of: request)
+            let target = try target(of: request, caller: principal)
             let evaluation = authorizer.authorize(identity, target, call: call)
             // STS answers GetCallerIdentity for every authenticated caller, even under a deny.
             let decision = evaluation?.decision ?? .allowed
@@ -45,6 +48,7 @@ struct IdentityPipeline: Sendable {
                 throw IdentityError.accessDenied(principalArn: principal.arn, action: target.action, resource: target.resource)
             }
             let response: EncodedResponse
+            var undo: (@Sendable () throws -> Void)?
             switch request {
             case .getCallerIdentity:
                 response = IdentityResponseEncoder.encode(
@@ -52,8 +56,19 @@ struct IdentityPipeline: Sendable {
             case .simulatePolicy(let simulation):
                 let (result, _) = try simulator.simulate(simulation)
                 response = IdentityResponseEncoder.encode(result, operation: simulation.operation, requestId: requestId)
+            case .accessKey(let accessKeyRequest):
+                let outcome = try accessKeys.execute(accessKeyRequest, userName: try accessKeys.userName(of: accessKeyRequest, caller: principal))
+                record.responseElements = outcome.responseElements
+                undo = outcome.undo
+                response = IdentityResponseEncoder.encode(outcome.result, request: accessKeyRequest, requestId: requestId)
             }
-            try await recorder.record(record)
+            do { try await recorder.record(record) } catch {
+                // Fail closed: a change that cannot be recorded is taken back before the caller hears of it.
+                do { try undo?() } catch {
+                    logger.error("an unrecorded access key change could not be undone", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
+                }
+                throw error
+            }
             return response
         } catch {
             let identityError = error as? IdentityError ?? .internalFailure
@@ -80,8 +95,11 @@ struct IdentityPipeline: Sendable {
     }
 
     /// The IAM action and resource a call is authorized as.
-    private static func target(of request: IdentityRequest) -> Authorizer.Target {
+    private func target(of request: IdentityRequest, caller: Principal) throws(IdentityError) -> Authorizer.Target {
         switch request {
+        case .accessKey(let accessKeyRequest):
+            let userName = try accessKeys.userName(of: accessKeyRequest, caller: caller)
+            return Authorizer.Target(action: "iam:" + accessKeyRequest.actionName, resource: accessKeys.userArn(userName))
         case .getCallerIdentity:
             return Authorizer.Target(action: "sts:GetCallerIdentity", resource: "*")
         case .simulatePolicy(let simulation):
@@ -90,6 +108,22 @@ struct IdentityPipeline: Sendable {
             case .principal(let arn): return Authorizer.Target(action: "iam:SimulatePrincipalPolicy", resource: arn)
             }
         }
+    }
+}
+
+extension IdentityPipeline {
+    /// The call's CloudTrail `requestParameters`: the members an access key call was given (never
+    /// a secret; it takes none); nil for the other calls.
+    static func auditParameters(of request: IdentityRequest) -> OutputNode? {
+        guard case .accessKey(let accessKeyRequest) = request else { return nil }
+        var members: [(String, OutputNode)] = []
+        switch accessKeyRequest {
+        case .create, .list: break
+        case .update(_, let accessKeyId, let status): members = [("accessKeyId", .text(accessKeyId)), ("status", .text(status.rawValue))]
+        case .delete(_, let accessKeyId): members = [("accessKeyId", .text(accessKeyId))]
+        }
+        if let userName = accessKeyRequest.userName { members.append(("userName", .text(userName))) }
+        return members.isEmpty ? nil : .structure(members)
     }
 }
 

@@ -164,8 +164,9 @@ struct RequestRecorder: Sendable {
         var event = AuditEvent(
             userIdentity: identity(record.principal, accessKeyId: record.accessKeyId),
             eventTime: now, eventSource: record.eventSource, eventName: record.action,
-            awsRegion: region, sourceIPAddress: record.sourceIP, userAgent: record.userAgent,
-            requestParameters: record.requestParameters, responseElements: record.responseElements, errorCode: record.errorCode,
+            awsRegion: record.eventSource == Self.iamEventSource ? "us-east-1" : region, sourceIPAddress: record.sourceIP,
+            userAgent: record.userAgent, requestParameters: record.requestParameters, responseElements: record.responseElements,
+            errorCode: record.errorCode,
             errorMessage: record.errorMessage, requestID: record.requestId, eventID: eventID,
             readOnly: Self.isReadOnly(record.action), resources: record.resources, eventType: "AwsApiCall",
             eventCategory: record.dataEvent ? "Data" : "Management", recipientAccountId: accountId,
@@ -216,6 +217,10 @@ struct RequestRecorder: Sendable {
     }
 
     /// Whether CloudTrail marks the action read-only.
+    /// IAM is a global service: CloudTrail records its events in us-east-1, whatever the region
+    /// of the rest of the account's calls.
+    static let iamEventSource = "iam.amazonaws.com"
+
     static func isReadOnly(_ action: String) -> Bool {
         ["Get", "List", "Describe", "Receive", "Simulate", "Lookup"].contains { action.hasPrefix($0) }
             || kmsReadOnlyActions.contains(action)

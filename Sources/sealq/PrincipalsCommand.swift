@@ -91,7 +91,10 @@ struct PrincipalsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make an access key Inactive: calls signed with it are refused.")
         @OptionGroup var target: AccessKeyTarget
 
-        func run() throws { try target.store().setStatus(target.accessKeyId, active: false) }
+        func run() throws {
+            try target.store().setStatus(target.accessKeyId, active: false)
+            AccessKeyStore.waitUntilOthersLook()
+        }
     }
 
     struct Enable: ParsableCommand {
@@ -105,6 +108,9 @@ struct PrincipalsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete an access key for good.")
         @OptionGroup var target: AccessKeyTarget
 
-        func run() throws { try target.store().delete(target.accessKeyId) }
+        func run() throws {
+            try target.store().delete(target.accessKeyId)
+            AccessKeyStore.waitUntilOthersLook()
+        }
     }
 }

@@ -17,7 +17,8 @@ struct IdentityErrorTests {
             (.malformedPolicyDocument("x"), "MalformedPolicyDocument", 400), (.policyEvaluation("x"), "PolicyEvaluation", 500),
             (.invalidAction("Foo", service: .iam), "InvalidAction", 400), (.missingAction, "MissingAction", 400),
             (.malformedQueryString, "MalformedQueryString", 404), (.validation(["v"]), "ValidationError", 400),
-            (.internalFailure, "InternalFailure", 500),
+            (.internalFailure, "InternalFailure", 500), (.limitExceeded("x"), "LimitExceeded", 409),
+            (.unmodifiableEntity("x"), "UnmodifiableEntity", 400), (.userNameRequired, "ValidationError", 400),
         ])
     func codesAndStatuses(error: IdentityError, code: String, status: Int) {
         #expect(error.code == code)

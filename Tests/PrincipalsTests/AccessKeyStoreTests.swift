@@ -44,6 +44,49 @@ struct AccessKeyStoreTests {
         #expect(try daemon.list().isEmpty)
     }
 
+    @Test("A quota counts the principal's keys (and those held elsewhere) under the lock")
+    func quota() throws {
+        let store = try AccessKeyStore(dataDirectory: try TemporaryDirectory().path)
+        _ = try store.create(for: "a", quota: 2)
+        _ = try store.create(for: "b", quota: 2)
+        _ = try store.create(for: "a", quota: 2)
+        #expect(throws: AccessKeyStore.Failure.self) { try store.create(for: "a", quota: 2) }
+        do { _ = try store.create(for: "b", quota: 2, alreadyHeld: 1) } catch let failure as AccessKeyStore.Failure {
+            #expect(failure.reason == .quotaReached)
+        }
+        #expect(try store.list().count(where: { $0.userName == "a" }) == 2)
+        #expect(try store.list().count(where: { $0.userName == "b" }) == 1)
+        _ = try store.create(for: "a")  // no quota: the CLI's way
+        #expect(try store.list().count == 4)
+    }
+
+    @Test("Changes name their owner when asked to, and each can be taken back as it was")
+    func ownedChangesAndUndo() throws {
+        let store = try AccessKeyStore(dataDirectory: try TemporaryDirectory().path)
+        let (key, secret) = try store.create(for: "producer")
+        for owner in ["consumer", "Producer"] {
+            #expect(throws: AccessKeyStore.Failure(description: "no access key \(key.accessKeyId)", reason: .noSuchKey)) {
+                try store.setStatus(key.accessKeyId, active: false, owner: owner)
+            }
+            #expect(throws: AccessKeyStore.Failure(description: "no access key \(key.accessKeyId)", reason: .noSuchKey)) {
+                try store.delete(key.accessKeyId, owner: owner)
+            }
+        }
+        #expect(store.activeKey(key.accessKeyId) != nil)
+
+        let before = try store.setStatus(key.accessKeyId, active: false, owner: "producer")
+        #expect(before == key && store.activeKey(key.accessKeyId) == nil)
+        #expect(try store.setStatus(key.accessKeyId, active: before.status == "Active").status == "Inactive")
+        #expect(store.activeKey(key.accessKeyId)?.secretAccessKey == secret)
+
+        let deleted = try store.delete(key.accessKeyId, owner: "producer")
+        #expect(deleted.metadata == key && store.activeKey(key.accessKeyId) == nil)
+        try store.restore(deleted)
+        try store.restore(deleted)  // once only
+        #expect(try store.list() == [key])
+        #expect(store.activeKey(key.accessKeyId)?.secretAccessKey == secret, "the same secret signs again")
+    }
+
     @Test("Unknown key ids are refused by disable and delete")
     func unknownKeys() throws {
         let store = try AccessKeyStore(dataDirectory: try TemporaryDirectory().path)

@@ -1,0 +1,349 @@
+"""IAM's access key API on the daemon: CreateAccessKey, ListAccessKeys, UpdateAccessKey and
+DeleteAccessKey over the Query protocol, driven by boto3 and the aws CLI. Every change acts on
+the next signed call, is authorized like any IAM call, and lands in the audit log without the
+secret."""
+
+import datetime
+import glob
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.parse
+
+import boto3
+import pytest
+import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
+
+from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, REPO_POLICIES, Daemon, principals_cli, run_sealq,
+                      user_arn)
+
+AWS = shutil.which("aws")
+
+# A user allowed to manage its own keys only, as AWS's example policy for self-rotation does.
+ROTATE_OWN_KEYS = {
+    "Version": "2012-10-17",
+    "Statement": [{
+        "Effect": "Allow",
+        "Action": ["iam:CreateAccessKey", "iam:ListAccessKeys", "iam:UpdateAccessKey", "iam:DeleteAccessKey"],
+        "Resource": "arn:aws:iam::*:user/${aws:username}",
+    }],
+}
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    base = tmp_path_factory.mktemp("sealq-access-keys")
+    policies = str(base / "policies")
+    shutil.copytree(REPO_POLICIES, policies)
+    with open(os.path.join(policies, "rotate-own-keys.json"), "w") as f:
+        json.dump(ROTATE_OWN_KEYS, f)
+    with open(os.path.join(policies, "principals.json")) as f:
+        principals = json.load(f)
+    principals["Users"] += [{"Name": "rotator", "Policies": ["rotate-own-keys"]},
+                            {"Name": "team.lead@example", "Path": "/staff/"}]
+    with open(os.path.join(policies, "principals.json"), "w") as f:
+        json.dump(principals, f)
+    d = Daemon(str(base), policies_dir=policies)
+    d.start()
+    d.secrets = []
+    yield d
+    d.stop()
+
+
+def client(d, service, key=ADMIN_KEY, secret=ADMIN_SECRET):
+    return boto3.session.Session().client(
+        service, endpoint_url=d.url, region_name=REGION, aws_access_key_id=key, aws_secret_access_key=secret,
+        config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30))
+
+
+def error_of(fn, **kw):
+    with pytest.raises(ClientError) as ei:
+        fn(**kw)
+    r = ei.value.response
+    return r["Error"]["Code"], r["ResponseMetadata"]["HTTPStatusCode"], r["Error"].get("Message", "")
+
+
+def create(d, iam, **kw):
+    key = iam.create_access_key(**kw)["AccessKey"]
+    d.secrets.append(key["SecretAccessKey"])
+    return key
+
+
+def identity(d, key):
+    return client(d, "sts", key["AccessKeyId"], key["SecretAccessKey"]).get_caller_identity()["Arn"]
+
+
+def refused_as_invalid_token(d, key):
+    code, status, _ = error_of(client(d, "sts", key["AccessKeyId"], key["SecretAccessKey"]).get_caller_identity)
+    return (code, status) == ("InvalidClientTokenId", 403)
+
+
+def raw_iam(d, params, key=ADMIN_KEY, secret=ADMIN_SECRET):
+    """A Query call to IAM signed as botocore signs one, bypassing its client-side validation."""
+    body = urllib.parse.urlencode({"Version": "2010-05-08", **params}).encode()
+    req = AWSRequest(method="POST", url=d.url + "/", data=body,
+                     headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+    SigV4Auth(Credentials(key, secret), "iam", "us-east-1").add_auth(req)
+    prep = req.prepare()
+    return requests.post(prep.url, headers=dict(prep.headers.items()), data=prep.body, timeout=30)
+
+
+def iam_events(d, name):
+    """The CloudTrail records of IAM calls named `name`, newest first."""
+    ct = client(d, "cloudtrail")
+    events = ct.lookup_events(LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": name}],
+                              MaxResults=50)["Events"]
+    return [json.loads(e["CloudTrailEvent"]) for e in events if e["EventSource"] == "iam.amazonaws.com"]
+
+
+def test_a_key_made_through_the_api_signs_calls_at_once_and_lists_without_its_secret(env):
+    iam = client(env, "iam")
+    before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    key = create(env, iam, UserName="producer")
+    assert key["UserName"] == "producer" and key["Status"] == "Active"
+    assert key["AccessKeyId"].startswith("AKIA") and len(key["AccessKeyId"]) == 20
+    assert len(key["SecretAccessKey"]) == 40
+    assert before <= key["CreateDate"] <= datetime.datetime.now(datetime.timezone.utc)
+    assert identity(env, key) == user_arn("producer")
+
+    listed = iam.list_access_keys(UserName="producer")
+    assert listed["IsTruncated"] is False
+    entry = next(k for k in listed["AccessKeyMetadata"] if k["AccessKeyId"] == key["AccessKeyId"])
+    assert set(entry) == {"UserName", "AccessKeyId", "Status", "CreateDate"}
+    assert entry["CreateDate"] == key["CreateDate"]
+    # The CLI reads the same store.
+    cli = json.loads(principals_cli("list", "producer", data_dir=env.data_dir).stdout)["AccessKeyMetadata"]
+    assert key["AccessKeyId"] in [k["AccessKeyId"] for k in cli]
+    iam.delete_access_key(UserName="producer", AccessKeyId=key["AccessKeyId"])
+
+
+def test_disabled_and_deleted_keys_are_refused_on_the_next_call(env):
+    iam = client(env, "iam")
+    key = create(env, iam, UserName="consumer")
+    assert identity(env, key) == user_arn("consumer")
+    iam.update_access_key(UserName="consumer", AccessKeyId=key["AccessKeyId"], Status="Inactive")
+    assert refused_as_invalid_token(env, key)
+    assert [k["Status"] for k in iam.list_access_keys(UserName="consumer")["AccessKeyMetadata"]
+            if k["AccessKeyId"] == key["AccessKeyId"]] == ["Inactive"]
+    iam.update_access_key(UserName="consumer", AccessKeyId=key["AccessKeyId"], Status="Active")
+    assert identity(env, key) == user_arn("consumer")
+    iam.delete_access_key(UserName="consumer", AccessKeyId=key["AccessKeyId"])
+    assert refused_as_invalid_token(env, key)
+    assert key["AccessKeyId"] not in [k["AccessKeyId"] for k in iam.list_access_keys(UserName="consumer")["AccessKeyMetadata"]]
+    assert error_of(iam.delete_access_key, UserName="consumer", AccessKeyId=key["AccessKeyId"]) == (
+        "NoSuchEntity", 404, f"The Access Key with id {key['AccessKeyId']} cannot be found.")
+
+
+def test_a_key_is_found_only_under_its_own_user(env):
+    iam = client(env, "iam")
+    key = create(env, iam, UserName="producer")
+    for call, extra in ((iam.update_access_key, {"Status": "Inactive"}), (iam.delete_access_key, {})):
+        assert error_of(call, UserName="consumer", AccessKeyId=key["AccessKeyId"], **extra) == (
+            "NoSuchEntity", 404, f"The Access Key with id {key['AccessKeyId']} cannot be found.")
+        # Without UserName the admin acts on its own keys, which this is not.
+        assert error_of(call, AccessKeyId=key["AccessKeyId"], **extra)[0] == "NoSuchEntity"
+    assert identity(env, key) == user_arn("producer"), "the refused calls changed nothing"
+    iam.delete_access_key(UserName="producer", AccessKeyId=key["AccessKeyId"])
+
+
+def test_users_hold_at_most_two_keys_and_the_admins_fixed_key_counts(env):
+    iam = client(env, "iam")
+    first = create(env, iam, UserName="partner")
+    second = create(env, iam, UserName="partner")
+    assert error_of(iam.create_access_key, UserName="partner") == (
+        "LimitExceeded", 409, "Cannot exceed quota for AccessKeysPerUser: 2")
+    iam.delete_access_key(UserName="partner", AccessKeyId=first["AccessKeyId"])
+    third = create(env, iam, UserName="partner")
+    assert {k["AccessKeyId"] for k in iam.list_access_keys(UserName="partner")["AccessKeyMetadata"]} == {
+        second["AccessKeyId"], third["AccessKeyId"]}
+
+    # The admin's key comes from its credentials file: listed, counted, never changed here.
+    own = iam.list_access_keys()["AccessKeyMetadata"]
+    assert [(k["UserName"], k["AccessKeyId"], k["Status"]) for k in own] == [("admin", ADMIN_KEY, "Active")]
+    extra = create(env, iam)
+    assert extra["UserName"] == "admin"
+    assert error_of(iam.create_access_key)[:2] == ("LimitExceeded", 409)
+    for call, kw in ((iam.update_access_key, {"Status": "Inactive"}), (iam.delete_access_key, {})):
+        code, status, message = error_of(call, AccessKeyId=ADMIN_KEY, **kw)
+        assert (code, status) == ("UnmodifiableEntity", 400) and "admin-credentials" in message
+    assert client(env, "sts").get_caller_identity()["Arn"] == user_arn("admin")
+    iam.delete_access_key(AccessKeyId=extra["AccessKeyId"])
+    for key in (second, third):
+        iam.delete_access_key(UserName="partner", AccessKeyId=key["AccessKeyId"])
+
+
+def test_listing_pages_with_markers_bound_to_their_user(env):
+    iam = client(env, "iam")
+    keys = sorted((create(env, iam, UserName="producer") for _ in range(2)), key=lambda k: k["AccessKeyId"])
+    page = iam.list_access_keys(UserName="producer", MaxItems=1)
+    assert page["IsTruncated"] is True and [k["AccessKeyId"] for k in page["AccessKeyMetadata"]] == [keys[0]["AccessKeyId"]]
+    rest = iam.list_access_keys(UserName="producer", MaxItems=1, Marker=page["Marker"])
+    assert rest["IsTruncated"] is False and "Marker" not in rest
+    assert [k["AccessKeyId"] for k in rest["AccessKeyMetadata"]] == [keys[1]["AccessKeyId"]]
+    assert error_of(iam.list_access_keys, UserName="consumer", Marker=page["Marker"])[:2] == ("InvalidInput", 400)
+    paginated = [k["AccessKeyId"] for p in iam.get_paginator("list_access_keys").paginate(
+        UserName="producer", PaginationConfig={"PageSize": 1}) for k in p["AccessKeyMetadata"]]
+    assert paginated == [k["AccessKeyId"] for k in keys]
+    for key in keys:
+        iam.delete_access_key(UserName="producer", AccessKeyId=key["AccessKeyId"])
+
+
+def test_users_manage_their_own_keys_under_a_policy_variable_and_nobody_elses(env):
+    admin = client(env, "iam")
+    bootstrap = create(env, admin, UserName="rotator")
+    own = client(env, "iam", bootstrap["AccessKeyId"], bootstrap["SecretAccessKey"])
+    # Rotation by the user itself: a second key, the first disabled, then deleted.
+    fresh = create(env, own)
+    assert fresh["UserName"] == "rotator"
+    assert {k["AccessKeyId"] for k in own.list_access_keys()["AccessKeyMetadata"]} == {
+        bootstrap["AccessKeyId"], fresh["AccessKeyId"]}
+    rotated = client(env, "iam", fresh["AccessKeyId"], fresh["SecretAccessKey"])
+    rotated.update_access_key(AccessKeyId=bootstrap["AccessKeyId"], Status="Inactive")
+    assert refused_as_invalid_token(env, bootstrap)
+    rotated.delete_access_key(AccessKeyId=bootstrap["AccessKeyId"])
+
+    arn = user_arn("producer")
+    for call, kw in ((rotated.create_access_key, {}), (rotated.list_access_keys, {})):
+        assert error_of(call, UserName="producer", **kw) == (
+            "AccessDenied", 403,
+            f"User: {user_arn('rotator')} is not authorized to perform: iam:{call.__name__.title().replace('_', '')} on resource: {arn}")
+    # Asking about a user that does not exist is refused before it is looked up.
+    assert error_of(rotated.list_access_keys, UserName="ghost")[:2] == ("AccessDenied", 403)
+    assert error_of(admin.list_access_keys, UserName="ghost") == (
+        "NoSuchEntity", 404, "The user with name ghost cannot be found.")
+    # Without iam:* at all, a user may not even list its own keys.
+    producer_key = create(env, admin, UserName="producer")
+    producer = client(env, "iam", producer_key["AccessKeyId"], producer_key["SecretAccessKey"])
+    assert error_of(producer.list_access_keys)[:2] == ("AccessDenied", 403)
+    admin.delete_access_key(UserName="producer", AccessKeyId=producer_key["AccessKeyId"])
+    admin.delete_access_key(UserName="rotator", AccessKeyId=fresh["AccessKeyId"])
+
+
+def test_user_names_with_punctuation_and_paths_work(env):
+    iam = client(env, "iam")
+    key = create(env, iam, UserName="team.lead@example")
+    assert identity(env, key) == user_arn("team.lead@example", path="/staff/")
+    iam.delete_access_key(UserName="team.lead@example", AccessKeyId=key["AccessKeyId"])
+
+
+def test_a_role_session_must_name_the_user_and_roles_have_no_api_keys(env):
+    p = principals_cli("create-access-key", "queue-reader", data_dir=env.data_dir, policies_dir=env.policies_dir)
+    role_key = json.loads(p.stdout)["AccessKey"]
+    role = client(env, "iam", role_key["AccessKeyId"], role_key["SecretAccessKey"])
+    assert error_of(role.list_access_keys) == (
+        "ValidationError", 400, "Must specify userName when calling with non-User credentials")
+    assert error_of(client(env, "iam").list_access_keys, UserName="queue-reader")[:2] == ("NoSuchEntity", 404)
+    principals_cli("delete", role_key["AccessKeyId"], data_dir=env.data_dir)
+
+
+@pytest.mark.parametrize("params,code,fragment", [
+    ({"Action": "CreateAccessKey", "UserName": "bad name"}, "ValidationError",
+     "Value 'bad name' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+"),
+    ({"Action": "CreateAccessKey", "UserName": "u" * 129}, "ValidationError",
+     "at 'userName' failed to satisfy constraint: Member must have length less than or equal to 128"),
+    ({"Action": "DeleteAccessKey"}, "ValidationError",
+     "Value null at 'accessKeyId' failed to satisfy constraint: Member must not be null"),
+    ({"Action": "DeleteAccessKey", "AccessKeyId": "AKIASHORT"}, "ValidationError",
+     "Member must have length greater than or equal to 16"),
+    ({"Action": "DeleteAccessKey", "AccessKeyId": "AKIA-NOT-A-WORD-ID"}, "ValidationError",
+     "Member must satisfy regular expression pattern: [\\w]+"),
+    ({"Action": "UpdateAccessKey", "AccessKeyId": "AKIAAAAAAAAAAAAAAAAA", "Status": "Paused"}, "ValidationError",
+     "Member must satisfy enum value set: [Active, Inactive, Expired]"),
+    ({"Action": "UpdateAccessKey", "AccessKeyId": "AKIAAAAAAAAAAAAAAAAA"}, "ValidationError",
+     "Value null at 'status' failed to satisfy constraint: Member must not be null"),
+    ({"Action": "UpdateAccessKey", "AccessKeyId": "AKIAAAAAAAAAAAAAAAAA", "Status": "Expired"}, "InvalidInput",
+     "Active or Inactive"),
+    ({"Action": "ListAccessKeys", "MaxItems": "0"}, "ValidationError",
+     "Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1"),
+    ({"Action": "ListAccessKeys", "MaxItems": "many"}, "ValidationError", "Member must be an integer"),
+    ({"Action": "ListAccessKeys", "Marker": "bm90IG91cnM="}, "InvalidInput", "Invalid Marker."),
+])
+def test_bad_input_gets_iams_errors(env, params, code, fragment):
+    r = raw_iam(env, params)
+    assert r.status_code == 400, r.text
+    assert f"<Code>{code}</Code>" in r.text and fragment in r.text.replace("&apos;", "'"), r.text
+    assert "https://iam.amazonaws.com/doc/2010-05-08/" in r.text
+
+
+def test_the_aws_cli_creates_lists_and_deletes_keys(env):
+    cli_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    cli_env.update(AWS_ACCESS_KEY_ID=ADMIN_KEY, AWS_SECRET_ACCESS_KEY=ADMIN_SECRET, AWS_DEFAULT_REGION=REGION,
+                   AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_PAGER="")
+
+    def aws(*args):
+        p = subprocess.run([AWS, "iam", *args, "--endpoint-url", env.url, "--output", "json"], capture_output=True,
+                           text=True, timeout=60, env=cli_env, stdin=subprocess.DEVNULL)
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout) if p.stdout.strip() else None
+
+    key = aws("create-access-key", "--user-name", "consumer")["AccessKey"]
+    env.secrets.append(key["SecretAccessKey"])
+    assert identity(env, key) == user_arn("consumer")
+    listed = aws("list-access-keys", "--user-name", "consumer")["AccessKeyMetadata"]
+    assert key["AccessKeyId"] in [k["AccessKeyId"] for k in listed]
+    aws("update-access-key", "--user-name", "consumer", "--access-key-id", key["AccessKeyId"], "--status", "Inactive")
+    assert refused_as_invalid_token(env, key)
+    aws("delete-access-key", "--user-name", "consumer", "--access-key-id", key["AccessKeyId"])
+    assert key["AccessKeyId"] not in [k["AccessKeyId"] for k in aws("list-access-keys", "--user-name", "consumer")["AccessKeyMetadata"]]
+
+
+def test_every_change_is_in_the_audit_log_and_no_secret_is_anywhere(env, tmp_path):
+    iam = client(env, "iam")
+    key = create(env, iam, UserName="consumer")
+    iam.update_access_key(UserName="consumer", AccessKeyId=key["AccessKeyId"], Status="Inactive")
+    iam.delete_access_key(UserName="consumer", AccessKeyId=key["AccessKeyId"])
+    error_of(iam.create_access_key, UserName="ghost")
+
+    created = next(e for e in iam_events(env, "CreateAccessKey")
+                   if (e.get("responseElements") or {}).get("accessKey", {}).get("accessKeyId") == key["AccessKeyId"])
+    assert created["eventSource"] == "iam.amazonaws.com" and created["awsRegion"] == "us-east-1"
+    assert created["readOnly"] is False and created["eventCategory"] == "Management"
+    assert created["userIdentity"]["arn"] == user_arn("admin") and created["userIdentity"]["accessKeyId"] == ADMIN_KEY
+    assert created["requestParameters"] == {"userName": "consumer"}
+    assert created["responseElements"]["accessKey"] == {
+        "accessKeyId": key["AccessKeyId"], "status": "Active", "userName": "consumer",
+        "createDate": key["CreateDate"].strftime("%Y-%m-%dT%H:%M:%SZ")}
+    updated = [e for e in iam_events(env, "UpdateAccessKey")
+               if (e.get("requestParameters") or {}).get("accessKeyId") == key["AccessKeyId"]]
+    assert [e["requestParameters"] for e in updated] == [
+        {"accessKeyId": key["AccessKeyId"], "status": "Inactive", "userName": "consumer"}]
+    assert updated[0]["responseElements"] is None and "errorCode" not in updated[0]
+    deleted = [e for e in iam_events(env, "DeleteAccessKey")
+               if (e.get("requestParameters") or {}).get("accessKeyId") == key["AccessKeyId"]]
+    assert [e["requestParameters"] for e in deleted] == [{"accessKeyId": key["AccessKeyId"], "userName": "consumer"}]
+    refused = [e for e in iam_events(env, "CreateAccessKey") if e.get("requestParameters") == {"userName": "ghost"}]
+    assert refused and refused[0]["errorCode"] == "NoSuchEntity" and refused[0]["responseElements"] is None
+    listed = iam_events(env, "ListAccessKeys")
+    assert listed and all(e["readOnly"] is True for e in listed)
+
+    # No secret made in this module is in the log, the export, the daemon's output or its files.
+    # An export holds what signed checkpoints cover: exported again until the next one does.
+    deadline = time.monotonic() + 15
+    for attempt in range(100):
+        out = tmp_path / f"export-{attempt}"
+        assert run_sealq("audit", "export", str(out), "--data-dir", env.data_dir).returncode == 0
+        exported = b"".join(gzip.open(p).read() for p in glob.glob(str(out / "**" / "*.json.gz"), recursive=True))
+        if b'"errorCode":"NoSuchEntity"' in exported or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert key["AccessKeyId"].encode() in exported and b"ghost" in exported
+    stored = b""
+    for path in glob.glob(os.path.join(env.data_dir, "**"), recursive=True):
+        if os.path.isfile(path):
+            with open(path, "rb") as f:
+                stored += f.read()
+    assert len(env.secrets) >= 10
+    for secret in env.secrets:
+        assert secret.encode() not in exported
+        assert secret.encode() not in env.logs()
+        assert secret.encode() not in stored
+    verify = run_sealq("audit", "verify", "--data-dir", env.data_dir)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
