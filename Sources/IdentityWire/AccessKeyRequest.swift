@@ -1,5 +1,6 @@
 /// An IAM access key operation. `userName` names the user whose keys it acts on; nil means the
-/// caller's own, as IAM reads a request signed by a user's long-term key.
+/// caller's own, as IAM reads a request signed by a user's long-term key (except for
+/// `GetAccessKeyLastUsed`, which finds the key's owner itself).
 public enum AccessKeyRequest: Sendable, Equatable {
     /// `CreateAccessKey`: a new active key, its secret shown once.
     case create(userName: String?)
@@ -9,6 +10,8 @@ public enum AccessKeyRequest: Sendable, Equatable {
     case update(userName: String?, accessKeyId: String, status: AccessKeyStatus)
     /// `DeleteAccessKey`: remove a key for good.
     case delete(userName: String?, accessKeyId: String)
+    /// `GetAccessKeyLastUsed`: when, where and with which service a key was last used.
+    case lastUsed(accessKeyId: String)
 
     /// The Query `Action` name, which is also the IAM action (`iam:<name>`).
     public var actionName: String {
@@ -17,13 +20,15 @@ public enum AccessKeyRequest: Sendable, Equatable {
         case .list: "ListAccessKeys"
         case .update: "UpdateAccessKey"
         case .delete: "DeleteAccessKey"
+        case .lastUsed: "GetAccessKeyLastUsed"
         }
     }
 
-    /// The user the request names, if it names one.
+    /// The user the request names, if it names one (`GetAccessKeyLastUsed` names the key only).
     public var userName: String? {
         switch self {
         case .create(let userName), .list(let userName, _, _), .update(let userName, _, _), .delete(let userName, _): userName
+        case .lastUsed: nil
         }
     }
 }

@@ -1,11 +1,18 @@
 extension IdentityRequestDecoder {
     /// The IAM access key operations this endpoint serves.
-    static let accessKeyActions: Set<String> = ["CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey"]
+    static let accessKeyActions: Set<String> = [
+        "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey", "GetAccessKeyLastUsed",
+    ]
 
     /// Decodes one of `accessKeyActions`, checking the IAM model's constraints on its members
     /// (every violation reported at once, in member order, as IAM's validation does).
     static func accessKey(_ action: String, _ form: QueryForm) throws(IdentityError) -> AccessKeyRequest {
         var check = ConstraintCheck()
+        if action == "GetAccessKeyLastUsed" {
+            let accessKeyId = accessKeyIdConstraints(form.string("AccessKeyId"), &check)
+            try report(check)
+            return .lastUsed(accessKeyId: accessKeyId!)
+        }
         let userName = form.string("UserName")
         if let userName { userNameConstraints(userName, &check) }
         switch action {

@@ -20,6 +20,7 @@ public enum IdentityResponseEncoder {
             case .created(let key, let secret): IdentityResultTree.createdAccessKey(key, secretAccessKey: secret)
             case .listed(let keys, let marker): IdentityResultTree.accessKeyList(keys, nextMarker: marker)
             case .done: nil
+            case .lastUsed(let userName, let use): IdentityResultTree.accessKeyLastUse(userName: userName, use)
             }
         return envelope(action: request.actionName, service: .iam, result: tree, requestId: requestId)
     }

@@ -45,6 +45,16 @@ enum IdentityResultTree {
         return .structure(members)
     }
 
+    /// `GetAccessKeyLastUsedResponse`: `N/A` for the service and region, and no date, when the
+    /// key has no known use.
+    static func accessKeyLastUse(userName: String, _ use: AccessKeyLastUse?) -> OutputNode {
+        var lastUsed: [(String, OutputNode)] = []
+        if let use { lastUsed.append(("LastUsedDate", .text(use.lastUsedDate))) }
+        lastUsed.append(("ServiceName", .text(use?.serviceName ?? "N/A")))
+        lastUsed.append(("Region", .text(use?.region ?? "N/A")))
+        return .structure([("UserName", .text(userName)), ("AccessKeyLastUsed", .structure(lastUsed))])
+    }
+
     /// A list of nodes; IAM names each item `member`.
     static func list(_ items: [OutputNode]) -> OutputNode {
         .list(itemName: "member", items)

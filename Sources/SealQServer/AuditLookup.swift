@@ -34,7 +34,7 @@ public struct AuditLookup: Sendable {
     /// How far out of time order events may be stored: a call's eventTime is when it completed,
     /// and its record may be appended a little later (or earlier, with the change it made).
     private static let orderSlack: Int64 = 60_000
-    private static let pageSize = 500
+    static let pageSize = 500
 
     /// One page of matching events and the token of the next, if any. eventTime has whole
     /// seconds, so an event matches StartTime and EndTime by its second.

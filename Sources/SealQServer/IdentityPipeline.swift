@@ -57,7 +57,7 @@ struct IdentityPipeline: Sendable {
                 let (result, _) = try simulator.simulate(simulation)
                 response = IdentityResponseEncoder.encode(result, operation: simulation.operation, requestId: requestId)
             case .accessKey(let accessKeyRequest):
-                let outcome = try accessKeys.execute(accessKeyRequest, userName: try accessKeys.userName(of: accessKeyRequest, caller: principal))
+                let outcome = try await accessKeys.execute(accessKeyRequest, caller: principal)
                 record.responseElements = outcome.responseElements
                 undo = outcome.undo
                 response = IdentityResponseEncoder.encode(outcome.result, request: accessKeyRequest, requestId: requestId)
@@ -98,8 +98,8 @@ struct IdentityPipeline: Sendable {
     private func target(of request: IdentityRequest, caller: Principal) throws(IdentityError) -> Authorizer.Target {
         switch request {
         case .accessKey(let accessKeyRequest):
-            let userName = try accessKeys.userName(of: accessKeyRequest, caller: caller)
-            return Authorizer.Target(action: "iam:" + accessKeyRequest.actionName, resource: accessKeys.userArn(userName))
+            return Authorizer.Target(
+                action: "iam:" + accessKeyRequest.actionName, resource: try accessKeys.resource(of: accessKeyRequest, caller: caller))
         case .getCallerIdentity:
             return Authorizer.Target(action: "sts:GetCallerIdentity", resource: "*")
         case .simulatePolicy(let simulation):
@@ -120,7 +120,7 @@ extension IdentityPipeline {
         switch accessKeyRequest {
         case .create, .list: break
         case .update(_, let accessKeyId, let status): members = [("accessKeyId", .text(accessKeyId)), ("status", .text(status.rawValue))]
-        case .delete(_, let accessKeyId): members = [("accessKeyId", .text(accessKeyId))]
+        case .delete(_, let accessKeyId), .lastUsed(let accessKeyId): members = [("accessKeyId", .text(accessKeyId))]
         }
         if let userName = accessKeyRequest.userName { members.append(("userName", .text(userName))) }
         return members.isEmpty ? nil : .structure(members)

@@ -216,11 +216,11 @@ struct RequestRecorder: Sendable {
         return session
     }
 
-    /// Whether CloudTrail marks the action read-only.
     /// IAM is a global service: CloudTrail records its events in us-east-1, whatever the region
     /// of the rest of the account's calls.
     static let iamEventSource = "iam.amazonaws.com"
 
+    /// Whether CloudTrail marks the action read-only.
     static func isReadOnly(_ action: String) -> Bool {
         ["Get", "List", "Describe", "Receive", "Simulate", "Lookup"].contains { action.hasPrefix($0) }
             || kmsReadOnlyActions.contains(action)

@@ -32,6 +32,8 @@ struct AccessKeyCodecTests {
         #expect(
             try decode(["Action": "DeleteAccessKey", "AccessKeyId": "AKIAAAAAAAAAAAAAAAAA", "UserName": "bob"])
                 == .delete(userName: "bob", accessKeyId: "AKIAAAAAAAAAAAAAAAAA"))
+        #expect(try decode(["Action": "GetAccessKeyLastUsed", "AccessKeyId": "AKIAAAAAAAAAAAAAAAAA"]) == .lastUsed(accessKeyId: "AKIAAAAAAAAAAAAAAAAA"))
+        #expect(AccessKeyRequest.lastUsed(accessKeyId: "AKIAAAAAAAAAAAAAAAAA").userName == nil)
         // STS has none of them.
         #expect(throws: IdentityError.invalidAction("CreateAccessKey", service: .sts)) {
             try IdentityRequestDecoder.decode(["Action": "CreateAccessKey"], service: .sts)
@@ -46,6 +48,7 @@ struct AccessKeyCodecTests {
                 + #"Value 'no spaces' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+; "#
                 + "Value 'short' at 'accessKeyId' failed to satisfy constraint: Member must have length greater than or equal to 16; "
                 + "Value 'Paused' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive, Expired]")
+        #expect(violation(["Action": "GetAccessKeyLastUsed"])?.code == "ValidationError")
         #expect(violation(["Action": "DeleteAccessKey"])?.message
             == "1 validation error detected: Value null at 'accessKeyId' failed to satisfy constraint: Member must not be null")
         #expect(violation(["Action": "CreateAccessKey", "UserName": String(repeating: "u", count: 129)])?.code == "ValidationError")
@@ -74,6 +77,23 @@ struct AccessKeyCodecTests {
             ).body, as: UTF8.self)
         #expect(listed.contains("<ListAccessKeysResult><AccessKeyMetadata><member><UserName>bob</UserName>"))
         #expect(listed.contains("</member></AccessKeyMetadata><IsTruncated>true</IsTruncated><Marker>next</Marker></ListAccessKeysResult>"))
+        let unused = String(
+            decoding: IdentityResponseEncoder.encode(
+                .lastUsed(userName: "bob", nil), request: .lastUsed(accessKeyId: key.accessKeyId), requestId: "r"
+            ).body, as: UTF8.self)
+        #expect(
+            unused.contains(
+                "<GetAccessKeyLastUsedResult><UserName>bob</UserName><AccessKeyLastUsed><ServiceName>N/A</ServiceName>"
+                    + "<Region>N/A</Region></AccessKeyLastUsed></GetAccessKeyLastUsedResult>"))
+        let use = AccessKeyLastUse(lastUsedDate: "2026-11-27T10:01:00Z", serviceName: "sqs", region: "eu-west-2")
+        let used = String(
+            decoding: IdentityResponseEncoder.encode(
+                .lastUsed(userName: "bob", use), request: .lastUsed(accessKeyId: key.accessKeyId), requestId: "r"
+            ).body, as: UTF8.self)
+        #expect(
+            used.contains(
+                "<AccessKeyLastUsed><LastUsedDate>2026-11-27T10:01:00Z</LastUsedDate><ServiceName>sqs</ServiceName>"
+                    + "<Region>eu-west-2</Region></AccessKeyLastUsed>"))
         let done = IdentityResponseEncoder.encode(.done, request: .delete(userName: nil, accessKeyId: key.accessKeyId), requestId: "r")
         #expect(done.status == 200)
         #expect(

@@ -22,17 +22,19 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
-from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, REPO_POLICIES, Daemon, principals_cli, run_sealq,
-                      user_arn)
+from conftest import ADMIN_KEY, ADMIN_SECRET, REPO_POLICIES, Daemon, principals_cli, run_sealq, user_arn
 
 AWS = shutil.which("aws")
+# Not us-east-1, so that IAM's records can be seen to name us-east-1 as CloudTrail's do.
+REGION = "eu-west-2"
 
 # A user allowed to manage its own keys only, as AWS's example policy for self-rotation does.
 ROTATE_OWN_KEYS = {
     "Version": "2012-10-17",
     "Statement": [{
         "Effect": "Allow",
-        "Action": ["iam:CreateAccessKey", "iam:ListAccessKeys", "iam:UpdateAccessKey", "iam:DeleteAccessKey"],
+        "Action": ["iam:CreateAccessKey", "iam:ListAccessKeys", "iam:UpdateAccessKey", "iam:DeleteAccessKey",
+                   "iam:GetAccessKeyLastUsed"],
         "Resource": "arn:aws:iam::*:user/${aws:username}",
     }],
 }
@@ -51,7 +53,7 @@ def env(tmp_path_factory):
                             {"Name": "team.lead@example", "Path": "/staff/"}]
     with open(os.path.join(policies, "principals.json"), "w") as f:
         json.dump(principals, f)
-    d = Daemon(str(base), policies_dir=policies)
+    d = Daemon(str(base), policies_dir=policies, extra_args=["--region", REGION])
     d.start()
     d.secrets = []
     yield d
@@ -91,7 +93,7 @@ def raw_iam(d, params, key=ADMIN_KEY, secret=ADMIN_SECRET):
     body = urllib.parse.urlencode({"Version": "2010-05-08", **params}).encode()
     req = AWSRequest(method="POST", url=d.url + "/", data=body,
                      headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
-    SigV4Auth(Credentials(key, secret), "iam", "us-east-1").add_auth(req)
+    SigV4Auth(Credentials(key, secret), "iam", REGION).add_auth(req)
     prep = req.prepare()
     return requests.post(prep.url, headers=dict(prep.headers.items()), data=prep.body, timeout=30)
 
@@ -293,6 +295,42 @@ def test_the_aws_cli_creates_lists_and_deletes_keys(env):
     assert refused_as_invalid_token(env, key)
     aws("delete-access-key", "--user-name", "consumer", "--access-key-id", key["AccessKeyId"])
     assert key["AccessKeyId"] not in [k["AccessKeyId"] for k in aws("list-access-keys", "--user-name", "consumer")["AccessKeyMetadata"]]
+
+
+def test_last_use_is_read_from_the_audit_log_to_the_minute(env):
+    admin = client(env, "iam")
+    key = create(env, admin, UserName="rotator")
+    assert admin.get_access_key_last_used(AccessKeyId=key["AccessKeyId"])["AccessKeyLastUsed"] == {
+        "ServiceName": "N/A", "Region": "N/A"}
+
+    def last_use():
+        answer = admin.get_access_key_last_used(AccessKeyId=key["AccessKeyId"])
+        assert answer["UserName"] == "rotator"
+        return answer["AccessKeyLastUsed"]
+
+    before = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
+    assert identity(env, key) == user_arn("rotator")
+    used = last_use()
+    assert (used["ServiceName"], used["Region"]) == ("sts", REGION)
+    assert used["LastUsedDate"].second == 0 and before <= used["LastUsedDate"] <= datetime.datetime.now(datetime.timezone.utc)
+    # A refused call is still a use of the key; IAM's calls are in us-east-1, as CloudTrail records them.
+    own = client(env, "iam", key["AccessKeyId"], key["SecretAccessKey"])
+    assert error_of(own.list_access_keys, UserName="producer")[:2] == ("AccessDenied", 403)
+    assert (last_use()["ServiceName"], last_use()["Region"]) == ("iam", "us-east-1")
+    # A signature made without the secret is no use of the key.
+    forged = client(env, "kms", key["AccessKeyId"], "x" * 40)
+    assert error_of(forged.list_keys)[:2] == ("InvalidSignatureException", 400)
+    assert last_use()["ServiceName"] == "iam"
+    # Users may look at their own keys only; a key nobody holds is NoSuchEntity.
+    assert own.get_access_key_last_used(AccessKeyId=key["AccessKeyId"])["UserName"] == "rotator"
+    assert error_of(own.get_access_key_last_used, AccessKeyId=ADMIN_KEY) == (
+        "AccessDenied", 403,
+        f"User: {user_arn('rotator')} is not authorized to perform: iam:GetAccessKeyLastUsed on resource: {user_arn('admin')}")
+    assert error_of(own.get_access_key_last_used, AccessKeyId="AKIAUNKNOWNUNKNOWN00")[:2] == ("AccessDenied", 403)
+    assert error_of(admin.get_access_key_last_used, AccessKeyId="AKIAUNKNOWNUNKNOWN00") == (
+        "NoSuchEntity", 404, "The Access Key with id AKIAUNKNOWNUNKNOWN00 cannot be found.")
+    assert admin.get_access_key_last_used(AccessKeyId=ADMIN_KEY)["AccessKeyLastUsed"]["ServiceName"] == "iam"
+    admin.delete_access_key(UserName="rotator", AccessKeyId=key["AccessKeyId"])
 
 
 def test_every_change_is_in_the_audit_log_and_no_secret_is_anywhere(env, tmp_path):
