@@ -50,6 +50,16 @@ public struct IdentityError: Error, Sendable, Equatable {
     public static let userNameRequired = IdentityError(
         code: "ValidationError", status: 400, message: "Must specify userName when calling with non-User credentials")
 
+    /// IAM's `CredentialReportNotPresentException`: no report was generated (or the daemon restarted since).
+    public static let reportNotPresent = IdentityError(
+        code: "ReportNotPresent", status: 410,
+        message: "No credential report exists. Call GenerateCredentialReport to generate one.")
+
+    /// IAM's `CredentialReportExpiredException`: the newest report is more than four hours old.
+    public static let reportExpired = IdentityError(
+        code: "ReportExpired", status: 410,
+        message: "The credential report is more than four hours old. Call GenerateCredentialReport to generate a new one.")
+
     /// IAM's `MalformedPolicyDocumentException`: a policy document that does not parse or breaks the grammar.
     public static func malformedPolicyDocument(_ message: String) -> IdentityError {
         IdentityError(code: "MalformedPolicyDocument", status: 400, message: message)

@@ -4,8 +4,12 @@ public enum IdentityRequest: Sendable, Equatable {
     case getCallerIdentity
     /// IAM `SimulateCustomPolicy` or `SimulatePrincipalPolicy`.
     case simulatePolicy(SimulationRequest)
-    /// IAM `CreateAccessKey`, `ListAccessKeys`, `UpdateAccessKey` or `DeleteAccessKey`.
+    /// IAM `CreateAccessKey`, `ListAccessKeys`, `UpdateAccessKey`, `DeleteAccessKey` or `GetAccessKeyLastUsed`.
     case accessKey(AccessKeyRequest)
+    /// IAM `GenerateCredentialReport`.
+    case generateCredentialReport
+    /// IAM `GetCredentialReport`.
+    case getCredentialReport
 
     /// The request's Query `Action` name.
     public var actionName: String {
@@ -13,6 +17,8 @@ public enum IdentityRequest: Sendable, Equatable {
         case .getCallerIdentity: "GetCallerIdentity"
         case .simulatePolicy(let request): request.operation.actionName
         case .accessKey(let request): request.actionName
+        case .generateCredentialReport: "GenerateCredentialReport"
+        case .getCredentialReport: "GetCredentialReport"
         }
     }
 
@@ -20,7 +26,7 @@ public enum IdentityRequest: Sendable, Equatable {
     public var service: IdentityService {
         switch self {
         case .getCallerIdentity: .sts
-        case .simulatePolicy, .accessKey: .iam
+        case .simulatePolicy, .accessKey, .generateCredentialReport, .getCredentialReport: .iam
         }
     }
 }

@@ -16,6 +16,10 @@ public enum IdentityRequestDecoder {
                 throw .validation(["Value null at 'policySourceArn' failed to satisfy constraint: Member must not be null"])
             }
             return .simulatePolicy(try simulation(.principal(policySourceArn: arn), form))
+        case (.iam, "GenerateCredentialReport"):
+            return .generateCredentialReport
+        case (.iam, "GetCredentialReport"):
+            return .getCredentialReport
         case (.iam, _) where accessKeyActions.contains(action):
             return .accessKey(try accessKey(action, form))
         default:

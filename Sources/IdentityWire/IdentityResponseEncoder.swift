@@ -1,3 +1,4 @@
+import Foundation
 import WireFormat
 
 /// Encodes identity results and errors as the Query protocol's XML, as IAM and STS answer.
@@ -23,6 +24,20 @@ public enum IdentityResponseEncoder {
             case .lastUsed(let userName, let use): IdentityResultTree.accessKeyLastUse(userName: userName, use)
             }
         return envelope(action: request.actionName, service: .iam, result: tree, requestId: requestId)
+    }
+
+    /// The `GenerateCredentialReportResponse` document: the report is complete.
+    public static func encodeReportState(requestId: String) -> EncodedResponse {
+        envelope(action: "GenerateCredentialReport", service: .iam, result: .structure([("State", .text("COMPLETE"))]), requestId: requestId)
+    }
+
+    /// The `GetCredentialReportResponse` document: the CSV, Base64-encoded, its format and date.
+    public static func encode(_ report: CredentialReport, requestId: String) -> EncodedResponse {
+        let result: OutputNode = .structure([
+            ("Content", .text(Data(report.csv.utf8).base64EncodedString())), ("ReportFormat", .text("text/csv")),
+            ("GeneratedTime", .text(report.generatedTime)),
+        ])
+        return envelope(action: "GetCredentialReport", service: .iam, result: result, requestId: requestId)
     }
 
     /// The `ErrorResponse` document of `error`, in `service`'s namespace, with the error's HTTP status.

@@ -9,6 +9,14 @@ public struct AccessKeyMetadata: Sendable, Equatable, Codable {
     /// When the key was created, ISO 8601 in UTC.
     public var createDate: String
 
+    /// Describes a key.
+    public init(accessKeyId: String, userName: String, status: String, createDate: String) {
+        self.accessKeyId = accessKeyId
+        self.userName = userName
+        self.status = status
+        self.createDate = createDate
+    }
+
     enum CodingKeys: String, CodingKey {
         case accessKeyId = "AccessKeyId", userName = "UserName", status = "Status", createDate = "CreateDate"
     }

@@ -131,19 +131,22 @@ struct AccessKeyAdministration: Sendable {
         guard let owner = owner(of: accessKeyId) else {
             throw IdentityError.noSuchEntity("The Access Key with id \(accessKeyId) cannot be found.")
         }
-        let found = try await lookup.newest { record in
+        return .lastUsed(userName: owner.name, try await Self.lastUses(of: [accessKeyId], in: lookup)[accessKeyId])
+    }
+
+    /// The last uses of `accessKeyIds` in the audit log (see GetAccessKeyLastUsed), in one scan.
+    static func lastUses(of accessKeyIds: Set<String>, in lookup: AuditLookup) async throws -> [String: AccessKeyLastUse] {
+        // A record names the key it was signed with; only an authenticated caller has an ARN.
+        let found = try await lookup.newest(of: accessKeyIds) { record in
             let identity = record["userIdentity"]
-            return identity?["accessKeyId"]?.string == accessKeyId && identity?["arn"] != nil
+            return identity?["arn"] == nil ? nil : identity?["accessKeyId"]?.string
         }
-        guard let found, let source = found.record["eventSource"]?.string, let region = found.record["awsRegion"]?.string else {
-            return .lastUsed(userName: owner.name, nil)
+        return found.compactMapValues { use in
+            guard let source = use.record["eventSource"]?.string, let region = use.record["awsRegion"]?.string else { return nil }
+            let minute = Date(timeIntervalSince1970: TimeInterval(use.eventTime / 60_000 * 60))
+            return AccessKeyLastUse(
+                lastUsedDate: ISO8601DateFormatter().string(from: minute), serviceName: String(source.prefix { $0 != "." }), region: region)
         }
-        let minute = Date(timeIntervalSince1970: TimeInterval(found.eventTime / 60_000 * 60))
-        return .lastUsed(
-            userName: owner.name,
-            AccessKeyLastUse(
-                lastUsedDate: ISO8601DateFormatter().string(from: minute),
-                serviceName: String(source.prefix { $0 != "." }), region: region))
     }
 
     /// Runs a change of `accessKeyId`, answering a key the user does not hold as IAM does.

@@ -135,8 +135,12 @@ public func buildApplication(
             recorder: recorder, encoder: SQSResponseEncoder(accountId: configuration.accountId), logger: logger),
         identity: IdentityPipeline(
             authenticator: authenticator, authorizer: authorizer, simulator: PolicySimulator(catalog: catalog),
-            accessKeys: AccessKeyAdministration(directory: directory, lookup: AuditLookup(store: store.auditStore)), recorder: recorder,
-            logger: logger),
+            accessKeys: AccessKeyAdministration(directory: directory, lookup: AuditLookup(store: store.auditStore)),
+            credentialReports: CredentialReports(
+                directory: directory, lookup: AuditLookup(store: store.auditStore),
+                principalsFile: configuration.policiesDirectory + "/" + PrincipalCatalog.principalsFile,
+                identityFile: configuration.dataDirectory + "/identity.json"),
+            recorder: recorder, logger: logger),
         kms: KMSPipeline(
             authenticator: authenticator, authorizer: authorizer, executor: KMSExecutor(keys: keys), recorder: recorder, logger: logger),
         cloudTrail: CloudTrailPipeline(

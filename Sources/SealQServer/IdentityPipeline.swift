@@ -14,6 +14,7 @@ struct IdentityPipeline: Sendable {
     let authorizer: Authorizer
     let simulator: PolicySimulator
     let accessKeys: AccessKeyAdministration
+    let credentialReports: CredentialReports
     let recorder: RequestRecorder
     let logger: Logger
 
@@ -56,6 +57,11 @@ struct IdentityPipeline: Sendable {
             case .simulatePolicy(let simulation):
                 let (result, _) = try simulator.simulate(simulation)
                 response = IdentityResponseEncoder.encode(result, operation: simulation.operation, requestId: requestId)
+            case .generateCredentialReport:
+                try await credentialReports.generate()
+                response = IdentityResponseEncoder.encodeReportState(requestId: requestId)
+            case .getCredentialReport:
+                response = IdentityResponseEncoder.encode(try credentialReports.current(), requestId: requestId)
             case .accessKey(let accessKeyRequest):
                 let outcome = try await accessKeys.execute(accessKeyRequest, caller: principal)
                 record.responseElements = outcome.responseElements
@@ -97,6 +103,8 @@ struct IdentityPipeline: Sendable {
     /// The IAM action and resource a call is authorized as.
     private func target(of request: IdentityRequest, caller: Principal) throws(IdentityError) -> Authorizer.Target {
         switch request {
+        case .generateCredentialReport, .getCredentialReport:
+            return Authorizer.Target(action: "iam:" + request.actionName, resource: "*")
         case .accessKey(let accessKeyRequest):
             return Authorizer.Target(
                 action: "iam:" + accessKeyRequest.actionName, resource: try accessKeys.resource(of: accessKeyRequest, caller: caller))

@@ -3,7 +3,9 @@ DeleteAccessKey over the Query protocol, driven by boto3 and the aws CLI. Every 
 the next signed call, is authorized like any IAM call, and lands in the audit log without the
 secret."""
 
+import csv
 import datetime
+import io
 import glob
 import gzip
 import json
@@ -385,3 +387,70 @@ def test_every_change_is_in_the_audit_log_and_no_secret_is_anywhere(env, tmp_pat
         assert secret.encode() not in stored
     verify = run_sealq("audit", "verify", "--data-dir", env.data_dir)
     assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_the_credential_report_lists_every_user_with_its_keys_and_their_last_use(env, tmp_path):
+    d = Daemon(str(tmp_path), policies_dir=env.policies_dir, extra_args=["--region", REGION])
+    d.start()
+    try:
+        iam = client(d, "iam")
+        assert error_of(iam.get_credential_report) == (
+            "ReportNotPresent", 410, "No credential report exists. Call GenerateCredentialReport to generate one.")
+        used = iam.create_access_key(UserName="producer")["AccessKey"]
+        idle = iam.create_access_key(UserName="producer")["AccessKey"]
+        iam.update_access_key(UserName="producer", AccessKeyId=idle["AccessKeyId"], Status="Inactive")
+        assert identity(d, used) == user_arn("producer")
+        odd = iam.create_access_key(UserName="team.lead@example")["AccessKey"]
+
+        assert iam.generate_credential_report()["State"] == "COMPLETE"
+        report = iam.get_credential_report()
+        assert report["ReportFormat"] == "text/csv"
+        age = datetime.datetime.now(datetime.timezone.utc) - report["GeneratedTime"]
+        assert datetime.timedelta(0) <= age < datetime.timedelta(minutes=1)
+        rows = list(csv.DictReader(io.StringIO(report["Content"].decode())))
+        header = report["Content"].decode().split("\n", 1)[0]
+        assert header == ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
+                          "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
+                          "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
+                          "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
+                          "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,"
+                          "cert_1_last_rotated,cert_2_active,cert_2_last_rotated")
+        assert [r["user"] for r in rows] == ["<root_account>", "admin", "consumer", "partner", "producer", "rotator",
+                                            "team.lead@example"]
+        by_user = {r["user"]: r for r in rows}
+        root = by_user["<root_account>"]
+        assert root["arn"] == "arn:aws:iam::000000000000:root" and root["password_enabled"] == "not_supported"
+        assert root["access_key_1_active"] == "false" and root["access_key_1_last_rotated"] == "N/A"
+
+        producer = by_user["producer"]
+        assert producer["arn"] == user_arn("producer") and producer["password_enabled"] == "false"
+        assert producer["mfa_active"] == "false" and producer["cert_1_active"] == "false"
+        first, second = sorted([used, idle], key=lambda k: (k["CreateDate"], k["AccessKeyId"]))
+        slots = {first["AccessKeyId"]: "1", second["AccessKeyId"]: "2"}
+        u, i = slots[used["AccessKeyId"]], slots[idle["AccessKeyId"]]
+        assert producer[f"access_key_{u}_active"] == "true" and producer[f"access_key_{i}_active"] == "false"
+        assert producer[f"access_key_{u}_last_rotated"] == used["CreateDate"].strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        assert (producer[f"access_key_{u}_last_used_service"], producer[f"access_key_{u}_last_used_region"]) == ("sts", REGION)
+        assert producer[f"access_key_{u}_last_used_date"].endswith(":00+00:00")
+        assert (producer[f"access_key_{i}_last_used_date"], producer[f"access_key_{i}_last_used_service"]) == ("N/A", "N/A")
+        admin = by_user["admin"]
+        assert admin["access_key_1_active"] == "true" and admin["access_key_1_last_used_service"] == "iam"
+        assert admin["access_key_1_last_used_region"] == "us-east-1"
+        assert by_user["team.lead@example"]["arn"] == user_arn("team.lead@example", path="/staff/")
+        assert by_user["team.lead@example"]["access_key_1_active"] == "true"
+        assert by_user["partner"]["access_key_1_active"] == "false"
+        for secret in (used["SecretAccessKey"], idle["SecretAccessKey"], odd["SecretAccessKey"]):
+            assert secret not in report["Content"].decode()
+
+        # Within four hours the same report is served: no new one is made.
+        iam.delete_access_key(UserName="producer", AccessKeyId=idle["AccessKeyId"])
+        assert iam.generate_credential_report()["State"] == "COMPLETE"
+        assert iam.get_credential_report()["GeneratedTime"] == report["GeneratedTime"]
+        # Authorized as IAM does: the producer's policies allow neither.
+        producer_iam = client(d, "iam", used["AccessKeyId"], used["SecretAccessKey"])
+        for call in (producer_iam.generate_credential_report, producer_iam.get_credential_report):
+            assert error_of(call)[:2] == ("AccessDenied", 403)
+        names = [e["eventName"] for e in iam_events(d, "GetCredentialReport")]
+        assert names.count("GetCredentialReport") >= 3
+    finally:
+        d.stop()
