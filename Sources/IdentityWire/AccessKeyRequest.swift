@@ -24,6 +24,14 @@ public enum AccessKeyRequest: Sendable, Equatable {
         }
     }
 
+    /// Whether the operation changes a key (create, update, delete).
+    public var changesKeys: Bool {
+        switch self {
+        case .create, .update, .delete: true
+        case .list, .lastUsed: false
+        }
+    }
+
     /// The user the request names, if it names one (`GetAccessKeyLastUsed` names the key only).
     public var userName: String? {
         switch self {

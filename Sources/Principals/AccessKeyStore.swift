@@ -28,12 +28,6 @@ public final class AccessKeyStore: Sendable {
         public var reason: Reason = .unusable
     }
 
-    /// A key taken out by `delete`, which `restore` puts back as it was (secret included).
-    public struct DeletedKey: Sendable {
-        fileprivate var stored: StoredKey
-        /// The deleted key's metadata.
-        public var metadata: AccessKeyMetadata { stored.metadata }
-    }
 
     /// A key as the verifier needs it.
     public struct ActiveKey: Sendable {
@@ -43,7 +37,8 @@ public final class AccessKeyStore: Sendable {
         public var secretAccessKey: String
     }
 
-    fileprivate struct StoredKey: Codable, Sendable {
+    /// A key as the file holds it: its metadata and its sealed secret.
+    struct StoredKey: Codable, Sendable, Equatable {
         var metadata: AccessKeyMetadata
         var sealedSecret: String
 
@@ -64,7 +59,9 @@ public final class AccessKeyStore: Sendable {
         var inode: UInt64
     }
 
-    private let path: String
+    let path: String
+    /// Where a change the daemon has not recorded yet is described (see `Journal`).
+    let journalPath: String
     private let lockPath: String
     private let box: SecretBox
     private let snapshot: Mutex<Snapshot>
@@ -76,6 +73,7 @@ public final class AccessKeyStore: Sendable {
         try SecretFiles.ensureDirectory(dataDirectory)
         path = dataDirectory + "/access-keys.json"
         lockPath = dataDirectory + "/access-keys.lock"
+        journalPath = dataDirectory + "/access-keys.journal"
         // Made under the lock: processes starting together on a fresh directory must agree on one key.
         let keyPath = dataDirectory + "/access-keys.key"
         let keysPath = path
@@ -112,54 +110,48 @@ public final class AccessKeyStore: Sendable {
     /// Creates an active key for `userName` and returns it with its secret, which is shown once
     /// and kept only sealed. With `quota`, refuses (`quotaReached`) when `userName` already
     /// holds that many keys, counted under the file lock with `alreadyHeld` more held elsewhere.
+    /// With `journal`, the change is first described in the journal under that tag.
     public func create(
-        for userName: String, quota: Int? = nil, alreadyHeld: Int = 0, now: Date = Date()
-    ) throws -> (AccessKeyMetadata, secretAccessKey: String) {
+        for userName: String, quota: Int? = nil, alreadyHeld: Int = 0, journal: String? = nil, now: Date = Date()
+    ) throws -> (Change, secretAccessKey: String) {
         let accessKeyId = AccessKeyFactory.newAccessKeyId()
         let secret = AccessKeyFactory.newSecretAccessKey()
         let metadata = AccessKeyMetadata(
             accessKeyId: accessKeyId, userName: userName, status: "Active",
             createDate: ISO8601DateFormatter().string(from: now))
         let sealed = box.seal(Array(secret.utf8), context: Array(accessKeyId.utf8))
-        try update { keys in
+        let change = try update(journal: journal) { keys in
             if let quota, keys.count(where: { $0.metadata.userName == userName }) + alreadyHeld >= quota {
                 throw Failure(description: "\(userName) already holds \(quota) access keys", reason: .quotaReached)
             }
-            keys.append(StoredKey(metadata: metadata, sealedSecret: Data(sealed).base64EncodedString()))
+            let key = StoredKey(metadata: metadata, sealedSecret: Data(sealed).base64EncodedString())
+            keys.append(key)
+            return Change(accessKeyId: accessKeyId, before: nil, after: key)
         }
-        return (metadata, secret)
+        return (change, secret)
     }
 
-    /// Marks `accessKeyId` `Active` or `Inactive` (only when it belongs to `owner`, if given) and
-    /// returns its metadata from before. This store refuses an inactive key at once; another
-    /// process's store does so after `waitUntilOthersLook()`.
+    /// Marks `accessKeyId` `Active` or `Inactive` (only when it belongs to `owner`, if given).
+    /// This store refuses an inactive key at once; another process's store does so after
+    /// `waitUntilOthersLook()`. With `journal`, the change is first described in the journal.
     @discardableResult
-    public func setStatus(_ accessKeyId: String, active: Bool, owner: String? = nil) throws -> AccessKeyMetadata {
-        var before: AccessKeyMetadata?
-        try update { keys in
+    public func setStatus(_ accessKeyId: String, active: Bool, owner: String? = nil, journal: String? = nil) throws -> Change {
+        try update(journal: journal) { keys in
             let index = try Self.index(of: accessKeyId, owner: owner, in: keys)
-            before = keys[index].metadata
+            let before = keys[index]
             keys[index].metadata.status = active ? "Active" : "Inactive"
+            return Change(accessKeyId: accessKeyId, before: before, after: keys[index])
         }
-        return before!
     }
 
-    /// Deletes `accessKeyId` (only when it belongs to `owner`, if given) and returns it, for
-    /// `restore` to put back should the deletion have to be undone. This store refuses the key
-    /// at once; another process's store does so after `waitUntilOthersLook()`.
+    /// Deletes `accessKeyId` (only when it belongs to `owner`, if given). This store refuses
+    /// the key at once; another process's store does so after `waitUntilOthersLook()`. With
+    /// `journal`, the change is first described in the journal.
     @discardableResult
-    public func delete(_ accessKeyId: String, owner: String? = nil) throws -> DeletedKey {
-        var deleted: StoredKey?
-        try update { keys in
-            deleted = keys.remove(at: try Self.index(of: accessKeyId, owner: owner, in: keys))
-        }
-        return DeletedKey(stored: deleted!)
-    }
-
-    /// Puts a deleted key back as it was, unless a key with its id exists again.
-    public func restore(_ key: DeletedKey) throws {
-        try update { keys in
-            if !keys.contains(where: { $0.metadata.accessKeyId == key.metadata.accessKeyId }) { keys.append(key.stored) }
+    public func delete(_ accessKeyId: String, owner: String? = nil, journal: String? = nil) throws -> Change {
+        try update(journal: journal) { keys in
+            let removed = keys.remove(at: try Self.index(of: accessKeyId, owner: owner, in: keys))
+            return Change(accessKeyId: accessKeyId, before: removed, after: nil)
         }
     }
 
@@ -176,17 +168,22 @@ public final class AccessKeyStore: Sendable {
         usleep(useconds_t(seconds * 1_000_000 + attoseconds / 1_000_000_000_000) + 10_000)
     }
 
-    /// Applies `change` to the key list under the file lock and writes it back atomically.
-    private func update(_ change: (inout [StoredKey]) throws -> Void) throws {
+    /// Applies `edit` to the key list under the file lock and writes it back atomically; with
+    /// `journal`, the change `edit` describes is made durable in the journal first.
+    func update<Result>(journal: String? = nil, _ edit: (inout [StoredKey]) throws -> Result) throws -> Result {
         try Self.locked(lockPath) {
             try snapshot.withLock { state in
                 try reload(&state)
                 var keys = state.keys
-                try change(&keys)
+                let result = try edit(&keys)
+                if let journal, let change = result as? Change {
+                    try SecretFiles.write(Array(try JSONEncoder().encode(Journal(tag: journal, change: change))), to: journalPath)
+                }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 try SecretFiles.write(Array(try encoder.encode(["AccessKeys": keys])), to: path)
                 try reload(&state)
+                return result
             }
         }
     }

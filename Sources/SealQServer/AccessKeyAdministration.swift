@@ -1,6 +1,8 @@
 import Foundation
 import IdentityWire
+import Logging
 import Principals
+import QueueEngine
 import WireFormat
 
 /// IAM's access key operations (CreateAccessKey, ListAccessKeys, UpdateAccessKey,
@@ -8,31 +10,53 @@ import WireFormat
 ///
 /// The admin's key comes from the data directory's credentials file (or `SEALQ_ADMIN_*`): it
 /// is listed, and counts toward the admin's quota, but cannot be changed through the API.
-/// Every change comes back with the change that undoes it, for the request path to apply
-/// when the change cannot be recorded (fail-closed).
+///
+/// Changes are fail-closed and run one at a time: a change is described in the store's journal
+/// and made, then recorded; a change that cannot be recorded is undone (unless the key moved
+/// on since) before the next change starts, and a daemon killed before either finds the
+/// journal at its next start (`settleInterruptedChange`). The key file's lock and writes are
+/// taken off the task pool, so a stalled writer holds up only these calls.
 struct AccessKeyAdministration: Sendable {
     let directory: PrincipalDirectory
     /// The audit log, where GetAccessKeyLastUsed finds a key's last use.
     let lookup: AuditLookup
+    let logger: Logger
+    /// Holds each change until it is recorded or undone.
+    private let changes = NamedSerialLock()
+    /// Runs the key file's locking and writing, which block.
+    private static let fileWork = DispatchQueue(label: "sealq.access-keys")
+
+    init(directory: PrincipalDirectory, lookup: AuditLookup, logger: Logger) {
+        self.directory = directory
+        self.lookup = lookup
+        self.logger = logger
+    }
 
     /// IAM's quota of access keys per user ("Access keys assigned to an IAM user: 2").
     static let keysPerUser = 2
 
-    /// A change made, and how to take it back.
-    struct Outcome {
+    /// An operation's answer, what its record says of it, and the change it made.
+    struct Outcome: Sendable {
         /// The answer.
         var result: AccessKeyResult
         /// CloudTrail's `responseElements` for it (the new key, never its secret).
         var responseElements: OutputNode?
-        /// Takes the change back; nil when nothing changed.
-        var undo: (@Sendable () throws -> Void)?
+        /// The change made; nil when nothing changed.
+        var change: AccessKeyStore.Change?
     }
 
-    /// The ARN `request` is authorized against: its user's, or for GetAccessKeyLastUsed the key
-    /// owner's (`*` for a key nobody holds, so that only a caller allowed on every user learns so).
-    func resource(of request: AccessKeyRequest, caller: Principal) throws(IdentityError) -> String {
-        if case .lastUsed(let accessKeyId) = request { return owner(of: accessKeyId)?.principalArn ?? "*" }
-        return userArn(try userName(of: request, caller: caller))
+    /// The ARN `request` is authorized against, with that user's tags (`aws:ResourceTag/…` and
+    /// `iam:ResourceTag/…`): its user's, or for GetAccessKeyLastUsed the key owner's (`*` for a
+    /// key nobody holds, so that only a caller allowed on every user learns so).
+    func resource(of request: AccessKeyRequest, caller: Principal) throws(IdentityError) -> (arn: String, tags: [String: String]) {
+        if case .lastUsed(let accessKeyId) = request {
+            return owner(of: accessKeyId).map { ($0.principalArn, $0.tags) } ?? ("*", [:])
+        }
+        let userName = try userName(of: request, caller: caller)
+        guard let user = directory.catalog.principal(named: userName), user.kind == .user else {
+            return ("arn:aws:iam::\(directory.catalog.accountId):user/\(userName)", [:])
+        }
+        return (user.principalArn, user.tags)
     }
 
     /// The principal holding `accessKeyId`, if its principal is still defined.
@@ -50,56 +74,127 @@ struct AccessKeyAdministration: Sendable {
         return caller.name
     }
 
-    /// The ARN a request on `userName`'s keys is authorized against (`arn:aws:iam::ACCOUNT:user/PATH/NAME`),
-    /// also for a user that does not exist, which IAM refuses only once the caller may ask.
-    private func userArn(_ userName: String) -> String {
-        if let principal = directory.catalog.principal(named: userName), principal.kind == .user { return principal.principalArn }
-        return "arn:aws:iam::\(directory.catalog.accountId):user/\(userName)"
-    }
-
-    /// Runs `request` for `caller`.
-    func execute(_ request: AccessKeyRequest, caller: Principal) async throws -> Outcome {
-        let store = directory.accessKeys
+    /// Runs `request` for `caller` as request `requestId`, handing its outcome to `record`
+    /// (which makes it durable in the audit log) before answering; a change `record` fails for
+    /// is undone.
+    func execute(
+        _ request: AccessKeyRequest, caller: Principal, requestId: String, record: (Outcome) async throws -> Void
+    ) async throws -> AccessKeyResult {
+        let outcome: Outcome
         switch request {
+        case .list(_, let marker, let maxItems):
+            outcome = try list(of: try user(of: request, caller: caller), marker: marker, maxItems: maxItems)
+        case .lastUsed(let accessKeyId):
+            outcome = Outcome(result: try await lastUse(of: accessKeyId))
         case .create:
             let user = try user(of: request, caller: caller)
-            let created: AccessKeyMetadata
-            let secret: String
-            do {
-                (created, secret) = try store.create(for: user.name, quota: Self.keysPerUser, alreadyHeld: isAdmin(user) ? 1 : 0)
-            } catch let failure as AccessKeyStore.Failure where failure.reason == .quotaReached {
-                throw IdentityError.limitExceeded("Cannot exceed quota for AccessKeysPerUser: \(Self.keysPerUser)")
-            }
-            let key = Self.description(created)
-            return Outcome(
-                result: .created(key, secretAccessKey: secret),
-                responseElements: .structure([
-                    ("accessKey", .structure([
-                        ("accessKeyId", .text(key.accessKeyId)), ("status", .text(key.status)), ("userName", .text(key.userName)),
-                        ("createDate", .text(key.createDate)),
-                    ]))
-                ]),
-                undo: { try store.delete(created.accessKeyId) })
-        case .list(_, let marker, let maxItems):
-            let user = try user(of: request, caller: caller)
-            var keys = try store.list().filter { $0.userName == user.name }.map(Self.description)
-            if isAdmin(user) {
-                keys.append(
-                    AccessKeyDescription(
-                        userName: user.name, accessKeyId: directory.admin.accessKeyId, status: "Active", createDate: directory.admin.createDate))
-            }
-            let (page, next) = try Self.page(keys.sorted { $0.accessKeyId < $1.accessKeyId }, of: user.name, marker: marker, maxItems: maxItems)
-            return Outcome(result: .listed(page, nextMarker: next))
+            return try await change(requestId, record: record) { try self.createKey(for: user, journal: $0) }
         case .update(_, let accessKeyId, let status):
             let user = try changeableOwner(of: accessKeyId, request: request, caller: caller)
-            let before = try mapped(accessKeyId) { try store.setStatus(accessKeyId, active: status == .active, owner: user.name) }
-            return Outcome(result: .done, undo: { try store.setStatus(accessKeyId, active: before.status == "Active") })
+            return try await change(requestId, record: record) { journal in
+                let change = try self.mapped(accessKeyId) {
+                    try self.directory.accessKeys.setStatus(accessKeyId, active: status == .active, owner: user.name, journal: journal)
+                }
+                return Outcome(result: .done, change: change)
+            }
         case .delete(_, let accessKeyId):
             let user = try changeableOwner(of: accessKeyId, request: request, caller: caller)
-            let deleted = try mapped(accessKeyId) { try store.delete(accessKeyId, owner: user.name) }
-            return Outcome(result: .done, undo: { try store.restore(deleted) })
-        case .lastUsed(let accessKeyId):
-            return Outcome(result: try await lastUse(of: accessKeyId))
+            return try await change(requestId, record: record) { journal in
+                let change = try self.mapped(accessKeyId) {
+                    try self.directory.accessKeys.delete(accessKeyId, owner: user.name, journal: journal)
+                }
+                return Outcome(result: .done, change: change)
+            }
+        }
+        try await record(outcome)
+        return outcome.result
+    }
+
+    /// Makes a change (`make`, journaled under `requestId`, off the task pool) and records it,
+    /// undoing it when the record fails, while no other change runs.
+    private func change(
+        _ requestId: String, record: (Outcome) async throws -> Void, make: @escaping @Sendable (String) throws -> Outcome
+    ) async throws -> AccessKeyResult {
+        let store = directory.accessKeys
+        return try await changes.run("access-keys") {
+            let outcome = try await Self.offPool { try make(requestId) }
+            do { try await record(outcome) } catch {
+                do {
+                    try await Self.offPool {
+                        if let change = outcome.change { try store.undo(change) }
+                        try store.settle()
+                    }
+                } catch let undoFailure {
+                    // The journal stays: the next start takes the change back.
+                    logger.error(
+                        "an access key change that could not be recorded could not be undone either",
+                        metadata: ["request.id": "\(requestId)", "error": "\(undoFailure)"])
+                }
+                throw error
+            }
+            do { try await Self.offPool { try store.settle() } } catch {
+                // Recorded: a journal left behind is settled at the next start, which finds the record.
+                logger.warning("access key journal not removed", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
+            }
+            return outcome.result
+        }
+    }
+
+    /// Settles a change a daemon stopped before settling (see `execute`): kept when the audit
+    /// log holds its successful record, else undone (unless the key moved on since).
+    func settleInterruptedChange() async throws {
+        let store = directory.accessKeys
+        guard let journal = try store.unsettledChange() else { return }
+        let recorded = try await lookup.newest(of: [journal.tag]) { record in
+            record["errorCode"] == nil ? record["requestID"]?.string : nil
+        }
+        if recorded[journal.tag] == nil {
+            let undone = try store.undo(journal.change)
+            logger.warning(
+                "an access key change was interrupted before its record was written: \(undone ? "taken back" : "left, as the key changed since")",
+                metadata: ["request.id": "\(journal.tag)", "access.key.id": "\(journal.change.accessKeyId)"])
+        }
+        try store.settle()
+    }
+
+    /// ListAccessKeys: `user`'s keys (the admin's fixed one too), a page at a time.
+    private func list(of user: Principal, marker: String?, maxItems: Int?) throws -> Outcome {
+        var keys = try directory.accessKeys.list().filter { $0.userName == user.name }.map(Self.description)
+        if isAdmin(user) {
+            keys.append(
+                AccessKeyDescription(
+                    userName: user.name, accessKeyId: directory.admin.accessKeyId, status: "Active", createDate: directory.admin.createDate))
+        }
+        let (page, next) = try Self.page(keys.sorted { $0.accessKeyId < $1.accessKeyId }, of: user.name, marker: marker, maxItems: maxItems)
+        return Outcome(result: .listed(page, nextMarker: next))
+    }
+
+    /// CreateAccessKey for `user`, journaled under `journal`, within IAM's quota.
+    private func createKey(for user: Principal, journal: String) throws -> Outcome {
+        let created: AccessKeyStore.Change
+        let secret: String
+        do {
+            (created, secret) = try directory.accessKeys.create(
+                for: user.name, quota: Self.keysPerUser, alreadyHeld: isAdmin(user) ? 1 : 0, journal: journal)
+        } catch let failure as AccessKeyStore.Failure where failure.reason == .quotaReached {
+            throw IdentityError.limitExceeded("Cannot exceed quota for AccessKeysPerUser: \(Self.keysPerUser)")
+        }
+        let key = Self.description(created.metadata!)
+        return Outcome(
+            result: .created(key, secretAccessKey: secret),
+            responseElements: .structure([
+                ("accessKey", .structure([
+                    ("accessKeyId", .text(key.accessKeyId)), ("status", .text(key.status)), ("userName", .text(key.userName)),
+                    ("createDate", .text(key.createDate)),
+                ]))
+            ]),
+            change: created)
+    }
+
+    /// Runs blocking file work on the store's own thread, off the task pool.
+    private static func offPool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            fileWork.async { continuation.resume(with: Result { try work() }) }
         }
     }
 

@@ -29,7 +29,11 @@ struct AdminCredentials: Sendable {
                 throw Conflict(description: "SEALQ_ADMIN_ACCESS_KEY_ID \(id) is already \(owner.userName)'s access key: choose another")
             }
             let credentials = AdminCredentials(accessKeyId: id, secretAccessKey: secret)
-            try SecretFiles.write(Array(credentials.fileText.utf8), to: path)
+            // Written only when it changes, so its date (the admin key's CreateDate) stays put.
+            let written = FileManager.default.contents(atPath: path).flatMap { parse(String(decoding: $0, as: UTF8.self)) }
+            if written?.accessKeyId != id || written?.secretAccessKey != secret {
+                try SecretFiles.write(Array(credentials.fileText.utf8), to: path)
+            }
             return credentials.dated(by: path)
         }
         let data = FileManager.default.contents(atPath: path)

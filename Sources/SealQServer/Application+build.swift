@@ -115,6 +115,8 @@ public func buildApplication(
     do { try await audit.start() } catch {
         logger.error("audit log could not resume its tree", metadata: ["error": "\(error)"])
     }
+    let accessKeyAdministration = AccessKeyAdministration(directory: directory, lookup: AuditLookup(store: store.auditStore), logger: logger)
+    try await accessKeyAdministration.settleInterruptedChange()
     let recorder = RequestRecorder(
         logger: logger, audit: audit, accountId: configuration.accountId, region: configuration.region,
         principals: { directory.principal(arn: $0) })
@@ -135,7 +137,7 @@ public func buildApplication(
             recorder: recorder, encoder: SQSResponseEncoder(accountId: configuration.accountId), logger: logger),
         identity: IdentityPipeline(
             authenticator: authenticator, authorizer: authorizer, simulator: PolicySimulator(catalog: catalog),
-            accessKeys: AccessKeyAdministration(directory: directory, lookup: AuditLookup(store: store.auditStore)),
+            accessKeys: accessKeyAdministration,
             credentialReports: CredentialReports(
                 directory: directory, lookup: AuditLookup(store: store.auditStore),
                 principalsFile: configuration.policiesDirectory + "/" + PrincipalCatalog.principalsFile,
@@ -229,7 +231,7 @@ private func requireDatabase(of configuration: ServerConfiguration) throws {
 private func secretFiles(of configuration: ServerConfiguration) -> [String] {
     ["", "-wal", "-shm"].map { configuration.databasePath + $0 }
         + [configuration.adminCredentialsPath, configuration.receiptKeyPath]
-        + ["audit-signing.key", "access-keys.key", "access-keys.json"].map { configuration.dataDirectory + "/" + $0 }
+        + ["audit-signing.key", "access-keys.key", "access-keys.json", "access-keys.journal"].map { configuration.dataDirectory + "/" + $0 }
 }
 
 /// Applies every `keys/*.json` definition: missing keys are created, drift is logged (never

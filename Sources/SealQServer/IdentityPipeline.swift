@@ -49,7 +49,6 @@ struct IdentityPipeline: Sendable {
                 throw IdentityError.accessDenied(principalArn: principal.arn, action: target.action, resource: target.resource)
             }
             let response: EncodedResponse
-            var undo: (@Sendable () throws -> Void)?
             switch request {
             case .getCallerIdentity:
                 response = IdentityResponseEncoder.encode(
@@ -63,18 +62,21 @@ struct IdentityPipeline: Sendable {
             case .getCredentialReport:
                 response = IdentityResponseEncoder.encode(try credentialReports.current(), requestId: requestId)
             case .accessKey(let accessKeyRequest):
-                let outcome = try await accessKeys.execute(accessKeyRequest, caller: principal)
-                record.responseElements = outcome.responseElements
-                undo = outcome.undo
-                response = IdentityResponseEncoder.encode(outcome.result, request: accessKeyRequest, requestId: requestId)
-            }
-            do { try await recorder.record(record) } catch {
-                // Fail closed: a change that cannot be recorded is taken back before the caller hears of it.
-                do { try undo?() } catch {
-                    logger.error("an unrecorded access key change could not be undone", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
+                if accessKeyRequest.changesKeys, !authorizer.enforcing {
+                    // Every caller is the admin then: a key made now would keep admin rights after.
+                    throw IdentityError(
+                        code: "AccessDenied", status: 403,
+                        message: "Access keys cannot be created or changed while access control is off (--insecure-skip-auth).")
                 }
-                throw error
+                // Recorded by the operation, with what it answers, before the change can count.
+                let result = try await accessKeys.execute(accessKeyRequest, caller: principal, requestId: requestId) { outcome in
+                    var succeeded = record
+                    succeeded.responseElements = outcome.responseElements
+                    try await recorder.record(succeeded)
+                }
+                return IdentityResponseEncoder.encode(result, request: accessKeyRequest, requestId: requestId)
             }
+            try await recorder.record(record)
             return response
         } catch {
             let identityError = error as? IdentityError ?? .internalFailure
@@ -106,8 +108,10 @@ struct IdentityPipeline: Sendable {
         case .generateCredentialReport, .getCredentialReport:
             return Authorizer.Target(action: "iam:" + request.actionName, resource: "*")
         case .accessKey(let accessKeyRequest):
+            let user = try accessKeys.resource(of: accessKeyRequest, caller: caller)
             return Authorizer.Target(
-                action: "iam:" + accessKeyRequest.actionName, resource: try accessKeys.resource(of: accessKeyRequest, caller: caller))
+                action: "iam:" + accessKeyRequest.actionName, resource: user.arn, resourceTags: user.tags,
+                serviceKeys: user.tags.sorted { $0.key < $1.key }.map { ("iam:ResourceTag/\($0.key)", [$0.value], .string) })
         case .getCallerIdentity:
             return Authorizer.Target(action: "sts:GetCallerIdentity", resource: "*")
         case .simulatePolicy(let simulation):

@@ -7,11 +7,17 @@ import WireFormat
 ///
 /// Keys live in the data directory, their secrets sealed at rest; a running daemon picks up
 /// every change at once. Output is JSON shaped like `aws iam create-access-key` and
-/// `aws iam list-access-keys`.
+/// `aws iam list-access-keys`. These are local changes, not API calls: the audit log records
+/// the same changes made with IAM's API against the daemon.
 struct PrincipalsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "principals",
         abstract: "Manage the access keys of the principals defined in policies/.",
+        discussion: """
+            Changes made here are local administration of the host and are not in the audit log. \
+            For audited changes, call IAM's API on the running daemon: aws iam create-access-key, \
+            update-access-key and delete-access-key with --endpoint-url.
+            """,
         subcommands: [CreateAccessKey.self, List.self, Disable.self, Enable.self, Delete.self])
 
     /// Prints `node` as awscli prints JSON.
@@ -43,8 +49,8 @@ struct PrincipalsCommand: ParsableCommand {
                 throw PolicyCommand.fail("No user or role named \(name) in \(locations.resolvedPoliciesDirectory)/principals.json.")
             }
             let store = try AccessKeyStore(dataDirectory: locations.data.resolved)
-            let (key, secret) = try store.create(for: name)
-            PrincipalsCommand.printJSON(.structure([("AccessKey", PrincipalsCommand.node(key, secretAccessKey: secret))]))
+            let (created, secret) = try store.create(for: name)
+            PrincipalsCommand.printJSON(.structure([("AccessKey", PrincipalsCommand.node(created.metadata!, secretAccessKey: secret))]))
         }
     }
 

@@ -10,7 +10,9 @@ struct AccessKeyStoreTests {
     func createsKeys() throws {
         let directory = try TemporaryDirectory()
         let store = try AccessKeyStore(dataDirectory: directory.path)
-        let (key, secret) = try store.create(for: "producer")
+        let (created, secret) = try store.create(for: "producer")
+        let key = try #require(created.metadata)
+        #expect(created.previous == nil)
         #expect(key.accessKeyId.hasPrefix("AKIA") && key.accessKeyId.count == 20)
         #expect(secret.count == 40)
         #expect(key.status == "Active" && key.userName == "producer")
@@ -29,7 +31,8 @@ struct AccessKeyStoreTests {
         let directory = try TemporaryDirectory()
         let cli = try AccessKeyStore(dataDirectory: directory.path)
         let daemon = try AccessKeyStore(dataDirectory: directory.path)
-        let (key, secret) = try cli.create(for: "consumer")
+        let (created, secret) = try cli.create(for: "consumer")
+        let key = try #require(created.metadata)
         #expect(daemon.activeKey(key.accessKeyId)?.secretAccessKey == secret, "an unknown key makes the daemon look again")
         try cli.setStatus(key.accessKeyId, active: false)
         Thread.sleep(forTimeInterval: 0.3)
@@ -63,7 +66,8 @@ struct AccessKeyStoreTests {
     @Test("Changes name their owner when asked to, and each can be taken back as it was")
     func ownedChangesAndUndo() throws {
         let store = try AccessKeyStore(dataDirectory: try TemporaryDirectory().path)
-        let (key, secret) = try store.create(for: "producer")
+        let (created, secret) = try store.create(for: "producer")
+        let key = try #require(created.metadata)
         for owner in ["consumer", "Producer"] {
             #expect(throws: AccessKeyStore.Failure(description: "no access key \(key.accessKeyId)", reason: .noSuchKey)) {
                 try store.setStatus(key.accessKeyId, active: false, owner: owner)
@@ -74,17 +78,61 @@ struct AccessKeyStoreTests {
         }
         #expect(store.activeKey(key.accessKeyId) != nil)
 
-        let before = try store.setStatus(key.accessKeyId, active: false, owner: "producer")
-        #expect(before == key && store.activeKey(key.accessKeyId) == nil)
-        #expect(try store.setStatus(key.accessKeyId, active: before.status == "Active").status == "Inactive")
+        let disabled = try store.setStatus(key.accessKeyId, active: false, owner: "producer")
+        #expect(disabled.previous == key && disabled.metadata?.status == "Inactive" && store.activeKey(key.accessKeyId) == nil)
+        #expect(try store.undo(disabled))
         #expect(store.activeKey(key.accessKeyId)?.secretAccessKey == secret)
+        #expect(try !store.undo(disabled), "undone once only")
 
         let deleted = try store.delete(key.accessKeyId, owner: "producer")
-        #expect(deleted.metadata == key && store.activeKey(key.accessKeyId) == nil)
-        try store.restore(deleted)
-        try store.restore(deleted)  // once only
+        #expect(deleted.previous == key && deleted.metadata == nil && store.activeKey(key.accessKeyId) == nil)
+        #expect(try store.undo(deleted))
+        #expect(try !store.undo(deleted))
         #expect(try store.list() == [key])
         #expect(store.activeKey(key.accessKeyId)?.secretAccessKey == secret, "the same secret signs again")
+
+        #expect(try store.undo(created))
+        #expect(try store.list().isEmpty)
+    }
+
+    @Test("An undo leaves a key that changed since as it is")
+    func undoChecksTheKeyFirst() throws {
+        let directory = try TemporaryDirectory()
+        let daemon = try AccessKeyStore(dataDirectory: directory.path)
+        let cli = try AccessKeyStore(dataDirectory: directory.path)
+        let (created, _) = try daemon.create(for: "producer")
+        let id = try #require(created.metadata?.accessKeyId)
+        let enabled = try daemon.setStatus(id, active: true)
+        let disabled = try cli.setStatus(id, active: false)  // another change, made meanwhile
+        #expect(try !daemon.undo(enabled), "would revert the later change")
+        #expect(try daemon.list().map(\.status) == ["Inactive"])
+        let deleted = try daemon.delete(id)
+        _ = disabled
+        #expect(try !daemon.undo(created), "the key is gone; nothing to take back")
+        #expect(try daemon.undo(deleted))
+        #expect(try daemon.list().map(\.accessKeyId) == [id])
+    }
+
+    @Test("A journaled change is described, durably and readable by owner only, before it is made, until settled")
+    func journal() throws {
+        let directory = try TemporaryDirectory()
+        let store = try AccessKeyStore(dataDirectory: directory.path)
+        #expect(try store.unsettledChange() == nil)
+        let (created, secret) = try store.create(for: "producer", journal: "request-1")
+        let journal = try #require(try store.unsettledChange())
+        #expect(journal.tag == "request-1" && journal.change == created)
+        let path = directory.path + "/access-keys.journal"
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(!(try String(contentsOfFile: path, encoding: .utf8)).contains(secret))
+        // A second process (the next start) reads the same journal and can take the change back.
+        let restarted = try AccessKeyStore(dataDirectory: directory.path)
+        #expect(try restarted.undo(try #require(try restarted.unsettledChange()).change))
+        try restarted.settle()
+        try restarted.settle()  // nothing left to remove
+        #expect(try restarted.unsettledChange() == nil && restarted.list().isEmpty)
+        try "garbage".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: AccessKeyStore.Failure.self) { try restarted.unsettledChange() }
     }
 
     @Test("Unknown key ids are refused by disable and delete")
@@ -98,8 +146,8 @@ struct AccessKeyStoreTests {
     func sealedSecretsAreBound() throws {
         let directory = try TemporaryDirectory()
         let store = try AccessKeyStore(dataDirectory: directory.path)
-        let (first, _) = try store.create(for: "a")
-        let (second, _) = try store.create(for: "b")
+        let first = try #require(try store.create(for: "a").0.metadata)
+        let second = try #require(try store.create(for: "b").0.metadata)
         let path = directory.path + "/access-keys.json"
         var text = try String(contentsOfFile: path, encoding: .utf8)
         text = text.replacingOccurrences(of: first.accessKeyId, with: "SWAPPED").replacingOccurrences(of: second.accessKeyId, with: first.accessKeyId)

@@ -42,6 +42,20 @@ ROTATE_OWN_KEYS = {
 }
 
 
+# Every access key call on every user, except on users tagged team=partner (IAM's user tags, by
+# either condition key IAM documents for them).
+KEYS_BUT_NOT_PARTNERS = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Action": "iam:*AccessKey*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "iam:CreateAccessKey", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:ResourceTag/team": "partner"}}},
+        {"Effect": "Deny", "Action": "iam:ListAccessKeys", "Resource": "*",
+         "Condition": {"StringEquals": {"iam:ResourceTag/team": "partner"}}},
+    ],
+}
+
+
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     base = tmp_path_factory.mktemp("sealq-access-keys")
@@ -49,9 +63,12 @@ def env(tmp_path_factory):
     shutil.copytree(REPO_POLICIES, policies)
     with open(os.path.join(policies, "rotate-own-keys.json"), "w") as f:
         json.dump(ROTATE_OWN_KEYS, f)
+    with open(os.path.join(policies, "keys-but-not-partners.json"), "w") as f:
+        json.dump(KEYS_BUT_NOT_PARTNERS, f)
     with open(os.path.join(policies, "principals.json")) as f:
         principals = json.load(f)
     principals["Users"] += [{"Name": "rotator", "Policies": ["rotate-own-keys"]},
+                            {"Name": "keyadmin", "Policies": ["keys-but-not-partners"]},
                             {"Name": "team.lead@example", "Path": "/staff/"}]
     with open(os.path.join(policies, "principals.json"), "w") as f:
         json.dump(principals, f)
@@ -229,6 +246,32 @@ def test_users_manage_their_own_keys_under_a_policy_variable_and_nobody_elses(en
     assert error_of(producer.list_access_keys)[:2] == ("AccessDenied", 403)
     admin.delete_access_key(UserName="producer", AccessKeyId=producer_key["AccessKeyId"])
     admin.delete_access_key(UserName="rotator", AccessKeyId=fresh["AccessKeyId"])
+
+
+def test_the_target_users_tags_are_condition_keys(env):
+    admin = client(env, "iam")
+    own = create(env, admin, UserName="keyadmin")
+    keyadmin = client(env, "iam", own["AccessKeyId"], own["SecretAccessKey"])
+    made = create(env, keyadmin, UserName="producer")
+    assert [k["AccessKeyId"] for k in keyadmin.list_access_keys(UserName="producer")["AccessKeyMetadata"]] == [made["AccessKeyId"]]
+    assert error_of(keyadmin.create_access_key, UserName="partner")[:2] == ("AccessDenied", 403)
+    assert error_of(keyadmin.list_access_keys, UserName="partner")[:2] == ("AccessDenied", 403)
+    keyadmin.delete_access_key(UserName="producer", AccessKeyId=made["AccessKeyId"])
+    admin.delete_access_key(UserName="keyadmin", AccessKeyId=own["AccessKeyId"])
+
+
+def test_no_key_is_made_or_changed_while_access_control_is_off(tmp_path):
+    d = Daemon(str(tmp_path), policies_dir=REPO_POLICIES, extra_args=["--region", REGION, "--insecure-skip-auth"])
+    d.start()
+    try:
+        anyone = client(d, "iam", "AKIAWHOEVERWHOEVER00", "not-checked")
+        assert error_of(anyone.create_access_key, UserName="admin") == (
+            "AccessDenied", 403, "Access keys cannot be created or changed while access control is off (--insecure-skip-auth).")
+        assert error_of(anyone.delete_access_key, AccessKeyId=ADMIN_KEY)[:2] == ("AccessDenied", 403)
+        assert [k["AccessKeyId"] for k in anyone.list_access_keys()["AccessKeyMetadata"]] == [ADMIN_KEY]
+        assert not os.path.exists(os.path.join(d.data_dir, "access-keys.json"))
+    finally:
+        d.stop()
 
 
 def test_user_names_with_punctuation_and_paths_work(env):
@@ -415,8 +458,8 @@ def test_the_credential_report_lists_every_user_with_its_keys_and_their_last_use
                           "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
                           "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,"
                           "cert_1_last_rotated,cert_2_active,cert_2_last_rotated")
-        assert [r["user"] for r in rows] == ["<root_account>", "admin", "consumer", "partner", "producer", "rotator",
-                                            "team.lead@example"]
+        assert [r["user"] for r in rows] == ["<root_account>", "admin", "consumer", "keyadmin", "partner", "producer",
+                                            "rotator", "team.lead@example"]
         by_user = {r["user"]: r for r in rows}
         root = by_user["<root_account>"]
         assert root["arn"] == "arn:aws:iam::000000000000:root" and root["password_enabled"] == "not_supported"

@@ -1,0 +1,199 @@
+"""Access key changes through IAM's API are fail-closed: a change whose audit record cannot be
+written is taken back before the caller hears of it, without undoing anyone else's change, and
+a daemon killed between a change and its record takes the change back at its next start.
+
+The audit log is made to refuse chosen records with a trigger added to this test's own
+database (records of calls whose User-Agent says FAILME), and the database's write lock is
+held from outside to hold a change between its making and its record."""
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import threading
+import time
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from conftest import ADMIN_KEY, ADMIN_SECRET, REGION, REPO_POLICIES, Daemon, user_arn
+
+FAIL_TRIGGER = ("CREATE TRIGGER e2e_refuse_records BEFORE INSERT ON audit_templates "
+                "WHEN NEW.template LIKE '%FAILME%' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+
+
+@pytest.fixture
+def env(tmp_path):
+    d = Daemon(str(tmp_path), policies_dir=REPO_POLICIES)
+    d.start()
+    db = sqlite3.connect(os.path.join(d.data_dir, "sealq.sqlite"), timeout=10)
+    db.execute(FAIL_TRIGGER)
+    db.commit()
+    db.close()
+    yield d
+    d.stop()
+
+
+def iam(d, failing=False, key=ADMIN_KEY, secret=ADMIN_SECRET):
+    cfg = dict(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30)
+    if failing:
+        cfg["user_agent_extra"] = "FAILME"
+    return boto3.session.Session().client("iam", endpoint_url=d.url, region_name=REGION, aws_access_key_id=key,
+                                          aws_secret_access_key=secret, config=Config(**cfg))
+
+
+def code_of(fn, **kw):
+    with pytest.raises(ClientError) as ei:
+        fn(**kw)
+    return ei.value.response["Error"]["Code"], ei.value.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+def signs(d, key):
+    sts = boto3.session.Session().client(
+        "sts", endpoint_url=d.url, region_name=REGION, aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"], config=Config(retries={"max_attempts": 1}))
+    try:
+        return sts.get_caller_identity()["Arn"]
+    except ClientError as e:
+        return e.response["Error"]["Code"]
+
+
+def statuses(d, user):
+    return {k["AccessKeyId"]: k["Status"] for k in iam(d).list_access_keys(UserName=user)["AccessKeyMetadata"]}
+
+
+class WriteLock:
+    """Holds the database's write lock from outside (the daemon waits up to 5 s for it)."""
+
+    def __init__(self, d):
+        self.db = sqlite3.connect(os.path.join(d.data_dir, "sealq.sqlite"), timeout=10, isolation_level=None)
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+        return self
+
+    def __exit__(self, *exc):
+        self.db.execute("ROLLBACK")
+        self.db.close()
+
+
+def test_a_change_that_cannot_be_recorded_is_taken_back(env):
+    admin = iam(env)
+    key = admin.create_access_key(UserName="partner")["AccessKey"]
+    assert code_of(iam(env, failing=True).create_access_key, UserName="partner") == ("InternalFailure", 500)
+    assert list(statuses(env, "partner")) == [key["AccessKeyId"]], "the unrecorded key was taken back"
+    assert code_of(iam(env, failing=True).update_access_key, UserName="partner", AccessKeyId=key["AccessKeyId"],
+                   Status="Inactive") == ("InternalFailure", 500)
+    assert statuses(env, "partner") == {key["AccessKeyId"]: "Active"} and signs(env, key) == user_arn("partner")
+    assert code_of(iam(env, failing=True).delete_access_key, UserName="partner",
+                   AccessKeyId=key["AccessKeyId"]) == ("InternalFailure", 500)
+    assert signs(env, key) == user_arn("partner"), "the deleted key came back with its secret"
+    assert not os.path.exists(os.path.join(env.data_dir, "access-keys.journal"))
+
+
+def test_an_undo_never_reverts_a_change_made_meanwhile(env):
+    admin = iam(env)
+    key = admin.create_access_key(UserName="partner")["AccessKey"]
+    other = admin.create_access_key(UserName="partner")["AccessKey"]
+    answers = {}
+
+    def call(name, client, **kw):
+        try:
+            client.update_access_key(UserName="partner", **kw)
+            answers[name] = 200
+        except ClientError as e:
+            answers[name] = e.response["Error"]["Code"]
+
+    # A's record is refused; B asks for the same change while A waits on the audit log.
+    with WriteLock(env):
+        a = threading.Thread(target=call, args=("A", iam(env, failing=True)),
+                             kwargs=dict(AccessKeyId=key["AccessKeyId"], Status="Inactive"))
+        a.start()
+        time.sleep(0.5)
+        b = threading.Thread(target=call, args=("B", iam(env)), kwargs=dict(AccessKeyId=key["AccessKeyId"], Status="Inactive"))
+        b.start()
+        time.sleep(0.5)
+    a.join(20)
+    b.join(20)
+    assert answers == {"A": "InternalFailure", "B": 200}
+    assert statuses(env, "partner")[key["AccessKeyId"]] == "Inactive", "B's answered change was undone by A's undo"
+    assert signs(env, key) == "InvalidClientTokenId"
+
+    # A deletion undone while another user's key is made meanwhile: the quota still holds.
+    answers.clear()
+    with WriteLock(env):
+        a = threading.Thread(target=lambda: answers.setdefault(
+            "A", code_of(iam(env, failing=True).delete_access_key, UserName="partner", AccessKeyId=other["AccessKeyId"])))
+        a.start()
+        time.sleep(0.5)
+        b = threading.Thread(target=lambda: answers.setdefault(
+            "B", code_of(iam(env).create_access_key, UserName="partner")))
+        b.start()
+        time.sleep(0.5)
+    a.join(20)
+    b.join(20)
+    assert answers == {"A": ("InternalFailure", 500), "B": ("LimitExceeded", 409)}
+    assert len(statuses(env, "partner")) == 2
+
+
+def test_a_change_interrupted_before_its_record_is_taken_back_at_the_next_start(env):
+    admin = iam(env)
+    key = admin.create_access_key(UserName="partner")["AccessKey"]
+    admin.update_access_key(UserName="partner", AccessKeyId=key["AccessKeyId"], Status="Inactive")
+    journal = os.path.join(env.data_dir, "access-keys.journal")
+    def enable_key():
+        try:
+            admin.update_access_key(UserName="partner", AccessKeyId=key["AccessKeyId"], Status="Active")
+        except Exception:
+            pass  # the daemon dies before it answers
+
+    with WriteLock(env):
+        enable = threading.Thread(target=enable_key)
+        enable.start()
+        deadline = time.monotonic() + 5
+        while not os.path.exists(journal) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert os.path.exists(journal), "the change is journaled before it is made"
+        assert json.load(open(journal))["change"]["accessKeyId"] == key["AccessKeyId"]
+        assert os.stat(journal).st_mode & 0o777 == 0o600
+        env.kill()
+    enable.join(20)
+    env.start()
+    assert statuses(env, "partner") == {key["AccessKeyId"]: "Inactive"}
+    assert signs(env, key) == "InvalidClientTokenId"
+    assert not os.path.exists(journal)
+    assert b"interrupted before its record was written: taken back" in env.logs()
+    events = boto3.session.Session().client(
+        "cloudtrail", endpoint_url=env.url, region_name=REGION, aws_access_key_id=ADMIN_KEY,
+        aws_secret_access_key=ADMIN_SECRET).lookup_events(
+        LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "UpdateAccessKey"}])["Events"]
+    assert [json.loads(e["CloudTrailEvent"])["requestParameters"]["status"] for e in events] == ["Inactive"]
+
+
+def test_a_recorded_change_interrupted_before_its_journal_was_removed_is_kept(env):
+    """The journal of a change that was recorded is settled at the next start without undoing it."""
+    admin = iam(env)
+    key = admin.create_access_key(UserName="partner")["AccessKey"]
+    admin.update_access_key(UserName="partner", AccessKeyId=key["AccessKeyId"], Status="Inactive")
+    events = boto3.session.Session().client(
+        "cloudtrail", endpoint_url=env.url, region_name=REGION, aws_access_key_id=ADMIN_KEY,
+        aws_secret_access_key=ADMIN_SECRET).lookup_events(
+        LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "UpdateAccessKey"}])["Events"]
+    request_id = json.loads(events[0]["CloudTrailEvent"])["requestID"]
+    env.stop()
+    # The journal as the change left it, as if the daemon had died before removing it.
+    with open(os.path.join(env.data_dir, "access-keys.json")) as f:
+        stored = next(k for k in json.load(f)["AccessKeys"] if k["Key"]["AccessKeyId"] == key["AccessKeyId"])
+    before = json.loads(json.dumps(stored))
+    before["Key"]["Status"] = "Active"
+    journal = os.path.join(env.data_dir, "access-keys.journal")
+    with open(journal, "w") as f:
+        json.dump({"tag": request_id, "change": {"accessKeyId": key["AccessKeyId"], "before": before, "after": stored}}, f)
+    os.chmod(journal, 0o600)
+    env.start()
+    assert statuses(env, "partner") == {key["AccessKeyId"]: "Inactive"}
+    assert not os.path.exists(journal)
+    assert b"interrupted before its record" not in env.logs()
