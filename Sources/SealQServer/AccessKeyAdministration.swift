@@ -3,7 +3,9 @@ import IdentityWire
 import Logging
 import Principals
 import QueueEngine
+import Storage
 import WireFormat
+import WireJSON
 
 /// IAM's access key operations (CreateAccessKey, ListAccessKeys, UpdateAccessKey,
 /// DeleteAccessKey) over the principals' key store, for the users of `policies/`.
@@ -20,15 +22,18 @@ struct AccessKeyAdministration: Sendable {
     let directory: PrincipalDirectory
     /// The audit log, where GetAccessKeyLastUsed finds a key's last use.
     let lookup: AuditLookup
+    /// The records of one request, by its id: whether a change was recorded before a restart.
+    let recordsOfRequest: @Sendable (String) async throws -> [[UInt8]]
     let logger: Logger
     /// Holds each change until it is recorded or undone.
     private let changes = NamedSerialLock()
     /// Runs the key file's locking and writing, which block.
     private static let fileWork = DispatchQueue(label: "sealq.access-keys")
 
-    init(directory: PrincipalDirectory, lookup: AuditLookup, logger: Logger) {
+    init(directory: PrincipalDirectory, audit: SQLiteAuditStore, logger: Logger) {
         self.directory = directory
-        self.lookup = lookup
+        lookup = AuditLookup(store: audit)
+        recordsOfRequest = { try await audit.records(ofRequest: $0) }
         self.logger = logger
     }
 
@@ -145,10 +150,9 @@ struct AccessKeyAdministration: Sendable {
     func settleInterruptedChange() async throws {
         let store = directory.accessKeys
         guard let journal = try store.unsettledChange() else { return }
-        let recorded = try await lookup.newest(of: [journal.tag]) { record in
-            record["errorCode"] == nil ? record["requestID"]?.string : nil
-        }
-        if recorded[journal.tag] == nil {
+        let records = try await recordsOfRequest(journal.tag).compactMap { try? JSONParser.parse($0) }
+        let recorded = records.contains { $0["eventSource"]?.string == RequestRecorder.iamEventSource && $0["errorCode"] == nil }
+        if !recorded {
             let undone = try store.undo(journal.change)
             logger.warning(
                 "an access key change was interrupted before its record was written: \(undone ? "taken back" : "left, as the key changed since")",

@@ -115,7 +115,7 @@ public func buildApplication(
     do { try await audit.start() } catch {
         logger.error("audit log could not resume its tree", metadata: ["error": "\(error)"])
     }
-    let accessKeyAdministration = AccessKeyAdministration(directory: directory, lookup: AuditLookup(store: store.auditStore), logger: logger)
+    let accessKeyAdministration = AccessKeyAdministration(directory: directory, audit: store.auditStore, logger: logger)
     try await accessKeyAdministration.settleInterruptedChange()
     let recorder = RequestRecorder(
         logger: logger, audit: audit, accountId: configuration.accountId, region: configuration.region,

@@ -17,11 +17,14 @@ public struct AuditLookup: Sendable {
     let candidates: @Sendable (_ before: Int64?, _ limit: Int) async throws -> [AuditLookupCandidate]
     /// The records of the events at these positions.
     let records: @Sendable (_ positions: [Int64]) async throws -> [Int64: [UInt8]]
+    /// The newest event of each record template (and every event stored whole), newest first.
+    let newestOfEachTemplate: @Sendable () async throws -> [AuditLookupCandidate]
 
     /// A lookup over the live store.
     init(store: SQLiteAuditStore) {
         candidates = { try await store.lookupCandidates(before: $0, limit: $1) }
         records = { try await store.records(at: $0) }
+        newestOfEachTemplate = { try await store.newestOfEachTemplate() }
     }
 
     /// A lookup over the log in `dataDirectory`, read without writing (safe while the daemon runs).
@@ -29,12 +32,13 @@ public struct AuditLookup: Sendable {
         let path = dataDirectory + "/sealq.sqlite"
         candidates = { try SQLiteAuditStore.lookupCandidates(path: path, before: $0, limit: $1) }
         records = { try SQLiteAuditStore.records(path: path, at: $0) }
+        newestOfEachTemplate = { try SQLiteAuditStore.newestOfEachTemplate(path: path) }
     }
 
     /// How far out of time order events may be stored: a call's eventTime is when it completed,
     /// and its record may be appended a little later (or earlier, with the change it made).
     private static let orderSlack: Int64 = 60_000
-    static let pageSize = 500
+    private static let pageSize = 500
 
     /// One page of matching events and the token of the next, if any. eventTime has whole
     /// seconds, so an event matches StartTime and EndTime by its second.

@@ -41,6 +41,13 @@ public struct SQLiteAuditStore: AuditStore {
         try await database.read { db in try Self.lookupCandidates(db, before: before, limit: limit) }
     }
 
+    /// The newest event made from each record template, and every event stored whole (before
+    /// templates), newest first: one of each kind of record, for a question about the newest
+    /// event of some kind (an access key's last use) that reads no other event.
+    public func newestOfEachTemplate() async throws -> [AuditLookupCandidate] {
+        try await database.read { db in try Self.newestOfEachTemplate(db) }
+    }
+
     /// The whole records of the events at `positions`, by position.
     public func records(at positions: [Int64]) async throws -> [Int64: [UInt8]] {
         try await database.read { db in try Self.records(db, at: positions) }
@@ -50,6 +57,22 @@ public struct SQLiteAuditStore: AuditStore {
     /// (for `sealq audit lookup`).
     public static func lookupCandidates(path: String, before: Int64?, limit: Int) throws -> [AuditLookupCandidate] {
         try readOnly(path) { db in try lookupCandidates(db, before: before, limit: limit) }
+    }
+
+    /// The whole records of the events of request `requestId` (a call's own record, and the key
+    /// uses made on its behalf), oldest first.
+    public func records(ofRequest requestId: String) async throws -> [[UInt8]] {
+        try await database.read { db in
+            let positions = try Int64.fetchAll(
+                db, sql: "SELECT position FROM audit_events WHERE request_id = ? ORDER BY position", arguments: [requestId])
+            let records = try Self.records(db, at: positions)
+            return positions.compactMap { records[$0] }
+        }
+    }
+
+    /// `newestOfEachTemplate()` from the database file at `path`, read without writing.
+    public static func newestOfEachTemplate(path: String) throws -> [AuditLookupCandidate] {
+        try readOnly(path) { db in try newestOfEachTemplate(db) }
     }
 
     /// `records(at:)` from the database file at `path`, read without writing.
@@ -73,6 +96,22 @@ public struct SQLiteAuditStore: AuditStore {
         return try Row.fetchAll(
             db, sql: "SELECT position, event_time, event_id, \(template) AS template_id FROM audit_events WHERE position < ? ORDER BY position DESC LIMIT ?",
             arguments: [before ?? Int64.max, limit]
+        ).map { row in
+            AuditLookupCandidate(position: row["position"], eventTime: row["event_time"], eventID: row["event_id"], templateId: row["template_id"])
+        }
+    }
+
+    private static func newestOfEachTemplate(_ db: Database) throws -> [AuditLookupCandidate] {
+        // Before schema v11 (read without migrating) every record is whole.
+        guard try db.viewExists("audit_records") else { return try lookupCandidates(db, before: nil, limit: Int.max) }
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT position, event_time, event_id, template_id FROM audit_events
+                WHERE position IN (SELECT MAX(position) FROM audit_events WHERE template_id IS NOT NULL GROUP BY template_id)
+                    OR template_id IS NULL
+                ORDER BY position DESC
+                """
         ).map { row in
             AuditLookupCandidate(position: row["position"], eventTime: row["event_time"], eventID: row["event_id"], templateId: row["template_id"])
         }
