@@ -1,7 +1,7 @@
 """A second real SDK: the AWS SDK for Go (v1, from Debian's golang-github-aws-aws-sdk-go-dev)
 drives the daemon through `clients/sdkcheck.go`. Unlike boto3, it checks the MD5OfMessageBody of
 every SendMessage, SendMessageBatch and ReceiveMessage answer (a mismatch fails the call), and it
-has its own Query serializer and XML parser for SQS and STS and JSON 1.1 codec for KMS and
+has its own Query serializer and XML parser for SQS, STS and IAM and JSON 1.1 codec for KMS and
 CloudTrail. scripts/ensure-deps.sh --with-test-clients installs Go and the SDK."""
 
 import os
@@ -30,7 +30,7 @@ def sdkcheck(tmp_path_factory):
     return binary
 
 
-def test_the_go_sdk_drives_sqs_kms_sts_and_cloudtrail_and_accepts_every_md5(fresh_daemon, sdkcheck):
+def test_the_go_sdk_drives_sqs_kms_sts_iam_and_cloudtrail_and_accepts_every_md5(fresh_daemon, sdkcheck):
     # A daemon of its own: the LookupEvents step must find the Go client's own SendMessageBatch.
     daemon = fresh_daemon()
     env = dict(os.environ, SEALQ_URL=daemon.url, AWS_ACCESS_KEY_ID=ADMIN_KEY, AWS_SECRET_ACCESS_KEY=ADMIN_SECRET)
@@ -41,5 +41,8 @@ def test_the_go_sdk_drives_sqs_kms_sts_and_cloudtrail_and_accepts_every_md5(fres
     steps = {line[3:] for line in p.stdout.splitlines() if line.startswith("ok ")}
     for step in ["SendMessage (the SDK checks the body's MD5)", "SendMessageBatch (the SDK checks each body's MD5)",
                  "ReceiveMessage (the SDK checks each body's MD5)", "ReceiveMessage (FIFO)", "Decrypt",
-                 "Decrypt without its encryption context", "GetCallerIdentity", "LookupEvents", "DeleteQueue"]:
+                 "Decrypt without its encryption context", "GetCallerIdentity", "LookupEvents", "DeleteQueue",
+                 "CreateAccessKey past the quota", "GetCallerIdentity with the new key", "ListAccessKeys (next page)",
+                 "GetAccessKeyLastUsed", "GetCallerIdentity with the disabled key", "GetCredentialReport",
+                 "DeleteAccessKey again"]:
         assert step in steps, p.stdout

@@ -2,7 +2,8 @@
 // golang-github-aws-aws-sdk-go-dev), a second real SDK beside boto3: its SQS
 // client speaks the Query protocol and checks every MD5OfMessageBody the
 // daemon answers (a mismatch fails the call as InvalidChecksum); its KMS and
-// CloudTrail clients speak JSON 1.1, STS the Query protocol.
+// CloudTrail clients speak JSON 1.1, STS and IAM (access keys, credential
+// report) the Query protocol.
 //
 // Usage: SEALQ_URL=http://127.0.0.1:PORT AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… sdkcheck
 // Prints "ok STEP" per step; on the first failure prints "FAIL STEP: …" and exits 1.
@@ -13,12 +14,15 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go/aws"
 	"github.com/aws/aws-sdk-go/aws/awserr"
+	"github.com/aws/aws-sdk-go/aws/credentials"
 	"github.com/aws/aws-sdk-go/aws/session"
 	"github.com/aws/aws-sdk-go/service/cloudtrail"
+	"github.com/aws/aws-sdk-go/service/iam"
 	"github.com/aws/aws-sdk-go/service/kms"
 	"github.com/aws/aws-sdk-go/service/sqs"
 	"github.com/aws/aws-sdk-go/service/sts"
@@ -182,4 +186,55 @@ func main() {
 
 	_, err = q.DeleteQueue(&sqs.DeleteQueueInput{QueueUrl: url})
 	check("DeleteQueue", err)
+
+	checkAccessKeys(sess)
+}
+
+// checkAccessKeys makes, uses, lists, disables and deletes an access key of the caller (the
+// admin, who holds one fixed key), and reads the credential report, through IAM's Query API.
+func checkAccessKeys(sess *session.Session) {
+	i := iam.New(sess)
+	made, err := i.CreateAccessKey(&iam.CreateAccessKeyInput{})
+	check("CreateAccessKey", err)
+	key := made.AccessKey
+	expect("CreateAccessKey", *key.Status == "Active" && len(*key.SecretAccessKey) == 40 && key.CreateDate != nil, "key %v", key)
+	_, err = i.CreateAccessKey(&iam.CreateAccessKeyInput{})
+	expectCode("CreateAccessKey past the quota", err, "LimitExceeded")
+
+	signer := sts.New(sess, &aws.Config{Credentials: credentials.NewStaticCredentials(*key.AccessKeyId, *key.SecretAccessKey, "")})
+	who, err := signer.GetCallerIdentity(&sts.GetCallerIdentityInput{})
+	check("GetCallerIdentity with the new key", err)
+	expect("GetCallerIdentity with the new key", strings.HasSuffix(*who.Arn, ":user/admin"), "arn %s", *who.Arn)
+
+	listed, err := i.ListAccessKeys(&iam.ListAccessKeysInput{MaxItems: aws.Int64(1)})
+	check("ListAccessKeys", err)
+	expect("ListAccessKeys", len(listed.AccessKeyMetadata) == 1 && *listed.IsTruncated && listed.Marker != nil, "%v", listed)
+	rest, err := i.ListAccessKeys(&iam.ListAccessKeysInput{Marker: listed.Marker})
+	check("ListAccessKeys (next page)", err)
+	expect("ListAccessKeys (next page)", len(rest.AccessKeyMetadata) == 1 && !*rest.IsTruncated, "%v", rest)
+
+	used, err := i.GetAccessKeyLastUsed(&iam.GetAccessKeyLastUsedInput{AccessKeyId: key.AccessKeyId})
+	check("GetAccessKeyLastUsed", err)
+	last := used.AccessKeyLastUsed
+	expect("GetAccessKeyLastUsed", *used.UserName == "admin" && *last.ServiceName == "sts" && last.LastUsedDate != nil, "%v", used)
+
+	_, err = i.UpdateAccessKey(&iam.UpdateAccessKeyInput{AccessKeyId: key.AccessKeyId, Status: aws.String("Inactive")})
+	check("UpdateAccessKey", err)
+	_, err = signer.GetCallerIdentity(&sts.GetCallerIdentityInput{})
+	expectCode("GetCallerIdentity with the disabled key", err, "InvalidClientTokenId")
+
+	state, err := i.GenerateCredentialReport(&iam.GenerateCredentialReportInput{})
+	check("GenerateCredentialReport", err)
+	expect("GenerateCredentialReport", *state.State == "COMPLETE", "state %s", *state.State)
+	report, err := i.GetCredentialReport(&iam.GetCredentialReportInput{})
+	check("GetCredentialReport", err)
+	lines := strings.Split(string(report.Content), "\n")
+	expect("GetCredentialReport", *report.ReportFormat == "text/csv" && len(lines) >= 3 &&
+		strings.HasPrefix(lines[0], "user,arn,user_creation_time,") && strings.HasPrefix(lines[1], "<root_account>,"),
+		"report %q", report.Content)
+
+	_, err = i.DeleteAccessKey(&iam.DeleteAccessKeyInput{AccessKeyId: key.AccessKeyId})
+	check("DeleteAccessKey", err)
+	_, err = i.DeleteAccessKey(&iam.DeleteAccessKeyInput{AccessKeyId: key.AccessKeyId})
+	expectCode("DeleteAccessKey again", err, "NoSuchEntity")
 }
