@@ -1,3 +1,4 @@
+import AuditTrail
 import Foundation
 import IdentityWire
 import Logging
@@ -39,6 +40,10 @@ struct IdentityPipeline: Sendable {
             record.action = request.actionName
             record.requestParameters = Self.auditParameters(of: request)
             let target = try target(of: request, caller: principal)
+            if case .accessKey = request, target.resource != "*" {
+                // The user whose keys the call is about, for LookupEvents' ResourceName and ResourceType.
+                record.resources = [AuditEvent.Resource(type: "AWS::IAM::User", arn: target.resource, accountId: principal.accountId)]
+            }
             let evaluation = authorizer.authorize(identity, target, call: call)
             // STS answers GetCallerIdentity for every authenticated caller, even under a deny.
             let decision = evaluation?.decision ?? .allowed
