@@ -6,6 +6,8 @@ public enum IdentityRequest: Sendable, Equatable {
     case simulatePolicy(SimulationRequest)
     /// IAM `CreateAccessKey`, `ListAccessKeys`, `UpdateAccessKey`, `DeleteAccessKey` or `GetAccessKeyLastUsed`.
     case accessKey(AccessKeyRequest)
+    /// IAM `GetUser` or `ListUsers`.
+    case user(UserRequest)
     /// IAM `GenerateCredentialReport`.
     case generateCredentialReport
     /// IAM `GetCredentialReport`.
@@ -17,8 +19,17 @@ public enum IdentityRequest: Sendable, Equatable {
         case .getCallerIdentity: "GetCallerIdentity"
         case .simulatePolicy(let request): request.operation.actionName
         case .accessKey(let request): request.actionName
+        case .user(let request): request.actionName
         case .generateCredentialReport: "GenerateCredentialReport"
         case .getCredentialReport: "GetCredentialReport"
+        }
+    }
+
+    /// Whether the request is about one user (its keys, or the user itself).
+    public var namesUser: Bool {
+        switch self {
+        case .accessKey, .user(.get): true
+        default: false
         }
     }
 
@@ -26,7 +37,7 @@ public enum IdentityRequest: Sendable, Equatable {
     public var service: IdentityService {
         switch self {
         case .getCallerIdentity: .sts
-        case .simulatePolicy, .accessKey, .generateCredentialReport, .getCredentialReport: .iam
+        case .simulatePolicy, .accessKey, .user, .generateCredentialReport, .getCredentialReport: .iam
         }
     }
 }

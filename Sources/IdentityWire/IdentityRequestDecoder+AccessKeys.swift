@@ -20,15 +20,7 @@ extension IdentityRequestDecoder {
             try report(check)
             return .create(userName: userName)
         case "ListAccessKeys":
-            var maxItems: Int?
-            var decoding: [String] = []
-            if let text = form.string("MaxItems") {
-                maxItems = Int(text)
-                if maxItems == nil { decoding.append("Value '\(text)' at 'maxItems' failed to satisfy constraint: Member must be an integer") }
-            }
-            let marker = form.string("Marker")
-            check.paging(maxItems: maxItems, marker: marker)
-            check.violations += decoding
+            let (marker, maxItems) = paging(form, &check)
             try report(check)
             return .list(userName: userName, marker: marker, maxItems: maxItems)
         case "UpdateAccessKey":
@@ -57,12 +49,27 @@ extension IdentityRequestDecoder {
         }
     }
 
-    private static func report(_ check: ConstraintCheck) throws(IdentityError) {
+    /// `Marker` and `MaxItems`, checked (a `MaxItems` that is no integer is reported after the
+    /// model's constraints, as IAM orders them).
+    static func paging(_ form: QueryForm, _ check: inout ConstraintCheck) -> (marker: String?, maxItems: Int?) {
+        var maxItems: Int?
+        var decoding: [String] = []
+        if let text = form.string("MaxItems") {
+            maxItems = Int(text)
+            if maxItems == nil { decoding.append("Value '\(text)' at 'maxItems' failed to satisfy constraint: Member must be an integer") }
+        }
+        let marker = form.string("Marker")
+        check.paging(maxItems: maxItems, marker: marker)
+        check.violations += decoding
+        return (marker, maxItems)
+    }
+
+    static func report(_ check: ConstraintCheck) throws(IdentityError) {
         guard check.violations.isEmpty else { throw .validation(check.violations) }
     }
 
     /// `existingUserNameType`: 1–128 characters of `[\w+=,.@-]`.
-    private static func userNameConstraints(_ userName: String, _ check: inout ConstraintCheck) {
+    static func userNameConstraints(_ userName: String, _ check: inout ConstraintCheck) {
         check.length(userName, at: "userName", 1...128)
         check.pattern(userName, at: "userName", quoted: true, allowed: { isWord($0) || Self.userNamePunctuation.contains($0) },
             shown: #"[\w+=,.@-]+"#)

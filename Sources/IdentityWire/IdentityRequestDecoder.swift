@@ -16,6 +16,8 @@ public enum IdentityRequestDecoder {
                 throw .validation(["Value null at 'policySourceArn' failed to satisfy constraint: Member must not be null"])
             }
             return .simulatePolicy(try simulation(.principal(policySourceArn: arn), form))
+        case (.iam, "GetUser"), (.iam, "ListUsers"):
+            return .user(try user(action, form))
         case (.iam, "GenerateCredentialReport"):
             return .generateCredentialReport
         case (.iam, "GetCredentialReport"):

@@ -26,6 +26,16 @@ public enum IdentityResponseEncoder {
         return envelope(action: request.actionName, service: .iam, result: tree, requestId: requestId)
     }
 
+    /// The `GetUserResponse` or `ListUsersResponse` document.
+    public static func encode(_ result: UserResult, request: UserRequest, requestId: String) -> EncodedResponse {
+        let tree: OutputNode =
+            switch result {
+            case .user(let user): .structure([("User", IdentityResultTree.user(user, withTags: true))])
+            case .listed(let users, let marker): IdentityResultTree.userList(users, nextMarker: marker)
+            }
+        return envelope(action: request.actionName, service: .iam, result: tree, requestId: requestId)
+    }
+
     /// The `GenerateCredentialReportResponse` document: the report is complete.
     public static func encodeReportState(requestId: String) -> EncodedResponse {
         envelope(action: "GenerateCredentialReport", service: .iam, result: .structure([("State", .text("COMPLETE"))]), requestId: requestId)

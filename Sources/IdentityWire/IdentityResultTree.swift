@@ -55,6 +55,27 @@ enum IdentityResultTree {
         return .structure([("UserName", .text(userName)), ("AccessKeyLastUsed", .structure(lastUsed))])
     }
 
+    /// A `User`: its tags only `withTags` (GetUser), as ListUsers leaves them out.
+    static func user(_ user: UserDescription, withTags: Bool) -> OutputNode {
+        var members: [(String, OutputNode)] = [
+            ("Path", .text(user.path)), ("UserName", .text(user.userName)), ("UserId", .text(user.userId)), ("Arn", .text(user.arn)),
+            ("CreateDate", .text(user.createDate)),
+        ]
+        if withTags, !user.tags.isEmpty {
+            members.append(("Tags", list(user.tags.map { .structure([("Key", .text($0.key)), ("Value", .text($0.value))]) })))
+        }
+        return .structure(members)
+    }
+
+    /// `ListUsersResponse`.
+    static func userList(_ users: [UserDescription], nextMarker: String?) -> OutputNode {
+        var members: [(String, OutputNode)] = [
+            ("Users", list(users.map { user($0, withTags: false) })), ("IsTruncated", .boolean(nextMarker != nil)),
+        ]
+        if let nextMarker { members.append(("Marker", .text(nextMarker))) }
+        return .structure(members)
+    }
+
     /// A list of nodes; IAM names each item `member`.
     static func list(_ items: [OutputNode]) -> OutputNode {
         .list(itemName: "member", items)

@@ -25,17 +25,20 @@ extension AccessKeyStore {
         public var change: Change
     }
 
-    /// Takes `change` back, if the key is still as the change left it: returns false, and
-    /// changes nothing, when a later change (or another process) moved it on since.
+    /// Takes `change` back, if the key is still as the change left it, revision included:
+    /// returns false, and changes nothing, when any write named the key since (a later change,
+    /// or the CLI, even one that left it as it was). A deleted key is only put back while no key
+    /// has its id. What it puts back gets a new revision, so no stale undo matches it again.
     @discardableResult
     public func undo(_ change: Change) throws -> Bool {
         try update { keys in
             let index = keys.firstIndex { $0.metadata.accessKeyId == change.accessKeyId }
             guard index.map({ keys[$0] }) == change.after else { return false }
+            let revision = max(change.before?.revision ?? 0, change.after?.revision ?? 0)
             switch (index, change.before) {
-            case (let index?, let before?): keys[index] = before
+            case (let index?, let before?): keys[index] = before.touched(after: revision)
             case (let index?, nil): keys.remove(at: index)
-            case (nil, let before?): keys.append(before)
+            case (nil, let before?): keys.append(before.touched(after: revision))
             case (nil, nil): break
             }
             return true

@@ -41,8 +41,19 @@ public final class AccessKeyStore: Sendable {
     struct StoredKey: Codable, Sendable, Equatable {
         var metadata: AccessKeyMetadata
         var sealedSecret: String
+        /// Bumped by every write that names the key, the CLI's included (even one that leaves it
+        /// as it was), so an undo can tell that the key was touched since; nil in keys written
+        /// before revisions existed.
+        var revision: Int?
 
-        enum CodingKeys: String, CodingKey { case metadata = "Key", sealedSecret = "SealedSecret" }
+        enum CodingKeys: String, CodingKey { case metadata = "Key", sealedSecret = "SealedSecret", revision = "Revision" }
+
+        /// The key with its revision bumped past `revision`.
+        func touched(after revision: Int?) -> StoredKey {
+            var key = self
+            key.revision = (revision ?? 0) + 1
+            return key
+        }
     }
 
     private struct Snapshot {
@@ -124,7 +135,7 @@ public final class AccessKeyStore: Sendable {
             if let quota, keys.count(where: { $0.metadata.userName == userName }) + alreadyHeld >= quota {
                 throw Failure(description: "\(userName) already holds \(quota) access keys", reason: .quotaReached)
             }
-            let key = StoredKey(metadata: metadata, sealedSecret: Data(sealed).base64EncodedString())
+            let key = StoredKey(metadata: metadata, sealedSecret: Data(sealed).base64EncodedString(), revision: 1)
             keys.append(key)
             return Change(accessKeyId: accessKeyId, before: nil, after: key)
         }
@@ -139,6 +150,7 @@ public final class AccessKeyStore: Sendable {
         try update(journal: journal) { keys in
             let index = try Self.index(of: accessKeyId, owner: owner, in: keys)
             let before = keys[index]
+            keys[index] = before.touched(after: before.revision)
             keys[index].metadata.status = active ? "Active" : "Inactive"
             return Change(accessKeyId: accessKeyId, before: before, after: keys[index])
         }
@@ -170,21 +182,23 @@ public final class AccessKeyStore: Sendable {
 
     /// Applies `edit` to the key list under the file lock and writes it back atomically; with
     /// `journal`, the change `edit` describes is made durable in the journal first.
+    /// The files are written holding the file lock only: lookups (every signed call makes one)
+    /// go on with the keys as they were until the new file is in place.
     func update<Result>(journal: String? = nil, _ edit: (inout [StoredKey]) throws -> Result) throws -> Result {
         try Self.locked(lockPath) {
-            try snapshot.withLock { state in
+            var keys = try snapshot.withLock { state in
                 try reload(&state)
-                var keys = state.keys
-                let result = try edit(&keys)
-                if let journal, let change = result as? Change {
-                    try SecretFiles.write(Array(try JSONEncoder().encode(Journal(tag: journal, change: change))), to: journalPath)
-                }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try SecretFiles.write(Array(try encoder.encode(["AccessKeys": keys])), to: path)
-                try reload(&state)
-                return result
+                return state.keys
             }
+            let result = try edit(&keys)
+            if let journal, let change = result as? Change {
+                try SecretFiles.write(Array(try JSONEncoder().encode(Journal(tag: journal, change: change))), to: journalPath)
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try SecretFiles.write(Array(try encoder.encode(["AccessKeys": keys])), to: path)
+            try snapshot.withLock { try reload(&$0) }
+            return result
         }
     }
 

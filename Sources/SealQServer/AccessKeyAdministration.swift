@@ -57,11 +57,7 @@ struct AccessKeyAdministration: Sendable {
         if case .lastUsed(let accessKeyId) = request {
             return owner(of: accessKeyId).map { ($0.principalArn, $0.tags) } ?? ("*", [:])
         }
-        let userName = try userName(of: request, caller: caller)
-        guard let user = directory.catalog.principal(named: userName), user.kind == .user else {
-            return ("arn:aws:iam::\(directory.catalog.accountId):user/\(userName)", [:])
-        }
-        return (user.principalArn, user.tags)
+        return directory.catalog.userResource(named: try PrincipalCatalog.userName(request.userName, caller: caller))
     }
 
     /// The principal holding `accessKeyId`, if its principal is still defined.
@@ -69,14 +65,6 @@ struct AccessKeyAdministration: Sendable {
         if accessKeyId == directory.admin.accessKeyId { return directory.catalog.principal(named: PrincipalCatalog.adminName) }
         let key = try? directory.accessKeys.list().first { $0.accessKeyId == accessKeyId }
         return key.flatMap { directory.catalog.principal(named: $0.userName) }
-    }
-
-    /// The user `request` acts on: the one it names, or the calling user. A role's session must
-    /// name one, as on IAM.
-    private func userName(of request: AccessKeyRequest, caller: Principal) throws(IdentityError) -> String {
-        if let userName = request.userName { return userName }
-        guard caller.kind == .user else { throw .userNameRequired }
-        return caller.name
     }
 
     /// Runs `request` for `caller` as request `requestId`, handing its outcome to `record`
@@ -122,6 +110,8 @@ struct AccessKeyAdministration: Sendable {
     ) async throws -> AccessKeyResult {
         let store = directory.accessKeys
         return try await changes.run("access-keys") {
+            // A change whose undo failed left its journal: it is settled first, or nothing changes.
+            try await settleUnsettledChange()
             let outcome = try await Self.offPool { try make(requestId) }
             do { try await record(outcome) } catch {
                 do {
@@ -130,7 +120,7 @@ struct AccessKeyAdministration: Sendable {
                         try store.settle()
                     }
                 } catch let undoFailure {
-                    // The journal stays: the next start takes the change back.
+                    // The journal stays: the next change, or the next start, takes the change back.
                     logger.error(
                         "an access key change that could not be recorded could not be undone either",
                         metadata: ["request.id": "\(requestId)", "error": "\(undoFailure)"])
@@ -145,20 +135,21 @@ struct AccessKeyAdministration: Sendable {
         }
     }
 
-    /// Settles a change a daemon stopped before settling (see `execute`): kept when the audit
-    /// log holds its successful record, else undone (unless the key moved on since).
-    func settleInterruptedChange() async throws {
+    /// Settles a change left unsettled (see `execute`) by a daemon that stopped, or by an undo
+    /// that failed: kept when the audit log holds its successful record, else undone (unless
+    /// the key was touched since). Called at start, and before each change.
+    func settleUnsettledChange() async throws {
         let store = directory.accessKeys
-        guard let journal = try store.unsettledChange() else { return }
+        guard let journal = try await Self.offPool({ try store.unsettledChange() }) else { return }
         let records = try await recordsOfRequest(journal.tag).compactMap { try? JSONParser.parse($0) }
         let recorded = records.contains { $0["eventSource"]?.string == RequestRecorder.iamEventSource && $0["errorCode"] == nil }
         if !recorded {
-            let undone = try store.undo(journal.change)
+            let undone = try await Self.offPool { try store.undo(journal.change) }
             logger.warning(
                 "an access key change was interrupted before its record was written: \(undone ? "taken back" : "left, as the key changed since")",
                 metadata: ["request.id": "\(journal.tag)", "access.key.id": "\(journal.change.accessKeyId)"])
         }
-        try store.settle()
+        try await Self.offPool { try store.settle() }
     }
 
     /// ListAccessKeys: `user`'s keys (the admin's fixed one too), a page at a time.
@@ -204,11 +195,7 @@ struct AccessKeyAdministration: Sendable {
 
     /// The existing user `request` acts on.
     private func user(of request: AccessKeyRequest, caller: Principal) throws(IdentityError) -> Principal {
-        let userName = try userName(of: request, caller: caller)
-        guard let user = directory.catalog.principal(named: userName), user.kind == .user else {
-            throw .noSuchEntity("The user with name \(userName) cannot be found.")
-        }
-        return user
+        try directory.catalog.existingUser(named: try PrincipalCatalog.userName(request.userName, caller: caller))
     }
 
     private func isAdmin(_ user: Principal) -> Bool { user.name == PrincipalCatalog.adminName }
@@ -235,10 +222,11 @@ struct AccessKeyAdministration: Sendable {
 
     /// The last uses of `accessKeyIds` in the audit log (see GetAccessKeyLastUsed), in one scan.
     static func lastUses(of accessKeyIds: Set<String>, in lookup: AuditLookup) async throws -> [String: AccessKeyLastUse] {
-        // A record names the key it was signed with; only an authenticated caller has an ARN.
+        // A record names the key it was signed with; only an authenticated caller has an ARN. A
+        // key use a service made for the caller (`invokedBy`) is not a request the key signed.
         let found = try await lookup.newest(of: accessKeyIds) { record in
             let identity = record["userIdentity"]
-            return identity?["arn"] == nil ? nil : identity?["accessKeyId"]?.string
+            return identity?["arn"] == nil || identity?["invokedBy"] != nil ? nil : identity?["accessKeyId"]?.string
         }
         return found.compactMapValues { use in
             guard let source = use.record["eventSource"]?.string, let region = use.record["awsRegion"]?.string else { return nil }

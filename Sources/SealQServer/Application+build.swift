@@ -115,8 +115,11 @@ public func buildApplication(
     do { try await audit.start() } catch {
         logger.error("audit log could not resume its tree", metadata: ["error": "\(error)"])
     }
+    let principalDates = PrincipalDates(
+        principalsFile: configuration.policiesDirectory + "/" + PrincipalCatalog.principalsFile,
+        identityFile: configuration.dataDirectory + "/identity.json")
     let accessKeyAdministration = AccessKeyAdministration(directory: directory, audit: store.auditStore, logger: logger)
-    try await accessKeyAdministration.settleInterruptedChange()
+    try await accessKeyAdministration.settleUnsettledChange()
     let recorder = RequestRecorder(
         logger: logger, audit: audit, accountId: configuration.accountId, region: configuration.region,
         principals: { directory.principal(arn: $0) })
@@ -138,11 +141,8 @@ public func buildApplication(
         identity: IdentityPipeline(
             authenticator: authenticator, authorizer: authorizer, simulator: PolicySimulator(catalog: catalog),
             accessKeys: accessKeyAdministration,
-            credentialReports: CredentialReports(
-                directory: directory, lookup: AuditLookup(store: store.auditStore),
-                principalsFile: configuration.policiesDirectory + "/" + PrincipalCatalog.principalsFile,
-                identityFile: configuration.dataDirectory + "/identity.json"),
-            recorder: recorder, logger: logger),
+            credentialReports: CredentialReports(directory: directory, lookup: AuditLookup(store: store.auditStore), dates: principalDates),
+            users: IAMUsers(catalog: catalog, dates: principalDates), recorder: recorder, logger: logger),
         kms: KMSPipeline(
             authenticator: authenticator, authorizer: authorizer, executor: KMSExecutor(keys: keys), recorder: recorder, logger: logger),
         cloudTrail: CloudTrailPipeline(

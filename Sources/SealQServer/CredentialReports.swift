@@ -11,20 +11,16 @@ import Synchronization
 final class CredentialReports: Sendable {
     private let directory: PrincipalDirectory
     private let lookup: AuditLookup
-    /// `policies/principals.json`: its modification time is the users' creation time (or the root's, when later).
-    private let principalsFile: String
-    /// `DATA/identity.json`: its modification time (the directory's set-up) is the root's.
-    private let identityFile: String
+    private let dates: PrincipalDates
     private let newest = Mutex<(report: CredentialReport, made: Date)?>(nil)
 
     /// How long a report lasts: IAM makes one at most every four hours.
     static let lifetime: TimeInterval = 4 * 3600
 
-    init(directory: PrincipalDirectory, lookup: AuditLookup, principalsFile: String, identityFile: String) {
+    init(directory: PrincipalDirectory, lookup: AuditLookup, dates: PrincipalDates) {
         self.directory = directory
         self.lookup = lookup
-        self.principalsFile = principalsFile
-        self.identityFile = identityFile
+        self.dates = dates
     }
 
     /// GenerateCredentialReport: makes a report unless one less than four hours old exists;
@@ -57,26 +53,19 @@ final class CredentialReports: Sendable {
             (user.name, (keysByUser[user.name] ?? []).sorted { ($0.createDate, $0.accessKeyId) < ($1.createDate, $1.accessKeyId) }.prefix(2))
         })
         let lastUses = try await AccessKeyAdministration.lastUses(of: Set(reported.values.joined().map(\.accessKeyId)), in: lookup)
-        // A user is made when its definition is written, but not before the account (the data
-        // directory's set-up): the copy of `policies/` a checkout makes may be older.
-        let accountCreation = Self.modificationTime(of: identityFile) ?? now
-        let userCreation = max(Self.modificationTime(of: principalsFile) ?? accountCreation, accountCreation)
-        let dates = ISO8601DateFormatter()
+        let format = ISO8601DateFormatter()
+        let userCreation = format.string(from: dates.userCreation(now: now))
         return CredentialReport(
             root: .init(
-                name: "<root_account>", arn: "arn:aws:iam::\(catalog.accountId):root", creationTime: dates.string(from: accountCreation),
-                accessKeys: []),
+                name: "<root_account>", arn: "arn:aws:iam::\(catalog.accountId):root",
+                creationTime: format.string(from: dates.accountCreation(now: now)), accessKeys: []),
             users: users.map { user in
                 .init(
-                    name: user.name, arn: user.arn, creationTime: dates.string(from: userCreation),
+                    name: user.name, arn: user.arn, creationTime: userCreation,
                     accessKeys: (reported[user.name] ?? []).map { key in
                         .init(active: key.status == "Active", createDate: key.createDate, lastUse: lastUses[key.accessKeyId])
                     })
             },
-            generatedTime: dates.string(from: now))
-    }
-
-    private static func modificationTime(of path: String) -> Date? {
-        try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
+            generatedTime: format.string(from: now))
     }
 }

@@ -16,6 +16,7 @@ struct IdentityPipeline: Sendable {
     let simulator: PolicySimulator
     let accessKeys: AccessKeyAdministration
     let credentialReports: CredentialReports
+    let users: IAMUsers
     let recorder: RequestRecorder
     let logger: Logger
 
@@ -40,7 +41,7 @@ struct IdentityPipeline: Sendable {
             record.action = request.actionName
             record.requestParameters = Self.auditParameters(of: request)
             let target = try target(of: request, caller: principal)
-            if case .accessKey = request, target.resource != "*" {
+            if request.namesUser, target.resource != "*" {
                 // The user whose keys the call is about, for LookupEvents' ResourceName and ResourceType.
                 record.resources = [AuditEvent.Resource(type: "AWS::IAM::User", arn: target.resource, accountId: principal.accountId)]
             }
@@ -61,6 +62,8 @@ struct IdentityPipeline: Sendable {
             case .simulatePolicy(let simulation):
                 let (result, _) = try simulator.simulate(simulation)
                 response = IdentityResponseEncoder.encode(result, operation: simulation.operation, requestId: requestId)
+            case .user(let userRequest):
+                response = IdentityResponseEncoder.encode(try users.execute(userRequest, caller: principal), request: userRequest, requestId: requestId)
             case .generateCredentialReport:
                 try await credentialReports.generate()
                 response = IdentityResponseEncoder.encodeReportState(requestId: requestId)
@@ -112,11 +115,10 @@ struct IdentityPipeline: Sendable {
         switch request {
         case .generateCredentialReport, .getCredentialReport:
             return Authorizer.Target(action: "iam:" + request.actionName, resource: "*")
+        case .user(let userRequest):
+            return Self.userTarget(action: userRequest.actionName, try users.resource(of: userRequest, caller: caller))
         case .accessKey(let accessKeyRequest):
-            let user = try accessKeys.resource(of: accessKeyRequest, caller: caller)
-            return Authorizer.Target(
-                action: "iam:" + accessKeyRequest.actionName, resource: user.arn, resourceTags: user.tags,
-                serviceKeys: user.tags.sorted { $0.key < $1.key }.map { ("iam:ResourceTag/\($0.key)", [$0.value], .string) })
+            return Self.userTarget(action: accessKeyRequest.actionName, try accessKeys.resource(of: accessKeyRequest, caller: caller))
         case .getCallerIdentity:
             return Authorizer.Target(action: "sts:GetCallerIdentity", resource: "*")
         case .simulatePolicy(let simulation):
@@ -129,9 +131,21 @@ struct IdentityPipeline: Sendable {
 }
 
 extension IdentityPipeline {
-    /// The call's CloudTrail `requestParameters`: the members an access key call was given (never
-    /// a secret; it takes none); nil for the other calls.
+    /// An IAM call on a user: the user's tags are `aws:ResourceTag/…` and `iam:ResourceTag/…`.
+    static func userTarget(action: String, _ user: (arn: String, tags: [String: String])) -> Authorizer.Target {
+        Authorizer.Target(
+            action: "iam:" + action, resource: user.arn, resourceTags: user.tags,
+            serviceKeys: user.tags.sorted { $0.key < $1.key }.map { ("iam:ResourceTag/\($0.key)", [$0.value], .string) })
+    }
+
+    /// The call's CloudTrail `requestParameters`: the members an access key or user call was
+    /// given (never a secret; they take none); nil for the other calls.
     static func auditParameters(of request: IdentityRequest) -> OutputNode? {
+        switch request {
+        case .user(.get(let userName?)): return .structure([("userName", .text(userName))])
+        case .user(.list(let pathPrefix?, _, _)): return .structure([("pathPrefix", .text(pathPrefix))])
+        default: break
+        }
         guard case .accessKey(let accessKeyRequest) = request else { return nil }
         var members: [(String, OutputNode)] = []
         switch accessKeyRequest {

@@ -87,7 +87,9 @@ public final class SignatureVerifier: Sendable {
         guard claim.scope.date == String(claim.amzDate.prefix(8)) else {
             throw .signatureDoesNotMatch("Credential should be scoped to a valid date, not '\(claim.scope.date)'.")
         }
-        guard claim.scope.region == region else {
+        // IAM is global: AWS accepts only us-east-1 for it, so a client set up for real IAM
+        // signs that whatever the daemon's region, and one set up for the daemon signs its region.
+        guard claim.scope.region == region || (service == "iam" && claim.scope.region == "us-east-1") else {
             throw .signatureDoesNotMatch("Credential should be scoped to a valid region, not '\(claim.scope.region)'.")
         }
         guard claim.scope.service == service else {

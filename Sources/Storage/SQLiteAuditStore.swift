@@ -41,8 +41,8 @@ public struct SQLiteAuditStore: AuditStore {
         try await database.read { db in try Self.lookupCandidates(db, before: before, limit: limit) }
     }
 
-    /// The newest event made from each record template, and every event stored whole (before
-    /// templates), newest first: one of each kind of record, for a question about the newest
+    /// The latest event (by eventTime) made from each record template, and every event stored
+    /// whole (before templates), by position, newest first: one of each kind of record, for a question about the newest
     /// event of some kind (an access key's last use) that reads no other event.
     public func newestOfEachTemplate() async throws -> [AuditLookupCandidate] {
         try await database.read { db in try Self.newestOfEachTemplate(db) }
@@ -104,12 +104,15 @@ public struct SQLiteAuditStore: AuditStore {
     private static func newestOfEachTemplate(_ db: Database) throws -> [AuditLookupCandidate] {
         // Before schema v11 (read without migrating) every record is whole.
         guard try db.viewExists("audit_records") else { return try lookupCandidates(db, before: nil, limit: Int.max) }
+        // SQLite takes a bare column of a MAX() aggregate from the row holding the maximum.
         return try Row.fetchAll(
             db,
             sql: """
-                SELECT position, event_time, event_id, template_id FROM audit_events
-                WHERE position IN (SELECT MAX(position) FROM audit_events WHERE template_id IS NOT NULL GROUP BY template_id)
-                    OR template_id IS NULL
+                SELECT position, event_time, event_id, template_id FROM (
+                    SELECT position, MAX(event_time) AS event_time, event_id, template_id FROM audit_events
+                    WHERE template_id IS NOT NULL GROUP BY template_id
+                    UNION ALL
+                    SELECT position, event_time, event_id, template_id FROM audit_events WHERE template_id IS NULL)
                 ORDER BY position DESC
                 """
         ).map { row in

@@ -101,4 +101,36 @@ struct AccessKeyCodecTests {
                 == #"<?xml version="1.0"?><DeleteAccessKeyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">"#
                 + "<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DeleteAccessKeyResponse>")
     }
+
+    @Test("GetUser and ListUsers decode with IAM's constraints, and answer with Tags only for GetUser")
+    func users() throws {
+        func decodeUser(_ parameters: [String: String]) throws(IdentityError) -> IdentityRequest {
+            try IdentityRequestDecoder.decode(parameters.merging(["Version": "2010-05-08"]) { a, _ in a }, service: .iam)
+        }
+        #expect(try decodeUser(["Action": "GetUser"]) == .user(.get(userName: nil)))
+        #expect(try decodeUser(["Action": "GetUser", "UserName": "bob"]) == .user(.get(userName: "bob")))
+        #expect(
+            try decodeUser(["Action": "ListUsers", "PathPrefix": "/ops/", "MaxItems": "2", "Marker": "m"])
+                == .user(.list(pathPrefix: "/ops/", marker: "m", maxItems: 2)))
+        #expect(throws: IdentityError.self) { try decodeUser(["Action": "ListUsers", "PathPrefix": "ops"]) }
+        #expect(throws: IdentityError.self) { try decodeUser(["Action": "GetUser", "UserName": "a b"]) }
+        #expect(IdentityRequest.user(.get(userName: nil)).namesUser && !IdentityRequest.user(.list(pathPrefix: nil, marker: nil, maxItems: nil)).namesUser)
+
+        let bob = UserDescription(
+            path: "/ops/", userName: "bob", userId: "AIDAAAAAAAAAAAAAAAAAA", arn: "arn:aws:iam::000000000000:user/ops/bob",
+            createDate: "2026-11-27T10:00:00Z", tags: [(key: "team", value: "a")])
+        let one = String(decoding: IdentityResponseEncoder.encode(.user(bob), request: .get(userName: nil), requestId: "r").body, as: UTF8.self)
+        #expect(
+            one.contains(
+                "<GetUserResult><User><Path>/ops/</Path><UserName>bob</UserName><UserId>AIDAAAAAAAAAAAAAAAAAA</UserId>"
+                    + "<Arn>arn:aws:iam::000000000000:user/ops/bob</Arn><CreateDate>2026-11-27T10:00:00Z</CreateDate>"
+                    + "<Tags><member><Key>team</Key><Value>a</Value></member></Tags></User></GetUserResult>"))
+        let many = String(
+            decoding: IdentityResponseEncoder.encode(
+                .listed([bob], nextMarker: nil), request: .list(pathPrefix: nil, marker: nil, maxItems: nil), requestId: "r"
+            ).body, as: UTF8.self)
+        #expect(many.contains("<ListUsersResult><Users><member><Path>/ops/</Path>"))
+        #expect(many.contains("</CreateDate></member></Users><IsTruncated>false</IsTruncated></ListUsersResult>"))
+        #expect(!many.contains("<Tags>"))
+    }
 }

@@ -91,8 +91,11 @@ struct AccessKeyStoreTests {
         #expect(try store.list() == [key])
         #expect(store.activeKey(key.accessKeyId)?.secretAccessKey == secret, "the same secret signs again")
 
-        #expect(try store.undo(created))
-        #expect(try store.list().isEmpty)
+        #expect(try !store.undo(created), "the key was touched since it was made")
+        #expect(try store.list() == [key])
+        let fresh = try store.create(for: "consumer").0
+        #expect(try store.undo(fresh))
+        #expect(try store.list() == [key])
     }
 
     @Test("An undo leaves a key that changed since as it is")
@@ -111,6 +114,12 @@ struct AccessKeyStoreTests {
         #expect(try !daemon.undo(created), "the key is gone; nothing to take back")
         #expect(try daemon.undo(deleted))
         #expect(try daemon.list().map(\.accessKeyId) == [id])
+
+        // A write that leaves the key as it was still counts: the operator asked for that state.
+        let inactive = try daemon.setStatus(id, active: false)
+        try cli.setStatus(id, active: false)
+        #expect(try !daemon.undo(inactive))
+        #expect(try daemon.list().map(\.status) == ["Inactive"])
     }
 
     @Test("A journaled change is described, durably and readable by owner only, before it is made, until settled")

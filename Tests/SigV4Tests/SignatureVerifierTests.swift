@@ -8,9 +8,10 @@ struct SignatureVerifierTests {
     private let now: Int64 = 1_440_938_160  // 2015-08-30T12:36:00Z
 
     private func signed(
-        body: String = "{}", secret: String = "secret-one", amzDate: String = "20150830T123600Z", region: String = "us-east-1"
+        body: String = "{}", secret: String = "secret-one", amzDate: String = "20150830T123600Z", region: String = "us-east-1",
+        service: String = "sqs"
     ) -> SignatureVerifier.Request {
-        let signer = RequestSigner(accessKeyId: "AKIDEXAMPLE", secretAccessKey: secret, region: region, service: "sqs")
+        let signer = RequestSigner(accessKeyId: "AKIDEXAMPLE", secretAccessKey: secret, region: region, service: service)
         var headers = ["host": "127.0.0.1:9324", "x-amz-target": "AmazonSQS.ListQueues"]
         let added = signer.sign(
             method: "POST", path: "/", query: "", headers: headers.map { ($0.key, $0.value) }, payload: Array(body.utf8),
@@ -22,6 +23,16 @@ struct SignatureVerifierTests {
     @Test("A correctly signed request verifies and names its access key")
     func verifies() throws {
         #expect(try verifier.verify(signed(), service: "sqs", now: now) == "AKIDEXAMPLE")
+    }
+
+    @Test("IAM, a global service, is signed for us-east-1 as on AWS, or for the daemon's region; no other service is")
+    func iamIsGlobal() throws {
+        let europe = SignatureVerifier(region: "eu-west-2") { $0 == "AKIDEXAMPLE" ? "secret-one" : nil }
+        #expect(try europe.verify(signed(service: "iam"), service: "iam", now: now) == "AKIDEXAMPLE")
+        #expect(try europe.verify(signed(region: "eu-west-2", service: "iam"), service: "iam", now: now) == "AKIDEXAMPLE")
+        #expect(throws: SignatureVerifier.Failure.self) { try europe.verify(signed(region: "eu-west-1", service: "iam"), service: "iam", now: now) }
+        #expect(throws: SignatureVerifier.Failure.self) { try europe.verify(signed(), service: "sqs", now: now) }
+        #expect(throws: SignatureVerifier.Failure.self) { try europe.verify(signed(service: "sts"), service: "sts", now: now) }
     }
 
     @Test("A changed body, header or secret fails with SignatureDoesNotMatch")

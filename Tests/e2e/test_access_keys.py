@@ -274,6 +274,17 @@ def test_no_key_is_made_or_changed_while_access_control_is_off(tmp_path):
         d.stop()
 
 
+def test_iam_signed_for_us_east_1_as_aws_requires_is_accepted_beside_the_daemons_region(env):
+    global_iam = boto3.session.Session().client(
+        "iam", endpoint_url=env.url, region_name="us-east-1", aws_access_key_id=ADMIN_KEY, aws_secret_access_key=ADMIN_SECRET,
+        config=Config(retries={"max_attempts": 1}))
+    assert global_iam.get_user()["User"]["UserName"] == "admin"
+    wrong = boto3.session.Session().client(
+        "sts", endpoint_url=env.url, region_name="us-east-1", aws_access_key_id=ADMIN_KEY, aws_secret_access_key=ADMIN_SECRET,
+        config=Config(retries={"max_attempts": 1}))
+    assert error_of(wrong.get_caller_identity)[0] == "SignatureDoesNotMatch"
+
+
 def test_user_names_with_punctuation_and_paths_work(env):
     iam = client(env, "iam")
     key = create(env, iam, UserName="team.lead@example")
@@ -421,7 +432,7 @@ def test_every_change_is_in_the_audit_log_and_no_secret_is_anywhere(env, tmp_pat
         out = tmp_path / f"export-{attempt}"
         assert run_sealq("audit", "export", str(out), "--data-dir", env.data_dir).returncode == 0
         exported = b"".join(gzip.open(p).read() for p in glob.glob(str(out / "**" / "*.json.gz"), recursive=True))
-        if b'"errorCode":"NoSuchEntity"' in exported or time.monotonic() > deadline:
+        if (key["AccessKeyId"].encode() in exported and b"ghost" in exported) or time.monotonic() > deadline:
             break
         time.sleep(0.5)
     assert key["AccessKeyId"].encode() in exported and b"ghost" in exported
@@ -504,3 +515,44 @@ def test_the_credential_report_lists_every_user_with_its_keys_and_their_last_use
         assert names.count("GetCredentialReport") >= 3
     finally:
         d.stop()
+
+
+def test_get_user_and_list_users_describe_the_users_of_policies(env):
+    admin = client(env, "iam")
+    me = admin.get_user()["User"]
+    assert (me["UserName"], me["Path"], me["Arn"]) == ("admin", "/", user_arn("admin"))
+    assert me["UserId"].startswith("AIDA") and "Tags" not in me
+    assert me["UserId"] == client(env, "sts").get_caller_identity()["UserId"]
+    partner = admin.get_user(UserName="partner")["User"]
+    assert partner["Tags"] == [{"Key": "team", "Value": "partner"}]
+    lead = admin.get_user(UserName="team.lead@example")["User"]
+    assert (lead["Path"], lead["Arn"]) == ("/staff/", user_arn("team.lead@example", path="/staff/"))
+    assert error_of(admin.get_user, UserName="ghost") == ("NoSuchEntity", 404, "The user with name ghost cannot be found.")
+    assert error_of(admin.get_user, UserName="queue-reader")[:2] == ("NoSuchEntity", 404)
+
+    everyone = admin.list_users()
+    assert [u["UserName"] for u in everyone["Users"]] == [
+        "admin", "consumer", "keyadmin", "partner", "producer", "rotator", "team.lead@example"]
+    assert all("Tags" not in u for u in everyone["Users"]) and everyone["IsTruncated"] is False
+    assert [u["UserName"] for u in admin.list_users(PathPrefix="/staff/")["Users"]] == ["team.lead@example"]
+    page = admin.list_users(MaxItems=3)
+    assert page["IsTruncated"] and [u["UserName"] for u in page["Users"]] == ["admin", "consumer", "keyadmin"]
+    rest = admin.list_users(Marker=page["Marker"])
+    assert [u["UserName"] for u in rest["Users"]] == ["partner", "producer", "rotator", "team.lead@example"]
+    assert error_of(admin.list_users, PathPrefix="/staff/", Marker=page["Marker"])[:2] == ("InvalidInput", 400)
+    assert error_of(admin.list_users, PathPrefix="staff")[:2] == ("ValidationError", 400)
+
+    # Authorized on the user's ARN: the rotator may read itself only; a role must name a user.
+    own = create(env, admin, UserName="producer")
+    producer = client(env, "iam", own["AccessKeyId"], own["SecretAccessKey"])
+    assert error_of(producer.get_user) == (
+        "AccessDenied", 403, f"User: {user_arn('producer')} is not authorized to perform: iam:GetUser on resource: {user_arn('producer')}")
+    assert error_of(producer.list_users)[:2] == ("AccessDenied", 403)
+    admin.delete_access_key(UserName="producer", AccessKeyId=own["AccessKeyId"])
+    p = principals_cli("create-access-key", "queue-reader", data_dir=env.data_dir, policies_dir=env.policies_dir)
+    role_key = json.loads(p.stdout)["AccessKey"]
+    assert error_of(client(env, "iam", role_key["AccessKeyId"], role_key["SecretAccessKey"]).get_user) == (
+        "ValidationError", 400, "Must specify userName when calling with non-User credentials")
+    principals_cli("delete", role_key["AccessKeyId"], data_dir=env.data_dir)
+    got = [e for e in iam_events(env, "GetUser") if e.get("requestParameters") == {"userName": "partner"}]
+    assert got and got[0]["resources"] == [{"ARN": user_arn("partner"), "accountId": "000000000000", "type": "AWS::IAM::User"}]

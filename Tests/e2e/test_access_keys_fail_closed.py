@@ -19,7 +19,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import ADMIN_KEY, ADMIN_SECRET, REGION, REPO_POLICIES, Daemon, user_arn
+from conftest import ADMIN_KEY, ADMIN_SECRET, REGION, REPO_POLICIES, Daemon, principals_cli, user_arn
 
 FAIL_TRIGGER = ("CREATE TRIGGER e2e_refuse_records BEFORE INSERT ON audit_templates "
                 "WHEN NEW.template LIKE '%FAILME%' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
@@ -122,7 +122,7 @@ def test_an_undo_never_reverts_a_change_made_meanwhile(env):
     assert statuses(env, "partner")[key["AccessKeyId"]] == "Inactive", "B's answered change was undone by A's undo"
     assert signs(env, key) == "InvalidClientTokenId"
 
-    # A deletion undone while another user's key is made meanwhile: the quota still holds.
+    # A deletion undone while a key for the same user is made meanwhile: the quota still holds.
     answers.clear()
     with WriteLock(env):
         a = threading.Thread(target=lambda: answers.setdefault(
@@ -197,3 +197,72 @@ def test_a_recorded_change_interrupted_before_its_journal_was_removed_is_kept(en
     assert statuses(env, "partner") == {key["AccessKeyId"]: "Inactive"}
     assert not os.path.exists(journal)
     assert b"interrupted before its record" not in env.logs()
+
+
+def test_an_undo_never_reverts_what_the_cli_wrote_meanwhile(env):
+    """An operator's `sealq principals disable` counts even when it leaves the key as an
+    unrecorded API change left it: the API change's undo leaves the key disabled."""
+    admin = iam(env)
+    key = admin.create_access_key(UserName="partner")["AccessKey"]
+    answers = {}
+    with WriteLock(env):
+        a = threading.Thread(target=lambda: answers.setdefault("A", code_of(
+            iam(env, failing=True).update_access_key, UserName="partner", AccessKeyId=key["AccessKeyId"], Status="Inactive")))
+        a.start()
+        time.sleep(0.5)
+        principals_cli("disable", key["AccessKeyId"], data_dir=env.data_dir)
+    a.join(20)
+    assert answers == {"A": ("InternalFailure", 500)}
+    assert statuses(env, "partner") == {key["AccessKeyId"]: "Inactive"} and signs(env, key) == "InvalidClientTokenId"
+
+
+def test_a_cli_change_made_while_the_daemon_was_down_is_not_undone_at_start(env):
+    admin = iam(env)
+    key = admin.create_access_key(UserName="partner")["AccessKey"]
+    journal = os.path.join(env.data_dir, "access-keys.journal")
+
+    def disable():
+        try:
+            admin.update_access_key(UserName="partner", AccessKeyId=key["AccessKeyId"], Status="Inactive")
+        except Exception:
+            pass  # the daemon dies before it answers
+
+    with WriteLock(env):
+        t = threading.Thread(target=disable)
+        t.start()
+        deadline = time.monotonic() + 5
+        while not os.path.exists(journal) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        env.kill()
+    t.join(20)
+    principals_cli("disable", key["AccessKeyId"], data_dir=env.data_dir)
+    env.start()
+    assert statuses(env, "partner") == {key["AccessKeyId"]: "Inactive"} and signs(env, key) == "InvalidClientTokenId"
+    assert b"interrupted before its record was written: left, as the key changed since" in env.logs()
+    assert not os.path.exists(journal)
+
+
+def test_a_change_whose_undo_failed_is_taken_back_before_the_next_change(env):
+    admin = iam(env)
+    key = admin.create_access_key(UserName="partner")["AccessKey"]
+    admin.update_access_key(UserName="partner", AccessKeyId=key["AccessKeyId"], Status="Inactive")
+    # The undo's temporary file cannot be made while a directory sits where it goes.
+    blocker = os.path.join(env.data_dir, f"access-keys.json.{env.proc.pid}.tmp")
+    answers = {}
+    with WriteLock(env):
+        a = threading.Thread(target=lambda: answers.setdefault("A", code_of(
+            iam(env, failing=True).update_access_key, UserName="partner", AccessKeyId=key["AccessKeyId"], Status="Active")))
+        a.start()
+        time.sleep(0.5)
+        os.mkdir(blocker)
+    a.join(20)
+    os.rmdir(blocker)
+    assert answers == {"A": ("InternalFailure", 500)}
+    journal = os.path.join(env.data_dir, "access-keys.journal")
+    assert os.path.exists(journal), "the failed undo's change stays journaled"
+    assert b"could not be undone either" in env.logs()
+    # The next change settles it first: the unrecorded enabling is taken back.
+    other = admin.create_access_key(UserName="producer")["AccessKey"]
+    assert statuses(env, "partner") == {key["AccessKeyId"]: "Inactive"} and signs(env, key) == "InvalidClientTokenId"
+    assert not os.path.exists(journal)
+    assert signs(env, other) == user_arn("producer")
