@@ -160,8 +160,10 @@ struct AccessKeyAdministration: Sendable {
                 AccessKeyDescription(
                     userName: user.name, accessKeyId: directory.admin.accessKeyId, status: "Active", createDate: directory.admin.createDate))
         }
-        let (page, next) = try Self.page(keys.sorted { $0.accessKeyId < $1.accessKeyId }, of: user.name, marker: marker, maxItems: maxItems)
-        return Outcome(result: .listed(page, nextMarker: next))
+        let page = try IAMPage.of(
+            keys.sorted { $0.accessKeyId < $1.accessKeyId }, key: \.accessKeyId, scope: "access-keys\u{0}\(user.name)", marker: marker,
+            maxItems: maxItems)
+        return Outcome(result: .listed(page.items, nextMarker: page.nextMarker))
     }
 
     /// CreateAccessKey for `user`, journaled under `journal`, within IAM's quota.
@@ -245,25 +247,5 @@ struct AccessKeyAdministration: Sendable {
 
     private static func description(_ key: AccessKeyMetadata) -> AccessKeyDescription {
         AccessKeyDescription(userName: key.userName, accessKeyId: key.accessKeyId, status: key.status, createDate: key.createDate)
-    }
-
-    /// One page of `keys` (in id order): after the key the marker names, at most `maxItems`
-    /// (default 100). The marker carries the user whose listing it continues, so it is refused
-    /// for another user's.
-    private static func page(
-        _ keys: [AccessKeyDescription], of userName: String, marker: String?, maxItems: Int?
-    ) throws(IdentityError) -> ([AccessKeyDescription], String?) {
-        let scope = "access-keys\u{0}\(userName)\u{0}"
-        var start = 0
-        if let marker {
-            guard let data = Data(base64Encoded: marker), let decoded = String(data: data, encoding: .utf8), decoded.hasPrefix(scope) else {
-                throw .invalidInput("Invalid Marker.")
-            }
-            let last = decoded.dropFirst(scope.count)
-            start = keys.firstIndex { $0.accessKeyId > last } ?? keys.count
-        }
-        let end = min(keys.count, start + (maxItems ?? 100))
-        let next = end < keys.count ? Data((scope + keys[end - 1].accessKeyId).utf8).base64EncodedString() : nil
-        return (Array(keys[start..<end]), next)
     }
 }

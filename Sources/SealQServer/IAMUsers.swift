@@ -26,18 +26,9 @@ struct IAMUsers: Sendable {
         case .list(let pathPrefix, let marker, let maxItems):
             let users = catalog.principals.values.filter { $0.kind == .user }.map { description($0, created) }
                 .filter { $0.path.hasPrefix(pathPrefix ?? "/") }.sorted { $0.userName < $1.userName }
-            let scope = "users\u{0}\(pathPrefix ?? "/")\u{0}"
-            var start = 0
-            if let marker {
-                guard let data = Data(base64Encoded: marker), let decoded = String(data: data, encoding: .utf8), decoded.hasPrefix(scope) else {
-                    throw .invalidInput("Invalid Marker.")
-                }
-                let last = decoded.dropFirst(scope.count)
-                start = users.firstIndex { $0.userName > last } ?? users.count
-            }
-            let end = min(users.count, start + (maxItems ?? 100))
-            let next = end < users.count ? Data((scope + users[end - 1].userName).utf8).base64EncodedString() : nil
-            return .listed(Array(users[start..<end]), nextMarker: next)
+            let page = try IAMPage.of(
+                users, key: \.userName, scope: "users\u{0}\(pathPrefix ?? "/")", marker: marker, maxItems: maxItems)
+            return .listed(page.items, nextMarker: page.nextMarker)
         }
     }
 

@@ -80,6 +80,31 @@ class WriteLock:
         self.db.close()
 
 
+def kill_while_journaled(d, change):
+    """Runs `change` (an API call) while the audit log is locked, and kills the daemon once the
+    change is journaled and made but not recorded; returns the journal it left (0600)."""
+    path = os.path.join(d.data_dir, "access-keys.journal")
+
+    def call():
+        try:
+            change()
+        except Exception:
+            pass  # the daemon dies before it answers
+
+    with WriteLock(d):
+        t = threading.Thread(target=call)
+        t.start()
+        deadline = time.monotonic() + 5
+        while not os.path.exists(path) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert os.path.exists(path), "the change is journaled before it is made"
+        d.kill()
+    t.join(20)
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    with open(path) as f:
+        return json.load(f)
+
+
 def test_a_change_that_cannot_be_recorded_is_taken_back(env):
     admin = iam(env)
     key = admin.create_access_key(UserName="partner")["AccessKey"]
@@ -143,25 +168,11 @@ def test_a_change_interrupted_before_its_record_is_taken_back_at_the_next_start(
     admin = iam(env)
     key = admin.create_access_key(UserName="partner")["AccessKey"]
     admin.update_access_key(UserName="partner", AccessKeyId=key["AccessKeyId"], Status="Inactive")
-    journal = os.path.join(env.data_dir, "access-keys.journal")
-    def enable_key():
-        try:
-            admin.update_access_key(UserName="partner", AccessKeyId=key["AccessKeyId"], Status="Active")
-        except Exception:
-            pass  # the daemon dies before it answers
-
-    with WriteLock(env):
-        enable = threading.Thread(target=enable_key)
-        enable.start()
-        deadline = time.monotonic() + 5
-        while not os.path.exists(journal) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert os.path.exists(journal), "the change is journaled before it is made"
-        assert json.load(open(journal))["change"]["accessKeyId"] == key["AccessKeyId"]
-        assert os.stat(journal).st_mode & 0o777 == 0o600
-        env.kill()
-    enable.join(20)
+    journal = kill_while_journaled(env, lambda: admin.update_access_key(
+        UserName="partner", AccessKeyId=key["AccessKeyId"], Status="Active"))
+    assert journal["change"]["accessKeyId"] == key["AccessKeyId"]
     env.start()
+    journal = os.path.join(env.data_dir, "access-keys.journal")
     assert statuses(env, "partner") == {key["AccessKeyId"]: "Inactive"}
     assert signs(env, key) == "InvalidClientTokenId"
     assert not os.path.exists(journal)
@@ -219,22 +230,9 @@ def test_an_undo_never_reverts_what_the_cli_wrote_meanwhile(env):
 def test_a_cli_change_made_while_the_daemon_was_down_is_not_undone_at_start(env):
     admin = iam(env)
     key = admin.create_access_key(UserName="partner")["AccessKey"]
+    kill_while_journaled(env, lambda: admin.update_access_key(
+        UserName="partner", AccessKeyId=key["AccessKeyId"], Status="Inactive"))
     journal = os.path.join(env.data_dir, "access-keys.journal")
-
-    def disable():
-        try:
-            admin.update_access_key(UserName="partner", AccessKeyId=key["AccessKeyId"], Status="Inactive")
-        except Exception:
-            pass  # the daemon dies before it answers
-
-    with WriteLock(env):
-        t = threading.Thread(target=disable)
-        t.start()
-        deadline = time.monotonic() + 5
-        while not os.path.exists(journal) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        env.kill()
-    t.join(20)
     principals_cli("disable", key["AccessKeyId"], data_dir=env.data_dir)
     env.start()
     assert statuses(env, "partner") == {key["AccessKeyId"]: "Inactive"} and signs(env, key) == "InvalidClientTokenId"
