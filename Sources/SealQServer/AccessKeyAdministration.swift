@@ -8,16 +8,18 @@ import WireFormat
 import WireJSON
 
 /// IAM's access key operations (CreateAccessKey, ListAccessKeys, UpdateAccessKey,
-/// DeleteAccessKey) over the principals' key store, for the users of `policies/`.
+/// DeleteAccessKey, GetAccessKeyLastUsed) over the principals' key store, for the users of
+/// `policies/`.
 ///
 /// The admin's key comes from the data directory's credentials file (or `SEALQ_ADMIN_*`): it
 /// is listed, and counts toward the admin's quota, but cannot be changed through the API.
 ///
 /// Changes are fail-closed and run one at a time: a change is described in the store's journal
-/// and made, then recorded; a change that cannot be recorded is undone (unless the key moved
-/// on since) before the next change starts, and a daemon killed before either finds the
-/// journal at its next start (`settleInterruptedChange`). The key file's lock and writes are
-/// taken off the task pool, so a stalled writer holds up only these calls.
+/// and made, then recorded; a change that cannot be recorded is undone (unless any write touched
+/// the key since) before the next change starts, and a journal left by a daemon that stopped,
+/// or by an undo that failed, is settled at the next start or before the next change
+/// (`settleUnsettledChange`). The key file's lock and writes are taken off the task pool, so a
+/// stalled writer holds up only these calls.
 struct AccessKeyAdministration: Sendable {
     let directory: PrincipalDirectory
     /// The audit log, where GetAccessKeyLastUsed finds a key's last use.
@@ -128,7 +130,7 @@ struct AccessKeyAdministration: Sendable {
                 throw error
             }
             do { try await Self.offPool { try store.settle() } } catch {
-                // Recorded: a journal left behind is settled at the next start, which finds the record.
+                // Recorded: a journal left behind is settled by the next change or start, which find the record.
                 logger.warning("access key journal not removed", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
             }
             return outcome.result
