@@ -117,9 +117,15 @@ struct AccessKeyAdministration: Sendable {
             let outcome = try await Self.offPool { try make(requestId) }
             do { try await record(outcome) } catch {
                 do {
-                    try await Self.offPool {
-                        if let change = outcome.change { try store.undo(change) }
+                    let undone = try await Self.offPool {
+                        let undone = try outcome.change.map { try store.undo($0) } ?? true
                         try store.settle()
+                        return undone
+                    }
+                    if !undone {
+                        logger.warning(
+                            "an access key change that could not be recorded was left in force: the key was written again meanwhile",
+                            metadata: ["request.id": "\(requestId)", "access.key.id": "\(outcome.change?.accessKeyId ?? "-")"])
                     }
                 } catch let undoFailure {
                     // The journal stays: the next change, or the next start, takes the change back.

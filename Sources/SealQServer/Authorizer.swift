@@ -107,7 +107,8 @@ final class Authorizer: Sendable {
         context.set("aws:CurrentTime", [currentTimeText(epoch)], type: .date)
         context.set("aws:EpochTime", [String(epoch)], type: .numeric)
         context.set("aws:SecureTransport", ["false"], type: .boolean)
-        context.set("aws:RequestedRegion", [region])
+        // IAM has one endpoint, in us-east-1: IAM's calls are made to that region.
+        context.set("aws:RequestedRegion", [target.action.hasPrefix("iam:") ? "us-east-1" : region])
         context.set("aws:ResourceAccount", [Self.owner(of: target.resource) ?? accountId])
         if let agent = call.headers["user-agent"] { context.set("aws:UserAgent", [agent]) }
         context.set("aws:ViaAWSService", [target.viaAWSService ? "true" : "false"], type: .boolean)

@@ -1,16 +1,18 @@
 import Foundation
 import IdentityWire
+import SealCrypto
 
 /// IAM's paging (`Marker`, `MaxItems`, `IsTruncated`) over a listing sorted by a text key.
 enum IAMPage {
     /// One page of `items` (ascending by `key`): after the item the marker names, at most
     /// `maxItems` (default 100), and the marker of the next page when there is one. The marker
-    /// carries `scope` (the listing it belongs to), so a marker from another listing is refused
-    /// (`InvalidInput`), and it names an item, so removing that item does not end the listing.
+    /// carries a digest of `scope` (the listing it belongs to, however long), so a marker from
+    /// another listing is refused (`InvalidInput`), and it names an item, so removing that item
+    /// does not end the listing. It stays within IAM's 320 characters for keys of up to 200.
     static func of<Item>(
         _ items: [Item], key: (Item) -> String, scope: String, marker: String?, maxItems: Int?
     ) throws(IdentityError) -> (items: [Item], nextMarker: String?) {
-        let prefix = scope + "\u{0}"
+        let prefix = String(Hex.encode(Digest.sha256(Array(scope.utf8))).prefix(16)) + "\u{0}"
         var start = 0
         if let marker {
             guard let data = Data(base64Encoded: marker), let decoded = String(data: data, encoding: .utf8), decoded.hasPrefix(prefix) else {

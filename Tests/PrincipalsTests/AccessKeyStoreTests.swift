@@ -122,6 +122,24 @@ struct AccessKeyStoreTests {
         #expect(try daemon.list().map(\.status) == ["Inactive"])
     }
 
+    @Test("A file rewritten by a build from before revisions is compared by content")
+    func revisionsStrippedByAnOlderBuild() throws {
+        let directory = try TemporaryDirectory()
+        let store = try AccessKeyStore(dataDirectory: directory.path)
+        let (created, _) = try store.create(for: "producer")
+        let id = try #require(created.metadata?.accessKeyId)
+        let disabled = try store.setStatus(id, active: false)
+        // What an older build writes: the same keys, without their revisions.
+        let path = directory.path + "/access-keys.json"
+        let stripped = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").filter { !$0.contains("\"Revision\"") }
+        try stripped.joined(separator: "\n").replacingOccurrences(of: ",\n      }", with: "\n      }")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(!(try String(contentsOfFile: path, encoding: .utf8)).contains("Revision"))
+        let older = try AccessKeyStore(dataDirectory: directory.path)
+        #expect(try older.undo(disabled), "the key is as the change left it")
+        #expect(try older.list().map(\.status) == ["Active"])
+    }
+
     @Test("A journaled change is described, durably and readable by owner only, before it is made, until settled")
     func journal() throws {
         let directory = try TemporaryDirectory()

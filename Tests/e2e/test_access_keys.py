@@ -31,6 +31,7 @@ AWS = shutil.which("aws")
 REGION = "eu-west-2"
 
 # A user allowed to manage its own keys only, as AWS's example policy for self-rotation does.
+# IAM's calls are made to us-east-1 whatever the daemon's region (aws:RequestedRegion).
 ROTATE_OWN_KEYS = {
     "Version": "2012-10-17",
     "Statement": [{
@@ -38,6 +39,7 @@ ROTATE_OWN_KEYS = {
         "Action": ["iam:CreateAccessKey", "iam:ListAccessKeys", "iam:UpdateAccessKey", "iam:DeleteAccessKey",
                    "iam:GetAccessKeyLastUsed"],
         "Resource": "arn:aws:iam::*:user/${aws:username}",
+        "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}},
     }],
 }
 
