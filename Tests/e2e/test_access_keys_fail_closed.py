@@ -8,14 +8,13 @@ held from outside to hold a change between its making and its record."""
 
 import json
 import os
-import shutil
-import signal
 import sqlite3
 import threading
 import time
 
 import boto3
 import pytest
+import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -38,7 +37,7 @@ def env(tmp_path):
 
 
 def iam(d, failing=False, key=ADMIN_KEY, secret=ADMIN_SECRET):
-    cfg = dict(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30)
+    cfg = dict(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
     if failing:
         cfg["user_agent_extra"] = "FAILME"
     return boto3.session.Session().client("iam", endpoint_url=d.url, region_name=REGION, aws_access_key_id=key,
@@ -264,3 +263,54 @@ def test_a_change_whose_undo_failed_is_taken_back_before_the_next_change(env):
     assert statuses(env, "partner") == {key["AccessKeyId"]: "Inactive"} and signs(env, key) == "InvalidClientTokenId"
     assert not os.path.exists(journal)
     assert signs(env, other) == user_arn("producer")
+
+
+def test_the_error_record_of_an_undone_create_names_no_key(env):
+    """Only the success record is refused here: the error record that follows the undo is written."""
+    db = sqlite3.connect(os.path.join(env.data_dir, "sealq.sqlite"), timeout=10)
+    db.execute("CREATE TRIGGER e2e_refuse_created BEFORE INSERT ON audit_templates "
+               "WHEN NEW.template LIKE '%FAILCREATE%' AND NEW.template LIKE '%\"accessKey\"%' "
+               "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+    db.commit()
+    db.close()
+    cfg = Config(retries={"total_max_attempts": 1}, user_agent_extra="FAILCREATE")
+    failing = boto3.session.Session().client("iam", endpoint_url=env.url, region_name=REGION, aws_access_key_id=ADMIN_KEY,
+                                             aws_secret_access_key=ADMIN_SECRET, config=cfg)
+    assert code_of(failing.create_access_key, UserName="partner") == ("InternalFailure", 500)
+    assert statuses(env, "partner") == {}
+    events = boto3.session.Session().client(
+        "cloudtrail", endpoint_url=env.url, region_name=REGION, aws_access_key_id=ADMIN_KEY,
+        aws_secret_access_key=ADMIN_SECRET).lookup_events(
+        LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateAccessKey"}])["Events"]
+    records = [json.loads(e["CloudTrailEvent"]) for e in events]
+    assert [(r["errorCode"], r["responseElements"]) for r in records] == [("InternalFailure", None)]
+
+
+def test_a_stalled_key_file_holds_up_only_key_changes(env):
+    """Another process holding the key file's lock blocks the changes waiting for it, not the
+    daemon: health checks and other calls still answer."""
+    import fcntl
+    with open(os.path.join(env.data_dir, "access-keys.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        made = {}
+        waiting = [threading.Thread(target=lambda user=user: made.setdefault(user, iam(env).create_access_key(UserName=user)))
+                   for user in ("partner", "producer")]
+        for t in waiting:
+            t.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        assert requests.get(env.url + "/health", timeout=10).status_code == 200
+        assert iam(env).get_user()["User"]["UserName"] == "admin"
+        assert time.monotonic() - started < 2
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    for t in waiting:
+        t.join(20)
+    assert set(made) == {"partner", "producer"}
+    assert len(statuses(env, "partner")) == 1 and len(statuses(env, "producer")) == 1
+
+
+def test_the_admin_keys_date_stays_across_restarts(env):
+    before = [k["CreateDate"] for k in iam(env).list_access_keys()["AccessKeyMetadata"]]
+    time.sleep(1.1)
+    env.restart()
+    assert [k["CreateDate"] for k in iam(env).list_access_keys()["AccessKeyMetadata"]] == before
