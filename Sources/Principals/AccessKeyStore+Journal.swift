@@ -61,6 +61,11 @@ extension AccessKeyStore {
         }
     }
 
+    /// Whether the journal holds a change (a look at the file, without reading it).
+    public var hasUnsettledChange: Bool {
+        access(journalPath, F_OK) == 0
+    }
+
     /// The change a daemon left unsettled when it stopped, if any.
     public func unsettledChange() throws -> Journal? {
         guard let bytes = try SecretFiles.read(journalPath) else { return nil }

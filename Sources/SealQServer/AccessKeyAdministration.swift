@@ -128,7 +128,7 @@ struct AccessKeyAdministration: Sendable {
                             metadata: ["request.id": "\(requestId)", "access.key.id": "\(outcome.change?.accessKeyId ?? "-")"])
                     }
                 } catch let undoFailure {
-                    // The journal stays: the next change, or the next start, takes the change back.
+                    // The journal stays: a retry within a second, the next change or the next start takes the change back.
                     logger.error(
                         "an access key change that could not be recorded could not be undone either",
                         metadata: ["request.id": "\(requestId)", "error": "\(undoFailure)"])
@@ -143,9 +143,17 @@ struct AccessKeyAdministration: Sendable {
         }
     }
 
+    /// `settleUnsettledChange()` while no change runs, when the journal holds one: for the
+    /// background retry of an undo that failed (`AccessKeyJournalService`).
+    func settleLeftChange() async throws {
+        guard directory.accessKeys.hasUnsettledChange else { return }
+        try await changes.run("access-keys") { try await settleUnsettledChange() }
+    }
+
     /// Settles a change left unsettled (see `execute`) by a daemon that stopped, or by an undo
     /// that failed: kept when the audit log holds its successful record, else undone (unless
-    /// the key was touched since). Called at start, and before each change.
+    /// the key was touched since). Called at start, before each change, and every second while
+    /// one is left (`settleLeftChange()`).
     func settleUnsettledChange() async throws {
         let store = directory.accessKeys
         guard let journal = try await Self.offPool({ try store.unsettledChange() }) else { return }

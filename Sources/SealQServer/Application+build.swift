@@ -188,7 +188,8 @@ public func buildApplication(
         AuditCheckpointService(log: audit, logger: logger),
         MaintenanceService(engine: engine, logger: logger),
         MoveTaskService(engine: engine, logger: logger),
-        KeyMaintenanceService(keys: keys, recorder: recorder, dataDirectory: configuration.dataDirectory, logger: logger))
+        KeyMaintenanceService(keys: keys, recorder: recorder, dataDirectory: configuration.dataDirectory, logger: logger),
+        AccessKeyJournalService(administration: accessKeyAdministration, logger: logger))
     return (application, engine)
 }
 
