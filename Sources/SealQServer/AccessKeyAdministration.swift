@@ -198,7 +198,7 @@ struct AccessKeyAdministration: Sendable {
             responseElements: .structure([
                 ("accessKey", .structure([
                     ("accessKeyId", .text(key.accessKeyId)), ("status", .text(key.status)), ("userName", .text(key.userName)),
-                    ("createDate", .text(key.createDate)),
+                    ("createDate", .text(Self.cloudTrailDate(key.createDate))),
                 ]))
             ]),
             change: created)
@@ -259,6 +259,17 @@ struct AccessKeyAdministration: Sendable {
         do { return try change() } catch let failure as AccessKeyStore.Failure where failure.reason == .noSuchKey {
             throw IdentityError.noSuchEntity("The Access Key with id \(accessKeyId) cannot be found.")
         }
+    }
+
+    /// A date as IAM's CloudTrail records write it in `responseElements` (`Jan 1, 2025 3:04:05 PM`,
+    /// UTC), from ISO 8601.
+    static func cloudTrailDate(_ iso: String) -> String {
+        guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = TimeZone(identifier: "UTC")
+        format.dateFormat = "MMM d, yyyy h:mm:ss a"
+        return format.string(from: date)
     }
 
     private static func description(_ key: AccessKeyMetadata) -> AccessKeyDescription {

@@ -406,7 +406,9 @@ def test_every_change_is_in_the_audit_log_and_no_secret_is_anywhere(env, tmp_pat
     assert created["requestParameters"] == {"userName": "consumer"}
     assert created["responseElements"]["accessKey"] == {
         "accessKeyId": key["AccessKeyId"], "status": "Active", "userName": "consumer",
-        "createDate": key["CreateDate"].strftime("%Y-%m-%dT%H:%M:%SZ")}
+        # As IAM's CloudTrail records write it: "Nov 27, 2026 9:05:03 AM" (UTC).
+        "createDate": f'{key["CreateDate"].strftime("%b")} {key["CreateDate"].day}, {key["CreateDate"].year} '
+                      f'{key["CreateDate"].hour % 12 or 12}:{key["CreateDate"].strftime("%M:%S %p")}'}
     updated = [e for e in iam_events(env, "UpdateAccessKey")
                if (e.get("requestParameters") or {}).get("accessKeyId") == key["AccessKeyId"]]
     assert [e["requestParameters"] for e in updated] == [
