@@ -76,8 +76,13 @@ public struct PrincipalCatalog: Sendable {
     ) throws(LoadError) -> PrincipalCatalog {
         var groupPolicyNames: [String: [String]] = [:]
         var groupMembers: [String: [String]] = [:]
+        // IAM: names "are not distinguished by case", so Bob and bob are one name defined twice.
+        var groupNames: [String: String] = [:]
         for group in definitions.groups {
-            guard groupPolicyNames[group.name] == nil else { throw LoadError(description: "\(file): group \(group.name) is defined twice") }
+            if let earlier = groupNames.updateValue(group.name, forKey: group.name.lowercased()) {
+                let why = earlier == group.name ? "" : " (as \(earlier): IAM does not tell names apart by case)"
+                throw LoadError(description: "\(file): group \(group.name) is defined twice\(why)")
+            }
             groupPolicyNames[group.name] = group.policyNames
             groupMembers[group.name] = []
         }
@@ -86,9 +91,12 @@ public struct PrincipalCatalog: Sendable {
             entries.append(.init(kind: .user, name: adminName, path: "/", groups: [], policyNames: ["AdministratorAccess"], tags: [:]))
         }
         var principals: [String: Principal] = [:]
+        var principalNames: [String: String] = [:]
         for entry in entries {
-            guard principals[entry.name] == nil else {
-                throw LoadError(description: "\(file): the name \(entry.name) is defined twice (users and roles share names)")
+            if let earlier = principalNames.updateValue(entry.name, forKey: entry.name.lowercased()) {
+                let why = earlier == entry.name
+                    ? "users and roles share names" : "as \(earlier): IAM does not tell names apart by case, and users and roles share names"
+                throw LoadError(description: "\(file): the name \(entry.name) is defined twice (\(why))")
             }
             var names = entry.policyNames
             for group in entry.groups {
