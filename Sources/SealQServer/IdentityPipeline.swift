@@ -7,9 +7,9 @@ import Principals
 import QueueEngine
 import WireFormat
 
-/// The request path of DESIGN.md for IAM and STS calls (policy simulation, access keys and
-/// caller identity) over the Query protocol: the same authenticate, authorize and record stages
-/// as SQS calls, with IAM's codecs on either side.
+/// The request path of DESIGN.md for IAM and STS calls (policy simulation, access keys, users,
+/// the credential report and caller identity) over the Query protocol: the same authenticate,
+/// authorize and record stages as SQS calls, with IAM's codecs on either side.
 struct IdentityPipeline: Sendable {
     let authenticator: Authenticator
     let authorizer: Authorizer
