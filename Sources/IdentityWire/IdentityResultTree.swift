@@ -40,7 +40,13 @@ enum IdentityResultTree {
                 ("CreateDate", .text(key.createDate)),
             ])
         }
-        var members: [(String, OutputNode)] = [("AccessKeyMetadata", list(listed)), ("IsTruncated", .boolean(nextMarker != nil))]
+        return page("AccessKeyMetadata", listed, nextMarker: nextMarker)
+    }
+
+    /// One page of an IAM listing: the items under `name`, `IsTruncated`, and the `Marker` of
+    /// the next page when there is one.
+    private static func page(_ name: String, _ items: [OutputNode], nextMarker: String?) -> OutputNode {
+        var members: [(String, OutputNode)] = [(name, list(items)), ("IsTruncated", .boolean(nextMarker != nil))]
         if let nextMarker { members.append(("Marker", .text(nextMarker))) }
         return .structure(members)
     }
@@ -69,11 +75,7 @@ enum IdentityResultTree {
 
     /// `ListUsersResponse`.
     static func userList(_ users: [UserDescription], nextMarker: String?) -> OutputNode {
-        var members: [(String, OutputNode)] = [
-            ("Users", list(users.map { user($0, withTags: false) })), ("IsTruncated", .boolean(nextMarker != nil)),
-        ]
-        if let nextMarker { members.append(("Marker", .text(nextMarker))) }
-        return .structure(members)
+        page("Users", users.map { user($0, withTags: false) }, nextMarker: nextMarker)
     }
 
     /// A list of nodes; IAM names each item `member`.

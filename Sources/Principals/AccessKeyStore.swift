@@ -180,20 +180,32 @@ public final class AccessKeyStore: Sendable {
         usleep(useconds_t(seconds * 1_000_000 + attoseconds / 1_000_000_000_000) + 10_000)
     }
 
-    /// Applies `edit` to the key list under the file lock and writes it back atomically; with
-    /// `journal`, the change `edit` describes is made durable in the journal first.
+    /// Applies `edit` to the key list under the file lock and writes it back atomically.
+    func update<Result>(_ edit: (inout [StoredKey]) throws -> Result) throws -> Result {
+        try update(edit, beforeWriting: { _ in })
+    }
+
+    /// `update`, making the change `edit` describes durable in the journal under `tag` first
+    /// (when there is a tag).
+    func update(journal tag: String?, _ edit: (inout [StoredKey]) throws -> Change) throws -> Change {
+        try update(edit) { change in
+            guard let tag else { return }
+            try SecretFiles.write(Array(try JSONEncoder().encode(Journal(tag: tag, change: change))), to: journalPath)
+        }
+    }
+
+    /// Applies `edit` to the key list under the file lock and, after `beforeWriting` saw its
+    /// result, writes it back atomically.
     /// The files are written holding the file lock only: lookups (every signed call makes one)
     /// go on with the keys as they were until the new file is in place.
-    func update<Result>(journal: String? = nil, _ edit: (inout [StoredKey]) throws -> Result) throws -> Result {
+    func update<Result>(_ edit: (inout [StoredKey]) throws -> Result, beforeWriting: (Result) throws -> Void) throws -> Result {
         try Self.locked(lockPath) {
             var keys = try snapshot.withLock { state in
                 try reload(&state)
                 return state.keys
             }
             let result = try edit(&keys)
-            if let journal, let change = result as? Change {
-                try SecretFiles.write(Array(try JSONEncoder().encode(Journal(tag: journal, change: change))), to: journalPath)
-            }
+            try beforeWriting(result)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try SecretFiles.write(Array(try encoder.encode(["AccessKeys": keys])), to: path)
