@@ -27,6 +27,10 @@ public protocol MessageStore: Sendable {
     /// returns the updated record, nil when the queue no longer exists.
     func assignSpaceKey(queueId: Int64, key: [UInt8]) async throws -> QueueRecord?
 
+    /// Whether `count` new messages of `bytes` in all (SQS sizes) may be stored now: false while
+    /// the disk holding the store is nearly full, so that what drains it (receives, deletes)
+    /// keeps room to work.
+    func admitsNewMessages(count: Int, bytes: Int) -> Bool
     /// Stores messages in one space; returns their sequence numbers in order.
     func insert(_ messages: [NewMessage], space: Int64) async throws -> [Int64]
     /// Claims up to `limit` messages visible at `now` and sent after `sentAfter`, making each

@@ -33,6 +33,7 @@ public struct SQSError: Error, Sendable, Equatable {
         case kmsThrottled = "KmsThrottled"
         case invalidSecurity = "InvalidSecurity"
         case internalError = "InternalError"
+        case serviceUnavailable = "ServiceUnavailable"
     }
 
     /// Which error.
@@ -45,6 +46,17 @@ public struct SQSError: Error, Sendable, Equatable {
         self.code = code
         self.message = message
     }
+
+    /// Whether the server is at fault (`Receiver` in the wire's terms), not the caller.
+    public var isServerFault: Bool {
+        code == .internalError || code == .serviceUnavailable
+    }
+
+    /// `ServiceUnavailable` for a send while the disk holding the data is nearly full: the
+    /// server's fault and passing, so SDKs retry it with backoff.
+    public static let lowOnDisk = SQSError(
+        .serviceUnavailable,
+        "The service cannot store new messages while the disk holding its data is nearly full. Please try again later.")
 
     /// Whether a message whose opening failed with this error can never be opened again: its
     /// key was deleted, or its stored bytes fail their integrity check (a key disabled, pending

@@ -138,7 +138,7 @@ struct SQSResultTree {
     private func failure(_ item: (id: String, error: SQSError)) -> OutputNode {
         let (code, _) = WireError.queryCodeAndStatus(item.error.code)
         return .structure([
-            ("Id", .text(item.id)), ("SenderFault", .boolean(item.error.code != .internalError)), ("Code", .text(code)),
+            ("Id", .text(item.id)), ("SenderFault", .boolean(!item.error.isServerFault)), ("Code", .text(code)),
             ("Message", .text(item.error.message)),
         ])
     }

@@ -87,9 +87,10 @@ extension WireError {
     /// The wire form of an engine error: the one place SQS error codes and statuses are decided.
     public init(_ error: SQSError) {
         let (queryCode, status) = Self.queryCodeAndStatus(error.code)
-        self.init(
-            jsonType: "com.amazonaws.sqs#\(error.code.rawValue)", queryCode: queryCode, status: status,
-            senderFault: error.code != .internalError, message: error.message)
+        // ServiceUnavailable is not an SQS shape: it goes out as the service framework's, as the
+        // daemon's other 503s do.
+        let jsonType = error.code == .serviceUnavailable ? Self.serviceUnavailable.jsonType : "com.amazonaws.sqs#\(error.code.rawValue)"
+        self.init(jsonType: jsonType, queryCode: queryCode, status: status, senderFault: !error.isServerFault, message: error.message)
     }
 
     /// The legacy (Query) code and HTTP status of an engine error code.
@@ -120,6 +121,7 @@ extension WireError {
         case .kmsThrottled: return ("KMS.ThrottlingException", 400)
         case .invalidSecurity: return ("InvalidSecurity", 400)
         case .internalError: return ("InternalError", 500)
+        case .serviceUnavailable: return ("ServiceUnavailable", 503)
         }
     }
 }

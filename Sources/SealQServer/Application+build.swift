@@ -62,7 +62,8 @@ public func buildApplication(
     // Files checked later must be known missing before this start makes any of them.
     let setUp = wasSetUp(configuration)
     let receiptKeyLost = setUp && !FileManager.default.fileExists(atPath: configuration.receiptKeyPath)
-    let store = try SQLiteMessageStore(path: configuration.databasePath, logger: logger)
+    let store = try SQLiteMessageStore(
+        path: configuration.databasePath, logger: logger, minimumFreeBytes: configuration.minimumFreeDiskBytes)
     for (path, mode) in SecretFiles.restrict(secretFiles(of: configuration)) {
         logger.warning(
             "\(path) was open to others (mode \(String(mode, radix: 8))): made readable by its owner only again; what it holds may have been read")
@@ -149,7 +150,7 @@ public func buildApplication(
             authenticator: authenticator, authorizer: authorizer, lookup: AuditLookup(store: store.auditStore), recorder: recorder,
             logger: logger))
     let responder = SealQResponder(
-        router: router, metrics: MetricsEndpoint(registry: registry, engine: engine),
+        router: router, metrics: MetricsEndpoint(registry: registry, engine: engine, store: store),
         maximumBodyBytes: configuration.maximumRequestBodyBytes,
         bodyBudget: BodyBudget(limit: configuration.bufferedBodyBudgetBytes))
     let connections = ConnectionLimit.raisingDescriptorLimit()
@@ -189,7 +190,8 @@ public func buildApplication(
         MaintenanceService(engine: engine, logger: logger),
         MoveTaskService(engine: engine, logger: logger),
         KeyMaintenanceService(keys: keys, recorder: recorder, dataDirectory: configuration.dataDirectory, logger: logger),
-        AccessKeyJournalService(administration: accessKeyAdministration, logger: logger))
+        AccessKeyJournalService(administration: accessKeyAdministration, logger: logger),
+        StorageHeadroomService(store: store))
     return (application, engine)
 }
 

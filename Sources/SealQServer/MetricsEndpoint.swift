@@ -1,5 +1,6 @@
 import Prometheus
 import QueueEngine
+import Storage
 import Synchronization
 
 /// The metrics backend `sealq serve` bootstraps: Prometheus on `registry`, with the histogram
@@ -26,11 +27,19 @@ final class MetricsEndpoint: Sendable {
 
     private let registry: PrometheusCollectorRegistry
     private let engine: QueueEngine
+    private let store: SQLiteMessageStore
     private let gauges = Mutex<[String: QueueGauges]>([:])
+    private let storageRoom: Gauge
 
-    init(registry: PrometheusCollectorRegistry, engine: QueueEngine) {
+    init(registry: PrometheusCollectorRegistry, engine: QueueEngine, store: SQLiteMessageStore) {
         self.registry = registry
         self.engine = engine
+        self.store = store
+        storageRoom = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "sealq_storage_room_bytes", unitName: "",
+                helpText: "Room left for new data on the disk holding the data directory: its free space, plus the database's free pages near the --min-free-disk-mb floor."),
+            labels: [])
     }
 
     /// The exposition text.
@@ -39,6 +48,7 @@ final class MetricsEndpoint: Sendable {
         // A failed read leaves the gauges as they were until the next scrape.
         let readings = (try? await engine.readings(of: queues)).map { Array(zip(queues.map(\.name), $0)) } ?? []
         let wallClock = SystemTimeSource().nowMilliseconds()
+        if let room = store.roomBytes { storageRoom.set(Double(room)) }
         gauges.withLock { gauges in
             let live = Set(queues.map(\.name))
             for (name, stale) in gauges where !live.contains(name) {

@@ -50,6 +50,11 @@ public struct ServerConfiguration: Sendable {
     /// How archived audit events are laid out in it (`--audit-archive-layout`).
     public var auditArchiveLayout: AuditExport.Layout = .flat
 
+    /// Sends are refused (503 ServiceUnavailable) while less room than this is left on the disk
+    /// holding the data directory, counting the pages the database freed (`--min-free-disk-mb`);
+    /// 0 never refuses them.
+    public var minimumFreeDiskBytes: Int64 = 64 << 20
+
     /// Whether calls are authenticated and authorized. Off only for measuring what access
     /// control costs (`sealq serve --insecure-skip-auth`): every call then runs as the admin.
     public var accessControl = true

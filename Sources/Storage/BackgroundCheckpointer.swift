@@ -11,6 +11,8 @@ final class BackgroundCheckpointer: Sendable {
         let raised = Atomic<Bool>(false)
         /// Set when the log must be emptied (a key was destroyed); cleared once it has been.
         let truncate = Atomic<Bool>(false)
+        /// Set while the disk is nearly full: every pass empties the log, giving its space back.
+        let lean = Atomic<Bool>(false)
     }
 
     private let stopFlag = StopFlag()
@@ -46,6 +48,9 @@ final class BackgroundCheckpointer: Sendable {
                         stopFlag.truncate.store(true, ordering: .releasing)
                         pause = Self.retryInterval
                     }
+                } else if stopFlag.lean.load(ordering: .relaxed) {
+                    // A log held back by a reader is emptied at a later pass.
+                    _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
                 } else {
                     _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
                 }
@@ -61,6 +66,12 @@ final class BackgroundCheckpointer: Sendable {
     func requestTruncation() {
         stopFlag.truncate.store(true, ordering: .releasing)
         wakeUp.signal()
+    }
+
+    /// While `lean`, every pass empties the log instead of leaving it at its size for reuse:
+    /// for a nearly full disk, where a drain's deletes (whole pages, overwritten) would grow it.
+    func keepLogEmpty(_ lean: Bool) {
+        stopFlag.lean.store(lean, ordering: .relaxed)
     }
 
     /// Stops the thread (once a pass under way ends), which closes its connection.

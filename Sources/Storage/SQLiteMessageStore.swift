@@ -13,9 +13,13 @@ public final class SQLiteMessageStore: MessageStore {
     let writer: GroupCommitWriter
     let totals = Mutex<[Int64: Int]>([:])
     let checkpointer: BackgroundCheckpointer?
+    /// Measures the disk, and refuses new messages while it is nearly full; nil (in memory) admits them all.
+    let headroom: StorageHeadroom?
 
-    /// Opens (creating if needed) the database file at `path` and migrates it.
-    public convenience init(path: String, logger: Logger) throws {
+    /// Opens (creating if needed) the database file at `path` and migrates it. With
+    /// `minimumFreeBytes`, new messages are refused while less room than that is left on the
+    /// disk holding it (`StorageHeadroom`).
+    public convenience init(path: String, logger: Logger, minimumFreeBytes: Int64 = 0) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)  // wait out the other connection's brief locks
         configuration.prepareDatabase { db in
@@ -43,17 +47,21 @@ public final class SQLiteMessageStore: MessageStore {
         // deletion destroyed (a shredded space key, a purged message): the log is emptied as
         // soon as no reader holds it (a reader, such as a backup, must not stop the start).
         checkpointer.requestTruncation()
-        try self.init(database: database, checkpointer: checkpointer, logger: logger)
+        let headroom = StorageHeadroom(
+            directory: URL(fileURLWithPath: path).deletingLastPathComponent().path, minimumFreeBytes: minimumFreeBytes,
+            reusableBytes: { try? database.read(Self.reusableBytes) }, nearFloor: { checkpointer.keepLogEmpty($0) }, logger: logger)
+        try self.init(database: database, checkpointer: checkpointer, headroom: headroom, logger: logger)
     }
 
-    /// An in-memory database, for tests.
-    public static func inMemory(logger: Logger) throws -> SQLiteMessageStore {
-        try SQLiteMessageStore(database: try DatabaseQueue(), checkpointer: nil, logger: logger)
+    /// An in-memory database, for tests; `headroom`, when given, decides which sends are admitted.
+    public static func inMemory(logger: Logger, headroom: StorageHeadroom? = nil) throws -> SQLiteMessageStore {
+        try SQLiteMessageStore(database: try DatabaseQueue(), checkpointer: nil, headroom: headroom, logger: logger)
     }
 
-    init(database: any DatabaseWriter, checkpointer: BackgroundCheckpointer?, logger: Logger) throws {
+    init(database: any DatabaseWriter, checkpointer: BackgroundCheckpointer?, headroom: StorageHeadroom? = nil, logger: Logger) throws {
         self.database = database
         self.checkpointer = checkpointer
+        self.headroom = headroom
         self.writer = GroupCommitWriter(database)
         try database.read(NewerSchema.refuse)
         let applied = try database.read { db in try Schema.migrator.appliedIdentifiers(db) }
@@ -136,6 +144,34 @@ public final class SQLiteMessageStore: MessageStore {
         public var description: String {
             "a reader of the database (a backup, an sqlite3 shell) held the write-ahead log; the next start empties it"
         }
+    }
+
+    /// Whether `count` new messages of `bytes` in all may be stored now (false while the disk
+    /// is nearly full). Each is reckoned at twice its size plus a row's overhead: its pages are
+    /// written to the write-ahead log, then copied into the file, and both copies take disk
+    /// until the log is emptied.
+    public func admitsNewMessages(count: Int, bytes: Int) -> Bool {
+        headroom?.admits(bytes: 2 * (bytes + count * Self.rowOverheadBytes)) ?? true
+    }
+
+    /// What a stored message takes beyond its SQS size, at most: its row and index entries, the
+    /// sealed layout, and its share of the send's audit record.
+    static let rowOverheadBytes = 1024
+
+    /// The room left for new data on the disk holding the database (near the floor, counting
+    /// the pages it freed) as last measured; nil in memory or when the disk cannot be asked.
+    public var roomBytes: Int64? { headroom?.roomBytes }
+
+    /// Measures the room left on the disk holding the database (`StorageHeadroom`).
+    public func measureRoom() {
+        headroom?.measure()
+    }
+
+    /// The bytes of the database's free pages, which SQLite fills before it grows the file.
+    static func reusableBytes(_ db: Database) throws -> Int64 {
+        let pages = try Int64.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+        let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+        return pages * pageSize
     }
 
     /// Reads every live queue.

@@ -61,6 +61,14 @@ struct ServeCommand: AsyncParsableCommand {
         parsing: .unconditional,
         help: "Event-loop threads (1–256) for network I/O [env: SEALQ_IO_THREADS] (default: one per core).")
     var ioThreads: Int?
+    @Option(
+        name: .customLong("min-free-disk-mb"),
+        parsing: .unconditional,
+        help: """
+            Refuse sends (503 ServiceUnavailable, which SDKs retry) while less than this many MiB (0–1000000000) are left on \
+            the disk holding the data directory; receives and deletes go on [env: SEALQ_MIN_FREE_DISK_MB] (default: 64; 0: never refuse).
+            """)
+    var minFreeDiskMegabytes: Int64?
 
     func run() async throws {
         try ProcessSecrets.protectMemory()
@@ -125,6 +133,12 @@ struct ServeCommand: AsyncParsableCommand {
             guard (1...256).contains(threads) else { throw ValidationError("--io-threads must be 1 to 256.") }
             configuration.ioThreads = threads
         }
+        if let megabytes = try minFreeDiskMegabytes ?? environment["SEALQ_MIN_FREE_DISK_MB"].map(Self.parseMegabytes) {
+            guard (0...1_000_000_000).contains(megabytes) else {
+                throw ValidationError("--min-free-disk-mb (or SEALQ_MIN_FREE_DISK_MB) must be 0 to 1000000000.")
+            }
+            configuration.minimumFreeDiskBytes = megabytes << 20
+        }
         if insecureSkipAuth {
             guard ["127.0.0.1", "::1", "localhost"].contains(configuration.host) else {
                 throw ValidationError("--insecure-skip-auth is refused unless --host is a loopback address.")
@@ -160,6 +174,11 @@ struct ServeCommand: AsyncParsableCommand {
     private static func parseThreads(_ text: String) throws -> Int {
         guard let threads = Int(text) else { throw ValidationError("SEALQ_IO_THREADS must be a number of threads.") }
         return threads
+    }
+
+    private static func parseMegabytes(_ text: String) throws -> Int64 {
+        guard let megabytes = Int64(text) else { throw ValidationError("SEALQ_MIN_FREE_DISK_MB must be a number of MiB.") }
+        return megabytes
     }
 
     private static func parsePort(_ text: String) throws -> Int {

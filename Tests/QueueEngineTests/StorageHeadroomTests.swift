@@ -1,0 +1,142 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import QueueEngine
+@testable import Storage
+
+/// A disk whose free space the test sets, counting how often it was asked.
+private final class FakeDisk: Sendable {
+    let free = Mutex<Int64?>(0)
+    let reusable = Mutex<Int64>(0)
+    let asked = Mutex(0)
+    let nearFloorHeard = Mutex<[Bool]>([])
+
+    func headroom(minimum: Int64, clock: ManualClock) -> StorageHeadroom {
+        StorageHeadroom(
+            minimumFreeBytes: minimum,
+            fileSystemFree: {
+                self.asked.withLock { $0 += 1 }
+                return self.free.withLock { $0 }
+            },
+            reusableBytes: { self.reusable.withLock { $0 } },
+            nearFloor: { near in self.nearFloorHeard.withLock { $0.append(near) } },
+            time: clock, logger: quietLogger)
+    }
+}
+
+@Suite("Storage headroom: sends refused before the disk fills")
+struct StorageHeadroomTests {
+    @Test("Sends are admitted while they leave the floor, taken off the room until it is measured again")
+    func admitsDownToTheFloor() {
+        let disk = FakeDisk()
+        disk.free.withLock { $0 = 1_000 }
+        let clock = ManualClock()
+        let headroom = disk.headroom(minimum: 600, clock: clock)
+        #expect(headroom.admits(bytes: 300))
+        #expect(headroom.roomBytes == 700)
+        #expect(headroom.admits(bytes: 100))
+        #expect(!headroom.admits(bytes: 1), "600 left: one byte more would go below the floor")
+        #expect(disk.asked.withLock { $0 } == 1, "within a second the room is not measured again")
+        // The disk did not really fill (the sends were small on disk): the next measurement says so.
+        clock.advance(seconds: 1)
+        #expect(headroom.admits(bytes: 300), "a second later the disk is measured again")
+        #expect(disk.asked.withLock { $0 } == 2)
+    }
+
+    @Test("Once refusing, sends wait for a tenth more than the floor, so they do not flap")
+    func hysteresis() {
+        let disk = FakeDisk()
+        disk.free.withLock { $0 = 1_000 }
+        let clock = ManualClock()
+        let headroom = disk.headroom(minimum: 1_000, clock: clock)
+        #expect(!headroom.admits(bytes: 1))
+        disk.free.withLock { $0 = 1_050 }
+        clock.advance(seconds: 1)
+        #expect(!headroom.admits(bytes: 10), "1,040 would be left: above the floor, below 1,100")
+        disk.free.withLock { $0 = 1_200 }
+        clock.advance(seconds: 1)
+        #expect(headroom.admits(bytes: 100))
+        #expect(headroom.admits(bytes: 50), "admitting again, the plain floor applies")
+    }
+
+    @Test("The database's free pages count near the floor only, where the log is kept empty too")
+    func reusablePagesNearTheFloor() {
+        let disk = FakeDisk()
+        disk.free.withLock { $0 = 5_000 }
+        disk.reusable.withLock { $0 = 10_000 }
+        let clock = ManualClock()
+        let headroom = disk.headroom(minimum: 1_000, clock: clock)
+        headroom.measure()
+        #expect(headroom.roomBytes == 5_000, "far from the floor the free pages are not read")
+        disk.free.withLock { $0 = 1_500 }
+        headroom.measure()
+        #expect(headroom.roomBytes == 11_500, "within twice the floor they are")
+        #expect(headroom.admits(bytes: 10_000), "a drained queue's pages take new messages")
+        #expect(disk.nearFloorHeard.withLock { $0 } == [false, true])
+    }
+
+    @Test("No floor admits everything without asking the disk; an unmeasurable disk admits too")
+    func noFloorAndUnknownDisk() {
+        let disk = FakeDisk()
+        let clock = ManualClock()
+        #expect(disk.headroom(minimum: 0, clock: clock).admits(bytes: Int.max / 4))
+        #expect(disk.asked.withLock { $0 } == 0)
+        disk.free.withLock { $0 = nil }
+        let unknown = disk.headroom(minimum: 1_000, clock: clock)
+        #expect(unknown.admits(bytes: 1_000_000))
+        #expect(unknown.roomBytes == nil)
+    }
+
+    @Test("A store on a real file measures its disk, and counts freed pages as room near the floor")
+    func realFile() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sealq-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("sealq.sqlite").path
+        let store = try SQLiteMessageStore(path: path, logger: quietLogger)
+        store.measureRoom()
+        let free = try #require(StorageHeadroom.freeBytes(of: directory.path))
+        let room = try #require(store.roomBytes)
+        #expect(abs(room - free) < 64 << 20, "the room is the file system's free space (\(room) against \(free))")
+        #expect(store.admitsNewMessages(count: 1_000, bytes: Int.max / 8), "without a floor nothing is refused")
+        let h = try await Harness(store: store)
+        try await h.createQueue()
+        for _ in 0..<40 { try await h.send(String(repeating: "x", count: 60_000)) }
+        for message in try await h.receive(max: 10) + h.receive(max: 10) + h.receive(max: 10) + h.receive(max: 10) {
+            try await h.engine.deleteMessage(queue: "q", receiptHandle: message.receiptHandle)
+        }
+        let freed = try await store.database.read(SQLiteMessageStore.reusableBytes)
+        #expect(freed >= 40 * 60_000, "deleted messages' pages are free for reuse (\(freed) bytes)")
+    }
+
+    @Test("A send refused for room is ServiceUnavailable and stores nothing; receives and deletes go on")
+    func engineRefusesSendsOnly() async throws {
+        let disk = FakeDisk()
+        disk.free.withLock { $0 = 50_000 }
+        let clock = ManualClock()
+        let h = try await Harness(
+            clock: clock, store: try SQLiteMessageStore.inMemory(logger: quietLogger, headroom: disk.headroom(minimum: 40_000, clock: clock)))
+        try await h.createQueue()
+        let kept = try await h.send("fits")
+        let error = await expectSQSError(.serviceUnavailable) { try await h.send(String(repeating: "y", count: 8_000)) }
+        #expect(error?.isServerFault == true)
+        await expectSQSError(.serviceUnavailable, "a batch is refused whole") {
+            _ = try await h.engine.sendMessageBatch(
+                queue: "q", [BatchEntry(id: "a", payload: OutgoingMessage(body: "a")), BatchEntry(id: "b", payload: OutgoingMessage(body: "b"))],
+                caller: testCaller)
+        }
+        await expectSQSError(.invalidParameterValue, "a message that could never be sent is told so first") {
+            _ = try await h.engine.sendMessage(queue: "q", OutgoingMessage(body: "z", delaySeconds: 901), caller: testCaller)
+        }
+        #expect(try await h.counts() == [1, 0, 0])
+        let received = try await h.receive()
+        #expect(received.map(\.messageId) == [kept.messageId])
+        try await h.engine.deleteMessage(queue: "q", receiptHandle: received[0].receiptHandle)
+        #expect(try await h.counts() == [0, 0, 0])
+        disk.free.withLock { $0 = 100_000 }
+        clock.advance(seconds: 1)
+        try await h.send(String(repeating: "y", count: 8_000))
+        #expect(try await h.counts() == [1, 0, 0])
+    }
+}
