@@ -70,7 +70,7 @@ public final class StorageHeadroom: Sendable {
         return state.withLock { state in
             if isStale(state) { measure(&state) }
             guard let room = state.room else { return true }
-            let admitted = room - Int64(bytes) >= floor(state)
+            let admitted = room - Int64(bytes) >= requiredRoom(state)
             if admitted { state.room = room - Int64(bytes) }
             noteTransition(&state, refusing: !admitted, room: room)
             return admitted
@@ -90,7 +90,7 @@ public final class StorageHeadroom: Sendable {
 
     /// The room a send must leave: once refusing, a tenth more than the minimum, so that sends
     /// do not flap between admitted and refused as single messages come and go.
-    private func floor(_ state: State) -> Int64 {
+    private func requiredRoom(_ state: State) -> Int64 {
         state.refusing ? minimumFreeBytes + minimumFreeBytes / 10 : minimumFreeBytes
     }
 
@@ -110,7 +110,7 @@ public final class StorageHeadroom: Sendable {
         let near = minimumFreeBytes > 0 && free < minimumFreeBytes * 2
         nearFloor(near)
         state.room = free + (near ? reusable() ?? 0 : 0)
-        if let room = state.room, state.refusing, room >= floor(state) {
+        if let room = state.room, state.refusing, room >= requiredRoom(state) {
             noteTransition(&state, refusing: false, room: room)
         }
     }
