@@ -4,7 +4,7 @@ extension QueueEngine {
         let queue = try requireQueue(name)
         try Self.checkSigned(caller, for: queue)
         let prepared = try prepare(message, for: queue, caller: caller, now: time.nowMilliseconds())
-        try admit(sizes: [prepared.size], to: queue)
+        try await admit(sizes: [prepared.size], to: queue)
         var stored = [prepared.message]
         try seal(&stored, for: queue, caller: caller)
         return try await persist(stored, sizes: [prepared.size], in: queue, entryIds: [nil], windowKeys: [prepared.windowKey])[0]
@@ -78,7 +78,7 @@ extension QueueEngine {
             }
         }
         // A key failure, or a disk too full, is the whole call's (every entry needs the same key), as on AWS.
-        try admit(sizes: sizes, to: queue)
+        try await admit(sizes: sizes, to: queue)
         try seal(&stored, for: queue, caller: caller)
         let sent = stored.isEmpty ? [] : try await persist(stored, sizes: sizes, in: queue, entryIds: acceptedIds, windowKeys: windowKeys)
         outcome.successes = Array(zip(acceptedIds, sent))
@@ -86,13 +86,16 @@ extension QueueEngine {
     }
 
     /// Refuses messages of SQS sizes `sizes` while the store is nearly out of disk
-    /// (`ServiceUnavailable`, 503), before any key is used for them.
-    private func admit(sizes: [Int], to queue: QueueRecord) throws(SQSError) {
+    /// (`ServiceUnavailable`, 503), before any key is used for them; a refusal is held for
+    /// `refusedSendHold` first, and the room looked at once more.
+    private func admit(sizes: [Int], to queue: QueueRecord) async throws(SQSError) {
         guard !sizes.isEmpty else { return }
-        guard store.admitsNewMessages(count: sizes.count, bytes: sizes.reduce(0, +)) else {
-            count("sealq_sends_refused_low_disk_total", queue: queue.name, by: sizes.count)
-            throw SQSError.lowOnDisk
-        }
+        let bytes = sizes.reduce(0, +)
+        if store.admitsNewMessages(count: sizes.count, bytes: bytes) { return }
+        try? await Task.sleep(for: configuration.refusedSendHold)
+        if store.admitsNewMessages(count: sizes.count, bytes: bytes) { return }
+        count("sealq_sends_refused_low_disk_total", queue: queue.name, by: sizes.count)
+        throw SQSError.lowOnDisk
     }
 
     /// Refuses an anonymous (unsigned) caller on a queue with server-side encryption on, as AWS

@@ -17,12 +17,17 @@ public final class QueueEngine: Sendable {
         /// Messages a queue may hold in flight before short-poll receives fail with OverLimit
         /// (AWS's quota: about 120,000 for standard and FIFO queues).
         public var maxInFlight: Int
+        /// How long a send the disk has no room for waits before it is refused, after one more
+        /// look at the room: a producer retrying at once meets about one refusal a second per
+        /// connection, each of which is an audit record taking room too.
+        public var refusedSendHold: Duration
 
         /// Creates a configuration.
-        public init(accountId: String, region: String, maxInFlight: Int = 120_000) {
+        public init(accountId: String, region: String, maxInFlight: Int = 120_000, refusedSendHold: Duration = .seconds(1)) {
             self.accountId = accountId
             self.region = region
             self.maxInFlight = maxInFlight
+            self.refusedSendHold = refusedSendHold
         }
     }
 

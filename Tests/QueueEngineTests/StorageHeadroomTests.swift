@@ -110,7 +110,7 @@ struct StorageHeadroomTests {
         #expect(freed >= 40 * 60_000, "deleted messages' pages are free for reuse (\(freed) bytes)")
     }
 
-    @Test("A send refused for room is ServiceUnavailable and stores nothing; receives and deletes go on")
+    @Test("A send refused for room is held, then ServiceUnavailable, and stores nothing; receives and deletes go on")
     func engineRefusesSendsOnly() async throws {
         let disk = FakeDisk()
         disk.free.withLock { $0 = 50_000 }
@@ -119,8 +119,10 @@ struct StorageHeadroomTests {
             clock: clock, store: try SQLiteMessageStore.inMemory(logger: quietLogger, headroom: disk.headroom(minimum: 40_000, clock: clock)))
         try await h.createQueue()
         let kept = try await h.send("fits")
+        let started = ContinuousClock.now
         let error = await expectSQSError(.serviceUnavailable) { try await h.send(String(repeating: "y", count: 8_000)) }
         #expect(error?.isServerFault == true)
+        #expect(ContinuousClock.now - started >= .milliseconds(900), "a refusal is held about a second, against retry storms")
         await expectSQSError(.serviceUnavailable, "a batch is refused whole") {
             _ = try await h.engine.sendMessageBatch(
                 queue: "q", [BatchEntry(id: "a", payload: OutgoingMessage(body: "a")), BatchEntry(id: "b", payload: OutgoingMessage(body: "b"))],
@@ -137,6 +139,22 @@ struct StorageHeadroomTests {
         disk.free.withLock { $0 = 100_000 }
         clock.advance(seconds: 1)
         try await h.send(String(repeating: "y", count: 8_000))
+        #expect(try await h.counts() == [1, 0, 0])
+    }
+
+    @Test("A send held for room is taken when room comes back during the hold")
+    func roomBackDuringTheHold() async throws {
+        let disk = FakeDisk()
+        disk.free.withLock { $0 = 10_000 }
+        let clock = ManualClock()
+        let h = try await Harness(
+            clock: clock, store: try SQLiteMessageStore.inMemory(logger: quietLogger, headroom: disk.headroom(minimum: 40_000, clock: clock)))
+        try await h.createQueue()
+        async let sent = h.send("waits")
+        try await Task.sleep(for: .milliseconds(300))
+        disk.free.withLock { $0 = 1_000_000 }
+        clock.advance(seconds: 1)
+        #expect(try await sent.messageId.isEmpty == false)
         #expect(try await h.counts() == [1, 0, 0])
     }
 }
