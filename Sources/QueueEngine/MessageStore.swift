@@ -93,11 +93,12 @@ public protocol MessageStore: Sendable {
     func deadLetterOrigins(space: Int64) async throws -> [String]
     /// Removes messages sent at or before their space's cutoff, leftovers of purged or deleted
     /// queues, deduplication entries expired at `now`, and queue-deletion records and FIFO
-    /// receive attempts older than `forgetBefore`. Returns how many messages it removed, and the
-    /// spaces whose messages expired.
+    /// receive attempts older than `forgetBefore`, at most `limit` messages (and a bound of bytes
+    /// the store sets) at a time. Returns how many messages it removed, the spaces whose messages
+    /// expired, and whether it stopped at a bound (more may be left).
     func sweep(
         retentionCutoffs: [Int64: Int64], forgetBefore: Int64, now: Int64, limit: Int
-    ) async throws -> (removed: Int, expiredIn: Set<Int64>)
+    ) async throws -> (removed: Int, expiredIn: Set<Int64>, bounded: Bool)
 }
 
 /// The result of `createQueue`.

@@ -130,8 +130,9 @@ public final class QueueEngine: Sendable {
     }
 
     /// Removes expired messages and what purges and deletions left behind, and the keys no
-    /// queue uses any more from the sealer's caches; returns rows removed.
-    public func sweepExpiredMessages(limit: Int) async throws -> Int {
+    /// queue uses any more from the sealer's caches; returns rows removed, and whether the sweep
+    /// stopped at its bound (at most `limit` rows, and a bound of bytes), so more may be left.
+    public func sweepExpiredMessages(limit: Int) async throws -> (removed: Int, bounded: Bool) {
         sealer.forgetIdleKeys()
         let now = time.nowMilliseconds()
         var cutoffs: [Int64: Int64] = [:]
@@ -144,7 +145,7 @@ public final class QueueEngine: Sendable {
         for queue in catalog.all() where queue.settings.fifoQueue && swept.expiredIn.contains(queue.messageSpace) {
             waiters.notifyAll(queueId: queue.id)
         }
-        return swept.removed
+        return (swept.removed, swept.bounded)
     }
 
     func requireQueue(_ name: String) throws(SQSError) -> QueueRecord {

@@ -14,18 +14,18 @@ struct MaintenanceService: Service {
     var idleInterval: Duration = .seconds(1)
     /// Pause between two full chunks.
     var busyInterval: Duration = .milliseconds(100)
-    /// Rows removed per transaction.
+    /// Rows removed per transaction, at most (the store also bounds the bytes).
     var chunk = 2_000
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            var removed = 0
+            var bounded = false
             do {
-                removed = try await engine.sweepExpiredMessages(limit: chunk)
+                bounded = try await engine.sweepExpiredMessages(limit: chunk).bounded
             } catch {
                 logger.error("maintenance sweep failed", metadata: ["error": "\(error)"])
             }
-            try? await gracefulShutdownAwareSleep(removed == chunk ? busyInterval : idleInterval)
+            try? await gracefulShutdownAwareSleep(bounded ? busyInterval : idleInterval)
         }
     }
 

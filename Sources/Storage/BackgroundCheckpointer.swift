@@ -49,8 +49,11 @@ final class BackgroundCheckpointer: Sendable {
                         pause = Self.retryInterval
                     }
                 } else if stopFlag.lean.load(ordering: .relaxed) {
-                    // A log held back by a reader is emptied at a later pass.
+                    // Copied first, which never waits, so that the writer restarts the log from
+                    // its start even when the truncation finds it busy (it then waits for a later pass).
+                    _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
                     _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+                    pause = Self.retryInterval
                 } else {
                     _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
                 }

@@ -226,36 +226,27 @@ extension SQLiteMessageStore {
         }
     }
 
-    /// Deletes expired and orphaned rows in one bounded transaction. Spaces holding no message
-    /// are not looked at, so thousands of empty queues cost the once-a-second sweep nothing.
+    /// Deletes expired and orphaned rows in one bounded transaction: at most `limit` messages,
+    /// and about `sweepByteBudget` bytes of them, since every page they free is overwritten
+    /// through the write-ahead log (`secure_delete`), which needs that much free disk until it is
+    /// emptied. Spaces holding no message are not looked at, so thousands of empty queues cost
+    /// the once-a-second sweep nothing.
     public func sweep(
         retentionCutoffs: [Int64: Int64], forgetBefore: Int64, now: Int64, limit: Int
-    ) async throws -> (removed: Int, expiredIn: Set<Int64>) {
+    ) async throws -> (removed: Int, expiredIn: Set<Int64>, bounded: Bool) {
         let occupied = totals.withLock { totals in retentionCutoffs.filter { (totals[$0.key] ?? 0) > 0 } }
-        let (removed, total) = try await writer.perform { db -> ([Int64: Int], Int) in
+        let start = SweepBudget(rows: limit, bytes: sweepByteBudget)
+        let (removed, total, bounded) = try await writer.perform { db -> ([Int64: Int], Int, Bool) in
+            var budget = start
             var removed: [Int64: Int] = [:]
-            var budget = limit
-            for (space, cutoff) in occupied where budget > 0 {
-                let groups = try Optional<String>.fetchAll(
-                    db,
-                    sql: """
-                        DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE space = ? AND sent_at <= ? LIMIT ?)
-                        RETURNING group_id
-                        """,
-                    arguments: [space, cutoff, budget])
-                removed[space] = db.changesCount
-                budget -= db.changesCount
-                for group in Set(groups.compactMap { $0 }) { try Self.refreshGroup(db, space: space, group: group) }
+            for (space, cutoff) in occupied where !budget.isSpent {
+                removed[space] = try Self.deleteMessages(db, space: space, sentBy: cutoff, within: &budget)
             }
             try db.execute(sql: "DELETE FROM deduplication WHERE expires_at <= ?", arguments: [now])
             try db.execute(sql: "DELETE FROM receive_attempts WHERE created_at < ?", arguments: [forgetBefore])
             let retired = try Int64.fetchAll(db, sql: "SELECT id FROM message_spaces WHERE retired_at IS NOT NULL")
-            for space in retired where budget > 0 {
-                try db.execute(
-                    sql: "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE space = ? LIMIT ?)",
-                    arguments: [space, budget])
-                budget -= db.changesCount
-                if db.changesCount == 0 {
+            for space in retired where !budget.isSpent {
+                if try Self.deleteMessages(db, space: space, sentBy: nil, within: &budget) == 0 {
                     try db.execute(sql: "DELETE FROM message_spaces WHERE id = ?", arguments: [space])
                     try db.execute(sql: "DELETE FROM fifo_groups WHERE space = ?", arguments: [space])
                     try db.execute(sql: "DELETE FROM deduplication WHERE space = ?", arguments: [space])
@@ -263,10 +254,50 @@ extension SQLiteMessageStore {
                 }
             }
             try db.execute(sql: "DELETE FROM queue_tombstones WHERE deleted_at < ?", arguments: [forgetBefore])
-            return (removed, limit - budget)
+            return (removed, start.rows - budget.rows, budget.isSpent)
         }
         for (space, count) in removed { adjustTotal(space: space, by: -count) }
-        return (total, Set(removed.filter { $0.value > 0 }.keys))
+        return (total, Set(removed.filter { $0.value > 0 }.keys), bounded)
+    }
+
+    /// What one sweep transaction may still remove.
+    struct SweepBudget {
+        var rows: Int
+        var bytes: Int64
+        var isSpent: Bool { rows <= 0 || bytes <= 0 }
+    }
+
+    /// The most message bytes one sweep transaction removes: 8 MiB, and a quarter of the disk
+    /// floor when that is less (at least 256 KiB; a single larger message still goes).
+    var sweepByteBudget: Int64 {
+        let floor = headroom?.minimumFreeBytes ?? 0
+        return floor > 0 ? min(8 << 20, max(256 << 10, floor / 4)) : 8 << 20
+    }
+
+    /// Deletes messages of `space` (sent at or before `sentBy`, when given) within `budget`,
+    /// always at least one when any is there, keeping FIFO groups up to date; returns how many.
+    private static func deleteMessages(_ db: Database, space: Int64, sentBy cutoff: Int64?, within budget: inout SweepBudget) throws -> Int {
+        // The stored size: a BLOB's length costs no read of its content; a body's length counts
+        // its characters, near enough.
+        let candidates = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT seq, IFNULL(length(payload), 0) + IFNULL(length(body), 0) + IFNULL(length(attributes), 0) AS size
+                FROM messages WHERE space = ? AND sent_at <= ? LIMIT ?
+                """,
+            arguments: [space, cutoff ?? Int64.max, budget.rows])
+        let delete = try db.cachedStatement(sql: "DELETE FROM messages WHERE seq = ? RETURNING group_id")
+        var groups: Set<String> = []
+        var deleted = 0
+        for candidate in candidates {
+            if deleted > 0 && budget.bytes <= 0 { break }
+            if let group = try String?.fetchOne(delete, arguments: [candidate["seq"] as Int64]) ?? nil { groups.insert(group) }
+            deleted += 1
+            budget.rows -= 1
+            budget.bytes -= candidate["size"] as Int64
+        }
+        for group in groups { try refreshGroup(db, space: space, group: group) }
+        return deleted
     }
 
     /// Moves a message received too often to its dead-letter queue, re-encrypted for it:

@@ -147,11 +147,10 @@ public final class SQLiteMessageStore: MessageStore {
     }
 
     /// Whether `count` new messages of `bytes` in all may be stored now (false while the disk
-    /// is nearly full). Each is reckoned at twice its size plus a row's overhead: its pages are
-    /// written to the write-ahead log, then copied into the file, and both copies take disk
-    /// until the log is emptied.
+    /// is nearly full). Each is reckoned at its size plus a row's overhead, once in the
+    /// write-ahead log and once in the file (`StorageHeadroom`).
     public func admitsNewMessages(count: Int, bytes: Int) -> Bool {
-        headroom?.admits(bytes: 2 * (bytes + count * Self.rowOverheadBytes)) ?? true
+        headroom?.admits(bytes: bytes + count * Self.rowOverheadBytes) ?? true
     }
 
     /// What a stored message takes beyond its SQS size, at most: its row and index entries, the

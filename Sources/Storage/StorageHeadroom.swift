@@ -13,11 +13,16 @@ import Glibc
 /// and every call's audit record still find room, and a full queue can be drained.
 ///
 /// The room is measured every second (`measure`, run by the daemon) and, in between, lowered
-/// by what each admitted send adds, so a burst of sends cannot run past the floor before the
-/// next measurement. Near the floor (within twice it) the database's free pages are counted
-/// too, and `nearFloor` is told, so that the write-ahead log is kept empty: deletes write whole
-/// pages to the log (they are overwritten, `secure_delete`), so draining a queue would
-/// otherwise grow the log by about what it removes.
+/// by what each admitted send adds. A message is written twice: into the write-ahead log, which
+/// needs the file system's own free space until the log is emptied, and into the database file,
+/// which fills freed pages before it grows. So a send is admitted when the room left after its
+/// file copy stays above the floor, and the file system's free space left after its log copy
+/// (with the other log copies since the last measurement) stays above half the floor.
+///
+/// Near the floor (the file system within twice it) the database's free pages are counted, and
+/// `nearFloor` is told, so that the log is kept empty: deletes write whole pages to the log
+/// (they are overwritten, `secure_delete`), so a drain would otherwise grow it by about what it
+/// removes.
 public final class StorageHeadroom: Sendable {
     /// Bytes the room must keep; 0 admits every send.
     public let minimumFreeBytes: Int64
@@ -28,16 +33,26 @@ public final class StorageHeadroom: Sendable {
     private let logger: Logger
     private let state = Mutex(State())
 
+    private struct Measurement {
+        /// The file system's free space, less the file copies admitted since that did not fit in freed pages.
+        var fileSystem: Int64
+        /// The database's free pages (counted near the floor only), less the file copies they took.
+        var reusable: Int64
+        /// Log copies admitted since: they take the file system's space until the log is emptied.
+        var logged: Int64 = 0
+    }
+
     private struct State {
-        /// The room as last measured, less what was admitted since; nil before a measurement,
-        /// or when the file system could not be asked.
-        var room: Int64?
+        /// Nil before a measurement, or when the file system could not be asked.
+        var measurement: Measurement?
         var measuredAt: Int64?
         var refusing = false
     }
 
     /// How long a measurement stands, in milliseconds.
     static let measurementLifetime: Int64 = 1000
+    /// How old a measurement may be when a send it would refuse is refused without measuring again.
+    static let refusalRecheck: Int64 = 100
 
     /// A headroom for the database in `directory`: free space from `statvfs`, reusable pages
     /// from `reusableBytes`; `nearFloor` hears at each measurement whether the room is near the floor.
@@ -63,56 +78,80 @@ public final class StorageHeadroom: Sendable {
         self.logger = logger
     }
 
-    /// Whether about `bytes` of new messages may be stored now; when they may, they are taken
-    /// off the room until the next measurement. Room that cannot be measured admits them.
+    /// Whether new messages taking `bytes` on disk (one copy) may be stored now; when they may,
+    /// they are taken off the room until the next measurement. A stale measurement is renewed
+    /// first, and so is one a tenth of a second old that would refuse them. Room that cannot be
+    /// measured admits them.
     public func admits(bytes: Int) -> Bool {
         guard minimumFreeBytes > 0 else { return true }
-        return state.withLock { state in
-            if isStale(state) { measure(&state) }
-            guard let room = state.room else { return true }
-            let admitted = room - Int64(bytes) >= requiredRoom(state)
-            if admitted { state.room = room - Int64(bytes) }
-            noteTransition(&state, refusing: !admitted, room: room)
-            return admitted
-        }
+        if age() ?? .max >= Self.measurementLifetime { measure() }
+        if let admitted = decide(bytes: Int64(bytes), finalRefusal: false) { return admitted }
+        measure()
+        return decide(bytes: Int64(bytes), finalRefusal: true) ?? false
     }
 
-    /// The room left as last measured, less what was admitted since.
+    /// The room left (free space plus freed pages near the floor) as last measured, less what
+    /// was admitted since.
     public var roomBytes: Int64? {
-        state.withLock { $0.room }
+        state.withLock { state in state.measurement.map { $0.fileSystem + $0.reusable } }
     }
 
     /// Measures the room now (the daemon does every second, so that it is known while no sends
-    /// arrive, a queue being drained among them).
+    /// arrive, a queue being drained among them). The database is read outside the lock.
     public func measure() {
-        state.withLock { measure(&$0) }
+        let now = time.nowMilliseconds()
+        var measurement: Measurement?
+        if let free = fileSystemFree() {
+            // Pages the database freed are reused before the file grows; reading them costs a
+            // database read, worth it only when they could decide.
+            let near = minimumFreeBytes > 0 && free < minimumFreeBytes * 2
+            nearFloor(near)
+            measurement = Measurement(fileSystem: free, reusable: near ? reusable() ?? 0 : 0)
+        }
+        state.withLock { state in
+            state.measurement = measurement
+            state.measuredAt = now
+            if let measurement, state.refusing, measurement.fileSystem + measurement.reusable >= requiredRoom(state) {
+                noteTransition(&state, refusing: false, room: measurement.fileSystem + measurement.reusable)
+            }
+        }
+    }
+
+    /// Milliseconds since the last measurement; nil before the first.
+    private func age() -> Int64? {
+        state.withLock { $0.measuredAt }.map { time.nowMilliseconds() - $0 }
+    }
+
+    /// Admits `bytes` against the current measurement (true), or refuses them: false when the
+    /// refusal stands (`finalRefusal`, or a measurement fresher than `refusalRecheck`), nil when
+    /// the room should be measured again first.
+    private func decide(bytes: Int64, finalRefusal: Bool) -> Bool? {
+        state.withLock { state -> Bool? in
+            guard var measurement = state.measurement else { return true }
+            let required = requiredRoom(state)
+            let fromFreedPages = min(bytes, measurement.reusable)
+            let fileSystemLeft = measurement.fileSystem - (bytes - fromFreedPages)
+            let admitted =
+                fileSystemLeft + measurement.reusable - fromFreedPages >= required
+                && fileSystemLeft - (measurement.logged + bytes) >= required / 2
+            let room = measurement.fileSystem + measurement.reusable
+            if admitted {
+                measurement.fileSystem = fileSystemLeft
+                measurement.reusable -= fromFreedPages
+                measurement.logged += bytes
+                state.measurement = measurement
+            } else if !finalRefusal && time.nowMilliseconds() - (state.measuredAt ?? 0) >= Self.refusalRecheck {
+                return nil
+            }
+            noteTransition(&state, refusing: !admitted, room: room)
+            return admitted
+        }
     }
 
     /// The room a send must leave: once refusing, a tenth more than the minimum, so that sends
     /// do not flap between admitted and refused as single messages come and go.
     private func requiredRoom(_ state: State) -> Int64 {
         state.refusing ? minimumFreeBytes + minimumFreeBytes / 10 : minimumFreeBytes
-    }
-
-    private func isStale(_ state: State) -> Bool {
-        guard let measuredAt = state.measuredAt else { return true }
-        return time.nowMilliseconds() - measuredAt >= Self.measurementLifetime
-    }
-
-    private func measure(_ state: inout State) {
-        state.measuredAt = time.nowMilliseconds()
-        guard let free = fileSystemFree() else {
-            state.room = nil
-            return
-        }
-        // Pages the database freed are reused before the file grows; reading them costs a
-        // database read, worth it only when they could decide.
-        let near = minimumFreeBytes > 0 && free < minimumFreeBytes * 2
-        nearFloor(near)
-        state.room = free + (near ? reusable() ?? 0 : 0)
-        if let room = state.room, state.refusing, room >= requiredRoom(state) {
-            noteTransition(&state, refusing: false, room: room)
-        }
     }
 
     private func noteTransition(_ state: inout State, refusing: Bool, room: Int64) {

@@ -260,7 +260,7 @@ struct MessageLifecycleTests {
         try await h.send("young")
         try await h.send("elsewhere", to: "other")
         h.clock.advance(seconds: 31)
-        #expect(try await h.engine.sweepExpiredMessages(limit: 100) == 1)
+        #expect(try await h.engine.sweepExpiredMessages(limit: 100).removed == 1)
         #expect(try await h.counts() == [1, 0, 0])
         #expect(try await h.receive().map(\.body) == ["young"])
         #expect(try await h.counts("other") == [1, 0, 0], "the default 4-day retention keeps it")
@@ -308,7 +308,7 @@ struct MessageLifecycleTests {
         h.clock.advance(seconds: 2)
         try await h.engine.purgeQueue(name: "q")
         #expect(try await h.counts() == [0, 0, 0])
-        #expect(try await h.engine.sweepExpiredMessages(limit: 100) == 4, "both purged spaces (3 + 1 rows) are swept")
+        #expect(try await h.engine.sweepExpiredMessages(limit: 100).removed == 4, "both purged spaces (3 + 1 rows) are swept")
     }
 
     @Test("Sweeping removes what a deleted queue left behind")
@@ -317,8 +317,8 @@ struct MessageLifecycleTests {
         try await h.createQueue("gone")
         for index in 1...4 { try await h.send("m\(index)", to: "gone") }
         try await h.engine.deleteQueue(name: "gone")
-        #expect(try await h.engine.sweepExpiredMessages(limit: 3) == 3, "the limit bounds one sweep")
-        #expect(try await h.engine.sweepExpiredMessages(limit: 100) == 1)
-        #expect(try await h.engine.sweepExpiredMessages(limit: 100) == 0)
+        #expect(try await h.engine.sweepExpiredMessages(limit: 3) == (3, true), "the limit bounds one sweep")
+        #expect(try await h.engine.sweepExpiredMessages(limit: 100).removed == 1)
+        #expect(try await h.engine.sweepExpiredMessages(limit: 100) == (0, false))
     }
 }

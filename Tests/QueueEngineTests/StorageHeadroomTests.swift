@@ -27,20 +27,33 @@ private final class FakeDisk: Sendable {
 
 @Suite("Storage headroom: sends refused before the disk fills")
 struct StorageHeadroomTests {
-    @Test("Sends are admitted while they leave the floor, taken off the room until it is measured again")
+    @Test("Sends are admitted while their file and log copies leave the floor, taken off the room until it is measured again")
     func admitsDownToTheFloor() {
+        let disk = FakeDisk()
+        disk.free.withLock { $0 = 10_000 }
+        let clock = ManualClock()
+        let headroom = disk.headroom(minimum: 2_000, clock: clock)
+        #expect(headroom.admits(bytes: 2_000))
+        #expect(headroom.roomBytes == 8_000, "the file copy is taken off the room")
+        #expect(headroom.admits(bytes: 2_000))
+        #expect(!headroom.admits(bytes: 2_000), "4,000 would be left with 6,000 in the log: below half the floor")
+        #expect(disk.asked.withLock { $0 } == 1, "within a second, and a tenth of one for a refusal, the room is not measured again")
+        // The log was emptied meanwhile: the next measurement says so.
+        clock.advance(seconds: 1)
+        #expect(headroom.admits(bytes: 2_000), "a second later the disk is measured again")
+        #expect(disk.asked.withLock { $0 } == 2)
+    }
+
+    @Test("A refusal on a measurement a tenth of a second old measures again first")
+    func refusalMeasuresAgain() {
         let disk = FakeDisk()
         disk.free.withLock { $0 = 1_000 }
         let clock = ManualClock()
-        let headroom = disk.headroom(minimum: 600, clock: clock)
-        #expect(headroom.admits(bytes: 300))
-        #expect(headroom.roomBytes == 700)
-        #expect(headroom.admits(bytes: 100))
-        #expect(!headroom.admits(bytes: 1), "600 left: one byte more would go below the floor")
-        #expect(disk.asked.withLock { $0 } == 1, "within a second the room is not measured again")
-        // The disk did not really fill (the sends were small on disk): the next measurement says so.
-        clock.advance(seconds: 1)
-        #expect(headroom.admits(bytes: 300), "a second later the disk is measured again")
+        let headroom = disk.headroom(minimum: 1_000, clock: clock)
+        #expect(!headroom.admits(bytes: 1))
+        disk.free.withLock { $0 = 100_000 }
+        clock.advance(milliseconds: 200)
+        #expect(headroom.admits(bytes: 1), "the disk had room again")
         #expect(disk.asked.withLock { $0 } == 2)
     }
 
@@ -54,13 +67,13 @@ struct StorageHeadroomTests {
         disk.free.withLock { $0 = 1_050 }
         clock.advance(seconds: 1)
         #expect(!headroom.admits(bytes: 10), "1,040 would be left: above the floor, below 1,100")
-        disk.free.withLock { $0 = 1_200 }
+        disk.free.withLock { $0 = 1_300 }
         clock.advance(seconds: 1)
         #expect(headroom.admits(bytes: 100))
         #expect(headroom.admits(bytes: 50), "admitting again, the plain floor applies")
     }
 
-    @Test("The database's free pages count near the floor only, where the log is kept empty too")
+    @Test("Near the floor the database's free pages take file copies; log copies still need the file system's space")
     func reusablePagesNearTheFloor() {
         let disk = FakeDisk()
         disk.free.withLock { $0 = 5_000 }
@@ -72,7 +85,9 @@ struct StorageHeadroomTests {
         disk.free.withLock { $0 = 1_500 }
         headroom.measure()
         #expect(headroom.roomBytes == 11_500, "within twice the floor they are")
-        #expect(headroom.admits(bytes: 10_000), "a drained queue's pages take new messages")
+        #expect(headroom.admits(bytes: 1_000), "a drained queue's pages take new messages")
+        #expect(headroom.roomBytes == 10_500, "the file copy went into freed pages")
+        #expect(!headroom.admits(bytes: 1_000), "but the log copies would leave less than half the floor free")
         #expect(disk.nearFloorHeard.withLock { $0 } == [false, true])
     }
 
@@ -124,8 +139,9 @@ struct StorageHeadroomTests {
         #expect(error?.isServerFault == true)
         #expect(ContinuousClock.now - started >= .milliseconds(900), "a refusal is held about a second, against retry storms")
         await expectSQSError(.serviceUnavailable, "a batch is refused whole") {
+            let body = String(repeating: "b", count: 3_000)
             _ = try await h.engine.sendMessageBatch(
-                queue: "q", [BatchEntry(id: "a", payload: OutgoingMessage(body: "a")), BatchEntry(id: "b", payload: OutgoingMessage(body: "b"))],
+                queue: "q", [BatchEntry(id: "a", payload: OutgoingMessage(body: body)), BatchEntry(id: "b", payload: OutgoingMessage(body: body))],
                 caller: testCaller)
         }
         await expectSQSError(.invalidParameterValue, "a message that could never be sent is told so first") {
@@ -156,5 +172,23 @@ struct StorageHeadroomTests {
         clock.advance(seconds: 1)
         #expect(try await sent.messageId.isEmpty == false)
         #expect(try await h.counts() == [1, 0, 0])
+    }
+
+    @Test("A sweep removes about a quarter of the floor's bytes at a time, so a purge near the floor fits its log")
+    func sweepBoundedByBytes() async throws {
+        let disk = FakeDisk()
+        disk.free.withLock { $0 = 1 << 40 }
+        let clock = ManualClock()
+        let store = try SQLiteMessageStore.inMemory(logger: quietLogger, headroom: disk.headroom(minimum: 1 << 20, clock: clock))
+        #expect(store.sweepByteBudget == 256 << 10)
+        let h = try await Harness(clock: clock, store: store)
+        try await h.createQueue()
+        for _ in 0..<10 { try await h.send(String(repeating: "m", count: 100_000)) }
+        try await h.engine.purgeQueue(name: "q")
+        #expect(try await h.engine.sweepExpiredMessages(limit: 100) == (3, true), "300 KB: the third message passes 256 KiB")
+        #expect(try await h.engine.sweepExpiredMessages(limit: 100) == (3, true))
+        #expect(try await h.engine.sweepExpiredMessages(limit: 100) == (3, true))
+        #expect(try await h.engine.sweepExpiredMessages(limit: 100) == (1, false))
+        #expect(try SQLiteMessageStore.inMemory(logger: quietLogger).sweepByteBudget == 8 << 20, "without a floor, 8 MiB")
     }
 }
