@@ -41,6 +41,9 @@ public protocol MessageStore: Sendable {
     /// `requireInFlight` (FIFO), a receipt whose visibility timeout has expired deletes nothing.
     func delete(space: Int64, receipts: [MessageReceipt], now: Int64, requireInFlight: Bool) async throws -> [ReceiptOutcome]
 
+    /// FIFO: whether each of `keys` (scope, deduplication id) names a message stored in `space`
+    /// within its window at `now`, read without writing.
+    func isDuplicate(_ keys: [(scope: String, deduplicationId: String)], space: Int64, now: Int64) async throws -> [Bool]
     /// FIFO: stores each message unless its deduplication id was stored within its window, in
     /// which case the original is reported and nothing is enqueued. `decided` hears the
     /// outcomes inside the storing transaction.

@@ -4,7 +4,7 @@ extension QueueEngine {
         let queue = try requireQueue(name)
         try Self.checkSigned(caller, for: queue)
         let prepared = try prepare(message, for: queue, caller: caller, now: time.nowMilliseconds())
-        try await admit(sizes: [prepared.size], to: queue)
+        try await admit([prepared.message], sizes: [prepared.size], windowKeys: [prepared.windowKey], to: queue)
         var stored = [prepared.message]
         try seal(&stored, for: queue, caller: caller)
         return try await persist(stored, sizes: [prepared.size], in: queue, entryIds: [nil], windowKeys: [prepared.windowKey])[0]
@@ -27,8 +27,8 @@ extension QueueEngine {
         let now = messages.first?.sentAt ?? time.nowMilliseconds()
         let keyed = zip(messages, windowKeys).map { message, windowKey in
             DeduplicatedMessage(
-                message: message, scope: queue.settings.deduplicationScope == "messageGroup" ? message.groupId ?? "" : "",
-                deduplicationId: windowKey, expiresAt: now + Self.fifoWindowMilliseconds)
+                message: message, scope: Self.deduplicationScope(of: message, in: queue), deduplicationId: windowKey,
+                expiresAt: now + Self.fifoWindowMilliseconds)
         }
         let outcomes = try await store.insertDeduplicated(keyed, space: queue.messageSpace, now: now) { outcomes in
             observer?.stored(zip(entryIds, zip(messages, outcomes)).map { .init(entryId: $0, sent: Self.sent($1.0, $1.1)) })
@@ -78,24 +78,41 @@ extension QueueEngine {
             }
         }
         // A key failure, or a disk too full, is the whole call's (every entry needs the same key), as on AWS.
-        try await admit(sizes: sizes, to: queue)
+        try await admit(stored, sizes: sizes, windowKeys: windowKeys, to: queue)
         try seal(&stored, for: queue, caller: caller)
         let sent = stored.isEmpty ? [] : try await persist(stored, sizes: sizes, in: queue, entryIds: acceptedIds, windowKeys: windowKeys)
         outcome.successes = Array(zip(acceptedIds, sent))
         return outcome
     }
 
-    /// Refuses messages of SQS sizes `sizes` while the store is nearly out of disk
+    /// The deduplication scope of a FIFO message: its group, or the whole queue.
+    private static func deduplicationScope(of message: NewMessage, in queue: QueueRecord) -> String {
+        queue.settings.deduplicationScope == "messageGroup" ? message.groupId ?? "" : ""
+    }
+
+    /// Refuses `messages` (of SQS sizes `sizes`) while the store is nearly out of disk
     /// (`ServiceUnavailable`, 503), before any key is used for them; a refusal is held for
-    /// `refusedSendHold` first, and the room looked at once more.
-    private func admit(sizes: [Int], to queue: QueueRecord) async throws(SQSError) {
-        guard !sizes.isEmpty else { return }
-        let bytes = sizes.reduce(0, +)
-        if store.admitsNewMessages(count: sizes.count, bytes: bytes) { return }
+    /// `refusedSendHold` first, and the room looked at once more. On a FIFO queue, retries of
+    /// messages stored within the deduplication window (`windowKeys`) take no room: they are
+    /// answered with the originals, as AWS does.
+    private func admit(_ messages: [NewMessage], sizes: [Int], windowKeys: [String], to queue: QueueRecord) async throws {
+        if hasRoom(for: sizes) { return }
+        var sizes = sizes
+        if queue.settings.fifoQueue {
+            let keys = zip(messages, windowKeys).map { (Self.deduplicationScope(of: $0, in: queue), $1) }
+            let duplicates = try await store.isDuplicate(keys, space: queue.messageSpace, now: time.nowMilliseconds())
+            sizes = zip(sizes, duplicates).filter { !$1 }.map(\.0)
+            if hasRoom(for: sizes) { return }
+        }
         try? await Task.sleep(for: configuration.refusedSendHold)
-        if store.admitsNewMessages(count: sizes.count, bytes: bytes) { return }
+        if hasRoom(for: sizes) { return }
         count("sealq_sends_refused_low_disk_total", queue: queue.name, by: sizes.count)
         throw SQSError.lowOnDisk
+    }
+
+    /// Whether the store takes new messages of SQS sizes `sizes` now.
+    private func hasRoom(for sizes: [Int]) -> Bool {
+        sizes.isEmpty || store.admitsNewMessages(count: sizes.count, bytes: sizes.reduce(0, +))
     }
 
     /// Refuses an anonymous (unsigned) caller on a queue with server-side encryption on, as AWS

@@ -175,6 +175,7 @@ public func buildApplication(
                     "address": "http://\(host):\(port)", "data.dir": "\(configuration.dataDirectory)",
                     "admin.credentials": "\(configuration.adminCredentialsPath)", "region": "\(configuration.region)",
                     "account.id": "\(configuration.accountId)", "connections.max": "\(connections.maximum)", "io.threads": "\(configuration.ioThreads)",
+                    "disk.min_free_mb": "\(configuration.minimumFreeDiskBytes >> 20)",
                 ])
         },
         logger: logger)

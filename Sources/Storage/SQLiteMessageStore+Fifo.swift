@@ -47,6 +47,15 @@ extension SQLiteMessageStore {
         return outcomes
     }
 
+    /// Whether each of `keys` names a message stored in `space` within its window at `now`.
+    public func isDuplicate(_ keys: [(scope: String, deduplicationId: String)], space: Int64, now: Int64) async throws -> [Bool] {
+        try await database.read { db in
+            let find = try db.cachedStatement(
+                sql: "SELECT 1 FROM deduplication WHERE space = ? AND scope = ? AND deduplication_id = ? AND expires_at > ?")
+            return try keys.map { key in try Bool.fetchOne(find, arguments: [space, key.scope, key.deduplicationId, now]) ?? false }
+        }
+    }
+
     /// Claims FIFO messages group by group in head order, or replays a recent receive attempt.
     public func claimInOrder(_ request: ClaimRequest, attempt: ReceiveAttempt?) async throws -> ClaimResult {
         let (space, now, limit) = (request.space, request.now, request.limit)

@@ -191,4 +191,26 @@ struct StorageHeadroomTests {
         #expect(try await h.engine.sweepExpiredMessages(limit: 100) == (1, false))
         #expect(try SQLiteMessageStore.inMemory(logger: quietLogger).sweepByteBudget == 8 << 20, "without a floor, 8 MiB")
     }
+
+    @Test("Near a full disk a FIFO retry within the deduplication window is answered with the original; a new message is refused")
+    func fifoRetryTakesNoRoom() async throws {
+        let disk = FakeDisk()
+        disk.free.withLock { $0 = 100_000 }
+        let clock = ManualClock()
+        let h = try await Harness(
+            clock: clock, store: try SQLiteMessageStore.inMemory(logger: quietLogger, headroom: disk.headroom(minimum: 40_000, clock: clock)))
+        try await h.createQueue("f.fifo", ["FifoQueue": "true"])
+        func send(_ id: String) async throws -> SentMessage {
+            try await h.engine.sendMessage(
+                queue: "f.fifo", OutgoingMessage(body: "retried", groupId: "g", deduplicationId: id), caller: testCaller)
+        }
+        let original = try await send("once")
+        disk.free.withLock { $0 = 1_000 }
+        clock.advance(seconds: 1)
+        let retried = try await send("once")
+        #expect(retried.messageId == original.messageId)
+        #expect(retried.sequenceNumber == original.sequenceNumber)
+        await expectSQSError(.serviceUnavailable) { _ = try await send("new") }
+        #expect(try await h.counts("f.fifo") == [1, 0, 0])
+    }
 }
