@@ -115,12 +115,28 @@ def test_floor_values_out_of_range_are_refused(tmp_path, value):
 # A real full disk (tmpfs)
 # --------------------------------------------------------------------------
 
-def daemon_on(mount_point, tmp_path, floor_mb):
-    """A daemon whose data directory is on `mount_point` (its logs stay off it)."""
+def start_on(small_disk, tmp_path, floor_mb):
+    """Starts a daemon whose data directory is on the small disk (its logs stay off it);
+    returns it and a client."""
+    mount_point, _, daemons = small_disk
     d = Daemon(str(tmp_path / "daemon"), extra_args=["--min-free-disk-mb", floor_mb])
     d.data_dir = str(mount_point / "data")
     os.makedirs(d.data_dir, exist_ok=True)
-    return d
+    daemons.append(d)
+    d.start()
+    return d, make_client(d)
+
+
+def send_once_room_is_back(sqs, url, body, timeout):
+    """Sends `body` as soon as the daemon takes it (refusals must be ServiceUnavailable)."""
+    def sent():
+        try:
+            sqs.send_message(QueueUrl=url, MessageBody=body)
+            return True
+        except ClientError as e:
+            assert e.response["Error"]["Code"] == "ServiceUnavailable"
+            return False
+    return wait_until(sent, timeout=timeout, interval=0.5)
 
 
 @pytest.fixture
@@ -231,11 +247,8 @@ class FreeSpaceWatch:
 
 
 def test_full_disk_refuses_sends_before_it_fills_and_drains(small_disk, tmp_path):
-    mount_point, _, daemons = small_disk
-    d = daemon_on(mount_point, tmp_path, "12")
-    daemons.append(d)
-    d.start()
-    sqs = make_client(d)
+    mount_point = small_disk[0]
+    d, sqs = start_on(small_disk, tmp_path, "12")
     url = sqs.create_queue(QueueName="filled")["QueueUrl"]
 
     # Messages of 64 KB: a drain's deletes overwrite whole pages through the write-ahead log.
@@ -250,14 +263,7 @@ def test_full_disk_refuses_sends_before_it_fills_and_drains(small_disk, tmp_path
     assert watch.lowest > 1 << 20, f"the file system never came near full ({watch.lowest} bytes free at least)"
 
     # The drained messages' pages take new ones: sends are admitted again within a measurement.
-    def sends():
-        try:
-            sqs.send_message(QueueUrl=url, MessageBody="room again")
-            return True
-        except ClientError as e:
-            assert e.response["Error"]["Code"] == "ServiceUnavailable"
-            return False
-    assert wait_until(sends, timeout=10)
+    assert send_once_room_is_back(sqs, url, "room again", timeout=10)
     assert "has room again: sends are accepted" in d.logs().decode()
 
     d.restart()
@@ -269,11 +275,8 @@ def test_full_disk_refuses_sends_before_it_fills_and_drains(small_disk, tmp_path
 
 
 def test_purge_near_the_floor_makes_room(small_disk, tmp_path):
-    mount_point, _, daemons = small_disk
-    d = daemon_on(mount_point, tmp_path, "12")
-    daemons.append(d)
-    d.start()
-    sqs = make_client(d)
+    mount_point = small_disk[0]
+    d, sqs = start_on(small_disk, tmp_path, "12")
     url = sqs.create_queue(QueueName="purged")["QueueUrl"]
     fifo = sqs.create_queue(QueueName="retried.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
     original = sqs.send_message(QueueUrl=fifo, MessageBody="once", MessageGroupId="g", MessageDeduplicationId="d")
@@ -289,24 +292,14 @@ def test_purge_near_the_floor_makes_room(small_disk, tmp_path):
         # The queue holds more than the free space: its sweep goes in bounded steps.
         sqs.purge_queue(QueueUrl=url)
 
-        def sends():
-            try:
-                sqs.send_message(QueueUrl=url, MessageBody="after the purge")
-                return True
-            except ClientError as e:
-                assert e.response["Error"]["Code"] == "ServiceUnavailable"
-                return False
-        assert wait_until(sends, timeout=30, interval=0.5)
+        assert send_once_room_is_back(sqs, url, "after the purge", timeout=30)
     assert watch.lowest > 1 << 20, f"the file system never came near full ({watch.lowest} bytes free at least)"
     assert "maintenance sweep failed" not in d.logs().decode()
 
 
 def test_full_disk_without_a_floor_fails_calls_and_loses_nothing(small_disk, tmp_path):
-    mount_point, remount, daemons = small_disk
-    d = daemon_on(mount_point, tmp_path, "0")
-    daemons.append(d)
-    d.start()
-    sqs = make_client(d)
+    mount_point, remount, _ = small_disk
+    d, sqs = start_on(small_disk, tmp_path, "0")
     url = sqs.create_queue(QueueName="overfilled")["QueueUrl"]
 
     acked, codes = fill(sqs, url)
