@@ -17,11 +17,7 @@ extension SQLiteMessageStore {
         let rows = messages.map { Self.insertArguments($0.message, space: space) }
         let outcomes = try await writer.perform { db -> [DeduplicationOutcome] in
             let insert = try db.cachedStatement(sql: Self.insertSQL)
-            let findDuplicate = try db.cachedStatement(
-                sql: """
-                    SELECT message_id, seq FROM deduplication
-                    WHERE space = ? AND scope = ? AND deduplication_id = ? AND expires_at > ?
-                    """)
+            let findDuplicate = try db.cachedStatement(sql: Self.findDuplicateSQL)
             let remember = try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO deduplication (space, scope, deduplication_id, message_id, seq, expires_at)
@@ -47,12 +43,17 @@ extension SQLiteMessageStore {
         return outcomes
     }
 
+    /// The message a deduplication id names within its window: space, scope, id, now.
+    static let findDuplicateSQL = """
+        SELECT message_id, seq FROM deduplication
+        WHERE space = ? AND scope = ? AND deduplication_id = ? AND expires_at > ?
+        """
+
     /// Whether each of `keys` names a message stored in `space` within its window at `now`.
     public func isDuplicate(_ keys: [(scope: String, deduplicationId: String)], space: Int64, now: Int64) async throws -> [Bool] {
         try await database.read { db in
-            let find = try db.cachedStatement(
-                sql: "SELECT 1 FROM deduplication WHERE space = ? AND scope = ? AND deduplication_id = ? AND expires_at > ?")
-            return try keys.map { key in try Bool.fetchOne(find, arguments: [space, key.scope, key.deduplicationId, now]) ?? false }
+            let find = try db.cachedStatement(sql: Self.findDuplicateSQL)
+            return try keys.map { key in try Row.fetchOne(find, arguments: [space, key.scope, key.deduplicationId, now]) != nil }
         }
     }
 

@@ -84,10 +84,9 @@ public final class StorageHeadroom: Sendable {
     /// measured admits them.
     public func admits(bytes: Int) -> Bool {
         guard minimumFreeBytes > 0 else { return true }
-        if age() ?? .max >= Self.measurementLifetime { measure() }
-        if let admitted = decide(bytes: Int64(bytes), finalRefusal: false) { return admitted }
+        if let admitted = decide(bytes: Int64(bytes), afterMeasuring: false) { return admitted }
         measure()
-        return decide(bytes: Int64(bytes), finalRefusal: true) ?? false
+        return decide(bytes: Int64(bytes), afterMeasuring: true) ?? false
     }
 
     /// The room left (free space plus freed pages near the floor) as last measured, less what
@@ -117,16 +116,13 @@ public final class StorageHeadroom: Sendable {
         }
     }
 
-    /// Milliseconds since the last measurement; nil before the first.
-    private func age() -> Int64? {
-        state.withLock { $0.measuredAt }.map { time.nowMilliseconds() - $0 }
-    }
-
-    /// Admits `bytes` against the current measurement (true), or refuses them: false when the
-    /// refusal stands (`finalRefusal`, or a measurement fresher than `refusalRecheck`), nil when
-    /// the room should be measured again first.
-    private func decide(bytes: Int64, finalRefusal: Bool) -> Bool? {
+    /// Admits `bytes` against the current measurement (true), or refuses them (false); nil,
+    /// unless `afterMeasuring`, when the room should be measured again first: the measurement
+    /// is older than `measurementLifetime`, or it would refuse and is older than `refusalRecheck`.
+    private func decide(bytes: Int64, afterMeasuring: Bool) -> Bool? {
         state.withLock { state -> Bool? in
+            let age = state.measuredAt.map { time.nowMilliseconds() - $0 } ?? .max
+            if !afterMeasuring && age >= Self.measurementLifetime { return nil }
             guard var measurement = state.measurement else { return true }
             let required = requiredRoom(state)
             let fromFreedPages = min(bytes, measurement.reusable)
@@ -140,7 +136,7 @@ public final class StorageHeadroom: Sendable {
                 measurement.reusable -= fromFreedPages
                 measurement.logged += bytes
                 state.measurement = measurement
-            } else if !finalRefusal && time.nowMilliseconds() - (state.measuredAt ?? 0) >= Self.refusalRecheck {
+            } else if !afterMeasuring && age >= Self.refusalRecheck {
                 return nil
             }
             noteTransition(&state, refusing: !admitted, room: room)
