@@ -48,6 +48,11 @@ struct FormDecodingAndQueueURLTests {
             ("http://h/000000000000/q?Action=SendMessage", "q"),
             ("/000000000000/q", "q"),
             ("/000000000000/q?x=1", "q"),
+            // Percent-escapes are decoded (RFC 3986); a malformed one is kept as written.
+            ("/000000000000/%61lpha", "alpha"),
+            ("http://h/%30%30%30000000000/jobs%2Efifo", "jobs.fifo"),
+            ("/000000000000/a%2Fb", "a/b"),
+            ("/000000000000/q%zz", "q%zz"),
             ("http://h/111111111111/q", nil),
             ("http://h", nil),
             ("http://h/", nil),

@@ -533,14 +533,16 @@ def test_a_pipelined_request_hears_its_100_continue_after_the_answers_before_it(
 def test_a_queue_path_with_dot_segments_routes_as_signed(daemon, query, sqs):
     """botocore signs `/ACCOUNT/./NAME` normalized, as SigV4 asks; the daemon checks the signature
     and routes by that same form, so the message lands in the queue the path names (sent as is,
-    through http.client, which leaves the path alone)."""
+    through http.client, which leaves the path alone). Percent-escapes in the path are decoded
+    (RFC 3986: `%61` is `a`)."""
     import http.client
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
     from conftest import ADMIN_KEY, ADMIN_SECRET, REGION
     name, url = _create(query)
-    paths = (f"/000000000000/./{name}", f"//000000000000//{name}", f"/000000000000/x/../{name}")
+    escaped = "".join(f"%{ord(c):02X}" if i % 2 == 0 else c for i, c in enumerate(name))
+    paths = (f"/000000000000/./{name}", f"//000000000000//{name}", f"/000000000000/x/../{name}", f"/%30{'0' * 11}/{escaped}")
     for path in paths:
         body = urllib.parse.urlencode({"Action": "SendMessage", "Version": "2012-11-05", "MessageBody": path})
         request = AWSRequest(method="POST", url=daemon.url + path, data=body,
@@ -556,6 +558,6 @@ def test_a_queue_path_with_dot_segments_routes_as_signed(daemon, query, sqs):
     got = []
     for _ in range(5):
         got += [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])]
-        if len(got) == 3:
+        if len(got) == len(paths):
             break
     assert sorted(got) == sorted(paths)
