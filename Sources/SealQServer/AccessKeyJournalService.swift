@@ -4,7 +4,7 @@ import ServiceLifecycle
 /// Retries, once a second, an access key change's undo that failed (the key file could not be
 /// written): the unrecorded change it left in force ends as soon as the file can be written,
 /// rather than at the next change or start (see `AccessKeyAdministration`).
-struct AccessKeyJournalService: Service {
+struct AccessKeyJournalService: NamedService {
     let administration: AccessKeyAdministration
     let logger: Logger
     var interval: Duration = .seconds(1)

@@ -3,11 +3,20 @@ import Principals
 
 /// The admin principal's access keys: fixed by the environment, or generated on first start
 /// and kept in an AWS-style shared credentials file (mode 0600) in the data directory.
-struct AdminCredentials: Sendable {
+/// Printed (in a log line or inside a value that holds it) with the secret hidden.
+struct AdminCredentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     let accessKeyId: String
     let secretAccessKey: String
     /// When the credentials file was last written (ISO 8601, UTC): the admin key's CreateDate.
     var createDate = ""
+
+    /// The key id, with the secret hidden.
+    var description: String { "AdminCredentials(accessKeyId: \(accessKeyId), secretAccessKey: <hidden>)" }
+
+    var debugDescription: String { description }
+
+    /// What reflection (`dump`, a containing value's default description) shows: no secret.
+    var customMirror: Mirror { Mirror(self, children: ["accessKeyId": accessKeyId, "createDate": createDate]) }
 
     /// The profile name in the credentials file (a `[default]` section holds the same keys).
     static let profile = "sealq-admin"

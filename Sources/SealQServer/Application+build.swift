@@ -276,7 +276,7 @@ private func checkDefinedPolicy(_ text: String, file: String, admin: Principal?,
 }
 
 /// Keeps the data directory locked for as long as the application runs.
-struct DataDirectoryLockHolder: Service {
+struct DataDirectoryLockHolder: NamedService {
     let lock: DataDirectoryLock
 
     func run() async throws {
@@ -287,7 +287,7 @@ struct DataDirectoryLockHolder: Service {
 
 /// Shut down before the HTTP server: answers waiting long polls with empty results, so the
 /// server can drain at once and clients never see a 5xx during a long poll.
-struct LongPollDrain: Service {
+struct LongPollDrain: NamedService {
     let engine: QueueEngine
 
     func run() async throws {
@@ -297,7 +297,7 @@ struct LongPollDrain: Service {
 }
 
 /// Shut down after the HTTP server: checkpoints the write-ahead log into the database file.
-struct StorageCheckpoint: Service {
+struct StorageCheckpoint: NamedService {
     let store: SQLiteMessageStore
     let logger: Logger
 

@@ -218,7 +218,7 @@ final class AuditLog: Sendable {
 /// after each checkpoint, and now and then on an idle log, archives what the
 /// retention period lets go, and once a retention period (at least hourly) prunes what only
 /// archived events needed. The log is resumed (`AuditLog.start`) before the service runs.
-struct AuditCheckpointService: Service {
+struct AuditCheckpointService: NamedService {
     let log: AuditLog
     let logger: Logger
 

@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// Background upkeep of the key service, once a second until shutdown: destroys keys whose
 /// deletion window has passed, rotates keys whose automatic rotation is due, and carries out a
 /// root key rotation requested by `sealq keys rotate-root`.
-struct KeyMaintenanceService: Service {
+struct KeyMaintenanceService: NamedService {
     let keys: KeyService
     /// Records the deletions and rotations it makes.
     let recorder: RequestRecorder

@@ -7,7 +7,7 @@ import ServiceLifecycle
 ///
 /// It deletes in bounded chunks with a pause between them, so a large cleanup (a purged queue
 /// of millions) proceeds at a steady pace instead of starving the requests.
-struct MaintenanceService: Service {
+struct MaintenanceService: NamedService {
     let engine: QueueEngine
     let logger: Logger
     /// Pause when there is nothing (more) to remove.

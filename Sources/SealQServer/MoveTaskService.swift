@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// Runs message move tasks (DLQ redrive) in small steps, ten times a second, until shutdown.
 /// Tasks are durable: after a restart the running ones resume where they stopped. The key uses
 /// of a step's re-encryption (SSE-KMS queues) are recorded in the transactions of its moves.
-struct MoveTaskService: Service {
+struct MoveTaskService: NamedService {
     let engine: QueueEngine
     let logger: Logger
     var tick: Duration = .milliseconds(100)

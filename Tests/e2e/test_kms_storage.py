@@ -37,7 +37,8 @@ def encodings(secret):
     """Byte strings under which `secret` could show up in a file: raw, hex, and base64 (standard
     and URL-safe) at each of the three alignments it can have inside a longer base64 text —
     only the characters that depend on nothing but the secret's own bytes."""
-    out = {"raw": secret, "hex": secret.hex().encode(), "HEX": secret.hex().upper().encode()}
+    out = {"raw": secret, "hex": secret.hex().encode(), "HEX": secret.hex().upper().encode(),
+           "decimal bytes": ", ".join(str(b) for b in secret).encode()}  # Swift's [UInt8] description
     for shift in range(3):
         enc = base64.b64encode(b"\0" * shift + secret)
         first_group = -(-shift // 3)                    # groups that hold prefix bytes
@@ -275,9 +276,11 @@ def test_an_empty_passphrase_is_refused(tmp_path):
 # --------------------------------------------------------------------------- data directory scan
 
 def test_no_secret_reaches_the_data_directory_or_logs(tmp_path):
+    """At the most verbose log level too: the service descriptions logged at start once held
+    the admin's secret access key."""
     root = os.urandom(32)
     key_file = write_key_file(str(tmp_path / "secret" / "root.key"), root)
-    d = Daemon(str(tmp_path), extra_args=["--root-key-file", key_file])
+    d = Daemon(str(tmp_path), extra_args=["--root-key-file", key_file, "--log-level", "trace"])
     d.start()
     secrets = {"root key": root}
     try:
@@ -343,6 +346,9 @@ def test_no_secret_reaches_the_data_directory_or_logs(tmp_path):
 
     leaks = scan([("running:" + n, b) for n, b in running] + [("stopped:" + n, b) for n, b in after]
                  + [("logs", d.logs())], secrets)
+    # The admin's secret belongs in admin-credentials (0600) and nowhere else.
+    leaks += scan([("logs", d.logs())] + [("stopped:" + n, b) for n, b in after if n != "admin-credentials"],
+                  {"admin secret access key": ADMIN_SECRET.encode()})
     assert not leaks, f"secrets found on disk: {leaks}"
 
 
