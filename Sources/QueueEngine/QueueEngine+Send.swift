@@ -17,9 +17,11 @@ extension QueueEngine {
         _ messages: [NewMessage], sizes: [Int], in queue: QueueRecord, entryIds: [String?], windowKeys: [String]
     ) async throws -> [SentMessage] {
         let observer = StoredSends.observer
+        let sealed = SealingProtection(queue.settings) != nil
         guard queue.settings.fifoQueue else {
             // Standard queues store every message under the id it was given.
-            observer?.stored(zip(entryIds, messages).map { .init(entryId: $0, sent: SentMessage(messageId: $1.messageId, sequenceNumber: nil)) })
+            observer?.stored(
+                zip(entryIds, messages).map { .init(entryId: $0, sent: SentMessage(messageId: $1.messageId, sequenceNumber: nil), sealed: sealed) })
             _ = try await store.insert(messages, space: queue.messageSpace)
             delivered(messages, sizes: sizes, to: queue)
             return messages.map { SentMessage(messageId: $0.messageId, sequenceNumber: nil) }
@@ -31,7 +33,7 @@ extension QueueEngine {
                 expiresAt: now + Self.fifoWindowMilliseconds)
         }
         let outcomes = try await store.insertDeduplicated(keyed, space: queue.messageSpace, now: now) { outcomes in
-            observer?.stored(zip(entryIds, zip(messages, outcomes)).map { .init(entryId: $0, sent: Self.sent($1.0, $1.1)) })
+            observer?.stored(zip(entryIds, zip(messages, outcomes)).map { .init(entryId: $0, sent: Self.sent($1.0, $1.1), sealed: sealed) })
         }
         let kept = outcomes.indices.filter { if case .stored = outcomes[$0] { true } else { false } }
         let stored = kept.map { messages[$0] }

@@ -8,6 +8,9 @@ public enum StoredSends {
         public var entryId: String?
         /// The message id and, on a FIFO queue, its sequence number.
         public var sent: SentMessage
+        /// Whether the queue seals its messages (SSE on): then nothing derived from the payload,
+        /// not even its MD5, may be kept beside them.
+        public var sealed = false
     }
 
     /// Hears the stored messages of each send made on its task, in entry order, inside the

@@ -56,7 +56,8 @@ extension SQSRequest {
     }
 
     /// CloudTrail's responseElements (JSON) of a send that stored `items`: the message's id, the
-    /// MD5s the caller was answered with and, on a FIFO queue, its sequence number; a batch lists
+    /// MD5s the caller was answered with (on a queue with SSE off) and, on a FIFO queue, its
+    /// sequence number; a batch lists
     /// under `successful` each entry's id with its message's id (and sequence number). Nil for
     /// other calls. Written straight to bytes, and lean for batches: every send pays for it.
     func sendResponseElements(_ items: [StoredSends.Item]) -> [UInt8]? {
@@ -71,11 +72,17 @@ extension SQSRequest {
         }
         switch self {
         case .sendMessage(_, let message):
-            guard let sent = items.first?.sent else { return nil }
+            guard let item = items.first else { return nil }
+            let sent = item.sent
             json.append(UInt8(ascii: "{"))
-            if let digest = MessageDigests.attributes(message.attributes) { member("mD5OfMessageAttributes", digest) }
-            member("mD5OfMessageBody", MessageDigests.body(message.body))
-            if let digest = MessageDigests.attributes(message.systemAttributes) { member("mD5OfMessageSystemAttributes", digest) }
+            // Beside sealed messages an MD5 would let whoever holds the file confirm a guessed
+            // body (a yes/no verdict, a card number): CloudTrail's digests are kept only for
+            // queues with SSE off.
+            if !item.sealed {
+                if let digest = MessageDigests.attributes(message.attributes) { member("mD5OfMessageAttributes", digest) }
+                member("mD5OfMessageBody", MessageDigests.body(message.body))
+                if let digest = MessageDigests.attributes(message.systemAttributes) { member("mD5OfMessageSystemAttributes", digest) }
+            }
             member("messageId", sent.messageId)
             if let sequence = sent.sequenceNumber { member("sequenceNumber", sequence) }
             json.append(UInt8(ascii: "}"))

@@ -1,9 +1,11 @@
 """CloudTrail records of sends name what they stored, as AWS's SQS data events do: a
 SendMessage record's responseElements carry the message id, the MD5s the caller was answered
-with and, on a FIFO queue, the sequence number; a SendMessageBatch record lists its successful
+with (on a queue with SSE off: beside sealed messages they would let whoever holds the file
+confirm a guessed body) and, on a FIFO queue, the sequence number; a SendMessageBatch record lists its successful
 entries' ids with their message ids. So the audit log answers "who sent message X", and the records still verify."""
 
 import json
+import os
 import sqlite3
 
 from conftest import Daemon, make_client, md5_hex, md5_of_attributes, run_sealq
@@ -24,9 +26,14 @@ def test_send_records_name_the_messages_they_stored(tmp_path):
     try:
         sqs = make_client(d)
         queue = sqs.create_queue(QueueName="recorded")["QueueUrl"]
+        plain = sqs.create_queue(QueueName="recorded-plain", Attributes={"SqsManagedSseEnabled": "false"})["QueueUrl"]
         attributes = {"colour": {"DataType": "String", "StringValue": "blue"}}
-        single = sqs.send_message(QueueUrl=queue, MessageBody="first", MessageAttributes=attributes)
-        again = sqs.send_message(QueueUrl=queue, MessageBody="second")
+        single = sqs.send_message(QueueUrl=plain, MessageBody="first", MessageAttributes=attributes)
+        again = sqs.send_message(QueueUrl=plain, MessageBody="second")
+        verdict = sqs.send_message(QueueUrl=queue, MessageBody="verdict: positive",
+                                   MessageAttributes={"patient": {"DataType": "String", "StringValue": "1234"}},
+                                   MessageSystemAttributes={"AWSTraceHeader": {
+                                       "DataType": "String", "StringValue": "Root=1-5759e988-bd862e3fe1be46a994272793"}})
         batch = sqs.send_message_batch(QueueUrl=queue, Entries=[
             {"Id": "a", "MessageBody": "batch a"}, {"Id": "b", "MessageBody": "batch b"}, {"Id": "empty", "MessageBody": ""}])
         fifo = sqs.create_queue(QueueName="recorded.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
@@ -46,6 +53,16 @@ def test_send_records_name_the_messages_they_stored(tmp_path):
                      "messageId": single["MessageId"]}
     assert records[again["ResponseMetadata"]["RequestId"]]["responseElements"] == {
         "mD5OfMessageBody": md5_hex("second"), "messageId": again["MessageId"]}
+
+    # SSE on: the record names the message, and no digest of it is anywhere in the data directory
+    assert records[verdict["ResponseMetadata"]["RequestId"]]["responseElements"] == {"messageId": verdict["MessageId"]}
+    digests = [verdict["MD5OfMessageBody"], verdict["MD5OfMessageAttributes"], verdict["MD5OfMessageSystemAttributes"]]
+    for directory, _, names in os.walk(d.data_dir):
+        for name in names:
+            with open(os.path.join(directory, name), "rb") as f:
+                content = f.read()
+            for digest in digests:
+                assert digest.encode() not in content and bytes.fromhex(digest) not in content, (name, digest)
 
     listed = records[batch["ResponseMetadata"]["RequestId"]]["responseElements"]["successful"]
     assert listed == [{"id": e["Id"], "messageId": e["MessageId"]} for e in batch["Successful"]]
