@@ -16,7 +16,7 @@ public struct SQSRequestDecoder: Sendable {
         guard let action = SQSAction(rawValue: name) else { throw WireError.invalidAction(name) }
         let value: JSONValue
         do {
-            value = try JSONParser.parse(body.isEmpty ? Array("{}".utf8) : body)
+            value = try JSONParser.parse(body.isEmpty ? Array("{}".utf8) : body, loneSurrogates: .noncharacter)
         } catch {
             throw WireError.serialization("The request body is not valid JSON.")
         }

@@ -12,9 +12,21 @@ public enum JSONParser {
         public var description: String { "line \(location.line), column \(location.column): \(reason)" }
     }
 
+    /// What a `\u` escape of a lone UTF-16 surrogate (`"\ud83d"`, what JavaScript's
+    /// `JSON.stringify` writes for a string cut inside an emoji) is read as. RFC 8259 allows the
+    /// escape; a Swift string cannot hold the surrogate.
+    public enum LoneSurrogates: Sendable {
+        /// The document is refused.
+        case refused
+        /// Read as U+FFFE, a noncharacter: the value then fails its own character rules (an SQS
+        /// message body gets InvalidMessageContents, for that message alone), as AWS's parser
+        /// keeps the surrogate and its validation refuses it.
+        case noncharacter
+    }
+
     /// Parses a whole document into plain values (the request path: no positions are kept).
-    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
-        try read(bytes, builder: JSONValueBuilder())
+    public static func parse(_ bytes: [UInt8], loneSurrogates: LoneSurrogates = .refused) throws(Failure) -> JSONValue {
+        try read(bytes, builder: JSONValueBuilder(), loneSurrogates: loneSurrogates)
     }
 
     /// Checks that `bytes` is a whole valid document and returns the string value of the
@@ -36,9 +48,11 @@ public enum JSONParser {
         return try result.get()
     }
 
-    private static func read<Builder: JSONTreeBuilder>(_ bytes: [UInt8], builder: Builder) throws(Failure) -> Builder.Node {
+    private static func read<Builder: JSONTreeBuilder>(
+        _ bytes: [UInt8], builder: Builder, loneSurrogates: LoneSurrogates = .refused
+    ) throws(Failure) -> Builder.Node {
         let result = bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(Failure) in try JSONReader.document(buffer, builder: builder) }
+            Result { () throws(Failure) in try JSONReader.document(buffer, builder: builder, loneSurrogates: loneSurrogates) }
         }
         return try result.get()
     }

@@ -5,22 +5,26 @@ struct JSONReader<Builder: JSONTreeBuilder> {
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private let builder: Builder
+    private let loneSurrogates: JSONParser.LoneSurrogates
     private var position = 0
     private var depth = 0
     private static var maximumDepth: Int { 64 }
 
     /// Reads one whole document from `bytes`; anything but whitespace after it is an error.
-    static func document(_ bytes: UnsafeBufferPointer<UInt8>, builder: Builder) throws(JSONParser.Failure) -> Builder.Node {
-        var reader = JSONReader(bytes: bytes, builder: builder)
+    static func document(
+        _ bytes: UnsafeBufferPointer<UInt8>, builder: Builder, loneSurrogates: JSONParser.LoneSurrogates = .refused
+    ) throws(JSONParser.Failure) -> Builder.Node {
+        var reader = JSONReader(bytes: bytes, builder: builder, loneSurrogates: loneSurrogates)
         let value = try reader.value()
         reader.skipWhitespace()
         guard reader.position == bytes.count else { throw reader.failure("unexpected data after the document") }
         return value
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, builder: Builder) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, builder: Builder, loneSurrogates: JSONParser.LoneSurrogates) {
         self.bytes = bytes
         self.builder = builder
+        self.loneSurrogates = loneSurrogates
     }
 
     /// A failure at the current position; its line and column are worked out only now, so the
@@ -184,15 +188,21 @@ struct JSONReader<Builder: JSONTreeBuilder> {
             position += 1
             var scalar = try hex4()
             if (0xD800...0xDBFF).contains(scalar) {
-                guard peek() == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u") else {
-                    throw failure("unpaired surrogate in \\u escape")
+                let start = position
+                var low: UInt32?
+                if peek() == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u") {
+                    position += 2
+                    low = try hex4()
                 }
-                position += 2
-                let low = try hex4()
-                guard (0xDC00...0xDFFF).contains(low) else { throw failure("unpaired surrogate in \\u escape") }
-                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                if let low, (0xDC00...0xDFFF).contains(low) {
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else {
+                    // The escape after it (if any) is read on its own.
+                    position = start
+                    scalar = try loneSurrogate()
+                }
             } else if (0xDC00...0xDFFF).contains(scalar) {
-                throw failure("unpaired surrogate in \\u escape")
+                scalar = try loneSurrogate()
             }
             guard let unicode = Unicode.Scalar(scalar) else { throw failure("invalid \\u escape") }
             buffer.append(contentsOf: Array(String(Character(unicode)).utf8))
@@ -200,6 +210,14 @@ struct JSONReader<Builder: JSONTreeBuilder> {
         default: throw failure("invalid escape")
         }
         position += 1
+    }
+
+    /// The scalar a lone surrogate is read as, unless the document is refused for it.
+    private func loneSurrogate() throws(Failure) -> UInt32 {
+        switch loneSurrogates {
+        case .refused: throw failure("unpaired surrogate in \\u escape")
+        case .noncharacter: 0xFFFE
+        }
     }
 
     private mutating func hex4() throws(Failure) -> UInt32 {

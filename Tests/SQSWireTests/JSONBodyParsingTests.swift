@@ -29,12 +29,21 @@ struct JSONBodyParsingTests {
         guard case .listQueues(nil, nil, nil) = try decodeJSON("ListQueues", "") else { Issue.record(); return }
     }
 
+    @Test("A lone surrogate escape reads as U+FFFE, which the body's own character rules refuse")
+    func loneSurrogates() throws {
+        #expect(try body(of: sendJSON(#""\ud83d""#)) == "\u{FFFE}")
+        #expect(try body(of: sendJSON(#""a\ude00b""#)) == "a\u{FFFE}b")
+        #expect(try body(of: sendJSON(#""\ud83dx""#)) == "\u{FFFE}x")
+        // A high surrogate followed by an escape that is not a low one: each is read on its own.
+        #expect(try body(of: sendJSON(#""\ud83d\u00e9""#)) == "\u{FFFE}é")
+        #expect(try body(of: sendJSON(#""\ud83d\ud83d\ude00""#)) == "\u{FFFE}😀")
+        #expect(throws: SQSError.self) { try MessageValidation.checkBody("\u{FFFE}") }
+    }
+
     @Test(
         "Invalid strings are SerializationException",
         arguments: [
-            #""\ud83d""#,  // lone high surrogate
-            #""\ude00""#,  // lone low surrogate
-            #""\ud83dx""#,
+            #""\ud83d\u12""#,
             #""\u12""#,
             #""\uZZZZ""#,
             #""\x""#,

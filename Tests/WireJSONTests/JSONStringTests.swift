@@ -43,4 +43,13 @@ struct JSONStringTests {
             _ = try JSONParser.parse(Array("\"0123456789abcdef0123".utf8))
         }
     }
+
+    @Test("A lone surrogate escape is refused by default, and read as U+FFFE when asked")
+    func loneSurrogates() throws {
+        for text in [#""\ud83d""#, #""\ude00""#, #""\ud83d\u0041""#] {
+            #expect(throws: JSONParser.Failure.self, "\(text)") { _ = try JSONParser.parse(Array(text.utf8)) }
+        }
+        #expect(try JSONParser.parse(Array(#""\ud83d\u0041""#.utf8), loneSurrogates: .noncharacter).string == "\u{FFFE}A")
+        #expect(try JSONParser.parse(Array(#""\ud83d\ude00""#.utf8), loneSurrogates: .noncharacter).string == "😀")
+    }
 }

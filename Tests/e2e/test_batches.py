@@ -91,6 +91,24 @@ def test_send_batch_partial_failure(sqs, queue):
     assert queue_counts(sqs, queue) == (0, 2, 0)
 
 
+def test_a_lone_surrogate_escape_fails_only_its_own_entry(sqs, queue, json_call):
+    """`"\\ud83d"` is valid JSON (JavaScript's JSON.stringify writes it for a string cut inside an
+    emoji) but no character SQS accepts: InvalidMessageContents for that message, not a
+    SerializationException for the whole request."""
+    body = ('{"QueueUrl": "%s", "Entries": [{"Id": "ok", "MessageBody": "fine \\ud83d\\ude00"},'
+            ' {"Id": "cut", "MessageBody": "cut \\ud83d"}, {"Id": "low", "MessageBody": "\\ude00 alone"}]}' % queue)
+    r = json_call("SendMessageBatch", raw_body=body.encode())
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert [e["Id"] for e in answer["Successful"]] == ["ok"]
+    assert answer["Successful"][0]["MD5OfMessageBody"] == md5_hex("fine \U0001F600")
+    assert {f["Id"]: (f["Code"], f["SenderFault"]) for f in answer["Failed"]} == {
+        "cut": ("InvalidMessageContents", True), "low": ("InvalidMessageContents", True)}
+    r = json_call("SendMessage", raw_body=('{"QueueUrl": "%s", "MessageBody": "cut \\ud83d"}' % queue).encode())
+    assert r.status_code == 400 and r.json()["__type"] == "com.amazonaws.sqs#InvalidMessageContents", r.text
+    assert [m["Body"] for m in receive_bodies(sqs, queue, 1, timeout=3)] == ["fine \U0001F600"]
+
+
 def test_send_batch_per_entry_delay(sqs, queue):
     resp = sqs.send_message_batch(QueueUrl=queue, Entries=[
         {"Id": "now", "MessageBody": "now"}, {"Id": "later", "MessageBody": "later", "DelaySeconds": 60}])
