@@ -147,20 +147,22 @@ extension KeyService {
 
     /// RetireGrant by token, or by key and grant id; `callerArn` must be the retiring principal,
     /// the grantee of a grant that allows RetireGrant, or the issuing account's root, unless
-    /// `retiresForAccount` says the caller acts for the account that created the grant (KMS's
-    /// backup: that account may retire its grants, through principals it lets do so).
+    /// `policy` says the caller acts for the account that created the grant (KMS's backup: that
+    /// account may retire its grants, through principals it lets do so); nobody whose IAM
+    /// policies deny it.
     public func retireGrant(
         token: String?, identifier: String?, grantId: String?, callerArn: String,
-        retiresForAccount: (KeyGrant) -> Bool = { _ in false }
+        policy: (KeyGrant) -> GrantRetirementPolicy = { _ in .silent }
     ) async throws {
         try await removeGrant(
-            try retirableGrant(token: token, identifier: identifier, grantId: grantId, callerArn: callerArn, retiresForAccount: retiresForAccount))
+            try retirableGrant(token: token, identifier: identifier, grantId: grantId, callerArn: callerArn, policy: policy))
     }
 
     /// The grant RetireGrant would remove for `callerArn` (also what a DryRun checks).
     @discardableResult
     public func retirableGrant(
-        token: String?, identifier: String?, grantId: String?, callerArn: String, retiresForAccount: (KeyGrant) -> Bool = { _ in false }
+        token: String?, identifier: String?, grantId: String?, callerArn: String,
+        policy: (KeyGrant) -> GrantRetirementPolicy = { _ in .silent }
     ) throws(KeyServiceError) -> KeyGrant {
         let grant: KeyGrant
         if let token {
@@ -175,11 +177,12 @@ extension KeyService {
         } else {
             throw KeyServiceError(.validation, "Specify a GrantToken, or both KeyId and GrantId.")
         }
+        let said = policy(grant)
         let mayRetire = grant.retiringPrincipal == callerArn
             || (grant.granteePrincipal == callerArn && grant.operations.contains("RetireGrant"))
             || callerArn == "arn:aws:iam::\(grant.issuingAccount):root"
-            || retiresForAccount(grant)
-        guard mayRetire else {
+            || said == .allowsForAccount
+        guard mayRetire, said != .denies else {
             throw KeyServiceError(.accessDenied, "\(callerArn) is not authorized to retire grant \(grant.grantId).")
         }
         return grant

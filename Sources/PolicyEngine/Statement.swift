@@ -55,6 +55,10 @@ public final class Statement: Sendable {
     /// Every condition key the statement tests, as written.
     public var conditionKeys: [String] { conditions.map(\.keyName) }
 
+    /// Whether the statement allows with `NotPrincipal`, which IAM does not support ("NotPrincipal
+    /// must be used with Deny"): it would grant every caller not listed, anonymous ones included.
+    public var allowsWithNotPrincipal: Bool { effect == .allow && principalsNegated }
+
     /// How the statement fares against `request`; with `explain` false it stops at the first
     /// miss and records no condition details.
     func assess(_ request: PreparedRequest, explain: Bool) -> StatementAssessment {

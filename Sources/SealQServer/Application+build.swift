@@ -257,12 +257,15 @@ func applyKeyDefinitions(in directory: String, to keys: KeyService, admin: Princ
     for difference in drift { logger.warning("key differs from its definition in \(directory): \(difference)") }
 }
 
-/// A defined key policy must parse and let the admin change it later (directly, or through the
-/// account's IAM policies), as the API's lockout safety check requires.
+/// A defined key policy must parse, not allow with NotPrincipal, and let the admin change it
+/// later (directly, or through the account's IAM policies), as the API's checks require.
 private func checkDefinedPolicy(_ text: String, file: String, admin: Principal?, keyArn: String) throws {
     let policy: Policy
     do { policy = try Policy.parse(text, kind: .resource, id: "key policy") } catch {
         throw KeyServiceError(.validation, "\(file): the key policy is malformed: \(error.message)")
+    }
+    if policy.statements.contains(where: \.allowsWithNotPrincipal) {
+        throw KeyServiceError(.validation, "\(file): the key policy allows with NotPrincipal, which must be used with \"Effect\":\"Deny\"")
     }
     guard let admin else { return }
     let request = AuthorizationRequest(action: "kms:PutKeyPolicy", resource: keyArn, principal: admin.requestPrincipal, context: admin.conditionKeys)

@@ -12,21 +12,21 @@ struct KMSExecutor: Sendable {
     let keys: KeyService
 
     /// Executes `request` for `caller` (authorization already done); a CreateKey makes its key
-    /// under `newKeyId`; a RetireGrant also succeeds where `retiresForAccount` says the caller
-    /// retires the grant for the account that created it.
+    /// under `newKeyId`; a RetireGrant is decided with what `retirementPolicy` says of the caller's
+    /// IAM policies.
     func execute(
         _ request: KMSRequest, caller: Principal, newKeyId: String = RandomIdentifier.uuid(),
-        retiresForAccount: @escaping @Sendable (KeyGrant) -> Bool = { _ in false }
+        retirementPolicy: @escaping @Sendable (KeyGrant) -> GrantRetirementPolicy = { _ in .silent }
     ) async throws -> KMSResponse {
         do {
-            return try await run(request, caller: caller, newKeyId: newKeyId, retiresForAccount: retiresForAccount)
+            return try await run(request, caller: caller, newKeyId: newKeyId, retirementPolicy: retirementPolicy)
         } catch let error as KeyServiceError {
             throw KMSError(error)
         }
     }
 
     private func run(
-        _ request: KMSRequest, caller: Principal, newKeyId: String, retiresForAccount: @escaping @Sendable (KeyGrant) -> Bool
+        _ request: KMSRequest, caller: Principal, newKeyId: String, retirementPolicy: @escaping @Sendable (KeyGrant) -> GrantRetirementPolicy
     ) async throws -> KMSResponse {
         switch request {
         case .createKey(let input):
@@ -203,7 +203,7 @@ struct KMSExecutor: Sendable {
         case .retireGrant(let input):
             try await keys.retireGrant(
                 token: input.grantToken, identifier: input.keyId, grantId: input.grantId, callerArn: caller.principalArn,
-                retiresForAccount: retiresForAccount)
+                policy: retirementPolicy)
         case .listRetirableGrants(let retiring, let paging):
             let (page, next) = try keys.listRetirableGrants(retiring, limit: paging.limit, marker: paging.marker)
             return .grants(page.map(grantEntry), KMSPage(nextMarker: next))

@@ -50,9 +50,9 @@ struct KMSPipeline: Sendable {
             record.action = request.action.rawValue
             record.requestParameters = request.auditParameters
             try authorize(request, identity: identity, principal: principal, call: call, record: &record)
-            let retiresForAccount = accountRetirement(identity: identity, principal: principal, call: call)
+            let retirementPolicy = retirementPolicy(identity: identity, principal: principal, call: call)
             if request.isDryRun {
-                try await checkWouldSucceed(request, caller: principal, retiresForAccount: retiresForAccount)
+                try await checkWouldSucceed(request, caller: principal, retirementPolicy: retirementPolicy)
                 throw KMSError.dryRunOperation
             }
             // A new key's id is chosen first, so the record of its creation names it (resources
@@ -70,7 +70,7 @@ struct KMSPipeline: Sendable {
             let running = recorder.pending(for: succeeded)
             pending = running
             let response = try await PendingAuditRecord.$current.withValue(running) {
-                try await executor.execute(request, caller: principal, newKeyId: newKeyId, retiresForAccount: retiresForAccount)
+                try await executor.execute(request, caller: principal, newKeyId: newKeyId, retirementPolicy: retirementPolicy)
             }
             try await recorder.record(succeeded, pending: running)
             return KMSResponseEncoder.encode(response, requestId: requestId)
@@ -93,18 +93,22 @@ struct KMSPipeline: Sendable {
         }
     }
 
-    /// Whether the caller may retire a grant for the account that created it: KMS lets that
-    /// account retire its grants, and it delegates this with kms:RetireGrant in IAM policies
-    /// (the permission means nothing in a key policy).
-    private func accountRetirement(
+    /// What the caller's IAM policies say of retiring a grant (kms:RetireGrant on its key; the
+    /// permission means nothing in a key policy): an allow lets a caller of the account that
+    /// created the grant retire it (KMS lets that account retire its grants), and a deny stops
+    /// everyone, the grant's own retiring principal and grantee included.
+    private func retirementPolicy(
         identity: Authenticator.Identity, principal: Principal, call: IncomingCall
-    ) -> @Sendable (KeyGrant) -> Bool {
+    ) -> @Sendable (KeyGrant) -> GrantRetirementPolicy {
         let authorizer = authorizer
         let keys = keys
         return { grant in
-            guard principal.accountId == grant.issuingAccount else { return false }
             let target = Authorizer.Target(action: "kms:RetireGrant", resource: keys.keyArn(grant.keyId))
-            return authorizer.authorize(identity, target, call: call).map { $0.decision == .allowed } ?? true
+            switch authorizer.authorize(identity, target, call: call)?.decision {
+            case .explicitDeny?: return .denies
+            case .allowed?, nil: return principal.accountId == grant.issuingAccount ? .allowsForAccount : .silent
+            case .implicitDeny?: return .silent
+            }
         }
     }
 
@@ -224,7 +228,7 @@ struct KMSPipeline: Sendable {
     /// cryptographic call runs and its result is dropped (unless it was asked to ignore the
     /// ciphertext); a grant call checks the key and the grant without changing them.
     private func checkWouldSucceed(
-        _ request: KMSRequest, caller: Principal, retiresForAccount: @escaping @Sendable (KeyGrant) -> Bool
+        _ request: KMSRequest, caller: Principal, retirementPolicy: @escaping @Sendable (KeyGrant) -> GrantRetirementPolicy
     ) async throws {
         do {
             switch request {
@@ -241,7 +245,7 @@ struct KMSPipeline: Sendable {
             case .retireGrant(let input):
                 try keys.retirableGrant(
                     token: input.grantToken, identifier: input.keyId, grantId: input.grantId, callerArn: caller.principalArn,
-                    retiresForAccount: retiresForAccount)
+                    policy: retirementPolicy)
             default:
                 break
             }
@@ -268,8 +272,13 @@ struct KMSPipeline: Sendable {
     ) throws {
         // The model: "If the key policy exceeds the length constraint, KMS returns a LimitExceededException".
         guard text.utf8.count <= 32_768 else { throw KMSError.limitExceeded("The key policy is larger than 32 KB.") }
-        do { _ = try Policy.parse(text, kind: .resource, id: "key policy") } catch {
+        let policy: Policy
+        do { policy = try Policy.parse(text, kind: .resource, id: "key policy") } catch {
             throw KMSError.malformedPolicyDocument("The new key policy is malformed: \(error.message)")
+        }
+        // As for queue policies: under Allow, NotPrincipal would hand the key to whoever it names not.
+        if policy.statements.contains(where: \.allowsWithNotPrincipal) {
+            throw KMSError.malformedPolicyDocument("NotPrincipal must be used with \"Effect\":\"Deny\".")
         }
         if let key = Self.overlyPermissiveConditionKey(in: text) {
             throw KMSError.malformedPolicyDocument(
