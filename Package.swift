@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "QueueEngine", "KeyService", "AuditTrail", .product(name: "GRDB", package: "GRDB.swift"),
+                "QueueEngine", "KeyService", "AuditTrail", "WireJSON", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

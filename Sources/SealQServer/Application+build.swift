@@ -113,7 +113,9 @@ public func buildApplication(
         logger: logger)
     // Resumed before any service or request can add an event, so what the start finds unsigned
     // is what an earlier run left (see AuditLog.start).
-    do { try await audit.start() } catch {
+    do { try await audit.start() } catch let tampered as AuditLog.Tampered {
+        throw tampered
+    } catch {
         logger.error("audit log could not resume its tree", metadata: ["error": "\(error)"])
     }
     let principalDates = PrincipalDates(

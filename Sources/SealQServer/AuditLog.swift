@@ -55,12 +55,35 @@ final class AuditLog: Sendable {
     /// checkpoint.
     func start() async throws {
         let saved = try await store.latestTreeState()
+        try await checkNewestCheckpoint(resumingFrom: saved)
         let archived = try await store.archivedState()
         if let resumed = [saved, archived].compactMap({ $0 }).max(by: { $0.size < $1.size }) {
             tree.withLock { $0 = resumed }
         }
         try await warnOfUnsignedEvents(after: Int64(tree.withLock { $0.size }))
         try await warnOfMissingCheckpoints()
+    }
+
+    /// The newest stored checkpoint is not one this log signed, or the tree state kept with it
+    /// is not the tree it signed: the daemon will not extend (and sign) a history it cannot vouch for.
+    struct Tampered: Error, CustomStringConvertible {
+        /// What does not hold, and what to do.
+        var description: String
+    }
+
+    /// Refuses to start when the newest checkpoint's signature does not verify under this log's
+    /// key, or the tree state the log would resume from is not that checkpoint's tree: someone
+    /// planted a checkpoint row, and resuming from it would sign whatever history it claims.
+    private func checkNewestCheckpoint(resumingFrom saved: MerkleAccumulator?) async throws {
+        guard let newest = try await store.latestCheckpoint() else { return }
+        let advice = "the audit log may have been tampered with; run sealq audit verify"
+        guard newest.isSigned(by: signingKey.publicKey) else {
+            throw Tampered(description: "the newest audit checkpoint (tree size \(newest.treeSize)) is not signed by this log's key: \(advice)")
+        }
+        if let saved, saved.size != newest.treeSize || saved.rootHash != newest.rootHash {
+            throw Tampered(
+                description: "the tree state kept with the newest audit checkpoint is not the tree it signed (tree size \(newest.treeSize)): \(advice)")
+        }
     }
 
     /// Says so when the checkpoint kept outside the database covers more than the database's

@@ -32,6 +32,9 @@ final class AuditAppender: @unchecked Sendable {
             let responseElements = entry.responseElements.map { String(decoding: $0, as: UTF8.self) }
             try insert.execute(
                 arguments: [position, entry.eventID, entry.eventTime, Data(entry.leafHash), templateID, entry.requestID, responseElements])
+            // A trigger added behind the daemon's back (RAISE(IGNORE)) could make the insert do
+            // nothing: then the request must fail, not go unrecorded.
+            guard db.changesCount == 1 else { throw DatabaseError(message: "an audit event was not stored") }
             ledger.appending(position, leafHash: entry.leafHash)
             position += 1
         }

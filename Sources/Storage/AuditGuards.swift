@@ -1,9 +1,10 @@
 import GRDB
 
 /// The triggers that keep the audit tables append-only, as the migrations leave them: only what
-/// archived events alone needed may be deleted (see `SQLiteAuditStore.prune`). Anyone
-/// who can write the database file can drop or rewrite them; each start puts back any that is
-/// missing or changed, and names them, so the log does not go on unguarded without a word.
+/// archived events alone needed may be deleted (see `SQLiteAuditStore.prune`); and the view the
+/// records are read through. Anyone who can write the database file can drop or rewrite them,
+/// or add triggers of their own; each start puts back any that is missing or changed, drops the
+/// added ones, and names them, so the log does not go on unguarded without a word.
 enum AuditGuards {
     /// Each trigger's name and its definition.
     static let triggers: [(name: String, sql: String)] = [
@@ -44,23 +45,54 @@ enum AuditGuards {
             """),
     ]
 
+    /// The view LookupEvents and exports read the records through, as migration v12 made it.
+    static let recordsView = """
+        CREATE VIEW audit_records AS
+            SELECT e.position, e.event_id, e.event_time, e.leaf_hash,
+                CASE WHEN e.template_id IS NULL THEN e.record
+                     ELSE COALESCE(CAST(replace(replace(replace(replace(t.template,
+                         char(1), strftime('%Y-%m-%dT%H:%M:%SZ', e.event_time / 1000, 'unixepoch')),
+                         char(2), e.request_id), char(3), e.event_id), char(4), COALESCE(e.response_elements, 'null'))
+                         AS BLOB), X'')
+                END AS record
+            FROM audit_events e LEFT JOIN audit_templates t ON t.id = e.template_id
+        """
+
+    /// The audit tables, whose only triggers may be the guards.
+    private static let tables = ["audit_events", "audit_checkpoints", "audit_archive", "audit_templates"]
+
     /// The `CREATE TRIGGER` statement of the trigger called `name`.
     static func definition(of name: String) -> String {
         guard let trigger = triggers.first(where: { $0.name == name }) else { preconditionFailure("no audit guard \(name)") }
         return trigger.sql
     }
 
-    /// Recreates every trigger that is missing or defined otherwise; returns their names.
+    /// Recreates every trigger that is missing or defined otherwise, and the records view;
+    /// drops any other trigger on the audit tables (one that made appends do nothing would let
+    /// requests go unrecorded); returns the names of what it changed.
     static func restore(_ db: Database) throws -> [String] {
         var stored: [String: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'") {
-            stored[row["name"]] = row["sql"]
+        var foreign: [String] = []
+        for row in try Row.fetchAll(db, sql: "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'") {
+            let name: String = row["name"]
+            stored[name] = row["sql"]
+            if tables.contains(row["tbl_name"]), !triggers.contains(where: { $0.name == name }) { foreign.append(name) }
         }
         var restored: [String] = []
+        for name in foreign.sorted() {
+            try db.execute(sql: "DROP TRIGGER \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"")
+            restored.append(name)
+        }
         for trigger in triggers where stored[trigger.name].map(words) != words(trigger.sql) {
             if stored[trigger.name] != nil { try db.execute(sql: "DROP TRIGGER \(trigger.name)") }
             try db.execute(sql: trigger.sql)
             restored.append(trigger.name)
+        }
+        let view = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'audit_records'")
+        if view.map(words) != words(recordsView) {
+            if view != nil { try db.execute(sql: "DROP VIEW IF EXISTS audit_records; DROP TABLE IF EXISTS audit_records") }
+            try db.execute(sql: recordsView)
+            restored.append("audit_records")
         }
         return restored
     }

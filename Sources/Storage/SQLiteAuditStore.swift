@@ -1,6 +1,7 @@
 import AuditTrail
 import Foundation
 import GRDB
+import WireJSON
 
 /// The audit log's `AuditStore` on the daemon's SQLite database, through the same group-commit
 /// writer as messages: an event is on disk, with the commit that carries it, before `append`
@@ -282,9 +283,10 @@ public struct SQLiteAuditStore: AuditStore {
         }
     }
 
-    /// Whether a whole record carries the eventTime of `milliseconds`, as its template would.
+    /// Whether a whole record's own (top-level) eventTime is that of `milliseconds`, as its
+    /// template would write it: not a member of that name nested deeper (a tag key, say).
     private static func record(_ record: [UInt8], isDatedAt milliseconds: Int64) -> Bool {
-        record.firstRange(of: Array("\"eventTime\":\"\(AuditEvent.timestamp(milliseconds))\"".utf8)) != nil
+        (try? JSONParser.topLevelString("eventTime", in: record)) == AuditEvent.timestamp(milliseconds)
     }
 }
 

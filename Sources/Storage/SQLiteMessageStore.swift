@@ -82,7 +82,7 @@ public final class SQLiteMessageStore: MessageStore {
         let restored = try database.write { db in try AuditGuards.restore(db) }
         if !restored.isEmpty {
             logger.warning(
-                "the audit log's append-only triggers were dropped or changed, and are restored: whoever could write the database may have changed the log; run sealq audit verify",
+                "the audit log's append-only triggers or its records view were dropped, changed or added to, and are restored: whoever could write the database may have changed the log; run sealq audit verify",
                 metadata: ["audit.triggers": "\(restored.joined(separator: ","))"])
         }
         let counts = try database.read { db in

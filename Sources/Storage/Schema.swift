@@ -264,16 +264,8 @@ enum Schema {
                 sql: """
                     ALTER TABLE audit_events ADD COLUMN response_elements TEXT;
                     DROP VIEW audit_records;
-                    CREATE VIEW audit_records AS
-                        SELECT e.position, e.event_id, e.event_time, e.leaf_hash,
-                            CASE WHEN e.template_id IS NULL THEN e.record
-                                 ELSE COALESCE(CAST(replace(replace(replace(replace(t.template,
-                                     char(1), strftime('%Y-%m-%dT%H:%M:%SZ', e.event_time / 1000, 'unixepoch')),
-                                     char(2), e.request_id), char(3), e.event_id), char(4), COALESCE(e.response_elements, 'null'))
-                                     AS BLOB), X'')
-                            END AS record
-                        FROM audit_events e LEFT JOIN audit_templates t ON t.id = e.template_id;
                     """)
+            try db.execute(sql: AuditGuards.recordsView)
         }
         // A move task moves only the messages its dead-letter queue held when it started (the
         // ones its start was authorized for): it keeps the queue's last sequence number then.

@@ -18,8 +18,8 @@ import uuid
 import pytest
 import requests
 
-from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, Daemon, create_access_key, kms_client, make_client, run_sealq, user_arn,
-                      write_policies_dir)
+from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, Daemon, create_access_key, expect_error, kms_client, make_client,
+                      run_sealq, user_arn, write_policies_dir)
 
 PRINCIPALS = {"Users": [
     {"Name": "admin", "Policies": ["administrator"]},
@@ -223,7 +223,7 @@ def test_a_start_restores_dropped_or_weakened_append_only_triggers_and_says_so(t
     d.start()
     assert d.stop()
     said = d.stderr_tail(20000)
-    assert "append-only triggers were dropped or changed" in said, said
+    assert "append-only triggers or its records view were dropped, changed or added to" in said, said
     assert "audit_events_no_update,audit_checkpoints_no_delete" in said, said
     db = sqlite3.connect(path)
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
@@ -234,6 +234,67 @@ def test_a_start_restores_dropped_or_weakened_append_only_triggers_and_says_so(t
     d.start()
     assert d.stop()
     assert "append-only triggers" not in d.stderr_tail(20000), "an untouched database starts without the warning"
+
+
+def test_added_triggers_and_a_changed_records_view_are_undone_at_start_and_an_ignored_append_fails_the_call(tmp_path):
+    """A trigger of someone else's on the audit tables (RAISE(IGNORE) makes every append do
+    nothing, so requests would be answered with no record) is dropped at start, and the records
+    view LookupEvents reads is put back; one added while the daemon runs fails the calls whose
+    record it swallows instead of letting them through unrecorded."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    sqs = make_client(d)
+    sqs.create_queue(QueueName="watched")
+    assert d.stop()
+    path = os.path.join(d.data_dir, "sealq.sqlite")
+    db = sqlite3.connect(path)
+    db.execute("CREATE TRIGGER swallow BEFORE INSERT ON audit_events BEGIN SELECT RAISE(IGNORE); END")
+    db.execute("DROP VIEW audit_records")
+    db.execute("CREATE VIEW audit_records AS SELECT position, event_id, event_time, leaf_hash, X'' AS record FROM audit_events WHERE 0")
+    db.commit()
+    db.close()
+    d.start()
+    try:
+        url = sqs.get_queue_url(QueueName="watched")["QueueUrl"]
+        sent = sqs.send_message(QueueUrl=url, MessageBody="recorded")["MessageId"]
+        said = d.stderr_tail(20000)
+        assert "were dropped, changed or added to" in said and "swallow" in said and "audit_records" in said, said
+        found = run_sealq("audit", "lookup", "--data-dir", d.data_dir, "--attribute", "EventName=SendMessage")
+        assert sent in found.stdout, found.stdout[-2000:]
+        # Behind the running daemon's back: the call fails rather than go unrecorded.
+        db = sqlite3.connect(path, timeout=10)
+        db.execute("CREATE TRIGGER swallow_again BEFORE INSERT ON audit_events BEGIN SELECT RAISE(IGNORE); END")
+        db.commit()
+        db.close()
+        expect_error(sqs.send_message, "InternalFailure", 500, QueueUrl=url, MessageBody="not without a record")
+    finally:
+        d.stop()
+    db = sqlite3.connect(path)
+    try:
+        # The refused send stored nothing: only the first message is there.
+        assert db.execute("SELECT COUNT(*) FROM messages").fetchone() == (1,)
+    finally:
+        db.close()
+
+
+def test_a_planted_checkpoint_stops_the_start_instead_of_being_signed_over(tmp_path):
+    """The daemon resumes its tree from the newest checkpoint: one it did not sign (a row put in
+    by whoever could write the file, claiming some other history) stops the start, with a
+    sentence, rather than be extended and signed."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    make_client(d).create_queue(QueueName="signed")
+    assert d.stop()
+    path = os.path.join(d.data_dir, "sealq.sqlite")
+    db = sqlite3.connect(path)
+    size, root, state = db.execute(
+        "SELECT tree_size, root_hash, tree_state FROM audit_checkpoints ORDER BY tree_size DESC LIMIT 1").fetchone()
+    db.execute("INSERT INTO audit_checkpoints (tree_size, root_hash, created_at, signature, tree_state) VALUES (?, ?, ?, ?, ?)",
+               (size + 1, root, 0, os.urandom(64), state))
+    db.commit()
+    db.close()
+    rc, err = d.start_expecting_failure()
+    assert rc != 0 and "is not signed by this log's key" in err and "sealq audit verify" in err, err
 
 
 def test_an_event_put_in_behind_a_running_daemons_back_is_never_signed(tmp_path):
