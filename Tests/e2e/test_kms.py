@@ -1092,6 +1092,7 @@ AUTHZ_PRINCIPALS = {
         {"Name": "outsider"},
         {"Name": "grantee"},
         {"Name": "retirer"},
+        {"Name": "noretire", "Policies": ["deny-retire"]},
         {"Name": "creator", "Policies": ["create-only"]},
         {"Name": "tagger", "Policies": ["create-and-tag-blue"]},
         {"Name": "keyowner", "Policies": ["own-keys-and-aliases"]},
@@ -1110,6 +1111,8 @@ AUTHZ_POLICIES = {
     "kms-encrypt-only": {"Version": "2012-10-17", "Statement": [
         {"Sid": "EncryptOnly", "Effect": "Allow", "Action": ["kms:Encrypt", "kms:DescribeKey"],
          "Resource": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*"}]},
+    "deny-retire": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "NoRetire", "Effect": "Deny", "Action": "kms:RetireGrant", "Resource": "*"}]},
     "deny-decrypt": {"Version": "2012-10-17", "Statement": [
         {"Sid": "NoDecrypt", "Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*"}]},
     "create-only": {"Version": "2012-10-17", "Statement": [
@@ -1504,6 +1507,34 @@ def test_grants_authorize_the_grantee_under_constraints(authz):
     allowed(grantee.encrypt, KeyId=kid, Plaintext=b"again")
     allowed(grantee.retire_grant, KeyId=kid, GrantId=g2["GrantId"])
     denied(grantee.encrypt, KeyId=kid, Plaintext=b"again")
+
+
+def test_an_iam_deny_of_retire_grant_binds_the_grants_own_retiring_principal_and_grantee(authz):
+    """KMS developer guide: "To deny permission to retire a grant, you can use a Deny action with
+    the kms:RetireGrant permission in your IAM policies" — also for the principal a grant names."""
+    admin, noretire = authz.admin, authz.client("noretire")
+    kid = authz.new_key()["KeyId"]
+    named = admin.create_grant(KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Decrypt"],
+                               RetiringPrincipal=user_arn("noretire"))
+    holding = admin.create_grant(KeyId=kid, GranteePrincipal=user_arn("noretire"), Operations=["Decrypt", "RetireGrant"])
+    denied(noretire.retire_grant, GrantToken=named["GrantToken"])
+    denied(noretire.retire_grant, KeyId=kid, GrantId=holding["GrantId"])
+    denied(noretire.retire_grant, KeyId=kid, GrantId=named["GrantId"], DryRun=True)
+    assert {g["GrantId"] for g in admin.list_grants(KeyId=kid)["Grants"]} == {named["GrantId"], holding["GrantId"]}
+    allowed(admin.retire_grant, KeyId=kid, GrantId=named["GrantId"])
+
+
+def test_a_key_policy_that_allows_with_not_principal_is_refused(authz):
+    """IAM: NotPrincipal must be used with Deny; under Allow it would hand the key to every
+    principal but the one named, as a queue policy would (refused there too)."""
+    admin, outsider = authz.admin, authz.client("outsider")
+    kid = authz.new_key()["KeyId"]
+    document = policy(ROOT_STATEMENT, {"Sid": "AllButOne", "Effect": "Allow", "NotPrincipal": {"AWS": user_arn("grantee")},
+                                       "Action": "kms:Encrypt", "Resource": "*"})
+    expect_error(admin.put_key_policy, "MalformedPolicyDocumentException", 400, KeyId=kid, PolicyName="default", Policy=document)
+    expect_error(admin.create_key, "MalformedPolicyDocumentException", 400, Policy=document)
+    denied(outsider.encrypt, KeyId=kid, Plaintext=b"x")
+    denied(authz.client("grantee").encrypt, KeyId=kid, Plaintext=b"x")
 
 
 def test_a_grantee_with_create_grant_can_grant_only_within_its_grant(authz):
