@@ -3,7 +3,8 @@ extension QueueEngine {
     /// one's body and attributes sealed together into `sealedPayload` under the queue's current
     /// protection and left empty in the clear. A deduplication id that is the body's SHA-256
     /// (content-based, a sender's own, or one a move brings) is stored empty, to be derived again
-    /// when the message is opened: nothing derived from a body reaches the disk.
+    /// when the message is opened; any other is sealed with the payload (a sender may derive it
+    /// from the body some other way): nothing derived from a body reaches the disk.
     func seal(_ messages: inout [NewMessage], for queue: QueueRecord, caller: Caller) throws(SQSError) {
         guard let protection = SealingProtection(queue.settings), !messages.isEmpty else { return }
         let common = try sealingContext(in: queue, caller: caller)
@@ -16,8 +17,16 @@ extension QueueEngine {
         var contexts: [SealingContext] = []
         payloads.reserveCapacity(messages.count)
         contexts.reserveCapacity(messages.count)
-        for message in messages {
-            payloads.append(MessagePayload(body: message.body, attributes: message.attributes, systemAttributes: message.systemAttributes))
+        for index in messages.indices {
+            var sealedId: String?
+            if let id = messages[index].deduplicationId, id != Self.derivedFromBody {
+                sealedId = id
+                messages[index].deduplicationId = Self.sealedInPayload
+            }
+            let message = messages[index]
+            payloads.append(
+                MessagePayload(
+                    body: message.body, attributes: message.attributes, systemAttributes: message.systemAttributes, deduplicationId: sealedId))
             contexts.append(common.of(message))
         }
         let sealed = try sealer.seal(payloads, protection: protection, contexts)
@@ -47,6 +56,9 @@ extension QueueEngine {
 
     /// The stored deduplication id of a sealed message whose id is the SHA-256 of its body.
     static let derivedFromBody = ""
+    /// The stored deduplication id of a sealed message whose id is sealed in its payload (no
+    /// id a sender may give holds a control character).
+    static let sealedInPayload = "\u{1}"
 
     /// `message`, read from `queue`'s message space, with its payload opened.
     func opened(_ message: NewMessage, in queue: QueueRecord, caller: Caller) throws(SQSError) -> NewMessage {
@@ -58,6 +70,7 @@ extension QueueEngine {
         opened.systemAttributes = payload.systemAttributes
         opened.sealedPayload = nil
         if opened.deduplicationId == Self.derivedFromBody, let contentDigest { opened.deduplicationId = contentDigest(payload.body) }
+        if opened.deduplicationId == Self.sealedInPayload { opened.deduplicationId = payload.deduplicationId }
         return opened
     }
 

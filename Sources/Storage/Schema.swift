@@ -315,6 +315,10 @@ enum Schema {
                     \(AuditGuards.definition(of: "audit_archive_no_delete"));
                     """)
         }
+        // A FIFO deduplication id a sender chose is sealed with its message's payload (in a
+        // layout older versions cannot read), not stored beside it: no table changes, but an
+        // older SealQ must refuse the file rather than fail to open such messages.
+        migrator.registerMigration("v18-sealed-deduplication-ids") { _ in }
         return migrator
     }
 }

@@ -27,7 +27,16 @@ struct EncryptionTests {
         #expect(bare.bytes == [1, 0, 0, 0, 1, 0x78, 0, 0, 0, 0, 0, 0, 0, 0], "version, then three length-prefixed fields")
         #expect(MessagePayload(decoding: Array(payload.bytes.dropLast())) == nil)
         #expect(MessagePayload(decoding: payload.bytes + [0]) == nil)
-        #expect(MessagePayload(decoding: [2] + payload.bytes.dropFirst()) == nil)
+        #expect(MessagePayload(decoding: [3] + payload.bytes.dropFirst()) == nil)
+        #expect(MessagePayload(decoding: [2] + payload.bytes.dropFirst()) == nil, "version 2 ends with an id")
+    }
+
+    @Test("A payload with a deduplication id is version 2, the id last; without one it stays version 1")
+    func payloadWithDeduplicationId() {
+        let payload = MessagePayload(body: "x", attributes: [:], systemAttributes: [:], deduplicationId: "ID")
+        #expect(payload.bytes == [2, 0, 0, 0, 1, 0x78, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0x49, 0x44])
+        #expect(payload.encoding.count == payload.bytes.count && MessagePayload(decoding: payload.bytes) == payload)
+        #expect(MessagePayload(decoding: [1] + payload.bytes.dropFirst()) == nil, "version 1 has no id")
     }
 
     @Test("With SSE on (the default) the store holds only a sealed payload; with SSE off, the message as sent")

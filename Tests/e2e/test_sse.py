@@ -682,6 +682,38 @@ def test_a_body_hash_redriven_into_an_encrypted_fifo_queue_is_not_stored(tmp_pat
         d.stop()
 
 
+def test_a_senders_own_deduplication_id_is_sealed_with_its_message(tmp_path):
+    """An explicit MessageDeduplicationId may be derived from the body (an MD5, a SHA-256 in
+    capitals): on an encrypted FIFO queue it is sealed with the payload, not stored beside it,
+    and still answered on receive, deduplicated, and opened for an SSE-off dead-letter queue."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    try:
+        sqs = make_client(d)
+        dlq = sqs.create_queue(QueueName="plain-dlq.fifo", Attributes={"FifoQueue": "true", "SqsManagedSseEnabled": "false"})["QueueUrl"]
+        source = sqs.create_queue(QueueName="sealed-ids.fifo", Attributes={"FifoQueue": "true", "RedrivePolicy": json.dumps(
+            {"deadLetterTargetArn": arn_of(dlq), "maxReceiveCount": "1"})})["QueueUrl"]
+        body = f"verdict: positive {uuid.uuid4().hex}"
+        chosen = hashlib.sha256(body.encode()).hexdigest().upper()
+        first = sqs.send_message(QueueUrl=source, MessageBody=body, MessageGroupId="g", MessageDeduplicationId=chosen)
+        again = sqs.send_message(QueueUrl=source, MessageBody=body, MessageGroupId="g", MessageDeduplicationId=chosen)
+        assert again["MessageId"] == first["MessageId"]
+        db = sqlite3.connect(f"file:{d.data_dir}/sealq.sqlite?mode=ro", uri=True)
+        stored = [row[0] for row in db.execute("SELECT deduplication_id FROM messages")]
+        db.close()
+        assert stored == ["\x01"], stored
+        assert files_containing(d.data_dir, [chosen.encode(), chosen.lower().encode()]) == {}
+        got = sqs.receive_message(QueueUrl=source, MessageSystemAttributeNames=["MessageDeduplicationId"],
+                                  VisibilityTimeout=0)["Messages"]
+        assert [(m["Body"], m["Attributes"]["MessageDeduplicationId"]) for m in got] == [(body, chosen)]
+        # The second receive moves it to the dead-letter queue, opened and stored as SSE-off stores it.
+        assert sqs.receive_message(QueueUrl=source, WaitTimeSeconds=1).get("Messages", []) == []
+        moved = sqs.receive_message(QueueUrl=dlq, MessageSystemAttributeNames=["MessageDeduplicationId"], WaitTimeSeconds=2)["Messages"]
+        assert [m["Body"] for m in moved] == [body]
+    finally:
+        d.stop()
+
+
 # --------------------------------------------------------------------------- crypto-shredding
 
 def test_purge_and_queue_deletion_destroy_the_space_key_in_every_file(tmp_path):
