@@ -1,10 +1,12 @@
 import GRDB
 
-/// The triggers that keep the audit tables append-only, as the migrations leave them: only what
-/// archived events alone needed may be deleted (see `SQLiteAuditStore.prune`); and the view the
-/// records are read through. Anyone who can write the database file can drop or rewrite them,
-/// or add triggers of their own; each start puts back any that is missing or changed, drops the
-/// added ones, and names them, so the log does not go on unguarded without a word.
+/// The triggers that keep the audit tables append-only, as the migrations leave them (only what
+/// archived events alone needed may be deleted, see `SQLiteAuditStore.prune`, and an archive cut,
+/// which lets the events and checkpoints behind it go, only over stored events, as archiving
+/// makes it), and the view the records are read through. Anyone who can write the database file
+/// can drop or rewrite them, or add triggers of their own; each start puts back any that is
+/// missing or changed, drops the added ones, and names them, so the log does not go on
+/// unguarded without a word.
 enum AuditGuards {
     /// Each trigger's name and its definition.
     static let triggers: [(name: String, sql: String)] = [
@@ -34,6 +36,11 @@ enum AuditGuards {
             CREATE TRIGGER audit_archive_no_delete BEFORE DELETE ON audit_archive
                 WHEN OLD.through_position >= (SELECT MAX(through_position) FROM audit_archive)
                 BEGIN SELECT RAISE(ABORT, 'audit archive records are append-only'); END
+            """),
+        ("audit_archive_cut_within_events", """
+            CREATE TRIGGER audit_archive_cut_within_events BEFORE INSERT ON audit_archive
+                WHEN NEW.through_position > (SELECT COALESCE(MAX(position), 0) FROM audit_events)
+                BEGIN SELECT RAISE(ABORT, 'an audit archive cut cannot pass the stored events'); END
             """),
         ("audit_templates_no_update", """
             CREATE TRIGGER audit_templates_no_update BEFORE UPDATE ON audit_templates

@@ -319,6 +319,11 @@ enum Schema {
         // layout older versions cannot read), not stored beside it: no table changes, but an
         // older SealQ must refuse the file rather than fail to open such messages.
         migrator.registerMigration("v18-sealed-deduplication-ids") { _ in }
+        // An archive cut let whoever could write the file delete every event and checkpoint
+        // behind it: one past the stored events is refused (archiving cuts through stored ones).
+        migrator.registerMigration("v19-audit-archive-cut-within-events") { db in
+            try db.execute(sql: AuditGuards.definition(of: "audit_archive_cut_within_events"))
+        }
         return migrator
     }
 }

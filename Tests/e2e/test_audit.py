@@ -161,6 +161,9 @@ def test_the_schema_refuses_updates_and_deletes(audited, tmp_path):
                 "DELETE FROM audit_checkpoints", "UPDATE audit_templates SET template = 'x'", "DELETE FROM audit_templates"]:
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             db.execute(sql)
+    # An archive cut lets the events and checkpoints behind it be deleted: none past the stored events.
+    with pytest.raises(sqlite3.DatabaseError, match="cannot pass the stored events"):
+        db.execute("INSERT INTO audit_archive (through_position, tree_state, archived_at) VALUES (1000000, x'00', 0)")
     db.close()
 
 
