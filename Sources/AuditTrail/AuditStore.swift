@@ -18,6 +18,8 @@ public protocol AuditStore: Sendable {
     func holdsAnything() async throws -> Bool
     /// The newest checkpoint, if any.
     func latestCheckpoint() async throws -> Checkpoint?
+    /// The checkpoint of the tree of exactly `treeSize` events, if one is stored.
+    func checkpoint(treeSize: Int) async throws -> Checkpoint?
     /// The checkpoints of trees larger than `treeSize` events, oldest first.
     func checkpoints(after treeSize: Int) async throws -> [Checkpoint]
     /// The time (ms) of the event at `position`, if it is stored.

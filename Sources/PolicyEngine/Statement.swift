@@ -77,7 +77,9 @@ public final class Statement: Sendable {
         }
         if let principals {
             if principalsNegated {
-                assessment.principalMatched = !principals.exempts(request.principal)
+                // IAM does not support NotPrincipal under Allow: such a statement (stored before
+                // SealQ refused it in queue and key policies) grants nobody anything.
+                assessment.principalMatched = effect == .deny && !principals.exempts(request.principal)
             } else {
                 let match = principals.match(request.principal)
                 assessment.principalMatched = match != .none

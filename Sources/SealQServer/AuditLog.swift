@@ -57,6 +57,7 @@ final class AuditLog: Sendable {
         let saved = try await store.latestTreeState()
         try await checkNewestCheckpoint(resumingFrom: saved)
         let archived = try await store.archivedState()
+        try await checkArchiveCut(archived)
         if let resumed = [saved, archived].compactMap({ $0 }).max(by: { $0.size < $1.size }) {
             tree.withLock { $0 = resumed }
         }
@@ -83,6 +84,22 @@ final class AuditLog: Sendable {
         if let saved, saved.size != newest.treeSize || saved.rootHash != newest.rootHash {
             throw Tampered(
                 description: "the tree state kept with the newest audit checkpoint is not the tree it signed (tree size \(newest.treeSize)): \(advice)")
+        }
+    }
+
+    /// Refuses to start when the archive cut is not a tree this log signed: archiving cuts only
+    /// at a signed checkpoint (kept through every prune), and the tree may resume from the cut,
+    /// so a planted cut would have the daemon sign whatever history it claims.
+    private func checkArchiveCut(_ archived: MerkleAccumulator?) async throws {
+        guard let archived else { return }
+        guard let signed = try await store.checkpoint(treeSize: archived.size), signed.isSigned(by: signingKey.publicKey),
+            signed.rootHash == archived.rootHash
+        else {
+            throw Tampered(
+                description: """
+                    the audit archive cut (through event \(archived.size)) is not a tree this log signed: the audit log may have been \
+                    tampered with; run sealq audit verify
+                    """)
         }
     }
 

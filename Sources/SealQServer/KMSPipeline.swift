@@ -6,6 +6,7 @@ import Logging
 import PolicyEngine
 import Principals
 import QueueEngine
+import Synchronization
 import WireFormat
 import WireJSON
 
@@ -32,6 +33,7 @@ struct KMSPipeline: Sendable {
         record.eventSource = "kms.amazonaws.com"
         record.userAgent = call.headers["user-agent"]
         var pending: PendingAuditRecord?
+        let denial = RetirementDenial()
         do {
             let decoded = Result { () throws(KMSError) in try KMSRequestDecoder.decode(target: call.headers["x-amz-target"], body: call.body) }
             switch decoded {
@@ -50,7 +52,7 @@ struct KMSPipeline: Sendable {
             record.action = request.action.rawValue
             record.requestParameters = request.auditParameters
             try authorize(request, identity: identity, principal: principal, call: call, record: &record)
-            let retirementPolicy = retirementPolicy(identity: identity, principal: principal, call: call)
+            let retirementPolicy = retirementPolicy(identity: identity, principal: principal, call: call, denial: denial)
             if request.isDryRun {
                 try await checkWouldSucceed(request, caller: principal, retirementPolicy: retirementPolicy)
                 throw KMSError.dryRunOperation
@@ -85,6 +87,10 @@ struct KMSPipeline: Sendable {
             }
             record.errorCode = kmsError.type
             record.errorMessage = kmsError.message
+            if let statements = denial.statements.withLock({ $0 }) {
+                record.decision = .explicitDeny
+                record.decidingStatements = statements
+            }
             // Fail closed: an answer goes out only once its record is on disk.
             do { try await recorder.record(record, pending: pending) } catch {
                 return KMSResponseEncoder.encode(.internalFailure, requestId: requestId)
@@ -98,18 +104,27 @@ struct KMSPipeline: Sendable {
     /// created the grant retire it (KMS lets that account retire its grants), and a deny stops
     /// everyone, the grant's own retiring principal and grantee included.
     private func retirementPolicy(
-        identity: Authenticator.Identity, principal: Principal, call: IncomingCall
+        identity: Authenticator.Identity, principal: Principal, call: IncomingCall, denial: RetirementDenial
     ) -> @Sendable (KeyGrant) -> GrantRetirementPolicy {
-        let authorizer = authorizer
+        let keyRule = keyRule
         let keys = keys
         return { grant in
-            let target = Authorizer.Target(action: "kms:RetireGrant", resource: keys.keyArn(grant.keyId))
-            switch authorizer.authorize(identity, target, call: call)?.decision {
-            case .explicitDeny?: return .denies
-            case .allowed?, nil: return principal.accountId == grant.issuingAccount ? .allowsForAccount : .silent
-            case .implicitDeny?: return .silent
+            guard let key = try? keys.resolve(grant.keyId, aliases: false) else { return .silent }
+            let use = KeyPolicyRule.Use(action: "kms:RetireGrant", key: key)
+            switch keyRule.identityOutcome(use, identity: identity, principal: principal, call: call) {
+            case let outcome? where outcome.decision == .explicitDeny:
+                denial.statements.withLock { $0 = outcome.statements }
+                return .denies
+            case let outcome? where outcome.decision == .implicitDeny: return .silent
+            default: return principal.accountId == grant.issuingAccount ? .allowsForAccount : .silent
             }
         }
+    }
+
+    /// The statements that denied a RetireGrant, for its record (the decision is made while the
+    /// grant is looked up, after the authorize stage).
+    final class RetirementDenial: Sendable {
+        let statements = Mutex<[MatchedStatement]?>(nil)
     }
 
     /// Stage 3: every key the call touches must let the caller do what it asks.

@@ -53,13 +53,9 @@ struct KeyPolicyRule: Sendable {
 
     /// How KMS decides `use` by `principal` (authenticated as `identity`, calling as `call`).
     func decide(_ use: Use, identity: Authenticator.Identity, principal: Principal, call: IncomingCall) -> Outcome {
-        var target = Authorizer.Target(action: use.action, resource: use.key.arn, resourcePolicy: use.key.policy)
-        target.resourceTags = use.key.tags
-        target.requestTags = use.requestTags
-        target.tagKeys = use.tagKeys
-        target.serviceKeys = conditionKeys(use, caller: principal)
-        target.viaAWSService = use.viaService != nil
-        guard let evaluation = authorizer.authorize(identity, target, call: call) else { return Outcome(decision: .allowed) }
+        guard let evaluation = authorizer.authorize(identity, target(of: use, caller: principal), call: call) else {
+            return Outcome(decision: .allowed)
+        }
         if evaluation.decision == .explicitDeny { return Outcome(decision: .explicitDeny, statements: evaluation.matchedStatements) }
         switch evaluation.allowSources.resourcePolicy {
         case .caller: return Outcome(decision: .allowed, statements: evaluation.matchedStatements)
@@ -67,6 +63,26 @@ struct KeyPolicyRule: Sendable {
         default: break
         }
         return Outcome(decision: grantAllows(use, principal: principal) ? .allowed : .implicitDeny)
+    }
+
+    /// How the caller's IAM policies alone decide `use` (the key's tags and KMS's condition keys
+    /// in the request, as for every other use), for what the key policy has no say in: who may
+    /// retire a grant. Nil when authorization is off.
+    func identityOutcome(_ use: Use, identity: Authenticator.Identity, principal: Principal, call: IncomingCall) -> Outcome? {
+        var target = target(of: use, caller: principal)
+        target.resourcePolicy = nil
+        return authorizer.authorize(identity, target, call: call).map { Outcome(decision: $0.decision, statements: $0.matchedStatements) }
+    }
+
+    /// What the authorizer is asked about `use` by `caller`.
+    private func target(of use: Use, caller: Principal) -> Authorizer.Target {
+        var target = Authorizer.Target(action: use.action, resource: use.key.arn, resourcePolicy: use.key.policy)
+        target.resourceTags = use.key.tags
+        target.requestTags = use.requestTags
+        target.tagKeys = use.tagKeys
+        target.serviceKeys = conditionKeys(use, caller: caller)
+        target.viaAWSService = use.viaService != nil
+        return target
     }
 
     /// Whether a grant of the key lets `principal` make `use`.

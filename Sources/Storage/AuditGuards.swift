@@ -83,7 +83,9 @@ enum AuditGuards {
         for row in try Row.fetchAll(db, sql: "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'") {
             let name: String = row["name"]
             stored[name] = row["sql"]
-            if tables.contains(row["tbl_name"]), !triggers.contains(where: { $0.name == name }) { foreign.append(name) }
+            // SQLite keeps a table's name as the trigger's author wrote it, and matches names without case.
+            let table = (row["tbl_name"] as String).lowercased()
+            if tables.contains(table), !triggers.contains(where: { $0.name == name }) { foreign.append(name) }
         }
         var restored: [String] = []
         for name in foreign.sorted() {
@@ -95,9 +97,9 @@ enum AuditGuards {
             try db.execute(sql: trigger.sql)
             restored.append(trigger.name)
         }
-        let view = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'audit_records'")
-        if view.map(words) != words(recordsView) {
-            if view != nil { try db.execute(sql: "DROP VIEW IF EXISTS audit_records; DROP TABLE IF EXISTS audit_records") }
+        let view = try Row.fetchOne(db, sql: "SELECT type, sql FROM sqlite_master WHERE name = 'audit_records' COLLATE NOCASE")
+        if view.map({ ($0["type"] as String) == "view" && words($0["sql"]) == words(recordsView) }) != true {
+            if let view { try db.execute(sql: (view["type"] as String) == "table" ? "DROP TABLE audit_records" : "DROP VIEW audit_records") }
             try db.execute(sql: recordsView)
             restored.append("audit_records")
         }

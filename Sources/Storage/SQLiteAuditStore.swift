@@ -156,6 +156,12 @@ public struct SQLiteAuditStore: AuditStore {
         }
     }
 
+    public func checkpoint(treeSize: Int) async throws -> Checkpoint? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM audit_checkpoints WHERE tree_size = ?", arguments: [treeSize]).map(Self.checkpoint)
+        }
+    }
+
     /// Every checkpoint, oldest first.
     public func checkpoints(after treeSize: Int) async throws -> [Checkpoint] {
         try await database.read { db in
@@ -186,6 +192,10 @@ public struct SQLiteAuditStore: AuditStore {
                     VALUES (?, ?, ?, ?, ?)
                     """,
                 arguments: [checkpoint.treeSize, Data(checkpoint.rootHash), checkpoint.timestamp, Data(checkpoint.signature), state])
+            // Ignored only for a tree already checkpointed, not by a trigger added behind the daemon's back.
+            let inserted = db.changesCount == 1
+            let stored = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM audit_checkpoints WHERE tree_size = ?)", arguments: [checkpoint.treeSize])
+            guard inserted || stored == true else { throw DatabaseError(message: "an audit checkpoint was not stored") }
         }
     }
 

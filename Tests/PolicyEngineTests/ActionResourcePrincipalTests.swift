@@ -140,10 +140,24 @@ enum MatchCases {
 
     @Test(arguments: MatchCases.principals)
     func principalMatching(_ testCase: PrincipalCase) {
-        let policy = Fixture.resource(#"{"Effect": "Allow", \#(testCase.principal), "Action": "sqs:*", "Resource": "*"}"#)
+        // NotPrincipal is tried under Deny, the only effect IAM supports it with.
+        let negated = testCase.principal.hasPrefix(#""NotPrincipal""#)
+        let effect = negated ? "Deny" : "Allow"
+        let policy = Fixture.resource(#"{"Effect": "\#(effect)", \#(testCase.principal), "Action": "sqs:*", "Resource": "*"}"#)
         let evaluation = PolicyEvaluator.evaluate(
             Fixture.request(principal: testCase.caller), identityPolicies: [], resourcePolicy: policy)
         // Whether the statement applies; one naming only the account allows beside an identity policy.
-        #expect((evaluation.allowSources.resourcePolicy != .none) == testCase.applies, "\(testCase.name)")
+        let applied = negated ? evaluation.decision == .explicitDeny : evaluation.allowSources.resourcePolicy != .none
+        #expect(applied == testCase.applies, "\(testCase.name)")
+    }
+
+    @Test("An Allow with NotPrincipal (stored before it was refused) grants nobody anything")
+    func allowWithNotPrincipal() {
+        let policy = Fixture.resource(
+            #"{"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:user/alice"}, "Action": "sqs:*", "Resource": "*"}"#)
+        for caller in [MatchCases.bob, nil] {
+            let evaluation = PolicyEvaluator.evaluate(Fixture.request(principal: caller), identityPolicies: [], resourcePolicy: policy)
+            #expect(evaluation.allowSources.resourcePolicy == .none)
+        }
     }
 }

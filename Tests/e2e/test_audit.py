@@ -252,8 +252,9 @@ def test_added_triggers_and_a_changed_records_view_are_undone_at_start_and_an_ig
     path = os.path.join(d.data_dir, "sealq.sqlite")
     db = sqlite3.connect(path)
     db.execute("CREATE TRIGGER swallow BEFORE INSERT ON audit_events BEGIN SELECT RAISE(IGNORE); END")
+    db.execute("CREATE TRIGGER shout BEFORE INSERT ON AUDIT_CHECKPOINTS BEGIN SELECT RAISE(IGNORE); END")
     db.execute("DROP VIEW audit_records")
-    db.execute("CREATE VIEW audit_records AS SELECT position, event_id, event_time, leaf_hash, X'' AS record FROM audit_events WHERE 0")
+    db.execute("CREATE TABLE audit_records (position, event_id, event_time, leaf_hash, record)")
     db.commit()
     db.close()
     d.start()
@@ -261,7 +262,7 @@ def test_added_triggers_and_a_changed_records_view_are_undone_at_start_and_an_ig
         url = sqs.get_queue_url(QueueName="watched")["QueueUrl"]
         sent = sqs.send_message(QueueUrl=url, MessageBody="recorded")["MessageId"]
         said = d.stderr_tail(20000)
-        assert "were dropped, changed or added to" in said and "swallow" in said and "audit_records" in said, said
+        assert "were dropped, changed or added to" in said and "swallow" in said and "shout" in said and "audit_records" in said, said
         found = run_sealq("audit", "lookup", "--data-dir", d.data_dir, "--attribute", "EventName=SendMessage")
         assert sent in found.stdout, found.stdout[-2000:]
         # Behind the running daemon's back: the call fails rather than go unrecorded.
@@ -298,6 +299,22 @@ def test_a_planted_checkpoint_stops_the_start_instead_of_being_signed_over(tmp_p
     db.close()
     rc, err = d.start_expecting_failure()
     assert rc != 0 and "is not signed by this log's key" in err and "sealq audit verify" in err, err
+
+
+def test_a_planted_archive_cut_stops_the_start_instead_of_being_signed_over(tmp_path):
+    """The tree may resume from the archive cut, which archiving makes only at a signed
+    checkpoint: a cut with a tree state no checkpoint signed stops the start."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    make_client(d).create_queue(QueueName="archived")
+    assert d.stop()
+    db = sqlite3.connect(os.path.join(d.data_dir, "sealq.sqlite"))
+    forged_state = (1).to_bytes(8, "big") + os.urandom(32)
+    db.execute("INSERT INTO audit_archive (through_position, tree_state, archived_at) VALUES (1, ?, 0)", (forged_state,))
+    db.commit()
+    db.close()
+    rc, err = d.start_expecting_failure()
+    assert rc != 0 and "archive cut (through event 1) is not a tree this log signed" in err, err
 
 
 def test_an_event_put_in_behind_a_running_daemons_back_is_never_signed(tmp_path):

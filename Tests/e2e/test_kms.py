@@ -27,7 +27,7 @@ from botocore.exceptions import ClientError
 
 from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, Daemon,
                       create_access_key, expect_error, make_client, unique_name, user_arn, write_policies_dir, kms_client,
-                      kms_key_gone)
+                      kms_key_gone, run_sealq)
 
 AWS = shutil.which("aws")
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
@@ -1093,6 +1093,7 @@ AUTHZ_PRINCIPALS = {
         {"Name": "grantee"},
         {"Name": "retirer"},
         {"Name": "noretire", "Policies": ["deny-retire"]},
+        {"Name": "blueteam", "Policies": ["deny-kms-outside-blue"]},
         {"Name": "creator", "Policies": ["create-only"]},
         {"Name": "tagger", "Policies": ["create-and-tag-blue"]},
         {"Name": "keyowner", "Policies": ["own-keys-and-aliases"]},
@@ -1111,6 +1112,9 @@ AUTHZ_POLICIES = {
     "kms-encrypt-only": {"Version": "2012-10-17", "Statement": [
         {"Sid": "EncryptOnly", "Effect": "Allow", "Action": ["kms:Encrypt", "kms:DescribeKey"],
          "Resource": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*"}]},
+    "deny-kms-outside-blue": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "OnlyBlueKeys", "Effect": "Deny", "Action": "kms:*", "Resource": "*",
+         "Condition": {"StringNotEquals": {"aws:ResourceTag/team": "blue"}}}]},
     "deny-retire": {"Version": "2012-10-17", "Statement": [
         {"Sid": "NoRetire", "Effect": "Deny", "Action": "kms:RetireGrant", "Resource": "*"}]},
     "deny-decrypt": {"Version": "2012-10-17", "Statement": [
@@ -1522,6 +1526,22 @@ def test_an_iam_deny_of_retire_grant_binds_the_grants_own_retiring_principal_and
     denied(noretire.retire_grant, KeyId=kid, GrantId=named["GrantId"], DryRun=True)
     assert {g["GrantId"] for g in admin.list_grants(KeyId=kid)["Grants"]} == {named["GrantId"], holding["GrantId"]}
     allowed(admin.retire_grant, KeyId=kid, GrantId=named["GrantId"])
+    # The refusal is recorded as the deny it is, naming the statement.
+    lookup = run_sealq("audit", "lookup", "--data-dir", authz.daemon.data_dir, "--attribute", "EventName=RetireGrant")
+    refused = [e for e in (json.loads(line) for line in lookup.stdout.splitlines())
+               if e.get("errorCode") == "AccessDeniedException" and e["userIdentity"].get("userName") == "noretire"]
+    assert refused and all(e["additionalEventData"]["authorization"]["decision"] == "explicitDeny" for e in refused), refused
+
+
+def test_a_retirement_is_judged_with_the_keys_tags(authz):
+    """The IAM check of RetireGrant sees the key's tags, as every other KMS call does: a Deny of
+    kms:* outside keys tagged team=blue lets the retiring principal retire on a blue key, not a red one."""
+    admin, blue = authz.admin, authz.client("blueteam")
+    for team, outcome in (("blue", allowed), ("red", denied)):
+        kid = authz.new_key(Tags=[{"TagKey": "team", "TagValue": team}])["KeyId"]
+        grant = admin.create_grant(KeyId=kid, GranteePrincipal=user_arn("grantee"), Operations=["Decrypt"],
+                                   RetiringPrincipal=user_arn("blueteam"))
+        outcome(blue.retire_grant, KeyId=kid, GrantId=grant["GrantId"])
 
 
 def test_a_key_policy_that_allows_with_not_principal_is_refused(authz):
