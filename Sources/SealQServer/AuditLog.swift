@@ -65,11 +65,15 @@ final class AuditLog: Sendable {
         try await warnOfMissingCheckpoints()
     }
 
-    /// The newest stored checkpoint is not one this log signed, or the tree state kept with it
-    /// is not the tree it signed: the daemon will not extend (and sign) a history it cannot vouch for.
+    /// The tree the log would resume from (the newest checkpoint's, or the archive cut's) is not
+    /// one this log signed: the daemon will not extend (and sign) a history it cannot vouch for.
     struct Tampered: Error, CustomStringConvertible {
-        /// What does not hold, and what to do.
+        /// What does not hold, then what to do.
         var description: String
+
+        init(_ finding: String) {
+            description = "\(finding): the audit log may have been tampered with; run sealq audit verify"
+        }
     }
 
     /// Refuses to start when the newest checkpoint's signature does not verify under this log's
@@ -77,13 +81,11 @@ final class AuditLog: Sendable {
     /// planted a checkpoint row, and resuming from it would sign whatever history it claims.
     private func checkNewestCheckpoint(resumingFrom saved: MerkleAccumulator?) async throws {
         guard let newest = try await store.latestCheckpoint() else { return }
-        let advice = "the audit log may have been tampered with; run sealq audit verify"
         guard newest.isSigned(by: signingKey.publicKey) else {
-            throw Tampered(description: "the newest audit checkpoint (tree size \(newest.treeSize)) is not signed by this log's key: \(advice)")
+            throw Tampered("the newest audit checkpoint (tree size \(newest.treeSize)) is not signed by this log's key")
         }
         if let saved, saved.size != newest.treeSize || saved.rootHash != newest.rootHash {
-            throw Tampered(
-                description: "the tree state kept with the newest audit checkpoint is not the tree it signed (tree size \(newest.treeSize)): \(advice)")
+            throw Tampered("the tree state kept with the newest audit checkpoint is not the tree it signed (tree size \(newest.treeSize))")
         }
     }
 
@@ -95,11 +97,7 @@ final class AuditLog: Sendable {
         guard let signed = try await store.checkpoint(treeSize: archived.size), signed.isSigned(by: signingKey.publicKey),
             signed.rootHash == archived.rootHash
         else {
-            throw Tampered(
-                description: """
-                    the audit archive cut (through event \(archived.size)) is not a tree this log signed: the audit log may have been \
-                    tampered with; run sealq audit verify
-                    """)
+            throw Tampered("the audit archive cut (through event \(archived.size)) is not a tree this log signed")
         }
     }
 
