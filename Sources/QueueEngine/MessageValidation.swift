@@ -1,15 +1,18 @@
 /// AWS's rules for message bodies, attributes and batch entry ids.
 public enum MessageValidation {
-    /// Throws `InvalidMessageContents` unless every character is one XML 1.0 allows.
+    /// Throws `InvalidMessageContents` unless every character is one XML 1.0 allows, naming the
+    /// first one refused as AWS does ("Invalid binary character '#x7' was found in the message
+    /// body, …"). `field` names where the text came from: the message body, or an attribute.
     ///
     /// Works on the UTF-8 bytes: a Swift string holds no surrogates, so the only characters to
     /// refuse are C0 controls other than tab, line feed and carriage return, and U+FFFE/U+FFFF
     /// (`EF BF BE`, `EF BF BF`).
-    public static func checkBody(_ body: String) throws(SQSError) {
+    public static func checkBody(_ body: String, field: String = "the message body") throws(SQSError) {
         guard isXMLText(body) else {
+            let refused = body.unicodeScalars.first { !isXMLText(String($0)) }?.value ?? 0
             throw SQSError(
                 .invalidMessageContents,
-                "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF")
+                "Invalid binary character '#x\(String(refused, radix: 16, uppercase: true))' was found in \(field), the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].")
         }
     }
 
@@ -70,7 +73,7 @@ public enum MessageValidation {
                 throw SQSError(
                     .invalidParameterValue, "Message system attribute '\(name)' must be of type String with a value.")
             }
-            try checkBody(text)
+            try checkBody(text, field: "message system attribute '\(name)'")
         }
     }
 
@@ -127,7 +130,7 @@ public enum MessageValidation {
             }
             guard let text = value.stringValue, !text.isEmpty else { throw empty() }
             if value.baseType == "Number" { try checkNumber(text, name: name) }
-            try checkBody(text)
+            try checkBody(text, field: "message attribute '\(name)'")
         case "Binary":
             guard value.stringValue == nil else {
                 throw SQSError(.invalidParameterValue, "The message attribute '\(name)' with type 'Binary' must use field 'Binary'.")

@@ -18,4 +18,14 @@ struct BodyScanTests {
             try MessageValidation.checkBody(body)
         }
     }
+
+    @Test("The error names the first refused character, and where it was, in AWS's words")
+    func errorNamesCharacter() {
+        #expect(throws: SQSError(.invalidMessageContents, "Invalid binary character '#x7' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].")) {
+            try MessageValidation.checkBody("ok\u{7}then\u{FFFF}")
+        }
+        #expect(throws: SQSError(.invalidMessageContents, "Invalid binary character '#xFFFE' was found in message attribute 'note', the set of allowed characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].")) {
+            try MessageValidation.checkAttributes(["note": MessageAttributeValue(dataType: "String", stringValue: "a\u{FFFE}")])
+        }
+    }
 }

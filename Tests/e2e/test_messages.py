@@ -64,7 +64,12 @@ def test_body_allowed_characters_roundtrip(sqs, queue, body):
     "nul\u0000", "a\u0001b", "\u0008", "\u000b", "\u000c", "\u001f", "x\ufffe", "x\uffff",
 ], ids=["nul", "soh", "bs", "vt", "ff", "us", "fffe", "ffff"])
 def test_body_disallowed_characters(sqs, queue, body):
-    expect_error(sqs.send_message, "InvalidMessageContents", 400, QueueUrl=queue, MessageBody=body)
+    """Refused with AWS's message, which names the first character it refused."""
+    resp = expect_error(sqs.send_message, "InvalidMessageContents", 400, QueueUrl=queue, MessageBody=body)
+    refused = next(c for c in body if ord(c) < 0x20 or ord(c) > 0xFFFD)
+    assert resp["Error"]["Message"] == (
+        f"Invalid binary character '#x{ord(refused):X}' was found in the message body, the set of allowed "
+        "characters is #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].")
     assert queue_counts(sqs, queue) == (0, 0, 0)
 
 
