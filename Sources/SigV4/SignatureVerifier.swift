@@ -45,7 +45,8 @@ public final class SignatureVerifier: Sendable {
         case invalidClientTokenId
         /// The signature or its scope is wrong (`SignatureDoesNotMatch`).
         case signatureDoesNotMatch(String)
-        /// The request is too old or too far in the future (`RequestExpired`).
+        /// A presigned request past its expiry or not yet valid (`RequestExpired`). A header-signed
+        /// request out of the 15-minute window is a `signatureDoesNotMatch`, as on AWS.
         case requestExpired(String)
     }
 
@@ -100,9 +101,13 @@ public final class SignatureVerifier: Sendable {
             // honour a signature for about 15 minutes whatever it asks for.
             guard now <= requestTime + min(expires, Self.allowedSkewSeconds) else { throw .requestExpired("Request has expired.") }
             guard requestTime - now <= Self.allowedSkewSeconds else { throw .requestExpired("Request is not yet valid.") }
-        } else if abs(now - requestTime) > Self.allowedSkewSeconds {
-            throw .requestExpired(
-                "Signature expired: \(claim.amzDate) is now earlier or later than the allowed 15 minutes of the server time.")
+        } else if now - requestTime > Self.allowedSkewSeconds {
+            // A header-signed request out of the window is a signature mismatch on AWS, worded so.
+            throw .signatureDoesNotMatch(
+                "Signature expired: \(claim.amzDate) is now earlier than \(AmzDate.text(seconds: now - Self.allowedSkewSeconds)) (\(AmzDate.text(seconds: now)) - 15 min.)")
+        } else if requestTime - now > Self.allowedSkewSeconds {
+            throw .signatureDoesNotMatch(
+                "Signature not yet current: \(claim.amzDate) is still later than \(AmzDate.text(seconds: now + Self.allowedSkewSeconds)) (\(AmzDate.text(seconds: now)) + 15 min.)")
         }
         guard claim.signedHeaders.contains("host") else {
             throw .signatureDoesNotMatch("'Host' must be a signed header.")

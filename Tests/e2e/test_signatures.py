@@ -38,12 +38,23 @@ def test_tampered_body_is_refused(daemon):
     assert _code(response) == "SignatureDoesNotMatch"
 
 
-def test_stale_and_future_dates_are_request_expired(daemon):
+def test_stale_and_future_dates_are_signature_mismatches_in_aws_words(daemon):
+    """AWS answers a header-signed request more than 15 minutes off with SignatureDoesNotMatch,
+    giving the request's time, the bound it crossed and the server's time."""
     now = datetime.datetime.now(datetime.timezone.utc)
-    for skew in (datetime.timedelta(minutes=-20), datetime.timedelta(minutes=20)):
+    stamp = r"(\d{8}T\d{6}Z)"
+    for skew, words, sign in ((datetime.timedelta(minutes=-20), "Signature expired: {} is now earlier than", "-"),
+                              (datetime.timedelta(minutes=20), "Signature not yet current: {} is still later than", "+")):
         response = _send(daemon, when=now + skew)
         assert response.status_code == 403, skew
-        assert _code(response) == "RequestExpired", skew
+        assert _code(response) == "SignatureDoesNotMatch", skew
+        message = json.loads(response.content)["message"]
+        sent = (now + skew).strftime("%Y%m%dT%H%M%SZ")
+        found = re.fullmatch(re.escape(words.format(sent)) + " " + stamp + r" \(" + stamp + " " + re.escape(sign) + r" 15 min\.\)", message)
+        assert found, message
+        bound, server = (datetime.datetime.strptime(t, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc) for t in found.groups())
+        assert abs((server - now).total_seconds()) < 60, message
+        assert (bound - server).total_seconds() == (900 if sign == "+" else -900), message
     assert _send(daemon, when=now - datetime.timedelta(minutes=10)).status_code == 200
 
 
