@@ -23,10 +23,12 @@ struct IncomingCall: Sendable {
 }
 
 extension IncomingCall {
-    /// The decoded query string; a bad escape is `MalformedQueryString`.
+    /// The decoded query string; a bad escape or a repeated name is `MalformedQueryString`.
+    /// SigV4's own `X-Amz-*` parameters are left to the signature check, which refuses their
+    /// repeats as `IncompleteSignature`.
     func queryParameters() throws(WireError) -> [String: String] {
         var parameters: [String: String] = [:]
-        try Self.decodeForm(query, into: &parameters)
+        try Self.decodeForm(query, into: &parameters) { $0.hasPrefix("X-Amz-") }
         return parameters
     }
 
@@ -36,12 +38,16 @@ extension IncomingCall {
         // Media types are case-insensitive (RFC 9110 §8.3.1).
         if method == "POST", (headers["content-type"] ?? "").lowercased().hasPrefix("application/x-www-form-urlencoded") {
             guard let text = String(validating: body, as: UTF8.self) else { throw WireError.malformedQueryString }
-            try Self.decodeForm(text, into: &parameters)
+            try Self.decodeForm(text, into: &parameters) { _ in true }
         }
         return parameters
     }
 
-    private static func decodeForm(_ text: String, into parameters: inout [String: String]) throws(WireError) {
-        do { try FormDecoding.parameters(Substring(text), into: &parameters) } catch { throw WireError.malformedQueryString }
+    private static func decodeForm(
+        _ text: String, into parameters: inout [String: String], repeatAllowed: (String) -> Bool
+    ) throws(WireError) {
+        do { try FormDecoding.parameters(Substring(text), into: &parameters, repeatAllowed: repeatAllowed) } catch {
+            throw WireError.malformedQueryString
+        }
     }
 }

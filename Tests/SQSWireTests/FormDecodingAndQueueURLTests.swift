@@ -29,6 +29,17 @@ struct FormDecodingAndQueueURLTests {
         #expect(result == ["Action": "Last", "Keep": "yes"])
     }
 
+    @Test("Where repeats are refused (a query string), a repeated name is malformed; one already in the result is not a repeat")
+    func refusedRepeats() throws {
+        var result = ["Action": "FromEarlier"]
+        #expect(throws: FormDecoding.Malformed.self) {
+            try FormDecoding.parameters("MessageBody=first&MessageBody=second", into: &result) { _ in false }
+        }
+        result = ["Action": "FromEarlier"]
+        try FormDecoding.parameters("Action=Mine&Other=1&Free=a&Free=b", into: &result) { $0 == "Free" }
+        #expect(result == ["Action": "Mine", "Other": "1", "Free": "b"])
+    }
+
     @Test("Bad escapes and invalid UTF-8 are refused", arguments: ["a=%", "a=%4", "a=%ZZ", "%=1", "a=%FF", "a=%C3", "a=%ED%A0%80"])
     func malformed(text: String) {
         #expect(throws: FormDecoding.Malformed.self, "\(text)") { _ = try parse(text) }

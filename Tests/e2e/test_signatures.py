@@ -5,7 +5,7 @@ import json
 import re
 
 import requests
-from botocore.auth import SigV4QueryAuth
+from botocore.auth import SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
@@ -63,6 +63,18 @@ def test_foreign_region_scope_is_refused(daemon):
     assert response.status_code == 403
     assert _code(response) == "SignatureDoesNotMatch"
     assert "region" in json.loads(response.content)["message"]
+
+
+def test_a_repeated_query_parameter_is_refused(daemon, sqs, queue):
+    """SigV4 sorts a repeated name's values, so their order is not signed: whoever holds the URL
+    could pick which one counts. The request is refused instead, and nothing is sent."""
+    url = (daemon.url + "/?Action=SendMessage&Version=2012-11-05&QueueUrl=" + requests.utils.quote(queue, safe="")
+           + "&MessageBody=first&MessageBody=second")
+    req = AWSRequest(method="GET", url=url)
+    SigV4Auth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION).add_auth(req)
+    response = requests.get(url, headers=dict(req.headers), timeout=30)
+    assert response.status_code == 404 and b"<Code>MalformedQueryString</Code>" in response.content, response.content
+    assert "Messages" not in sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=0)
 
 
 def test_presigned_get_works_and_expires(daemon):
