@@ -1,5 +1,16 @@
 /// Turns the decoded form fields of an IAM or STS Query request into an `IdentityRequest`.
 public enum IdentityRequestDecoder {
+    /// The service each Query action served here belongs to: what a call whose credential scope
+    /// does not say (unsigned, or signed with a broken Credential) is answered as.
+    public static func service(ofAction action: String) -> IdentityService? {
+        if action == "GetCallerIdentity" { return .sts }
+        let iamActions: Set<String> = [
+            "SimulateCustomPolicy", "SimulatePrincipalPolicy", "GetUser", "ListUsers", "GenerateCredentialReport",
+            "GetCredentialReport",
+        ]
+        return iamActions.contains(action) || accessKeyActions.contains(action) ? .iam : nil
+    }
+
     /// Decodes `parameters` (query string and form body, already percent-decoded) for `service`, the service
     /// named in the SigV4 credential scope. Throws `MissingAction`, `InvalidAction` for an action the service
     /// lacks, or `ValidationError` / `InvalidInput` for members that break the IAM model.

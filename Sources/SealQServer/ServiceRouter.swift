@@ -14,11 +14,6 @@ struct ServiceRouter: Sendable {
     let kms: KMSPipeline
     let cloudTrail: CloudTrailPipeline
 
-    /// Query actions that belong to IAM or STS, for calls whose credential scope does not say.
-    private static let identityActions: [String: IdentityService] = [
-        "GetCallerIdentity": .sts, "SimulateCustomPolicy": .iam, "SimulatePrincipalPolicy": .iam,
-    ]
-
     /// Answers one API call.
     func handle(_ call: IncomingCall) async -> EncodedResponse {
         if KMSTarget.isKMS(call.headers["x-amz-target"]) { return await kms.handle(call) }
@@ -81,14 +76,14 @@ struct ServiceRouter: Sendable {
     /// IAM or STS when the call is for one of them; nil for SQS.
     private func identityService(of call: IncomingCall) -> IdentityService? {
         if call.headers["x-amz-target"] != nil { return nil }
-        if let scoped = SignatureVerifier.scopedService(headers: call.headers, queryParameters: [:]) {
-            return IdentityService(rawValue: scoped)
+        if let scoped = SignatureVerifier.scopedService(headers: call.headers, queryParameters: [:]).flatMap(IdentityService.init) {
+            return scoped
         }
-        // Presigned or unsigned: the query (and form body) tell.
+        // Presigned, unsigned, or scoped to another service: the query (and form body) tell.
         guard let parameters = try? call.formParameters() else { return nil }
-        if let scoped = SignatureVerifier.scopedService(headers: [:], queryParameters: parameters) {
-            return IdentityService(rawValue: scoped)
+        if let scoped = SignatureVerifier.scopedService(headers: [:], queryParameters: parameters).flatMap(IdentityService.init) {
+            return scoped
         }
-        return parameters["Action"].flatMap { Self.identityActions[$0] }
+        return parameters["Action"].flatMap(IdentityRequestDecoder.service(ofAction:))
     }
 }

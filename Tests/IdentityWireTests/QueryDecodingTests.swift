@@ -31,6 +31,18 @@ struct QueryDecodingTests {
         #expect(IdentityService(rawValue: "sqs") == nil)
     }
 
+    @Test("Every action served here is told apart by name: STS's GetCallerIdentity, IAM's others; SQS's are none of theirs")
+    func serviceOfAction() {
+        #expect(IdentityRequestDecoder.service(ofAction: "GetCallerIdentity") == .sts)
+        for action in ["SimulatePrincipalPolicy", "SimulateCustomPolicy", "ListAccessKeys", "CreateAccessKey", "GetAccessKeyLastUsed",
+            "GetUser", "ListUsers", "GetCredentialReport", "GenerateCredentialReport"] {
+            #expect(IdentityRequestDecoder.service(ofAction: action) == .iam, "\(action)")
+        }
+        for action in ["SendMessage", "ListQueues", "Encrypt", ""] {
+            #expect(IdentityRequestDecoder.service(ofAction: action) == nil, "\(action)")
+        }
+    }
+
     @Test("A missing Action is MissingAction; an action of the other service or none is InvalidAction")
     func unknownActions() {
         #expect(error(["Version": "2010-05-08"]) == .missingAction)

@@ -843,6 +843,26 @@ def test_get_caller_identity_boto3(env, keys):
     assert (code, status) == ("MissingAuthenticationToken", 403)
 
 
+def test_identity_calls_the_scope_does_not_name_are_answered_by_iam_and_sts(env):
+    """Unsigned IAM calls, and STS calls signed for another service, are told apart by their
+    Action and answered in that service's words, never as unknown SQS actions."""
+    iam = client(env, "iam", unsigned=True)
+    for call in (iam.list_access_keys, iam.get_user, iam.list_users, iam.get_credential_report,
+                 iam.generate_credential_report):
+        assert error_of(call)[:2] == ("MissingAuthenticationToken", 403), call
+    import requests
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    req = AWSRequest(method="POST", url=env.url + "/", data="Action=GetCallerIdentity&Version=2011-06-15",
+                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    SigV4Auth(Credentials(ADMIN_KEY, ADMIN_SECRET), "kms", REGION).add_auth(req)
+    r = requests.post(req.url, data=req.body, headers=dict(req.headers), timeout=30)
+    assert r.status_code == 403, r.text
+    assert "https://sts.amazonaws.com/doc/2011-06-15/" in r.text and "<Code>SignatureDoesNotMatch</Code>" in r.text, r.text
+    assert "scoped to correct service: &apos;sts&apos;" in r.text, r.text
+
+
 @needs_aws_cli
 def test_get_caller_identity_aws_cli(env):
     p = aws(env, "sts", "get-caller-identity")
