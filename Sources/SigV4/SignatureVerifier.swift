@@ -110,7 +110,7 @@ public final class SignatureVerifier: Sendable {
                 "Signature not yet current: \(claim.amzDate) is still later than \(AmzDate.text(seconds: now + Self.allowedSkewSeconds)) (\(AmzDate.text(seconds: now)) + 15 min.)")
         }
         guard claim.signedHeaders.contains("host") else {
-            throw .signatureDoesNotMatch("'Host' must be a signed header.")
+            throw .signatureDoesNotMatch("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
         }
         // The headers that choose the service, protocol and action must be signed when present,
         // or a captured request (or a presigned URL) could be replayed as another action.

@@ -51,6 +51,20 @@ struct SignatureVerifierTests {
         #expect(throws: SignatureVerifier.Failure.self) { try verifier.verify(signed(secret: "other"), service: "sqs", now: now) }
     }
 
+    @Test("Host must be signed, and the refusal says so in AWS's words")
+    func hostMustBeSigned() {
+        let signer = RequestSigner(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret-one", region: "us-east-1", service: "sqs")
+        var headers = ["x-amz-target": "AmazonSQS.ListQueues"]
+        for (name, value) in signer.sign(method: "POST", path: "/", query: "", headers: headers.map { ($0.key, $0.value) }, payload: [], amzDate: "20150830T123600Z") {
+            headers[name.lowercased()] = value
+        }
+        headers["host"] = "127.0.0.1:9324"
+        let request = SignatureVerifier.Request(method: "POST", path: "/", query: "", queryParameters: [:], headers: headers, body: [])
+        #expect(throws: SignatureVerifier.Failure.signatureDoesNotMatch("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")) {
+            try verifier.verify(request, service: "sqs", now: now)
+        }
+    }
+
     @Test("A request carrying both a signed Authorization header and query-string signing parameters is refused")
     func bothSignatureForms() throws {
         var request = signed()
