@@ -9,14 +9,23 @@
 public struct FlattenedListIndex: Sendable {
     private let indices: [Substring: [Int]]
 
+    /// How many dots of a name are looked at. The deepest member any API here has, a batch
+    /// entry's attribute's list value (`SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.
+    /// StringListValue.1`), has six. Each dot's head is hashed whole, so without a bound a name
+    /// of many short segments (`x.1.1.1…`) costs time in the square of its length.
+    static let deepestDot = 8
+
     /// The index of `names`: every segment between dots made of ASCII digits, without a leading
     /// zero and above 0, is an item index of the head before it (`Attribute.1x`, `Attribute.+1`
     /// and `Attribute.01` are not items: members are looked up by the index's plain digits).
+    /// Segments past the `deepestDot`th dot are not looked at.
     public init(names: some Sequence<String>) {
         var found: [Substring: Set<Int>] = [:]
         for name in names {
             var segmentStart = name.startIndex
-            while let dot = name[segmentStart...].firstIndex(of: ".") {
+            var dots = 0
+            while dots < Self.deepestDot, let dot = name[segmentStart...].firstIndex(of: ".") {
+                dots += 1
                 let next = name.index(after: dot)
                 let segmentEnd = name[next...].firstIndex(of: ".") ?? name.endIndex
                 let segment = name[next..<segmentEnd]

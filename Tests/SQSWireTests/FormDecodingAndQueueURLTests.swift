@@ -96,4 +96,13 @@ struct FormDecodingAndQueueURLTests {
         #expect(lists.indices(under: "Names.member.") == [7])
         #expect(lists.indices(under: "Action.") == [])
     }
+
+    @Test("FlattenedListIndex looks at a name's first eight dots: the deepest real member is found, segments past them are not")
+    func listIndexDepth() {
+        let deep = "a" + String(repeating: ".1", count: 9)
+        let lists = FlattenedListIndex(names: ["SendMessageBatchRequestEntry.1.MessageAttribute.2.Value.StringListValue.3", deep])
+        #expect(lists.indices(under: "SendMessageBatchRequestEntry.1.MessageAttribute.2.Value.StringListValue.") == [3])
+        #expect(lists.indices(under: "a" + String(repeating: ".1", count: 7) + ".") == [1])
+        #expect(lists.indices(under: "a" + String(repeating: ".1", count: 8) + ".") == [])
+    }
 }
