@@ -88,8 +88,9 @@ public protocol MessageStore: Sendable {
     /// Message counts of a space at `now`.
     func counts(space: Int64, now: Int64) async throws -> MessageCounts
     /// What `/metrics` shows of each space at `now`, read together: its counts and its oldest
-    /// message's arrival.
-    func readings(spaces: [Int64], now: Int64) async throws -> [Int64: SpaceReading]
+    /// message's arrival. Spaces in `ordered` (FIFO queues') keep poison pills in the oldest
+    /// arrival: they are never moved back, and block their group.
+    func readings(spaces: [Int64], ordered: Set<Int64>, now: Int64) async throws -> [Int64: SpaceReading]
     /// The earliest future moment a message of the space becomes visible, if any.
     func nextVisibleAt(space: Int64, after now: Int64) async throws -> Int64?
     /// The ARNs of the queues the space's dead-lettered messages came from.

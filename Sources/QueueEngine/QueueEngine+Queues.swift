@@ -22,6 +22,7 @@ extension QueueEngine {
             {
             case .created(let record):
                 catalog.upsert(record)
+                startCounters(of: record)
                 logger.info("queue created", metadata: ["queue.name": "\(name)"])
                 return record
             case .exists(let record):

@@ -97,6 +97,7 @@ public final class QueueEngine: Sendable {
                 record = updated
             }
             catalog.upsert(record)
+            startCounters(of: record)
         }
         moveTasks.load(try await store.loadMoveTasks())
         logger.info("queue engine started", metadata: ["queues.count": "\(catalog.all().count)"])
@@ -125,7 +126,8 @@ public final class QueueEngine: Sendable {
     /// What `/metrics` shows of each of `queues`, in their order: counts and when the oldest
     /// message arrived (ApproximateAgeOfOldestMessage's start).
     public func readings(of queues: [QueueRecord]) async throws -> [SpaceReading] {
-        let readings = try await store.readings(spaces: queues.map(\.messageSpace), now: time.nowMilliseconds())
+        let fifo = Set(queues.filter(\.settings.fifoQueue).map(\.messageSpace))
+        let readings = try await store.readings(spaces: queues.map(\.messageSpace), ordered: fifo, now: time.nowMilliseconds())
         return queues.map { readings[$0.messageSpace]! }
     }
 
@@ -151,6 +153,25 @@ public final class QueueEngine: Sendable {
     func requireQueue(_ name: String) throws(SQSError) -> QueueRecord {
         guard let queue = catalog.queue(named: name) else { throw SQSError.queueDoesNotExist }
         return queue
+    }
+
+    /// The per-queue counters every queue has from its start (FIFO queues also count
+    /// deduplicated sends). Each is shown at zero before its first event: a series that appeared
+    /// at 1 would lose that first event to Prometheus's `increase()` and `rate()`.
+    static let perQueueCounters = [
+        "sealq_messages_sent_total", "sealq_messages_received_total", "sealq_messages_deleted_total",
+        "sealq_empty_receives_total", "sealq_messages_dead_lettered_total", "sealq_sends_refused_low_disk_total",
+    ]
+
+    /// Makes the per-queue counters of `queue` (created, or loaded at start), at zero.
+    func startCounters(of queue: QueueRecord) {
+        let metrics = Self.perQueueCounters + (queue.settings.fifoQueue ? ["sealq_messages_deduplicated_total"] : [])
+        counters.withLock { counters in
+            for metric in metrics {
+                let name = CounterName(metric: metric, queue: queue.name)
+                if counters[name] == nil { counters[name] = Counter(label: metric, dimensions: [("queue", queue.name)]) }
+            }
+        }
     }
 
     /// Destroys the per-queue counters and size recorder of `queue` (deleted), so its series leave `/metrics` and a

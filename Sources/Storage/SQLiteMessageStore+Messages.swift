@@ -154,7 +154,7 @@ extension SQLiteMessageStore {
         return try await database.read { db in try Self.counts(db, space: space, total: total, now: now) }
     }
 
-    public func readings(spaces: [Int64], now: Int64) async throws -> [Int64: SpaceReading] {
+    public func readings(spaces: [Int64], ordered: Set<Int64>, now: Int64) async throws -> [Int64: SpaceReading] {
         let totals = totals.withLock { totals in spaces.map { totals[$0] ?? 0 } }
         let empty = SpaceReading(counts: MessageCounts(visible: 0, inFlight: 0, delayed: 0), oldestArrival: nil)
         // One read for all (a scrape of thousands of queues), and none for an empty space.
@@ -164,7 +164,8 @@ extension SQLiteMessageStore {
                 readings[space] = total == 0
                     ? empty
                     : SpaceReading(
-                        counts: try Self.counts(db, space: space, total: total, now: now), oldestArrival: try Self.oldestArrival(db, space: space),
+                        counts: try Self.counts(db, space: space, total: total, now: now),
+                        oldestArrival: try Self.oldestArrival(db, space: space, skippingPoisonPills: !ordered.contains(space)),
                         groupsInFlight: try Self.groupsInFlight(db, space: space, now: now))
             }
             return readings
@@ -194,17 +195,20 @@ extension SQLiteMessageStore {
     }
 
     /// When the oldest message of `space` arrived: a standard message moved to this dead-letter
-    /// queue from its move, and messages received three times or more (poison pills, which AWS
-    /// moves to the back) left out while any other remains.
-    private static func oldestArrival(_ db: Database, space: Int64) throws -> Int64? {
+    /// queue from its move. When `skippingPoisonPills` (a standard queue), messages received three
+    /// times or more, which AWS moves to the back of a standard queue, are left out while any
+    /// other remains; a FIFO queue does not reorder them, and they block their group.
+    private static func oldestArrival(_ db: Database, space: Int64, skippingPoisonPills: Bool) throws -> Int64? {
         let deadLettered = try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE space = ? AND arrived_at IS NOT NULL)"),
             arguments: [space]) ?? false
         // Arrival times of moved messages are in no index with the others': a dead-letter queue is read whole.
         let arrival = deadLettered ? "COALESCE(arrived_at, sent_at)" : "sent_at"
-        let unpoisoned = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT \(arrival) AS arrival FROM messages WHERE space = ? AND receive_count < 3 ORDER BY arrival LIMIT 1"),
-            arguments: [space])
+        let unpoisoned = skippingPoisonPills
+            ? try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT \(arrival) AS arrival FROM messages WHERE space = ? AND receive_count < 3 ORDER BY arrival LIMIT 1"),
+                arguments: [space])
+            : nil
         return try unpoisoned
             ?? Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(\(arrival)) FROM messages WHERE space = ?"), arguments: [space])
     }

@@ -47,7 +47,12 @@ def test_metrics_follow_queue_activity(daemon, sqs):
     name = unique_name("met")
     url = sqs.create_queue(QueueName=name)["QueueUrl"]
     t0 = scrape(daemon)
-    assert (series(t0, "sealq_messages_sent_total", name) or 0) == 0
+    # Every counter is there at 0 from the queue's creation: a series that appeared at 1 would
+    # lose that first event to increase().
+    for counter in ("sealq_messages_sent_total", "sealq_messages_received_total", "sealq_messages_deleted_total",
+                    "sealq_empty_receives_total", "sealq_messages_dead_lettered_total", "sealq_sends_refused_low_disk_total"):
+        assert series(t0, counter, name) == 0, counter
+    assert series(t0, "sealq_messages_deduplicated_total", name) is None, "FIFO queues only"
 
     for i in range(3):
         sqs.send_message(QueueUrl=url, MessageBody=f"m{i}")
@@ -128,6 +133,39 @@ def test_oldest_age_counts_a_dead_lettered_message_from_its_move_and_leaves_pois
     # the moved message keeps its send time
     moved = sqs.receive_message(QueueUrl=dlq, AttributeNames=["SentTimestamp"], VisibilityTimeout=0)["Messages"][0]
     assert time.time() * 1000 - int(moved["Attributes"]["SentTimestamp"]) >= 3500
+
+
+def test_a_fifo_queue_counts_its_poison_pill_in_the_oldest_age(daemon, sqs):
+    """A FIFO queue does not move a message received three times to the back: it blocks its
+    group, so the age of the oldest message shows it even while other groups flow."""
+    import time
+    name = unique_name("fifopill") + ".fifo"
+    url = sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"})["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="pill", MessageGroupId="g1")
+    for _ in range(3):
+        got = sqs.receive_message(QueueUrl=url, VisibilityTimeout=0, WaitTimeSeconds=1)["Messages"]
+        assert [m["Body"] for m in got] == ["pill"]
+    time.sleep(3)
+    sqs.send_message(QueueUrl=url, MessageBody="flowing", MessageGroupId="g2")
+    age = series(scrape(daemon), "sealq_oldest_message_age_seconds", name)
+    assert age is not None and age >= 2.5, age
+
+
+def test_counters_are_at_zero_again_after_a_restart(fresh_daemon):
+    """After a restart every queue's counters are back at 0, not absent until their first event."""
+    from conftest import make_client
+    d = fresh_daemon()
+    sqs = make_client(d)
+    sqs.create_queue(QueueName="plain")
+    sqs.create_queue(QueueName="ordered.fifo", Attributes={"FifoQueue": "true"})
+    d.restart()
+    text = scrape(d)
+    for queue in ("plain", "ordered.fifo"):
+        for counter in ("sealq_messages_sent_total", "sealq_messages_received_total", "sealq_messages_deleted_total",
+                        "sealq_empty_receives_total", "sealq_messages_dead_lettered_total"):
+            assert series(text, counter, queue) == 0, (queue, counter)
+    assert series(text, "sealq_messages_deduplicated_total", "ordered.fifo") == 0
+    assert series(text, "sealq_messages_deduplicated_total", "plain") is None
 
 
 def test_empty_receives_and_deduplicated_sends_are_counted(daemon, sqs):
