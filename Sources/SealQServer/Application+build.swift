@@ -171,7 +171,7 @@ public func buildApplication(
             // The bound port, which differs from the configured one with --port 0.
             let port = channel.localAddress?.port ?? configuration.port
             let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-            logger.notice(
+            Logger.lifecycle(of: logger).notice(
                 "sealq listening",
                 metadata: [
                     "address": "http://\(host):\(port)", "data.dir": "\(configuration.dataDirectory)",
@@ -313,6 +313,16 @@ struct StorageCheckpoint: NamedService {
         } catch {
             logger.warning("checkpoint at shutdown failed", metadata: ["error": "\(error)"])
         }
-        logger.notice("sealq stopped")
+        Logger.lifecycle(of: logger).notice("sealq stopped")
+    }
+}
+
+extension Logger {
+    /// `logger`, but writing notices whatever `--log-level` asks: the lines that say where the
+    /// daemon listens (with `--port 0`, the only way to learn its port) and that it stopped.
+    static func lifecycle(of logger: Logger) -> Logger {
+        var lifecycle = logger
+        if lifecycle.logLevel > .notice { lifecycle.logLevel = .notice }
+        return lifecycle
     }
 }

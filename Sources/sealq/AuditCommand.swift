@@ -72,7 +72,8 @@ struct AuditCommand: AsyncParsableCommand {
             }
             switch finding {
             case .sound(let summary):
-                let waiting = summary.unsigned == 0 ? "" : "; \(summary.unsigned) newer events await the next checkpoint"
+                let waiting = summary.unsigned == 0
+                    ? "" : "; \(summary.unsigned) newer \(summary.unsigned == 1 ? "event awaits" : "events await") the next checkpoint"
                 print(
                     "The audit log is sound: \(summary.events) events, \(summary.checkpoints) signed checkpoints\(waiting), "
                         + "root \(Hex.encode(summary.rootHash)).")
@@ -195,7 +196,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         @OptionGroup var data: DataDirectoryOption
         @OptionGroup var unread: UnreadLocationOptions
-        @Option(help: "Where the records files go: flat or cloudtrail (default: flat).")
+        @Option(help: "Where the records files go: flat or cloudtrail.")
         var layout: AuditExport.Layout = .flat
         @Argument(help: "The directory to write into (created, with its missing parents, if it does not exist).")
         var directory: String

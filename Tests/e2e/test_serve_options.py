@@ -2,6 +2,8 @@
 cleanly, and the benchmark-only --insecure-skip-auth does what it says (and only on loopback)."""
 
 import json
+import queue
+import threading
 import os
 import signal
 import socket
@@ -84,21 +86,27 @@ def test_ports_outside_the_range_and_malformed_regions_are_refused(tmp_path):
     assert result.returncode != 0 and "SEALQ_PORT" in result.stderr
 
 
-def test_the_startup_line_names_the_port_actually_bound(tmp_path):
+@pytest.mark.parametrize("level", ["info", "error"])
+def test_the_startup_line_names_the_port_actually_bound(tmp_path, level):
+    """At every log level: with --port 0 the line is the only way to learn the port. The
+    stop line is written at every level too."""
     env = dict(os.environ, SEALQ_ADMIN_ACCESS_KEY_ID=ADMIN_KEY, SEALQ_ADMIN_SECRET_ACCESS_KEY=ADMIN_SECRET)
-    proc = subprocess.Popen([SEALQ_BIN, "serve", "--port", "0", "--data-dir", str(tmp_path / "data")], env=env,
-                            cwd=str(tmp_path), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen([SEALQ_BIN, "serve", "--port", "0", "--data-dir", str(tmp_path / "data"), "--log-level", level],
+                            env=env, cwd=str(tmp_path), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True).start()
     try:
-        line = ""
-        for line in proc.stderr:
-            if "sealq listening" in line:
-                break
+        deadline, line = time.monotonic() + 30, ""
+        while "sealq listening" not in line:
+            line = lines.get(timeout=max(deadline - time.monotonic(), 0.01))
         address = line.split("address=")[1].split()[0]
         port = int(address.rsplit(":", 1)[1])
         assert port != 0 and _healthy(port, timeout=5)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    time.sleep(0.2)
+    assert "sealq stopped" in "".join(lines.queue)
 
 
 def test_a_data_directory_keeps_its_account_and_region(tmp_path):
