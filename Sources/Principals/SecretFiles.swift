@@ -22,13 +22,13 @@ public enum SecretFiles {
             return
         }
         // A file where a parent should be is named: Foundation's own error does not say which.
-        var parent = (directory as NSString).deletingLastPathComponent
+        var parent = Self.parent(of: directory)
         while !parent.isEmpty && parent != "/" {
             if FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) {
                 guard isDirectory.boolValue else { throw Failure(description: "cannot create the directory \(directory): \(parent) is a file") }
                 break
             }
-            parent = (parent as NSString).deletingLastPathComponent
+            parent = Self.parent(of: parent)
         }
         do {
             try FileManager.default.createDirectory(
@@ -41,8 +41,20 @@ public enum SecretFiles {
         var made = directory
         while made.count > parent.count && made != "/" {
             try syncDirectory(of: made)
-            made = (made as NSString).deletingLastPathComponent
+            made = Self.parent(of: made)
         }
+    }
+
+    /// The directory holding `path`: `a/b` for `a/b/c` or `a/b/c/`, `/` for `/a`, and the empty
+    /// string for a path of one relative component. (Foundation's `deletingLastPathComponent`
+    /// traps on a one-character component such as `d` or `a/`, as `--data-dir d` showed.)
+    public static func parent(of path: String) -> String {
+        var path = Substring(path)
+        while path.count > 1 && path.hasSuffix("/") { path = path.dropLast() }
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        var parent = path[..<slash]
+        while parent.hasSuffix("/") { parent = parent.dropLast() }
+        return parent.isEmpty ? "/" : String(parent)
     }
 
     /// Makes the existing files among `paths` readable by their owner only (files made before

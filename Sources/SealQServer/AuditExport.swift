@@ -148,7 +148,7 @@ public enum AuditExport {
         let file = StoredGzip.wrap(body)
         // Each file is on disk before the next step: the daemon removes archived events from the
         // database once their export is written, so an export lost to a power cut is lost for good.
-        let recordsDirectory = ((directory + "/" + recordsPath) as NSString).deletingLastPathComponent
+        let recordsDirectory = SecretFiles.parent(of: directory + "/" + recordsPath)
         try SecretFiles.ensureDirectory(recordsDirectory, durably: true)
         try SecretFiles.write(file, to: directory + "/" + recordsPath)
         let digest = Digest(

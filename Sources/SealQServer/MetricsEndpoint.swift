@@ -3,14 +3,6 @@ import QueueEngine
 import Storage
 import Synchronization
 
-/// The metrics backend `sealq serve` bootstraps: Prometheus on `registry`, with the histogram
-/// buckets SealQ's own histograms need.
-public func metricsFactory(registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
-    var factory = PrometheusMetricsFactory(registry: registry)
-    factory.valueHistogramBuckets[QueueEngine.sentMessageSizeMetric] = QueueEngine.sentMessageSizeBuckets
-    return factory
-}
-
 /// `GET /metrics`: the Prometheus registry, with per-queue gauges refreshed at each scrape
 /// (like CloudWatch's SQS metrics: visible, in flight, delayed, age of the oldest message, and
 /// for FIFO queues the groups with messages in flight).

@@ -154,7 +154,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "sealq")
         logger.logLevel = level
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(metricsFactory(registry: registry))
+        MetricsSystem.bootstrap(DescribedMetricsFactory(registry: registry))
         try await runDaemon(configuration: configuration, registry: registry, logger: logger)
     }
 

@@ -10,6 +10,15 @@ struct SecretFilesTests {
         try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
     }
 
+    @Test("The parent of a path: one-character components too, trailing and repeated slashes, the root")
+    func parents() {
+        let cases: [(String, String)] = [
+            ("d", ""), ("a/", ""), ("./", ""), ("data", ""), ("x/y", "x"), ("./d", "."), ("a/b/c/", "a/b"), ("a//b", "a"),
+            ("/d", "/"), ("/", "/"), ("//a", "/"), ("/tmp/x", "/tmp"), ("", ""),
+        ]
+        for (path, parent) in cases { #expect(SecretFiles.parent(of: path) == parent, "\(path)") }
+    }
+
     @Test("A write replaces the file whole with mode 0600, whatever the old file's mode, and leaves no temporary file")
     func replacesWhole() throws {
         let directory = try TemporaryDirectory()

@@ -41,6 +41,11 @@ def test_metrics_is_prometheus_text(daemon, sqs):
     assert bad == [], bad[:5]
     assert any(l.startswith("sealq_messages_sent_total") and f'queue="{name}"' in l for l in samples) or \
         series(text, "sealq_messages_visible", name) == 0
+    # Every family says what it counts, counters and histograms as well as gauges.
+    typed = {l.split()[2] for l in text.splitlines() if l.startswith("# TYPE ")}
+    described = {l.split()[2] for l in text.splitlines() if l.startswith("# HELP ") and len(l.split()) > 3}
+    assert {"sealq_messages_sent_total", "sealq_messages_visible"} <= typed
+    assert typed - described == set(), typed - described
 
 
 def test_metrics_follow_queue_activity(daemon, sqs):

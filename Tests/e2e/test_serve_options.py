@@ -109,6 +109,24 @@ def test_the_startup_line_names_the_port_actually_bound(tmp_path, level):
     assert "sealq stopped" in "".join(lines.queue)
 
 
+def test_one_letter_relative_directories_are_made_not_a_crash(tmp_path):
+    """`--data-dir d` crashed the daemon at start: Foundation's deletingLastPathComponent traps
+    on a one-character path, and so did any missing relative path starting `x/`."""
+    env = dict(os.environ, SEALQ_ADMIN_ACCESS_KEY_ID=ADMIN_KEY, SEALQ_ADMIN_SECRET_ACCESS_KEY=ADMIN_SECRET)
+    port = free_port()
+    proc = subprocess.Popen([SEALQ_BIN, "serve", "--port", str(port), "--data-dir", "d", "--keys", "k/x", "--policies", "p"],
+                            env=env, cwd=str(tmp_path), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while not _healthy(port) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert proc.poll() is None and _healthy(port), proc.stderr.read() if proc.poll() is not None else "not healthy"
+        assert (tmp_path / "d" / "sealq.sqlite").exists() and (tmp_path / "k" / "x" / "root.key").exists()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def test_a_data_directory_keeps_its_account_and_region(tmp_path):
     """Queue and key ARNs, and encrypted messages, name the account and region: another one
     on the same directory is refused at start, not answered with a 500 on every queue."""
