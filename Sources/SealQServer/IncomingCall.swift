@@ -23,18 +23,22 @@ struct IncomingCall: Sendable {
 }
 
 extension IncomingCall {
-    /// The decoded query string; a bad escape or a repeated name is `MalformedQueryString`.
-    /// SigV4's own `X-Amz-*` parameters are left to the signature check, which refuses their
-    /// repeats as `IncompleteSignature`.
+    /// The decoded query string, the last of a repeated name winning (the signature check reads
+    /// it, and refuses repeats of its own `X-Amz-*` parameters as `IncompleteSignature`); a bad
+    /// escape is `MalformedQueryString`.
     func queryParameters() throws(WireError) -> [String: String] {
         var parameters: [String: String] = [:]
-        try Self.decodeForm(query, into: &parameters) { $0.hasPrefix("X-Amz-") }
+        try Self.decodeForm(query, into: &parameters) { _ in true }
         return parameters
     }
 
-    /// The query string and, for a form POST, the body's parameters, the body winning ties.
+    /// The parameters of a Query call: the query string and, for a form POST, the body's, the
+    /// body winning ties. A name repeated in the query string is `MalformedQueryString`: SigV4
+    /// signs a repeated name's values sorted, not in the order sent, so which one counted would
+    /// be anyone's choice. (A form body is signed as sent: there the last one wins.)
     func formParameters() throws(WireError) -> [String: String] {
-        var parameters = try queryParameters()
+        var parameters: [String: String] = [:]
+        try Self.decodeForm(query, into: &parameters) { $0.hasPrefix("X-Amz-") }
         // Media types are case-insensitive (RFC 9110 §8.3.1).
         if method == "POST", (headers["content-type"] ?? "").lowercased().hasPrefix("application/x-www-form-urlencoded") {
             guard let text = String(validating: body, as: UTF8.self) else { throw WireError.malformedQueryString }

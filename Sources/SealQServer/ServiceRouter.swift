@@ -76,12 +76,15 @@ struct ServiceRouter: Sendable {
     /// IAM or STS when the call is for one of them; nil for SQS.
     private func identityService(of call: IncomingCall) -> IdentityService? {
         if call.headers["x-amz-target"] != nil { return nil }
-        if let scoped = SignatureVerifier.scopedService(headers: call.headers, queryParameters: [:]).flatMap(IdentityService.init) {
-            return scoped
-        }
-        // Presigned, unsigned, or scoped to another service: the query (and form body) tell.
+        let headerScope = SignatureVerifier.scopedService(headers: call.headers, queryParameters: [:])
+        if let scoped = headerScope.flatMap(IdentityService.init) { return scoped }
+        // Presigned, unsigned, or scoped to another service: the query (and form body) tell. A
+        // presigned scope counts only without an Authorization header, as the signature check
+        // reads it.
         guard let parameters = try? call.formParameters() else { return nil }
-        if let scoped = SignatureVerifier.scopedService(headers: [:], queryParameters: parameters).flatMap(IdentityService.init) {
+        if call.headers["authorization"] == nil,
+            let scoped = SignatureVerifier.scopedService(headers: [:], queryParameters: parameters).flatMap(IdentityService.init)
+        {
             return scoped
         }
         return parameters["Action"].flatMap(IdentityRequestDecoder.service(ofAction:))

@@ -77,6 +77,25 @@ def test_a_repeated_query_parameter_is_refused(daemon, sqs, queue):
     assert "Messages" not in sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=0)
 
 
+def test_repeats_in_the_query_string_of_a_json_call_or_a_presigned_scope_beside_a_header_change_nothing(daemon):
+    """Only the Query protocol reads the query string's parameters: a JSON call's are signed and
+    ignored, repeats included. And with an Authorization header, a query-string X-Amz-Credential
+    does not route the call elsewhere."""
+    body = b"{}"
+    req = AWSRequest(method="POST", url=daemon.url + "/?foo=1&foo=2", data=body,
+                     headers={"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "AmazonSQS.ListQueues"})
+    SigV4Auth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION).add_auth(req)
+    r = requests.post(daemon.url + "/?foo=1&foo=2", data=body, headers=dict(req.headers), timeout=30)
+    assert r.status_code == 200, r.text
+    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d")
+    url = daemon.url + f"/?X-Amz-Credential={ADMIN_KEY}/{today}/{REGION}/iam/aws4_request"
+    form = "Action=ListQueues&Version=2012-11-05"
+    req = AWSRequest(method="POST", url=url, data=form, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    SigV4Auth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION).add_auth(req)
+    r = requests.post(url, data=form, headers=dict(req.headers), timeout=30)
+    assert r.status_code == 200 and b"<ListQueuesResponse" in r.content, r.text
+
+
 def test_presigned_get_works_and_expires(daemon):
     url = daemon.url + "/?Action=ListQueues&Version=2012-11-05"
     req = AWSRequest(method="GET", url=url)
