@@ -16,7 +16,9 @@ public enum AuditExport {
         case flat
         /// CloudTrail's delivery layout, which tools reading a trail's S3 prefix expect:
         /// `AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail_REGION_YYYYMMDDTHHmmZ_UNIQUE.json.gz`,
-        /// dated by the checkpoint that closes the span (UTC), UNIQUE made from the span.
+        /// dated by the checkpoint that closes the span (UTC), UNIQUE made from the span, under
+        /// the account and region the data directory was set up for. A span is one file, so the
+        /// records of IAM (a global service, whose records say us-east-1) stay in it.
         case cloudTrail = "cloudtrail"
     }
 
@@ -47,6 +49,7 @@ public enum AuditExport {
         var span: [[UInt8]] = []
         var spanStart: Int64 = 1
         var written = (files: 0, events: 0)
+        let home = try DataDirectoryIdentity.recorded(in: dataDirectory)
         try SQLiteAuditStore.read(
             path: dataDirectory + "/sealq.sqlite",
             checkpoints: { all, archived in
@@ -66,7 +69,7 @@ public enum AuditExport {
                 guard let end = checkpoints.first(where: { Int64($0.treeSize) >= event.position }) else { return false }
                 span.append(event.record)
                 if event.position == Int64(end.treeSize) {
-                    if try write(span, first: spanStart, checkpoint: end, to: directory, layout: layout) {
+                    if try write(span, first: spanStart, checkpoint: end, to: directory, layout: layout, home: home) {
                         written.files += 1
                         written.events += span.count
                     }
@@ -109,18 +112,20 @@ public enum AuditExport {
     }
 
     /// The path, relative to the export directory, of the records file of the span from `first`
-    /// to `checkpoint` whose first record is `firstRecord`.
-    static func recordsPath(first: Int64, checkpoint: Checkpoint, firstRecord: [UInt8], layout: Layout) -> String {
+    /// to `checkpoint` whose first record is `firstRecord`, for a data directory set up for
+    /// `home` (nil for one from before that was recorded: the first record tells).
+    static func recordsPath(
+        first: Int64, checkpoint: Checkpoint, firstRecord: [UInt8], layout: Layout, home: DataDirectoryIdentity.Record?
+    ) -> String {
         let base = spanName(first: first, checkpoint: checkpoint)
         switch layout {
         case .flat:
             return base + ".json.gz"
         case .cloudTrail:
-            // One daemon run writes one account and region, and a span never outlives a run
-            // (the daemon signs a checkpoint as it stops).
-            let record = try? JSONParser.parse(firstRecord)
-            let account = record?["recipientAccountId"]?.string ?? record?["userIdentity"]?["accountId"]?.string ?? "000000000000"
-            let region = record?["awsRegion"]?.string ?? "us-east-1"
+            let record = home == nil ? try? JSONParser.parse(firstRecord) : nil
+            let account =
+                home?.accountId ?? record?["recipientAccountId"]?.string ?? record?["userIdentity"]?["accountId"]?.string ?? "000000000000"
+            let region = home?.region ?? record?["awsRegion"]?.string ?? "us-east-1"
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = TimeZone(identifier: "UTC")!
             let date = calendar.dateComponents(
@@ -134,11 +139,14 @@ public enum AuditExport {
     }
 
     /// Writes one span unless its digest is already there; true when written.
-    private static func write(_ records: [[UInt8]], first: Int64, checkpoint: Checkpoint, to directory: String, layout: Layout) throws -> Bool {
+    private static func write(
+        _ records: [[UInt8]], first: Int64, checkpoint: Checkpoint, to directory: String, layout: Layout,
+        home: DataDirectoryIdentity.Record?
+    ) throws -> Bool {
         if isExported(first: first, checkpoint: checkpoint, in: directory) { return false }
         let base = spanName(first: first, checkpoint: checkpoint)
         let digestPath = directory + "/" + base + ".digest.json"
-        let recordsPath = recordsPath(first: first, checkpoint: checkpoint, firstRecord: records.first ?? [], layout: layout)
+        let recordsPath = recordsPath(first: first, checkpoint: checkpoint, firstRecord: records.first ?? [], layout: layout, home: home)
         var body = Array("{\"Records\":[\n".utf8)
         for (index, record) in records.enumerated() {
             body += record

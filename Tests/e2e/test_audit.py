@@ -15,6 +15,7 @@ import time
 import subprocess
 import uuid
 
+import boto3
 import pytest
 import requests
 
@@ -928,6 +929,32 @@ def test_export_writes_cloudtrail_files_that_verify_and_tampering_is_found(audit
     assert p.returncode == 1 and "holds no audit export" in p.stdout, p.stdout
     p = check(tmp_path / "no-such-dir")
     assert p.returncode != 0 and "Cannot read" in p.stderr and "NSCocoaErrorDomain" not in p.stderr, p.stderr
+
+
+def test_the_cloudtrail_layout_files_a_span_under_the_daemons_region_whatever_its_first_record(tmp_path):
+    """IAM's records say us-east-1 (a global service); a daemon serving eu-west-1 whose span
+    starts with an IAM call still files that span under eu-west-1, where its SQS events belong."""
+    d = Daemon(str(tmp_path / "d"), extra_args=["--region", "eu-west-1"])
+    d.start()
+    try:
+        boto3.client("iam", endpoint_url=d.url, region_name="us-east-1", aws_access_key_id=ADMIN_KEY,
+                     aws_secret_access_key=ADMIN_SECRET).list_access_keys()
+        sqs = boto3.client("sqs", endpoint_url=d.url, region_name="eu-west-1", aws_access_key_id=ADMIN_KEY,
+                           aws_secret_access_key=ADMIN_SECRET)
+        sqs.send_message(QueueUrl=sqs.create_queue(QueueName="regional")["QueueUrl"], MessageBody="x")
+    finally:
+        d.stop()
+    out = tmp_path / "trail"
+    p = run_sealq("audit", "export", str(out), "--data-dir", d.data_dir, "--layout", "cloudtrail")
+    assert p.returncode == 0, p.stdout + p.stderr
+    files = [json.loads((out / n).read_text())["file"] for n in os.listdir(out) if n.endswith(".digest.json")]
+    assert files and all(f.startswith(f"AWSLogs/{ACCOUNT}/CloudTrail/eu-west-1/") and "_CloudTrail_eu-west-1_" in f
+                         for f in files), files
+    names = []
+    for f in files:
+        with gzip.open(out / f) as records_file:
+            names += [r["eventName"] for r in json.load(records_file)["Records"]]
+    assert "ListAccessKeys" in names and "SendMessage" in names, names
 
 
 def test_export_in_cloudtrail_layout_puts_records_where_cloudtrail_delivers_them_and_verifies(audited, tmp_path):
