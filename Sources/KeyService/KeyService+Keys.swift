@@ -15,7 +15,7 @@ extension KeyService {
     /// in the call's audit record).
     public func createKey(
         description: String, spec: ManagedKey.Spec, policy: String?, tags: [String: String], keyManager: String = "CUSTOMER",
-        keyId: String = RandomIdentifier.uuid()
+        keyId: String = RandomIdentifier.uuid(), answering: (ManagedKey) -> Void = { _ in }
     ) async throws -> ManagedKey {
         // A fresh id is never one in use (the random source failing would otherwise hand out
         // one id twice, and the second key's record would stand in for the first's).
@@ -30,6 +30,7 @@ extension KeyService {
             nextRotationDate: keyManager != "CUSTOMER" ? now() + 365 * 86_400 : nil,
             policy: policy ?? (keyManager == "AWS" ? awsManagedPolicy() : defaultPolicy()),
             tags: tags, versions: [wrap(material, keyId: keyId, version: 1, rotationType: nil)], revision: 1)
+        answering(key)
         try await save(key)
         materials.withLock { $0["\(keyId)/1"] = material }
         return key

@@ -53,7 +53,9 @@ struct KMSExecutor: Sendable {
             }
             let key = try await keys.createKey(
                 description: input.description ?? "", spec: spec, policy: input.policy,
-                tags: Dictionary(input.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }), keyId: newKeyId)
+                tags: Dictionary(input.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }), keyId: newKeyId,
+                // CloudTrail's CreateKey records hold the new key's whole metadata.
+                answering: { key in PendingAuditRecord.current?.answer(with: Self.cloudTrailKeyMetadata(metadata(key))) })
             return .keyMetadata(metadata(key))
         case .describeKey(let keyId, _):
             return .keyMetadata(metadata(try keys.resolve(keyId)))
@@ -229,6 +231,52 @@ struct KMSExecutor: Sendable {
         guard let algorithm, algorithm != .symmetricDefault else { return }
         throw KMSError.invalidKeyUsage(
             "The encryption algorithm \(algorithm.rawValue) is not compatible with the key material of this KMS key (SYMMETRIC_DEFAULT).")
+    }
+
+    /// `{"keyMetadata":{…}}` as CloudTrail's CreateKey records write it: the members in camel
+    /// case (`AWSAccountId` aside), the creation date as `Aug 10, 2022, 10:38:27 PM` (UTC).
+    static func cloudTrailKeyMetadata(_ metadata: KMSKeyMetadata) -> [UInt8] {
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = TimeZone(identifier: "UTC")
+        format.dateFormat = "MMM d, yyyy, h:mm:ss a"
+        var json = Array(#"{"keyMetadata":{"#.utf8)
+        func member(_ name: String, _ write: (inout [UInt8]) -> Void) {
+            if json.last != UInt8(ascii: "{") { json.append(UInt8(ascii: ",")) }
+            JSONWriter.writeString(name, into: &json)
+            json.append(UInt8(ascii: ":"))
+            write(&json)
+        }
+        func text(_ name: String, _ value: String) { member(name) { JSONWriter.writeString(value, into: &$0) } }
+        func flag(_ name: String, _ value: Bool) { member(name) { $0 += Array((value ? "true" : "false").utf8) } }
+        func texts(_ name: String, _ values: [String]) {
+            member(name) { json in
+                json.append(UInt8(ascii: "["))
+                for (index, value) in values.enumerated() {
+                    if index > 0 { json.append(UInt8(ascii: ",")) }
+                    JSONWriter.writeString(value, into: &json)
+                }
+                json.append(UInt8(ascii: "]"))
+            }
+        }
+        text("AWSAccountId", metadata.awsAccountId)
+        text("keyId", metadata.keyId)
+        text("arn", metadata.arn)
+        text("creationDate", format.string(from: metadata.creationDate))
+        flag("enabled", metadata.enabled)
+        text("description", metadata.description)
+        text("keyUsage", metadata.keyUsage.rawValue)
+        text("keyState", metadata.keyState.rawValue)
+        text("origin", metadata.origin.rawValue)
+        text("keyManager", metadata.keyManager.rawValue)
+        text("customerMasterKeySpec", metadata.keySpec.rawValue)
+        text("keySpec", metadata.keySpec.rawValue)
+        if let algorithms = metadata.encryptionAlgorithms { texts("encryptionAlgorithms", algorithms.map(\.rawValue)) }
+        if let algorithms = metadata.macAlgorithms { texts("macAlgorithms", algorithms.map(\.rawValue)) }
+        flag("multiRegion", metadata.multiRegion)
+        if let material = metadata.currentKeyMaterialId { text("currentKeyMaterialId", material) }
+        json += Array("}}".utf8)
+        return json
     }
 
     private func metadata(_ key: ManagedKey) -> KMSKeyMetadata {

@@ -57,16 +57,15 @@ struct KMSPipeline: Sendable {
                 try await checkWouldSucceed(request, caller: principal, retirementPolicy: retirementPolicy)
                 throw KMSError.dryRunOperation
             }
-            // A new key's id is chosen first, so the record of its creation names it (resources
-            // and responseElements.keyMetadata, as CloudTrail's CreateKey records do).
+            // A new key's id is chosen first, so the record of its creation names it in its
+            // resources, as CloudTrail's CreateKey records do; its responseElements, the key's
+            // whole metadata, and a new grant's id come from the key service as it stores them.
             let newKeyId = RandomIdentifier.uuid()
             var succeeded = record
             if case .createKey = request {
                 let arn = keys.keyArn(newKeyId)
                 succeeded.resources = [AuditEvent.Resource(type: "AWS::KMS::Key", arn: arn, accountId: principal.accountId)]
-                succeeded.responseElements = .structure([
-                    ("keyMetadata", .structure([("AWSAccountId", .text(principal.accountId)), ("keyId", .text(newKeyId)), ("arn", .text(arn))]))
-                ])
+                succeeded.responseElementsPerEvent = true
             }
             if case .createGrant = request { succeeded.responseElementsPerEvent = true }
             let running = recorder.pending(for: succeeded)

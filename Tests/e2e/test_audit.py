@@ -1368,8 +1368,16 @@ def test_a_create_key_record_names_the_key_it_made(tmp_path):
     ok = [r for r in creates if not r.get("errorCode")]
     assert len(ok) == 1, creates
     assert [res["ARN"] for res in ok[0]["resources"]] == [made["Arn"]]
-    assert ok[0]["responseElements"]["keyMetadata"]["keyId"] == made["KeyId"]
-    assert ok[0]["responseElements"]["keyMetadata"]["arn"] == made["Arn"]
+    logged = ok[0]["responseElements"]["keyMetadata"]
+    assert (logged["keyId"], logged["arn"], logged["AWSAccountId"]) == (made["KeyId"], made["Arn"], made["AWSAccountId"])
+    # The whole metadata, as CloudTrail's CreateKey records log it (its date in their own form).
+    assert {k: logged[k] for k in ("enabled", "description", "keyUsage", "keyState", "origin", "keyManager",
+                                   "customerMasterKeySpec", "keySpec", "encryptionAlgorithms", "multiRegion")} == {
+        "enabled": True, "description": "audited", "keyUsage": "ENCRYPT_DECRYPT", "keyState": "Enabled",
+        "origin": "AWS_KMS", "keyManager": "CUSTOMER", "customerMasterKeySpec": "SYMMETRIC_DEFAULT",
+        "keySpec": "SYMMETRIC_DEFAULT", "encryptionAlgorithms": ["SYMMETRIC_DEFAULT"], "multiRegion": False}
+    assert logged["creationDate"] == made["CreationDate"].astimezone(datetime.timezone.utc).strftime(
+        "%b %-d, %Y, %-I:%M:%S %p"), logged["creationDate"]
     refused = [r for r in creates if r.get("errorCode")]
     assert len(refused) == 1 and not refused[0].get("resources") and refused[0]["responseElements"] is None, refused
     p = run_sealq("audit", "lookup", "--data-dir", d.data_dir, "--attribute", f"ResourceName={made['Arn']}")
