@@ -47,7 +47,7 @@ let package = Package(
         /// A strict JSON parser shared by the wire codecs and the load generator.
         .target(name: "WireJSON"),
 
-        .target(name: "AuditTrail", dependencies: ["SealCrypto", "WireFormat", "WireJSON"]),
+        .target(name: "AuditTrail", dependencies: ["SealCrypto", "SigV4", "WireFormat", "WireJSON"]),
         .target(name: "AuditWire", dependencies: ["WireFormat", "WireJSON"]),
         /// Answer trees with their JSON and XML writers, and form decoding, shared by the wire modules.
         .target(name: "WireFormat", dependencies: ["SigV4"]),
