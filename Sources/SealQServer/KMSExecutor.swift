@@ -240,42 +240,24 @@ struct KMSExecutor: Sendable {
         format.locale = Locale(identifier: "en_US_POSIX")
         format.timeZone = TimeZone(identifier: "UTC")
         format.dateFormat = "MMM d, yyyy, h:mm:ss a"
-        var json = Array(#"{"keyMetadata":{"#.utf8)
-        func member(_ name: String, _ write: (inout [UInt8]) -> Void) {
-            if json.last != UInt8(ascii: "{") { json.append(UInt8(ascii: ",")) }
-            JSONWriter.writeString(name, into: &json)
-            json.append(UInt8(ascii: ":"))
-            write(&json)
+        var members: [(String, OutputNode)] = [
+            ("AWSAccountId", .text(metadata.awsAccountId)), ("keyId", .text(metadata.keyId)), ("arn", .text(metadata.arn)),
+            ("creationDate", .text(format.string(from: metadata.creationDate))), ("enabled", .boolean(metadata.enabled)),
+            ("description", .text(metadata.description)), ("keyUsage", .text(metadata.keyUsage.rawValue)),
+            ("keyState", .text(metadata.keyState.rawValue)), ("origin", .text(metadata.origin.rawValue)),
+            ("keyManager", .text(metadata.keyManager.rawValue)), ("customerMasterKeySpec", .text(metadata.keySpec.rawValue)),
+            ("keySpec", .text(metadata.keySpec.rawValue)),
+        ]
+        if let algorithms = metadata.encryptionAlgorithms {
+            members.append(("encryptionAlgorithms", .list(itemName: "member", algorithms.map { .text($0.rawValue) })))
         }
-        func text(_ name: String, _ value: String) { member(name) { JSONWriter.writeString(value, into: &$0) } }
-        func flag(_ name: String, _ value: Bool) { member(name) { $0 += Array((value ? "true" : "false").utf8) } }
-        func texts(_ name: String, _ values: [String]) {
-            member(name) { json in
-                json.append(UInt8(ascii: "["))
-                for (index, value) in values.enumerated() {
-                    if index > 0 { json.append(UInt8(ascii: ",")) }
-                    JSONWriter.writeString(value, into: &json)
-                }
-                json.append(UInt8(ascii: "]"))
-            }
+        if let algorithms = metadata.macAlgorithms {
+            members.append(("macAlgorithms", .list(itemName: "member", algorithms.map { .text($0.rawValue) })))
         }
-        text("AWSAccountId", metadata.awsAccountId)
-        text("keyId", metadata.keyId)
-        text("arn", metadata.arn)
-        text("creationDate", format.string(from: metadata.creationDate))
-        flag("enabled", metadata.enabled)
-        text("description", metadata.description)
-        text("keyUsage", metadata.keyUsage.rawValue)
-        text("keyState", metadata.keyState.rawValue)
-        text("origin", metadata.origin.rawValue)
-        text("keyManager", metadata.keyManager.rawValue)
-        text("customerMasterKeySpec", metadata.keySpec.rawValue)
-        text("keySpec", metadata.keySpec.rawValue)
-        if let algorithms = metadata.encryptionAlgorithms { texts("encryptionAlgorithms", algorithms.map(\.rawValue)) }
-        if let algorithms = metadata.macAlgorithms { texts("macAlgorithms", algorithms.map(\.rawValue)) }
-        flag("multiRegion", metadata.multiRegion)
-        if let material = metadata.currentKeyMaterialId { text("currentKeyMaterialId", material) }
-        json += Array("}}".utf8)
+        members.append(("multiRegion", .boolean(metadata.multiRegion)))
+        if let material = metadata.currentKeyMaterialId { members.append(("currentKeyMaterialId", .text(material))) }
+        var json: [UInt8] = []
+        JSONWriter.write(.structure([("keyMetadata", .structure(members))]), into: &json)
         return json
     }
 
