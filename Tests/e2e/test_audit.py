@@ -168,18 +168,23 @@ def test_the_schema_refuses_updates_and_deletes(audited, tmp_path):
     db.close()
 
 
-def tampered_copy(d, tmp_path, *statements):
-    """A copy of the data directory changed by `statements` with the append-only triggers dropped."""
-    copy = tmp_path / f"data-{uuid.uuid4().hex[:6]}"
-    shutil.copytree(d.data_dir, copy)
-    db = sqlite3.connect(str(copy / "sealq.sqlite"))
-    for trigger in ["audit_events_no_update", "audit_events_no_delete", "audit_checkpoints_no_update", "audit_checkpoints_no_delete",
-                    "audit_templates_no_update", "audit_templates_no_delete"]:
-        db.execute(f"DROP TRIGGER {trigger}")
+def run_statements(path, *statements):
+    """Runs `statements` on the database at `path` in one transaction, with sqlite3 as any
+    holder of the file could."""
+    db = sqlite3.connect(str(path))
     for sql in statements:
         db.execute(sql)
     db.commit()
     db.close()
+
+
+def tampered_copy(d, tmp_path, *statements):
+    """A copy of the data directory changed by `statements` with the append-only triggers dropped."""
+    copy = tmp_path / f"data-{uuid.uuid4().hex[:6]}"
+    shutil.copytree(d.data_dir, copy)
+    triggers = ["audit_events_no_update", "audit_events_no_delete", "audit_checkpoints_no_update", "audit_checkpoints_no_delete",
+                "audit_templates_no_update", "audit_templates_no_delete"]
+    run_statements(copy / "sealq.sqlite", *[f"DROP TRIGGER {trigger}" for trigger in triggers], *statements)
     return str(copy)
 
 
@@ -218,12 +223,8 @@ def test_a_start_restores_dropped_or_weakened_append_only_triggers_and_says_so(t
     make_client(d).create_queue(QueueName="guarded")
     assert d.stop()
     path = os.path.join(d.data_dir, "sealq.sqlite")
-    db = sqlite3.connect(path)
-    db.execute("DROP TRIGGER audit_events_no_update")
-    db.execute("DROP TRIGGER audit_checkpoints_no_delete")
-    db.execute("CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints BEGIN SELECT 1; END")
-    db.commit()
-    db.close()
+    run_statements(path, "DROP TRIGGER audit_events_no_update", "DROP TRIGGER audit_checkpoints_no_delete",
+                   "CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints BEGIN SELECT 1; END")
     d.start()
     assert d.stop()
     said = d.stderr_tail(20000)
@@ -251,13 +252,10 @@ def test_added_triggers_and_a_changed_records_view_are_undone_at_start_and_an_ig
     sqs.create_queue(QueueName="watched")
     assert d.stop()
     path = os.path.join(d.data_dir, "sealq.sqlite")
-    db = sqlite3.connect(path)
-    db.execute("CREATE TRIGGER swallow BEFORE INSERT ON audit_events BEGIN SELECT RAISE(IGNORE); END")
-    db.execute("CREATE TRIGGER shout BEFORE INSERT ON AUDIT_CHECKPOINTS BEGIN SELECT RAISE(IGNORE); END")
-    db.execute("DROP VIEW audit_records")
-    db.execute("CREATE TABLE audit_records (position, event_id, event_time, leaf_hash, record)")
-    db.commit()
-    db.close()
+    run_statements(path, "CREATE TRIGGER swallow BEFORE INSERT ON audit_events BEGIN SELECT RAISE(IGNORE); END",
+                   "CREATE TRIGGER shout BEFORE INSERT ON AUDIT_CHECKPOINTS BEGIN SELECT RAISE(IGNORE); END",
+                   "DROP VIEW audit_records",
+                   "CREATE TABLE audit_records (position, event_id, event_time, leaf_hash, record)")
     d.start()
     try:
         url = sqs.get_queue_url(QueueName="watched")["QueueUrl"]
