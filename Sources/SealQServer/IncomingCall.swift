@@ -28,7 +28,7 @@ extension IncomingCall {
     /// escape is `MalformedQueryString`.
     func queryParameters() throws(WireError) -> [String: String] {
         var parameters: [String: String] = [:]
-        try Self.decodeForm(query, into: &parameters) { _ in true }
+        try Self.decodeForm(query, into: &parameters)
         return parameters
     }
 
@@ -42,13 +42,13 @@ extension IncomingCall {
         // Media types are case-insensitive (RFC 9110 §8.3.1).
         if method == "POST", (headers["content-type"] ?? "").lowercased().hasPrefix("application/x-www-form-urlencoded") {
             guard let text = String(validating: body, as: UTF8.self) else { throw WireError.malformedQueryString }
-            try Self.decodeForm(text, into: &parameters) { _ in true }
+            try Self.decodeForm(text, into: &parameters)
         }
         return parameters
     }
 
     private static func decodeForm(
-        _ text: String, into parameters: inout [String: String], repeatAllowed: (String) -> Bool
+        _ text: String, into parameters: inout [String: String], repeatAllowed: ((String) -> Bool)? = nil
     ) throws(WireError) {
         do { try FormDecoding.parameters(Substring(text), into: &parameters, repeatAllowed: repeatAllowed) } catch {
             throw WireError.malformedQueryString

@@ -7,12 +7,12 @@ public enum FormDecoding {
     public struct Malformed: Error {}
 
     /// The name/value pairs of `text`, added to `result`. A name repeated within `text` is
-    /// `Malformed` unless `repeatAllowed` says otherwise for it; the last one wins. A query
+    /// `Malformed` when `repeatAllowed` is given and says no for it; the last one wins. A query
     /// string refuses repeats: SigV4 sorts its pairs by name and value, so the order of a repeated
     /// name's values is not signed, and which one counted would be for anyone holding the request
     /// to choose.
     public static func parameters(
-        _ text: Substring, into result: inout [String: String], repeatAllowed: (String) -> Bool = { _ in true }
+        _ text: Substring, into result: inout [String: String], repeatAllowed: ((String) -> Bool)? = nil
     ) throws(Malformed) {
         var seen = Set<String>()
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
@@ -20,7 +20,7 @@ public enum FormDecoding {
             guard let name = URIEncoding.decodeStrict(parts[0], plusAsSpace: true),
                 let value = URIEncoding.decodeStrict(parts.count > 1 ? parts[1] : "", plusAsSpace: true)
             else { throw Malformed() }
-            guard seen.insert(name).inserted || repeatAllowed(name) else { throw Malformed() }
+            if let repeatAllowed, !seen.insert(name).inserted, !repeatAllowed(name) { throw Malformed() }
             result[name] = value
         }
     }
