@@ -94,7 +94,7 @@ public func buildApplication(
     if try await RootKeyRotation.serveRequest(keys: keys, dataDirectory: configuration.dataDirectory, logger: logger) {
         logger.warning("finished an interrupted root key rotation: start the daemon with the new root key from now on")
     }
-    try await applyKeyDefinitions(in: configuration.keysDirectory, to: keys, admin: catalog.principal(named: PrincipalCatalog.adminName), logger: logger)
+    try await KeyDefinitions(directory: configuration.keysDirectory, catalog: catalog).apply(to: keys, logger: logger)
     // Made before the audit signing key, whose file marks the directory as set up: a first start
     // killed between the two must not leave a set-up directory without its receipt key.
     let receiptKey = try receiptHandleKey(of: configuration, lost: receiptKeyLost)
@@ -238,46 +238,6 @@ private func secretFiles(of configuration: ServerConfiguration) -> [String] {
     ["", "-wal", "-shm"].map { configuration.databasePath + $0 }
         + [configuration.adminCredentialsPath, configuration.receiptKeyPath]
         + ["audit-signing.key", "access-keys.key", "access-keys.json", "access-keys.journal"].map { configuration.dataDirectory + "/" + $0 }
-}
-
-/// Applies every `keys/*.json` definition: missing keys are created, drift is logged (never
-/// corrected or destroyed silently). A definition that does not parse stops the start, and so
-/// does a key policy that does not parse or would lock the admin out of the key (the checks
-/// CreateKey makes), since a definition never changes a key once made.
-func applyKeyDefinitions(in directory: String, to keys: KeyService, admin: Principal?, logger: Logger) async throws {
-    let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
-    var definitions: [KeyDefinition] = []
-    for file in files {
-        let path = directory + "/" + file
-        guard let data = FileManager.default.contents(atPath: path) else { continue }
-        let definition = try KeyDefinition.parse(data, file: path)
-        if let text = definition.policy { try checkDefinedPolicy(text, file: path, admin: admin, keyArn: keys.keyArn("*")) }
-        definitions.append(definition)
-    }
-    let (created, drift) = try await keys.apply(definitions)
-    for alias in created { logger.notice("key created from its definition", metadata: ["key.alias": "\(alias)"]) }
-    for difference in drift { logger.warning("key differs from its definition in \(directory): \(difference)") }
-}
-
-/// A defined key policy must parse, not allow with NotPrincipal, and let the admin change it
-/// later (directly, or through the account's IAM policies), as the API's checks require.
-private func checkDefinedPolicy(_ text: String, file: String, admin: Principal?, keyArn: String) throws {
-    let policy: Policy
-    do { policy = try Policy.parse(text, kind: .resource, id: "key policy") } catch {
-        throw KeyServiceError(.validation, "\(file): the key policy is malformed: \(error.message)")
-    }
-    if policy.statements.contains(where: \.allowsWithNotPrincipal) {
-        throw KeyServiceError(.validation, "\(file): the key policy allows with NotPrincipal, which must be used with \"Effect\":\"Deny\"")
-    }
-    guard let admin else { return }
-    let request = AuthorizationRequest(action: "kms:PutKeyPolicy", resource: keyArn, principal: admin.requestPrincipal, context: admin.conditionKeys)
-    let evaluation = PolicyEvaluator.evaluate(request, identityPolicies: admin.policies, resourcePolicy: policy)
-    let allowed = evaluation.decision != .explicitDeny
-        && (evaluation.allowSources.resourcePolicy == .caller
-            || (evaluation.allowSources.resourcePolicy == .account && evaluation.allowSources.identityPolicy))
-    guard allowed else {
-        throw KeyServiceError(.validation, "\(file): the key policy would lock the admin out of the key (it could never change the policy again)")
-    }
 }
 
 /// Keeps the data directory locked for as long as the application runs.

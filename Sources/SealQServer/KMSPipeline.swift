@@ -8,7 +8,6 @@ import Principals
 import QueueEngine
 import Synchronization
 import WireFormat
-import WireJSON
 
 /// The request path of DESIGN.md for the key service (KMS JSON 1.1): decode → authenticate →
 /// authorize → execute → record → encode, with KMS's authorization rule: an explicit deny
@@ -194,50 +193,6 @@ struct KMSPipeline: Sendable {
         }
     }
 
-    /// A condition key that a `ForAllValues` operator tests although it holds one value per
-    /// request (`kms:EncryptionContext:KEY`, `aws:RequestTag/KEY`): KMS refuses such a policy,
-    /// since the test also passes when the key is missing.
-    private static func overlyPermissiveConditionKey(in text: String) -> String? {
-        guard let document = try? JSONParser.parse(Array(text.utf8)) else { return nil }
-        for statement in document["Statement"].map({ $0.array ?? [$0] }) ?? [] {
-            guard case .object(let operators)? = statement["Condition"] else { continue }
-            for (name, tests) in operators where name.lowercased().hasPrefix("forallvalues:") {
-                guard case .object(let keys) = tests else { continue }
-                if let key = keys.keys.sorted().first(where: {
-                    let key = $0.lowercased()
-                    return key.hasPrefix("kms:encryptioncontext:") || key.hasPrefix("aws:requesttag/")
-                }) {
-                    return key
-                }
-            }
-        }
-        return nil
-    }
-
-    /// Whether every user and role of `account` a statement's Principal or NotPrincipal names is
-    /// defined: KMS requires the principals of a key policy to exist.
-    private static func namedPrincipalsExist(in text: String, account: String, _ catalog: PrincipalCatalog) -> Bool {
-        guard let document = try? JSONParser.parse(Array(text.utf8)) else { return true }
-        let statements = document["Statement"].map { $0.array ?? [$0] } ?? []
-        let named = statements.flatMap { statement in
-            ["Principal", "NotPrincipal"].flatMap { element -> [String] in
-                guard let aws = statement[element]?["AWS"] else { return [] }
-                return aws.array?.compactMap(\.string) ?? aws.string.map { [$0] } ?? []
-            }
-        }
-        let local = "arn:aws:iam::\(account):"
-        let sessions = "arn:aws:sts::\(account):assumed-role/"
-        return named.allSatisfy { arn in
-            if arn.hasPrefix(sessions) {
-                // A session names its role: the role must exist.
-                let role = arn.dropFirst(sessions.count).split(separator: "/").first.map(String.init) ?? ""
-                return catalog.principals.values.contains { $0.kind == .role && $0.name == role }
-            }
-            guard arn.hasPrefix(local + "user/") || arn.hasPrefix(local + "role/") else { return true }
-            return catalog.principal(arn: arn) != nil
-        }
-    }
-
     /// A DryRun answers DryRunOperationException only where the call would have succeeded: a
     /// cryptographic call runs and its result is dropped (unless it was asked to ignore the
     /// ciphertext); a grant call checks the key and the grant without changing them.
@@ -278,29 +233,13 @@ struct KMSPipeline: Sendable {
             identity: identity, principal: principal, call: call)
     }
 
-    /// A key policy must parse, stay within 32 KiB, and (unless the caller bypasses the
+    /// A key policy must pass `KeyPolicyDocument`'s checks and (unless the caller bypasses the
     /// lockout safety check) still let the caller change it later.
     private func checkNewPolicy(
         _ text: String, key: ManagedKey?, creating: [Authorizer.ConditionKey], creatingTags: [String: String], bypass: Bool,
         identity: Authenticator.Identity, principal: Principal, call: IncomingCall
     ) throws {
-        // The model: "If the key policy exceeds the length constraint, KMS returns a LimitExceededException".
-        guard text.utf8.count <= 32_768 else { throw KMSError.limitExceeded("The key policy is larger than 32 KB.") }
-        let policy: Policy
-        do { policy = try Policy.parse(text, kind: .resource, id: "key policy") } catch {
-            throw KMSError.malformedPolicyDocument("The new key policy is malformed: \(error.message)")
-        }
-        // As for queue policies: under Allow, NotPrincipal would hand the key to whoever it names not.
-        if policy.statements.contains(where: \.allowsWithNotPrincipal) {
-            throw KMSError.malformedPolicyDocument("NotPrincipal must be used with \"Effect\":\"Deny\".")
-        }
-        if let key = Self.overlyPermissiveConditionKey(in: text) {
-            throw KMSError.malformedPolicyDocument(
-                "OverlyPermissiveCondition: ForAllValues cannot be used with \(key), which holds a single value.")
-        }
-        if let account = identity.principal?.accountId, !Self.namedPrincipalsExist(in: text, account: account, authenticator.directory.catalog) {
-            throw KMSError.malformedPolicyDocument("Policy contains a statement with one or more invalid principals.")
-        }
+        _ = try KeyPolicyDocument.parse(text, account: identity.principal?.accountId, catalog: authenticator.directory.catalog)
         guard !bypass else { return }
         guard keyRule.keepsPolicyControl(
             under: text, key: key, creating: creating, creatingTags: creatingTags, identity: identity, principal: principal, call: call)

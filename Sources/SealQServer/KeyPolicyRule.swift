@@ -57,11 +57,7 @@ struct KeyPolicyRule: Sendable {
             return Outcome(decision: .allowed)
         }
         if evaluation.decision == .explicitDeny { return Outcome(decision: .explicitDeny, statements: evaluation.matchedStatements) }
-        switch evaluation.allowSources.resourcePolicy {
-        case .caller: return Outcome(decision: .allowed, statements: evaluation.matchedStatements)
-        case .account where evaluation.allowSources.identityPolicy: return Outcome(decision: .allowed, statements: evaluation.matchedStatements)
-        default: break
-        }
+        if Self.policiesAllow(evaluation) { return Outcome(decision: .allowed, statements: evaluation.matchedStatements) }
         return Outcome(decision: grantAllows(use, principal: principal) ? .allowed : .implicitDeny)
     }
 
@@ -132,9 +128,18 @@ struct KeyPolicyRule: Sendable {
         target.serviceKeys = (key.map(properties(of:)) ?? creating)
             + [("kms:CallerAccount", [principal.accountId], .string), ("kms:BypassPolicyLockoutSafetyCheck", ["false"], .boolean)]
         guard let evaluation = authorizer.authorize(identity, target, call: call) else { return true }
-        return evaluation.decision != .explicitDeny
-            && (evaluation.allowSources.resourcePolicy == .caller
-                || (evaluation.allowSources.resourcePolicy == .account && evaluation.allowSources.identityPolicy))
+        return evaluation.decision != .explicitDeny && Self.policiesAllow(evaluation)
+    }
+
+    /// Whether policies alone allow a use judged as `evaluation` (no explicit deny assumed): the
+    /// key policy allows the caller itself, or delegates to the caller's account and an IAM
+    /// policy allows.
+    static func policiesAllow(_ evaluation: Evaluation) -> Bool {
+        switch evaluation.allowSources.resourcePolicy {
+        case .caller: true
+        case .account: evaluation.allowSources.identityPolicy
+        default: false
+        }
     }
 
     /// The operations whose `kms:EncryptionAlgorithm` is the algorithm that encrypts: the

@@ -453,10 +453,24 @@ def test_every_file_the_daemon_writes_is_its_owners_alone(tmp_path):
     assert mode_of(os.path.join(d.data_dir, "sealq.sqlite")) == 0o600
 
 
+ADMIN_KEEPS_KEY = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"}, "Action": "kms:*", "Resource": "*"}
+
+
 @pytest.mark.parametrize("policy, words", [
     ({"Version": "2012-10-17", "Statement": "nope"}, "malformed"),
     ({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
                                               "Action": "kms:*", "Resource": "*"}]}, "lock the admin out"),
+    ({"Version": "2012-10-17", "Statement": [
+        ADMIN_KEEPS_KEY, {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:user/no-such-user"},
+                          "Action": "kms:Decrypt", "Resource": "*"}]}, "invalid principals"),
+    ({"Version": "2012-10-17", "Statement": [
+        ADMIN_KEEPS_KEY, {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"}, "Action": "kms:Decrypt",
+                          "Resource": "*", "Condition": {"ForAllValues:StringEquals": {"kms:EncryptionContext:dept": "ops"}}}]},
+     "OverlyPermissiveCondition"),
+    ({"Version": "2012-10-17", "Statement": [
+        ADMIN_KEEPS_KEY, {"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::000000000000:root"},
+                          "Action": "kms:Decrypt", "Resource": "*"}]}, "NotPrincipal"),
+    ({"Version": "2012-10-17", "Statement": [ADMIN_KEEPS_KEY], "Id": "x" * 33_000}, "larger than 32 KB"),
 ])
 def test_a_defined_key_policy_gets_the_checks_create_key_makes(tmp_path, policy, words):
     """A definition never changes a key once made, so a policy nobody could manage must stop the
