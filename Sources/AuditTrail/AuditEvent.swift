@@ -269,17 +269,9 @@ public struct AuditEvent: Sendable {
     public static func timestamp(_ milliseconds: Int64) -> String {
         let seconds = milliseconds / 1000
         if let text = lastTimestamp.withLock({ $0.seconds == seconds ? $0.text : nil }) { return text }
-        let text = format(seconds: seconds)
+        let text = AmzDate.iso8601(seconds: seconds)
         lastTimestamp.withLock { $0 = (seconds, text) }
         return text
-    }
-
-    private static func format(seconds: Int64) -> String {
-        let days = seconds / 86_400
-        let secondOfDay = seconds % 86_400
-        let (year, month, day) = AmzDate.civilFromDays(days)
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60))Z"
     }
 }
 

@@ -65,11 +65,6 @@ public struct IdentityError: Error, Sendable, Equatable {
         IdentityError(code: "MalformedPolicyDocument", status: 400, message: message)
     }
 
-    /// IAM's `PolicyEvaluationException`: the simulation itself failed.
-    public static func policyEvaluation(_ message: String) -> IdentityError {
-        IdentityError(code: "PolicyEvaluation", status: 500, senderFault: false, message: message)
-    }
-
     /// An `Action` the service does not have, in the wording AWS's Query front end uses.
     public static func invalidAction(_ action: String, service: IdentityService) -> IdentityError {
         IdentityError(

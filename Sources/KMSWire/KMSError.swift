@@ -2,7 +2,9 @@
 ///
 /// KMS writes its error names without a namespace (`{"__type":"NotFoundException","message":"…"}`); botocore
 /// would strip one anyway. The server picks the error and its message; the factories below carry AWS's names,
-/// statuses and, where AWS words a message one fixed way, that wording.
+/// statuses and, where AWS words a message one fixed way, that wording. The key service's own failures
+/// (`KeyServiceError`, which names the same exceptions and words their messages) become `KMSError`s in
+/// `SealQServer`.
 public struct KMSError: Error, Sendable, Equatable {
     /// The JSON `__type` (`NotFoundException`), also the error code SDKs report.
     public var type: String
@@ -62,9 +64,6 @@ public struct KMSError: Error, Sendable, Equatable {
     public static func incompleteSignature(_ reason: String) -> KMSError {
         KMSError(type: "IncompleteSignatureException", message: reason)
     }
-    /// A session token that has expired.
-    public static let expiredToken = KMSError(
-        type: "ExpiredTokenException", message: "The security token included in the request is expired")
     /// The caller may not perform `action` (`kms:Encrypt`) on `resource` (a key ARN); `reason` is the tail KMS
     /// appends, such as `because no identity-based policy allows the kms:Encrypt action`.
     public static func accessDenied(principalArn: String, action: String, resource: String?, reason: String? = nil) -> KMSError {
@@ -82,56 +81,24 @@ public struct KMSError: Error, Sendable, Equatable {
 
     /// A key, alias or grant that does not exist.
     public static func notFound(_ message: String) -> KMSError { KMSError(type: "NotFoundException", message: message) }
-    /// `Key 'arn:…' does not exist`.
-    public static func keyNotFound(_ keyArn: String) -> KMSError { notFound("Key '\(keyArn)' does not exist") }
-    /// `Alias 'arn:…:alias/x' is not found.`
-    public static func aliasNotFound(_ aliasArn: String) -> KMSError { notFound("Alias '\(aliasArn)' is not found.") }
-    /// The key is disabled: `arn:… is disabled.`
-    public static func disabled(_ keyArn: String) -> KMSError { KMSError(type: "DisabledException", message: "\(keyArn) is disabled.") }
-    /// The key's state forbids the call.
-    public static func invalidState(_ message: String) -> KMSError { KMSError(type: "KMSInvalidStateException", message: message) }
-    /// `arn:… is pending deletion.`
-    public static func pendingDeletion(_ keyArn: String) -> KMSError { invalidState("\(keyArn) is pending deletion.") }
     /// The ciphertext (or its encryption context) does not decrypt; KMS gives no message, on purpose.
     public static let invalidCiphertext = KMSError(type: "InvalidCiphertextException", message: nil)
-    /// The ciphertext was made under a different key than the `KeyId` given.
-    public static func incorrectKey(_ message: String = "The key ID in the request does not identify a CMK that can perform this operation.")
-        -> KMSError
-    { KMSError(type: "IncorrectKeyException", message: message) }
     /// The key's usage or spec does not allow the operation or algorithm.
     public static func invalidKeyUsage(_ message: String) -> KMSError { KMSError(type: "InvalidKeyUsageException", message: message) }
-    /// The alias (or another resource) already exists.
-    public static func alreadyExists(_ message: String) -> KMSError { KMSError(type: "AlreadyExistsException", message: message) }
-    /// The alias name is reserved or malformed for the operation.
-    public static func invalidAliasName(_ message: String) -> KMSError { KMSError(type: "InvalidAliasNameException", message: message) }
-    /// An ARN that does not parse or names the wrong kind of resource.
-    public static func invalidArn(_ message: String) -> KMSError { KMSError(type: "InvalidArnException", message: message) }
     /// A key policy that does not parse or breaks the policy grammar or lockout check.
     public static func malformedPolicyDocument(_ message: String) -> KMSError {
         KMSError(type: "MalformedPolicyDocumentException", message: message)
     }
     /// A grant token that is not valid.
     public static func invalidGrantToken(_ message: String) -> KMSError { KMSError(type: "InvalidGrantTokenException", message: message) }
-    /// A grant id that is not valid for the key.
-    public static func invalidGrantId(_ message: String) -> KMSError { KMSError(type: "InvalidGrantIdException", message: message) }
-    /// A paging marker the service did not issue.
-    public static func invalidMarker(_ message: String = "Invalid marker") -> KMSError {
-        KMSError(type: "InvalidMarkerException", message: message)
-    }
     /// A quota would be exceeded.
     public static func limitExceeded(_ message: String) -> KMSError { KMSError(type: "LimitExceededException", message: message) }
-    /// A tag key or value that is not allowed, or too many tags.
-    public static func tag(_ message: String) -> KMSError { KMSError(type: "TagException", message: message) }
     /// A feature (key spec, key usage, origin, custom key store) this key service does not offer.
     public static func unsupportedOperation(_ message: String) -> KMSError {
         KMSError(type: "UnsupportedOperationException", message: message)
     }
     /// VerifyMac: the MAC does not verify.
     public static let invalidMac = KMSError(type: "KMSInvalidMacException", message: nil)
-    /// A dependency (the store) did not answer in time; the caller may retry.
-    public static func dependencyTimeout(_ message: String = "Service is temporarily unavailable.") -> KMSError {
-        KMSError(type: "DependencyTimeoutException", message: message)
-    }
     /// The DryRun succeeded: the call would have worked.
     public static let dryRunOperation = KMSError(
         type: "DryRunOperationException", message: "The request would have succeeded, but the DryRun option is set.")

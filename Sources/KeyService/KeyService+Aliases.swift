@@ -26,7 +26,7 @@ extension KeyService {
         let key = try resolve(identifier, aliases: false)
         try key.state.check(.management, arn: key.arn)
         try await aliasChanges.run(name) {
-            guard var alias = alias(named: name) else { throw KeyServiceError(.notFound, "Alias \(aliasArn(name)) is not found.") }
+            guard var alias = alias(named: name) else { throw KeyServiceError.aliasNotFound(aliasArn(name)) }
             if let current = self.key(keyId: alias.targetKeyId), current.spec != key.spec {
                 throw KeyServiceError(.validation, "\(key.arn) is not the same key spec as the alias's current key.")
             }
@@ -51,7 +51,7 @@ extension KeyService {
     public func deleteAlias(_ name: String) async throws {
         try Self.checkAliasName(name)
         try await aliasChanges.run(name) {
-            guard alias(named: name) != nil else { throw KeyServiceError(.notFound, "Alias \(aliasArn(name)) is not found.") }
+            guard alias(named: name) != nil else { throw KeyServiceError.aliasNotFound(aliasArn(name)) }
             try await store.deleteAlias(name)
             _ = keyring.withLock { $0.aliases.removeValue(forKey: name) }
             keyringChanged()

@@ -138,7 +138,7 @@ public final class KeyService: Sendable {
         if keyId.hasPrefix("alias/") {
             guard aliases else { throw KeyServiceError(.notFound, "Alias \(keyId) is not valid for this operation") }
             guard let alias = alias(named: keyId), let key = key(keyId: alias.targetKeyId) else {
-                throw KeyServiceError(.notFound, "Alias \(aliasArn(keyId)) is not found.")
+                throw .aliasNotFound(aliasArn(keyId))
             }
             return key
         }

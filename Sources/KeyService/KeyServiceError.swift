@@ -41,6 +41,10 @@ public struct KeyServiceError: Error, Sendable, Equatable, CustomStringConvertib
         KeyServiceError(.notFound, "Key '\(keyId)' does not exist")
     }
 
+    static func aliasNotFound(_ aliasArn: String) -> KeyServiceError {
+        KeyServiceError(.notFound, "Alias \(aliasArn) is not found.")
+    }
+
     static func disabled(_ arn: String) -> KeyServiceError {
         KeyServiceError(.disabled, "\(arn) is disabled.")
     }

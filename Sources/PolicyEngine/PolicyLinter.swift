@@ -69,7 +69,11 @@ struct PolicyLinter {
             }
         }
         if case .string("Allow")? = element["Effect"]?.value.value, let notPrincipal = element["NotPrincipal"] {
-            add(.securityWarning, "ALLOW_WITH_NOT_PRINCIPAL", "Allow with NotPrincipal grants access to every principal not listed, anonymous callers included; list the principals in Principal instead.", SourcePosition(notPrincipal.keyStart))
+            // IAM: "Using it with "Effect":"Allow" is not supported"; SQS and KMS refuse such a policy.
+            add(
+                kind == .resource ? .error : .securityWarning, "ALLOW_WITH_NOT_PRINCIPAL",
+                "NotPrincipal must be used with \"Effect\":\"Deny\": Allow with NotPrincipal would grant access to every principal not listed, anonymous callers included, and SQS and KMS refuse it. List the principals in Principal instead.",
+                SourcePosition(notPrincipal.keyStart))
         }
         for name in ["Action", "NotAction"] {
             guard let member = element[name] else { continue }
@@ -87,6 +91,7 @@ struct PolicyLinter {
             for value in strings(member.value) {
                 checkVariables(value)
                 checkVariableSegments(value)
+                checkPartition(value)
             }
         }
         for name in ["Principal", "NotPrincipal"] {
@@ -138,6 +143,10 @@ struct PolicyLinter {
         if case .array(let items) = keyMember.value.value, items.isEmpty {
             add(.suggestion, "EMPTY_ARRAY_CONDITION", "Condition key \(keyMember.key) has an empty array of values.", keyMember.value.position)
         }
+        let key = keyMember.key.lowercased()
+        if key.hasPrefix("aws:"), !ConditionKeyCatalog.isGlobalKey(key) {
+            add(.warning, "UNKNOWN_GLOBAL_CONDITION_KEY", "\(keyMember.key) is not one of IAM's global condition keys: no request carries it, so the condition is tested against a missing key. Check its spelling.", SourcePosition(keyMember.keyStart))
+        }
         guard let op else { return }
         if op.qualifier == .forAllValues, ConditionKeyCatalog.isSingleValued(keyMember.key) {
             add(.securityWarning, "FORALLVALUES_WITH_SINGLE_VALUED_KEY", "Using ForAllValues qualifier with the single-valued condition key \(keyMember.key) can be overly permissive (it holds when the key is absent). Remove ForAllValues:.", SourcePosition(keyMember.keyStart))
@@ -163,14 +172,40 @@ struct PolicyLinter {
         }
     }
 
-    /// An action of a service whose actions are all known must name (or, with wildcards, match) one.
+    /// An action of a service whose actions are all known must name (or, with wildcards, match)
+    /// one; an action of a service SealQ does not serve is pointed out (it matches no call here).
     private mutating func checkActionExists(_ value: LocatedJSON) {
         guard case .string(let text) = value.value else { return }
         let parts = text.lowercased().split(separator: ":", maxSplits: 1)
-        guard parts.count == 2, let actions = knownActions[String(parts[0])] else { return }
+        guard parts.count == 2, !knownActions.isEmpty else { return }
+        let service = String(parts[0])
+        guard let actions = knownActions[service] else {
+            if !service.contains("*") && !service.contains("?") && !Self.servedWithoutActionList.contains(service) {
+                add(.suggestion, "SERVICE_NOT_SERVED", "SealQ serves no \(parts[0]) actions, so \(text) matches no call here; check the service prefix if you meant one of \(servedServices).", value.position)
+            }
+            return
+        }
         let pattern = WildcardPattern(glob: String(parts[1]))
         guard !actions.contains(where: { pattern.matches($0) }) else { return }
         add(.error, "INVALID_ACTION", "The action \(text) does not exist: no \(parts[0]) action matches it.", value.position)
+    }
+
+    /// Services SealQ answers whose action lists the linter is not given (IAM and STS have many
+    /// actions SealQ does not serve; policies name them all the same).
+    private static let servedWithoutActionList: Set<String> = ["iam", "sts", "cloudtrail"]
+    private var servedServices: String {
+        (Set(knownActions.keys).union(Self.servedWithoutActionList)).sorted().joined(separator: ", ")
+    }
+
+    /// AWS's partitions: an ARN naming another matches no resource anywhere.
+    private static let partitions: Set<String> = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"]
+
+    /// A resource ARN's partition must be one of AWS's (wildcards and variables aside).
+    private mutating func checkPartition(_ value: LocatedJSON) {
+        guard case .string(let text) = value.value, text.hasPrefix("arn:") else { return }
+        let partition = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)[1]
+        guard !partition.contains("*"), !partition.contains("?"), !partition.contains("${"), !Self.partitions.contains(String(partition)) else { return }
+        add(.error, "INVALID_PARTITION", "\"\(text)\" names the partition \"\(partition)\", which is not one of AWS's (\(Self.partitions.sorted().joined(separator: ", "))).", value.position)
     }
 
     /// Policy variables are plain text unless the policy declares Version 2012-10-17.

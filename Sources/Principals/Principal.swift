@@ -81,9 +81,6 @@ public final class Principal: Sendable, Hashable {
         // the session, the role and the account, as IAM documents.
         RequestPrincipal(arn: arn, accountId: accountId, kind: .aws, roleArn: kind == .role ? principalArn : nil)
     }
-
-    /// `aws:PrincipalType`: `User` or `AssumedRole`.
-    public var principalType: String { kind == .user ? "User" : "AssumedRole" }
 }
 
 extension Principal {

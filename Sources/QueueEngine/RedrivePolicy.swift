@@ -103,7 +103,6 @@ public struct RedriveAllowPolicy: Sendable, Equatable {
         SQSError.invalidParameter("RedriveAllowPolicy", value: text, reason: reason)
     }
 
-    /// Whether `text` has the shape of a queue ARN: `arn:PARTITION:sqs:REGION:ACCOUNT:NAME`.
     /// Whether `text` has the form of an SQS queue ARN (`arn:PARTITION:sqs:REGION:ACCOUNT:NAME`).
     static func isQueueArn(_ text: String) -> Bool {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)

@@ -1,6 +1,7 @@
 import Foundation
 import PolicyEngine
 import Principals
+import SigV4
 import Synchronization
 
 /// Stage 3 of the request path: may this caller do this action on this resource?
@@ -174,22 +175,9 @@ final class Authorizer: Sendable {
 
     private func currentTimeText(_ epoch: Int64) -> String {
         if let text = currentTime.withLock({ $0.epoch == epoch ? $0.text : nil }) { return text }
-        let text = Self.iso8601(epoch)
+        let text = AmzDate.iso8601(seconds: epoch)
         currentTime.withLock { $0 = (epoch, text) }
         return text
-    }
-
-    /// `2026-11-25T16:51:58Z` for `epoch` seconds (no Foundation formatter: this runs per call).
-    static func iso8601(_ epoch: Int64) -> String {
-        var seconds = time_t(epoch)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func digits(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-        }
-        return digits(parts.tm_year + 1900, 4) + "-" + digits(parts.tm_mon + 1, 2) + "-" + digits(parts.tm_mday, 2) + "T"
-            + digits(parts.tm_hour, 2) + ":" + digits(parts.tm_min, 2) + ":" + digits(parts.tm_sec, 2) + "Z"
     }
 }
 

@@ -35,9 +35,4 @@ public final class DataDirectoryLock: Sendable {
     deinit {
         descriptors.forEach { close($0) }
     }
-
-    /// Whether a daemon holds the lock on `dataDirectory` now.
-    public static func isHeld(dataDirectory: String) -> Bool {
-        (try? DataDirectoryLock(dataDirectory: dataDirectory)) == nil
-    }
 }

@@ -1,5 +1,6 @@
 import AuditTrail
 import Foundation
+import SigV4
 import Storage
 import WireJSON
 
@@ -40,7 +41,7 @@ public enum KeyUsageReport {
     /// `since` (to the second, as CloudTrail's eventTime).
     public static func rows(dataDirectory: String, key given: String? = nil, since: Date? = nil) throws -> [Row] {
         // eventTime is `YYYY-MM-DDTHH:MM:SSZ` in UTC, so its text sorts as its time does.
-        let since = since.map { Authorizer.iso8601(Int64($0.timeIntervalSince1970.rounded(.down))) }
+        let since = since.map { AmzDate.iso8601(seconds: Int64($0.timeIntervalSince1970.rounded(.down))) }
         var key = given
         if let name = given, name.hasPrefix("alias/") {
             let keyring = try SQLiteKeyStore.readKeyring(path: dataDirectory + "/sealq.sqlite")

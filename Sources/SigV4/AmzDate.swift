@@ -38,12 +38,25 @@ public enum AmzDate {
 
     /// The AMZ date of a time in seconds since the epoch (the inverse of `seconds(_:)`).
     public static func text(seconds: Int64) -> String {
+        let (date, time) = fields(seconds: seconds)
+        return date.joined() + "T" + time.joined() + "Z"
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` (ISO 8601 extended, UTC) for a time in seconds since the epoch, as
+    /// CloudTrail's eventTime and IAM's `aws:CurrentTime` write it.
+    public static func iso8601(seconds: Int64) -> String {
+        let (date, time) = fields(seconds: seconds)
+        return date.joined(separator: "-") + "T" + time.joined(separator: ":") + "Z"
+    }
+
+    /// The zero-padded year, month and day, and hour, minute and second (UTC) of a time in seconds.
+    private static func fields(seconds: Int64) -> (date: [String], time: [String]) {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civilFromDays(days)
         func twoDigits(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)\(twoDigits(month))\(twoDigits(day))T\(twoDigits(secondOfDay / 3600))"
-            + "\(twoDigits(secondOfDay / 60 % 60))\(twoDigits(secondOfDay % 60))Z"
+        let time = [secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60].map(twoDigits)
+        return (["\(year)", twoDigits(month), twoDigits(day)], time)
     }
 
     /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).

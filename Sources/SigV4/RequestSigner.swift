@@ -3,8 +3,9 @@ import SealCrypto
 /// Signs HTTP requests with AWS Signature Version 4 (header form).
 ///
 /// Derived signing keys are cached per day, so signing many requests costs one HMAC chain
-/// per request plus a SHA-256 of the payload.
-public final class RequestSigner: @unchecked Sendable {
+/// per request plus a SHA-256 of the payload. Not thread-safe (the cache is unguarded): give each
+/// thread or event loop its own.
+public final class RequestSigner {
     private let accessKeyId: String
     private let secretAccessKey: String
     private let region: String

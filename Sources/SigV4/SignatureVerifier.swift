@@ -75,10 +75,10 @@ public final class SignatureVerifier: Sendable {
         self.secrets = secrets
     }
 
-    /// Verifies `request` for `service` at `now` (seconds since the epoch); returns the access key id.
     /// The header that selects what a request does: `x-amz-target`, the JSON protocols' action.
     static let operationHeader = "x-amz-target"
 
+    /// Verifies `request` for `service` at `now` (seconds since the epoch); returns the access key id.
     public func verify(_ request: Request, service: String, now: Int64) throws(Failure) -> String {
         let claim = try Self.claim(of: request)
         guard let secret = secrets(claim.accessKeyId) else { throw .invalidClientTokenId }

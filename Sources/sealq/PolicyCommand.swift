@@ -198,8 +198,8 @@ struct PolicyCommand: ParsableCommand {
                     policyKind = queuePolicy || (!inPoliciesDirectory && namesPrincipals) ? .resource : .identity
                 default: throw ValidationError("--kind is identity or resource.")
                 }
-                let findings = PolicyValidator.validate(
-                    text, kind: policyKind, quotas: queuePolicy ? .sqsQueuePolicy : nil, knownActions: Self.knownActions)
+                let quotas: PolicyQuotas? = queuePolicy ? .sqsQueuePolicy : policyKind == .identity ? .identityPolicy : nil
+                let findings = PolicyValidator.validate(text, kind: policyKind, quotas: quotas, knownActions: Self.knownActions)
                 if findings.isEmpty { print("\(file): OK") }
                 for finding in findings {
                     let place = finding.position.map { ":\($0.line):\($0.column)" } ?? ""
@@ -210,7 +210,24 @@ struct PolicyCommand: ParsableCommand {
             if failed { throw ExitCode(1) }
         }
 
-        /// SQS's actions, all of which SealQ serves: a misspelt one is reported.
-        static let knownActions = ["sqs": Set(SQSAction.allCases.map { $0.iamAction.dropFirst("sqs:".count).lowercased() })]
+        /// Every action of SQS (all of which SealQ serves) and of KMS (IAM's `kms:` permissions,
+        /// SealQ's and the rest), lowercased: a misspelt one is reported.
+        static let knownActions = [
+            "sqs": Set(SQSAction.allCases.map { $0.iamAction.dropFirst("sqs:".count).lowercased() }),
+            "kms": Set(kmsPermissions.map { $0.lowercased() }),
+        ]
+
+        /// KMS's permissions: its API operations, with ReEncrypt's two (`ReEncryptFrom`, `ReEncryptTo`).
+        private static let kmsPermissions = [
+            "CancelKeyDeletion", "ConnectCustomKeyStore", "CreateAlias", "CreateCustomKeyStore", "CreateGrant", "CreateKey", "Decrypt",
+            "DeleteAlias", "DeleteCustomKeyStore", "DeleteImportedKeyMaterial", "DeriveSharedSecret", "DescribeCustomKeyStores",
+            "DescribeKey", "DisableKey", "DisableKeyRotation", "DisconnectCustomKeyStore", "EnableKey", "EnableKeyRotation", "Encrypt",
+            "GenerateDataKey", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "GenerateDataKeyWithoutPlaintext",
+            "GenerateMac", "GenerateRandom", "GetKeyLastUsage", "GetKeyPolicy", "GetKeyRotationStatus", "GetParametersForImport",
+            "GetPublicKey", "ImportKeyMaterial", "ListAliases", "ListGrants", "ListKeyPolicies", "ListKeyRotations", "ListKeys",
+            "ListResourceTags", "ListRetirableGrants", "PutKeyPolicy", "ReEncryptFrom", "ReEncryptTo", "ReplicateKey", "RetireGrant",
+            "RevokeGrant", "RotateKeyOnDemand", "ScheduleKeyDeletion", "Sign", "SynchronizeMultiRegionKey", "TagResource",
+            "UntagResource", "UpdateAlias", "UpdateCustomKeyStore", "UpdateKeyDescription", "UpdatePrimaryRegion", "Verify", "VerifyMac",
+        ]
     }
 }

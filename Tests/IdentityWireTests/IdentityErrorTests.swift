@@ -14,7 +14,7 @@ struct IdentityErrorTests {
             (.requestExpired("too old"), "RequestExpired", 403),
             (.accessDenied(principalArn: "arn:aws:iam::000000000000:user/bob", action: "iam:SimulateCustomPolicy"), "AccessDenied", 403),
             (.invalidInput("x"), "InvalidInput", 400), (.noSuchEntity("x"), "NoSuchEntity", 404),
-            (.malformedPolicyDocument("x"), "MalformedPolicyDocument", 400), (.policyEvaluation("x"), "PolicyEvaluation", 500),
+            (.malformedPolicyDocument("x"), "MalformedPolicyDocument", 400),
             (.invalidAction("Foo", service: .iam), "InvalidAction", 400), (.missingAction, "MissingAction", 400),
             (.malformedQueryString, "MalformedQueryString", 404), (.validation(["v"]), "ValidationError", 400),
             (.internalFailure, "InternalFailure", 500), (.limitExceeded("x"), "LimitExceeded", 409),

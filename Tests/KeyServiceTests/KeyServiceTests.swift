@@ -102,6 +102,7 @@ struct KeyServiceTests {
         try await harness.service.disableKey(key.keyId)
         #expect(expectKeyError(.disabled) { _ = try harness.service.encrypt(key.keyId, plaintext: [1], context: [:]) })
         #expect(expectKeyError(.disabled) { _ = try harness.service.decrypt(blob, identifier: nil, context: [:]) })
+        #expect(throws: KeyServiceError(.disabled, "\(key.arn) is disabled.")) { _ = try harness.service.encrypt(key.keyId, plaintext: [1], context: [:]) }
         try await harness.service.enableKey(key.keyId)
         #expect(try harness.service.decrypt(blob, identifier: nil, context: [:]).plaintext == [1])
     }
@@ -204,6 +205,9 @@ struct KeyServiceTests {
         #expect(try harness.service.resolve("alias/orders").keyId == second.keyId)
         try await harness.service.deleteAlias("alias/orders")
         #expect(expectKeyError(.notFound) { _ = try harness.service.resolve("alias/orders") })
+        #expect(throws: KeyServiceError(.notFound, "Alias \(harness.service.aliasArn("alias/orders")) is not found.")) {
+            _ = try harness.service.resolve("alias/orders")
+        }
     }
 
     @Test("Grants: constraints on the context, retire by token, revoke, idempotent names")

@@ -21,11 +21,27 @@ import Testing
 
     @Test func actionsOfAFullyKnownServiceMustExist() {
         let known = ["sqs": Set(["sendmessage", "receivemessage", "deletemessage"])]
-        let text = #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sqs:SendMesage", "sqs:Receive*", "SQS:DeleteMessage", "sqs:Frob*", "kms:Anything"], "Resource": "*"}]}"#
+        let text = #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sqs:SendMesage", "sqs:Receive*", "SQS:DeleteMessage", "sqs:Frob*", "s3:Anything", "iam:PassRole"], "Resource": "*"}]}"#
         let result = PolicyValidator.validate(text, kind: .identity, knownActions: known)
-        #expect(result.map(\.code) == ["INVALID_ACTION", "INVALID_ACTION"])
-        #expect(result.map(\.position?.column) == [text.distance(to: "\"sqs:SendMesage\""), text.distance(to: "\"sqs:Frob*\"")])
+        #expect(result.map(\.code) == ["INVALID_ACTION", "INVALID_ACTION", "SERVICE_NOT_SERVED"])
+        #expect(
+            result.map(\.position?.column) == [
+                text.distance(to: "\"sqs:SendMesage\""), text.distance(to: "\"sqs:Frob*\""), text.distance(to: "\"s3:Anything\""),
+            ])
+        #expect(result.last?.severity == .suggestion)
         #expect(findings(text).isEmpty, "without known actions, nothing is checked")
+    }
+
+    @Test func globalConditionKeysMustExist() {
+        let text = #"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceIpp": "x", "AWS:sourceip": "10.0.0.1", "aws:TagKeys": "a", "aws:RequestTag/t": "b", "sqs:MessageGroupId": "g"}}}}"#
+        let finding = only("UNKNOWN_GLOBAL_CONDITION_KEY", in: findings(text))
+        #expect(finding?.severity == .warning && finding?.position?.column == text.distance(to: "\"aws:SourceIpp\""))
+    }
+
+    @Test func resourcePartitionsMustBeAWSs() {
+        let text = #"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": ["arn:foo:sqs:*:*:q", "arn:aws-us-gov:sqs:*:*:q", "arn:*:sqs:*:*:q", "arn:${aws:username}:sqs:*:*:q", "*"]}}"#
+        let finding = only("INVALID_PARTITION", in: findings(text))
+        #expect(finding?.severity == .error && finding?.position?.column == text.distance(to: "\"arn:foo"))
     }
 
     @Test func jsonSyntaxErrorIsTheOnlyFinding() {
@@ -63,7 +79,7 @@ import Testing
     @Test func allowWithNotPrincipal() {
         let text = "{\"Version\": \"2012-10-17\", \"Statement\": {\"Effect\": \"Allow\",\n \"NotPrincipal\": {\"AWS\": \"111122223333\"}, \"Action\": \"sqs:*\", \"Resource\": \"*\"}}"
         let finding = only("ALLOW_WITH_NOT_PRINCIPAL", in: findings(text, kind: .resource))
-        #expect(finding?.severity == .securityWarning && finding?.position == SourcePosition(line: 2, column: 2))
+        #expect(finding?.severity == .error && finding?.position == SourcePosition(line: 2, column: 2), "SQS and KMS refuse it")
     }
 
     @Test func denyWithNotPrincipalIsFine() {

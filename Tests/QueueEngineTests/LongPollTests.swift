@@ -168,7 +168,7 @@ struct LongPollTests {
         let elapsed = ContinuousClock.now - started
         #expect(received.isEmpty)
         #expect(elapsed >= .milliseconds(950), "waited about the full second (took \(elapsed))")
-        #expect(elapsed < .milliseconds(1900))
+        #expect(elapsed < .seconds(4), "returned at its 1 s deadline, not later (a loaded machine may add a second; took \(elapsed))")
     }
 
     @Test("A delayed message ends the wait when its delay elapses")

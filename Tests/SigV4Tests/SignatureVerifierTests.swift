@@ -152,6 +152,25 @@ struct SignatureVerifierTests {
         for seconds in stride(from: Int64(0), to: 5_000_000_000, by: 7_777_777) {
             #expect(AmzDate.seconds(AmzDate.text(seconds: seconds)) == seconds)
         }
+        #expect(AmzDate.iso8601(seconds: 1_709_251_199) == "2024-02-29T23:59:59Z")
+        #expect(AmzDate.iso8601(seconds: 0) == "1970-01-01T00:00:00Z")
+        #expect(AmzDate.iso8601(seconds: -1) == "1969-12-31T23:59:59Z")
+        let clock = gmtimeText
+        for seconds in stride(from: Int64(0), to: 5_000_000_000, by: 7_777_777) {
+            #expect(AmzDate.iso8601(seconds: seconds) == clock(seconds))
+        }
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` by the C library, to check `AmzDate.iso8601` against.
+    private var gmtimeText: (Int64) -> String {
+        { seconds in
+            var time = time_t(seconds)
+            var parts = tm()
+            gmtime_r(&time, &parts)
+            var buffer = [CChar](repeating: 0, count: 32)
+            let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
+            return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
     }
 
     @Test("A Date header stands in for X-Amz-Date, in ISO 8601 basic form or HTTP's")

@@ -1190,7 +1190,8 @@ def test_validate_version_sid_and_not_principal_findings(tmp_path):
         (3, 5, "ERROR", "MISSING_PRINCIPAL"),  # a resource policy statement without Principal
         (*at(noversion, '"arn:aws:sqs:*:*:${aws:username}"'), "ERROR", "VARIABLE_UNSUPPORTED_IN_VERSION"),
         (*_line_col(noversion, second_sid), "ERROR", "UNIQUE_SIDS_REQUIRED"),
-        (*at(noversion, '"NotPrincipal"'), "SECURITY_WARNING", "ALLOW_WITH_NOT_PRINCIPAL"),
+        # SQS and KMS refuse it in a resource policy: an error, not a warning (IAM: "not supported").
+        (*at(noversion, '"NotPrincipal"'), "ERROR", "ALLOW_WITH_NOT_PRINCIPAL"),
     ])
     assert findings(lines, f2) == [
         (*at(old, '"arn:aws:sqs:*:*:${aws:username}"'), "ERROR", "VARIABLE_UNSUPPORTED_IN_VERSION")]
@@ -1207,6 +1208,36 @@ def test_validate_output_lines_and_exit_status(tmp_path):
     assert " WARNING WILDCARD_WITHOUT_LIKE_OPERATOR: " in lines[1]
     p = sealq("policy", "validate", str(tmp_path / "missing.json"))
     assert p.returncode == 1
+
+
+def test_validate_finds_what_access_analyzer_and_the_daemon_refuse(tmp_path):
+    """A queue policy that SetQueueAttributes refuses is an ERROR (exit 1); misspelt KMS actions, an
+    unknown partition and an identity policy over IAM's 6,144 characters too; an unknown global
+    condition key is a warning and a service SealQ does not serve a suggestion."""
+    not_principal = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "NotPrincipal": {"AWS": f"{IAM_ARN}:user/x"}, "Action": "sqs:SendMessage", "Resource": f"{SQS_ARN}:q"}]})
+    p, lines, (f,) = validate(tmp_path, {"qp.json": not_principal}, "--queue-policy")
+    assert p.returncode == 1 and findings(lines, f) == [(*at(not_principal, '"NotPrincipal"'), "ERROR", "ALLOW_WITH_NOT_PRINCIPAL")]
+
+    identity = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["kms:Decrpyt", "kms:ReEncryptFrom", "kms:Sign", "kms:Generate*", "sqz:SendMessage"],
+         "Resource": ["arn:foo:sqs:us-east-1:000000000000:q", "arn:aws-cn:sqs:*:*:q", "arn:*:sqs:*:*:q"],
+         "Condition": {"StringEquals": {"aws:SourceIpp": "x", "aws:SourceVpce": "v", "aws:PrincipalTag/team": "t"}}}]})
+    p, lines, (f,) = validate(tmp_path, {"identity.json": identity}, "--kind", "identity")
+    assert p.returncode == 1, lines
+    assert findings(lines, f) == [
+        (*at(identity, '"kms:Decrpyt"'), "ERROR", "INVALID_ACTION"),
+        (*at(identity, '"sqz:SendMessage"'), "SUGGESTION", "SERVICE_NOT_SERVED"),
+        (*at(identity, '"arn:foo:sqs'), "ERROR", "INVALID_PARTITION"),
+        (*at(identity, '"aws:SourceIpp"'), "WARNING", "UNKNOWN_GLOBAL_CONDITION_KEY"),
+    ]
+
+    big = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": f"S{i}", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": f"{SQS_ARN}:queue-number-{i:04}"}
+        for i in range(80)]})
+    assert len([c for c in big if not c.isspace()]) > 6144
+    p, lines, (f,) = validate(tmp_path, {"big.json": big}, "--kind", "identity")
+    assert p.returncode == 1 and [code for *_, code in findings(lines, f)] == ["POLICY_SIZE_EXCEEDED"], lines
 
 
 def _queue_policy(statements):
