@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // Hummingbird's own dependencies, named because SealQServer imports them directly.
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // System libraries: only SealCrypto may import these.
@@ -44,10 +47,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        /// A strict JSON parser shared by the wire codecs and the load generator.
+        /// A strict JSON parser (with source positions on request) shared by the codecs, the engine,
+        /// the key service, the policy engine, storage and the load generator.
         .target(name: "WireJSON"),
 
+        /// CloudTrail records, RFC 9162 Merkle trees and proofs, signed checkpoints and the offline verifier.
         .target(name: "AuditTrail", dependencies: ["SealCrypto", "SigV4", "WireFormat", "WireJSON"]),
+        /// CloudTrail's LookupEvents codec (JSON 1.1) and its errors.
         .target(name: "AuditWire", dependencies: ["WireFormat", "WireJSON"]),
         /// Answer trees with their JSON and XML writers, and form decoding, shared by the wire modules.
         .target(name: "WireFormat", dependencies: ["SigV4"]),
@@ -57,8 +63,10 @@ let package = Package(
         .target(name: "PolicyEngine", dependencies: ["WireJSON"]),
         /// Principals, groups and their policies from `policies/`, and access keys sealed in the data directory.
         .target(name: "Principals", dependencies: ["PolicyEngine", "SealCrypto", "WireJSON"]),
-        /// IAM (policy simulation) and STS (caller identity) Query codecs.
+        /// IAM (policy simulation, access keys, users, credential report) and STS (caller identity)
+        /// Query codecs, and the awscli's JSON input and output for `sealq policy simulate`.
         .target(name: "IdentityWire", dependencies: ["WireFormat", "WireJSON"]),
+        /// The KMS JSON 1.1 (TrentService) codec and KMS's error shapes.
         .target(name: "KMSWire", dependencies: ["WireFormat", "WireJSON"]),
         /// The Hummingbird application: the request path, metrics, background services.
         .target(
@@ -67,18 +75,22 @@ let package = Package(
                 "QueueEngine", "Storage", "SQSWire", "SigV4", "SealCrypto", "PolicyEngine", "Principals",
                 "IdentityWire", "WireFormat", "WireJSON", "KeyService", "KMSWire", "AuditTrail", "AuditWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        /// Load generator: SigV4-signed SQS requests over keep-alive HTTP/1.1 connections.
+        /// Load generator: SigV4-signed SQS and KMS requests over keep-alive HTTP/1.1 connections, and
+        /// in-process benchmarks of the key service and of authorization (hence storage and the engine).
         .target(
             name: "SealQBench",
             dependencies: [
-                "SigV4", "SealCrypto", "WireJSON", "PolicyEngine", "KeyService", "QueueEngine", "Storage",
+                "SigV4", "SealCrypto", "WireJSON", "WireFormat", "PolicyEngine", "KeyService", "QueueEngine", "Storage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -90,10 +102,12 @@ let package = Package(
         .executableTarget(
             name: "sealq",
             dependencies: [
-                "CProcessGuard", "SealQServer", "SealQBench", "Principals", "PolicyEngine", "IdentityWire", "WireJSON", "WireFormat", "AuditTrail", "AuditWire",
-                "SQSWire",
+                "CProcessGuard", "SealQServer", "SealQBench", "Principals", "PolicyEngine", "IdentityWire", "WireFormat", "AuditTrail", "AuditWire",
+                "SQSWire", "KeyService", "SealCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
 

@@ -60,8 +60,7 @@ extension QueueEngine {
 
     /// The live queue an ARN of this account and region names.
     func deadLetterQueue(arn: String) -> QueueRecord? {
-        let prefix = "arn:aws:sqs:\(configuration.region):\(configuration.accountId):"
-        guard arn.hasPrefix(prefix) else { return nil }
-        return catalog.queue(named: String(arn.dropFirst(prefix.count)))
+        guard arn.hasPrefix(arnPrefix) else { return nil }
+        return catalog.queue(named: String(arn.dropFirst(arnPrefix.count)))
     }
 }

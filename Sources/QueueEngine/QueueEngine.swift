@@ -51,7 +51,7 @@ public final class QueueEngine: Sendable {
     let queueChanges = NamedSerialLock()
     let logger: Logger
     /// `arn:aws:sqs:REGION:ACCOUNT:`, the start of every queue ARN.
-    private let arnPrefix: String
+    let arnPrefix: String
     /// Counters by metric and queue, each made once: making one asks the metrics backend.
     private let counters = Mutex<[CounterName: Counter]>([:])
     /// The recorders of sent messages' sizes, by queue.

@@ -46,13 +46,18 @@ public enum SQSRequest: Sendable {
         }
     }
 
+    /// The queue name a queue ARN ends with (`arn:aws:sqs:REGION:ACCOUNT:NAME`).
+    public static func queueName(inArn arn: String) -> String? {
+        arn.split(separator: ":").last.map(String.init)
+    }
+
     /// The queue the call acts on, if it names one.
     public var queueName: String? {
         switch self {
         case .createQueue(let name, _, _), .getQueueUrl(let name): return name
         case .listQueues, .cancelMessageMoveTask: return nil
         case .startMessageMoveTask(let arn, _, _), .listMessageMoveTasks(let arn, _):
-            return arn.split(separator: ":").last.map(String.init)
+            return Self.queueName(inArn: arn)
         case .deleteQueue(let queue), .getQueueAttributes(let queue, _), .setQueueAttributes(let queue, _),
             .purgeQueue(let queue), .sendMessage(let queue, _), .sendMessageBatch(let queue, _),
             .receiveMessage(let queue, _), .deleteMessage(let queue, _), .deleteMessageBatch(let queue, _),

@@ -137,7 +137,7 @@ public func buildApplication(
         contentDigest: { Hex.encode(Digest.sha256(Array($0.utf8))) })
     try await engine.start()
     let router = ServiceRouter(
-        sqs: RequestPipeline(
+        sqs: SQSPipeline(
             decoder: SQSRequestDecoder(accountId: configuration.accountId), authenticator: authenticator,
             authorizer: authorizer, targets: SQSAuthorizationTarget(engine: engine), executor: SQSExecutor(engine: engine),
             recorder: recorder, encoder: SQSResponseEncoder(accountId: configuration.accountId), logger: logger),

@@ -57,11 +57,9 @@ struct CloudTrailPipeline: Sendable {
             }
             record.errorCode = trailError.type
             record.errorMessage = trailError.message
-            // Fail closed: an answer goes out only once its record is on disk.
-            do { try await recorder.record(record) } catch {
-                return LookupResponseEncoder.encode(.internalFailure, requestId: requestId)
-            }
-            return LookupResponseEncoder.encode(trailError, requestId: requestId)
+            return await recorder.answer(
+                failed: record, with: LookupResponseEncoder.encode(trailError, requestId: requestId),
+                else: { LookupResponseEncoder.encode(.internalFailure, requestId: requestId) })
         }
     }
 }

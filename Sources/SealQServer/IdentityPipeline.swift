@@ -93,11 +93,9 @@ struct IdentityPipeline: Sendable {
             }
             record.errorCode = identityError.code
             record.errorMessage = identityError.message
-            // Fail closed: an answer goes out only once its record is on disk.
-            do { try await recorder.record(record) } catch {
-                return IdentityResponseEncoder.encode(.internalFailure, service: service, requestId: requestId)
-            }
-            return IdentityResponseEncoder.encode(identityError, service: service, requestId: requestId)
+            return await recorder.answer(
+                failed: record, with: IdentityResponseEncoder.encode(identityError, service: service, requestId: requestId),
+                else: { IdentityResponseEncoder.encode(.internalFailure, service: service, requestId: requestId) })
         }
     }
 

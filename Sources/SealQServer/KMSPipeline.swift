@@ -89,11 +89,9 @@ struct KMSPipeline: Sendable {
                 record.decision = .explicitDeny
                 record.decidingStatements = statements
             }
-            // Fail closed: an answer goes out only once its record is on disk.
-            do { try await recorder.record(record, pending: pending) } catch {
-                return KMSResponseEncoder.encode(.internalFailure, requestId: requestId)
-            }
-            return KMSResponseEncoder.encode(kmsError, requestId: requestId)
+            return await recorder.answer(
+                failed: record, pending: pending, with: KMSResponseEncoder.encode(kmsError, requestId: requestId),
+                else: { KMSResponseEncoder.encode(.internalFailure, requestId: requestId) })
         }
     }
 

@@ -104,6 +104,22 @@ struct RequestRecorder: Sendable {
         try await audit.append(entries)
     }
 
+    /// Records the failed request `record`, then gives `answer`, or `internalFailure` when the
+    /// record cannot be stored: fail closed, no answer goes out before its record is on disk.
+    /// Every service's pipeline ends its failures here.
+    func answer(
+        failed record: RequestRecord, pending: PendingAuditRecord? = nil, with answer: EncodedResponse,
+        else internalFailure: () -> EncodedResponse
+    ) async -> EncodedResponse {
+        do {
+            try await self.record(record, pending: pending)
+            return answer
+        } catch {
+            logger.error("audit record failed", metadata: ["request.id": "\(record.requestId)", "error": "\(error)"])
+            return internalFailure()
+        }
+    }
+
     /// Records a use of a KMS key the queue service made on a caller's behalf (SSE-KMS): with
     /// the request that caused it when there is one, else on its own.
     func recordKeyUse(_ use: EnvelopeSealer.KeyUse) {

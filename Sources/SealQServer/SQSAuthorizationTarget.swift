@@ -88,6 +88,6 @@ struct SQSAuthorizationTarget: Sendable {
     }
 
     private static func name(inArn arn: String) -> String {
-        arn.split(separator: ":").last.map(String.init) ?? arn
+        SQSRequest.queueName(inArn: arn) ?? arn
     }
 }

@@ -9,7 +9,7 @@ import WireFormat
 /// One endpoint, several services: tells a call's service apart by its `X-Amz-Target`, its
 /// SigV4 credential scope and its Query `Action`, and hands it to that service's pipeline.
 struct ServiceRouter: Sendable {
-    let sqs: RequestPipeline
+    let sqs: SQSPipeline
     let identity: IdentityPipeline
     let kms: KMSPipeline
     let cloudTrail: CloudTrailPipeline
@@ -53,7 +53,7 @@ struct ServiceRouter: Sendable {
             }
         }
         return await refuse(call, error, code: error.queryCode, eventSource: "sqs.amazonaws.com") { failed, requestId in
-            sqs.encoder.encode(failed ? .internalFailure : error, protocol: RequestPipeline.protocolOf(call), requestId: requestId)
+            sqs.encoder.encode(failed ? .internalFailure : error, protocol: SQSPipeline.protocolOf(call), requestId: requestId)
         }
     }
 

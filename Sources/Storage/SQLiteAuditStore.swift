@@ -57,7 +57,7 @@ public struct SQLiteAuditStore: AuditStore {
     /// `lookupCandidates(before:limit:)` from the database file at `path`, read without writing
     /// (for `sealq audit lookup`).
     public static func lookupCandidates(path: String, before: Int64?, limit: Int) throws -> [AuditLookupCandidate] {
-        try readOnly(path) { db in try lookupCandidates(db, before: before, limit: limit) }
+        try ReadOnlyDatabase.read(path) { db in try lookupCandidates(db, before: before, limit: limit) }
     }
 
     /// The whole records of the events of request `requestId` (a call's own record, and the key
@@ -73,22 +73,12 @@ public struct SQLiteAuditStore: AuditStore {
 
     /// `newestOfEachTemplate()` from the database file at `path`, read without writing.
     public static func newestOfEachTemplate(path: String) throws -> [AuditLookupCandidate] {
-        try readOnly(path) { db in try newestOfEachTemplate(db) }
+        try ReadOnlyDatabase.read(path) { db in try newestOfEachTemplate(db) }
     }
 
     /// `records(at:)` from the database file at `path`, read without writing.
     public static func records(path: String, at positions: [Int64]) throws -> [Int64: [UInt8]] {
-        try readOnly(path) { db in try records(db, at: positions) }
-    }
-
-    private static func readOnly<T>(_ path: String, _ read: (Database) throws -> T) throws -> T {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(5)
-        return try DatabaseQueue(path: path, configuration: configuration).read { db in
-            try SQLiteMessageStore.NewerSchema.refuse(db)
-            return try read(db)
-        }
+        try ReadOnlyDatabase.read(path) { db in try records(db, at: positions) }
     }
 
     private static func lookupCandidates(_ db: Database, before: Int64?, limit: Int) throws -> [AuditLookupCandidate] {
@@ -246,11 +236,7 @@ public struct SQLiteAuditStore: AuditStore {
         path: String, checkpoints: ([Checkpoint], _ archived: MerkleAccumulator?) throws -> Void,
         firstPosition: () -> Int64 = { 1 }, events visit: (StoredAuditEvent) throws -> Bool
     ) throws {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(5)
-        try DatabaseQueue(path: path, configuration: configuration).read { db in
-            try SQLiteMessageStore.NewerSchema.refuse(db)
+        try ReadOnlyDatabase.read(path) { db in
             let archived = try db.tableExists("audit_archive") ? archivedState(db) : nil
             try checkpoints(try Row.fetchAll(db, sql: "SELECT * FROM audit_checkpoints ORDER BY tree_size").map(Self.checkpoint), archived)
             // Records are rebuilt here rather than by the audit_records view: the same bytes,

@@ -19,13 +19,7 @@ public struct SQLiteKeyStore: KeyStore {
     /// The keyring of the database file at `path`, read without writing or migrating (for
     /// offline tools such as `sealq policy who-can --key`; safe while the daemon runs).
     public static func readKeyring(path: String) throws -> Keyring {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(5)
-        return try DatabaseQueue(path: path, configuration: configuration).read { db in
-            try SQLiteMessageStore.NewerSchema.refuse(db)
-            return try keyring(db)
-        }
+        try ReadOnlyDatabase.read(path, Self.keyring)
     }
 
     /// The ARN of one key stored in the database file at `path`, which names the account and
@@ -33,10 +27,7 @@ public struct SQLiteKeyStore: KeyStore {
     /// Read without writing or migrating, so older databases answer too.
     public static func anyKeyArn(path: String) throws -> String? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(5)
-        return try DatabaseQueue(path: path, configuration: configuration).read { db in
+        return try ReadOnlyDatabase.read(path, checkSchema: false) { db in
             guard try db.tableExists("kms_keys"), let record = try String.fetchOne(db, sql: "SELECT record FROM kms_keys LIMIT 1") else {
                 return nil
             }

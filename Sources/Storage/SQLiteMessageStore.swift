@@ -318,13 +318,6 @@ extension SQLiteMessageStore {
     /// The live queues in the database file at `path`, read without writing and without
     /// migrating, for offline tools such as `sealq policy who-can` (safe while the daemon runs).
     public static func readQueues(path: String) throws -> [QueueRecord] {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(5)
-        let database = try DatabaseQueue(path: path, configuration: configuration)
-        return try database.read { db in
-            try NewerSchema.refuse(db)
-            return try Row.fetchAll(db, sql: "SELECT * FROM queues").map(queueRecord)
-        }
+        try ReadOnlyDatabase.read(path) { db in try Row.fetchAll(db, sql: "SELECT * FROM queues").map(queueRecord) }
     }
 }

@@ -6,8 +6,10 @@ import QueueEngine
 import SQSWire
 
 /// The request path of DESIGN.md for SQS calls: decode → authenticate → authorize → execute →
-/// record → encode. Every call passes every stage; no stage has a private copy elsewhere.
-struct RequestPipeline: Sendable {
+/// record → encode. Every call passes every stage. `KMSPipeline`, `IdentityPipeline` and
+/// `CloudTrailPipeline` are the same path for the other services: each has its own codecs and
+/// executor, and all share the stage objects (`Authenticator`, `Authorizer`, `RequestRecorder`).
+struct SQSPipeline: Sendable {
     let decoder: SQSRequestDecoder
     let authenticator: Authenticator
     let authorizer: Authorizer
@@ -81,12 +83,9 @@ struct RequestPipeline: Sendable {
             let wireError = wire(error, requestId: requestId)
             record.errorCode = wireError.queryCode
             record.errorMessage = wireError.message
-            // Fail closed: an answer goes out only once its record is on disk.
-            do { try await recorder.record(record, pending: pending) } catch {
-                logger.error("audit record failed", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
-                return encoder.encode(WireError.internalFailure, protocol: wireProtocol, requestId: requestId)
-            }
-            return encoder.encode(wireError, protocol: wireProtocol, requestId: requestId)
+            return await recorder.answer(
+                failed: record, pending: pending, with: encoder.encode(wireError, protocol: wireProtocol, requestId: requestId),
+                else: { encoder.encode(WireError.internalFailure, protocol: wireProtocol, requestId: requestId) })
         }
     }
 
@@ -96,9 +95,8 @@ struct RequestPipeline: Sendable {
         Result { () throws(WireError) in
             switch wireProtocol {
             case .json:
-                let target = call.headers["x-amz-target"] ?? ""
-                guard target.hasPrefix("AmazonSQS.") else { throw WireError.invalidAction(target) }
-                return try decoder.decodeJSON(action: String(target.dropFirst("AmazonSQS.".count)), body: call.body)
+                guard let action = Self.targetAction(call) else { throw WireError.invalidAction(call.headers["x-amz-target"] ?? "") }
+                return try decoder.decodeJSON(action: action, body: call.body)
             case .query:
                 return try decoder.decodeQuery(parameters: try call.formParameters(), path: call.path)
             }
@@ -122,11 +120,17 @@ struct RequestPipeline: Sendable {
     private static func claimedAction(of call: IncomingCall, protocol wireProtocol: SQSProtocol) -> SQSAction? {
         switch wireProtocol {
         case .json:
-            let target = call.headers["x-amz-target"] ?? ""
-            return target.hasPrefix("AmazonSQS.") ? SQSAction(rawValue: String(target.dropFirst("AmazonSQS.".count))) : nil
+            return targetAction(call).flatMap(SQSAction.init(rawValue:))
         case .query:
             return (try? call.formParameters())?["Action"].flatMap(SQSAction.init(rawValue:))
         }
+    }
+
+    /// The action an `X-Amz-Target: AmazonSQS.<Action>` header names, if the header has that form.
+    private static func targetAction(_ call: IncomingCall) -> String? {
+        let prefix = "AmazonSQS."
+        guard let target = call.headers["x-amz-target"], target.hasPrefix(prefix) else { return nil }
+        return String(target.dropFirst(prefix.count))
     }
 
     static func protocolOf(_ call: IncomingCall) -> SQSProtocol {

@@ -1,0 +1,17 @@
+import GRDB
+
+/// A database file opened read-only for offline tools (safe while the daemon runs): nothing is
+/// written and nothing migrated, so older files read as they are.
+enum ReadOnlyDatabase {
+    /// Runs `read` on the file at `path`; a file made by a newer SealQ is refused unless
+    /// `checkSchema` is false.
+    static func read<T>(_ path: String, checkSchema: Bool = true, _ read: (Database) throws -> T) throws -> T {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        return try DatabaseQueue(path: path, configuration: configuration).read { db in
+            if checkSchema { try SQLiteMessageStore.NewerSchema.refuse(db) }
+            return try read(db)
+        }
+    }
+}
