@@ -94,18 +94,13 @@ struct SQSResultTree {
             return .structure(sendResult(sent, message))
         case .sendMessageBatch(let successes, let failures):
             let entries = successes.map { OutputNode.structure([("Id", .text($0.id))] + sendResult($0.result, $0.message)) }
-            return .structure([
-                ("Successful", .list(itemName: "SendMessageBatchResultEntry", entries)),
-                ("Failed", .list(itemName: "BatchResultErrorEntry", failures.map(failure))),
-            ])
+            return batchResult("SendMessageBatchResultEntry", entries, failures)
         case .receiveMessage(let messages):
             // Like SQS, an empty receive has no Messages member at all.
             return .structure(messages.isEmpty ? [] : [("Messages", .list(itemName: "Message", messages.map(message)))])
         case .batch(let successIds, let failures):
-            return .structure([
-                ("Successful", .list(itemName: "\(action.rawValue)ResultEntry", successIds.map { .structure([("Id", .text($0))]) })),
-                ("Failed", .list(itemName: "BatchResultErrorEntry", failures.map(failure))),
-            ])
+            let entries = successIds.map { OutputNode.structure([("Id", .text($0))]) }
+            return batchResult("\(action.rawValue)ResultEntry", entries, failures)
         case .tags(let tags):
             return .structure([("Tags", stringMap(tags, entry: "Tag", key: "Key"))])
         case .moveTaskStarted(let handle):
@@ -115,6 +110,15 @@ struct SQSResultTree {
         case .moveTasks(let tasks):
             return .structure([("Results", .list(itemName: "ListMessageMoveTasksResultEntry", tasks.map(moveTask)))])
         }
+    }
+
+    /// A batch's answer. Like SQS, it leaves out an empty list: `Failed` when every entry
+    /// succeeded, `Successful` when every entry failed (SDKs such as Java's v2 test `hasFailed()`).
+    private func batchResult(_ entryName: String, _ successes: [OutputNode], _ failures: [(id: String, error: SQSError)]) -> OutputNode {
+        var members: [(String, OutputNode)] = []
+        if !successes.isEmpty { members.append(("Successful", .list(itemName: entryName, successes))) }
+        if !failures.isEmpty { members.append(("Failed", .list(itemName: "BatchResultErrorEntry", failures.map(failure)))) }
+        return .structure(members)
     }
 
     private func url(_ name: String) -> String {

@@ -203,3 +203,20 @@ def test_send_batch_all_entries_failed_is_still_200(sqs, queue):
     assert resp.get("Successful", []) == []
     assert sorted(f["Id"] for f in resp["Failed"]) == ["a", "b"]
     assert queue_counts(sqs, queue) == (0, 0, 0)
+
+
+def test_a_batch_answer_leaves_out_an_empty_list(sqs, queue, json_call):
+    """As SQS answers over JSON (aws/aws-sdk#657): no "Failed" when every entry succeeded, no
+    "Successful" when every entry failed; the Java SDK v2's hasFailed() reads the key's presence."""
+    sent = json_call("SendMessageBatch", {"QueueUrl": queue, "Entries": [
+        {"Id": "a", "MessageBody": "one"}, {"Id": "b", "MessageBody": "two"}]}).json()
+    assert sorted(sent) == ["Successful"] and len(sent["Successful"]) == 2, sent
+    refused = json_call("SendMessageBatch", {"QueueUrl": queue, "Entries": [{"Id": "x", "MessageBody": "\u0000"}]}).json()
+    assert sorted(refused) == ["Failed"], refused
+    handles = [m["ReceiptHandle"] for m in receive_bodies(sqs, queue, 2)]
+    for action, extra in [("ChangeMessageVisibilityBatch", {"VisibilityTimeout": 0}), ("DeleteMessageBatch", {})]:
+        answer = json_call(action, {"QueueUrl": queue, "Entries": [
+            {"Id": f"e{i}", "ReceiptHandle": h, **extra} for i, h in enumerate(handles)]}).json()
+        assert sorted(answer) == ["Successful"], (action, answer)
+    assert sorted(json_call("DeleteMessageBatch", {"QueueUrl": queue, "Entries": [
+        {"Id": "bad", "ReceiptHandle": "not-a-handle"}]}).json()) == ["Failed"]
