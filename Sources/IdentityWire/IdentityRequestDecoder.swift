@@ -1,8 +1,16 @@
 /// Turns the decoded form fields of an IAM or STS Query request into an `IdentityRequest`.
 public enum IdentityRequestDecoder {
-    /// The service each Query action served here belongs to: what a call whose credential scope
-    /// does not say (unsigned, or signed with a broken Credential) is answered as.
-    public static func service(ofAction action: String) -> IdentityService? {
+    /// The service a Query call whose credential scope does not say (unsigned, or signed with a
+    /// broken Credential) is for: by its `Action` when it is one served here, else by its
+    /// `Version` (IAM's or STS's), so an IAM or STS action SealQ lacks is refused by that
+    /// service (botocore sends STS's AssumeRoleWithWebIdentity unsigned). Nil: SQS's.
+    public static func service(ofQuery parameters: [String: String]) -> IdentityService? {
+        if let action = parameters["Action"], let service = service(ofAction: action) { return service }
+        return [IdentityService.iam, .sts].first { $0.apiVersion == parameters["Version"] }
+    }
+
+    /// The service each Query action served here belongs to.
+    static func service(ofAction action: String) -> IdentityService? {
         if action == "GetCallerIdentity" { return .sts }
         let iamActions: Set<String> = [
             "SimulateCustomPolicy", "SimulatePrincipalPolicy", "GetUser", "ListUsers", "GenerateCredentialReport",

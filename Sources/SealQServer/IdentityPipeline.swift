@@ -35,8 +35,13 @@ struct IdentityPipeline: Sendable {
                 throw IdentityError(error)
             }
             record.identify(identity)
-            // IAM and STS serve no anonymous caller: an unsigned request hears that first.
-            guard let principal = identity.principal else { throw IdentityError.missingAuthenticationToken }
+            // IAM and STS serve no anonymous caller: an unsigned request hears that first, unless
+            // it asks for an action not served here (STS takes AssumeRoleWithWebIdentity and
+            // AssumeRoleWithSAML unsigned: signing them would not help).
+            guard let principal = identity.principal else {
+                if case .failure(let error) = decoded, error.code == "InvalidAction" { throw error }
+                throw IdentityError.missingAuthenticationToken
+            }
             let request = try decoded.get()
             record.action = request.actionName
             record.requestParameters = Self.auditParameters(of: request)

@@ -87,6 +87,6 @@ struct ServiceRouter: Sendable {
         {
             return scoped
         }
-        return parameters["Action"].flatMap(IdentityRequestDecoder.service(ofAction:))
+        return IdentityRequestDecoder.service(ofQuery: parameters)
     }
 }

@@ -43,6 +43,15 @@ struct QueryDecodingTests {
         }
     }
 
+    @Test("An action not served here is told apart by the Query Version: IAM's, STS's, else SQS's")
+    func serviceOfQuery() {
+        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "AssumeRoleWithWebIdentity", "Version": "2011-06-15"]) == .sts)
+        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "CreateRole", "Version": "2010-05-08"]) == .iam)
+        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "GetCallerIdentity", "Version": "2012-11-05"]) == .sts)
+        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "SendMessage", "Version": "2012-11-05"]) == nil)
+        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "Frobnicate"]) == nil)
+    }
+
     @Test("A missing Action is MissingAction; an action of the other service or none is InvalidAction")
     func unknownActions() {
         #expect(error(["Version": "2010-05-08"]) == .missingAction)

@@ -19,8 +19,8 @@ import time
 import uuid
 
 import boto3
-from botocore.exceptions import ClientError
 import pytest
+import requests
 from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -861,6 +861,21 @@ def test_identity_calls_the_scope_does_not_name_are_answered_by_iam_and_sts(env)
     assert r.status_code == 403, r.text
     assert "https://sts.amazonaws.com/doc/2011-06-15/" in r.text and "<Code>SignatureDoesNotMatch</Code>" in r.text, r.text
     assert "scoped to correct service: &apos;sts&apos;" in r.text, r.text
+
+
+def test_unsigned_identity_actions_not_served_are_refused_by_their_own_service(env):
+    """botocore sends STS's AssumeRoleWithWebIdentity unsigned: told apart by the Query Version,
+    it is STS that says it lacks the action (signing would not help), and the record is STS's."""
+    sts = client(env, "sts", unsigned=True)
+    err = pytest.raises(ClientError, sts.assume_role_with_web_identity, RoleArn=f"arn:aws:iam::{ACCOUNT}:role/x",
+                        RoleSessionName="sess", WebIdentityToken="t" * 8).value
+    assert (err.response["Error"]["Code"], err.response["ResponseMetadata"]["HTTPStatusCode"]) == ("InvalidAction", 400), err.response
+    raw = requests.post(env.url + "/", data="Action=AssumeRoleWithSAML&Version=2011-06-15",
+                        headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=30)
+    assert raw.status_code == 400 and "https://sts.amazonaws.com/doc/2011-06-15/" in raw.text, raw.text
+    iam = requests.post(env.url + "/", data="Action=CreateRole&Version=2010-05-08",
+                        headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=30)
+    assert "https://iam.amazonaws.com/doc/2010-05-08/" in iam.text and "<Code>InvalidAction</Code>" in iam.text, iam.text
 
 
 @needs_aws_cli
