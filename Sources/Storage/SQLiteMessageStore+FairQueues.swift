@@ -14,6 +14,11 @@ extension SQLiteMessageStore {
     /// How many groups that may have visible messages a receive considers, oldest head first.
     private static let fairGroupsPerReceive = 64
 
+    /// The most messages in flight counted for one group: a receive orders tenants by their
+    /// loads, and past this many a tenant is simply busy (ties go to the oldest), so counting
+    /// stays bounded however many messages one tenant holds in flight.
+    private static let countedLoad = 128
+
     /// How many of the oldest visible messages a receive looks through for ungrouped ones: no
     /// index holds ungrouped messages alone, so the look is bounded; one further back is served
     /// once the messages ahead of it are, or when the tenants cannot fill the receive.
@@ -40,8 +45,7 @@ extension SQLiteMessageStore {
     /// visible.
     static func fairCandidates(_ db: Database, _ request: ClaimRequest, count: Int) throws -> [Row]? {
         guard let groups = try candidateGroups(db, request) else { return nil }
-        let loads = try inFlightLoads(db, request)
-        let tenants = groups.map { Tenant(group: $0.id, rows: [], load: loads[$0.id] ?? 0, age: $0.head) }
+        let tenants = try groups.map { Tenant(group: $0.id, rows: [], load: try inFlightLoad(db, request, group: $0.id), age: $0.head) }
             + (try ungroupedTenants(db, request, count: count))
         var served: [Tenant] = []
         for var tenant in tenants.sorted(by: { ($0.load, $0.age) < ($1.load, $1.age) }) where served.count < count {
@@ -72,21 +76,17 @@ extension SQLiteMessageStore {
         return rows.map { (id: $0["group_id"], head: $0["head_seq"]) }
     }
 
-    /// Each group's number of messages in flight.
-    private static func inFlightLoads(_ db: Database, _ request: ClaimRequest) throws -> [String: Int] {
-        var loads: [String: Int] = [:]
-        for row in try Row.fetchAll(
+    /// A group's number of messages in flight, up to `countedLoad`: read from the index of
+    /// received grouped messages, so it costs what the group holds in flight, not the queue.
+    private static func inFlightLoad(_ db: Database, _ request: ClaimRequest, group: String) throws -> Int {
+        try Int.fetchOne(
             db.cachedStatement(
                 sql: """
-                    SELECT group_id, COUNT(*) AS load FROM messages
-                    WHERE space = ? AND visible_at > ? AND receive_count > 0 AND group_id IS NOT NULL
-                    GROUP BY group_id
+                    SELECT COUNT(*) FROM (
+                        SELECT 1 FROM messages
+                        WHERE space = ? AND group_id = ? AND receive_count > 0 AND visible_at > ? LIMIT ?)
                     """),
-            arguments: [request.space, request.now])
-        {
-            loads[row["group_id"]] = row["load"]
-        }
-        return loads
+            arguments: [request.space, group, request.now, countedLoad]) ?? 0
     }
 
     /// The ungrouped messages among the `ungroupedWindow` oldest visible ones, up to `count`,
