@@ -52,8 +52,8 @@ public final class QueueEngine: Sendable {
     let logger: Logger
     /// `arn:aws:sqs:REGION:ACCOUNT:`, the start of every queue ARN.
     let arnPrefix: String
-    /// Counters by metric and queue, each made once: making one asks the metrics backend.
-    private let counters = Mutex<[CounterName: Counter]>([:])
+    /// Counters by queue and metric, each made once: making one asks the metrics backend.
+    private let counters = Mutex<[String: [String: Counter]]>([:])
     /// The recorders of sent messages' sizes, by queue.
     private let sizeRecorders = Mutex<[String: Recorder]>([:])
 
@@ -62,11 +62,6 @@ public final class QueueEngine: Sendable {
     public static let sentMessageSizeMetric = "sealq_sent_message_size_bytes"
     /// 256 B to 1 MiB, by fours: SQS's whole range of message sizes.
     public static let sentMessageSizeBuckets: [Double] = [256, 1_024, 4_096, 16_384, 65_536, 262_144, 1_048_576]
-
-    private struct CounterName: Hashable {
-        var metric: String
-        var queue: String
-    }
 
     /// Creates an engine; call `start()` before serving requests.
     ///
@@ -167,9 +162,8 @@ public final class QueueEngine: Sendable {
     func startCounters(of queue: QueueRecord) {
         let metrics = Self.perQueueCounters + (queue.settings.fifoQueue ? ["sealq_messages_deduplicated_total"] : [])
         counters.withLock { counters in
-            for metric in metrics {
-                let name = CounterName(metric: metric, queue: queue.name)
-                if counters[name] == nil { counters[name] = Counter(label: metric, dimensions: [("queue", queue.name)]) }
+            for metric in metrics where counters[queue.name]?[metric] == nil {
+                counters[queue.name, default: [:]][metric] = Counter(label: metric, dimensions: [("queue", queue.name)])
             }
         }
     }
@@ -177,11 +171,8 @@ public final class QueueEngine: Sendable {
     /// Destroys the per-queue counters and size recorder of `queue` (deleted), so its series leave `/metrics` and a
     /// queue created again under its name counts from zero, as a new queue in CloudWatch does.
     func forgetCounters(of queue: String) {
-        let removed = counters.withLock { counters in
-            let names = counters.keys.filter { $0.queue == queue }
-            return names.compactMap { counters.removeValue(forKey: $0) }
-        }
-        removed.forEach { $0.destroy() }
+        let removed = counters.withLock { $0.removeValue(forKey: queue) } ?? [:]
+        removed.values.forEach { $0.destroy() }
         sizeRecorders.withLock { $0.removeValue(forKey: queue) }?.destroy()
     }
 
@@ -200,13 +191,12 @@ public final class QueueEngine: Sendable {
 
     func count(_ metric: String, queue: String, by amount: Int) {
         guard amount > 0 else { return }
-        let name = CounterName(metric: metric, queue: queue)
         let counter = counters.withLock { counters -> Counter? in
-            if let counter = counters[name] { return counter }
+            if let counter = counters[queue]?[metric] { return counter }
             // A request that ran on a queue deleted since does not bring its series back.
             guard catalog.queue(named: queue) != nil else { return nil }
             let counter = Counter(label: metric, dimensions: [("queue", queue)])
-            counters[name] = counter
+            counters[queue, default: [:]][metric] = counter
             return counter
         }
         counter?.increment(by: amount)

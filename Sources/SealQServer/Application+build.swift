@@ -16,7 +16,7 @@ import Storage
 /// started ignoring it, as `nohup` does), then shuts down in order: waiting long polls are
 /// answered empty first, then the HTTP server drains, then storage is checkpointed. SIGUSR1
 /// and SIGUSR2, which would end the process on the spot, are ignored.
-public func runDaemon(configuration: ServerConfiguration, registry: PrometheusCollectorRegistry, logger: Logger) async throws {
+public func runDaemon(configuration: ServerConfiguration, metrics: DescribedMetricsFactory, logger: Logger) async throws {
     signal(SIGUSR1, SIG_IGN)
     signal(SIGUSR2, SIG_IGN)
     let inheritedHangup = signal(SIGHUP, SIG_IGN)
@@ -24,7 +24,7 @@ public func runDaemon(configuration: ServerConfiguration, registry: PrometheusCo
     if !hangupIgnored { signal(SIGHUP, inheritedHangup) }
     // Sizes the event-loop group the HTTP server runs on; read when it is first used, below.
     NIOSingletons.groupLoopCountSuggestion = configuration.ioThreads
-    let (application, engine) = try await buildApplication(configuration: configuration, registry: registry, logger: logger)
+    let (application, engine) = try await buildApplication(configuration: configuration, metrics: metrics, logger: logger)
     let group = ServiceGroup(
         configuration: .init(
             services: [application, LongPollDrain(engine: engine)],
@@ -51,7 +51,7 @@ struct StartRefusal: Error, CustomStringConvertible {
 /// Builds the SealQ application: storage, engine, request path, HTTP server and background
 /// services, and returns it with its engine.
 public func buildApplication(
-    configuration: ServerConfiguration, registry: PrometheusCollectorRegistry, logger: Logger
+    configuration: ServerConfiguration, metrics: DescribedMetricsFactory, logger: Logger
 ) async throws -> (some ApplicationProtocol, QueueEngine) {
     try SecretFiles.ensureDirectory(configuration.dataDirectory)
     let dataLock = try DataDirectoryLock(dataDirectory: configuration.dataDirectory)
@@ -152,7 +152,7 @@ public func buildApplication(
             authenticator: authenticator, authorizer: authorizer, lookup: AuditLookup(store: store.auditStore), recorder: recorder,
             logger: logger))
     let responder = SealQResponder(
-        router: router, metrics: MetricsEndpoint(registry: registry, engine: engine, store: store),
+        router: router, metrics: MetricsEndpoint(metrics: metrics, engine: engine, store: store),
         maximumBodyBytes: configuration.maximumRequestBodyBytes,
         bodyBudget: BodyBudget(limit: configuration.bufferedBodyBudgetBytes))
     let connections = ConnectionLimit.raisingDescriptorLimit()

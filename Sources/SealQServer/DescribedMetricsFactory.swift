@@ -5,8 +5,9 @@ import QueueEngine
 /// The metrics backend `sealq serve` bootstraps: Prometheus on a registry, where SealQ's own
 /// counters and histograms carry a `# HELP` line naming what they count (and the CloudWatch SQS
 /// metric they mirror), as the gauges `/metrics` makes itself do. Prometheus's factory gives
-/// every metric made through swift-metrics an empty help text; this one asks the registry
-/// directly for the metrics it knows, and leaves the rest to that factory.
+/// every metric made through swift-metrics an empty help text; this one makes the metrics it
+/// knows itself (in the registry, or in `series` when they have labels: one per queue is too
+/// many for the registry), and leaves the rest to that factory.
 public struct DescribedMetricsFactory: MetricsFactory {
     /// The help text of each counter and histogram SealQ makes through swift-metrics.
     static let descriptions: [String: String] = [
@@ -21,7 +22,10 @@ public struct DescribedMetricsFactory: MetricsFactory {
         "sealq_queue_key_uses_total": "Successful KMS key uses the queue service made for SSE-KMS queues, by operation.",
     ]
 
-    private let registry: PrometheusCollectorRegistry
+    /// The registry of unlabelled metrics.
+    public let registry: PrometheusCollectorRegistry
+    /// SealQ's labelled counters and histograms.
+    public let series = LabelledSeries()
     private let prometheus: PrometheusMetricsFactory
 
     /// A factory on `registry`, with the histogram buckets SealQ's own histograms need.
@@ -34,14 +38,16 @@ public struct DescribedMetricsFactory: MetricsFactory {
 
     public func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
         guard let help = Self.descriptions[label] else { return prometheus.makeCounter(label: label, dimensions: dimensions) }
-        return registry.makeCounter(name: label, labels: dimensions, help: help)
+        if dimensions.isEmpty { return registry.makeCounter(name: label, labels: dimensions, help: help) }
+        return series.counter(name: label, labels: dimensions, help: help)
     }
 
     public func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
         guard aggregate, let help = Self.descriptions[label], let buckets = prometheus.valueHistogramBuckets[label] else {
             return prometheus.makeRecorder(label: label, dimensions: dimensions, aggregate: aggregate)
         }
-        return registry.makeValueHistogram(name: label, labels: dimensions, buckets: buckets, help: help)
+        if dimensions.isEmpty { return registry.makeValueHistogram(name: label, labels: dimensions, buckets: buckets, help: help) }
+        return series.histogram(name: label, labels: dimensions, buckets: buckets, help: help)
     }
 
     public func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
@@ -56,9 +62,13 @@ public struct DescribedMetricsFactory: MetricsFactory {
         prometheus.makeTimer(label: label, dimensions: dimensions)
     }
 
-    public func destroyCounter(_ handler: any CounterHandler) { prometheus.destroyCounter(handler) }
+    public func destroyCounter(_ handler: any CounterHandler) {
+        if let counter = handler as? SeriesCounter { series.remove(counter) } else { prometheus.destroyCounter(handler) }
+    }
     public func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) { prometheus.destroyFloatingPointCounter(handler) }
     public func destroyMeter(_ handler: any MeterHandler) { prometheus.destroyMeter(handler) }
-    public func destroyRecorder(_ handler: any RecorderHandler) { prometheus.destroyRecorder(handler) }
+    public func destroyRecorder(_ handler: any RecorderHandler) {
+        if let histogram = handler as? SeriesHistogram { series.remove(histogram) } else { prometheus.destroyRecorder(handler) }
+    }
     public func destroyTimer(_ handler: any TimerHandler) { prometheus.destroyTimer(handler) }
 }

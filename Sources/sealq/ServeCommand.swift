@@ -153,9 +153,9 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "sealq")
         logger.logLevel = level
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(DescribedMetricsFactory(registry: registry))
-        try await runDaemon(configuration: configuration, registry: registry, logger: logger)
+        let metrics = DescribedMetricsFactory(registry: PrometheusCollectorRegistry())
+        MetricsSystem.bootstrap(metrics)
+        try await runDaemon(configuration: configuration, metrics: metrics, logger: logger)
     }
 
     /// Every log level, least severe first: "trace, debug, …, critical".
