@@ -23,7 +23,7 @@ public enum AWSCLIOutput {
         ])
     }
 
-    private static func node(_ statement: StatementExplanation) -> OutputNode {
+    private static func node(_ statement: SimulatedStatementExplanation) -> OutputNode {
         var members: [(String, OutputNode)] = [("SourcePolicyId", .text(statement.sourcePolicyId))]
         if let sid = statement.sid { members.append(("Sid", .text(sid))) }
         members += [
@@ -33,7 +33,7 @@ public enum AWSCLIOutput {
         return .structure(members)
     }
 
-    private static func node(_ condition: ConditionExplanation) -> OutputNode {
+    private static func node(_ condition: SimulatedConditionExplanation) -> OutputNode {
         var members: [(String, OutputNode)] = [("Operator", .text(condition.conditionOperator)), ("Key", .text(condition.key))]
         if let values = condition.requestValues { members.append(("RequestValues", texts(values))) }
         members += [("PolicyValues", texts(condition.policyValues)), ("Result", .boolean(condition.result))]

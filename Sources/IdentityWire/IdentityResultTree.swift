@@ -112,7 +112,7 @@ enum IdentityResultTree {
         return .structure(members)
     }
 
-    private static func statement(_ statement: MatchedStatement) -> OutputNode {
+    private static func statement(_ statement: SimulatedStatement) -> OutputNode {
         var members: [(String, OutputNode)] = []
         if let id = statement.sourcePolicyId { members.append(("SourcePolicyId", .text(id))) }
         if let type = statement.sourcePolicyType { members.append(("SourcePolicyType", .text(type.rawValue))) }

@@ -17,10 +17,10 @@ public struct ResultExplanation: Sendable, Equatable {
     /// The simulated resource.
     public var resourceName: String
     /// Every statement of every policy, matched or not.
-    public var statements: [StatementExplanation]
+    public var statements: [SimulatedStatementExplanation]
 
     /// Creates a result explanation.
-    public init(actionName: String, resourceName: String, statements: [StatementExplanation]) {
+    public init(actionName: String, resourceName: String, statements: [SimulatedStatementExplanation]) {
         self.actionName = actionName
         self.resourceName = resourceName
         self.statements = statements
@@ -28,7 +28,7 @@ public struct ResultExplanation: Sendable, Equatable {
 }
 
 /// One statement and why it applied or not.
-public struct StatementExplanation: Sendable, Equatable {
+public struct SimulatedStatementExplanation: Sendable, Equatable {
     /// The policy the statement belongs to (`PolicyInputList.1`).
     public var sourcePolicyId: String
     /// The statement's `Sid`, when it has one.
@@ -40,12 +40,12 @@ public struct StatementExplanation: Sendable, Equatable {
     /// A one-line reason (`Action does not match`, `All conditions hold`).
     public var reason: String
     /// Each condition the statement tests.
-    public var conditions: [ConditionExplanation]
+    public var conditions: [SimulatedConditionExplanation]
 
     /// Creates a statement explanation.
     public init(
         sourcePolicyId: String, sid: String? = nil, effect: String, matched: Bool, reason: String,
-        conditions: [ConditionExplanation] = []
+        conditions: [SimulatedConditionExplanation] = []
     ) {
         self.sourcePolicyId = sourcePolicyId
         self.sid = sid
@@ -57,7 +57,7 @@ public struct StatementExplanation: Sendable, Equatable {
 }
 
 /// One condition test: operator, key, the values on each side, and its outcome.
-public struct ConditionExplanation: Sendable, Equatable {
+public struct SimulatedConditionExplanation: Sendable, Equatable {
     /// The operator as written (`ForAnyValue:StringLike`, `IpAddressIfExists`).
     public var conditionOperator: String
     /// The context key.

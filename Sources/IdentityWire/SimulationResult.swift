@@ -36,7 +36,7 @@ public struct EvaluationResult: Sendable, Equatable {
     /// The decision.
     public var evalDecision: EvalDecision
     /// The statements that decided; on an explicit deny only the deny.
-    public var matchedStatements: [MatchedStatement]
+    public var matchedStatements: [SimulatedStatement]
     /// Context keys the policies use that the request did not supply.
     public var missingContextValues: [String]
     /// Whether the organization's SCPs allow the action (`AllowedByOrganizations`).
@@ -51,7 +51,7 @@ public struct EvaluationResult: Sendable, Equatable {
     /// Creates an evaluation result.
     public init(
         evalActionName: String, evalResourceName: String? = nil, evalDecision: EvalDecision,
-        matchedStatements: [MatchedStatement] = [], missingContextValues: [String] = [], allowedByOrganizations: Bool? = nil,
+        matchedStatements: [SimulatedStatement] = [], missingContextValues: [String] = [], allowedByOrganizations: Bool? = nil,
         allowedByPermissionsBoundary: Bool? = nil, evalDecisionDetails: [String: EvalDecision]? = nil,
         resourceSpecificResults: [ResourceSpecificResult]? = nil
     ) {
@@ -74,7 +74,7 @@ public struct ResourceSpecificResult: Sendable, Equatable {
     /// The decision for this resource.
     public var evalResourceDecision: EvalDecision
     /// The statements that decided.
-    public var matchedStatements: [MatchedStatement]
+    public var matchedStatements: [SimulatedStatement]
     /// Context keys the policies use that the request did not supply.
     public var missingContextValues: [String]
     /// Per policy source its decision.
@@ -84,7 +84,7 @@ public struct ResourceSpecificResult: Sendable, Equatable {
 
     /// Creates a resource-specific result.
     public init(
-        evalResourceName: String, evalResourceDecision: EvalDecision, matchedStatements: [MatchedStatement] = [],
+        evalResourceName: String, evalResourceDecision: EvalDecision, matchedStatements: [SimulatedStatement] = [],
         missingContextValues: [String] = [], evalDecisionDetails: [String: EvalDecision]? = nil,
         allowedByPermissionsBoundary: Bool? = nil
     ) {
@@ -98,7 +98,7 @@ public struct ResourceSpecificResult: Sendable, Equatable {
 }
 
 /// A statement that took part in a decision (IAM's `Statement`), located in its policy's text.
-public struct MatchedStatement: Sendable, Equatable {
+public struct SimulatedStatement: Sendable, Equatable {
     /// The policy's identifier (`PolicyInputList.1`, `ResourcePolicy`, a policy name).
     public var sourcePolicyId: String?
     /// The kind of policy.

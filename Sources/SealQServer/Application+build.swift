@@ -240,43 +240,6 @@ private func secretFiles(of configuration: ServerConfiguration) -> [String] {
         + ["audit-signing.key", "access-keys.key", "access-keys.json", "access-keys.journal"].map { configuration.dataDirectory + "/" + $0 }
 }
 
-/// Keeps the data directory locked for as long as the application runs.
-struct DataDirectoryLockHolder: NamedService {
-    let lock: DataDirectoryLock
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        withExtendedLifetime(lock) {}
-    }
-}
-
-/// Shut down before the HTTP server: answers waiting long polls with empty results, so the
-/// server can drain at once and clients never see a 5xx during a long poll.
-struct LongPollDrain: NamedService {
-    let engine: QueueEngine
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        engine.shutdown()
-    }
-}
-
-/// Shut down after the HTTP server: checkpoints the write-ahead log into the database file.
-struct StorageCheckpoint: NamedService {
-    let store: SQLiteMessageStore
-    let logger: Logger
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        do {
-            try store.checkpoint()
-        } catch {
-            logger.warning("checkpoint at shutdown failed", metadata: ["error": "\(error)"])
-        }
-        Logger.lifecycle(of: logger).notice("sealq stopped")
-    }
-}
-
 extension Logger {
     /// `logger`, but writing notices whatever `--log-level` asks: the lines that say where the
     /// daemon listens (with `--port 0`, the only way to learn its port) and that it stopped.

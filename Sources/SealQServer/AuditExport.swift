@@ -23,7 +23,7 @@ public enum AuditExport {
     }
 
     /// A digest file's contents.
-    public struct Digest: Codable, Sendable {
+    public struct DigestFile: Codable, Sendable {
         /// The records file it describes.
         public var file: String
         /// SHA-256 of that file, hex.
@@ -131,7 +131,7 @@ public enum AuditExport {
             let date = calendar.dateComponents(
                 [.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: Double(checkpoint.timestamp) / 1000))
             let (year, month, day) = (date.year ?? 1970, date.month ?? 1, date.day ?? 1)
-            let unique = Hex.encode(SealCrypto.Digest.sha256(Array(base.utf8))).prefix(16).uppercased()
+            let unique = Hex.encode(Digest.sha256(Array(base.utf8))).prefix(16).uppercased()
             return String(
                 format: "AWSLogs/%@/CloudTrail/%@/%04d/%02d/%02d/%@_CloudTrail_%@_%04d%02d%02dT%02d%02dZ_%@.json.gz",
                 account, region, year, month, day, account, region, year, month, day, date.hour ?? 0, date.minute ?? 0, unique)
@@ -159,8 +159,8 @@ public enum AuditExport {
         let recordsDirectory = SecretFiles.parent(of: directory + "/" + recordsPath)
         try SecretFiles.ensureDirectory(recordsDirectory, durably: true)
         try SecretFiles.write(file, to: directory + "/" + recordsPath)
-        let digest = Digest(
-            file: recordsPath, fileSHA256: Hex.encode(SealCrypto.Digest.sha256(file)), firstPosition: first,
+        let digest = DigestFile(
+            file: recordsPath, fileSHA256: Hex.encode(Digest.sha256(file)), firstPosition: first,
             lastPosition: Int64(checkpoint.treeSize),
             checkpoint: AuditProofs.SignedRoot(checkpoint))
         let encoder = JSONEncoder()
@@ -182,10 +182,10 @@ public enum AuditExport {
         }
         let names = files(in: directory).filter { !isUnfinished($0) }
         guard !names.isEmpty else { return damaged("\(directory) holds no audit export") }
-        var digests: [Digest] = []
+        var digests: [DigestFile] = []
         for name in names where name.hasSuffix(".digest.json") && !name.contains("/") {
             guard name.hasPrefix("sealq-audit-"), let data = FileManager.default.contents(atPath: directory + "/" + name),
-                let digest = try? JSONDecoder().decode(Digest.self, from: data)
+                let digest = try? JSONDecoder().decode(DigestFile.self, from: data)
             else { return damaged("\(name) is not a SealQ audit export file") }
             // A digest names a file inside the export, never one outside it.
             guard !digest.file.hasPrefix("/"), !digest.file.split(separator: "/").contains("..") else {
@@ -206,7 +206,7 @@ public enum AuditExport {
             guard let file = FileManager.default.contents(atPath: directory + "/" + digest.file).map([UInt8].init) else {
                 return damaged("\(digest.file) is missing", at: digest.firstPosition)
             }
-            guard Hex.encode(SealCrypto.Digest.sha256(file)) == digest.fileSHA256 else {
+            guard Hex.encode(Digest.sha256(file)) == digest.fileSHA256 else {
                 return damaged("\(digest.file) was modified: it does not match its digest", at: digest.firstPosition)
             }
             guard let body = StoredGzip.unwrap(file), let records = records(in: body) else {

@@ -79,7 +79,7 @@ public struct PolicySimulator: Sendable {
             if crossAccount { Self.applyCrossAccountRule(to: &evaluation) }
             let decision = EvalDecision(rawValue: evaluation.decision.rawValue) ?? .implicitDeny
             let matched = evaluation.matchedStatements.map { statement in
-                IdentityWire.MatchedStatement(
+                SimulatedStatement(
                     sourcePolicyId: statement.policyId,
                     sourcePolicyType: statement.kind == .resource ? .resourcePolicy : .iamPolicy,
                     // IAM reports a statement as starting just after its `{`.
@@ -208,7 +208,7 @@ public struct PolicySimulator: Sendable {
         return index
     }
 
-    private static func explanation(_ statement: PolicyEngine.StatementExplanation) -> IdentityWire.StatementExplanation {
+    private static func explanation(_ statement: StatementExplanation) -> SimulatedStatementExplanation {
         var reasons: [String] = []
         if !statement.actionMatched { reasons.append("the action is not in Action (or is in NotAction)") }
         if !statement.resourceMatched { reasons.append("the resource is not in Resource (or is in NotResource)") }
@@ -217,11 +217,11 @@ public struct PolicySimulator: Sendable {
         let reason = statement.matched
             ? "matches: action, resource\(statement.principalMatched == nil ? "" : ", principal") and every condition apply"
             : "does not match: " + reasons.joined(separator: "; ")
-        return IdentityWire.StatementExplanation(
+        return SimulatedStatementExplanation(
             sourcePolicyId: statement.policyId, sid: statement.sid, effect: statement.effect.rawValue, matched: statement.matched,
             reason: reason,
             conditions: statement.conditions.map {
-                IdentityWire.ConditionExplanation(
+                SimulatedConditionExplanation(
                     conditionOperator: $0.operator, key: $0.key, requestValues: $0.keyPresent ? $0.requestValues : nil,
                     policyValues: $0.policyValues, result: $0.result)
             })

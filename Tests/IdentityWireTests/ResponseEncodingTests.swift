@@ -35,7 +35,7 @@ struct ResponseEncodingTests {
         let result = SimulationResult(evaluationResults: [
             EvaluationResult(
                 evalActionName: "sqs:ReceiveMessage", evalDecision: .explicitDeny,
-                matchedStatements: [MatchedStatement(sourcePolicyId: "ResourcePolicy", sourcePolicyType: .resourcePolicy)])
+                matchedStatements: [SimulatedStatement(sourcePolicyId: "ResourcePolicy", sourcePolicyType: .resourcePolicy)])
         ])
         #expect(
             text(IdentityResponseEncoder.encode(result, operation: .custom, requestId: "r")).contains(

@@ -5,7 +5,7 @@ import IdentityWire
 enum ResultFixtures {
     static let queueArn = "arn:aws:sqs:us-east-1:000000000000:orders"
 
-    static let allowStatement = MatchedStatement(
+    static let allowStatement = SimulatedStatement(
         sourcePolicyId: "PolicyInputList.1", sourcePolicyType: .iamPolicy, startPosition: Position(line: 1, column: 38),
         endPosition: Position(line: 1, column: 121))
 
@@ -30,11 +30,11 @@ enum ResultFixtures {
         ResultExplanation(
             actionName: "sqs:SendMessage", resourceName: queueArn,
             statements: [
-                StatementExplanation(
+                SimulatedStatementExplanation(
                     sourcePolicyId: "PolicyInputList.1", sid: "SendFromOffice", effect: "Allow", matched: true,
                     reason: "Action, Resource and every condition match",
                     conditions: [
-                        ConditionExplanation(
+                        SimulatedConditionExplanation(
                             conditionOperator: "IpAddress", key: "aws:SourceIp", requestValues: ["10.1.2.3"],
                             policyValues: ["10.0.0.0/8"], result: true)
                     ])
@@ -42,10 +42,10 @@ enum ResultFixtures {
         ResultExplanation(
             actionName: "sqs:DeleteQueue", resourceName: "*",
             statements: [
-                StatementExplanation(
+                SimulatedStatementExplanation(
                     sourcePolicyId: "PolicyInputList.1", effect: "Deny", matched: false, reason: "Condition \"aws:CurrentTime\" is absent",
                     conditions: [
-                        ConditionExplanation(
+                        SimulatedConditionExplanation(
                             conditionOperator: "DateGreaterThan", key: "aws:CurrentTime", requestValues: nil,
                             policyValues: ["2030-01-01T00:00:00Z"], result: false)
                     ])
