@@ -1,11 +1,13 @@
 /// Turns the decoded form fields of an IAM or STS Query request into an `IdentityRequest`.
 public enum IdentityRequestDecoder {
-    /// The service a Query call whose credential scope does not say (unsigned, or signed with a
-    /// broken Credential) is for: by its `Action` when it is one served here, else by its
-    /// `Version` (IAM's or STS's), so an IAM or STS action SealQ lacks is refused by that
-    /// service (botocore sends STS's AssumeRoleWithWebIdentity unsigned). Nil: SQS's.
-    public static func service(ofQuery parameters: [String: String]) -> IdentityService? {
+    /// The service a Query call whose credential scope does not name IAM or STS is for: by its
+    /// `Action` when it is one served here, else, for a call with no credential scope at all
+    /// (`byVersion`), by its `Version` (IAM's or STS's), so an IAM or STS action SealQ lacks is
+    /// refused by that service (botocore sends STS's AssumeRoleWithWebIdentity unsigned). A call
+    /// signed for SQS stays SQS's whatever its Version says. Nil: SQS's.
+    public static func service(ofQuery parameters: [String: String], byVersion: Bool) -> IdentityService? {
         if let action = parameters["Action"], let service = service(ofAction: action) { return service }
+        guard byVersion else { return nil }
         return [IdentityService.iam, .sts].first { $0.apiVersion == parameters["Version"] }
     }
 

@@ -144,6 +144,12 @@ public struct KeyDefinition: Sendable, Equatable {
 }
 
 extension KeyService {
+    /// Whether the key `definition` describes exists: its alias names a key. `apply` then only
+    /// compares the two.
+    public func hasKey(of definition: KeyDefinition) -> Bool {
+        alias(named: definition.alias).flatMap { key(keyId: $0.targetKeyId) } != nil
+    }
+
     /// Applies `definitions`: creates each missing key (with its alias, rotation, policy and
     /// tags) and returns, for existing ones, how the live key differs. Nothing is destroyed or
     /// changed behind the operator's back.

@@ -9,7 +9,9 @@ enum ConditionKeyCatalog {
         "aws:sourceaccount", "aws:sourcearn", "aws:sourceip", "aws:sourceorgid", "aws:sourcevpc", "aws:sourcevpce",
         "aws:tokenissuetime", "aws:useragent", "aws:userid", "aws:username", "aws:viaawsservice", "aws:vpcsourceip",
         "aws:sourceidentity", "aws:ec2instancesourcevpc", "aws:ec2instancesourceprivateipv4", "aws:sourcevpcarn",
-        "aws:vpceaccount", "aws:vpceorgid",
+        "aws:vpceaccount", "aws:vpceorgid", "aws:assumedroot", "aws:chatbotsourcearn", "aws:ismcpserviceaction",
+        // Not in IAM's list of global keys, but documented for SNS and S3 event notifications.
+        "aws:sourceowner",
     ]
 
     /// Global keys that carry several values (lowercased).

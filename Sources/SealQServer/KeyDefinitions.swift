@@ -8,9 +8,11 @@ import Principals
 /// The `keys/*.json` definitions, applied at every start: missing keys are created, drift is
 /// logged (never corrected or destroyed silently).
 ///
-/// A definition that does not parse stops the start, and so does a key policy that CreateKey
-/// would refuse (`KeyPolicyDocument`'s checks, and KMS's lockout safety check for the admin),
-/// since a definition never changes a key once made.
+/// A definition that does not parse stops the start, and so does the key policy of a key about
+/// to be made that CreateKey would refuse (`KeyPolicyDocument`'s checks, and KMS's lockout
+/// safety check for the admin), since a definition never changes a key once made. A key that
+/// exists is left to its drift report: its policy naming a user since deleted, say, must not
+/// stop the daemon (KMS keeps such a policy working).
 struct KeyDefinitions {
     /// The directory holding the definitions.
     let directory: String
@@ -25,7 +27,7 @@ struct KeyDefinitions {
             let path = directory + "/" + file
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             let definition = try KeyDefinition.parse(data, file: path)
-            if let text = definition.policy { try checkPolicy(text, file: path, keyArn: keys.keyArn("*")) }
+            if let text = definition.policy, !keys.hasKey(of: definition) { try checkPolicy(text, file: path, keyArn: keys.keyArn("*")) }
             definitions.append(definition)
         }
         let (created, drift) = try await keys.apply(definitions)

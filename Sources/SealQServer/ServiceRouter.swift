@@ -82,11 +82,8 @@ struct ServiceRouter: Sendable {
         // presigned scope counts only without an Authorization header, as the signature check
         // reads it.
         guard let parameters = try? call.formParameters() else { return nil }
-        if call.headers["authorization"] == nil,
-            let scoped = SignatureVerifier.scopedService(headers: [:], queryParameters: parameters).flatMap(IdentityService.init)
-        {
-            return scoped
-        }
-        return IdentityRequestDecoder.service(ofQuery: parameters)
+        let presignedScope = call.headers["authorization"] == nil ? SignatureVerifier.scopedService(headers: [:], queryParameters: parameters) : nil
+        if let scoped = presignedScope.flatMap(IdentityService.init) { return scoped }
+        return IdentityRequestDecoder.service(ofQuery: parameters, byVersion: headerScope == nil && presignedScope == nil)
     }
 }

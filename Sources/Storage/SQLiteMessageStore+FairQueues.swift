@@ -15,8 +15,8 @@ extension SQLiteMessageStore {
     private static let fairGroupsPerReceive = 64
 
     /// The most messages in flight counted for one group: a receive orders tenants by their
-    /// loads, and past this many a tenant is simply busy (ties go to the oldest), so counting
-    /// stays bounded however many messages one tenant holds in flight.
+    /// loads, and past this many a tenant is simply busy (busy tenants are served in random
+    /// order), so counting stays bounded however many messages one tenant holds in flight.
     private static let countedLoad = 128
 
     /// How many of the oldest visible messages a receive looks through for ungrouped ones: no
@@ -47,8 +47,12 @@ extension SQLiteMessageStore {
         guard let groups = try candidateGroups(db, request) else { return nil }
         let tenants = try groups.map { Tenant(group: $0.id, rows: [], load: try inFlightLoad(db, request, group: $0.id), age: $0.head) }
             + (try ungroupedTenants(db, request, count: count))
+        // Tenants at `countedLoad` tie on load: a random order among them shares the receives
+        // between busy tenants (the oldest first would starve the others).
+        let ordered = tenants.map { ($0, $0.load >= countedLoad ? Int64.random(in: 0...Int64.max) : $0.age) }
+            .sorted { ($0.0.load, $0.1) < ($1.0.load, $1.1) }.map(\.0)
         var served: [Tenant] = []
-        for var tenant in tenants.sorted(by: { ($0.load, $0.age) < ($1.load, $1.age) }) where served.count < count {
+        for var tenant in ordered where served.count < count {
             if let group = tenant.group {
                 guard let rows = try visibleMembers(db, request, group: group, count: count) else { continue }
                 tenant.rows = rows

@@ -45,11 +45,12 @@ struct QueryDecodingTests {
 
     @Test("An action not served here is told apart by the Query Version: IAM's, STS's, else SQS's")
     func serviceOfQuery() {
-        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "AssumeRoleWithWebIdentity", "Version": "2011-06-15"]) == .sts)
-        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "CreateRole", "Version": "2010-05-08"]) == .iam)
-        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "GetCallerIdentity", "Version": "2012-11-05"]) == .sts)
-        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "SendMessage", "Version": "2012-11-05"]) == nil)
-        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "Frobnicate"]) == nil)
+        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "AssumeRoleWithWebIdentity", "Version": "2011-06-15"], byVersion: true) == .sts)
+        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "AssumeRoleWithWebIdentity", "Version": "2011-06-15"], byVersion: false) == nil)
+        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "CreateRole", "Version": "2010-05-08"], byVersion: true) == .iam)
+        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "GetCallerIdentity", "Version": "2012-11-05"], byVersion: false) == .sts)
+        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "SendMessage", "Version": "2012-11-05"], byVersion: true) == nil)
+        #expect(IdentityRequestDecoder.service(ofQuery: ["Action": "Frobnicate"], byVersion: true) == nil)
     }
 
     @Test("A missing Action is MissingAction; an action of the other service or none is InvalidAction")

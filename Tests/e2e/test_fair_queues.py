@@ -3,6 +3,7 @@ returns visible messages whenever there are any, however many older tenants have
 and a message without a MessageGroupId is a tenant of its own, served before a busy tenant's
 backlog — over boto3 (AWS JSON 1.0). No waits beyond a 2 s long poll."""
 
+import collections
 import time
 
 
@@ -57,3 +58,24 @@ def test_ungrouped_message_and_quiet_tenant_before_noisy_backlog(sqs, make_queue
     sqs.send_message(QueueUrl=url, MessageBody="quiet-B1", MessageGroupId="quiet-B")
     first_two = _recv(sqs, url, 1, VisibilityTimeout=300) + _recv(sqs, url, 1, VisibilityTimeout=300)
     assert sorted(first_two) == ["quiet-B1", "ungrouped-U"]
+
+
+def test_busy_tenants_share_the_receives(sqs, queue):
+    """Two tenants each with more messages in flight than a receive counts (128): neither is
+    starved (serving the oldest first would give every receive to one), and a quiet tenant that
+    arrives later is served first."""
+    for tenant in "AB":
+        for start in range(0, 300, 10):
+            sqs.send_message_batch(QueueUrl=queue, Entries=[
+                {"Id": str(i), "MessageBody": f"{tenant}{start + i}", "MessageGroupId": tenant} for i in range(10)])
+    def take(receives):
+        served = collections.Counter()
+        for _ in range(receives):
+            for m in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=1, VisibilityTimeout=600).get("Messages", []):
+                served[m["Body"][0]] += 1
+        return served
+    take(270)
+    later = take(40)
+    assert later["A"] >= 8 and later["B"] >= 8, later
+    sqs.send_message(QueueUrl=queue, MessageBody="C0", MessageGroupId="C")
+    assert take(1) == {"C": 1}

@@ -16,7 +16,7 @@ import pytest
 
 
 from conftest import (ACCOUNT, ADMIN_KEY, ADMIN_SECRET, REGION, Daemon,
-                      expect_error, make_client, kms_client)
+                      expect_error, make_client, kms_client, write_policies_dir)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -481,3 +481,26 @@ def test_a_defined_key_policy_gets_the_checks_create_key_makes(tmp_path, policy,
     d = Daemon(str(tmp_path))
     code, err = d.start_expecting_failure()
     assert code != 0 and "bad.json" in err and words in err, err
+
+
+def test_a_defined_key_that_exists_is_not_checked_again(tmp_path):
+    """The checks are CreateKey's, made when a definition creates its key: once the key exists,
+    a user its policy names may be deleted (KMS keeps such a policy working) and the daemon
+    still starts."""
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/reader"}, "Action": "kms:Decrypt", "Resource": "*"}]}
+    (keys / "orders.json").write_text(json.dumps({"Alias": "alias/orders", "Policy": policy}))
+    policies = tmp_path / "policies"
+    write_policies_dir(str(policies), {"Users": [{"Name": "admin", "Policies": ["admin"]}, {"Name": "reader"}]},
+                       {"admin": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}})
+    d = Daemon(str(tmp_path), policies_dir=str(policies))
+    d.start()
+    key_id = kms_client(d).describe_key(KeyId="alias/orders")["KeyMetadata"]["KeyId"]
+    d.stop()
+    write_policies_dir(str(policies), {"Users": [{"Name": "admin", "Policies": ["admin"]}]}, {})
+    d.start()
+    assert kms_client(d).describe_key(KeyId="alias/orders")["KeyMetadata"]["KeyId"] == key_id
+    d.stop()

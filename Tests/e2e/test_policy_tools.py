@@ -876,6 +876,15 @@ def test_unsigned_identity_actions_not_served_are_refused_by_their_own_service(e
     iam = requests.post(env.url + "/", data="Action=CreateRole&Version=2010-05-08",
                         headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=30)
     assert "https://iam.amazonaws.com/doc/2010-05-08/" in iam.text and "<Code>InvalidAction</Code>" in iam.text, iam.text
+    # A call signed for SQS stays SQS's whatever Version it carries.
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    req = AWSRequest(method="POST", url=env.url + "/", data="Action=ListQueues&Version=2011-06-15",
+                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    SigV4Auth(Credentials(ADMIN_KEY, ADMIN_SECRET), "sqs", REGION).add_auth(req)
+    r = requests.post(req.url, data=req.body, headers=dict(req.headers), timeout=30)
+    assert r.status_code == 200 and "<ListQueuesResponse" in r.text, r.text
 
 
 @needs_aws_cli
