@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func globalConditionKeysMustExist() {
-        let text = #"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceIpp": "x", "AWS:sourceip": "10.0.0.1", "aws:TagKeys": "a", "aws:RequestTag/t": "b", "sqs:MessageGroupId": "g"}}}}"#
+        let text = #"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"aws:SourceIpp": "x", "AWS:sourceip": "10.0.0.1", "aws:TagKeys": "a", "aws:RequestTag/t": "b", "sqs:MessageGroupId": "g", "aws:AssumedRoot": "true", "AWS:SourceOwner": "1"}}}}"#
         let finding = only("UNKNOWN_GLOBAL_CONDITION_KEY", in: findings(text))
         #expect(finding?.severity == .warning && finding?.position?.column == text.distance(to: "\"aws:SourceIpp\""))
     }
