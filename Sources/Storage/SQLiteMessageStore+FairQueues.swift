@@ -88,7 +88,8 @@ extension SQLiteMessageStore {
                 sql: """
                     SELECT COUNT(*) FROM (
                         SELECT 1 FROM messages
-                        WHERE space = ? AND group_id = ? AND receive_count > 0 AND visible_at > ? LIMIT ?)
+                        WHERE space = ? AND group_id = ? AND deduplication_id IS NULL AND receive_count > 0 AND visible_at > ?
+                        LIMIT ?)
                     """),
             arguments: [request.space, group, request.now, countedLoad]) ?? 0
     }

@@ -325,14 +325,16 @@ enum Schema {
             try db.execute(sql: AuditGuards.definition(of: "audit_archive_cut_within_events"))
         }
         // A fair receive orders its candidate tenants by their messages in flight: counted per
-        // candidate group from this index (received messages of grouped queues only) rather than
-        // over every message in flight of the queue, inside the writer (20,000 in flight: about
-        // 40 ms per receive before, stalling every other queue's writes).
-        migrator.registerMigration("v20-received-messages-by-group") { db in
+        // candidate group from this index rather than over every message in flight of the queue,
+        // inside the writer (20,000 in flight: about 40 ms per receive before, stalling every
+        // other queue's writes). It holds received messages of fair queues only: those with a
+        // group and no deduplication id (every FIFO message has one), so FIFO receives and
+        // deletes do not maintain it.
+        migrator.registerMigration("v20-received-fair-messages-by-group") { db in
             try db.execute(
                 sql: """
                     CREATE INDEX messages_received_by_group ON messages(space, group_id, visible_at)
-                    WHERE group_id IS NOT NULL AND receive_count > 0
+                    WHERE group_id IS NOT NULL AND deduplication_id IS NULL AND receive_count > 0
                     """)
         }
         return migrator
