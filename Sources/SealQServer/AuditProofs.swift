@@ -162,7 +162,12 @@ public enum AuditProofs {
             path: dataDirectory + "/sealq.sqlite",
             checkpoints: { all, archived in
                 guard archived == nil else {
-                    throw Failure(description: "Events were archived: prove from the log as it was exported, or before the cut.")
+                    throw Failure(
+                        description: """
+                            Events were archived (--audit-retention-days): proofs are made only from a log retention has \
+                            not cut yet. The exports and the archive carry signed digests that `sealq audit verify --export` \
+                            checks with the public key alone.
+                            """)
                 }
                 checkpoints = all
             },

@@ -64,7 +64,13 @@ public enum RootKeyRotation {
         let deadline = ContinuousClock.now + timeout
         while FileManager.default.fileExists(atPath: requestPath(dataDirectory)) {
             guard ContinuousClock.now < deadline else {
-                throw RootKey.Failure(description: "the daemon did not take the rotation request within \(timeout); it is still in \(requestPath(dataDirectory))")
+                throw RootKey.Failure(
+                    description: """
+                        the daemon has not taken the rotation request within \(timeout) (it is busy or stopped). The request \
+                        stays in \(requestPath(dataDirectory)) and the daemon carries it out as soon as it can, after which only \
+                        the NEW root key opens this directory: keep both keys. Run this command again with the same keys to wait \
+                        for it (it says when the rotation has finished)
+                        """)
             }
             try await Task.sleep(for: .milliseconds(200))
         }

@@ -248,8 +248,7 @@ struct AuditCommand: AsyncParsableCommand {
         var publicKey: String
 
         func run() async throws {
-            let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
-            guard let data else { throw ValidationError("Cannot read \(file).") }
+            let data = try InputFile.read(file)
             do {
                 print(try AuditProofs.check(data, publicKeyHex: try readPublicKey(publicKey) ?? publicKey))
             } catch let failure as AuditProofs.Failure {
@@ -333,7 +332,6 @@ struct AuditCommand: AsyncParsableCommand {
     }
 }
 
-/// A `--public-key` value: the hex itself, or a file holding it.
 /// The public key `given` as hex: the text itself when it is 64 hex digits, else the contents of
 /// the file it names (which must be readable).
 private func readPublicKey(_ given: String?) throws -> String? {

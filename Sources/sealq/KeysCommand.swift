@@ -51,14 +51,17 @@ struct KeysCommand: AsyncParsableCommand {
             }
             var logger = Logger(label: "sealq")
             logger.logLevel = .warning
-            let current = try RootKey.resolve(configuration, logger: logger)
             let new = try RootKeyRotation.newRootKey(
                 dataDirectory: configuration.dataDirectory,
                 passphrase: try RootPassphrase.given(newPassphrase, variable: "SEALQ_NEW_ROOT_PASSPHRASE"), keyFile: newRootKeyFile)
+            // Checked before the current key: after a rotation the daemon finished late (this
+            // command gave up waiting), the old key no longer opens the directory, and running
+            // the command again with the same new key must say so rather than refuse the old one.
             guard !RootKey.isCurrent(new, dataDirectory: configuration.dataDirectory) else {
-                print("The new root key is the one already in use; nothing to re-wrap.")
+                print("The new root key is the one already in use; nothing to re-wrap (a rotation to it has finished, or it was never rotated from).")
                 return
             }
+            let current = try RootKey.resolve(configuration, logger: logger)
             // Offline only while holding the daemon's lock, so no daemon starts during the re-wrap.
             if let lock = try? DataDirectoryLock(dataDirectory: configuration.dataDirectory) {
                 let count = try await RootKeyRotation.rotateOffline(configuration: configuration, from: current, to: new, logger: logger)

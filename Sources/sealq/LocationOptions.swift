@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Principals
 import SealQServer
 
 /// Where SealQ keeps its state and configuration, and the account and region its ARNs name:
@@ -17,6 +18,18 @@ struct LocationOptions: ParsableArguments {
 
     /// The policies directory: flag, then `SEALQ_POLICIES`, then `./policies`.
     var resolvedPoliciesDirectory: String { policiesDirectory ?? environment["SEALQ_POLICIES"] ?? "./policies" }
+
+    /// The principals of the policies directory, as the daemon loads them; a directory that does
+    /// not exist (a typo, or the wrong working directory) is said on standard error, as the
+    /// daemon warns of it: its answers would then know the admin alone.
+    func principalCatalog(accountId: String) throws -> PrincipalCatalog {
+        let directory = resolvedPoliciesDirectory
+        if !FileManager.default.fileExists(atPath: directory) {
+            FileHandle.standardError.write(
+                Data("warning: policies directory \(directory) does not exist: the admin (AdministratorAccess) is the only principal\n".utf8))
+        }
+        return try PrincipalCatalog.load(directory: directory, accountId: accountId)
+    }
 
     func validate() throws {
         _ = try Setting.value(policiesDirectory, option: "--policies", variable: "SEALQ_POLICIES")

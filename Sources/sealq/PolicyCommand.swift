@@ -43,8 +43,7 @@ struct PolicyCommand: ParsableCommand {
             do { input = try CLIInputDecoder.simulateCustomPolicy([UInt8](data)) } catch {
                 throw PolicyCommand.fail(error.message, code: 252)
             }
-            let catalog = try PrincipalCatalog.load(
-                directory: locations.resolvedPoliciesDirectory, accountId: try locations.resolvedIdentity().accountId)
+            let catalog = try locations.principalCatalog(accountId: try locations.resolvedIdentity().accountId)
             let simulator = PolicySimulator(catalog: catalog)
             // Follow every page, as awscli does.
             var request = SimulationRequest(operation: .custom, input: input)
@@ -97,7 +96,7 @@ struct PolicyCommand: ParsableCommand {
             }
             guard output == "text" || output == "json" else { throw ValidationError("--output is text or json.") }
             let identity = try locations.resolvedIdentity()
-            let catalog = try PrincipalCatalog.load(directory: locations.resolvedPoliciesDirectory, accountId: identity.accountId)
+            let catalog = try locations.principalCatalog(accountId: identity.accountId)
             var resourceArn = resource ?? ""
             var policyText: String?
             var tags: [String: String] = [:]

@@ -44,9 +44,14 @@ struct PrincipalsCommand: ParsableCommand {
         var name: String
 
         func run() throws {
-            let catalog = try PrincipalCatalog.load(directory: locations.resolvedPoliciesDirectory, accountId: try locations.resolvedAccountId())
+            let catalog = try locations.principalCatalog(accountId: try locations.resolvedAccountId())
             guard catalog.principal(named: name) != nil else {
                 throw PolicyCommand.fail("No user or role named \(name) in \(locations.resolvedPoliciesDirectory)/principals.json.")
+            }
+            if !locations.data.exists {
+                // Keys may be made before the daemon's first start, but a typo must not pass unseen.
+                FileHandle.standardError.write(
+                    Data("note: \(locations.data.resolved) does not exist yet: it is made now and holds this key, which only a daemon started on it will know.\n".utf8))
             }
             let store = try AccessKeyStore(dataDirectory: locations.data.resolved)
             let (created, secret) = try store.create(for: name)

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import ADMIN_KEY, ADMIN_SECRET, ACCOUNT, md5_hex, run_sealq, unique_name
+from conftest import ADMIN_KEY, ADMIN_SECRET, ACCOUNT, SEALQ_BIN, md5_hex, run_sealq, unique_name
 
 AWS = shutil.which("aws")
 pytestmark = pytest.mark.skipif(AWS is None, reason="awscli not installed")
@@ -118,6 +118,25 @@ def test_rotate_root_refuses_a_new_passphrase_and_a_new_key_file_together(tmp_pa
     assert "SEALQ_NEW_ROOT_PASSPHRASE or --new-root-key-file, not both" in p.stderr
     d.start()
     d.stop()
+
+
+def test_tools_say_what_they_cannot_read_and_what_is_missing(tmp_path):
+    """check-proof on a standard input that cannot be read is a one-line error, not a crash;
+    who-can and create-access-key say on standard error that a directory they were given does
+    not exist (a typo would otherwise answer for the admin alone, or make a directory no daemon uses)."""
+    fd = os.open("/", os.O_RDONLY)
+    try:
+        p = subprocess.run([SEALQ_BIN, "audit", "check-proof", "-", "--public-key", "0" * 64],
+                           stdin=fd, capture_output=True, text=True, timeout=60)
+    finally:
+        os.close(fd)
+    assert p.returncode not in (0, 132, -4) and "Cannot read standard input" in p.stderr, (p.returncode, p.stderr[-500:])
+    assert "Fatal error" not in p.stderr
+    p = run_sealq("policy", "who-can", "--action", "sqs:SendMessage", "--resource", f"arn:aws:sqs:us-east-1:{ACCOUNT}:q",
+                  "--data-dir", str(tmp_path / "data"), "--policies", str(tmp_path / "policiez"))
+    assert "policies directory" in p.stderr and "policiez does not exist" in p.stderr, p.stdout + p.stderr
+    p = run_sealq("principals", "create-access-key", "admin", "--data-dir", str(tmp_path / "dta"))
+    assert p.returncode == 0 and "dta does not exist yet" in p.stderr, p.stdout + p.stderr
 
 
 def test_location_options_earlier_versions_listed_are_still_accepted(tmp_path):

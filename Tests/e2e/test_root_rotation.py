@@ -85,6 +85,19 @@ def test_rotation_needs_the_current_root_key(tmp_path):
     daemon.stop()
 
 
+def test_running_a_finished_rotation_again_says_it_has_finished(tmp_path):
+    """When the tool gives up waiting on a busy daemon, the daemon still rotates later; running
+    the command again with the same keys, as its message says, then reports the rotation done
+    (the old key no longer opens the directory: that must not read as a failure)."""
+    first, new = (key_file(tmp_path / name) for name in ("a.key", "new.key"))
+    daemon = Daemon(str(tmp_path / "daemon"), extra_args=["--root-key-file", first])
+    daemon.start()
+    daemon.stop()
+    assert rotate(daemon, first, new).returncode == 0
+    again = rotate(daemon, first, new)
+    assert again.returncode == 0 and "already in use; nothing to re-wrap" in again.stdout, again.stdout + again.stderr
+
+
 def test_a_rotation_refused_for_a_newer_database_leaves_nothing_to_finish(tmp_path):
     """A data directory a newer SealQ migrated is refused before any rotation request is left:
     otherwise the next daemon start would finish the rotation the tool said it refused, and
