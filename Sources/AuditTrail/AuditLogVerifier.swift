@@ -121,6 +121,11 @@ public struct AuditLogVerifier {
     public mutating func finish(now: Int64? = nil, unsignedGrace: Int64 = 120_000) -> Finding {
         if let damage { return .damaged(damage) }
         if nextCheckpoint < checkpoints.count {
+            // A checkpoint past the stored events proves truncation only if the log's key signed
+            // it; an edited or forged one is named as that.
+            if let forged = checkpoints[nextCheckpoint...].first(where: { !$0.isSigned(by: publicKey) }) {
+                return .damaged(AuditDamage(position: Int64(forged.treeSize), eventID: nil, "checkpoint \(forged.treeSize) is not signed by the log's key"))
+            }
             let covered = checkpoints[checkpoints.count - 1].treeSize
             return .damaged(AuditDamage(
                 position: Int64(tree.size) + 1, eventID: nil,

@@ -81,6 +81,9 @@ public enum AuditVerification {
     /// Checkpoints kept by an auditor: each file holds one, as `sealq audit checkpoint` prints it.
     public static func trustedCheckpoints(files: [String]) throws -> [Checkpoint] {
         try files.map { file in
+            // A checkpoint is a few hundred bytes: a larger file is not one, and is not read whole.
+            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+            guard size <= 1 << 20 else { throw Failure(description: "\(file) is not a checkpoint printed by sealq audit checkpoint (it is \(size) bytes).") }
             guard let data = FileManager.default.contents(atPath: file) else { throw Failure(description: "Cannot read \(file).") }
             guard let root = try? JSONDecoder().decode(AuditProofs.SignedRoot.self, from: data), let checkpoint = root.checkpoint else {
                 throw Failure(description: "\(file) is not a checkpoint printed by sealq audit checkpoint.")

@@ -37,13 +37,15 @@ public enum KeyUsageReport {
         "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateMac", "VerifyMac",
     ]
 
-    /// The rows for every key, or for `key` (an id, ARN or alias name), counting uses at or after
+    /// The rows for every key, or for `key` (an id, ARN, alias name or alias ARN), counting uses at or after
     /// `since` (to the second, as CloudTrail's eventTime).
     public static func rows(dataDirectory: String, key given: String? = nil, since: Date? = nil) throws -> [Row] {
         // eventTime is `YYYY-MM-DDTHH:MM:SSZ` in UTC, so its text sorts as its time does.
         let since = since.map { AmzDate.iso8601(seconds: Int64($0.timeIntervalSince1970.rounded(.down))) }
         var key = given
-        if let name = given, name.hasPrefix("alias/") {
+        // An alias ARN (`arn:aws:kms:REGION:ACCOUNT:alias/NAME`) names its alias, as KMS takes it.
+        if let arn = given, arn.hasPrefix("arn:"), let range = arn.range(of: ":alias/") { key = String(arn[arn.index(after: range.lowerBound)...]) }
+        if let name = key, name.hasPrefix("alias/") {
             let keyring = try SQLiteKeyStore.readKeyring(path: dataDirectory + "/sealq.sqlite")
             guard let alias = keyring.aliases[name] else { throw Failure(description: "No alias \(name) in \(dataDirectory).") }
             key = alias.targetKeyId

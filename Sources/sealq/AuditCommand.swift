@@ -152,6 +152,9 @@ struct AuditCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard maxResults >= 1 else { throw ValidationError("--max-results must be at least 1.") }
+            for (name, time) in [("--start-time", startTime), ("--end-time", endTime)] where time?.isFinite == false {
+                throw ValidationError("\(name) must be a number of seconds since the epoch.")
+            }
         }
 
         func run() async throws {
@@ -310,13 +313,38 @@ struct AuditCommand: AsyncParsableCommand {
             let formats: [ISO8601DateFormatter.Options] = [
                 [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate],
             ]
-            for options in formats {
+            // Foundation's parser rolls an impossible date over (2026-11-31 is 1 December) and
+            // takes any offset: the fields are checked first.
+            for options in formats where hasPossibleFields(text) {
                 let formatter = ISO8601DateFormatter()
                 formatter.formatOptions = options
                 if let date = formatter.date(from: text) { return date }
             }
             throw ValidationError("--since must be an ISO 8601 time such as 2026-11-26T09:41:00Z or 2026-11-26T10:41:00+01:00, not '\(text)'.")
         }
+    }
+
+    /// Whether the numbers of `text` (`YYYY-MM-DD`, then optionally `THH:MM:SS`, a fraction and
+    /// `Z` or `±HH:MM`) name a real date, time and offset (at most 14 hours, as time zones go).
+    static func hasPossibleFields(_ text: String) -> Bool {
+        let characters = Array(text)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= characters.count else { return nil }
+            return Int(String(characters[range]))
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), (1...12).contains(month) else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return false }
+        guard characters.count > 10 else { return true }
+        guard let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            hour < 24, minute < 60, second < 60
+        else { return false }
+        if let sign = characters.lastIndex(where: { $0 == "+" || $0 == "-" }), sign > 10 {
+            guard let hours = number((sign + 1)..<(sign + 3)), let minutes = number((sign + 4)..<(sign + 6)) else { return false }
+            return hours < 14 || (hours == 14 && minutes == 0) ? minutes < 60 : false
+        }
+        return true
     }
 
     struct PublicKey: AsyncParsableCommand {
@@ -338,7 +366,7 @@ private func readPublicKey(_ given: String?) throws -> String? {
     guard let given else { return nil }
     let isHex = given.utf8.count == 64 && given.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) }
     if isHex { return given }
-    guard let data = FileManager.default.contents(atPath: given) else {
+    guard let data = try? InputFile.read(given) else {
         throw ValidationError("--public-key \(given) is neither 64 hex digits nor a readable file")
     }
     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -38,7 +38,8 @@ struct PolicyCommand: ParsableCommand {
 
         func run() throws {
             let path = inputFile.hasPrefix("file://") ? String(inputFile.dropFirst("file://".count)) : inputFile
-            guard let data = FileManager.default.contents(atPath: path) else { throw PolicyCommand.fail("Cannot read \(path).", code: 255) }
+            let data: Data
+            do { data = try InputFile.read(path) } catch { throw PolicyCommand.fail("\(error)", code: 255) }
             let input: SimulationInput
             do { input = try CLIInputDecoder.simulateCustomPolicy([UInt8](data)) } catch {
                 throw PolicyCommand.fail(error.message, code: 252)
@@ -124,9 +125,8 @@ struct PolicyCommand: ParsableCommand {
                 keyFacts = facts
             }
             if let resourcePolicyFile {
-                guard let data = FileManager.default.contents(atPath: resourcePolicyFile) else {
-                    throw PolicyCommand.fail("Cannot read \(resourcePolicyFile).")
-                }
+                let data: Data
+                do { data = try InputFile.read(resourcePolicyFile) } catch { throw PolicyCommand.fail("\(error)") }
                 policyText = String(decoding: data, as: UTF8.self)
             }
             var resourcePolicy: Policy?
@@ -168,8 +168,9 @@ struct PolicyCommand: ParsableCommand {
         func run() throws {
             var failed = false
             for file in files {
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    print("\(file): ERROR CANNOT_READ: the file cannot be read")
+                let data: Data
+                do { data = try InputFile.read(file) } catch {
+                    print("\(file): ERROR CANNOT_READ: \(error)")
                     failed = true
                     continue
                 }

@@ -112,6 +112,10 @@ struct AuditLogVerifierTests {
         if case .damaged = verify(rewritten, [resigned], key.publicKey) { Issue.record("re-signed, the rewrite alone looks sound") }
         #expect(damage(verify(rewritten, [resigned, checkpoints[1]], key.publicKey))?.reason.contains("checkpoint 20") == true)
         #expect(damage(verify(Array(events.prefix(30)), [checkpoints[3]], key.publicKey))?.reason.contains("truncated") == true)
+        // An edited checkpoint past the stored events is named as unsigned, not as proof of truncation.
+        var edited = checkpoints[3]
+        edited.treeSize = 999_999
+        #expect(damage(verify(events, [edited], key.publicKey))?.reason == "checkpoint 999999 is not signed by the log's key")
     }
 
     @Test("Each kind of tampering is found and the first bad event named")

@@ -676,6 +676,9 @@ def test_key_usage_report_matches_the_traffic(tmp_path):
                     ("admin", None, "Encrypt"): 2, ("producer", None, "GenerateDataKey"): 1}, rows
     by_alias = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--key", "alias/usage", "--output", "json")
     assert by_alias.returncode == 0 and json.loads(by_alias.stdout) == json.loads(p.stdout), by_alias.stdout + by_alias.stderr
+    alias_arn = f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/usage"
+    by_alias_arn = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--key", alias_arn, "--output", "json")
+    assert json.loads(by_alias_arn.stdout) == json.loads(p.stdout), by_alias_arn.stdout + by_alias_arn.stderr
     unknown = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--key", "alias/nothing")
     assert unknown.returncode != 0 and "No alias alias/nothing" in unknown.stderr, unknown.stderr
     later = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--since", "2999-01-01T00:00:00Z")
@@ -1489,7 +1492,8 @@ def test_key_usage_since_reads_iso_8601_times_with_offsets_and_refuses_others(tm
     assert uses((used + datetime.timedelta(seconds=1)).astimezone(plus_one).isoformat()) == 0
     assert uses((used - datetime.timedelta(minutes=1)).astimezone(minus_ten).isoformat()) == 1
     assert uses((used + datetime.timedelta(minutes=1)).astimezone(minus_ten).isoformat()) == 0
-    for since in ("yesterday", "2026-13-01T00:00:00Z", "1764150000"):
+    for since in ("yesterday", "2026-13-01T00:00:00Z", "1764150000", "2026-02-30", "2026-11-31T00:00:00Z",
+                  "2026-11-27T00:00:00+99:00", "2026-11-27T24:00:00Z"):
         p = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--since", since)
         assert p.returncode == 64 and f"--since must be an ISO 8601 time" in p.stderr, (since, p.returncode, p.stdout, p.stderr)
     p = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--output", "yaml")

@@ -137,6 +137,14 @@ def test_tools_say_what_they_cannot_read_and_what_is_missing(tmp_path):
     assert "policies directory" in p.stderr and "policiez does not exist" in p.stderr, p.stdout + p.stderr
     p = run_sealq("principals", "create-access-key", "admin", "--data-dir", str(tmp_path / "dta"))
     assert p.returncode == 0 and "dta does not exist yet" in p.stderr, p.stdout + p.stderr
+    # Inputs are read up to 64 MiB, not whole: a 3 GB file is refused at once, not read into memory.
+    big = tmp_path / "big.json"
+    with open(big, "wb") as f:
+        f.truncate(3 << 30)
+    p = run_sealq("policy", "validate", str(big))
+    assert p.returncode == 1 and "CANNOT_READ" in p.stdout and "larger than 64 MiB" in p.stdout, p.stdout + p.stderr
+    p = run_sealq("audit", "lookup", "--data-dir", str(tmp_path / "dta"), "--start-time", "nan")
+    assert p.returncode != 0 and "--start-time must be a number of seconds" in p.stderr, p.stderr
 
 
 def test_location_options_earlier_versions_listed_are_still_accepted(tmp_path):
