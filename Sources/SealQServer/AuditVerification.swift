@@ -16,6 +16,7 @@ public enum AuditVerification {
     public static func publicKey(dataDirectory: String) throws -> String {
         let path = AuditSigningKey.publicKeyPath(dataDirectory)
         guard let data = FileManager.default.contents(atPath: path) else {
+            guard !FileManager.default.fileExists(atPath: path) else { throw Failure(description: "cannot read \(path) (permission denied)") }
             throw Failure(description: "\(path) does not exist: start the daemon on \(dataDirectory) once first.")
         }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

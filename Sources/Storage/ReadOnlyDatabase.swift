@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// A database file opened read-only for offline tools (safe while the daemon runs): nothing is
@@ -9,9 +10,16 @@ enum ReadOnlyDatabase {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(5)
-        return try DatabaseQueue(path: path, configuration: configuration).read { db in
-            if checkSchema { try SQLiteMessageStore.NewerSchema.refuse(db) }
-            return try read(db)
+        do {
+            return try DatabaseQueue(path: path, configuration: configuration).read { db in
+                if checkSchema { try SQLiteMessageStore.NewerSchema.refuse(db) }
+                return try read(db)
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN {
+            // SQLite's "unable to open database file" names neither the file nor the cause.
+            let reason = !FileManager.default.fileExists(atPath: path) ? "it does not exist"
+                : !FileManager.default.isReadableFile(atPath: path) ? "permission denied" : "SQLite cannot open it"
+            throw StorageError.cannotOpen(path: path, reason: reason)
         }
     }
 }

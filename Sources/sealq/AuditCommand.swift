@@ -252,8 +252,13 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let data = try InputFile.read(file)
+            let key = try readPublicKey(publicKey) ?? publicKey
+            // A key that is no key is a bad argument, not a proof that fails.
+            guard key.utf8.count == 64, key.utf8.allSatisfy({ $0 < 128 && Character(Unicode.Scalar($0)).isHexDigit }) else {
+                throw ValidationError("--public-key must be the log's public key: 64 hex digits, or a file holding them.")
+            }
             do {
-                print(try AuditProofs.check(data, publicKeyHex: try readPublicKey(publicKey) ?? publicKey))
+                print(try AuditProofs.check(data, publicKeyHex: key))
             } catch let failure as AuditProofs.Failure {
                 print("The proof does not hold: \(failure)")
                 throw ExitCode(1)

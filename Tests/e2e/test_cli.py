@@ -143,6 +143,11 @@ def test_tools_say_what_they_cannot_read_and_what_is_missing(tmp_path):
         f.truncate(3 << 30)
     p = run_sealq("policy", "validate", str(big))
     assert p.returncode == 1 and "CANNOT_READ" in p.stdout and "larger than 64 MiB" in p.stdout, p.stdout + p.stderr
+    binary_key = tmp_path / "binary.pub"
+    binary_key.write_bytes(os.urandom(32))
+    (tmp_path / "proof.json").write_text("{}")
+    p = run_sealq("audit", "check-proof", str(tmp_path / "proof.json"), "--public-key", str(binary_key))
+    assert p.returncode == 64 and "--public-key must be the log's public key" in p.stderr, (p.returncode, p.stdout, p.stderr)
     p = run_sealq("audit", "lookup", "--data-dir", str(tmp_path / "dta"), "--start-time", "nan")
     assert p.returncode != 0 and "--start-time must be a number of seconds" in p.stderr, p.stderr
 
