@@ -25,6 +25,18 @@ public enum RootKeyRotation {
     static func requestPath(_ dataDirectory: String) -> String { dataDirectory + "/root-key.next" }
     static func nextParametersPath(_ dataDirectory: String) -> String { dataDirectory + "/root-key.params.next" }
 
+    /// Whether `passphrase` already derives the data directory's root key, with no rotation
+    /// pending: a rotation to it has finished (the daemon may finish one after the tool gave up
+    /// waiting). Reads only what exists: no salt file is made.
+    public static func isInUse(passphrase: String, dataDirectory: String) -> Bool {
+        let parameters = dataDirectory + "/root-key.params"
+        guard !FileManager.default.fileExists(atPath: requestPath(dataDirectory)),
+            !FileManager.default.fileExists(atPath: nextParametersPath(dataDirectory)),
+            FileManager.default.fileExists(atPath: parameters), let key = try? RootKey.derive(passphrase, parameters: parameters)
+        else { return false }
+        return RootKey.isCurrent(key, dataDirectory: dataDirectory)
+    }
+
     /// The new root key from `SEALQ_NEW_ROOT_PASSPHRASE` (with fresh Argon2id parameters kept
     /// beside the request) or a 32-byte 0600 key file.
     public static func newRootKey(dataDirectory: String, passphrase: String?, keyFile: String?) throws -> SecretBytes {

@@ -51,6 +51,11 @@ struct KeysCommand: AsyncParsableCommand {
             }
             var logger = Logger(label: "sealq")
             logger.logLevel = .warning
+            let inUse = "The new root key is the one already in use; nothing to re-wrap (a rotation to it has finished, or it was never rotated from)."
+            if let newPassphrase, RootKeyRotation.isInUse(passphrase: newPassphrase, dataDirectory: configuration.dataDirectory) {
+                print(inUse)
+                return
+            }
             let new = try RootKeyRotation.newRootKey(
                 dataDirectory: configuration.dataDirectory,
                 passphrase: try RootPassphrase.given(newPassphrase, variable: "SEALQ_NEW_ROOT_PASSPHRASE"), keyFile: newRootKeyFile)
@@ -58,7 +63,7 @@ struct KeysCommand: AsyncParsableCommand {
             // command gave up waiting), the old key no longer opens the directory, and running
             // the command again with the same new key must say so rather than refuse the old one.
             guard !RootKey.isCurrent(new, dataDirectory: configuration.dataDirectory) else {
-                print("The new root key is the one already in use; nothing to re-wrap (a rotation to it has finished, or it was never rotated from).")
+                print(inUse)
                 return
             }
             let current = try RootKey.resolve(configuration, logger: logger)

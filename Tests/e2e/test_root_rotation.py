@@ -96,6 +96,16 @@ def test_running_a_finished_rotation_again_says_it_has_finished(tmp_path):
     assert rotate(daemon, first, new).returncode == 0
     again = rotate(daemon, first, new)
     assert again.returncode == 0 and "already in use; nothing to re-wrap" in again.stdout, again.stdout + again.stderr
+    # The same with a new passphrase, whose salt was promoted when the rotation finished.
+    def to_passphrase():
+        return subprocess.run([SEALQ_BIN, "keys", "rotate-root", "--data-dir", daemon.data_dir, "--root-key-file", new],
+                              env=dict(os.environ, SEALQ_NEW_ROOT_PASSPHRASE="a new passphrase"),
+                              capture_output=True, text=True, timeout=90)
+    first_time = to_passphrase()
+    assert first_time.returncode == 0, first_time.stdout + first_time.stderr
+    again = to_passphrase()
+    assert again.returncode == 0 and "already in use; nothing to re-wrap" in again.stdout, again.stdout + again.stderr
+    assert not os.path.exists(os.path.join(daemon.data_dir, "root-key.params.next"))
 
 
 def test_a_rotation_refused_for_a_newer_database_leaves_nothing_to_finish(tmp_path):
