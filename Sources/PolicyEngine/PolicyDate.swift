@@ -2,10 +2,16 @@
 /// names (`2024-05`, `2024-05-01`, `2024-05-01T12:00:00Z`, `…T12:00:00.250+02:00`; a month alone
 /// is its first day) or epoch seconds (`1714564800`; a bare number is always read as those), as
 /// seconds since 1970 UTC. Parsed by hand: no Foundation, no formatter objects on the request path.
-enum PolicyDate {
+public enum PolicyDate {
     /// Seconds since 1970-01-01T00:00:00Z, or nil when `text` is neither form.
     static func parse(_ text: String) -> Double? {
         if let epoch = DecimalNumber.parse(text) { return epoch }
+        return iso8601(text)
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z of an ISO 8601 date or time in the W3C profile, or
+    /// nil: impossible dates (2026-11-31), times (24:00) and offsets are refused, not rolled over.
+    public static func iso8601(_ text: String) -> Double? {
         var scanner = Scanner(Array(text.utf8))
         return scanner.iso8601()
     }

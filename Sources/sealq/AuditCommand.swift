@@ -2,6 +2,7 @@ import ArgumentParser
 import AuditTrail
 import AuditWire
 import Foundation
+import PolicyEngine
 import SealCrypto
 import SealQServer
 
@@ -313,43 +314,13 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         /// The time an ISO 8601 `--since` names: a date and time with `Z` or an offset (fractions
-        /// of a second allowed), or a date alone.
+        /// of a second allowed), or a date alone, read as IAM reads dates in policies.
         private static func time(_ text: String) throws -> Date {
-            let formats: [ISO8601DateFormatter.Options] = [
-                [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate],
-            ]
-            // Foundation's parser rolls an impossible date over (2026-11-31 is 1 December) and
-            // takes any offset: the fields are checked first.
-            for options in formats where hasPossibleFields(text) {
-                let formatter = ISO8601DateFormatter()
-                formatter.formatOptions = options
-                if let date = formatter.date(from: text) { return date }
+            guard let seconds = PolicyDate.iso8601(text) else {
+                throw ValidationError("--since must be an ISO 8601 time such as 2026-11-26T09:41:00Z or 2026-11-26T10:41:00+01:00, not '\(text)'.")
             }
-            throw ValidationError("--since must be an ISO 8601 time such as 2026-11-26T09:41:00Z or 2026-11-26T10:41:00+01:00, not '\(text)'.")
+            return Date(timeIntervalSince1970: seconds)
         }
-    }
-
-    /// Whether the numbers of `text` (`YYYY-MM-DD`, then optionally `THH:MM:SS`, a fraction and
-    /// `Z` or `±HH:MM`) name a real date, time and offset (at most 14 hours, as time zones go).
-    static func hasPossibleFields(_ text: String) -> Bool {
-        let characters = Array(text)
-        func number(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= characters.count else { return nil }
-            return Int(String(characters[range]))
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), (1...12).contains(month) else { return false }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        guard (1...days).contains(day) else { return false }
-        guard characters.count > 10 else { return true }
-        guard let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-            hour < 24, minute < 60, second < 60
-        else { return false }
-        if let sign = characters.lastIndex(where: { $0 == "+" || $0 == "-" }), sign > 10 {
-            guard let hours = number((sign + 1)..<(sign + 3)), let minutes = number((sign + 4)..<(sign + 6)) else { return false }
-            return hours < 14 || (hours == 14 && minutes == 0) ? minutes < 60 : false
-        }
-        return true
     }
 
     struct PublicKey: AsyncParsableCommand {
