@@ -20,11 +20,14 @@ public enum RootKey {
 
     private static let checkText = Array("sealq root key check v1".utf8)
 
+    /// The Argon2id salt and cost of the passphrase that derives the root key of `dataDirectory`.
+    static func parametersPath(_ dataDirectory: String) -> String { dataDirectory + "/root-key.params" }
+
     /// Resolves the root key for `configuration`.
     public static func resolve(_ configuration: ServerConfiguration, logger: Logger) throws -> SecretBytes {
         let key: SecretBytes
         if let passphrase = configuration.rootPassphrase {
-            let parameters = configuration.dataDirectory + "/root-key.params"
+            let parameters = parametersPath(configuration.dataDirectory)
             // A set-up directory without its parameters cannot turn the passphrase into its key:
             // say so, rather than derive another key (and write new parameters) and call it a mismatch.
             if FileManager.default.fileExists(atPath: configuration.dataDirectory + "/root-key.check"),

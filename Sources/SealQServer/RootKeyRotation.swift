@@ -29,7 +29,7 @@ public enum RootKeyRotation {
     /// pending: a rotation to it has finished (the daemon may finish one after the tool gave up
     /// waiting). Reads only what exists: no salt file is made.
     public static func isInUse(passphrase: String, dataDirectory: String) -> Bool {
-        let parameters = dataDirectory + "/root-key.params"
+        let parameters = RootKey.parametersPath(dataDirectory)
         guard !FileManager.default.fileExists(atPath: requestPath(dataDirectory)),
             !FileManager.default.fileExists(atPath: nextParametersPath(dataDirectory)),
             FileManager.default.fileExists(atPath: parameters), let key = try? RootKey.derive(passphrase, parameters: parameters)
@@ -133,9 +133,9 @@ public enum RootKeyRotation {
         try RootKey.writeCheck(new, dataDirectory: dataDirectory)
         let parameters = nextParametersPath(dataDirectory)
         if FileManager.default.fileExists(atPath: parameters) {
-            _ = rename(parameters, dataDirectory + "/root-key.params")
+            _ = rename(parameters, RootKey.parametersPath(dataDirectory))
         } else {
-            try? FileManager.default.removeItem(atPath: dataDirectory + "/root-key.params")
+            try? FileManager.default.removeItem(atPath: RootKey.parametersPath(dataDirectory))
         }
         try? FileManager.default.removeItem(atPath: requestPath(dataDirectory))
     }
