@@ -9,7 +9,11 @@ import NIOHTTP1
 /// - closes it after an answer that itself says `Connection: close` (a request refused before
 ///   its body, which the client then never sends);
 /// - sends no `100 Continue` to an HTTP/1.0 client (RFC 9110, section 15.2: "A server MUST NOT
-///   send a 1xx response to an HTTP/1.0 client").
+///   send a 1xx response to an HTTP/1.0 client");
+/// - answers `400 Bad Request` to an HTTP/1.1 request without a `Host` header, with more than one,
+///   or with one that is no host (RFC 9112, section 3.2: a server "MUST respond with a 400"),
+///   and closes: the request goes no further, nor does anything the client sends after it. The
+///   answer waits for those of the requests before it, so answers stay in order.
 final class ConnectionClose: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -22,14 +26,25 @@ final class ConnectionClose: ChannelDuplexHandler, RemovableChannelHandler {
         var closesConnection: Bool
         /// Whether the request has been read to its end.
         var isRead = false
+        /// Refused for its `Host` header: answered here, never passed on.
+        var isRefused = false
     }
 
     /// Requests not answered yet, oldest first (answers go out in that order).
     private var unanswered: [Unanswered] = []
+    /// Set once a request is refused: what the client sends after it is dropped.
+    private var discarding = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !discarding else { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
+            if head.version == .http1_1 && !Self.hasOneValidHost(head.headers) {
+                discarding = true
+                unanswered.append(Unanswered(isHTTP10: false, closesConnection: true, isRefused: true))
+                if unanswered.count == 1 { refuse(context: context) }
+                return
+            }
             unanswered.append(Unanswered(isHTTP10: head.version == .http1_0, closesConnection: !head.isKeepAlive))
         case .body:
             break
@@ -62,6 +77,7 @@ final class ConnectionClose: ChannelDuplexHandler, RemovableChannelHandler {
             guard let answered = unanswered.first, answered.closesConnection else {
                 if !unanswered.isEmpty { unanswered.removeFirst() }
                 context.write(data, promise: promise)
+                if unanswered.first?.isRefused == true { refuse(context: context) }
                 return
             }
             unanswered.removeFirst()
@@ -76,4 +92,45 @@ final class ConnectionClose: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(data, promise: written)
         }
     }
+
+    /// Answers the refused request at the front of `unanswered` with 400 and closes the
+    /// connection once it is written (its own reading is not waited for: it is dropped).
+    private func refuse(context: ChannelHandlerContext) {
+        unanswered.removeFirst()
+        let body = "An HTTP/1.1 request needs exactly one Host header naming a host.\n"
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "text/plain")
+        headers.add(name: "content-length", value: String(body.utf8.count))
+        headers.add(name: "connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    /// Whether `headers` hold exactly one `Host`, and it is empty (RFC 9112 allows that when the
+    /// target has no authority) or a host and optional port (RFC 3986's `host [ ":" port ]`): an
+    /// IP literal in brackets or a name, with no user information, path or white space.
+    static func hasOneValidHost(_ headers: HTTPHeaders) -> Bool {
+        let values = headers.filter { $0.name.lowercased() == "host" }
+        guard values.count == 1 else { return false }
+        var host = Array(values[0].value.utf8)[...]
+        if let colon = host.lastIndex(of: UInt8(ascii: ":")), host.last != UInt8(ascii: "]") {
+            guard host[(colon + 1)...].allSatisfy(isDigit) else { return false }
+            host = host[..<colon]
+        }
+        if host.first == UInt8(ascii: "[") {
+            guard host.count > 2, host.last == UInt8(ascii: "]") else { return false }
+            return host.dropFirst().dropLast().allSatisfy { isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }
+        }
+        return host.allSatisfy { isDigit($0) || isLetter($0) || nameSymbols.contains($0) }
+    }
+
+    /// What a host name may hold besides letters and digits: RFC 3986's unreserved marks,
+    /// sub-delimiters and `%` of percent-encoding.
+    private static let nameSymbols = Set("-._~!$&'()*+,;=%".utf8)
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+    private static func isLetter(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte | 0x20) }
+    private static func isHexDigit(_ byte: UInt8) -> Bool { isDigit(byte) || (0x61...0x66).contains(byte | 0x20) }
 }

@@ -556,6 +556,48 @@ def test_bodies_held_at_once_are_bounded(tmp_path):
         d.stop()
 
 
+def test_host_header_missing_repeated_or_malformed_is_a_400_that_closes(daemon):
+    """RFC 9112 section 3.2: a server MUST answer 400 to an HTTP/1.1 request without a Host
+    header, with more than one, or with an invalid one. SealQ answered them (and built queue URLs
+    from the first Host of two)."""
+    def exchange(request):
+        s = socket.create_connection(("127.0.0.1", daemon.port), timeout=3)
+        data = b""
+        try:
+            s.sendall(request)
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    return data, True
+                data += chunk
+        except socket.timeout:
+            return data, False
+        finally:
+            s.close()
+    for head in [b"GET /health HTTP/1.1\r\n", b"GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n",
+                 b"GET /health HTTP/1.1\r\nHost: a b\r\n", b"GET /health HTTP/1.1\r\nHost: user@example.com\r\n",
+                 b"GET /health HTTP/1.1\r\nHost: example.com:80x\r\n", b"GET /health HTTP/1.1\r\nHost: [::1\r\n"]:
+        data, closed = exchange(head + b"\r\n")
+        assert data.startswith(b"HTTP/1.1 400") and closed, (head, data[:200], closed)
+        assert b"Host header" in data, data
+    for host in [b"localhost", b"127.0.0.1:9324", b"[::1]:9324", b"[::1]", b"queue.example-1.internal", b""]:
+        data, _ = exchange(b"GET /health HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
+        assert data.startswith(b"HTTP/1.1 200"), (host, data[:200])
+    data, _ = exchange(b"GET /health HTTP/1.0\r\n\r\n")
+    assert data.startswith(b"HTTP/1.1 200"), "HTTP/1.0 needs no Host"
+    # Pipelined: the request before is answered first; nothing after the refused one is.
+    data, closed = exchange(
+        b"GET /health HTTP/1.1\r\nHost: a\r\n\r\nGET /health HTTP/1.1\r\n\r\nGET /health HTTP/1.1\r\nHost: a\r\n\r\n")
+    assert closed and data.count(b"HTTP/1.1 200") == 1 and data.count(b"HTTP/1.1 400") == 1, data
+    assert data.startswith(b"HTTP/1.1 200") and data.index(b"HTTP/1.1 400") > 0, data
+    # An SQS call without Host is refused the same way, before the request path.
+    form = b"Action=ListQueues&Version=2012-11-05"
+    data, closed = exchange(b"POST / HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                            + str(len(form)).encode() + b"\r\n\r\n" + form)
+    assert data.startswith(b"HTTP/1.1 400") and closed, data[:200]
+    assert requests.get(f"http://127.0.0.1:{daemon.port}/health", timeout=5).status_code == 200
+
+
 def test_an_http10_connection_closes_after_its_answer(daemon):
     """RFC 9112 section 9.3: without keep-alive, an HTTP/1.0 connection closes after the answer
     (it stayed open until the 30 s idle timeout, stalling clients that read to the end)."""
