@@ -103,7 +103,7 @@ let package = Package(
             name: "sealq",
             dependencies: [
                 "CProcessGuard", "SealQServer", "SealQBench", "Principals", "PolicyEngine", "IdentityWire", "WireFormat", "AuditTrail", "AuditWire",
-                "SQSWire", "KeyService", "SealCrypto",
+                "SQSWire", "KeyService", "SealCrypto", "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

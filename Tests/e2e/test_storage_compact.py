@@ -1,0 +1,96 @@
+"""`sealq storage compact`: a drained backlog's free pages go back to the disk. SQLite reuses
+freed pages but never returns them, so the file kept its peak size for good. The command runs
+with the daemon stopped, keeps every queue, message, receipt-handle number and audit record,
+and refuses while a daemon or another reader has the database open."""
+
+import os
+import sqlite3
+from contextlib import closing
+
+from conftest import Daemon, make_client, run_sealq, wait_until
+
+
+def file_bytes(data_dir):
+    return sum(os.path.getsize(os.path.join(data_dir, n)) for n in os.listdir(data_dir)
+               if n.startswith("sealq.sqlite") and not n.endswith(".compacting"))
+
+
+def read_one(data_dir, sql):
+    """The first column of the first row `sql` reads, the connection closed again (a `with`
+    block would leave it open, and an open reader makes compaction refuse)."""
+    with closing(sqlite3.connect(f"file:{data_dir}/sealq.sqlite?mode=ro", uri=True)) as db:
+        return db.execute(sql).fetchone()[0]
+
+
+def test_compact_returns_free_pages_and_keeps_everything(tmp_path):
+    d = Daemon(str(tmp_path))
+    d.start()
+    try:
+        sqs = make_client(d)
+        kept = sqs.create_queue(QueueName="kept")["QueueUrl"]
+        drained = sqs.create_queue(QueueName="drained", Attributes={"SqsManagedSseEnabled": "false"})["QueueUrl"]
+        body = "x" * 60_000
+        for i in range(40):
+            sqs.send_message_batch(QueueUrl=drained, Entries=[{"Id": str(j), "MessageBody": body} for j in range(4)])
+        for i in range(3):
+            sqs.send_message(QueueUrl=kept, MessageBody=f"keep {i}", MessageAttributes={
+                "n": {"DataType": "Number", "StringValue": str(i)}})
+        # The newest message of all is deleted: AUTOINCREMENT must not hand its number out again.
+        newest = sqs.send_message(QueueUrl=kept, MessageBody="gone")["MessageId"]
+        got = sqs.receive_message(QueueUrl=kept, MaxNumberOfMessages=10, VisibilityTimeout=0)["Messages"]
+        for m in got:
+            if m["MessageId"] == newest:
+                sqs.delete_message(QueueUrl=kept, ReceiptHandle=m["ReceiptHandle"])
+        sqs.purge_queue(QueueUrl=drained)
+        # The purged space is emptied by the once-a-second sweep.
+        assert wait_until(lambda: read_one(d.data_dir, "PRAGMA freelist_count") > 800, timeout=20)
+        top = read_one(d.data_dir, "SELECT seq FROM sqlite_sequence WHERE name = 'messages'")
+        # While the daemon runs, the command refuses and changes nothing.
+        p = run_sealq("storage", "compact", "--data-dir", d.data_dir)
+        assert p.returncode == 1 and "stop the daemon" in p.stderr, (p.returncode, p.stdout, p.stderr)
+    finally:
+        d.stop()
+    before = file_bytes(d.data_dir)
+    assert before > 8_000_000, before
+
+    # A reader holding the file open (an sqlite3 shell) makes it refuse too.
+    reader = sqlite3.connect(f"{d.data_dir}/sealq.sqlite")
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM queues").fetchone()
+    p = run_sealq("storage", "compact", "--data-dir", d.data_dir)
+    reader.close()
+    assert p.returncode == 1 and "another process" in p.stderr, (p.returncode, p.stdout, p.stderr)
+    assert not os.path.exists(f"{d.data_dir}/sealq.sqlite.compacting")
+
+    p = run_sealq("storage", "compact", "--data-dir", d.data_dir)
+    assert p.returncode == 0, (p.stdout, p.stderr)
+    assert "returned to the disk" in p.stdout, p.stdout
+    after = file_bytes(d.data_dir)
+    assert after < before / 4, (before, after)
+    assert oct(os.stat(f"{d.data_dir}/sealq.sqlite").st_mode & 0o777) == "0o600"
+    assert not os.path.exists(f"{d.data_dir}/sealq.sqlite.compacting")
+
+    v = run_sealq("audit", "verify", "--data-dir", d.data_dir)
+    assert v.returncode == 0, (v.stdout, v.stderr)
+    d.start()
+    try:
+        sqs = make_client(d)
+        assert sorted(u.rsplit("/", 1)[1] for u in sqs.list_queues()["QueueUrls"]) == ["drained", "kept"]
+        got = sqs.receive_message(QueueUrl=kept, MaxNumberOfMessages=10, MessageAttributeNames=["All"])["Messages"]
+        assert sorted(m["Body"] for m in got) == ["keep 0", "keep 1", "keep 2"]
+        assert all(m["MessageAttributes"]["n"]["StringValue"] == m["Body"][-1] for m in got)
+        for m in got:
+            sqs.delete_message(QueueUrl=kept, ReceiptHandle=m["ReceiptHandle"])
+        sqs.send_message(QueueUrl=kept, MessageBody="after")
+        seq = read_one(d.data_dir, "SELECT MAX(seq) FROM messages")
+        assert seq > top, (seq, top)
+    finally:
+        d.stop()
+    v = run_sealq("audit", "verify", "--data-dir", d.data_dir)
+    assert v.returncode == 0, (v.stdout, v.stderr)
+
+
+def test_compact_on_a_directory_never_set_up_fails(tmp_path):
+    p = run_sealq("storage", "compact", "--data-dir", str(tmp_path / "nothing"))
+    assert p.returncode == 1 and "does not exist" in p.stderr, (p.stdout, p.stderr)
+    assert not (tmp_path / "nothing").exists()
