@@ -215,6 +215,12 @@ public final class AccessKeyStore: Sendable {
     }
 
     /// Runs `body` holding the store's exclusive file lock (across processes).
+    /// Runs `body` holding the lock that serializes changes to the store's files in
+    /// `dataDirectory`, so what it reads of them is one state (a backup copies them so).
+    public static func whileLocked<Result>(dataDirectory: String, _ body: () throws -> Result) throws -> Result {
+        try locked(dataDirectory + "/access-keys.lock", body)
+    }
+
     private static func locked<Result>(_ lockPath: String, _ body: () throws -> Result) throws -> Result {
         let lock = open(lockPath, O_CREAT | O_RDWR, 0o600)
         guard lock >= 0 else { throw Failure(description: "cannot open \(lockPath)") }

@@ -6,7 +6,36 @@ import Storage
 /// `sealq storage`: maintenance of the database file.
 struct StorageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "storage", abstract: "Maintain the database file.", subcommands: [Compact.self])
+        commandName: "storage", abstract: "Maintain the database file.", subcommands: [Backup.self, Compact.self])
+
+    struct Backup: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "backup",
+            abstract: "Copy the data directory into a new directory while the daemon runs.",
+            discussion: """
+                The database is copied as a consistent snapshot of one moment (a plain copy of a live \
+                database and its write-ahead log is not one), after the other files of the data directory \
+                (secret files, the audit checkpoint, the principals' access keys under their lock, \
+                audit-archive/), so a daemon started on the backup finds everything they name and \
+                `sealq audit verify` passes on it. The database's free pages are left out. Not included: \
+                the root key (a passphrase, or a key file kept outside the data directory), keys/ and \
+                policies/: keep them yourself. The backup holds working credentials (admin-credentials): \
+                keep it as you keep the admin's keys. To restore, stop the daemon and put the backup in \
+                the data directory's place.
+                """)
+
+        @OptionGroup var data: DataDirectoryOption
+        @Option(name: .customLong("to"), help: "The new directory to write (must not exist, or be empty).")
+        var target: String
+
+        func run() throws {
+            let directory = try data.setUp()
+            let report = try DataDirectoryBackup.backup(dataDirectory: directory, to: target)
+            print(
+                "Backed up \(directory) into \(target): the database (\(DatabaseCopy.mebibytes(report.databaseBytes)), a snapshot of one moment) and \(report.files) other files."
+            )
+        }
+    }
 
     struct Compact: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -36,11 +65,11 @@ struct StorageCommand: ParsableCommand {
                 throw DaemonRunning(description: "\(error): stop the daemon on \(directory) first")
             }
             let path = directory + "/sealq.sqlite"
-            let report = try DatabaseCompaction.compact(path: path)
+            let report = try DatabaseCopy.compact(path: path)
             withExtendedLifetime(lock) {}
             let returned = max(0, report.bytesBefore - report.bytesAfter)
             print(
-                "Compacted \(path): \(DatabaseCompaction.mebibytes(report.bytesBefore)) → \(DatabaseCompaction.mebibytes(report.bytesAfter)) (\(DatabaseCompaction.mebibytes(returned)) returned to the disk)."
+                "Compacted \(path): \(DatabaseCopy.mebibytes(report.bytesBefore)) → \(DatabaseCopy.mebibytes(report.bytesAfter)) (\(DatabaseCopy.mebibytes(returned)) returned to the disk)."
             )
         }
     }

@@ -1,18 +1,13 @@
 import Foundation
 import GRDB
 
-/// Returns a database file's free pages to the disk. SQLite reuses the pages a drained backlog
-/// freed, but never gives them back (`auto_vacuum` is off: it would cost every commit a
-/// pointer-map page), so after a spike the file keeps its peak size. Compaction rewrites the
-/// live pages into a new file beside it (`VACUUM INTO`), flushes it, and renames it over the
-/// old one: a crash leaves the old file or the new one, and the rowids that receipt handles and
-/// the audit log's positions name are kept (every such table has an INTEGER PRIMARY KEY, and
-/// `sqlite_sequence` is copied, so AUTOINCREMENT never reuses a number).
-///
-/// Only for a file no process has open: the caller holds the daemon's data-directory lock, and
-/// the file is opened with an exclusive lock, so a reader (an sqlite3 shell, `sealq audit
-/// verify`) makes it refuse rather than lose its view.
-public enum DatabaseCompaction {
+/// Copies of a database file's live pages (`VACUUM INTO`), flushed to disk: a consistent
+/// snapshot taken while the daemon runs (`snapshot(of:to:)`, for backups), or a compacted file
+/// renamed over the original (`compact(path:)`). Either keeps the rowids that receipt handles
+/// and the audit log's positions name (every such table has an INTEGER PRIMARY KEY, and
+/// `sqlite_sequence` is copied, so AUTOINCREMENT never reuses a number), and leaves out the
+/// free pages.
+public enum DatabaseCopy {
     /// Sizes before and after.
     public struct Report: Sendable, Equatable {
         /// The file's bytes before, its write-ahead log included.
@@ -30,8 +25,36 @@ public enum DatabaseCompaction {
     /// The bytes kept free on the disk beyond the copy's own size.
     static let marginBytes: Int64 = 64 << 20
 
-    /// Compacts the database at `path`. Throws `Refusal` when another process has it open, when
-    /// the disk lacks room for the copy, or when a newer SealQ wrote it.
+    /// Writes a consistent snapshot of the database at `path` (read as of one moment, while
+    /// others go on writing it) to the new file `target`, flushed with its directory, and
+    /// returns its size. Throws `Refusal` when `target` exists or the disk lacks room, or the
+    /// file's own error; a partial copy is removed.
+    public static func snapshot(of path: String, to target: String) throws -> Int64 {
+        guard access(target, F_OK) != 0 else { throw Refusal(description: "\(target) already exists") }
+        do {
+            try ReadOnlyDatabase.read(path, inTransaction: false) { db in
+                try checkRoom(db, for: target)
+                try db.execute(sql: "VACUUM INTO ?", arguments: [target])
+            }
+            try flush(target)
+            try flush(directory(of: target))
+        } catch {
+            unlink(target)
+            throw error
+        }
+        return fileBytes(target)
+    }
+
+    /// Returns a database file's free pages to the disk. SQLite reuses the pages a drained
+    /// backlog freed, but never gives them back (`auto_vacuum` is off: it would cost every
+    /// commit a pointer-map page), so after a spike the file keeps its peak size. The live
+    /// pages are copied into a new file beside it, flushed, and renamed over the old one: a
+    /// crash leaves the old file or the new one.
+    ///
+    /// Only for a file no process has open: the caller holds the daemon's data-directory lock,
+    /// and the file is opened with an exclusive lock, so a reader (an sqlite3 shell, `sealq
+    /// audit verify`) makes it refuse rather than lose its view. Throws `Refusal` when another
+    /// process has it open, when the disk lacks room for the copy, or when a newer SealQ wrote it.
     public static func compact(path: String) throws -> Report {
         let copyPath = path + ".compacting"
         // A copy left by an interrupted run is incomplete; VACUUM INTO also needs the name free.
@@ -47,14 +70,7 @@ public enum DatabaseCompaction {
                 // Takes the exclusive lock now (and keeps it): no other process has the file open.
                 try db.execute(sql: "BEGIN EXCLUSIVE; COMMIT")
                 _ = try db.checkpoint(.truncate)
-                let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0
-                let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
-                let free = try Int64.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
-                let needed = (pages - free) * pageSize + marginBytes
-                if let room = availableBytes(directory(of: path)), room < needed {
-                    throw Refusal(
-                        description: "the copy needs \(Self.mebibytes(needed)) free on the disk holding \(path), which has \(Self.mebibytes(room)); free some room first")
-                }
+                try checkRoom(db, for: copyPath)
                 try db.execute(sql: "VACUUM INTO ?", arguments: [copyPath])
             }
             try database.close()
@@ -83,12 +99,25 @@ public enum DatabaseCompaction {
         return Report(bytesBefore: before, bytesAfter: fileBytes(path))
     }
 
+    /// Throws when the disk that is to hold `target` lacks room for the live pages of `db`
+    /// and a margin.
+    private static func checkRoom(_ db: Database, for target: String) throws {
+        let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+        let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+        let free = try Int64.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+        let needed = (pages - free) * pageSize + marginBytes
+        if let room = availableBytes(directory(of: target)), room < needed {
+            throw Refusal(
+                description: "the copy needs \(mebibytes(needed)) free on the disk holding \(target), which has \(mebibytes(room)); free some room first")
+        }
+    }
+
     /// `bytes` in MiB with one decimal, as the refusal and the command's report say them.
     public static func mebibytes(_ bytes: Int64) -> String {
         String(format: "%.1f MiB", Double(bytes) / 1_048_576)
     }
 
-    private static func fileBytes(_ path: String) -> Int64 {
+    static func fileBytes(_ path: String) -> Int64 {
         var status = stat()
         return stat(path, &status) == 0 ? Int64(status.st_size) : 0
     }
