@@ -222,7 +222,7 @@ public final class AccessKeyStore: Sendable {
     }
 
     private static func locked<Result>(_ lockPath: String, _ body: () throws -> Result) throws -> Result {
-        let lock = open(lockPath, O_CREAT | O_RDWR, 0o600)
+        let lock = open(lockPath, O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard lock >= 0 else { throw Failure(description: "cannot open \(lockPath)") }
         defer { close(lock) }
         guard flock(lock, LOCK_EX) == 0 else { throw Failure(description: "cannot lock \(lockPath)") }

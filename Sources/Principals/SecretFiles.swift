@@ -57,6 +57,30 @@ public enum SecretFiles {
         return parent.isEmpty ? "/" : String(parent)
     }
 
+    /// Whether anyone but the owner may write the directory at `path`: there they could put
+    /// files, or links, where the daemon's own should be.
+    public static func isWritableByOthers(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & 0o022 != 0
+    }
+
+    /// Makes the existing directory at `path` its owner's alone (0700), as the directories this
+    /// process makes are, and returns its old mode when it was open to others (nil when it was
+    /// not). Throws when others may write it and that cannot be changed here: it belongs to
+    /// another user, or it is a shared directory (sticky, such as /tmp), which is not narrowed.
+    public static func restrictDirectory(_ path: String) throws -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let mode = info.st_mode & 0o7777
+        guard mode & 0o077 != 0 else { return nil }
+        if info.st_uid == geteuid() && mode & S_ISVTX == 0 && chmod(path, 0o700) == 0 { return mode }
+        guard mode & 0o022 == 0 else {
+            throw Failure(
+                description: "\(path) may be written by others (mode \(String(mode, radix: 8))), who could put files there in place of the daemon's: use a directory only its owner can write")
+        }
+        return nil
+    }
+
     /// Makes the existing files among `paths` readable by their owner only (files made before
     /// the process ran with umask 077, such as an older database, or loosened by a chmod or a
     /// restore since), and returns those that were open to others, with their old mode.
@@ -118,12 +142,14 @@ public enum SecretFiles {
         func failure(_ what: String) -> Failure {
             Failure(description: "cannot \(what) (\(String(cString: strerror(errno))))")
         }
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        // Made new, never opened through what is there: a file left by an earlier process with
+        // this id is removed first, and a link planted at the name (by someone who could write
+        // the directory) makes the write fail rather than write where it points.
+        unlink(temporary)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw failure("write \(temporary)") }
         do {
             defer { close(descriptor) }
-            // A temporary file left by an earlier process with this id may have another mode.
-            guard fchmod(descriptor, 0o600) == 0 else { throw failure("restrict \(temporary)") }
             var written = 0
             while written < bytes.count {
                 let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }

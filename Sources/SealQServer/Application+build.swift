@@ -54,6 +54,15 @@ public func buildApplication(
     configuration: ServerConfiguration, metrics: DescribedMetricsFactory, logger: Logger
 ) async throws -> (some ApplicationProtocol, QueueEngine) {
     try SecretFiles.ensureDirectory(configuration.dataDirectory)
+    if let mode = try SecretFiles.restrictDirectory(configuration.dataDirectory) {
+        logger.warning(
+            "\(configuration.dataDirectory) was open to others (mode \(String(mode, radix: 8))): made its owner's alone (700) again; whoever could write it may have replaced the daemon's files")
+    }
+    for (name, directory) in [("keys", configuration.keysDirectory), ("policies", configuration.policiesDirectory)]
+    where SecretFiles.isWritableByOthers(directory) {
+        logger.warning(
+            "the \(name) directory \(directory) may be written by others, who could define \(name == "keys" ? "keys and their policies" : "principals and what they may do") there: let only its owner write it")
+    }
     let dataLock = try DataDirectoryLock(dataDirectory: configuration.dataDirectory)
     // First, so a start refused for its root key leaves nothing half set up behind.
     let rootKey = try RootKey.resolve(configuration, logger: logger)

@@ -17,7 +17,7 @@ public final class DataDirectoryLock: Sendable {
     public init(dataDirectory: String) throws {
         let path = dataDirectory + "/sealq.lock"
         var taken: [Int32] = []
-        for (target, flags) in [(dataDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC), (path, O_CREAT | O_RDWR | O_CLOEXEC)] {
+        for (target, flags) in [(dataDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC), (path, O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC)] {
             let descriptor = open(target, flags, 0o600)
             guard descriptor >= 0 else {
                 taken.forEach { close($0) }

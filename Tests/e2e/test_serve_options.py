@@ -643,6 +643,50 @@ def test_a_start_puts_loosened_secret_files_back_to_owner_only_and_says_so(tmp_p
         assert f"{path} was open to others (mode 644)".encode() in daemon.logs(), name
 
 
+def test_a_data_directory_open_to_others_is_made_owner_only_and_no_planted_link_is_written_through(tmp_path):
+    """A data directory made 0777 by hand was kept so, and secret files were written through a
+    predictable temporary name opened without O_EXCL|O_NOFOLLOW: a link planted there made the
+    daemon overwrite (and chmod) the file it pointed to, and put the link in the checkpoint's place."""
+    daemon = Daemon(str(tmp_path))
+    os.chmod(daemon.data_dir, 0o777)
+    os.chmod(tmp_path, 0o777)
+    (tmp_path / "policies").mkdir(mode=0o777)
+    os.chmod(tmp_path / "policies", 0o777)
+    daemon.policies_dir = str(tmp_path / "policies")
+    daemon.start()
+    try:
+        assert os.stat(daemon.data_dir).st_mode & 0o777 == 0o700
+        logs = daemon.logs()
+        assert f"{daemon.data_dir} was open to others (mode 777)".encode() in logs, logs[-2000:]
+        assert b"policies directory" in logs and b"may be written by others" in logs, logs[-2000:]
+        victim = tmp_path / "victim"
+        victim.write_text("the operator's file\n")
+        os.chmod(victim, 0o644)
+        planted = os.path.join(daemon.data_dir, f"audit-checkpoint.json.{daemon.proc.pid}.tmp")
+        os.symlink(victim, planted)
+        make_client(daemon).create_queue(QueueName="checkpointed")
+    finally:
+        daemon.stop()
+    assert victim.read_text() == "the operator's file\n" and os.stat(victim).st_mode & 0o777 == 0o644
+    checkpoint = os.path.join(daemon.data_dir, "audit-checkpoint.json")
+    assert not os.path.islink(checkpoint) and json.load(open(checkpoint))["treeSize"] > 0
+    assert not os.path.lexists(planted)
+
+
+def test_a_shared_directory_writable_by_others_is_refused_as_data_directory(tmp_path):
+    """A sticky, world-writable directory (such as /tmp) is not narrowed: others could put
+    files there in place of the daemon's, so the start is refused."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    daemon = Daemon(str(tmp_path))
+    daemon.data_dir = str(shared)
+    code, stderr = daemon.start_expecting_failure()
+    assert code != 0 and "may be written by others (mode 1777)" in stderr, stderr
+    assert os.stat(shared).st_mode & 0o7777 == 0o1777
+    assert os.listdir(shared) == []
+
+
 _DUPLICATE_CONDITION_POLICY = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":'
                                '"arn:aws:iam::000000000000:root"},"Action":"kms:*","Resource":"*"},{"Effect":"Deny",'
                                '"Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":'
