@@ -65,20 +65,18 @@ public enum SecretFiles {
     }
 
     /// Makes the existing directory at `path` its owner's alone (0700), as the directories this
-    /// process makes are, and returns its old mode when it was open to others (nil when it was
-    /// not). Throws when others may write it and that cannot be changed here: it belongs to
-    /// another user, or it is a shared directory (sticky, such as /tmp), which is not narrowed.
+    /// process makes are, when others may write it, and returns its old mode then (nil when
+    /// others may not: a directory others may only read or enter is left as it is, its files
+    /// being 0600). Throws when others may write it and that cannot be changed here: it belongs
+    /// to another user, or it is a shared directory (sticky, such as /tmp), which is not narrowed.
     public static func restrictDirectory(_ path: String) throws -> mode_t? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         let mode = info.st_mode & 0o7777
-        guard mode & 0o077 != 0 else { return nil }
+        guard mode & 0o022 != 0 else { return nil }
         if info.st_uid == geteuid() && mode & S_ISVTX == 0 && chmod(path, 0o700) == 0 { return mode }
-        guard mode & 0o022 == 0 else {
-            throw Failure(
-                description: "\(path) may be written by others (mode \(String(mode, radix: 8))), who could put files there in place of the daemon's: use a directory only its owner can write")
-        }
-        return nil
+        throw Failure(
+            description: "\(path) may be written by others (mode \(String(mode, radix: 8))), who could put files there in place of the daemon's: use a directory only its owner can write")
     }
 
     /// Makes the existing files among `paths` readable by their owner only (files made before

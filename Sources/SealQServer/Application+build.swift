@@ -56,7 +56,7 @@ public func buildApplication(
     try SecretFiles.ensureDirectory(configuration.dataDirectory)
     if let mode = try SecretFiles.restrictDirectory(configuration.dataDirectory) {
         logger.warning(
-            "\(configuration.dataDirectory) was open to others (mode \(String(mode, radix: 8))): made its owner's alone (700) again; whoever could write it may have replaced the daemon's files")
+            "\(configuration.dataDirectory) could be written by others (mode \(String(mode, radix: 8))): made its owner's alone (700); whoever could write it may have replaced the daemon's files")
     }
     for (name, directory) in [("keys", configuration.keysDirectory), ("policies", configuration.policiesDirectory)]
     where SecretFiles.isWritableByOthers(directory) {
