@@ -19,17 +19,15 @@ struct SealQResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         // Normalized as the signature is checked, so `/./` or `//` in a queue path routes as signed.
         let path = CanonicalRequest.normalizedPath(request.uri.path)
-        // HEAD answers as GET does, without the body (load balancers' health checks use it).
-        if request.method == .head && (path == "/health" || path == "/metrics") {
-            return Response(status: .ok, headers: [.contentType: path == "/health" ? "text/plain" : "text/plain; version=0.0.4"])
-        }
-        if request.method == .get && path == "/health" {
-            return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
-        }
-        if request.method == .get && path == "/metrics" {
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: .init(byteBuffer: ByteBuffer(bytes: await metrics.render())))
+        if (request.method == .get || request.method == .head) && (path == "/health" || path == "/metrics") {
+            let body = path == "/health" ? Array("ok\n".utf8) : await metrics.render()
+            let type = path == "/health" ? "text/plain" : "text/plain; version=0.0.4"
+            // HEAD answers as GET does, without the body but with its length (RFC 9110, section
+            // 8.6; load balancers' health checks use it).
+            guard request.method == .get else {
+                return Response(status: .ok, headers: [.contentType: type, .contentLength: String(body.count)])
+            }
+            return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
         var headers: [String: String] = [:]
         for field in request.headers {

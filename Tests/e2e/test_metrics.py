@@ -244,9 +244,16 @@ def test_fifo_groups_with_messages_in_flight_are_counted(daemon, sqs):
 
 
 def test_head_answers_health_and_metrics_without_a_body(daemon):
-    for path, content_type in (("/health", "text/plain"), ("/metrics", "text/plain; version=0.0.4")):
-        r = requests.head(daemon.url + path, timeout=10)
-        assert r.status_code == 200 and r.headers.get("Content-Type") == content_type and r.content == b"", (path, r.status_code)
+    """RFC 9110 section 8.6: a HEAD answer's Content-Length, when sent, is the GET answer's
+    length (it said 0). Both go over one keep-alive connection, which stays usable."""
+    with requests.Session() as session:
+        for path, content_type in (("/health", "text/plain"), ("/metrics", "text/plain; version=0.0.4")):
+            r = session.head(daemon.url + path, timeout=10)
+            assert r.status_code == 200 and r.headers.get("Content-Type") == content_type and r.content == b"", (path, r.status_code)
+            length = int(r.headers["Content-Length"])
+            got = session.get(daemon.url + path, timeout=10)
+            assert length > 0 and (length == len(got.content) if path == "/health" else abs(length - len(got.content)) < 64), (
+                path, length, len(got.content))
 
 
 def test_a_deleted_queue_leaves_no_series(daemon, sqs):
