@@ -158,12 +158,18 @@ public final class QueueEngine: Sendable {
         "sealq_empty_receives_total", "sealq_messages_dead_lettered_total", "sealq_sends_refused_low_disk_total",
     ]
 
-    /// Makes the per-queue counters of `queue` (created, or loaded at start), at zero.
+    /// Makes the per-queue counters and the sent-size histogram of `queue` (created, or loaded
+    /// at start), at zero.
     func startCounters(of queue: QueueRecord) {
         let metrics = Self.perQueueCounters + (queue.settings.fifoQueue ? ["sealq_messages_deduplicated_total"] : [])
         counters.withLock { counters in
             for metric in metrics where counters[queue.name]?[metric] == nil {
                 counters[queue.name, default: [:]][metric] = Counter(label: metric, dimensions: [("queue", queue.name)])
+            }
+        }
+        sizeRecorders.withLock { recorders in
+            if recorders[queue.name] == nil {
+                recorders[queue.name] = Recorder(label: Self.sentMessageSizeMetric, dimensions: [("queue", queue.name)])
             }
         }
     }

@@ -132,6 +132,7 @@ public func buildApplication(
         identityFile: configuration.dataDirectory + "/identity.json")
     let accessKeyAdministration = AccessKeyAdministration(directory: directory, audit: store.auditStore, logger: logger)
     try await accessKeyAdministration.settleUnsettledChange()
+    RequestRecorder.startKeyUseCounters()
     let recorder = RequestRecorder(
         logger: logger, audit: audit, accountId: configuration.accountId, region: configuration.region,
         principals: { directory.principal(arn: $0) })

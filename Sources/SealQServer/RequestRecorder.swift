@@ -120,6 +120,15 @@ struct RequestRecorder: Sendable {
         }
     }
 
+    /// The operations `sealq_queue_key_uses_total` counts by.
+    static let keyUseOperations = ["GenerateDataKey", "Decrypt"]
+
+    /// Makes the key-use counters at zero, so the first use after a start is not lost to
+    /// Prometheus's `increase()`.
+    static func startKeyUseCounters() {
+        for operation in keyUseOperations { _ = Counter(label: "sealq_queue_key_uses_total", dimensions: [("operation", operation)]) }
+    }
+
     /// Records a use of a KMS key the queue service made on a caller's behalf (SSE-KMS): with
     /// the request that caused it when there is one, else on its own.
     func recordKeyUse(_ use: EnvelopeSealer.KeyUse) {

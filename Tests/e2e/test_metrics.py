@@ -157,7 +157,8 @@ def test_a_fifo_queue_counts_its_poison_pill_in_the_oldest_age(daemon, sqs):
 
 
 def test_counters_are_at_zero_again_after_a_restart(fresh_daemon):
-    """After a restart every queue's counters are back at 0, not absent until their first event."""
+    """After a restart every queue's counters are back at 0, not absent until their first event;
+    so are its sent-size histogram and the key-use counters, also for a queue just created."""
     from conftest import make_client
     d = fresh_daemon()
     sqs = make_client(d)
@@ -171,6 +172,15 @@ def test_counters_are_at_zero_again_after_a_restart(fresh_daemon):
             assert series(text, counter, queue) == 0, (queue, counter)
     assert series(text, "sealq_messages_deduplicated_total", "ordered.fifo") == 0
     assert series(text, "sealq_messages_deduplicated_total", "plain") is None
+    # The size histogram and the key-use counters too (they appeared with their first event).
+    for queue in ("plain", "ordered.fifo"):
+        assert f'sealq_sent_message_size_bytes_count{{queue="{queue}"}} 0' in text, queue
+        assert f'sealq_sent_message_size_bytes_bucket{{queue="{queue}",le="+Inf"}} 0' in text, queue
+    for operation in ("GenerateDataKey", "Decrypt"):
+        assert f'sealq_queue_key_uses_total{{operation="{operation}"}} 0' in text, operation
+    created = "created-after-start"
+    sqs.create_queue(QueueName=created)
+    assert f'sealq_sent_message_size_bytes_count{{queue="{created}"}} 0' in scrape(d)
 
 
 def test_empty_receives_and_deduplicated_sends_are_counted(daemon, sqs):
