@@ -12,10 +12,14 @@ import SealCrypto
 import ServiceLifecycle
 import Storage
 
+/// How long a stop waits for requests still arriving before it closes their connections.
+let shutdownGrace: Duration = .seconds(10)
+
 /// Runs the daemon until SIGTERM, SIGINT or SIGHUP (a closed terminal; unless the daemon was
 /// started ignoring it, as `nohup` does), then shuts down in order: waiting long polls are
-/// answered empty first, then the HTTP server drains, then storage is checkpointed. SIGUSR1
-/// and SIGUSR2, which would end the process on the spot, are ignored.
+/// answered empty first, then the HTTP server drains (requests still arriving after
+/// `shutdownGrace` are cut off), then storage is checkpointed and the data directory's lock
+/// let go. SIGUSR1 and SIGUSR2, which would end the process on the spot, are ignored.
 public func runDaemon(configuration: ServerConfiguration, metrics: DescribedMetricsFactory, logger: Logger) async throws {
     signal(SIGUSR1, SIG_IGN)
     signal(SIGUSR2, SIG_IGN)
@@ -24,10 +28,22 @@ public func runDaemon(configuration: ServerConfiguration, metrics: DescribedMetr
     if !hangupIgnored { signal(SIGHUP, inheritedHangup) }
     // Sizes the event-loop group the HTTP server runs on; read when it is first used, below.
     NIOSingletons.groupLoopCountSuggestion = configuration.ioThreads
-    let (application, engine) = try await buildApplication(configuration: configuration, metrics: metrics, logger: logger)
+    try await serve(configuration: configuration, metrics: metrics, hangupIgnored: hangupIgnored, logger: logger)
+    // Said last, once the application (and with it the data directory's lock) is gone: a
+    // supervisor that waits for it may start the next daemon at once.
+    Logger.lifecycle(of: logger).notice("sealq stopped")
+}
+
+/// Builds the application and runs it with the services that stop before it, until a signal.
+private func serve(
+    configuration: ServerConfiguration, metrics: DescribedMetricsFactory, hangupIgnored: Bool, logger: Logger
+) async throws {
+    let reading = RequestsBeingRead()
+    let (application, engine) = try await buildApplication(
+        configuration: configuration, metrics: metrics, requestsBeingRead: reading, logger: logger)
     let group = ServiceGroup(
         configuration: .init(
-            services: [application, LongPollDrain(engine: engine)],
+            services: [application, LongPollDrain(engine: engine), RequestsBeingRead.StopDeadline(requests: reading, grace: shutdownGrace)],
             gracefulShutdownSignals: hangupIgnored ? [.sigterm, .sigint] : [.sigterm, .sigint, .sighup], logger: logger))
     // The server binds when the group runs: a bind failure is told in words, not as NIO's error.
     let address = "\(configuration.host):\(configuration.port)"
@@ -49,9 +65,10 @@ struct StartRefusal: Error, CustomStringConvertible {
 }
 
 /// Builds the SealQ application: storage, engine, request path, HTTP server and background
-/// services, and returns it with its engine.
-public func buildApplication(
-    configuration: ServerConfiguration, metrics: DescribedMetricsFactory, logger: Logger
+/// services, and returns it with its engine. Each connection's request in progress is kept in
+/// `requestsBeingRead` until it has arrived.
+func buildApplication(
+    configuration: ServerConfiguration, metrics: DescribedMetricsFactory, requestsBeingRead: RequestsBeingRead, logger: Logger
 ) async throws -> (some ApplicationProtocol, QueueEngine) {
     try SecretFiles.ensureDirectory(configuration.dataDirectory)
     if let mode = try SecretFiles.restrictDirectory(configuration.dataDirectory) {
@@ -171,7 +188,7 @@ public func buildApplication(
         server: .http1(
             configuration: .init(
                 additionalChannelHandlers: [
-                    connections.handler(), HTTP1Handlers(), RequestDeadline(limit: .seconds(configuration.idleTimeoutSeconds)),
+                    connections.handler(), HTTP1Handlers(), RequestDeadline(limit: .seconds(configuration.idleTimeoutSeconds), reading: requestsBeingRead),
                     StalledReader(limit: .seconds(configuration.idleTimeoutSeconds)),
                     ExpectContinue(maximumBodyBytes: configuration.maximumRequestBodyBytes),
                 ],

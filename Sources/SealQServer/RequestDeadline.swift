@@ -11,31 +11,38 @@ final class RequestDeadline: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundOut = HTTPRequestPart
 
     private let limit: TimeAmount
+    private let reading: RequestsBeingRead
     private var timer = ConnectionTimer()
 
-    /// A deadline of `limit` for each request on the connection.
-    init(limit: TimeAmount) {
+    /// A deadline of `limit` for each request on the connection, which is in `reading` while
+    /// a request arrives.
+    init(limit: TimeAmount, reading: RequestsBeingRead) {
         self.limit = limit
+        self.reading = reading
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
             timer.start(limit, context)
+            reading.add(context.channel)
         case .body:
             break
         case .end:
             timer.cancel()
+            reading.remove(context.channel)
         }
         context.fireChannelRead(data)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         timer.cancel()
+        reading.remove(context.channel)
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         timer.cancel()
+        reading.remove(context.channel)
     }
 }

@@ -14,6 +14,5 @@ struct StorageCheckpoint: NamedService {
         } catch {
             logger.warning("checkpoint at shutdown failed", metadata: ["error": "\(error)"])
         }
-        Logger.lifecycle(of: logger).notice("sealq stopped")
     }
 }

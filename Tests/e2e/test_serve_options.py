@@ -109,6 +109,39 @@ def test_the_startup_line_names_the_port_actually_bound(tmp_path, level):
     assert "sealq stopped" in "".join(lines.queue)
 
 
+def test_a_stop_cuts_off_a_request_stalled_halfway_after_its_grace(tmp_path):
+    """A client that stalled halfway through sending a request held SIGTERM until its request
+    deadline (the idle timeout, 90 s here, up to an hour): past a systemd stop timeout, whose
+    kill skips the last audit checkpoint. Now its connection is closed after 10 s, its request
+    is recorded as failed, the last checkpoint signs every event, and "sealq stopped" is the
+    last line, after the data directory's lock is let go; a port in use is refused without it."""
+    d = Daemon(str(tmp_path), extra_args=["--idle-timeout", "90"])
+    d.start()
+    sqs = make_client(d)
+    url = sqs.create_queue(QueueName="stalled")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="acknowledged")
+    stalled = socket.create_connection(("127.0.0.1", d.port))
+    stalled.sendall(f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{d.port}\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                    "X-Amz-Target: AmazonSQS.SendMessage\r\nContent-Length: 200000\r\n\r\n".encode() + b"x" * 100_000)
+    time.sleep(0.5)
+    started = time.monotonic()
+    d.proc.send_signal(signal.SIGTERM)
+    code = d.proc.wait(timeout=60)
+    took = time.monotonic() - started
+    stalled.close()
+    assert code == 0 and 9 < took < 20, (code, took)
+    lines = [l for l in d.logs().decode().splitlines() if l.strip()]
+    assert "sealq stopped" in lines[-1], lines[-3:]
+    verify = subprocess.run([SEALQ_BIN, "audit", "verify", "--data-dir", d.data_dir], capture_output=True, text=True)
+    assert verify.returncode == 0 and "awaits" not in verify.stdout, verify.stdout
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = Daemon(str(tmp_path / "busy"), port=taken.getsockname()[1])
+        code, stderr = busy.start_expecting_failure()
+    assert code != 0 and "already in use" in stderr and "sealq stopped" not in stderr, stderr
+
+
 def test_one_letter_relative_directories_are_made_not_a_crash(tmp_path):
     """`--data-dir d` crashed the daemon at start: Foundation's deletingLastPathComponent traps
     on a one-character path, and so did any missing relative path starting `x/`."""
