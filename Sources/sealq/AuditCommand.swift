@@ -76,7 +76,7 @@ struct AuditCommand: AsyncParsableCommand {
                 let waiting = summary.unsigned == 0
                     ? "" : "; \(summary.unsigned) newer \(summary.unsigned == 1 ? "event awaits" : "events await") the next checkpoint"
                 print(
-                    "The audit log is sound: \(summary.events) events, \(summary.checkpoints) signed checkpoints\(waiting), "
+                    "The audit log is sound: \(summary.events) events, \(summary.checkpoints) signed checkpoint\(summary.checkpoints == 1 ? "" : "s")\(waiting), "
                         + "root \(Hex.encode(summary.rootHash)).")
             case .damaged(let damage):
                 print("The audit log is damaged: \(damage)")
@@ -124,7 +124,7 @@ struct AuditCommand: AsyncParsableCommand {
                     throw ExitCode(1)
                 }
                 let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 print(String(decoding: try encoder.encode(AuditProofs.SignedRoot(newest)), as: UTF8.self))
             case .damaged(let damage):
                 print("The audit log is damaged, so no checkpoint of it is printed: \(damage)")
@@ -234,7 +234,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let directory = try data.setUp()
             let json = try eventID.map { try encoder.encode(AuditProofs.inclusion(dataDirectory: directory, eventID: $0)) }
                 ?? encoder.encode(AuditProofs.consistency(dataDirectory: directory, from: consistency[0], to: consistency[1]))
@@ -295,7 +295,7 @@ struct AuditCommand: AsyncParsableCommand {
             let rows = try KeyUsageReport.rows(dataDirectory: data.setUp(), key: key, since: since.map(Self.time))
             if output == "json" {
                 let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 print(String(decoding: try encoder.encode(rows), as: UTF8.self))
                 return
             }

@@ -143,7 +143,7 @@ def test_an_untouched_log_verifies_with_the_exported_public_key(audited, tmp_pat
     db = sqlite3.connect(os.path.join(d.data_dir, "sealq.sqlite"))
     (stored,) = db.execute("SELECT COUNT(*) FROM audit_checkpoints").fetchone()
     db.close()
-    assert f" {stored} signed checkpoints" in p.stdout, (stored, p.stdout)
+    assert f" {stored} signed checkpoint{'' if stored == 1 else 's'}," in p.stdout, (stored, p.stdout)
     key = run_sealq("audit", "public-key", "--data-dir", d.data_dir).stdout.strip()
     assert len(key) == 64
     elsewhere = tmp_path / "trusted.pub"
@@ -669,6 +669,7 @@ def test_key_usage_report_matches_the_traffic(tmp_path):
         d.stop()
     p = run_sealq("audit", "key-usage", "--data-dir", d.data_dir, "--key", key["KeyId"], "--output", "json")
     assert p.returncode == 0, p.stderr
+    assert "\\/" not in p.stdout and ":user/producer" in p.stdout, "ARNs as written, slashes not escaped"
     rows = {(r["principalArn"].rsplit("/", 1)[1], r.get("queueArn"), r["operation"]): r["count"] for r in json.loads(p.stdout)}
     queue_arn = f"arn:aws:sqs:us-east-1:{ACCOUNT}:usage"
     assert rows == {("producer", queue_arn, "GenerateDataKey"): 1, ("producer", queue_arn, "Decrypt"): 1,
