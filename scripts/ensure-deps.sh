@@ -61,6 +61,12 @@ if [ "$want_clients" = yes ]; then
             exit 1
         fi
         echo "installing Python test clients: ${need_pip[*]}" >&2
-        python3 -m pip install -q "${need_pip[@]}" || python3 -m pip install -q --break-system-packages "${need_pip[@]}"
+        if [ "$(id -u)" = 0 ]; then
+            python3 -m pip install -q "${need_pip[@]}" || python3 -m pip install -q --break-system-packages "${need_pip[@]}"
+        elif ! python3 -m pip install -q --user "${need_pip[@]}"; then
+            # Not root: never into the system's Python, and never past its "externally managed" guard.
+            echo "missing Python packages: ${need_pip[*]} (python3 -m pip install --user ${need_pip[*]}, or run as root)" >&2
+            exit 1
+        fi
     fi
 fi
