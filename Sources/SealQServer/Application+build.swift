@@ -249,6 +249,11 @@ private func receiptHandleKey(of configuration: ServerConfiguration, lost: Bool)
 /// database: a new, empty one would silently stand in for every queue, key and event.
 private func requireDatabase(of configuration: ServerConfiguration) throws {
     let path = configuration.databasePath
+    // Named here: SQLite's own error names neither the file nor the cause.
+    if access(path, F_OK) == 0 && access(path, W_OK) != 0 {
+        throw StartRefusal(
+            description: "\(path) cannot be written (\(String(cString: strerror(errno)))): every call writes its audit record there")
+    }
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
     guard size ?? 0 == 0, wasSetUp(configuration) else { return }
     throw StartRefusal(

@@ -142,6 +142,22 @@ def test_a_stop_cuts_off_a_request_stalled_halfway_after_its_grace(tmp_path):
     assert code != 0 and "already in use" in stderr and "sealq stopped" not in stderr, stderr
 
 
+def test_a_database_that_cannot_be_written_is_refused_by_name(tmp_path):
+    """An immutable (or read-only mounted) database was refused with SQLite's words alone:
+    "attempt to write a readonly database - while executing CREATE TABLE grdb_issue_102"."""
+    d = Daemon(str(tmp_path))
+    d.start()
+    d.stop()
+    database = os.path.join(d.data_dir, "sealq.sqlite")
+    if subprocess.run(["chattr", "+i", database], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here (needs root and a file system that has it)")
+    try:
+        code, stderr = d.start_expecting_failure()
+    finally:
+        subprocess.run(["chattr", "-i", database], capture_output=True)
+    assert code != 0 and f"{database} cannot be written" in stderr, stderr
+
+
 def test_one_letter_relative_directories_are_made_not_a_crash(tmp_path):
     """`--data-dir d` crashed the daemon at start: Foundation's deletingLastPathComponent traps
     on a one-character path, and so did any missing relative path starting `x/`."""
