@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOPosix
 import KeyService
 import Logging
 import PolicyEngine
@@ -28,7 +29,24 @@ public func runDaemon(configuration: ServerConfiguration, metrics: DescribedMetr
     if !hangupIgnored { signal(SIGHUP, inheritedHangup) }
     // Sizes the event-loop group the HTTP server runs on; read when it is first used, below.
     NIOSingletons.groupLoopCountSuggestion = configuration.ioThreads
-    try await serve(configuration: configuration, metrics: metrics, hangupIgnored: hangupIgnored, logger: logger)
+    // A bind failure is told in words, not as NIO's error.
+    let address = "\(configuration.host):\(configuration.port)"
+    do {
+        // A start that cannot listen is refused before it sets anything up in the data
+        // directory (a root key, credentials) or takes its lock. The server binds again when
+        // the group runs; a port taken in between fails there, with the same words.
+        try await ServerBootstrap(group: NIOSingletons.posixEventLoopGroup)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: configuration.host, port: configuration.port).get()
+            .close()
+        try await serve(configuration: configuration, metrics: metrics, hangupIgnored: hangupIgnored, logger: logger)
+    } catch let error as IOError where error.errnoCode == EADDRINUSE {
+        throw StartRefusal(description: "cannot listen on \(address): the address is already in use (by another daemon?)")
+    } catch let error as IOError {
+        throw StartRefusal(description: "cannot listen on \(address): \(String(cString: strerror(error.errnoCode)))")
+    } catch let error as SocketAddressError.UnknownHost {
+        throw StartRefusal(description: "cannot listen on \(address): no such host (\(error.errorDescription))")
+    }
     // Said last, once the application (and with it the data directory's lock) is gone: a
     // supervisor that waits for it may start the next daemon at once.
     Logger.lifecycle(of: logger).notice("sealq stopped")
@@ -45,17 +63,7 @@ private func serve(
         configuration: .init(
             services: [application, LongPollDrain(engine: engine), RequestsBeingRead.StopDeadline(requests: reading, grace: shutdownGrace)],
             gracefulShutdownSignals: hangupIgnored ? [.sigterm, .sigint] : [.sigterm, .sigint, .sighup], logger: logger))
-    // The server binds when the group runs: a bind failure is told in words, not as NIO's error.
-    let address = "\(configuration.host):\(configuration.port)"
-    do {
-        try await group.run()
-    } catch let error as IOError where error.errnoCode == EADDRINUSE {
-        throw StartRefusal(description: "cannot listen on \(address): the address is already in use (by another daemon?)")
-    } catch let error as IOError {
-        throw StartRefusal(description: "cannot listen on \(address): \(String(cString: strerror(error.errnoCode)))")
-    } catch let error as SocketAddressError.UnknownHost {
-        throw StartRefusal(description: "cannot listen on \(address): no such host (\(error.errorDescription))")
-    }
+    try await group.run()
 }
 
 /// Why the daemon does not start.

@@ -114,7 +114,8 @@ def test_a_stop_cuts_off_a_request_stalled_halfway_after_its_grace(tmp_path):
     deadline (the idle timeout, 90 s here, up to an hour): past a systemd stop timeout, whose
     kill skips the last audit checkpoint. Now its connection is closed after 10 s, its request
     is recorded as failed, the last checkpoint signs every event, and "sealq stopped" is the
-    last line, after the data directory's lock is let go; a port in use is refused without it."""
+    last line, after the data directory's lock is let go; a port in use is refused without it,
+    and before the data directory is set up."""
     d = Daemon(str(tmp_path), extra_args=["--idle-timeout", "90"])
     d.start()
     sqs = make_client(d)
@@ -140,6 +141,8 @@ def test_a_stop_cuts_off_a_request_stalled_halfway_after_its_grace(tmp_path):
         busy = Daemon(str(tmp_path / "busy"), port=taken.getsockname()[1])
         code, stderr = busy.start_expecting_failure()
     assert code != 0 and "already in use" in stderr and "sealq stopped" not in stderr, stderr
+    assert os.listdir(busy.data_dir) == [], "refused before anything was set up there"
+    assert not os.path.exists(tmp_path / "busy" / "keys"), "no root key generated"
 
 
 def test_a_database_that_cannot_be_written_is_refused_by_name(tmp_path):
