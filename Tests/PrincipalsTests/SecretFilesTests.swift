@@ -57,4 +57,34 @@ struct SecretFilesTests {
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [])
     }
+
+    @Test("A link planted at the temporary name is removed, never written through: the file it points to is untouched")
+    func plantedLinkIsNotFollowed() throws {
+        let directory = try TemporaryDirectory()
+        let victim = directory.path + "/victim"
+        #expect(FileManager.default.createFile(atPath: victim, contents: Data("keep me".utf8), attributes: [.posixPermissions: 0o644]))
+        let path = directory.path + "/secret.key"
+        try FileManager.default.createSymbolicLink(atPath: path + ".\(getpid()).tmp", withDestinationPath: victim)
+
+        try SecretFiles.write(Array("secret".utf8), to: path)
+        #expect(try SecretFiles.read(victim) == Array("keep me".utf8))
+        #expect(try Self.mode(victim) == 0o644)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType == .typeRegular)
+        #expect(try SecretFiles.read(path) == Array("secret".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["secret.key", "victim"])
+    }
+
+    @Test("A directory others may write is narrowed to 0700 and its old mode returned; one they may only read is left")
+    func directoriesOthersMayWrite() throws {
+        let directory = try TemporaryDirectory()
+        chmod(directory.path, 0o777)
+        #expect(try SecretFiles.restrictDirectory(directory.path) == 0o777)
+        #expect(try Self.mode(directory.path) == 0o700)
+        chmod(directory.path, 0o755)
+        #expect(try SecretFiles.restrictDirectory(directory.path) == nil)
+        #expect(try Self.mode(directory.path) == 0o755)
+        chmod(directory.path, 0o1777)
+        #expect(throws: SecretFiles.Failure.self) { _ = try SecretFiles.restrictDirectory(directory.path) }
+        #expect(try Self.mode(directory.path) == 0o1777)
+    }
 }
