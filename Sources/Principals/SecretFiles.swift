@@ -64,17 +64,18 @@ public enum SecretFiles {
         return stat(path, &info) == 0 && info.st_mode & 0o022 != 0
     }
 
-    /// Makes the existing directory at `path` its owner's alone (0700), as the directories this
-    /// process makes are, when others may write it, and returns its old mode then (nil when
-    /// others may not: a directory others may only read or enter is left as it is, its files
-    /// being 0600). Throws when others may write it and that cannot be changed here: it belongs
-    /// to another user, or it is a shared directory (sticky, such as /tmp), which is not narrowed.
-    public static func restrictDirectory(_ path: String) throws -> mode_t? {
+    /// Takes the write permission of group and others away from the existing directory at
+    /// `path` when they have it, and returns its old and new modes then (nil when they had
+    /// not). Reading, and a setgid bit for a shared group, are left as they were: the files in it
+    /// are 0600. Throws when others may write it and that cannot be changed here: it belongs to
+    /// another user, or it is a shared directory (sticky, such as /tmp), which is not narrowed.
+    public static func restrictDirectory(_ path: String) throws -> (old: mode_t, new: mode_t)? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         let mode = info.st_mode & 0o7777
         guard mode & 0o022 != 0 else { return nil }
-        if info.st_uid == geteuid() && mode & S_ISVTX == 0 && chmod(path, 0o700) == 0 { return mode }
+        let narrowed = mode & ~0o022
+        if info.st_uid == geteuid() && mode & S_ISVTX == 0 && chmod(path, narrowed) == 0 { return (mode, narrowed) }
         throw Failure(
             description: "\(path) may be written by others (mode \(String(mode, radix: 8))), who could put files there in place of the daemon's: use a directory only its owner can write")
     }

@@ -79,9 +79,9 @@ func buildApplication(
     configuration: ServerConfiguration, metrics: DescribedMetricsFactory, requestsBeingRead: RequestsBeingRead, logger: Logger
 ) async throws -> (some ApplicationProtocol, QueueEngine) {
     try SecretFiles.ensureDirectory(configuration.dataDirectory)
-    if let mode = try SecretFiles.restrictDirectory(configuration.dataDirectory) {
+    if let (old, new) = try SecretFiles.restrictDirectory(configuration.dataDirectory) {
         logger.warning(
-            "\(configuration.dataDirectory) could be written by others (mode \(String(mode, radix: 8))): made its owner's alone (700); whoever could write it may have replaced the daemon's files")
+            "\(configuration.dataDirectory) could be written by others (mode \(String(old, radix: 8))): made writable by its owner alone (mode \(String(new, radix: 8))); whoever could write it may have replaced the daemon's files")
     }
     for (name, directory) in [("keys", configuration.keysDirectory), ("policies", configuration.policiesDirectory)]
     where SecretFiles.isWritableByOthers(directory) {

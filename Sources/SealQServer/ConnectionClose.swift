@@ -114,14 +114,18 @@ final class ConnectionClose: ChannelDuplexHandler, RemovableChannelHandler {
     static func hasOneValidHost(_ headers: HTTPHeaders) -> Bool {
         let values = headers.filter { $0.name.lowercased() == "host" }
         guard values.count == 1 else { return false }
+        // Without the white space around a field's value, which is no part of it (RFC 9110, section 5.5).
         var host = Array(values[0].value.utf8)[...]
+        while let first = host.first, first == 0x20 || first == 0x09 { host = host.dropFirst() }
+        while let last = host.last, last == 0x20 || last == 0x09 { host = host.dropLast() }
         if let colon = host.lastIndex(of: UInt8(ascii: ":")), host.last != UInt8(ascii: "]") {
             guard host[(colon + 1)...].allSatisfy(isDigit) else { return false }
             host = host[..<colon]
         }
         if host.first == UInt8(ascii: "[") {
             guard host.count > 2, host.last == UInt8(ascii: "]") else { return false }
-            return host.dropFirst().dropLast().allSatisfy { isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }
+            // An IPv6 or IPvFuture literal, with an RFC 6874 zone id (`%25eth0`) if any.
+            return host.dropFirst().dropLast().allSatisfy { isDigit($0) || isLetter($0) || literalSymbols.contains($0) }
         }
         return host.allSatisfy { isDigit($0) || isLetter($0) || nameSymbols.contains($0) }
     }
@@ -130,7 +134,9 @@ final class ConnectionClose: ChannelDuplexHandler, RemovableChannelHandler {
     /// sub-delimiters and `%` of percent-encoding.
     private static let nameSymbols = Set("-._~!$&'()*+,;=%".utf8)
 
+    /// What an IP literal may hold besides letters and digits.
+    private static let literalSymbols = Set(":.%-_~!$&'()*+,;=".utf8)
+
     private static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
     private static func isLetter(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte | 0x20) }
-    private static func isHexDigit(_ byte: UInt8) -> Bool { isDigit(byte) || (0x61...0x66).contains(byte | 0x20) }
 }

@@ -7,14 +7,19 @@ import Storage
 ///
 /// A copy of the live files is not that: the database's pages and its write-ahead log change
 /// between the reads of a copy. Here the database is a consistent snapshot (`DatabaseCopy`),
-/// written after every other file, so nothing the other files refer to is missing from it:
-/// - the newest signed audit checkpoint is copied before it, so it is never newer than the
-///   snapshot's log (`sealq audit verify` takes a newer one for a rollback);
-/// - the principals' access keys are copied under their lock, one state of them; a key created
-///   after that and before the snapshot reads, after a restore, as created (its audit record)
-///   but gone, never as a working key its log does not show.
+/// and every other file is copied before it or after it as what refers to what requires:
+/// - before: the newest signed audit checkpoint, so it is never newer than the snapshot's log
+///   (`sealq audit verify` takes a newer one for a rollback); the principals' access keys,
+///   under their lock, one state of them (a key created after that and before the snapshot
+///   reads, after a restore, as created but gone, never as a working key its log does not show);
+///   the other secret files, which do not change;
+/// - after: `audit-archive/`, since the daemon writes an archive's exports before the database
+///   records them, so every export the snapshot names is there (and perhaps the next one).
+/// A root key rotation that runs during the backup (its request or its check file changes)
+/// fails it: the snapshot could hold keys wrapped by either root key.
 ///
-/// Every file keeps mode 0600 (directories 0700), and each is flushed before the next.
+/// Every file keeps mode 0600 (directories 0700), and each is flushed before the next. A backup
+/// that fails removes what it wrote.
 public enum DataDirectoryBackup {
     /// What a backup holds.
     public struct Report: Sendable {
@@ -39,26 +44,77 @@ public enum DataDirectoryBackup {
     /// The principals' files, copied under their lock.
     static let accessKeyFiles: Set<String> = ["access-keys.json", "access-keys.key", "access-keys.journal"]
 
-    /// Backs `dataDirectory` up into `target`, which must not exist or be an empty directory.
+    /// Copied after the snapshot.
+    static let archiveDirectory = "audit-archive"
+
+    /// What a root key rotation changes: a backup during one fails.
+    static let rotationFiles = ["root-key.check", "root-key.next", "root-key.params"]
+
+    /// Backs `dataDirectory` up into `target`, which must not exist or be an empty directory,
+    /// and must not lie inside the data directory.
     public static func backup(dataDirectory: String, to target: String) throws -> Report {
         let database = dataDirectory + "/sealq.sqlite"
         guard FileManager.default.fileExists(atPath: database) else {
             throw Refusal(description: "\(database) does not exist: start the daemon on \(dataDirectory) once first")
         }
+        let source = resolved(dataDirectory)
+        let destination = resolved(target)
+        guard destination != source, !destination.hasPrefix(source == "/" ? "/" : source + "/") else {
+            throw Refusal(description: "\(target) is inside the data directory \(dataDirectory): back up somewhere else")
+        }
+        let existed = FileManager.default.fileExists(atPath: target)
         if let existing = try? FileManager.default.contentsOfDirectory(atPath: target), !existing.isEmpty {
             throw Refusal(description: "\(target) is not empty: back up into a new directory")
         }
         try SecretFiles.ensureDirectory(target, durably: true)
+        do {
+            return try copy(dataDirectory, database: database, into: target)
+        } catch {
+            // Nothing half made is left holding copies of the secrets.
+            if existed {
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: target)) ?? [] {
+                    try? FileManager.default.removeItem(atPath: target + "/" + name)
+                }
+            } else {
+                try? FileManager.default.removeItem(atPath: target)
+            }
+            throw error
+        }
+    }
+
+    private static func copy(_ dataDirectory: String, database: String, into target: String) throws -> Report {
+        let rotation = try rotationState(dataDirectory)
         let names = try FileManager.default.contentsOfDirectory(atPath: dataDirectory).filter { !skipped.contains($0) }.sorted()
         var files = 0
-        for name in names where !accessKeyFiles.contains(name) {
+        for name in names where !accessKeyFiles.contains(name) && name != archiveDirectory {
             files += try copy(dataDirectory + "/" + name, to: target + "/" + name)
         }
         files += try AccessKeyStore.whileLocked(dataDirectory: dataDirectory) {
             try names.filter(accessKeyFiles.contains).reduce(0) { $0 + (try copy(dataDirectory + "/" + $1, to: target + "/" + $1)) }
         }
         let databaseBytes = try DatabaseCopy.snapshot(of: database, to: target + "/sealq.sqlite")
+        files += try copy(dataDirectory + "/" + archiveDirectory, to: target + "/" + archiveDirectory)
+        guard try rotationState(dataDirectory) == rotation else {
+            throw Refusal(description: "a root key rotation ran during the backup, which may hold keys wrapped by either root key: run it again")
+        }
         return Report(files: files, databaseBytes: databaseBytes)
+    }
+
+    /// The root key rotation files' contents (nil for each that is missing).
+    private static func rotationState(_ dataDirectory: String) throws -> [[UInt8]?] {
+        try rotationFiles.map { try SecretFiles.read(dataDirectory + "/" + $0) }
+    }
+
+    /// `path` made absolute with the links of its longest existing part resolved (the rest does
+    /// not exist yet), to tell whether one path lies inside another.
+    private static func resolved(_ path: String) -> String {
+        var existing = URL(fileURLWithPath: path).standardizedFileURL
+        var rest: [String] = []
+        while !FileManager.default.fileExists(atPath: existing.path) && existing.path != "/" {
+            rest.insert(existing.lastPathComponent, at: 0)
+            existing.deleteLastPathComponent()
+        }
+        return rest.reduce(existing.resolvingSymlinksInPath()) { $0.appendingPathComponent($1) }.path
     }
 
     /// Copies the file, or the directory with everything in it, at `source` to `destination`

@@ -87,6 +87,13 @@ public enum DatabaseCopy {
             unlink(copyPath)
             throw Refusal(description: "\(path)-wal still holds changes after closing; start and stop the daemon once, then compact")
         }
+        // The copy takes the old file's owner and mode: compacted by root, a database the
+        // daemon's own user could no longer write would stop its next start.
+        var original = stat()
+        if stat(path, &original) == 0 {
+            _ = chown(copyPath, original.st_uid, original.st_gid)
+            _ = chmod(copyPath, original.st_mode & 0o777)
+        }
         try flush(copyPath)
         guard rename(copyPath, path) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -74,12 +74,15 @@ struct SecretFilesTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["secret.key", "victim"])
     }
 
-    @Test("A directory others may write is narrowed to 0700 and its old mode returned; one they may only read is left")
+    @Test("A directory others may write loses their write permission, its modes returned; one they may only read is left")
     func directoriesOthersMayWrite() throws {
         let directory = try TemporaryDirectory()
         chmod(directory.path, 0o777)
-        #expect(try SecretFiles.restrictDirectory(directory.path) == 0o777)
-        #expect(try Self.mode(directory.path) == 0o700)
+        #expect(try SecretFiles.restrictDirectory(directory.path).map { [$0.old, $0.new] } == [0o777, 0o755])
+        #expect(try Self.mode(directory.path) == 0o755)
+        // A group's shared directory keeps its setgid bit and the group's reading.
+        chmod(directory.path, 0o2770)
+        #expect(try SecretFiles.restrictDirectory(directory.path).map { [$0.old, $0.new] } == [0o2770, 0o2750])
         chmod(directory.path, 0o755)
         #expect(try SecretFiles.restrictDirectory(directory.path) == nil)
         #expect(try Self.mode(directory.path) == 0o755)

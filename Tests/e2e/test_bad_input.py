@@ -580,7 +580,8 @@ def test_host_header_missing_repeated_or_malformed_is_a_400_that_closes(daemon):
         data, closed = exchange(head + b"\r\n")
         assert data.startswith(b"HTTP/1.1 400") and closed, (head, data[:200], closed)
         assert b"Host header" in data, data
-    for host in [b"localhost", b"127.0.0.1:9324", b"[::1]:9324", b"[::1]", b"queue.example-1.internal", b""]:
+    for host in [b"localhost", b"127.0.0.1:9324", b"[::1]:9324", b"[::1]", b"queue.example-1.internal", b"",
+                 b"localhost \t", b"[fe80::1%25lo]:9324", b"LOCALHOST.", b"[v1.fe80::a+b]"]:
         data, _ = exchange(b"GET /health HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n")
         assert data.startswith(b"HTTP/1.1 200"), (host, data[:200])
     data, _ = exchange(b"GET /health HTTP/1.0\r\n\r\n")

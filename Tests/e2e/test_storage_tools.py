@@ -71,9 +71,14 @@ def test_compact_returns_free_pages_and_keeps_everything(tmp_path):
     assert p.returncode == 1 and "another process" in p.stderr, (p.returncode, p.stdout, p.stderr)
     assert not os.path.exists(f"{d.data_dir}/sealq.sqlite.compacting")
 
+    # Compacted by root, the file stays its owner's (the daemon's user must still write it).
+    os.chown(f"{d.data_dir}/sealq.sqlite", 65534, 65534)
     p = run_sealq("storage", "compact", "--data-dir", d.data_dir)
     assert p.returncode == 0, (p.stdout, p.stderr)
     assert "returned to the disk" in p.stdout, p.stdout
+    owner = os.stat(f"{d.data_dir}/sealq.sqlite")
+    assert (owner.st_uid, owner.st_gid) == (65534, 65534), (owner.st_uid, owner.st_gid)
+    os.chown(f"{d.data_dir}/sealq.sqlite", os.getuid(), os.getgid())
     after = file_bytes(d.data_dir)
     assert after < before / 4, (before, after)
     assert oct(os.stat(f"{d.data_dir}/sealq.sqlite").st_mode & 0o777) == "0o600"
@@ -147,9 +152,15 @@ def test_backup_while_serving_is_a_consistent_directory_a_daemon_starts_on(tmp_p
         assert p.returncode == 0, (p.stdout, p.stderr)
         assert "Backed up" in p.stdout and "snapshot" in p.stdout, p.stdout
         assert during, "sends went on during the backup"
-        # A backup into a directory that is not empty is refused.
+        # A backup into a directory that is not empty is refused, and one inside the data
+        # directory (which copied the directory into itself until names grew too long).
         again = run_sealq("storage", "backup", "--data-dir", d.data_dir, "--to", str(backup))
         assert again.returncode == 1 and "not empty" in again.stderr, (again.stdout, again.stderr)
+        for inside in (os.path.join(d.data_dir, "bk"), d.data_dir, os.path.join(str(base), "via-link", "bk")):
+            os.symlink(d.data_dir, os.path.join(str(base), "via-link")) if "via-link" in inside else None
+            refused = run_sealq("storage", "backup", "--data-dir", d.data_dir, "--to", inside)
+            assert refused.returncode == 1 and "inside the data directory" in refused.stderr, (inside, refused.stderr)
+        assert not os.path.exists(os.path.join(d.data_dir, "bk"))
     finally:
         d.stop()
 
