@@ -64,20 +64,27 @@ public enum SecretFiles {
         return stat(path, &info) == 0 && info.st_mode & 0o022 != 0
     }
 
-    /// Takes the write permission of group and others away from the existing directory at
-    /// `path` when they have it, and returns its old and new modes then (nil when they had
-    /// not). Reading, and a setgid bit for a shared group, are left as they were: the files in it
-    /// are 0600. Throws when others may write it and that cannot be changed here: it belongs to
-    /// another user, or it is a shared directory (sticky, such as /tmp), which is not narrowed.
+    /// Makes sure the existing directory at `path` is one only the user running this process
+    /// controls, as a directory holding or receiving secrets must be: whoever owns it, or may
+    /// write it, can put files or links in place of SealQ's. Takes the write permission of group
+    /// and others away when it is this user's, and returns the old and new modes then (nil when
+    /// nothing changed); reading, and a setgid bit for a shared group, are left as they were
+    /// (the files in it are 0600). Throws when the directory belongs to another user, or when
+    /// others may write it and that cannot be changed here (a shared, sticky directory such as
+    /// /tmp is not narrowed).
     public static func restrictDirectory(_ path: String) throws -> (old: mode_t, new: mode_t)? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
+        guard info.st_uid == geteuid() else {
+            throw Failure(
+                description: "\(path) belongs to another user (uid \(info.st_uid), not \(geteuid())), who could put files there in place of SealQ's: use a directory of the user running sealq (chown it)")
+        }
         let mode = info.st_mode & 0o7777
         guard mode & 0o022 != 0 else { return nil }
         let narrowed = mode & ~0o022
-        if info.st_uid == geteuid() && mode & S_ISVTX == 0 && chmod(path, narrowed) == 0 { return (mode, narrowed) }
+        if mode & S_ISVTX == 0 && chmod(path, narrowed) == 0 { return (mode, narrowed) }
         throw Failure(
-            description: "\(path) may be written by others (mode \(String(mode, radix: 8))), who could put files there in place of the daemon's: use a directory only its owner can write")
+            description: "\(path) may be written by others (mode \(String(mode, radix: 8))), who could put files there in place of SealQ's: use a directory only its owner can write")
     }
 
     /// Makes the existing files among `paths` readable by their owner only (files made before
@@ -87,11 +94,15 @@ public enum SecretFiles {
     public static func restrict(_ paths: [String]) -> [(path: String, mode: mode_t)] {
         var loosened: [(path: String, mode: mode_t)] = []
         for path in paths {
+            // Through the file itself, never through a link in its place.
+            let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            guard descriptor >= 0 else { continue }
+            defer { close(descriptor) }
             var info = stat()
-            guard stat(path, &info) == 0 else { continue }
+            guard fstat(descriptor, &info) == 0 else { continue }
             let mode = info.st_mode & 0o777
             if mode & 0o077 != 0 { loosened.append((path, mode)) }
-            chmod(path, 0o600)
+            fchmod(descriptor, 0o600)
         }
         return loosened
     }

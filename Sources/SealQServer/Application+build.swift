@@ -79,9 +79,12 @@ func buildApplication(
     configuration: ServerConfiguration, metrics: DescribedMetricsFactory, requestsBeingRead: RequestsBeingRead, logger: Logger
 ) async throws -> (some ApplicationProtocol, QueueEngine) {
     try SecretFiles.ensureDirectory(configuration.dataDirectory)
-    if let (old, new) = try SecretFiles.restrictDirectory(configuration.dataDirectory) {
-        logger.warning(
-            "\(configuration.dataDirectory) could be written by others (mode \(String(old, radix: 8))): made writable by its owner alone (mode \(String(new, radix: 8))); whoever could write it may have replaced the daemon's files")
+    let archive = configuration.auditArchiveDirectory ?? configuration.dataDirectory + "/audit-archive"
+    for directory in [configuration.dataDirectory, archive] {
+        if let (old, new) = try SecretFiles.restrictDirectory(directory) {
+            logger.warning(
+                "\(directory) could be written by others (mode \(String(old, radix: 8))): made writable by its owner alone (mode \(String(new, radix: 8))); whoever could write it may have replaced the daemon's files")
+        }
     }
     for (name, directory) in [("keys", configuration.keysDirectory), ("policies", configuration.policiesDirectory)]
     where SecretFiles.isWritableByOthers(directory) {
@@ -140,7 +143,7 @@ func buildApplication(
         retention: configuration.auditRetentionDays.map { days in
             AuditLog.Retention(
                 milliseconds: Int64(days * 86_400_000), dataDirectory: configuration.dataDirectory,
-                archiveDirectory: configuration.auditArchiveDirectory ?? configuration.dataDirectory + "/audit-archive",
+                archiveDirectory: archive,
                 archiveLayout: configuration.auditArchiveLayout)
         },
         checkpointDirectory: configuration.dataDirectory,

@@ -38,9 +38,14 @@ public enum AuditExport {
 
     /// Writes every span of the log in `dataDirectory` that a checkpoint closes and `directory`
     /// does not hold yet, its records files laid out as `layout` says; returns how many files
-    /// and events it wrote. `directory` and its missing parents are created (mode 0700).
+    /// and events it wrote. `directory` and its missing parents are created (mode 0700); an
+    /// existing one must be this user's, and loses the write permission of group and others.
     public static func export(dataDirectory: String, to directory: String, layout: Layout = .flat) throws -> (files: Int, events: Int) {
         try SecretFiles.ensureDirectory(directory, durably: true)
+        // Only this user may change what is there: a planted digest would pass for a span
+        // exported, a planted link lead the files elsewhere, and the archived events are then
+        // removed from the database.
+        _ = try SecretFiles.restrictDirectory(directory)
         // What an export killed mid-write left (its span is written again below).
         for name in files(in: directory) where isUnfinished(name) {
             try? FileManager.default.removeItem(atPath: directory + "/" + name)

@@ -67,6 +67,9 @@ public enum DataDirectoryBackup {
             throw Refusal(description: "\(target) is not empty: back up into a new directory")
         }
         try SecretFiles.ensureDirectory(target, durably: true)
+        // Only this user may change what is there while the backup writes it (a link planted
+        // at `sealq.sqlite` would take the snapshot elsewhere).
+        _ = try SecretFiles.restrictDirectory(target)
         do {
             return try copy(dataDirectory, database: database, into: target)
         } catch {

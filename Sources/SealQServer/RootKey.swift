@@ -86,6 +86,10 @@ public enum RootKey {
         guard info.st_mode & 0o077 == 0 else {
             throw Failure(description: "root key file \(path) must be readable by its owner only (chmod 600)")
         }
+        // Its owner could put another key in its place (and read every secret it then wraps).
+        guard info.st_uid == geteuid() else {
+            throw Failure(description: "root key file \(path) must belong to the user running sealq (uid \(geteuid()), not \(info.st_uid))")
+        }
         guard let data = FileManager.default.contents(atPath: path), data.count == 32 else {
             throw Failure(description: "root key file \(path) must hold exactly 32 bytes")
         }

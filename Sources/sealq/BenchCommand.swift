@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SealQBench
 
 /// `sealq bench`: loads a running daemon with SigV4-signed SQS requests and reports throughput and latency.
@@ -97,7 +98,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Access key id to sign with.")
     var accessKeyId: String?
 
-    @Option(help: "Secret access key to sign with.")
+    @Option(help: "Secret access key to sign with (other local users can read it in the process list; AWS_SECRET_ACCESS_KEY cannot be).")
     var secretAccessKey: String?
 
     @Option(help: "Data directory holding admin-credentials, used when no other credentials are given.")
@@ -135,8 +136,12 @@ struct BenchCommand: AsyncParsableCommand {
             for measurement in try AuthorizationBenchmark(calls: requests ?? 200_000).run() { print(measurement) }
             return
         }
+        // The secret it signs with is kept out of core files and /proc/PID/environ, as the daemon's are.
+        try ProcessSecrets.protectMemory()
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["AWS_SECRET_ACCESS_KEY", "SEALQ_ADMIN_SECRET_ACCESS_KEY"] { environment[name] = ProcessSecrets.take(name) }
         let credentials = try BenchmarkCredentials.resolve(
-            accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, dataDirectory: dataDir)
+            accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, environment: environment, dataDirectory: dataDir)
         let configuration = BenchmarkConfiguration(
             endpoint: try BenchmarkEndpoint(url: endpoint),
             accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey,

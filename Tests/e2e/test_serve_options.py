@@ -731,6 +731,31 @@ def test_a_data_directory_others_may_write_is_narrowed_and_no_planted_link_is_wr
     assert daemon.logs().count(b"could be written by others") == 1, "only the first start's"
 
 
+def test_directories_and_root_key_of_another_user_are_refused(tmp_path):
+    """A data directory, an audit archive directory or a root key file belonging to another
+    user was trusted: its owner could plant admin-credentials (whose keys then answered as the
+    admin), archive digests, or a root key of their choosing."""
+    nobody = 65534
+    cases = []
+    data = tmp_path / "theirs" / "data"
+    data.mkdir(parents=True, mode=0o700)
+    os.chown(data, nobody, nobody)
+    cases.append((Daemon(str(tmp_path / "theirs")), str(data)))
+    archive = tmp_path / "archive-theirs"
+    archive.mkdir(mode=0o700)
+    os.chown(archive, nobody, nobody)
+    cases.append((Daemon(str(tmp_path / "mine"), extra_args=["--audit-archive-dir", str(archive)]), str(archive)))
+    key = tmp_path / "root.key"
+    key.write_bytes(bytes(32))
+    os.chmod(key, 0o600)
+    os.chown(key, nobody, nobody)
+    cases.append((Daemon(str(tmp_path / "keyed"), extra_args=["--root-key-file", str(key)]), str(key)))
+    for daemon, path in cases:
+        code, stderr = daemon.start_expecting_failure()
+        assert code != 0 and path in stderr and ("another user" in stderr or "must belong to the user" in stderr), (path, stderr)
+    assert os.listdir(data) == [], "nothing written into their directory"
+
+
 def test_a_shared_directory_writable_by_others_is_refused_as_data_directory(tmp_path):
     """A sticky, world-writable directory (such as /tmp) is not narrowed: others could put
     files there in place of the daemon's, so the start is refused."""

@@ -161,6 +161,18 @@ def test_backup_while_serving_is_a_consistent_directory_a_daemon_starts_on(tmp_p
             refused = run_sealq("storage", "backup", "--data-dir", d.data_dir, "--to", inside)
             assert refused.returncode == 1 and "inside the data directory" in refused.stderr, (inside, refused.stderr)
         assert not os.path.exists(os.path.join(d.data_dir, "bk"))
+        # An empty target of another user's is refused (they could plant a link at sealq.sqlite);
+        # one of ours that others may write loses their write permission.
+        theirs = tmp_path / "theirs"
+        theirs.mkdir(mode=0o777)
+        os.chown(theirs, 65534, 65534)
+        refused = run_sealq("storage", "backup", "--data-dir", d.data_dir, "--to", str(theirs))
+        assert refused.returncode == 1 and "another user" in refused.stderr and os.listdir(theirs) == [], refused.stderr
+        open_target = tmp_path / "open"
+        open_target.mkdir()
+        os.chmod(open_target, 0o777)
+        assert run_sealq("storage", "backup", "--data-dir", d.data_dir, "--to", str(open_target)).returncode == 0
+        assert os.stat(open_target).st_mode & 0o777 == 0o755
     finally:
         d.stop()
 
