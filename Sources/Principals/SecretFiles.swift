@@ -94,15 +94,14 @@ public enum SecretFiles {
     public static func restrict(_ paths: [String]) -> [(path: String, mode: mode_t)] {
         var loosened: [(path: String, mode: mode_t)] = []
         for path in paths {
-            // Through the file itself, never through a link in its place.
-            let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-            guard descriptor >= 0 else { continue }
-            defer { close(descriptor) }
+            // Never through a link in its place. By path, not through a descriptor: closing one
+            // would drop the locks SQLite holds on the database in this process (POSIX record
+            // locks belong to the process and file, and go with any close of that file).
             var info = stat()
-            guard fstat(descriptor, &info) == 0 else { continue }
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
             let mode = info.st_mode & 0o777
             if mode & 0o077 != 0 { loosened.append((path, mode)) }
-            fchmod(descriptor, 0o600)
+            chmod(path, 0o600)
         }
         return loosened
     }
