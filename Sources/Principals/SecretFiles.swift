@@ -67,24 +67,48 @@ public enum SecretFiles {
     /// Makes sure the existing directory at `path` is one only the user running this process
     /// controls, as a directory holding or receiving secrets must be: whoever owns it, or may
     /// write it, can put files or links in place of SealQ's. Takes the write permission of group
-    /// and others away when it is this user's, and returns the old and new modes then (nil when
-    /// nothing changed); reading, and a setgid bit for a shared group, are left as they were
-    /// (the files in it are 0600). Throws when the directory belongs to another user, or when
-    /// others may write it and that cannot be changed here (a shared, sticky directory such as
-    /// /tmp is not narrowed).
+    /// and others away when it is this user's (reading, and a setgid bit for a shared group, are
+    /// left: the files in it are 0600), and returns the old and new modes then; nil when nothing
+    /// changed. Throws when the directory belongs to another user; when others may write it and
+    /// that cannot be changed here (a shared, sticky directory such as /tmp is not narrowed);
+    /// and when they could write it and it already holds something, which they may have put or
+    /// replaced there (after narrowing it: a look at its files, and the command again).
     public static func restrictDirectory(_ path: String) throws -> (old: mode_t, new: mode_t)? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        guard info.st_uid == geteuid() else {
-            throw Failure(
-                description: "\(path) belongs to another user (uid \(info.st_uid), not \(geteuid())), who could put files there in place of SealQ's: use a directory of the user running sealq (chown it)")
-        }
+        try requireOwner(of: path, info)
         let mode = info.st_mode & 0o7777
         guard mode & 0o022 != 0 else { return nil }
         let narrowed = mode & ~0o022
-        if mode & S_ISVTX == 0 && chmod(path, narrowed) == 0 { return (mode, narrowed) }
-        throw Failure(
-            description: "\(path) may be written by others (mode \(String(mode, radix: 8))), who could put files there in place of SealQ's: use a directory only its owner can write")
+        guard mode & S_ISVTX == 0 && chmod(path, narrowed) == 0 else {
+            throw Failure(
+                description: "\(path) may be written by others (mode \(String(mode, radix: 8))), who could put files there in place of SealQ's: use a directory only its owner can write")
+        }
+        if let held = try? FileManager.default.contentsOfDirectory(atPath: path), !held.isEmpty {
+            throw Failure(
+                description: "\(path) could be written by others (mode \(String(mode, radix: 8))), and what it holds may have been put or replaced there: it is made writable by its owner alone (mode \(String(narrowed, radix: 8))); check its files, then run again")
+        }
+        return (mode, narrowed)
+    }
+
+    /// Throws unless the existing directory at `path` belongs to the user running this process
+    /// and no one else may write it; changes nothing (for tools run on the daemon's directory:
+    /// run as another user, they would copy or rewrite through whatever its owner put there).
+    public static func requireOwnDirectory(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        try requireOwner(of: path, info)
+        guard info.st_mode & 0o022 == 0 else {
+            throw Failure(
+                description: "\(path) may be written by others (mode \(String(info.st_mode & 0o7777, radix: 8))): make it writable by its owner alone first")
+        }
+    }
+
+    private static func requireOwner(of path: String, _ info: stat) throws {
+        guard info.st_uid == geteuid() else {
+            throw Failure(
+                description: "\(path) belongs to another user (uid \(info.st_uid), not \(geteuid())), who could put files there in place of SealQ's: run as that user, or use a directory of your own (sealq makes one that does not exist)")
+        }
     }
 
     /// Makes the existing files among `paths` readable by their owner only (files made before

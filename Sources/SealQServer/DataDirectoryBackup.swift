@@ -123,9 +123,13 @@ public enum DataDirectoryBackup {
     /// Copies the file, or the directory with everything in it, at `source` to `destination`
     /// (written whole and flushed, mode 0600; directories 0700) and returns the files copied.
     private static func copy(_ source: String, to destination: String) throws -> Int {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else { return 0 }
-        guard isDirectory.boolValue else {
+        // Files and directories only: a link, a pipe or a socket in the data directory is none
+        // of SealQ's (a pipe would also hold the backup up for good).
+        var info = stat()
+        guard lstat(source, &info) == 0 else { return 0 }
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFREG || type == S_IFDIR else { return 0 }
+        guard type == S_IFDIR else {
             guard let bytes = try SecretFiles.read(source) else { return 0 }
             try SecretFiles.write(bytes, to: destination)
             return 1

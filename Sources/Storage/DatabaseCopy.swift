@@ -88,13 +88,9 @@ public enum DatabaseCopy {
             throw Refusal(description: "\(path)-wal still holds changes after closing; start and stop the daemon once, then compact")
         }
         // The copy takes the old file's owner and mode: compacted by root, a database the
-        // daemon's own user could no longer write would stop its next start.
-        var original = stat()
-        if stat(path, &original) == 0 {
-            _ = chown(copyPath, original.st_uid, original.st_gid)
-            _ = chmod(copyPath, original.st_mode & 0o777)
-        }
-        try flush(copyPath)
+        // daemon's own user could no longer write would stop its next start. Through the copy
+        // itself, never through a link put in its place.
+        try flush(copyPath, ownedLike: path)
         guard rename(copyPath, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(copyPath)
@@ -141,11 +137,17 @@ public enum DatabaseCopy {
         return Int64(status.f_bavail) * Int64(status.f_frsize)
     }
 
-    /// Flushes the file or directory at `path` to disk.
-    private static func flush(_ path: String) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    /// Flushes the file or directory at `path` to disk (not through a link); with `ownedLike`,
+    /// the file first takes that file's owner and mode.
+    private static func flush(_ path: String, ownedLike original: String? = nil) throws {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { throw Refusal(description: "cannot open \(path) (\(String(cString: strerror(errno))))") }
         defer { close(descriptor) }
+        var model = stat()
+        if let original, stat(original, &model) == 0 {
+            _ = fchown(descriptor, model.st_uid, model.st_gid)
+            _ = fchmod(descriptor, model.st_mode & 0o777)
+        }
         guard fsync(descriptor) == 0 else { throw Refusal(description: "cannot flush \(path) (\(String(cString: strerror(errno))))") }
     }
 }

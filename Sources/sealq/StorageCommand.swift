@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Principals
 import SealQServer
 import Storage
 
@@ -30,6 +31,7 @@ struct StorageCommand: ParsableCommand {
 
         func run() throws {
             let directory = try data.setUp()
+            try SecretFiles.requireOwnDirectory(directory)
             let report = try DataDirectoryBackup.backup(dataDirectory: directory, to: target)
             print(
                 "Backed up \(directory) into \(target): the database (\(DatabaseCopy.mebibytes(report.databaseBytes)), a snapshot of one moment) and \(report.files) other files."
@@ -60,6 +62,7 @@ struct StorageCommand: ParsableCommand {
 
         func run() throws {
             let directory = try data.setUp()
+            try SecretFiles.requireOwnDirectory(directory)
             let lock: DataDirectoryLock
             do { lock = try DataDirectoryLock(dataDirectory: directory) } catch {
                 throw DaemonRunning(description: "\(error): stop the daemon on \(directory) first")

@@ -85,7 +85,14 @@ struct SecretFilesTests {
         #expect(try SecretFiles.restrictDirectory(directory.path).map { [$0.old, $0.new] } == [0o2770, 0o2750])
         chmod(directory.path, 0o755)
         #expect(try SecretFiles.restrictDirectory(directory.path) == nil)
+        // One others could write that already holds something is narrowed, and refused.
+        try directory.write("planted", "?")
+        chmod(directory.path, 0o777)
+        #expect(throws: SecretFiles.Failure.self) { _ = try SecretFiles.restrictDirectory(directory.path) }
         #expect(try Self.mode(directory.path) == 0o755)
+        #expect(throws: Never.self) { try SecretFiles.requireOwnDirectory(directory.path) }
+        chmod(directory.path, 0o775)
+        #expect(throws: SecretFiles.Failure.self) { try SecretFiles.requireOwnDirectory(directory.path) }
         chmod(directory.path, 0o1777)
         #expect(throws: SecretFiles.Failure.self) { _ = try SecretFiles.restrictDirectory(directory.path) }
         #expect(try Self.mode(directory.path) == 0o1777)

@@ -729,6 +729,14 @@ def test_a_data_directory_others_may_write_is_narrowed_and_no_planted_link_is_wr
     daemon.stop()
     assert os.stat(daemon.data_dir).st_mode & 0o777 == 0o755
     assert daemon.logs().count(b"could be written by others") == 1, "only the first start's"
+    # Opened to others once it holds files, it is narrowed and the start refused: anyone could
+    # have put an admin-credentials of their own there.
+    os.chmod(daemon.data_dir, 0o777)
+    code, stderr = daemon.start_expecting_failure()
+    assert code != 0 and "check its files, then run again" in stderr, stderr
+    assert os.stat(daemon.data_dir).st_mode & 0o777 == 0o755
+    daemon.start()
+    daemon.stop()
 
 
 def test_directories_and_root_key_of_another_user_are_refused(tmp_path):

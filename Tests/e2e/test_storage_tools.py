@@ -73,6 +73,12 @@ def test_compact_returns_free_pages_and_keeps_everything(tmp_path):
 
     # Compacted by root, the file stays its owner's (the daemon's user must still write it).
     os.chown(f"{d.data_dir}/sealq.sqlite", 65534, 65534)
+    # A data directory of another user's is theirs to compact (as root, what they put there
+    # would be rewritten with root's rights).
+    os.chown(d.data_dir, 65534, 65534)
+    p = run_sealq("storage", "compact", "--data-dir", d.data_dir)
+    assert p.returncode == 1 and "belongs to another user" in p.stderr, (p.stdout, p.stderr)
+    os.chown(d.data_dir, os.getuid(), os.getgid())
     p = run_sealq("storage", "compact", "--data-dir", d.data_dir)
     assert p.returncode == 0, (p.stdout, p.stderr)
     assert "returned to the disk" in p.stdout, p.stdout
@@ -134,6 +140,12 @@ def test_backup_while_serving_is_a_consistent_directory_a_daemon_starts_on(tmp_p
         secret = kms.encrypt(KeyId=key_id, Plaintext=b"wrapped before the backup")["CiphertextBlob"]
         access_key = json.loads(principals_cli("create-access-key", "queue-reader", data_dir=d.data_dir,
                                                policies_dir=policies).stdout)["AccessKey"]
+        # What is not SealQ's is left out: a link (to a file only root may read) and a pipe
+        # (which held the backup up for good).
+        root_only = tmp_path / "root-only"
+        root_only.write_text("not for the backup")
+        os.symlink(root_only, os.path.join(d.data_dir, "planted-link"))
+        os.mkfifo(os.path.join(d.data_dir, "planted-pipe"))
         # Sends go on from another thread while the backup runs.
         stop, during = threading.Event(), []
         def keep_sending():
@@ -177,6 +189,7 @@ def test_backup_while_serving_is_a_consistent_directory_a_daemon_starts_on(tmp_p
         d.stop()
 
     names = set(os.listdir(backup))
+    assert not names & {"planted-link", "planted-pipe"}, names
     assert {"sealq.sqlite", "admin-credentials", "receipt-handle.key", "audit-signing.key", "identity.json",
             "access-keys.json", "access-keys.key", "root-key.check"} <= names, names
     assert not names & {"sealq.lock", "sealq.sqlite-wal", "sealq.sqlite-shm", "access-keys.lock"}, names
