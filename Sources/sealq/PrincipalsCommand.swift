@@ -44,6 +44,8 @@ struct PrincipalsCommand: ParsableCommand {
         var name: String
 
         func run() throws {
+            // It holds the new secret, and the key that seals the others.
+            try ProcessSecrets.protectMemory()
             let catalog = try locations.principalCatalog(accountId: try locations.resolvedAccountId())
             guard catalog.principal(named: name) != nil else {
                 throw PolicyCommand.fail("No user or role named \(name) in \(locations.resolvedPoliciesDirectory)/principals.json.")

@@ -30,6 +30,8 @@ struct StorageCommand: ParsableCommand {
         var target: String
 
         func run() throws {
+            // It reads every secret file of the data directory.
+            try ProcessSecrets.protectMemory()
             let directory = try data.setUp()
             try SecretFiles.requireOwnDirectory(directory)
             let report = try DataDirectoryBackup.backup(dataDirectory: directory, to: target)
