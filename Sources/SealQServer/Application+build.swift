@@ -83,7 +83,7 @@ func buildApplication(
     for directory in [configuration.dataDirectory, archive] {
         if let (old, new) = try SecretFiles.restrictDirectory(directory) {
             logger.warning(
-                "\(directory) could be written by others (mode \(String(old, radix: 8))): made writable by its owner alone (mode \(String(new, radix: 8))); whoever could write it may have replaced the daemon's files")
+                "\(directory) could be written by others (mode \(String(old, radix: 8))): made writable by its owner alone (mode \(String(new, radix: 8))) before anything was put there")
         }
     }
     for (name, directory) in [("keys", configuration.keysDirectory), ("policies", configuration.policiesDirectory)]

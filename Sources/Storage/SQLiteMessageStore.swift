@@ -91,7 +91,7 @@ public final class SQLiteMessageStore: MessageStore {
         }
         totals.withLock { $0 = Dictionary(uniqueKeysWithValues: counts) }
         logger.info("storage opened", metadata: ["messages.count": "\(counts.reduce(0) { $0 + $1.1 })"])
-        let (free, total) = try database.read { db in (try Self.reusableBytes(db), try Self.fileBytes(db)) }
+        let (free, total) = try database.read { db in (try Self.reusableBytes(db), try Self.pageBytes(db)) }
         if free >= Self.compactionHintBytes && free * 2 >= total {
             logger.notice(
                 "most of the database file is free pages left by a drained backlog; `sealq storage compact` returns them to the disk while the daemon is stopped",
@@ -103,7 +103,7 @@ public final class SQLiteMessageStore: MessageStore {
     static let compactionHintBytes: Int64 = 64 << 20
 
     /// The bytes of the database's pages, free ones included (its log aside).
-    static func fileBytes(_ db: Database) throws -> Int64 {
+    static func pageBytes(_ db: Database) throws -> Int64 {
         let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
         let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0
         return pages * pageSize
