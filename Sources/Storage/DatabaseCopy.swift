@@ -105,11 +105,8 @@ public enum DatabaseCopy {
     /// Throws when the disk that is to hold `target` lacks room for the live pages of `db`
     /// and a margin.
     private static func checkRoom(_ db: Database, for target: String) throws {
-        let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0
-        let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
-        let free = try Int64.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
-        let needed = (pages - free) * pageSize + marginBytes
-        if let room = availableBytes(directory(of: target)), room < needed {
+        let needed = try SQLiteMessageStore.pageBytes(db) - SQLiteMessageStore.reusableBytes(db) + marginBytes
+        if let room = StorageHeadroom.freeBytes(of: directory(of: target)), room < needed {
             throw Refusal(
                 description: "the copy needs \(mebibytes(needed)) free on the disk holding \(target), which has \(mebibytes(room)); free some room first")
         }
@@ -120,7 +117,7 @@ public enum DatabaseCopy {
         String(format: "%.1f MiB", Double(bytes) / 1_048_576)
     }
 
-    static func fileBytes(_ path: String) -> Int64 {
+    private static func fileBytes(_ path: String) -> Int64 {
         var status = stat()
         return stat(path, &status) == 0 ? Int64(status.st_size) : 0
     }
@@ -129,12 +126,6 @@ public enum DatabaseCopy {
     private static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
-    private static func availableBytes(_ directory: String) -> Int64? {
-        var status = statvfs()
-        guard statvfs(directory, &status) == 0 else { return nil }
-        return Int64(status.f_bavail) * Int64(status.f_frsize)
     }
 
     /// Flushes the file or directory at `path` to disk (not through a link); with `ownedLike`,
