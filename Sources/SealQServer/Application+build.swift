@@ -206,6 +206,7 @@ func buildApplication(
                 idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "SealQ"),
         onServerRunning: { channel in
+            CloseOnExec.markOpenDescriptors()
             // The bound port, which differs from the configured one with --port 0.
             let port = channel.localAddress?.port ?? configuration.port
             let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host

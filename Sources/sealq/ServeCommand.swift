@@ -150,7 +150,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--log-level (or SEALQ_LOG_LEVEL) is one of \(Self.levels), not '\(levelName)'.")
         }
 
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        LoggingSystem.bootstrap { LogLineHandler(label: $0) }
         var logger = Logger(label: "sealq")
         logger.logLevel = level
         let metrics = DescribedMetricsFactory(registry: PrometheusCollectorRegistry())

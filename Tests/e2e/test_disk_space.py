@@ -130,8 +130,11 @@ def start_on(small_disk, tmp_path, floor_mb):
 
 
 def data_files(d):
-    """The data directory's files and their sizes, for failure messages."""
-    return {name: os.path.getsize(os.path.join(d.data_dir, name)) for name in sorted(os.listdir(d.data_dir))}
+    """The data directory's files and their sizes, and the daemon's last error lines, for
+    failure messages."""
+    errors = [line for line in d.logs().decode(errors="replace").splitlines() if " error " in line or " warning " in line]
+    sizes = {name: os.path.getsize(os.path.join(d.data_dir, name)) for name in sorted(os.listdir(d.data_dir))}
+    return f"files {sizes}, {shutil.disk_usage(d.data_dir).free} bytes free, last warnings and errors: {errors[-6:]}"
 
 
 def send_once_room_is_back(sqs, url, body, timeout):
@@ -261,11 +264,11 @@ def test_full_disk_refuses_sends_before_it_fills_and_drains(small_disk, tmp_path
     # Messages of 32 KB: a drain's deletes overwrite whole pages through the write-ahead log.
     with FreeSpaceWatch(mount_point) as watch:
         acked, codes = fill(sqs, url, body_size=32_768, threads=2)
-        assert set(codes) == {"ServiceUnavailable"}, (codes, data_files(d))
+        assert set(codes) == {"ServiceUnavailable"}, f"{codes}: {data_files(d)}"
         assert len(acked) > 300, len(acked)
         assert 0 < metric(d, "sealq_storage_room_bytes") < 24 << 20
         received, codes = drain(sqs, url)
-    assert codes == {}, (codes, data_files(d))
+    assert codes == {}, f"{codes}: {data_files(d)}"
     assert sorted(received) == sorted(acked), "every acknowledged message, exactly once"
     assert watch.lowest > 256 << 10, f"the file system never filled ({watch.lowest} bytes free at least)"
 
@@ -290,7 +293,7 @@ def test_purge_near_the_floor_makes_room(small_disk, tmp_path):
 
     with FreeSpaceWatch(mount_point) as watch:
         acked, codes = fill(sqs, url, body_size=200_000, threads=2)
-        assert set(codes) == {"ServiceUnavailable"}, (codes, data_files(d))
+        assert set(codes) == {"ServiceUnavailable"}, f"{codes}: {data_files(d)}"
         # A FIFO retry within the window takes no room: the original's answer, not a refusal.
         retried = sqs.send_message(QueueUrl=fifo, MessageBody="once", MessageGroupId="g", MessageDeduplicationId="d")
         assert (retried["MessageId"], retried["SequenceNumber"]) == (original["MessageId"], original["SequenceNumber"])

@@ -5,6 +5,7 @@ import json
 import queue
 import threading
 import os
+import shlex
 import signal
 import socket
 import sqlite3
@@ -75,6 +76,37 @@ def test_a_port_in_use_is_refused_cleanly_and_the_next_start_works(tmp_path):
     assert b"checkpoint at shutdown failed" not in daemon.logs()
 
 
+def listening_socket_flags(pid, port):
+    """The open-file flags (/proc fdinfo) of the socket process `pid` listens on at `port`."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":  # LISTEN
+                    inodes.add(fields[9])
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except FileNotFoundError:
+            continue
+        if target.startswith("socket:[") and target[8:-1] in inodes:
+            with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                return int(next(l for l in f if l.startswith("flags:")).split()[1], 8)
+    raise AssertionError(f"no socket of process {pid} listens on port {port}")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/net/tcp"), reason="needs Linux /proc")
+def test_the_listening_socket_is_not_inherited_by_the_crash_reporter(tmp_path):
+    """Swift's crash reporter is a program the daemon starts: had it inherited the listening
+    socket, it would hold the port while writing its report and a restart would fail."""
+    d = Daemon(str(tmp_path)).start()
+    try:
+        assert listening_socket_flags(d.proc.pid, d.port) & os.O_CLOEXEC
+    finally:
+        d.stop()
+
+
 def test_ports_outside_the_range_and_malformed_regions_are_refused(tmp_path):
     for args in (["--port", "99999"], ["--port", "65536"], ["--region", "us east"], ["--region", ""],
                  ["--region", "US-EAST-1"]):
@@ -84,6 +116,24 @@ def test_ports_outside_the_range_and_malformed_regions_are_refused(tmp_path):
     result = subprocess.run([SEALQ_BIN, "serve", "--data-dir", str(tmp_path / "data")], env=env, capture_output=True,
                             text=True, timeout=30)
     assert result.returncode != 0 and "SEALQ_PORT" in result.stderr
+
+
+def test_log_values_with_spaces_quotes_or_line_breaks_stay_readable_on_one_line(tmp_path):
+    """A value that holds a space, a quote or a line break is quoted and escaped, so a script
+    splitting key=value fields reads it back whole and no value can forge a line of its own."""
+    d = Daemon(str(tmp_path / "daemon"))
+    d.data_dir = str(tmp_path / 'my "data" dir\nwarning sealq: forged')
+    d.start()
+    d.stop()
+    lines = d.logs().decode().splitlines()
+    assert not any(line.startswith("warning sealq: forged") for line in lines), lines
+    listening = [line for line in lines if line.endswith("] sealq listening")]
+    assert len(listening) == 1, lines
+    fields = listening[0].split(": ", 1)[1].rsplit(" [", 1)[0]
+    values = dict(token.split("=", 1) for token in shlex.split(fields))
+    assert values["data.dir"] == d.data_dir.replace("\n", "\\n")
+    assert values["admin.credentials"] == os.path.join(values["data.dir"], "admin-credentials")
+    assert values["region"] == "us-east-1"
 
 
 @pytest.mark.parametrize("level", ["info", "error"])
