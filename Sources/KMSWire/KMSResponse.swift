@@ -12,8 +12,9 @@ public enum KMSResponse: Sendable, Equatable {
     case keys([KMSKeyListEntry], KMSPage)
     /// ListAliases.
     case aliases([KMSAliasListEntry], KMSPage)
-    /// Encrypt.
-    case encrypt(ciphertextBlob: [UInt8], keyId: String, encryptionAlgorithm: KMSEncryptionAlgorithm)
+    /// Encrypt. `keyMaterialId` goes to the call's CloudTrail record only: KMS's EncryptResponse
+    /// has no such member.
+    case encrypt(ciphertextBlob: [UInt8], keyId: String, encryptionAlgorithm: KMSEncryptionAlgorithm, keyMaterialId: String?)
     /// Decrypt.
     case decrypt(keyId: String, plaintext: [UInt8], encryptionAlgorithm: KMSEncryptionAlgorithm, keyMaterialId: String?)
     /// ReEncrypt.
@@ -47,4 +48,23 @@ public enum KMSResponse: Sendable, Equatable {
     case grantCreated(grantToken: String, grantId: String)
     /// ListGrants, ListRetirableGrants.
     case grants([KMSGrantListEntry], KMSPage)
+}
+
+extension KMSResponse {
+    /// The key material a crypto answer used, by the name CloudTrail records it under in
+    /// `additionalEventData`: `keyMaterialId`, or for ReEncrypt `sourceKeyMaterialId` and
+    /// `destinationKeyMaterialId`; empty for every other answer.
+    public var keyMaterialIds: [String: String] {
+        switch self {
+        case .encrypt(_, _, _, let material?), .decrypt(_, _, _, let material?), .dataKey(_, _, _, let material?):
+            return ["keyMaterialId": material]
+        case .reEncrypt(_, _, _, _, _, let source, let destination):
+            var ids: [String: String] = [:]
+            ids["sourceKeyMaterialId"] = source
+            ids["destinationKeyMaterialId"] = destination
+            return ids
+        default:
+            return [:]
+        }
+    }
 }

@@ -14,7 +14,7 @@ enum KMSResultTree {
             return paged("Keys", items, page)
         case .aliases(let entries, let page):
             return paged("Aliases", entries.map(alias), page)
-        case .encrypt(let ciphertext, let keyId, let algorithm):
+        case .encrypt(let ciphertext, let keyId, let algorithm, _):
             return .structure([
                 ("CiphertextBlob", blob(ciphertext)), ("KeyId", .text(keyId)), ("EncryptionAlgorithm", .text(algorithm.rawValue)),
             ])

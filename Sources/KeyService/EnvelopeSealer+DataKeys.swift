@@ -142,7 +142,7 @@ extension EnvelopeSealer {
         let encryptionContext = ["aws:sqs:arn": context.queueArn]
         // As on AWS, a send that refreshes its data key calls GenerateDataKey and then Decrypt
         // on it, so a producer needs both permissions.
-        let keyUses = ["GenerateDataKey", "Decrypt"].map {
+        var keyUses = ["GenerateDataKey", "Decrypt"].map {
             KeyUse(
                 operation: $0, key: key, caller: context.caller, encryptionContext: encryptionContext,
                 requestedAs: $0 == "GenerateDataKey" ? name.identifier : nil)
@@ -156,6 +156,7 @@ extension EnvelopeSealer {
                 $0.generateDataKey += 1
                 $0.decrypt += 1
             }
+            for index in keyUses.indices { keyUses[index].keyMaterialId = key.keyMaterialId(version: sealed.keyVersion) }
             keyUses.forEach(record)
         }
         let entry = CachedKey(
@@ -229,11 +230,12 @@ extension EnvelopeSealer {
         }
         if let checked { return checked }
         let encryptionContext = ["aws:sqs:arn": context.queueArn]
-        let use = KeyUse(operation: "Decrypt", key: key, caller: context.caller, encryptionContext: encryptionContext)
+        var use = KeyUse(operation: "Decrypt", key: key, caller: context.caller, encryptionContext: encryptionContext)
         if !key.isOwnedByQueueService { try attempt(use) { () throws(KeyServiceError) in try authorize(use) } }
         let opened = try attempt(use) { () throws(KeyServiceError) in try keys.decrypt(parsed, under: key, context: encryptionContext) }
         if !key.isOwnedByQueueService {
             usage.withLock { $0.decrypt += 1 }
+            use.keyMaterialId = key.keyMaterialId(version: opened.keyVersion)
             record(use)
         }
         let entry = CachedKey(

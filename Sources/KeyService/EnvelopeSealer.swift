@@ -41,6 +41,8 @@ public final class EnvelopeSealer: PayloadSealer {
         public var errorCode: String? = nil
         /// The failure's message.
         public var errorMessage: String? = nil
+        /// KMS's `KeyMaterialId` of the key material used, when the use succeeded.
+        public var keyMaterialId: String? = nil
     }
 
     /// Key-service calls made so far, for tests and figures.

@@ -79,7 +79,9 @@ struct KMSExecutor: Sendable {
         case .encrypt(let input):
             try Self.requireSymmetric(input.encryptionAlgorithm)
             let sealed = try keys.encrypt(input.keyId, plaintext: input.plaintext, context: input.encryptionContext)
-            return .encrypt(ciphertextBlob: sealed.ciphertextBlob, keyId: sealed.key.arn, encryptionAlgorithm: .symmetricDefault)
+            return .encrypt(
+                ciphertextBlob: sealed.ciphertextBlob, keyId: sealed.key.arn, encryptionAlgorithm: .symmetricDefault,
+                keyMaterialId: sealed.key.keyMaterialId(version: sealed.keyVersion))
         case .decrypt(let input):
             try Self.refuseRecipient(input.recipient)
             try Self.requireSymmetric(input.encryptionAlgorithm)

@@ -67,11 +67,14 @@ struct KMSPipeline: Sendable {
                 succeeded.responseElementsPerEvent = true
             }
             if case .createGrant = request { succeeded.responseElementsPerEvent = true }
-            let running = recorder.pending(for: succeeded)
+            // A crypto call changes nothing and learns its key material as it runs: its record
+            // is made afterwards, naming that material as CloudTrail's do.
+            let running = request.usesKeyMaterial ? PendingAuditRecord(keyUsesOf: requestId) : recorder.pending(for: succeeded)
             pending = running
             let response = try await PendingAuditRecord.$current.withValue(running) {
                 try await executor.execute(request, caller: principal, newKeyId: newKeyId, retirementPolicy: retirementPolicy)
             }
+            succeeded.keyMaterialIds = response.keyMaterialIds
             try await recorder.record(succeeded, pending: running)
             return KMSResponseEncoder.encode(response, requestId: requestId)
         } catch {

@@ -94,6 +94,14 @@ extension KMSRequest {
         return parameters.isEmpty ? nil : .structure(parameters)
     }
 
+    /// Whether the call encrypts or decrypts with a key's material (its record names which).
+    var usesKeyMaterial: Bool {
+        switch self {
+        case .encrypt, .decrypt, .reEncrypt, .generateDataKey, .generateDataKeyWithoutPlaintext: true
+        default: false
+        }
+    }
+
     /// Whether the caller asked only to check its permissions (`DryRun`).
     var isDryRun: Bool {
         switch self {

@@ -39,6 +39,9 @@ struct RequestRecord: Sendable, Hashable {
     var decidingStatements: [MatchedStatement] = []
     /// SQS message operations are data events; everything else is a management event.
     var dataEvent = false
+    /// The key material a KMS crypto call used, recorded in `additionalEventData` under these
+    /// names (`keyMaterialId`; ReEncrypt's `sourceKeyMaterialId` and `destinationKeyMaterialId`).
+    var keyMaterialIds: [String: String] = [:]
 
     /// Records who `identity` is: the caller and the access key it signed with.
     mutating func identify(_ identity: Authenticator.Identity) {
@@ -195,7 +198,8 @@ struct RequestRecorder: Sendable {
             errorMessage: record.errorMessage, requestID: record.requestId, eventID: eventID,
             readOnly: Self.isReadOnly(record.action), resources: record.resources, eventType: "AwsApiCall",
             eventCategory: record.dataEvent ? "Data" : "Management", recipientAccountId: accountId,
-            additionalEventData: .structure([("authorization", .structure(decision))]))
+            additionalEventData: .structure(
+                record.keyMaterialIds.sorted { $0.key < $1.key }.map { ($0.key, .text($0.value)) } + [("authorization", .structure(decision))]))
         // A failed call made nothing to name: its record says null, as CloudTrail's do.
         event.responseElementsPerEvent = record.responseElementsPerEvent && record.errorCode == nil
         return event
@@ -217,7 +221,8 @@ struct RequestRecorder: Sendable {
             requestParameters: .structure(parameters), responseElements: nil, errorCode: use.errorCode, errorMessage: use.errorMessage,
             requestID: requestId, eventID: RandomIdentifier.timeOrderedUUID(milliseconds: now), readOnly: true,
             resources: [.init(type: "AWS::KMS::Key", arn: use.key.arn, accountId: use.key.accountId)], eventType: "AwsApiCall",
-            eventCategory: "Management", recipientAccountId: accountId, additionalEventData: nil)
+            eventCategory: "Management", recipientAccountId: accountId,
+            additionalEventData: use.keyMaterialId.map { .structure([("keyMaterialId", .text($0))]) })
     }
 
     /// CloudTrail's userIdentity of `principal` (anonymous when nil).

@@ -34,9 +34,31 @@ struct ResponseEncodingTests {
         #expect(body(.keyMetadata(hmac)) == ResponseFixtures.createHmacKeyPendingDeletion)
     }
 
+    @Test("The key material each crypto result used, by the names CloudTrail records it under")
+    func keyMaterialIds() {
+        #expect(
+            KMSResponse.encrypt(ciphertextBlob: [1], keyId: keyArn, encryptionAlgorithm: .symmetricDefault, keyMaterialId: "m1")
+                .keyMaterialIds == ["keyMaterialId": "m1"])
+        #expect(
+            KMSResponse.decrypt(keyId: keyArn, plaintext: [], encryptionAlgorithm: .symmetricDefault, keyMaterialId: "m2")
+                .keyMaterialIds == ["keyMaterialId": "m2"])
+        #expect(KMSResponse.dataKey(ciphertextBlob: [1], plaintext: nil, keyId: keyArn, keyMaterialId: "m3").keyMaterialIds == ["keyMaterialId": "m3"])
+        #expect(
+            KMSResponse.reEncrypt(
+                ciphertextBlob: [9], sourceKeyId: "a", keyId: "b", sourceEncryptionAlgorithm: .symmetricDefault,
+                destinationEncryptionAlgorithm: .symmetricDefault, sourceKeyMaterialId: "01", destinationKeyMaterialId: "02"
+            ).keyMaterialIds == ["sourceKeyMaterialId": "01", "destinationKeyMaterialId": "02"])
+        #expect(KMSResponse.dataKey(ciphertextBlob: [1], plaintext: nil, keyId: keyArn, keyMaterialId: nil).keyMaterialIds.isEmpty)
+        #expect(KMSResponse.keyId(keyArn).keyMaterialIds.isEmpty)
+    }
+
     @Test("Crypto results carry base64 blobs and the key ARN")
     func crypto() {
-        #expect(body(.encrypt(ciphertextBlob: [1, 2, 3, 4, 255], keyId: keyArn, encryptionAlgorithm: .symmetricDefault)) == ResponseFixtures.encrypt)
+        // EncryptResponse has no KeyMaterialId member: the material goes to the record only.
+        let material = String(repeating: "ab", count: 32)
+        #expect(
+            body(.encrypt(ciphertextBlob: [1, 2, 3, 4, 255], keyId: keyArn, encryptionAlgorithm: .symmetricDefault, keyMaterialId: material))
+                == ResponseFixtures.encrypt)
         #expect(
             body(.decrypt(keyId: keyArn, plaintext: Array("hello".utf8), encryptionAlgorithm: .symmetricDefault, keyMaterialId: nil))
                 == ResponseFixtures.decrypt)

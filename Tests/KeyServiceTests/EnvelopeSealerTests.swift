@@ -193,10 +193,17 @@ struct EnvelopeSealerTests {
         let before = try setup.sealer.seal("1", protection: protection, context(setup, "before"))
         _ = try await setup.harness.service.rotateKeyOnDemand(setup.key.keyId)
         let after = try setup.sealer.seal("2", protection: protection, context(setup, "after"))
-        let reader = EnvelopeSealer(keys: setup.harness.service, authorize: { _ in })
+        let recorded = Mutex<[EnvelopeSealer.KeyUse]>([])
+        let reader = EnvelopeSealer(
+            keys: setup.harness.service, authorize: { _ in }, record: { use in recorded.withLock { $0.append(use) } })
         #expect(try reader.open(before, context(setup, "before", caller: consumer)).body == "1")
         #expect(try reader.open(after, context(setup, "after", caller: consumer)).body == "2")
         #expect(setup.sealer.callCount.generateDataKey == 2, "the rotation changed the key, so a new data key was made")
+        // Each Decrypt names the material that had sealed its data key, as CloudTrail's records do.
+        let uses = recorded.withLock { $0 }
+        #expect(uses.map(\.operation) == ["Decrypt", "Decrypt"])
+        let first = setup.key.currentVersion.number
+        #expect(uses.map(\.keyMaterialId) == [setup.key.keyMaterialId(version: first), setup.key.keyMaterialId(version: first + 1)])
     }
 }
 

@@ -1569,3 +1569,47 @@ def test_kms_records_say_which_statements_decided(tmp_path):
     allowed = events["Encrypt"]["additionalEventData"]["authorization"]
     assert allowed["decision"] == "allowed"
     assert "UseKeys" in [s["sid"] for s in allowed["decidingStatements"]]
+
+
+def test_crypto_records_name_the_key_material_used_as_cloudtrail_does(tmp_path):
+    """KMS's records of Encrypt, Decrypt, ReEncrypt and GenerateDataKey carry
+    additionalEventData.keyMaterialId (ReEncrypt: sourceKeyMaterialId and
+    destinationKeyMaterialId), and so do the uses SQS makes for a caller: after a rotation an
+    auditor can tell which material each use touched. A failed use names none."""
+    d = Daemon(str(tmp_path)).start()
+    try:
+        kms, sqs = kms_client(d), make_client(d)
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        first = kms.describe_key(KeyId=key)["KeyMetadata"]["CurrentKeyMaterialId"]
+        old_blob = kms.encrypt(KeyId=key, Plaintext=b"before", EncryptionContext={"n": "1"})["CiphertextBlob"]
+        kms.rotate_key_on_demand(KeyId=key)
+        second = kms.describe_key(KeyId=key)["KeyMetadata"]["CurrentKeyMaterialId"]
+        assert first != second
+        new_blob = kms.encrypt(KeyId=key, Plaintext=b"after")["CiphertextBlob"]
+        assert kms.decrypt(CiphertextBlob=old_blob, EncryptionContext={"n": "1"})["KeyMaterialId"] == first
+        kms.decrypt(CiphertextBlob=new_blob)
+        kms.re_encrypt(CiphertextBlob=old_blob, SourceEncryptionContext={"n": "1"}, DestinationKeyId=key)
+        kms.generate_data_key(KeyId=key, KeySpec="AES_256")
+        expect_error(kms.decrypt, "InvalidCiphertextException", 400, CiphertextBlob=old_blob)  # context missing
+        url = sqs.create_queue(QueueName="material", Attributes={"KmsMasterKeyId": key})["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody="m")
+    finally:
+        d.stop()
+    kms_events = [e for _, e in records(d.data_dir) if e["eventSource"] == "kms.amazonaws.com"]
+    direct = [e for e in kms_events if "invokedBy" not in e["userIdentity"]]
+    materials = [(e["eventName"], {k: v for k, v in e.get("additionalEventData", {}).items() if k != "authorization"})
+                 for e in direct if e["eventName"] in ("Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey")]
+    assert materials == [
+        ("Encrypt", {"keyMaterialId": first}),
+        ("Encrypt", {"keyMaterialId": second}),
+        ("Decrypt", {"keyMaterialId": first}),
+        ("Decrypt", {"keyMaterialId": second}),
+        ("ReEncrypt", {"destinationKeyMaterialId": second, "sourceKeyMaterialId": first}),
+        ("GenerateDataKey", {"keyMaterialId": second}),
+        ("Decrypt", {}),
+    ], materials
+    assert all(e["additionalEventData"]["authorization"]["decision"] == "allowed" for e in direct
+               if e["eventName"] in ("Encrypt", "ReEncrypt", "GenerateDataKey"))
+    by_sqs = [e for e in kms_events if e["userIdentity"].get("invokedBy") == "sqs.amazonaws.com"]
+    assert [(e["eventName"], e["additionalEventData"]) for e in by_sqs] == [
+        ("GenerateDataKey", {"keyMaterialId": second}), ("Decrypt", {"keyMaterialId": second})], by_sqs
