@@ -44,7 +44,8 @@ extension KeyService {
     }
 
     /// Decrypt: finds the key and version from the blob; with `identifier`, the blob must be
-    /// that key's (IncorrectKeyException otherwise). Any change to the blob or the context is
+    /// that key's (IncorrectKeyException otherwise). A blob naming no key the caller may use is
+    /// `ciphertextKeyUnavailable`; any other change to the blob or the context is
     /// InvalidCiphertextException, with no hint.
     public func decrypt(_ ciphertext: [UInt8], identifier: String?, context: [String: String]) throws(KeyServiceError) -> Opened {
         guard let blob = CiphertextBlob(parsing: ciphertext) else { throw .invalidCiphertext }
@@ -55,7 +56,7 @@ extension KeyService {
             }
         }
         // The queue service's own key never answers callers.
-        guard let key = key(keyId: blob.keyId), !key.isOwnedByQueueService else { throw .invalidCiphertext }
+        guard let key = key(keyId: blob.keyId), !key.isOwnedByQueueService else { throw .ciphertextKeyUnavailable }
         return try decrypt(blob, under: key, context: context)
     }
 

@@ -54,4 +54,10 @@ public struct KeyServiceError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     static let invalidCiphertext = KeyServiceError(.invalidCiphertext, "")
+
+    /// A ciphertext naming a key that does not exist (deleted, or never made here) or that the
+    /// caller may not know of: KMS's AccessDeniedException, worded so that it confirms nothing.
+    public static let ciphertextKeyUnavailable = KeyServiceError(
+        .accessDenied,
+        "The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.")
 }

@@ -91,7 +91,8 @@ extension KMSPipeline {
         case .encrypt(let input): return [try on(input.keyId, "Encrypt", context: input.encryptionContext).with(algorithm: input.encryptionAlgorithm)]
         case .decrypt(let input):
             // A KeyId the caller named that does not exist is NotFoundException; a key only the
-            // blob names is not confirmed or denied (InvalidCiphertextException, no hint).
+            // blob names is not confirmed or denied: KMS's "ciphertext refers to a customer master
+            // key that does not exist, … or you are not allowed to access" (AccessDeniedException).
             if let named = input.keyId {
                 return [try on(named, "Decrypt", context: input.encryptionContext).with(algorithm: input.encryptionAlgorithm)]
             }
@@ -99,7 +100,7 @@ extension KMSPipeline {
             guard !keyId.isEmpty else { throw KMSError.invalidCiphertext }
             do {
                 return [try on(keyId, "Decrypt", context: input.encryptionContext).with(algorithm: input.encryptionAlgorithm)]
-            } catch { throw KMSError.invalidCiphertext }
+            } catch { throw KMSError(KeyServiceError.ciphertextKeyUnavailable) }
         case .reEncrypt(let input):
             let sourceId = input.sourceKeyId ?? keys.keyIdOfCiphertext(input.ciphertextBlob ?? []) ?? ""
             guard !sourceId.isEmpty else { throw KMSError.invalidCiphertext }
@@ -108,7 +109,7 @@ extension KMSPipeline {
             do {
                 from = try on(sourceId, "ReEncryptFrom", context: input.sourceEncryptionContext).with(algorithm: input.sourceEncryptionAlgorithm)
             } catch {
-                if input.sourceKeyId == nil { throw KMSError.invalidCiphertext }
+                if input.sourceKeyId == nil { throw KMSError(KeyServiceError.ciphertextKeyUnavailable) }
                 throw error
             }
             from.action = "kms:ReEncryptFrom"

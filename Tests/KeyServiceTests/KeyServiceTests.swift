@@ -57,7 +57,7 @@ struct KeyServiceTests {
         }
     }
 
-    @Test("Any changed byte, a truncation, or a context differing in one byte is InvalidCiphertext")
+    @Test("Any changed byte, a truncation, or a context differing in one byte fails to open, with no hint")
     func tampering() async throws {
         let harness = try KeyServiceHarness()
         let key = try await harness.service.createKey(description: "", spec: .symmetricDefault, policy: nil, tags: [:])
@@ -65,8 +65,9 @@ struct KeyServiceTests {
         for index in blob.indices {
             var flipped = blob
             flipped[index] ^= 0x01
+            // A flip inside the key id names a key that does not exist: KMS's non-committal AccessDenied.
             #expect(expectKeyError(.invalidCiphertext) { _ = try harness.service.decrypt(flipped, identifier: nil, context: ["a": "bc"]) }
-                || expectKeyError(.notFound) { _ = try harness.service.decrypt(flipped, identifier: nil, context: ["a": "bc"]) },
+                || expectKeyError(.accessDenied) { _ = try harness.service.decrypt(flipped, identifier: nil, context: ["a": "bc"]) },
                 "byte \(index)")
         }
         for length in [0, 1, 20, blob.count - 1] {
@@ -149,10 +150,10 @@ struct KeyServiceTests {
         harness.advance(days: 7.0001)
         #expect(try await harness.service.runDueWork() == 1)
         #expect(expectKeyError(.notFound) { _ = try harness.service.resolve(key.keyId) })
-        #expect(expectKeyError(.invalidCiphertext) { _ = try harness.service.decrypt(blob, identifier: nil, context: [:]) })
+        #expect(expectKeyError(.accessDenied) { _ = try harness.service.decrypt(blob, identifier: nil, context: [:]) })
         let restarted = try harness.restarted()
         try await restarted.service.start()
-        #expect(expectKeyError(.invalidCiphertext) { _ = try restarted.service.decrypt(blob, identifier: nil, context: [:]) })
+        #expect(expectKeyError(.accessDenied) { _ = try restarted.service.decrypt(blob, identifier: nil, context: [:]) })
     }
 
     @Test("Material wrapped by one root key does not open under another")

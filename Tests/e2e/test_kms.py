@@ -50,6 +50,28 @@ def invalid_ciphertext(fn, **kwargs):
     return resp
 
 
+UNKNOWN_CIPHERTEXT_KEY = ("The ciphertext refers to a customer master key that does not exist, does not exist in this "
+                          "region, or you are not allowed to access.")
+
+
+def unknown_ciphertext_key(fn, **kwargs):
+    """KMS's answer to a ciphertext naming a key that does not exist (deleted, or never made):
+    AccessDeniedException in words that confirm nothing."""
+    resp = kms_error(fn, "AccessDeniedException", **kwargs)
+    assert resp["Error"]["Message"] == UNKNOWN_CIPHERTEXT_KEY, resp["Error"]
+    return resp
+
+
+def refused_without_a_hint(fn, **kwargs):
+    """A damaged ciphertext: InvalidCiphertextException without a hint, or, when the damage
+    renamed its key to one that does not exist, the unknown-key answer."""
+    with pytest.raises(ClientError) as ei:
+        fn(**kwargs)
+    error = ei.value.response["Error"]
+    assert (error["Code"] == "InvalidCiphertextException" and not error.get("Message")) or (
+        error["Code"] == "AccessDeniedException" and error["Message"] == UNKNOWN_CIPHERTEXT_KEY), error
+
+
 def error_code(fn, **kwargs):
     with pytest.raises(ClientError) as ei:
         fn(**kwargs)
@@ -490,12 +512,12 @@ def test_every_flipped_or_cut_byte_is_refused(kms, new_key):
         for bit in (0x01, 0x80):
             bad = bytearray(blob)
             bad[i] ^= bit
-            invalid_ciphertext(kms.decrypt, CiphertextBlob=bytes(bad), EncryptionContext=ctx)
+            refused_without_a_hint(kms.decrypt, CiphertextBlob=bytes(bad), EncryptionContext=ctx)
     for n in range(1, len(blob)):
-        invalid_ciphertext(kms.decrypt, CiphertextBlob=blob[:n], EncryptionContext=ctx)
-    invalid_ciphertext(kms.decrypt, CiphertextBlob=blob + b"\x00", EncryptionContext=ctx)
-    invalid_ciphertext(kms.decrypt, CiphertextBlob=blob[1:], EncryptionContext=ctx)
-    invalid_ciphertext(kms.decrypt, CiphertextBlob=os.urandom(len(blob)), EncryptionContext=ctx)
+        refused_without_a_hint(kms.decrypt, CiphertextBlob=blob[:n], EncryptionContext=ctx)
+    refused_without_a_hint(kms.decrypt, CiphertextBlob=blob + b"\x00", EncryptionContext=ctx)
+    refused_without_a_hint(kms.decrypt, CiphertextBlob=blob[1:], EncryptionContext=ctx)
+    refused_without_a_hint(kms.decrypt, CiphertextBlob=os.urandom(len(blob)), EncryptionContext=ctx)
     assert kms.decrypt(CiphertextBlob=blob, EncryptionContext=ctx)["Plaintext"] == b"do not touch"
 
 
@@ -1659,8 +1681,8 @@ def test_retirable_grants_listing(authz):
 
 
 def _never_decrypts(kms, blob, **kw):
-    code = error_code(kms.decrypt, CiphertextBlob=blob, **kw)
-    assert code in ("InvalidCiphertextException", "NotFoundException"), code
+    """A deleted key's ciphertext: KMS's answer for a key that does not exist."""
+    unknown_ciphertext_key(kms.decrypt, CiphertextBlob=blob, **kw)
 
 
 def _wrapped_material(daemon, key_id):
@@ -1729,7 +1751,8 @@ def test_deleted_key_is_shredded(tmp_path):
                 _never_decrypts(kms, blob, EncryptionContext={"c": "1"})
                 _never_decrypts(kms, blob)
             _never_decrypts(kms, dk["CiphertextBlob"])
-            _never_decrypts(kms, blobs[0], KeyId=kid, EncryptionContext={"c": "1"})
+            # Naming the deleted key says that it does not exist, as for any call naming it.
+            kms_error(kms.decrypt, "NotFoundException", CiphertextBlob=blobs[0], KeyId=kid, EncryptionContext={"c": "1"})
             kms_error(kms.encrypt, "NotFoundException", KeyId=kid, Plaintext=b"x")
             kms_error(kms.encrypt, "NotFoundException", KeyId=alias, Plaintext=b"x")
             kms_error(kms.verify_mac, "NotFoundException", KeyId=mac_key, Message=b"m",
@@ -1740,9 +1763,8 @@ def test_deleted_key_is_shredded(tmp_path):
             assert saved in listed and bystander in listed
             assert alias not in {a["AliasName"] for a in kms.list_aliases()["Aliases"]}
             # re-encrypting elsewhere is no way out either
-            code = error_code(kms.re_encrypt, CiphertextBlob=blobs[1], SourceEncryptionContext={"c": "1"},
-                              DestinationKeyId=bystander)
-            assert code in ("InvalidCiphertextException", "NotFoundException"), code
+            unknown_ciphertext_key(kms.re_encrypt, CiphertextBlob=blobs[1], SourceEncryptionContext={"c": "1"},
+                                   DestinationKeyId=bystander)
             assert kms.decrypt(CiphertextBlob=by_blob)["Plaintext"] == b"bystander"
 
         check_shredded(kms)
@@ -2089,8 +2111,9 @@ def test_reencrypt_does_not_name_a_key_only_the_blob_names(kms, new_key):
     at, _ = head
     ghost = str(uuid.uuid4())
     relabelled = blob[:at] + uuid.UUID(ghost).bytes + blob[at + 16:]
-    resp = invalid_ciphertext(kms.re_encrypt, CiphertextBlob=relabelled, DestinationKeyId=kid)
+    resp = unknown_ciphertext_key(kms.re_encrypt, CiphertextBlob=relabelled, DestinationKeyId=kid)
     assert ghost not in json.dumps(resp["Error"])
+    unknown_ciphertext_key(kms.decrypt, CiphertextBlob=relabelled)
     # naming the source key itself still says whether it exists
     kms_error(kms.re_encrypt, "NotFoundException", CiphertextBlob=relabelled, SourceKeyId=ghost, DestinationKeyId=kid)
 
