@@ -41,7 +41,7 @@ extension KeyService {
 
     /// Refuses a new alias for `key` once it has as many as KMS allows (LimitExceededException).
     private func requireAliasRoom(_ key: ManagedKey) throws(KeyServiceError) {
-        let count = keyring.withLock { ring in ring.aliases.values.filter { $0.targetKeyId == key.keyId }.count }
+        let count = keyring.withLock { ring in ring.aliases(of: key.keyId).count }
         guard count < Self.aliasesPerKey else {
             throw KeyServiceError(.limitExceeded, "\(key.arn) already has \(Self.aliasesPerKey) aliases, the most a KMS key may have.")
         }
@@ -53,7 +53,7 @@ extension KeyService {
         try await aliasChanges.run(name) {
             guard alias(named: name) != nil else { throw KeyServiceError.aliasNotFound(aliasArn(name)) }
             try await store.deleteAlias(name)
-            _ = keyring.withLock { $0.aliases.removeValue(forKey: name) }
+            keyring.withLock { $0.removeAlias(named: name) }
             keyringChanged()
         }
     }
@@ -61,14 +61,13 @@ extension KeyService {
     /// ListAliases, optionally only those of one key, by name.
     public func listAliases(keyIdentifier: String?, limit: Int?, marker: String?) throws(KeyServiceError) -> ([KeyAlias], String?) {
         let target = try keyIdentifier.map { identifier throws(KeyServiceError) in try resolve(identifier, aliases: false).keyId }
-        let all = keyring.withLock { Array($0.aliases.values) }.filter { target == nil || $0.targetKeyId == target }
-            .sorted { $0.name < $1.name }
+        let all = keyring.withLock { ring in target.map { ring.aliases(of: $0) } ?? ring.aliases.values.sorted { $0.name < $1.name } }
         return try Self.page(all, limit: limit, defaultLimit: 50, marker: marker, scope: "aliases \(target ?? "")", position: \.name)
     }
 
     /// The aliases pointing at `keyId`.
     public func aliases(of keyId: String) -> [KeyAlias] {
-        keyring.withLock { Array($0.aliases.values) }.filter { $0.targetKeyId == keyId }.sorted { $0.name < $1.name }
+        keyring.withLock { $0.aliases(of: keyId) }
     }
 
     /// Throws unless `name` is a valid alias name that callers may create or change.

@@ -141,7 +141,7 @@ extension KeyService {
         try await store.destroyKey(key.keyId)
         keyring.withLock { ring in
             ring.keys[key.keyId] = nil
-            ring.aliases = ring.aliases.filter { $0.value.targetKeyId != key.keyId }
+            ring.removeAliases(of: key.keyId)
             ring.grants = ring.grants.filter { $0.value.keyId != key.keyId }
         }
         keyringChanged()

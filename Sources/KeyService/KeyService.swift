@@ -206,7 +206,7 @@ public final class KeyService: Sendable {
 
     func saveAlias(_ alias: KeyAlias) async throws {
         try await store.saveAlias(alias)
-        keyring.withLock { $0.aliases[alias.name] = alias }
+        keyring.withLock { $0.setAlias(alias) }
         keyringChanged()
     }
 }

@@ -27,15 +27,41 @@ public protocol KeyStore: Sendable {
 public struct Keyring: Sendable {
     /// Keys by id.
     public var keys: [String: ManagedKey]
-    /// Aliases by name.
-    public var aliases: [String: KeyAlias]
+    /// Aliases by name (changed through `setAlias`, `removeAlias` and `removeAliases(of:)`).
+    public private(set) var aliases: [String: KeyAlias] = [:]
+    /// Alias names by the key they point at, so a key's aliases cost their own number to find.
+    private var aliasNamesByKey: [String: Set<String>] = [:]
     /// Grants by id.
     public var grants: [String: KeyGrant]
 
     /// A keyring holding the given records.
     public init(keys: [String: ManagedKey] = [:], aliases: [String: KeyAlias] = [:], grants: [String: KeyGrant] = [:]) {
         self.keys = keys
-        self.aliases = aliases
         self.grants = grants
+        for alias in aliases.values { setAlias(alias) }
+    }
+
+    /// Adds `alias`, or points the alias of its name at its target.
+    public mutating func setAlias(_ alias: KeyAlias) {
+        removeAlias(named: alias.name)
+        aliases[alias.name] = alias
+        aliasNamesByKey[alias.targetKeyId, default: []].insert(alias.name)
+    }
+
+    /// Removes the alias `name`, if there is one.
+    public mutating func removeAlias(named name: String) {
+        guard let alias = aliases.removeValue(forKey: name) else { return }
+        aliasNamesByKey[alias.targetKeyId]?.remove(name)
+        if aliasNamesByKey[alias.targetKeyId]?.isEmpty == true { aliasNamesByKey[alias.targetKeyId] = nil }
+    }
+
+    /// Removes every alias pointing at `keyId`.
+    public mutating func removeAliases(of keyId: String) {
+        for name in aliasNamesByKey.removeValue(forKey: keyId) ?? [] { aliases[name] = nil }
+    }
+
+    /// The aliases pointing at `keyId`, by name.
+    public func aliases(of keyId: String) -> [KeyAlias] {
+        (aliasNamesByKey[keyId] ?? []).sorted().compactMap { aliases[$0] }
     }
 }

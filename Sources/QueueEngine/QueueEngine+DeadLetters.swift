@@ -12,12 +12,9 @@ extension QueueEngine {
         return Array(Set(origins + sourceQueueNames(of: name))).sorted()
     }
 
-    /// The queues whose RedrivePolicy names queue `name` as their dead-letter queue.
+    /// The queues whose RedrivePolicy names queue `name` as their dead-letter queue, by name.
     public func sourceQueueNames(of name: String) -> [String] {
-        let target = queueArn(name)
-        return catalog.all().filter { queue in
-            queue.settings.redrivePolicy.flatMap { try? RedrivePolicy(json: $0) }?.deadLetterTargetArn == target
-        }.map(\.name)
+        catalog.sourceNames(deadLetterArn: queueArn(name))
     }
 
     /// Checks the redrive settings of queue `name` against the queues they name: the DLQ must

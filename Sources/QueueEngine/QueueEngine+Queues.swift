@@ -43,13 +43,30 @@ extension QueueEngine {
 
     /// ListQueues: names with the prefix, sorted, paginated when `maxResults` is given.
     public func listQueues(prefix: String?, maxResults: Int?, nextToken: String?) throws(SQSError) -> QueueListing {
-        let names = catalog.all().map(\.name).filter { name in prefix.map { name.hasPrefix($0) } ?? true }
-        return try Self.page(of: names, maxResults: maxResults, nextToken: nextToken)
+        let after = try Self.pagingStart(maxResults: maxResults, nextToken: nextToken)
+        let (names, more) = catalog.names(prefix: prefix, after: after, limit: maxResults ?? 1000)
+        return Self.listing(names, more: more, maxResults: maxResults)
     }
 
-    /// One page of sorted queue names: all of them (up to 1,000) without `maxResults`, else
-    /// `maxResults` (1–1,000) after the name the token carries, with a token for the rest.
+    /// One page of the sorted queue names `names`: all of them (up to 1,000) without
+    /// `maxResults`, else `maxResults` (1–1,000) after the name the token carries, with a token
+    /// for the rest.
     static func page(of names: [String], maxResults: Int?, nextToken: String?) throws(SQSError) -> QueueListing {
+        let after = try pagingStart(maxResults: maxResults, nextToken: nextToken)
+        let remaining = names.filter { name in after.map { name > $0 } ?? true }
+        let pageSize = maxResults ?? 1000
+        return listing(Array(remaining.prefix(pageSize)), more: remaining.count > pageSize, maxResults: maxResults)
+    }
+
+    /// A page of names, with a token naming its last when `more` follow and the caller paged
+    /// (without MaxResults, AWS answers up to 1,000 names and no token).
+    private static func listing(_ page: [String], more: Bool, maxResults: Int?) -> QueueListing {
+        QueueListing(names: page, nextToken: maxResults != nil && more ? Data(page.last!.utf8).base64EncodedString() : nil)
+    }
+
+    /// Checks `maxResults` (1–1,000) and returns the queue name a page starts after: the one
+    /// `nextToken` carries, if given.
+    private static func pagingStart(maxResults: Int?, nextToken: String?) throws(SQSError) -> String? {
         if let maxResults, !(1...1000).contains(maxResults) {
             throw SQSError.invalidParameter("MaxResults", value: String(maxResults), reason: "MaxResults must be an integer between 1 and 1000.")
         }
@@ -63,11 +80,7 @@ extension QueueEngine {
             }
             after = name
         }
-        let remaining = names.filter { name in after.map { name > $0 } ?? true }.sorted()
-        let pageSize = maxResults ?? 1000
-        let page = Array(remaining.prefix(pageSize))
-        let more = maxResults != nil && remaining.count > pageSize
-        return QueueListing(names: page, nextToken: more ? Data(page.last!.utf8).base64EncodedString() : nil)
+        return after
     }
 
     /// DeleteQueue: removes the queue and its messages.

@@ -73,7 +73,7 @@ public struct AccessReport: Sendable {
         let keyId = identifier.hasPrefix("alias/") ? ring.aliases[identifier]?.targetKeyId : identifier.split(separator: "/").last.map(String.init)
         guard let key = keyId.flatMap({ ring.keys[$0] }), !key.isOwnedByQueueService else { return nil }
         var keys = ConditionContext()
-        let aliases = ring.aliases.values.filter { $0.targetKeyId == key.keyId }.map(\.name)
+        let aliases = ring.aliases(of: key.keyId).map(\.name)
         for property in KeyPolicyRule.properties(of: key, aliases: aliases) { keys.set(property.key, property.values, type: property.type) }
         let grants = ring.grants.values.filter { $0.keyId == key.keyId }.sorted { ($0.createdAt, $0.grantId) < ($1.createdAt, $1.grantId) }
         return (key, KeyFacts(conditionKeys: keys, grants: grants))

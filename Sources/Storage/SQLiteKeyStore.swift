@@ -44,7 +44,7 @@ public struct SQLiteKeyStore: KeyStore {
         }
         for row in try Row.fetchAll(db, sql: "SELECT record FROM kms_aliases") {
             let alias = try decoder.decode(KeyAlias.self, from: Data((row["record"] as String).utf8))
-            ring.aliases[alias.name] = alias
+            ring.setAlias(alias)
         }
         for row in try Row.fetchAll(db, sql: "SELECT record FROM kms_grants") {
             let grant = try decoder.decode(KeyGrant.self, from: Data((row["record"] as String).utf8))

@@ -124,6 +124,25 @@ struct DeadLetterQueueTests {
         }
     }
 
+    @Test("ListDeadLetterSourceQueues follows RedrivePolicy changes, removals and deletions")
+    func sourcesFollowChanges() async throws {
+        let h = try await Harness()
+        try await h.createQueue("dlq")
+        try await h.createQueue("dlq2")
+        for name in ["s3", "s1", "s2"] { try await h.createQueue(name, redrive(5)) }
+        func sources(_ name: String) throws -> [String] { try h.engine.deadLetterSourceQueues(name: name, maxResults: nil, nextToken: nil).names }
+        #expect(try sources("dlq") == ["s1", "s2", "s3"])
+        try await h.engine.setQueueAttributes(name: "s1", attributes: redrive(5, to: "arn:aws:sqs:us-east-1:000000000000:dlq2"))
+        try await h.engine.setQueueAttributes(name: "s2", attributes: ["RedrivePolicy": ""])
+        #expect(try sources("dlq") == ["s3"])
+        #expect(try sources("dlq2") == ["s1"])
+        try await h.engine.deleteQueue(name: "s3")
+        #expect(try sources("dlq") == [])
+        h.clock.advance(seconds: 61)  // past QueueDeletedRecently
+        try await h.createQueue("s3", redrive(2))
+        #expect(try sources("dlq") == ["s3"], "a queue created again under the name is a source again")
+    }
+
     @Test("A FIFO message moves to a FIFO dead-letter queue, the receive that moves it serves the group's next one")
     func fifoMove() async throws {
         let h = try await Harness()

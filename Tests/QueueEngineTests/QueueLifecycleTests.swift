@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import QueueEngine
@@ -145,6 +146,24 @@ struct QueueLifecycleTests {
         let exact = try h.engine.listQueues(prefix: "q", maxResults: 5, nextToken: nil)
         #expect(exact.names.count == 5)
         #expect(exact.nextToken == nil, "no token when nothing follows")
+    }
+
+    @Test("ListQueues pages stay sorted and whole as queues come and go, a token past the prefix ends the listing")
+    func listFollowsChanges() async throws {
+        let h = try await Harness()
+        for name in ["q5", "q2", "q9", "a1", "r1"] { try await h.createQueue(name) }
+        try await h.engine.deleteQueue(name: "q2")
+        try await h.createQueue("q1")
+        try await h.createQueue("q7")
+        let first = try h.engine.listQueues(prefix: "q", maxResults: 2, nextToken: nil)
+        #expect(first.names == ["q1", "q5"])
+        let second = try h.engine.listQueues(prefix: "q", maxResults: 2, nextToken: first.nextToken)
+        #expect(second.names == ["q7", "q9"] && second.nextToken == nil)
+        // A token naming a queue past every name with the prefix (here "r1") leaves nothing.
+        #expect(try h.engine.listQueues(prefix: "q", maxResults: 2, nextToken: Data("r1".utf8).base64EncodedString()).names == [])
+        // A token naming a deleted queue still pages on from where it was.
+        #expect(try h.engine.listQueues(prefix: nil, maxResults: 2, nextToken: Data("q2".utf8).base64EncodedString()).names == ["q5", "q7"])
+        #expect(try h.engine.listQueues(prefix: nil, maxResults: nil, nextToken: nil).names == ["a1", "q1", "q5", "q7", "q9", "r1"])
     }
 
     @Test("ListQueues rejects MaxResults outside 1–1000 and undecodable tokens")
