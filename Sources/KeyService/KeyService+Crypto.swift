@@ -121,10 +121,10 @@ extension KeyService {
         }
     }
 
-    /// The clear material of `version`, unwrapped once into guarded memory and kept there.
+    /// The clear material of `version`, unwrapped into guarded memory and kept there while it
+    /// is among the versions used most recently (`KeyMaterialCache`).
     func material(_ key: ManagedKey, version: Int) throws(KeyServiceError) -> SecretBytes {
-        let name = "\(key.keyId)/\(version)"
-        if let cached = materials.withLock({ $0[name] }) { return cached }
+        if let cached = materials.material(keyId: key.keyId, version: version) { return cached }
         guard let wrapped = key.versions.first(where: { $0.number == version }) else { throw .invalidCiphertext }
         let roots = rootKeys.withLock { [$0.current, $0.previous].compactMap { $0 } }
         guard let material = roots.lazy.compactMap({ Self.unwrap(wrapped.wrappedMaterial, under: $0, keyId: key.keyId, version: version) }).first
@@ -132,7 +132,7 @@ extension KeyService {
             logger.error("key material does not open with the root key", metadata: ["key.id": "\(key.keyId)"])
             throw KeyServiceError(.invalidState, "\(key.arn) material cannot be unwrapped with this root key.")
         }
-        materials.withLock { $0[name] = material }
+        materials.keep(material, keyId: key.keyId, version: version)
         return material
     }
 }

@@ -32,7 +32,7 @@ extension KeyService {
             tags: tags, versions: [wrap(material, keyId: keyId, version: 1, rotationType: nil)], revision: 1)
         answering(key)
         try await save(key)
-        materials.withLock { $0["\(keyId)/1"] = material }
+        materials.keep(material, keyId: keyId, version: 1)
         return key
     }
 
@@ -145,7 +145,7 @@ extension KeyService {
             ring.grants = ring.grants.filter { $0.value.keyId != key.keyId }
         }
         keyringChanged()
-        materials.withLock { cache in cache = cache.filter { !$0.key.hasPrefix(key.keyId + "/") } }
+        materials.removeAll(keyId: key.keyId)
         logger.notice("key deleted; its material is destroyed", metadata: ["key.id": "\(key.keyId)"])
     }
 
@@ -200,7 +200,7 @@ extension KeyService {
             // AWS: "On-demand rotations do not change existing automatic rotation schedules."
             if key.rotationEnabled && type == "AUTOMATIC" { key.nextRotationDate = now() + Int64(key.rotationPeriodDays) * 86_400 }
         }
-        materials.withLock { $0["\(keyId)/\(rotated.versions.count)"] = material }
+        materials.keep(material, keyId: keyId, version: rotated.versions.count)
         return rotated
     }
 

@@ -49,8 +49,8 @@ public final class KeyService: Sendable {
     /// Bumped after every change to the keyring (keys, aliases, grants), so users of cached
     /// resolutions (the envelope sealer) know when to look again.
     private let keyringChanges = Atomic<Int>(0)
-    /// Unwrapped material by `keyId/version`, in guarded memory.
-    let materials = Mutex<[String: SecretBytes]>([:])
+    /// Unwrapped material of the versions used most recently, in guarded memory.
+    let materials = KeyMaterialCache()
     let now: @Sendable () -> Int64
     let logger: Logger
 
