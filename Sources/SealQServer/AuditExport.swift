@@ -158,7 +158,7 @@ public enum AuditExport {
             body += Array((index == records.count - 1 ? "\n" : ",\n").utf8)
         }
         body += Array("]}\n".utf8)
-        let file = StoredGzip.wrap(body)
+        let file = Gzip.wrap(body)
         // Each file is on disk before the next step: the daemon removes archived events from the
         // database once their export is written, so an export lost to a power cut is lost for good.
         let recordsDirectory = SecretFiles.parent(of: directory + "/" + recordsPath)
@@ -214,7 +214,7 @@ public enum AuditExport {
             guard Hex.encode(Digest.sha256(file)) == digest.fileSHA256 else {
                 return damaged("\(digest.file) was modified: it does not match its digest", at: digest.firstPosition)
             }
-            guard let body = StoredGzip.unwrap(file), let records = records(in: body) else {
+            guard let body = Gzip.unwrap(file), let records = records(in: body) else {
                 return damaged("\(digest.file) is truncated or not a SealQ export", at: digest.firstPosition)
             }
             guard digest.firstPosition == position + 1, digest.lastPosition - digest.firstPosition + 1 == Int64(records.count) else {

@@ -1,38 +1,26 @@
-/// The gzip container (RFC 1952) with deflate's stored blocks (RFC 1951): any gunzip reads it,
-/// no compression library is needed, and nothing is compressed. For audit export files.
-public enum StoredGzip {
-    /// A gzip file holding `data`.
+/// The gzip container (RFC 1952) around deflate's fixed-code blocks (`Deflate`): any gunzip
+/// reads it, and no compression library is needed. For audit export and archive files.
+public enum Gzip {
+    /// The most a file may hold once inflated, 1 GiB: a damaged or hostile file cannot run
+    /// the reader out of memory.
+    public static let maximumBytes = 1 << 30
+
+    /// A gzip file holding `data`, compressed.
     public static func wrap(_ data: [UInt8]) -> [UInt8] {
         var output: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 255]
-        var offset = 0
-        repeat {
-            let count = min(65_535, data.count - offset)
-            let final: UInt8 = offset + count == data.count ? 1 : 0
-            output += [final, UInt8(count & 0xFF), UInt8(count >> 8), UInt8(~count & 0xFF), UInt8((~count >> 8) & 0xFF)]
-            output += data[offset..<offset + count]
-            offset += count
-        } while offset < data.count
+        output += Deflate.deflate(data)
         appendLittleEndian(crc32(data), to: &output)
         appendLittleEndian(UInt32(truncatingIfNeeded: data.count), to: &output)
         return output
     }
 
-    /// The data of a file `wrap` made; nil for anything else (another compression, a damaged
-    /// or truncated file).
+    /// The data of a file `wrap` made, or of one with stored blocks (as SealQ wrote them
+    /// before); nil for anything else (another compression, a damaged or truncated file, more
+    /// than `maximumBytes`).
     public static func unwrap(_ file: [UInt8]) -> [UInt8]? {
         guard file.count >= 18, file[0] == 0x1F, file[1] == 0x8B, file[2] == 8, file[3] == 0 else { return nil }
-        var offset = 10
-        var data: [UInt8] = []
-        while true {
-            guard offset + 5 <= file.count, file[offset] & 0xFE == 0 else { return nil }
-            let final = file[offset] & 1 == 1
-            let count = Int(file[offset + 1]) | Int(file[offset + 2]) << 8
-            let complement = Int(file[offset + 3]) | Int(file[offset + 4]) << 8
-            guard count == ~complement & 0xFFFF, offset + 5 + count <= file.count else { return nil }
-            data += file[(offset + 5)..<(offset + 5 + count)]
-            offset += 5 + count
-            if final { break }
-        }
+        guard let (data, consumed) = Deflate.inflate(file[10...], limit: maximumBytes) else { return nil }
+        let offset = 10 + consumed
         guard offset + 8 == file.count else { return nil }
         let crc = file[offset..<offset + 4].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         let size = file[(offset + 4)..<(offset + 8)].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
