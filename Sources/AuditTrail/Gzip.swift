@@ -1,8 +1,9 @@
 /// The gzip container (RFC 1952) around deflate's fixed-code blocks (`Deflate`): any gunzip
 /// reads it, and no compression library is needed. For audit export and archive files.
 public enum Gzip {
-    /// The most a file may hold once inflated, 1 GiB: a damaged or hostile file cannot run
-    /// the reader out of memory.
+    /// The most a file may hold once inflated, 1 GiB (a span between two checkpoints holds
+    /// about a thousand records, typically a megabyte or two): with the size its trailer claims,
+    /// which bounds the work first, a damaged or hostile file cannot run the reader out of memory.
     public static let maximumBytes = 1 << 30
 
     /// A gzip file holding `data`, compressed.
@@ -19,7 +20,9 @@ public enum Gzip {
     /// than `maximumBytes`).
     public static func unwrap(_ file: [UInt8]) -> [UInt8]? {
         guard file.count >= 18, file[0] == 0x1F, file[1] == 0x8B, file[2] == 8, file[3] == 0 else { return nil }
-        guard let (data, consumed) = Deflate.inflate(file[10...], limit: maximumBytes) else { return nil }
+        // The size the trailer claims bounds the work: a file that inflates past it is refused there.
+        let claimed = file.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) }
+        guard claimed <= maximumBytes, let (data, consumed) = Deflate.inflate(file[10...], limit: claimed) else { return nil }
         let offset = 10 + consumed
         guard offset + 8 == file.count else { return nil }
         let crc = file[offset..<offset + 4].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }

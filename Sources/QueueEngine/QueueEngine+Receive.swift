@@ -51,7 +51,7 @@ extension QueueEngine {
             if room <= 0 {
                 let remaining = deadline - now
                 guard remaining > 0, !waiters.isClosed else { return nothing() }
-                if await waiters.wait(queueId: queue.id, milliseconds: min(remaining, 1000), since: notifications) { wakeUps += 1 }
+                if await waitForWork(queueId: queue.id, milliseconds: min(remaining, 1000), since: notifications) { wakeUps += 1 }
                 if ClientConnection.currentIsClosed { return nothing() }
                 continue
             }
@@ -83,8 +83,25 @@ extension QueueEngine {
             // becomes visible within a wait, to be passed on if this receive leaves before that.
             let watching = next.map { $0 - now <= Int64(Self.longestWaitSeconds) * 1000 } ?? false
             wakeUps = min(wakeUps, watching ? 1 : 0)
-            if await waiters.wait(queueId: queue.id, milliseconds: nap, since: notifications) { wakeUps += 1 }
+            if await waitForWork(queueId: queue.id, milliseconds: nap, since: notifications) { wakeUps += 1 }
             if ClientConnection.currentIsClosed { return nothing() }
+        }
+    }
+
+    /// Waits as `LongPollWaiters.wait` does, true when a notification handed it a wake-up. For a
+    /// request with a client connection the wait goes in slices of at most a second, and ends
+    /// (false) once the client has hung up: an abandoned long poll lets go of its connection
+    /// within a second, not at its deadline up to 20 seconds later.
+    private func waitForWork(queueId: Int64, milliseconds: Int64, since seen: UInt64) async -> Bool {
+        guard ClientConnection.current != nil else { return await waiters.wait(queueId: queueId, milliseconds: milliseconds, since: seen) }
+        let end = ContinuousClock.now + .milliseconds(milliseconds)
+        while true {
+            let (seconds, attoseconds) = (end - ContinuousClock.now).components
+            let left = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+            guard left > 0 else { return false }
+            if await waiters.wait(queueId: queueId, milliseconds: min(left, 1000), since: seen) { return true }
+            // Hung up, shut down, or notified without a wake-up (look again): the wait is over.
+            if ClientConnection.currentIsClosed || waiters.isClosed || waiters.notifications(queueId: queueId) != seen { return false }
         }
     }
 

@@ -9,8 +9,8 @@ import Glibc
 /// Writes the daemon's log to standard error one line per event, in swift-log's usual layout
 /// (`time level label: key=value … [source] message`), with each value that a reader could
 /// not tell apart quoted: a value with a space, a quote, an `=` or a backslash, or an empty
-/// one, is written in double quotes with `"` and `\` escaped. Control characters are escaped
-/// in values and messages alike, so no value (a path, an error's text) can end a line early
+/// one, is written in double quotes with `"` and `\` escaped. Control, line-separator and
+/// format characters are escaped in values and messages alike, so no value (a path, an error's text) can end a line early
 /// and forge the next one.
 public struct LogLineHandler: LogHandler {
     private let label: String
@@ -67,16 +67,16 @@ public struct LogLineHandler: LogHandler {
     static func quoted(_ value: String) -> String {
         let plain = !value.isEmpty && !value.unicodeScalars.contains { scalar in
             scalar == "\"" || scalar == "=" || scalar == "\\" || scalar.properties.isWhitespace
-                || scalar.properties.generalCategory == .control
+                || Self.mustEscape(scalar)
         }
         if plain { return value }
         let inner = escaped(value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))
         return "\"\(inner)\""
     }
 
-    /// `text` with its control characters written as `\n`, `\r`, `\t` or `\u{…}`.
+    /// `text` with its control, separator and format characters written as `\n`, `\r`, `\t` or `\u{…}`.
     static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+        guard text.unicodeScalars.contains(where: mustEscape) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -84,7 +84,7 @@ public struct LogLineHandler: LogHandler {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.properties.generalCategory == .control {
+                if mustEscape(scalar) {
                     out += "\\u{\(String(scalar.value, radix: 16))}"
                 } else {
                     out.unicodeScalars.append(scalar)
@@ -92,6 +92,15 @@ public struct LogLineHandler: LogHandler {
             }
         }
         return out
+    }
+
+    /// Control characters, line and paragraph separators (U+2028, U+2029: line breaks to some
+    /// readers) and format characters (U+202E reverses what follows on screen).
+    static func mustEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .lineSeparator, .paragraphSeparator, .format: true
+        default: false
+        }
     }
 
     /// The local time to the second with its offset, as swift-log's stream handler writes it.

@@ -189,8 +189,8 @@ struct AuditCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write the log as CloudTrail-shaped files: gzip {\"Records\":[…]} and a digest per signed checkpoint.",
             discussion: """
-                Each span between two signed checkpoints becomes sealq-audit-FIRST-LAST.json.gz (gzip with stored \
-                blocks: readable by any gunzip) and sealq-audit-FIRST-LAST.digest.json (the file's SHA-256 and the \
+                Each span between two signed checkpoints becomes sealq-audit-FIRST-LAST.json.gz (gzip, deflate's fixed \
+                codes: readable by any gunzip) and sealq-audit-FIRST-LAST.digest.json (the file's SHA-256 and the \
                 signed checkpoint). Spans already exported are left as they are; events after the newest checkpoint \
                 wait for the next export. With --layout cloudtrail the records files go where CloudTrail delivers \
                 them instead (AWSLogs/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail_REGION_\

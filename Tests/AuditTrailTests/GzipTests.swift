@@ -42,6 +42,18 @@ struct GzipTests {
         }
     }
 
+    @Test("A trailer claiming less than the data inflates to is refused where the claim ends")
+    func claimedSize() {
+        let data = [UInt8](repeating: 0x41, count: 100_000)
+        var file = Gzip.wrap(data)
+        let size = file.count
+        // Claim 1,000 bytes: the CRC would not match anyway, but inflating stops at the claim.
+        file.replaceSubrange((size - 4)..<size, with: [0xE8, 0x03, 0, 0])
+        #expect(Gzip.unwrap(file) == nil)
+        file.replaceSubrange((size - 4)..<size, with: [0xFF, 0xFF, 0xFF, 0x7F])  // past the 1 GiB cap
+        #expect(Gzip.unwrap(file) == nil)
+    }
+
     @Test("Runs longer than a match, and a byte repeated 100,000 times")
     func runs() {
         let data = [UInt8](repeating: 0x41, count: 100_000) + Array("tail".utf8)

@@ -1,5 +1,6 @@
 """SendMessage / ReceiveMessage / DeleteMessage, bodies, delays, long polling, system attributes."""
 
+import os
 import threading
 import time
 import uuid
@@ -7,7 +8,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import expect_error, md5_hex, md5_of_attributes, queue_counts, receive_bodies
+from conftest import Daemon, expect_error, make_client, wait_until, md5_hex, md5_of_attributes, queue_counts, receive_bodies
 
 
 def test_send_receive_delete_roundtrip(sqs, queue):
@@ -261,6 +262,45 @@ def test_long_polls_whose_clients_hung_up_leave_a_later_message_visible(sqs, cli
     sqs.send_message(QueueUrl=url, MessageBody="for a reader still there")
     time.sleep(0.5)
     assert [m["Body"] for m in sqs.receive_message(QueueUrl=url).get("Messages", [])] == ["for a reader still there"]
+
+
+def test_a_long_poll_whose_client_hung_up_lets_go_of_its_connection_within_seconds(tmp_path):
+    """A client that gives up on a 20-second long poll closes its connection; the daemon lets
+    go of it (and its descriptor) within about a second, not at the poll's deadline."""
+    d = Daemon(str(tmp_path)).start()
+    try:
+        sqs = make_client(d)
+        url = sqs.create_queue(QueueName="abandoned")["QueueUrl"]
+
+        def descriptors():
+            """The daemon's open sockets: its listener and its connections."""
+            sockets = 0
+            for fd in os.listdir(f"/proc/{d.proc.pid}/fd"):
+                try:
+                    sockets += os.readlink(f"/proc/{d.proc.pid}/fd/{fd}").startswith("socket:")
+                except FileNotFoundError:
+                    pass
+            return sockets
+
+        baseline = descriptors()
+
+        def give_up():
+            with pytest.raises(Exception):  # botocore's ReadTimeoutError, after which it closes
+                make_client(d, read_timeout=1).receive_message(QueueUrl=url, WaitTimeSeconds=20)
+
+        quitters = [threading.Thread(target=give_up) for _ in range(10)]
+        for t in quitters:
+            t.start()
+        for t in quitters:
+            t.join()
+        gave_up = time.monotonic()
+        assert wait_until(lambda: descriptors() <= baseline, timeout=8, interval=0.2), (descriptors(), baseline)
+        assert time.monotonic() - gave_up < 5
+        # The queue still serves a reader that stayed.
+        sqs.send_message(QueueUrl=url, MessageBody="for a reader still there")
+        assert [m["Body"] for m in sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2)["Messages"]] == ["for a reader still there"]
+    finally:
+        d.stop()
 
 
 def test_queue_receive_wait_time_is_default(sqs, make_queue):

@@ -122,16 +122,16 @@ def test_log_values_with_spaces_quotes_or_line_breaks_stay_readable_on_one_line(
     """A value that holds a space, a quote or a line break is quoted and escaped, so a script
     splitting key=value fields reads it back whole and no value can forge a line of its own."""
     d = Daemon(str(tmp_path / "daemon"))
-    d.data_dir = str(tmp_path / 'my "data" dir\nwarning sealq: forged')
+    d.data_dir = str(tmp_path / 'my "data" dir\nwarning sealq: forged\u2028critical sealq: forged too')
     d.start()
     d.stop()
-    lines = d.logs().decode().splitlines()
-    assert not any(line.startswith("warning sealq: forged") for line in lines), lines
+    lines = d.logs().decode().splitlines()  # Python splits at U+2028 too, as some log readers do
+    assert not any(line.startswith(("warning sealq: forged", "critical sealq: forged")) for line in lines), lines
     listening = [line for line in lines if line.endswith("] sealq listening")]
     assert len(listening) == 1, lines
     fields = listening[0].split(": ", 1)[1].rsplit(" [", 1)[0]
     values = dict(token.split("=", 1) for token in shlex.split(fields))
-    assert values["data.dir"] == d.data_dir.replace("\n", "\\n")
+    assert values["data.dir"] == d.data_dir.replace("\n", "\\n").replace("\u2028", "\\u{2028}")
     assert values["admin.credentials"] == os.path.join(values["data.dir"], "admin-credentials")
     assert values["region"] == "us-east-1"
 
