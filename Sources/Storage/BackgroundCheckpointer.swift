@@ -13,6 +13,8 @@ final class BackgroundCheckpointer: Sendable {
         let truncate = Atomic<Bool>(false)
         /// Set while the disk is nearly full: every pass empties the log, giving its space back.
         let lean = Atomic<Bool>(false)
+        /// Frames the log held that the last pass could not copy into the file yet.
+        let pendingFrames = Atomic<Int>(0)
     }
 
     private let stopFlag = StopFlag()
@@ -20,6 +22,8 @@ final class BackgroundCheckpointer: Sendable {
     private let wakeUp = DispatchSemaphore(value: 0)
     /// Milliseconds between attempts at a truncation that a reader held back.
     private static let retryInterval = 20
+    /// The database's page size, what each frame still to copy may add to the file.
+    private let pageSize: Int
 
     /// Opens a second connection to the database at `path` and checkpoints about every
     /// `interval` until stopped; the connection closes when the thread ends. Between passes the
@@ -36,26 +40,32 @@ final class BackgroundCheckpointer: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         let connection = try DatabaseQueue(path: path, configuration: configuration)
+        pageSize = try connection.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } ?? 8192
         let wakeUp = self.wakeUp
         let thread = Thread { [stopFlag] in
             while !stopFlag.raised.load(ordering: .relaxed) {
                 var pause = interval
                 // Taken before the pass, so a request made while it runs asks for another one.
+                /// Runs a checkpoint of `mode` and notes the frames left to copy; false if it failed.
+                func checkpoint(_ mode: Database.CheckpointMode) -> Bool {
+                    guard let result = try? connection.writeWithoutTransaction({ db in try db.checkpoint(mode) }) else { return false }
+                    stopFlag.pendingFrames.store(max(0, result.walFrameCount - result.checkpointedFrameCount), ordering: .relaxed)
+                    return true
+                }
                 if stopFlag.truncate.exchange(false, ordering: .acquiringAndReleasing) {
                     // Old copies of pages holding a destroyed space key must not linger in the log.
-                    let done = (try? connection.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }) != nil
-                    if !done {
+                    if !checkpoint(.truncate) {
                         stopFlag.truncate.store(true, ordering: .releasing)
                         pause = Self.retryInterval
                     }
                 } else if stopFlag.lean.load(ordering: .relaxed) {
                     // Copied first, which never waits, so that the writer restarts the log from
                     // its start even when the truncation finds it busy (it then waits for a later pass).
-                    _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-                    _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+                    _ = checkpoint(.passive)
+                    _ = checkpoint(.truncate)
                     pause = Self.retryInterval
                 } else {
-                    _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+                    _ = checkpoint(.passive)
                 }
                 _ = wakeUp.wait(timeout: .now() + .milliseconds(pause))
             }
@@ -69,6 +79,12 @@ final class BackgroundCheckpointer: Sendable {
     func requestTruncation() {
         stopFlag.truncate.store(true, ordering: .releasing)
         wakeUp.signal()
+    }
+
+    /// Bytes the log held at the last pass that were not copied into the file yet: what copying
+    /// them may still add to it.
+    var pendingBytes: Int64 {
+        Int64(stopFlag.pendingFrames.load(ordering: .relaxed)) * Int64(pageSize)
     }
 
     /// While `lean`, every pass empties the log instead of leaving it at its size for reuse:

@@ -49,7 +49,8 @@ public final class SQLiteMessageStore: MessageStore {
         checkpointer.requestTruncation()
         let headroom = StorageHeadroom(
             directory: URL(fileURLWithPath: path).deletingLastPathComponent().path, minimumFreeBytes: minimumFreeBytes,
-            reusableBytes: { try? database.read(Self.reusableBytes) }, nearFloor: { checkpointer.keepLogEmpty($0) }, logger: logger)
+            reusableBytes: { try? database.read(Self.reusableBytes) }, pendingCopies: { checkpointer.pendingBytes },
+            nearFloor: { checkpointer.keepLogEmpty($0) }, logger: logger)
         try self.init(database: database, checkpointer: checkpointer, headroom: headroom, logger: logger)
     }
 

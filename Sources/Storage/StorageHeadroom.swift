@@ -22,12 +22,17 @@ import Glibc
 /// Near the floor (the file system within twice it) the database's free pages are counted, and
 /// `nearFloor` is told, so that the log is kept empty: deletes write whole pages to the log
 /// (they are overwritten, `secure_delete`), so a drain would otherwise grow it by about what it
-/// removes.
+/// removes. There the room is also measured ten times a second, not once: a commit writes whole
+/// pages to the log, more than the messages it stores, and only a measurement sees that.
+///
+/// Each measurement also takes off what the log holds that is not in the file yet
+/// (`pendingCopies`): the checkpoint that copies it there may still grow the file by as much.
 public final class StorageHeadroom: Sendable {
     /// Bytes the room must keep; 0 admits every send.
     public let minimumFreeBytes: Int64
     private let fileSystemFree: @Sendable () -> Int64?
     private let reusable: @Sendable () -> Int64?
+    private let pendingCopies: @Sendable () -> Int64
     private let nearFloor: @Sendable (Bool) -> Void
     private let time: any TimeSource
     private let logger: Logger
@@ -46,11 +51,15 @@ public final class StorageHeadroom: Sendable {
         /// Nil before a measurement, or when the file system could not be asked.
         var measurement: Measurement?
         var measuredAt: Int64?
+        /// Whether the last measurement found the room near the floor (within twice it).
+        var near = false
         var refusing = false
     }
 
     /// How long a measurement stands, in milliseconds.
     static let measurementLifetime: Int64 = 1000
+    /// How long one stands near the floor.
+    static let nearFloorMeasurementLifetime: Int64 = 100
     /// How old a measurement may be when a send it would refuse is refused without measuring again.
     static let refusalRecheck: Int64 = 100
 
@@ -58,21 +67,23 @@ public final class StorageHeadroom: Sendable {
     /// from `reusableBytes`; `nearFloor` hears at each measurement whether the room is near the floor.
     convenience init(
         directory: String, minimumFreeBytes: Int64, reusableBytes: @escaping @Sendable () -> Int64?,
-        nearFloor: @escaping @Sendable (Bool) -> Void, logger: Logger
+        pendingCopies: @escaping @Sendable () -> Int64, nearFloor: @escaping @Sendable (Bool) -> Void, logger: Logger
     ) {
         self.init(
             minimumFreeBytes: minimumFreeBytes, fileSystemFree: { Self.freeBytes(of: directory) }, reusableBytes: reusableBytes,
-            nearFloor: nearFloor, time: SystemTimeSource(), logger: logger)
+            pendingCopies: pendingCopies, nearFloor: nearFloor, time: SystemTimeSource(), logger: logger)
     }
 
     /// A headroom measured by the given functions (tests inject their own).
     public init(
         minimumFreeBytes: Int64, fileSystemFree: @escaping @Sendable () -> Int64?, reusableBytes: @escaping @Sendable () -> Int64?,
-        nearFloor: @escaping @Sendable (Bool) -> Void = { _ in }, time: any TimeSource, logger: Logger
+        pendingCopies: @escaping @Sendable () -> Int64 = { 0 }, nearFloor: @escaping @Sendable (Bool) -> Void = { _ in },
+        time: any TimeSource, logger: Logger
     ) {
         self.minimumFreeBytes = minimumFreeBytes
         self.fileSystemFree = fileSystemFree
         self.reusable = reusableBytes
+        self.pendingCopies = pendingCopies
         self.nearFloor = nearFloor
         self.time = time
         self.logger = logger
@@ -100,16 +111,19 @@ public final class StorageHeadroom: Sendable {
     public func measure() {
         let now = time.nowMilliseconds()
         var measurement: Measurement?
-        if let free = fileSystemFree() {
+        var near = false
+        if let measured = fileSystemFree() {
+            let free = measured - pendingCopies()
             // Pages the database freed are reused before the file grows; reading them costs a
             // database read, worth it only when they could decide.
-            let near = minimumFreeBytes > 0 && free < minimumFreeBytes * 2
+            near = minimumFreeBytes > 0 && free < minimumFreeBytes * 2
             nearFloor(near)
             measurement = Measurement(fileSystem: free, reusable: near ? reusable() ?? 0 : 0)
         }
         state.withLock { state in
             state.measurement = measurement
             state.measuredAt = now
+            state.near = near
             if let measurement, state.refusing, measurement.fileSystem + measurement.reusable >= requiredRoom(state) {
                 noteTransition(&state, refusing: false, room: measurement.fileSystem + measurement.reusable)
             }
@@ -122,7 +136,8 @@ public final class StorageHeadroom: Sendable {
     private func decide(bytes: Int64, afterMeasuring: Bool) -> Bool? {
         state.withLock { state -> Bool? in
             let age = state.measuredAt.map { time.nowMilliseconds() - $0 } ?? .max
-            if !afterMeasuring && age >= Self.measurementLifetime { return nil }
+            let lifetime = state.near ? Self.nearFloorMeasurementLifetime : Self.measurementLifetime
+            if !afterMeasuring && age >= lifetime { return nil }
             guard var measurement = state.measurement else { return true }
             let required = requiredRoom(state)
             let fromFreedPages = min(bytes, measurement.reusable)

@@ -11,6 +11,8 @@ private final class FakeDisk: Sendable {
     let reusable = Mutex<Int64>(0)
     let asked = Mutex(0)
     let nearFloorHeard = Mutex<[Bool]>([])
+    /// What the database's log holds that is not in its file yet.
+    let pending = Mutex<Int64>(0)
 
     func headroom(minimum: Int64, clock: ManualClock) -> StorageHeadroom {
         StorageHeadroom(
@@ -20,6 +22,7 @@ private final class FakeDisk: Sendable {
                 return self.free.withLock { $0 }
             },
             reusableBytes: { self.reusable.withLock { $0 } },
+            pendingCopies: { self.pending.withLock { $0 } },
             nearFloor: { near in self.nearFloorHeard.withLock { $0.append(near) } },
             time: clock, logger: quietLogger)
     }
@@ -89,6 +92,39 @@ struct StorageHeadroomTests {
         #expect(headroom.roomBytes == 10_500, "the file copy went into freed pages")
         #expect(!headroom.admits(bytes: 1_000), "but the log copies would leave less than half the floor free")
         #expect(disk.nearFloorHeard.withLock { $0 } == [false, true])
+    }
+
+    @Test("What the log holds that its checkpoint has not copied yet is taken off the room it may still fill")
+    func pendingCheckpointCopies() {
+        let disk = FakeDisk()
+        disk.free.withLock { $0 = 10_000 }
+        disk.pending.withLock { $0 = 4_000 }
+        let headroom = disk.headroom(minimum: 1_000, clock: ManualClock())
+        headroom.measure()
+        #expect(headroom.roomBytes == 6_000)
+        disk.pending.withLock { $0 = 0 }
+        headroom.measure()
+        #expect(headroom.roomBytes == 10_000)
+    }
+
+    @Test("Near the floor the room is measured ten times a second, so the log's whole-page writes are seen")
+    func nearTheFloorMeasuresOften() {
+        let disk = FakeDisk()
+        disk.free.withLock { $0 = 100_000 }
+        let clock = ManualClock()
+        let headroom = disk.headroom(minimum: 10_000, clock: clock)
+        #expect(headroom.admits(bytes: 100))
+        clock.advance(milliseconds: 500)
+        #expect(headroom.admits(bytes: 100))
+        #expect(disk.asked.withLock { $0 } == 1, "far from the floor a measurement stands a second")
+        disk.free.withLock { $0 = 15_000 }
+        clock.advance(milliseconds: 600)
+        #expect(headroom.admits(bytes: 100))
+        #expect(disk.asked.withLock { $0 } == 2)
+        disk.free.withLock { $0 = 9_000 }  // the log grew by more than the sends reckoned
+        clock.advance(milliseconds: 150)
+        #expect(!headroom.admits(bytes: 100), "seen within a tenth of a second")
+        #expect(disk.asked.withLock { $0 } == 3)
     }
 
     @Test("No floor admits everything without asking the disk; an unmeasurable disk admits too")
