@@ -43,15 +43,15 @@ final class BackgroundCheckpointer: Sendable {
         pageSize = try connection.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } ?? 8192
         let wakeUp = self.wakeUp
         let thread = Thread { [stopFlag] in
+            // Runs a checkpoint of `mode` and notes the frames left to copy; false if it failed.
+            func checkpoint(_ mode: Database.CheckpointMode) -> Bool {
+                guard let result = try? connection.writeWithoutTransaction({ db in try db.checkpoint(mode) }) else { return false }
+                stopFlag.pendingFrames.store(max(0, result.walFrameCount - result.checkpointedFrameCount), ordering: .relaxed)
+                return true
+            }
             while !stopFlag.raised.load(ordering: .relaxed) {
                 var pause = interval
                 // Taken before the pass, so a request made while it runs asks for another one.
-                /// Runs a checkpoint of `mode` and notes the frames left to copy; false if it failed.
-                func checkpoint(_ mode: Database.CheckpointMode) -> Bool {
-                    guard let result = try? connection.writeWithoutTransaction({ db in try db.checkpoint(mode) }) else { return false }
-                    stopFlag.pendingFrames.store(max(0, result.walFrameCount - result.checkpointedFrameCount), ordering: .relaxed)
-                    return true
-                }
                 if stopFlag.truncate.exchange(false, ordering: .acquiringAndReleasing) {
                     // Old copies of pages holding a destroyed space key must not linger in the log.
                     if !checkpoint(.truncate) {
