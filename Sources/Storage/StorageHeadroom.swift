@@ -12,8 +12,9 @@ import Glibc
 /// first) stays above a floor. Below it only sends are refused, so receives, deletes, purges
 /// and every call's audit record still find room, and a full queue can be drained.
 ///
-/// The room is measured every second (`measure`, run by the daemon) and, in between, lowered
-/// by what each admitted send adds. A message is written twice: into the write-ahead log, which
+/// The room is measured every second (`measure`, run by the daemon), again by a send that finds
+/// the measurement more than a tenth of a second old, and in between lowered by what each
+/// admitted send adds. A message is written twice: into the write-ahead log, which
 /// needs the file system's own free space until the log is emptied, and into the database file,
 /// which fills freed pages before it grows. So a send is admitted when the room left after its
 /// file copy stays above the floor, and the file system's free space left after its log copy
@@ -22,8 +23,10 @@ import Glibc
 /// Near the floor (the file system within twice it) the database's free pages are counted, and
 /// `nearFloor` is told, so that the log is kept empty: deletes write whole pages to the log
 /// (they are overwritten, `secure_delete`), so a drain would otherwise grow it by about what it
-/// removes. There the room is also measured ten times a second, not once: a commit writes whole
-/// pages to the log, more than the messages it stores, and only a measurement sees that.
+/// removes. There a measurement stands only 20 ms. A commit writes whole pages to the log, about
+/// three times what small groups of 32 KB messages hold, so what sends add is only a lower bound:
+/// measured, a 40 MiB file system went from 27 MiB free to full in under a second, and a full
+/// disk cannot even empty the log (its checkpoint needs room in the file).
 ///
 /// Each measurement also takes off what the log holds that is not in the file yet
 /// (`pendingCopies`): the checkpoint that copies it there may still grow the file by as much.
@@ -57,9 +60,9 @@ public final class StorageHeadroom: Sendable {
     }
 
     /// How long a measurement stands, in milliseconds.
-    static let measurementLifetime: Int64 = 1000
+    static let measurementLifetime: Int64 = 100
     /// How long one stands near the floor.
-    static let nearFloorMeasurementLifetime: Int64 = 100
+    static let nearFloorMeasurementLifetime: Int64 = 20
     /// How old a measurement may be when a send it would refuse is refused without measuring again.
     static let refusalRecheck: Int64 = 100
 

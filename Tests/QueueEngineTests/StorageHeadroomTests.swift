@@ -40,7 +40,7 @@ struct StorageHeadroomTests {
         #expect(headroom.roomBytes == 8_000, "the file copy is taken off the room")
         #expect(headroom.admits(bytes: 2_000))
         #expect(!headroom.admits(bytes: 2_000), "4,000 would be left with 6,000 in the log: below half the floor")
-        #expect(disk.asked.withLock { $0 } == 1, "within a second, and a tenth of one for a refusal, the room is not measured again")
+        #expect(disk.asked.withLock { $0 } == 1, "until time passes, the room is not measured again")
         // The log was emptied meanwhile: the next measurement says so.
         clock.advance(seconds: 1)
         #expect(headroom.admits(bytes: 2_000), "a second later the disk is measured again")
@@ -107,23 +107,23 @@ struct StorageHeadroomTests {
         #expect(headroom.roomBytes == 10_000)
     }
 
-    @Test("Near the floor the room is measured ten times a second, so the log's whole-page writes are seen")
-    func nearTheFloorMeasuresOften() {
+    @Test("A measurement stands a tenth of a second, and 20 ms near the floor, so the log's whole-page writes are seen")
+    func measurementsStandBriefly() {
         let disk = FakeDisk()
         disk.free.withLock { $0 = 100_000 }
         let clock = ManualClock()
         let headroom = disk.headroom(minimum: 10_000, clock: clock)
         #expect(headroom.admits(bytes: 100))
-        clock.advance(milliseconds: 500)
+        clock.advance(milliseconds: 50)
         #expect(headroom.admits(bytes: 100))
-        #expect(disk.asked.withLock { $0 } == 1, "far from the floor a measurement stands a second")
+        #expect(disk.asked.withLock { $0 } == 1, "far from the floor a measurement stands 100 ms")
         disk.free.withLock { $0 = 15_000 }
-        clock.advance(milliseconds: 600)
+        clock.advance(milliseconds: 60)
         #expect(headroom.admits(bytes: 100))
         #expect(disk.asked.withLock { $0 } == 2)
         disk.free.withLock { $0 = 9_000 }  // the log grew by more than the sends reckoned
-        clock.advance(milliseconds: 150)
-        #expect(!headroom.admits(bytes: 100), "seen within a tenth of a second")
+        clock.advance(milliseconds: 25)
+        #expect(!headroom.admits(bytes: 100), "seen within 20 ms")
         #expect(disk.asked.withLock { $0 } == 3)
     }
 
